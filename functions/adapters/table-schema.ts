@@ -1,0 +1,82 @@
+/**
+ * The one definition of o2c's single DynamoDB table: attribute names, indexes
+ * and key builders. The CDK data construct creates the table from these
+ * constants and every repository builds its keys with these functions, so the
+ * key schema and the access code cannot drift apart.
+ *
+ * Access patterns (ARCHITECTURE.md §4):
+ * | item                  | pk                          | sk                         | gsi1 (by customer)                     | gsi2 (open by due date, sparse)   |
+ * |-----------------------|-----------------------------|----------------------------|----------------------------------------|-----------------------------------|
+ * | customer              | CUSTOMER#<id>               | PROFILE                    | EMAIL#<shop>#<email> / CUSTOMER        |                                   |
+ * | order                 | ORDER#<id>                  | ORDER                      | CUSTOMER#<id> / ORDER#<createdAt>#<id> |                                   |
+ * | order event           | ORDER#<id>                  | EVENT#<at>#<step>          |                                        |                                   |
+ * | task token            | ORDER#<id>                  | TOKEN#<kind>               |                                        |                                   |
+ * | stock reservation     | ORDER#<id>                  | RESERVATION#<sku>          |                                        |                                   |
+ * | product (catalog)     | PRODUCT#<sku>               | PRODUCT                    |                                        |                                   |
+ * | invoice               | INVOICE#<number>            | INVOICE                    | CUSTOMER#<id> / INVOICE#<date>#<number>| OPEN#<shard> / <dueDate>#<number> |
+ * | dunning step          | INVOICE#<number>            | DUNNING#<level>            |                                        |                                   |
+ * | invoice counter       | COUNTER#<series>#<year>     | COUNTER                    |                                        |                                   |
+ * | payment               | PAYMENT#<id>                | PAYMENT                    | PAYREF#<reference> / <date>#<id>       |                                   |
+ * | journal entry         | JOURNAL#<id>                | ENTRY                      |                                        |                                   |
+ * | ledger line           | LEDGER#<account>#<ccy>#<yyyy-mm> | <date>#<entryId>#<n>  |                                        |                                   |
+ * | daily aggregate       | AGG#<yyyy-mm-dd>            | <metric>#<ccy>             |                                        |                                   |
+ * | idempotency record    | IDEMPOTENCY#<fn>#<hash>     | IDEMPOTENCY                | (Powertools, TTL on `expiration`)      |                                   |
+ */
+
+export const TABLE_KEYS = { partitionKey: 'pk', sortKey: 'sk' } as const;
+/** Powertools idempotency's default expiry attribute doubles as the table's TTL attribute. */
+export const TTL_ATTRIBUTE = 'expiration';
+export const VERSION_ATTRIBUTE = 'version';
+
+export const GSI_BY_CUSTOMER = { indexName: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' } as const;
+export const GSI_OPEN_BY_DUE = { indexName: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' } as const;
+
+/** Shards of the open-invoice index (ARCHITECTURE.md §8: a single due-date partition is hot at scale). */
+export const OPEN_INVOICE_SHARDS = 4;
+
+export const Keys = {
+  customer: (id: string) => ({ pk: `CUSTOMER#${id}`, sk: 'PROFILE' }),
+  customerByEmail: (shop: string, email: string) => ({ gsi1pk: `EMAIL#${shop}#${email.toLowerCase()}`, gsi1sk: 'CUSTOMER' }),
+  order: (id: string) => ({ pk: `ORDER#${id}`, sk: 'ORDER' }),
+  orderByCustomer: (customerId: string, createdAt: string, id: string) => ({
+    gsi1pk: `CUSTOMER#${customerId}`,
+    gsi1sk: `ORDER#${createdAt}#${id}`,
+  }),
+  orderEvent: (orderId: string, at: string, step: string) => ({ pk: `ORDER#${orderId}`, sk: `EVENT#${at}#${step}` }),
+  orderEventsPrefix: 'EVENT#',
+  taskToken: (orderId: string, kind: 'credit-review' | 'fulfilment') => ({ pk: `ORDER#${orderId}`, sk: `TOKEN#${kind}` }),
+  reservation: (orderId: string, sku: string) => ({ pk: `ORDER#${orderId}`, sk: `RESERVATION#${sku}` }),
+  reservationPrefix: 'RESERVATION#',
+  product: (sku: string) => ({ pk: `PRODUCT#${sku}`, sk: 'PRODUCT' }),
+  invoice: (number: string) => ({ pk: `INVOICE#${number}`, sk: 'INVOICE' }),
+  invoiceByCustomer: (customerId: string, issueDate: string, number: string) => ({
+    gsi1pk: `CUSTOMER#${customerId}`,
+    gsi1sk: `INVOICE#${issueDate}#${number}`,
+  }),
+  openInvoice: (number: string, dueDate: string) => ({
+    gsi2pk: `OPEN#${openInvoiceShard(number)}`,
+    gsi2sk: `${dueDate}#${number}`,
+  }),
+  openShard: (shard: number) => `OPEN#${shard}`,
+  dunning: (invoiceNumber: string, level: number) => ({ pk: `INVOICE#${invoiceNumber}`, sk: `DUNNING#${String(level).padStart(3, '0')}` }),
+  invoiceCounter: (series: string, year: number) => ({ pk: `COUNTER#${series}#${year}`, sk: 'COUNTER' }),
+  payment: (id: string) => ({ pk: `PAYMENT#${id}`, sk: 'PAYMENT' }),
+  paymentByReference: (reference: string, date: string, id: string) => ({ gsi1pk: `PAYREF#${reference}`, gsi1sk: `${date}#${id}` }),
+  journal: (entryId: string) => ({ pk: `JOURNAL#${entryId}`, sk: 'ENTRY' }),
+  ledgerLine: (account: string, currency: string, date: string, entryId: string, n: number) => ({
+    pk: `LEDGER#${account}#${currency}#${date.slice(0, 7)}`,
+    sk: `${date}#${entryId}#${String(n).padStart(2, '0')}`,
+  }),
+  ledgerPeriod: (account: string, currency: string, yearMonth: string) => `LEDGER#${account}#${currency}#${yearMonth}`,
+  aggregate: (date: string, metric: string, currency: string) => ({ pk: `AGG#${date}`, sk: `${metric}#${currency}` }),
+} as const;
+
+/** Stable shard of an invoice in the open-by-due index (FNV-1a of the number). */
+export function openInvoiceShard(number: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < number.length; i++) {
+    hash ^= number.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash % OPEN_INVOICE_SHARDS;
+}

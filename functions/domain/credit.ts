@@ -1,0 +1,53 @@
+/**
+ * The credit decision for an order on terms. Exposure is what the customer
+ * would owe us if this order went through: open receivables, plus approved
+ * orders not yet invoiced, plus this order. A denial is a value, not a throw.
+ */
+import { assertMinorUnits } from './money.ts';
+import type { PaymentMode } from './model.ts';
+
+export type CreditDecision = 'approve' | 'hold' | 'reject';
+
+export interface CreditPolicy {
+  /** Exposure up to limit × (1 + band) is held for review instead of rejected. */
+  readonly holdBandPpm: number;
+  /** A risk score at or above this is always reviewed by a person. */
+  readonly reviewRiskScore: number;
+}
+
+export const DEFAULT_CREDIT_POLICY: CreditPolicy = { holdBandPpm: 200_000, reviewRiskScore: 80 };
+
+export interface CreditInput {
+  readonly paymentMode: PaymentMode;
+  readonly orderTotal: number;
+  readonly creditLimit: number;
+  readonly openReceivables: number;
+  readonly openOrders: number;
+  readonly riskScore: number;
+  readonly policy?: CreditPolicy;
+}
+
+export interface CreditResult {
+  readonly decision: CreditDecision;
+  readonly reason: string;
+  readonly exposure: number;
+  /** Limit left before this order (may be negative). */
+  readonly available: number;
+}
+
+export function decideCredit(input: CreditInput): CreditResult {
+  const { orderTotal, creditLimit, openReceivables, openOrders, riskScore } = input;
+  const policy = input.policy ?? DEFAULT_CREDIT_POLICY;
+  for (const [name, v] of Object.entries({ orderTotal, creditLimit, openReceivables, openOrders })) assertMinorUnits(v, name);
+  const available = creditLimit - openReceivables - openOrders;
+  const exposure = openReceivables + openOrders + orderTotal;
+  const result = (decision: CreditDecision, reason: string): CreditResult => ({ decision, reason, exposure, available });
+
+  if (input.paymentMode === 'prepaid') return result('approve', 'paid at checkout');
+  if (creditLimit <= 0) return result('hold', 'no credit limit set: needs review');
+  if (riskScore >= policy.reviewRiskScore) return result('hold', `risk score ${riskScore} needs review`);
+  if (exposure <= creditLimit) return result('approve', 'within credit limit');
+  const band = BigInt(creditLimit) * BigInt(1_000_000 + policy.holdBandPpm);
+  if (BigInt(exposure) * 1_000_000n <= band) return result('hold', 'over credit limit within the review band');
+  return result('reject', 'over credit limit');
+}

@@ -1,0 +1,41 @@
+/**
+ * The order's life as a state machine (ARCHITECTURE.md §3). A status change
+ * that is not an edge here is a bug or a race, and is refused.
+ */
+import { IllegalTransitionError } from './errors.ts';
+import type { OrderStatus } from './model.ts';
+
+export const ORDER_TRANSITIONS: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = {
+  received: ['validated', 'backordered', 'rejected', 'cancelled'],
+  backordered: ['validated', 'backordered', 'rejected', 'cancelled'],
+  validated: ['approved', 'credit_hold', 'rejected', 'cancelled'],
+  credit_hold: ['approved', 'rejected', 'cancelled'],
+  approved: ['confirmed', 'cancelled'],
+  confirmed: ['fulfilling', 'cancelled'],
+  fulfilling: ['shipped', 'cancelled'],
+  shipped: ['invoiced'],
+  invoiced: ['paid'],
+  paid: ['closed'],
+  closed: [],
+  rejected: [],
+  cancelled: [],
+};
+
+export const ORDER_STATUSES = Object.keys(ORDER_TRANSITIONS) as OrderStatus[];
+
+export function canTransition(from: OrderStatus, to: OrderStatus): boolean {
+  return ORDER_TRANSITIONS[from]?.includes(to) ?? false;
+}
+
+export function assertTransition(from: OrderStatus, to: OrderStatus): void {
+  if (!canTransition(from, to)) throw new IllegalTransitionError(from, to);
+}
+
+export function isTerminal(status: OrderStatus): boolean {
+  return ORDER_TRANSITIONS[status].length === 0;
+}
+
+/** Statuses from which a cancellation still stops the goods (nothing shipped yet). */
+export function isCancellable(status: OrderStatus): boolean {
+  return canTransition(status, 'cancelled');
+}

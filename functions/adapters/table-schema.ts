@@ -9,6 +9,7 @@
  * |-----------------------|-----------------------------|----------------------------|----------------------------------------|-----------------------------------|
  * | customer              | CUSTOMER#<id>               | PROFILE                    | EMAIL#<shop>#<email> / CUSTOMER        |                                   |
  * | order                 | ORDER#<id>                  | ORDER                      | CUSTOMER#<id> / ORDER#<createdAt>#<id> |                                   |
+ * | order source key      | SOURCE#<platform>#<shop>#<externalId> | SOURCE           |                                        |                                   |
  * | order event           | ORDER#<id>                  | EVENT#<at>#<step>          |                                        |                                   |
  * | task token            | ORDER#<id>                  | TOKEN#<kind>               |                                        |                                   |
  * | stock reservation     | ORDER#<id>                  | RESERVATION#<sku>          |                                        |                                   |
@@ -42,6 +43,8 @@ export const Keys = {
     gsi1pk: `CUSTOMER#${customerId}`,
     gsi1sk: `ORDER#${createdAt}#${id}`,
   }),
+  /** One per platform order: makes "create if absent" race-free across deliveries. */
+  orderSource: (platform: string, shop: string, externalId: string) => ({ pk: `SOURCE#${platform}#${shop}#${externalId}`, sk: 'SOURCE' }),
   orderEvent: (orderId: string, at: string, step: string) => ({ pk: `ORDER#${orderId}`, sk: `EVENT#${at}#${step}` }),
   orderEventsPrefix: 'EVENT#',
   taskToken: (orderId: string, kind: 'credit-review' | 'fulfilment') => ({ pk: `ORDER#${orderId}`, sk: `TOKEN#${kind}` }),

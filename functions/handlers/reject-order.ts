@@ -1,4 +1,38 @@
-/** PLACEHOLDER: replaced by the real reject-order handler. */
-export const handler = async (): Promise<never> => {
-  throw new Error('reject-order: not implemented yet');
-};
+/**
+ * reject-order: the order cannot go ahead (invalid, out of stock too long, or
+ * credit refused). Mark it rejected, put reserved stock back, tell the customer.
+ */
+import { z } from 'zod';
+import { releaseStock } from '#adapters/catalog';
+import { getCustomer } from '#adapters/customers';
+import { enqueueMail } from '#adapters/mail-queue';
+import { requireOrder, transitionOrder } from '#adapters/orders';
+import { envOr, taskHandler } from '#runtime';
+
+export const TaskInput = z.object({
+  orderId: z.string().min(1),
+  validation: z.object({ reason: z.string().optional() }).optional(),
+  credit: z.object({ reason: z.string().optional() }).optional(),
+  review: z.object({ note: z.string().optional() }).optional(),
+});
+const companyName = envOr('COMPANY_NAME', 'o2c');
+
+export async function rejectOrder(input: z.infer<typeof TaskInput>): Promise<{ status: string; reason: string }> {
+  const reason = input.review ? input.review.note || 'credit refused after review' : (input.validation?.reason ?? input.credit?.reason ?? 'rejected');
+  let order = await requireOrder(input.orderId);
+  if (order.status !== 'rejected') order = await transitionOrder(order, 'rejected', 'reject', { reason }, reason);
+  await releaseStock(order.id);
+  const customer = await getCustomer(order.customerId);
+  if (customer) {
+    await enqueueMail({
+      key: `order-rejected:${order.id}`,
+      to: [customer.email],
+      language: customer.language,
+      subject: `We cannot fulfil your order ${order.source.reference ?? order.id}`,
+      text: `Dear ${customer.name},\n\nwe are sorry: we cannot go ahead with your order ${order.source.reference ?? order.id} (${order.reason ?? reason}). Nothing has been charged on account. Please contact us if you have questions.\n\n${companyName}`,
+    });
+  }
+  return { status: order.status, reason };
+}
+
+export const handler = taskHandler(TaskInput, rejectOrder);

@@ -1,4 +1,34 @@
-/** PLACEHOLDER: replaced by the real request-credit-review handler. */
-export const handler = async (): Promise<never> => {
-  throw new Error('request-credit-review: not implemented yet');
-};
+/**
+ * request-credit-review: an order is on credit hold; the workflow waits on a
+ * task token until finance decides.
+ * 1. Keep the token with the order, for decide-credit to answer.
+ * 2. Email finance what to decide and where to post the decision.
+ */
+import { z } from 'zod';
+import { formatMoney } from '#domain/money';
+import { enqueueMail } from '#adapters/mail-queue';
+import { requireOrder } from '#adapters/orders';
+import { storeTaskToken } from '#adapters/workflow';
+import { envList, sqsHandler } from '#runtime';
+
+export const WaitMessage = z.object({ orderId: z.string().min(1), taskToken: z.string().min(1) });
+
+const finance = envList('FINANCE_RECIPIENTS');
+
+export async function requestCreditReview({ orderId, taskToken }: z.infer<typeof WaitMessage>): Promise<void> {
+  const order = await requireOrder(orderId);
+  await storeTaskToken(orderId, 'credit-review', taskToken);
+  const total = formatMoney({ amount: order.totals.total, currency: order.currency });
+  await enqueueMail({
+    key: `credit-review:${orderId}`,
+    to: finance,
+    subject: `Credit review needed: order ${order.source.reference ?? orderId} (${total})`,
+    text: [
+      `Order ${orderId} (${order.source.platform} ${order.source.reference ?? order.source.externalId}) for ${total} is on credit hold: ${order.reason ?? 'needs review'}.`,
+      '',
+      `Decide with: POST /finance/orders/${orderId}/credit-decision  {"decision": "approve" | "reject", "note": "..."}`,
+    ].join('\n'),
+  });
+}
+
+export const handler = sqsHandler(WaitMessage, requestCreditReview);

@@ -1,4 +1,35 @@
-/** PLACEHOLDER: replaced by the real ship-order handler. */
-export const handler = async (): Promise<never> => {
-  throw new Error('ship-order: not implemented yet');
-};
+/**
+ * ship-order: the warehouse shipped. Record the shipment, let the reserved
+ * stock go with it, and tell the customer how to track the parcel.
+ */
+import { z } from 'zod';
+import { shipStock } from '#adapters/catalog';
+import { getCustomer } from '#adapters/customers';
+import { enqueueMail } from '#adapters/mail-queue';
+import { requireOrder, transitionOrder } from '#adapters/orders';
+import { envOr, taskHandler } from '#runtime';
+
+export const TaskInput = z.object({
+  orderId: z.string().min(1),
+  shipment: z.object({ carrier: z.string(), service: z.string(), trackingNumber: z.string(), shippedAt: z.string(), cost: z.number().int().optional() }),
+});
+const companyName = envOr('COMPANY_NAME', 'o2c');
+
+export async function shipOrder({ orderId, shipment }: z.infer<typeof TaskInput>): Promise<{ status: string }> {
+  let order = await requireOrder(orderId);
+  if (order.status === 'fulfilling') order = await transitionOrder(order, 'shipped', 'ship', { shipment }, `${shipment.carrier} ${shipment.trackingNumber}`);
+  await shipStock(orderId);
+  const customer = await getCustomer(order.customerId);
+  if (customer) {
+    await enqueueMail({
+      key: `order-shipped:${orderId}`,
+      to: [customer.email],
+      language: customer.language,
+      subject: `Your order ${order.source.reference ?? orderId} has shipped`,
+      text: `Dear ${customer.name},\n\nyour order ${order.source.reference ?? orderId} left our warehouse on ${shipment.shippedAt.slice(0, 10)} with ${shipment.carrier} (${shipment.service}).\nTracking number: ${shipment.trackingNumber}\n\n${companyName}`,
+    });
+  }
+  return { status: order.status };
+}
+
+export const handler = taskHandler(TaskInput, shipOrder);

@@ -1,4 +1,18 @@
-/** PLACEHOLDER: replaced by the real start-order handler. */
-export const handler = async (): Promise<never> => {
-  throw new Error('start-order: not implemented yet');
-};
+/** start-order: one workflow execution per order, named after it (a duplicate start is a no-op). */
+import { z } from 'zod';
+import { startOrderExecution } from '#adapters/workflow';
+import { env, logger, sqsHandler } from '#runtime';
+
+export const StartOrderMessage = z.object({ orderId: z.string().min(1).max(80) });
+
+const stateMachineArn = env('STATE_MACHINE_ARN');
+
+export async function startOrder(message: z.infer<typeof StartOrderMessage>): Promise<boolean> {
+  const started = await startOrderExecution(stateMachineArn, message.orderId);
+  if (!started) logger.info('execution exists already', { orderId: message.orderId });
+  return started;
+}
+
+export const handler = sqsHandler(StartOrderMessage, async (message) => {
+  await startOrder(message);
+});

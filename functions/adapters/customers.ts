@@ -1,0 +1,76 @@
+/**
+ * Customers: matched by email within a shop and created on first sight. The
+ * id is derived from shop + email, so two deliveries racing to create the same
+ * customer write the same item (a conditional put makes the second a no-op).
+ */
+import { createHash } from 'node:crypto';
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { Customer } from '#domain/model';
+import { env } from '#runtime';
+import { documentClient, isConditionFailure } from './dynamo.ts';
+import { GSI_BY_CUSTOMER, Keys } from './table-schema.ts';
+
+const table = () => env('TABLE_NAME');
+
+export function customerId(shop: string, email: string): string {
+  return `cus_${createHash('sha256').update(`${shop}\n${email.trim().toLowerCase()}`).digest('hex').slice(0, 20)}`;
+}
+
+export async function getCustomer(id: string): Promise<Customer | undefined> {
+  const r = await documentClient().send(new GetCommand({ TableName: table(), Key: Keys.customer(id) }));
+  return r.Item as Customer | undefined;
+}
+
+/** Returns the customer for (shop, email), creating it from `draft` if it is new. */
+export async function findOrCreateCustomer(shop: string, draft: Omit<Customer, 'id'>): Promise<Customer> {
+  const id = customerId(shop, draft.email);
+  const existing = await getCustomer(id);
+  if (existing) return existing;
+  const customer: Customer = { ...draft, id, email: draft.email.trim().toLowerCase() };
+  try {
+    await documentClient().send(
+      new PutCommand({
+        TableName: table(),
+        Item: { ...Keys.customer(id), ...Keys.customerByEmail(shop, customer.email), type: 'Customer', shop, ...customer, createdAt: new Date().toISOString() },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+    return customer;
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+    return (await getCustomer(id)) ?? customer;
+  }
+}
+
+/** Statuses of orders approved on credit but not invoiced yet: they count towards exposure. */
+const OPEN_APPROVED = new Set(['approved', 'confirmed', 'fulfilling', 'shipped']);
+
+/**
+ * What the customer owes and has committed to: open invoice balances plus
+ * approved orders not yet invoiced, read from the customer's partition of the
+ * by-customer index (never a Scan).
+ */
+export async function creditExposure(customerId: string, excludeOrderId?: string): Promise<{ openReceivables: number; openOrders: number }> {
+  let openReceivables = 0;
+  let openOrders = 0;
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const r = await documentClient().send(
+      new QueryCommand({
+        TableName: table(),
+        IndexName: GSI_BY_CUSTOMER.indexName,
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': `CUSTOMER#${customerId}` },
+        ProjectionExpression: '#type, #id, #status, balance, totals',
+        ExpressionAttributeNames: { '#type': 'type', '#id': 'id', '#status': 'status' },
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    for (const item of r.Items ?? []) {
+      if (item.type === 'Invoice' && item.balance > 0) openReceivables += item.balance as number;
+      if (item.type === 'Order' && item.id !== excludeOrderId && OPEN_APPROVED.has(item.status)) openOrders += (item.totals?.total ?? 0) as number;
+    }
+    startKey = r.LastEvaluatedKey;
+  } while (startKey);
+  return { openReceivables, openOrders };
+}

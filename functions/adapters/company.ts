@@ -1,9 +1,9 @@
 /** The seller's identity and policies, as the stack passes them to every function that needs them. */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { PaymentTerms, TaxPolicy } from '#domain/model';
 import { envJson, envOr } from '#runtime';
 
-const TermsSchema = z.object({ netDays: z.number().int().min(0), discount: z.object({ ratePpm: z.number().int(), days: z.number().int() }).optional() });
+const TermsSchema = z.object({ netDays: z.int().check(z.gte(0)), discount: z.optional(z.object({ ratePpm: z.int(), days: z.int() })) });
 const TaxPolicySchema = z.object({ rounding: z.enum(['half-up', 'half-even']), level: z.enum(['line', 'invoice']) });
 
 export interface Company {

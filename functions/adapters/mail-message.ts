@@ -3,27 +3,28 @@
  * one sender (send-mail), which composes raw MIME and sends it through SES.
  * Producers render; the sender only composes and sends, idempotently per `key`.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
-const email = z.email();
+const text = (min: number, max: number) => z.string().check(z.minLength(min), z.maxLength(max));
+const emails = (min: number) => z.array(z.email()).check(z.minLength(min), z.maxLength(50));
 
 export const MailAttachmentSchema = z.object({
-  filename: z.string().min(1).max(200),
-  contentType: z.string().min(3).max(100),
+  filename: text(1, 200),
+  contentType: text(3, 100),
   contentBase64: z.base64(),
 });
 
 export const MailMessageSchema = z.object({
   /** Idempotency key: the same key is sent at most once (e.g. `invoice:INV-2026-000042`). */
-  key: z.string().min(1).max(250),
-  to: z.array(email).min(1).max(50),
-  cc: z.array(email).max(50).optional(),
-  subject: z.string().min(1).max(998),
-  text: z.string().min(1),
-  html: z.string().optional(),
-  attachments: z.array(MailAttachmentSchema).max(10).optional(),
+  key: text(1, 250),
+  to: emails(1),
+  cc: z.optional(emails(0)),
+  subject: text(1, 998),
+  text: z.string().check(z.minLength(1)),
+  html: z.optional(z.string()),
+  attachments: z.optional(z.array(MailAttachmentSchema).check(z.maxLength(10))),
   /** BCP 47 language of the content (`en`, `sv`, `ja` …), set as Content-Language. */
-  language: z.string().min(2).max(35).optional(),
+  language: z.optional(text(2, 35)),
 });
 
 export type MailMessage = z.infer<typeof MailMessageSchema>;

@@ -6,16 +6,16 @@
  * 4. One transaction: payment, invoice balances (guarded), ledger entry, aggregates.
  *    A concurrent change to an invoice fails the transaction and the message is retried.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { findInvoiceNumbers } from '#domain/invoice';
 import { paymentReceivedEntry } from '#domain/ledger';
 import type { Invoice, Payment } from '#domain/model';
 import { matchPayment } from '#domain/payment-matching';
 import { applyPayment as apply, getInvoice, openInvoicesOfCustomer, paymentExists } from '#adapters/invoices';
-import { PaymentInputSchema } from '#platforms/canonical';
+import { PaymentInputSchema, text } from '#platforms/canonical';
 import { logger, sqsHandler } from '#runtime';
 
-export const PaymentMessage = PaymentInputSchema.extend({ id: z.string().min(1) });
+export const PaymentMessage = z.extend(PaymentInputSchema, { id: text(1, 80) });
 
 export async function applyPayment(payment: Payment): Promise<{ applied: boolean; reason: string; unapplied: number }> {
   if (await paymentExists(payment.id)) return { applied: false, reason: 'duplicate', unapplied: 0 };

@@ -4,16 +4,15 @@
  * 2. DSO over the last 90 days from the daily aggregates.
  * 3. Email finance the summary with the aging CSV attached (key per as-of date).
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { addDays, todayIn } from '#domain/dates';
 import { agingBuckets, agingCsv, dso } from '#domain/metrics';
 import { toDecimalString } from '#domain/money';
 import { aggregateTotals, openInvoicesDueBefore } from '#adapters/invoices';
 import { enqueueMail } from '#adapters/mail-queue';
 import { envList, envOr, scheduledHandler } from '#runtime';
-import { IsoDateSchema } from '#platforms/canonical';
+import { ScheduleInput } from '#platforms/canonical';
 
-export const ScheduleInput = z.object({ asOf: IsoDateSchema.optional() }).passthrough();
 const finance = envList('FINANCE_RECIPIENTS');
 const timezone = envOr('TIMEZONE', 'UTC');
 const companyName = envOr('COMPANY_NAME', 'o2c');

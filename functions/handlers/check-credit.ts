@@ -5,13 +5,14 @@
  * 3. Within the limit → approved; within the review band or risky → credit_hold
  *    (a person decides); beyond → rejected. A re-run returns the decision made.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import { OrderTaskInput } from '#platforms/canonical';
 import { decideCredit, type CreditDecision } from '#domain/credit';
 import { creditExposure, getCustomer } from '#adapters/customers';
 import { requireOrder, transitionOrder } from '#adapters/orders';
 import { taskHandler } from '#runtime';
 
-export const TaskInput = z.object({ orderId: z.string().min(1) });
+export const TaskInput = OrderTaskInput;
 
 const STATUS_OF: Record<CreditDecision, 'approved' | 'credit_hold' | 'rejected'> = { approve: 'approved', hold: 'credit_hold', reject: 'rejected' };
 

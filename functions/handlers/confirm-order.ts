@@ -2,14 +2,15 @@
  * confirm-order: credit is settled (approved, or released from hold by
  * finance); the order is confirmed and the customer told.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import { OrderTaskInput } from '#platforms/canonical';
 import { formatMoney } from '#domain/money';
 import { getCustomer } from '#adapters/customers';
 import { enqueueMail } from '#adapters/mail-queue';
 import { requireOrder, transitionOrder } from '#adapters/orders';
 import { envOr, taskHandler } from '#runtime';
 
-export const TaskInput = z.object({ orderId: z.string().min(1) });
+export const TaskInput = OrderTaskInput;
 const companyName = envOr('COMPANY_NAME', 'o2c');
 
 export async function confirmOrder({ orderId }: z.infer<typeof TaskInput>): Promise<{ status: string }> {

@@ -5,13 +5,14 @@
  *    or reject-order) then move the order, so status changes stay in one place.
  * 3. Close the review and record who decided.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import { text } from '#platforms/canonical';
 import { recordOrderEvent, requireOrder } from '#adapters/orders';
 import { completeTask, deleteTaskToken, getTaskToken, TaskTokenSpent } from '#adapters/workflow';
 import { isValidApiKey } from '#adapters/api-keys';
 import { ConflictError, httpHandler, NotFoundError, parseJsonBody, UnauthorizedError, type HttpRequest, type HttpResult } from '#runtime';
 
-export const DecisionSchema = z.object({ decision: z.enum(['approve', 'reject']), note: z.string().max(1000).optional() });
+export const DecisionSchema = z.object({ decision: z.enum(['approve', 'reject']), note: z.optional(text(0, 1000)) });
 
 export async function decideCredit(req: HttpRequest): Promise<HttpResult> {
   // In AWS the route has an IAM authorizer; where there is none (the local stack), the API key stands in.

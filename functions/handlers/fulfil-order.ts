@@ -4,25 +4,25 @@
  * 1. Choose the carrier from the rate table (cheapest that keeps the promise).
  * 2. Keep the token and the choice with the order; status fulfilling.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import { WaitMessage } from '#platforms/canonical';
 import { DEFAULT_CARRIER_RATES, selectCarrier, type CarrierRate } from '#domain/carrier';
 import { getProducts } from '#adapters/catalog';
 import { requireOrder, transitionOrder } from '#adapters/orders';
 import { storeTaskToken } from '#adapters/workflow';
 import { envJson, envOr, sqsHandler } from '#runtime';
 
-export const WaitMessage = z.object({ orderId: z.string().min(1), taskToken: z.string().min(1) });
 
 const RateSchema = z.array(
   z.object({
     carrier: z.string(),
     service: z.string(),
     countries: z.union([z.literal('*'), z.array(z.string())]),
-    maxWeightGrams: z.number().int().optional(),
-    baseCost: z.number().int(),
-    perKgCost: z.number().int(),
+    maxWeightGrams: z.optional(z.int()),
+    baseCost: z.int(),
+    perKgCost: z.int(),
     currency: z.string(),
-    transitDays: z.number().int(),
+    transitDays: z.int(),
   }),
 );
 const rates: readonly CarrierRate[] = process.env.CARRIER_RATES ? envJson('CARRIER_RATES', RateSchema) : DEFAULT_CARRIER_RATES;

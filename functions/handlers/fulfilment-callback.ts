@@ -5,7 +5,8 @@
  * 2. SendTaskSuccess with the shipment, or SendTaskFailure `WarehouseFailed`.
  * A second callback for the same order finds no open wait: 409, nothing changes.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import { minorUnits, text } from '#platforms/canonical';
 import { isValidApiKey } from '#adapters/api-keys';
 import { getOrder, recordOrderEvent } from '#adapters/orders';
 import { completeTask, deleteTaskToken, failTask, getTaskToken, TaskTokenSpent } from '#adapters/workflow';
@@ -13,13 +14,13 @@ import { ConflictError, httpHandler, NotFoundError, parseJsonBody, UnauthorizedE
 
 export const ShipmentSchema = z.union([
   z.object({
-    carrier: z.string().min(1).max(100),
-    service: z.string().min(1).max(100),
-    trackingNumber: z.string().min(1).max(100),
+    carrier: text(1, 100),
+    service: text(1, 100),
+    trackingNumber: text(1, 100),
     shippedAt: z.iso.datetime({ offset: true }),
-    cost: z.number().int().min(0).optional(),
+    cost: z.optional(minorUnits()),
   }),
-  z.object({ failed: z.literal(true), reason: z.string().min(1).max(1000) }),
+  z.object({ failed: z.literal(true), reason: text(1, 1000) }),
 ]);
 
 export async function fulfilmentCallback(req: HttpRequest): Promise<HttpResult> {

@@ -6,7 +6,8 @@
  * 3. Render the PDF and queue the email with it attached (key `invoice:<number>`,
  *    so a re-run that finds the invoice re-queues and the sender sends once).
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import { OrderTaskInput } from '#platforms/canonical';
 import { todayIn } from '#domain/dates';
 import { invoiceIssuedEntry } from '#domain/ledger';
 import { describeTerms } from '#domain/invoice';
@@ -19,7 +20,7 @@ import { requireOrder } from '#adapters/orders';
 import { renderInvoicePdf } from '#adapters/pdf';
 import { envOr, taskHandler } from '#runtime';
 
-export const TaskInput = z.object({ orderId: z.string().min(1) });
+export const TaskInput = OrderTaskInput;
 const company = companyFromEnv();
 const series = envOr('INVOICE_SERIES', 'INV');
 

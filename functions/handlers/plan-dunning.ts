@@ -5,15 +5,14 @@
  * 3. Mark the level sent (conditional: once per invoice and level), then queue
  *    the reminder. Running twice on a day queues nothing new.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { todayIn } from '#domain/dates';
 import { nextDunningLevel } from '#domain/dunning';
 import { markDunningLevel, openInvoicesDueBefore } from '#adapters/invoices';
 import { sendJsonBatch } from '#adapters/queue';
 import { env, envOr, scheduledHandler } from '#runtime';
-import { IsoDateSchema } from '#platforms/canonical';
+import { ScheduleInput } from '#platforms/canonical';
 
-export const ScheduleInput = z.object({ asOf: IsoDateSchema.optional() }).passthrough();
 
 const levels = envOr('DUNNING_LEVELS', '1,7,14,30').split(',').map(Number);
 const timezone = envOr('TIMEZONE', 'UTC');

@@ -2,7 +2,7 @@
  * reject-order: the order cannot go ahead (invalid, out of stock too long, or
  * credit refused). Mark it rejected, put reserved stock back, tell the customer.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { releaseStock } from '#adapters/catalog';
 import { getCustomer } from '#adapters/customers';
 import { enqueueMail } from '#adapters/mail-queue';
@@ -10,10 +10,10 @@ import { requireOrder, transitionOrder } from '#adapters/orders';
 import { envOr, taskHandler } from '#runtime';
 
 export const TaskInput = z.object({
-  orderId: z.string().min(1),
-  validation: z.object({ reason: z.string().optional() }).optional(),
-  credit: z.object({ reason: z.string().optional() }).optional(),
-  review: z.object({ note: z.string().optional() }).optional(),
+  orderId: z.string().check(z.minLength(1)),
+  validation: z.optional(z.object({ reason: z.optional(z.string()) })),
+  credit: z.optional(z.object({ reason: z.optional(z.string()) })),
+  review: z.optional(z.object({ note: z.optional(z.string()) })),
 });
 const companyName = envOr('COMPANY_NAME', 'o2c');
 

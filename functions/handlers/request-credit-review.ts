@@ -4,14 +4,14 @@
  * 1. Keep the token with the order, for decide-credit to answer.
  * 2. Email finance what to decide and where to post the decision.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import { WaitMessage } from '#platforms/canonical';
 import { formatMoney } from '#domain/money';
 import { enqueueMail } from '#adapters/mail-queue';
 import { requireOrder } from '#adapters/orders';
 import { storeTaskToken } from '#adapters/workflow';
 import { envList, sqsHandler } from '#runtime';
 
-export const WaitMessage = z.object({ orderId: z.string().min(1), taskToken: z.string().min(1) });
 
 const finance = envList('FINANCE_RECIPIENTS');
 

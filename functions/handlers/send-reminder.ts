@@ -3,7 +3,7 @@
  * customer's language and tone for the level, and queue it (key per invoice
  * and level). An invoice paid meanwhile gets nothing.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { daysPastDue } from '#domain/invoice';
 import { reminderText, reminderTone } from '#domain/dunning';
 import { formatMoney } from '#domain/money';
@@ -13,7 +13,7 @@ import { enqueueMail } from '#adapters/mail-queue';
 import { envOr, logger, sqsHandler } from '#runtime';
 import { IsoDateSchema } from '#platforms/canonical';
 
-export const ReminderMessage = z.object({ invoiceNumber: z.string().min(1), level: z.number().int().min(1), asOf: IsoDateSchema });
+export const ReminderMessage = z.object({ invoiceNumber: z.string().check(z.minLength(1)), level: z.int().check(z.gte(1)), asOf: IsoDateSchema });
 
 const levels = envOr('DUNNING_LEVELS', '1,7,14,30').split(',').map(Number);
 const companyName = envOr('COMPANY_NAME', 'o2c');

@@ -2,7 +2,7 @@
  * ship-order: the warehouse shipped. Record the shipment, let the reserved
  * stock go with it, and tell the customer how to track the parcel.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { shipStock } from '#adapters/catalog';
 import { getCustomer } from '#adapters/customers';
 import { enqueueMail } from '#adapters/mail-queue';
@@ -10,8 +10,8 @@ import { requireOrder, transitionOrder } from '#adapters/orders';
 import { envOr, taskHandler } from '#runtime';
 
 export const TaskInput = z.object({
-  orderId: z.string().min(1),
-  shipment: z.object({ carrier: z.string(), service: z.string(), trackingNumber: z.string(), shippedAt: z.string(), cost: z.number().int().optional() }),
+  orderId: z.string().check(z.minLength(1)),
+  shipment: z.object({ carrier: z.string(), service: z.string(), trackingNumber: z.string(), shippedAt: z.string(), cost: z.optional(z.int()) }),
 });
 const companyName = envOr('COMPANY_NAME', 'o2c');
 

@@ -1,9 +1,10 @@
 /** start-order: one workflow execution per order, named after it (a duplicate start is a no-op). */
-import { z } from 'zod';
+import type * as z from 'zod/mini';
+import { OrderTaskInput } from '#platforms/canonical';
 import { startOrderExecution } from '#adapters/workflow';
 import { env, logger, sqsHandler } from '#runtime';
 
-export const StartOrderMessage = z.object({ orderId: z.string().min(1).max(80) });
+export const StartOrderMessage = OrderTaskInput;
 
 const stateMachineArn = env('STATE_MACHINE_ARN');
 

@@ -8,13 +8,14 @@
  *    BACKORDER_MAX_ATTEMPTS, then invalid.
  * A re-run returns the outcome already reached and reserves nothing twice.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import { OrderTaskInput } from '#platforms/canonical';
 import type { OrderStatus } from '#domain/model';
 import { getProducts, reserveStock } from '#adapters/catalog';
 import { requireOrder, transitionOrder, updateOrder, type StoredOrder } from '#adapters/orders';
 import { envOr, taskHandler } from '#runtime';
 
-export const TaskInput = z.object({ orderId: z.string().min(1) });
+export const TaskInput = OrderTaskInput;
 export type ValidationOutcome = { outcome: 'validated' | 'backordered' | 'invalid'; reason?: string };
 
 const maxAttempts = Number(envOr('BACKORDER_MAX_ATTEMPTS', '24'));

@@ -2,72 +2,82 @@
  * The canonical order and payment JSON that the B2B API takes (POST /orders,
  * POST /payments), as zod schemas: one definition gives parsing, the 422 field
  * paths and the published OpenAPI document. Amounts are integer minor units.
+ * (zod/mini: the tree-shakable build of zod 4, see runtime/schema.ts.)
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { isCurrency } from '#domain/money';
 import { isIsoDate } from '#domain/dates';
 
-const minor = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
-const ppm = z.number().int().min(0).max(1_000_000);
+export const text = (min: number, max: number) => z.string().check(z.minLength(min), z.maxLength(max));
+export const minorUnits = () => z.int().check(z.gte(0), z.lte(Number.MAX_SAFE_INTEGER));
+export const ppm = () => z.int().check(z.gte(0), z.lte(1_000_000));
+const between = (min: number, max: number) => z.int().check(z.gte(min), z.lte(max));
 
-export const CurrencySchema = z.string().refine(isCurrency, 'must be an ISO 4217 currency code, e.g. GBP');
-export const IsoDateSchema = z.string().refine(isIsoDate, 'must be a calendar date YYYY-MM-DD');
+export const CurrencySchema = z.string().check(z.refine(isCurrency, 'must be an ISO 4217 currency code, e.g. GBP'));
+export const IsoDateSchema = z.string().check(z.refine(isIsoDate, 'must be a calendar date YYYY-MM-DD'));
 export const LanguageSchema = z.enum(['en', 'zh', 'ja', 'ru', 'sv']);
 
 export const AddressSchema = z.object({
-  name: z.string().max(200).optional(),
-  company: z.string().max(200).optional(),
-  line1: z.string().min(1).max(200),
-  line2: z.string().max(200).optional(),
-  city: z.string().min(1).max(100),
-  region: z.string().max(100).optional(),
-  postalCode: z.string().max(20).optional(),
-  country: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code, e.g. GB'),
+  name: z.optional(text(0, 200)),
+  company: z.optional(text(0, 200)),
+  line1: text(1, 200),
+  line2: z.optional(text(0, 200)),
+  city: text(1, 100),
+  region: z.optional(text(0, 100)),
+  postalCode: z.optional(text(0, 20)),
+  country: z.string().check(z.regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code, e.g. GB')),
 });
 
 export const TermsSchema = z.object({
-  netDays: z.number().int().min(0).max(365),
-  discount: z.object({ ratePpm: ppm.max(500_000), days: z.number().int().min(0).max(365) }).optional(),
+  netDays: between(0, 365),
+  discount: z.optional(z.object({ ratePpm: between(0, 500_000), days: between(0, 365) })),
 });
 
 export const OrderLineSchema = z.object({
-  sku: z.string().min(1).max(64),
-  description: z.string().min(1).max(500),
-  quantity: z.number().int().min(1).max(1_000_000),
-  unitPrice: minor,
-  discount: minor.default(0),
-  taxRatePpm: ppm,
+  sku: text(1, 64),
+  description: text(1, 500),
+  quantity: between(1, 1_000_000),
+  unitPrice: minorUnits(),
+  discount: z._default(minorUnits(), 0),
+  taxRatePpm: ppm(),
 });
 
 export const CustomerInputSchema = z.object({
   email: z.email(),
-  name: z.string().min(1).max(200),
-  language: LanguageSchema.optional(),
+  name: text(1, 200),
+  language: z.optional(LanguageSchema),
 });
 
 export const CanonicalOrderSchema = z.object({
-  externalId: z.string().min(1).max(128),
-  shop: z.string().min(1).max(255).optional(),
-  reference: z.string().min(1).max(64).optional(),
+  externalId: text(1, 128),
+  shop: z.optional(text(1, 255)),
+  reference: z.optional(text(1, 64)),
   customer: CustomerInputSchema,
   currency: CurrencySchema,
-  lines: z.array(OrderLineSchema).min(1).max(250),
-  shipping: z.object({ amount: minor, taxRatePpm: ppm, method: z.string().max(100).optional() }).optional(),
+  lines: z.array(OrderLineSchema).check(z.minLength(1), z.maxLength(250)),
+  shipping: z.optional(z.object({ amount: minorUnits(), taxRatePpm: ppm(), method: z.optional(text(0, 100)) })),
   paymentMode: z.enum(['prepaid', 'terms']),
-  terms: TermsSchema.optional(),
+  terms: z.optional(TermsSchema),
   shippingAddress: AddressSchema,
-  billingAddress: AddressSchema.optional(),
+  billingAddress: z.optional(AddressSchema),
 });
 export type CanonicalOrder = z.infer<typeof CanonicalOrderSchema>;
 
 export const PaymentInputSchema = z.object({
   source: z.enum(['bank', 'csv', 'manual', 'api', 'stripe']),
-  externalId: z.string().min(1).max(128),
-  amount: minor.min(1),
+  externalId: text(1, 128),
+  amount: z.int().check(z.gte(1), z.lte(Number.MAX_SAFE_INTEGER)),
   currency: CurrencySchema,
   receivedOn: IsoDateSchema,
-  payerReference: z.string().max(140).optional(),
-  remittance: z.string().max(1000).optional(),
-  customerId: z.string().max(64).optional(),
+  payerReference: z.optional(text(0, 140)),
+  remittance: z.optional(text(0, 1000)),
+  customerId: z.optional(text(0, 64)),
 });
 export type PaymentInput = z.infer<typeof PaymentInputSchema>;
+
+/** Workflow task input: the state carries more, the step reads the order id. */
+export const OrderTaskInput = z.object({ orderId: text(1, 80) });
+/** A task-token wait delivered through a queue. */
+export const WaitMessage = z.object({ orderId: text(1, 80), taskToken: text(1, 4096) });
+/** Scheduled runs: `{ "asOf": "2026-11-22" }` runs as of that day (time travel). */
+export const ScheduleInput = z.looseObject({ asOf: z.optional(IsoDateSchema) });

@@ -3,7 +3,7 @@
  * reads what it needs at load time, so a missing variable fails the cold start
  * with a clear message instead of the first request half-way through its work.
  */
-import type { z } from 'zod';
+import { safeParse, type Infer, type Schema } from './schema.ts';
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -31,7 +31,7 @@ export function envList(name: string): string[] {
 }
 
 /** A JSON value validated by `schema`. */
-export function envJson<S extends z.ZodType>(name: string, schema: S): z.infer<S> {
+export function envJson<S extends Schema>(name: string, schema: S): Infer<S> {
   const raw = env(name);
   let parsed: unknown;
   try {
@@ -39,7 +39,7 @@ export function envJson<S extends z.ZodType>(name: string, schema: S): z.infer<S
   } catch {
     throw new ConfigError(`environment variable ${name} is not valid JSON`);
   }
-  const result = schema.safeParse(parsed);
+  const result = safeParse(schema, parsed);
   if (!result.success) {
     throw new ConfigError(`environment variable ${name} is invalid: ${result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
   }

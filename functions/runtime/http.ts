@@ -5,7 +5,7 @@
  * nothing a client can send produces a 500.
  */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import type { z } from 'zod';
+import { safeParse, type Infer, type Schema } from './schema.ts';
 import { AppError, BadRequestError, PayloadTooLargeError, ValidationError, toFieldIssues } from './errors.ts';
 import { logger } from './powertools.ts';
 import { withObservability, type LambdaFn } from './wrap.ts';
@@ -60,14 +60,14 @@ export function toRequest(event: APIGatewayProxyEventV2): HttpRequest {
 }
 
 /** Parses the body as JSON (400 if it is not) and validates it (422 listing field paths). */
-export function parseJsonBody<S extends z.ZodType>(req: HttpRequest, schema: S): z.infer<S> {
+export function parseJsonBody<S extends Schema>(req: HttpRequest, schema: S): Infer<S> {
   let json: unknown;
   try {
     json = JSON.parse(req.rawBody);
   } catch {
     throw new BadRequestError('body is not valid JSON');
   }
-  const result = schema.safeParse(json);
+  const result = safeParse(schema, json);
   if (!result.success) throw new ValidationError(toFieldIssues(result.error.issues));
   return result.data;
 }

@@ -10,21 +10,21 @@
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import type { z } from 'zod';
+import { safeParse, type Infer, type Schema } from './schema.ts';
 import { PoisonMessageError, toFieldIssues } from './errors.ts';
 import { logger } from './powertools.ts';
 import { withObservability, type LambdaFn } from './wrap.ts';
 
 export type RecordFn<T> = (body: T, record: SQSRecord) => Promise<void>;
 
-export function parseRecord<S extends z.ZodType>(record: SQSRecord, schema: S): z.infer<S> {
+export function parseRecord<S extends Schema>(record: SQSRecord, schema: S): Infer<S> {
   let json: unknown;
   try {
     json = JSON.parse(record.body);
   } catch {
     throw new PoisonMessageError('body is not JSON');
   }
-  const result = schema.safeParse(json);
+  const result = safeParse(schema, json);
   if (!result.success) {
     throw new PoisonMessageError(toFieldIssues(result.error.issues).map((i) => `${i.path}: ${i.message}`).join('; '));
   }
@@ -32,7 +32,7 @@ export function parseRecord<S extends z.ZodType>(record: SQSRecord, schema: S): 
 }
 
 /** Builds the batch function (unwrapped) for a schema and a per-record function. */
-export function sqsBatch<S extends z.ZodType>(schema: S, fn: RecordFn<z.infer<S>>) {
+export function sqsBatch<S extends Schema>(schema: S, fn: RecordFn<Infer<S>>) {
   const processor = new BatchProcessor(EventType.SQS);
   const recordHandler = async (record: SQSRecord) => {
     try {
@@ -46,6 +46,6 @@ export function sqsBatch<S extends z.ZodType>(schema: S, fn: RecordFn<z.infer<S>
     processPartialResponse(event, recordHandler, processor, { context });
 }
 
-export function sqsHandler<S extends z.ZodType>(schema: S, fn: RecordFn<z.infer<S>>): LambdaFn<SQSEvent, SQSBatchResponse> {
+export function sqsHandler<S extends Schema>(schema: S, fn: RecordFn<Infer<S>>): LambdaFn<SQSEvent, SQSBatchResponse> {
   return withObservability(sqsBatch(schema, fn));
 }

@@ -4,17 +4,17 @@
  * fault (`InvalidTaskInput`), not something to retry into success.
  */
 import type { Context } from 'aws-lambda';
-import type { z } from 'zod';
+import { safeParse, type Infer, type Schema } from './schema.ts';
 import { InvalidTaskInput, toFieldIssues } from './errors.ts';
 import { withObservability, type LambdaFn } from './wrap.ts';
 
-export function parseTaskInput<S extends z.ZodType>(schema: S, event: unknown): z.infer<S> {
-  const result = schema.safeParse(event);
+export function parseTaskInput<S extends Schema>(schema: S, event: unknown): Infer<S> {
+  const result = safeParse(schema, event);
   if (!result.success) throw new InvalidTaskInput(toFieldIssues(result.error.issues));
   return result.data;
 }
 
-export function taskHandler<S extends z.ZodType, R>(schema: S, fn: (input: z.infer<S>) => Promise<R>): LambdaFn<unknown, R> {
+export function taskHandler<S extends Schema, R>(schema: S, fn: (input: Infer<S>) => Promise<R>): LambdaFn<unknown, R> {
   return withObservability((event: unknown, _context: Context) => fn(parseTaskInput(schema, event)));
 }
 

@@ -1,0 +1,93 @@
+/**
+ * Hosts the template's functions in this process. Each handler module reads
+ * its environment when it loads, so the host first sets the union of all the
+ * functions' variables (with the emulator endpoints) and refuses to start if
+ * two functions disagree on a value, which would need separate processes.
+ */
+import { randomUUID } from 'node:crypto';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Context } from 'aws-lambda';
+import type { LocalFunction } from './template.ts';
+
+const root = resolve(import.meta.dirname, '..');
+
+type Handler = (event: unknown, context: Context) => Promise<unknown>;
+
+/** An error as Lambda reports it: the workflow matches `name` in Retry/Catch. */
+export class FunctionError extends Error {
+  constructor(
+    readonly errorType: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = errorType;
+  }
+}
+
+export interface FunctionHost {
+  invoke(logicalIdOrName: string, event: unknown): Promise<unknown>;
+  readonly functions: readonly LocalFunction[];
+  readonly invocations: Map<string, number>;
+}
+
+/** Variables every hosted function shares: the union of the template's, checked for conflicts. */
+export function sharedEnvironment(functions: readonly LocalFunction[]): Record<string, string> {
+  const env: Record<string, string> = {};
+  const owner: Record<string, string> = {};
+  for (const fn of functions) {
+    for (const [k, v] of Object.entries(fn.env)) {
+      if (k === 'O2C_FUNCTION') continue;
+      if (k in env && env[k] !== v) {
+        throw new Error(`functions ${owner[k]} and ${fn.name} set ${k} to different values; the in-process host cannot run both`);
+      }
+      env[k] = v;
+      owner[k] = fn.name;
+    }
+  }
+  return env;
+}
+
+export async function hostFunctions(functions: readonly LocalFunction[], baseEnv: Record<string, string>): Promise<FunctionHost> {
+  Object.assign(process.env, sharedEnvironment(functions), baseEnv);
+  const modules = new Map<string, Handler>();
+  const invocations = new Map<string, number>();
+  for (const fn of functions) {
+    const mod = (await import(pathToFileURL(resolve(root, 'functions/handlers', `${fn.name}.ts`)).href)) as { handler?: Handler };
+    if (typeof mod.handler !== 'function') throw new Error(`functions/handlers/${fn.name}.ts exports no handler`);
+    modules.set(fn.logicalId, mod.handler);
+    modules.set(fn.name, mod.handler);
+  }
+  const byKey = new Map(functions.flatMap((f) => [[f.logicalId, f] as const, [f.name, f] as const]));
+  return {
+    functions,
+    invocations,
+    async invoke(key, event) {
+      const fn = byKey.get(key);
+      const handler = modules.get(key);
+      if (!fn || !handler) throw new Error(`no hosted function ${key}`);
+      invocations.set(fn.name, (invocations.get(fn.name) ?? 0) + 1);
+      const deadline = Date.now() + fn.timeoutSeconds * 1000;
+      const context = {
+        functionName: fn.name,
+        functionVersion: '$LATEST',
+        invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${fn.name}`,
+        memoryLimitInMB: '512',
+        awsRequestId: randomUUID(),
+        logGroupName: `/aws/lambda/${fn.name}`,
+        logStreamName: 'local',
+        callbackWaitsForEmptyEventLoop: false,
+        getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+        done: () => undefined,
+        fail: () => undefined,
+        succeed: () => undefined,
+      } as Context;
+      try {
+        return await handler(event, context);
+      } catch (error) {
+        const e = error as Error;
+        throw new FunctionError(e.name || 'Error', e.message);
+      }
+    },
+  };
+}

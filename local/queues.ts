@@ -1,0 +1,178 @@
+/**
+ * SQS locally: fauxqs in-process, the template's queues created with their
+ * redrive policies, and one poller per event source mapping (one per handler
+ * module: Powertools' BatchProcessor keeps module state, ARCHITECTURE.md §6).
+ * A poller receives up to the mapping's batch size, invokes the function with
+ * an SQS event, deletes what succeeded and returns the failures to the queue.
+ * Locally a failed message is visible again after 1 s instead of the queue's
+ * visibility timeout, so a poison message reaches its DLQ in seconds.
+ */
+import {
+  ChangeMessageVisibilityBatchCommand,
+  DeleteMessageBatchCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SQSClient,
+  type Message,
+} from '@aws-sdk/client-sqs';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { startFauxqs, type FauxqsServer } from 'fauxqs';
+import type { FunctionHost } from './functions.ts';
+import type { LocalEventSource, LocalQueue } from './template.ts';
+
+export const LOCAL_RETRY_SECONDS = 1;
+
+export interface LocalQueues {
+  server: FauxqsServer;
+  endpoint: string;
+  client: SQSClient;
+  url(queueName: string): string;
+  depths(): Promise<{ queue: string; visible: number; inFlight: number; isDeadLetter: boolean }[]>;
+  stop(): Promise<void>;
+}
+
+export async function startQueues(queues: readonly LocalQueue[], region: string, port: number): Promise<LocalQueues> {
+  const server = await startFauxqs({ port, host: '127.0.0.1', logger: false, defaultRegion: region });
+  const endpoint = `http://127.0.0.1:${server.port}`;
+  const client = new SQSClient({ endpoint, region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const urls = new Map<string, string>();
+  const arns = new Map<string, string>();
+  const byId = new Map(queues.map((q) => [q.logicalId, q]));
+  // Dead-letter queues first: a redrive policy names its target's ARN.
+  const ordered = [...queues].sort((a, b) => Number(Boolean(a.deadLetter)) - Number(Boolean(b.deadLetter)));
+  for (const q of ordered) {
+    const attributes: Record<string, string> = { VisibilityTimeout: String(q.visibilityTimeoutSeconds) };
+    if (q.deadLetter) {
+      const dlq = byId.get(q.deadLetter.logicalId);
+      const arn = dlq && arns.get(dlq.name);
+      if (!arn) throw new Error(`queue ${q.name}: dead-letter queue ${q.deadLetter.logicalId} is not in the template`);
+      attributes.RedrivePolicy = JSON.stringify({ deadLetterTargetArn: arn, maxReceiveCount: q.deadLetter.maxReceiveCount });
+    }
+    const created = server.createQueue(q.name, { region, attributes });
+    urls.set(q.name, created.queueUrl);
+    arns.set(q.name, created.queueArn);
+  }
+  const deadLetters = new Set(queues.flatMap((q) => (q.deadLetter ? [byId.get(q.deadLetter.logicalId)!.name] : [])));
+  return {
+    server,
+    endpoint,
+    client,
+    url: (name) => {
+      const url = urls.get(name);
+      if (!url) throw new Error(`no local queue ${name}`);
+      return url;
+    },
+    async depths() {
+      return Promise.all(
+        queues.map(async (q) => {
+          const r = await client.send(
+            new GetQueueAttributesCommand({ QueueUrl: urls.get(q.name)!, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
+          );
+          return {
+            queue: q.name,
+            visible: Number(r.Attributes?.ApproximateNumberOfMessages ?? 0),
+            inFlight: Number(r.Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0),
+            isDeadLetter: deadLetters.has(q.name),
+          };
+        }),
+      );
+    },
+    async stop() {
+      client.destroy();
+      await server.stop();
+    },
+  };
+}
+
+function sqsEvent(messages: Message[], queueArn: string, region: string): SQSEvent {
+  return {
+    Records: messages.map((m) => ({
+      messageId: m.MessageId!,
+      receiptHandle: m.ReceiptHandle!,
+      body: m.Body ?? '',
+      attributes: {
+        ApproximateReceiveCount: m.Attributes?.ApproximateReceiveCount ?? '1',
+        SentTimestamp: m.Attributes?.SentTimestamp ?? String(Date.now()),
+        SenderId: 'local',
+        ApproximateFirstReceiveTimestamp: String(Date.now()),
+      },
+      messageAttributes: {},
+      md5OfBody: m.MD5OfBody ?? '',
+      eventSource: 'aws:sqs',
+      eventSourceARN: queueArn,
+      awsRegion: region,
+    })),
+  };
+}
+
+export interface Poller {
+  stop(): Promise<void>;
+  /** Resolves when the poller is between batches. */
+  idle(): boolean;
+}
+
+export function startPoller(
+  queues: LocalQueues,
+  source: LocalEventSource & { queueName: string; fnName: string },
+  host: FunctionHost,
+  region: string,
+  onProcessed?: (fnName: string, bodies: string[]) => void,
+): Poller {
+  let running = true;
+  let busy = false;
+  const queueUrl = queues.url(source.queueName);
+  const queueArn = `arn:aws:sqs:${region}:000000000000:${source.queueName}`;
+  const loop = (async () => {
+    while (running) {
+      let messages: Message[] = [];
+      try {
+        const r = await queues.client.send(
+          new ReceiveMessageCommand({
+            QueueUrl: queueUrl,
+            MaxNumberOfMessages: Math.min(10, source.batchSize),
+            WaitTimeSeconds: 1,
+            MessageSystemAttributeNames: ['ApproximateReceiveCount', 'SentTimestamp'],
+          }),
+        );
+        messages = r.Messages ?? [];
+      } catch (error) {
+        if (!running) break;
+        await new Promise((r) => setTimeout(r, 200));
+        continue;
+      }
+      if (messages.length === 0) continue;
+      busy = true;
+      let failedIds = new Set<string>();
+      try {
+        const response = (await host.invoke(source.fn, sqsEvent(messages, queueArn, region))) as SQSBatchResponse | undefined;
+        failedIds = new Set((response?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
+      } catch {
+        failedIds = new Set(messages.map((m) => m.MessageId!)); // whole batch failed
+      }
+      const ok = messages.filter((m) => !failedIds.has(m.MessageId!));
+      const failed = messages.filter((m) => failedIds.has(m.MessageId!));
+      if (ok.length > 0) {
+        await queues.client.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: ok.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })) }));
+        onProcessed?.(source.fnName, ok.map((m) => m.Body ?? ''));
+      }
+      if (failed.length > 0) {
+        await queues.client
+          .send(
+            new ChangeMessageVisibilityBatchCommand({
+              QueueUrl: queueUrl,
+              Entries: failed.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle!, VisibilityTimeout: LOCAL_RETRY_SECONDS })),
+            }),
+          )
+          .catch(() => undefined);
+      }
+      busy = false;
+    }
+  })();
+  return {
+    idle: () => !busy,
+    async stop() {
+      running = false;
+      await loop;
+    },
+  };
+}

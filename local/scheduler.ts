@@ -1,0 +1,47 @@
+/**
+ * EventBridge Scheduler locally: fires the template's `cron(...)` schedules at
+ * their minute in their time zone while the stack runs, and on demand (the CLI's
+ * `schedule run`) with an as-of date.
+ */
+import type { FunctionHost } from './functions.ts';
+import type { LocalSchedule } from './template.ts';
+
+function fieldMatches(field: string, value: number): boolean {
+  if (field === '*' || field === '?') return true;
+  return field.split(',').some((part) => {
+    const [range, stepText] = part.split('/') as [string, string | undefined];
+    const step = stepText ? Number(stepText) : 1;
+    const [lo, hi] = range === '*' ? [0, 59] : range.includes('-') ? range.split('-').map(Number) : [Number(range), stepText ? 59 : Number(range)];
+    return value >= lo! && value <= hi! && (value - lo!) % step === 0;
+  });
+}
+
+/** True when `cron(min hour day-of-month month day-of-week year)` fires at `now` in `timeZone` (day-of-week by name or number is not needed by o2c's schedules: `?` or `*`). */
+export function cronFires(expression: string, timeZone: string, now: Date): boolean {
+  const m = /^cron\((.+)\)$/.exec(expression.trim());
+  if (!m) return false;
+  const [min, hour, dom, month] = m[1]!.trim().split(/\s+/) as [string, string, string, string];
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-GB', { timeZone, hour12: false, minute: 'numeric', hour: 'numeric', day: 'numeric', month: 'numeric' })
+      .formatToParts(now)
+      .map((p) => [p.type, Number(p.value)]),
+  ) as Record<string, number>;
+  return fieldMatches(min, parts.minute!) && fieldMatches(hour, parts.hour! % 24) && fieldMatches(dom, parts.day!) && fieldMatches(month, parts.month!);
+}
+
+export function startScheduler(schedules: readonly LocalSchedule[], host: FunctionHost, log: (line: string) => void): { stop(): void } {
+  let lastMinute = -1;
+  const timer = setInterval(() => {
+    const now = new Date();
+    const minute = Math.floor(now.getTime() / 60_000);
+    if (minute === lastMinute) return;
+    lastMinute = minute;
+    for (const s of schedules) {
+      if (!cronFires(s.expression, s.timezone, now)) continue;
+      log(`schedule ${s.logicalId} fired`);
+      host.invoke(s.fn, s.input).catch((e: Error) => log(`schedule ${s.logicalId} failed: ${e.message}`));
+    }
+  }, 15_000);
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
+}

@@ -1,0 +1,249 @@
+/**
+ * The local stack: the synthesized template run on emulators, in this process.
+ *
+ *   synth → template → DynamoDB Local (table + indexes) · fauxqs (queues + DLQs)
+ *   · aws-ses-v2-local (mailbox) · functions hosted in-process · SQS pollers per
+ *   event source mapping · the state machine on aws-local-stepfunctions behind a
+ *   local SFN endpoint · the HTTP API · the scheduler · a simulated warehouse.
+ */
+import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import type { Server } from 'node:http';
+import { resolve } from 'node:path';
+import sesModule from 'aws-ses-v2-local';
+import { Keys } from '../functions/adapters/table-schema.ts';
+import { freePort, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.ts';
+import { hostFunctions, type FunctionHost } from './functions.ts';
+import { startApi } from './api.ts';
+import { startPoller, startQueues, type LocalQueues, type Poller } from './queues.ts';
+import { seed } from './seed.ts';
+import { startScheduler } from './scheduler.ts';
+import { startStepFunctions, type LocalStepFunctions } from './stepfunctions.ts';
+import { synthTemplate } from './synth.ts';
+import { readTopology, type LocalTopology } from './template.ts';
+
+export const DEV_SECRETS = {
+  O2C_API_KEY: 'dev-api-key',
+  O2C_SHOPIFY_WEBHOOK_SECRET: 'dev-shopify-secret',
+  O2C_WOOCOMMERCE_WEBHOOK_SECRET: 'dev-woocommerce-secret',
+  O2C_STRIPE_WEBHOOK_SECRET: 'whsec_dev',
+} as const;
+
+export interface LocalStackOptions {
+  inMemory?: boolean;
+  apiPort?: number;
+  mailPort?: number;
+  dataDir?: string;
+  simulateWarehouse?: boolean;
+  /** Delay before the simulated warehouse ships. */
+  warehouseDelayMs?: number;
+  /** How long Wait states (the backorder wait) last locally. */
+  waitMs?: number;
+  log?: (line: string) => void;
+}
+
+export interface LocalStack {
+  apiUrl: string;
+  mailUrl: string;
+  apiKey: string;
+  topology: LocalTopology;
+  host: FunctionHost;
+  queues: LocalQueues;
+  sfn: LocalStepFunctions;
+  doc: DynamoDBDocumentClient;
+  tableName: string;
+  stop(): Promise<void>;
+}
+
+const REGION = 'eu-west-1';
+const ACCOUNT = '000000000000';
+const root = resolve(import.meta.dirname, '..');
+
+async function createTable(client: DynamoDBClient, t: LocalTopology['table']): Promise<void> {
+  const key = (k: { partitionKey: string; sortKey?: string }) => [
+    { AttributeName: k.partitionKey, KeyType: 'HASH' as const },
+    ...(k.sortKey ? [{ AttributeName: k.sortKey, KeyType: 'RANGE' as const }] : []),
+  ];
+  try {
+    await client.send(
+      new CreateTableCommand({
+        TableName: t.name,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: t.attributes.map((a) => ({ AttributeName: a.name, AttributeType: a.type })),
+        KeySchema: key(t.keys),
+        ...(t.indexes.length ? { GlobalSecondaryIndexes: t.indexes.map((g) => ({ IndexName: g.name, KeySchema: key(g), Projection: { ProjectionType: 'ALL' } })) } : {}),
+      }),
+    );
+  } catch (error) {
+    if (!(error instanceof ResourceInUseException)) throw error;
+  }
+}
+
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const log = options.log ?? (() => undefined);
+  const stoppers: (() => Promise<void> | void)[] = [];
+  const stop = async () => {
+    for (const s of stoppers.reverse()) await Promise.resolve(s()).catch(() => undefined);
+    stoppers.length = 0;
+  };
+  try {
+    const { template } = synthTemplate();
+    const [sqsPort, sfnPort] = [await freePort(), await freePort()];
+    const apiPort = options.apiPort ?? 3000;
+    const mailPort = options.mailPort ?? 8005;
+
+    const ddb: DynamoDbLocal = await startDynamoDbLocal(options.inMemory ? {} : { dataDir: options.dataDir ?? resolve(root, '.o2c/dynamodb') });
+    stoppers.push(() => ddb.stop());
+    // Queue URLs are known once fauxqs has created the queues: read the queues, start them, then resolve the rest.
+    const queueList = readTopology(template, { region: REGION, account: ACCOUNT, queueUrl: (name) => name }).queues;
+    const queues = await startQueues(queueList, REGION, sqsPort);
+    stoppers.push(() => queues.stop());
+    const topology = readTopology(template, { region: REGION, account: ACCOUNT, queueUrl: (name) => queues.url(name) });
+
+    const mail: Server = await sesModule.default({ host: '127.0.0.1', port: mailPort });
+    stoppers.push(
+      () =>
+        new Promise<void>((done) => {
+          mail.closeAllConnections?.();
+          mail.close(() => done());
+        }),
+    );
+    await fetch(`http://127.0.0.1:${mailPort}/clear-store`, { method: 'POST' });
+
+    const client = new DynamoDBClient({ endpoint: ddb.endpoint, region: REGION, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+    stoppers.push(() => client.destroy());
+    await createTable(client, topology.table);
+    const someFn = topology.functions.find((f) => f.env.DEFAULT_TERMS) ?? topology.functions[0]!;
+    await seed(doc, topology.table.name, JSON.parse(someFn.env.DEFAULT_TERMS ?? '{"netDays":30}'), someFn.env.TIMEZONE ?? 'UTC');
+
+    const secrets = Object.fromEntries(Object.entries(DEV_SECRETS).map(([k, v]) => [k, process.env[k] || v]));
+    const host = await hostFunctions(topology.functions, {
+      AWS_REGION: REGION,
+      AWS_DEFAULT_REGION: REGION,
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      AWS_ENDPOINT_URL_DYNAMODB: ddb.endpoint,
+      AWS_ENDPOINT_URL_SQS: queues.endpoint,
+      AWS_ENDPOINT_URL_SES: `http://127.0.0.1:${mailPort}`,
+      AWS_ENDPOINT_URL_SFN: `http://127.0.0.1:${sfnPort}`,
+      AWS_LAMBDA_FUNCTION_NAME: 'o2c-local',
+      POWERTOOLS_METRICS_DISABLED: 'true',
+      POWERTOOLS_TRACE_ENABLED: 'false',
+      POWERTOOLS_LOG_LEVEL: process.env.O2C_LOG_LEVEL ?? 'ERROR',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      ...secrets,
+    });
+
+    const sfn = await startStepFunctions(topology.stateMachine, host, queues, { port: sfnPort, waitMs: options.waitMs ?? 5_000, retryMs: 200 });
+    stoppers.push(() => sfn.stop());
+
+    const apiUrl = `http://127.0.0.1:${apiPort}`;
+    const warehouseDelay = options.warehouseDelayMs ?? 1_000;
+    const shipLater = (orderId: string) => {
+      const timer = setTimeout(async () => {
+        const order = (await doc.send(new GetCommand({ TableName: topology.table.name, Key: Keys.order(orderId) }))).Item;
+        const carrier = (order?.carrier ?? {}) as { carrier?: string; service?: string };
+        await fetch(`${apiUrl}/fulfilment/${orderId}/shipment`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-api-key': secrets.O2C_API_KEY! },
+          body: JSON.stringify({
+            carrier: carrier.carrier ?? 'Royal Mail',
+            service: carrier.service ?? 'Tracked 48',
+            trackingNumber: `LOCAL${Math.floor(Math.random() * 1e9).toString().padStart(9, '0')}GB`,
+            shippedAt: new Date().toISOString(),
+          }),
+        }).catch((e: Error) => log(`warehouse: ${e.message}`));
+      }, warehouseDelay);
+      stoppers.push(() => clearTimeout(timer));
+    };
+    const warehouseOn = options.simulateWarehouse ?? process.env.O2C_SIMULATE_WAREHOUSE !== '0';
+
+    const queueName = new Map(topology.queues.map((q) => [q.logicalId, q.name]));
+    const fnName = new Map(topology.functions.map((f) => [f.logicalId, f.name]));
+    const pollers: Poller[] = topology.eventSources.map((es) =>
+      startPoller(queues, { ...es, queueName: queueName.get(es.queue)!, fnName: fnName.get(es.fn)! }, host, REGION, (fn, bodies) => {
+        if (!warehouseOn || fn !== 'fulfil-order') return;
+        for (const b of bodies) shipLater((JSON.parse(b) as { orderId: string }).orderId);
+      }),
+    );
+    stoppers.push(() => Promise.all(pollers.map((p) => p.stop())).then(() => undefined));
+
+    const schedules = new Map(topology.schedules.map((s) => [s.logicalId, s]));
+    const admin = adminRoutes({ topology, doc, queues, sfn, host, schedules });
+    const api = await startApi(topology.routes, host, apiPort, admin);
+    stoppers.push(() => api.stop());
+    const scheduler = startScheduler(topology.schedules, host, log);
+    stoppers.push(() => scheduler.stop());
+
+    return { apiUrl, mailUrl: `http://127.0.0.1:${mailPort}`, apiKey: secrets.O2C_API_KEY!, topology, host, queues, sfn, doc, tableName: topology.table.name, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** The CLI's view of the running stack (local only: these read with Scans, which no deployed path does). */
+function adminRoutes(ctx: {
+  topology: LocalTopology;
+  doc: DynamoDBDocumentClient;
+  queues: LocalQueues;
+  sfn: LocalStepFunctions;
+  host: FunctionHost;
+  schedules: Map<string, LocalTopology['schedules'][number]>;
+}) {
+  const table = ctx.topology.table.name;
+  const scanType = async (type: string) => {
+    const items: Record<string, any>[] = [];
+    let start: Record<string, any> | undefined;
+    do {
+      const r = await ctx.doc.send(new ScanCommand({ TableName: table, FilterExpression: '#t = :t', ExpressionAttributeNames: { '#t': 'type' }, ExpressionAttributeValues: { ':t': type }, ExclusiveStartKey: start }));
+      items.push(...(r.Items ?? []));
+      start = r.LastEvaluatedKey;
+    } while (start);
+    return items;
+  };
+  const countBy = (items: Record<string, any>[], key: string) => items.reduce<Record<string, number>>((acc, i) => ({ ...acc, [i[key]]: (acc[i[key]] ?? 0) + 1 }), {});
+  return async (req: { method: string; path: string; query: URLSearchParams }) => {
+    if (req.method === 'GET' && req.path === '/_local/status') {
+      const [orders, invoices, depths] = await Promise.all([scanType('Order'), scanType('Invoice'), ctx.queues.depths()]);
+      const executions = countBy([...ctx.sfn.executions.values()], 'status');
+      return { status: 200, body: { orders: countBy(orders, 'status'), invoices: countBy(invoices, 'status'), executions, queues: depths } };
+    }
+    const order = /^\/_local\/orders\/([^/]+)$/.exec(req.path);
+    if (req.method === 'GET' && order) {
+      const id = decodeURIComponent(order[1]!);
+      const items = (await ctx.doc.send(new QueryCommand({ TableName: table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': Keys.order(id).pk } }))).Items ?? [];
+      const head = items.find((i) => i.sk === 'ORDER');
+      if (!head) return { status: 404, body: { message: `no order ${id}` } };
+      const execution = ctx.sfn.executions.get(id);
+      return {
+        status: 200,
+        body: {
+          order: head,
+          timeline: items.filter((i) => i.type === 'OrderEvent').map((e) => ({ at: e.at, step: e.step, status: e.status, detail: e.detail })),
+          execution: execution ? { status: execution.status, waitingIn: [...execution.waitingIn], error: execution.error, cause: execution.cause } : null,
+        },
+      };
+    }
+    if (req.method === 'GET' && req.path === '/_local/invoices') {
+      const open = req.query.get('open') === '1';
+      const invoices = (await scanType('Invoice'))
+        .filter((i) => !open || i.balance > 0)
+        .sort((a, b) => String(a.number).localeCompare(String(b.number)))
+        .map((i) => ({ number: i.number, orderReference: i.orderReference, customerId: i.customerId, currency: i.currency, total: i.totals.total, balance: i.balance, status: i.status, issueDate: i.issueDate, dueDate: i.dueDate }));
+      return { status: 200, body: { invoices } };
+    }
+    const schedule = /^\/_local\/schedules\/([^/]+)$/.exec(req.path);
+    if (req.method === 'POST' && schedule) {
+      const wanted = schedule[1]!;
+      const fnNameOf = (s: LocalTopology['schedules'][number]) => ctx.topology.functions.find((f) => f.logicalId === s.fn)?.name ?? '';
+      const target = [...ctx.schedules.values()].find((s) => fnNameOf(s) === wanted || s.logicalId.toLowerCase().startsWith(wanted.toLowerCase()));
+      if (!target) return { status: 404, body: { message: `no schedule ${wanted}; have ${[...ctx.schedules.values()].map(fnNameOf).join(', ')}` } };
+      const asOf = req.query.get('asOf');
+      const result = await ctx.host.invoke(target.fn, { ...(target.input as object), ...(asOf ? { asOf } : {}) });
+      return { status: 200, body: { schedule: fnNameOf(target), result } };
+    }
+    return undefined;
+  };
+}

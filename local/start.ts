@@ -1,0 +1,55 @@
+/**
+ * `npm start` — the whole o2c stack on this machine, from the synthesized
+ * template, on local emulators. `npm start -- --in-memory` keeps nothing on disk.
+ */
+import './quiet.ts';
+import { parseArgs } from 'node:util';
+import { javaMajorVersion } from './dynamodb-local.ts';
+import { DEV_SECRETS, startLocalStack } from './stack.ts';
+
+const { values } = parseArgs({ options: { 'in-memory': { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } } });
+if (values.help) {
+  console.log('usage: npm start [-- --in-memory]\n  env: O2C_API_PORT (3000), O2C_MAIL_PORT (8005), O2C_SIMULATE_WAREHOUSE (1), O2C_LOG_LEVEL (ERROR), and the secrets below');
+  process.exit(0);
+}
+
+const java = javaMajorVersion();
+if (java === null || java < 17) {
+  console.error(
+    `o2c needs Java 17 or newer for DynamoDB Local (found ${java ?? 'none'}).\n` +
+      '  Debian/Ubuntu: sudo apt-get install -y openjdk-17-jre-headless\n' +
+      '  macOS:         brew install openjdk@17\n' +
+      '  Windows:       winget install Microsoft.OpenJDK.17',
+  );
+  process.exit(1);
+}
+
+const started = performance.now();
+const stack = await startLocalStack({
+  inMemory: values['in-memory'],
+  apiPort: Number(process.env.O2C_API_PORT ?? 3000),
+  mailPort: Number(process.env.O2C_MAIL_PORT ?? 8005),
+  log: (line) => console.log(line),
+}).catch((error: Error) => {
+  console.error(`o2c local stack failed to start: ${error.message}`);
+  process.exit(1);
+});
+
+console.log('o2c local stack ready');
+console.log(`  API      ${stack.apiUrl}`);
+console.log(`  mailbox  ${stack.mailUrl}`);
+console.log(`  started in ${((performance.now() - started) / 1000).toFixed(1)} s: ${stack.topology.functions.length} functions, ${stack.topology.queues.length} queues, ${stack.topology.routes.length} routes, ${stack.topology.schedules.length} schedules${values['in-memory'] ? ', in memory' : ', data in .o2c/'}`);
+console.log('  development secrets (override with these env vars):');
+for (const k of Object.keys(DEV_SECRETS)) console.log(`    ${k}=${process.env[k] || DEV_SECRETS[k as keyof typeof DEV_SECRETS]}`);
+console.log('  try: npm run o2c -- demo    (Ctrl-C stops everything)');
+
+let stopping = false;
+const shutdown = async (signal: string) => {
+  if (stopping) return;
+  stopping = true;
+  console.log(`\n${signal}: stopping the local stack…`);
+  await stack.stop();
+  process.exit(0);
+};
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));

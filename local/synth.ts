@@ -1,0 +1,24 @@
+/**
+ * Synthesizes the CDK app in-process, without bundling (the local runtime runs
+ * the TypeScript sources), and returns the stack's template.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { buildApp } from '../lib/app.ts';
+import type { CfnTemplate } from './template.ts';
+
+const root = resolve(import.meta.dirname, '..');
+
+export function synthTemplate(extraContext: Record<string, unknown> = {}): { template: CfnTemplate; stackName: string } {
+  const cdk = JSON.parse(readFileSync(join(root, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> };
+  const outdir = mkdtempSync(join(tmpdir(), 'o2c-synth-'));
+  try {
+    const { app, stack } = buildApp({ context: { ...cdk.context, ...extraContext, 'aws:cdk:bundling-stacks': [] }, nag: false, outdir });
+    const assembly = app.synth();
+    const template = assembly.getStackArtifact(stack.artifactId).template as CfnTemplate;
+    return { template, stackName: stack.stackName };
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}

@@ -100,7 +100,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     stoppers.push(() => queues.stop());
     const topology = readTopology(template, { region: REGION, account: ACCOUNT, queueUrl: (name) => queues.url(name) });
 
-    const mail: Server = await sesModule.default({ host: '127.0.0.1', port: mailPort });
+    // CJS interop differs between tsx (module.exports) and vitest (its default export).
+    const startSes = (typeof sesModule === 'function' ? sesModule : sesModule.default) as typeof sesModule.default;
+    const mail: Server = await startSes({ host: '127.0.0.1', port: mailPort });
     stoppers.push(
       () =>
         new Promise<void>((done) => {

@@ -1,0 +1,130 @@
+/**
+ * End to end through the running local stack (in memory, random free ports):
+ * HTTP API → queues → workflow → handlers → DynamoDB Local → SES mailbox.
+ */
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../local/dynamodb-local.ts';
+import { startLocalStack, type LocalStack } from '../../local/stack.ts';
+import { pdfText } from '../support/pdf-text.ts';
+
+let stack: LocalStack;
+
+type Mail = { destination: { to: string[] }; subject: string; body: { text?: string }; attachments: { filename?: string; content: string }[] };
+
+const post = async (path: string, body: unknown, headers: Record<string, string> = {}) => {
+  const res = await fetch(`${stack.apiUrl}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-api-key': stack.apiKey, ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json().catch(() => ({}))) as any };
+};
+const admin = async (path: string) => (await (await fetch(`${stack.apiUrl}${path}`)).json()) as any;
+const mails = async (): Promise<Mail[]> => ((await (await fetch(`${stack.mailUrl}/store`)).json()) as { emails: Mail[] }).emails;
+async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+const orderStatus = async (id: string) => (await admin(`/_local/orders/${id}`)).order?.status as string | undefined;
+
+const order = (externalId: string, email: string, quantity: number, extra: Record<string, unknown> = {}) => ({
+  externalId,
+  reference: externalId,
+  customer: { email, name: 'E2E Buyer' },
+  currency: 'GBP',
+  paymentMode: 'terms',
+  shippingAddress: { line1: '1 Market Street', city: 'York', country: 'GB' },
+  lines: [{ sku: 'MUG-01', description: 'Stoneware mug, 350 ml', quantity, unitPrice: 1250, taxRatePpm: 200_000 }],
+  ...extra,
+});
+
+beforeAll(async () => {
+  stack = await startLocalStack({ inMemory: true, apiPort: await freePort(), mailPort: await freePort(), warehouseDelayMs: 200, waitMs: 500 });
+}, 90_000);
+
+afterAll(async () => {
+  await stack?.stop();
+}, 30_000);
+
+describe('the local stack, end to end', () => {
+  it('hosts every function, queue, route, schedule and workflow task of the template', () => {
+    const t = stack.topology;
+    expect(t.functions).toHaveLength(17);
+    expect(stack.host.functions.map((f) => f.name).sort()).toEqual(t.functions.map((f) => f.name).sort());
+    expect(t.queues).toHaveLength(12);
+    expect(t.eventSources).toHaveLength(6);
+    expect(t.routes.map((r) => r.routeKey).sort()).toEqual(['POST /finance/orders/{orderId}/credit-decision', 'POST /fulfilment/{orderId}/shipment', 'POST /orders', 'POST /payments']);
+    expect(t.schedules).toHaveLength(2);
+    const taskStates = Object.entries(t.stateMachine.definition.States).filter(([, s]) => s.Type === 'Task').map(([n]) => n).sort();
+    expect(Object.keys(t.stateMachine.tasks).sort()).toEqual(taskStates);
+  });
+
+  it('turns a posted order into an invoice email whose PDF states the number and the total', async () => {
+    const res = await post('/orders', order('E2E-1', 'purchasing@acme-retail.example', 3, { shipping: { amount: 499, taxRatePpm: 200_000 } }));
+    expect(res.status).toBe(202);
+    const id = res.body.orderId as string;
+    await until('the invoice', async () => (await orderStatus(id)) === 'invoiced');
+    const { order: stored } = await admin(`/_local/orders/${id}`);
+    const mail = await until('the invoice email', async () => (await mails()).find((m) => m.subject.startsWith(`Invoice ${stored.invoiceNumber}`)));
+    expect(mail.destination.to).toEqual(['purchasing@acme-retail.example']);
+    const pdf = Buffer.from(mail.attachments[0]!.content, 'base64');
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    const text = pdfText(pdf);
+    // 3 × £12.50 = £37.50 + £7.50 VAT + £4.99 shipping + £1.00 VAT = £50.99
+    expect(text).toContain(stored.invoiceNumber);
+    expect(text).toContain('£50.99');
+    expect(text).toContain('E2E-1');
+  }, 40_000);
+
+  it('holds an order over the credit limit until finance approves, and tells the customer when finance rejects', async () => {
+    const held = (await post('/orders', order('E2E-2', 'owner@corner-shop.example', 15))).body.orderId as string; // £225.00 vs £200 limit
+    await until('credit hold', async () => (await admin(`/_local/orders/${held}`)).execution?.waitingIn?.includes('WaitForCreditReview'));
+    expect(await orderStatus(held)).toBe('credit_hold');
+    await until('the review request to finance', async () => (await mails()).find((m) => m.subject.includes('Credit review needed') && m.body.text?.includes(held)));
+    const decided = await post(`/finance/orders/${held}/credit-decision`, { decision: 'approve', note: 'paid on time for years' });
+    expect(decided.status).toBe(200);
+    await until('the held order invoiced', async () => (await orderStatus(held)) === 'invoiced');
+
+    // A customer seen for the first time has no credit limit yet: held for review.
+    const refused = (await post('/orders', order('E2E-3', 'first.timer@example.net', 1))).body.orderId as string;
+    await until('second hold', async () => (await admin(`/_local/orders/${refused}`)).execution?.waitingIn?.includes('WaitForCreditReview'));
+    expect((await post(`/finance/orders/${refused}/credit-decision`, { decision: 'reject', note: 'limit reached' })).status).toBe(200);
+    await until('rejection', async () => (await orderStatus(refused)) === 'rejected');
+    const told = await until('the rejection email', async () => (await mails()).find((m) => m.subject.includes('We cannot fulfil your order E2E-3')));
+    expect(told.destination.to).toEqual(['first.timer@example.net']);
+    expect((await post(`/finance/orders/${refused}/credit-decision`, { decision: 'approve' })).status).toBe(409);
+  }, 60_000);
+
+  it('creates one order and one invoice from a duplicate post', async () => {
+    const body = order('E2E-4', 'inkop@nordisk-design.example', 1);
+    const [a, b] = [await post('/orders', body), await post('/orders', body)];
+    expect(a.body.orderId).toBe(b.body.orderId);
+    expect(b.body.duplicate).toBe(true);
+    await until('invoice', async () => (await orderStatus(a.body.orderId)) === 'invoiced');
+    await new Promise((r) => setTimeout(r, 1_000));
+    const invoices = (await admin('/_local/invoices')).invoices.filter((i: { orderReference?: string }) => i.orderReference === 'E2E-4');
+    expect(invoices).toHaveLength(1);
+    expect((await mails()).filter((m) => m.subject.startsWith(`Invoice ${invoices[0].number}`))).toHaveLength(1);
+  }, 40_000);
+
+  it('moves a poison message to its DLQ, and status shows it', async () => {
+    const payments = stack.topology.queues.find((q) => q.deadLetter && stack.topology.eventSources.some((e) => e.queue === q.logicalId && stack.topology.functions.find((f) => f.logicalId === e.fn)?.name === 'apply-payment'))!;
+    const dlq = stack.topology.queues.find((q) => q.logicalId === payments.deadLetter!.logicalId)!;
+    await stack.queues.client.send(new SendMessageCommand({ QueueUrl: stack.queues.url(payments.name), MessageBody: '{"amount": "lots"}' }));
+    const status = await until(
+      'the poison message in the DLQ',
+      async () => {
+        const s = await admin('/_local/status');
+        return s.queues.find((q: { queue: string; visible: number }) => q.queue === dlq.name && q.visible === 1) ? s : undefined;
+      },
+      30_000,
+    );
+    expect(status.queues.find((q: { queue: string }) => q.queue === payments.name).visible).toBe(0);
+  }, 40_000);
+});

@@ -1,0 +1,62 @@
+/** The local runtime's pure parts: template reading, route matching, cron, the shared environment. */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { matchRoute } from '../../local/api.ts';
+import { sharedEnvironment } from '../../local/functions.ts';
+import { cronFires } from '../../local/scheduler.ts';
+import { localDefinition } from '../../local/stepfunctions.ts';
+import { synthTemplate } from '../../local/synth.ts';
+import { readTopology, type LocalTopology } from '../../local/template.ts';
+
+let topology: LocalTopology;
+beforeAll(() => {
+  const { template } = synthTemplate();
+  topology = readTopology(template, { region: 'eu-west-1', account: '000000000000', queueUrl: (n) => `http://q.local/${n}` });
+}, 60_000);
+
+describe('template reader', () => {
+  it('derives the whole topology from the template, intrinsics resolved to local values', () => {
+    expect(topology.table.indexes.map((i) => i.name).sort()).toEqual(['gsi1', 'gsi2']);
+    expect(topology.queues.filter((q) => q.deadLetter)).toHaveLength(6);
+    const intake = topology.functions.find((f) => f.name === 'intake')!;
+    expect(intake.env.TABLE_NAME).toBe(topology.table.name);
+    expect(intake.env.ORDERS_QUEUE_URL).toMatch(/^http:\/\/q\.local\/\w+Orders\w+$/);
+    const start = topology.functions.find((f) => f.name === 'start-order')!;
+    expect(start.env.STATE_MACHINE_ARN).toBe(topology.stateMachine.arn);
+    const tasks = topology.stateMachine.tasks;
+    expect(tasks.WaitForFulfilment).toEqual({ kind: 'sqs', waitForTaskToken: true });
+    expect(tasks.NotifyFailure).toEqual({ kind: 'sqs', waitForTaskToken: false });
+    expect(tasks.IssueInvoice).toEqual({ kind: 'lambda', fn: topology.functions.find((f) => f.name === 'issue-invoice')!.logicalId });
+    expect(topology.stateMachine.definition.States.WaitForCreditReview.Parameters.QueueUrl).toMatch(/^http:\/\/q\.local\/\w+CreditReview\w+$/);
+    expect(topology.schedules.map((s) => s.expression).sort()).toEqual(['cron(0 6 * * ? *)', 'cron(0 7 * * ? *)']);
+  });
+
+  it('lets every function share one process environment without conflicts', () => {
+    const env = sharedEnvironment(topology.functions);
+    expect(env.TABLE_NAME).toBe(topology.table.name);
+    expect(() => sharedEnvironment([{ logicalId: 'A', name: 'a', env: { X: '1' }, timeoutSeconds: 3 }, { logicalId: 'B', name: 'b', env: { X: '2' }, timeoutSeconds: 3 }])).toThrow(/a and b set X/);
+  });
+
+  it('clamps task timeouts that overflow setTimeout', () => {
+    const d = localDefinition({ StartAt: 'A', States: { A: { Type: 'Task', TimeoutSeconds: 30 * 86_400, End: true } } });
+    expect(d.States.A.TimeoutSeconds).toBe(2_147_483);
+  });
+});
+
+describe('routes and schedules', () => {
+  it('matches path parameters like API Gateway', () => {
+    const m = matchRoute(topology.routes, 'POST', '/fulfilment/ord_123/shipment');
+    expect(m?.route.routeKey).toBe('POST /fulfilment/{orderId}/shipment');
+    expect(m?.pathParameters).toEqual({ orderId: 'ord_123' });
+    expect(matchRoute(topology.routes, 'GET', '/orders')).toBeUndefined();
+    expect(matchRoute(topology.routes, 'POST', '/fulfilment/a/b/shipment')).toBeUndefined();
+  });
+
+  it('fires cron expressions at their minute in their time zone', () => {
+    // 06:00 in London is 06:00 UTC in winter and 05:00 UTC in summer.
+    expect(cronFires('cron(0 6 * * ? *)', 'Europe/London', new Date('2026-12-01T06:00:30Z'))).toBe(true);
+    expect(cronFires('cron(0 6 * * ? *)', 'Europe/London', new Date('2026-07-01T05:00:30Z'))).toBe(true);
+    expect(cronFires('cron(0 6 * * ? *)', 'Europe/London', new Date('2026-07-01T06:00:30Z'))).toBe(false);
+    expect(cronFires('cron(*/15 * * * ? *)', 'UTC', new Date('2026-07-01T06:45:00Z'))).toBe(true);
+    expect(cronFires('cron(*/15 * * * ? *)', 'UTC', new Date('2026-07-01T06:46:00Z'))).toBe(false);
+  });
+});

@@ -13,7 +13,8 @@ import type { Invoice, Payment } from '#domain/model';
 import { matchPayment } from '#domain/payment-matching';
 import { applyPayment as apply, getInvoice, openInvoicesOfCustomer, paymentExists } from '#adapters/invoices';
 import { PaymentInputSchema, text } from '#platforms/canonical';
-import { logger, sqsHandler } from '#runtime';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logger, metrics, sqsHandler } from '#runtime';
 
 export const PaymentMessage = z.extend(PaymentInputSchema, { id: text(1, 80) });
 
@@ -27,6 +28,7 @@ export async function applyPayment(payment: Payment): Promise<{ applied: boolean
   const match = matchPayment({ ...payment, ...(customerId ? { customerId } : {}) }, candidates);
   const entry = paymentReceivedEntry(payment, match.allocations, `pay-${payment.id}`, { discounts: match.discounts });
   const applied = await apply({ payment, allocations: match.allocations, discounts: match.discounts, invoices: candidates, entry, unapplied: match.unapplied });
+  if (applied) metrics.addMetric(match.reason === 'none' ? 'PaymentsUnmatched' : 'PaymentsApplied', MetricUnit.Count, 1);
   if (match.unapplied > 0) logger.info('unapplied cash', { paymentId: payment.id, unapplied: match.unapplied, reason: match.reason });
   return { applied, reason: match.reason, unapplied: match.unapplied };
 }

@@ -10,7 +10,8 @@ import { OrderTaskInput } from '#platforms/canonical';
 import { decideCredit, type CreditDecision } from '#domain/credit';
 import { creditExposure, getCustomer } from '#adapters/customers';
 import { requireOrder, transitionOrder } from '#adapters/orders';
-import { taskHandler } from '#runtime';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { metrics, taskHandler } from '#runtime';
 
 export const TaskInput = OrderTaskInput;
 
@@ -31,6 +32,7 @@ export async function checkCredit({ orderId }: z.infer<typeof TaskInput>): Promi
     riskScore: customer?.riskScore ?? 0,
     ...exposure,
   });
+  metrics.addMetric(`Credit${result.decision[0]!.toUpperCase()}${result.decision.slice(1)}`, MetricUnit.Count, 1);
   await transitionOrder(order, STATUS_OF[result.decision], 'credit', { reason: result.reason, exposure: result.exposure }, result.reason);
   return { decision: result.decision, reason: result.reason };
 }

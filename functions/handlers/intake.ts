@@ -3,6 +3,7 @@
  * each is validated, written once (idempotently) and queued, and the caller
  * gets 202 with o2c's id within the time of one write and one send.
  */
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Order } from '#domain/model';
 import { priceOrder } from '#domain/pricing';
 import { DomainError } from '#domain/errors';
@@ -18,6 +19,7 @@ import {
   ConflictError,
   env,
   httpHandler,
+  metrics,
   NotFoundError,
   parseJsonBody,
   UnauthorizedError,
@@ -80,6 +82,7 @@ export async function acceptOrder(input: CanonicalOrder, platform: Order['source
   };
   const result = await createOrderIfAbsent(order);
   await sendJson(env('ORDERS_QUEUE_URL'), { orderId: result.orderId });
+  metrics.addMetric(result.created ? 'OrdersAccepted' : 'DuplicateOrders', MetricUnit.Count, 1);
   return result;
 }
 

@@ -18,7 +18,8 @@ import { issueInvoice as issue } from '#adapters/invoices';
 import { enqueueMail } from '#adapters/mail-queue';
 import { requireOrder } from '#adapters/orders';
 import { renderInvoicePdf } from '#adapters/pdf';
-import { envOr, taskHandler } from '#runtime';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { envOr, metrics, taskHandler } from '#runtime';
 
 export const TaskInput = OrderTaskInput;
 const company = companyFromEnv();
@@ -36,6 +37,7 @@ export async function issueInvoice({ orderId }: z.infer<typeof TaskInput>, now: 
     policy: company.taxPolicy,
     entryFor: (inv) => invoiceIssuedEntry(inv, `inv-${inv.number}`, { paidAtCheckout: order.paymentMode === 'prepaid' }),
   });
+  if (created) metrics.addMetric('InvoicesIssued', MetricUnit.Count, 1);
   if (customer) {
     const pdf = await renderInvoicePdf(invoice, { name: company.name, address: company.address }, customer);
     const total = formatMoney({ amount: invoice.totals.total, currency: invoice.currency });

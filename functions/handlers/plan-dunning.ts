@@ -10,7 +10,8 @@ import { todayIn } from '#domain/dates';
 import { nextDunningLevel } from '#domain/dunning';
 import { markDunningLevel, openInvoicesDueBefore } from '#adapters/invoices';
 import { sendJsonBatch } from '#adapters/queue';
-import { env, envOr, scheduledHandler } from '#runtime';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { env, envOr, metrics, scheduledHandler } from '#runtime';
 import { ScheduleInput } from '#platforms/canonical';
 
 
@@ -28,6 +29,7 @@ export async function planDunning(input: z.infer<typeof ScheduleInput>, enqueue:
     if (await markDunningLevel(inv.number, level, asOf)) messages.push({ invoiceNumber: inv.number, level, asOf });
   }
   if (messages.length > 0) await enqueue(messages);
+  metrics.addMetric('RemindersQueued', MetricUnit.Count, messages.length);
   return { asOf, overdue: overdue.length, reminders: messages.length };
 }
 

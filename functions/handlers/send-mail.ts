@@ -7,14 +7,17 @@ import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempo
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { composeMime, sendRaw } from '#adapters/mailer';
 import { MailMessageSchema, type MailMessage } from '#adapters/mail-message';
-import { env, envOr, sqsHandler } from '#runtime';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { env, envOr, metrics, sqsHandler } from '#runtime';
 
 const sender = env('SENDER_ADDRESS');
 const configurationSet = process.env.SES_CONFIGURATION_SET;
 
 export async function sendMail(message: MailMessage): Promise<{ messageId: string | undefined }> {
   const mime = await composeMime(message, sender);
-  return { messageId: await sendRaw(mime, configurationSet) };
+  const messageId = await sendRaw(mime, configurationSet);
+  metrics.addMetric('EmailsSent', MetricUnit.Count, 1);
+  return { messageId };
 }
 
 const persistence = new DynamoDBPersistenceLayer({

@@ -9,5 +9,6 @@ import { Tracer } from '@aws-lambda-powertools/tracer';
 const serviceName = process.env.POWERTOOLS_SERVICE_NAME ?? 'o2c';
 
 export const logger = new Logger({ serviceName });
-export const metrics = new Metrics({ serviceName, namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'o2c' });
+/** Metrics' own warnings (e.g. an invocation that counted nothing) go through the logger, at its level. */
+export const metrics = new Metrics({ serviceName, namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'o2c', logger });
 export const tracer = new Tracer({ serviceName });

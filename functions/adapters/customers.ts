@@ -4,10 +4,10 @@
  * customer write the same item (a conditional put makes the second a no-op).
  */
 import { createHash } from 'node:crypto';
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Customer } from '#domain/model';
 import { env } from '#runtime';
-import { documentClient, isConditionFailure } from './dynamo.ts';
+import { documentClient, isConditionFailure, queryAll } from './dynamo.ts';
 import { GSI_BY_CUSTOMER, Keys } from './table-schema.ts';
 
 const table = () => env('TABLE_NAME');
@@ -51,26 +51,19 @@ const OPEN_APPROVED = new Set(['approved', 'confirmed', 'fulfilling', 'shipped']
  * by-customer index (never a Scan).
  */
 export async function creditExposure(customerId: string, excludeOrderId?: string): Promise<{ openReceivables: number; openOrders: number }> {
+  const items = await queryAll<{ type: string; id?: string; status?: string; balance?: number; totals?: { total: number } }>({
+    TableName: table(),
+    IndexName: GSI_BY_CUSTOMER.indexName,
+    KeyConditionExpression: 'gsi1pk = :pk',
+    ExpressionAttributeValues: { ':pk': `CUSTOMER#${customerId}` },
+    ProjectionExpression: '#type, #id, #status, balance, totals',
+    ExpressionAttributeNames: { '#type': 'type', '#id': 'id', '#status': 'status' },
+  });
   let openReceivables = 0;
   let openOrders = 0;
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const r = await documentClient().send(
-      new QueryCommand({
-        TableName: table(),
-        IndexName: GSI_BY_CUSTOMER.indexName,
-        KeyConditionExpression: 'gsi1pk = :pk',
-        ExpressionAttributeValues: { ':pk': `CUSTOMER#${customerId}` },
-        ProjectionExpression: '#type, #id, #status, balance, totals',
-        ExpressionAttributeNames: { '#type': 'type', '#id': 'id', '#status': 'status' },
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    for (const item of r.Items ?? []) {
-      if (item.type === 'Invoice' && item.balance > 0) openReceivables += item.balance as number;
-      if (item.type === 'Order' && item.id !== excludeOrderId && OPEN_APPROVED.has(item.status)) openOrders += (item.totals?.total ?? 0) as number;
-    }
-    startKey = r.LastEvaluatedKey;
-  } while (startKey);
+  for (const item of items) {
+    if (item.type === 'Invoice' && (item.balance ?? 0) > 0) openReceivables += item.balance!;
+    if (item.type === 'Order' && item.id !== excludeOrderId && OPEN_APPROVED.has(item.status ?? '')) openOrders += item.totals?.total ?? 0;
+  }
   return { openReceivables, openOrders };
 }

@@ -4,7 +4,7 @@
  * `AWS_ENDPOINT_URL_DYNAMODB` itself.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { tracer } from '#runtime';
 
 let client: DynamoDBDocumentClient | undefined;
@@ -32,4 +32,16 @@ export function isConditionFailure(error: unknown): boolean {
 export function failedConditions(error: unknown): number[] {
   const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
   return reasons.flatMap((r, i) => (r.Code === 'ConditionalCheckFailed' ? [i] : []));
+}
+
+/** Every item a Query matches, following LastEvaluatedKey page by page. */
+export async function queryAll<T = Record<string, unknown>>(input: Omit<QueryCommandInput, 'ExclusiveStartKey'>): Promise<T[]> {
+  const items: T[] = [];
+  let startKey: QueryCommandInput['ExclusiveStartKey'];
+  do {
+    const r = await documentClient().send(new QueryCommand({ ...input, ...(startKey ? { ExclusiveStartKey: startKey } : {}) }));
+    items.push(...((r.Items ?? []) as T[]));
+    startKey = r.LastEvaluatedKey;
+  } while (startKey);
+  return items;
 }

@@ -5,14 +5,14 @@
  * aggregates are written — all of it or none, so a failed write never consumes
  * a number (gapless) and no invoice exists without its ledger entry.
  */
-import { GetCommand, QueryCommand, TransactWriteCommand, type NativeAttributeValue } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { buildInvoice } from '#domain/invoice';
 import { assertBalanced } from '#domain/ledger';
 import type { Allocation, Invoice, IsoDate, JournalEntry, Payment, PaymentTerms, TaxPolicy } from '#domain/model';
 import { env } from '#runtime';
-import { documentClient, failedConditions, isConditionFailure } from './dynamo.ts';
+import { documentClient, failedConditions, isConditionFailure, queryAll } from './dynamo.ts';
 import type { StoredOrder } from './orders.ts';
-import { GSI_OPEN_BY_DUE, Keys, OPEN_INVOICE_SHARDS } from './table-schema.ts';
+import { GSI_BY_CUSTOMER, GSI_OPEN_BY_DUE, Keys, OPEN_INVOICE_SHARDS } from './table-schema.ts';
 
 const table = () => env('TABLE_NAME');
 
@@ -167,46 +167,26 @@ export async function issueInvoice(req: IssueRequest, attempts = 30): Promise<{ 
 export async function openInvoicesDueBefore(before: IsoDate | '9999-12-31'): Promise<Invoice[]> {
   const shards = Array.from({ length: OPEN_INVOICE_SHARDS }, (_, i) => i);
   const pages = await Promise.all(
-    shards.map(async (shard) => {
-      const items: Invoice[] = [];
-      let startKey: Record<string, NativeAttributeValue> | undefined;
-      do {
-        const r = await documentClient().send(
-          new QueryCommand({
-            TableName: table(),
-            IndexName: GSI_OPEN_BY_DUE.indexName,
-            KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk < :before',
-            ExpressionAttributeValues: { ':pk': Keys.openShard(shard), ':before': before },
-            ExclusiveStartKey: startKey,
-          }),
-        );
-        items.push(...((r.Items ?? []) as Invoice[]));
-        startKey = r.LastEvaluatedKey;
-      } while (startKey);
-      return items;
-    }),
+    shards.map((shard) =>
+      queryAll<Invoice>({
+        TableName: table(),
+        IndexName: GSI_OPEN_BY_DUE.indexName,
+        KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk < :before',
+        ExpressionAttributeValues: { ':pk': Keys.openShard(shard), ':before': before },
+      }),
+    ),
   );
   return pages.flat();
 }
 
-export async function openInvoicesOfCustomer(customerId: string): Promise<Invoice[]> {
-  const items: Invoice[] = [];
-  let startKey: Record<string, NativeAttributeValue> | undefined;
-  do {
-    const r = await documentClient().send(
-      new QueryCommand({
-        TableName: table(),
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :pk AND begins_with(gsi1sk, :p)',
-        FilterExpression: 'balance > :zero',
-        ExpressionAttributeValues: { ':pk': `CUSTOMER#${customerId}`, ':p': 'INVOICE#', ':zero': 0 },
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    items.push(...((r.Items ?? []) as Invoice[]));
-    startKey = r.LastEvaluatedKey;
-  } while (startKey);
-  return items;
+export function openInvoicesOfCustomer(customerId: string): Promise<Invoice[]> {
+  return queryAll<Invoice>({
+    TableName: table(),
+    IndexName: GSI_BY_CUSTOMER.indexName,
+    KeyConditionExpression: 'gsi1pk = :pk AND begins_with(gsi1sk, :p)',
+    FilterExpression: 'balance > :zero',
+    ExpressionAttributeValues: { ':pk': `CUSTOMER#${customerId}`, ':p': 'INVOICE#', ':zero': 0 },
+  });
 }
 
 export async function paymentExists(id: string): Promise<boolean> {

@@ -93,6 +93,19 @@ export class ConcurrentUpdate extends Error {
   override readonly name = 'ConcurrentUpdate';
 }
 
+/** A versioned update of the order: SET the attributes and bump `version`, only if it is still `order.version`. */
+function versionedUpdate(order: StoredOrder, set: Record<string, NativeAttributeValue>) {
+  const entries = Object.entries(set);
+  return {
+    TableName: table(),
+    Key: Keys.order(order.id),
+    UpdateExpression: `SET ${['#version = :next', ...entries.map((_, i) => `#a${i} = :a${i}`)].join(', ')}`,
+    ConditionExpression: '#version = :v',
+    ExpressionAttributeNames: { '#version': 'version', ...Object.fromEntries(entries.map(([k], i) => [`#a${i}`, k])) },
+    ExpressionAttributeValues: { ':v': order.version, ':next': order.version + 1, ...Object.fromEntries(entries.map(([, v], i) => [`:a${i}`, v])) },
+  };
+}
+
 /**
  * Moves the order to `to` (checked against the domain state machine), setting
  * `set` attributes, guarded by the version read; records the event.
@@ -106,28 +119,11 @@ export async function transitionOrder(
 ): Promise<StoredOrder> {
   assertTransition(order.status, to);
   const at = new Date().toISOString();
-  const names: Record<string, string> = { '#status': 'status', '#version': 'version', '#updatedAt': 'updatedAt' };
-  const values: Record<string, NativeAttributeValue> = { ':to': to, ':v': order.version, ':next': order.version + 1, ':at': at };
-  const sets = ['#status = :to', '#version = :next', '#updatedAt = :at'];
-  Object.entries(set).forEach(([k, v], i) => {
-    names[`#a${i}`] = k;
-    values[`:a${i}`] = v;
-    sets.push(`#a${i} = :a${i}`);
-  });
   try {
     await documentClient().send(
       new TransactWriteCommand({
         TransactItems: [
-          {
-            Update: {
-              TableName: table(),
-              Key: Keys.order(order.id),
-              UpdateExpression: `SET ${sets.join(', ')}`,
-              ConditionExpression: '#version = :v',
-              ExpressionAttributeNames: names,
-              ExpressionAttributeValues: values,
-            },
-          },
+          { Update: versionedUpdate(order, { ...set, status: to, updatedAt: at }) },
           { Put: { TableName: table(), Item: eventItem(order.id, { at, step, status: to, ...(detail ? { detail } : {}) }) } },
         ],
       }),
@@ -141,25 +137,8 @@ export async function transitionOrder(
 
 /** Sets attributes without a status change (e.g. a backorder attempt count). */
 export async function updateOrder(order: StoredOrder, set: Record<string, NativeAttributeValue>): Promise<void> {
-  const names: Record<string, string> = { '#version': 'version' };
-  const values: Record<string, NativeAttributeValue> = { ':v': order.version, ':next': order.version + 1 };
-  const sets = ['#version = :next'];
-  Object.entries(set).forEach(([k, v], i) => {
-    names[`#a${i}`] = k;
-    values[`:a${i}`] = v;
-    sets.push(`#a${i} = :a${i}`);
-  });
   try {
-    await documentClient().send(
-      new UpdateCommand({
-        TableName: table(),
-        Key: Keys.order(order.id),
-        UpdateExpression: `SET ${sets.join(', ')}`,
-        ConditionExpression: '#version = :v',
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-      }),
-    );
+    await documentClient().send(new UpdateCommand(versionedUpdate(order, set)));
   } catch (error) {
     if (isConditionFailure(error)) throw new ConcurrentUpdate(`order ${order.id} changed meanwhile`);
     throw error;

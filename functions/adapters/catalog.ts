@@ -9,6 +9,7 @@ import { BatchGetCommand, QueryCommand, TransactWriteCommand, type BatchGetComma
 import type { CurrencyCode } from '#domain/model';
 import { env } from '#runtime';
 import { documentClient, isConditionFailure } from './dynamo.ts';
+import { ConcurrentUpdate, isTransactionConflict } from './orders.ts';
 import { Keys } from './table-schema.ts';
 
 const table = () => env('TABLE_NAME');
@@ -95,7 +96,11 @@ export async function reserveStock(orderId: string, lines: ReadonlyMap<string, n
     );
     return true;
   } catch (error) {
-    if (!isConditionFailure(error)) throw error;
+    if (!isConditionFailure(error)) {
+      // Another order's reservation of the same product was in flight: nothing was written, try again.
+      if (isTransactionConflict(error)) throw new ConcurrentUpdate(`stock for order ${orderId} changed while reserving`);
+      throw error;
+    }
     // Either too little stock, or a concurrent run reserved first: tell them apart.
     const now = await reservationsOf(orderId);
     return [...lines.keys()].every((sku) => now.some((r) => r.sku === sku && r.state === 'held'));
@@ -105,25 +110,31 @@ export async function reserveStock(orderId: string, lines: ReadonlyMap<string, n
 async function settleReservations(orderId: string, to: 'released' | 'shipped'): Promise<number> {
   const held = (await reservationsOf(orderId)).filter((r) => r.state === 'held');
   if (held.length === 0) return 0;
-  await documentClient().send(
-    new TransactWriteCommand({
-      TransactItems: held.flatMap((r) => [
-        {
-          Update: {
-            TableName: table(),
-            Key: Keys.reservation(orderId, r.sku),
-            UpdateExpression: 'SET #state = :to',
-            ConditionExpression: '#state = :held',
-            ExpressionAttributeNames: { '#state': 'state' },
-            ExpressionAttributeValues: { ':to': to, ':held': 'held' },
+  try {
+    await documentClient().send(
+      new TransactWriteCommand({
+        TransactItems: held.flatMap((r) => [
+          {
+            Update: {
+              TableName: table(),
+              Key: Keys.reservation(orderId, r.sku),
+              UpdateExpression: 'SET #state = :to',
+              ConditionExpression: '#state = :held',
+              ExpressionAttributeNames: { '#state': 'state' },
+              ExpressionAttributeValues: { ':to': to, ':held': 'held' },
+            },
           },
-        },
-        ...(to === 'released'
-          ? [{ Update: { TableName: table(), Key: Keys.product(r.sku), UpdateExpression: 'SET onHand = onHand + :q', ExpressionAttributeValues: { ':q': r.quantity } } }]
-          : []),
-      ]),
-    }),
-  );
+          ...(to === 'released'
+            ? [{ Update: { TableName: table(), Key: Keys.product(r.sku), UpdateExpression: 'SET onHand = onHand + :q', ExpressionAttributeValues: { ':q': r.quantity } } }]
+            : []),
+        ]),
+      }),
+    );
+  } catch (error) {
+    // A concurrent run settled them first (or was settling them): the retry finds nothing held.
+    if (isConditionFailure(error) || isTransactionConflict(error)) throw new ConcurrentUpdate(`reservations of order ${orderId} changed while settling them`);
+    throw error;
+  }
   return held.length;
 }
 

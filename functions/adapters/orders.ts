@@ -9,8 +9,8 @@ import type { NativeAttributeValue } from '@aws-sdk/lib-dynamodb';
 import { assertTransition } from '#domain/order';
 import type { Order, OrderStatus, Totals } from '#domain/model';
 import { env } from '#runtime';
-import { documentClient, isConditionFailure } from './dynamo.ts';
-import { Keys } from './table-schema.ts';
+import { documentClient, isConditionFailure, queryAll } from './dynamo.ts';
+import { GSI_BY_CUSTOMER, Keys } from './table-schema.ts';
 
 export interface StoredOrder extends Order {
   readonly totals: Totals;
@@ -54,7 +54,7 @@ export async function createOrderIfAbsent(order: Order & { totals: Totals }): Pr
               ConditionExpression: 'attribute_not_exists(pk)',
             },
           },
-          { Put: { TableName: table(), Item: eventItem(order.id, { at: order.createdAt, step: 'received', status: 'received', detail: `from ${order.source.platform}` }) } },
+          { Put: { TableName: table(), Item: eventItem(order.id, { at: order.createdAt, step: order.status, status: order.status, detail: `from ${order.source.platform}` }) } },
         ],
       }),
     );
@@ -93,6 +93,17 @@ export class ConcurrentUpdate extends Error {
   override readonly name = 'ConcurrentUpdate';
 }
 
+/**
+ * True when DynamoDB cancelled a transaction because another transaction was
+ * writing one of its items at that moment (`TransactionConflict`). Nothing was
+ * written; running it again is right. Callers report it as `ConcurrentUpdate`,
+ * which the workflow retries (a raw TransactionCanceledException is not).
+ */
+export function isTransactionConflict(error: unknown): boolean {
+  const e = error as { name?: string; CancellationReasons?: { Code?: string }[] };
+  return e?.name === 'TransactionCanceledException' && (e.CancellationReasons ?? []).some((r) => r.Code === 'TransactionConflict');
+}
+
 /** A versioned update of the order: SET the attributes and bump `version`, only if it is still `order.version`. */
 function versionedUpdate(order: StoredOrder, set: Record<string, NativeAttributeValue>) {
   const entries = Object.entries(set);
@@ -129,7 +140,7 @@ export async function transitionOrder(
       }),
     );
   } catch (error) {
-    if (isConditionFailure(error)) throw new ConcurrentUpdate(`order ${order.id} changed while moving it to ${to}`);
+    if (isConditionFailure(error) || isTransactionConflict(error)) throw new ConcurrentUpdate(`order ${order.id} changed while moving it to ${to}`);
     throw error;
   }
   return { ...order, ...set, status: to, version: order.version + 1, updatedAt: at } as StoredOrder;
@@ -140,7 +151,7 @@ export async function updateOrder(order: StoredOrder, set: Record<string, Native
   try {
     await documentClient().send(new UpdateCommand(versionedUpdate(order, set)));
   } catch (error) {
-    if (isConditionFailure(error)) throw new ConcurrentUpdate(`order ${order.id} changed meanwhile`);
+    if (isConditionFailure(error) || isTransactionConflict(error)) throw new ConcurrentUpdate(`order ${order.id} changed meanwhile`);
     throw error;
   }
 }
@@ -161,4 +172,16 @@ export async function orderTimeline(orderId: string): Promise<OrderEvent[]> {
     }),
   );
   return (r.Items ?? []).map((i) => ({ at: i.at, step: i.step, status: i.status, detail: i.detail }) as OrderEvent);
+}
+
+/** A customer's orders, newest first, from the by-customer index (never a Scan). */
+export async function ordersOfCustomer(customerId: string): Promise<StoredOrder[]> {
+  const prefix = Keys.orderByCustomer(customerId, '', '');
+  return queryAll<StoredOrder>({
+    TableName: table(),
+    IndexName: GSI_BY_CUSTOMER.indexName,
+    KeyConditionExpression: 'gsi1pk = :pk AND begins_with(gsi1sk, :p)',
+    ExpressionAttributeValues: { ':pk': prefix.gsi1pk, ':p': 'ORDER#' },
+    ScanIndexForward: false,
+  });
 }

@@ -2,7 +2,7 @@
  * Step Functions: start an order's execution (named after the order, so a
  * duplicate start is a no-op) and answer the task tokens it waits on.
  */
-import { SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { tracer } from '#runtime';
 import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { env } from '#runtime';
@@ -25,6 +25,18 @@ export async function startOrderExecution(stateMachineArn: string, orderId: stri
     return true;
   } catch (error) {
     if ((error as Error).name === 'ExecutionAlreadyExists') return false;
+    throw error;
+  }
+}
+
+/** Stops the order's execution (a cancellation); false if there was none running. */
+export async function stopOrderExecution(stateMachineArn: string, orderId: string, cause: string): Promise<boolean> {
+  const executionArn = `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${orderId}`;
+  try {
+    await sfnClient().send(new StopExecutionCommand({ executionArn, error: 'OrderCancelled', cause }));
+    return true;
+  } catch (error) {
+    if ((error as Error).name === 'ExecutionDoesNotExist') return false;
     throw error;
   }
 }

@@ -68,7 +68,7 @@ export interface BuildInvoiceInput {
 export function buildInvoice(input: BuildInvoiceInput): Invoice {
   const { order, series, year, sequence, issueDate, terms, policy } = input;
   const number = formatInvoiceNumber(series, year, sequence);
-  const { lines, totals } = priceOrder(order.lines, order.shipping, policy);
+  const { lines, totals } = priceOrder(order.lines, order.shipping, policy, { pricesIncludeTax: order.pricesIncludeTax === true });
   const due = dueDate(issueDate, terms);
   const paid = input.paid === true;
   const discount = terms.discount && !paid ? applyRatePpm(totals.total, terms.discount.ratePpm, 'half-up') : 0;

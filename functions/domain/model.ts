@@ -115,6 +115,11 @@ export interface OrderLine {
   readonly discount: number;
   /** Tax rate in ppm applied to the discounted line net. */
   readonly taxRatePpm: number;
+  /**
+   * Tax as the selling platform charged it (minor units). When present it is
+   * authoritative: o2c does not recompute it, so its invoice matches the platform's order.
+   */
+  readonly tax?: number;
 }
 
 export interface PricedLine extends OrderLine {
@@ -144,9 +149,11 @@ export interface Totals {
 }
 
 export interface ShippingCharge {
-  /** Minor units, net of tax. */
+  /** Minor units, net of tax (or including it, when the order's prices include tax). */
   readonly amount: number;
   readonly taxRatePpm: number;
+  /** Tax on shipping as the platform charged it; authoritative when present. */
+  readonly tax?: number;
   readonly method?: string;
 }
 
@@ -162,6 +169,8 @@ export interface Order {
   readonly terms?: PaymentTerms;
   readonly shippingAddress: Address;
   readonly billingAddress?: Address;
+  /** Unit prices and shipping include tax (e.g. Shopify `taxes_included`, most EU B2C shops). */
+  readonly pricesIncludeTax?: boolean;
   readonly status: OrderStatus;
   readonly createdAt: IsoInstant;
 }
@@ -201,7 +210,7 @@ export interface Invoice {
   readonly status: InvoiceStatus;
 }
 
-export type PaymentSource = 'stripe' | 'bank' | 'csv' | 'manual' | 'api';
+export type PaymentSource = 'stripe' | 'shopify' | 'woocommerce' | 'bank' | 'csv' | 'manual' | 'api';
 
 export interface Allocation {
   readonly invoiceId: string;

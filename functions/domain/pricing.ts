@@ -27,18 +27,32 @@ export interface PricedOrder {
   readonly shippingTax: number;
 }
 
-export function priceOrder(lines: readonly OrderLine[], shipping: ShippingCharge | undefined, policy: TaxPolicy): PricedOrder {
+export interface PricingOptions {
+  /** Unit prices and shipping include tax: the tax is taken out of them, not added. */
+  readonly pricesIncludeTax?: boolean;
+}
+
+/**
+ * Prices the lines and shipping. A line or shipping charge that carries its
+ * `tax` (as a selling platform charged it) keeps that tax; otherwise tax is
+ * computed from the rate, rounded per the policy.
+ */
+export function priceOrder(lines: readonly OrderLine[], shipping: ShippingCharge | undefined, policy: TaxPolicy, options: PricingOptions = {}): PricedOrder {
   if (lines.length === 0) throw new DomainError('InvalidOrder', 'an order needs at least one line');
   lines.forEach(checkLine);
+  const inclusive = options.pricesIncludeTax === true;
   const base = lines.map((line) => {
     const gross = Number(BigInt(line.quantity) * BigInt(line.unitPrice));
     assertMinorUnits(gross, `line ${line.sku} gross`);
     if (line.discount > gross) throw new DomainError('InvalidLine', `line ${line.sku}: discount ${line.discount} exceeds the line's gross ${gross}`);
+    if (line.tax !== undefined && (!Number.isSafeInteger(line.tax) || line.tax < 0)) throw new DomainError('InvalidLine', `line ${line.sku}: tax must be whole minor units ≥ 0`);
     return { ...line, gross, net: gross - line.discount };
   });
 
   let taxes: number[];
-  if (policy.level === 'line') {
+  if (base.some((l) => l.tax !== undefined) || inclusive) {
+    taxes = base.map((l) => l.tax ?? (inclusive ? taxIncluded(l.net, l.taxRatePpm, policy) : applyRatePpm(l.net, l.taxRatePpm, policy.rounding)));
+  } else if (policy.level === 'line') {
     taxes = base.map((l) => applyRatePpm(l.net, l.taxRatePpm, policy.rounding));
   } else {
     taxes = base.map(() => 0);
@@ -52,12 +66,21 @@ export function priceOrder(lines: readonly OrderLine[], shipping: ShippingCharge
       idx.forEach((i, k) => (taxes[i] = shares[k]!));
     }
   }
-  const priced: PricedLine[] = base.map((l, i) => ({ ...l, tax: taxes[i]!, total: l.net + taxes[i]! }));
+  const priced: PricedLine[] = base.map((l, i) => {
+    const tax = taxes[i]!;
+    const net = inclusive ? l.net - tax : l.net;
+    if (net < 0) throw new DomainError('InvalidLine', `line ${l.sku}: tax ${tax} exceeds the tax-inclusive amount ${l.net}`);
+    return { ...l, net, tax, total: net + tax };
+  });
 
-  const shippingNet = shipping?.amount ?? 0;
-  assertMinorUnits(shippingNet, 'shipping');
-  if (shippingNet < 0) throw new DomainError('InvalidOrder', 'shipping cannot be negative');
-  const shippingTax = shipping ? applyRatePpm(shippingNet, shipping.taxRatePpm, policy.rounding) : 0;
+  const charged = shipping?.amount ?? 0;
+  assertMinorUnits(charged, 'shipping');
+  if (charged < 0) throw new DomainError('InvalidOrder', 'shipping cannot be negative');
+  const shippingTax = !shipping
+    ? 0
+    : (shipping.tax ?? (inclusive ? taxIncluded(charged, shipping.taxRatePpm, policy) : applyRatePpm(charged, shipping.taxRatePpm, policy.rounding)));
+  assertMinorUnits(shippingTax, 'shipping tax');
+  const shippingNet = inclusive ? charged - shippingTax : charged;
 
   const net = sumAmounts(priced.map((l) => l.net));
   const tax = sumAmounts([...priced.map((l) => l.tax), shippingTax]);

@@ -7,7 +7,7 @@
  */
 import * as z from 'zod/mini';
 import { text } from '#platforms/canonical';
-import { recordOrderEvent, requireOrder } from '#adapters/orders';
+import { getOrder, recordOrderEvent } from '#adapters/orders';
 import { completeTask, deleteTaskToken, getTaskToken, TaskTokenSpent } from '#adapters/workflow';
 import { isValidApiKey } from '#adapters/api-keys';
 import { ConflictError, httpHandler, NotFoundError, parseJsonBody, UnauthorizedError, type HttpRequest, type HttpResult } from '#runtime';
@@ -19,9 +19,8 @@ export async function decideCredit(req: HttpRequest): Promise<HttpResult> {
   if (!req.callerArn && !(await isValidApiKey(req.headers['x-api-key']))) throw new UnauthorizedError('finance routes need IAM credentials');
   const orderId = req.pathParameters.orderId ?? '';
   const body = parseJsonBody(req, DecisionSchema);
-  const order = await requireOrder(orderId).catch(() => {
-    throw new NotFoundError(`order ${orderId} does not exist`);
-  });
+  const order = await getOrder(orderId);
+  if (!order) throw new NotFoundError(`order ${orderId} does not exist`);
   if (order.status !== 'credit_hold') throw new ConflictError(`order ${orderId} is ${order.status}, not on credit hold`, 'NotOnHold');
   const token = await getTaskToken(orderId, 'credit-review');
   if (!token) throw new ConflictError(`the review of order ${orderId} is not open yet; retry shortly`, 'ReviewNotOpen');

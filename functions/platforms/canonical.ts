@@ -64,7 +64,7 @@ export const CanonicalOrderSchema = z.object({
 export type CanonicalOrder = z.infer<typeof CanonicalOrderSchema>;
 
 export const PaymentInputSchema = z.object({
-  source: z.enum(['bank', 'csv', 'manual', 'api', 'stripe']),
+  source: z.enum(['bank', 'csv', 'manual', 'api', 'stripe', 'shopify', 'woocommerce']),
   externalId: text(1, 128),
   amount: z.int().check(z.gte(1), z.lte(Number.MAX_SAFE_INTEGER)),
   currency: CurrencySchema,

@@ -17,7 +17,7 @@ import { DataStore, type QueueName } from './constructs/data.ts';
 import { Mailer } from './constructs/mail.ts';
 import { O2cFunction } from './constructs/o2c-function.ts';
 import { OrderWorkflow } from './constructs/workflow.ts';
-import { acknowledgeInvokeWildcards } from './constructs/nag.ts';
+import { acknowledgeInvokeWildcards, logicalId } from './constructs/nag.ts';
 
 export interface O2cStackProps extends StackProps {
   readonly config: O2cConfig;
@@ -78,6 +78,16 @@ export class O2cStack extends Stack {
       .bindQueue('PAYMENTS_QUEUE_URL', queues.payments);
     intake.addEnvironment('API_KEY_SECRET_ARN', apiKey.secretArn);
     apiKey.grantRead(intake);
+    const webhookSecrets = new Secret(this, 'WebhookSecrets', {
+      description: 'o2c platform webhook signing secrets: {"shopify": [...], "woocommerce": [...], "stripe": ["whsec_..."]}; two per platform during a rotation',
+      secretObjectValue: {},
+    });
+    Validations.of(webhookSecrets).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason: 'The signing secrets are issued by Shopify, WooCommerce and Stripe; they are rotated there and pasted in, keeping the old one listed until deliveries signed with it stop.',
+    });
+    intake.addEnvironment('WEBHOOK_SECRETS_ARN', webhookSecrets.secretArn);
+    webhookSecrets.grantRead(intake);
     const startOrder = fn('start-order', 'Starts the order workflow, one execution per order').consume(queues.orders);
     const validateOrder = fn('validate-order', 'Checks catalog and prices, reserves stock', { environment: { BACKORDER_MAX_ATTEMPTS: String(config.backorderMaxAttempts) } }).bindTable(table);
     const checkCredit = fn('check-credit', 'Credit decision from limit and exposure').bindTable(table);
@@ -150,17 +160,29 @@ export class O2cStack extends Stack {
     });
     startOrder.addEnvironment('STATE_MACHINE_ARN', workflow.stateMachine.stateMachineArn);
     workflow.stateMachine.grantStartExecution(startOrder);
+    // A platform cancellation stops the order's execution.
+    intake.addEnvironment('STATE_MACHINE_ARN', workflow.stateMachine.stateMachineArn);
+    workflow.stateMachine.grantExecution(intake, 'states:StopExecution');
+    Validations.of(intake).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"${logicalId(workflow.stateMachine)}"}]}]}:*]`,
+      reason: 'StopExecution is granted on the executions of the order workflow only (one per order, named after it).',
+    });
     workflow.stateMachine.grantTaskResponse(decideCredit);
     workflow.stateMachine.grantTaskResponse(fulfilmentCallback);
     void requestCreditReview;
 
     const signedInHandler = 'Callers authenticate with the o2c API key (Secrets Manager), checked in constant time by the handler.';
+    const platformSigned = (platform: string) => `${platform} signs each delivery (HMAC-SHA256 of the raw body); the handler verifies it against the secrets in Secrets Manager before reading anything.`;
     const api = new IntakeApi(this, 'Api', {
       logRetention,
       throttle: { rateLimit: 200, burstLimit: 400 },
       routes: [
         { method: HttpMethod.POST, path: '/orders', fn: intake, auth: { checkedInHandler: signedInHandler } },
         { method: HttpMethod.POST, path: '/payments', fn: intake, auth: { checkedInHandler: signedInHandler } },
+        { method: HttpMethod.POST, path: '/webhooks/shopify', fn: intake, auth: { checkedInHandler: platformSigned('Shopify') } },
+        { method: HttpMethod.POST, path: '/webhooks/woocommerce', fn: intake, auth: { checkedInHandler: platformSigned('WooCommerce') } },
+        { method: HttpMethod.POST, path: '/webhooks/stripe', fn: intake, auth: { checkedInHandler: platformSigned('Stripe') } },
+        { method: HttpMethod.GET, path: '/openapi.json', fn: intake, auth: { checkedInHandler: 'The published OpenAPI contract of the B2B API is public on purpose; it holds no data.' } },
         { method: HttpMethod.POST, path: '/fulfilment/{orderId}/shipment', fn: fulfilmentCallback, auth: { checkedInHandler: signedInHandler } },
         { method: HttpMethod.POST, path: '/finance/orders/{orderId}/credit-decision', fn: decideCredit, auth: { authorizer: new HttpIamAuthorizer() } },
       ],

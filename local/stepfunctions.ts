@@ -185,6 +185,19 @@ export async function startStepFunctions(
       task.reject(error);
       return {};
     },
+    StopExecution: (b) => {
+      const r = [...executions.values()].find((e) => e.executionArn === b.executionArn);
+      if (!r) throw new SfnError('ExecutionDoesNotExist', `Execution Does Not Exist: '${b.executionArn}'`);
+      if (r.status === 'RUNNING') {
+        r.status = 'ABORTED';
+        r.error = b.error;
+        r.cause = b.cause;
+        r.stopDate = new Date();
+        r.abort();
+        for (const [token, t] of pending) if (t.execution === r.name) pending.delete(token);
+      }
+      return { stopDate: (r.stopDate ?? new Date()).getTime() / 1000 };
+    },
     DescribeExecution: (b) => {
       const r = [...executions.values()].find((e) => e.executionArn === b.executionArn);
       if (!r) throw new SfnError('ExecutionDoesNotExist', `Execution Does Not Exist: '${b.executionArn}'`);

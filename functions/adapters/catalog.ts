@@ -8,8 +8,8 @@
 import { BatchGetCommand, QueryCommand, TransactWriteCommand, type BatchGetCommandOutput } from '@aws-sdk/lib-dynamodb';
 import type { CurrencyCode } from '#domain/model';
 import { env } from '#runtime';
-import { documentClient, isConditionFailure } from './dynamo.ts';
-import { ConcurrentUpdate, isTransactionConflict } from './orders.ts';
+import { documentClient, isConditionFailure, isTransactionConflict } from './dynamo.ts';
+import { ConcurrentUpdate } from './orders.ts';
 import { Keys } from './table-schema.ts';
 
 const table = () => env('TABLE_NAME');

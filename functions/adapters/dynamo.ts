@@ -28,6 +28,17 @@ export function isConditionFailure(error: unknown): boolean {
   return e?.name === 'TransactionCanceledException' && (e.CancellationReasons ?? []).some((r) => r.Code === 'ConditionalCheckFailed');
 }
 
+/**
+ * True when DynamoDB cancelled a transaction because another transaction was
+ * writing one of its items at that moment (`TransactionConflict`). Nothing was
+ * written; running it again is right. Callers report it as `ConcurrentUpdate`,
+ * which the workflow retries (a raw TransactionCanceledException is not).
+ */
+export function isTransactionConflict(error: unknown): boolean {
+  const e = error as { name?: string; CancellationReasons?: { Code?: string }[] };
+  return e?.name === 'TransactionCanceledException' && (e.CancellationReasons ?? []).some((r) => r.Code === 'TransactionConflict');
+}
+
 /** Which items of a cancelled transaction failed their condition (indexes into TransactItems). */
 export function failedConditions(error: unknown): number[] {
   const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];

@@ -10,7 +10,7 @@ import { buildInvoice } from '#domain/invoice';
 import { assertBalanced } from '#domain/ledger';
 import type { Allocation, Invoice, IsoDate, JournalEntry, Payment, PaymentTerms, TaxPolicy } from '#domain/model';
 import { env } from '#runtime';
-import { documentClient, failedConditions, isConditionFailure, queryAll } from './dynamo.ts';
+import { documentClient, failedConditions, isConditionFailure, isTransactionConflict, queryAll } from './dynamo.ts';
 import type { StoredOrder } from './orders.ts';
 import { GSI_BY_CUSTOMER, GSI_OPEN_BY_DUE, Keys, OPEN_INVOICE_SHARDS } from './table-schema.ts';
 
@@ -50,12 +50,6 @@ function aggregateItems(date: IsoDate, currency: string, add: Record<string, num
       ExpressionAttributeValues: { ':type': 'Aggregate', ':period': period, ':ccy': currency, ...Object.fromEntries(metrics.map(([, v], i) => [`:m${i}`, v])) },
     },
   }));
-}
-
-/** Two transactions touched the same item at once (the series counter): retry. */
-function isTransactionConflict(error: unknown): boolean {
-  const e = error as { name?: string; CancellationReasons?: { Code?: string }[] };
-  return e?.name === 'TransactionCanceledException' && (e.CancellationReasons ?? []).some((r) => r.Code === 'TransactionConflict');
 }
 
 /** Full-jitter exponential backoff, capped at 250 ms. */

@@ -9,7 +9,7 @@ import type { NativeAttributeValue } from '@aws-sdk/lib-dynamodb';
 import { assertTransition } from '#domain/order';
 import type { Order, OrderStatus, Totals } from '#domain/model';
 import { env } from '#runtime';
-import { documentClient, isConditionFailure, queryAll } from './dynamo.ts';
+import { documentClient, isConditionFailure, isTransactionConflict, queryAll } from './dynamo.ts';
 import { GSI_BY_CUSTOMER, Keys } from './table-schema.ts';
 
 export interface StoredOrder extends Order {
@@ -91,17 +91,6 @@ export async function requireOrder(orderId: string): Promise<StoredOrder> {
 /** Thrown when another writer changed the order first; the task is retried. */
 export class ConcurrentUpdate extends Error {
   override readonly name = 'ConcurrentUpdate';
-}
-
-/**
- * True when DynamoDB cancelled a transaction because another transaction was
- * writing one of its items at that moment (`TransactionConflict`). Nothing was
- * written; running it again is right. Callers report it as `ConcurrentUpdate`,
- * which the workflow retries (a raw TransactionCanceledException is not).
- */
-export function isTransactionConflict(error: unknown): boolean {
-  const e = error as { name?: string; CancellationReasons?: { Code?: string }[] };
-  return e?.name === 'TransactionCanceledException' && (e.CancellationReasons ?? []).some((r) => r.Code === 'TransactionConflict');
 }
 
 /** A versioned update of the order: SET the attributes and bump `version`, only if it is still `order.version`. */

@@ -214,36 +214,47 @@ async function requireApiKey(req: HttpRequest): Promise<void> {
   if (!(await isValidApiKey(req.headers['x-api-key']))) throw new UnauthorizedError('missing or wrong x-api-key');
 }
 
-/** Honours `Idempotency-Key`: same key and body → same answer; other body → 409. */
-async function withRequestKey(req: HttpRequest, scope: string, result: { id: string }, run: () => Promise<void>): Promise<void> {
+/** The request's `Idempotency-Key`, if any (422 if it is empty or too long). */
+function requestKey(req: HttpRequest): string | undefined {
   const key = req.headers['idempotency-key'];
-  if (key !== undefined) {
-    if (key.length < 1 || key.length > 255) throw new ValidationError([{ path: 'Idempotency-Key', message: 'must be 1–255 characters' }]);
-    const claim = await claimRequestKey(scope, key, bodyHash(req.rawBody), result);
-    if (claim.kind === 'mismatch') throw new ConflictError('Idempotency-Key was used before with a different body', 'IdempotencyKeyReused');
-  }
-  await run();
+  if (key !== undefined && (key.length < 1 || key.length > 255)) throw new ValidationError([{ path: 'Idempotency-Key', message: 'must be 1–255 characters' }]);
+  return key;
+}
+
+/**
+ * Claims the `Idempotency-Key` with this body and the answer to give: a retry
+ * with the same body gets the first answer, another body under the key is a 409.
+ * The work itself runs again on a retry (it is idempotent), which heals a crash
+ * between the claim and the write.
+ */
+async function claimKey<T>(req: HttpRequest, key: string, scope: string, answer: T): Promise<T> {
+  const claim = await claimRequestKey(scope, key, bodyHash(req.rawBody), answer);
+  if (claim.kind === 'mismatch') throw new ConflictError('Idempotency-Key was used before with a different body', 'IdempotencyKeyReused');
+  return claim.kind === 'replay' ? claim.result : answer;
 }
 
 async function postOrder(req: HttpRequest): Promise<HttpResult> {
   await requireApiKey(req);
   const input = parseJsonBody(req, CanonicalOrderSchema);
+  const key = requestKey(req);
+  if (key === undefined) {
+    const accepted = await acceptOrder(input, 'api', req.receivedAt);
+    return { status: 202, body: { orderId: accepted.orderId, duplicate: !accepted.created } };
+  }
   const id = orderIdOf('api', input.shop ?? '-', input.externalId);
-  let accepted: AcceptedOrder = { orderId: id, created: false };
-  await withRequestKey(req, 'orders', { id }, async () => {
-    accepted = await acceptOrder(input, 'api', req.receivedAt);
-  });
-  return { status: 202, body: { orderId: accepted.orderId, duplicate: !accepted.created } };
+  const answer = await claimKey(req, key, 'orders', { orderId: id, duplicate: (await getOrder(id)) !== undefined });
+  await acceptOrder(input, 'api', req.receivedAt);
+  return { status: 202, body: answer };
 }
 
 async function postPayment(req: HttpRequest): Promise<HttpResult> {
   await requireApiKey(req);
   const input = parseJsonBody(req, PaymentInputSchema);
+  const key = requestKey(req);
   const id = paymentIdOf(input.source, input.externalId);
-  await withRequestKey(req, 'payments', { id }, async () => {
-    await sendJson(env('PAYMENTS_QUEUE_URL'), { ...input, id });
-  });
-  return { status: 202, body: { paymentId: id } };
+  const answer = key === undefined ? { paymentId: id } : await claimKey(req, key, 'payments', { paymentId: id });
+  await sendJson(env('PAYMENTS_QUEUE_URL'), { ...input, id });
+  return { status: 202, body: answer };
 }
 
 /** The B2B API's contract, generated from the same zod schemas that validate it. */

@@ -59,7 +59,16 @@ describe('the local stack, end to end', () => {
     expect(stack.host.functions.map((f) => f.name).sort()).toEqual(t.functions.map((f) => f.name).sort());
     expect(t.queues).toHaveLength(12);
     expect(t.eventSources).toHaveLength(6);
-    expect(t.routes.map((r) => r.routeKey).sort()).toEqual(['POST /finance/orders/{orderId}/credit-decision', 'POST /fulfilment/{orderId}/shipment', 'POST /orders', 'POST /payments']);
+    expect(t.routes.map((r) => r.routeKey).sort()).toEqual([
+      'GET /openapi.json',
+      'POST /finance/orders/{orderId}/credit-decision',
+      'POST /fulfilment/{orderId}/shipment',
+      'POST /orders',
+      'POST /payments',
+      'POST /webhooks/shopify',
+      'POST /webhooks/stripe',
+      'POST /webhooks/woocommerce',
+    ]);
     expect(t.schedules).toHaveLength(2);
     const taskStates = Object.entries(t.stateMachine.definition.States).filter(([, s]) => s.Type === 'Task').map(([n]) => n).sort();
     expect(Object.keys(t.stateMachine.tasks).sort()).toEqual(taskStates);

@@ -122,6 +122,10 @@ describe('API, schedules, data, mail', () => {
     expect(routes).toEqual({
       'POST /orders': 'NONE',
       'POST /payments': 'NONE',
+      'POST /webhooks/shopify': 'NONE',
+      'POST /webhooks/woocommerce': 'NONE',
+      'POST /webhooks/stripe': 'NONE',
+      'GET /openapi.json': 'NONE',
       'POST /fulfilment/{orderId}/shipment': 'NONE',
       'POST /finance/orders/{orderId}/credit-decision': 'AWS_IAM',
     });

@@ -4,28 +4,14 @@
  */
 import { GetCommand, PutCommand, TransactWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { apiEvent } from '../../support/api-event.ts';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const sqs = mockClient(SQSClient);
 let intake: (req: import('../../../functions/runtime/http.ts').HttpRequest) => Promise<unknown>;
 let runRoute: typeof import('../../../functions/runtime/http.ts').runRoute;
-
-export function apiEvent(routeKey: string, body: string, headers: Record<string, string> = {}): APIGatewayProxyEventV2 {
-  const [method, path] = routeKey.split(' ') as [string, string];
-  return {
-    version: '2.0',
-    routeKey,
-    rawPath: path,
-    rawQueryString: '',
-    headers: { 'content-type': 'application/json', ...headers },
-    body,
-    isBase64Encoded: false,
-    requestContext: { http: { method, path }, timeEpoch: Date.parse('2026-11-22T10:00:00Z') },
-  } as unknown as APIGatewayProxyEventV2;
-}
 
 export const goodOrder = {
   externalId: 'PO-1001',

@@ -2,10 +2,15 @@
  * End to end through the running local stack (in memory, random free ports):
  * HTTP API → queues → workflow → handlers → DynamoDB Local → SES mailbox.
  */
+import { createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { Keys } from '../../functions/adapters/table-schema.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../local/dynamodb-local.ts';
-import { startLocalStack, type LocalStack } from '../../local/stack.ts';
+import { DEV_SECRETS, startLocalStack, type LocalStack } from '../../local/stack.ts';
 import { pdfText } from '../support/pdf-text.ts';
 
 let stack: LocalStack;
@@ -136,4 +141,53 @@ describe('the local stack, end to end', () => {
     );
     expect(status.queues.find((q: { queue: string }) => q.queue === payments.name).visible).toBe(0);
   }, 40_000);
+
+  const shopifyOrder = (id: number, extra: Record<string, unknown> = {}) => {
+    const o = JSON.parse(readFileSync(resolve(import.meta.dirname, '../fixtures/shopify/orders-paid-gbp.json'), 'utf8'));
+    return JSON.stringify({ ...o, id, name: `#${id}`, ...extra });
+  };
+  const deliverShopify = (body: string, topic: string) =>
+    fetch(`${stack.apiUrl}/webhooks/shopify`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-shopify-topic': topic,
+        'x-shopify-shop-domain': 'o2c-demo.myshopify.com',
+        'x-shopify-hmac-sha256': createHmac('sha256', process.env.O2C_SHOPIFY_WEBHOOK_SECRET || DEV_SECRETS.O2C_SHOPIFY_WEBHOOK_SECRET).update(body).digest('base64'),
+      },
+      body,
+    });
+  const onHand = async (sku: string) => (await stack.doc.send(new GetCommand({ TableName: stack.tableName, Key: Keys.product(sku) }))).Item!.onHand as number;
+
+  it('makes one order and one invoice of 20 simultaneous deliveries of a Shopify order, by two topics', async () => {
+    const body = shopifyOrder(7001);
+    const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => deliverShopify(body, i % 2 ? 'orders/paid' : 'orders/create')));
+    expect(answers.map((a) => a.status)).toEqual(Array(20).fill(202));
+    const ids = new Set(await Promise.all(answers.map(async (a) => ((await a.json()) as { orderId: string }).orderId)));
+    expect(ids.size).toBe(1);
+    const [id] = [...ids];
+    await until('the invoice', async () => (await orderStatus(id!)) === 'invoiced');
+    await new Promise((r) => setTimeout(r, 1_000));
+    const invoices = (await admin('/_local/invoices')).invoices.filter((i: { orderReference?: string }) => i.orderReference === '#7001');
+    expect(invoices).toHaveLength(1);
+    // Paid on Shopify: issued as paid, for Shopify's total to the penny.
+    expect(invoices[0]).toMatchObject({ total: 3949, balance: 0, status: 'paid' });
+  }, 60_000);
+
+  it('cancels an order on hold when Shopify cancels it: workflow stopped, stock back', async () => {
+    const before = await onHand('MUG-01');
+    const terms = { financial_status: 'pending', email: 'new.shopper@example.net', customer: { email: 'new.shopper@example.net', first_name: 'New', last_name: 'Shopper' } };
+    const res = await deliverShopify(shopifyOrder(7002, terms), 'orders/create');
+    const id = ((await res.json()) as { orderId: string }).orderId;
+    await until('credit hold', async () => (await admin(`/_local/orders/${id}`)).execution?.waitingIn?.includes('WaitForCreditReview'));
+    expect(await onHand('MUG-01')).toBe(before - 2);
+    const cancel = await deliverShopify(shopifyOrder(7002, { ...terms, cancelled_at: '2026-11-22T12:00:00Z', cancel_reason: 'customer' }), 'orders/cancelled');
+    expect(cancel.status).toBe(202);
+    const o = await until('cancellation', async () => {
+      const r = await admin(`/_local/orders/${id}`);
+      return r.order.status === 'cancelled' ? r : undefined;
+    });
+    expect(o.execution.status).toBe('ABORTED');
+    expect(await onHand('MUG-01')).toBe(before);
+  }, 60_000);
 });

@@ -42,6 +42,41 @@ export async function findOrCreateCustomer(shop: string, draft: Omit<Customer, '
   }
 }
 
+/** A cheap, eventually consistent look: has o2c seen this customer? */
+export async function customerExists(id: string): Promise<boolean> {
+  const r = await documentClient().send(new GetCommand({ TableName: table(), Key: Keys.customer(id), ProjectionExpression: 'pk' }));
+  return r.Item !== undefined;
+}
+
+/**
+ * The customer as part of a larger transaction: every attribute is set only if
+ * absent (`if_not_exists`), so the update never fails and never overwrites a
+ * customer o2c knows (its credit limit, terms or language stay as set).
+ */
+export function customerUpsert(shop: string, draft: Omit<Customer, 'id'>): { customerId: string; update: { TableName: string; Key: Record<string, string>; UpdateExpression: string; ExpressionAttributeNames: Record<string, string>; ExpressionAttributeValues: Record<string, unknown> } } {
+  const id = customerId(shop, draft.email);
+  const fields: Record<string, unknown> = {
+    ...Keys.customerByEmail(shop, draft.email),
+    type: 'Customer',
+    shop,
+    ...draft,
+    id,
+    email: draft.email.trim().toLowerCase(),
+    createdAt: new Date().toISOString(),
+  };
+  const entries = Object.entries(fields).filter(([, v]) => v !== undefined);
+  return {
+    customerId: id,
+    update: {
+      TableName: table(),
+      Key: Keys.customer(id),
+      UpdateExpression: `SET ${entries.map((_, i) => `#f${i} = if_not_exists(#f${i}, :f${i})`).join(', ')}`,
+      ExpressionAttributeNames: Object.fromEntries(entries.map(([k], i) => [`#f${i}`, k])),
+      ExpressionAttributeValues: Object.fromEntries(entries.map(([, v], i) => [`:f${i}`, v])),
+    },
+  };
+}
+
 /** Statuses of orders approved on credit but not invoiced yet: they count towards exposure. */
 const OPEN_APPROVED = new Set(['approved', 'confirmed', 'fulfilling', 'shipped']);
 

@@ -37,34 +37,43 @@ function eventItem(orderId: string, event: OrderEvent) {
 }
 
 /**
- * Creates the order unless the same platform order exists already; returns the
- * id of the order that exists afterwards and whether this call created it.
+ * Creates the order unless the same platform order exists already, in one
+ * transaction with `alsoWrite` (e.g. the customer's upsert); returns the id of
+ * the order that exists afterwards and whether this call created it. Two
+ * deliveries racing on the same items (a transaction conflict) are retried.
  */
-export async function createOrderIfAbsent(order: Order & { totals: Totals }): Promise<{ orderId: string; created: boolean }> {
+export async function createOrderIfAbsent(
+  order: Order & { totals: Totals },
+  alsoWrite: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']> = [],
+): Promise<{ orderId: string; created: boolean }> {
   const source = Keys.orderSource(order.source.platform, order.source.shop ?? '-', order.source.externalId);
-  try {
-    await documentClient().send(
-      new TransactWriteCommand({
-        TransactItems: [
-          { Put: { TableName: table(), Item: { ...source, type: 'OrderSource', orderId: order.id }, ConditionExpression: 'attribute_not_exists(pk)' } },
-          {
-            Put: {
-              TableName: table(),
-              Item: { ...Keys.order(order.id), ...Keys.orderByCustomer(order.customerId, order.createdAt, order.id), type: 'Order', ...order, version: 1, updatedAt: order.createdAt },
-              ConditionExpression: 'attribute_not_exists(pk)',
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await documentClient().send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Put: { TableName: table(), Item: { ...source, type: 'OrderSource', orderId: order.id }, ConditionExpression: 'attribute_not_exists(pk)' } },
+            {
+              Put: {
+                TableName: table(),
+                Item: { ...Keys.order(order.id), ...Keys.orderByCustomer(order.customerId, order.createdAt, order.id), type: 'Order', ...order, version: 1, updatedAt: order.createdAt },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
             },
-          },
-          { Put: { TableName: table(), Item: eventItem(order.id, { at: order.createdAt, step: order.status, status: order.status, detail: `from ${order.source.platform}` }) } },
-        ],
-      }),
-    );
-    return { orderId: order.id, created: true };
-  } catch (error) {
-    if (!isConditionFailure(error)) throw error;
-    const existing = await documentClient().send(new GetCommand({ TableName: table(), Key: source, ConsistentRead: true }));
-    const orderId = existing.Item?.orderId as string | undefined;
-    if (!orderId) throw error;
-    return { orderId, created: false };
+            { Put: { TableName: table(), Item: eventItem(order.id, { at: order.createdAt, step: order.status, status: order.status, detail: `from ${order.source.platform}` }) } },
+            ...alsoWrite,
+          ],
+        }),
+      );
+      return { orderId: order.id, created: true };
+    } catch (error) {
+      if (isConditionFailure(error)) {
+        const existing = await documentClient().send(new GetCommand({ TableName: table(), Key: source, ConsistentRead: true }));
+        return { orderId: (existing.Item?.orderId as string | undefined) ?? order.id, created: false };
+      }
+      if (!isTransactionConflict(error) || attempt >= 4) throw error;
+      await new Promise((r) => setTimeout(r, Math.random() * 20 * 2 ** attempt));
+    }
   }
 }
 

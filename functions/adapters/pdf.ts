@@ -6,7 +6,7 @@
  */
 import { PDFDocument, StandardFonts, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
 import { describeTerms } from '#domain/invoice';
-import { formatMoney } from '#domain/money';
+import { formatMoney, toDecimalString } from '#domain/money';
 import type { Customer, Invoice } from '#domain/model';
 
 export interface Seller {
@@ -23,7 +23,7 @@ export function winAnsi(text: string, font: PDFFont): string {
 export async function renderInvoicePdf(invoice: Invoice, seller: Seller, customer: Pick<Customer, 'name' | 'email' | 'billingAddress'>): Promise<Uint8Array> {
   const doc = await PDFDocument.create();
   doc.setTitle(`Invoice ${invoice.number}`);
-  doc.setSubject(`Invoice ${invoice.number}${invoice.orderReference ? ` for order ${invoice.orderReference}` : ''}, total ${invoice.currency} ${invoice.totals.total}`);
+  doc.setSubject(`Invoice ${invoice.number}${invoice.orderReference ? ` for order ${invoice.orderReference}` : ''}, total ${invoice.currency} ${toDecimalString({ amount: invoice.totals.total, currency: invoice.currency })}`);
   doc.setAuthor(seller.name);
   doc.setCreator('o2c');
   doc.setCreationDate(new Date(`${invoice.issueDate}T00:00:00Z`));
@@ -31,7 +31,11 @@ export async function renderInvoicePdf(invoice: Invoice, seller: Seller, custome
   const font = await doc.embedFont(StandardFonts.Helvetica);
   const bold = await doc.embedFont(StandardFonts.HelveticaBold);
   const page = doc.addPage([595.28, 841.89]); // A4
-  const money = (amount: number) => formatMoney({ amount, currency: invoice.currency }, 'en-GB');
+  // A currency sign Helvetica cannot draw (₹, ₽, ₩ …) would print as '?': write the ISO code instead.
+  const money = (amount: number) => {
+    const formatted = formatMoney({ amount, currency: invoice.currency }, 'en-GB');
+    return winAnsi(formatted, font) === formatted ? formatted : `${invoice.currency} ${toDecimalString({ amount, currency: invoice.currency })}`;
+  };
   let y = 800;
   const text = (p: PDFPage, s: string, x: number, size = 10, f = font, align: 'left' | 'right' = 'left') => {
     const safe = winAnsi(s, f);

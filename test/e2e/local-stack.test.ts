@@ -50,7 +50,7 @@ const order = (externalId: string, email: string, quantity: number, extra: Recor
 });
 
 beforeAll(async () => {
-  stack = await startLocalStack({ inMemory: true, apiPort: await freePort(), mailPort: await freePort(), warehouseDelayMs: 200, waitMs: 500 });
+  stack = await startLocalStack({ inMemory: true, apiPort: await freePort(), mailPort: await freePort(), warehouseDelayMs: 1_500, waitMs: 500 });
 }, 90_000);
 
 afterAll(async () => {
@@ -190,4 +190,20 @@ describe('the local stack, end to end', () => {
     expect(o.execution.status).toBe('ABORTED');
     expect(await onHand('MUG-01')).toBe(before);
   }, 60_000);
+
+  it('tells finance when the warehouse cannot ship: the workflow fails through its notifying path', async () => {
+    const id = (await post('/orders', order('E2E-5', 'purchasing@acme-retail.example', 1))).body.orderId as string;
+    await until('fulfilment', async () => (await admin(`/_local/orders/${id}`)).execution?.waitingIn?.includes('WaitForFulfilment'), 20_000);
+    const failed = await post(`/fulfilment/${id}/shipment`, { failed: true, reason: 'warehouse flooded' });
+    expect(failed.status).toBe(202);
+    const o = await until('the failed workflow', async () => {
+      const r = await admin(`/_local/orders/${id}`);
+      return r.execution?.status === 'FAILED' ? r : undefined;
+    });
+    expect(o.execution.error).toBe('OrderWorkflowFailed');
+    const alert = await until('the alert to finance', async () => (await mails()).find((m) => m.subject === `o2c: order ${id} stopped in its workflow`));
+    expect(alert.destination.to).toEqual(['finance@example.com']);
+    expect(alert.body.text).toContain('WarehouseFailed');
+    expect(alert.body.text).toContain('warehouse flooded');
+  }, 40_000);
 });

@@ -4,7 +4,7 @@
  */
 import { GetCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { applyPayment, getInvoice, issueInvoice, markDunningLevel, openInvoicesDueBefore } from '../../functions/adapters/invoices.ts';
+import { applyPayment, claimDunningLevel, confirmDunningQueued, getInvoice, issueInvoice, openInvoicesDueBefore } from '../../functions/adapters/invoices.ts';
 import { Keys } from '../../functions/adapters/table-schema.ts';
 import { invoiceIssuedEntry, isBalanced, paymentReceivedEntry, trialBalance } from '../../functions/domain/ledger.ts';
 import type { JournalEntry, Payment } from '../../functions/domain/model.ts';
@@ -101,12 +101,15 @@ describe('invoice and payment transactions (DynamoDB Local)', () => {
     expect(tb.unapplied_cash).toBe(-(6000 - 3898));
   });
 
-  it('marks each dunning level once', async () => {
+  it('claims each dunning level once and records it sent when confirmed queued', async () => {
     const order = testOrder('ord_r');
     await putOrder(ddb.doc(), table, order);
     const { invoice } = await issue(order);
-    expect(await markDunningLevel(invoice.number, 7, '2027-01-01')).toBe(true);
-    expect(await markDunningLevel(invoice.number, 7, '2027-01-01')).toBe(false);
+    expect(await claimDunningLevel(invoice.number, 7, '2027-01-01')).toBe('new');
+    expect(await claimDunningLevel(invoice.number, 7, '2027-01-01')).toBe('pending'); // claimed, not yet queued
+    await confirmDunningQueued(invoice.number, 7);
+    await confirmDunningQueued(invoice.number, 7); // twice changes nothing
+    expect(await claimDunningLevel(invoice.number, 7, '2027-01-01')).toBe('queued');
     expect((await getInvoice(invoice.number)) as unknown as { dunningLevels: number[] }).toMatchObject({ dunningLevels: [7] });
     const marks = await ddb.doc().send(new QueryCommand({ TableName: table, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :d)', ExpressionAttributeValues: { ':pk': `INVOICE#${invoice.number}`, ':d': 'DUNNING#' } }));
     expect(marks.Items).toHaveLength(1);

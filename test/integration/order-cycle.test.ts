@@ -146,7 +146,7 @@ describe('order to cash, step by step (DynamoDB Local)', () => {
     expect(invoiceMail.to).toEqual(['buyer@acme.example']);
     const pdf = await PDFDocument.load(Buffer.from(invoiceMail.attachments![0]!.contentBase64, 'base64'));
     expect(pdf.getTitle()).toBe('Invoice INV-2026-000001');
-    expect(pdf.getSubject()).toContain('total GBP 3000');
+    expect(pdf.getSubject()).toContain('total GBP 30.00');
     expect(new Set(mails().map((m) => m.key))).toEqual(new Set([`order-confirmed:${id}`, `order-shipped:${id}`, 'invoice:INV-2026-000001']));
 
     // Stock: 10 − 2, and the reservation went with the shipment.

@@ -1,0 +1,102 @@
+/**
+ * Known answers for the two documents the cash side produces: the invoice PDF
+ * (pdf-lib, standard Helvetica) and the raw MIME email (MailComposer).
+ */
+import { PDFDocument } from 'pdf-lib';
+import { describe, expect, it } from 'vitest';
+import { composeMime } from '../../../../functions/adapters/mailer.ts';
+import { renderInvoicePdf } from '../../../../functions/adapters/pdf.ts';
+import { buildInvoice } from '../../../../functions/domain/invoice.ts';
+import type { Invoice } from '../../../../functions/domain/model.ts';
+import { pdfText } from '../../../support/pdf-text.ts';
+import { testOrder } from '../../../support/orders.ts';
+
+const invoiceFor = (extra: Parameters<typeof testOrder>[2] = {}, paid = false): Invoice =>
+  buildInvoice({
+    order: testOrder('ord_pdf', 'shipped', extra),
+    series: 'INV',
+    year: 2026,
+    sequence: 42,
+    issueDate: '2026-11-22',
+    terms: { netDays: 30, discount: { ratePpm: 20_000, days: 10 } },
+    policy: { rounding: 'half-up', level: 'line' },
+    paid,
+  });
+const seller = { name: 'Example Trading Ltd', address: ['1 Market St', 'York YO1 7HH'] };
+const buyer = { name: 'Ada Lovelace', email: 'ada@example.com', billingAddress: { line1: '12 St James Sq', city: 'London', country: 'GB' } };
+
+describe('invoice PDF', () => {
+  it('is an A4 PDF that parses back, with number, order reference, dates, terms, lines and totals', async () => {
+    const invoice = invoiceFor();
+    expect(invoice.totals.total).toBe(3898);
+    const bytes = await renderInvoicePdf(invoice, seller, buyer);
+    expect(bytes).toBeInstanceOf(Uint8Array);
+    const doc = await PDFDocument.load(bytes);
+    expect(doc.getPageCount()).toBe(1);
+    const { width, height } = doc.getPage(0).getSize();
+    expect([Math.round(width), Math.round(height)]).toEqual([595, 842]);
+    expect(doc.getTitle()).toBe('Invoice INV-2026-000042');
+    expect(doc.getSubject()).toBe('Invoice INV-2026-000042 for order PO-ord_pdf, total GBP 38.98');
+    const text = pdfText(Buffer.from(bytes));
+    for (const s of ['Example Trading Ltd', 'INVOICE', 'INV-2026-000042', 'PO-ord_pdf', '2026-11-22', '2026-12-22', '2/10 net 30', 'MUG-01', 'Stoneware mug', 'BOOK-7', '£12.50', 'Total GBP', '£38.98', 'Amount due by 2026-12-22', 'Ada Lovelace']) {
+      expect(text).toContain(s);
+    }
+    expect(text).toContain(`Pay ${'£38.20'} by 2026-12-02`); // 2 % off 38.98, half-up: 0.78
+  });
+
+  it('says paid for an invoice paid at checkout', async () => {
+    const text = pdfText(Buffer.from(await renderInvoicePdf(invoiceFor({ paymentMode: 'prepaid' }, true), seller, buyer)));
+    expect(text).toContain('Paid with thanks');
+    expect(text).not.toContain('Amount due');
+  });
+
+  it('prints characters Helvetica cannot encode as ?, keeps Latin-1 ones, and writes the ISO code for a sign it cannot draw', async () => {
+    const invoice = invoiceFor({ currency: 'INR' });
+    const text = pdfText(Buffer.from(await renderInvoicePdf(invoice, { name: 'Łódź 東京 Café', address: [] }, { ...buyer, name: 'Zoë Ångström' })));
+    expect(text).toContain('?ód? ?? Café');
+    expect(text).toContain('Zoë Ångström');
+    expect(text).toContain('INR 38.98');
+    expect(text).not.toMatch(/\?\d/); // no amount lost its currency to a '?'
+  });
+
+  it('continues the lines table on a second page', async () => {
+    const lines = Array.from({ length: 60 }, (_, i) => ({ sku: `SKU-${i}`, description: `Item ${i}`, quantity: 1, unitPrice: 100, discount: 0, taxRatePpm: 0 }));
+    const doc = await PDFDocument.load(await renderInvoicePdf(invoiceFor({ lines }), seller, buyer));
+    expect(doc.getPageCount()).toBe(2);
+  });
+});
+
+describe('raw MIME', () => {
+  const message = {
+    key: 'invoice:INV-2026-000042',
+    to: ['ada@example.com'],
+    cc: ['ap@example.com'],
+    subject: 'Invoice INV-2026-000042',
+    text: 'Please find attached invoice INV-2026-000042.',
+    language: 'en',
+    attachments: [{ filename: 'INV-2026-000042.pdf', contentType: 'application/pdf', contentBase64: Buffer.from('%PDF-1.7 known').toString('base64') }],
+  };
+
+  it('has the headers, the text part and the attachment', async () => {
+    const mime = (await composeMime(message, 'billing@example.com')).toString('utf8');
+    expect(mime).toMatch(/^From: billing@example\.com\r$/m);
+    expect(mime).toMatch(/^To: ada@example\.com\r$/m);
+    expect(mime).toMatch(/^Cc: ap@example\.com\r$/m);
+    expect(mime).toMatch(/^Subject: Invoice INV-2026-000042\r$/m);
+    expect(mime).toMatch(/^Content-Language: en\r$/m);
+    expect(mime).toMatch(/^X-O2C-Key: invoice:INV-2026-000042\r$/im); // header names are case-insensitive (MailComposer writes X-O2c-Key)
+    expect(mime).toMatch(/^Content-Type: multipart\/mixed; boundary=/m);
+    expect(mime).toContain('Please find attached invoice INV-2026-000042.');
+    expect(mime).toMatch(/Content-Type: application\/pdf; name=INV-2026-000042\.pdf\r\nContent-Transfer-Encoding: base64\r\nContent-Disposition: attachment; filename=INV-2026-000042\.pdf/);
+    expect(mime).toContain(Buffer.from('%PDF-1.7 known').toString('base64'));
+  });
+
+  it('is a single text part without attachments, and has no Content-Language when none is given', async () => {
+    const { attachments: _a, language: _l, cc: _c, ...plain } = message;
+    const mime = (await composeMime({ ...plain, subject: 'Påminnelse', text: 'Hej' }, 'billing@example.com')).toString('utf8');
+    expect(mime).not.toMatch(/^Content-Language:/m);
+    expect(mime).not.toMatch(/multipart/);
+    expect(mime).not.toMatch(/^Cc:/m);
+    expect(mime).toMatch(/^Subject: =\?UTF-8\?Q\?P=C3=A5minnelse\?=\r$/m);
+  });
+});

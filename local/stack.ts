@@ -6,7 +6,7 @@
  *   event source mapping · the state machine on aws-local-stepfunctions behind a
  *   local SFN endpoint · the HTTP API · the scheduler · a simulated warehouse.
  */
-import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTimeToLiveCommand, DynamoDBClient, ResourceInUseException, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { Server } from 'node:http';
 import { resolve } from 'node:path';
@@ -72,10 +72,17 @@ async function createTable(client: DynamoDBClient, t: LocalTopology['table']): P
         AttributeDefinitions: t.attributes.map((a) => ({ AttributeName: a.name, AttributeType: a.type })),
         KeySchema: key(t.keys),
         ...(t.indexes.length ? { GlobalSecondaryIndexes: t.indexes.map((g) => ({ IndexName: g.name, KeySchema: key(g), Projection: { ProjectionType: 'ALL' } })) } : {}),
+        ...(t.stream ? { StreamSpecification: { StreamEnabled: true, StreamViewType: t.stream } } : {}),
       }),
     );
   } catch (error) {
     if (!(error instanceof ResourceInUseException)) throw error;
+  }
+  if (t.ttlAttribute) {
+    const ttl = await client.send(new DescribeTimeToLiveCommand({ TableName: t.name }));
+    if (ttl.TimeToLiveDescription?.TimeToLiveStatus !== 'ENABLED') {
+      await client.send(new UpdateTimeToLiveCommand({ TableName: t.name, TimeToLiveSpecification: { Enabled: true, AttributeName: t.ttlAttribute } }));
+    }
   }
 }
 

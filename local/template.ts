@@ -21,6 +21,8 @@ export interface LocalTable {
   keys: { partitionKey: string; sortKey?: string };
   indexes: { name: string; partitionKey: string; sortKey?: string }[];
   ttlAttribute?: string;
+  /** The stream's view type, when the table has a stream. */
+  stream?: 'KEYS_ONLY' | 'NEW_IMAGE' | 'OLD_IMAGE' | 'NEW_AND_OLD_IMAGES';
   attributes: { name: string; type: 'S' | 'N' | 'B' }[];
 }
 export interface LocalQueue {
@@ -164,6 +166,7 @@ export function readTopology(template: CfnTemplate, addresses: LocalAddresses): 
     keys: keyOf(p.KeySchema),
     indexes: (p.GlobalSecondaryIndexes ?? []).map((g: any) => ({ name: g.IndexName, ...keyOf(g.KeySchema) })),
     ...(p.TimeToLiveSpecification?.Enabled ? { ttlAttribute: p.TimeToLiveSpecification.AttributeName } : {}),
+    ...(p.StreamSpecification?.StreamViewType ? { stream: p.StreamSpecification.StreamViewType } : {}),
     attributes: (p.AttributeDefinitions ?? []).map((a: any) => ({ name: a.AttributeName, type: a.AttributeType })),
   };
 
@@ -183,12 +186,19 @@ export function readTopology(template: CfnTemplate, addresses: LocalAddresses): 
     timeoutSeconds: f.Properties?.Timeout ?? 3,
   }));
 
-  const eventSources: LocalEventSource[] = ofType(template, 'AWS::Lambda::EventSourceMapping').map(([, m]) => ({
-    queue: refId(m.Properties!.EventSourceArn),
-    fn: refId(m.Properties!.FunctionName),
-    batchSize: m.Properties!.BatchSize ?? 10,
-    reportBatchItemFailures: (m.Properties!.FunctionResponseTypes ?? []).includes('ReportBatchItemFailures'),
-  }));
+  const eventSources: LocalEventSource[] = ofType(template, 'AWS::Lambda::EventSourceMapping').map(([id, m]) => {
+    const source = refId(m.Properties!.EventSourceArn);
+    const type = template.Resources[source]?.Type;
+    if (type !== 'AWS::SQS::Queue') {
+      throw new TemplateError(`event source mapping ${id} reads ${source} (${type ?? 'unknown'}); the local runtime hosts SQS consumers only`);
+    }
+    return {
+      queue: source,
+      fn: refId(m.Properties!.FunctionName),
+      batchSize: m.Properties!.BatchSize ?? 10,
+      reportBatchItemFailures: (m.Properties!.FunctionResponseTypes ?? []).includes('ReportBatchItemFailures'),
+    };
+  });
 
   const integrations = new Map(ofType(template, 'AWS::ApiGatewayV2::Integration').map(([id, i]) => [id, refId(i.Properties!.IntegrationUri)]));
   const routes: LocalRoute[] = ofType(template, 'AWS::ApiGatewayV2::Route').map(([, r]) => {

@@ -89,7 +89,12 @@ function send(res: ServerResponse, status: number, body: unknown, headers: Recor
   res.end(typeof body === 'string' ? body : JSON.stringify(body));
 }
 
-export async function startApi(routes: readonly LocalRoute[], host: FunctionHost, port: number, admin?: AdminRoute): Promise<{ url: string; server: Server; stop(): Promise<void> }> {
+export async function startApi(
+  routes: readonly LocalRoute[],
+  host: FunctionHost,
+  port: number,
+  admin?: AdminRoute,
+): Promise<{ url: string; server: Server; routes: readonly LocalRoute[]; stop(): Promise<void> }> {
   const server = createServer(async (req, res) => {
     try {
       const body = await readBody(req);
@@ -123,6 +128,7 @@ export async function startApi(routes: readonly LocalRoute[], host: FunctionHost
   return {
     url: `http://127.0.0.1:${port}`,
     server,
+    routes,
     async stop() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -106,6 +106,7 @@ function sqsEvent(messages: Message[], queueArn: string, region: string): SQSEve
 }
 
 export interface Poller {
+  readonly source: LocalEventSource & { queueName: string; fnName: string };
   stop(): Promise<void>;
   /** Resolves when the poller is between batches. */
   idle(): boolean;
@@ -169,6 +170,7 @@ export function startPoller(
     }
   })();
   return {
+    source,
     idle: () => !busy,
     async stop() {
       running = false;

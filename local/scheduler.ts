@@ -29,7 +29,7 @@ export function cronFires(expression: string, timeZone: string, now: Date): bool
   return fieldMatches(min, parts.minute!) && fieldMatches(hour, parts.hour! % 24) && fieldMatches(dom, parts.day!) && fieldMatches(month, parts.month!);
 }
 
-export function startScheduler(schedules: readonly LocalSchedule[], host: FunctionHost, log: (line: string) => void): { stop(): void } {
+export function startScheduler(schedules: readonly LocalSchedule[], host: FunctionHost, log: (line: string) => void): { schedules: readonly LocalSchedule[]; stop(): void } {
   let lastMinute = -1;
   const timer = setInterval(() => {
     const now = new Date();
@@ -43,5 +43,5 @@ export function startScheduler(schedules: readonly LocalSchedule[], host: Functi
     }
   }, 15_000);
   timer.unref();
-  return { stop: () => clearInterval(timer) };
+  return { schedules, stop: () => clearInterval(timer) };
 }

@@ -12,7 +12,9 @@ import type { Server } from 'node:http';
 import { resolve } from 'node:path';
 import sesModule from 'aws-ses-v2-local';
 import { Keys } from '../functions/adapters/table-schema.ts';
-import { freePort, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.ts';
+import { isTerminal } from '../functions/domain/order.ts';
+import type { OrderStatus } from '../functions/domain/model.ts';
+import { freePort, startDynamoDbLocal } from './dynamodb-local.ts';
 import { hostFunctions, type FunctionHost } from './functions.ts';
 import { startApi } from './api.ts';
 import { startPoller, startQueues, type LocalQueues, type Poller } from './queues.ts';
@@ -20,7 +22,7 @@ import { seed } from './seed.ts';
 import { startScheduler } from './scheduler.ts';
 import { startStepFunctions, type LocalStepFunctions } from './stepfunctions.ts';
 import { synthTemplate } from './synth.ts';
-import { readTopology, type LocalTopology } from './template.ts';
+import { readTopology, type CfnTemplate, type LocalEventSource, type LocalRoute, type LocalSchedule, type LocalTopology } from './template.ts';
 
 export const DEV_SECRETS = {
   O2C_API_KEY: 'dev-api-key',
@@ -42,8 +44,28 @@ export interface LocalStackOptions {
   log?: (line: string) => void;
 }
 
+/** What actually runs: read from the running parts, so a test can hold it against the template. */
+export interface HostedParts {
+  functions: string[];
+  queues: string[];
+  consumers: LocalEventSource[];
+  routes: readonly LocalRoute[];
+  schedules: readonly LocalSchedule[];
+  taskStates: string[];
+}
+
 export interface LocalStack {
   apiUrl: string;
+  template: CfnTemplate;
+  hosted(): Promise<HostedParts>;
+  /**
+   * Orders kept on disk from an earlier run that were mid-workflow when it
+   * stopped: workflows (in memory) and queues (fauxqs) are not kept across
+   * restarts, so these stay where they were. Empty in memory.
+   */
+  stranded: { id: string; status: string }[];
+  /** Milliseconds: synth, handlers (loading every handler module), dynamodbWait (left after those), total. */
+  timings: Record<string, number>;
   mailUrl: string;
   apiKey: string;
   topology: LocalTopology;
@@ -93,14 +115,23 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     for (const s of stoppers.reverse()) await Promise.resolve(s()).catch(() => undefined);
     stoppers.length = 0;
   };
+  const t0 = performance.now();
+  const timings: Record<string, number> = {};
+  const lap = (name: string, since: number) => (timings[name] = Math.round(performance.now() - since));
   try {
-    const { template } = synthTemplate();
-    const [sqsPort, sfnPort] = [await freePort(), await freePort()];
+    const [sqsPort, sfnPort, ddbPort] = [await freePort(), await freePort(), await freePort()];
     const apiPort = options.apiPort ?? 3000;
     const mailPort = options.mailPort ?? 8005;
 
-    const ddb: DynamoDbLocal = await startDynamoDbLocal(options.inMemory ? {} : { dataDir: options.dataDir ?? resolve(root, '.o2c/dynamodb') });
-    stoppers.push(() => ddb.stop());
+    // The JVM is spawned synchronously here and boots while this process synthesizes and loads the handlers.
+    const ddbReady = startDynamoDbLocal({ port: ddbPort, ...(options.inMemory ? {} : { dataDir: options.dataDir ?? resolve(root, '.o2c/dynamodb') }) });
+    ddbReady.catch(() => undefined); // awaited below; this only keeps an early failure from being "unhandled"
+    stoppers.push(async () => (await ddbReady.catch(() => undefined))?.stop());
+    const ddbEndpoint = `http://127.0.0.1:${ddbPort}`;
+
+    let since = performance.now();
+    const { template } = synthTemplate();
+    lap('synth', since);
     // Queue URLs are known once fauxqs has created the queues: read the queues, start them, then resolve the rest.
     const queueList = readTopology(template, { region: REGION, account: ACCOUNT, queueUrl: (name) => name }).queues;
     const queues = await startQueues(queueList, REGION, sqsPort);
@@ -119,20 +150,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     );
     await fetch(`http://127.0.0.1:${mailPort}/clear-store`, { method: 'POST' });
 
-    const client = new DynamoDBClient({ endpoint: ddb.endpoint, region: REGION, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-    const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
-    stoppers.push(() => client.destroy());
-    await createTable(client, topology.table);
-    const someFn = topology.functions.find((f) => f.env.DEFAULT_TERMS) ?? topology.functions[0]!;
-    await seed(doc, topology.table.name, JSON.parse(someFn.env.DEFAULT_TERMS ?? '{"netDays":30}'), someFn.env.TIMEZONE ?? 'UTC');
-
+    since = performance.now();
     const secrets = Object.fromEntries(Object.entries(DEV_SECRETS).map(([k, v]) => [k, process.env[k] || v]));
     const host = await hostFunctions(topology.functions, {
       AWS_REGION: REGION,
       AWS_DEFAULT_REGION: REGION,
       AWS_ACCESS_KEY_ID: 'local',
       AWS_SECRET_ACCESS_KEY: 'local',
-      AWS_ENDPOINT_URL_DYNAMODB: ddb.endpoint,
+      AWS_ENDPOINT_URL_DYNAMODB: ddbEndpoint,
       AWS_ENDPOINT_URL_SQS: queues.endpoint,
       AWS_ENDPOINT_URL_SES: `http://127.0.0.1:${mailPort}`,
       AWS_ENDPOINT_URL_SFN: `http://127.0.0.1:${sfnPort}`,
@@ -143,6 +168,18 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       ...secrets,
     });
+    lap('handlers', since);
+
+    since = performance.now();
+    await ddbReady;
+    lap('dynamodbWait', since);
+    const client = new DynamoDBClient({ endpoint: ddbEndpoint, region: REGION, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+    stoppers.push(() => client.destroy());
+    await createTable(client, topology.table);
+    const someFn = topology.functions.find((f) => f.env.DEFAULT_TERMS) ?? topology.functions[0]!;
+    await seed(doc, topology.table.name, JSON.parse(someFn.env.DEFAULT_TERMS ?? '{"netDays":30}'), someFn.env.TIMEZONE ?? 'UTC');
+    const stranded = options.inMemory ? [] : await strandedOrders(doc, topology.table.name);
 
     const sfn = await startStepFunctions(topology.stateMachine, host, queues, { port: sfnPort, waitMs: options.waitMs ?? 5_000, retryMs: 200 });
     stoppers.push(() => sfn.stop());
@@ -185,11 +222,37 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const scheduler = startScheduler(topology.schedules, host, log);
     stoppers.push(() => scheduler.stop());
 
-    return { apiUrl, mailUrl: `http://127.0.0.1:${mailPort}`, apiKey: secrets.O2C_API_KEY!, topology, host, queues, sfn, doc, tableName: topology.table.name, stop };
+    const hosted = async (): Promise<HostedParts> => ({
+      functions: host.functions.map((f) => f.logicalId),
+      queues: (await queues.depths()).map((d) => d.queue),
+      consumers: pollers.map((p) => ({ queue: p.source.queue, fn: p.source.fn, batchSize: p.source.batchSize, reportBatchItemFailures: p.source.reportBatchItemFailures })),
+      routes: api.routes,
+      schedules: scheduler.schedules,
+      taskStates: sfn.overriddenStates,
+    });
+
+    lap('total', t0);
+    return { apiUrl, template, hosted, stranded, timings, mailUrl: `http://127.0.0.1:${mailPort}`, apiKey: secrets.O2C_API_KEY!, topology, host, queues, sfn, doc, tableName: topology.table.name, stop };
   } catch (error) {
     await stop();
     throw error;
   }
+}
+
+async function strandedOrders(doc: DynamoDBDocumentClient, table: string): Promise<{ id: string; status: string }[]> {
+  const found: { id: string; status: string }[] = [];
+  let start: Record<string, any> | undefined;
+  do {
+    const r = await doc.send(
+      new ScanCommand({ TableName: table, FilterExpression: '#t = :t', ExpressionAttributeNames: { '#t': 'type' }, ExpressionAttributeValues: { ':t': 'Order' }, ExclusiveStartKey: start }),
+    );
+    for (const o of r.Items ?? []) {
+      const status = o.status as OrderStatus;
+      if (!isTerminal(status) && status !== 'invoiced' && status !== 'paid') found.push({ id: String(o.id), status });
+    }
+    start = r.LastEvaluatedKey;
+  } while (start);
+  return found;
 }
 
 /** The CLI's view of the running stack (local only: these read with Scans, which no deployed path does). */

@@ -38,9 +38,17 @@ const stack = await startLocalStack({
 console.log('o2c local stack ready');
 console.log(`  API      ${stack.apiUrl}`);
 console.log(`  mailbox  ${stack.mailUrl}`);
-console.log(`  started in ${((performance.now() - started) / 1000).toFixed(1)} s: ${stack.topology.functions.length} functions, ${stack.topology.queues.length} queues, ${stack.topology.routes.length} routes, ${stack.topology.schedules.length} schedules${values['in-memory'] ? ', in memory' : ', data in .o2c/'}`);
+const sec = (ms: number | undefined) => `${((ms ?? 0) / 1000).toFixed(1)} s`;
+console.log(`  started in ${sec(performance.now() - started)} (synth ${sec(stack.timings.synth)}, handlers ${sec(stack.timings.handlers)}): ${stack.topology.functions.length} functions, ${stack.topology.queues.length} queues, ${stack.topology.routes.length} routes, ${stack.topology.schedules.length} schedules${values['in-memory'] ? ', in memory' : ', data in .o2c/'}`);
 console.log('  development secrets (override with these env vars):');
 for (const k of Object.keys(DEV_SECRETS)) console.log(`    ${k}=${process.env[k] || DEV_SECRETS[k as keyof typeof DEV_SECRETS]}`);
+console.log('  finance routes (IAM-signed in AWS) accept the x-api-key header locally');
+if (stack.stranded.length > 0) {
+  console.log(
+    `  note: ${stack.stranded.length} order(s) were mid-workflow when the stack last stopped (${stack.stranded.slice(0, 3).map((o) => `${o.id} ${o.status}`).join(', ')}${stack.stranded.length > 3 ? ', …' : ''});\n` +
+      '        workflows and queues are not kept across restarts, so they stay there (rm -rf .o2c, or --in-memory, for a clean slate)',
+  );
+}
 console.log('  try: npm run o2c -- demo    (Ctrl-C stops everything)');
 
 let stopping = false;

@@ -57,6 +57,8 @@ class SfnError extends Error {
 export interface LocalStepFunctions {
   endpoint: string;
   executions: Map<string, ExecutionRecord>;
+  /** Task states the host runs itself (all of them: anything else would call real AWS). */
+  overriddenStates: string[];
   stop(): Promise<void>;
 }
 
@@ -234,6 +236,7 @@ export async function startStepFunctions(
   return {
     endpoint: `http://127.0.0.1:${options.port}`,
     executions,
+    overriddenStates: Object.keys(overridesFor(undefined as never)),
     async stop() {
       for (const r of executions.values()) if (r.status === 'RUNNING') {
         r.status = 'ABORTED';

@@ -78,6 +78,32 @@ describe('webhooks through intake', () => {
     expect(Object.values(update.ExpressionAttributeValues!)).toContain('cancelled');
   });
 
+  describe('orders/paid after orders/create (another topic, later)', () => {
+    const duplicate = (order: Record<string, unknown>) => {
+      ddb.on(TransactWriteCommand).rejectsOnce(Object.assign(new Error('exists'), { name: 'TransactionCanceledException', CancellationReasons: [{ Code: 'ConditionalCheckFailed' }] })).resolves({});
+      ddb.on(GetCommand).callsFake((input: { Key: { pk: string } }) =>
+        input.Key.pk.startsWith('SOURCE#') ? { Item: { orderId: 'ord_1' } } : input.Key.pk.startsWith('ORDER#') ? { Item: { id: 'ord_1', version: 2, ...order } } : { Item: { pk: 'x' } },
+      );
+      ddb.on(UpdateCommand).resolves({});
+    };
+
+    it('turns an order on terms, not invoiced yet, into a paid one', async () => {
+      duplicate({ status: 'validated', paymentMode: 'terms' });
+      expect((await shopify(fixture('shopify/orders-paid-gbp.json'), 'orders/paid')).statusCode).toBe(202);
+      const update = ddb.commandCalls(UpdateCommand)[0]!.args[0].input;
+      expect(Object.values(update.ExpressionAttributeValues!)).toContain('prepaid');
+      expect(update.ConditionExpression).toBe('#version = :v');
+    });
+
+    it('pays the invoice when the order was invoiced already', async () => {
+      duplicate({ status: 'invoiced', paymentMode: 'terms', invoiceNumber: 'INV-2026-000009' });
+      expect((await shopify(fixture('shopify/orders-paid-gbp.json'), 'orders/paid')).statusCode).toBe(202);
+      const payment = sqs.commandCalls(SendMessageCommand).map((c) => JSON.parse(c.args[0].input.MessageBody!)).find((m) => m.source === 'shopify');
+      expect(payment).toMatchObject({ source: 'shopify', externalId: '5630029709369:paid', amount: 3949, currency: 'GBP', remittance: 'INV-2026-000009' });
+      expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
+    });
+  });
+
   it('answers the WooCommerce ping, and 200 for topics o2c ignores', async () => {
     expect((await call('POST /webhooks/woocommerce', 'webhook_id=42', { 'content-type': 'application/x-www-form-urlencoded' })).statusCode).toBe(200);
     const body = fixture('woocommerce/order-created-paid.json');

@@ -124,7 +124,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const mailPort = options.mailPort ?? 8005;
 
     // The JVM is spawned synchronously here and boots while this process synthesizes and loads the handlers.
-    const ddbReady = startDynamoDbLocal({ port: ddbPort, ...(options.inMemory ? {} : { dataDir: options.dataDir ?? resolve(root, '.o2c/dynamodb') }) });
+    // Its readiness clock runs while the synth below blocks this thread, hence the generous timeout.
+    const ddbReady = startDynamoDbLocal({ port: ddbPort, timeoutMs: 120_000, ...(options.inMemory ? {} : { dataDir: options.dataDir ?? resolve(root, '.o2c/dynamodb') }) });
     ddbReady.catch(() => undefined); // awaited below; this only keeps an early failure from being "unhandled"
     stoppers.push(async () => (await ddbReady.catch(() => undefined))?.stop());
     const ddbEndpoint = `http://127.0.0.1:${ddbPort}`;

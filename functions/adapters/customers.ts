@@ -85,18 +85,19 @@ const OPEN_APPROVED = new Set(['approved', 'confirmed', 'fulfilling', 'shipped']
  * approved orders not yet invoiced, read from the customer's partition of the
  * by-customer index (never a Scan).
  */
-export async function creditExposure(customerId: string, excludeOrderId?: string): Promise<{ openReceivables: number; openOrders: number }> {
-  const items = await queryAll<{ type: string; id?: string; status?: string; balance?: number; totals?: { total: number } }>({
+export async function creditExposure(customerId: string, currency: string, excludeOrderId?: string): Promise<{ openReceivables: number; openOrders: number }> {
+  const items = await queryAll<{ type: string; id?: string; status?: string; currency?: string; balance?: number; totals?: { total: number } }>({
     TableName: table(),
     IndexName: GSI_BY_CUSTOMER.indexName,
     KeyConditionExpression: 'gsi1pk = :pk',
     ExpressionAttributeValues: { ':pk': `CUSTOMER#${customerId}` },
-    ProjectionExpression: '#type, #id, #status, balance, totals',
+    ProjectionExpression: '#type, #id, #status, currency, balance, totals',
     ExpressionAttributeNames: { '#type': 'type', '#id': 'id', '#status': 'status' },
   });
   let openReceivables = 0;
   let openOrders = 0;
-  for (const item of items) {
+  // The limit is in one currency; amounts in another are not added to it (no FX rates in o2c yet).
+  for (const item of items.filter((i) => i.currency === currency)) {
     if (item.type === 'Invoice' && (item.balance ?? 0) > 0) openReceivables += item.balance!;
     if (item.type === 'Order' && item.id !== excludeOrderId && OPEN_APPROVED.has(item.status ?? '')) openOrders += item.totals?.total ?? 0;
   }

@@ -24,7 +24,7 @@ export async function checkCredit({ orderId }: z.infer<typeof TaskInput>): Promi
   if (order.status === 'rejected') return { decision: 'reject', reason: order.reason ?? 'decided before' };
 
   const customer = await getCustomer(order.customerId);
-  const exposure = order.paymentMode === 'prepaid' ? { openReceivables: 0, openOrders: 0 } : await creditExposure(order.customerId, order.id);
+  const exposure = order.paymentMode === 'prepaid' ? { openReceivables: 0, openOrders: 0 } : await creditExposure(order.customerId, order.currency, order.id);
   const result = decideCredit({
     paymentMode: order.paymentMode,
     orderTotal: order.totals.total,

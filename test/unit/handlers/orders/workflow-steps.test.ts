@@ -80,14 +80,15 @@ describe('check-credit', () => {
     givenOrder('validated'); // total 3,898
     ddb.on(QueryCommand, { IndexName: 'gsi1' }).resolves({
       Items: [
-        { type: 'Invoice', balance: 4_000 },
-        { type: 'Invoice', balance: 0 },
-        { type: 'Order', id: 'ord_2', status: 'confirmed', totals: { total: 3_000 } },
-        { type: 'Order', id: 'ord_3', status: 'invoiced', totals: { total: 9_999 } },
-        { type: 'Order', id: 'ord_1', status: 'validated', totals: { total: 3_898 } },
+        { type: 'Invoice', currency: 'GBP', balance: 4_000 },
+        { type: 'Invoice', currency: 'GBP', balance: 0 },
+        { type: 'Invoice', currency: 'EUR', balance: 50_000 },
+        { type: 'Order', id: 'ord_2', currency: 'GBP', status: 'confirmed', totals: { total: 3_000 } },
+        { type: 'Order', id: 'ord_3', currency: 'GBP', status: 'invoiced', totals: { total: 9_999 } },
+        { type: 'Order', id: 'ord_1', currency: 'GBP', status: 'validated', totals: { total: 3_898 } },
       ],
     });
-    // exposure 4,000 + 3,000 + 3,898 = 10,898: over 10,000, within the 20 % review band
+    // exposure 4,000 + 3,000 + 3,898 = 10,898 (the EUR invoice is not in the GBP limit): over 10,000, within the 20 % review band
     expect(await h.credit.checkCredit({ orderId: 'ord_1' })).toEqual({ decision: 'hold', reason: 'over credit limit within the review band' });
     expect(moves()).toEqual(['credit_hold']);
   });

@@ -3,6 +3,9 @@
  * do (lib/constructs/bundling.ts) and prints each bundle's minified and gzipped
  * size, the biggest packages inside, and the core count. Figures only: it never
  * fails on a size.
+ *
+ * `npm run bench:bundles -- --with-sdk` bundles the AWS SDK too, to show what
+ * leaving it to the Lambda runtime saves (the reason for lib/constructs/bundling.ts's choice).
  */
 import { readdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -14,6 +17,8 @@ import { BUNDLING } from '../lib/constructs/bundling.ts';
 const root = resolve(import.meta.dirname, '..');
 const TARGET_KB = 300;
 const handlersDir = join(root, 'functions/handlers');
+const withSdk = process.argv.includes('--with-sdk');
+const external = BUNDLING.external.filter((e) => !(withSdk && e === '@aws-sdk/*'));
 const entries = readdirSync(handlersDir).filter((f) => f.endsWith('.ts')).sort();
 
 function packageOf(path: string): string {
@@ -50,14 +55,14 @@ for (const file of entries) {
     sourcemap: false,
     mainFields: [...BUNDLING.mainFields],
     banner: { js: BUNDLING.banner },
-    external: [...BUNDLING.external],
+    external,
     logLevel: 'silent',
   });
   const code = result.outputFiles.find((f) => f.path.endsWith('.mjs'))!.contents;
   rows.push({ name: basename(file, '.ts'), kb: code.byteLength / 1024, gz: gzipSync(code).byteLength / 1024, top: topPackages(result.metafile, 4) });
 }
 
-console.log(`handler bundles (esbuild ${BUNDLING.format}, minified, ${BUNDLING.target}; ${availableParallelism()} cores; ${((performance.now() - started) / 1000).toFixed(1)} s)`);
+console.log(`handler bundles (esbuild ${BUNDLING.format}, minified, ${BUNDLING.target}, ${withSdk ? 'AWS SDK BUNDLED (not what is deployed)' : 'AWS SDK from the runtime'}; ${availableParallelism()} cores; ${((performance.now() - started) / 1000).toFixed(1)} s)`);
 console.log(`${'function'.padEnd(24)}${'KB'.padStart(8)}${'gzip KB'.padStart(10)}   biggest parts (KB)`);
 for (const r of rows) {
   console.log(`${r.name.padEnd(24)}${r.kb.toFixed(0).padStart(8)}${r.gz.toFixed(0).padStart(10)}   ${r.kb > TARGET_KB ? `over ${TARGET_KB} KB · ` : ''}${r.top}`);

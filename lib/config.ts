@@ -1,12 +1,19 @@
 /**
- * The stack's configuration: the `o2c` object in cdk.json context (or `-c o2c='{...}'`),
- * validated at synth so a bad value stops the deploy with the key's name.
+ * The stack's configuration: the `o2c` object in cdk.json context, validated at
+ * synth so a bad value stops the deploy with the key's name.
+ *
+ * Overrides on the command line:
+ * - one key: `-c o2c.stage=prod`, `-c o2c.senderAddress=billing@acme.com`; a value
+ *   that is not valid as text is read as JSON: `-c 'o2c.financeRecipients=["a@acme.com","b@acme.com"]'`,
+ *   `-c o2c.logRetentionDays=90`;
+ * - the whole object: `-c o2c='{...}'` (replaces cdk.json's object; the per-key overrides still apply on top).
+ * Unknown keys (in the object or as `o2c.<key>`) are errors, so a typo cannot silently fall back to a default.
  */
 import { z } from 'zod';
 
 const email = z.email();
 
-export const ConfigSchema = z.object({
+export const ConfigSchema = z.strictObject({
   stage: z.string().regex(/^[a-z][a-z0-9-]{0,19}$/, 'lower-case letters, digits and dashes, at most 20'),
   companyName: z.string().min(1).max(200),
   companyAddress: z.array(z.string().min(1).max(200)).max(8).default([]),
@@ -47,8 +54,20 @@ export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
-/** Parses the context value (an object from cdk.json, or a JSON string from `-c o2c=...`). */
-export function parseConfig(raw: unknown): O2cConfig {
+/** The `o2c.<key>` entries of a context object (e.g. `node.getAllContext()`), keyed by `<key>`. */
+export function configOverrides(context: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(context)
+      .filter(([k]) => k.startsWith('o2c.'))
+      .map(([k, v]) => [k.slice('o2c.'.length), v]),
+  );
+}
+
+/**
+ * Parses the context value (an object from cdk.json, or a JSON string from `-c o2c=...`)
+ * with per-key `overrides` (values from `-c o2c.<key>=...`) applied on top.
+ */
+export function parseConfig(raw: unknown, overrides: Record<string, unknown> = {}): O2cConfig {
   let value = raw;
   if (typeof raw === 'string') {
     try {
@@ -58,11 +77,29 @@ export function parseConfig(raw: unknown): O2cConfig {
     }
   }
   if (value === undefined || value === null) throw new ConfigError('context o2c is missing (see cdk.json)');
-  const result = ConfigSchema.safeParse(value);
+  if (typeof value !== 'object' || Array.isArray(value)) throw new ConfigError('context o2c must be an object (see cdk.json)');
+  const merged: Record<string, unknown> = { ...(value as Record<string, unknown>) };
+  const shape = ConfigSchema.shape as Record<string, z.ZodType>;
+  for (const [key, override] of Object.entries(overrides)) {
+    const field = shape[key];
+    if (!field) throw new ConfigError(`context o2c.${key}: unknown key (known: ${Object.keys(shape).join(', ')})`);
+    merged[key] = overrideValue(field, override);
+  }
+  const result = ConfigSchema.safeParse(merged);
   if (!result.success) {
-    throw new ConfigError(`invalid o2c configuration: ${result.error.issues.map((i) => `o2c.${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    throw new ConfigError(`invalid o2c configuration: ${result.error.issues.map((i) => `o2c.${[...i.path, ...('keys' in i ? [i.keys] : [])].join('.')}: ${i.message}`).join('; ')}`);
   }
   return result.data;
+}
+
+/** `-c` values arrive as text: keep the text when the field takes it, else read it as JSON. */
+function overrideValue(field: z.ZodType, value: unknown): unknown {
+  if (typeof value !== 'string' || field.safeParse(value).success) return value;
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value; // not JSON either: validation reports the field with the original text
+  }
 }
 
 /** PaymentTerms as the functions read them (rates in ppm). */

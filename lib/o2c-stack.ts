@@ -143,7 +143,11 @@ export class O2cStack extends Stack {
     })
       .bindTable(table, 'read')
       .bindQueue('MAIL_QUEUE_URL', queues.mail);
-    // SES allows `sesSendRatePerSecond`; a 10-message batch takes about a second, so this many pollers keep under it.
+    // SES allows `sesSendRatePerSecond`. The event source's maxConcurrency bounds how many send-mail invocations
+    // run at once (2 is the lowest SQS allows; 14/s gives 2): that is the pacing knob for an SQS consumer. Reserved
+    // concurrency is NOT used: it throttles the pollers' invocations, which counts receives and dead-letters mail.
+    // maxConcurrency bounds parallel batches, not sends per second: the SDK retries SES throttling, and the handler
+    // is expected to pace a batch to the rate (a 10-message batch at ~1 s keeps 2 pollers near 14/s).
     const sendMail = fn('send-mail', 'Sends raw MIME with SES, once per message key').bindTable(table).consume(queues.mail, {
       batchSize: 10,
       maxConcurrency: Math.max(2, Math.floor(config.sesSendRatePerSecond / 10) + 1),

@@ -4,10 +4,14 @@
  * what is deployed.
  *
  * The AWS SDK v3 (`@aws-sdk/*`) is not bundled: the nodejs22.x runtime ships
- * it, and bundling it tripled every handler (~350 KB of SDK core per bundle,
- * measured with bench/bundles.ts), far past the 300 KB budget. This is also
- * the CDK's own default for Node 18+ functions. The code uses only long-stable
- * SDK APIs; the versions pinned in package.json are what the tests run against.
+ * it. Measured with bench/bundles.ts (2026-11-23, the real handlers): with the
+ * SDK bundled, all 17 bundles are over the 300 KB budget (median 552 KB, the
+ * SDK core alone ~350 KB each); left to the runtime, the median is 196 KB and
+ * only the two that carry a heavy library are over (issue-invoice 627 KB:
+ * pdf-lib and its fonts; send-mail 360 KB: nodemailer). This is also the CDK's
+ * own default for Node 18+ functions. The cost: Lambda runs its own SDK
+ * version, not the one pinned in package.json that the tests run; the code
+ * uses only long-stable SDK APIs. Compare with `npm run bench:bundles -- --with-sdk`.
  */
 export const ESM_BANNER = "import { createRequire as __o2cCreateRequire } from 'node:module'; const require = __o2cCreateRequire(import.meta.url);";
 

@@ -80,7 +80,9 @@ export class OrderWorkflow extends Construct {
     };
     const lambda = (name: string, fn: IFunction, resultPath: string) => {
       const task = new LambdaInvoke(this, name, { lambdaFunction: fn, payloadResponseOnly: true, resultPath, retryOnServiceExceptions: true });
-      task.addRetry({ errors: RETRYABLE_ERRORS, interval: Duration.seconds(1), maxAttempts: 4, backoffRate: 2, jitterStrategy: undefined });
+      // CDK's default retrier covers Lambda's service faults; throttling in an order burst and lost races are retried too.
+      task.addRetry({ errors: ['Lambda.TooManyRequestsException'], interval: Duration.seconds(2), maxAttempts: 6, backoffRate: 2 });
+      task.addRetry({ errors: RETRYABLE_ERRORS, interval: Duration.seconds(1), maxAttempts: 4, backoffRate: 2 });
       return guard(task);
     };
     const wait = (name: string, queue: IQueue, resultPath: string, timeout: Duration) =>

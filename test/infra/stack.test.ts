@@ -1,6 +1,12 @@
 /**
  * Template assertions: every resource and wiring of issue #2, read from the
  * synthesized template (bundling skipped: the code is not under test here).
+ *
+ * The app is synthesized ONCE, with the cdk-nag packs and CloudFormation's own
+ * validation on (a few seconds of CPU each): the template tests read that
+ * assembly and the cdk-nag test reads its validation report. If that synth
+ * fails (a finding), the template tests fall back to a synth without checks,
+ * so a nag finding fails only the cdk-nag test.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,28 +14,47 @@ import { join, resolve } from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../lib/app.ts';
+import { envReads } from './env-reads.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 const cdkContext = JSON.parse(readFileSync(join(root, 'cdk.json'), 'utf8')).context as Record<string, unknown>;
 const context = { ...cdkContext, 'aws:cdk:bundling-stacks': [] };
-type Resource = { Type: string; Properties: Record<string, any> };
+type Resource = { Type: string; Properties: Record<string, any>; DeletionPolicy?: string; UpdateReplacePolicy?: string };
 
 let template: Template;
 let resources: Record<string, Resource>;
+let outdir: string;
+let nagSynthError: unknown;
 const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
 const fnByName = (name: string) => ofType('AWS::Lambda::Function').find(([, r]) => r.Properties.Environment?.Variables?.O2C_FUNCTION === name);
+const envOf = (name: string) => fnByName(name)![1].Properties.Environment.Variables as Record<string, unknown>;
 const roleOf = (name: string) => (fnByName(name)![1].Properties.Role['Fn::GetAtt'] as string[])[0]!;
 const policyStatements = (name: string) =>
   ofType('AWS::IAM::Policy')
     .filter(([, p]) => (p.Properties.Roles as { Ref: string }[]).some((r) => r.Ref === roleOf(name)))
-    .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as { Action: string | string[] }[]);
+    .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]);
 const actionsOf = (name: string) => new Set(policyStatements(name).flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])));
 
 beforeAll(() => {
-  const { stack } = buildApp({ context, nag: false });
-  template = Template.fromStack(stack);
+  outdir = mkdtempSync(join(tmpdir(), 'o2c-infra-'));
+  const { app, stack } = buildApp({ context, outdir });
+  try {
+    const assembly = app.synth();
+    template = Template.fromJSON(assembly.getStackArtifact(stack.artifactId).template);
+  } catch (error) {
+    nagSynthError = error;
+    const previous = process.env.CDK_VALIDATION;
+    process.env.CDK_VALIDATION = 'false';
+    try {
+      template = Template.fromStack(buildApp({ context, nag: false }).stack);
+    } finally {
+      if (previous === undefined) delete process.env.CDK_VALIDATION;
+      else process.env.CDK_VALIDATION = previous;
+    }
+  }
   resources = template.toJSON().Resources;
 });
+afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
 describe('functions', () => {
   const handlers = readdirSync(join(root, 'functions/handlers')).map((f) => f.replace(/\.ts$/, '')).sort();
@@ -161,38 +186,124 @@ describe('API, schedules, data, mail', () => {
   });
 });
 
-describe('cdk-nag', () => {
-  let outdir: string;
-  beforeAll(() => {
-    outdir = mkdtempSync(join(tmpdir(), 'o2c-nag-'));
+describe('environment', () => {
+  /** Set on every function for the runtime and Powertools, not read through `env()`. */
+  const COMMON = new Set(['O2C_FUNCTION', 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE', 'NODE_OPTIONS']);
+  let reads: Awaited<ReturnType<typeof envReads>>;
+  beforeAll(async () => {
+    reads = await envReads(root);
   });
-  afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
-  it('AwsSolutions and Serverless packs report zero unacknowledged findings', () => {
-    const { app } = buildApp({ context, outdir });
-    let error: unknown;
-    try {
-      app.synth();
-    } catch (e) {
-      error = e;
+  it('gives every function each variable its code requires, and only variables its code reads', () => {
+    const problems: string[] = [];
+    for (const [name, r] of reads) {
+      const given = new Set(Object.keys(envOf(name)));
+      for (const v of r.required) if (!given.has(v)) problems.push(`${name} needs ${v}`);
+      for (const v of given) if (!COMMON.has(v) && !r.used.has(v)) problems.push(`${name} gets ${v} but never reads it`);
+      for (const v of COMMON) if (!given.has(v)) problems.push(`${name} lacks ${v}`);
     }
-    const reportFile = join(outdir, 'validation-report.json');
+    expect(problems).toEqual([]);
+    expect(reads.size).toBe(17);
+  });
+
+  it('hands the API key secret to the API-key routes and the webhook secrets to intake, with read access', () => {
+    for (const name of ['intake', 'fulfilment-callback']) {
+      expect(envOf(name).API_KEY_SECRET_ARN, name).toBeDefined();
+      expect(actionsOf(name).has('secretsmanager:GetSecretValue'), name).toBe(true);
+    }
+    expect(envOf('intake').WEBHOOK_SECRETS_ARN).toBeDefined();
+    expect(actionsOf('check-credit').has('secretsmanager:GetSecretValue')).toBe(false);
+  });
+});
+
+describe('workflow wiring and limits', () => {
+  const definition = () => {
+    const [, sm] = ofType('AWS::StepFunctions::StateMachine')[0]!;
+    const parts = sm.Properties.DefinitionString['Fn::Join'][1] as unknown[];
+    return JSON.parse(parts.map((p) => (typeof p === 'string' ? p : 'x')).join('')) as { States: Record<string, any> };
+  };
+
+  it('calls Lambda steps directly (payloadResponseOnly) with retries on Lambda faults and lost races', () => {
+    const states = definition().States;
+    for (const name of ['ValidateOrder', 'CheckCredit', 'ConfirmOrder', 'ShipOrder', 'IssueInvoice', 'RejectOrder']) {
+      expect(states[name].Resource, name).toBe('x');
+      const retried = (states[name].Retry as { ErrorEquals: string[] }[]).flatMap((r) => r.ErrorEquals);
+      expect(retried, name).toEqual(expect.arrayContaining(['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException', 'ConcurrentUpdate']));
+    }
+    expect(states.ValidateOrder.ResultPath).toBe('$.validation');
+    expect(states.CheckCredit.ResultPath).toBe('$.credit');
+    expect(states.WaitForCreditReview).toMatchObject({ ResultPath: '$.review', TimeoutSeconds: 7 * 86_400 });
+    expect(states.WaitForFulfilment).toMatchObject({ ResultPath: '$.shipment', TimeoutSeconds: 14 * 86_400 });
+    expect(states.BackorderWait).toMatchObject({ Type: 'Wait', Seconds: 3600, Next: 'ValidateOrder' });
+    expect(states.NotifyFailure.Parameters.MessageBody['key.$']).toBe("States.Format('workflow-failed:{}', $.orderId)");
+    expect(states.NotifyFailure.Parameters.MessageBody.to).toEqual(['finance@example.com']);
+  });
+
+  it('logs executions without their data, and lets only the right functions start or answer it', () => {
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', { LoggingConfiguration: { IncludeExecutionData: false } });
+    expect(envOf('start-order').STATE_MACHINE_ARN).toBeDefined();
+    for (const name of ['decide-credit', 'fulfilment-callback']) {
+      expect([...actionsOf(name)], name).toEqual(expect.arrayContaining(['states:SendTaskSuccess', 'states:SendTaskFailure']));
+      expect(actionsOf(name).has('states:StartExecution'), name).toBe(false);
+    }
+    for (const name of ['validate-order', 'check-credit', 'issue-invoice', 'send-mail']) {
+      expect([...actionsOf(name)].some((a) => a.startsWith('states:')), name).toBe(false);
+    }
+  });
+
+  it('keeps send-mail under the SES rate, dead-letters after 14 days of keeping, and refuses plain HTTP on every queue', () => {
+    const mailQueue = ofType('AWS::SQS::Queue').find(([id]) => id.includes('MailQueue'))![0];
+    const [, mapping] = ofType('AWS::Lambda::EventSourceMapping').find(([, m]) => m.Properties.EventSourceArn['Fn::GetAtt'][0] === mailQueue)!;
+    const { BatchSize, ScalingConfig } = mapping.Properties;
+    // each poller sends about one batch a second
+    expect(BatchSize * ScalingConfig.MaximumConcurrency).toBeLessThanOrEqual(14 + 2 * BatchSize);
+    for (const [, q] of ofType('AWS::SQS::Queue').filter(([, q]) => !q.Properties.RedrivePolicy)) expect(q.Properties.MessageRetentionPeriod).toBe(14 * 86_400);
+    const policies = ofType('AWS::SQS::QueuePolicy');
+    const secured = new Set(
+      policies
+        .filter(([, p]) => JSON.stringify(p.Properties.PolicyDocument).includes('"aws:SecureTransport":"false"'))
+        .flatMap(([, p]) => (p.Properties.Queues as { Ref: string }[]).map((q) => q.Ref)),
+    );
+    expect(secured.size).toBe(12);
+  });
+
+  it('invokes the scheduled functions with an empty input', () => {
+    for (const [, s] of ofType('AWS::Scheduler::Schedule')) {
+      expect(s.Properties.Target.Input).toBe('{}');
+      expect(s.Properties.FlexibleTimeWindow).toEqual({ Mode: 'OFF' });
+    }
+  });
+
+  it('alarms on every DLQ and on failed workflows, to an encrypted topic', () => {
+    expect(ofType('AWS::CloudWatch::Alarm')).toHaveLength(7);
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: {} });
+  });
+
+  it('lets a dev stack delete its table, and has no resources beyond the design', () => {
+    expect(ofType('AWS::DynamoDB::GlobalTable')[0]![1].DeletionPolicy).toBe('Delete');
+    expect(ofType('AWS::Lambda::Function')).toHaveLength(17);
+    expect(ofType('AWS::SQS::Queue')).toHaveLength(12);
+    expect(ofType('AWS::StepFunctions::StateMachine')).toHaveLength(1);
+    expect(ofType('AWS::ApiGatewayV2::Api')).toHaveLength(1);
+    expect(ofType('AWS::SecretsManager::Secret')).toHaveLength(2);
+    expect(ofType('AWS::SES::EmailIdentity')).toHaveLength(1);
+  });
+});
+
+describe('cdk-nag', () => {
+  it('AwsSolutions and Serverless packs (and CloudFormation validation) report zero unacknowledged findings', () => {
+    // cdk-nag 3 runs as a CDK validation plugin: findings go to <outdir>/validation-report.json and make synth throw.
     const report = (() => {
       try {
-        return JSON.parse(readFileSync(reportFile, 'utf8')) as { pluginReports: { violations: { ruleName: string }[] }[] };
+        return JSON.parse(readFileSync(join(outdir, 'validation-report.json'), 'utf8')) as {
+          pluginReports: { pluginName: string; violations: { ruleName: string; violatingResources: { resourceLogicalId?: string; constructPath?: string }[] }[] }[];
+        };
       } catch {
         return { pluginReports: [] };
       }
     })();
-    const findings = report.pluginReports.flatMap((p) => p.violations.map((v) => v.ruleName));
+    const findings = report.pluginReports.flatMap((p) => p.violations.map((v) => `${p.pluginName} ${v.ruleName} ${v.violatingResources.map((r) => r.constructPath ?? r.resourceLogicalId).join(',')}`));
     expect(findings).toEqual([]);
-    expect(error).toBeUndefined();
-  });
-});
-
-describe('configuration', () => {
-  it('stops synth with the key that is wrong', () => {
-    const bad = { ...context, o2c: { ...(cdkContext.o2c as object), senderAddress: 'not-an-email', dunningLevels: [7, 1] } };
-    expect(() => buildApp({ context: bad, nag: false })).toThrow(/o2c\.senderAddress.*o2c\.dunningLevels: must be ascending|o2c\.dunningLevels.*o2c\.senderAddress/s);
+    expect(nagSynthError).toBeUndefined();
   });
 });

@@ -1,0 +1,84 @@
+/** lib/config.ts: cdk.json's `o2c` object, `-c o2c.<key>=...` overrides, and errors that name the key. */
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { buildApp } from '../../lib/app.ts';
+import { ConfigError, configOverrides, parseConfig } from '../../lib/config.ts';
+import { DataStore, QUEUE_NAMES } from '../../lib/constructs/data.ts';
+import { Duration } from 'aws-cdk-lib';
+
+const root = resolve(import.meta.dirname, '../..');
+const cdkContext = JSON.parse(readFileSync(join(root, 'cdk.json'), 'utf8')).context as Record<string, unknown>;
+const base = cdkContext.o2c as Record<string, unknown>;
+
+describe('parseConfig', () => {
+  it('reads cdk.json as it is, filling the defaults', () => {
+    const config = parseConfig(base);
+    expect(config).toMatchObject({ stage: 'dev', senderAddress: 'billing@example.com', dunningLevels: [1, 7, 14, 30], logRetentionDays: 30, backorderMaxAttempts: 24 });
+  });
+
+  it('reads the object as a JSON string too (`-c o2c={...}`)', () => {
+    expect(parseConfig(JSON.stringify({ ...base, stage: 'prod' })).stage).toBe('prod');
+    expect(() => parseConfig('{nope')).toThrow(/context o2c is not valid JSON/);
+    expect(() => parseConfig(undefined)).toThrow(/context o2c is missing/);
+  });
+
+  it.each([
+    ['senderAddress', 'not-an-email'],
+    ['financeRecipients', []],
+    ['baseCurrency', 'gbp'],
+    ['invoiceSeries', 'inv-1'],
+    ['dunningLevels', [7, 1]],
+    ['dunningLevels', [0, 7]],
+    ['logRetentionDays', 31],
+    ['timezone', 'Mars/Olympus'],
+    ['dunningScheduleCron', '0 6 * * *'],
+    ['stage', 'Prod'],
+    ['sesSendRatePerSecond', 0],
+  ])('rejects %s = %j, naming the key', (key, value) => {
+    expect(() => parseConfig({ ...base, [key]: value })).toThrow(new RegExp(`o2c\\.${key}`));
+    expect(() => parseConfig({ ...base, [key]: value })).toThrow(ConfigError);
+  });
+
+  it('rejects an unknown key, so a typo cannot fall back to a default', () => {
+    expect(() => parseConfig({ ...base, sender: 'x@example.com' })).toThrow(/o2c\.sender: Unrecognized key/);
+  });
+
+  it('applies `-c o2c.<key>=value` overrides: text as text, anything else as JSON', () => {
+    const overrides = configOverrides({
+      'o2c.stage': 'prod',
+      'o2c.companyName': '12345',
+      'o2c.financeRecipients': '["a@acme.com","b@acme.com"]',
+      'o2c.logRetentionDays': '90',
+      other: 'ignored',
+    });
+    const config = parseConfig(base, overrides);
+    expect(config).toMatchObject({ stage: 'prod', companyName: '12345', financeRecipients: ['a@acme.com', 'b@acme.com'], logRetentionDays: 90 });
+    expect(() => parseConfig(base, { senderAddress: 'nope' })).toThrow(/o2c\.senderAddress/);
+    expect(() => parseConfig(base, { compnyName: 'x' })).toThrow(/context o2c\.compnyName: unknown key/);
+  });
+});
+
+describe('the app', () => {
+  it('stops synth with the key that is wrong', () => {
+    const bad = { ...cdkContext, 'aws:cdk:bundling-stacks': [], o2c: { ...base, senderAddress: 'not-an-email', dunningLevels: [7, 1] } };
+    expect(() => buildApp({ context: bad, nag: false })).toThrow(/o2c\.senderAddress.*o2c\.dunningLevels: must be ascending|o2c\.dunningLevels.*o2c\.senderAddress/s);
+  });
+
+  it('takes per-key overrides from context and names the stack after the stage', () => {
+    const { stack } = buildApp({ context: { ...cdkContext, 'aws:cdk:bundling-stacks': [], 'o2c.stage': 'prod' }, nag: false });
+    expect(stack.stackName).toBe('O2c-prod');
+  });
+});
+
+describe('DataStore', () => {
+  it('retains the table outside dev', () => {
+    const stack = new Stack();
+    const visibility = Object.fromEntries(QUEUE_NAMES.map((q) => [q, Duration.minutes(3)])) as Record<(typeof QUEUE_NAMES)[number], Duration>;
+    new DataStore(stack, 'Data', { retain: true, visibility });
+    const template = Template.fromStack(stack);
+    template.hasResource('AWS::DynamoDB::GlobalTable', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain', Properties: { Replicas: [{ DeletionProtectionEnabled: true }] } });
+  });
+});

@@ -146,12 +146,14 @@ export class O2cStack extends Stack {
     // SES allows `sesSendRatePerSecond`. The event source's maxConcurrency bounds how many send-mail invocations
     // run at once (2 is the lowest SQS allows; 14/s gives 2): that is the pacing knob for an SQS consumer. Reserved
     // concurrency is NOT used: it throttles the pollers' invocations, which counts receives and dead-letters mail.
-    // maxConcurrency bounds parallel batches, not sends per second: the SDK retries SES throttling, and the handler
-    // is expected to pace a batch to the rate (a 10-message batch at ~1 s keeps 2 pollers near 14/s).
-    const sendMail = fn('send-mail', 'Sends raw MIME with SES, once per message key').bindTable(table).consume(queues.mail, {
-      batchSize: 10,
-      maxConcurrency: Math.max(2, Math.floor(config.sesSendRatePerSecond / 10) + 1),
-    });
+    // maxConcurrency bounds parallel batches, not sends per second: each invocation sends one message at a time,
+    // at most one per MAIL_MIN_INTERVAL_MS, so all pollers together stay within the SES rate.
+    const mailPollers = Math.max(2, Math.floor(config.sesSendRatePerSecond / 10) + 1);
+    const sendMail = fn('send-mail', 'Sends raw MIME with SES, once per message key', {
+      environment: { MAIL_MIN_INTERVAL_MS: String(Math.ceil((1000 * mailPollers) / config.sesSendRatePerSecond)) },
+    })
+      .bindTable(table)
+      .consume(queues.mail, { batchSize: 10, maxConcurrency: mailPollers });
     mailer.grantSend(sendMail);
 
     const workflow = new OrderWorkflow(this, 'OrderWorkflow', {

@@ -19,8 +19,18 @@ import { env, envOr, metrics, sqsBatch, withObservability } from '#runtime';
 const sender = env('SENDER_ADDRESS');
 const configurationSet = process.env.SES_CONFIGURATION_SET;
 
+/** Pacing: this instance sends at most one message per interval (the stack divides the SES rate among the pollers). */
+const minIntervalMs = Number(envOr('MAIL_MIN_INTERVAL_MS', '0'));
+let nextSendAt = 0;
+async function paced(): Promise<void> {
+  const wait = nextSendAt - Date.now();
+  nextSendAt = Math.max(Date.now(), nextSendAt) + minIntervalMs;
+  if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+}
+
 export async function sendMail(message: MailMessage): Promise<{ messageId: string | undefined }> {
   const mime = await composeMime(message, sender);
+  await paced();
   const messageId = await sendRaw(mime, configurationSet);
   metrics.addMetric('EmailsSent', MetricUnit.Count, 1);
   return { messageId };
@@ -38,9 +48,13 @@ const config = new IdempotencyConfig({ eventKeyJmesPath: 'key', expiresAfterSeco
 
 export const sendMailOnce = makeIdempotent(sendMail, { persistenceStore: persistence, config });
 
-const batch = sqsBatch(MailMessageSchema, async (message) => {
-  await sendMailOnce(message);
-});
+const batch = sqsBatch(
+  MailMessageSchema,
+  async (message) => {
+    await sendMailOnce(message);
+  },
+  { processInParallel: false },
+);
 
 /** Idempotency needs the invocation's context to stop an in-progress record outliving a timed-out run. */
 export const handler = withObservability((event: SQSEvent, context: Context) => {

@@ -32,7 +32,7 @@ export function parseRecord<S extends Schema>(record: SQSRecord, schema: S): Inf
 }
 
 /** Builds the batch function (unwrapped) for a schema and a per-record function. */
-export function sqsBatch<S extends Schema>(schema: S, fn: RecordFn<Infer<S>>) {
+export function sqsBatch<S extends Schema>(schema: S, fn: RecordFn<Infer<S>>, options: { processInParallel?: boolean } = {}) {
   const processor = new BatchProcessor(EventType.SQS);
   const recordHandler = async (record: SQSRecord) => {
     try {
@@ -43,7 +43,7 @@ export function sqsBatch<S extends Schema>(schema: S, fn: RecordFn<Infer<S>>) {
     }
   };
   return (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
-    processPartialResponse(event, recordHandler, processor, { context });
+    processPartialResponse(event, recordHandler, processor, { context, processInParallel: options.processInParallel ?? true });
 }
 
 export function sqsHandler<S extends Schema>(schema: S, fn: RecordFn<Infer<S>>): LambdaFn<SQSEvent, SQSBatchResponse> {

@@ -25,6 +25,31 @@ export class FunctionError extends Error {
   }
 }
 
+/**
+ * How many invocations of one function run at once locally (O2C_LOCAL_CONCURRENCY). In Lambda every
+ * invocation has its own CPU; here all of them share this process and the machine's cores, so without a
+ * limit a burst (1,000 workflows reaching IssueInvoice together) makes every invocation slow enough to
+ * hit its own timeout. Like throttled Lambda invocations, the excess waits, and its timeout starts when it runs.
+ */
+export const DEFAULT_LOCAL_CONCURRENCY = 4;
+
+class Semaphore {
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
+  constructor(private readonly limit: number) {}
+  async run<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.active >= this.limit) await new Promise<void>((go) => this.waiting.push(go));
+    else this.active++;
+    try {
+      return await fn();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.active--;
+    }
+  }
+}
+
 export interface FunctionHost {
   invoke(logicalIdOrName: string, event: unknown): Promise<unknown>;
   readonly functions: readonly LocalFunction[];
@@ -48,7 +73,13 @@ export function sharedEnvironment(functions: readonly LocalFunction[]): Record<s
   return env;
 }
 
-export async function hostFunctions(functions: readonly LocalFunction[], baseEnv: Record<string, string>): Promise<FunctionHost> {
+export async function hostFunctions(
+  functions: readonly LocalFunction[],
+  baseEnv: Record<string, string>,
+  options: { concurrency?: number } = {},
+): Promise<FunctionHost> {
+  const concurrency = options.concurrency ?? (Number(process.env.O2C_LOCAL_CONCURRENCY) || DEFAULT_LOCAL_CONCURRENCY);
+  const gates = new Map(functions.map((f) => [f.name, new Semaphore(concurrency)]));
   Object.assign(process.env, sharedEnvironment(functions), baseEnv);
   const modules = new Map<string, Handler>();
   const invocations = new Map<string, number>();
@@ -67,27 +98,30 @@ export async function hostFunctions(functions: readonly LocalFunction[], baseEnv
       const handler = modules.get(key);
       if (!fn || !handler) throw new Error(`no hosted function ${key}`);
       invocations.set(fn.name, (invocations.get(fn.name) ?? 0) + 1);
-      const deadline = Date.now() + fn.timeoutSeconds * 1000;
-      const context = {
-        functionName: fn.name,
-        functionVersion: '$LATEST',
-        invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${fn.name}`,
-        memoryLimitInMB: '512',
-        awsRequestId: randomUUID(),
-        logGroupName: `/aws/lambda/${fn.name}`,
-        logStreamName: 'local',
-        callbackWaitsForEmptyEventLoop: false,
-        getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-        done: () => undefined,
-        fail: () => undefined,
-        succeed: () => undefined,
-      } as Context;
-      try {
-        return await handler(event, context);
-      } catch (error) {
-        const e = error as Error;
-        throw new FunctionError(e.name || 'Error', e.message);
-      }
+      return gates.get(fn.name)!.run(() => run(fn, handler, event));
     },
   };
+  async function run(fn: LocalFunction, handler: Handler, event: unknown): Promise<unknown> {
+    const deadline = Date.now() + fn.timeoutSeconds * 1000;
+    const context = {
+      functionName: fn.name,
+      functionVersion: '$LATEST',
+      invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${fn.name}`,
+      memoryLimitInMB: '512',
+      awsRequestId: randomUUID(),
+      logGroupName: `/aws/lambda/${fn.name}`,
+      logStreamName: 'local',
+      callbackWaitsForEmptyEventLoop: false,
+      getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+      done: () => undefined,
+      fail: () => undefined,
+      succeed: () => undefined,
+    } as Context;
+    try {
+      return await handler(event, context);
+    } catch (error) {
+      const e = error as Error;
+      throw new FunctionError(e.name || 'Error', e.message);
+    }
+  }
 }

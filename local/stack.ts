@@ -9,6 +9,7 @@
 import { CreateTableCommand, DescribeTimeToLiveCommand, DynamoDBClient, ResourceInUseException, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { Server } from 'node:http';
+import { createServer as createNetServer } from 'node:net';
 import { resolve } from 'node:path';
 import sesModule from 'aws-ses-v2-local';
 import { Keys } from '../functions/adapters/table-schema.ts';
@@ -64,7 +65,9 @@ export interface LocalStack {
    * restarts, so these stay where they were. Empty in memory.
    */
   stranded: { id: string; status: string }[];
-  /** Milliseconds: synth, handlers (loading every handler module), dynamodbWait (left after those), total. */
+  /** The simulated warehouse (when on): `leave(orderId)` makes it not answer that order, so a test can. */
+  warehouse: { enabled: boolean; leave(orderId: string): void };
+  /** Milliseconds per start-up phase: synth, emulators, handlers (loading every module), dynamodbWait (what was left of its boot), table (create + seed), total. */
   timings: Record<string, number>;
   mailUrl: string;
   apiKey: string;
@@ -122,6 +125,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const [sqsPort, sfnPort, ddbPort] = [await freePort(), await freePort(), await freePort()];
     const apiPort = options.apiPort ?? 3000;
     const mailPort = options.mailPort ?? 8005;
+    // aws-ses-v2-local does not report a taken port (its server's 'error' event would crash the process): check first.
+    await assertPortFree(apiPort, 'O2C_API_PORT');
+    await assertPortFree(mailPort, 'O2C_MAIL_PORT');
 
     // The JVM is spawned synchronously here and boots while this process synthesizes and loads the handlers.
     // Its readiness clock runs while the synth below blocks this thread, hence the generous timeout.
@@ -133,6 +139,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     let since = performance.now();
     const { template } = synthTemplate();
     lap('synth', since);
+    since = performance.now();
     // Queue URLs are known once fauxqs has created the queues: read the queues, start them, then resolve the rest.
     const queueList = readTopology(template, { region: REGION, account: ACCOUNT, queueUrl: (name) => name }).queues;
     const queues = await startQueues(queueList, REGION, sqsPort);
@@ -151,6 +158,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     );
     await fetch(`http://127.0.0.1:${mailPort}/clear-store`, { method: 'POST' });
 
+    lap('emulators', since);
     since = performance.now();
     const secrets = Object.fromEntries(Object.entries(DEV_SECRETS).map(([k, v]) => [k, process.env[k] || v]));
     const host = await hostFunctions(topology.functions, {
@@ -174,6 +182,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     since = performance.now();
     await ddbReady;
     lap('dynamodbWait', since);
+    since = performance.now();
     const client = new DynamoDBClient({ endpoint: ddbEndpoint, region: REGION, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
     const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
     stoppers.push(() => client.destroy());
@@ -181,6 +190,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const someFn = topology.functions.find((f) => f.env.DEFAULT_TERMS) ?? topology.functions[0]!;
     await seed(doc, topology.table.name, JSON.parse(someFn.env.DEFAULT_TERMS ?? '{"netDays":30}'), someFn.env.TIMEZONE ?? 'UTC');
     const stranded = options.inMemory ? [] : await strandedOrders(doc, topology.table.name);
+    lap('table', since);
 
     const sfn = await startStepFunctions(topology.stateMachine, host, queues, { port: sfnPort, waitMs: options.waitMs ?? 5_000, retryMs: 200 });
     stoppers.push(() => sfn.stop());
@@ -205,13 +215,17 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       stoppers.push(() => clearTimeout(timer));
     };
     const warehouseOn = options.simulateWarehouse ?? process.env.O2C_SIMULATE_WAREHOUSE !== '0';
+    const leftToTest = new Set<string>();
 
     const queueName = new Map(topology.queues.map((q) => [q.logicalId, q.name]));
     const fnName = new Map(topology.functions.map((f) => [f.logicalId, f.name]));
     const pollers: Poller[] = topology.eventSources.map((es) =>
       startPoller(queues, { ...es, queueName: queueName.get(es.queue)!, fnName: fnName.get(es.fn)! }, host, REGION, (fn, bodies) => {
         if (!warehouseOn || fn !== 'fulfil-order') return;
-        for (const b of bodies) shipLater((JSON.parse(b) as { orderId: string }).orderId);
+        for (const b of bodies) {
+          const orderId = (JSON.parse(b) as { orderId: string }).orderId;
+          if (!leftToTest.has(orderId)) shipLater(orderId);
+        }
       }),
     );
     stoppers.push(() => Promise.all(pollers.map((p) => p.stop())).then(() => undefined));
@@ -233,11 +247,22 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
 
     lap('total', t0);
-    return { apiUrl, template, hosted, stranded, timings, mailUrl: `http://127.0.0.1:${mailPort}`, apiKey: secrets.O2C_API_KEY!, topology, host, queues, sfn, doc, tableName: topology.table.name, stop };
+    const warehouse = { enabled: warehouseOn, leave: (orderId: string) => void leftToTest.add(orderId) };
+    return { apiUrl, template, hosted, stranded, timings, warehouse, mailUrl: `http://127.0.0.1:${mailPort}`, apiKey: secrets.O2C_API_KEY!, topology, host, queues, sfn, doc, tableName: topology.table.name, stop };
   } catch (error) {
     await stop();
     throw error;
   }
+}
+
+function assertPortFree(port: number, setting: string): Promise<void> {
+  return new Promise((ok, fail) => {
+    const probe = createNetServer();
+    probe.once('error', (error: Error & { code?: string }) =>
+      fail(Object.assign(new Error(`port ${port} (${setting}) is in use: ${error.message}`), { code: error.code })),
+    );
+    probe.listen(port, '127.0.0.1', () => probe.close(() => ok()));
+  });
 }
 
 async function strandedOrders(doc: DynamoDBDocumentClient, table: string): Promise<{ id: string; status: string }[]> {

@@ -30,8 +30,9 @@ const stack = await startLocalStack({
   apiPort: Number(process.env.O2C_API_PORT ?? 3000),
   mailPort: Number(process.env.O2C_MAIL_PORT ?? 8005),
   log: (line) => console.log(line),
-}).catch((error: Error) => {
+}).catch((error: Error & { code?: string }) => {
   console.error(`o2c local stack failed to start: ${error.message}`);
+  if (error.code === 'EADDRINUSE') console.error('  a port is taken (another `npm start`?): stop it, or choose others with O2C_API_PORT / O2C_MAIL_PORT');
   process.exit(1);
 });
 

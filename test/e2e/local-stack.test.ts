@@ -198,7 +198,9 @@ describe('the local stack, end to end', () => {
 
   it('tells finance when the warehouse cannot ship: the workflow fails through its notifying path', async () => {
     const id = (await post('/orders', order('E2E-5', 'purchasing@acme-retail.example', 1))).body.orderId as string;
-    await until('fulfilment', async () => (await admin(`/_local/orders/${id}`)).execution?.waitingIn?.includes('WaitForFulfilment'), 20_000);
+    stack.warehouse.leave(id); // this test answers as the warehouse
+    // `fulfilling` is set once fulfil-order has stored the task token.
+    await until('fulfilment', async () => (await orderStatus(id)) === 'fulfilling', 20_000);
     const failed = await post(`/fulfilment/${id}/shipment`, { failed: true, reason: 'warehouse flooded' });
     expect(failed.status).toBe(202);
     const o = await until('the failed workflow', async () => {

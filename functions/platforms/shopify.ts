@@ -7,10 +7,11 @@
  * `financial_status` / `payment_terms` to prepaid or on terms.
  */
 import * as z from 'zod/mini';
+import { daysBetween, toIsoDate } from '#domain/dates';
 import { parseDecimal, parseRatePpm } from '#domain/money';
 import { SignatureError, verifyBase64Hmac } from './signatures.ts';
 import { parseJson } from './parse.ts';
-import { assertAddsUp, headerOf, languageOf, PayloadError, type PlatformEvent, type PlatformLine, type PlatformOrderDraft } from './types.ts';
+import { finishDraft, headerOf, languageOf, PayloadError, type PlatformEvent, type PlatformLine, type PlatformOrderDraft } from './types.ts';
 
 const money = z.looseObject({ amount: z.string(), currency_code: z.string() });
 const moneySet = z.optional(z.looseObject({ shop_money: money, presentment_money: money }));
@@ -66,11 +67,38 @@ export const ShopifyOrderSchema = z.looseObject({
   shipping_lines: z.optional(
     z.array(z.looseObject({ title: z.optional(z.string()), price: z.string(), price_set: moneySet, discount_allocations: z.optional(z.array(allocation)), tax_lines: z.optional(z.array(taxLine)) })),
   ),
-  payment_terms: z.nullish(z.looseObject({ due_in_days: z.nullish(z.int()), payment_terms_type: z.nullish(z.string()) })),
+  payment_terms: z.nullish(
+    z.looseObject({
+      due_in_days: z.nullish(z.int()),
+      payment_terms_type: z.nullish(z.string()),
+      payment_schedules: z.nullish(z.array(z.looseObject({ due_at: z.nullish(z.string()) }))),
+    }),
+  ),
 });
 export type ShopifyOrder = z.infer<typeof ShopifyOrderSchema>;
 
 const TOPICS = new Set(['orders/create', 'orders/paid', 'orders/cancelled']);
+/** Money was taken: the order is prepaid (a refund later is the platform's business, not a reason for credit). */
+const PAID_STATUSES = new Set(['paid', 'partially_refunded', 'refunded']);
+
+/**
+ * Shopify B2B payment terms as o2c terms: `net` → its days; due on receipt or
+ * on fulfilment → 0 days (o2c invoices at shipment); `fixed` → the days from
+ * the order date to the first schedule's due date. Unknown → undefined (the
+ * customer's or company's terms apply).
+ */
+export function shopifyTerms(terms: ShopifyOrder['payment_terms'], createdAt: string | undefined): { netDays: number } | undefined {
+  if (!terms) return undefined;
+  const type = (terms.payment_terms_type ?? '').toLowerCase();
+  if (type === 'receipt' || type === 'fulfillment') return { netDays: 0 };
+  if (typeof terms.due_in_days === 'number' && terms.due_in_days >= 0 && terms.due_in_days <= 365) return { netDays: terms.due_in_days };
+  const dueAt = terms.payment_schedules?.[0]?.due_at;
+  if (type === 'fixed' && dueAt && createdAt) {
+    const days = daysBetween(toIsoDate(createdAt), toIsoDate(dueAt));
+    if (days >= 0 && days <= 365) return { netDays: days };
+  }
+  return undefined;
+}
 
 export function verifyShopify(rawBody: string, headers: Readonly<Record<string, string>>, secrets: readonly string[]): void {
   if (!verifyBase64Hmac(rawBody, headerOf(headers, 'x-shopify-hmac-sha256'), secrets)) throw new SignatureError('X-Shopify-Hmac-Sha256 is missing or does not match');
@@ -105,7 +133,12 @@ function mapAddress(a: z.infer<typeof address>) {
   };
 }
 
-export function mapShopifyOrder(o: ShopifyOrder, shop: string): PlatformOrderDraft {
+/**
+ * Maps a Shopify order to a draft in the buyer's (presentment) currency.
+ * `paid`: the delivery says the order is paid (topic `orders/paid`), whatever
+ * its `financial_status` shows by then.
+ */
+export function mapShopifyOrder(o: ShopifyOrder, shop: string, options: { paid?: boolean } = {}): PlatformOrderDraft {
   const currency = o.presentment_currency ?? o.currency;
   const lines: PlatformLine[] = o.line_items.map((li) => {
     const { tax, ratePpm } = taxOf(li.tax_lines, currency);
@@ -136,8 +169,8 @@ export function mapShopifyOrder(o: ShopifyOrder, shop: string): PlatformOrderDra
   const email = o.email || o.customer?.email;
   if (!email) throw new PayloadError('the order has no customer email', [{ path: 'email', message: 'required' }]);
   const customerName = [o.customer?.first_name, o.customer?.last_name].filter(Boolean).join(' ') || shippingAddress.name || email;
-  const paid = o.financial_status === 'paid';
-  const dueInDays = o.payment_terms?.due_in_days;
+  const paid = options.paid === true || PAID_STATUSES.has(o.financial_status ?? '');
+  const terms = paid ? undefined : shopifyTerms(o.payment_terms, o.created_at);
   const language = languageOf(o.customer_locale);
   const draft = {
     externalId: String(o.id),
@@ -148,14 +181,13 @@ export function mapShopifyOrder(o: ShopifyOrder, shop: string): PlatformOrderDra
     lines,
     ...(shipping ? { shipping } : {}),
     paymentMode: paid ? ('prepaid' as const) : ('terms' as const),
-    ...(!paid && typeof dueInDays === 'number' ? { terms: { netDays: dueInDays } } : {}),
+    ...(terms ? { terms } : {}),
     shippingAddress,
     ...(billingAddress ? { billingAddress } : {}),
     pricesIncludeTax: o.taxes_included === true,
   };
   const platformTotal = amountOf(o.total_price_set, o.total_price, currency);
-  assertAddsUp(draft, platformTotal);
-  return { ...draft, platformTotal };
+  return finishDraft(draft, platformTotal);
 }
 
 /** Verifies, parses and maps one Shopify delivery. */
@@ -166,7 +198,7 @@ export function parseShopifyWebhook(rawBody: string, headers: Readonly<Record<st
   const shop = headerOf(headers, 'x-shopify-shop-domain');
   if (!shop) throw new PayloadError('X-Shopify-Shop-Domain header is missing', [{ path: 'X-Shopify-Shop-Domain', message: 'required' }]);
   const order = parseJson(rawBody, ShopifyOrderSchema);
-  const draft = mapShopifyOrder(order, shop);
+  const draft = mapShopifyOrder(order, shop, { paid: topic === 'orders/paid' });
   if (topic === 'orders/cancelled' || order.cancelled_at) {
     return { kind: 'cancel', topic, order: draft, reason: order.cancel_reason ?? 'cancelled in Shopify' };
   }

@@ -8,6 +8,11 @@ export function hmacSha256(secret: string, data: string | Buffer, encoding: 'bas
   return createHmac('sha256', secret).update(data).digest(encoding);
 }
 
+/** Base64 HMAC-SHA256, the form Shopify and WooCommerce sign with. */
+export function hmacSha256Base64(secret: string, data: string | Buffer): string {
+  return hmacSha256(secret, data, 'base64');
+}
+
 /** Constant-time comparison; different lengths are simply unequal. */
 export function safeEqual(a: string, b: string): boolean {
   const x = Buffer.from(a, 'utf8');

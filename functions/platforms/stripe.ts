@@ -10,10 +10,11 @@
  * Stripe amounts are already integer minor units (JPY has none).
  */
 import * as z from 'zod/mini';
+import { findInvoiceNumbers } from '#domain/invoice';
 import { currencyExponent } from '#domain/money';
 import { parseJson } from './parse.ts';
 import { hmacSha256, safeEqual, SignatureError } from './signatures.ts';
-import { assertAddsUp, languageOf, PayloadError, type PlatformEvent, type PlatformOrderDraft } from './types.ts';
+import { clip, finishDraft, languageOf, PayloadError, type PlatformEvent, type PlatformOrderDraft } from './types.ts';
 
 export const STRIPE_TOLERANCE_SECONDS = 300;
 
@@ -23,16 +24,26 @@ export class StaleSignatureError extends SignatureError {
 
 export function verifyStripeSignature(rawBody: string, header: string | undefined, secrets: readonly string[], nowSeconds: number, toleranceSeconds = STRIPE_TOLERANCE_SECONDS): void {
   if (!header) throw new SignatureError('Stripe-Signature header is missing');
-  let timestamp: number | undefined;
+  // The HMAC covers the timestamp exactly as sent; v0 and unknown schemes are ignored.
+  let t: string | undefined;
   const v1: string[] = [];
   for (const part of header.split(',')) {
-    const [k, v] = part.split('=', 2).map((s) => s.trim()) as [string, string | undefined];
-    if (k === 't' && v && /^\d+$/.test(v)) timestamp = Number(v);
+    const at = part.indexOf('=');
+    if (at < 0) continue;
+    const k = part.slice(0, at).trim();
+    const v = part.slice(at + 1).trim();
+    if (k === 't' && /^\d{1,15}$/.test(v)) t = v;
     else if (k === 'v1' && v) v1.push(v);
   }
-  if (timestamp === undefined || v1.length === 0) throw new SignatureError('Stripe-Signature has no timestamp or no v1 signature');
-  const matches = secrets.some((secret) => secret.length > 0 && v1.some((sig) => safeEqual(hmacSha256(secret, `${timestamp}.${rawBody}`, 'hex'), sig)));
+  if (t === undefined || v1.length === 0) throw new SignatureError('Stripe-Signature has no timestamp or no v1 signature');
+  const signed = `${t}.${rawBody}`;
+  const matches = secrets.some((secret) => {
+    if (secret.length === 0) return false;
+    const expected = hmacSha256(secret, signed, 'hex');
+    return v1.some((sig) => safeEqual(expected, sig));
+  });
   if (!matches) throw new SignatureError('Stripe-Signature does not match');
+  const timestamp = Number(t);
   if (Math.abs(nowSeconds - timestamp) > toleranceSeconds) throw new StaleSignatureError(`Stripe-Signature timestamp is more than ${toleranceSeconds} s from now`);
 }
 
@@ -144,8 +155,7 @@ export function mapCheckoutSession(s: z.infer<typeof CheckoutSessionSchema>, sho
     },
     pricesIncludeTax: !exclusive,
   };
-  assertAddsUp(draft, s.amount_total);
-  return { ...draft, platformTotal: s.amount_total };
+  return finishDraft(draft, s.amount_total);
 }
 
 export function parseStripeWebhook(rawBody: string, signatureHeader: string | undefined, secrets: readonly string[], nowSeconds: number): PlatformEvent {
@@ -168,8 +178,10 @@ export function parseStripeWebhook(rawBody: string, signatureHeader: string | un
     }
     case 'payment_intent.succeeded': {
       const pi = parse(PaymentIntentSchema);
-      const invoiceNumber = pi.metadata?.invoice_number;
-      if (!invoiceNumber) return { kind: 'ignored', topic: event.type, reason: 'not an o2c invoice payment (no metadata.invoice_number)' };
+      // An o2c invoice payment names the invoice in metadata.invoice_number, or failing that in its description.
+      const invoiceNumber = pi.metadata?.invoice_number || findInvoiceNumbers(pi.description ?? undefined)[0];
+      if (!invoiceNumber) return { kind: 'ignored', topic: event.type, reason: 'not an o2c invoice payment (no invoice number in metadata or description)' };
+      if (pi.amount_received < 1) return { kind: 'ignored', topic: event.type, reason: 'nothing received' };
       return {
         kind: 'payment',
         topic: event.type,
@@ -179,7 +191,7 @@ export function parseStripeWebhook(rawBody: string, signatureHeader: string | un
           amount: pi.amount_received,
           currency: upperCurrency(pi.currency),
           receivedOn: utcDate(pi.created),
-          remittance: invoiceNumber,
+          remittance: clip(invoiceNumber, 1000),
           ...(pi.customer ? { payerReference: pi.customer } : {}),
         },
       };

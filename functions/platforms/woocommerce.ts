@@ -12,7 +12,7 @@ import * as z from 'zod/mini';
 import { parseDecimal, parseRatePpm } from '#domain/money';
 import { parseJson } from './parse.ts';
 import { SignatureError, verifyBase64Hmac } from './signatures.ts';
-import { assertAddsUp, headerOf, PayloadError, type PlatformEvent, type PlatformLine, type PlatformOrderDraft } from './types.ts';
+import { finishDraft, headerOf, PayloadError, type PlatformEvent, type PlatformLine, type PlatformOrderDraft } from './types.ts';
 
 const party = z.looseObject({
   first_name: z.nullish(z.string()),
@@ -124,14 +124,14 @@ export function mapWooOrder(o: WooOrder, shop: string): PlatformOrderDraft {
     currency,
     lines,
     ...(shipping ? { shipping } : {}),
-    paymentMode: paid || !ON_ACCOUNT.has(o.payment_method ?? '') ? ('prepaid' as const) : ('terms' as const),
+    // Only `date_paid` means the money is in; anything else (bank transfer, cheque, COD, a pending gateway) is collected on terms.
+    paymentMode: paid ? ('prepaid' as const) : ('terms' as const),
     shippingAddress,
     ...(billingAddress ? { billingAddress } : {}),
     pricesIncludeTax: false,
   };
   const platformTotal = d(o.total);
-  assertAddsUp(draft, platformTotal);
-  return { ...draft, platformTotal };
+  return finishDraft(draft, platformTotal);
 }
 
 /** Statuses that mean the money is not coming: the order is not processed. */

@@ -1,7 +1,9 @@
 /** Shopify: signature, topics and the mapping of real order payloads, to the minor unit. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseShopifyWebhook } from '../../../functions/platforms/shopify.ts';
+import { parseShopifyWebhook, shopifyTerms } from '../../../functions/platforms/shopify.ts';
+import { SignatureError } from '../../../functions/platforms/signatures.ts';
+import { PayloadError } from '../../../functions/platforms/types.ts';
 import { priceOrder } from '../../../functions/domain/pricing.ts';
 import { base64Hmac, fixture } from './support.ts';
 
@@ -94,5 +96,89 @@ describe('Shopify webhooks', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('Shopify webhooks, more', () => {
+  const signed = (order: unknown, topic = 'orders/create', extra: Record<string, string> = {}) => {
+    const body = JSON.stringify(order);
+    return parseShopifyWebhook(body, { 'x-shopify-hmac-sha256': base64Hmac(secret, body), 'x-shopify-topic': topic, 'x-shopify-shop-domain': 'o2c-demo.myshopify.com', ...extra }, [secret]);
+  };
+  const gbp = () => JSON.parse(fixture('shopify/orders-paid-gbp.json'));
+  const issuesOf = (fn: () => unknown) => {
+    try {
+      fn();
+    } catch (error) {
+      if (error instanceof PayloadError) return error.issues.map((i) => i.path);
+      throw error;
+    }
+    throw new Error('did not throw');
+  };
+
+  it('orders/paid is prepaid whatever financial_status says by then; a partly refunded order was paid', () => {
+    const refunded = { ...gbp(), financial_status: 'partially_refunded' };
+    expect(signed(refunded, 'orders/create')).toMatchObject({ kind: 'order', paid: true, order: { paymentMode: 'prepaid' } });
+    const authorized = { ...gbp(), financial_status: 'authorized' };
+    expect(signed(authorized, 'orders/create')).toMatchObject({ kind: 'order', paid: false, order: { paymentMode: 'terms' } });
+    expect(signed(authorized, 'orders/paid')).toMatchObject({ kind: 'order', paid: true, order: { paymentMode: 'prepaid' } });
+    // A paid order carries no terms even if the B2B order had them.
+    const b2b = JSON.parse(fixture('shopify/orders-create-b2b-net30.json'));
+    const e = signed({ ...b2b, financial_status: 'paid' }, 'orders/paid');
+    if (e.kind !== 'order') throw new Error(e.kind);
+    expect(e.order.paymentMode).toBe('prepaid');
+    expect(e.order.terms).toBeUndefined();
+  });
+
+  it('maps each kind of Shopify payment terms to days', () => {
+    expect(shopifyTerms({ payment_terms_type: 'net', due_in_days: 45 }, '2026-11-20T10:15:00+00:00')).toEqual({ netDays: 45 });
+    expect(shopifyTerms({ payment_terms_type: 'RECEIPT', due_in_days: null }, undefined)).toEqual({ netDays: 0 });
+    expect(shopifyTerms({ payment_terms_type: 'fulfillment', due_in_days: null }, undefined)).toEqual({ netDays: 0 });
+    // Fixed date: ordered 2026-11-20 (UTC), due 2026-12-31T23:59+01:00 = 22:59Z on 31 Dec: 10 days of November + 31 = 41.
+    expect(shopifyTerms({ payment_terms_type: 'fixed', due_in_days: null, payment_schedules: [{ due_at: '2026-12-31T23:59:00+01:00' }] }, '2026-11-20T10:15:00+00:00')).toEqual({ netDays: 41 });
+    expect(shopifyTerms({ payment_terms_type: 'fixed', due_in_days: null, payment_schedules: [] }, '2026-11-20T10:15:00+00:00')).toBeUndefined();
+    expect(shopifyTerms(null, undefined)).toBeUndefined();
+  });
+
+  it('a field of the wrong type is a 422 with its path; a missing shop header is a 422', () => {
+    const wrong = gbp();
+    wrong.line_items[0].price = 12.5;
+    expect(issuesOf(() => signed(wrong))).toEqual(['line_items.0.price']);
+    const body = JSON.stringify(gbp());
+    expect(issuesOf(() => parseShopifyWebhook(body, { 'x-shopify-hmac-sha256': base64Hmac(secret, body), 'x-shopify-topic': 'orders/create' }, [secret]))).toEqual(['X-Shopify-Shop-Domain']);
+  });
+
+  it('checks identity fields of the mapped order (SKU, country, email, id) and names them', () => {
+    const o = gbp();
+    o.line_items[0].sku = 'X'.repeat(65);
+    o.shipping_address.country_code = 'GBR';
+    o.email = 'not-an-email';
+    o.customer.email = 'not-an-email';
+    expect(issuesOf(() => signed(o)).sort()).toEqual(['customer.email', 'lines.0.sku', 'shippingAddress.country']);
+    expect(issuesOf(() => signed({ ...gbp(), id: '' }))).toEqual(['externalId']);
+    expect(issuesOf(() => signed({ ...gbp(), line_items: [], shipping_lines: [], total_price: '0.00', total_price_set: undefined }))).toEqual(['lines']);
+  });
+
+  it('cuts long display text (names, address lines, reference) instead of refusing a paid order', () => {
+    const o = gbp();
+    o.shipping_address.city = 'C'.repeat(300);
+    o.shipping_address.address1 = 'A'.repeat(300);
+    o.name = `#${'9'.repeat(100)}`;
+    const e = signed(o, 'orders/paid');
+    if (e.kind !== 'order') throw new Error(e.kind);
+    expect(e.order.shippingAddress.city).toHaveLength(100);
+    expect(e.order.shippingAddress.line1).toHaveLength(200);
+    expect(e.order.reference).toHaveLength(64);
+  });
+
+  it('a negative price is refused (422), not priced', () => {
+    const o = gbp();
+    o.line_items[1].price = '-6.50';
+    o.line_items[1].price_set.shop_money.amount = '-6.50';
+    o.line_items[1].price_set.presentment_money.amount = '-6.50';
+    expect(issuesOf(() => signed(o))).toEqual(['lines.1.unitPrice']);
+  });
+
+  it('verification comes first: a bad signature on a malformed body is a 401, not a 422', () => {
+    expect(() => parseShopifyWebhook('{not json', { 'x-shopify-hmac-sha256': base64Hmac('other', '{not json'), 'x-shopify-topic': 'orders/create', 'x-shopify-shop-domain': 's' }, [secret])).toThrow(SignatureError);
   });
 });

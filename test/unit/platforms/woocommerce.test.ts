@@ -1,5 +1,10 @@
 /** WooCommerce: ping, signature, topics and mapping from decimal strings. */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { priceOrder } from '../../../functions/domain/pricing.ts';
+import { BodyNotJson } from '../../../functions/platforms/parse.ts';
+import { SignatureError } from '../../../functions/platforms/signatures.ts';
+import { PayloadError } from '../../../functions/platforms/types.ts';
 import { parseWooWebhook } from '../../../functions/platforms/woocommerce.ts';
 import { base64Hmac, fixture } from './support.ts';
 
@@ -46,5 +51,98 @@ describe('WooCommerce webhooks', () => {
   it('refuses a bad signature', () => {
     const body = fixture('woocommerce/order-created-paid.json');
     expect(() => parseWooWebhook(body, { 'x-wc-webhook-topic': 'order.created', 'x-wc-webhook-signature': base64Hmac('nope', body) }, [secret])).toThrow(/X-WC-Webhook-Signature/);
+  });
+});
+
+describe('WooCommerce webhooks, more', () => {
+  const headersFor = (body: string, topic = 'order.created', s = secret) => ({
+    'x-wc-webhook-signature': base64Hmac(s, body),
+    'x-wc-webhook-topic': topic,
+    'x-wc-webhook-source': 'https://shop.example.co.uk/',
+    'x-wc-webhook-id': '15',
+    'x-wc-webhook-delivery-id': 'a1b2c3',
+  });
+  const caught = (fn: () => unknown): unknown => {
+    try {
+      fn();
+    } catch (error) {
+      return error;
+    }
+    throw new Error('did not throw');
+  };
+  const paid = fixture('woocommerce/order-created-paid.json');
+
+  it('refuses a missing signature, accepts either secret during a rotation', () => {
+    const { 'x-wc-webhook-signature': _, ...unsigned } = headersFor(paid);
+    expect(caught(() => parseWooWebhook(paid, unsigned, [secret]))).toBeInstanceOf(SignatureError);
+    expect(parseWooWebhook(paid, headersFor(paid, 'order.created', 'old-secret'), [secret, 'old-secret']).kind).toBe('order');
+    expect(parseWooWebhook(paid, headersFor(paid), ['old-secret', secret]).kind).toBe('order');
+    expect(caught(() => parseWooWebhook(paid, headersFor(paid, 'order.created', 'old-secret'), [secret]))).toBeInstanceOf(SignatureError);
+  });
+
+  it('a ping is only a ping without a topic; anything else unsigned is refused', () => {
+    expect(parseWooWebhook('webhook_id=15\n', {}, [secret])).toEqual({ kind: 'ping', topic: 'ping' });
+    expect(caught(() => parseWooWebhook('webhook_id=15', { 'x-wc-webhook-topic': 'order.created' }, [secret]))).toBeInstanceOf(SignatureError);
+    expect(caught(() => parseWooWebhook('webhook_id=15&x=1', {}, [secret]))).toBeInstanceOf(SignatureError);
+    expect(caught(() => parseWooWebhook(paid, {}, [secret]))).toBeInstanceOf(SignatureError);
+  });
+
+  it('property: any single changed byte of a signed body is refused as unsigned', () => {
+    const headers = headersFor(paid);
+    fc.assert(
+      fc.property(fc.nat(), fc.integer({ min: 1, max: 255 }), (at, delta) => {
+        const bytes = Buffer.from(paid);
+        const i = at % bytes.length;
+        bytes[i] = (bytes[i]! + delta) % 256;
+        expect(caught(() => parseWooWebhook(bytes.toString('latin1'), headers, [secret]))).toBeInstanceOf(SignatureError);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('a signed body that is not JSON is a 400; a field of the wrong type a 422 with its path', () => {
+    expect(caught(() => parseWooWebhook('{"id": 727,', headersFor('{"id": 727,'), [secret]))).toBeInstanceOf(BodyNotJson);
+    const body = paid.replace('"subtotal": "25.00"', '"subtotal": 25');
+    const error = caught(() => parseWooWebhook(body, headersFor(body), [secret]));
+    expect(error).toBeInstanceOf(PayloadError);
+    expect((error as PayloadError).issues.map((i) => i.path)).toEqual(['line_items.0.subtotal']);
+    const noSource = caught(() => parseWooWebhook(paid, { ...headersFor(paid), 'x-wc-webhook-source': '' }, [secret]));
+    expect(noSource).toBeInstanceOf(PayloadError);
+  });
+
+  it('waits for a card order still pending payment; cash on delivery is on terms', () => {
+    const pending = JSON.parse(paid);
+    Object.assign(pending, { status: 'pending', date_paid: null, date_paid_gmt: null });
+    const body = JSON.stringify(pending);
+    expect(parseWooWebhook(body, headersFor(body), [secret])).toMatchObject({ kind: 'ignored', reason: 'order is pending: waiting for payment' });
+    const cod = JSON.stringify({ ...pending, payment_method: 'cod', payment_method_title: 'Cash on delivery', status: 'processing' });
+    expect(parseWooWebhook(cod, headersFor(cod), [secret])).toMatchObject({ kind: 'order', paid: false, order: { paymentMode: 'terms' } });
+  });
+
+  it('maps a yen order (no decimals) exactly: 3 for ¥1,000 is 3 × ¥334 less ¥2, 8 % food and 10 % shipping tax', () => {
+    const o = JSON.parse(paid);
+    Object.assign(o, {
+      currency: 'JPY',
+      total: '1630',
+      total_tax: '130',
+      shipping_total: '500',
+      shipping_tax: '50',
+      line_items: [
+        { id: 1, name: '抹茶 (Matcha) 30 g', product_id: 5, variation_id: 0, quantity: 3, tax_class: 'reduced-rate', subtotal: '1000', subtotal_tax: '80', total: '1000', total_tax: '80', taxes: [{ id: 2, total: '80', subtotal: '80' }], meta_data: [], sku: 'MATCHA-30', price: 333.3333333333333 },
+      ],
+      shipping_lines: [{ id: 9, method_title: 'Yamato', method_id: 'flat_rate', instance_id: '2', total: '500', total_tax: '50', taxes: [{ id: 3, total: '50', subtotal: '' }], meta_data: [] }],
+      tax_lines: [
+        { id: 10, rate_code: 'JP-JCT-8', rate_id: 2, label: 'JCT 8%', compound: false, tax_total: '80', shipping_tax_total: '0', rate_percent: 8, meta_data: [] },
+        { id: 11, rate_code: 'JP-JCT-10', rate_id: 3, label: 'JCT 10%', compound: false, tax_total: '0', shipping_tax_total: '50', rate_percent: 10, meta_data: [] },
+      ],
+    });
+    const body = JSON.stringify(o);
+    const e = parseWooWebhook(body, headersFor(body), [secret]);
+    if (e.kind !== 'order') throw new Error(e.kind);
+    expect(e.order.lines).toEqual([{ sku: 'MATCHA-30', description: '抹茶 (Matcha) 30 g', quantity: 3, unitPrice: 334, discount: 2, taxRatePpm: 80_000, tax: 80 }]);
+    expect(e.order.shipping).toEqual({ amount: 500, tax: 50, taxRatePpm: 100_000, method: 'Yamato' });
+    // ¥1,630 = (3 × 334 − 2) + 500 + 80 + 50.
+    expect(e.order.platformTotal).toBe(1630);
+    expect(priceOrder(e.order.lines, e.order.shipping, { rounding: 'half-up', level: 'line' }).totals).toMatchObject({ net: 1000, shipping: 500, tax: 130, total: 1630 });
   });
 });

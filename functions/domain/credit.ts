@@ -3,7 +3,8 @@
  * would owe us if this order went through: open receivables, plus approved
  * orders not yet invoiced, plus this order. A denial is a value, not a throw.
  */
-import { assertMinorUnits } from './money.ts';
+import { DomainError } from './errors.ts';
+import { assertMinorUnits, sumAmounts } from './money.ts';
 import type { PaymentMode } from './model.ts';
 
 export type CreditDecision = 'approve' | 'hold' | 'reject';
@@ -35,17 +36,23 @@ export interface CreditResult {
   readonly available: number;
 }
 
+/**
+ * In order: prepaid → approve; no limit (0) → hold (a new customer on terms
+ * needs a person); risk score at or above the review score → hold; exposure
+ * within the limit → approve; within limit × (1 + band) → hold; else reject.
+ */
 export function decideCredit(input: CreditInput): CreditResult {
   const { orderTotal, creditLimit, openReceivables, openOrders, riskScore } = input;
   const policy = input.policy ?? DEFAULT_CREDIT_POLICY;
   for (const [name, v] of Object.entries({ orderTotal, creditLimit, openReceivables, openOrders })) assertMinorUnits(v, name);
-  const available = creditLimit - openReceivables - openOrders;
-  const exposure = openReceivables + openOrders + orderTotal;
+  if (!Number.isSafeInteger(policy.holdBandPpm) || policy.holdBandPpm < 0) throw new DomainError('InvalidCreditPolicy', 'hold band must be whole ppm ≥ 0');
+  const available = sumAmounts([creditLimit, -openReceivables, -openOrders]);
+  const exposure = sumAmounts([openReceivables, openOrders, orderTotal]);
   const result = (decision: CreditDecision, reason: string): CreditResult => ({ decision, reason, exposure, available });
 
   if (input.paymentMode === 'prepaid') return result('approve', 'paid at checkout');
   if (creditLimit <= 0) return result('hold', 'no credit limit set: needs review');
-  if (riskScore >= policy.reviewRiskScore) return result('hold', `risk score ${riskScore} needs review`);
+  if (riskScore >= policy.reviewRiskScore) return result('hold', `high risk: score ${riskScore} needs review`);
   if (exposure <= creditLimit) return result('approve', 'within credit limit');
   const band = BigInt(creditLimit) * BigInt(1_000_000 + policy.holdBandPpm);
   if (BigInt(exposure) * 1_000_000n <= band) return result('hold', 'over credit limit within the review band');

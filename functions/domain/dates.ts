@@ -40,8 +40,16 @@ export function compareDates(a: IsoDate, b: IsoDate): number {
   return Math.sign(daysBetween(b, a));
 }
 
-/** The UTC calendar date of an ISO instant. */
+const INSTANT = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2}))?$/i;
+
+/**
+ * The UTC calendar date of an ISO instant. A time without a zone designator
+ * is refused: `Date.parse` would read it in the machine's local zone.
+ */
 export function toIsoDate(instant: string): IsoDate {
+  if (typeof instant !== 'string' || !INSTANT.test(instant) || !isIsoDate(instant.slice(0, 10))) {
+    throw new DomainError('InvalidDate', `${JSON.stringify(instant)} is not an ISO instant with a zone (Z or ±hh:mm)`);
+  }
   const t = Date.parse(instant);
   if (Number.isNaN(t)) throw new DomainError('InvalidDate', `${JSON.stringify(instant)} is not an ISO instant`);
   return new Date(t).toISOString().slice(0, 10);

@@ -136,6 +136,6 @@ const TEMPLATES: Record<Language, Record<ReminderTone, Template>> = {
 };
 
 export function reminderText(language: string, tone: ReminderTone, vars: ReminderVars): { subject: string; body: string; language: Language } {
-  const lang: Language = language in TEMPLATES ? (language as Language) : 'en';
+  const lang: Language = Object.hasOwn(TEMPLATES, language) ? (language as Language) : 'en';
   return { ...TEMPLATES[lang][tone](vars), language: lang };
 }

@@ -55,6 +55,8 @@ export function describeTerms(terms: PaymentTerms): string {
 
 export interface BuildInvoiceInput {
   readonly order: Order;
+  /** The formatted number, when the caller already has it; must match series/year/sequence. */
+  readonly number?: string;
   readonly series: string;
   readonly year: number;
   readonly sequence: number;
@@ -68,6 +70,9 @@ export interface BuildInvoiceInput {
 export function buildInvoice(input: BuildInvoiceInput): Invoice {
   const { order, series, year, sequence, issueDate, terms, policy } = input;
   const number = formatInvoiceNumber(series, year, sequence);
+  if (input.number !== undefined && input.number !== number) {
+    throw new DomainError('InvalidSeries', `invoice number ${input.number} does not match ${series}/${year}/${sequence} (${number})`);
+  }
   const { lines, totals } = priceOrder(order.lines, order.shipping, policy, { pricesIncludeTax: order.pricesIncludeTax === true });
   const due = dueDate(issueDate, terms);
   const paid = input.paid === true;

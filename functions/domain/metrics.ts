@@ -1,9 +1,10 @@
 /**
  * Finance metrics: accounts-receivable aging and days sales outstanding.
  */
-import { daysBetween } from './dates.ts';
+import { daysBetween, isIsoDate } from './dates.ts';
+import { DomainError } from './errors.ts';
 import type { CurrencyCode, Invoice, IsoDate } from './model.ts';
-import { roundDiv, sumAmounts, toDecimalString } from './money.ts';
+import { roundDivBig, sumAmounts, toDecimalString } from './money.ts';
 
 export interface AgingBuckets {
   current: number;
@@ -43,18 +44,26 @@ export function agingBuckets(invoices: readonly Pick<Invoice, 'currency' | 'bala
  * Null when there were no credit sales in the period.
  */
 export function dso(input: { receivables: number; creditSales: number; days: number }): number | null {
+  for (const [name, v] of Object.entries(input)) {
+    if (!Number.isSafeInteger(v)) throw new DomainError('InvalidAmount', `dso ${name} must be a whole number, got ${v}`);
+  }
   if (input.creditSales <= 0) return null;
-  const tenths = roundDiv(BigInt(input.receivables) * BigInt(input.days) * 10n, BigInt(input.creditSales), 'half-up');
-  return tenths / 10;
+  const tenths = roundDivBig(BigInt(input.receivables) * BigInt(input.days) * 10n, BigInt(input.creditSales), 'half-up');
+  return Number(tenths) / 10;
 }
 
-/** RFC 4180 CSV of an aging report (CRLF line ends, decimal amounts). */
+/**
+ * RFC 4180 CSV of an aging report: header `currency,current,1-30,31-60,61-90,90+,total`,
+ * one row per currency (sorted), exact decimal amounts, CRLF line ends. `asOf`
+ * is validated; the date belongs in the attachment's name, not in every row.
+ */
 export function agingCsv(report: AgingReport, asOf: IsoDate): string {
-  const rows = [['as_of', 'currency', 'current', '1-30', '31-60', '61-90', '90+', 'total']];
+  if (!isIsoDate(asOf)) throw new DomainError('InvalidDate', `${JSON.stringify(asOf)} is not a calendar date (YYYY-MM-DD)`);
+  const rows = [['currency', 'current', '1-30', '31-60', '61-90', '90+', 'total']];
   for (const currency of Object.keys(report).sort()) {
     const b = report[currency]!;
     const d = (amount: number) => toDecimalString({ amount, currency });
-    rows.push([asOf, currency, d(b.current), d(b.d1_30), d(b.d31_60), d(b.d61_90), d(b.d90_plus), d(b.total)]);
+    rows.push([currency, d(b.current), d(b.d1_30), d(b.d31_60), d(b.d61_90), d(b.d90_plus), d(b.total)]);
   }
   return rows.map((r) => r.join(',')).join('\r\n') + '\r\n';
 }

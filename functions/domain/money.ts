@@ -17,7 +17,7 @@ const TWO_DECIMAL = (
   'AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BMD BND BOB BRL BSD BTN BWP BYN BZD CAD CDF CHF CNY COP CRC CUP CVE CZK ' +
   'DKK DOP DZD EGP ERN ETB EUR FJD FKP GBP GEL GHS GIP GMD GTQ GYD HKD HNL HTG HUF IDR ILS INR IRR JMD KES KGS KHR KPW KYD KZT LAK ' +
   'LBP LKR LRD LSL MAD MDL MGA MKD MMK MNT MOP MRU MUR MVR MWK MXN MYR MZN NAD NGN NIO NOK NPR NZD PAB PEN PGK PHP PKR PLN QAR RON ' +
-  'RSD RUB SAR SBD SCR SDG SEK SGD SHP SLE SOS SRD SSP STN SVC SYP SZL THB TJS TMT TOP TRY TTD TWD TZS UAH USD UYU UZS VES WST XCD ' +
+  'RSD RUB SAR SBD SCR SDG SEK SGD SHP SLE SOS SRD SSP STN SVC SYP SZL THB TJS TMT TOP TRY TTD TWD TZS UAH USD UYU UZS VED VES WST XCD ' +
   'XCG YER ZAR ZMW ZWG'
 ).split(' ');
 
@@ -80,7 +80,9 @@ export function sumAmounts(amounts: readonly number[]): number {
   return total;
 }
 
-function roundDivBig(n: bigint, d: bigint, mode: RoundingMode): bigint {
+/** roundDiv on BigInts, with no range limit on the result. */
+export function roundDivBig(n: bigint, d: bigint, mode: RoundingMode): bigint {
+  if (mode !== 'half-up' && mode !== 'half-even') throw new DomainError('InvalidRounding', `unknown rounding mode ${JSON.stringify(mode)}`);
   if (d === 0n) throw new DomainError('DivisionByZero', 'division by zero');
   if (d < 0n) {
     n = -n;
@@ -99,6 +101,9 @@ function roundDivBig(n: bigint, d: bigint, mode: RoundingMode): bigint {
  * commercial rule, HMRC's for VAT); `half-even` rounds halves to the even neighbour.
  */
 export function roundDiv(n: number | bigint, d: number | bigint, mode: RoundingMode): number {
+  for (const v of [n, d]) {
+    if (typeof v === 'number' && !Number.isSafeInteger(v)) throw new DomainError('InvalidAmount', `roundDiv needs whole numbers, got ${v}`);
+  }
   const q = roundDivBig(BigInt(n), BigInt(d), mode);
   return checked(Number(q));
 }

@@ -27,7 +27,7 @@ function earlyDiscount(inv: OpenInvoice, payment: Payment, applied: number): num
 export function matchPayment(payment: Payment, openInvoices: readonly OpenInvoice[]): MatchResult {
   const candidates = openInvoices.filter((i) => i.currency === payment.currency && i.balance > 0);
   const quoted = findInvoiceNumbers([payment.remittance, payment.payerReference].filter(Boolean).join(' '));
-  const byNumber = quoted.flatMap((n) => candidates.filter((i) => i.number === n));
+  const byNumber = quoted.flatMap((n) => candidates.find((i) => i.number === n) ?? []);
   if (byNumber.length > 0) {
     let left = payment.amount;
     const allocations: Allocation[] = [];

@@ -168,7 +168,7 @@ describe('order to cash, step by step (DynamoDB Local)', () => {
     const report = await h.report.buildReport({ asOf: '2026-12-31' });
     expect(report).toMatchObject({ openInvoices: 1 });
     const csv = Buffer.from(mails().find((m) => m.key === 'report:ar:2026-12-31')!.attachments![0]!.contentBase64, 'base64').toString();
-    expect(csv).toContain('2026-12-31,GBP,0.00,30.00,0.00,0.00,0.00,30.00');
+    expect(csv).toContain('\r\nGBP,0.00,30.00,0.00,0.00,0.00,30.00\r\n');
 
     // Payment quoting the invoice number settles it; a redelivery changes nothing.
     const payment = { id: 'pay_1', source: 'bank' as const, externalId: 'STMT-1', amount: 3000, currency: 'GBP', receivedOn: '2027-01-02', remittance: 'inv 2026 000001 thanks' };

@@ -41,7 +41,7 @@ beforeEach(() => {
 });
 
 const call = (routeKey: string, body: unknown, headers: Record<string, string> = { 'x-api-key': 'test-key' }) =>
-  runRoute(intake as never, apiEvent(routeKey, typeof body === 'string' ? body : JSON.stringify(body), headers));
+  runRoute(intake as never, apiEvent(routeKey, body, { headers }));
 const writes = () => ddb.commandCalls(TransactWriteCommand).length + ddb.commandCalls(PutCommand).length + sqs.commandCalls(SendMessageCommand).length;
 
 describe('POST /orders', () => {

@@ -51,7 +51,7 @@ beforeEach(() => {
 
 const writes = () =>
   ddb.commandCalls(TransactWriteCommand).length + ddb.commandCalls(PutCommand).length + ddb.commandCalls(UpdateCommand).length + sqs.commandCalls(SendMessageCommand).length;
-const call = (routeKey: string, body: string, headers: Record<string, string>) => runRoute(intake as never, apiEvent(routeKey, body, headers));
+const call = (routeKey: string, body: string, headers: Record<string, string>) => runRoute(intake as never, apiEvent(routeKey, body, { headers }));
 const shopify = (body: string, topic = 'orders/create', secret = SHOPIFY) =>
   call('POST /webhooks/shopify', body, { 'x-shopify-hmac-sha256': base64Hmac(secret, body), 'x-shopify-topic': topic, 'x-shopify-shop-domain': 'o2c-demo.myshopify.com' });
 const stripeHeader = (payload: string, timestamp = Math.floor(Date.parse('2026-11-22T10:00:00Z') / 1000)) =>

@@ -1,5 +1,6 @@
 /** Helpers for the order handlers' wiring tests (mocked AWS clients, no network). */
-import type { APIGatewayProxyEventV2, Context, SQSEvent } from 'aws-lambda';
+import type { Context, SQSEvent } from 'aws-lambda';
+import { apiEvent as sharedApiEvent, type ApiEventOptions } from '../../../support/api-event.ts';
 import { Keys } from '../../../../functions/adapters/table-schema.ts';
 import { testOrder } from '../../../support/orders.ts';
 
@@ -15,25 +16,8 @@ export function setTestEnv(): void {
   });
 }
 
-/** An HTTP API (payload v2) event as API Gateway delivers it. */
-export function apiEvent(
-  routeKey: string,
-  body: unknown,
-  { headers = { 'x-api-key': API_KEY }, pathParameters = {}, callerArn }: { headers?: Record<string, string>; pathParameters?: Record<string, string>; callerArn?: string } = {},
-): APIGatewayProxyEventV2 {
-  const [method, path] = routeKey.split(' ') as [string, string];
-  return {
-    version: '2.0',
-    routeKey,
-    rawPath: path,
-    rawQueryString: '',
-    headers: { 'content-type': 'application/json', ...headers },
-    pathParameters,
-    body: typeof body === 'string' ? body : JSON.stringify(body),
-    isBase64Encoded: false,
-    requestContext: { http: { method, path }, timeEpoch: Date.parse('2026-11-22T10:00:00Z'), ...(callerArn ? { authorizer: { iam: { userArn: callerArn } } } : {}) },
-  } as unknown as APIGatewayProxyEventV2;
-}
+/** An HTTP API event carrying the test API key unless `headers` says otherwise. */
+export const apiEvent = (routeKey: string, body: unknown, options: ApiEventOptions = {}) => sharedApiEvent(routeKey, body, { headers: { 'x-api-key': API_KEY }, ...options });
 
 export function sqsEvent(bodies: readonly string[]): SQSEvent {
   return {

@@ -15,29 +15,16 @@ import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { freePort } from '../local/dynamodb-local.ts';
 import { DEV_SECRETS, startLocalStack } from '../local/stack.ts';
+import { quantile, runConcurrently } from './concurrent.ts';
 
 const { values } = parseArgs({ options: { requests: { type: 'string', default: '1000' }, concurrency: { type: 'string', default: '50' } } });
 const total = Number(values.requests);
 const concurrency = Number(values.concurrency);
 
 async function measure(label: string, op: (i: number) => Promise<void>): Promise<string> {
-  const times: number[] = [];
-  let next = 0;
-  const t0 = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < total) {
-        const i = next++;
-        const s = performance.now();
-        await op(i);
-        times.push(performance.now() - s);
-      }
-    }),
-  );
-  const wall = performance.now() - t0;
-  times.sort((a, b) => a - b);
-  const p = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))]!.toFixed(1);
-  return `${label.padEnd(44)} p50 ${p(0.5).padStart(7)} ms · p99 ${p(0.99).padStart(7)} ms · ${(total / (wall / 1000)).toFixed(0)}/s`;
+  const { latencies, wallMs } = await runConcurrently(total, concurrency, op);
+  const p = (q: number) => quantile(latencies, q).toFixed(1);
+  return `${label.padEnd(44)} p50 ${p(0.5).padStart(7)} ms · p99 ${p(0.99).padStart(7)} ms · ${(total / (wallMs / 1000)).toFixed(0)}/s`;
 }
 
 const stack = await startLocalStack({ inMemory: true, apiPort: await freePort(), mailPort: await freePort(), simulateWarehouse: false });

@@ -15,6 +15,7 @@ import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { Keys } from '../functions/adapters/table-schema.ts';
 import { freePort } from '../local/dynamodb-local.ts';
 import { startLocalStack } from '../local/stack.ts';
+import { quantile, runConcurrently } from './concurrent.ts';
 
 const { values } = parseArgs({ options: { orders: { type: 'string', default: '1000' }, concurrency: { type: 'string', default: '20' } } });
 const total = Number(values.orders);
@@ -41,31 +42,21 @@ await stack.doc.send(
   new PutCommand({ TableName: stack.tableName, Item: { ...Keys.product('BENCH-1'), type: 'Product', sku: 'BENCH-1', description: 'Bench item', unitPrice: 1000, currency: 'GBP', taxRatePpm: 200_000, onHand: 10_000_000, weightGrams: 100 } }),
 );
 
-const latencies: number[] = [];
 const ids: string[] = [];
-let next = 0;
 const t0 = performance.now();
-await Promise.all(
-  Array.from({ length: concurrency }, async () => {
-    while (next < total) {
-      const i = next++;
-      const body = {
-        externalId: `BENCH-${i}`,
-        customer: { email: `bench${i % 50}@example.com`, name: `Bench ${i % 50}` },
-        currency: 'GBP',
-        paymentMode: 'prepaid',
-        shippingAddress: { line1: '1 Bench Road', city: 'York', country: 'GB' },
-        lines: [{ sku: 'BENCH-1', description: 'Bench item', quantity: 1 + (i % 3), unitPrice: 1000, taxRatePpm: 200_000 }],
-      };
-      const s = performance.now();
-      const res = await fetch(`${stack.apiUrl}/orders`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': stack.apiKey }, body: JSON.stringify(body) });
-      latencies.push(performance.now() - s);
-      if (res.status !== 202) throw new Error(`intake answered ${res.status}`);
-      ids.push(((await res.json()) as { orderId: string }).orderId);
-    }
-  }),
-);
-const postedMs = performance.now() - t0;
+const { latencies, wallMs: postedMs } = await runConcurrently(total, concurrency, async (i) => {
+  const body = {
+    externalId: `BENCH-${i}`,
+    customer: { email: `bench${i % 50}@example.com`, name: `Bench ${i % 50}` },
+    currency: 'GBP',
+    paymentMode: 'prepaid',
+    shippingAddress: { line1: '1 Bench Road', city: 'York', country: 'GB' },
+    lines: [{ sku: 'BENCH-1', description: 'Bench item', quantity: 1 + (i % 3), unitPrice: 1000, taxRatePpm: 200_000 }],
+  };
+  const res = await fetch(`${stack.apiUrl}/orders`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': stack.apiKey }, body: JSON.stringify(body) });
+  if (res.status !== 202) throw new Error(`intake answered ${res.status}`);
+  ids.push(((await res.json()) as { orderId: string }).orderId);
+});
 
 // The gapless invoice counter is one item: reading it costs nothing, where a Scan of the growing table
 // every second would slow the very cycle it measures.
@@ -83,8 +74,7 @@ clearInterval(sampler);
 clearInterval(jvmSampler);
 await stack.stop();
 
-latencies.sort((a, b) => a - b);
-const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]!;
+const pct = (p: number) => quantile(latencies, p / 100);
 const mb = (b: number) => `${(b / 1024 / 1024).toFixed(0)} MiB`;
 console.log(`o2c local cycle: ${total} orders, ${concurrency} concurrent posts — ${availableParallelism()} cores (${cpus()[0]?.model ?? 'unknown CPU'}), Node ${process.version}`);
 console.log(`  stack ready in            ${(readyMs / 1000).toFixed(1)} s`);

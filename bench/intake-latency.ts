@@ -43,7 +43,7 @@ try {
       headers: { 'content-type': 'application/json', 'x-shopify-topic': 'orders/paid', 'x-shopify-shop-domain': 'bench.myshopify.com', 'x-shopify-hmac-sha256': createHmac('sha256', secret).update(body).digest('base64') },
       body,
     });
-    if (res.status !== 202) throw new Error(`intake answered ${res.status}`);
+    if (res.status !== 202) throw new Error(`intake answered ${res.status}: ${await res.text()}`);
     await res.arrayBuffer();
   });
   console.log(`intake latency, ${total} requests at ${concurrency} concurrent — ${availableParallelism()} cores, Node ${process.version} (the workflow runs behind intake, sharing the cores)`);

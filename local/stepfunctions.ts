@@ -198,7 +198,11 @@ export async function startStepFunctions(
         r.cause = b.cause;
         r.stopDate = new Date();
         r.abort();
-        for (const [token, t] of pending) if (t.execution === r.name) pending.delete(token);
+        for (const [token, t] of pending) {
+          if (t.execution !== r.name) continue;
+          pending.delete(token);
+          t.resolve(null); // the aborted run no longer listens
+        }
       }
       return { stopDate: (r.stopDate ?? new Date()).getTime() / 1000 };
     },
@@ -242,7 +246,9 @@ export async function startStepFunctions(
         r.status = 'ABORTED';
         r.abort();
       }
-      for (const t of pending.values()) t.reject(Object.assign(new Error('stopped'), { name: 'States.Runtime' }));
+      // The executions are aborted, so nothing listens for their waits any more: settle them quietly (a rejection
+      // nobody awaits would be an unhandled rejection that kills the process on its way out).
+      for (const t of pending.values()) t.resolve(null);
       pending.clear();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -91,7 +91,7 @@ export class O2cStack extends Stack {
     const startOrder = fn('start-order', 'Starts the order workflow, one execution per order').consume(queues.orders);
     const validateOrder = fn('validate-order', 'Checks catalog and prices, reserves stock', { environment: { BACKORDER_MAX_ATTEMPTS: String(config.backorderMaxAttempts) } }).bindTable(table);
     const checkCredit = fn('check-credit', 'Credit decision from limit and exposure').bindTable(table);
-    const requestCreditReview = fn('request-credit-review', 'Keeps the credit-review token, asks finance', {
+    fn('request-credit-review', 'Keeps the credit-review token, asks finance', {
       environment: { FINANCE_RECIPIENTS: config.financeRecipients.join(',') },
     })
       .bindTable(table)
@@ -175,7 +175,6 @@ export class O2cStack extends Stack {
     });
     workflow.stateMachine.grantTaskResponse(decideCredit);
     workflow.stateMachine.grantTaskResponse(fulfilmentCallback);
-    void requestCreditReview;
 
     const signedInHandler = 'Callers authenticate with the o2c API key (Secrets Manager), checked in constant time by the handler.';
     const platformSigned = (platform: string) => `${platform} signs each delivery (HMAC-SHA256 of the raw body); the handler verifies it against the secrets in Secrets Manager before reading anything.`;

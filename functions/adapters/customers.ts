@@ -1,13 +1,13 @@
 /**
  * Customers: matched by email within a shop and created on first sight. The
  * id is derived from shop + email, so two deliveries racing to create the same
- * customer write the same item (a conditional put makes the second a no-op).
+ * customer write the same item (every attribute is set only if absent).
  */
 import { createHash } from 'node:crypto';
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Customer } from '#domain/model';
 import { env } from '#runtime';
-import { documentClient, isConditionFailure, queryAll } from './dynamo.ts';
+import { documentClient, queryAll } from './dynamo.ts';
 import { GSI_BY_CUSTOMER, Keys } from './table-schema.ts';
 
 const table = () => env('TABLE_NAME');
@@ -19,27 +19,6 @@ export function customerId(shop: string, email: string): string {
 export async function getCustomer(id: string): Promise<Customer | undefined> {
   const r = await documentClient().send(new GetCommand({ TableName: table(), Key: Keys.customer(id) }));
   return r.Item as Customer | undefined;
-}
-
-/** Returns the customer for (shop, email), creating it from `draft` if it is new. */
-export async function findOrCreateCustomer(shop: string, draft: Omit<Customer, 'id'>): Promise<Customer> {
-  const id = customerId(shop, draft.email);
-  const existing = await getCustomer(id);
-  if (existing) return existing;
-  const customer: Customer = { ...draft, id, email: draft.email.trim().toLowerCase() };
-  try {
-    await documentClient().send(
-      new PutCommand({
-        TableName: table(),
-        Item: { ...Keys.customer(id), ...Keys.customerByEmail(shop, customer.email), type: 'Customer', shop, ...customer, createdAt: new Date().toISOString() },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
-    return customer;
-  } catch (error) {
-    if (!isConditionFailure(error)) throw error;
-    return (await getCustomer(id)) ?? customer;
-  }
 }
 
 /** A cheap, eventually consistent look: has o2c seen this customer? */

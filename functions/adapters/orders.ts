@@ -77,11 +77,6 @@ export async function createOrderIfAbsent(
   }
 }
 
-export async function findOrderIdBySource(platform: string, shop: string, externalId: string): Promise<string | undefined> {
-  const r = await documentClient().send(new GetCommand({ TableName: table(), Key: Keys.orderSource(platform, shop, externalId), ConsistentRead: true }));
-  return r.Item?.orderId as string | undefined;
-}
-
 export async function getOrder(orderId: string): Promise<StoredOrder | undefined> {
   const r = await documentClient().send(new GetCommand({ TableName: table(), Key: Keys.order(orderId), ConsistentRead: true }));
   return r.Item as StoredOrder | undefined;

@@ -1,0 +1,95 @@
+/**
+ * The bindings contract: every environment variable an o2c function reads is
+ * declared here once — its name, how it is parsed, and which `O2cFunction`
+ * binder sets it — and each function's manifest lists the bindings it reads.
+ *
+ * - `lib/constructs/o2c-function.ts` sets variables only through these
+ *   declarations (`bindTable`, `bindQueue`, `bindSecret`, `bindStateMachine`,
+ *   `bindCompany`, `bindSettings`, `bindMailer`), so a name is never typed twice.
+ * - `functions/runtime/bindings.ts` reads a handler's manifest once at load,
+ *   parsing every value and failing the cold start with the variable's name.
+ * - test/infra checks that each synthesized function gets exactly the
+ *   variables of its manifest (required ones always, optional ones never from
+ *   an unexpected binder).
+ *
+ * Pure: no AWS, no Powertools (lib/ imports it).
+ */
+
+/** How a variable is turned into a value. */
+export type BindingKind = 'text' | 'int' | 'list' | 'intList' | 'json';
+
+/** Which binder of O2cFunction sets it (`local` = only the local runtime and tests, for development secrets). */
+export type Binder = 'bindTable' | 'bindQueue' | 'bindSecret' | 'bindStateMachine' | 'bindCompany' | 'bindSettings' | 'bindMailer' | 'local';
+
+export interface BindingSpec {
+  readonly kind: BindingKind;
+  readonly setBy: Binder;
+  /** Optional bindings may be absent; the reader then yields undefined (no hidden defaults). */
+  readonly optional?: true;
+  readonly doc: string;
+}
+
+export const BINDINGS = {
+  TABLE_NAME: { kind: 'text', setBy: 'bindTable', doc: 'the single DynamoDB table' },
+  ORDERS_QUEUE_URL: { kind: 'text', setBy: 'bindQueue', doc: 'accepted orders, for start-order' },
+  PAYMENTS_QUEUE_URL: { kind: 'text', setBy: 'bindQueue', doc: 'payments to apply' },
+  DUNNING_QUEUE_URL: { kind: 'text', setBy: 'bindQueue', doc: 'reminders to render' },
+  MAIL_QUEUE_URL: { kind: 'text', setBy: 'bindQueue', doc: 'every outgoing email' },
+  STATE_MACHINE_ARN: { kind: 'text', setBy: 'bindStateMachine', doc: 'the order-to-cash workflow' },
+  API_KEY_SECRET_ARN: { kind: 'text', setBy: 'bindSecret', doc: 'B2B and warehouse API key ({"current","previous"} during rotation)' },
+  WEBHOOK_SECRETS_ARN: { kind: 'text', setBy: 'bindSecret', doc: 'platform webhook signing secrets' },
+  COMPANY_NAME: { kind: 'text', setBy: 'bindCompany', doc: 'seller name on documents and emails' },
+  COMPANY_ADDRESS: { kind: 'json', setBy: 'bindCompany', doc: 'seller address lines (JSON array)' },
+  BASE_CURRENCY: { kind: 'text', setBy: 'bindCompany', doc: 'ISO 4217 code of the books' },
+  TIMEZONE: { kind: 'text', setBy: 'bindCompany', doc: "IANA zone of the seller's calendar" },
+  DEFAULT_TERMS: { kind: 'json', setBy: 'bindCompany', doc: 'payment terms when neither order nor customer has any' },
+  TAX_POLICY: { kind: 'json', setBy: 'bindCompany', doc: 'tax rounding mode and level' },
+  FINANCE_RECIPIENTS: { kind: 'list', setBy: 'bindSettings', doc: 'finance team addresses (credit reviews, reports)' },
+  INVOICE_SERIES: { kind: 'text', setBy: 'bindSettings', doc: 'invoice number series' },
+  DUNNING_LEVELS: { kind: 'intList', setBy: 'bindSettings', doc: 'days past due of each reminder level' },
+  BACKORDER_MAX_ATTEMPTS: { kind: 'int', setBy: 'bindSettings', doc: 'stock re-checks before a backorder is rejected' },
+  PROMISED_DELIVERY_DAYS: { kind: 'int', setBy: 'bindSettings', doc: 'delivery promise for the carrier choice' },
+  CARRIER_RATES: { kind: 'json', setBy: 'bindSettings', optional: true, doc: 'carrier rate table; absent = the built-in GBP table' },
+  SENDER_ADDRESS: { kind: 'text', setBy: 'bindMailer', doc: 'SES From address' },
+  SES_CONFIGURATION_SET: { kind: 'text', setBy: 'bindMailer', doc: 'SES configuration set' },
+  MAIL_MIN_INTERVAL_MS: { kind: 'int', setBy: 'bindMailer', doc: "pacing of one sender instance (the SES rate shared by the pollers)" },
+  MAIL_IDEMPOTENCY_SECONDS: { kind: 'int', setBy: 'local', optional: true, doc: 'send-mail idempotency record lifetime (tests shorten it; default 7 days)' },
+  O2C_API_KEY: { kind: 'text', setBy: 'local', optional: true, doc: 'development API key (local stack only)' },
+  O2C_SHOPIFY_WEBHOOK_SECRET: { kind: 'text', setBy: 'local', optional: true, doc: 'development Shopify signing secret' },
+  O2C_WOOCOMMERCE_WEBHOOK_SECRET: { kind: 'text', setBy: 'local', optional: true, doc: 'development WooCommerce signing secret' },
+  O2C_STRIPE_WEBHOOK_SECRET: { kind: 'text', setBy: 'local', optional: true, doc: 'development Stripe signing secret' },
+} as const satisfies Record<string, BindingSpec>;
+
+export type BindingName = keyof typeof BINDINGS;
+
+/** The bindings one binder sets, in declaration order. */
+export function bindingsSetBy(binder: Binder): BindingName[] {
+  return (Object.keys(BINDINGS) as BindingName[]).filter((n) => BINDINGS[n].setBy === binder);
+}
+
+const COMPANY = bindingsSetBy('bindCompany');
+const API_KEY = ['API_KEY_SECRET_ARN', 'O2C_API_KEY'] as const;
+
+/** What each function reads. A handler reads its own manifest (runtime/bindings.ts); nothing else is in its env. */
+export const FUNCTION_BINDINGS = {
+  intake: ['TABLE_NAME', 'ORDERS_QUEUE_URL', 'PAYMENTS_QUEUE_URL', 'STATE_MACHINE_ARN', 'WEBHOOK_SECRETS_ARN', ...API_KEY, ...COMPANY, 'O2C_SHOPIFY_WEBHOOK_SECRET', 'O2C_WOOCOMMERCE_WEBHOOK_SECRET', 'O2C_STRIPE_WEBHOOK_SECRET'],
+  'start-order': ['STATE_MACHINE_ARN'],
+  'validate-order': ['TABLE_NAME', 'BACKORDER_MAX_ATTEMPTS'],
+  'check-credit': ['TABLE_NAME'],
+  'request-credit-review': ['TABLE_NAME', 'MAIL_QUEUE_URL', 'FINANCE_RECIPIENTS'],
+  'decide-credit': ['TABLE_NAME', ...API_KEY],
+  'confirm-order': ['TABLE_NAME', 'MAIL_QUEUE_URL', ...COMPANY],
+  'fulfil-order': ['TABLE_NAME', 'PROMISED_DELIVERY_DAYS', 'CARRIER_RATES'],
+  'fulfilment-callback': ['TABLE_NAME', ...API_KEY],
+  'ship-order': ['TABLE_NAME', 'MAIL_QUEUE_URL', ...COMPANY],
+  'issue-invoice': ['TABLE_NAME', 'MAIL_QUEUE_URL', 'INVOICE_SERIES', ...COMPANY],
+  'reject-order': ['TABLE_NAME', 'MAIL_QUEUE_URL', ...COMPANY],
+  'apply-payment': ['TABLE_NAME'],
+  'plan-dunning': ['TABLE_NAME', 'DUNNING_QUEUE_URL', 'DUNNING_LEVELS', ...COMPANY],
+  'send-reminder': ['TABLE_NAME', 'MAIL_QUEUE_URL', 'DUNNING_LEVELS', ...COMPANY],
+  'build-report': ['TABLE_NAME', 'MAIL_QUEUE_URL', 'FINANCE_RECIPIENTS', ...COMPANY],
+  'send-mail': ['TABLE_NAME', 'SENDER_ADDRESS', 'SES_CONFIGURATION_SET', 'MAIL_MIN_INTERVAL_MS', 'MAIL_IDEMPOTENCY_SECONDS'],
+} as const satisfies Record<string, readonly BindingName[]>;
+
+export type FunctionName = keyof typeof FUNCTION_BINDINGS;
+export const FUNCTION_NAMES = Object.keys(FUNCTION_BINDINGS) as FunctionName[];

@@ -5,6 +5,7 @@
  * DynamoDB PutItem plus one SQS SendMessage against the same emulators, at the
  * same concurrency. Figures only, never pass/fail.
  */
+import { Keys } from '../functions/adapters/table-schema.ts';
 import '../local/quiet.ts';
 import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -31,7 +32,7 @@ const stack = await startLocalStack({ inMemory: true, apiPort: await freePort(),
 try {
   const queueUrl = stack.queues.url(stack.topology.queues.find((q) => !q.deadLetter && !stack.topology.eventSources.some((e) => e.queue === q.logicalId))?.name ?? stack.topology.queues[0]!.name);
   const floor = await measure('floor: 1 DynamoDB PutItem + 1 SQS send', async (i) => {
-    await stack.doc.send(new PutCommand({ TableName: stack.tableName, Item: { pk: `BENCH#${i}`, sk: 'BENCH', n: i } }));
+    await stack.doc.send(new PutCommand({ TableName: stack.tableName, Item: { ...Keys.benchFloor(i), n: i } }));
     await stack.queues.client.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify({ i }) }));
   });
   const template = JSON.parse(readFileSync(resolve(import.meta.dirname, '../test/fixtures/shopify/orders-paid-gbp.json'), 'utf8'));

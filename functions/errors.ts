@@ -13,7 +13,7 @@
  * Pure: use cases, the runtime and lib/ import it.
  */
 
-export type ErrorKind = 'invalid' | 'unauthorized' | 'forbidden' | 'not-found' | 'conflict' | 'too-large' | 'retryable' | 'fault';
+export type ErrorKind = 'malformed' | 'invalid' | 'unauthorized' | 'forbidden' | 'not-found' | 'conflict' | 'too-large' | 'retryable' | 'fault';
 
 export interface FieldIssue {
   readonly path: string;
@@ -35,14 +35,16 @@ export class O2cError extends Error {
 /** 400: the request is not what the route reads at all (e.g. not JSON). */
 export class BadRequestError extends O2cError {
   constructor(message: string) {
-    super('invalid', 'BadRequest', message);
+    super('malformed', 'BadRequest', message);
   }
 }
 
 /** 422: well-formed input that breaks the schema or a rule; `issues` lists the failing fields. */
 export class ValidationError extends O2cError {
+  declare readonly issues: readonly FieldIssue[];
   constructor(issues: readonly FieldIssue[], message = 'the request failed validation') {
-    super('invalid', 'ValidationFailed', `${message}: ${issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ')}`, issues);
+    const detail = issues.filter((i) => i.path || i.message !== message).map((i) => (i.path ? `${i.path}: ${i.message}` : i.message));
+    super('invalid', 'ValidationFailed', detail.length > 0 ? `${message}: ${detail.join('; ')}` : message, issues);
   }
 }
 

@@ -4,7 +4,7 @@
  * Existing items are left alone, so a restart keeps what the demo changed.
  */
 import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { customerId } from '../functions/adapters/customers.ts';
+import { customerId } from '../functions/domain/ids.ts';
 import { Keys } from '../functions/adapters/table-schema.ts';
 
 export const SEED_PRODUCTS = [

@@ -1,11 +1,12 @@
 /**
  * The DynamoDB document client, one per module instance (reused across
- * invocations). Locally only the endpoint differs: the SDK reads
- * `AWS_ENDPOINT_URL_DYNAMODB` itself.
+ * invocations), and the table handle every repository is built on. Locally
+ * only the endpoint differs: the SDK reads `AWS_ENDPOINT_URL_DYNAMODB` itself.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import { tracer } from '#runtime';
+import { DynamoDBDocumentClient, QueryCommand, TransactWriteCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { backoffMs } from '../ports.ts';
+import { tracer } from '#runtime/powertools';
 
 let client: DynamoDBDocumentClient | undefined;
 
@@ -20,6 +21,16 @@ export function documentClient(): DynamoDBDocumentClient {
 export function setDocumentClient(next: DynamoDBDocumentClient | undefined): void {
   client = next;
 }
+
+/** A repository's view of the table: its name, and the client (resolved per call, so a test can swap it). */
+export interface DynamoTable {
+  readonly name: string;
+  readonly doc: () => DynamoDBDocumentClient;
+}
+
+export const dynamoTable = (name: string, doc: () => DynamoDBDocumentClient = documentClient): DynamoTable => ({ name, doc });
+
+export type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
 
 /** True when a TransactWriteItems was cancelled because a condition failed (not a throttle or conflict). */
 export function isConditionFailure(error: unknown): boolean {
@@ -45,14 +56,38 @@ export function failedConditions(error: unknown): number[] {
   return reasons.flatMap((r, i) => (r.Code === 'ConditionalCheckFailed' ? [i] : []));
 }
 
+/** Runs a transaction, running it again (with backoff) while another transaction holds one of its items. */
+export async function transactWrite(t: DynamoTable, items: TransactItem[], attempts = 5): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await t.doc().send(new TransactWriteCommand({ TransactItems: items }));
+      return;
+    } catch (error) {
+      if (!isTransactionConflict(error) || attempt >= attempts - 1) throw error;
+      await new Promise((r) => setTimeout(r, backoffMs(attempt)));
+    }
+  }
+}
+
 /** Every item a Query matches, following LastEvaluatedKey page by page. */
-export async function queryAll<T = Record<string, unknown>>(input: Omit<QueryCommandInput, 'ExclusiveStartKey'>): Promise<T[]> {
+export async function queryAll<T = Record<string, unknown>>(t: DynamoTable, input: Omit<QueryCommandInput, 'ExclusiveStartKey' | 'TableName'>): Promise<T[]> {
   const items: T[] = [];
   let startKey: QueryCommandInput['ExclusiveStartKey'];
   do {
-    const r = await documentClient().send(new QueryCommand({ ...input, ...(startKey ? { ExclusiveStartKey: startKey } : {}) }));
+    const r = await t.doc().send(new QueryCommand({ ...input, TableName: t.name, ...(startKey ? { ExclusiveStartKey: startKey } : {}) }));
     items.push(...((r.Items ?? []) as T[]));
     startKey = r.LastEvaluatedKey;
   } while (startKey);
   return items;
+}
+
+/** `SET #f0 = :f0, …` (or `if_not_exists` for each) from an attribute map: names and values never collide with reserved words. */
+export function setExpression(fields: Readonly<Record<string, unknown>>, options: { ifNotExists?: boolean; prefix?: string } = {}) {
+  const p = options.prefix ?? 'f';
+  const entries = Object.entries(fields).filter(([, v]) => v !== undefined);
+  return {
+    clauses: entries.map((_, i) => (options.ifNotExists ? `#${p}${i} = if_not_exists(#${p}${i}, :${p}${i})` : `#${p}${i} = :${p}${i}`)),
+    names: Object.fromEntries(entries.map(([k], i) => [`#${p}${i}`, k])),
+    values: Object.fromEntries(entries.map(([, v], i) => [`:${p}${i}`, v])),
+  };
 }

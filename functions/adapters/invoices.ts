@@ -1,305 +1,197 @@
 /**
- * Invoices, their numbers and their postings. Issuing is one TransactWriteItems:
- * the series counter moves from n to n+1, the invoice is put, the order moves
- * shipped → invoiced, the journal entry and its ledger lines and the day's
- * aggregates are written — all of it or none, so a failed write never consumes
- * a number (gapless) and no invoice exists without its ledger entry.
+ * Invoices, payments, dunning marks and aggregates on the single table (ports
+ * `Invoices`, `Payments`, `DunningMarks`, `Aggregates`). Persistence only: the
+ * use cases decide numbers, balances, statuses and postings; this writes each
+ * decision as one TransactWriteItems — the business change, its journal entry
+ * and ledger lines, and the aggregates — all of it or none.
  */
-import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { buildInvoice } from '#domain/invoice';
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { assertBalanced } from '#domain/ledger';
-import type { Allocation, Invoice, IsoDate, JournalEntry, Payment, PaymentTerms, TaxPolicy } from '#domain/model';
-import { env } from '#runtime';
-import { documentClient, failedConditions, isConditionFailure, isTransactionConflict, queryAll } from './dynamo.ts';
-import type { StoredOrder } from './orders.ts';
-import { GSI_BY_CUSTOMER, GSI_OPEN_BY_DUE, Keys, OPEN_INVOICE_SHARDS } from './table-schema.ts';
-
-const table = () => env('TABLE_NAME');
-
-type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
-
-export async function getInvoice(number: string): Promise<Invoice | undefined> {
-  const r = await documentClient().send(new GetCommand({ TableName: table(), Key: Keys.invoice(number), ConsistentRead: true }));
-  return r.Item as Invoice | undefined;
-}
+import type { Invoice, IsoDate, JournalEntry } from '#domain/model';
+import { PaymentConflict } from '../errors.ts';
+import type { Aggregates, DunningMarks, InvoiceIssue, Invoices, PaymentApplication, Payments } from '../ports.ts';
+import { queryByCustomer } from './customers.ts';
+import { failedConditions, isConditionFailure, isTransactionConflict, queryAll, setExpression, transactWrite, type DynamoTable, type TransactItem } from './dynamo.ts';
+import { orderChangeItems } from './orders.ts';
+import { GSI_OPEN_BY_DUE, ITEM_TYPES, Keys, OPEN_INDEX_ATTRIBUTES, OPEN_INVOICE_SHARDS, VERSION_ATTRIBUTE } from './table-schema.ts';
 
 /** Put items for a journal entry and one ledger line per posting (by account and month). */
-export function journalItems(entry: JournalEntry): TransactItem[] {
+export function journalItems(t: DynamoTable, entry: JournalEntry): TransactItem[] {
   assertBalanced(entry);
   return [
-    { Put: { TableName: table(), Item: { ...Keys.journal(entry.id), type: 'JournalEntry', ...entry }, ConditionExpression: 'attribute_not_exists(pk)' } },
+    { Put: { TableName: t.name, Item: { ...Keys.journal(entry.id), type: ITEM_TYPES.journal, ...entry }, ConditionExpression: 'attribute_not_exists(pk)' } },
     ...entry.lines.map((line, n) => ({
       Put: {
-        TableName: table(),
-        Item: { ...Keys.ledgerLine(line.account, entry.currency, entry.date, entry.id, n), type: 'LedgerLine', entryId: entry.id, date: entry.date, currency: entry.currency, ...line },
+        TableName: t.name,
+        Item: { ...Keys.ledgerLine(line.account, entry.currency, entry.date, entry.id, n), type: ITEM_TYPES.ledgerLine, entryId: entry.id, date: entry.date, currency: entry.currency, ...line },
       },
     })),
   ];
 }
 
-/** Adds to daily and monthly aggregates (reports read these, never the invoices). */
-function aggregateItems(date: IsoDate, currency: string, add: Record<string, number>): TransactItem[] {
+/** Adds to the day's and the month's aggregates (reports read these, never the invoices). */
+function aggregateItems(t: DynamoTable, date: IsoDate, currency: string, add: Readonly<Record<string, number>>): TransactItem[] {
   const metrics = Object.entries(add).filter(([, v]) => v !== 0);
   if (metrics.length === 0) return [];
-  return [date, date.slice(0, 7)].map((period) => ({
-    Update: {
-      TableName: table(),
-      Key: Keys.aggregate(period, 'totals', currency),
-      UpdateExpression: `SET #type = :type, #period = :period, #currency = :ccy ADD ${metrics.map((_, i) => `#m${i} :m${i}`).join(', ')}`,
-      ExpressionAttributeNames: { '#type': 'type', '#period': 'period', '#currency': 'currency', ...Object.fromEntries(metrics.map(([k], i) => [`#m${i}`, k])) },
-      ExpressionAttributeValues: { ':type': 'Aggregate', ':period': period, ':ccy': currency, ...Object.fromEntries(metrics.map(([, v], i) => [`:m${i}`, v])) },
-    },
-  }));
-}
-
-/** Full-jitter exponential backoff, capped at 250 ms. */
-const backoff = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(250, 10 * 2 ** attempt)));
-
-export interface IssueRequest {
-  readonly order: StoredOrder;
-  readonly series: string;
-  readonly issueDate: IsoDate;
-  readonly terms: PaymentTerms;
-  readonly policy: TaxPolicy;
-  /** Builds the ledger entry for the invoice (domain ledger). */
-  readonly entryFor: (invoice: Invoice) => JournalEntry;
-}
-
-export class InvoiceConflict extends Error {
-  override readonly name = 'InvoiceConflict';
-}
-
-/**
- * Issues the order's invoice with the next number of its series and year.
- * Returns the existing invoice if the order has one (a re-run changes nothing).
- */
-export async function issueInvoice(req: IssueRequest, attempts = 30): Promise<{ invoice: Invoice; created: boolean }> {
-  const { order } = req;
-  const year = Number(req.issueDate.slice(0, 4));
-  const counterKey = Keys.invoiceCounter(req.series, year);
-  for (let attempt = 0; attempt < attempts; attempt++) {
-    const current = await documentClient().send(new GetCommand({ TableName: table(), Key: counterKey, ConsistentRead: true }));
-    const seq = (current.Item?.seq as number | undefined) ?? 0;
-    const invoice = buildInvoice({
-      order,
-      series: req.series,
-      year,
-      sequence: seq + 1,
-      issueDate: req.issueDate,
-      terms: req.terms,
-      policy: req.policy,
-      paid: order.paymentMode === 'prepaid',
-    });
-    const entry = req.entryFor(invoice);
-    const open = invoice.balance > 0 ? Keys.openInvoice(invoice.number, invoice.dueDate) : {};
-    const items: TransactItem[] = [
-      {
-        Update: {
-          TableName: table(),
-          Key: counterKey,
-          UpdateExpression: 'SET seq = :next, #type = :type',
-          ConditionExpression: seq === 0 ? 'attribute_not_exists(seq)' : 'seq = :seq',
-          ExpressionAttributeNames: { '#type': 'type' },
-          ExpressionAttributeValues: { ':next': seq + 1, ':type': 'InvoiceCounter', ...(seq === 0 ? {} : { ':seq': seq }) },
-        },
-      },
-      {
-        Put: {
-          TableName: table(),
-          Item: { ...Keys.invoice(invoice.number), ...Keys.invoiceByCustomer(invoice.customerId, invoice.issueDate, invoice.number), ...open, type: 'Invoice', ...invoice, version: 1 },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        },
-      },
-      {
-        Update: {
-          TableName: table(),
-          Key: Keys.order(order.id),
-          UpdateExpression: 'SET #status = :invoiced, invoiceNumber = :n, #version = #version + :one, updatedAt = :at',
-          ConditionExpression: '#status = :shipped AND attribute_not_exists(invoiceNumber)',
-          ExpressionAttributeNames: { '#status': 'status', '#version': 'version' },
-          ExpressionAttributeValues: { ':invoiced': 'invoiced', ':shipped': 'shipped', ':n': invoice.number, ':one': 1, ':at': new Date().toISOString() },
-        },
-      },
-      {
-        Put: {
-          TableName: table(),
-          Item: { ...Keys.orderEvent(order.id, new Date().toISOString(), 'invoice'), type: 'OrderEvent', orderId: order.id, at: new Date().toISOString(), step: 'invoice', status: 'invoiced', detail: invoice.number },
-        },
-      },
-      ...journalItems(entry),
-      ...aggregateItems(invoice.issueDate, invoice.currency, {
-        creditSales: order.paymentMode === 'terms' ? invoice.totals.total : 0,
-        sales: invoice.totals.total,
-        invoices: 1,
-      }),
-    ];
-    try {
-      await documentClient().send(new TransactWriteCommand({ TransactItems: items }));
-      return { invoice, created: true };
-    } catch (error) {
-      if (isTransactionConflict(error)) {
-        await backoff(attempt);
-        continue;
-      }
-      if (!isConditionFailure(error)) throw error;
-      const failed = failedConditions(error);
-      if (failed.includes(2)) {
-        const fresh = await documentClient().send(new GetCommand({ TableName: table(), Key: Keys.order(order.id), ConsistentRead: true }));
-        const number = fresh.Item?.invoiceNumber as string | undefined;
-        const existing = number ? await getInvoice(number) : undefined;
-        if (existing) return { invoice: existing, created: false };
-        throw new InvoiceConflict(`order ${order.id} is ${String(fresh.Item?.status)}, not shipped: no invoice issued`);
-      }
-      if (!failed.includes(0)) throw error; // some other condition: not a counter race
-      await backoff(attempt); // another invoice took this number first: read the counter again
-    }
-  }
-  throw new InvoiceConflict(`could not allocate an invoice number in ${req.series}-${year} after ${attempts} attempts`);
-}
-
-/** Open invoices due before `before` (exclusive), from every shard of the sparse index, in parallel. */
-export async function openInvoicesDueBefore(before: IsoDate | '9999-12-31'): Promise<Invoice[]> {
-  const shards = Array.from({ length: OPEN_INVOICE_SHARDS }, (_, i) => i);
-  const pages = await Promise.all(
-    shards.map((shard) =>
-      queryAll<Invoice>({
-        TableName: table(),
-        IndexName: GSI_OPEN_BY_DUE.indexName,
-        KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk < :before',
-        ExpressionAttributeValues: { ':pk': Keys.openShard(shard), ':before': before },
-      }),
-    ),
-  );
-  return pages.flat();
-}
-
-export function openInvoicesOfCustomer(customerId: string): Promise<Invoice[]> {
-  return queryAll<Invoice>({
-    TableName: table(),
-    IndexName: GSI_BY_CUSTOMER.indexName,
-    KeyConditionExpression: 'gsi1pk = :pk AND begins_with(gsi1sk, :p)',
-    FilterExpression: 'balance > :zero',
-    ExpressionAttributeValues: { ':pk': `CUSTOMER#${customerId}`, ':p': 'INVOICE#', ':zero': 0 },
-  });
-}
-
-export async function paymentExists(id: string): Promise<boolean> {
-  const r = await documentClient().send(new GetCommand({ TableName: table(), Key: Keys.payment(id), ProjectionExpression: 'pk', ConsistentRead: true }));
-  return r.Item !== undefined;
-}
-
-export class PaymentConflict extends Error {
-  override readonly name = 'PaymentConflict';
-}
-
-export interface PaymentApplication {
-  readonly payment: Payment;
-  readonly allocations: readonly Allocation[];
-  readonly discounts: readonly Allocation[];
-  readonly invoices: readonly Invoice[];
-  readonly entry: JournalEntry;
-  readonly unapplied: number;
-}
-
-/**
- * Applies a payment: the payment item (once per payment id), each invoice's new
- * balance guarded by the balance read (optimistic), the open-index keys removed
- * when an invoice is paid, and the journal entry — one transaction.
- * Returns false if this payment was applied before.
- */
-export async function applyPayment(app: PaymentApplication): Promise<boolean> {
-  const byId = new Map(app.invoices.map((i) => [i.id, i]));
-  const settle = new Map<string, number>();
-  for (const a of [...app.allocations, ...app.discounts]) settle.set(a.invoiceId, (settle.get(a.invoiceId) ?? 0) + a.amount);
-  const invoiceUpdates: TransactItem[] = [...settle].map(([id, amount]) => {
-    const inv = byId.get(id);
-    if (!inv) throw new Error(`allocation to unknown invoice ${id}`);
-    const balance = inv.balance - amount;
-    if (balance < 0) throw new Error(`allocation exceeds the balance of ${id}`);
-    const status = balance === 0 ? 'paid' : 'partially_paid';
+  return [date, date.slice(0, 7)].map((period) => {
+    const fixed = setExpression({ type: ITEM_TYPES.aggregate, period, currency }, { prefix: 's' });
     return {
       Update: {
-        TableName: table(),
-        Key: Keys.invoice(inv.number),
-        UpdateExpression: `SET balance = :b, #status = :s, #version = #version + :one${balance === 0 ? ' REMOVE gsi2pk, gsi2sk' : ''}`,
-        ConditionExpression: 'balance = :expected',
-        ExpressionAttributeNames: { '#status': 'status', '#version': 'version' },
-        ExpressionAttributeValues: { ':b': balance, ':s': status, ':one': 1, ':expected': inv.balance },
+        TableName: t.name,
+        Key: Keys.aggregate(period, 'totals', currency),
+        UpdateExpression: `SET ${fixed.clauses.join(', ')} ADD ${metrics.map((_, i) => `#m${i} :m${i}`).join(', ')}`,
+        ExpressionAttributeNames: { ...fixed.names, ...Object.fromEntries(metrics.map(([k], i) => [`#m${i}`, k])) },
+        ExpressionAttributeValues: { ...fixed.values, ...Object.fromEntries(metrics.map(([, v], i) => [`:m${i}`, v])) },
       },
     };
   });
-  const applied = app.allocations.reduce((a, x) => a + x.amount, 0);
-  const items: TransactItem[] = [
-    {
-      Put: {
-        TableName: table(),
-        Item: {
-          ...Keys.payment(app.payment.id),
-          ...(app.payment.payerReference ? Keys.paymentByReference(app.payment.payerReference, app.payment.receivedOn, app.payment.id) : {}),
-          type: 'Payment',
-          ...app.payment,
-          allocations: app.allocations,
-          discounts: app.discounts,
-          unapplied: app.unapplied,
-          appliedAt: new Date().toISOString(),
-        },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      },
+}
+
+export function dynamoInvoices(t: DynamoTable): Invoices {
+  const get = async (number: string) => (await t.doc().send(new GetCommand({ TableName: t.name, Key: Keys.invoice(number), ConsistentRead: true }))).Item as Invoice | undefined;
+  return {
+    get,
+    async lastSequence(series, year) {
+      const r = await t.doc().send(new GetCommand({ TableName: t.name, Key: Keys.invoiceCounter(series, year), ConsistentRead: true }));
+      return (r.Item?.seq as number | undefined) ?? 0;
     },
-    ...invoiceUpdates,
-    ...journalItems(app.entry),
-    ...aggregateItems(app.payment.receivedOn, app.payment.currency, { collections: applied, unappliedCash: app.unapplied }),
-  ];
-  try {
-    await documentClient().send(new TransactWriteCommand({ TransactItems: items }));
-    return true;
-  } catch (error) {
-    if (!isConditionFailure(error)) throw error;
-    const failed = failedConditions(error);
-    if (failed.includes(0)) return false;
-    throw new PaymentConflict(`an invoice changed while applying payment ${app.payment.id}; it will be retried`);
-  }
+
+    async issue({ invoice, order, orderChange, entry, aggregates }: InvoiceIssue) {
+      const seq = invoice.sequence - 1;
+      const open = invoice.balance > 0 ? Keys.openInvoice(invoice.number, invoice.dueDate) : {};
+      const items: TransactItem[] = [
+        {
+          Update: {
+            TableName: t.name,
+            Key: Keys.invoiceCounter(invoice.series, invoice.year),
+            UpdateExpression: 'SET seq = :next, #type = :type',
+            ConditionExpression: seq === 0 ? 'attribute_not_exists(seq)' : 'seq = :seq',
+            ExpressionAttributeNames: { '#type': 'type' },
+            ExpressionAttributeValues: { ':next': invoice.sequence, ':type': ITEM_TYPES.invoiceCounter, ...(seq === 0 ? {} : { ':seq': seq }) },
+          },
+        },
+        {
+          Put: {
+            TableName: t.name,
+            Item: { ...Keys.invoice(invoice.number), ...Keys.invoiceByCustomer(invoice.customerId, invoice.issueDate, invoice.number), ...open, type: ITEM_TYPES.invoice, ...invoice, [VERSION_ATTRIBUTE]: 1 },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+        ...orderChangeItems(t, order, orderChange),
+        ...journalItems(t, entry),
+        ...aggregateItems(t, invoice.issueDate, invoice.currency, aggregates),
+      ];
+      try {
+        await transactWrite(t, items, 30);
+        return { kind: 'issued' };
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+        const failed = failedConditions(error);
+        if (failed.includes(2)) return { kind: 'order-changed' };
+        if (failed.includes(0)) return { kind: 'taken' };
+        throw error; // some other condition: not a counter race
+      }
+    },
+
+    async openDueBefore(before) {
+      const shards = Array.from({ length: OPEN_INVOICE_SHARDS }, (_, i) => i);
+      const pages = await Promise.all(
+        shards.map((shard) =>
+          queryAll<Invoice>(t, {
+            IndexName: GSI_OPEN_BY_DUE.indexName,
+            KeyConditionExpression: `${GSI_OPEN_BY_DUE.partitionKey} = :pk AND ${GSI_OPEN_BY_DUE.sortKey} < :before`,
+            ExpressionAttributeValues: { ':pk': Keys.openShard(shard), ':before': before },
+          }),
+        ),
+      );
+      return pages.flat();
+    },
+
+    openOfCustomer(customerId) {
+      return queryByCustomer<Invoice>(t, customerId, Keys.invoiceByCustomerPrefix, { FilterExpression: 'balance > :zero', ExpressionAttributeValues: { ':zero': 0 } });
+    },
+  };
 }
 
-/**
- * The state of one invoice's dunning level: `new` — claimed by this call;
- * `pending` — claimed earlier but never confirmed queued (that run died between
- * claiming and queueing: queue it again, the reminder's mail key dedupes);
- * `queued` — done before, nothing to do.
- */
-export type DunningClaim = 'new' | 'pending' | 'queued';
+export function dynamoPayments(t: DynamoTable): Payments {
+  return {
+    async exists(id) {
+      const r = await t.doc().send(new GetCommand({ TableName: t.name, Key: Keys.payment(id), ProjectionExpression: 'pk', ConsistentRead: true }));
+      return r.Item !== undefined;
+    },
 
-/** Claims a dunning level of an invoice (conditional put of its DUNNING# item). */
-export async function claimDunningLevel(number: string, level: number, asOf: IsoDate): Promise<DunningClaim> {
-  try {
-    await documentClient().send(
-      new PutCommand({
-        TableName: table(),
-        Item: { ...Keys.dunning(number, level), type: 'Dunning', invoiceNumber: number, level, asOf, at: new Date().toISOString() },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
-    return 'new';
-  } catch (error) {
-    if (!isConditionFailure(error)) throw error;
-    const mark = await documentClient().send(new GetCommand({ TableName: table(), Key: Keys.dunning(number, level), ConsistentRead: true }));
-    return mark.Item?.queuedAt ? 'queued' : 'pending';
-  }
+    async apply(app: PaymentApplication) {
+      const { payment } = app;
+      const invoiceUpdates: TransactItem[] = app.settlements.map(({ invoice, balance, status }) => ({
+        Update: {
+          TableName: t.name,
+          Key: Keys.invoice(invoice.number),
+          UpdateExpression: `SET balance = :b, #status = :s, #version = #version + :one${balance === 0 ? ` REMOVE ${OPEN_INDEX_ATTRIBUTES.join(', ')}` : ''}`,
+          ConditionExpression: 'balance = :expected',
+          ExpressionAttributeNames: { '#status': 'status', '#version': VERSION_ATTRIBUTE },
+          ExpressionAttributeValues: { ':b': balance, ':s': status, ':one': 1, ':expected': invoice.balance },
+        },
+      }));
+      const items: TransactItem[] = [
+        {
+          Put: {
+            TableName: t.name,
+            Item: {
+              ...Keys.payment(payment.id),
+              ...(payment.payerReference ? Keys.paymentByReference(payment.payerReference, payment.receivedOn, payment.id) : {}),
+              type: ITEM_TYPES.payment,
+              ...payment,
+              allocations: app.allocations,
+              discounts: app.discounts,
+              unapplied: app.unapplied,
+              appliedAt: app.appliedAt,
+            },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+        ...invoiceUpdates,
+        ...journalItems(t, app.entry),
+        ...aggregateItems(t, payment.receivedOn, payment.currency, app.aggregates),
+      ];
+      try {
+        await transactWrite(t, items, 1);
+        return true;
+      } catch (error) {
+        if (isTransactionConflict(error)) throw new PaymentConflict(`an invoice was being written while applying payment ${payment.id}; it will be retried`);
+        if (!isConditionFailure(error)) throw error;
+        if (failedConditions(error).includes(0)) return false;
+        throw new PaymentConflict(`an invoice changed while applying payment ${payment.id}; it will be retried`);
+      }
+    },
+  };
 }
 
-/**
- * Confirms a claimed level queued: stamps the DUNNING# item and adds the level
- * to the invoice's `dunningLevels` (once; a second confirmation changes nothing).
- */
-export async function confirmDunningQueued(number: string, level: number): Promise<void> {
-  const at = new Date().toISOString();
-  try {
-    await documentClient().send(
-      new TransactWriteCommand({
-        TransactItems: [
+export function dynamoDunning(t: DynamoTable): DunningMarks {
+  return {
+    async claim(number, level, asOf, at) {
+      try {
+        await t.doc().send(
+          new PutCommand({
+            TableName: t.name,
+            Item: { ...Keys.dunning(number, level), type: ITEM_TYPES.dunning, invoiceNumber: number, level, asOf, at },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
+        return 'new';
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+        const mark = await t.doc().send(new GetCommand({ TableName: t.name, Key: Keys.dunning(number, level), ConsistentRead: true }));
+        return mark.Item?.queuedAt ? 'queued' : 'pending';
+      }
+    },
+
+    /** Stamps the mark and adds the level to the invoice's `dunningLevels` (once; a second confirmation changes nothing). */
+    async confirmQueued(number, level, at) {
+      try {
+        await transactWrite(t, [
           {
             Update: {
-              TableName: table(),
+              TableName: t.name,
               Key: Keys.dunning(number, level),
               UpdateExpression: 'SET queuedAt = if_not_exists(queuedAt, :at)',
               ConditionExpression: 'attribute_exists(pk)',
@@ -308,35 +200,37 @@ export async function confirmDunningQueued(number: string, level: number): Promi
           },
           {
             Update: {
-              TableName: table(),
+              TableName: t.name,
               Key: Keys.invoice(number),
               UpdateExpression: 'SET dunningLevels = list_append(if_not_exists(dunningLevels, :empty), :levels)',
               ConditionExpression: 'attribute_exists(pk) AND NOT contains(dunningLevels, :level)',
               ExpressionAttributeValues: { ':empty': [], ':levels': [level], ':level': level },
             },
           },
-        ],
-      }),
-    );
-  } catch (error) {
-    // Only "already confirmed" is expected here; a missing mark or invoice is a bug.
-    if (!isConditionFailure(error) || !failedConditions(error).every((i) => i === 1)) throw error;
-  }
-}
-
-/** Sums of an aggregate metric over the days [from, to] (inclusive), per currency. */
-export async function aggregateTotals(days: readonly IsoDate[]): Promise<Map<string, Record<string, number>>> {
-  const out = new Map<string, Record<string, number>>();
-  await Promise.all(
-    days.map(async (day) => {
-      const r = await documentClient().send(new QueryCommand({ TableName: table(), KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `AGG#${day}` } }));
-      for (const item of r.Items ?? []) {
-        const sums = out.get(item.currency as string) ?? {};
-        for (const [k, v] of Object.entries(item)) if (typeof v === 'number') sums[k] = (sums[k] ?? 0) + v;
-        out.set(item.currency as string, sums);
+        ]);
+      } catch (error) {
+        // Only "already confirmed" is expected here; a missing mark or invoice is a bug.
+        if (!isConditionFailure(error) || !failedConditions(error).every((i) => i === 1)) throw error;
       }
-    }),
-  );
-  return out;
+    },
+  };
 }
 
+export function dynamoAggregates(t: DynamoTable): Aggregates {
+  return {
+    async totals(days) {
+      const out = new Map<string, Record<string, number>>();
+      await Promise.all(
+        days.map(async (day) => {
+          const r = await t.doc().send(new QueryCommand({ TableName: t.name, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': Keys.aggregatePeriod(day) } }));
+          for (const item of r.Items ?? []) {
+            const sums = out.get(item.currency as string) ?? {};
+            for (const [k, v] of Object.entries(item)) if (typeof v === 'number') sums[k] = (sums[k] ?? 0) + v;
+            out.set(item.currency as string, sums);
+          }
+        }),
+      );
+      return out;
+    },
+  };
+}

@@ -1,8 +1,8 @@
-/** Every email leaves through the mail queue, as a validated MailMessage. */
-import { env } from '#runtime';
-import { MailMessageSchema, type MailMessage } from './mail-message.ts';
+/** Every email leaves through the mail queue, as a validated MailMessage (port `Mail`). */
+import type { Mail } from '../ports.ts';
+import { MailMessageSchema } from './mail-message.ts';
 import { sendJson } from './queue.ts';
 
-export async function enqueueMail(message: MailMessage): Promise<void> {
-  await sendJson(env('MAIL_QUEUE_URL'), MailMessageSchema.parse(message));
+export function mailQueue(queueUrl: string): Mail {
+  return { enqueue: (message) => sendJson(queueUrl, MailMessageSchema.parse(message)) };
 }

@@ -1,11 +1,11 @@
 /**
  * Raw MIME (nodemailer's MailComposer, imported alone rather than all of
- * nodemailer) sent with SES SendRawEmail, which carries attachments.
+ * nodemailer) sent with SES SendRawEmail, which carries attachments (port `MailTransport`).
  */
 import { SendRawEmailCommand, SESClient } from '@aws-sdk/client-ses';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
-import { tracer } from '#runtime';
-import type { MailMessage } from './mail-message.ts';
+import type { MailMessage, MailTransport } from '../ports.ts';
+import { tracer } from '#runtime/powertools';
 
 let client: SESClient | undefined;
 export function sesClient(): SESClient {
@@ -19,8 +19,8 @@ export function setSesClient(next: SESClient | undefined): void {
 export async function composeMime(message: MailMessage, from: string): Promise<Buffer> {
   const composer = new MailComposer({
     from,
-    to: message.to,
-    ...(message.cc ? { cc: message.cc } : {}),
+    to: [...message.to],
+    ...(message.cc ? { cc: [...message.cc] } : {}),
     subject: message.subject,
     text: message.text,
     ...(message.html ? { html: message.html } : {}),
@@ -30,7 +30,12 @@ export async function composeMime(message: MailMessage, from: string): Promise<B
   return composer.compile().build();
 }
 
-export async function sendRaw(mime: Buffer, configurationSet?: string): Promise<string | undefined> {
-  const r = await sesClient().send(new SendRawEmailCommand({ RawMessage: { Data: mime }, ...(configurationSet ? { ConfigurationSetName: configurationSet } : {}) }));
-  return r.MessageId;
+export function sesTransport(sender: string, configurationSet?: string): MailTransport {
+  return {
+    async send(message) {
+      const mime = await composeMime(message, sender);
+      const r = await sesClient().send(new SendRawEmailCommand({ RawMessage: { Data: mime }, ...(configurationSet ? { ConfigurationSetName: configurationSet } : {}) }));
+      return r.MessageId;
+    },
+  };
 }

@@ -8,6 +8,7 @@ import { PDFDocument, StandardFonts, rgb, type PDFFont, type PDFPage } from 'pdf
 import { describeTerms } from '#domain/invoice';
 import { formatMoney, toDecimalString } from '#domain/money';
 import type { Customer, Invoice } from '#domain/model';
+import type { InvoiceDocuments } from '../ports.ts';
 
 export interface Seller {
   readonly name: string;
@@ -121,3 +122,6 @@ export async function renderInvoicePdf(invoice: Invoice, seller: Seller, custome
   text(current, `Please quote ${invoice.number} with your payment.`, 50, 8);
   return doc.save({ useObjectStreams: false });
 }
+
+/** Port `InvoiceDocuments`: the invoice as a PDF. */
+export const pdfDocuments: InvoiceDocuments = { pdf: renderInvoicePdf };

@@ -1,10 +1,11 @@
 /**
- * Sending JSON messages to SQS. Locally the endpoint comes from
- * `AWS_ENDPOINT_URL_SQS`; fauxqs queue URLs name a host that does not resolve,
- * so the client must not use the queue URL as its endpoint there (§6).
+ * SQS queues between the steps (port `Outbox`). Locally the endpoint comes
+ * from `AWS_ENDPOINT_URL_SQS`; fauxqs queue URLs name a host that does not
+ * resolve, so the client must not use the queue URL as its endpoint there (§6).
  */
 import { SendMessageBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { tracer } from '#runtime';
+import type { Outbox } from '../ports.ts';
+import { tracer } from '#runtime/powertools';
 
 let client: SQSClient | undefined;
 
@@ -17,15 +18,8 @@ export function setSqsClient(next: SQSClient | undefined): void {
   client = next;
 }
 
-export async function sendJson(queueUrl: string, body: unknown, options: { delaySeconds?: number } = {}): Promise<string | undefined> {
-  const result = await sqsClient().send(
-    new SendMessageCommand({
-      QueueUrl: queueUrl,
-      MessageBody: JSON.stringify(body),
-      ...(options.delaySeconds ? { DelaySeconds: options.delaySeconds } : {}),
-    }),
-  );
-  return result.MessageId;
+export async function sendJson(queueUrl: string, body: unknown): Promise<void> {
+  await sqsClient().send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify(body) }));
 }
 
 /** Sends many messages, ten per call; entries SQS refuses are retried once, then it throws. */
@@ -39,4 +33,8 @@ export async function sendJsonBatch(queueUrl: string, bodies: readonly unknown[]
     }
     if (entries.length > 0) throw new Error(`SQS refused ${entries.length} message(s) to ${queueUrl}`);
   }
+}
+
+export function sqsOutbox<T>(queueUrl: string): Outbox<T> {
+  return { send: (message) => sendJson(queueUrl, message), sendMany: (messages) => sendJsonBatch(queueUrl, messages) };
 }

@@ -1,33 +1,28 @@
 /**
- * Refunds reported by a payment platform, kept for accounts receivable (credit
- * notes and their postings are a later step): one item per refund id, so a
- * redelivered event records nothing twice.
+ * Refunds reported by a payment platform (port `Refunds`), kept for accounts
+ * receivable: one item per refund id, so a redelivered event records nothing twice.
  */
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { env } from '#runtime';
-import { documentClient, isConditionFailure } from './dynamo.ts';
+import type { Refunds } from '../ports.ts';
+import { isConditionFailure, type DynamoTable } from './dynamo.ts';
+import { ITEM_TYPES, Keys } from './table-schema.ts';
 
-export interface RefundRecord {
-  readonly platform: string;
-  readonly externalId: string;
-  readonly chargeId: string;
-  readonly amount: number;
-  readonly currency: string;
-  readonly refundedOn: string;
-}
-
-export async function recordRefund(refund: RefundRecord): Promise<boolean> {
-  try {
-    await documentClient().send(
-      new PutCommand({
-        TableName: env('TABLE_NAME'),
-        Item: { pk: `REFUND#${refund.platform}#${refund.externalId}`, sk: 'REFUND', type: 'Refund', status: 'pending', ...refund, receivedAt: new Date().toISOString() },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
+export function dynamoRefunds(t: DynamoTable): Refunds {
+  return {
+    async record(refund, at) {
+      try {
+        await t.doc().send(
+          new PutCommand({
+            TableName: t.name,
+            Item: { ...Keys.refund(refund.platform, refund.externalId), type: ITEM_TYPES.refund, status: 'pending', ...refund, receivedAt: at },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (isConditionFailure(error)) return false;
+        throw error;
+      }
+    },
+  };
 }

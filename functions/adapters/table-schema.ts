@@ -21,7 +21,12 @@
  * | journal entry         | JOURNAL#<id>                | ENTRY                      |                                        |                                   |
  * | ledger line           | LEDGER#<account>#<ccy>#<yyyy-mm> | <date>#<entryId>#<n>  |                                        |                                   |
  * | daily aggregate       | AGG#<yyyy-mm-dd>            | <metric>#<ccy>             |                                        |                                   |
- * | idempotency record    | IDEMPOTENCY#<fn>#<hash>     | IDEMPOTENCY                | (Powertools, TTL on `expiration`)      |                                   |
+ * | refund (platform)     | REFUND#<platform>#<id>      | REFUND                     |                                        |                                   |
+ * | request key           | REQUEST#<scope>#<key>       | REQUEST                    | (TTL on `expiration`)                  |                                   |
+ * | idempotency record    | IDEMPOTENCY#<fn>            | <hash>                     | (Powertools, TTL on `expiration`)      |                                   |
+ *
+ * No other module writes a key prefix: test/unit/architecture.test.ts greps
+ * functions/, lib/ and local/ for them.
  */
 
 export const TABLE_KEYS = { partitionKey: 'pk', sortKey: 'sk' } as const;
@@ -35,12 +40,39 @@ export const GSI_OPEN_BY_DUE = { indexName: 'gsi2', partitionKey: 'gsi2pk', sort
 /** Shards of the open-invoice index (ARCHITECTURE.md §8: a single due-date partition is hot at scale). */
 export const OPEN_INVOICE_SHARDS = 4;
 
+/** Item `type` attribute values (what `status` and the local CLI group by). */
+export const ITEM_TYPES = {
+  customer: 'Customer',
+  order: 'Order',
+  orderSource: 'OrderSource',
+  orderEvent: 'OrderEvent',
+  taskToken: 'TaskToken',
+  reservation: 'Reservation',
+  product: 'Product',
+  invoice: 'Invoice',
+  invoiceCounter: 'InvoiceCounter',
+  dunning: 'Dunning',
+  payment: 'Payment',
+  journal: 'JournalEntry',
+  ledgerLine: 'LedgerLine',
+  aggregate: 'Aggregate',
+  refund: 'Refund',
+  requestKey: 'RequestKey',
+} as const;
+
+const customerPartition = (id: string) => `CUSTOMER#${id}`;
+const aggregatePartition = (period: string) => `AGG#${period}`;
+
 export const Keys = {
-  customer: (id: string) => ({ pk: `CUSTOMER#${id}`, sk: 'PROFILE' }),
+  customer: (id: string) => ({ pk: customerPartition(id), sk: 'PROFILE' }),
+  /** The by-customer index partition: the customer's orders and invoices. */
+  customerIndex: (id: string) => ({ gsi1pk: customerPartition(id) }),
+  orderByCustomerPrefix: 'ORDER#',
+  invoiceByCustomerPrefix: 'INVOICE#',
   customerByEmail: (shop: string, email: string) => ({ gsi1pk: `EMAIL#${shop}#${email.toLowerCase()}`, gsi1sk: 'CUSTOMER' }),
   order: (id: string) => ({ pk: `ORDER#${id}`, sk: 'ORDER' }),
   orderByCustomer: (customerId: string, createdAt: string, id: string) => ({
-    gsi1pk: `CUSTOMER#${customerId}`,
+    gsi1pk: customerPartition(customerId),
     gsi1sk: `ORDER#${createdAt}#${id}`,
   }),
   /** One per platform order: makes "create if absent" race-free across deliveries. */
@@ -53,7 +85,7 @@ export const Keys = {
   product: (sku: string) => ({ pk: `PRODUCT#${sku}`, sk: 'PRODUCT' }),
   invoice: (number: string) => ({ pk: `INVOICE#${number}`, sk: 'INVOICE' }),
   invoiceByCustomer: (customerId: string, issueDate: string, number: string) => ({
-    gsi1pk: `CUSTOMER#${customerId}`,
+    gsi1pk: customerPartition(customerId),
     gsi1sk: `INVOICE#${issueDate}#${number}`,
   }),
   openInvoice: (number: string, dueDate: string) => ({
@@ -71,8 +103,19 @@ export const Keys = {
     sk: `${date}#${entryId}#${String(n).padStart(2, '0')}`,
   }),
   ledgerPeriod: (account: string, currency: string, yearMonth: string) => `LEDGER#${account}#${currency}#${yearMonth}`,
-  aggregate: (date: string, metric: string, currency: string) => ({ pk: `AGG#${date}`, sk: `${metric}#${currency}` }),
+  aggregate: (period: string, metric: string, currency: string) => ({ pk: aggregatePartition(period), sk: `${metric}#${currency}` }),
+  /** A day (`YYYY-MM-DD`) or a month (`YYYY-MM`) of aggregates. */
+  aggregatePeriod: aggregatePartition,
+  refund: (platform: string, externalId: string) => ({ pk: `REFUND#${platform}#${externalId}`, sk: 'REFUND' }),
+  requestKey: (scope: string, key: string) => ({ pk: `REQUEST#${scope}#${key}`, sk: 'REQUEST' }),
+  /** Powertools idempotency records of one function share this partition (the record hash is the sort key). */
+  idempotencyPartition: (fn: string) => `IDEMPOTENCY#${fn}`,
+  /** Throw-away items of a benchmark's baseline (bench/intake-latency.ts), never read by o2c. */
+  benchFloor: (n: number) => ({ pk: `BENCH#${n}`, sk: 'BENCH' }),
 } as const;
+
+/** Attributes of the open-by-due index that an invoice loses when it is settled (sparse index). */
+export const OPEN_INDEX_ATTRIBUTES = [GSI_OPEN_BY_DUE.partitionKey, GSI_OPEN_BY_DUE.sortKey] as const;
 
 /** Stable shard of an invoice in the open-by-due index (FNV-1a of the number). */
 export function openInvoiceShard(number: string): number {

@@ -1,13 +1,15 @@
 /**
- * Step Functions: start an order's execution (named after the order, so a
- * duplicate start is a no-op) and answer the task tokens it waits on.
+ * Step Functions (port `Workflow`): start an order's execution (named after
+ * the order, so a duplicate start is a no-op), stop it, and answer the task
+ * tokens it waits on; the tokens themselves are kept on the order (`TaskTokens`).
  */
 import { SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
-import { tracer } from '#runtime';
 import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { env } from '#runtime';
-import { documentClient } from './dynamo.ts';
-import { Keys } from './table-schema.ts';
+import { ConfigError, TaskTokenSpent, WORKFLOW_ERRORS } from '../errors.ts';
+import type { TaskTokens, Workflow } from '../ports.ts';
+import { tracer } from '#runtime/powertools';
+import type { DynamoTable } from './dynamo.ts';
+import { ITEM_TYPES, Keys } from './table-schema.ts';
 
 let client: SFNClient | undefined;
 export function sfnClient(): SFNClient {
@@ -18,70 +20,60 @@ export function setSfnClient(next: SFNClient | undefined): void {
   client = next;
 }
 
-/** Starts the execution; true if started now, false if it already existed. */
-export async function startOrderExecution(stateMachineArn: string, orderId: string): Promise<boolean> {
-  try {
-    await sfnClient().send(new StartExecutionCommand({ stateMachineArn, name: orderId, input: JSON.stringify({ orderId }) }));
-    return true;
-  } catch (error) {
-    if ((error as Error).name === 'ExecutionAlreadyExists') return false;
-    throw error;
-  }
-}
-
-/** Stops the order's execution (a cancellation); false if there was none running. */
-export async function stopOrderExecution(stateMachineArn: string, orderId: string, cause: string): Promise<boolean> {
-  const executionArn = `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${orderId}`;
-  try {
-    await sfnClient().send(new StopExecutionCommand({ executionArn, error: 'OrderCancelled', cause }));
-    return true;
-  } catch (error) {
-    if ((error as Error).name === 'ExecutionDoesNotExist') return false;
-    throw error;
-  }
-}
-
-/** The token is no longer valid: the wait already ended (answered, timed out, or the run stopped). */
-export class TaskTokenSpent extends Error {
-  override readonly name = 'TaskTokenSpent';
-}
-
+/** Errors Step Functions answers when nobody waits on a token any more. */
 const SPENT = new Set(['TaskTimedOut', 'InvalidToken', 'TaskDoesNotExist']);
 
-export async function completeTask(taskToken: string, output: unknown): Promise<void> {
+async function answering(send: () => Promise<unknown>): Promise<void> {
   try {
-    await sfnClient().send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) }));
+    await send();
   } catch (error) {
     if (SPENT.has((error as Error).name)) throw new TaskTokenSpent((error as Error).message);
     throw error;
   }
 }
 
-export async function failTask(taskToken: string, error: string, cause: string): Promise<void> {
-  try {
-    await sfnClient().send(new SendTaskFailureCommand({ taskToken, error, cause }));
-  } catch (e) {
-    if (SPENT.has((e as Error).name)) throw new TaskTokenSpent((e as Error).message);
-    throw e;
-  }
+/** Without a state machine ARN the workflow can only be answered (task tokens), not started or stopped. */
+export function stepFunctionsWorkflow(stateMachineArn?: string): Workflow {
+  const arn = () => {
+    if (!stateMachineArn) throw new ConfigError('this function is not bound to the state machine (STATE_MACHINE_ARN)');
+    return stateMachineArn;
+  };
+  return {
+    async start(orderId) {
+      try {
+        await sfnClient().send(new StartExecutionCommand({ stateMachineArn: arn(), name: orderId, input: JSON.stringify({ orderId }) }));
+        return true;
+      } catch (error) {
+        if ((error as Error).name === 'ExecutionAlreadyExists') return false;
+        throw error;
+      }
+    },
+    async stop(orderId, cause) {
+      const executionArn = `${arn().replace(':stateMachine:', ':execution:')}:${orderId}`;
+      try {
+        await sfnClient().send(new StopExecutionCommand({ executionArn, error: WORKFLOW_ERRORS.cancelled, cause }));
+        return true;
+      } catch (error) {
+        if ((error as Error).name === 'ExecutionDoesNotExist') return false;
+        throw error;
+      }
+    },
+    complete: (taskToken, output) => answering(() => sfnClient().send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) }))),
+    fail: (taskToken, error, cause) => answering(() => sfnClient().send(new SendTaskFailureCommand({ taskToken, error, cause }))),
+  };
 }
 
-export type WaitKind = 'credit-review' | 'fulfilment';
-
-const table = () => env('TABLE_NAME');
-
-/** Keeps the token an order's workflow waits on, for the callback to find. */
-export async function storeTaskToken(orderId: string, kind: WaitKind, taskToken: string, extra: Record<string, unknown> = {}): Promise<void> {
-  await documentClient().send(
-    new PutCommand({ TableName: table(), Item: { ...Keys.taskToken(orderId, kind), type: 'TaskToken', orderId, kind, taskToken, storedAt: new Date().toISOString(), ...extra } }),
-  );
-}
-
-export async function getTaskToken(orderId: string, kind: WaitKind): Promise<{ taskToken: string } & Record<string, unknown> | undefined> {
-  const r = await documentClient().send(new GetCommand({ TableName: table(), Key: Keys.taskToken(orderId, kind), ConsistentRead: true }));
-  return r.Item as ({ taskToken: string } & Record<string, unknown>) | undefined;
-}
-
-export async function deleteTaskToken(orderId: string, kind: WaitKind): Promise<void> {
-  await documentClient().send(new DeleteCommand({ TableName: table(), Key: Keys.taskToken(orderId, kind) }));
+export function dynamoTaskTokens(t: DynamoTable): TaskTokens {
+  return {
+    async store(orderId, kind, taskToken, at, extra = {}) {
+      await t.doc().send(new PutCommand({ TableName: t.name, Item: { ...Keys.taskToken(orderId, kind), type: ITEM_TYPES.taskToken, orderId, kind, taskToken, storedAt: at, ...extra } }));
+    },
+    async get(orderId, kind) {
+      const r = await t.doc().send(new GetCommand({ TableName: t.name, Key: Keys.taskToken(orderId, kind), ConsistentRead: true }));
+      return r.Item?.taskToken as string | undefined;
+    },
+    async delete(orderId, kind) {
+      await t.doc().send(new DeleteCommand({ TableName: t.name, Key: Keys.taskToken(orderId, kind) }));
+    },
+  };
 }

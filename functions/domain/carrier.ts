@@ -57,6 +57,9 @@ export function selectCarrier(rates: readonly CarrierRate[], need: ShipmentNeed)
 }
 
 /** A small, realistic UK sender's table (GBP, pence). */
+/** Weight assumed per unit of a product the catalog does not know (a platform SKU o2c does not stock). */
+export const DEFAULT_PARCEL_WEIGHT_GRAMS = 500;
+
 export const DEFAULT_CARRIER_RATES: readonly CarrierRate[] = [
   { carrier: 'Royal Mail', service: 'Tracked 48', countries: ['GB'], maxWeightGrams: 20_000, baseCost: 349, perKgCost: 25, currency: 'GBP', transitDays: 3 },
   { carrier: 'Royal Mail', service: 'Tracked 24', countries: ['GB'], maxWeightGrams: 20_000, baseCost: 449, perKgCost: 30, currency: 'GBP', transitDays: 1 },

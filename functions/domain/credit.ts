@@ -5,7 +5,8 @@
  */
 import { DomainError } from './errors.ts';
 import { assertMinorUnits, sumAmounts } from './money.ts';
-import type { PaymentMode } from './model.ts';
+import type { OrderStatus, PaymentMode } from './model.ts';
+import { APPROVED_NOT_INVOICED } from './order.ts';
 
 export type CreditDecision = 'approve' | 'hold' | 'reject';
 
@@ -57,4 +58,24 @@ export function decideCredit(input: CreditInput): CreditResult {
   const band = BigInt(creditLimit) * BigInt(1_000_000 + policy.holdBandPpm);
   if (BigInt(exposure) * 1_000_000n <= band) return result('hold', 'over credit limit within the review band');
   return result('reject', 'over credit limit');
+}
+
+/** What o2c holds on a customer's account, as the credit check reads it. */
+export interface CustomerAccount {
+  readonly invoices: readonly { readonly currency: string; readonly balance: number }[];
+  readonly orders: readonly { readonly id: string; readonly status: OrderStatus; readonly currency: string; readonly total: number }[];
+}
+
+/**
+ * Exposure before this order: open invoice balances plus orders approved on
+ * credit and not invoiced yet (APPROVED_NOT_INVOICED, derived from the order
+ * state machine), in the limit's currency only — o2c has no FX rates, so
+ * amounts in other currencies are not added to it.
+ */
+export function creditExposure(account: CustomerAccount, currency: string, excludeOrderId?: string): { openReceivables: number; openOrders: number } {
+  const openReceivables = sumAmounts(account.invoices.filter((i) => i.currency === currency && i.balance > 0).map((i) => i.balance));
+  const openOrders = sumAmounts(
+    account.orders.filter((o) => o.currency === currency && o.id !== excludeOrderId && APPROVED_NOT_INVOICED.has(o.status)).map((o) => o.total),
+  );
+  return { openReceivables, openOrders };
 }

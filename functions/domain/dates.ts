@@ -61,7 +61,7 @@ export function yearOf(date: IsoDate): number {
 }
 
 /** The calendar date in an IANA time zone at instant `now` (e.g. for "today" in Europe/London). */
-export function todayIn(timeZone: string, now: Date = new Date()): IsoDate {
+export function todayIn(timeZone: string, now: Date): IsoDate {
   const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
   return parts;
 }

@@ -1,15 +1,14 @@
 /**
  * Errors of the domain. A `DomainError` means the input breaks a business rule
  * or an invariant (a bad amount, an illegal transition); its `code` is stable
- * so handlers can map it to an HTTP status or a Step Functions error name.
+ * and is its name in the error catalogue (functions/errors.ts), so over HTTP it
+ * is a 422 and in the workflow an error name a Catch can match.
  */
-export class DomainError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = code;
+import { O2cError, type ErrorKind } from '../errors.ts';
+
+export class DomainError extends O2cError {
+  constructor(code: string, message: string, kind: ErrorKind = 'invalid') {
+    super(kind, code, message);
   }
 }
 
@@ -18,6 +17,6 @@ export class IllegalTransitionError extends DomainError {
     readonly from: string,
     readonly to: string,
   ) {
-    super('IllegalTransition', `an order cannot go from ${from} to ${to}`);
+    super('IllegalTransition', `an order cannot go from ${from} to ${to}`, 'conflict');
   }
 }

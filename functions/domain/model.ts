@@ -208,6 +208,8 @@ export interface Invoice {
   /** What is still owed; total − Σ payments applied. */
   readonly balance: number;
   readonly status: InvoiceStatus;
+  /** Dunning levels (days past due) whose reminder was queued. */
+  readonly dunningLevels?: readonly number[];
 }
 
 export type PaymentSource = 'stripe' | 'shopify' | 'woocommerce' | 'bank' | 'csv' | 'manual' | 'api';

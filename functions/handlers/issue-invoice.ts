@@ -1,62 +1,12 @@
-/**
- * issue-invoice: the order has shipped; bill it.
- * 1. Terms: the order's, else the customer's, else the company default.
- * 2. One transaction: next gapless number, the invoice, order → invoiced, the
- *    ledger entry (paid-at-checkout orders are issued as paid), aggregates.
- * 3. Render the PDF and queue the email with it attached (key `invoice:<number>`,
- *    so a re-run that finds the invoice re-queues and the sender sends once).
- */
-import * as z from 'zod/mini';
+/** issue-invoice (workflow step): gapless invoice + ledger in one transaction, PDF by email — use-cases/issue-invoice. */
+import { mailQueue } from '#adapters/mail-queue';
+import { pdfDocuments } from '#adapters/pdf';
+import { repositories } from '#adapters/repositories';
 import { OrderTaskInput } from '#platforms/canonical';
-import { todayIn } from '#domain/dates';
-import { invoiceIssuedEntry } from '#domain/ledger';
-import { describeTerms } from '#domain/invoice';
-import { formatMoney } from '#domain/money';
-import { companyFromEnv } from '#adapters/company';
-import { getCustomer } from '#adapters/customers';
-import { issueInvoice as issue } from '#adapters/invoices';
-import { enqueueMail } from '#adapters/mail-queue';
-import { requireOrder } from '#adapters/orders';
-import { renderInvoicePdf } from '#adapters/pdf';
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { envOr, metrics, taskHandler } from '#runtime';
+import { businessMetrics, companyOf, readBindings, systemClock, taskHandler } from '#runtime';
+import { issueInvoice } from '#use-cases/issue-invoice';
 
-export const TaskInput = OrderTaskInput;
-const company = companyFromEnv();
-const series = envOr('INVOICE_SERIES', 'INV');
-
-export async function issueInvoice({ orderId }: z.infer<typeof TaskInput>, now: Date = new Date()) {
-  const order = await requireOrder(orderId);
-  const customer = await getCustomer(order.customerId);
-  const terms = order.terms ?? customer?.terms ?? company.defaultTerms;
-  const { invoice, created } = await issue({
-    order,
-    series,
-    issueDate: todayIn(company.timezone, now),
-    terms,
-    policy: company.taxPolicy,
-    entryFor: (inv) => invoiceIssuedEntry(inv, `inv-${inv.number}`, { paidAtCheckout: order.paymentMode === 'prepaid' }),
-  });
-  if (created) metrics.addMetric('InvoicesIssued', MetricUnit.Count, 1);
-  if (customer) {
-    const pdf = await renderInvoicePdf(invoice, { name: company.name, address: company.address }, customer);
-    const total = formatMoney({ amount: invoice.totals.total, currency: invoice.currency });
-    const ref = invoice.orderReference ? ` (your order ${invoice.orderReference})` : '';
-    await enqueueMail({
-      key: `invoice:${invoice.number}`,
-      to: [customer.email],
-      language: customer.language,
-      subject: `Invoice ${invoice.number}${ref} from ${company.name}`,
-      text:
-        invoice.balance === 0
-          ? `Dear ${customer.name},\n\nplease find attached invoice ${invoice.number}${ref} for ${total}, paid at checkout: nothing is due.\n\n${company.name}`
-          : `Dear ${customer.name},\n\nplease find attached invoice ${invoice.number}${ref} for ${total}, due on ${invoice.dueDate} (${describeTerms(invoice.terms)}).${
-              invoice.earlyPayment ? ` Pay ${formatMoney({ amount: invoice.earlyPayment.amountDue, currency: invoice.currency })} by ${invoice.earlyPayment.until} to take the early-payment discount.` : ''
-            }\nPlease quote ${invoice.number} with your payment.\n\n${company.name}`,
-      attachments: [{ filename: `${invoice.number}.pdf`, contentType: 'application/pdf', contentBase64: Buffer.from(pdf).toString('base64') }],
-    });
-  }
-  return { invoiceNumber: invoice.number, total: invoice.totals.total, currency: invoice.currency, created };
-}
-
-export const handler = taskHandler(TaskInput, (input) => issueInvoice(input));
+const env = readBindings('issue-invoice');
+const { orders, customers, invoices } = repositories(env.TABLE_NAME);
+export const deps = { orders, customers, invoices, documents: pdfDocuments, mail: mailQueue(env.MAIL_QUEUE_URL), clock: systemClock, metrics: businessMetrics, company: companyOf(env), series: env.INVOICE_SERIES };
+export const handler = taskHandler(OrderTaskInput, (input) => issueInvoice(input, deps));

@@ -1,38 +1,11 @@
-/**
- * reject-order: the order cannot go ahead (invalid, out of stock too long, or
- * credit refused). Mark it rejected, put reserved stock back, tell the customer.
- */
-import * as z from 'zod/mini';
-import { releaseStock } from '#adapters/catalog';
-import { getCustomer } from '#adapters/customers';
-import { enqueueMail } from '#adapters/mail-queue';
-import { requireOrder, transitionOrder } from '#adapters/orders';
-import { envOr, taskHandler } from '#runtime';
+/** reject-order (workflow step): reject, release stock, tell the customer — use-cases/reject-order. */
+import { mailQueue } from '#adapters/mail-queue';
+import { repositories } from '#adapters/repositories';
+import { RejectTaskInput } from '#platforms/canonical';
+import { companyOf, readBindings, systemClock, taskHandler } from '#runtime';
+import { rejectOrder } from '#use-cases/reject-order';
 
-export const TaskInput = z.object({
-  orderId: z.string().check(z.minLength(1)),
-  validation: z.optional(z.object({ reason: z.optional(z.string()) })),
-  credit: z.optional(z.object({ reason: z.optional(z.string()) })),
-  review: z.optional(z.object({ note: z.optional(z.string()) })),
-});
-const companyName = envOr('COMPANY_NAME', 'o2c');
-
-export async function rejectOrder(input: z.infer<typeof TaskInput>): Promise<{ status: string; reason: string }> {
-  const reason = input.review ? input.review.note || 'credit refused after review' : (input.validation?.reason ?? input.credit?.reason ?? 'rejected');
-  let order = await requireOrder(input.orderId);
-  if (order.status !== 'rejected') order = await transitionOrder(order, 'rejected', 'reject', { reason }, reason);
-  await releaseStock(order.id);
-  const customer = await getCustomer(order.customerId);
-  if (customer) {
-    await enqueueMail({
-      key: `order-rejected:${order.id}`,
-      to: [customer.email],
-      language: customer.language,
-      subject: `We cannot fulfil your order ${order.source.reference ?? order.id}`,
-      text: `Dear ${customer.name},\n\nwe are sorry: we cannot go ahead with your order ${order.source.reference ?? order.id} (${order.reason ?? reason}). Nothing has been charged on account. Please contact us if you have questions.\n\n${companyName}`,
-    });
-  }
-  return { status: order.status, reason };
-}
-
-export const handler = taskHandler(TaskInput, rejectOrder);
+const env = readBindings('reject-order');
+const { orders, customers, catalog } = repositories(env.TABLE_NAME);
+export const deps = { orders, customers, catalog, mail: mailQueue(env.MAIL_QUEUE_URL), clock: systemClock, company: companyOf(env) };
+export const handler = taskHandler(RejectTaskInput, (input) => rejectOrder(input, deps));

@@ -1,34 +1,11 @@
-/**
- * request-credit-review: an order is on credit hold; the workflow waits on a
- * task token until finance decides.
- * 1. Keep the token with the order, for decide-credit to answer.
- * 2. Email finance what to decide and where to post the decision.
- */
-import * as z from 'zod/mini';
+/** request-credit-review (credit-review queue, task token): keep the token, ask finance — use-cases/request-credit-review. */
+import { mailQueue } from '#adapters/mail-queue';
+import { repositories } from '#adapters/repositories';
 import { WaitMessage } from '#platforms/canonical';
-import { formatMoney } from '#domain/money';
-import { enqueueMail } from '#adapters/mail-queue';
-import { requireOrder } from '#adapters/orders';
-import { storeTaskToken } from '#adapters/workflow';
-import { envList, sqsHandler } from '#runtime';
+import { readBindings, sqsHandler, systemClock } from '#runtime';
+import { requestCreditReview } from '#use-cases/request-credit-review';
 
-
-const finance = envList('FINANCE_RECIPIENTS');
-
-export async function requestCreditReview({ orderId, taskToken }: z.infer<typeof WaitMessage>): Promise<void> {
-  const order = await requireOrder(orderId);
-  await storeTaskToken(orderId, 'credit-review', taskToken);
-  const total = formatMoney({ amount: order.totals.total, currency: order.currency });
-  await enqueueMail({
-    key: `credit-review:${orderId}`,
-    to: finance,
-    subject: `Credit review needed: order ${order.source.reference ?? orderId} (${total})`,
-    text: [
-      `Order ${orderId} (${order.source.platform} ${order.source.reference ?? order.source.externalId}) for ${total} is on credit hold: ${order.reason ?? 'needs review'}.`,
-      '',
-      `Decide with: POST /finance/orders/${orderId}/credit-decision  {"decision": "approve" | "reject", "note": "..."}`,
-    ].join('\n'),
-  });
-}
-
-export const handler = sqsHandler(WaitMessage, requestCreditReview);
+const env = readBindings('request-credit-review');
+const { orders, tokens } = repositories(env.TABLE_NAME);
+export const deps = { orders, tokens, mail: mailQueue(env.MAIL_QUEUE_URL), clock: systemClock, financeRecipients: env.FINANCE_RECIPIENTS };
+export const handler = sqsHandler(WaitMessage, (message) => requestCreditReview(message, deps));

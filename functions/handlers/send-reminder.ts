@@ -1,43 +1,13 @@
-/**
- * send-reminder: one overdue invoice, one level. Render the reminder in the
- * customer's language and tone for the level, and queue it (key per invoice
- * and level). An invoice paid meanwhile gets nothing.
- */
-import * as z from 'zod/mini';
-import { daysPastDue } from '#domain/invoice';
-import { reminderText, reminderTone } from '#domain/dunning';
-import { formatMoney } from '#domain/money';
-import { getCustomer } from '#adapters/customers';
-import { getInvoice } from '#adapters/invoices';
-import { enqueueMail } from '#adapters/mail-queue';
-import { envOr, logger, sqsHandler } from '#runtime';
-import { IsoDateSchema } from '#platforms/canonical';
+/** send-reminder (dunning queue): one reminder in the customer's language — use-cases/send-reminder. */
+import { mailQueue } from '#adapters/mail-queue';
+import { repositories } from '#adapters/repositories';
+import { ReminderMessageSchema } from '#platforms/canonical';
+import { companyOf, log, readBindings, sqsHandler } from '#runtime';
+import { sendReminder } from '#use-cases/send-reminder';
 
-export const ReminderMessage = z.object({ invoiceNumber: z.string().check(z.minLength(1)), level: z.int().check(z.gte(1)), asOf: IsoDateSchema });
-
-const levels = envOr('DUNNING_LEVELS', '1,7,14,30').split(',').map(Number);
-const companyName = envOr('COMPANY_NAME', 'o2c');
-
-export async function sendReminder({ invoiceNumber, level, asOf }: z.infer<typeof ReminderMessage>): Promise<boolean> {
-  const invoice = await getInvoice(invoiceNumber);
-  if (!invoice || invoice.balance <= 0) {
-    logger.info('no reminder: invoice settled or unknown', { invoiceNumber });
-    return false;
-  }
-  const customer = await getCustomer(invoice.customerId);
-  if (!customer) return false;
-  const text = reminderText(customer.language, reminderTone(levels.includes(level) ? level : levels[levels.length - 1]!, levels), {
-    customerName: customer.name,
-    invoiceNumber,
-    amount: formatMoney({ amount: invoice.balance, currency: invoice.currency }),
-    dueDate: invoice.dueDate,
-    daysPastDue: daysPastDue(invoice, asOf),
-    companyName,
-  });
-  await enqueueMail({ key: `reminder:${invoiceNumber}:${level}`, to: [customer.email], language: text.language, subject: text.subject, text: text.body });
-  return true;
-}
-
-export const handler = sqsHandler(ReminderMessage, async (m) => {
-  await sendReminder(m);
+const env = readBindings('send-reminder');
+const { invoices, customers } = repositories(env.TABLE_NAME);
+export const deps = { invoices, customers, mail: mailQueue(env.MAIL_QUEUE_URL), log, company: companyOf(env), levels: env.DUNNING_LEVELS };
+export const handler = sqsHandler(ReminderMessageSchema, async (message) => {
+  await sendReminder(message, deps);
 });

@@ -1,35 +1,11 @@
-/**
- * ship-order: the warehouse shipped. Record the shipment, let the reserved
- * stock go with it, and tell the customer how to track the parcel.
- */
-import * as z from 'zod/mini';
-import { shipStock } from '#adapters/catalog';
-import { getCustomer } from '#adapters/customers';
-import { enqueueMail } from '#adapters/mail-queue';
-import { requireOrder, transitionOrder } from '#adapters/orders';
-import { envOr, taskHandler } from '#runtime';
+/** ship-order (workflow step): record the shipment, tell the customer — use-cases/ship-order. */
+import { mailQueue } from '#adapters/mail-queue';
+import { repositories } from '#adapters/repositories';
+import { ShipTaskInput } from '#platforms/canonical';
+import { companyOf, readBindings, systemClock, taskHandler } from '#runtime';
+import { shipOrder } from '#use-cases/ship-order';
 
-export const TaskInput = z.object({
-  orderId: z.string().check(z.minLength(1)),
-  shipment: z.object({ carrier: z.string(), service: z.string(), trackingNumber: z.string(), shippedAt: z.string(), cost: z.optional(z.int()) }),
-});
-const companyName = envOr('COMPANY_NAME', 'o2c');
-
-export async function shipOrder({ orderId, shipment }: z.infer<typeof TaskInput>): Promise<{ status: string }> {
-  let order = await requireOrder(orderId);
-  if (order.status === 'fulfilling') order = await transitionOrder(order, 'shipped', 'ship', { shipment }, `${shipment.carrier} ${shipment.trackingNumber}`);
-  await shipStock(orderId);
-  const customer = await getCustomer(order.customerId);
-  if (customer) {
-    await enqueueMail({
-      key: `order-shipped:${orderId}`,
-      to: [customer.email],
-      language: customer.language,
-      subject: `Your order ${order.source.reference ?? orderId} has shipped`,
-      text: `Dear ${customer.name},\n\nyour order ${order.source.reference ?? orderId} left our warehouse on ${shipment.shippedAt.slice(0, 10)} with ${shipment.carrier} (${shipment.service}).\nTracking number: ${shipment.trackingNumber}\n\n${companyName}`,
-    });
-  }
-  return { status: order.status };
-}
-
-export const handler = taskHandler(TaskInput, shipOrder);
+const env = readBindings('ship-order');
+const { orders, customers, catalog } = repositories(env.TABLE_NAME);
+export const deps = { orders, customers, catalog, mail: mailQueue(env.MAIL_QUEUE_URL), clock: systemClock, company: companyOf(env) };
+export const handler = taskHandler(ShipTaskInput, (input) => shipOrder(input, deps));

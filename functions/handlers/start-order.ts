@@ -1,19 +1,11 @@
-/** start-order: one workflow execution per order, named after it (a duplicate start is a no-op). */
-import type * as z from 'zod/mini';
+/** start-order (orders queue): one workflow execution per order — use-cases/start-order. */
+import { stepFunctionsWorkflow } from '#adapters/workflow';
 import { OrderTaskInput } from '#platforms/canonical';
-import { startOrderExecution } from '#adapters/workflow';
-import { env, logger, sqsHandler } from '#runtime';
+import { log, readBindings, sqsHandler } from '#runtime';
+import { startOrder } from '#use-cases/start-order';
 
-export const StartOrderMessage = OrderTaskInput;
-
-const stateMachineArn = env('STATE_MACHINE_ARN');
-
-export async function startOrder(message: z.infer<typeof StartOrderMessage>): Promise<boolean> {
-  const started = await startOrderExecution(stateMachineArn, message.orderId);
-  if (!started) logger.info('execution exists already', { orderId: message.orderId });
-  return started;
-}
-
-export const handler = sqsHandler(StartOrderMessage, async (message) => {
-  await startOrder(message);
+const env = readBindings('start-order');
+export const deps = { workflow: stepFunctionsWorkflow(env.STATE_MACHINE_ARN), log };
+export const handler = sqsHandler(OrderTaskInput, async (message) => {
+  await startOrder(message, deps);
 });

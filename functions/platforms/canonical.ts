@@ -81,3 +81,52 @@ export const OrderTaskInput = z.object({ orderId: text(1, 80) });
 export const WaitMessage = z.object({ orderId: text(1, 80), taskToken: text(1, 4096) });
 /** Scheduled runs: `{ "asOf": "2026-11-22" }` runs as of that day (time travel). */
 export const ScheduleInput = z.looseObject({ asOf: z.optional(IsoDateSchema) });
+
+/** Finance's decision on an order on credit hold. */
+export const CreditDecisionSchema = z.object({ decision: z.enum(['approve', 'reject']), note: z.optional(text(0, 1000)) });
+
+/** The warehouse's report: the shipment, or that it cannot ship. */
+export const ShipmentReportSchema = z.union([
+  z.object({
+    carrier: text(1, 100),
+    service: text(1, 100),
+    trackingNumber: text(1, 100),
+    shippedAt: z.iso.datetime({ offset: true }),
+    cost: z.optional(minorUnits()),
+  }),
+  z.object({ failed: z.literal(true), reason: text(1, 1000) }),
+]);
+
+/** ship-order's input: the order and the shipment the warehouse reported. */
+export const ShipTaskInput = z.object({
+  orderId: text(1, 80),
+  shipment: z.object({ carrier: z.string(), service: z.string(), trackingNumber: z.string(), shippedAt: z.string(), cost: z.optional(z.int()) }),
+});
+
+/** reject-order's input: what the workflow knows of why. */
+export const RejectTaskInput = z.object({
+  orderId: text(1, 80),
+  validation: z.optional(z.object({ reason: z.optional(z.string()) })),
+  credit: z.optional(z.object({ reason: z.optional(z.string()) })),
+  review: z.optional(z.object({ note: z.optional(z.string()) })),
+});
+
+/** A payment on the payments queue: the report with its deterministic id. */
+export const PaymentMessageSchema = z.extend(PaymentInputSchema, { id: text(1, 80) });
+
+/** A reminder to render: one invoice, one level, as of a day. */
+export const ReminderMessageSchema = z.object({ invoiceNumber: text(1, 40), level: z.int().check(z.gte(1)), asOf: IsoDateSchema });
+
+/** The carrier rate table (CARRIER_RATES). */
+export const CarrierRatesSchema = z.array(
+  z.object({
+    carrier: z.string(),
+    service: z.string(),
+    countries: z.union([z.literal('*'), z.array(z.string())]),
+    maxWeightGrams: z.optional(z.int()),
+    baseCost: z.int(),
+    perKgCost: z.int(),
+    currency: z.string(),
+    transitDays: z.int(),
+  }),
+);

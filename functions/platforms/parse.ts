@@ -1,9 +1,10 @@
 /** Parsing a verified webhook body: not JSON is a 400, the wrong shape a 422 with field paths. */
 import * as z from 'zod/mini';
+import { BadRequestError } from '../errors.ts';
 import { PayloadError } from './types.ts';
 
-export class BodyNotJson extends Error {
-  override readonly name = 'BodyNotJson';
+/** 400: the body is not JSON at all. */
+export class BodyNotJson extends BadRequestError {
   constructor() {
     super('body is not valid JSON');
   }

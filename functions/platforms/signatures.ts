@@ -3,6 +3,7 @@
  * time, against every secret currently valid (two during a rotation).
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { UnauthorizedError } from '../errors.ts';
 
 export function hmacSha256(secret: string, data: string | Buffer, encoding: 'base64' | 'hex'): string {
   return createHmac('sha256', secret).update(data).digest(encoding);
@@ -28,6 +29,4 @@ export function verifyBase64Hmac(body: string | Buffer, signature: string | unde
 }
 
 /** Thrown when a webhook is not signed by the platform: answered 401, nothing written. */
-export class SignatureError extends Error {
-  override name: string = 'SignatureError';
-}
+export class SignatureError extends UnauthorizedError {}

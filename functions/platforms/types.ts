@@ -5,6 +5,7 @@
  * event o2c does not act on.
  */
 import * as z from 'zod/mini';
+import { ValidationError } from '../errors.ts';
 import { AddressSchema, CurrencySchema, LanguageSchema, minorUnits, ppm, TermsSchema, text, type CanonicalOrder, type PaymentInput } from './canonical.ts';
 
 export type Platform = 'shopify' | 'woocommerce' | 'stripe';
@@ -38,13 +39,9 @@ export type PlatformEvent =
   | { readonly kind: 'ping'; readonly topic: string };
 
 /** A verified payload that does not make sense (missing fields, totals that do not add up): 422. */
-export class PayloadError extends Error {
-  override readonly name = 'PayloadError';
-  constructor(
-    message: string,
-    readonly issues: { path: string; message: string }[] = [{ path: '', message }],
-  ) {
-    super(message);
+export class PayloadError extends ValidationError {
+  constructor(message: string, issues: { path: string; message: string }[] = [{ path: '', message }]) {
+    super(issues, message);
   }
 }
 

@@ -6,7 +6,8 @@
  */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { safeParse, type Infer, type Schema } from './schema.ts';
-import { AppError, BadRequestError, PayloadTooLargeError, ValidationError, toFieldIssues } from './errors.ts';
+import { BadRequestError, NotFoundError, O2cError, PayloadTooLargeError, UnauthorizedError, ValidationError, statusOf, toFieldIssues } from './errors.ts';
+import type { Credentials } from '../ports.ts';
 import { logger } from './powertools.ts';
 import { withObservability, type LambdaFn } from './wrap.ts';
 
@@ -82,11 +83,12 @@ export function json(status: number, body: unknown, headers: Record<string, stri
 
 /** Maps any thrown value to a response; only unexpected faults are 500s (and logged). */
 export function errorResponse(error: unknown): APIGatewayProxyStructuredResultV2 {
-  if (error instanceof AppError && error.status < 500) {
+  const status = statusOf(error);
+  if (error instanceof O2cError && status < 500) {
     const body: Record<string, unknown> = { error: error.code, message: error.message };
     if (error.issues) body.issues = error.issues;
-    if (error.status >= 400) logger.info('request refused', { status: error.status, code: error.code, reason: error.message });
-    return json(error.status, body);
+    logger.info('request refused', { status, code: error.code, reason: error.message });
+    return json(status, body);
   }
   logger.error('request failed', error as Error);
   return json(500, { error: 'InternalError', message: 'the request could not be processed; it is safe to retry' });
@@ -106,4 +108,43 @@ export async function runRoute(route: Route, event: APIGatewayProxyEventV2): Pro
 
 export function httpHandler(route: Route): LambdaFn<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2> {
   return withObservability((event: APIGatewayProxyEventV2, _context: Context) => runRoute(route, event));
+}
+
+/** One Lambda serving several routes: dispatch on the route key (404 for one it does not serve). */
+export function routeBy(routes: Readonly<Record<string, Route>>): Route {
+  return (req) => {
+    const route = routes[req.routeKey];
+    if (!route) throw new NotFoundError(`no route ${req.routeKey}`);
+    return route(req);
+  };
+}
+
+/** The route needs a valid `x-api-key` (401 otherwise). */
+export const withApiKey =
+  (credentials: Credentials, route: Route): Route =>
+  async (req) => {
+    if (!(await credentials.isApiKey(req.headers['x-api-key']))) throw new UnauthorizedError('missing or wrong x-api-key');
+    return route(req);
+  };
+
+/**
+ * Webhook routes `POST /webhooks/<platform>`, one per parser: the platform's
+ * secrets are looked up (401 when none is configured), the parser verifies the
+ * signature and maps the body, and `handle` acts on what it found.
+ */
+export function webhookRoutes<P extends string, E>(
+  parsers: Readonly<Record<P, (req: HttpRequest, secrets: string[]) => E>>,
+  secretsOf: (platform: P) => Promise<string[]>,
+  handle: (platform: P, event: E, req: HttpRequest) => Promise<HttpResult>,
+): Record<string, Route> {
+  return Object.fromEntries(
+    (Object.keys(parsers) as P[]).map((platform) => [
+      `POST /webhooks/${platform}`,
+      async (req: HttpRequest) => {
+        const secrets = await secretsOf(platform);
+        if (secrets.length === 0) throw new UnauthorizedError(`no ${platform} webhook secret is configured`);
+        return handle(platform, parsers[platform](req, secrets), req);
+      },
+    ]),
+  );
 }

@@ -1,34 +1,61 @@
 /**
  * The cash-side transactions on DynamoDB Local: gapless numbering, all-or-nothing
  * invoice + ledger writes, idempotent payment application, once-per-level dunning.
+ * issue-invoice runs as the use case on the real repositories (mail and PDF in
+ * memory); payments and dunning marks are driven through their repositories.
  */
 import { GetCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { applyPayment, claimDunningLevel, confirmDunningQueued, getInvoice, issueInvoice, openInvoicesDueBefore } from '../../functions/adapters/invoices.ts';
 import { Keys } from '../../functions/adapters/table-schema.ts';
-import { invoiceIssuedEntry, isBalanced, paymentReceivedEntry, trialBalance } from '../../functions/domain/ledger.ts';
-import type { JournalEntry, Payment } from '../../functions/domain/model.ts';
+import { isBalanced, paymentReceivedEntry, trialBalance } from '../../functions/domain/ledger.ts';
+import type { Invoice, JournalEntry, Payment } from '../../functions/domain/model.ts';
 import { matchPayment } from '../../functions/domain/payment-matching.ts';
+import type { PaymentApplication } from '../../functions/ports.ts';
+import { fixedClock } from '../../functions/runtime/clock.ts';
+import { settlementsOf } from '../../functions/use-cases/apply-payment.ts';
+import { issueInvoice } from '../../functions/use-cases/issue-invoice.ts';
+import { dynamoDeps } from '../support/dynamo-deps.ts';
 import { useDynamoDbLocal } from '../support/dynamodb.ts';
 import { putOrder, testOrder } from '../support/orders.ts';
 
-const policy = { rounding: 'half-up', level: 'line' } as const;
-const issue = (order: ReturnType<typeof testOrder>, issueDate = '2026-11-22') =>
-  issueInvoice({ order, series: 'INV', issueDate, terms: { netDays: 30 }, policy, entryFor: (inv) => invoiceIssuedEntry(inv, `inv-${inv.number}`) });
+/** What apply-payment decides for `payment` against `invoices`, as the repository receives it. */
+function paymentApplication(payment: Payment, invoices: readonly Invoice[], appliedAt = '2026-11-25T12:00:00.000Z'): PaymentApplication {
+  const match = matchPayment(payment, invoices);
+  return {
+    payment,
+    allocations: match.allocations,
+    discounts: match.discounts,
+    unapplied: match.unapplied,
+    settlements: settlementsOf(invoices, [...match.allocations, ...match.discounts]),
+    entry: paymentReceivedEntry(payment, match.allocations, `pay-${payment.id}`, { discounts: match.discounts }),
+    aggregates: { collections: match.allocations.reduce((a, x) => a + x.amount, 0), unappliedCash: match.unapplied },
+    appliedAt,
+  };
+}
+
+/** The repositories on `table`; issued on 2026-11-22 (net 30: due 2026-12-22), with a real sleep between number attempts, as in Lambda. */
+const depsOn = (table: string) => ({ ...dynamoDeps(table).deps, clock: fixedClock('2026-11-22T12:00:00.000Z') });
 
 describe('invoice and payment transactions (DynamoDB Local)', () => {
   const ddb = useDynamoDbLocal();
   let table: string;
-  const all = async () => (await ddb.doc().send(new ScanCommand({ TableName: table }))).Items ?? [];
+  let deps: ReturnType<typeof depsOn>;
+  const all = async () => (await ddb.doc().send(new ScanCommand({ TableName: table, ConsistentRead: true }))).Items ?? [];
 
   beforeEach(async () => {
     table = await ddb.createTable();
+    deps = depsOn(table);
   });
 
+  /** Issues the (stored) order's invoice and returns it as stored. */
+  const issue = async (orderId: string) => {
+    const r = await issueInvoice({ orderId }, deps);
+    return { created: r.created, invoice: (await deps.invoices.get(r.invoiceNumber))! };
+  };
+
   it('issues an invoice with its ledger entry and order change in one transaction', async () => {
-    const order = testOrder('ord_a');
-    await putOrder(ddb.doc(), table, order);
-    const { invoice, created } = await issue(order);
+    await putOrder(ddb.doc(), table, testOrder('ord_a'));
+    const { invoice, created } = await issue('ord_a');
     expect(created).toBe(true);
     expect(invoice.number).toBe('INV-2026-000001');
     expect(invoice.totals.total).toBe(3898);
@@ -38,36 +65,33 @@ describe('invoice and payment transactions (DynamoDB Local)', () => {
     const entry = items.find((i) => i.type === 'JournalEntry') as unknown as JournalEntry;
     expect(isBalanced(entry)).toBe(true);
     expect(items.filter((i) => i.type === 'LedgerLine')).toHaveLength(entry.lines.length);
-    expect((await openInvoicesDueBefore('2026-12-23')).map((i) => i.number)).toEqual(['INV-2026-000001']);
-    expect(await openInvoicesDueBefore('2026-12-22')).toEqual([]);
+    expect((await deps.invoices.openDueBefore('2026-12-23')).map((i) => i.number)).toEqual(['INV-2026-000001']);
+    expect(await deps.invoices.openDueBefore('2026-12-22')).toEqual([]);
   });
 
   it('writes nothing and consumes no number when the order is not shipped', async () => {
-    const order = testOrder('ord_b', 'fulfilling');
-    await putOrder(ddb.doc(), table, order);
-    await expect(issue(order)).rejects.toThrow(/not shipped/);
+    await putOrder(ddb.doc(), table, testOrder('ord_b', 'fulfilling'));
+    await expect(issue('ord_b')).rejects.toMatchObject({ name: 'IllegalTransition', message: expect.stringMatching(/from fulfilling to invoiced/) });
     const items = await all();
     expect(items.map((i) => i.type)).toEqual(['Order']);
     // The next good invoice still gets number 1.
-    const ok = testOrder('ord_c');
-    await putOrder(ddb.doc(), table, ok);
-    expect((await issue(ok)).invoice.number).toBe('INV-2026-000001');
+    await putOrder(ddb.doc(), table, testOrder('ord_c'));
+    expect((await issue('ord_c')).invoice.number).toBe('INV-2026-000001');
   });
 
   it('re-running for the same order returns the same invoice and changes nothing', async () => {
-    const order = testOrder('ord_d');
-    await putOrder(ddb.doc(), table, order);
-    const first = await issue(order);
-    const before = (await all()).length;
-    const again = await issue(order);
+    await putOrder(ddb.doc(), table, testOrder('ord_d'));
+    const first = await issue('ord_d');
+    const before = await all();
+    const again = await issue('ord_d');
     expect(again).toMatchObject({ created: false, invoice: { number: first.invoice.number } });
-    expect((await all()).length).toBe(before);
+    expect(await all()).toEqual(before);
   });
 
   it('numbers 20 concurrent invoices 1..20 with no gap and no duplicate', async () => {
     const orders = Array.from({ length: 20 }, (_, i) => testOrder(`ord_${i}`));
     await Promise.all(orders.map((o) => putOrder(ddb.doc(), table, o)));
-    const results = await Promise.all(orders.map((o) => issue(o)));
+    const results = await Promise.all(orders.map((o) => issue(o.id)));
     const sequences = results.map((r) => r.invoice.sequence).sort((a, b) => a - b);
     expect(sequences).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
     const counter = await ddb.doc().send(new GetCommand({ TableName: table, Key: Keys.invoiceCounter('INV', 2026) }));
@@ -78,22 +102,20 @@ describe('invoice and payment transactions (DynamoDB Local)', () => {
   }, 60_000);
 
   it('applies a payment once, partially then fully, and drops paid invoices from the open index', async () => {
-    const order = testOrder('ord_p');
-    await putOrder(ddb.doc(), table, order);
-    const { invoice } = await issue(order);
+    await putOrder(ddb.doc(), table, testOrder('ord_p'));
+    const { invoice } = await issue('ord_p');
     const pay = async (id: string, amount: number) => {
       const payment: Payment = { id, source: 'bank', externalId: id, amount, currency: 'GBP', receivedOn: '2026-11-25', remittance: `Thanks, ${invoice.number}` };
-      const current = (await getInvoice(invoice.number))!;
-      const match = matchPayment(payment, [current]);
-      return applyPayment({ payment, allocations: match.allocations, discounts: match.discounts, invoices: [current], entry: paymentReceivedEntry(payment, match.allocations, `pay-${id}`), unapplied: match.unapplied });
+      const current = (await deps.invoices.get(invoice.number))!;
+      return deps.payments.apply(paymentApplication(payment, [current]));
     };
     expect(await pay('pay_1', 1000)).toBe(true);
     expect(await pay('pay_1', 1000)).toBe(false); // redelivery
-    expect((await getInvoice(invoice.number))).toMatchObject({ balance: 2898, status: 'partially_paid' });
-    expect(await openInvoicesDueBefore('9999-12-31')).toHaveLength(1);
+    expect(await deps.invoices.get(invoice.number)).toMatchObject({ balance: 2898, status: 'partially_paid' });
+    expect(await deps.invoices.openDueBefore('9999-12-31')).toHaveLength(1);
     expect(await pay('pay_2', 5000)).toBe(true);
-    expect(await getInvoice(invoice.number)).toMatchObject({ balance: 0, status: 'paid' });
-    expect(await openInvoicesDueBefore('9999-12-31')).toHaveLength(0);
+    expect(await deps.invoices.get(invoice.number)).toMatchObject({ balance: 0, status: 'paid' });
+    expect(await deps.invoices.openDueBefore('9999-12-31')).toHaveLength(0);
     const entries = (await all()).filter((i) => i.type === 'JournalEntry') as unknown as JournalEntry[];
     const tb = trialBalance(entries).GBP!;
     expect(tb.accounts_receivable).toBe(0);
@@ -102,15 +124,15 @@ describe('invoice and payment transactions (DynamoDB Local)', () => {
   });
 
   it('claims each dunning level once and records it sent when confirmed queued', async () => {
-    const order = testOrder('ord_r');
-    await putOrder(ddb.doc(), table, order);
-    const { invoice } = await issue(order);
-    expect(await claimDunningLevel(invoice.number, 7, '2027-01-01')).toBe('new');
-    expect(await claimDunningLevel(invoice.number, 7, '2027-01-01')).toBe('pending'); // claimed, not yet queued
-    await confirmDunningQueued(invoice.number, 7);
-    await confirmDunningQueued(invoice.number, 7); // twice changes nothing
-    expect(await claimDunningLevel(invoice.number, 7, '2027-01-01')).toBe('queued');
-    expect((await getInvoice(invoice.number)) as unknown as { dunningLevels: number[] }).toMatchObject({ dunningLevels: [7] });
+    await putOrder(ddb.doc(), table, testOrder('ord_r'));
+    const { invoice } = await issue('ord_r');
+    const at = '2027-01-01T06:00:00.000Z';
+    expect(await deps.dunning.claim(invoice.number, 7, '2027-01-01', at)).toBe('new');
+    expect(await deps.dunning.claim(invoice.number, 7, '2027-01-01', at)).toBe('pending'); // claimed, not yet queued
+    await deps.dunning.confirmQueued(invoice.number, 7, at);
+    await deps.dunning.confirmQueued(invoice.number, 7, at); // twice changes nothing
+    expect(await deps.dunning.claim(invoice.number, 7, '2027-01-01', at)).toBe('queued');
+    expect(await deps.invoices.get(invoice.number)).toMatchObject({ dunningLevels: [7] });
     const marks = await ddb.doc().send(new QueryCommand({ TableName: table, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :d)', ExpressionAttributeValues: { ':pk': `INVOICE#${invoice.number}`, ':d': 'DUNNING#' } }));
     expect(marks.Items).toHaveLength(1);
   });

@@ -6,6 +6,7 @@ import { SendRawEmailCommand, SESClient } from '@aws-sdk/client-ses';
 import type { SQSEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { setTestBindings } from '../support/bindings.ts';
 import { useDynamoDbLocal } from '../support/dynamodb.ts';
 
 const ses = mockClient(SESClient);
@@ -15,8 +16,8 @@ describe('send-mail', () => {
   let mod: typeof import('../../functions/handlers/send-mail.ts');
 
   beforeAll(async () => {
-    await ddb.createTable();
-    process.env.SENDER_ADDRESS = 'billing@example.com';
+    // The handler reads its bindings (the idempotency table among them) once, at import.
+    setTestBindings({ TABLE_NAME: await ddb.createTable(), SENDER_ADDRESS: 'billing@example.com' });
     process.env.AWS_LAMBDA_FUNCTION_NAME = 'send-mail';
     mod = await import('../../functions/handlers/send-mail.ts');
     ses.on(SendRawEmailCommand).resolves({ MessageId: 'ses-1' });

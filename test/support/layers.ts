@@ -21,9 +21,9 @@ export interface LayerRule {
 export const LAYER_RULES: LayerRule[] = [
   {
     name: 'domain-is-pure',
-    comment: 'functions/domain holds pure O2C rules: no adapters, handlers, platforms, runtime, CDK, AWS SDK, Powertools or middy.',
+    comment: 'functions/domain holds pure O2C rules: no use cases, messages, adapters, handlers, platforms, runtime, CDK, AWS SDK, Powertools or middy.',
     from: /^functions\/domain\//,
-    to: /^(functions\/(adapters|handlers|platforms|runtime)\/|lib\/|bin\/|local\/|@aws-sdk\/|@smithy\/|aws-cdk-lib|constructs|@aws-lambda-powertools\/|@middy\/)/,
+    to: /^(functions\/(use-cases|messages|adapters|handlers|platforms|runtime)\/|functions\/(ports|bindings)\.ts$|lib\/|bin\/|local\/|@aws-sdk\/|@smithy\/|aws-cdk-lib|constructs|@aws-lambda-powertools\/|@middy\/)/,
   },
   {
     name: 'domain-no-io',
@@ -32,16 +32,34 @@ export const LAYER_RULES: LayerRule[] = [
     to: /^(node:)?(fs|net|http|https|child_process|dgram|worker_threads)(\/|$)/,
   },
   {
+    name: 'use-cases-inward',
+    comment: 'A use case imports only the domain, the ports, the error catalogue, the messages and other use cases: it decides, adapters talk to the world.',
+    from: /^functions\/use-cases\//,
+    to: /^(functions\/(adapters|handlers|platforms|runtime)\/|functions\/bindings\.ts$|lib\/|local\/|@aws-sdk\/|@smithy\/|@aws-lambda-powertools\/|@middy\/|(node:)?(fs|net|http|https|child_process|dgram|worker_threads)(\/|$))/,
+  },
+  {
+    name: 'handlers-wire-only',
+    comment: 'A handler wires: it imports use cases, adapters (to build their ports), the runtime and the edge schemas (platforms), never the domain directly.',
+    from: /^functions\/handlers\//,
+    to: /^functions\/(domain|messages)\//,
+  },
+  {
     name: 'platforms-no-aws',
     comment: 'Platform modules verify and map payloads; they do not talk to AWS.',
     from: /^functions\/platforms\//,
-    to: /^(functions\/(adapters|handlers)\/|@aws-sdk\/)/,
+    to: /^(functions\/(adapters|handlers|use-cases|runtime)\/|@aws-sdk\/)/,
   },
   {
-    name: 'adapters-not-handlers',
-    comment: 'Adapters and the runtime are called by handlers, never the other way round.',
-    from: /^functions\/(adapters|runtime)\//,
-    to: /^functions\/handlers\//,
+    name: 'adapters-not-use-cases',
+    comment: 'Adapters implement ports; they never call a use case or a handler (no business course in an adapter).',
+    from: /^functions\/adapters\//,
+    to: /^functions\/(use-cases|handlers|messages)\//,
+  },
+  {
+    name: 'runtime-not-handlers',
+    comment: 'The runtime is called by handlers, never the other way round, and runs no use case.',
+    from: /^functions\/runtime\//,
+    to: /^functions\/(handlers|use-cases|adapters)\//,
   },
   {
     name: 'handlers-independent',
@@ -57,10 +75,10 @@ export const LAYER_RULES: LayerRule[] = [
   },
   {
     name: 'infra-not-function-code',
-    comment: 'lib/ never imports functions/ (entry paths are strings); the shared table schema and config schema are the exceptions.',
+    comment: 'lib/ never imports functions/ (entry paths are strings); the table definition, the bindings contract and the error catalogue (pure modules) are the exceptions.',
     from: /^(lib|bin)\//,
     to: /^functions\//,
-    allow: /^functions\/adapters\/table-schema\.ts$/,
+    allow: /^functions\/(adapters\/table-schema|bindings|errors)\.ts$/,
   },
 ];
 

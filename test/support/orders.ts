@@ -1,7 +1,7 @@
 /** Test data: realistic orders and customers, written straight to the table for adapter tests. */
 import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Keys } from '../../functions/adapters/table-schema.ts';
-import type { StoredOrder } from '../../functions/adapters/orders.ts';
+import type { StoredOrder } from '../../functions/ports.ts';
 import type { Customer, OrderStatus } from '../../functions/domain/model.ts';
 import { priceOrder } from '../../functions/domain/pricing.ts';
 

@@ -1,43 +1,46 @@
 /**
  * issue-invoice and apply-payment as use cases on DynamoDB Local (the mail
- * queue is a mocked SQS client): what a terms order and a prepaid order leave
- * in the table, what a re-run changes (nothing but a re-queued mail), the
- * ledger staying balanced entry by entry, unapplied cash, and the optimistic
- * balance check that sends a raced payment back to the queue.
+ * queue is the SQS adapter on a mocked client, the PDF the real renderer):
+ * what a terms order and a prepaid order leave in the table, what a re-run
+ * changes (nothing but a re-queued mail), the ledger staying balanced entry by
+ * entry, unapplied cash, and the optimistic balance check that sends a raced
+ * payment back to the queue.
  */
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { PDFDocument } from 'pdf-lib';
-import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { applyPayment as applyTx, getInvoice, openInvoicesDueBefore, PaymentConflict } from '../../../functions/adapters/invoices.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { MailMessage } from '../../../functions/adapters/mail-message.ts';
+import { mailQueue } from '../../../functions/adapters/mail-queue.ts';
+import { pdfDocuments } from '../../../functions/adapters/pdf.ts';
 import { Keys } from '../../../functions/adapters/table-schema.ts';
 import { isBalanced, paymentReceivedEntry } from '../../../functions/domain/ledger.ts';
 import type { JournalEntry, Payment } from '../../../functions/domain/model.ts';
+import { PaymentConflict } from '../../../functions/errors.ts';
+import { applyPayment, settlementsOf } from '../../../functions/use-cases/apply-payment.ts';
+import { issueInvoice } from '../../../functions/use-cases/issue-invoice.ts';
+import { dynamoDeps } from '../../support/dynamo-deps.ts';
 import { useDynamoDbLocal } from '../../support/dynamodb.ts';
 import { pdfText } from '../../support/pdf-text.ts';
 import { putCustomer, putOrder, testCustomer, testOrder } from '../../support/orders.ts';
 
 const sqs = mockClient(SQSClient);
+const MAIL_QUEUE = 'q/mail';
 const mails = () => sqs.commandCalls(SendMessageCommand).map((c) => JSON.parse(c.args[0].input.MessageBody!) as MailMessage);
-const now = new Date('2026-11-22T12:00:00Z');
 
 describe('issue-invoice and apply-payment (DynamoDB Local)', () => {
   const ddb = useDynamoDbLocal();
   let table: string;
-  let issue: typeof import('../../../functions/handlers/issue-invoice.ts');
-  let pay: typeof import('../../../functions/handlers/apply-payment.ts');
+  let world: ReturnType<typeof dynamoDeps>;
+  let deps: ReturnType<typeof dynamoDeps>['deps'] & { mail: ReturnType<typeof mailQueue>; documents: typeof pdfDocuments };
   const all = async () => (await ddb.doc().send(new ScanCommand({ TableName: table, ConsistentRead: true }))).Items ?? [];
   const raw = async (key: { pk: string; sk: string }) => (await ddb.doc().send(new GetCommand({ TableName: table, Key: key, ConsistentRead: true }))).Item;
 
-  beforeAll(async () => {
-    Object.assign(process.env, { MAIL_QUEUE_URL: 'q/mail', COMPANY_NAME: 'Example Trading Ltd', COMPANY_ADDRESS: '["1 Market St","York"]', TIMEZONE: 'Europe/London', INVOICE_SERIES: 'INV' });
-    issue = await import('../../../functions/handlers/issue-invoice.ts');
-    pay = await import('../../../functions/handlers/apply-payment.ts');
-  });
   beforeEach(async () => {
     table = await ddb.createTable();
+    world = dynamoDeps(table, { now: '2026-11-22T12:00:00.000Z' });
+    deps = { ...world.deps, mail: mailQueue(MAIL_QUEUE), documents: pdfDocuments };
     sqs.reset();
     sqs.on(SendMessageCommand).resolves({ MessageId: 'm' });
     await putCustomer(ddb.doc(), table, testCustomer('cus_1'));
@@ -45,13 +48,14 @@ describe('issue-invoice and apply-payment (DynamoDB Local)', () => {
 
   it('issues a terms invoice: open, in the aggregates, mailed with its PDF; a re-run changes nothing and only re-queues the mail', async () => {
     await putOrder(ddb.doc(), table, testOrder('ord_t'));
-    expect(await issue.issueInvoice({ orderId: 'ord_t' }, now)).toEqual({ invoiceNumber: 'INV-2026-000001', total: 3898, currency: 'GBP', created: true });
+    expect(await issueInvoice({ orderId: 'ord_t' }, deps)).toEqual({ invoiceNumber: 'INV-2026-000001', total: 3898, currency: 'GBP', created: true });
     const item = (await raw(Keys.invoice('INV-2026-000001')))!;
     expect(item).toMatchObject({ status: 'open', balance: 3898, dueDate: '2026-12-22', ...Keys.openInvoice('INV-2026-000001', '2026-12-22'), gsi1pk: 'CUSTOMER#cus_1' });
     expect(await raw(Keys.order('ord_t'))).toMatchObject({ status: 'invoiced', invoiceNumber: 'INV-2026-000001' });
     for (const period of ['2026-11-22', '2026-11']) expect(await raw(Keys.aggregate(period, 'totals', 'GBP'))).toMatchObject({ creditSales: 3898, sales: 3898, invoices: 1 });
 
     const [mail] = mails();
+    expect(sqs.commandCalls(SendMessageCommand)[0]!.args[0].input.QueueUrl).toBe(MAIL_QUEUE);
     expect(mail).toMatchObject({ key: 'invoice:INV-2026-000001', to: ['cus_1@example.com'], language: 'en' });
     expect(mail!.subject).toContain('INV-2026-000001');
     expect(mail!.text).toContain('due on 2026-12-22');
@@ -60,19 +64,20 @@ describe('issue-invoice and apply-payment (DynamoDB Local)', () => {
     expect(pdfText(pdf)).toContain('£38.98');
 
     const before = await all();
-    expect(await issue.issueInvoice({ orderId: 'ord_t' }, new Date('2026-11-24T12:00:00Z'))).toMatchObject({ invoiceNumber: 'INV-2026-000001', created: false });
+    world.clock.set('2026-11-24T12:00:00.000Z');
+    expect(await issueInvoice({ orderId: 'ord_t' }, deps)).toMatchObject({ invoiceNumber: 'INV-2026-000001', created: false });
     expect(await all()).toEqual(before); // counter, invoice, ledger, aggregates untouched
     expect(mails().map((m) => m.key)).toEqual(['invoice:INV-2026-000001', 'invoice:INV-2026-000001']);
   });
 
   it('issues a prepaid order as paid: no open-index keys, cash in the ledger, no credit sales', async () => {
     await putOrder(ddb.doc(), table, testOrder('ord_pp', 'shipped', { paymentMode: 'prepaid' }));
-    await issue.issueInvoice({ orderId: 'ord_pp' }, now);
+    await issueInvoice({ orderId: 'ord_pp' }, deps);
     const item = (await raw(Keys.invoice('INV-2026-000001')))!;
     expect(item).toMatchObject({ status: 'paid', balance: 0 });
     expect(item.gsi2pk).toBeUndefined();
     expect(item.gsi2sk).toBeUndefined();
-    expect(await openInvoicesDueBefore('9999-12-31')).toEqual([]);
+    expect(await deps.invoices.openDueBefore('9999-12-31')).toEqual([]);
     const entry = (await raw(Keys.journal('inv-INV-2026-000001'))) as unknown as JournalEntry;
     expect(isBalanced(entry)).toBe(true);
     expect(entry.lines).toContainEqual({ account: 'cash', side: 'debit', amount: 3898 });
@@ -84,23 +89,23 @@ describe('issue-invoice and apply-payment (DynamoDB Local)', () => {
 
   it('applies payments by quoted number once each, keeps unmatched cash as unapplied, and every entry and its ledger lines balance', async () => {
     await putOrder(ddb.doc(), table, testOrder('ord_p'));
-    await issue.issueInvoice({ orderId: 'ord_p' }, now);
+    await issueInvoice({ orderId: 'ord_p' }, deps);
     const partial: Payment = { id: 'pay_1', source: 'bank', externalId: 'b1', amount: 1000, currency: 'GBP', receivedOn: '2026-11-30', remittance: 'part payment INV-2026-000001' };
-    expect(await pay.applyPayment(partial)).toEqual({ applied: true, reason: 'reference', unapplied: 0 });
-    expect(await pay.applyPayment(partial)).toEqual({ applied: false, reason: 'duplicate', unapplied: 0 });
-    expect(await getInvoice('INV-2026-000001')).toMatchObject({ balance: 2898, status: 'partially_paid', gsi2pk: expect.stringMatching(/^OPEN#/) });
+    expect(await applyPayment(partial, deps)).toEqual({ applied: true, reason: 'reference', unapplied: 0 });
+    expect(await applyPayment(partial, deps)).toEqual({ applied: false, reason: 'duplicate', unapplied: 0 });
+    expect(await deps.invoices.get('INV-2026-000001')).toMatchObject({ balance: 2898, status: 'partially_paid', gsi2pk: expect.stringMatching(/^OPEN#/) });
 
     const stray: Payment = { id: 'pay_2', source: 'bank', externalId: 'b2', amount: 777, currency: 'GBP', receivedOn: '2026-11-30', remittance: 'no idea' };
-    expect(await pay.applyPayment(stray)).toEqual({ applied: true, reason: 'none', unapplied: 777 });
+    expect(await applyPayment(stray, deps)).toEqual({ applied: true, reason: 'none', unapplied: 777 });
     expect(await raw(Keys.payment('pay_2'))).toMatchObject({ unapplied: 777, allocations: [] });
     expect(await raw(Keys.aggregate('2026-11-30', 'totals', 'GBP'))).toMatchObject({ collections: 1000, unappliedCash: 777 });
 
     const rest: Payment = { id: 'pay_3', source: 'bank', externalId: 'b3', amount: 2898, currency: 'GBP', receivedOn: '2026-12-01', customerId: 'cus_1' };
-    expect(await pay.applyPayment(rest)).toEqual({ applied: true, reason: 'amount', unapplied: 0 });
+    expect(await applyPayment(rest, deps)).toEqual({ applied: true, reason: 'amount', unapplied: 0 });
     const paid = (await raw(Keys.invoice('INV-2026-000001')))!;
     expect(paid).toMatchObject({ balance: 0, status: 'paid' });
     expect(paid.gsi2pk).toBeUndefined();
-    expect(await openInvoicesDueBefore('9999-12-31')).toEqual([]);
+    expect(await deps.invoices.openDueBefore('9999-12-31')).toEqual([]);
 
     const items = await all();
     const entries = items.filter((i) => i.type === 'JournalEntry') as unknown as JournalEntry[];
@@ -115,14 +120,24 @@ describe('issue-invoice and apply-payment (DynamoDB Local)', () => {
 
   it('refuses a payment computed on a stale balance and writes nothing (the message is retried)', async () => {
     await putOrder(ddb.doc(), table, testOrder('ord_s'));
-    await issue.issueInvoice({ orderId: 'ord_s' }, now);
-    const stale = (await getInvoice('INV-2026-000001'))!;
-    await pay.applyPayment({ id: 'pay_a', source: 'bank', externalId: 'a', amount: 500, currency: 'GBP', receivedOn: '2026-11-30', remittance: 'INV-2026-000001' });
+    await issueInvoice({ orderId: 'ord_s' }, deps);
+    const stale = (await deps.invoices.get('INV-2026-000001'))!;
+    await applyPayment({ id: 'pay_a', source: 'bank', externalId: 'a', amount: 500, currency: 'GBP', receivedOn: '2026-11-30', remittance: 'INV-2026-000001' }, deps);
     const payment: Payment = { id: 'pay_b', source: 'bank', externalId: 'b', amount: 500, currency: 'GBP', receivedOn: '2026-11-30' };
     const allocations = [{ invoiceId: stale.id, amount: 500 }];
-    await expect(applyTx({ payment, allocations, discounts: [], invoices: [stale], entry: paymentReceivedEntry(payment, allocations, 'pay-pay_b'), unapplied: 0 })).rejects.toBeInstanceOf(PaymentConflict);
+    const application = {
+      payment,
+      allocations,
+      discounts: [],
+      unapplied: 0,
+      settlements: settlementsOf([stale], allocations),
+      entry: paymentReceivedEntry(payment, allocations, 'pay-pay_b'),
+      aggregates: { collections: 500 },
+      appliedAt: '2026-11-30T12:00:00.000Z',
+    };
+    await expect(deps.payments.apply(application)).rejects.toBeInstanceOf(PaymentConflict);
     expect(await raw(Keys.payment('pay_b'))).toBeUndefined();
     expect(await raw(Keys.journal('pay-pay_b'))).toBeUndefined();
-    expect(await getInvoice('INV-2026-000001')).toMatchObject({ balance: 3398 });
+    expect(await deps.invoices.get('INV-2026-000001')).toMatchObject({ balance: 3398 });
   });
 });

@@ -9,7 +9,8 @@ import { SendRawEmailCommand, SESClient } from '@aws-sdk/client-ses';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context, SQSEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { setTestBindings } from '../../support/bindings.ts';
 import { useDynamoDbLocal } from '../../support/dynamodb.ts';
 
 const ses = mockClient(SESClient);
@@ -27,9 +28,13 @@ describe('send-mail after a crash mid-send (DynamoDB Local)', () => {
 
   beforeAll(async () => {
     table = await ddb.createTable();
-    process.env.SENDER_ADDRESS = 'billing@example.com';
+    // The handler reads its bindings (the idempotency table among them) once, at import.
+    setTestBindings({ TABLE_NAME: table, SENDER_ADDRESS: 'billing@example.com' });
     process.env.AWS_LAMBDA_FUNCTION_NAME = 'send-mail';
     mod = await import('../../../functions/handlers/send-mail.ts');
+  });
+  afterEach(() => {
+    vi.useRealTimers();
   });
 
   it('lets the redelivery send once the crashed invocation is out of time, and then sends no more', async () => {
@@ -37,9 +42,11 @@ describe('send-mail after a crash mid-send (DynamoDB Local)', () => {
     let calls = 0;
     ses.on(SendRawEmailCommand).callsFake(() => (++calls === 1 ? new Promise((resolve) => (release = resolve)) : Promise.resolve({ MessageId: `ses-${calls}` })));
 
-    // 1. The first delivery hangs inside SES with 3 s left: it will never finish (a timeout).
-    const deadline = Date.now() + 3000;
-    const hung = mod.handler(event(message), context(3000)).catch((e: unknown) => e); // middy gives up at the deadline
+    // 1. The first delivery hangs inside SES with 60 s left: it does not finish in its time (a timeout).
+    //    (Its deadline is far enough off that step 2 is in time however loaded the machine; step 3
+    //    moves the clock past it rather than waiting.)
+    const deadline = Date.now() + 60_000;
+    const hung = mod.handler(event(message), context(60_000)).catch((e: unknown) => e);
     while (calls === 0) await new Promise((r) => setTimeout(r, 20)); // it has saved its INPROGRESS record and called SES
     const record = await ddb.doc().send(new QueryCommand({ TableName: table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'IDEMPOTENCY#send-mail' } }));
     expect(record.Items).toHaveLength(1);
@@ -50,8 +57,8 @@ describe('send-mail after a crash mid-send (DynamoDB Local)', () => {
     await expect(mod.handler(event(message), context(30_000))).rejects.toThrow(/All records failed/);
     expect(calls).toBe(1);
 
-    // 3. After its deadline the redelivery sends.
-    await new Promise((r) => setTimeout(r, deadline - Date.now() + 50));
+    // 3. After its deadline the redelivery sends (only Date moves; timers and I/O stay real).
+    vi.useFakeTimers({ toFake: ['Date'], now: deadline + 1000 });
     expect((await mod.handler(event(message), context(30_000))).batchItemFailures).toEqual([]);
     expect(calls).toBe(2);
 

@@ -2,14 +2,19 @@
  * intake on DynamoDB Local (queues mocked): one order per platform order,
  * Idempotency-Key replays get the first answer, a reused key with another
  * body is refused, and refused requests write nothing.
+ *
+ * The routes run as the handler wires them, and the handler binds its table
+ * once, at import: so this file has one table, bound before the import, and
+ * emptied before each test (rather than a fresh table per test).
  */
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runRoute } from '../../../functions/runtime/http.ts';
+import { apiEvent } from '../../support/api-event.ts';
+import { setTestBindings, TEST_API_KEY } from '../../support/bindings.ts';
 import { useDynamoDbLocal } from '../../support/dynamodb.ts';
-import { API_KEY, apiEvent, setTestEnv } from '../../unit/handlers/orders/support.ts';
 
 const sqs = mockClient(SQSClient);
 let mod: typeof import('../../../functions/handlers/intake.ts');
@@ -29,18 +34,19 @@ describe('intake (DynamoDB Local)', () => {
   let table: string;
 
   beforeAll(async () => {
-    setTestEnv();
-    Object.assign(process.env, { ORDERS_QUEUE_URL: 'q/orders', PAYMENTS_QUEUE_URL: 'q/payments', DEFAULT_TERMS: JSON.stringify({ netDays: 30 }), TIMEZONE: 'Europe/London' });
+    table = await ddb.createTable();
+    setTestBindings({ TABLE_NAME: table, ORDERS_QUEUE_URL: 'q/orders', PAYMENTS_QUEUE_URL: 'q/payments' });
     mod = await import('../../../functions/handlers/intake.ts');
   });
   beforeEach(async () => {
-    table = await ddb.createTable();
+    const left = (await ddb.doc().send(new ScanCommand({ TableName: table, ConsistentRead: true, ProjectionExpression: 'pk, sk' }))).Items ?? [];
+    await Promise.all(left.map((key) => ddb.doc().send(new DeleteCommand({ TableName: table, Key: { pk: key.pk, sk: key.sk } }))));
     sqs.reset();
     sqs.on(SendMessageCommand).resolves({ MessageId: 'm' });
   });
 
   const post = async (routeKey: string, body: unknown, headers: Record<string, string> = {}) => {
-    const res = await runRoute(mod.intake, apiEvent(routeKey, body, { headers: { 'x-api-key': API_KEY, ...headers } }));
+    const res = await runRoute(mod.intake, apiEvent(routeKey, body, { headers: { 'x-api-key': TEST_API_KEY, ...headers } }));
     return { status: res.statusCode, body: res.body ? JSON.parse(res.body) : undefined };
   };
   const items = async () => (await ddb.doc().send(new ScanCommand({ TableName: table, ConsistentRead: true }))).Items ?? [];

@@ -1,39 +1,31 @@
 /**
  * Stock reservations on DynamoDB Local: all or nothing, never below zero, the
  * last unit goes to exactly one order, and re-runs reserve, release or ship
- * nothing twice. Also validate-order's outcomes on top of it.
+ * nothing twice. Also validate-order's outcomes on top of it (use cases with
+ * the real repositories on the test's table; the mailbox is in memory).
  */
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
-import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { Keys } from '../../../functions/adapters/table-schema.ts';
+import { rejectOrder } from '../../../functions/use-cases/reject-order.ts';
+import { validateOrder } from '../../../functions/use-cases/validate-order.ts';
+import { dynamoDeps } from '../../support/dynamo-deps.ts';
 import { putOrder, testOrder } from '../../support/orders.ts';
 import { useDynamoDbLocal } from '../../support/dynamodb.ts';
 
-const sqs = mockClient(SQSClient);
-let catalog: typeof import('../../../functions/adapters/catalog.ts');
-let validate: typeof import('../../../functions/handlers/validate-order.ts');
-let reject: typeof import('../../../functions/handlers/reject-order.ts');
-let orders: typeof import('../../../functions/adapters/orders.ts');
+const at = '2026-11-22T10:00:00.000Z';
 
 describe('stock reservations (DynamoDB Local)', () => {
   const ddb = useDynamoDbLocal();
   let table: string;
+  let world: ReturnType<typeof dynamoDeps>;
 
-  beforeAll(async () => {
-    Object.assign(process.env, { MAIL_QUEUE_URL: 'q/mail', BACKORDER_MAX_ATTEMPTS: '3' });
-    catalog = await import('../../../functions/adapters/catalog.ts');
-    validate = await import('../../../functions/handlers/validate-order.ts');
-    reject = await import('../../../functions/handlers/reject-order.ts');
-    orders = await import('../../../functions/adapters/orders.ts');
-  });
   beforeEach(async () => {
     table = await ddb.createTable();
-    sqs.reset();
-    sqs.on(SendMessageCommand).resolves({ MessageId: 'm' });
+    world = dynamoDeps(table, { now: at });
   });
 
+  const catalog = () => world.deps.catalog;
   const product = (sku: string, onHand: number, unitPrice = 1250) =>
     ddb.doc().send(new PutCommand({ TableName: table, Item: { ...Keys.product(sku), type: 'Product', sku, description: sku, unitPrice, currency: 'GBP', taxRatePpm: 200_000, onHand, weightGrams: 400 } }));
   const onHand = async (sku: string) => (await ddb.doc().send(new GetCommand({ TableName: table, Key: Keys.product(sku), ConsistentRead: true }))).Item!.onHand as number;
@@ -43,10 +35,10 @@ describe('stock reservations (DynamoDB Local)', () => {
     for (let round = 0; round < 10; round++) {
       const sku = `LAST-${round}`;
       await product(sku, 1);
-      const results = await Promise.all([catalog.reserveStock(`ord_a${round}`, one(sku, 1)), catalog.reserveStock(`ord_b${round}`, one(sku, 1))]);
+      const results = await Promise.all([catalog().reserve(`ord_a${round}`, one(sku, 1), at), catalog().reserve(`ord_b${round}`, one(sku, 1), at)]);
       expect(results.filter(Boolean)).toHaveLength(1);
       expect(await onHand(sku)).toBe(0);
-      const holders = [...(await catalog.reservationsOf(`ord_a${round}`)), ...(await catalog.reservationsOf(`ord_b${round}`))];
+      const holders = [...(await catalog().reservationsOf(`ord_a${round}`)), ...(await catalog().reservationsOf(`ord_b${round}`))];
       expect(holders).toHaveLength(1);
     }
   });
@@ -54,64 +46,66 @@ describe('stock reservations (DynamoDB Local)', () => {
   it('reserves all lines or none', async () => {
     await product('MUG-01', 5);
     await product('BOOK-7', 0);
-    expect(await catalog.reserveStock('ord_x', new Map([['MUG-01', 2], ['BOOK-7', 1]]))).toBe(false);
+    expect(await catalog().reserve('ord_x', new Map([['MUG-01', 2], ['BOOK-7', 1]]), at)).toBe(false);
     expect(await onHand('MUG-01')).toBe(5);
-    expect(await catalog.reservationsOf('ord_x')).toEqual([]);
+    expect(await catalog().reservationsOf('ord_x')).toEqual([]);
   });
 
   it('reserves once however often it runs, and releases or ships once', async () => {
     await product('MUG-01', 5);
-    expect(await catalog.reserveStock('ord_x', one('MUG-01', 2))).toBe(true);
-    expect(await catalog.reserveStock('ord_x', one('MUG-01', 2))).toBe(true);
+    expect(await catalog().reserve('ord_x', one('MUG-01', 2), at)).toBe(true);
+    expect(await catalog().reserve('ord_x', one('MUG-01', 2), at)).toBe(true);
     expect(await onHand('MUG-01')).toBe(3);
-    expect(await catalog.releaseStock('ord_x')).toBe(1);
-    expect(await catalog.releaseStock('ord_x')).toBe(0);
+    expect(await catalog().release('ord_x')).toBe(1);
+    expect(await catalog().release('ord_x')).toBe(0);
     expect(await onHand('MUG-01')).toBe(5);
 
-    expect(await catalog.reserveStock('ord_y', one('MUG-01', 4))).toBe(true);
-    expect(await catalog.shipStock('ord_y')).toBe(1);
-    expect(await catalog.shipStock('ord_y')).toBe(0);
-    expect(await catalog.releaseStock('ord_y')).toBe(0); // shipped units do not come back
+    expect(await catalog().reserve('ord_y', one('MUG-01', 4), at)).toBe(true);
+    expect(await catalog().ship('ord_y')).toBe(1);
+    expect(await catalog().ship('ord_y')).toBe(0);
+    expect(await catalog().release('ord_y')).toBe(0); // shipped units do not come back
     expect(await onHand('MUG-01')).toBe(1);
-    expect((await catalog.reservationsOf('ord_y'))[0]).toMatchObject({ state: 'shipped', quantity: 4 });
+    expect((await catalog().reservationsOf('ord_y'))[0]).toMatchObject({ state: 'shipped', quantity: 4 });
   });
 
   it('validate-order: one of two orders for the last unit is validated, the other backordered, then invalid after the last attempt', async () => {
+    const { deps } = world;
     await product('MUG-01', 1);
     const line = { sku: 'MUG-01', description: 'Stoneware mug', quantity: 1, unitPrice: 1250, discount: 0, taxRatePpm: 200_000 };
     for (const id of ['ord_a', 'ord_b']) await putOrder(ddb.doc(), table, testOrder(id, 'received', { lines: [line], shipping: undefined }));
-    const outcomes = await Promise.all(['ord_a', 'ord_b'].map((orderId) => validate.validateOrder({ orderId })));
+    const outcomes = await Promise.all(['ord_a', 'ord_b'].map((orderId) => validateOrder({ orderId }, deps)));
     expect(outcomes.map((o) => o.outcome).sort()).toEqual(['backordered', 'validated']);
     const [winner, loser] = outcomes[0]!.outcome === 'validated' ? ['ord_a', 'ord_b'] : ['ord_b', 'ord_a'];
     expect(await onHand('MUG-01')).toBe(0);
 
     // re-runs: the winner stays validated without reserving again
-    expect(await validate.validateOrder({ orderId: winner })).toEqual({ outcome: 'validated' });
+    expect(await validateOrder({ orderId: winner! }, deps)).toEqual({ outcome: 'validated' });
     expect(await onHand('MUG-01')).toBe(0);
 
-    expect(await validate.validateOrder({ orderId: loser })).toMatchObject({ outcome: 'backordered' });
-    expect((await orders.getOrder(loser))!.backorderAttempts).toBe(2);
-    expect(await validate.validateOrder({ orderId: loser })).toMatchObject({ outcome: 'invalid' });
+    expect(await validateOrder({ orderId: loser! }, deps)).toMatchObject({ outcome: 'backordered' });
+    expect((await deps.orders.get(loser!))!.backorderAttempts).toBe(2);
+    expect(await validateOrder({ orderId: loser! }, deps)).toMatchObject({ outcome: 'invalid' });
 
     // the winner is rejected later (e.g. by finance): its unit goes back, once
-    await reject.rejectOrder({ orderId: winner, review: { note: 'credit refused' } });
-    await reject.rejectOrder({ orderId: winner, review: { note: 'credit refused' } });
+    await rejectOrder({ orderId: winner!, review: { note: 'credit refused' } }, deps);
+    await rejectOrder({ orderId: winner!, review: { note: 'credit refused' } }, deps);
     expect(await onHand('MUG-01')).toBe(1);
-    expect((await orders.getOrder(winner))!).toMatchObject({ status: 'rejected', reason: 'credit refused' });
+    expect((await deps.orders.get(winner!))!).toMatchObject({ status: 'rejected', reason: 'credit refused' });
   });
 
   it('validate-order: a B2B order must match the catalog (price, currency, known SKU)', async () => {
+    const { deps } = world;
     await product('MUG-01', 10);
     const line = { sku: 'MUG-01', description: 'Stoneware mug', quantity: 1, unitPrice: 1250, discount: 0, taxRatePpm: 200_000 };
     await putOrder(ddb.doc(), table, testOrder('ord_price', 'received', { lines: [{ ...line, unitPrice: 999 }] }));
     await putOrder(ddb.doc(), table, testOrder('ord_ccy', 'received', { lines: [line], currency: 'EUR' }));
     await putOrder(ddb.doc(), table, testOrder('ord_sku', 'received', { lines: [{ ...line, sku: 'NOPE' }] }));
     await putOrder(ddb.doc(), table, testOrder('ord_shop', 'received', { lines: [{ ...line, unitPrice: 999 }, { ...line, sku: 'NOPE' }], source: { platform: 'shopify', shop: 'x.myshopify.com', externalId: '1' } }));
-    expect(await validate.validateOrder({ orderId: 'ord_price' })).toMatchObject({ outcome: 'invalid', reason: expect.stringContaining('costs 1250') });
-    expect(await validate.validateOrder({ orderId: 'ord_ccy' })).toMatchObject({ outcome: 'invalid', reason: expect.stringContaining('GBP') });
-    expect(await validate.validateOrder({ orderId: 'ord_sku' })).toMatchObject({ outcome: 'invalid', reason: 'unknown SKU NOPE' });
+    expect(await validateOrder({ orderId: 'ord_price' }, deps)).toMatchObject({ outcome: 'invalid', reason: expect.stringContaining('costs 1250') });
+    expect(await validateOrder({ orderId: 'ord_ccy' }, deps)).toMatchObject({ outcome: 'invalid', reason: expect.stringContaining('GBP') });
+    expect(await validateOrder({ orderId: 'ord_sku' }, deps)).toMatchObject({ outcome: 'invalid', reason: 'unknown SKU NOPE' });
     // platform orders keep the platform's prices; SKUs not stocked here are not blocked
-    expect(await validate.validateOrder({ orderId: 'ord_shop' })).toEqual({ outcome: 'validated' });
+    expect(await validateOrder({ orderId: 'ord_shop' }, deps)).toEqual({ outcome: 'validated' });
     expect(await onHand('MUG-01')).toBe(9);
   });
 });

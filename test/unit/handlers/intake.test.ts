@@ -7,6 +7,7 @@ import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { apiEvent } from '../../support/api-event.ts';
+import { setTestBindings } from '../../support/bindings.ts';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const sqs = mockClient(SQSClient);
@@ -23,10 +24,7 @@ export const goodOrder = {
 };
 
 beforeAll(async () => {
-  process.env.TABLE_NAME = 'o2c-test';
-  process.env.ORDERS_QUEUE_URL = 'http://sqs.local/000000000000/orders';
-  process.env.PAYMENTS_QUEUE_URL = 'http://sqs.local/000000000000/payments';
-  process.env.O2C_API_KEY = 'test-key';
+  setTestBindings();
   ({ intake } = await import('../../../functions/handlers/intake.ts'));
   ({ runRoute } = await import('../../../functions/runtime/http.ts'));
 });

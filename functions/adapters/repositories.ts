@@ -1,0 +1,29 @@
+/**
+ * Every repository on the single table, for one table name: a handler wires
+ * the ones its use case takes (`const repos = repositories(env.TABLE_NAME)`).
+ * Building them is cheap (plain objects over one shared document client).
+ */
+import { dynamoCatalog } from './catalog.ts';
+import { dynamoCustomers } from './customers.ts';
+import { dynamoTable } from './dynamo.ts';
+import { dynamoAggregates, dynamoDunning, dynamoInvoices, dynamoPayments } from './invoices.ts';
+import { dynamoOrders } from './orders.ts';
+import { dynamoRefunds } from './refunds.ts';
+import { dynamoRequestKeys } from './request-keys.ts';
+import { dynamoTaskTokens } from './workflow.ts';
+
+export function repositories(tableName: string) {
+  const t = dynamoTable(tableName);
+  return {
+    orders: dynamoOrders(t),
+    customers: dynamoCustomers(t),
+    catalog: dynamoCatalog(t),
+    invoices: dynamoInvoices(t),
+    payments: dynamoPayments(t),
+    dunning: dynamoDunning(t),
+    aggregates: dynamoAggregates(t),
+    tokens: dynamoTaskTokens(t),
+    requestKeys: dynamoRequestKeys(t),
+    refunds: dynamoRefunds(t),
+  };
+}

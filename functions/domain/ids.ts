@@ -1,0 +1,16 @@
+/**
+ * Deterministic ids: the same platform order, payment or customer always gets
+ * the same o2c id, so every at-least-once delivery converges on one record, and
+ * the order id doubles as the workflow's execution name.
+ */
+import { createHash } from 'node:crypto';
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+const digest = (parts: readonly string[], length: number) => sha256(parts.join('\n')).slice(0, length);
+
+export const orderId = (platform: string, shop: string, externalId: string) => `ord_${digest([platform, shop, externalId], 24)}`;
+export const paymentId = (source: string, externalId: string) => `pay_${digest([source, externalId], 24)}`;
+/** A customer is one email within one shop. */
+export const customerId = (shop: string, email: string) => `cus_${digest([shop, email.trim().toLowerCase()], 20)}`;
+/** Fingerprint of a request body (Idempotency-Key replays must carry the same body). */
+export const bodyHash = (body: string) => sha256(body);

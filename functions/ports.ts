@@ -1,0 +1,323 @@
+/**
+ * The ports: small interfaces the use cases depend on (ARCHITECTURE.md §7).
+ * A use case takes `deps` built from these; a handler passes the AWS adapters
+ * (functions/adapters/), a unit test passes plain in-memory objects
+ * (test/support/memory.ts). Nothing here does I/O or knows a key format.
+ *
+ * Ledger postings have no port of their own: a journal entry is written in the
+ * same DynamoDB transaction as the business change it records (an invoice, a
+ * payment), so it travels with that repository call (`entry`), built by the
+ * domain (domain/ledger.ts) and checked balanced before anything is written.
+ */
+import type { CustomerAccount } from '#domain/credit';
+import type { OrderChange } from '#domain/order';
+import type {
+  Allocation,
+  Customer,
+  Invoice,
+  InvoiceStatus,
+  IsoDate,
+  IsoInstant,
+  JournalEntry,
+  Order,
+  OrderStatus,
+  Payment,
+  PaymentTerms,
+  TaxPolicy,
+  Totals,
+} from '#domain/model';
+
+// ── time ─────────────────────────────────────────────────────────────────────
+
+/** The clock is a port, so dunning and reports really run "as of" any date. */
+export interface Clock {
+  now(): Date;
+  /** Waits (backoff between attempts of a contended write). */
+  sleep(ms: number): Promise<void>;
+}
+
+/** Full-jitter exponential backoff, capped at 250 ms. */
+export const backoffMs = (attempt: number) => Math.random() * Math.min(250, 10 * 2 ** attempt);
+
+// ── the seller ───────────────────────────────────────────────────────────────
+
+export interface Company {
+  readonly name: string;
+  readonly address: readonly string[];
+  readonly baseCurrency: string;
+  readonly timezone: string;
+  readonly defaultTerms: PaymentTerms;
+  readonly taxPolicy: TaxPolicy;
+}
+
+// ── orders ───────────────────────────────────────────────────────────────────
+
+export interface StoredOrder extends Order {
+  readonly totals: Totals;
+  readonly version: number;
+  readonly updatedAt: string;
+  readonly invoiceNumber?: string;
+  readonly shipment?: Record<string, unknown>;
+  readonly reason?: string;
+  readonly backorderAttempts?: number;
+  readonly carrier?: Record<string, unknown>;
+  readonly cancellationRequested?: string;
+  readonly creditNoteRequested?: boolean;
+}
+
+export interface OrderEvent {
+  readonly at: string;
+  readonly step: string;
+  readonly status?: OrderStatus;
+  readonly detail?: string;
+}
+
+/** A customer first seen with an order: written with it, and only if o2c does not know them yet. */
+export type NewCustomer = Customer & { readonly shop: string; readonly createdAt: IsoInstant };
+
+export interface Orders {
+  get(orderId: string): Promise<StoredOrder | undefined>;
+  /**
+   * Creates the order unless the same platform order exists (platform + shop +
+   * external id), with `customer` in the same transaction when given (never
+   * overwriting one o2c knows). Returns the id of the order that exists afterwards.
+   */
+  create(order: Order & { readonly totals: Totals }, customer?: NewCustomer): Promise<{ orderId: string; created: boolean }>;
+  /** Writes a change decided by the domain, guarded by the version read; throws ConcurrentUpdate when the order moved meanwhile. */
+  apply(order: StoredOrder, change: OrderChange): Promise<StoredOrder>;
+  /** Adds an event to the order's timeline without changing it. */
+  recordEvent(orderId: string, event: OrderEvent): Promise<void>;
+}
+
+// ── customers ────────────────────────────────────────────────────────────────
+
+export interface Customers {
+  get(customerId: string): Promise<Customer | undefined>;
+  /** A cheap, eventually consistent look: has o2c seen this customer? */
+  exists(customerId: string): Promise<boolean>;
+  /** The customer's invoices and orders as the credit rule reads them (by-customer index, never a Scan). */
+  account(customerId: string): Promise<CustomerAccount>;
+}
+
+// ── catalog and stock ────────────────────────────────────────────────────────
+
+export interface Product {
+  readonly sku: string;
+  readonly description: string;
+  readonly unitPrice: number;
+  readonly currency: string;
+  readonly taxRatePpm: number;
+  readonly onHand: number;
+  readonly weightGrams: number;
+}
+
+export interface Catalog {
+  products(skus: readonly string[]): Promise<ReadonlyMap<string, Product>>;
+  /** Reserves every line (sku → quantity), all or nothing; false when a product has too little stock. */
+  reserve(orderId: string, lines: ReadonlyMap<string, number>, at: IsoInstant): Promise<boolean>;
+  /** Puts held units back on the shelf (rejection, cancellation). */
+  release(orderId: string): Promise<number>;
+  /** Marks held units as gone with the shipment. */
+  ship(orderId: string): Promise<number>;
+}
+
+// ── invoices, payments, dunning, aggregates ──────────────────────────────────
+
+export interface InvoiceIssue {
+  readonly invoice: Invoice;
+  /** The order's move shipped → invoiced, decided by the domain. */
+  readonly order: StoredOrder;
+  readonly orderChange: OrderChange;
+  readonly entry: JournalEntry;
+  /** Added to the day's and the month's aggregates. */
+  readonly aggregates: Readonly<Record<string, number>>;
+}
+
+export interface Invoices {
+  get(number: string): Promise<Invoice | undefined>;
+  /** The last number used in a series and year (0 when none). */
+  lastSequence(series: string, year: number): Promise<number>;
+  /**
+   * Writes the invoice with its number, the order's change, the journal entry
+   * and the aggregates in one transaction, moving the series counter from
+   * `sequence − 1` to `sequence`. `taken`: another invoice got the number first
+   * (read the counter again); `exists`: the order was invoiced meanwhile.
+   */
+  issue(issue: InvoiceIssue): Promise<{ kind: 'issued' } | { kind: 'taken' } | { kind: 'order-changed' }>;
+  /** Open invoices due before `before` (exclusive), from every shard of the sparse index. */
+  openDueBefore(before: IsoDate): Promise<Invoice[]>;
+  /** The customer's invoices with a balance (by-customer index). */
+  openOfCustomer(customerId: string): Promise<Invoice[]>;
+}
+
+/** A payment's effect, decided by the domain: new balances and statuses, the entry, the aggregates. */
+export interface PaymentApplication {
+  readonly payment: Payment;
+  readonly allocations: readonly Allocation[];
+  readonly discounts: readonly Allocation[];
+  readonly unapplied: number;
+  /** Each invoice touched: the balance read (the guard) and what it becomes. */
+  readonly settlements: readonly { readonly invoice: Invoice; readonly balance: number; readonly status: InvoiceStatus }[];
+  readonly entry: JournalEntry;
+  readonly aggregates: Readonly<Record<string, number>>;
+  readonly appliedAt: IsoInstant;
+}
+
+export interface Payments {
+  exists(paymentId: string): Promise<boolean>;
+  /** One transaction; false if this payment was applied before; PaymentConflict if an invoice changed. */
+  apply(application: PaymentApplication): Promise<boolean>;
+}
+
+/**
+ * One invoice's dunning level: `new` — claimed by this call; `pending` —
+ * claimed earlier but never confirmed queued (queue it again: the reminder's
+ * mail key dedupes); `queued` — done before.
+ */
+export type DunningClaim = 'new' | 'pending' | 'queued';
+
+export interface DunningMarks {
+  claim(invoiceNumber: string, level: number, asOf: IsoDate, at: IsoInstant): Promise<DunningClaim>;
+  confirmQueued(invoiceNumber: string, level: number, at: IsoInstant): Promise<void>;
+}
+
+export interface Aggregates {
+  /** Sums of each metric over the given days, per currency. */
+  totals(days: readonly IsoDate[]): Promise<Map<string, Record<string, number>>>;
+}
+
+// ── the workflow ─────────────────────────────────────────────────────────────
+
+export type WaitKind = 'credit-review' | 'fulfilment';
+
+export interface Workflow {
+  /** True if started now, false if the order's execution exists already. */
+  start(orderId: string): Promise<boolean>;
+  /** False when no execution was running. */
+  stop(orderId: string, cause: string): Promise<boolean>;
+  /** Answers a wait; throws TaskTokenSpent when nobody waits on the token any more. */
+  complete(taskToken: string, output: unknown): Promise<void>;
+  fail(taskToken: string, error: string, cause: string): Promise<void>;
+}
+
+export interface TaskTokens {
+  store(orderId: string, kind: WaitKind, taskToken: string, at: IsoInstant, extra?: Record<string, unknown>): Promise<void>;
+  get(orderId: string, kind: WaitKind): Promise<string | undefined>;
+  delete(orderId: string, kind: WaitKind): Promise<void>;
+}
+
+// ── messages out ─────────────────────────────────────────────────────────────
+
+export interface MailAttachment {
+  readonly filename: string;
+  readonly contentType: string;
+  readonly contentBase64: string;
+}
+
+/** Every email travels as one of these to the one sender, which sends each `key` at most once. */
+export interface MailMessage {
+  readonly key: string;
+  readonly to: readonly string[];
+  readonly cc?: readonly string[];
+  readonly subject: string;
+  readonly text: string;
+  readonly html?: string;
+  readonly attachments?: readonly MailAttachment[];
+  readonly language?: string;
+}
+
+export interface Mail {
+  enqueue(message: MailMessage): Promise<void>;
+}
+
+/** Sends raw MIME (send-mail only). */
+export interface MailTransport {
+  send(message: MailMessage): Promise<string | undefined>;
+}
+
+/** A queue between two steps. */
+export interface Outbox<T> {
+  send(message: T): Promise<void>;
+  sendMany(messages: readonly T[]): Promise<void>;
+}
+
+export interface OrderMessage {
+  readonly orderId: string;
+}
+
+export type PaymentMessage = Omit<Payment, 'customerId'> & { readonly customerId?: string };
+
+export interface ReminderRequest {
+  readonly invoiceNumber: string;
+  readonly level: number;
+  readonly asOf: IsoDate;
+}
+
+// ── documents ────────────────────────────────────────────────────────────────
+
+export interface InvoiceDocuments {
+  pdf(invoice: Invoice, seller: Pick<Company, 'name' | 'address'>, customer: Pick<Customer, 'name' | 'email' | 'billingAddress'>): Promise<Uint8Array>;
+}
+
+// ── requests and credentials ─────────────────────────────────────────────────
+
+export type KeyClaim<T> = { readonly kind: 'new' } | { readonly kind: 'replay'; readonly result: T } | { readonly kind: 'mismatch' };
+
+/** Client `Idempotency-Key`s: first use records the body's hash and the answer. */
+export interface RequestKeys {
+  claim<T>(scope: string, key: string, bodyHash: string, answer: T, at: IsoInstant): Promise<KeyClaim<T>>;
+}
+
+export interface RefundRecord {
+  readonly platform: string;
+  readonly externalId: string;
+  readonly chargeId: string;
+  readonly amount: number;
+  readonly currency: string;
+  readonly refundedOn: string;
+}
+
+export interface Refunds {
+  /** False when this refund was recorded before. */
+  record(refund: RefundRecord, at: IsoInstant): Promise<boolean>;
+}
+
+export interface Credentials {
+  /** True when `presented` is a current (or, during rotation, previous) API key. */
+  isApiKey(presented: string | undefined): Promise<boolean>;
+}
+
+// ── observability ────────────────────────────────────────────────────────────
+
+/** Business counters (CloudWatch EMF in Lambda). */
+export interface Metrics {
+  count(name: string, value?: number): void;
+}
+
+export interface Log {
+  info(message: string, fields?: Record<string, unknown>): void;
+}
+
+// ── what comes in ────────────────────────────────────────────────────────────
+
+/** An order as a source sends it, already in o2c's vocabulary (platforms/ map theirs to this). */
+export interface OrderDraft {
+  readonly externalId: string;
+  readonly shop?: string;
+  readonly reference?: string;
+  readonly customer: { readonly email: string; readonly name: string; readonly language?: Customer['language'] };
+  readonly currency: string;
+  readonly lines: Order['lines'];
+  readonly shipping?: Order['shipping'];
+  readonly paymentMode: Order['paymentMode'];
+  readonly terms?: PaymentTerms;
+  readonly shippingAddress: Order['shippingAddress'];
+  readonly billingAddress?: Order['billingAddress'];
+  /** Unit prices include tax (platform orders). */
+  readonly pricesIncludeTax?: boolean;
+  /** The platform's own total: the priced order must come to exactly this. */
+  readonly platformTotal?: number;
+}
+
+/** A payment as a source reports it, before o2c gives it an id. */
+export type PaymentReport = Omit<PaymentMessage, 'id'>;

@@ -1,0 +1,80 @@
+/**
+ * Reads a function's bindings (functions/bindings.ts) once, at module load:
+ * every variable of its manifest is parsed by its declared kind; a missing
+ * required one, or a malformed one, fails the cold start naming the variable.
+ * Nothing else in functions/ reads process.env for o2c's own settings.
+ */
+import * as z from 'zod/mini';
+import { BINDINGS, FUNCTION_BINDINGS, type BindingName, type BindingSpec, type FunctionName } from '../bindings.ts';
+import { ConfigError } from '../errors.ts';
+import type { Company } from '../ports.ts';
+import { safeParse } from './schema.ts';
+
+type Kinds = { text: string; int: number; list: string[]; intList: number[]; json: unknown };
+type ValueOf<N extends BindingName> = Kinds[(typeof BINDINGS)[N]['kind']];
+type Optional<N extends BindingName> = (typeof BINDINGS)[N] extends { optional: true } ? true : false;
+export type Bound<F extends FunctionName> = { readonly [N in (typeof FUNCTION_BINDINGS)[F][number]]: Optional<N> extends true ? ValueOf<N> | undefined : ValueOf<N> };
+
+function parse(name: BindingName, raw: string): unknown {
+  const spec = BINDINGS[name];
+  const fail = (why: string) => new ConfigError(`environment variable ${name} ${why}`);
+  const int = (s: string) => {
+    if (!/^-?\d+$/.test(s.trim())) throw fail(`must be a whole number, got ${JSON.stringify(s)}`);
+    return Number(s);
+  };
+  const items = () => raw.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  switch (spec.kind) {
+    case 'text':
+      return raw;
+    case 'int':
+      return int(raw);
+    case 'list':
+      return items();
+    case 'intList':
+      return items().map(int);
+    case 'json':
+      try {
+        return JSON.parse(raw);
+      } catch {
+        throw fail('is not valid JSON');
+      }
+  }
+}
+
+/** The manifest's values for function `fn`, read from `env` (process.env by default). */
+export function readBindings<F extends FunctionName>(fn: F, env: NodeJS.ProcessEnv = process.env): Bound<F> {
+  const out: Record<string, unknown> = {};
+  for (const name of FUNCTION_BINDINGS[fn] as readonly BindingName[]) {
+    const raw = env[name];
+    const spec: BindingSpec = BINDINGS[name];
+    if (raw === undefined || raw === '') {
+      if (!spec.optional) throw new ConfigError(`environment variable ${name} is not set (function ${fn})`);
+      continue;
+    }
+    out[name] = parse(name, raw);
+  }
+  return out as Bound<F>;
+}
+
+const TermsSchema = z.object({ netDays: z.int().check(z.gte(0)), discount: z.optional(z.object({ ratePpm: z.int(), days: z.int() })) });
+const TaxPolicySchema = z.object({ rounding: z.enum(['half-up', 'half-even']), level: z.enum(['line', 'invoice']) });
+const AddressSchema = z.array(z.string());
+
+/** A JSON binding checked against `schema` (ConfigError naming the variable otherwise). */
+export function checkedBinding<S extends z.ZodMiniType>(name: string, schema: S, value: unknown): z.infer<S> {
+  const r = safeParse(schema, value);
+  if (!r.success) throw new ConfigError(`environment variable ${name} is invalid: ${r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
+  return r.data as z.infer<S>;
+}
+
+/** The seller, from the bindCompany variables. */
+export function companyOf(b: { COMPANY_NAME: string; COMPANY_ADDRESS: unknown; BASE_CURRENCY: string; TIMEZONE: string; DEFAULT_TERMS: unknown; TAX_POLICY: unknown }): Company {
+  return {
+    name: b.COMPANY_NAME,
+    address: checkedBinding('COMPANY_ADDRESS', AddressSchema, b.COMPANY_ADDRESS),
+    baseCurrency: b.BASE_CURRENCY,
+    timezone: b.TIMEZONE,
+    defaultTerms: checkedBinding('DEFAULT_TERMS', TermsSchema, b.DEFAULT_TERMS),
+    taxPolicy: checkedBinding('TAX_POLICY', TaxPolicySchema, b.TAX_POLICY),
+  };
+}

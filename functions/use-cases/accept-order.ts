@@ -1,0 +1,97 @@
+/**
+ * Accept one order, from the B2B API or a platform webhook.
+ *
+ * 1. Price the lines (422 if the figures are impossible, or do not come to the
+ *    platform's own total).
+ * 2. Match the customer by email within the shop; one o2c has not seen is
+ *    created with the order (company timezone and terms, no credit limit yet).
+ * 3. Create the order unless this source order exists (deterministic id) — one
+ *    transaction with the new customer.
+ * 4. Queue it for the workflow even when it existed (a duplicate start is a
+ *    no-op): that heals a crash between the write and the send.
+ */
+import { customerId as customerIdOf, orderId as orderIdOf } from '#domain/ids';
+import type { Order, OrderStatus, Platform } from '#domain/model';
+import { NO_SHOP } from '#domain/order';
+import { priceOrder } from '#domain/pricing';
+import { DomainError } from '#domain/errors';
+import { ValidationError } from '../errors.ts';
+import type { Company, Customers, Metrics, NewCustomer, OrderDraft, OrderMessage, Orders, Outbox } from '../ports.ts';
+
+export interface AcceptOrderDeps {
+  readonly orders: Orders;
+  readonly customers: Customers;
+  readonly orderQueue: Outbox<OrderMessage>;
+  readonly company: Company;
+  readonly metrics: Metrics;
+}
+
+export interface AcceptedOrder {
+  readonly orderId: string;
+  readonly created: boolean;
+}
+
+export const shopOf = (draft: Pick<OrderDraft, 'shop'>) => draft.shop ?? NO_SHOP;
+export const orderIdOfDraft = (draft: OrderDraft, platform: Platform) => orderIdOf(platform, shopOf(draft), draft.externalId);
+
+/** The draft priced as o2c's order in `status`; a ValidationError when its figures do not hold. */
+export function orderFromDraft(draft: OrderDraft, platform: Platform, receivedAt: string, status: OrderStatus, company: Company): Order & { totals: ReturnType<typeof priceOrder>['totals'] } {
+  const pricesIncludeTax = draft.pricesIncludeTax === true;
+  let totals: ReturnType<typeof priceOrder>['totals'];
+  try {
+    totals = priceOrder(draft.lines, draft.shipping, company.taxPolicy, { pricesIncludeTax }).totals;
+  } catch (error) {
+    if (error instanceof DomainError) throw new ValidationError([{ path: 'lines', message: error.message }]);
+    throw error;
+  }
+  if (draft.platformTotal !== undefined && totals.total !== draft.platformTotal) {
+    throw new ValidationError([{ path: 'total', message: `o2c prices the order at ${totals.total}, the platform at ${draft.platformTotal} (minor units)` }]);
+  }
+  const shop = shopOf(draft);
+  return {
+    id: orderIdOf(platform, shop, draft.externalId),
+    source: { platform, externalId: draft.externalId, shop, ...(draft.reference ? { reference: draft.reference } : {}) },
+    customerId: customerIdOf(shop, draft.customer.email),
+    currency: draft.currency,
+    lines: draft.lines,
+    ...(draft.shipping ? { shipping: draft.shipping } : {}),
+    paymentMode: draft.paymentMode,
+    ...(draft.terms ? { terms: draft.terms } : {}),
+    shippingAddress: draft.shippingAddress,
+    ...(draft.billingAddress ? { billingAddress: draft.billingAddress } : {}),
+    ...(pricesIncludeTax ? { pricesIncludeTax: true } : {}),
+    status,
+    createdAt: receivedAt,
+    totals,
+  };
+}
+
+/** The customer as first seen with this draft: the company's timezone and terms, no credit limit yet. */
+export function customerFromDraft(draft: OrderDraft, receivedAt: string, company: Company): NewCustomer {
+  const shop = shopOf(draft);
+  return {
+    id: customerIdOf(shop, draft.customer.email),
+    shop,
+    name: draft.customer.name,
+    email: draft.customer.email.trim().toLowerCase(),
+    language: draft.customer.language ?? 'en',
+    timezone: company.timezone,
+    currency: draft.currency,
+    terms: company.defaultTerms,
+    creditLimit: 0,
+    riskScore: 0,
+    dunningState: 'none',
+    ...(draft.billingAddress ? { billingAddress: draft.billingAddress } : {}),
+    createdAt: receivedAt,
+  };
+}
+
+export async function acceptOrder(input: { draft: OrderDraft; platform: Platform; receivedAt: string }, deps: AcceptOrderDeps): Promise<AcceptedOrder> {
+  const order = orderFromDraft(input.draft, input.platform, input.receivedAt, 'received', deps.company);
+  // A known customer is not written again: every order of a busy customer touching its item would make the orders' transactions conflict.
+  const known = await deps.customers.exists(order.customerId);
+  const result = await deps.orders.create(order, known ? undefined : customerFromDraft(input.draft, input.receivedAt, deps.company));
+  await deps.orderQueue.send({ orderId: result.orderId });
+  deps.metrics.count(result.created ? 'OrdersAccepted' : 'DuplicateOrders');
+  return result;
+}

@@ -1,0 +1,51 @@
+/**
+ * Answers a wait of an order's workflow (a credit review, a fulfilment) on
+ * behalf of a person or a partner.
+ * 1. The order must exist (404) and be in the state the wait is for (409).
+ * 2. The wait's token must be there (409 while the wait is not open yet).
+ * 3. SendTaskSuccess / SendTaskFailure; a token whose wait already ended is a 409.
+ * 4. Forget the token and record who answered on the order's timeline.
+ * The workflow's own next steps then move the order, so status changes stay in one place.
+ */
+import { ConflictError, OrderNotFound, TaskTokenSpent } from '../errors.ts';
+import type { Clock, Orders, StoredOrder, TaskTokens, WaitKind, Workflow } from '../ports.ts';
+
+export interface AnswerWaitDeps {
+  readonly orders: Orders;
+  readonly tokens: TaskTokens;
+  readonly workflow: Workflow;
+  readonly clock: Clock;
+}
+
+export interface WaitAnswer {
+  readonly orderId: string;
+  readonly kind: WaitKind;
+  /** A refusal (as a ConflictError) when the order is not in the state this answer is for. */
+  readonly precondition?: (order: StoredOrder) => ConflictError | undefined;
+  /** What to tell the workflow: success with an output, or a named failure. */
+  readonly answer: { readonly output: unknown } | { readonly error: string; readonly cause: string };
+  /** Conflict codes and messages for "not open" and "already ended". */
+  readonly notOpen: ConflictError;
+  readonly ended: ConflictError;
+  /** The timeline event. */
+  readonly step: string;
+  readonly detail: string;
+}
+
+export async function answerWait(input: WaitAnswer, deps: AnswerWaitDeps): Promise<void> {
+  const order = await deps.orders.get(input.orderId);
+  if (!order) throw new OrderNotFound(input.orderId);
+  const refusal = input.precondition?.(order);
+  if (refusal) throw refusal;
+  const token = await deps.tokens.get(input.orderId, input.kind);
+  if (!token) throw input.notOpen;
+  try {
+    if ('output' in input.answer) await deps.workflow.complete(token, input.answer.output);
+    else await deps.workflow.fail(token, input.answer.error, input.answer.cause);
+  } catch (error) {
+    if (error instanceof TaskTokenSpent) throw input.ended;
+    throw error;
+  }
+  await deps.tokens.delete(input.orderId, input.kind);
+  await deps.orders.recordEvent(input.orderId, { at: deps.clock.now().toISOString(), step: input.step, detail: input.detail });
+}

@@ -1,0 +1,35 @@
+/**
+ * Hand a confirmed order to the warehouse; the workflow waits on a task token
+ * until the warehouse reports the shipment (report-shipment).
+ * 1. Parcel weight from the catalog (DEFAULT_PARCEL_WEIGHT_GRAMS per unit the catalog does not know).
+ * 2. Choose the carrier from the rate table (domain: cheapest that keeps the promise).
+ * 3. Keep the token and the choice with the order; confirmed → fulfilling.
+ */
+import { DEFAULT_CARRIER_RATES, DEFAULT_PARCEL_WEIGHT_GRAMS, selectCarrier, type CarrierRate } from '#domain/carrier';
+import { transition } from '#domain/order';
+import { OrderNotFound } from '../errors.ts';
+import type { Catalog, Clock, Orders, TaskTokens } from '../ports.ts';
+
+export interface FulfilOrderDeps {
+  readonly orders: Orders;
+  readonly catalog: Catalog;
+  readonly tokens: TaskTokens;
+  readonly clock: Clock;
+  /** The carrier rate table; absent = the built-in GBP table (DEFAULT_CARRIER_RATES). */
+  readonly rates?: readonly CarrierRate[] | undefined;
+  readonly promisedDays: number;
+}
+
+export async function fulfilOrder({ orderId, taskToken }: { orderId: string; taskToken: string }, deps: FulfilOrderDeps): Promise<void> {
+  const order = await deps.orders.get(orderId);
+  if (!order) throw new OrderNotFound(orderId);
+  const products = await deps.catalog.products(order.lines.map((l) => l.sku));
+  const weightGrams = order.lines.reduce((g, l) => g + (products.get(l.sku)?.weightGrams ?? DEFAULT_PARCEL_WEIGHT_GRAMS) * l.quantity, 0);
+  const choice = selectCarrier(deps.rates ?? DEFAULT_CARRIER_RATES, { country: order.shippingAddress.country, weightGrams, promisedDays: deps.promisedDays, currency: order.currency });
+  const carrier = choice
+    ? { carrier: choice.rate.carrier, service: choice.rate.service, cost: choice.cost, meetsPromise: choice.meetsPromise, weightGrams }
+    : { carrier: 'warehouse choice', service: 'no rate in table', weightGrams };
+  const at = deps.clock.now().toISOString();
+  await deps.tokens.store(orderId, 'fulfilment', taskToken, at, { carrier });
+  if (order.status === 'confirmed') await deps.orders.apply(order, transition(order, 'fulfilling', 'fulfil', at, { carrier }, `${carrier.carrier} ${carrier.service}`));
+}

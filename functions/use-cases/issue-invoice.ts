@@ -1,0 +1,93 @@
+/**
+ * The order has shipped: bill it.
+ *
+ * 1. An order invoiced before keeps its invoice (the email is queued again;
+ *    the sender sends each key once).
+ * 2. Terms: the order's, else the customer's, else the company default; the
+ *    issue date is today in the company's zone.
+ * 3. Build the invoice with the next number of its series and year (domain),
+ *    its journal entry (paid-at-checkout orders are issued as paid) and the
+ *    order's move shipped → invoiced, and write them with the aggregates in one
+ *    transaction that moves the series counter — so a failed write consumes no
+ *    number. Another invoice took the number: read the counter again.
+ * 4. Render the PDF and queue the email with it (key `invoice:<number>`).
+ */
+import { todayIn } from '#domain/dates';
+import { buildInvoice, describeTerms } from '#domain/invoice';
+import { invoiceIssuedEntry } from '#domain/ledger';
+import type { Customer, Invoice } from '#domain/model';
+import { formatMoney } from '#domain/money';
+import { transition } from '#domain/order';
+import { InvoiceConflict, OrderNotFound } from '../errors.ts';
+import { backoffMs, type Clock, type Company, type Customers, type InvoiceDocuments, type Invoices, type Mail, type Metrics, type Orders, type StoredOrder } from '../ports.ts';
+
+export interface IssueInvoiceDeps {
+  readonly orders: Orders;
+  readonly customers: Customers;
+  readonly invoices: Invoices;
+  readonly documents: InvoiceDocuments;
+  readonly mail: Mail;
+  readonly clock: Clock;
+  readonly metrics: Metrics;
+  readonly company: Company;
+  readonly series: string;
+}
+
+export const MAX_NUMBER_ATTEMPTS = 30;
+
+async function issueOnce(order: StoredOrder, customer: Customer | undefined, deps: IssueInvoiceDeps): Promise<{ invoice: Invoice; created: boolean }> {
+  const now = deps.clock.now();
+  const issueDate = todayIn(deps.company.timezone, now);
+  const year = Number(issueDate.slice(0, 4));
+  const terms = order.terms ?? customer?.terms ?? deps.company.defaultTerms;
+  const paidAtCheckout = order.paymentMode === 'prepaid';
+  for (let attempt = 0; attempt < MAX_NUMBER_ATTEMPTS; attempt++) {
+    const sequence = (await deps.invoices.lastSequence(deps.series, year)) + 1;
+    const invoice = buildInvoice({ order, series: deps.series, year, sequence, issueDate, terms, policy: deps.company.taxPolicy, paid: paidAtCheckout });
+    const result = await deps.invoices.issue({
+      invoice,
+      order,
+      orderChange: transition(order, 'invoiced', 'invoice', now.toISOString(), { invoiceNumber: invoice.number }, invoice.number),
+      entry: invoiceIssuedEntry(invoice, `inv-${invoice.number}`, { paidAtCheckout }),
+      aggregates: { creditSales: order.paymentMode === 'terms' ? invoice.totals.total : 0, sales: invoice.totals.total, invoices: 1 },
+    });
+    if (result.kind === 'issued') return { invoice, created: true };
+    if (result.kind === 'order-changed') {
+      const fresh = await deps.orders.get(order.id);
+      const existing = fresh?.invoiceNumber ? await deps.invoices.get(fresh.invoiceNumber) : undefined;
+      if (existing) return { invoice: existing, created: false };
+      throw new InvoiceConflict(`order ${order.id} changed while its invoice was issued (now ${fresh?.status ?? 'gone'})`);
+    }
+    await deps.clock.sleep(backoffMs(attempt)); // another invoice took this number first
+  }
+  throw new InvoiceConflict(`could not allocate an invoice number in ${deps.series}-${year} after ${MAX_NUMBER_ATTEMPTS} attempts`);
+}
+
+export async function issueInvoice({ orderId }: { orderId: string }, deps: IssueInvoiceDeps) {
+  const order = await deps.orders.get(orderId);
+  if (!order) throw new OrderNotFound(orderId);
+  const customer = await deps.customers.get(order.customerId);
+  const existing = order.invoiceNumber ? await deps.invoices.get(order.invoiceNumber) : undefined;
+  const { invoice, created } = existing ? { invoice: existing, created: false } : await issueOnce(order, customer, deps);
+  if (created) deps.metrics.count('InvoicesIssued');
+  if (customer) {
+    const pdf = await deps.documents.pdf(invoice, deps.company, customer);
+    const money = (amount: number) => formatMoney({ amount, currency: invoice.currency });
+    const ref = invoice.orderReference ? ` (your order ${invoice.orderReference})` : '';
+    const company = deps.company.name;
+    await deps.mail.enqueue({
+      key: `invoice:${invoice.number}`,
+      to: [customer.email],
+      language: customer.language,
+      subject: `Invoice ${invoice.number}${ref} from ${company}`,
+      text:
+        invoice.balance === 0
+          ? `Dear ${customer.name},\n\nplease find attached invoice ${invoice.number}${ref} for ${money(invoice.totals.total)}, paid at checkout: nothing is due.\n\n${company}`
+          : `Dear ${customer.name},\n\nplease find attached invoice ${invoice.number}${ref} for ${money(invoice.totals.total)}, due on ${invoice.dueDate} (${describeTerms(invoice.terms)}).${
+              invoice.earlyPayment ? ` Pay ${money(invoice.earlyPayment.amountDue)} by ${invoice.earlyPayment.until} to take the early-payment discount.` : ''
+            }\nPlease quote ${invoice.number} with your payment.\n\n${company}`,
+      attachments: [{ filename: `${invoice.number}.pdf`, contentType: 'application/pdf', contentBase64: Buffer.from(pdf).toString('base64') }],
+    });
+  }
+  return { invoiceNumber: invoice.number, total: invoice.totals.total, currency: invoice.currency, created };
+}

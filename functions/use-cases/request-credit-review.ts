@@ -1,0 +1,34 @@
+/**
+ * An order is on credit hold; the workflow waits on a task token until finance decides.
+ * 1. Keep the token with the order, for decide-credit to answer.
+ * 2. Email finance what to decide and where to post the decision (key per
+ *    order: a redelivered wait asks once).
+ */
+import { formatMoney } from '#domain/money';
+import { OrderNotFound } from '../errors.ts';
+import type { Clock, Mail, Orders, TaskTokens } from '../ports.ts';
+
+export interface RequestCreditReviewDeps {
+  readonly orders: Orders;
+  readonly tokens: TaskTokens;
+  readonly mail: Mail;
+  readonly clock: Clock;
+  readonly financeRecipients: readonly string[];
+}
+
+export async function requestCreditReview({ orderId, taskToken }: { orderId: string; taskToken: string }, deps: RequestCreditReviewDeps): Promise<void> {
+  const order = await deps.orders.get(orderId);
+  if (!order) throw new OrderNotFound(orderId);
+  await deps.tokens.store(orderId, 'credit-review', taskToken, deps.clock.now().toISOString());
+  const total = formatMoney({ amount: order.totals.total, currency: order.currency });
+  await deps.mail.enqueue({
+    key: `credit-review:${orderId}`,
+    to: deps.financeRecipients,
+    subject: `Credit review needed: order ${order.source.reference ?? orderId} (${total})`,
+    text: [
+      `Order ${orderId} (${order.source.platform} ${order.source.reference ?? order.source.externalId}) for ${total} is on credit hold: ${order.reason ?? 'needs review'}.`,
+      '',
+      `Decide with: POST /finance/orders/${orderId}/credit-decision  {"decision": "approve" | "reject", "note": "..."}`,
+    ].join('\n'),
+  });
+}

@@ -1,0 +1,40 @@
+/**
+ * One overdue invoice, one level: render the reminder in the customer's
+ * language and the level's tone, and queue it (key per invoice and level).
+ * An invoice paid meanwhile, or unknown, gets nothing.
+ */
+import { reminderText, reminderTone } from '#domain/dunning';
+import { daysPastDue } from '#domain/invoice';
+import type { IsoDate } from '#domain/model';
+import { formatMoney } from '#domain/money';
+import type { Company, Customers, Invoices, Log, Mail } from '../ports.ts';
+
+export interface SendReminderDeps {
+  readonly invoices: Invoices;
+  readonly customers: Customers;
+  readonly mail: Mail;
+  readonly log: Log;
+  readonly company: Company;
+  readonly levels: readonly number[];
+}
+
+export async function sendReminder({ invoiceNumber, level, asOf }: { invoiceNumber: string; level: number; asOf: IsoDate }, deps: SendReminderDeps): Promise<boolean> {
+  const invoice = await deps.invoices.get(invoiceNumber);
+  if (!invoice || invoice.balance <= 0) {
+    deps.log.info('no reminder: invoice settled or unknown', { invoiceNumber });
+    return false;
+  }
+  const customer = await deps.customers.get(invoice.customerId);
+  if (!customer) return false;
+  const { levels } = deps;
+  const text = reminderText(customer.language, reminderTone(levels.includes(level) ? level : levels[levels.length - 1]!, levels), {
+    customerName: customer.name,
+    invoiceNumber,
+    amount: formatMoney({ amount: invoice.balance, currency: invoice.currency }),
+    dueDate: invoice.dueDate,
+    daysPastDue: daysPastDue(invoice, asOf),
+    companyName: deps.company.name,
+  });
+  await deps.mail.enqueue({ key: `reminder:${invoiceNumber}:${level}`, to: [customer.email], language: text.language, subject: text.subject, text: text.body });
+  return true;
+}

@@ -1,0 +1,60 @@
+/**
+ * Is the order one we can fill?
+ *
+ * 1. An order validated before returns `validated`; one that ended returns `invalid`.
+ * 2. B2B (api) orders: every SKU must be in the catalog at the catalog's price
+ *    and currency. Platform orders keep the platform's prices; SKUs we do not
+ *    stock are fulfilled outside o2c's warehouse and are not blocked.
+ * 3. Reserve stock for the SKUs we stock, all or nothing → validated.
+ * 4. Not enough stock → backordered (the workflow waits and asks again), until
+ *    `maxBackorderAttempts`, then invalid.
+ * A re-run returns the outcome already reached and reserves nothing twice.
+ */
+import { amendOrder, PAST_VALIDATION, transition } from '#domain/order';
+import { OrderNotFound } from '../errors.ts';
+import type { Catalog, Clock, Orders, Product, StoredOrder } from '../ports.ts';
+
+export interface ValidateOrderDeps {
+  readonly orders: Orders;
+  readonly catalog: Catalog;
+  readonly clock: Clock;
+  readonly maxBackorderAttempts: number;
+}
+
+export type ValidationOutcome = { outcome: 'validated' | 'backordered' | 'invalid'; reason?: string };
+
+/** Catalog rule for B2B orders: known SKU, the catalog's currency and unit price. */
+export function priceProblems(order: Pick<StoredOrder, 'source' | 'lines' | 'currency'>, catalog: ReadonlyMap<string, Product>): string[] {
+  if (order.source.platform !== 'api') return [];
+  return order.lines.flatMap((line) => {
+    const p = catalog.get(line.sku);
+    if (!p) return [`unknown SKU ${line.sku}`];
+    if (p.currency !== order.currency) return [`${line.sku} is sold in ${p.currency}, not ${order.currency}`];
+    if (p.unitPrice !== line.unitPrice) return [`${line.sku} costs ${p.unitPrice}, not ${line.unitPrice} (minor units)`];
+    return [];
+  });
+}
+
+export async function validateOrder({ orderId }: { orderId: string }, deps: ValidateOrderDeps): Promise<ValidationOutcome> {
+  const order = await deps.orders.get(orderId);
+  if (!order) throw new OrderNotFound(orderId);
+  if (PAST_VALIDATION.has(order.status)) return { outcome: 'validated' };
+  if (order.status === 'rejected' || order.status === 'cancelled') return { outcome: 'invalid', reason: order.reason ?? order.status };
+
+  const catalog = await deps.catalog.products(order.lines.map((l) => l.sku));
+  const problems = priceProblems(order, catalog);
+  if (problems.length > 0) return { outcome: 'invalid', reason: problems.join('; ') };
+
+  const wanted = new Map<string, number>();
+  for (const line of order.lines) if (catalog.has(line.sku)) wanted.set(line.sku, (wanted.get(line.sku) ?? 0) + line.quantity);
+  const at = deps.clock.now().toISOString();
+  if (await deps.catalog.reserve(order.id, wanted, at)) {
+    await deps.orders.apply(order, transition(order, 'validated', 'validate', at, {}, wanted.size > 0 ? `reserved ${wanted.size} SKU(s)` : 'nothing to reserve'));
+    return { outcome: 'validated' };
+  }
+  const attempts = (order.backorderAttempts ?? 0) + 1;
+  if (attempts >= deps.maxBackorderAttempts) return { outcome: 'invalid', reason: `out of stock after ${attempts} attempts` };
+  const change = order.status === 'backordered' ? amendOrder({ backorderAttempts: attempts }) : transition(order, 'backordered', 'validate', at, { backorderAttempts: attempts }, 'not enough stock');
+  await deps.orders.apply(order, change);
+  return { outcome: 'backordered', reason: 'not enough stock' };
+}

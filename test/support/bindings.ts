@@ -1,0 +1,45 @@
+/**
+ * Test values for every binding of the contract (functions/bindings.ts), so a
+ * handler module can load in a test: `setTestBindings()` before importing it.
+ */
+import { BINDINGS, type BindingName } from '../../functions/bindings.ts';
+
+export const TEST_API_KEY = 'test-key';
+
+export const TEST_BINDINGS: Partial<Record<BindingName, string>> = {
+  TABLE_NAME: 'o2c-test',
+  ORDERS_QUEUE_URL: 'http://sqs.local/000000000000/orders',
+  PAYMENTS_QUEUE_URL: 'http://sqs.local/000000000000/payments',
+  DUNNING_QUEUE_URL: 'http://sqs.local/000000000000/dunning',
+  MAIL_QUEUE_URL: 'http://sqs.local/000000000000/mail',
+  STATE_MACHINE_ARN: 'arn:aws:states:eu-west-1:000000000000:stateMachine:order-to-cash',
+  API_KEY_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:000000000000:secret:o2c-api-key',
+  WEBHOOK_SECRETS_ARN: 'arn:aws:secretsmanager:eu-west-1:000000000000:secret:o2c-webhooks',
+  COMPANY_NAME: 'Example Trading Ltd',
+  COMPANY_ADDRESS: JSON.stringify(['1 Example Street', 'London EC1A 1AA', 'United Kingdom']),
+  BASE_CURRENCY: 'GBP',
+  TIMEZONE: 'Europe/London',
+  DEFAULT_TERMS: JSON.stringify({ netDays: 30 }),
+  TAX_POLICY: JSON.stringify({ rounding: 'half-up', level: 'line' }),
+  FINANCE_RECIPIENTS: 'finance@example.com',
+  INVOICE_SERIES: 'INV',
+  DUNNING_LEVELS: '1,7,14,30',
+  BACKORDER_MAX_ATTEMPTS: '3',
+  PROMISED_DELIVERY_DAYS: '3',
+  SENDER_ADDRESS: 'billing@example.com',
+  SES_CONFIGURATION_SET: 'o2c-test',
+  MAIL_MIN_INTERVAL_MS: '0',
+  O2C_API_KEY: TEST_API_KEY,
+  O2C_SHOPIFY_WEBHOOK_SECRET: 'test-shopify-secret',
+  O2C_WOOCOMMERCE_WEBHOOK_SECRET: 'test-woo-secret',
+  O2C_STRIPE_WEBHOOK_SECRET: 'whsec_test',
+};
+
+/** Sets every binding (test values, then `overrides`); a binding set to undefined is removed. */
+export function setTestBindings(overrides: Partial<Record<BindingName, string | undefined>> = {}): void {
+  for (const name of Object.keys(BINDINGS) as BindingName[]) {
+    const value = name in overrides ? overrides[name] : TEST_BINDINGS[name];
+    if (value === undefined) delete process.env[name];
+    else process.env[name] = value;
+  }
+}

@@ -1,0 +1,439 @@
+/**
+ * In-memory implementations of every port (functions/ports.ts), sharing one
+ * `world`, so use cases are unit-tested as plain functions: no SDK mocks, no
+ * decoding of UpdateExpressions. They keep the contracts the DynamoDB adapters
+ * keep (versions guard order changes, counters guard invoice numbers, balances
+ * guard payments, keys dedupe), which the integration tests check on DynamoDB Local.
+ *
+ *   const w = memoryWorld({ now: '2026-11-22T10:00:00Z' });
+ *   await confirmOrder({ orderId }, w.deps);
+ */
+import { DEFAULT_CARRIER_RATES } from '../../functions/domain/carrier.ts';
+import { creditExposure } from '../../functions/domain/credit.ts';
+import type { Customer, Invoice, Order, Totals } from '../../functions/domain/model.ts';
+import type { OrderChange } from '../../functions/domain/order.ts';
+import { ConcurrentUpdate, PaymentConflict, TaskTokenSpent } from '../../functions/errors.ts';
+import type {
+  Aggregates,
+  Catalog,
+  Clock,
+  Company,
+  Credentials,
+  Customers,
+  DunningClaim,
+  DunningMarks,
+  InvoiceDocuments,
+  Invoices,
+  Log,
+  Mail,
+  MailMessage,
+  MailTransport,
+  Metrics,
+  NewCustomer,
+  OrderEvent,
+  Orders,
+  Outbox,
+  PaymentApplication,
+  PaymentMessage,
+  Payments,
+  Product,
+  RefundRecord,
+  Refunds,
+  RequestKeys,
+  StoredOrder,
+  TaskTokens,
+  WaitKind,
+  Workflow,
+} from '../../functions/ports.ts';
+
+export const TEST_COMPANY: Company = {
+  name: 'Example Trading Ltd',
+  address: ['1 Example Street', 'London EC1A 1AA', 'United Kingdom'],
+  baseCurrency: 'GBP',
+  timezone: 'Europe/London',
+  defaultTerms: { netDays: 30 },
+  taxPolicy: { rounding: 'half-up', level: 'line' },
+};
+
+export interface MemoryOutbox<T> extends Outbox<T> {
+  readonly sent: T[];
+}
+
+export function memoryOutbox<T>(): MemoryOutbox<T> {
+  const sent: T[] = [];
+  return {
+    sent,
+    async send(m) {
+      sent.push(structuredClone(m));
+    },
+    async sendMany(ms) {
+      sent.push(...ms.map((m) => structuredClone(m)));
+    },
+  };
+}
+
+export function memoryWorld(options: { now?: string; company?: Company } = {}) {
+  let now = new Date(options.now ?? '2026-11-22T10:00:00.000Z');
+  const clone = <T>(v: T): T => structuredClone(v);
+
+  const orderRows = new Map<string, StoredOrder>();
+  const sourceKeys = new Map<string, string>();
+  const events = new Map<string, OrderEvent[]>();
+  const customerRows = new Map<string, Customer & { shop?: string }>();
+  const productRows = new Map<string, Product>();
+  const reservations = new Map<string, Map<string, { quantity: number; state: 'held' | 'released' | 'shipped' }>>();
+  const invoiceRows = new Map<string, Invoice>();
+  const counters = new Map<string, number>();
+  const paymentRows = new Map<string, PaymentApplication>();
+  const journal = new Map<string, PaymentApplication['entry']>();
+  const dunningMarks = new Map<string, { queuedAt?: string }>();
+  const aggregateRows = new Map<string, Record<string, number>>();
+  const tokenRows = new Map<string, string>();
+  /** What a wait keeps beside its token (when it was stored, and the caller's extra, e.g. the carrier choice). */
+  const waitRows = new Map<string, { taskToken: string; storedAt: string } & Record<string, unknown>>();
+  const requestKeyRows = new Map<string, { hash: string; result: unknown }>();
+  const refundRows = new Map<string, RefundRecord>();
+  const mailbox: MailMessage[] = [];
+  /** What the mail transport sent (send-mail), in order. */
+  const transmitted: MailMessage[] = [];
+  const counted: Record<string, number> = {};
+  const logged: { message: string; fields?: Record<string, unknown> }[] = [];
+  const workflowCalls: { op: 'start' | 'stop' | 'complete' | 'fail'; args: unknown[] }[] = [];
+  const executions = new Set<string>();
+  const spentTokens = new Set<string>();
+
+  const addEvent = (orderId: string, e: OrderEvent) => events.set(orderId, [...(events.get(orderId) ?? []), e]);
+  const addAggregates = (date: string, currency: string, add: Readonly<Record<string, number>>) => {
+    for (const period of [date, date.slice(0, 7)]) {
+      const key = `${period}|${currency}`;
+      const row = aggregateRows.get(key) ?? {};
+      for (const [k, v] of Object.entries(add)) row[k] = (row[k] ?? 0) + v;
+      aggregateRows.set(key, row);
+    }
+  };
+  const applyChange = (order: StoredOrder, change: OrderChange): StoredOrder => {
+    const stored = orderRows.get(order.id);
+    if (!stored || stored.version !== order.version) throw new ConcurrentUpdate(`order ${order.id} changed meanwhile`);
+    const next = { ...stored, ...clone(change.set), ...(change.to ? { status: change.to } : {}), version: stored.version + 1, updatedAt: change.event?.at ?? stored.updatedAt } as StoredOrder;
+    orderRows.set(order.id, next);
+    if (change.event) addEvent(order.id, { ...change.event, ...(change.to ? { status: change.to } : {}) });
+    return clone(next);
+  };
+
+  const clock: Clock & { set(at: string): void } = {
+    now: () => new Date(now),
+    sleep: async () => undefined,
+    set: (at) => void (now = new Date(at)),
+  };
+
+  const orders: Orders = {
+    async get(id) {
+      const o = orderRows.get(id);
+      return o && clone(o);
+    },
+    async create(order: Order & { totals: Totals }, customer?: NewCustomer) {
+      const source = `${order.source.platform}|${order.source.shop}|${order.source.externalId}`;
+      const existing = sourceKeys.get(source);
+      if (existing || orderRows.has(order.id)) return { orderId: existing ?? order.id, created: false };
+      sourceKeys.set(source, order.id);
+      orderRows.set(order.id, { ...clone(order), version: 1, updatedAt: order.createdAt });
+      addEvent(order.id, { at: order.createdAt, step: order.status, status: order.status, detail: `from ${order.source.platform}` });
+      if (customer && !customerRows.has(customer.id)) customerRows.set(customer.id, clone(customer));
+      return { orderId: order.id, created: true };
+    },
+    async apply(order, change) {
+      return applyChange(order, change);
+    },
+    async recordEvent(orderId, event) {
+      addEvent(orderId, clone(event));
+    },
+  };
+
+  const customers: Customers = {
+    async get(id) {
+      const c = customerRows.get(id);
+      return c && clone(c);
+    },
+    async exists(id) {
+      return customerRows.has(id);
+    },
+    async account(customerId) {
+      return {
+        invoices: [...invoiceRows.values()].filter((i) => i.customerId === customerId).map((i) => ({ currency: i.currency, balance: i.balance })),
+        orders: [...orderRows.values()].filter((o) => o.customerId === customerId).map((o) => ({ id: o.id, status: o.status, currency: o.currency, total: o.totals.total })),
+      };
+    },
+  };
+
+  const catalog: Catalog = {
+    async products(skus) {
+      return new Map(skus.flatMap((s) => (productRows.has(s) ? [[s, clone(productRows.get(s)!)] as const] : [])));
+    },
+    async reserve(orderId, lines) {
+      const held = reservations.get(orderId) ?? new Map();
+      if (held.size > 0 && [...lines.keys()].every((sku) => held.get(sku) && held.get(sku)!.state !== 'released')) return true;
+      if ([...lines].some(([sku, q]) => (productRows.get(sku)?.onHand ?? 0) < q)) return false;
+      for (const [sku, q] of lines) {
+        const p = productRows.get(sku)!;
+        productRows.set(sku, { ...p, onHand: p.onHand - q });
+        held.set(sku, { quantity: q, state: 'held' });
+      }
+      reservations.set(orderId, held);
+      return true;
+    },
+    async release(orderId) {
+      let n = 0;
+      for (const [sku, r] of reservations.get(orderId) ?? []) {
+        if (r.state !== 'held') continue;
+        r.state = 'released';
+        const p = productRows.get(sku)!;
+        productRows.set(sku, { ...p, onHand: p.onHand + r.quantity });
+        n++;
+      }
+      return n;
+    },
+    async ship(orderId) {
+      let n = 0;
+      for (const r of reservations.get(orderId)?.values() ?? []) if (r.state === 'held') (r.state = 'shipped'), n++;
+      return n;
+    },
+  };
+
+  const invoices: Invoices = {
+    async get(number) {
+      const i = invoiceRows.get(number);
+      return i && clone(i);
+    },
+    async lastSequence(series, year) {
+      return counters.get(`${series}|${year}`) ?? 0;
+    },
+    async issue({ invoice, order, orderChange, entry, aggregates }) {
+      const key = `${invoice.series}|${invoice.year}`;
+      const stored = orderRows.get(order.id);
+      if (!stored || stored.version !== order.version) return { kind: 'order-changed' };
+      if ((counters.get(key) ?? 0) !== invoice.sequence - 1 || invoiceRows.has(invoice.number)) return { kind: 'taken' };
+      counters.set(key, invoice.sequence);
+      invoiceRows.set(invoice.number, clone(invoice));
+      applyChange(order, orderChange);
+      journal.set(entry.id, clone(entry));
+      addAggregates(invoice.issueDate, invoice.currency, aggregates);
+      return { kind: 'issued' };
+    },
+    async openDueBefore(before) {
+      return [...invoiceRows.values()].filter((i) => i.balance > 0 && i.dueDate < before).map(clone);
+    },
+    async openOfCustomer(customerId) {
+      return [...invoiceRows.values()].filter((i) => i.customerId === customerId && i.balance > 0).map(clone);
+    },
+  };
+
+  const payments: Payments = {
+    async exists(id) {
+      return paymentRows.has(id);
+    },
+    async apply(app) {
+      if (paymentRows.has(app.payment.id)) return false;
+      for (const s of app.settlements) if (invoiceRows.get(s.invoice.number)?.balance !== s.invoice.balance) throw new PaymentConflict(`invoice ${s.invoice.number} changed`);
+      for (const s of app.settlements) invoiceRows.set(s.invoice.number, { ...invoiceRows.get(s.invoice.number)!, balance: s.balance, status: s.status });
+      paymentRows.set(app.payment.id, clone(app));
+      journal.set(app.entry.id, clone(app.entry));
+      addAggregates(app.payment.receivedOn, app.payment.currency, app.aggregates);
+      return true;
+    },
+  };
+
+  const dunning: DunningMarks = {
+    async claim(number, level): Promise<DunningClaim> {
+      const key = `${number}|${level}`;
+      const mark = dunningMarks.get(key);
+      if (!mark) {
+        dunningMarks.set(key, {});
+        return 'new';
+      }
+      return mark.queuedAt ? 'queued' : 'pending';
+    },
+    async confirmQueued(number, level, at) {
+      const mark = dunningMarks.get(`${number}|${level}`);
+      if (!mark) throw new Error(`no dunning mark ${number}/${level}`);
+      mark.queuedAt ??= at;
+      const inv = invoiceRows.get(number)!;
+      if (!(inv.dunningLevels ?? []).includes(level)) invoiceRows.set(number, { ...inv, dunningLevels: [...(inv.dunningLevels ?? []), level] });
+    },
+  };
+
+  const aggregates: Aggregates = {
+    async totals(days) {
+      const out = new Map<string, Record<string, number>>();
+      for (const day of days) {
+        for (const [key, row] of aggregateRows) {
+          const [period, currency] = key.split('|') as [string, string];
+          if (period !== day) continue;
+          const sums = out.get(currency) ?? {};
+          for (const [k, v] of Object.entries(row)) sums[k] = (sums[k] ?? 0) + v;
+          out.set(currency, sums);
+        }
+      }
+      return out;
+    },
+  };
+
+  const tokens: TaskTokens = {
+    async store(orderId, kind, taskToken, at, extra = {}) {
+      tokenRows.set(`${orderId}|${kind}`, taskToken);
+      waitRows.set(`${orderId}|${kind}`, { ...clone(extra), taskToken, storedAt: at });
+    },
+    async get(orderId, kind) {
+      return tokenRows.get(`${orderId}|${kind}`);
+    },
+    async delete(orderId, kind) {
+      tokenRows.delete(`${orderId}|${kind}`);
+      waitRows.delete(`${orderId}|${kind}`);
+    },
+  };
+
+  const workflow: Workflow = {
+    async start(orderId) {
+      workflowCalls.push({ op: 'start', args: [orderId] });
+      if (executions.has(orderId)) return false;
+      executions.add(orderId);
+      return true;
+    },
+    async stop(orderId, cause) {
+      workflowCalls.push({ op: 'stop', args: [orderId, cause] });
+      return executions.has(orderId);
+    },
+    async complete(token, output) {
+      if (spentTokens.has(token)) throw new TaskTokenSpent(`token ${token} is spent`);
+      workflowCalls.push({ op: 'complete', args: [token, clone(output)] });
+      spentTokens.add(token);
+    },
+    async fail(token, error, cause) {
+      if (spentTokens.has(token)) throw new TaskTokenSpent(`token ${token} is spent`);
+      workflowCalls.push({ op: 'fail', args: [token, error, cause] });
+      spentTokens.add(token);
+    },
+  };
+
+  const mail: Mail = {
+    async enqueue(m) {
+      mailbox.push(clone(m));
+    },
+  };
+
+  const transport: MailTransport = {
+    async send(m) {
+      transmitted.push(clone(m));
+      return `msg-${transmitted.length}`;
+    },
+  };
+
+  const requestKeys: RequestKeys = {
+    async claim(scope, key, hash, answer) {
+      const k = `${scope}|${key}`;
+      const row = requestKeyRows.get(k);
+      if (!row) {
+        requestKeyRows.set(k, { hash, result: clone(answer) });
+        return { kind: 'new' };
+      }
+      return row.hash === hash ? { kind: 'replay', result: clone(row.result) as typeof answer } : { kind: 'mismatch' };
+    },
+  };
+
+  const refunds: Refunds = {
+    async record(refund) {
+      const k = `${refund.platform}|${refund.externalId}`;
+      if (refundRows.has(k)) return false;
+      refundRows.set(k, clone(refund));
+      return true;
+    },
+  };
+
+  const metrics: Metrics = { count: (name, value = 1) => void (counted[name] = (counted[name] ?? 0) + value) };
+  const log: Log = { info: (message, fields) => void logged.push({ message, ...(fields ? { fields } : {}) }) };
+  const documents: InvoiceDocuments = { pdf: async (invoice) => new TextEncoder().encode(`%PDF-1.7 invoice ${invoice.number}`) };
+  const credentials = (valid: string[]): Credentials => ({ isApiKey: async (k) => k !== undefined && valid.includes(k) });
+
+  const orderQueue = memoryOutbox<{ orderId: string }>();
+  const paymentQueue = memoryOutbox<PaymentMessage>();
+  const reminderQueue = memoryOutbox<{ invoiceNumber: string; level: number; asOf: string }>();
+
+  const deps = {
+    orders,
+    customers,
+    catalog,
+    invoices,
+    payments,
+    dunning,
+    aggregates,
+    tokens,
+    workflow,
+    mail,
+    transport,
+    pace: async () => undefined,
+    requestKeys,
+    refunds,
+    metrics,
+    log,
+    documents,
+    clock,
+    orderQueue,
+    paymentQueue,
+    reminderQueue,
+    company: options.company ?? TEST_COMPANY,
+    series: 'INV',
+    financeRecipients: ['finance@example.com'],
+    levels: [1, 7, 14, 30],
+    maxBackorderAttempts: 3,
+    promisedDays: 3,
+    rates: DEFAULT_CARRIER_RATES,
+  };
+
+  return {
+    deps,
+    credentials,
+    clock,
+    /** Seeds and inspects the state directly. */
+    state: {
+      orders: orderRows,
+      events,
+      customers: customerRows,
+      products: productRows,
+      reservations,
+      invoices: invoiceRows,
+      counters,
+      payments: paymentRows,
+      journal,
+      dunningMarks,
+      aggregates: aggregateRows,
+      tokens: tokenRows,
+      waits: waitRows,
+      spentTokens,
+      refunds: refundRows,
+      mailbox,
+      transmitted,
+      counted,
+      logged,
+      workflowCalls,
+      executions,
+    },
+    /** Puts an order as the repository would have stored it. */
+    putOrder(order: Order & { totals: Totals } & Partial<StoredOrder>) {
+      orderRows.set(order.id, { version: 1, updatedAt: order.createdAt, ...clone(order) } as StoredOrder);
+    },
+    putCustomer(customer: Customer) {
+      customerRows.set(customer.id, clone(customer));
+    },
+    putProduct(product: Product) {
+      productRows.set(product.sku, clone(product));
+    },
+    putInvoice(invoice: Invoice) {
+      invoiceRows.set(invoice.number, clone(invoice));
+    },
+    exposureOf(customerId: string, currency: string) {
+      return customers.account(customerId).then((a) => creditExposure(a, currency));
+    },
+    tokenOf: (orderId: string, kind: WaitKind) => tokenRows.get(`${orderId}|${kind}`),
+  };
+}
+
+export type MemoryWorld = ReturnType<typeof memoryWorld>;

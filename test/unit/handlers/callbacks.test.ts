@@ -1,0 +1,100 @@
+/**
+ * The two callback routes at the edge (mocked AWS clients): the warehouse's
+ * shipment report and finance's credit decision. What the answer does to the
+ * workflow is the use cases' test (test/unit/use-cases); here: credentials,
+ * bad bodies and a failing Step Functions map to the right status, and a
+ * refused request writes nothing and answers nothing.
+ */
+import { InvalidToken, SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { Keys } from '../../../functions/adapters/table-schema.ts';
+import { runRoute, type Route } from '../../../functions/runtime/http.ts';
+import { apiEvent, type ApiEventOptions } from '../../support/api-event.ts';
+import { setTestBindings, TEST_API_KEY } from '../../support/bindings.ts';
+import { testOrder } from '../../support/orders.ts';
+
+const ddb = mockClient(DynamoDBDocumentClient);
+const sfn = mockClient(SFNClient);
+let shipmentRoute: Route;
+let decisionRoute: Route;
+
+const SHIPMENT = 'POST /fulfilment/{orderId}/shipment';
+const DECISION = 'POST /finance/orders/{orderId}/credit-decision';
+const shipment = { carrier: 'DPD', service: 'next-day', trackingNumber: '1Z999', shippedAt: '2026-11-22T09:00:00Z' };
+const call = async (route: Route, routeKey: string, body: unknown, opts: ApiEventOptions = {}) => {
+  const res = await runRoute(route, apiEvent(routeKey, body, { pathParameters: { orderId: 'ord_1' }, headers: { 'x-api-key': TEST_API_KEY }, ...opts }));
+  return { status: res.statusCode, body: res.body ? JSON.parse(res.body) : undefined };
+};
+const effects = () =>
+  sfn.commandCalls(SendTaskSuccessCommand).length + sfn.commandCalls(SendTaskFailureCommand).length + ddb.commandCalls(DeleteCommand).length + ddb.commandCalls(TransactWriteCommand).length;
+
+beforeAll(async () => {
+  setTestBindings();
+  shipmentRoute = (await import('../../../functions/handlers/fulfilment-callback.ts')).fulfilmentCallback;
+  decisionRoute = (await import('../../../functions/handlers/decide-credit.ts')).decideCredit;
+});
+beforeEach(() => {
+  ddb.reset();
+  sfn.reset();
+  ddb.on(GetCommand).resolves({});
+  ddb.on(GetCommand, { Key: Keys.order('ord_1') }).resolves({ Item: { ...Keys.order('ord_1'), type: 'Order', ...testOrder('ord_1', 'credit_hold') } });
+  ddb.on(GetCommand, { Key: Keys.taskToken('ord_1', 'fulfilment') }).resolves({ Item: { taskToken: 'tok-f' } });
+  ddb.on(GetCommand, { Key: Keys.taskToken('ord_1', 'credit-review') }).resolves({ Item: { taskToken: 'tok-c' } });
+  ddb.on(DeleteCommand).resolves({});
+  ddb.on(TransactWriteCommand).resolves({});
+  sfn.on(SendTaskSuccessCommand).resolves({});
+  sfn.on(SendTaskFailureCommand).resolves({});
+});
+
+describe('POST /fulfilment/{orderId}/shipment', () => {
+  it('answers 202 and sends the shipment to the waiting workflow', async () => {
+    expect(await call(shipmentRoute, SHIPMENT, shipment)).toEqual({ status: 202, body: { orderId: 'ord_1', accepted: 'shipment' } });
+    expect(JSON.parse(sfn.commandCalls(SendTaskSuccessCommand)[0]!.args[0].input.output!)).toEqual(shipment);
+  });
+
+  it.each([
+    ['no API key', shipment, { headers: {} }, 401],
+    ['a wrong API key', shipment, { headers: { 'x-api-key': 'nope' } }, 401],
+    ['a body that is not JSON', '{"carrier":', {}, 400],
+    ['a shipment without a tracking number', { ...shipment, trackingNumber: undefined }, {}, 422],
+    ['an order that does not exist', shipment, { pathParameters: { orderId: 'ord_missing' } }, 404],
+  ] as const)('refuses %s with %i and changes nothing', async (_, body, opts, status) => {
+    const res = await call(shipmentRoute, SHIPMENT, body, opts as ApiEventOptions);
+    expect(res.status).toBe(status);
+    expect(res.body.message).toEqual(expect.any(String));
+    expect(effects()).toBe(0);
+  });
+
+  it('answers 409 when the wait has ended (the token is spent)', async () => {
+    sfn.on(SendTaskSuccessCommand).rejects(new InvalidToken({ message: 'gone', $metadata: {} }));
+    expect(await call(shipmentRoute, SHIPMENT, shipment)).toMatchObject({ status: 409, body: { error: 'NotAwaitingShipment' } });
+  });
+
+  it('answers 500, saying nothing of internals, when Step Functions fails; the token is kept for a retry', async () => {
+    sfn.on(SendTaskSuccessCommand).rejects(Object.assign(new Error('connect ECONNREFUSED 10.0.0.1:443'), { name: 'ServiceUnavailable' }));
+    const res = await call(shipmentRoute, SHIPMENT, shipment);
+    expect(res.status).toBe(500);
+    expect(JSON.stringify(res.body)).not.toContain('10.0.0.1');
+    expect(ddb.commandCalls(DeleteCommand)).toHaveLength(0);
+  });
+});
+
+describe('POST /finance/orders/{orderId}/credit-decision', () => {
+  it('takes an IAM caller (no API key needed) and records who decided', async () => {
+    const res = await call(decisionRoute, DECISION, { decision: 'approve', note: 'known customer' }, { headers: {}, callerArn: 'arn:aws:iam::1:user/fin' });
+    expect(res).toEqual({ status: 200, body: { orderId: 'ord_1', decision: 'approve' } });
+    const event = ddb.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems![0]!.Put!.Item!;
+    expect(event).toMatchObject({ step: 'credit-decision', detail: 'approve by arn:aws:iam::1:user/fin: known customer' });
+  });
+
+  it.each([
+    ['neither IAM nor an API key', { decision: 'approve' }, { headers: {} }, 401],
+    ['a decision that is neither approve nor reject', { decision: 'maybe' }, {}, 422],
+    ['a body that is not JSON', 'approve', {}, 400],
+  ] as const)('refuses %s with %i and changes nothing', async (_, body, opts, status) => {
+    expect((await call(decisionRoute, DECISION, body, opts as ApiEventOptions)).status).toBe(status);
+    expect(effects()).toBe(0);
+  });
+});

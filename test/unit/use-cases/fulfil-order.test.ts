@@ -1,0 +1,65 @@
+/** fulfil-order: parcel weight, carrier from the rate table, the token kept with the choice, confirmed → fulfilling once. */
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_CARRIER_RATES, DEFAULT_PARCEL_WEIGHT_GRAMS } from '../../../functions/domain/carrier.ts';
+import { fulfilOrder } from '../../../functions/use-cases/fulfil-order.ts';
+import { testOrder } from '../../support/orders.ts';
+import { BOOK, MUG, NOW, world } from './fixtures.ts';
+
+function given(status: Parameters<typeof testOrder>[1] = 'confirmed', extra: Parameters<typeof testOrder>[2] = {}) {
+  const w = world();
+  w.putOrder(testOrder('ord_1', status, extra));
+  return w;
+}
+
+describe('fulfilOrder', () => {
+  it('uses the default rate table in the memory deps', () => {
+    expect(world().deps.rates).toBe(DEFAULT_CARRIER_RATES);
+  });
+
+  it('weighs the parcel from the catalog, picks the cheapest carrier on time, keeps the token with the choice and moves the order to fulfilling', async () => {
+    const w = given();
+    w.putProduct({ ...MUG, weightGrams: 400 });
+    w.putProduct({ ...BOOK, weightGrams: 400 });
+    await fulfilOrder({ orderId: 'ord_1', taskToken: 'tok-f' }, w.deps);
+    // 2 × 400 + 1 × 400 = 1,200 g to GB within 3 days: Tracked 48 at 3.49 + 2 started kg × 0.25
+    const carrier = { carrier: 'Royal Mail', service: 'Tracked 48', cost: 399, meetsPromise: true, weightGrams: 1_200 };
+    expect(w.state.waits.get('ord_1|fulfilment')).toEqual({ taskToken: 'tok-f', storedAt: NOW, carrier });
+    expect(w.state.orders.get('ord_1')).toMatchObject({ status: 'fulfilling', carrier, version: 2 });
+    expect(w.state.events.get('ord_1')).toEqual([{ at: NOW, step: 'fulfil', status: 'fulfilling', detail: 'Royal Mail Tracked 48' }]);
+  });
+
+  it(`assumes ${DEFAULT_PARCEL_WEIGHT_GRAMS} g per unit the catalog does not know`, async () => {
+    const w = given();
+    w.putProduct({ ...MUG, weightGrams: 10_000 }); // 20,000 g of mugs + a 500 g book: too heavy for Royal Mail
+    await fulfilOrder({ orderId: 'ord_1', taskToken: 'tok-f' }, w.deps);
+    expect(w.state.orders.get('ord_1')?.carrier).toEqual({ carrier: 'DPD', service: 'Next Day', cost: 599 + 21 * 20, meetsPromise: true, weightGrams: 20_500 });
+  });
+
+  it('takes the fastest service, saying the promise is not kept, when none is on time', async () => {
+    const w = given();
+    await fulfilOrder({ orderId: 'ord_1', taskToken: 'tok-f' }, { ...w.deps, promisedDays: 0 });
+    expect(w.state.orders.get('ord_1')?.carrier).toEqual({ carrier: 'Royal Mail', service: 'Tracked 24', cost: 449 + 2 * 30, meetsPromise: false, weightGrams: 1_500 });
+  });
+
+  it('leaves the choice to the warehouse when no rate fits (no rate in the order’s currency)', async () => {
+    const w = given('confirmed', { currency: 'EUR' });
+    await fulfilOrder({ orderId: 'ord_1', taskToken: 'tok-f' }, w.deps);
+    expect(w.state.orders.get('ord_1')?.carrier).toEqual({ carrier: 'warehouse choice', service: 'no rate in table', weightGrams: 1_500 });
+    expect(w.state.events.get('ord_1')?.[0]?.detail).toBe('warehouse choice no rate in table');
+  });
+
+  it('on a redelivered wait keeps the newest token and does not move the order again', async () => {
+    const w = given();
+    await fulfilOrder({ orderId: 'ord_1', taskToken: 'tok-f1' }, w.deps);
+    await fulfilOrder({ orderId: 'ord_1', taskToken: 'tok-f2' }, w.deps);
+    expect(w.tokenOf('ord_1', 'fulfilment')).toBe('tok-f2');
+    expect(w.state.orders.get('ord_1')).toMatchObject({ status: 'fulfilling', version: 2 });
+    expect(w.state.events.get('ord_1')).toHaveLength(1);
+  });
+
+  it('throws OrderNotFound for an unknown order and keeps no token', async () => {
+    const w = world();
+    await expect(fulfilOrder({ orderId: 'ord_nope', taskToken: 't' }, w.deps)).rejects.toMatchObject({ name: 'OrderNotFound' });
+    expect(w.state.tokens.size).toBe(0);
+  });
+});

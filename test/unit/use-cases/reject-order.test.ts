@@ -1,0 +1,76 @@
+/** reject-order: the reason by precedence, rejected once, stock back on the shelf, the customer told (key per order). */
+import { describe, expect, it } from 'vitest';
+import { rejectionReason, rejectOrder, type RejectOrderInput } from '../../../functions/use-cases/reject-order.ts';
+import { testCustomer, testOrder } from '../../support/orders.ts';
+import { BOOK, MUG, NOW, world } from './fixtures.ts';
+
+async function given(status: Parameters<typeof testOrder>[1], reserved = true) {
+  const w = world();
+  w.putCustomer(testCustomer('cus_1'));
+  w.putProduct(MUG);
+  w.putProduct(BOOK);
+  w.putOrder(testOrder('ord_1', status));
+  if (reserved) await w.deps.catalog.reserve('ord_1', new Map([['MUG-01', 2], ['BOOK-7', 1]]), NOW);
+  return w;
+}
+
+const rejectedMail = (reason: string) => ({
+  key: 'order-rejected:ord_1',
+  to: ['cus_1@example.com'],
+  language: 'en',
+  subject: 'We cannot fulfil your order PO-ord_1',
+  text: `Dear Ada Lovelace,\n\nwe are sorry: we cannot go ahead with your order PO-ord_1 (${reason}). Nothing has been charged on account. Please contact us if you have questions.\n\nExample Trading Ltd`,
+});
+
+describe('rejectionReason', () => {
+  it.each<[string, RejectOrderInput, string]>([
+    ['the review’s note over everything', { orderId: 'o', validation: { reason: 'v' }, credit: { reason: 'c' }, review: { note: 'overdue elsewhere' } }, 'overdue elsewhere'],
+    ['a review without a note', { orderId: 'o', credit: { reason: 'c' }, review: { note: '' } }, 'credit refused after review'],
+    ['validation’s reason over the credit check’s', { orderId: 'o', validation: { reason: 'unknown SKU X' }, credit: { reason: 'c' } }, 'unknown SKU X'],
+    ['the credit check’s reason', { orderId: 'o', credit: { reason: 'over credit limit' } }, 'over credit limit'],
+    ['"rejected" when nothing says why', { orderId: 'o' }, 'rejected'],
+  ])('gives %s', (_what, input, reason) => {
+    expect(rejectionReason(input)).toBe(reason);
+  });
+});
+
+describe('rejectOrder', () => {
+  it('marks the order rejected with the reason, puts the held units back and tells the customer why', async () => {
+    const w = await given('validated');
+    expect(w.state.products.get('MUG-01')?.onHand).toBe(8);
+    expect(await rejectOrder({ orderId: 'ord_1', credit: { reason: 'over credit limit' } }, w.deps)).toEqual({ status: 'rejected', reason: 'over credit limit' });
+    expect(w.state.orders.get('ord_1')).toMatchObject({ status: 'rejected', reason: 'over credit limit', version: 2 });
+    expect(w.state.events.get('ord_1')).toEqual([{ at: NOW, step: 'reject', status: 'rejected', detail: 'over credit limit' }]);
+    expect([w.state.products.get('MUG-01')?.onHand, w.state.products.get('BOOK-7')?.onHand]).toEqual([10, 10]);
+    expect(w.state.mailbox).toEqual([rejectedMail('over credit limit')]);
+  });
+
+  it('after a refused review gives finance’s note as the reason', async () => {
+    const w = await given('credit_hold');
+    expect(await rejectOrder({ orderId: 'ord_1', credit: { reason: 'over credit limit within the review band' }, review: { note: 'overdue elsewhere' } }, w.deps)).toEqual({
+      status: 'rejected',
+      reason: 'overdue elsewhere',
+    });
+    expect(w.state.mailbox[0]?.text).toContain('(overdue elsewhere)');
+  });
+
+  it('rejects a backordered order out of stock (nothing held) with validation’s reason', async () => {
+    const w = await given('backordered', false);
+    await rejectOrder({ orderId: 'ord_1', validation: { reason: 'out of stock after 3 attempts' } }, w.deps);
+    expect(w.state.orders.get('ord_1')?.status).toBe('rejected');
+    expect(w.state.products.get('MUG-01')?.onHand).toBe(10);
+  });
+
+  it('a re-run moves nothing, releases nothing twice and queues the same mail key with the reason recorded first', async () => {
+    const w = await given('validated');
+    await rejectOrder({ orderId: 'ord_1', credit: { reason: 'over credit limit' } }, w.deps);
+    expect(await rejectOrder({ orderId: 'ord_1' }, w.deps)).toEqual({ status: 'rejected', reason: 'rejected' });
+    expect(w.state.orders.get('ord_1')).toMatchObject({ reason: 'over credit limit', version: 2 });
+    expect(w.state.products.get('MUG-01')?.onHand).toBe(10);
+    expect(w.state.mailbox).toEqual([rejectedMail('over credit limit'), rejectedMail('over credit limit')]);
+  });
+
+  it('throws OrderNotFound for an unknown order', async () => {
+    await expect(rejectOrder({ orderId: 'ord_nope' }, world().deps)).rejects.toMatchObject({ name: 'OrderNotFound' });
+  });
+});

@@ -5,11 +5,12 @@
  */
 import * as z from 'zod/mini';
 import { daysPastDue } from '#domain/invoice';
-import { reminderText, reminderTone } from '#domain/dunning';
+import { reminderTone } from '#domain/dunning';
 import { formatMoney } from '#domain/money';
 import { getCustomer } from '#adapters/customers';
 import { getInvoice } from '#adapters/invoices';
 import { enqueueMail } from '#adapters/mail-queue';
+import { renderMessage } from '#messages';
 import { envOr, logger, sqsHandler } from '#runtime';
 import { IsoDateSchema } from '#platforms/canonical';
 
@@ -26,7 +27,8 @@ export async function sendReminder({ invoiceNumber, level, asOf }: z.infer<typeo
   }
   const customer = await getCustomer(invoice.customerId);
   if (!customer) return false;
-  const text = reminderText(customer.language, reminderTone(levels.includes(level) ? level : levels[levels.length - 1]!, levels), {
+  const text = renderMessage('payment-reminder', customer.language, {
+    tone: reminderTone(levels.includes(level) ? level : levels[levels.length - 1]!, levels),
     customerName: customer.name,
     invoiceNumber,
     amount: formatMoney({ amount: invoice.balance, currency: invoice.currency }),
@@ -34,7 +36,7 @@ export async function sendReminder({ invoiceNumber, level, asOf }: z.infer<typeo
     daysPastDue: daysPastDue(invoice, asOf),
     companyName,
   });
-  await enqueueMail({ key: `reminder:${invoiceNumber}:${level}`, to: [customer.email], language: text.language, subject: text.subject, text: text.body });
+  await enqueueMail({ key: `reminder:${invoiceNumber}:${level}`, to: [customer.email], language: text.language, subject: text.subject, text: text.text });
   return true;
 }
 

@@ -38,6 +38,12 @@ export const LAYER_RULES: LayerRule[] = [
     to: /^(functions\/(adapters|handlers)\/|@aws-sdk\/)/,
   },
   {
+    name: 'messages-are-pure',
+    comment: 'functions/messages holds texts only: it imports functions/domain and nothing else (no AWS, no I/O, no packages), so it stays small in every bundle.',
+    from: /^functions\/messages\//,
+    to: /^(?!functions\/(domain|messages)\/)/,
+  },
+  {
     name: 'adapters-not-handlers',
     comment: 'Adapters and the runtime are called by handlers, never the other way round.',
     from: /^functions\/(adapters|runtime)\//,

@@ -5,6 +5,7 @@
 import * as z from 'zod/mini';
 import { OrderTaskInput } from '#platforms/canonical';
 import { formatMoney } from '#domain/money';
+import { orderReference, renderMessage } from '#messages';
 import { getCustomer } from '#adapters/customers';
 import { enqueueMail } from '#adapters/mail-queue';
 import { requireOrder, transitionOrder } from '#adapters/orders';
@@ -20,22 +21,20 @@ export async function confirmOrder({ orderId }: z.infer<typeof TaskInput>): Prom
   const customer = await getCustomer(order.customerId);
   if (customer) {
     const money = (amount: number) => formatMoney({ amount, currency: order.currency });
+    const message = renderMessage('order-confirmed', customer.language, {
+      customerName: customer.name,
+      orderReference: orderReference(order),
+      lines: order.lines.map((l) => ({ quantity: l.quantity, description: l.description, sku: l.sku, amount: money(l.quantity * l.unitPrice - l.discount) })),
+      total: money(order.totals.total),
+      tax: money(order.totals.tax),
+      companyName,
+    });
     await enqueueMail({
       key: `order-confirmed:${orderId}`,
       to: [customer.email],
-      language: customer.language,
-      subject: `Order confirmed: ${order.source.reference ?? orderId}`,
-      text: [
-        `Dear ${customer.name},`,
-        '',
-        `thank you for your order ${order.source.reference ?? orderId}. We have confirmed it and will let you know when it ships.`,
-        '',
-        ...order.lines.map((l) => `  ${l.quantity} × ${l.description} (${l.sku})  ${money(l.quantity * l.unitPrice - l.discount)}`),
-        '',
-        `Total ${money(order.totals.total)} (including tax ${money(order.totals.tax)})`,
-        '',
-        companyName,
-      ].join('\n'),
+      language: message.language,
+      subject: message.subject,
+      text: message.text,
     });
   }
   return { status: order.status };

@@ -18,6 +18,7 @@ import { issueInvoice as issue } from '#adapters/invoices';
 import { enqueueMail } from '#adapters/mail-queue';
 import { requireOrder } from '#adapters/orders';
 import { renderInvoicePdf } from '#adapters/pdf';
+import { renderMessage } from '#messages';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { envOr, metrics, taskHandler } from '#runtime';
 
@@ -40,19 +41,32 @@ export async function issueInvoice({ orderId }: z.infer<typeof TaskInput>, now: 
   if (created) metrics.addMetric('InvoicesIssued', MetricUnit.Count, 1);
   if (customer) {
     const pdf = await renderInvoicePdf(invoice, { name: company.name, address: company.address }, customer);
-    const total = formatMoney({ amount: invoice.totals.total, currency: invoice.currency });
-    const ref = invoice.orderReference ? ` (your order ${invoice.orderReference})` : '';
+    const invoiceVars = {
+      customerName: customer.name,
+      invoiceNumber: invoice.number,
+      orderReference: invoice.orderReference ?? null,
+      total: formatMoney({ amount: invoice.totals.total, currency: invoice.currency }),
+      companyName: company.name,
+    };
+    const message = renderMessage(
+      'invoice-issued',
+      customer.language,
+      invoice.balance === 0
+        ? { form: 'paid', ...invoiceVars }
+        : {
+            form: 'balance-due',
+            ...invoiceVars,
+            dueDate: invoice.dueDate,
+            terms: describeTerms(invoice.terms),
+            earlyPayment: invoice.earlyPayment ? { amount: formatMoney({ amount: invoice.earlyPayment.amountDue, currency: invoice.currency }), until: invoice.earlyPayment.until } : null,
+          },
+    );
     await enqueueMail({
       key: `invoice:${invoice.number}`,
       to: [customer.email],
-      language: customer.language,
-      subject: `Invoice ${invoice.number}${ref} from ${company.name}`,
-      text:
-        invoice.balance === 0
-          ? `Dear ${customer.name},\n\nplease find attached invoice ${invoice.number}${ref} for ${total}, paid at checkout: nothing is due.\n\n${company.name}`
-          : `Dear ${customer.name},\n\nplease find attached invoice ${invoice.number}${ref} for ${total}, due on ${invoice.dueDate} (${describeTerms(invoice.terms)}).${
-              invoice.earlyPayment ? ` Pay ${formatMoney({ amount: invoice.earlyPayment.amountDue, currency: invoice.currency })} by ${invoice.earlyPayment.until} to take the early-payment discount.` : ''
-            }\nPlease quote ${invoice.number} with your payment.\n\n${company.name}`,
+      language: message.language,
+      subject: message.subject,
+      text: message.text,
       attachments: [{ filename: `${invoice.number}.pdf`, contentType: 'application/pdf', contentBase64: Buffer.from(pdf).toString('base64') }],
     });
   }

@@ -7,6 +7,7 @@ import { releaseStock } from '#adapters/catalog';
 import { getCustomer } from '#adapters/customers';
 import { enqueueMail } from '#adapters/mail-queue';
 import { requireOrder, transitionOrder } from '#adapters/orders';
+import { orderReference, renderMessage } from '#messages';
 import { envOr, taskHandler } from '#runtime';
 
 export const TaskInput = z.object({
@@ -24,12 +25,18 @@ export async function rejectOrder(input: z.infer<typeof TaskInput>): Promise<{ s
   await releaseStock(order.id);
   const customer = await getCustomer(order.customerId);
   if (customer) {
+    const message = renderMessage('order-rejected', customer.language, {
+      customerName: customer.name,
+      orderReference: orderReference(order),
+      reason: order.reason ?? reason,
+      companyName,
+    });
     await enqueueMail({
       key: `order-rejected:${order.id}`,
       to: [customer.email],
-      language: customer.language,
-      subject: `We cannot fulfil your order ${order.source.reference ?? order.id}`,
-      text: `Dear ${customer.name},\n\nwe are sorry: we cannot go ahead with your order ${order.source.reference ?? order.id} (${order.reason ?? reason}). Nothing has been charged on account. Please contact us if you have questions.\n\n${companyName}`,
+      language: message.language,
+      subject: message.subject,
+      text: message.text,
     });
   }
   return { status: order.status, reason };

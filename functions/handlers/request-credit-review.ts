@@ -7,6 +7,7 @@
 import * as z from 'zod/mini';
 import { WaitMessage } from '#platforms/canonical';
 import { formatMoney } from '#domain/money';
+import { orderReference, renderMessage } from '#messages';
 import { enqueueMail } from '#adapters/mail-queue';
 import { requireOrder } from '#adapters/orders';
 import { storeTaskToken } from '#adapters/workflow';
@@ -18,16 +19,19 @@ const finance = envList('FINANCE_RECIPIENTS');
 export async function requestCreditReview({ orderId, taskToken }: z.infer<typeof WaitMessage>): Promise<void> {
   const order = await requireOrder(orderId);
   await storeTaskToken(orderId, 'credit-review', taskToken);
-  const total = formatMoney({ amount: order.totals.total, currency: order.currency });
+  const message = renderMessage('credit-review-request', 'en', {
+    orderId,
+    orderReference: orderReference(order),
+    platform: order.source.platform,
+    platformReference: order.source.reference ?? order.source.externalId,
+    total: formatMoney({ amount: order.totals.total, currency: order.currency }),
+    reason: order.reason ?? null,
+  });
   await enqueueMail({
     key: `credit-review:${orderId}`,
     to: finance,
-    subject: `Credit review needed: order ${order.source.reference ?? orderId} (${total})`,
-    text: [
-      `Order ${orderId} (${order.source.platform} ${order.source.reference ?? order.source.externalId}) for ${total} is on credit hold: ${order.reason ?? 'needs review'}.`,
-      '',
-      `Decide with: POST /finance/orders/${orderId}/credit-decision  {"decision": "approve" | "reject", "note": "..."}`,
-    ].join('\n'),
+    subject: message.subject,
+    text: message.text,
   });
 }
 

@@ -7,6 +7,7 @@ import { shipStock } from '#adapters/catalog';
 import { getCustomer } from '#adapters/customers';
 import { enqueueMail } from '#adapters/mail-queue';
 import { requireOrder, transitionOrder } from '#adapters/orders';
+import { orderReference, renderMessage } from '#messages';
 import { envOr, taskHandler } from '#runtime';
 
 export const TaskInput = z.object({
@@ -21,12 +22,21 @@ export async function shipOrder({ orderId, shipment }: z.infer<typeof TaskInput>
   await shipStock(orderId);
   const customer = await getCustomer(order.customerId);
   if (customer) {
+    const message = renderMessage('order-shipped', customer.language, {
+      customerName: customer.name,
+      orderReference: orderReference(order),
+      shippedOn: shipment.shippedAt.slice(0, 10),
+      carrier: shipment.carrier,
+      service: shipment.service,
+      trackingNumber: shipment.trackingNumber,
+      companyName,
+    });
     await enqueueMail({
       key: `order-shipped:${orderId}`,
       to: [customer.email],
-      language: customer.language,
-      subject: `Your order ${order.source.reference ?? orderId} has shipped`,
-      text: `Dear ${customer.name},\n\nyour order ${order.source.reference ?? orderId} left our warehouse on ${shipment.shippedAt.slice(0, 10)} with ${shipment.carrier} (${shipment.service}).\nTracking number: ${shipment.trackingNumber}\n\n${companyName}`,
+      language: message.language,
+      subject: message.subject,
+      text: message.text,
     });
   }
   return { status: order.status };

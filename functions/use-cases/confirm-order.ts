@@ -6,7 +6,9 @@
  */
 import { formatMoney } from '#domain/money';
 import { transition } from '#domain/order';
+import { orderReference, renderMessage } from '#messages';
 import { OrderNotFound } from '../errors.ts';
+import { mailTo } from './customer-mail.ts';
 import type { Clock, Company, Customers, Mail, Orders } from '../ports.ts';
 
 export interface ConfirmOrderDeps {
@@ -25,26 +27,16 @@ export async function confirmOrder({ orderId }: { orderId: string }, deps: Confi
   if (order.status === 'approved') order = await deps.orders.apply(order, transition(order, 'confirmed', 'confirm', at));
   const customer = await deps.customers.get(order.customerId);
   if (customer) {
-    const currency = order.currency;
-    const money = (amount: number) => formatMoney({ amount, currency });
-    const reference = order.source.reference ?? orderId;
-    await deps.mail.enqueue({
-      key: `order-confirmed:${orderId}`,
-      to: [customer.email],
-      language: customer.language,
-      subject: `Order confirmed: ${reference}`,
-      text: [
-        `Dear ${customer.name},`,
-        '',
-        `thank you for your order ${reference}. We have confirmed it and will let you know when it ships.`,
-        '',
-        ...order.lines.map((l) => `  ${l.quantity} × ${l.description} (${l.sku})  ${money(l.quantity * l.unitPrice - l.discount)}`),
-        '',
-        `Total ${money(order.totals.total)} (including tax ${money(order.totals.tax)})`,
-        '',
-        deps.company.name,
-      ].join('\n'),
+    const money = (amount: number) => formatMoney({ amount, currency: order.currency });
+    const message = renderMessage('order-confirmed', customer.language, {
+      customerName: customer.name,
+      orderReference: orderReference(order),
+      lines: order.lines.map((l) => ({ quantity: l.quantity, description: l.description, sku: l.sku, amount: money(l.quantity * l.unitPrice - l.discount) })),
+      total: money(order.totals.total),
+      tax: money(order.totals.tax),
+      companyName: deps.company.name,
     });
+    await deps.mail.enqueue(mailTo(customer, `order-confirmed:${orderId}`, message));
   }
   return { status: order.status };
 }

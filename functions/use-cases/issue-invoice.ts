@@ -18,7 +18,9 @@ import { invoiceIssuedEntry } from '#domain/ledger';
 import type { Customer, Invoice } from '#domain/model';
 import { formatMoney } from '#domain/money';
 import { transition } from '#domain/order';
+import { renderMessage } from '#messages';
 import { InvoiceConflict, OrderNotFound } from '../errors.ts';
+import { mailTo } from './customer-mail.ts';
 import { backoffMs, type Clock, type Company, type Customers, type InvoiceDocuments, type Invoices, type Mail, type Metrics, type Orders, type StoredOrder } from '../ports.ts';
 
 export interface IssueInvoiceDeps {
@@ -73,21 +75,22 @@ export async function issueInvoice({ orderId }: { orderId: string }, deps: Issue
   if (customer) {
     const pdf = await deps.documents.pdf(invoice, deps.company, customer);
     const money = (amount: number) => formatMoney({ amount, currency: invoice.currency });
-    const ref = invoice.orderReference ? ` (your order ${invoice.orderReference})` : '';
-    const company = deps.company.name;
-    await deps.mail.enqueue({
-      key: `invoice:${invoice.number}`,
-      to: [customer.email],
-      language: customer.language,
-      subject: `Invoice ${invoice.number}${ref} from ${company}`,
-      text:
-        invoice.balance === 0
-          ? `Dear ${customer.name},\n\nplease find attached invoice ${invoice.number}${ref} for ${money(invoice.totals.total)}, paid at checkout: nothing is due.\n\n${company}`
-          : `Dear ${customer.name},\n\nplease find attached invoice ${invoice.number}${ref} for ${money(invoice.totals.total)}, due on ${invoice.dueDate} (${describeTerms(invoice.terms)}).${
-              invoice.earlyPayment ? ` Pay ${money(invoice.earlyPayment.amountDue)} by ${invoice.earlyPayment.until} to take the early-payment discount.` : ''
-            }\nPlease quote ${invoice.number} with your payment.\n\n${company}`,
-      attachments: [{ filename: `${invoice.number}.pdf`, contentType: 'application/pdf', contentBase64: Buffer.from(pdf).toString('base64') }],
-    });
+    const vars = { customerName: customer.name, invoiceNumber: invoice.number, orderReference: invoice.orderReference ?? null, total: money(invoice.totals.total), companyName: deps.company.name };
+    const message = renderMessage(
+      'invoice-issued',
+      customer.language,
+      invoice.balance === 0
+        ? { form: 'paid', ...vars }
+        : {
+            form: 'balance-due',
+            ...vars,
+            dueDate: invoice.dueDate,
+            terms: describeTerms(invoice.terms),
+            earlyPayment: invoice.earlyPayment ? { amount: money(invoice.earlyPayment.amountDue), until: invoice.earlyPayment.until } : null,
+          },
+    );
+    const attachment = { filename: `${invoice.number}.pdf`, contentType: 'application/pdf', contentBase64: Buffer.from(pdf).toString('base64') };
+    await deps.mail.enqueue(mailTo(customer, `invoice:${invoice.number}`, message, [attachment]));
   }
   return { invoiceNumber: invoice.number, total: invoice.totals.total, currency: invoice.currency, created };
 }

@@ -4,7 +4,9 @@
  * The reason is the review's note, else validation's, else the credit check's.
  */
 import { transition } from '#domain/order';
+import { orderReference, renderMessage } from '#messages';
 import { OrderNotFound } from '../errors.ts';
+import { mailTo } from './customer-mail.ts';
 import type { ShipOrderDeps } from './ship-order.ts';
 
 /** The same ports as ship-order: the order, its customer, the stock and the mail. */
@@ -29,14 +31,8 @@ export async function rejectOrder(input: RejectOrderInput, deps: RejectOrderDeps
   await deps.catalog.release(order.id);
   const customer = await deps.customers.get(order.customerId);
   if (customer) {
-    const reference = order.source.reference ?? order.id;
-    await deps.mail.enqueue({
-      key: `order-rejected:${order.id}`,
-      to: [customer.email],
-      language: customer.language,
-      subject: `We cannot fulfil your order ${reference}`,
-      text: `Dear ${customer.name},\n\nwe are sorry: we cannot go ahead with your order ${reference} (${order.reason ?? reason}). Nothing has been charged on account. Please contact us if you have questions.\n\n${deps.company.name}`,
-    });
+    const message = renderMessage('order-rejected', customer.language, { customerName: customer.name, orderReference: orderReference(order), reason: order.reason ?? reason, companyName: deps.company.name });
+    await deps.mail.enqueue(mailTo(customer, `order-rejected:${order.id}`, message));
   }
   return { status: order.status, reason };
 }

@@ -5,6 +5,7 @@
  *    order: a redelivered wait asks once).
  */
 import { formatMoney } from '#domain/money';
+import { orderReference, renderMessage } from '#messages';
 import { OrderNotFound } from '../errors.ts';
 import type { Clock, Mail, Orders, TaskTokens } from '../ports.ts';
 
@@ -20,15 +21,13 @@ export async function requestCreditReview({ orderId, taskToken }: { orderId: str
   const order = await deps.orders.get(orderId);
   if (!order) throw new OrderNotFound(orderId);
   await deps.tokens.store(orderId, 'credit-review', taskToken, deps.clock.now().toISOString());
-  const total = formatMoney({ amount: order.totals.total, currency: order.currency });
-  await deps.mail.enqueue({
-    key: `credit-review:${orderId}`,
-    to: deps.financeRecipients,
-    subject: `Credit review needed: order ${order.source.reference ?? orderId} (${total})`,
-    text: [
-      `Order ${orderId} (${order.source.platform} ${order.source.reference ?? order.source.externalId}) for ${total} is on credit hold: ${order.reason ?? 'needs review'}.`,
-      '',
-      `Decide with: POST /finance/orders/${orderId}/credit-decision  {"decision": "approve" | "reject", "note": "..."}`,
-    ].join('\n'),
+  const message = renderMessage('credit-review-request', 'en', {
+    orderId,
+    orderReference: orderReference(order),
+    platform: order.source.platform,
+    platformReference: order.source.reference ?? order.source.externalId,
+    total: formatMoney({ amount: order.totals.total, currency: order.currency }),
+    reason: order.reason ?? null,
   });
+  await deps.mail.enqueue({ key: `credit-review:${orderId}`, to: deps.financeRecipients, subject: message.subject, text: message.text });
 }

@@ -3,7 +3,9 @@
  * language and the level's tone, and queue it (key per invoice and level).
  * An invoice paid meanwhile, or unknown, gets nothing.
  */
-import { reminderText, reminderTone } from '#domain/dunning';
+import { reminderTone } from '#domain/dunning';
+import { renderMessage } from '#messages';
+import { mailTo } from './customer-mail.ts';
 import { daysPastDue } from '#domain/invoice';
 import type { IsoDate } from '#domain/model';
 import { formatMoney } from '#domain/money';
@@ -27,7 +29,8 @@ export async function sendReminder({ invoiceNumber, level, asOf }: { invoiceNumb
   const customer = await deps.customers.get(invoice.customerId);
   if (!customer) return false;
   const { levels } = deps;
-  const text = reminderText(customer.language, reminderTone(levels.includes(level) ? level : levels[levels.length - 1]!, levels), {
+  const message = renderMessage('payment-reminder', customer.language, {
+    tone: reminderTone(levels.includes(level) ? level : levels[levels.length - 1]!, levels),
     customerName: customer.name,
     invoiceNumber,
     amount: formatMoney({ amount: invoice.balance, currency: invoice.currency }),
@@ -35,6 +38,6 @@ export async function sendReminder({ invoiceNumber, level, asOf }: { invoiceNumb
     daysPastDue: daysPastDue(invoice, asOf),
     companyName: deps.company.name,
   });
-  await deps.mail.enqueue({ key: `reminder:${invoiceNumber}:${level}`, to: [customer.email], language: text.language, subject: text.subject, text: text.body });
+  await deps.mail.enqueue(mailTo(customer, `reminder:${invoiceNumber}:${level}`, message));
   return true;
 }

@@ -4,7 +4,9 @@
  */
 import type { Shipment } from '#domain/model';
 import { transition } from '#domain/order';
+import { orderReference, renderMessage } from '#messages';
 import { OrderNotFound } from '../errors.ts';
+import { mailTo } from './customer-mail.ts';
 import type { Catalog, Clock, Company, Customers, Mail, Orders } from '../ports.ts';
 
 export interface ShipOrderDeps {
@@ -23,14 +25,16 @@ export async function shipOrder({ orderId, shipment }: { orderId: string; shipme
   await deps.catalog.ship(orderId);
   const customer = await deps.customers.get(order.customerId);
   if (customer) {
-    const reference = order.source.reference ?? orderId;
-    await deps.mail.enqueue({
-      key: `order-shipped:${orderId}`,
-      to: [customer.email],
-      language: customer.language,
-      subject: `Your order ${reference} has shipped`,
-      text: `Dear ${customer.name},\n\nyour order ${reference} left our warehouse on ${shipment.shippedAt.slice(0, 10)} with ${shipment.carrier} (${shipment.service}).\nTracking number: ${shipment.trackingNumber}\n\n${deps.company.name}`,
+    const message = renderMessage('order-shipped', customer.language, {
+      customerName: customer.name,
+      orderReference: orderReference(order),
+      shippedOn: shipment.shippedAt.slice(0, 10),
+      carrier: shipment.carrier,
+      service: shipment.service,
+      trackingNumber: shipment.trackingNumber,
+      companyName: deps.company.name,
     });
+    await deps.mail.enqueue(mailTo(customer, `order-shipped:${orderId}`, message));
   }
   return { status: order.status };
 }

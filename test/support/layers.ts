@@ -50,6 +50,12 @@ export const LAYER_RULES: LayerRule[] = [
     to: /^(functions\/(adapters|handlers|use-cases|runtime)\/|@aws-sdk\/)/,
   },
   {
+    name: 'messages-are-pure',
+    comment: 'functions/messages holds texts only: it imports functions/domain and nothing else (no AWS, no I/O, no packages), so it stays small in every bundle.',
+    from: /^functions\/messages\//,
+    to: /^(?!functions\/(domain|messages)\/)/,
+  },
+  {
     name: 'adapters-not-use-cases',
     comment: 'Adapters implement ports; they never call a use case or a handler (no business course in an adapter).',
     from: /^functions\/adapters\//,

@@ -29,8 +29,11 @@ describe('layering rules', () => {
       writeFileSync(join(dir, 'functions/adapters/db.ts'), "import { DynamoDBClient } from '@aws-sdk/client-dynamodb';\nexport const db = new DynamoDBClient({});\n");
       writeFileSync(join(dir, 'functions/domain/bad.ts'), "import { db } from '../adapters/db.ts';\nimport { b } from './b.ts';\nexport const x = [db, b];\n");
       writeFileSync(join(dir, 'functions/domain/b.ts'), "import { x } from './bad.ts';\nexport const b = () => x;\n");
+      mkdirSync(join(dir, 'functions/messages'), { recursive: true });
+      writeFileSync(join(dir, 'functions/messages/en.ts'), "import { db } from '../adapters/db.ts';\nimport { b } from '../domain/b.ts';\nexport const en = [db, b];\n");
       const graph = await importGraph(dir, ['functions']);
       expect(violations(graph)).toContainEqual({ rule: 'domain-is-pure', from: 'functions/domain/bad.ts', to: 'functions/adapters/db.ts' });
+      expect(violations(graph).filter((v) => v.rule === 'messages-are-pure')).toEqual([{ rule: 'messages-are-pure', from: 'functions/messages/en.ts', to: 'functions/adapters/db.ts' }]);
       expect(cycles(graph).length).toBeGreaterThan(0);
     } finally {
       rmSync(dir, { recursive: true, force: true });

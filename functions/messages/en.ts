@@ -1,0 +1,68 @@
+/** English: the customer messages, and the messages for finance. */
+import type { Catalogue, FinanceCatalogue } from './types.ts';
+
+const yourOrder = (ref: string | null) => (ref ? ` (your order ${ref})` : '');
+
+export const en: Catalogue & FinanceCatalogue = {
+  'order-confirmed': (v) => ({
+    subject: `Order confirmed: ${v.orderReference}`,
+    text: [
+      `Dear ${v.customerName},`,
+      '',
+      `thank you for your order ${v.orderReference}. We have confirmed it and will let you know when it ships.`,
+      '',
+      ...v.lines.map((l) => `  ${l.quantity} × ${l.description} (${l.sku})  ${l.amount}`),
+      '',
+      `Total ${v.total} (including tax ${v.tax})`,
+      '',
+      v.companyName,
+    ].join('\n'),
+  }),
+
+  'order-shipped': (v) => ({
+    subject: `Your order ${v.orderReference} has shipped`,
+    text: `Dear ${v.customerName},\n\nyour order ${v.orderReference} left our warehouse on ${v.shippedOn} with ${v.carrier} (${v.service}).\nTracking number: ${v.trackingNumber}\n\n${v.companyName}`,
+  }),
+
+  'invoice-issued': {
+    'balance-due': (v) => ({
+      subject: `Invoice ${v.invoiceNumber}${yourOrder(v.orderReference)} from ${v.companyName}`,
+      text: `Dear ${v.customerName},\n\nplease find attached invoice ${v.invoiceNumber}${yourOrder(v.orderReference)} for ${v.total}, due on ${v.dueDate} (${v.terms}).${
+        v.earlyPayment ? ` Pay ${v.earlyPayment.amount} by ${v.earlyPayment.until} to take the early-payment discount.` : ''
+      }\nPlease quote ${v.invoiceNumber} with your payment.\n\n${v.companyName}`,
+    }),
+    paid: (v) => ({
+      subject: `Invoice ${v.invoiceNumber}${yourOrder(v.orderReference)} from ${v.companyName}`,
+      text: `Dear ${v.customerName},\n\nplease find attached invoice ${v.invoiceNumber}${yourOrder(v.orderReference)} for ${v.total}, paid at checkout: nothing is due.\n\n${v.companyName}`,
+    }),
+  },
+
+  'order-rejected': (v) => ({
+    subject: `We cannot fulfil your order ${v.orderReference}`,
+    text: `Dear ${v.customerName},\n\nwe are sorry: we cannot go ahead with your order ${v.orderReference} (${v.reason}). Nothing has been charged on account. Please contact us if you have questions.\n\n${v.companyName}`,
+  }),
+
+  'payment-reminder': {
+    friendly: (v) => ({
+      subject: `Friendly reminder: invoice ${v.invoiceNumber} is overdue`,
+      text: `Dear ${v.customerName},\n\nOur records show that invoice ${v.invoiceNumber} for ${v.amount}, due on ${v.dueDate}, is still open. If you have already paid, please ignore this message; otherwise we would be grateful for payment at your earliest convenience, quoting the invoice number.\n\nKind regards,\n${v.companyName}`,
+    }),
+    firm: (v) => ({
+      subject: `Second reminder: invoice ${v.invoiceNumber} is ${v.daysPastDue} days overdue`,
+      text: `Dear ${v.customerName},\n\nInvoice ${v.invoiceNumber} for ${v.amount} was due on ${v.dueDate} and is now ${v.daysPastDue} days overdue. Please arrange payment within 7 days, quoting the invoice number, or contact us if there is a problem with the invoice.\n\nRegards,\n${v.companyName}`,
+    }),
+    final: (v) => ({
+      subject: `Final notice: invoice ${v.invoiceNumber}`,
+      text: `Dear ${v.customerName},\n\nDespite our earlier reminders, invoice ${v.invoiceNumber} for ${v.amount}, due on ${v.dueDate}, remains unpaid (${v.daysPastDue} days overdue). Unless we receive payment within 7 days we will suspend your account and pass the debt to collections.\n\n${v.companyName}`,
+    }),
+  },
+
+  'credit-review-request': (v) => ({
+    subject: `Credit review needed: order ${v.orderReference} (${v.total})`,
+    text: [
+      `Order ${v.orderId} (${v.platform} ${v.platformReference}) for ${v.total} is on credit hold: ${v.reason ?? 'needs review'}.`,
+      '',
+      `Decide with: POST /finance/orders/${v.orderId}/credit-decision  {"decision": "approve" | "reject", "note": "..."}`,
+    ].join('\n'),
+  }),
+};

@@ -1,0 +1,59 @@
+/** Japanese. */
+import type { Catalogue } from './types.ts';
+
+const yourOrder = (ref: string | null) => (ref ? `（ご注文 ${ref}）` : '');
+
+export const ja: Catalogue = {
+  'order-confirmed': (v) => ({
+    subject: `ご注文確定のお知らせ：${v.orderReference}`,
+    text: [
+      `${v.customerName} 様`,
+      '',
+      `このたびはご注文 ${v.orderReference} をいただき、誠にありがとうございます。ご注文を確定いたしました。発送の際に改めてご連絡いたします。`,
+      '',
+      ...v.lines.map((l) => `  ${l.description}（${l.sku}）× ${l.quantity}  ${l.amount}`),
+      '',
+      `合計 ${v.total}（うち税額 ${v.tax}）`,
+      '',
+      v.companyName,
+    ].join('\n'),
+  }),
+
+  'order-shipped': (v) => ({
+    subject: `ご注文 ${v.orderReference} を発送いたしました`,
+    text: `${v.customerName} 様\n\nご注文 ${v.orderReference} の商品を ${v.shippedOn} に ${v.carrier}（${v.service}）にて発送いたしました。\n追跡番号：${v.trackingNumber}\n\n${v.companyName}`,
+  }),
+
+  'invoice-issued': {
+    'balance-due': (v) => ({
+      subject: `【${v.companyName}】請求書 ${v.invoiceNumber}${yourOrder(v.orderReference)} のご送付`,
+      text: `${v.customerName} 様\n\n請求書 ${v.invoiceNumber}${yourOrder(v.orderReference)} を添付いたします。\nご請求金額：${v.total}\nお支払期日：${v.dueDate}（${v.terms}）\n${
+        v.earlyPayment ? `${v.earlyPayment.until} までに ${v.earlyPayment.amount} をお支払いいただくと、早期支払割引が適用されます。\n` : ''
+      }お支払いの際は、請求書番号 ${v.invoiceNumber} をご記入ください。\n\n${v.companyName}`,
+    }),
+    paid: (v) => ({
+      subject: `【${v.companyName}】請求書 ${v.invoiceNumber}${yourOrder(v.orderReference)} のご送付`,
+      text: `${v.customerName} 様\n\n請求書 ${v.invoiceNumber}${yourOrder(v.orderReference)} を添付いたします。ご請求金額 ${v.total} はご注文時にお支払い済みのため、改めてお支払いいただく必要はございません。\n\n${v.companyName}`,
+    }),
+  },
+
+  'order-rejected': (v) => ({
+    subject: `ご注文 ${v.orderReference} をお受けできませんでした`,
+    text: `${v.customerName} 様\n\n誠に申し訳ございませんが、ご注文 ${v.orderReference} はお受けすることができませんでした（理由：${v.reason}）。代金のご請求は発生しておりません。ご不明な点がございましたら、お気軽にお問い合わせください。\n\n${v.companyName}`,
+  }),
+
+  'payment-reminder': {
+    friendly: (v) => ({
+      subject: `お支払いのお願い：請求書 ${v.invoiceNumber} の期日が過ぎています`,
+      text: `${v.customerName} 様\n\n請求書 ${v.invoiceNumber}（金額 ${v.amount}、支払期日 ${v.dueDate}）のお支払いが確認できておりません。既にお支払い済みの場合は本メールを破棄してください。未払いの場合は、請求書番号を明記のうえ、お早めにお支払いくださいますようお願い申し上げます。\n\n${v.companyName}`,
+    }),
+    firm: (v) => ({
+      subject: `再度のお願い：請求書 ${v.invoiceNumber}（${v.daysPastDue} 日経過）`,
+      text: `${v.customerName} 様\n\n請求書 ${v.invoiceNumber}（金額 ${v.amount}）は ${v.dueDate} が支払期日でしたが、現在 ${v.daysPastDue} 日経過しております。7 日以内にお支払いいただくか、請求内容に問題がある場合はご連絡ください。\n\n${v.companyName}`,
+    }),
+    final: (v) => ({
+      subject: `最終通知：請求書 ${v.invoiceNumber}`,
+      text: `${v.customerName} 様\n\nこれまでのご案内にもかかわらず、請求書 ${v.invoiceNumber}（金額 ${v.amount}、支払期日 ${v.dueDate}）が未払いのままです（${v.daysPastDue} 日経過）。7 日以内にお支払いが確認できない場合、お取引を停止し、債権回収の手続きに移らせていただきます。\n\n${v.companyName}`,
+    }),
+  },
+};

@@ -1,0 +1,134 @@
+/**
+ * What each message needs, and the shape every language's catalogue must have.
+ *
+ * Vars carry text that is already formatted: amounts as formatted money
+ * strings (never minor units), dates as the ISO strings the caller gives.
+ * A template only places them in its sentences.
+ */
+import type { ReminderTone } from '../domain/dunning.ts';
+
+/** The reference a customer knows the order by: the platform's, else our order id. */
+type OrderReference = string;
+
+export interface ConfirmedLine {
+  readonly quantity: number;
+  readonly description: string;
+  readonly sku: string;
+  /** Formatted line amount (quantity × unit price − discount). */
+  readonly amount: string;
+}
+
+export interface OrderConfirmedVars {
+  readonly customerName: string;
+  readonly orderReference: OrderReference;
+  readonly lines: readonly ConfirmedLine[];
+  /** Formatted order total, tax included. */
+  readonly total: string;
+  /** Formatted tax contained in the total. */
+  readonly tax: string;
+  readonly companyName: string;
+}
+
+export interface OrderShippedVars {
+  readonly customerName: string;
+  readonly orderReference: OrderReference;
+  /** `YYYY-MM-DD`. */
+  readonly shippedOn: string;
+  readonly carrier: string;
+  readonly service: string;
+  readonly trackingNumber: string;
+  readonly companyName: string;
+}
+
+interface InvoiceVars {
+  readonly customerName: string;
+  readonly invoiceNumber: string;
+  /** The platform reference of the order, when it has one (no fallback: the invoice then names no order). */
+  readonly orderReference: string | null;
+  /** Formatted invoice total. */
+  readonly total: string;
+  readonly companyName: string;
+}
+
+/** An invoice with a balance to pay. */
+export interface InvoiceBalanceDueVars extends InvoiceVars {
+  readonly form: 'balance-due';
+  readonly dueDate: string;
+  /** The terms as text, e.g. `Net 30`, `2/10 net 30`. */
+  readonly terms: string;
+  /** Formatted amount that takes the early-payment discount, and the last day to pay it. */
+  readonly earlyPayment: { readonly amount: string; readonly until: string } | null;
+}
+
+/** An invoice paid at checkout: nothing is due. */
+export interface InvoicePaidVars extends InvoiceVars {
+  readonly form: 'paid';
+}
+
+export type InvoiceIssuedVars = InvoiceBalanceDueVars | InvoicePaidVars;
+
+export interface OrderRejectedVars {
+  readonly customerName: string;
+  readonly orderReference: OrderReference;
+  readonly reason: string;
+  readonly companyName: string;
+}
+
+export interface PaymentReminderVars {
+  readonly tone: ReminderTone;
+  readonly customerName: string;
+  readonly invoiceNumber: string;
+  /** Formatted open balance, e.g. `£1,234.50`. */
+  readonly amount: string;
+  readonly dueDate: string;
+  readonly daysPastDue: number;
+  readonly companyName: string;
+}
+
+/** To finance, who read English: internal ids are fine here. */
+export interface CreditReviewRequestVars {
+  readonly orderId: string;
+  readonly orderReference: OrderReference;
+  /** The order's platform and its reference there (the platform reference, else its external id). */
+  readonly platform: string;
+  readonly platformReference: string;
+  /** Formatted order total. */
+  readonly total: string;
+  /** Why the order is held; null when no reason was recorded. */
+  readonly reason: string | null;
+}
+
+export interface MessageVars {
+  readonly 'order-confirmed': OrderConfirmedVars;
+  readonly 'order-shipped': OrderShippedVars;
+  readonly 'invoice-issued': InvoiceIssuedVars;
+  readonly 'order-rejected': OrderRejectedVars;
+  readonly 'payment-reminder': PaymentReminderVars;
+  readonly 'credit-review-request': CreditReviewRequestVars;
+}
+
+export type MessageKind = keyof MessageVars;
+/** Messages for finance: written once, in English. */
+export type FinanceMessageKind = 'credit-review-request';
+/** Messages a customer reads: every language has them all. */
+export type CustomerMessageKind = Exclude<MessageKind, FinanceMessageKind>;
+
+export interface MessageText {
+  readonly subject: string;
+  readonly text: string;
+}
+
+export type Template<V> = (vars: V) => MessageText;
+
+/** One language's customer messages; a kind with forms or tones has a template for each. */
+export interface Catalogue {
+  readonly 'order-confirmed': Template<OrderConfirmedVars>;
+  readonly 'order-shipped': Template<OrderShippedVars>;
+  readonly 'invoice-issued': { readonly 'balance-due': Template<InvoiceBalanceDueVars>; readonly paid: Template<InvoicePaidVars> };
+  readonly 'order-rejected': Template<OrderRejectedVars>;
+  readonly 'payment-reminder': { readonly [T in ReminderTone]: Template<PaymentReminderVars> };
+}
+
+export interface FinanceCatalogue {
+  readonly 'credit-review-request': Template<CreditReviewRequestVars>;
+}

@@ -1,0 +1,60 @@
+/** Chinese (Simplified). */
+import type { Catalogue } from './types.ts';
+
+const yourOrder = (ref: string | null) => (ref ? `（您的订单 ${ref}）` : '');
+
+export const zh: Catalogue = {
+  'order-confirmed': (v) => ({
+    subject: `订单已确认：${v.orderReference}`,
+    text: [
+      `尊敬的 ${v.customerName}：`,
+      '',
+      `感谢您的订购！您的订单 ${v.orderReference} 已确认，发货时我们会再通知您。`,
+      '',
+      ...v.lines.map((l) => `  ${l.quantity} × ${l.description}（${l.sku}）  ${l.amount}`),
+      '',
+      `合计 ${v.total}（含税 ${v.tax}）`,
+      '',
+      '此致',
+      v.companyName,
+    ].join('\n'),
+  }),
+
+  'order-shipped': (v) => ({
+    subject: `您的订单 ${v.orderReference} 已发货`,
+    text: `尊敬的 ${v.customerName}：\n\n您的订单 ${v.orderReference} 已于 ${v.shippedOn} 通过 ${v.carrier}（${v.service}）从我们的仓库发出。\n物流单号：${v.trackingNumber}\n\n此致\n${v.companyName}`,
+  }),
+
+  'invoice-issued': {
+    'balance-due': (v) => ({
+      subject: `${v.companyName} 开具的发票 ${v.invoiceNumber}${yourOrder(v.orderReference)}`,
+      text: `尊敬的 ${v.customerName}：\n\n附件为发票 ${v.invoiceNumber}${yourOrder(v.orderReference)}，金额 ${v.total}，到期日 ${v.dueDate}（${v.terms}）。${
+        v.earlyPayment ? `如在 ${v.earlyPayment.until} 前支付 ${v.earlyPayment.amount}，即可享受提前付款折扣。` : ''
+      }\n付款时请注明发票号码 ${v.invoiceNumber}。\n\n此致\n${v.companyName}`,
+    }),
+    paid: (v) => ({
+      subject: `${v.companyName} 开具的发票 ${v.invoiceNumber}${yourOrder(v.orderReference)}`,
+      text: `尊敬的 ${v.customerName}：\n\n附件为发票 ${v.invoiceNumber}${yourOrder(v.orderReference)}，金额 ${v.total}，已在下单时付清，您无需再付款。\n\n此致\n${v.companyName}`,
+    }),
+  },
+
+  'order-rejected': (v) => ({
+    subject: `很抱歉，我们无法履行您的订单 ${v.orderReference}`,
+    text: `尊敬的 ${v.customerName}：\n\n很抱歉，我们无法继续处理您的订单 ${v.orderReference}（${v.reason}）。您的账户未产生任何费用。如有疑问，请与我们联系。\n\n此致\n${v.companyName}`,
+  }),
+
+  'payment-reminder': {
+    friendly: (v) => ({
+      subject: `付款提醒：发票 ${v.invoiceNumber} 已逾期`,
+      text: `尊敬的 ${v.customerName}：\n\n我们的记录显示，发票 ${v.invoiceNumber}（金额 ${v.amount}，到期日 ${v.dueDate}）尚未结清。如您已付款，请忽略本邮件；否则请尽快安排付款，并注明发票号码。\n\n此致\n${v.companyName}`,
+    }),
+    firm: (v) => ({
+      subject: `第二次提醒：发票 ${v.invoiceNumber} 已逾期 ${v.daysPastDue} 天`,
+      text: `尊敬的 ${v.customerName}：\n\n发票 ${v.invoiceNumber}（金额 ${v.amount}）已于 ${v.dueDate} 到期，目前已逾期 ${v.daysPastDue} 天。请在 7 天内付款并注明发票号码；如发票有任何问题，请与我们联系。\n\n此致\n${v.companyName}`,
+    }),
+    final: (v) => ({
+      subject: `最后通知：发票 ${v.invoiceNumber}`,
+      text: `尊敬的 ${v.customerName}：\n\n尽管我们此前已多次提醒，发票 ${v.invoiceNumber}（金额 ${v.amount}，到期日 ${v.dueDate}）仍未支付（已逾期 ${v.daysPastDue} 天）。如 7 天内仍未收到付款，我们将暂停您的账户并将该欠款移交催收。\n\n${v.companyName}`,
+    }),
+  },
+};

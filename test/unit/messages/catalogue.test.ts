@@ -1,0 +1,286 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { ReminderTone } from '../../../functions/domain/dunning.ts';
+import { formatMoney } from '../../../functions/domain/money.ts';
+import type { Language } from '../../../functions/domain/model.ts';
+import {
+  CATALOGUES,
+  orderReference,
+  renderMessage,
+  type Catalogue,
+  type MessageKind,
+  type MessageVars,
+  type RenderedMessage,
+} from '../../../functions/messages/index.ts';
+
+const LANGUAGES: Language[] = ['en', 'sv', 'zh', 'ja', 'ru'];
+const TONES: ReminderTone[] = ['friendly', 'firm', 'final'];
+
+const confirmed: MessageVars['order-confirmed'] = {
+  customerName: 'Ada Lovelace',
+  orderReference: '#1042',
+  lines: [
+    { quantity: 2, description: 'Stoneware mug', sku: 'MUG-01', amount: '£25.00' },
+    { quantity: 1, description: 'Tea towel', sku: 'TT-3', amount: '£4.50' },
+  ],
+  total: '£35.40',
+  tax: '£5.90',
+  companyName: 'Example Trading Ltd',
+};
+const shipped: MessageVars['order-shipped'] = {
+  customerName: 'Ada Lovelace',
+  orderReference: '#1042',
+  shippedOn: '2026-11-23',
+  carrier: 'Royal Mail',
+  service: 'Tracked 48',
+  trackingNumber: 'RM123456785GB',
+  companyName: 'Example Trading Ltd',
+};
+const invoiceBase = { customerName: 'Ada Lovelace', invoiceNumber: 'INV-2026-000042', orderReference: '#1042', total: '£35.40', companyName: 'Example Trading Ltd' };
+const invoiceDue: MessageVars['invoice-issued'] = { ...invoiceBase, form: 'balance-due', dueDate: '2026-12-23', terms: '2/10 net 30', earlyPayment: { amount: '£34.69', until: '2026-12-03' } };
+const invoiceNet: MessageVars['invoice-issued'] = { ...invoiceBase, form: 'balance-due', dueDate: '2026-12-23', terms: 'Net 30', earlyPayment: null };
+const invoicePaid: MessageVars['invoice-issued'] = { ...invoiceBase, form: 'paid' };
+const rejected: MessageVars['order-rejected'] = { customerName: 'Ada Lovelace', orderReference: '#1042', reason: 'out of stock after 3 attempts', companyName: 'Example Trading Ltd' };
+const reminder = (tone: ReminderTone): MessageVars['payment-reminder'] => ({
+  tone,
+  customerName: 'Ada Lovelace',
+  invoiceNumber: 'INV-2026-000042',
+  amount: '£12.34',
+  dueDate: '2026-11-01',
+  daysPastDue: 30,
+  companyName: 'Acme Ltd',
+});
+const review: MessageVars['credit-review-request'] = {
+  orderId: 'ord_7Hq2',
+  orderReference: '#1042',
+  platform: 'shopify',
+  platformReference: '#1042',
+  total: '£225.00',
+  reason: 'over the credit limit by £25.00',
+};
+
+/** Every kind, in every form and tone, with its vars. */
+type Case = { [K in MessageKind]: { name: string; kind: K; vars: MessageVars[K] } }[MessageKind];
+const CASES: Case[] = [
+  { name: 'order-confirmed', kind: 'order-confirmed', vars: confirmed },
+  { name: 'order-shipped', kind: 'order-shipped', vars: shipped },
+  { name: 'invoice-issued, balance due with early-payment discount', kind: 'invoice-issued', vars: invoiceDue },
+  { name: 'invoice-issued, balance due, no order reference', kind: 'invoice-issued', vars: { ...invoiceNet, orderReference: null } },
+  { name: 'invoice-issued, paid at checkout', kind: 'invoice-issued', vars: invoicePaid },
+  { name: 'order-rejected', kind: 'order-rejected', vars: rejected },
+  ...TONES.map((tone): Case => ({ name: `payment-reminder, ${tone}`, kind: 'payment-reminder', vars: reminder(tone) })),
+  { name: 'credit-review-request', kind: 'credit-review-request', vars: review },
+];
+
+const render = (c: Case, language: string): RenderedMessage => renderMessage(c.kind, language, c.vars as never);
+
+/** Known answers, per case: [subject, text] as the handlers (and domain/dunning) wrote them before the catalogue. */
+const ENGLISH: Readonly<Record<string, readonly [string, string]>> = {
+  'order-confirmed': [
+    'Order confirmed: #1042',
+    'Dear Ada Lovelace,\n\nthank you for your order #1042. We have confirmed it and will let you know when it ships.\n\n' +
+      '  2 × Stoneware mug (MUG-01)  £25.00\n  1 × Tea towel (TT-3)  £4.50\n\nTotal £35.40 (including tax £5.90)\n\nExample Trading Ltd',
+  ],
+  'order-shipped': [
+    'Your order #1042 has shipped',
+    'Dear Ada Lovelace,\n\nyour order #1042 left our warehouse on 2026-11-23 with Royal Mail (Tracked 48).\nTracking number: RM123456785GB\n\nExample Trading Ltd',
+  ],
+  'invoice-issued, balance due with early-payment discount': [
+    'Invoice INV-2026-000042 (your order #1042) from Example Trading Ltd',
+    'Dear Ada Lovelace,\n\nplease find attached invoice INV-2026-000042 (your order #1042) for £35.40, due on 2026-12-23 (2/10 net 30). ' +
+      'Pay £34.69 by 2026-12-03 to take the early-payment discount.\nPlease quote INV-2026-000042 with your payment.\n\nExample Trading Ltd',
+  ],
+  'invoice-issued, balance due, no order reference': [
+    'Invoice INV-2026-000042 from Example Trading Ltd',
+    'Dear Ada Lovelace,\n\nplease find attached invoice INV-2026-000042 for £35.40, due on 2026-12-23 (Net 30).\nPlease quote INV-2026-000042 with your payment.\n\nExample Trading Ltd',
+  ],
+  'invoice-issued, paid at checkout': [
+    'Invoice INV-2026-000042 (your order #1042) from Example Trading Ltd',
+    'Dear Ada Lovelace,\n\nplease find attached invoice INV-2026-000042 (your order #1042) for £35.40, paid at checkout: nothing is due.\n\nExample Trading Ltd',
+  ],
+  'order-rejected': [
+    'We cannot fulfil your order #1042',
+    'Dear Ada Lovelace,\n\nwe are sorry: we cannot go ahead with your order #1042 (out of stock after 3 attempts). ' +
+      'Nothing has been charged on account. Please contact us if you have questions.\n\nExample Trading Ltd',
+  ],
+  'credit-review-request': [
+    'Credit review needed: order #1042 (£225.00)',
+    'Order ord_7Hq2 (shopify #1042) for £225.00 is on credit hold: over the credit limit by £25.00.\n\n' +
+      'Decide with: POST /finance/orders/ord_7Hq2/credit-decision  {"decision": "approve" | "reject", "note": "..."}',
+  ],
+  'payment-reminder, friendly': [
+    'Friendly reminder: invoice INV-2026-000042 is overdue',
+    'Dear Ada Lovelace,\n\nOur records show that invoice INV-2026-000042 for £12.34, due on 2026-11-01, is still open. If you have already paid, please ignore this message; ' +
+      'otherwise we would be grateful for payment at your earliest convenience, quoting the invoice number.\n\nKind regards,\nAcme Ltd',
+  ],
+  'payment-reminder, firm': [
+    'Second reminder: invoice INV-2026-000042 is 30 days overdue',
+    'Dear Ada Lovelace,\n\nInvoice INV-2026-000042 for £12.34 was due on 2026-11-01 and is now 30 days overdue. Please arrange payment within 7 days, quoting the invoice number, ' +
+      'or contact us if there is a problem with the invoice.\n\nRegards,\nAcme Ltd',
+  ],
+  'payment-reminder, final': [
+    'Final notice: invoice INV-2026-000042',
+    'Dear Ada Lovelace,\n\nDespite our earlier reminders, invoice INV-2026-000042 for £12.34, due on 2026-11-01, remains unpaid (30 days overdue). ' +
+      'Unless we receive payment within 7 days we will suspend your account and pass the debt to collections.\n\nAcme Ltd',
+  ],
+};
+
+/** Every string among the vars, however deep (lines, early payment). */
+function strings(v: unknown): string[] {
+  if (typeof v === 'string') return [v];
+  if (Array.isArray(v)) return v.flatMap(strings);
+  if (v && typeof v === 'object') return Object.entries(v).flatMap(([k, x]) => (k === 'form' || k === 'tone' ? [] : strings(x)));
+  return [];
+}
+
+/** What a template leaves when a var is missing or not a string: `undefined`, `[object Object]`, an unfilled `${…}`, `()`, `Label: ` at a line end. */
+const LEFTOVER = /undefined|null|NaN|\[object|\$\{|\{\{|\(\s*\)|（\s*）|[:：][ \t]+$/m;
+
+describe('message catalogue', () => {
+  it('renders every kind in every language, with every var filled in and nothing left over', () => {
+    for (const lang of LANGUAGES) {
+      for (const c of CASES) {
+        const m = render(c, lang);
+        expect(m.language, `${lang} ${c.name}`).toBe(c.kind === 'credit-review-request' ? 'en' : lang);
+        expect(m.subject.trim(), `${lang} ${c.name}`).not.toBe('');
+        expect(m.text.trim(), `${lang} ${c.name}`).not.toBe('');
+        expect(m.subject, `${lang} ${c.name}`).not.toMatch(/\n/);
+        expect(m.subject, `${lang} ${c.name}`).not.toMatch(LEFTOVER);
+        expect(m.text, `${lang} ${c.name}`).not.toMatch(LEFTOVER);
+        for (const s of strings(c.vars)) expect(`${m.subject}\n${m.text}`, `${lang} ${c.name}: ${s}`).toContain(s);
+      }
+    }
+  });
+
+  it('has a translation of its own for every customer message in every language', () => {
+    for (const c of CASES.filter((k) => k.kind !== 'credit-review-request')) {
+      const texts = LANGUAGES.map((lang) => render(c, lang));
+      expect(new Set(texts.map((t) => t.subject)).size, c.name).toBe(LANGUAGES.length);
+      expect(new Set(texts.map((t) => t.text)).size, c.name).toBe(LANGUAGES.length);
+    }
+    expect(Object.keys(CATALOGUES).sort()).toEqual([...LANGUAGES].sort());
+  });
+
+  it('writes the English texts the handlers and dunning have always sent', () => {
+    expect(Object.keys(ENGLISH).sort()).toEqual(CASES.map((c) => c.name).sort());
+    for (const c of CASES) {
+      const [subject, text] = ENGLISH[c.name]!;
+      expect(render(c, 'en'), c.name).toEqual({ language: 'en', subject, text });
+    }
+    expect(renderMessage('credit-review-request', 'en', { ...review, reason: null }).text).toMatch(/is on credit hold: needs review\.\n/);
+  });
+
+  it('speaks the customer language in every reminder tone, with the facts filled in', () => {
+    const texts = new Set<string>();
+    for (const lang of LANGUAGES) {
+      for (const tone of TONES) {
+        const t = renderMessage('payment-reminder', lang, reminder(tone));
+        expect(t.language).toBe(lang);
+        expect(t.subject).toContain('INV-2026-000042');
+        for (const v of ['Ada Lovelace', 'INV-2026-000042', '£12.34', 'Acme Ltd']) expect(t.text).toContain(v);
+        if (tone !== 'friendly') expect(t.subject + t.text).toContain('30');
+        texts.add(t.text);
+      }
+    }
+    expect(texts.size).toBe(15);
+    expect(renderMessage('payment-reminder', 'sv', reminder('friendly')).subject).toMatch(/^Påminnelse/);
+    expect(renderMessage('payment-reminder', 'sv', reminder('firm')).subject).toMatch(/^Andra påminnelsen/);
+    expect(renderMessage('payment-reminder', 'ru', reminder('final')).subject).toMatch(/^Последнее уведомление/);
+    expect(renderMessage('payment-reminder', 'ja', reminder('friendly')).text).toMatch(/^Ada Lovelace 様/);
+    expect(renderMessage('payment-reminder', 'zh', reminder('firm')).subject).toContain('逾期 30 天');
+  });
+
+  it('confirms an order in Japanese, Russian, Chinese and Swedish with the formatted amounts and the order reference', () => {
+    const cases: [Language, string, RegExp][] = [
+      ['ja', 'JPY', /^花子 山田 様\n/],
+      ['ru', 'RUB', /^Уважаемый\(ая\) /],
+      ['zh', 'CNY', /^尊敬的 /],
+      ['sv', 'SEK', /^Hej /],
+    ];
+    for (const [lang, currency, greeting] of cases) {
+      const money = (amount: number) => formatMoney({ amount, currency });
+      const vars = {
+        ...confirmed,
+        customerName: lang === 'ja' ? '花子 山田' : confirmed.customerName,
+        lines: [{ quantity: 3, description: 'Stoneware mug', sku: 'MUG-01', amount: money(600_000) }],
+        total: money(728_000),
+        tax: money(128_000),
+      };
+      const m = renderMessage('order-confirmed', lang, vars);
+      expect(m.language).toBe(lang);
+      expect(m.subject).toContain('#1042');
+      expect(m.text).toMatch(greeting);
+      for (const s of ['#1042', money(728_000), money(128_000), money(600_000), 'MUG-01', 'Stoneware mug', 'Example Trading Ltd']) expect(m.text).toContain(s);
+    }
+  });
+
+  it('falls back to English for a language without a catalogue; finance always reads English', () => {
+    for (const lang of ['de', '', 'EN', 'toString', '__proto__', 'constructor']) {
+      for (const c of CASES) expect(render(c, lang), `${JSON.stringify(lang)} ${c.name}`).toEqual(render(c, 'en'));
+    }
+    expect(renderMessage('credit-review-request', 'ja', review)).toEqual(renderMessage('credit-review-request', 'en', review));
+  });
+
+  it('names an order by its platform reference, else by its id', () => {
+    expect(orderReference({ id: 'ord_1', source: { reference: '#1042' } })).toBe('#1042');
+    expect(orderReference({ id: 'ord_1', source: {} })).toBe('ord_1');
+  });
+
+  it('property: any var strings render without throwing and appear verbatim', () => {
+    const text = fc.oneof(
+      fc.string({ unit: 'grapheme', maxLength: 30 }),
+      fc.string({ unit: 'binary', maxLength: 12 }),
+      fc.constantFrom('', ' ', '\n', '$&', "$'", '${customerName}', 'undefined', '花子 山田', 'Ёлка', '👩🏽‍💻', '\u200b', 'Å'),
+    );
+    const anyVars = fc.record({
+      a: text, b: text, c: text, d: text, e: text, f: text, g: text,
+      lines: fc.array(fc.record({ quantity: fc.integer({ min: 1, max: 999 }), description: text, sku: text, amount: text }), { maxLength: 3 }),
+      early: fc.option(fc.record({ amount: text, until: text })),
+      days: fc.integer({ min: 0, max: 10_000 }),
+      tone: fc.constantFrom(...TONES),
+      lang: fc.constantFrom<string>(...LANGUAGES, 'de'),
+      nullable: fc.option(text),
+    });
+    fc.assert(
+      fc.property(anyVars, (x) => {
+        const cases: Case[] = [
+          { name: 'confirmed', kind: 'order-confirmed', vars: { customerName: x.a, orderReference: x.b, lines: x.lines, total: x.c, tax: x.d, companyName: x.e } },
+          { name: 'shipped', kind: 'order-shipped', vars: { customerName: x.a, orderReference: x.b, shippedOn: x.c, carrier: x.d, service: x.e, trackingNumber: x.f, companyName: x.g } },
+          { name: 'due', kind: 'invoice-issued', vars: { form: 'balance-due', customerName: x.a, invoiceNumber: x.b, orderReference: x.nullable, total: x.c, companyName: x.d, dueDate: x.e, terms: x.f, earlyPayment: x.early } },
+          { name: 'paid', kind: 'invoice-issued', vars: { form: 'paid', customerName: x.a, invoiceNumber: x.b, orderReference: x.nullable, total: x.c, companyName: x.d } },
+          { name: 'rejected', kind: 'order-rejected', vars: { customerName: x.a, orderReference: x.b, reason: x.c, companyName: x.d } },
+          { name: 'reminder', kind: 'payment-reminder', vars: { tone: x.tone, customerName: x.a, invoiceNumber: x.b, amount: x.c, dueDate: x.d, daysPastDue: x.days, companyName: x.e } },
+          { name: 'review', kind: 'credit-review-request', vars: { orderId: x.a, orderReference: x.b, platform: x.c, platformReference: x.d, total: x.e, reason: x.nullable } },
+        ];
+        for (const c of cases) {
+          const m = render(c, x.lang);
+          const all = `${m.subject}\n${m.text}`;
+          for (const s of strings(c.vars)) expect(all).toContain(s);
+          if (c.kind === 'payment-reminder' && c.vars.tone !== 'friendly') expect(all).toContain(String(x.days));
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('is typed: a missing var, a wrong form or a catalogue without a kind does not compile', () => {
+    // Checked by tsc in `npm test`; never run.
+    const typeChecks = () => {
+      // @ts-expect-error trackingNumber is missing
+      renderMessage('order-shipped', 'en', { customerName: 'A', orderReference: 'R', shippedOn: 'D', carrier: 'C', service: 'S', companyName: 'X' });
+      // @ts-expect-error a balance-due invoice needs its due date, terms and early payment
+      renderMessage('invoice-issued', 'en', { form: 'balance-due', customerName: 'A', invoiceNumber: 'I', orderReference: null, total: 'T', companyName: 'X' });
+      // @ts-expect-error amounts are formatted strings, never minor units
+      renderMessage('order-rejected', 'en', { customerName: 'A', orderReference: 'R', reason: 1042, companyName: 'X' });
+      // @ts-expect-error a reminder needs its tone
+      renderMessage('payment-reminder', 'en', { customerName: 'A', invoiceNumber: 'I', amount: 'M', dueDate: 'D', daysPastDue: 1, companyName: 'X' });
+      const { 'order-rejected': _dropped, ...partial } = CATALOGUES.sv;
+      // @ts-expect-error every language provides every customer message
+      const incomplete: Catalogue = partial;
+      // @ts-expect-error every tone of the reminder is needed
+      const noFinal: Catalogue = { ...CATALOGUES.sv, 'payment-reminder': { friendly: CATALOGUES.sv['payment-reminder'].friendly, firm: CATALOGUES.sv['payment-reminder'].firm } };
+      return [incomplete, noFinal];
+    };
+    expect(typeChecks).toBeTypeOf('function');
+  });
+});

@@ -242,7 +242,9 @@ export type Account =
   | 'sales_discounts'
   | 'unapplied_cash'
   | 'late_fees'
-  | 'bad_debt';
+  | 'bad_debt'
+  /** What o2c owes a customer: credit notes on invoices already paid, until refunded or used. */
+  | 'customer_credit';
 
 export interface JournalLine {
   readonly account: Account;
@@ -260,4 +262,28 @@ export interface JournalEntry {
   /** What caused it: `invoice:INV-2026-000042`, `payment:pay_123`. */
   readonly reference: string;
   readonly lines: readonly JournalLine[];
+}
+
+/** A credit note: part (or all) of an invoice taken back, with its tax, numbered gaplessly in its own series. */
+export interface CreditNote {
+  /** Equals `number`, e.g. `CN-2026-000001`. */
+  readonly id: string;
+  readonly number: string;
+  readonly series: string;
+  readonly year: number;
+  readonly sequence: number;
+  readonly invoiceNumber: string;
+  readonly customerId: string;
+  readonly currency: CurrencyCode;
+  readonly issueDate: IsoDate;
+  readonly reason: string;
+  /** Goods revenue, shipping and tax reversed; they sum to `total`. */
+  readonly net: number;
+  readonly shipping: number;
+  readonly tax: number;
+  readonly total: number;
+  /** Taken off the invoice's balance. */
+  readonly appliedToInvoice: number;
+  /** Beyond the balance (the invoice was paid): owed to the customer. */
+  readonly customerCredit: number;
 }

@@ -296,13 +296,13 @@ describe('cdk-nag', () => {
     const report = (() => {
       try {
         return JSON.parse(readFileSync(join(outdir, 'validation-report.json'), 'utf8')) as {
-          pluginReports: { pluginName: string; violations: { ruleName: string; violatingResources: { resourceLogicalId?: string; constructPath?: string }[] }[] }[];
+          pluginReports: { pluginName: string; violations: { ruleName: string; violatingConstructs: { constructPath?: string }[] }[] }[];
         };
       } catch {
         return { pluginReports: [] };
       }
     })();
-    const findings = report.pluginReports.flatMap((p) => p.violations.map((v) => `${p.pluginName} ${v.ruleName} ${v.violatingResources.map((r) => r.constructPath ?? r.resourceLogicalId).join(',')}`));
+    const findings = report.pluginReports.flatMap((p) => p.violations.map((v) => `${p.pluginName} ${v.ruleName} ${v.violatingConstructs.map((r) => r.constructPath).join(',')}`));
     expect(findings).toEqual([]);
     expect(nagSynthError).toBeUndefined();
   });

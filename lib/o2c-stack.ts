@@ -10,14 +10,16 @@ import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { TimeZone } from 'aws-cdk-lib/core';
 import type { Construct } from 'constructs';
-import { paymentTerms, type O2cConfig } from './config.ts';
+import type { O2cConfig } from './config.ts';
 import { OperationsAlarms } from './constructs/alarms.ts';
 import { IntakeApi } from './constructs/api.ts';
 import { DataStore, type QueueName } from './constructs/data.ts';
 import { Mailer } from './constructs/mail.ts';
 import { O2cFunction } from './constructs/o2c-function.ts';
 import { OrderWorkflow } from './constructs/workflow.ts';
-import { acknowledgeInvokeWildcards, logicalId } from './constructs/nag.ts';
+import { acknowledgeInvokeWildcards } from './constructs/nag.ts';
+import { pascalCase } from './constructs/ids.ts';
+import type { FunctionName } from '../functions/bindings.ts';
 
 export interface O2cStackProps extends StackProps {
   readonly config: O2cConfig;
@@ -56,28 +58,19 @@ export class O2cStack extends Stack {
       reason: 'The API key is shared with clients out of band; it is rotated by hand with {"current","previous"} so both keys work during the switch.',
     });
 
-    const company = {
-      COMPANY_NAME: config.companyName,
-      COMPANY_ADDRESS: JSON.stringify(config.companyAddress),
-      BASE_CURRENCY: config.baseCurrency,
-      TIMEZONE: config.timezone,
-      DEFAULT_TERMS: JSON.stringify(paymentTerms(config)),
-      TAX_POLICY: JSON.stringify({ rounding: config.taxRounding, level: config.taxLevel }),
-    };
-    const fn = (name: string, description: string, extra: { timeout?: Duration; memorySize?: number; environment?: Record<string, string> } = {}) => {
-      const f = new O2cFunction(this, name.replace(/(^|-)(\w)/g, (_, __, c: string) => c.toUpperCase()), { name, description, logRetention, ...extra });
+    const fn = (name: FunctionName, description: string, extra: { timeout?: Duration; memorySize?: number } = {}) => {
+      const f = new O2cFunction(this, pascalCase(name), { name, description, logRetention, ...extra });
       this.functions[name] = f;
       return f;
     };
-    const dunningLevels = config.dunningLevels.join(',');
 
     // Intake and the order side.
-    const intake = fn('intake', 'B2B orders and payments in: validate, write once, queue', { environment: { ...company } })
+    const intake = fn('intake', 'B2B orders and payments in: validate, write once, queue')
       .bindTable(table)
       .bindQueue('ORDERS_QUEUE_URL', queues.orders)
-      .bindQueue('PAYMENTS_QUEUE_URL', queues.payments);
-    intake.addEnvironment('API_KEY_SECRET_ARN', apiKey.secretArn);
-    apiKey.grantRead(intake);
+      .bindQueue('PAYMENTS_QUEUE_URL', queues.payments)
+      .bindSecret('API_KEY_SECRET_ARN', apiKey)
+      .bindCompany(config);
     const webhookSecrets = new Secret(this, 'WebhookSecrets', {
       description: 'o2c platform webhook signing secrets: {"shopify": [...], "woocommerce": [...], "stripe": ["whsec_..."]}; two per platform during a rotation',
       secretObjectValue: {},
@@ -86,75 +79,59 @@ export class O2cStack extends Stack {
       id: 'AwsSolutions-SMG4',
       reason: 'The signing secrets are issued by Shopify, WooCommerce and Stripe; they are rotated there and pasted in, keeping the old one listed until deliveries signed with it stop.',
     });
-    intake.addEnvironment('WEBHOOK_SECRETS_ARN', webhookSecrets.secretArn);
-    webhookSecrets.grantRead(intake);
+    intake.bindSecret('WEBHOOK_SECRETS_ARN', webhookSecrets);
     const startOrder = fn('start-order', 'Starts the order workflow, one execution per order').consume(queues.orders);
-    const validateOrder = fn('validate-order', 'Checks catalog and prices, reserves stock', { environment: { BACKORDER_MAX_ATTEMPTS: String(config.backorderMaxAttempts) } }).bindTable(table);
+    const validateOrder = fn('validate-order', 'Checks catalog and prices, reserves stock').bindTable(table).bindSettings(config, ['BACKORDER_MAX_ATTEMPTS']);
     const checkCredit = fn('check-credit', 'Credit decision from limit and exposure').bindTable(table);
-    fn('request-credit-review', 'Keeps the credit-review token, asks finance', {
-      environment: { FINANCE_RECIPIENTS: config.financeRecipients.join(',') },
-    })
+    fn('request-credit-review', 'Keeps the credit-review token, asks finance')
       .bindTable(table)
       .bindQueue('MAIL_QUEUE_URL', queues.mail)
+      .bindSettings(config, ['FINANCE_RECIPIENTS'])
       .consume(queues['credit-review']);
     const decideCredit = fn('decide-credit', 'Finance approves or rejects a held order').bindTable(table);
-    const confirmOrder = fn('confirm-order', 'Confirms the order to the customer', { environment: { COMPANY_NAME: config.companyName } })
+    const confirmOrder = fn('confirm-order', 'Confirms the order to the customer').bindTable(table).bindQueue('MAIL_QUEUE_URL', queues.mail).bindCompany(config);
+    const fulfilOrder = fn('fulfil-order', 'Chooses the carrier, hands the order to the warehouse')
       .bindTable(table)
-      .bindQueue('MAIL_QUEUE_URL', queues.mail);
-    const fulfilOrder = fn('fulfil-order', 'Chooses the carrier, hands the order to the warehouse', {
-      environment: { PROMISED_DELIVERY_DAYS: String(config.promisedDeliveryDays) },
-    })
-      .bindTable(table)
+      .bindSettings(config, ['PROMISED_DELIVERY_DAYS', 'CARRIER_RATES'])
       .consume(queues.fulfilment);
-    const fulfilmentCallback = fn('fulfilment-callback', 'The warehouse reports a shipment').bindTable(table);
-    fulfilmentCallback.addEnvironment('API_KEY_SECRET_ARN', apiKey.secretArn);
-    apiKey.grantRead(fulfilmentCallback);
-    apiKey.grantRead(decideCredit);
-    decideCredit.addEnvironment('API_KEY_SECRET_ARN', apiKey.secretArn);
-    const shipOrder = fn('ship-order', 'Records the shipment, tells the customer', { environment: { COMPANY_NAME: config.companyName } })
+    const fulfilmentCallback = fn('fulfilment-callback', 'The warehouse reports a shipment').bindTable(table).bindSecret('API_KEY_SECRET_ARN', apiKey);
+    decideCredit.bindSecret('API_KEY_SECRET_ARN', apiKey);
+    const shipOrder = fn('ship-order', 'Records the shipment, tells the customer').bindTable(table).bindQueue('MAIL_QUEUE_URL', queues.mail).bindCompany(config);
+    const issueInvoice = fn('issue-invoice', 'Gapless invoice + ledger in one transaction, PDF by email', { timeout: Duration.seconds(60), memorySize: 1024 })
       .bindTable(table)
-      .bindQueue('MAIL_QUEUE_URL', queues.mail);
-    const issueInvoice = fn('issue-invoice', 'Gapless invoice + ledger in one transaction, PDF by email', {
-      timeout: Duration.seconds(60),
-      memorySize: 1024,
-      environment: { ...company, INVOICE_SERIES: config.invoiceSeries },
-    })
-      .bindTable(table)
-      .bindQueue('MAIL_QUEUE_URL', queues.mail);
-    const rejectOrder = fn('reject-order', 'Rejects the order, releases stock, tells the customer', { environment: { COMPANY_NAME: config.companyName } })
-      .bindTable(table)
-      .bindQueue('MAIL_QUEUE_URL', queues.mail);
+      .bindQueue('MAIL_QUEUE_URL', queues.mail)
+      .bindCompany(config)
+      .bindSettings(config, ['INVOICE_SERIES']);
+    const rejectOrder = fn('reject-order', 'Rejects the order, releases stock, tells the customer').bindTable(table).bindQueue('MAIL_QUEUE_URL', queues.mail).bindCompany(config);
 
     // The cash side.
     fn('apply-payment', 'Matches a payment to open invoices and posts it').bindTable(table).consume(queues.payments);
-    const planDunning = fn('plan-dunning', 'Daily: queues one reminder per overdue invoice and level', {
-      timeout: Duration.minutes(5),
-      environment: { DUNNING_LEVELS: dunningLevels, TIMEZONE: config.timezone },
-    })
+    const planDunning = fn('plan-dunning', 'Daily: queues one reminder per overdue invoice and level', { timeout: Duration.minutes(5) })
       .bindTable(table)
-      .bindQueue('DUNNING_QUEUE_URL', queues.dunning);
-    fn('send-reminder', 'Renders a payment reminder in the customer language', { environment: { DUNNING_LEVELS: dunningLevels, COMPANY_NAME: config.companyName } })
+      .bindQueue('DUNNING_QUEUE_URL', queues.dunning)
+      .bindSettings(config, ['DUNNING_LEVELS'])
+      .bindCompany(config);
+    fn('send-reminder', 'Renders a payment reminder in the customer language')
       .bindTable(table, 'read')
       .bindQueue('MAIL_QUEUE_URL', queues.mail)
+      .bindSettings(config, ['DUNNING_LEVELS'])
+      .bindCompany(config)
       .consume(queues.dunning);
-    const buildReport = fn('build-report', 'Daily: AR aging and DSO to finance', {
-      timeout: Duration.minutes(2),
-      environment: { FINANCE_RECIPIENTS: config.financeRecipients.join(','), TIMEZONE: config.timezone, COMPANY_NAME: config.companyName },
-    })
+    const buildReport = fn('build-report', 'Daily: AR aging and DSO to finance', { timeout: Duration.minutes(2) })
       .bindTable(table, 'read')
-      .bindQueue('MAIL_QUEUE_URL', queues.mail);
+      .bindQueue('MAIL_QUEUE_URL', queues.mail)
+      .bindSettings(config, ['FINANCE_RECIPIENTS'])
+      .bindCompany(config);
     // SES allows `sesSendRatePerSecond`. The event source's maxConcurrency bounds how many send-mail invocations
     // run at once (2 is the lowest SQS allows; 14/s gives 2): that is the pacing knob for an SQS consumer. Reserved
     // concurrency is NOT used: it throttles the pollers' invocations, which counts receives and dead-letters mail.
     // maxConcurrency bounds parallel batches, not sends per second: each invocation sends one message at a time,
     // at most one per MAIL_MIN_INTERVAL_MS, so all pollers together stay within the SES rate.
     const mailPollers = Math.max(2, Math.floor(config.sesSendRatePerSecond / 10) + 1);
-    const sendMail = fn('send-mail', 'Sends raw MIME with SES, once per message key', {
-      environment: { MAIL_MIN_INTERVAL_MS: String(Math.ceil((1000 * mailPollers) / config.sesSendRatePerSecond)) },
-    })
+    fn('send-mail', 'Sends raw MIME with SES, once per message key')
       .bindTable(table)
+      .bindMailer(mailer, { minIntervalMs: Math.ceil((1000 * mailPollers) / config.sesSendRatePerSecond) })
       .consume(queues.mail, { batchSize: 10, maxConcurrency: mailPollers });
-    mailer.grantSend(sendMail);
 
     const workflow = new OrderWorkflow(this, 'OrderWorkflow', {
       steps: { validateOrder, checkCredit, confirmOrder, shipOrder, issueInvoice, rejectOrder },
@@ -164,17 +141,11 @@ export class O2cStack extends Stack {
       financeRecipients: config.financeRecipients,
       logRetention,
     });
-    startOrder.addEnvironment('STATE_MACHINE_ARN', workflow.stateMachine.stateMachineArn);
-    workflow.stateMachine.grantStartExecution(startOrder);
+    startOrder.bindStateMachine(workflow.stateMachine, 'start');
     // A platform cancellation stops the order's execution.
-    intake.addEnvironment('STATE_MACHINE_ARN', workflow.stateMachine.stateMachineArn);
-    workflow.stateMachine.grantExecution(intake, 'states:StopExecution');
-    Validations.of(intake).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"${logicalId(workflow.stateMachine)}"}]}]}:*]`,
-      reason: 'StopExecution is granted on the executions of the order workflow only (one per order, named after it).',
-    });
-    workflow.stateMachine.grantTaskResponse(decideCredit);
-    workflow.stateMachine.grantTaskResponse(fulfilmentCallback);
+    intake.bindStateMachine(workflow.stateMachine, 'stop');
+    decideCredit.bindStateMachine(workflow.stateMachine, 'task-response');
+    fulfilmentCallback.bindStateMachine(workflow.stateMachine, 'task-response');
 
     const signedInHandler = 'Callers authenticate with the o2c API key (Secrets Manager), checked in constant time by the handler.';
     const platformSigned = (platform: string) => `${platform} signs each delivery (HMAC-SHA256 of the raw body); the handler verifies it against the secrets in Secrets Manager before reading anything.`;

@@ -14,7 +14,7 @@ import { join, resolve } from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../lib/app.ts';
-import { envReads } from './env-reads.ts';
+import { BINDINGS, FUNCTION_BINDINGS, FUNCTION_NAMES, type BindingName, type BindingSpec, type FunctionName } from '../../functions/bindings.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 const cdkContext = JSON.parse(readFileSync(join(root, 'cdk.json'), 'utf8')).context as Record<string, unknown>;
@@ -187,27 +187,33 @@ describe('API, schedules, data, mail', () => {
 });
 
 describe('environment', () => {
-  /** Set on every function for the runtime and Powertools, not read through `env()`. */
+  /** Set on every function for the runtime and Powertools, not part of the bindings contract. */
   const COMMON = new Set(['O2C_FUNCTION', 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE', 'NODE_OPTIONS']);
-  let reads: Awaited<ReturnType<typeof envReads>>;
-  beforeAll(async () => {
-    reads = await envReads(root);
+  const spec = (name: string) => BINDINGS[name as BindingName] as BindingSpec | undefined;
+
+  it('has exactly one function per manifest entry of functions/bindings.ts', () => {
+    const names = ofType('AWS::Lambda::Function').map(([, r]) => r.Properties.Environment.Variables.O2C_FUNCTION as string).sort();
+    expect(names).toEqual([...FUNCTION_NAMES].sort());
+    expect(names).toHaveLength(17);
   });
 
-  it('gives every function each variable its code requires, and only variables its code reads', () => {
+  it("gives every function exactly its manifest's bindings: each required one, optional ones only when set, never a local one", () => {
     const problems: string[] = [];
-    for (const [name, r] of reads) {
-      const given = new Set(Object.keys(envOf(name)));
-      for (const v of r.required) if (!given.has(v)) problems.push(`${name} needs ${v}`);
-      for (const v of given) if (!COMMON.has(v) && !r.used.has(v)) problems.push(`${name} gets ${v} but never reads it`);
-      for (const v of COMMON) if (!given.has(v)) problems.push(`${name} lacks ${v}`);
+    for (const name of FUNCTION_NAMES) {
+      const manifest = new Set<string>(FUNCTION_BINDINGS[name as FunctionName]);
+      const given = new Set(Object.keys(envOf(name)).filter((v) => !COMMON.has(v)));
+      for (const v of COMMON) if (!(v in envOf(name))) problems.push(`${name} lacks ${v}`);
+      for (const v of given) {
+        if (!manifest.has(v)) problems.push(`${name} gets ${v}, which its manifest does not list`);
+        if (spec(v)?.setBy === 'local') problems.push(`${name} gets ${v}, which only the local runtime sets`);
+      }
+      for (const v of manifest) if (!spec(v)?.optional && !given.has(v)) problems.push(`${name} needs ${v}`);
     }
     expect(problems).toEqual([]);
-    expect(reads.size).toBe(17);
   });
 
   it('hands the API key secret to the API-key routes and the webhook secrets to intake, with read access', () => {
-    for (const name of ['intake', 'fulfilment-callback']) {
+    for (const name of ['intake', 'fulfilment-callback', 'decide-credit']) {
       expect(envOf(name).API_KEY_SECRET_ARN, name).toBeDefined();
       expect(actionsOf(name).has('secretsmanager:GetSecretValue'), name).toBe(true);
     }

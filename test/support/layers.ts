@@ -57,10 +57,10 @@ export const LAYER_RULES: LayerRule[] = [
   },
   {
     name: 'infra-not-function-code',
-    comment: 'lib/ never imports functions/ (entry paths are strings); the shared table schema and config schema are the exceptions.',
+    comment: 'lib/ never imports functions/ (entry paths are strings); the pure shared modules are the exceptions: the table schema, the bindings contract and the error catalogue.',
     from: /^(lib|bin)\//,
     to: /^functions\//,
-    allow: /^functions\/adapters\/table-schema\.ts$/,
+    allow: /^functions\/(adapters\/table-schema|bindings|errors)\.ts$/,
   },
 ];
 

@@ -336,7 +336,8 @@ function adminRoutes(ctx: {
     if (req.method === 'POST' && schedule) {
       const wanted = schedule[1]!;
       const fnNameOf = (s: LocalTopology['schedules'][number]) => ctx.topology.functions.find((f) => f.logicalId === s.fn)?.name ?? '';
-      const target = [...ctx.schedules.values()].find((s) => fnNameOf(s) === wanted || s.logicalId.toLowerCase().startsWith(wanted.toLowerCase()));
+      // By function name (plan-dunning) or by a word of the schedule's logical id (dunning → CollectionsDunningSchedule…).
+      const target = [...ctx.schedules.values()].find((s) => fnNameOf(s) === wanted || s.logicalId.toLowerCase().includes(wanted.toLowerCase()));
       if (!target) return { status: 404, body: { message: `no schedule ${wanted}; have ${[...ctx.schedules.values()].map(fnNameOf).join(', ')}` } };
       const asOf = req.query.get('asOf');
       const result = await ctx.host.invoke(target.fn, { ...(target.input as object), ...(asOf ? { asOf } : {}) });

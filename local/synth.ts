@@ -1,12 +1,13 @@
 /**
  * Synthesizes the CDK app in-process, without bundling (the local runtime runs
- * the TypeScript sources), and returns the stack's template.
+ * the TypeScript sources), and returns the templates of all its stacks merged
+ * into one, cross-stack references resolved (local/template.ts: mergeTemplates).
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { buildApp } from '../lib/app.ts';
-import type { CfnTemplate } from './template.ts';
+import { mergeTemplates, type CfnTemplate } from './template.ts';
 
 const root = resolve(import.meta.dirname, '..');
 
@@ -21,7 +22,7 @@ export function synthTemplate(extraContext: Record<string, unknown> = {}): { tem
   try {
     const { app, stack } = buildApp({ context: { ...cdk.context, ...extraContext, 'aws:cdk:bundling-stacks': [] }, nag: false, outdir });
     const assembly = app.synth();
-    const template = assembly.getStackArtifact(stack.artifactId).template as CfnTemplate;
+    const template = mergeTemplates(assembly.stacks.map((s) => s.template as CfnTemplate));
     return { template, stackName: stack.stackName };
   } finally {
     if (previous === undefined) delete process.env.CDK_VALIDATION;

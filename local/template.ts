@@ -4,6 +4,10 @@
  * consumers, HTTP routes, the state machine's ASL and the schedules. Nothing
  * here names a resource of o2c: everything comes from the template, with
  * intrinsic functions resolved against the local emulators' addresses.
+ *
+ * The app synthesizes more than one stack (stateful data, stateless code):
+ * `mergeTemplates` makes one template of them, each `Fn::ImportValue` replaced
+ * by the value its exporting stack's Outputs give that export name.
  */
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
@@ -13,6 +17,7 @@ interface CfnResource {
 }
 export interface CfnTemplate {
   Resources: Record<string, CfnResource>;
+  Outputs?: Record<string, { Value: unknown; Export?: { Name: unknown } }>;
 }
 
 export interface LocalTable {
@@ -84,6 +89,40 @@ export interface LocalAddresses {
 
 export class TemplateError extends Error {
   override readonly name = 'TemplateError';
+}
+
+/**
+ * One template of the stacks of an app: their resources side by side (a logical id in two stacks is refused), and
+ * every `Fn::ImportValue` replaced by the exported value, which refers to resources of the exporting stack.
+ */
+export function mergeTemplates(templates: readonly CfnTemplate[]): CfnTemplate {
+  const exports = new Map<string, unknown>();
+  for (const t of templates) {
+    for (const [id, output] of Object.entries(t.Outputs ?? {})) {
+      if (output.Export === undefined) continue;
+      const name = output.Export.Name;
+      if (typeof name !== 'string') throw new TemplateError(`output ${id} exports under a computed name, which the local runtime cannot match`);
+      exports.set(name, output.Value);
+    }
+  }
+  const substitute = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(substitute);
+    if (value === null || typeof value !== 'object') return value;
+    if ('Fn::ImportValue' in value) {
+      const name = (value as { 'Fn::ImportValue': unknown })['Fn::ImportValue'];
+      if (typeof name !== 'string' || !exports.has(name)) throw new TemplateError(`Fn::ImportValue of ${JSON.stringify(name)}, which no stack exports`);
+      return exports.get(name);
+    }
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substitute(v)]));
+  };
+  const resources: Record<string, CfnResource> = {};
+  for (const t of templates) {
+    for (const [id, resource] of Object.entries(t.Resources)) {
+      if (id in resources) throw new TemplateError(`logical id ${id} is in two stacks`);
+      resources[id] = substitute(resource) as CfnResource;
+    }
+  }
+  return { Resources: resources };
 }
 
 const ofType = (t: CfnTemplate, type: string) => Object.entries(t.Resources).filter(([, r]) => r.Type === type);

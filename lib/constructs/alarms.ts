@@ -4,13 +4,13 @@ import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-clo
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { Topic } from 'aws-cdk-lib/aws-sns';
-import type { Queue } from 'aws-cdk-lib/aws-sqs';
-import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 
 export interface OperationsAlarmsProps {
-  readonly deadLetterQueues: Record<string, Queue>;
-  readonly stateMachine: StateMachine;
+  readonly deadLetterQueues: Readonly<Record<string, IQueue>>;
+  readonly stateMachine: IStateMachine;
 }
 
 export class OperationsAlarms extends Construct {

@@ -1,19 +1,40 @@
 /**
  * The stateful part: the single table and the queues between the steps. The
  * table's keys and indexes come from functions/adapters/table-schema.ts, the
- * same definition the repositories use. Data is retained outside dev stages.
+ * same definition the repositories use. Table and queues are retained outside
+ * dev stages.
+ *
+ * `O2cData` is what the stateless stack receives: these, the secrets and the
+ * mail sender (lib/o2c-data-stack.ts holds them all).
  */
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
-import { AttributeType, Billing, StreamViewType, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { AttributeType, Billing, StreamViewType, TableV2, type ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Queue, QueueEncryption, type IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { GSI_BY_CUSTOMER, GSI_OPEN_BY_DUE, TABLE_KEYS, TTL_ATTRIBUTE } from '../../functions/adapters/table-schema.ts';
+import { pascalCase } from './ids.ts';
+import type { SenderIdentity } from './o2c-function.ts';
 
 export const QUEUE_NAMES = ['orders', 'fulfilment', 'credit-review', 'payments', 'dunning', 'mail'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 /** Deliveries before a message is dead-lettered. */
 export const MAX_RECEIVE_COUNT = 5;
+
+/** The stateful resources, as the stateless stack's areas receive them. */
+export interface O2cData {
+  readonly table: ITable;
+  readonly queues: Readonly<Record<QueueName, IQueue>>;
+  readonly deadLetterQueues: Readonly<Record<QueueName, IQueue>>;
+  readonly secrets: {
+    /** B2B and warehouse API key. */
+    readonly apiKey: ISecret;
+    /** Platform webhook signing secrets. */
+    readonly webhookSecrets: ISecret;
+  };
+  readonly sender: SenderIdentity;
+}
 
 export interface DataStoreProps {
   readonly retain: boolean;
@@ -28,6 +49,7 @@ export class DataStore extends Construct {
 
   constructor(scope: Construct, id: string, props: DataStoreProps) {
     super(scope, id);
+    const removalPolicy = props.retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
     const s = (name: string) => ({ name, type: AttributeType.STRING });
     this.table = new TableV2(this, 'Table', {
       partitionKey: s(TABLE_KEYS.partitionKey),
@@ -37,7 +59,7 @@ export class DataStore extends Construct {
       dynamoStream: StreamViewType.NEW_AND_OLD_IMAGES,
       timeToLiveAttribute: TTL_ATTRIBUTE,
       deletionProtection: props.retain,
-      removalPolicy: props.retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      removalPolicy,
       globalSecondaryIndexes: [GSI_BY_CUSTOMER, GSI_OPEN_BY_DUE].map((g) => ({
         indexName: g.indexName,
         partitionKey: s(g.partitionKey),
@@ -48,8 +70,9 @@ export class DataStore extends Construct {
     const queues = {} as Record<QueueName, Queue>;
     const dlqs = {} as Record<QueueName, Queue>;
     for (const name of QUEUE_NAMES) {
-      const id = name.replace(/(^|-)(\w)/g, (_, __, c: string) => c.toUpperCase());
+      const id = pascalCase(name);
       dlqs[name] = new Queue(this, `${id}Dlq`, {
+        removalPolicy,
         retentionPeriod: Duration.days(14),
         encryption: QueueEncryption.SQS_MANAGED,
         enforceSSL: true,
@@ -57,6 +80,7 @@ export class DataStore extends Construct {
       Validations.of(dlqs[name]).acknowledge({ id: 'Serverless-SQSRedrivePolicy', reason: 'This is a dead-letter queue; its messages are inspected and redriven by an operator.' });
       Validations.of(dlqs[name]).acknowledge({ id: 'AwsSolutions-SQS3', reason: 'This is a dead-letter queue.' });
       queues[name] = new Queue(this, `${id}Queue`, {
+        removalPolicy,
         visibilityTimeout: props.visibility[name],
         retentionPeriod: Duration.days(4),
         encryption: QueueEncryption.SQS_MANAGED,

@@ -1,41 +1,48 @@
 /**
- * Outgoing email: the SES identity of the sender and a configuration set
- * (bounces and complaints are tracked per message). Only the send-mail
- * function may send, and only as this identity.
+ * Outgoing email. `MailIdentity` (stateful stack): the SES identity of the
+ * sender and a configuration set (bounces and complaints are tracked per
+ * message). `Mail` (stateless stack): the one sender, send-mail, consuming the
+ * mail queue; only it may send, and only as this identity (`bindMailer`).
+ * Every other function that writes to a customer or to finance puts a message
+ * on `Mail.queue`.
  */
-import { Stack } from 'aws-cdk-lib';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { ConfigurationSet, EmailIdentity, Identity } from 'aws-cdk-lib/aws-ses';
 import { Construct } from 'constructs';
+import type { AreaProps } from './area.ts';
+import { functionsOf, type O2cFunction, type SenderIdentity } from './o2c-function.ts';
 
-export interface MailerProps {
+export class MailIdentity extends Construct implements SenderIdentity {
   readonly senderAddress: string;
-}
-
-export class Mailer extends Construct {
   readonly identity: EmailIdentity;
   readonly configurationSet: ConfigurationSet;
 
-  constructor(scope: Construct, id: string, private readonly props: MailerProps) {
+  constructor(scope: Construct, id: string, props: { senderAddress: string }) {
     super(scope, id);
+    this.senderAddress = props.senderAddress;
     this.configurationSet = new ConfigurationSet(this, 'ConfigurationSet', {});
     this.identity = new EmailIdentity(this, 'Sender', { identity: Identity.email(props.senderAddress), configurationSet: this.configurationSet });
   }
+}
 
-  /** Lets `fn` send raw email as the sender identity, through the configuration set. */
-  grantSend(fn: IFunction & { addEnvironment(k: string, v: string): unknown }): void {
-    const stack = Stack.of(this);
-    fn.addEnvironment('SENDER_ADDRESS', this.props.senderAddress);
-    fn.addEnvironment('SES_CONFIGURATION_SET', this.configurationSet.configurationSetName);
-    fn.addToRolePolicy(
-      new PolicyStatement({
-        actions: ['ses:SendRawEmail'],
-        resources: [
-          stack.formatArn({ service: 'ses', resource: 'identity', resourceName: this.identity.emailIdentityName }),
-          stack.formatArn({ service: 'ses', resource: 'configuration-set', resourceName: this.configurationSet.configurationSetName }),
-        ],
-      }),
-    );
+export class Mail extends Construct {
+  /** Where every email is queued. */
+  readonly queue: IQueue;
+  readonly sender: O2cFunction;
+
+  constructor(scope: Construct, id: string, props: AreaProps) {
+    super(scope, id);
+    const { data, config } = props;
+    this.queue = data.queues.mail;
+    // SES allows `sesSendRatePerSecond`. The event source's maxConcurrency bounds how many send-mail invocations
+    // run at once (2 is the lowest SQS allows; 14/s gives 2): that is the pacing knob for an SQS consumer. Reserved
+    // concurrency is NOT used: it throttles the pollers' invocations, which counts receives and dead-letters mail.
+    // maxConcurrency bounds parallel batches, not sends per second: each invocation sends one message at a time,
+    // at most one per MAIL_MIN_INTERVAL_MS, so all pollers together stay within the SES rate.
+    const pollers = Math.max(2, Math.floor(config.sesSendRatePerSecond / 10) + 1);
+    this.sender = functionsOf(this, config)('send-mail', 'Sends raw MIME with SES, once per message key')
+      .bindTable(data.table)
+      .bindMailer(data.sender, { minIntervalMs: Math.ceil((1000 * pollers) / config.sesSendRatePerSecond) })
+      .consume(this.queue, { batchSize: 10, maxConcurrency: pollers });
   }
 }

@@ -1,14 +1,18 @@
 /**
- * The order's life as a Standard state machine (JSONPath, no variables: the
- * local runtime runs this same definition). Coarse states keep transitions —
- * the cost driver — few; people and partners are waited on with task tokens.
+ * The order's life: its step functions and the Standard state machine that
+ * runs them (JSONPath, no variables: the local runtime runs this same
+ * definition). Coarse states keep transitions — the cost driver — few; people
+ * and partners are waited on with task tokens.
  *
- *   ValidateOrder ─backordered→ BackorderWait ─→ ValidateOrder
+ *   orders queue → start-order → ValidateOrder ─backordered→ BackorderWait ─→ ValidateOrder
  *        │ invalid → RejectOrder
- *   CheckCredit ─hold→ WaitForCreditReview (credit-review queue, token) ─approve→ ConfirmOrder / reject→ RejectOrder
- *        │ reject → RejectOrder
- *   ConfirmOrder → WaitForFulfilment (fulfilment queue, token) → ShipOrder → IssueInvoice → Done
+ *   CheckCredit ─hold→ WaitForCreditReview ─approve→ ConfirmOrder / reject→ RejectOrder
+ *        │ reject → RejectOrder    (credit-review queue → request-credit-review asks finance; decide-credit answers)
+ *   ConfirmOrder → WaitForFulfilment → ShipOrder → IssueInvoice → Done
+ *                  (fulfilment queue → fulfil-order tells the warehouse; fulfilment-callback answers)
  *   any error → NotifyFailure (finance email via the mail queue) → Failed
+ *
+ * The lost races a step is simply run again for are the catalogue's (functions/errors.ts: WORKFLOW_ERRORS.retryable).
  */
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
@@ -33,41 +37,68 @@ import {
 } from 'aws-cdk-lib/aws-stepfunctions';
 import { LambdaInvoke, SqsSendMessage } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import { WORKFLOW_ERRORS } from '../../functions/errors.ts';
+import type { MailingAreaProps } from './area.ts';
 import { acknowledgeInvokeWildcards } from './nag.ts';
+import { functionsOf, type O2cFunction } from './o2c-function.ts';
 
-export interface OrderWorkflowProps {
-  readonly steps: {
-    validateOrder: IFunction;
-    checkCredit: IFunction;
-    confirmOrder: IFunction;
-    shipOrder: IFunction;
-    issueInvoice: IFunction;
-    rejectOrder: IFunction;
-  };
-  readonly creditReviewQueue: IQueue;
-  readonly fulfilmentQueue: IQueue;
-  readonly mailQueue: IQueue;
-  readonly financeRecipients: readonly string[];
-  readonly logRetention: RetentionDays;
+export interface OrderWorkflowProps extends MailingAreaProps {
   readonly creditReviewTimeout?: Duration;
   readonly fulfilmentTimeout?: Duration;
   readonly backorderWait?: Duration;
 }
 
-/** Errors a step throws when it lost a race; the step is simply run again. */
-export const RETRYABLE_ERRORS = ['ConcurrentUpdate', 'InvoiceConflict'];
-
 export class OrderWorkflow extends Construct {
   readonly stateMachine: StateMachine;
+  /** The functions that answer the workflow's waits, for the API's routes. */
+  readonly callbacks: { readonly creditDecision: O2cFunction; readonly shipment: O2cFunction };
 
   constructor(scope: Construct, id: string, props: OrderWorkflowProps) {
     super(scope, id);
+    const { data, mail, config } = props;
+    const { table, queues } = data;
+    const fn = functionsOf(this, config);
+    const mailing = (f: O2cFunction) => f.bindTable(table).bindQueue('MAIL_QUEUE_URL', mail.queue);
+
+    const steps = {
+      validateOrder: fn('validate-order', 'Checks catalog and prices, reserves stock').bindTable(table).bindSettings(config, ['BACKORDER_MAX_ATTEMPTS']),
+      checkCredit: fn('check-credit', 'Credit decision from limit and exposure').bindTable(table),
+      confirmOrder: mailing(fn('confirm-order', 'Confirms the order to the customer')).bindCompany(config),
+      shipOrder: mailing(fn('ship-order', 'Records the shipment, tells the customer')).bindCompany(config),
+      issueInvoice: mailing(fn('issue-invoice', 'Gapless invoice + ledger in one transaction, PDF by email', { timeout: Duration.seconds(60), memorySize: 1024 }))
+        .bindCompany(config)
+        .bindSettings(config, ['INVOICE_SERIES']),
+      rejectOrder: mailing(fn('reject-order', 'Rejects the order, releases stock, tells the customer')).bindCompany(config),
+    };
+    // The waits: the queue consumers that ask finance and the warehouse, and the API callbacks that answer them.
+    mailing(fn('request-credit-review', 'Keeps the credit-review token, asks finance'))
+      .bindSettings(config, ['FINANCE_RECIPIENTS'])
+      .consume(queues['credit-review']);
+    fn('fulfil-order', 'Chooses the carrier, hands the order to the warehouse')
+      .bindTable(table)
+      .bindSettings(config, ['PROMISED_DELIVERY_DAYS', 'CARRIER_RATES'])
+      .consume(queues.fulfilment);
+    const answering = (f: O2cFunction) => f.bindTable(table).bindSecret('API_KEY_SECRET_ARN', data.secrets.apiKey);
+    const decideCredit = answering(fn('decide-credit', 'Finance approves or rejects a held order'));
+    const fulfilmentCallback = answering(fn('fulfilment-callback', 'The warehouse reports a shipment'));
+
+    this.stateMachine = this.definition(steps, { ...props, logRetention: config.logRetentionDays as RetentionDays });
+    fn('start-order', 'Starts the order workflow, one execution per order').bindStateMachine(this.stateMachine, 'start').consume(queues.orders);
+    for (const callback of [decideCredit, fulfilmentCallback]) callback.bindStateMachine(this.stateMachine, 'task-response');
+    this.callbacks = { creditDecision: decideCredit, shipment: fulfilmentCallback };
+  }
+
+  private definition(
+    steps: Record<'validateOrder' | 'checkCredit' | 'confirmOrder' | 'shipOrder' | 'issueInvoice' | 'rejectOrder', IFunction>,
+    props: OrderWorkflowProps & { logRetention: RetentionDays },
+  ): StateMachine {
+    const { queues } = props.data;
     const failed = new Fail(this, 'Failed', { error: 'OrderWorkflowFailed', cause: 'a step failed; finance was notified' });
     const notifyFailure = new SqsSendMessage(this, 'NotifyFailure', {
-      queue: props.mailQueue,
+      queue: props.mail.queue,
       messageBody: TaskInput.fromObject({
         key: JsonPath.format('workflow-failed:{}', JsonPath.stringAt('$.orderId')),
-        to: [...props.financeRecipients],
+        to: [...props.config.financeRecipients],
         subject: JsonPath.format('o2c: order {} stopped in its workflow', JsonPath.stringAt('$.orderId')),
         text: JsonPath.format('Order {} stopped: {} ({}). Look at the execution named after the order in Step Functions.', JsonPath.stringAt('$.orderId'), JsonPath.stringAt('$.error.Error'), JsonPath.stringAt('$.error.Cause')),
       }),
@@ -82,7 +113,7 @@ export class OrderWorkflow extends Construct {
       const task = new LambdaInvoke(this, name, { lambdaFunction: fn, payloadResponseOnly: true, resultPath, retryOnServiceExceptions: true });
       // CDK's default retrier covers Lambda's service faults; throttling in an order burst and lost races are retried too.
       task.addRetry({ errors: ['Lambda.TooManyRequestsException'], interval: Duration.seconds(2), maxAttempts: 6, backoffRate: 2 });
-      task.addRetry({ errors: RETRYABLE_ERRORS, interval: Duration.seconds(1), maxAttempts: 4, backoffRate: 2 });
+      task.addRetry({ errors: [...WORKFLOW_ERRORS.retryable], interval: Duration.seconds(1), maxAttempts: 4, backoffRate: 2 });
       return guard(task);
     };
     const wait = (name: string, queue: IQueue, resultPath: string, timeout: Duration) =>
@@ -96,14 +127,14 @@ export class OrderWorkflow extends Construct {
         }),
       );
 
-    const validate = lambda('ValidateOrder', props.steps.validateOrder, '$.validation');
-    const checkCredit = lambda('CheckCredit', props.steps.checkCredit, '$.credit');
-    const confirm = lambda('ConfirmOrder', props.steps.confirmOrder, JsonPath.DISCARD);
-    const ship = lambda('ShipOrder', props.steps.shipOrder, JsonPath.DISCARD);
-    const invoice = lambda('IssueInvoice', props.steps.issueInvoice, '$.invoice');
-    const reject = lambda('RejectOrder', props.steps.rejectOrder, '$.rejection');
-    const creditReview = wait('WaitForCreditReview', props.creditReviewQueue, '$.review', props.creditReviewTimeout ?? Duration.days(7));
-    const fulfilment = wait('WaitForFulfilment', props.fulfilmentQueue, '$.shipment', props.fulfilmentTimeout ?? Duration.days(14));
+    const validate = lambda('ValidateOrder', steps.validateOrder, '$.validation');
+    const checkCredit = lambda('CheckCredit', steps.checkCredit, '$.credit');
+    const confirm = lambda('ConfirmOrder', steps.confirmOrder, JsonPath.DISCARD);
+    const ship = lambda('ShipOrder', steps.shipOrder, JsonPath.DISCARD);
+    const invoice = lambda('IssueInvoice', steps.issueInvoice, '$.invoice');
+    const reject = lambda('RejectOrder', steps.rejectOrder, '$.rejection');
+    const creditReview = wait('WaitForCreditReview', queues['credit-review'], '$.review', props.creditReviewTimeout ?? Duration.days(7));
+    const fulfilment = wait('WaitForFulfilment', queues.fulfilment, '$.shipment', props.fulfilmentTimeout ?? Duration.days(14));
     const backorderWait = new Wait(this, 'BackorderWait', { time: WaitTime.duration(props.backorderWait ?? Duration.hours(1)) });
 
     reject.next(new Succeed(this, 'Rejected'));
@@ -126,7 +157,7 @@ export class OrderWorkflow extends Construct {
         ),
     );
 
-    this.stateMachine = new StateMachine(this, 'StateMachine', {
+    const stateMachine = new StateMachine(this, 'StateMachine', {
       stateMachineType: StateMachineType.STANDARD,
       definitionBody: DefinitionBody.fromChainable(definition),
       tracingEnabled: true,
@@ -136,7 +167,8 @@ export class OrderWorkflow extends Construct {
         includeExecutionData: false,
       },
     });
-    Validations.of(this.stateMachine).acknowledge({ id: 'AwsSolutions-IAM5[Resource::*]', reason: 'X-Ray tracing of executions: the X-Ray write actions have no resource-level permissions.' });
-    acknowledgeInvokeWildcards(this.stateMachine, Object.values(props.steps), 'CDK grants lambda:InvokeFunction on the step functions and their versions (<arn>:*); no other function is reachable.');
+    Validations.of(stateMachine).acknowledge({ id: 'AwsSolutions-IAM5[Resource::*]', reason: 'X-Ray tracing of executions: the X-Ray write actions have no resource-level permissions.' });
+    acknowledgeInvokeWildcards(stateMachine, Object.values(steps), 'CDK grants lambda:InvokeFunction on the step functions and their versions (<arn>:*); no other function is reachable.');
+    return stateMachine;
   }
 }

@@ -1,13 +1,9 @@
 /** lib/config.ts: cdk.json's `o2c` object, `-c o2c.<key>=...` overrides, and errors that name the key. */
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { buildApp } from '../../lib/app.ts';
 import { ConfigError, configOverrides, parseConfig } from '../../lib/config.ts';
-import { DataStore, QUEUE_NAMES } from '../../lib/constructs/data.ts';
-import { Duration } from 'aws-cdk-lib';
 
 const root = resolve(import.meta.dirname, '../..');
 const cdkContext = JSON.parse(readFileSync(join(root, 'cdk.json'), 'utf8')).context as Record<string, unknown>;
@@ -67,18 +63,40 @@ describe('the app', () => {
     expect(() => buildApp({ context: bad, nag: false })).toThrow(/o2c\.senderAddress.*o2c\.dunningLevels: must be ascending|o2c\.dunningLevels.*o2c\.senderAddress/s);
   });
 
-  it('takes per-key overrides from context and names the stack after the stage', () => {
-    const { stack } = buildApp({ context: { ...cdkContext, 'aws:cdk:bundling-stacks': [], 'o2c.stage': 'prod' }, nag: false });
+  it('takes per-key overrides from context and names both stacks after the stage', () => {
+    const { stack, data } = buildApp({ context: { ...cdkContext, 'aws:cdk:bundling-stacks': [], 'o2c.stage': 'prod' }, nag: false });
     expect(stack.stackName).toBe('O2c-prod');
+    expect(data.stackName).toBe('O2c-prod-data');
   });
 });
 
-describe('DataStore', () => {
-  it('retains the table outside dev', () => {
-    const stack = new Stack();
-    const visibility = Object.fromEntries(QUEUE_NAMES.map((q) => [q, Duration.minutes(3)])) as Record<(typeof QUEUE_NAMES)[number], Duration>;
-    new DataStore(stack, 'Data', { retain: true, visibility });
-    const template = Template.fromStack(stack);
-    template.hasResource('AWS::DynamoDB::GlobalTable', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain', Properties: { Replicas: [{ DeletionProtectionEnabled: true }] } });
+describe('the stateful stack outside dev', () => {
+  it('retains the table (with deletion protection) and every queue, and protects the stack from deletion', () => {
+    const previous = process.env.CDK_VALIDATION;
+    process.env.CDK_VALIDATION = 'false';
+    try {
+      const { app, stack, data } = buildApp({ context: { ...cdkContext, 'aws:cdk:bundling-stacks': [], 'o2c.stage': 'prod' }, nag: false });
+      const assembly = app.synth();
+      type Resources = Record<string, { Type: string; DeletionPolicy?: string; UpdateReplacePolicy?: string; Properties: Record<string, any> }>;
+      const dataResources = Object.values(assembly.getStackArtifact(data.artifactId).template.Resources as Resources);
+      const [table] = dataResources.filter((r) => r.Type === 'AWS::DynamoDB::GlobalTable');
+      expect(table).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain', Properties: { Replicas: [{ DeletionProtectionEnabled: true }] } });
+      const queues = dataResources.filter((r) => r.Type === 'AWS::SQS::Queue');
+      expect(queues).toHaveLength(12);
+      for (const q of queues) expect(q).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+      expect(data.terminationProtection).toBe(true);
+      // The stateless stack can be replaced at will: it holds nothing that keeps data.
+      const appTypes = new Set(Object.values(assembly.getStackArtifact(stack.artifactId).template.Resources as Resources).map((r) => r.Type));
+      for (const type of ['AWS::DynamoDB::GlobalTable', 'AWS::SQS::Queue', 'AWS::SecretsManager::Secret', 'AWS::SES::EmailIdentity']) expect(appTypes.has(type), type).toBe(false);
+      expect(stack.terminationProtection).toBe(false);
+    } finally {
+      if (previous === undefined) delete process.env.CDK_VALIDATION;
+      else process.env.CDK_VALIDATION = previous;
+    }
+  });
+
+  it('is not protected in dev, so a developer stack can be torn down', () => {
+    const { data } = buildApp({ context: { ...cdkContext, 'aws:cdk:bundling-stacks': [] }, nag: false });
+    expect(data.terminationProtection).toBe(false);
   });
 });

@@ -1,6 +1,9 @@
 /**
- * Template assertions: every resource and wiring of issue #2, read from the
- * synthesized template (bundling skipped: the code is not under test here).
+ * Template assertions: every resource and wiring of issue #2, read from the two
+ * synthesized templates (bundling skipped: the code is not under test here):
+ * the stateful stack (`O2c-dev-data`: table, queues, mail identity, secrets) and
+ * the stateless one (`O2c-dev`: functions, API, workflow, schedules, alarms),
+ * which reaches the stateful resources through CloudFormation exports.
  *
  * The app is synthesized ONCE, with the cdk-nag packs and CloudFormation's own
  * validation on (a few seconds of CPU each): the template tests read that
@@ -13,19 +16,55 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BINDINGS, FUNCTION_BINDINGS, FUNCTION_NAMES, type BindingName, type BindingSpec, type FunctionName } from '../../functions/bindings.ts';
+import { WORKFLOW_ERRORS } from '../../functions/errors.ts';
 import { buildApp } from '../../lib/app.ts';
-import { envReads } from './env-reads.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 const cdkContext = JSON.parse(readFileSync(join(root, 'cdk.json'), 'utf8')).context as Record<string, unknown>;
 const context = { ...cdkContext, 'aws:cdk:bundling-stacks': [] };
 type Resource = { Type: string; Properties: Record<string, any>; DeletionPolicy?: string; UpdateReplacePolicy?: string };
+type Templates = { app: Template; data: Template; appDependsOn: string[]; stackNames: string[] };
 
 let template: Template;
+let dataTemplate: Template;
+/** The stateless stack's resources. */
 let resources: Record<string, Resource>;
+/** The stateful stack's resources. */
+let dataResources: Record<string, Resource>;
+/** Export name → exported value (an intrinsic of the stateful stack). */
+let exported: Map<string, unknown>;
 let outdir: string;
 let nagSynthError: unknown;
-const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+let synthesized: Templates;
+
+const withoutCfnValidation = <T>(fn: () => T): T => {
+  const previous = process.env.CDK_VALIDATION;
+  process.env.CDK_VALIDATION = 'false';
+  try {
+    return fn();
+  } finally {
+    if (previous === undefined) delete process.env.CDK_VALIDATION;
+    else process.env.CDK_VALIDATION = previous;
+  }
+};
+const synthesize = (app: ReturnType<typeof buildApp>): Templates => {
+  const assembly = app.app.synth();
+  const artifact = assembly.getStackArtifact(app.stack.artifactId);
+  return {
+    app: Template.fromJSON(artifact.template),
+    data: Template.fromJSON(assembly.getStackArtifact(app.data.artifactId).template),
+    appDependsOn: artifact.dependencies.map((d) => d.id),
+    stackNames: assembly.stacks.map((st) => st.stackName).sort(),
+  };
+};
+const ofType = (type: string, from: Record<string, Resource> = resources) => Object.entries(from).filter(([, r]) => r.Type === type);
+/** The stateful resource behind a value of the stateless stack: an import's exported value, or the value itself. */
+const deref = (v: any): any => (v && typeof v === 'object' && 'Fn::ImportValue' in v ? exported.get(v['Fn::ImportValue']) : v);
+const refId = (v: any): string => {
+  const d = deref(v);
+  return d.Ref ?? d['Fn::GetAtt'][0];
+};
 const fnByName = (name: string) => ofType('AWS::Lambda::Function').find(([, r]) => r.Properties.Environment?.Variables?.O2C_FUNCTION === name);
 const envOf = (name: string) => fnByName(name)![1].Properties.Environment.Variables as Record<string, unknown>;
 const roleOf = (name: string) => (fnByName(name)![1].Properties.Role['Fn::GetAtt'] as string[])[0]!;
@@ -37,22 +76,20 @@ const actionsOf = (name: string) => new Set(policyStatements(name).flatMap((s) =
 
 beforeAll(() => {
   outdir = mkdtempSync(join(tmpdir(), 'o2c-infra-'));
-  const { app, stack } = buildApp({ context, outdir });
+  let templates: Templates;
   try {
-    const assembly = app.synth();
-    template = Template.fromJSON(assembly.getStackArtifact(stack.artifactId).template);
+    templates = synthesize(buildApp({ context, outdir }));
   } catch (error) {
     nagSynthError = error;
-    const previous = process.env.CDK_VALIDATION;
-    process.env.CDK_VALIDATION = 'false';
-    try {
-      template = Template.fromStack(buildApp({ context, nag: false }).stack);
-    } finally {
-      if (previous === undefined) delete process.env.CDK_VALIDATION;
-      else process.env.CDK_VALIDATION = previous;
-    }
+    templates = withoutCfnValidation(() => synthesize(buildApp({ context, nag: false })));
   }
+  synthesized = templates;
+  template = templates.app;
+  dataTemplate = templates.data;
   resources = template.toJSON().Resources;
+  const data = dataTemplate.toJSON() as { Resources: Record<string, Resource>; Outputs?: Record<string, { Value: unknown; Export?: { Name: string } }> };
+  dataResources = data.Resources;
+  exported = new Map(Object.values(data.Outputs ?? {}).flatMap((o) => (o.Export ? [[o.Export.Name, o.Value] as const] : [])));
 });
 afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
@@ -91,16 +128,16 @@ describe('functions', () => {
 
 describe('queues', () => {
   it('gives each of the six queues a DLQ after 5 deliveries, and each queue 6× its consumer timeout', () => {
-    const queues = ofType('AWS::SQS::Queue').filter(([, q]) => q.Properties.RedrivePolicy);
+    const queues = ofType('AWS::SQS::Queue', dataResources).filter(([, q]) => q.Properties.RedrivePolicy);
     expect(queues).toHaveLength(6);
-    const dlqIds = new Set(ofType('AWS::SQS::Queue').filter(([, q]) => !q.Properties.RedrivePolicy).map(([id]) => id));
+    const dlqIds = new Set(ofType('AWS::SQS::Queue', dataResources).filter(([, q]) => !q.Properties.RedrivePolicy).map(([id]) => id));
     expect(dlqIds.size).toBe(6);
     const mappings = ofType('AWS::Lambda::EventSourceMapping');
     for (const [id, q] of queues) {
       expect(q.Properties.RedrivePolicy.maxReceiveCount).toBe(5);
       expect(dlqIds.has(q.Properties.RedrivePolicy.deadLetterTargetArn['Fn::GetAtt'][0])).toBe(true);
       expect(q.Properties.SqsManagedSseEnabled).toBe(true);
-      const mapping = mappings.find(([, m]) => m.Properties.EventSourceArn['Fn::GetAtt'][0] === id);
+      const mapping = mappings.find(([, m]) => refId(m.Properties.EventSourceArn) === id);
       expect(mapping, `a consumer for ${id}`).toBeDefined();
       const consumer = resources[mapping![1].Properties.FunctionName.Ref]!;
       expect(q.Properties.VisibilityTimeout).toBeGreaterThanOrEqual(6 * consumer.Properties.Timeout);
@@ -166,7 +203,7 @@ describe('API, schedules, data, mail', () => {
   });
 
   it('has one on-demand table with PITR, a stream, TTL and the two indexes', () => {
-    const [[, table]] = ofType('AWS::DynamoDB::GlobalTable') as [[string, Resource]];
+    const [[, table]] = ofType('AWS::DynamoDB::GlobalTable', dataResources) as [[string, Resource]];
     expect(table.Properties).toMatchObject({
       BillingMode: 'PAY_PER_REQUEST',
       StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
@@ -187,31 +224,37 @@ describe('API, schedules, data, mail', () => {
 });
 
 describe('environment', () => {
-  /** Set on every function for the runtime and Powertools, not read through `env()`. */
+  /** Set on every function for the runtime and Powertools, not part of the bindings contract. */
   const COMMON = new Set(['O2C_FUNCTION', 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE', 'NODE_OPTIONS']);
-  let reads: Awaited<ReturnType<typeof envReads>>;
-  beforeAll(async () => {
-    reads = await envReads(root);
+  const spec = (name: string) => BINDINGS[name as BindingName] as BindingSpec | undefined;
+
+  it('has exactly one function per manifest entry of functions/bindings.ts', () => {
+    const names = ofType('AWS::Lambda::Function').map(([, r]) => r.Properties.Environment.Variables.O2C_FUNCTION as string).sort();
+    expect(names).toEqual([...FUNCTION_NAMES].sort());
+    expect(names).toHaveLength(17);
   });
 
-  it('gives every function each variable its code requires, and only variables its code reads', () => {
+  it("gives every function exactly its manifest's bindings: each required one, optional ones only when set, never a local one", () => {
     const problems: string[] = [];
-    for (const [name, r] of reads) {
-      const given = new Set(Object.keys(envOf(name)));
-      for (const v of r.required) if (!given.has(v)) problems.push(`${name} needs ${v}`);
-      for (const v of given) if (!COMMON.has(v) && !r.used.has(v)) problems.push(`${name} gets ${v} but never reads it`);
-      for (const v of COMMON) if (!given.has(v)) problems.push(`${name} lacks ${v}`);
+    for (const name of FUNCTION_NAMES) {
+      const manifest = new Set<string>(FUNCTION_BINDINGS[name as FunctionName]);
+      const given = new Set(Object.keys(envOf(name)).filter((v) => !COMMON.has(v)));
+      for (const v of COMMON) if (!(v in envOf(name))) problems.push(`${name} lacks ${v}`);
+      for (const v of given) {
+        if (!manifest.has(v)) problems.push(`${name} gets ${v}, which its manifest does not list`);
+        if (spec(v)?.setBy === 'local') problems.push(`${name} gets ${v}, which only the local runtime sets`);
+      }
+      for (const v of manifest) if (!spec(v)?.optional && !given.has(v)) problems.push(`${name} needs ${v}`);
     }
     expect(problems).toEqual([]);
-    expect(reads.size).toBe(17);
   });
 
   it('hands the API key secret to the API-key routes and the webhook secrets to intake, with read access', () => {
-    for (const name of ['intake', 'fulfilment-callback']) {
-      expect(envOf(name).API_KEY_SECRET_ARN, name).toBeDefined();
+    for (const name of ['intake', 'fulfilment-callback', 'decide-credit']) {
+      expect(deref(envOf(name).API_KEY_SECRET_ARN), name).toEqual({ Ref: ofType('AWS::SecretsManager::Secret', dataResources).find(([id]) => id.includes('ApiKey'))![0] });
       expect(actionsOf(name).has('secretsmanager:GetSecretValue'), name).toBe(true);
     }
-    expect(envOf('intake').WEBHOOK_SECRETS_ARN).toBeDefined();
+    expect(deref(envOf('intake').WEBHOOK_SECRETS_ARN)).toEqual({ Ref: ofType('AWS::SecretsManager::Secret', dataResources).find(([id]) => id.includes('Webhook'))![0] });
     expect(actionsOf('check-credit').has('secretsmanager:GetSecretValue')).toBe(false);
   });
 });
@@ -228,7 +271,7 @@ describe('workflow wiring and limits', () => {
     for (const name of ['ValidateOrder', 'CheckCredit', 'ConfirmOrder', 'ShipOrder', 'IssueInvoice', 'RejectOrder']) {
       expect(states[name].Resource, name).toBe('x');
       const retried = (states[name].Retry as { ErrorEquals: string[] }[]).flatMap((r) => r.ErrorEquals);
-      expect(retried, name).toEqual(expect.arrayContaining(['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException', 'ConcurrentUpdate']));
+      expect(retried, name).toEqual(expect.arrayContaining(['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException', 'ConcurrentUpdate', ...WORKFLOW_ERRORS.retryable]));
     }
     expect(states.ValidateOrder.ResultPath).toBe('$.validation');
     expect(states.CheckCredit.ResultPath).toBe('$.credit');
@@ -252,13 +295,13 @@ describe('workflow wiring and limits', () => {
   });
 
   it('keeps send-mail under the SES rate, dead-letters after 14 days of keeping, and refuses plain HTTP on every queue', () => {
-    const mailQueue = ofType('AWS::SQS::Queue').find(([id]) => id.includes('MailQueue'))![0];
-    const [, mapping] = ofType('AWS::Lambda::EventSourceMapping').find(([, m]) => m.Properties.EventSourceArn['Fn::GetAtt'][0] === mailQueue)!;
+    const mailQueue = ofType('AWS::SQS::Queue', dataResources).find(([id]) => id.includes('MailQueue'))![0];
+    const [, mapping] = ofType('AWS::Lambda::EventSourceMapping').find(([, m]) => refId(m.Properties.EventSourceArn) === mailQueue)!;
     const { BatchSize, ScalingConfig } = mapping.Properties;
     // each poller sends about one batch a second
     expect(BatchSize * ScalingConfig.MaximumConcurrency).toBeLessThanOrEqual(14 + 2 * BatchSize);
-    for (const [, q] of ofType('AWS::SQS::Queue').filter(([, q]) => !q.Properties.RedrivePolicy)) expect(q.Properties.MessageRetentionPeriod).toBe(14 * 86_400);
-    const policies = ofType('AWS::SQS::QueuePolicy');
+    for (const [, q] of ofType('AWS::SQS::Queue', dataResources).filter(([, q]) => !q.Properties.RedrivePolicy)) expect(q.Properties.MessageRetentionPeriod).toBe(14 * 86_400);
+    const policies = ofType('AWS::SQS::QueuePolicy', dataResources);
     const secured = new Set(
       policies
         .filter(([, p]) => JSON.stringify(p.Properties.PolicyDocument).includes('"aws:SecureTransport":"false"'))
@@ -279,14 +322,38 @@ describe('workflow wiring and limits', () => {
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: {} });
   });
 
-  it('lets a dev stack delete its table, and has no resources beyond the design', () => {
-    expect(ofType('AWS::DynamoDB::GlobalTable')[0]![1].DeletionPolicy).toBe('Delete');
+  it('lets a dev stack delete its table and queues, and has no resources beyond the design', () => {
+    expect(ofType('AWS::DynamoDB::GlobalTable', dataResources)[0]![1].DeletionPolicy).toBe('Delete');
+    for (const [id, q] of ofType('AWS::SQS::Queue', dataResources)) expect(q.DeletionPolicy, id).toBe('Delete');
     expect(ofType('AWS::Lambda::Function')).toHaveLength(17);
-    expect(ofType('AWS::SQS::Queue')).toHaveLength(12);
+    expect(ofType('AWS::SQS::Queue', dataResources)).toHaveLength(12);
     expect(ofType('AWS::StepFunctions::StateMachine')).toHaveLength(1);
     expect(ofType('AWS::ApiGatewayV2::Api')).toHaveLength(1);
-    expect(ofType('AWS::SecretsManager::Secret')).toHaveLength(2);
-    expect(ofType('AWS::SES::EmailIdentity')).toHaveLength(1);
+    expect(ofType('AWS::SecretsManager::Secret', dataResources)).toHaveLength(2);
+    expect(ofType('AWS::SES::EmailIdentity', dataResources)).toHaveLength(1);
+    expect(ofType('AWS::SES::ConfigurationSet', dataResources)).toHaveLength(1);
+  });
+});
+
+describe('stateful and stateless stacks', () => {
+  const STATEFUL = ['AWS::DynamoDB::GlobalTable', 'AWS::DynamoDB::Table', 'AWS::SQS::Queue', 'AWS::SQS::QueuePolicy', 'AWS::SecretsManager::Secret', 'AWS::SES::EmailIdentity', 'AWS::SES::ConfigurationSet'];
+
+  it('keeps the data in the data stack and only there; the stateless stack holds none of it', () => {
+    expect(new Set(Object.values(dataResources).map((r) => r.Type))).toEqual(new Set(STATEFUL.filter((t) => t !== 'AWS::DynamoDB::Table')));
+    expect(Object.values(resources).filter((r) => STATEFUL.includes(r.Type))).toEqual([]);
+  });
+
+  it('reaches the data through exports of the data stack, and the API, workflow and outputs stay where they were', () => {
+    expect(exported.size).toBeGreaterThan(0);
+    for (const name of exported.keys()) expect(name).toMatch(/^O2c-dev-data:/);
+    expect(deref(envOf('intake').TABLE_NAME)).toEqual({ Ref: ofType('AWS::DynamoDB::GlobalTable', dataResources)[0]![0] });
+    expect(deref(envOf('intake').ORDERS_QUEUE_URL)).toEqual({ Ref: ofType('AWS::SQS::Queue', dataResources).find(([id]) => id.includes('OrdersQueue'))![0] });
+    expect(Object.keys(template.toJSON().Outputs).filter((k) => !k.startsWith('Exports')).sort()).toEqual(['ApiKeySecretArn', 'ApiUrl', 'StateMachineArn', 'TableName']);
+  });
+
+  it('deploys the data stack first', () => {
+    expect(synthesized.stackNames).toEqual(['O2c-dev', 'O2c-dev-data']);
+    expect(synthesized.appDependsOn).toContain('O2c-dev-data');
   });
 });
 
@@ -296,14 +363,34 @@ describe('cdk-nag', () => {
     const report = (() => {
       try {
         return JSON.parse(readFileSync(join(outdir, 'validation-report.json'), 'utf8')) as {
-          pluginReports: { pluginName: string; violations: { ruleName: string; violatingResources: { resourceLogicalId?: string; constructPath?: string }[] }[] }[];
+          pluginReports: { pluginName: string; violations: { ruleName: string; violatingConstructs: { constructPath?: string }[] }[] }[];
         };
       } catch {
         return { pluginReports: [] };
       }
     })();
-    const findings = report.pluginReports.flatMap((p) => p.violations.map((v) => `${p.pluginName} ${v.ruleName} ${v.violatingResources.map((r) => r.constructPath ?? r.resourceLogicalId).join(',')}`));
+    const findings = report.pluginReports.flatMap((p) => p.violations.map((v) => `${p.pluginName} ${v.ruleName} ${v.violatingConstructs.map((r) => r.constructPath).join(',')}`));
     expect(findings).toEqual([]);
     expect(nagSynthError).toBeUndefined();
+  });
+
+  it('reports a finding once an acknowledgement is taken away (the check bites, across the two stacks too)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'o2c-nag-'));
+    try {
+      const built = buildApp({ context, outdir: dir });
+      // The table grant's index wildcard, acknowledged on apply-payment with the name of the data stack's export.
+      const fn = built.stack.node.findAll().find((c) => c.node.path.endsWith('/ApplyPaymentFunction'))!;
+      const acknowledged = fn.node.metadata.filter((m) => m.type === 'aws:cdk:acknowledged-rules').map((m) => m.data as Record<string, string>);
+      const id = acknowledged.flatMap((d) => Object.keys(d)).find((k) => k.endsWith('/index/*]'))!;
+      expect(id).toMatch(/AwsSolutions-IAM5\[Resource::O2c-dev-data:ExportsOutput\w+\/index\/\*\]$/);
+      for (const d of acknowledged) delete d[id];
+      expect(() => withoutCfnValidation(() => built.app.synth())).toThrow(/AwsSolutions-IAM5/);
+      const report = JSON.parse(readFileSync(join(dir, 'validation-report.json'), 'utf8')) as { pluginReports: { violations: { ruleName: string; violatingConstructs: { constructPath?: string }[] }[] }[] };
+      const violations = report.pluginReports.flatMap((p) => p.violations);
+      expect(violations.map((v) => v.ruleName)).toEqual([id.replace(/^Annotation::/i, '')]);
+      expect(violations[0]!.violatingConstructs.map((r) => r.constructPath)).toEqual(['O2c-dev/Collections/ApplyPaymentFunction/ServiceRole/DefaultPolicy/Resource']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,13 +1,20 @@
 /**
- * The template reader on a small hand-written template shaped like CDK's output
- * (no synth: fast), including the things it must refuse rather than half-host.
+ * The template reader on a small hand-written pair of templates shaped like
+ * CDK's output for o2c's two stacks (no synth: fast): the stateful one
+ * exporting its table, queues and secret, the stateless one importing them.
+ * Including the things it must refuse rather than half-host.
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readTopology, TemplateError, type CfnTemplate } from '../../local/template.ts';
+import { mergeTemplates, readTopology, TemplateError, type CfnTemplate } from '../../local/template.ts';
 
-const fixture = (): CfnTemplate => JSON.parse(readFileSync(resolve(import.meta.dirname, 'fixtures/template.json'), 'utf8')) as CfnTemplate;
+const load = (name: string): CfnTemplate => JSON.parse(readFileSync(resolve(import.meta.dirname, 'fixtures', name), 'utf8')) as CfnTemplate;
+const templates = () => ({ data: load('data-template.json'), app: load('template.json') });
+const fixture = (): CfnTemplate => {
+  const { data, app } = templates();
+  return mergeTemplates([data, app]);
+};
 const addresses = { region: 'eu-west-1', account: '000000000000', queueUrl: (name: string) => `http://127.0.0.1:9324/000000000000/${name}` };
 
 describe('readTopology on a CDK-shaped fixture', () => {
@@ -78,6 +85,27 @@ describe('readTopology on a CDK-shaped fixture', () => {
 
   it('reads schedules with their function, expression, time zone and input', () => {
     expect(t.schedules).toEqual([{ logicalId: 'DunningSchedule99ZZ', fn: 'PlanDunningFnFF66GG77', expression: 'cron(0 6 * * ? *)', timezone: 'Europe/London', input: {} }]);
+  });
+});
+
+describe('mergeTemplates', () => {
+  it('puts both stacks side by side and resolves each Fn::ImportValue to the exporting stack\'s output', () => {
+    const { data, app } = templates();
+    const merged = mergeTemplates([app, data]);
+    expect(Object.keys(merged.Resources).sort()).toEqual([...Object.keys(data.Resources), ...Object.keys(app.Resources)].sort());
+    expect(JSON.stringify(merged)).not.toContain('Fn::ImportValue');
+    expect(merged.Resources.IntakeFn99II00JJ!.Properties!.Environment.Variables.TABLE_NAME).toEqual({ Ref: 'DataTable1A2B3C4D' });
+    expect(merged.Resources.StartOrderFnSqsEventSource12345678!.Properties!.EventSourceArn).toEqual({ 'Fn::GetAtt': ['OrdersQueue33CC44DD', 'Arn'] });
+  });
+
+  it('refuses an import that no stack exports (e.g. the stateful template left out)', () => {
+    expect(() => mergeTemplates([templates().app])).toThrow(/Fn::ImportValue of "O2c-dev-data:ExportsOutput\w+", which no stack exports/);
+  });
+
+  it('refuses a logical id that is in two stacks', () => {
+    const { data, app } = templates();
+    app.Resources.DataTable1A2B3C4D = data.Resources.DataTable1A2B3C4D!;
+    expect(() => mergeTemplates([data, app])).toThrow(/logical id DataTable1A2B3C4D is in two stacks/);
   });
 });
 

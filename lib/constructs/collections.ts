@@ -1,0 +1,33 @@
+/**
+ * Collections: cash in and late payers chased. apply-payment matches each
+ * queued payment to open invoices; a daily schedule runs plan-dunning, which
+ * queues one reminder per overdue invoice and level; send-reminder renders it
+ * in the customer's language and hands it to the mail queue.
+ */
+import { Duration } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import type { MailingAreaProps } from './area.ts';
+import { functionsOf } from './o2c-function.ts';
+import { scheduleFunction } from './schedule.ts';
+
+export class Collections extends Construct {
+  constructor(scope: Construct, id: string, props: MailingAreaProps) {
+    super(scope, id);
+    const { data, mail, config } = props;
+    const { table, queues } = data;
+    const fn = functionsOf(this, config);
+    fn('apply-payment', 'Matches a payment to open invoices and posts it').bindTable(table).consume(queues.payments);
+    const planDunning = fn('plan-dunning', 'Daily: queues one reminder per overdue invoice and level', { timeout: Duration.minutes(5) })
+      .bindTable(table)
+      .bindQueue('DUNNING_QUEUE_URL', queues.dunning)
+      .bindSettings(config, ['DUNNING_LEVELS'])
+      .bindCompany(config);
+    fn('send-reminder', 'Renders a payment reminder in the customer language')
+      .bindTable(table, 'read')
+      .bindQueue('MAIL_QUEUE_URL', mail.queue)
+      .bindSettings(config, ['DUNNING_LEVELS'])
+      .bindCompany(config)
+      .consume(queues.dunning);
+    scheduleFunction(this, 'DunningSchedule', { target: planDunning, cron: config.dunningScheduleCron, timezone: config.timezone, description: 'daily dunning run' });
+  }
+}

@@ -1,0 +1,106 @@
+/**
+ * Intake: the HTTP API and the intake function behind most of it. Webhooks and
+ * the B2B API are secured in the handler (an API key, or a platform signature);
+ * the workflow's callbacks are routed here too — the warehouse's shipment (API
+ * key) and finance's credit decision (IAM). Access logs and throttling on the
+ * default stage. Intake writes each accepted order or payment once and queues
+ * it; a platform cancellation stops the order's workflow.
+ */
+import { RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { CfnStage, HttpApi, HttpMethod, type HttpRoute, type IHttpRouteAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import type { AreaProps } from './area.ts';
+import { functionsOf, type O2cFunction } from './o2c-function.ts';
+import type { OrderWorkflow } from './workflow.ts';
+
+export interface RouteSpec {
+  readonly method: HttpMethod;
+  readonly path: string;
+  readonly fn: IFunction;
+  /** How the route is secured: an authorizer, or the reason the handler secures it. */
+  readonly auth: { authorizer: IHttpRouteAuthorizer } | { checkedInHandler: string };
+}
+
+export interface IntakeProps extends AreaProps {
+  readonly workflow: OrderWorkflow;
+  readonly throttle?: { rateLimit: number; burstLimit: number };
+}
+
+const API_KEY_IN_HANDLER = 'Callers authenticate with the o2c API key (Secrets Manager), checked in constant time by the handler.';
+const platformSigned = (platform: string) => `${platform} signs each delivery (HMAC-SHA256 of the raw body); the handler verifies it against the secrets in Secrets Manager before reading anything.`;
+
+export class Intake extends Construct {
+  readonly api: HttpApi;
+  readonly intake: O2cFunction;
+
+  constructor(scope: Construct, id: string, props: IntakeProps) {
+    super(scope, id);
+    const { data, workflow, config } = props;
+    this.intake = functionsOf(this, config)('intake', 'B2B orders and payments in: validate, write once, queue')
+      .bindTable(data.table)
+      .bindQueue('ORDERS_QUEUE_URL', data.queues.orders)
+      .bindQueue('PAYMENTS_QUEUE_URL', data.queues.payments)
+      .bindSecret('API_KEY_SECRET_ARN', data.secrets.apiKey)
+      .bindSecret('WEBHOOK_SECRETS_ARN', data.secrets.webhookSecrets)
+      .bindCompany(config)
+      .bindStateMachine(workflow.stateMachine, 'stop');
+
+    const intake = this.intake;
+    this.api = this.httpApi(config.logRetentionDays as RetentionDays, props.throttle ?? { rateLimit: 200, burstLimit: 400 }, [
+      { method: HttpMethod.POST, path: '/orders', fn: intake, auth: { checkedInHandler: API_KEY_IN_HANDLER } },
+      { method: HttpMethod.POST, path: '/payments', fn: intake, auth: { checkedInHandler: API_KEY_IN_HANDLER } },
+      { method: HttpMethod.POST, path: '/webhooks/shopify', fn: intake, auth: { checkedInHandler: platformSigned('Shopify') } },
+      { method: HttpMethod.POST, path: '/webhooks/woocommerce', fn: intake, auth: { checkedInHandler: platformSigned('WooCommerce') } },
+      { method: HttpMethod.POST, path: '/webhooks/stripe', fn: intake, auth: { checkedInHandler: platformSigned('Stripe') } },
+      { method: HttpMethod.GET, path: '/openapi.json', fn: intake, auth: { checkedInHandler: 'The published OpenAPI contract of the B2B API is public on purpose; it holds no data.' } },
+      { method: HttpMethod.POST, path: '/fulfilment/{orderId}/shipment', fn: workflow.callbacks.shipment, auth: { checkedInHandler: API_KEY_IN_HANDLER } },
+      { method: HttpMethod.POST, path: '/finance/orders/{orderId}/credit-decision', fn: workflow.callbacks.creditDecision, auth: { authorizer: new HttpIamAuthorizer() } },
+    ]);
+  }
+
+  get url(): string {
+    return this.api.apiEndpoint;
+  }
+
+  private httpApi(logRetention: RetentionDays, throttle: { rateLimit: number; burstLimit: number }, routes: readonly RouteSpec[]): HttpApi {
+    const api = new HttpApi(this, 'Api', { description: 'o2c: webhooks, B2B API, warehouse callbacks, finance decisions' });
+    const logs = new LogGroup(this, 'AccessLogs', { retention: logRetention, removalPolicy: RemovalPolicy.DESTROY });
+    const stage = api.defaultStage?.node.defaultChild as CfnStage;
+    stage.accessLogSettings = {
+      destinationArn: logs.logGroupArn,
+      format: JSON.stringify({
+        requestId: '$context.requestId',
+        ip: '$context.identity.sourceIp',
+        requestTime: '$context.requestTime',
+        routeKey: '$context.routeKey',
+        status: '$context.status',
+        latency: '$context.responseLatency',
+        integrationError: '$context.integrationErrorMessage',
+      }),
+    };
+    stage.defaultRouteSettings = { throttlingRateLimit: throttle.rateLimit, throttlingBurstLimit: throttle.burstLimit };
+
+    const integrations = new Map<IFunction, HttpLambdaIntegration>();
+    for (const spec of routes) {
+      let integration = integrations.get(spec.fn);
+      if (!integration) {
+        integration = new HttpLambdaIntegration(`${spec.fn.node.id}Integration`, spec.fn);
+        integrations.set(spec.fn, integration);
+      }
+      const [route] = api.addRoutes({
+        path: spec.path,
+        methods: [spec.method],
+        integration,
+        ...('authorizer' in spec.auth ? { authorizer: spec.auth.authorizer } : {}),
+      }) as HttpRoute[];
+      if ('checkedInHandler' in spec.auth && route) {
+        Validations.of(route).acknowledge({ id: 'AwsSolutions-APIG4', reason: spec.auth.checkedInHandler });
+      }
+    }
+    return api;
+  }
+}

@@ -1,0 +1,33 @@
+/**
+ * The secrets callers and platforms authenticate with: the o2c API key (B2B
+ * clients, the warehouse) and the platforms' webhook signing secrets. Stateful:
+ * redeploying the functions never regenerates the key clients hold.
+ */
+import { Validations } from 'aws-cdk-lib';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+
+export class IntakeSecrets extends Construct {
+  readonly apiKey: Secret;
+  readonly webhookSecrets: Secret;
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    this.apiKey = new Secret(this, 'ApiKey', {
+      description: 'o2c B2B and warehouse API key; may hold {"current","previous"} during rotation',
+      generateSecretString: { excludePunctuation: true, passwordLength: 40 },
+    });
+    Validations.of(this.apiKey).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason: 'The API key is shared with clients out of band; it is rotated by hand with {"current","previous"} so both keys work during the switch.',
+    });
+    this.webhookSecrets = new Secret(this, 'WebhookSecrets', {
+      description: 'o2c platform webhook signing secrets: {"shopify": [...], "woocommerce": [...], "stripe": ["whsec_..."]}; two per platform during a rotation',
+      secretObjectValue: {},
+    });
+    Validations.of(this.webhookSecrets).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason: 'The signing secrets are issued by Shopify, WooCommerce and Stripe; they are rotated there and pasted in, keeping the old one listed until deliveries signed with it stop.',
+    });
+  }
+}

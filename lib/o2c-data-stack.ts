@@ -1,0 +1,53 @@
+/**
+ * The stateful stack (`O2c-<stage>-data`): what o2c keeps — the single table,
+ * the six queues with their DLQs, the SES sender identity and configuration
+ * set, and the two secrets. The stateless stack (lib/o2c-stack.ts) receives
+ * them as props (CloudFormation exports), so redeploying or even deleting the
+ * functions, API and workflow never replaces data. Table and queues are
+ * retained, and the stack protected from deletion, outside dev.
+ */
+import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import type { O2cConfig } from './config.ts';
+import { DataStore, type O2cData, type QueueName } from './constructs/data.ts';
+import { MailIdentity } from './constructs/mail.ts';
+import { IntakeSecrets } from './constructs/secrets.ts';
+
+export interface O2cDataStackProps extends StackProps {
+  readonly config: O2cConfig;
+}
+
+/**
+ * Timeouts of the queues' consumers (the functions' default); each queue's visibility timeout is 6× its consumer's
+ * (§8). `O2cFunction.consume` refuses a consumer whose timeout would break that.
+ */
+const CONSUMER_TIMEOUT: Record<QueueName, Duration> = {
+  orders: Duration.seconds(30),
+  'credit-review': Duration.seconds(30),
+  fulfilment: Duration.seconds(30),
+  payments: Duration.seconds(30),
+  dunning: Duration.seconds(30),
+  mail: Duration.seconds(30),
+};
+
+export class O2cDataStack extends Stack implements O2cData {
+  readonly table: O2cData['table'];
+  readonly queues: O2cData['queues'];
+  readonly deadLetterQueues: O2cData['deadLetterQueues'];
+  readonly secrets: O2cData['secrets'];
+  readonly sender: MailIdentity;
+
+  constructor(scope: Construct, id: string, props: O2cDataStackProps) {
+    const retain = props.config.stage !== 'dev';
+    super(scope, id, { terminationProtection: retain, ...props });
+    const data = new DataStore(this, 'Data', {
+      retain,
+      visibility: Object.fromEntries(Object.entries(CONSUMER_TIMEOUT).map(([q, t]) => [q, Duration.seconds(t.toSeconds() * 6)])) as Record<QueueName, Duration>,
+    });
+    this.table = data.table;
+    this.queues = data.queues;
+    this.deadLetterQueues = data.deadLetterQueues;
+    this.sender = new MailIdentity(this, 'Mail', { senderAddress: props.config.senderAddress });
+    this.secrets = new IntakeSecrets(this, 'Secrets');
+  }
+}

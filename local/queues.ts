@@ -16,7 +16,7 @@ import {
   type Message,
 } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { startFauxqs, type FauxqsServer } from 'fauxqs';
+import type { FauxqsServer } from 'fauxqs';
 import type { FunctionHost } from './functions.ts';
 import type { LocalEventSource, LocalQueue } from './template.ts';
 
@@ -31,7 +31,25 @@ export interface LocalQueues {
   stop(): Promise<void>;
 }
 
+/**
+ * fauxqs 2 imports node:sqlite for its optional persistence (o2c keeps queues
+ * in memory), and Node 22 warns once that SQLite is experimental: load it
+ * lazily with that one warning dropped.
+ */
+async function loadFauxqs(): Promise<typeof import('fauxqs')> {
+  const emitWarning = process.emitWarning;
+  process.emitWarning = ((warning: string | Error, ...rest: never[]) => {
+    if (!String(warning).startsWith('SQLite is an experimental feature')) emitWarning.call(process, warning, ...rest);
+  }) as typeof process.emitWarning;
+  try {
+    return await import('fauxqs');
+  } finally {
+    process.emitWarning = emitWarning;
+  }
+}
+
 export async function startQueues(queues: readonly LocalQueue[], region: string, port: number): Promise<LocalQueues> {
+  const { startFauxqs } = await loadFauxqs();
   const server = await startFauxqs({ port, host: '127.0.0.1', logger: false, defaultRegion: region });
   const endpoint = `http://127.0.0.1:${server.port}`;
   const client = new SQSClient({ endpoint, region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });

@@ -36,7 +36,8 @@ export const BINDINGS = {
   DUNNING_QUEUE_URL: { kind: 'text', setBy: 'bindQueue', doc: 'reminders to render' },
   MAIL_QUEUE_URL: { kind: 'text', setBy: 'bindQueue', doc: 'every outgoing email' },
   STATE_MACHINE_ARN: { kind: 'text', setBy: 'bindStateMachine', doc: 'the order-to-cash workflow' },
-  API_KEY_SECRET_ARN: { kind: 'text', setBy: 'bindSecret', doc: 'B2B and warehouse API key ({"current","previous"} during rotation)' },
+  API_KEY_SECRET_ARN: { kind: 'text', setBy: 'bindSecret', doc: 'B2B order API key ({"current","previous"} during rotation)' },
+  WAREHOUSE_KEY_SECRET_ARN: { kind: 'text', setBy: 'bindSecret', doc: 'warehouse/3PL callback key ({"current","previous"} during rotation)' },
   WEBHOOK_SECRETS_ARN: { kind: 'text', setBy: 'bindSecret', doc: 'platform webhook signing secrets' },
   COMPANY_NAME: { kind: 'text', setBy: 'bindCompany', doc: 'seller name on documents and emails' },
   COMPANY_ADDRESS: { kind: 'json', setBy: 'bindCompany', doc: 'seller address lines (JSON array)' },
@@ -50,11 +51,15 @@ export const BINDINGS = {
   BACKORDER_MAX_ATTEMPTS: { kind: 'int', setBy: 'bindSettings', doc: 'stock re-checks before a backorder is rejected' },
   PROMISED_DELIVERY_DAYS: { kind: 'int', setBy: 'bindSettings', doc: 'delivery promise for the carrier choice' },
   CARRIER_RATES: { kind: 'json', setBy: 'bindSettings', optional: true, doc: 'carrier rate table; absent = the built-in GBP table' },
+  CREDIT_NOTE_SERIES: { kind: 'text', setBy: 'bindSettings', doc: 'credit note number series' },
+  NEW_CUSTOMER_CREDIT_LIMITS: { kind: 'json', setBy: 'bindSettings', doc: 'credit limit a new customer gets, per currency, in minor units ({"GBP": 0})' },
   SENDER_ADDRESS: { kind: 'text', setBy: 'bindMailer', doc: 'SES From address' },
   SES_CONFIGURATION_SET: { kind: 'text', setBy: 'bindMailer', doc: 'SES configuration set' },
   MAIL_MIN_INTERVAL_MS: { kind: 'int', setBy: 'bindMailer', doc: "pacing of one sender instance (the SES rate shared by the pollers)" },
   MAIL_IDEMPOTENCY_SECONDS: { kind: 'int', setBy: 'local', optional: true, doc: 'send-mail idempotency record lifetime (tests shorten it; default 7 days)' },
-  O2C_API_KEY: { kind: 'text', setBy: 'local', optional: true, doc: 'development API key (local stack only)' },
+  O2C_API_KEY: { kind: 'text', setBy: 'local', optional: true, doc: 'development B2B API key (local stack only)' },
+  O2C_WAREHOUSE_KEY: { kind: 'text', setBy: 'local', optional: true, doc: 'development warehouse key (local stack only)' },
+  O2C_FINANCE_KEY: { kind: 'text', setBy: 'local', optional: true, doc: 'development finance key, standing in for IAM where there is no authorizer (local stack only)' },
   O2C_SHOPIFY_WEBHOOK_SECRET: { kind: 'text', setBy: 'local', optional: true, doc: 'development Shopify signing secret' },
   O2C_WOOCOMMERCE_WEBHOOK_SECRET: { kind: 'text', setBy: 'local', optional: true, doc: 'development WooCommerce signing secret' },
   O2C_STRIPE_WEBHOOK_SECRET: { kind: 'text', setBy: 'local', optional: true, doc: 'development Stripe signing secret' },
@@ -68,19 +73,20 @@ export function bindingsSetBy(binder: Binder): BindingName[] {
 }
 
 const COMPANY = bindingsSetBy('bindCompany');
-const API_KEY = ['API_KEY_SECRET_ARN', 'O2C_API_KEY'] as const;
+/** Every function that checks a key can tell whose it is: the right role passes, another role's key is a 403, anything else a 401. */
+const CALLER_KEYS = ['API_KEY_SECRET_ARN', 'WAREHOUSE_KEY_SECRET_ARN', 'O2C_API_KEY', 'O2C_WAREHOUSE_KEY', 'O2C_FINANCE_KEY'] as const;
 
 /** What each function reads. A handler reads its own manifest (runtime/bindings.ts); nothing else is in its env. */
 export const FUNCTION_BINDINGS = {
-  intake: ['TABLE_NAME', 'ORDERS_QUEUE_URL', 'PAYMENTS_QUEUE_URL', 'STATE_MACHINE_ARN', 'WEBHOOK_SECRETS_ARN', ...API_KEY, ...COMPANY, 'O2C_SHOPIFY_WEBHOOK_SECRET', 'O2C_WOOCOMMERCE_WEBHOOK_SECRET', 'O2C_STRIPE_WEBHOOK_SECRET'],
+  intake: ['TABLE_NAME', 'ORDERS_QUEUE_URL', 'PAYMENTS_QUEUE_URL', 'STATE_MACHINE_ARN', 'WEBHOOK_SECRETS_ARN', ...CALLER_KEYS, ...COMPANY, 'NEW_CUSTOMER_CREDIT_LIMITS', 'O2C_SHOPIFY_WEBHOOK_SECRET', 'O2C_WOOCOMMERCE_WEBHOOK_SECRET', 'O2C_STRIPE_WEBHOOK_SECRET'],
   'start-order': ['STATE_MACHINE_ARN'],
   'validate-order': ['TABLE_NAME', 'BACKORDER_MAX_ATTEMPTS'],
   'check-credit': ['TABLE_NAME'],
   'request-credit-review': ['TABLE_NAME', 'MAIL_QUEUE_URL', 'FINANCE_RECIPIENTS'],
-  'decide-credit': ['TABLE_NAME', ...API_KEY],
+  'decide-credit': ['TABLE_NAME', ...CALLER_KEYS],
   'confirm-order': ['TABLE_NAME', 'MAIL_QUEUE_URL', ...COMPANY],
   'fulfil-order': ['TABLE_NAME', 'PROMISED_DELIVERY_DAYS', 'CARRIER_RATES'],
-  'fulfilment-callback': ['TABLE_NAME', ...API_KEY],
+  'fulfilment-callback': ['TABLE_NAME', ...CALLER_KEYS],
   'ship-order': ['TABLE_NAME', 'MAIL_QUEUE_URL', ...COMPANY],
   'issue-invoice': ['TABLE_NAME', 'MAIL_QUEUE_URL', 'INVOICE_SERIES', ...COMPANY],
   'reject-order': ['TABLE_NAME', 'MAIL_QUEUE_URL', ...COMPANY],
@@ -88,6 +94,7 @@ export const FUNCTION_BINDINGS = {
   'plan-dunning': ['TABLE_NAME', 'DUNNING_QUEUE_URL', 'DUNNING_LEVELS', ...COMPANY],
   'send-reminder': ['TABLE_NAME', 'MAIL_QUEUE_URL', 'DUNNING_LEVELS', ...COMPANY],
   'build-report': ['TABLE_NAME', 'MAIL_QUEUE_URL', 'FINANCE_RECIPIENTS', ...COMPANY],
+  finance: ['TABLE_NAME', 'PAYMENTS_QUEUE_URL', 'MAIL_QUEUE_URL', 'CREDIT_NOTE_SERIES', 'NEW_CUSTOMER_CREDIT_LIMITS', ...CALLER_KEYS, ...COMPANY],
   'send-mail': ['TABLE_NAME', 'SENDER_ADDRESS', 'SES_CONFIGURATION_SET', 'MAIL_MIN_INTERVAL_MS', 'MAIL_IDEMPOTENCY_SECONDS'],
 } as const satisfies Record<string, readonly BindingName[]>;
 

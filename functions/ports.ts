@@ -13,6 +13,7 @@ import type { CustomerAccount } from '#domain/credit';
 import type { OrderChange } from '#domain/order';
 import type {
   Allocation,
+  CreditNote,
   Customer,
   Invoice,
   InvoiceStatus,
@@ -91,12 +92,51 @@ export interface Orders {
 
 // ── customers ────────────────────────────────────────────────────────────────
 
+/**
+ * One line of the append-only audit trail: who did what to which entity, the
+ * state before and after, and why. Written in the same transaction as the
+ * change it records (it travels with the repository call), never updated.
+ */
+export interface AuditEntry {
+  readonly at: IsoInstant;
+  /** IAM principal, or the role whose key was used (`finance key`). */
+  readonly actor: string;
+  readonly action: string;
+  /** `customer:<id>`, `invoice:<number>`, `payment:<id>`. */
+  readonly entity: string;
+  readonly before?: Readonly<Record<string, unknown>>;
+  readonly after?: Readonly<Record<string, unknown>>;
+  readonly reason?: string;
+}
+
+export interface Audit {
+  /** The entity's trail, oldest first. */
+  entriesOf(entity: string): Promise<AuditEntry[]>;
+  /** For actions that change nothing stored yet (cash queued for matching): the entry alone. */
+  record(entry: AuditEntry): Promise<void>;
+}
+
+/** A customer as finance keeps it (credit, terms, tax id, dunning exemption), with its version for optimistic updates. */
+export type StoredCustomer = Customer & {
+  readonly shop?: string;
+  readonly taxId?: string;
+  readonly dunningExempt?: boolean;
+  readonly version?: number;
+  readonly createdAt?: IsoInstant;
+};
+
 export interface Customers {
-  get(customerId: string): Promise<Customer | undefined>;
+  get(customerId: string): Promise<StoredCustomer | undefined>;
   /** A cheap, eventually consistent look: has o2c seen this customer? */
   exists(customerId: string): Promise<boolean>;
   /** The customer's invoices and orders as the credit rule reads them (by-customer index, never a Scan). */
   account(customerId: string): Promise<CustomerAccount>;
+  /** The customer with this email in this shop (by-email index). */
+  findByEmail(shop: string, email: string): Promise<StoredCustomer | undefined>;
+  /** Creates the customer unless its id exists; `created: false` when it did (nothing written). */
+  create(customer: NewCustomer, audit: AuditEntry): Promise<{ created: boolean }>;
+  /** Writes the changed customer if its version is still the one read; ConcurrentUpdate otherwise. */
+  update(before: StoredCustomer, after: StoredCustomer, audit: AuditEntry): Promise<StoredCustomer>;
 }
 
 // ── catalog and stock ────────────────────────────────────────────────────────
@@ -133,8 +173,26 @@ export interface InvoiceIssue {
   readonly aggregates: Readonly<Record<string, number>>;
 }
 
+/** An invoice as it is after an adjustment, with what was read (the guard). */
+export interface InvoiceAdjustment {
+  readonly before: Invoice;
+  readonly after: Invoice & { readonly credited?: number };
+  readonly entry: JournalEntry;
+  readonly audit: AuditEntry;
+}
+
 export interface Invoices {
-  get(number: string): Promise<Invoice | undefined>;
+  get(number: string): Promise<(Invoice & { readonly credited?: number }) | undefined>;
+  /**
+   * Writes the credit note with its number (series counter `sequence − 1` → `sequence`), the invoice's new
+   * balance guarded by the one read, the entry and the audit line in one transaction. `taken`: another
+   * document got the number first; `invoice-changed`: the invoice moved meanwhile (read it again).
+   */
+  issueCreditNote(creditNote: CreditNote, adjustment: InvoiceAdjustment): Promise<{ kind: 'issued' } | { kind: 'taken' } | { kind: 'invoice-changed' }>;
+  /** The invoice's credit notes. */
+  creditNotesOf(invoiceNumber: string): Promise<CreditNote[]>;
+  /** Writes a write-off (or any adjustment without a document), guarded by the balance read; ConcurrentUpdate when it moved. */
+  adjust(adjustment: InvoiceAdjustment): Promise<void>;
   /** The last number used in a series and year (0 when none). */
   lastSequence(series: string, year: number): Promise<number>;
   /**
@@ -282,9 +340,12 @@ export interface Refunds {
   record(refund: RefundRecord, at: IsoInstant): Promise<boolean>;
 }
 
+/** Who may call what: the B2B order API, the warehouse's callbacks, finance's back office. */
+export type CallerRole = 'b2b' | 'warehouse' | 'finance';
+
 export interface Credentials {
-  /** True when `presented` is a current (or, during rotation, previous) API key. */
-  isApiKey(presented: string | undefined): Promise<boolean>;
+  /** Whose key `presented` is (a current or, during rotation, previous one), or undefined for none. */
+  roleOf(presented: string | undefined): Promise<CallerRole | undefined>;
 }
 
 // ── observability ────────────────────────────────────────────────────────────

@@ -21,6 +21,11 @@ export const ConfigSchema = z.strictObject({
   financeRecipients: z.array(email).min(1).max(50),
   baseCurrency: z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as GBP'),
   invoiceSeries: z.string().regex(/^[A-Z]{2,8}$/, '2–8 capital letters'),
+  creditNoteSeries: z.string().regex(/^[A-Z]{2,8}$/, '2–8 capital letters').default('CN'),
+  /** The credit limit a customer first seen with an order (or created by finance without one) gets, per currency, as a decimal amount: {"GBP": "500.00"}. */
+  newCustomerCreditLimit: z
+    .record(z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as GBP'), z.string().regex(/^\d{1,15}(\.\d{1,3})?$/, 'a decimal amount such as "500.00"'))
+    .default({}),
   defaultTerms: z.object({
     netDays: z.number().int().min(0).max(365),
     discountPercent: z.number().min(0).max(50).optional(),

@@ -10,6 +10,7 @@ import type { O2cConfig } from './config.ts';
 import { OperationsAlarms } from './constructs/alarms.ts';
 import { Collections } from './constructs/collections.ts';
 import type { O2cData } from './constructs/data.ts';
+import { Finance } from './constructs/finance.ts';
 import { Intake } from './constructs/intake.ts';
 import { Mail } from './constructs/mail.ts';
 import { Reporting } from './constructs/reporting.ts';
@@ -30,8 +31,10 @@ export class O2cStack extends Stack {
     const mail = new Mail(this, 'Mail', { data, config });
     // One order's life: validate → credit (wait: review) → confirm → fulfil (wait: warehouse) → ship → invoice.
     const workflow = new OrderWorkflow(this, 'OrderWorkflow', { data, mail, config });
-    // Webhooks, the B2B API and the workflow's callbacks in; orders and payments queued.
-    const intake = new Intake(this, 'Intake', { data, workflow, config });
+    // The back office: customers and credit, cash by hand, credit notes, write-offs, the audit trail.
+    const finance = new Finance(this, 'Finance', { data, mail, config });
+    // Webhooks, the B2B API, the workflow's callbacks and the finance API in; orders and payments queued.
+    const intake = new Intake(this, 'Intake', { data, workflow, finance, config });
     // Cash applied; late payers reminded, daily.
     new Collections(this, 'Collections', { data, mail, config });
     // AR aging and DSO to finance, daily.
@@ -40,6 +43,7 @@ export class O2cStack extends Stack {
 
     new CfnOutput(this, 'ApiUrl', { value: intake.url });
     new CfnOutput(this, 'ApiKeySecretArn', { value: data.secrets.apiKey.secretArn, description: 'read the B2B API key from here' });
+    new CfnOutput(this, 'WarehouseKeySecretArn', { value: data.secrets.warehouseKey.secretArn, description: 'read the warehouse callback key from here' });
     new CfnOutput(this, 'TableName', { value: data.table.tableName });
     new CfnOutput(this, 'StateMachineArn', { value: workflow.stateMachine.stateMachineArn });
   }

@@ -16,13 +16,14 @@ import { DEV_SECRETS } from './stack.ts';
 const api = `http://127.0.0.1:${process.env.O2C_API_PORT ?? 3000}`;
 const mailbox = `http://127.0.0.1:${process.env.O2C_MAIL_PORT ?? 8005}`;
 const apiKey = process.env.O2C_API_KEY || DEV_SECRETS.O2C_API_KEY;
+const financeKey = process.env.O2C_FINANCE_KEY || DEV_SECRETS.O2C_FINANCE_KEY;
 
 async function call(method: string, path: string, body?: unknown): Promise<any> {
   let res: Response;
   try {
     res = await fetch(`${api}${path}`, {
       method,
-      headers: { 'content-type': 'application/json', 'x-api-key': apiKey },
+      headers: { 'content-type': 'application/json', 'x-api-key': path.startsWith('/finance/') ? financeKey : apiKey },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
   } catch {

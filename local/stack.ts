@@ -27,6 +27,8 @@ import { readTopology, type CfnTemplate, type LocalEventSource, type LocalRoute,
 
 export const DEV_SECRETS = {
   O2C_API_KEY: 'dev-api-key',
+  O2C_WAREHOUSE_KEY: 'dev-warehouse-key',
+  O2C_FINANCE_KEY: 'dev-finance-key',
   O2C_SHOPIFY_WEBHOOK_SECRET: 'dev-shopify-secret',
   O2C_WOOCOMMERCE_WEBHOOK_SECRET: 'dev-woocommerce-secret',
   O2C_STRIPE_WEBHOOK_SECRET: 'whsec_dev',
@@ -70,7 +72,10 @@ export interface LocalStack {
   /** Milliseconds per start-up phase: synth, emulators, handlers (loading every module), dynamodbWait (what was left of its boot), table (create + seed), total. */
   timings: Record<string, number>;
   mailUrl: string;
+  /** The development keys of the three callers: the B2B order API, the warehouse, finance. */
   apiKey: string;
+  warehouseKey: string;
+  financeKey: string;
   topology: LocalTopology;
   host: FunctionHost;
   queues: LocalQueues;
@@ -203,7 +208,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         const carrier = (order?.carrier ?? {}) as { carrier?: string; service?: string };
         await fetch(`${apiUrl}/fulfilment/${orderId}/shipment`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', 'x-api-key': secrets.O2C_API_KEY! },
+          headers: { 'content-type': 'application/json', 'x-api-key': secrets.O2C_WAREHOUSE_KEY! },
           body: JSON.stringify({
             carrier: carrier.carrier ?? 'Royal Mail',
             service: carrier.service ?? 'Tracked 48',
@@ -248,7 +253,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     lap('total', t0);
     const warehouse = { enabled: warehouseOn, leave: (orderId: string) => void leftToTest.add(orderId) };
-    return { apiUrl, template, hosted, stranded, timings, warehouse, mailUrl: `http://127.0.0.1:${mailPort}`, apiKey: secrets.O2C_API_KEY!, topology, host, queues, sfn, doc, tableName: topology.table.name, stop };
+    return { apiUrl, template, hosted, stranded, timings, warehouse, mailUrl: `http://127.0.0.1:${mailPort}`, apiKey: secrets.O2C_API_KEY!, warehouseKey: secrets.O2C_WAREHOUSE_KEY!, financeKey: secrets.O2C_FINANCE_KEY!, topology, host, queues, sfn, doc, tableName: topology.table.name, stop };
   } catch (error) {
     await stop();
     throw error;

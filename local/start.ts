@@ -43,7 +43,7 @@ const sec = (ms: number | undefined) => `${((ms ?? 0) / 1000).toFixed(1)} s`;
 console.log(`  started in ${sec(performance.now() - started)} (synth ${sec(stack.timings.synth)}, handlers ${sec(stack.timings.handlers)}): ${stack.topology.functions.length} functions, ${stack.topology.queues.length} queues, ${stack.topology.routes.length} routes, ${stack.topology.schedules.length} schedules${values['in-memory'] ? ', in memory' : ', data in .o2c/'}`);
 console.log('  development secrets (override with these env vars):');
 for (const k of Object.keys(DEV_SECRETS)) console.log(`    ${k}=${process.env[k] || DEV_SECRETS[k as keyof typeof DEV_SECRETS]}`);
-console.log('  finance routes (IAM-signed in AWS) accept the x-api-key header locally');
+console.log('  callers: the B2B order API uses O2C_API_KEY, the warehouse O2C_WAREHOUSE_KEY, finance (IAM-signed in AWS) O2C_FINANCE_KEY in x-api-key');
 if (stack.stranded.length > 0) {
   console.log(
     `  note: ${stack.stranded.length} order(s) were mid-workflow when the stack last stopped (${stack.stranded.slice(0, 3).map((o) => `${o.id} ${o.status}`).join(', ')}${stack.stranded.length > 3 ? ', …' : ''});\n` +

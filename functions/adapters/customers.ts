@@ -5,10 +5,13 @@
  */
 import { GetCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { CustomerAccount } from '#domain/credit';
-import type { Customer, Invoice, OrderStatus } from '#domain/model';
-import type { Customers, NewCustomer } from '../ports.ts';
-import { queryAll, setExpression, type DynamoTable, type TransactItem } from './dynamo.ts';
-import { GSI_BY_CUSTOMER, ITEM_TYPES, Keys } from './table-schema.ts';
+import type { Invoice, OrderStatus } from '#domain/model';
+import { NO_SHOP } from '#domain/order';
+import { ConcurrentUpdate } from '../errors.ts';
+import type { Customers, NewCustomer, StoredCustomer } from '../ports.ts';
+import { auditItem } from './audit.ts';
+import { isConditionFailure, isTransactionConflict, queryAll, setExpression, transactWrite, type DynamoTable, type TransactItem } from './dynamo.ts';
+import { GSI_BY_CUSTOMER, ITEM_TYPES, Keys, VERSION_ATTRIBUTE } from './table-schema.ts';
 
 /**
  * The customer as part of a larger transaction: every attribute is set only if
@@ -42,12 +45,63 @@ export function dynamoCustomers(t: DynamoTable): Customers {
   return {
     async get(id) {
       const r = await t.doc().send(new GetCommand({ TableName: t.name, Key: Keys.customer(id) }));
-      return r.Item as Customer | undefined;
+      return r.Item as StoredCustomer | undefined;
     },
     async exists(id) {
       const r = await t.doc().send(new GetCommand({ TableName: t.name, Key: Keys.customer(id), ProjectionExpression: 'pk' }));
       return r.Item !== undefined;
     },
+    async findByEmail(shop, email) {
+      const byEmail = Keys.customerByEmail(shop, email.trim());
+      const [item] = await queryAll<StoredCustomer>(t, {
+        IndexName: GSI_BY_CUSTOMER.indexName,
+        KeyConditionExpression: `${GSI_BY_CUSTOMER.partitionKey} = :pk AND ${GSI_BY_CUSTOMER.sortKey} = :sk`,
+        ExpressionAttributeValues: { ':pk': byEmail.gsi1pk, ':sk': byEmail.gsi1sk },
+      });
+      return item;
+    },
+
+    async create(customer, audit) {
+      try {
+        await transactWrite(t, [
+          {
+            Put: {
+              TableName: t.name,
+              Item: { ...Keys.customer(customer.id), ...Keys.customerByEmail(customer.shop, customer.email), type: ITEM_TYPES.customer, ...customer, [VERSION_ATTRIBUTE]: 1 },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+          auditItem(t, audit),
+        ]);
+        return { created: true };
+      } catch (error) {
+        if (isConditionFailure(error)) return { created: false };
+        throw error;
+      }
+    },
+
+    async update(before, after, audit) {
+      const version = before.version ?? 0;
+      try {
+        await transactWrite(t, [
+          {
+            Put: {
+              TableName: t.name,
+              Item: { ...Keys.customer(after.id), ...Keys.customerByEmail(after.shop ?? NO_SHOP, after.email), type: ITEM_TYPES.customer, ...after, [VERSION_ATTRIBUTE]: version + 1 },
+              ConditionExpression: version === 0 ? 'attribute_exists(pk) AND attribute_not_exists(#version)' : '#version = :v',
+              ExpressionAttributeNames: { '#version': VERSION_ATTRIBUTE },
+              ...(version === 0 ? {} : { ExpressionAttributeValues: { ':v': version } }),
+            },
+          },
+          auditItem(t, audit),
+        ], 1);
+      } catch (error) {
+        if (isConditionFailure(error) || isTransactionConflict(error)) throw new ConcurrentUpdate(`customer ${after.id} changed meanwhile; read it again`);
+        throw error;
+      }
+      return { ...after, version: version + 1 };
+    },
+
     async account(customerId): Promise<CustomerAccount> {
       const projection = { ProjectionExpression: '#id, #status, currency, balance, totals', ExpressionAttributeNames: { '#id': 'id', '#status': 'status' } };
       const [invoices, orders] = await Promise.all([

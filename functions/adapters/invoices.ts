@@ -7,9 +7,10 @@
  */
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { assertBalanced } from '#domain/ledger';
-import type { Invoice, IsoDate, JournalEntry } from '#domain/model';
-import { PaymentConflict } from '../errors.ts';
-import type { Aggregates, DunningMarks, InvoiceIssue, Invoices, PaymentApplication, Payments } from '../ports.ts';
+import type { CreditNote, Invoice, IsoDate, JournalEntry } from '#domain/model';
+import { ConcurrentUpdate, PaymentConflict } from '../errors.ts';
+import { auditItem } from './audit.ts';
+import type { Aggregates, DunningMarks, InvoiceAdjustment, InvoiceIssue, Invoices, PaymentApplication, Payments } from '../ports.ts';
 import { queryByCustomer } from './customers.ts';
 import { failedConditions, isConditionFailure, isTransactionConflict, queryAll, setExpression, transactWrite, type DynamoTable, type TransactItem } from './dynamo.ts';
 import { orderChangeItems } from './orders.ts';
@@ -47,6 +48,36 @@ function aggregateItems(t: DynamoTable, date: IsoDate, currency: string, add: Re
   });
 }
 
+/** Moves a document series' counter from `sequence − 1` to `sequence` (the condition fails when another document took the number). */
+function counterItem(t: DynamoTable, doc: { readonly series: string; readonly year: number; readonly sequence: number }): TransactItem {
+  const seq = doc.sequence - 1;
+  return {
+    Update: {
+      TableName: t.name,
+      Key: Keys.invoiceCounter(doc.series, doc.year),
+      UpdateExpression: 'SET seq = :next, #type = :type',
+      ConditionExpression: seq === 0 ? 'attribute_not_exists(seq)' : 'seq = :seq',
+      ExpressionAttributeNames: { '#type': 'type' },
+      ExpressionAttributeValues: { ':next': doc.sequence, ':type': ITEM_TYPES.invoiceCounter, ...(seq === 0 ? {} : { ':seq': seq }) },
+    },
+  };
+}
+
+/** The invoice's new balance, status and credited total, only if its balance is still the one read; settled invoices leave the open index. */
+function adjustmentItem(t: DynamoTable, { before, after }: InvoiceAdjustment): TransactItem {
+  const settled = after.balance === 0 && before.balance > 0;
+  return {
+    Update: {
+      TableName: t.name,
+      Key: Keys.invoice(before.number),
+      UpdateExpression: `SET balance = :b, #status = :s, credited = :c, #version = #version + :one${settled ? ` REMOVE ${OPEN_INDEX_ATTRIBUTES.join(', ')}` : ''}`,
+      ConditionExpression: 'balance = :expected AND #status = :was',
+      ExpressionAttributeNames: { '#status': 'status', '#version': VERSION_ATTRIBUTE },
+      ExpressionAttributeValues: { ':b': after.balance, ':s': after.status, ':c': after.credited ?? 0, ':one': 1, ':expected': before.balance, ':was': before.status },
+    },
+  };
+}
+
 export function dynamoInvoices(t: DynamoTable): Invoices {
   const get = async (number: string) => (await t.doc().send(new GetCommand({ TableName: t.name, Key: Keys.invoice(number), ConsistentRead: true }))).Item as Invoice | undefined;
   return {
@@ -57,19 +88,9 @@ export function dynamoInvoices(t: DynamoTable): Invoices {
     },
 
     async issue({ invoice, order, orderChange, entry, aggregates }: InvoiceIssue) {
-      const seq = invoice.sequence - 1;
       const open = invoice.balance > 0 ? Keys.openInvoice(invoice.number, invoice.dueDate) : {};
       const items: TransactItem[] = [
-        {
-          Update: {
-            TableName: t.name,
-            Key: Keys.invoiceCounter(invoice.series, invoice.year),
-            UpdateExpression: 'SET seq = :next, #type = :type',
-            ConditionExpression: seq === 0 ? 'attribute_not_exists(seq)' : 'seq = :seq',
-            ExpressionAttributeNames: { '#type': 'type' },
-            ExpressionAttributeValues: { ':next': invoice.sequence, ':type': ITEM_TYPES.invoiceCounter, ...(seq === 0 ? {} : { ':seq': seq }) },
-          },
-        },
+        counterItem(t, invoice),
         {
           Put: {
             TableName: t.name,
@@ -90,6 +111,46 @@ export function dynamoInvoices(t: DynamoTable): Invoices {
         if (failed.includes(2)) return { kind: 'order-changed' };
         if (failed.includes(0)) return { kind: 'taken' };
         throw error; // some other condition: not a counter race
+      }
+    },
+
+    async issueCreditNote(creditNote: CreditNote, adjustment: InvoiceAdjustment) {
+      try {
+        await transactWrite(
+          t,
+          [
+            counterItem(t, creditNote),
+            adjustmentItem(t, adjustment),
+            { Put: { TableName: t.name, Item: { ...Keys.creditNote(creditNote.invoiceNumber, creditNote.number), type: ITEM_TYPES.creditNote, ...creditNote }, ConditionExpression: 'attribute_not_exists(pk)' } },
+            ...journalItems(t, adjustment.entry),
+            auditItem(t, adjustment.audit),
+            ...aggregateItems(t, creditNote.issueDate, creditNote.currency, { creditNotes: creditNote.total }),
+          ],
+          10,
+        );
+        return { kind: 'issued' };
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+        const failed = failedConditions(error);
+        if (failed.includes(1)) return { kind: 'invoice-changed' };
+        if (failed.includes(0)) return { kind: 'taken' };
+        throw error;
+      }
+    },
+
+    async creditNotesOf(invoiceNumber) {
+      return queryAll<CreditNote>(t, {
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
+        ExpressionAttributeValues: { ':pk': Keys.invoice(invoiceNumber).pk, ':p': Keys.creditNotePrefix },
+      });
+    },
+
+    async adjust(adjustment) {
+      try {
+        await transactWrite(t, [adjustmentItem(t, adjustment), ...journalItems(t, adjustment.entry), auditItem(t, adjustment.audit)], 1);
+      } catch (error) {
+        if (isConditionFailure(error) || isTransactionConflict(error)) throw new ConcurrentUpdate(`invoice ${adjustment.before.number} changed meanwhile; nothing was written`);
+        throw error;
       }
     },
 

@@ -3,6 +3,7 @@
  * the ones its use case takes (`const repos = repositories(env.TABLE_NAME)`).
  * Building them is cheap (plain objects over one shared document client).
  */
+import { dynamoAudit } from './audit.ts';
 import { dynamoCatalog } from './catalog.ts';
 import { dynamoCustomers } from './customers.ts';
 import { dynamoTable } from './dynamo.ts';
@@ -25,5 +26,6 @@ export function repositories(tableName: string) {
     tokens: dynamoTaskTokens(t),
     requestKeys: dynamoRequestKeys(t),
     refunds: dynamoRefunds(t),
+    audit: dynamoAudit(t),
   };
 }

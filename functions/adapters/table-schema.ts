@@ -21,6 +21,8 @@
  * | journal entry         | JOURNAL#<id>                | ENTRY                      |                                        |                                   |
  * | ledger line           | LEDGER#<account>#<ccy>#<yyyy-mm> | <date>#<entryId>#<n>  |                                        |                                   |
  * | daily aggregate       | AGG#<yyyy-mm-dd>            | <metric>#<ccy>             |                                        |                                   |
+ * | credit note           | INVOICE#<number>            | CREDITNOTE#<cn number>     |                                        |                                   |
+ * | audit entry           | AUDIT#<entity>              | <at>#<id>                  |                                        |                                   |
  * | refund (platform)     | REFUND#<platform>#<id>      | REFUND                     |                                        |                                   |
  * | request key           | REQUEST#<scope>#<key>       | REQUEST                    | (TTL on `expiration`)                  |                                   |
  * | idempotency record    | IDEMPOTENCY#<fn>            | <hash>                     | (Powertools, TTL on `expiration`)      |                                   |
@@ -57,6 +59,8 @@ export const ITEM_TYPES = {
   ledgerLine: 'LedgerLine',
   aggregate: 'Aggregate',
   refund: 'Refund',
+  creditNote: 'CreditNote',
+  audit: 'AuditEntry',
   requestKey: 'RequestKey',
 } as const;
 
@@ -106,6 +110,12 @@ export const Keys = {
   aggregate: (period: string, metric: string, currency: string) => ({ pk: aggregatePartition(period), sk: `${metric}#${currency}` }),
   /** A day (`YYYY-MM-DD`) or a month (`YYYY-MM`) of aggregates. */
   aggregatePeriod: aggregatePartition,
+  /** A credit note lives in its invoice's partition. */
+  creditNote: (invoiceNumber: string, number: string) => ({ pk: `INVOICE#${invoiceNumber}`, sk: `CREDITNOTE#${number}` }),
+  creditNotePrefix: 'CREDITNOTE#',
+  /** Append-only audit trail of one entity (`invoice:INV-…`), by time. */
+  audit: (entity: string, at: string, id: string) => ({ pk: `AUDIT#${entity}`, sk: `${at}#${id}` }),
+  auditPartition: (entity: string) => `AUDIT#${entity}`,
   refund: (platform: string, externalId: string) => ({ pk: `REFUND#${platform}#${externalId}`, sk: 'REFUND' }),
   requestKey: (scope: string, key: string) => ({ pk: `REQUEST#${scope}#${key}`, sk: 'REQUEST' }),
   /** Powertools idempotency records of one function share this partition (the record hash is the sort key). */

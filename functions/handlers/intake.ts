@@ -1,34 +1,28 @@
-/** intake: B2B orders and payments (API key, Idempotency-Key) and signed platform webhooks, each to its use case. */
-import { apiKeyCredentials } from '#adapters/api-keys';
+/** intake: B2B orders (order API key, Idempotency-Key) and signed platform webhooks, each to its use case. */
+import { callerCredentialsFrom } from '#adapters/api-keys';
 import { sqsOutbox } from '#adapters/queue';
 import { repositories } from '#adapters/repositories';
 import { webhookSecrets } from '#adapters/webhook-secrets';
 import { stepFunctionsWorkflow } from '#adapters/workflow';
-import { CanonicalOrderSchema, PaymentInputSchema } from '#platforms/canonical';
+import { CanonicalOrderSchema } from '#platforms/canonical';
 import { openApiDocument } from '#platforms/openapi';
 import { WEBHOOK_PARSERS } from '#platforms/webhooks';
 import * as rt from '#runtime';
 import { acceptOrder, orderIdOfDraft } from '#use-cases/accept-order';
-import { paymentIdOf, receivePayment } from '#use-cases/receive-payment';
 import { receivePlatformEvent } from '#use-cases/receive-platform-event';
 
 const env = rt.readBindings('intake');
-export const deps = { ...repositories(env.TABLE_NAME), workflow: stepFunctionsWorkflow(env.STATE_MACHINE_ARN), orderQueue: sqsOutbox<{ orderId: string }>(env.ORDERS_QUEUE_URL), paymentQueue: sqsOutbox<never>(env.PAYMENTS_QUEUE_URL), company: rt.companyOf(env), clock: rt.systemClock, metrics: rt.businessMetrics, log: rt.log };
-const withKey = (route: rt.Route) => rt.withApiKey(apiKeyCredentials({ localKey: env.O2C_API_KEY, secretArn: env.API_KEY_SECRET_ARN }), route);
+export const deps = { ...repositories(env.TABLE_NAME), workflow: stepFunctionsWorkflow(env.STATE_MACHINE_ARN), orderQueue: sqsOutbox<{ orderId: string }>(env.ORDERS_QUEUE_URL), paymentQueue: sqsOutbox<never>(env.PAYMENTS_QUEUE_URL), company: rt.companyOf(env), newCustomerCreditLimits: rt.creditLimitsOf(env.NEW_CUSTOMER_CREDIT_LIMITS), clock: rt.systemClock, metrics: rt.businessMetrics, log: rt.log };
+const b2b = (route: rt.RoleRoute) => rt.withRole(callerCredentialsFrom(env), 'b2b', route);
 const secrets = webhookSecrets({ local: { shopify: env.O2C_SHOPIFY_WEBHOOK_SECRET, woocommerce: env.O2C_WOOCOMMERCE_WEBHOOK_SECRET, stripe: env.O2C_STRIPE_WEBHOOK_SECRET }, secretArn: env.WEBHOOK_SECRETS_ARN });
 
 export const routes: Record<string, rt.Route> = {
-  'POST /orders': withKey(async (req) => {
+  'POST /orders': b2b(async (req) => {
     const draft = rt.parseJsonBody(req, CanonicalOrderSchema);
     const id = orderIdOfDraft(draft, 'api');
     const replay = await rt.replayableAnswer(req, 'orders', deps.requestKeys, async () => ({ orderId: id, duplicate: (await deps.orders.get(id)) !== undefined }));
     const accepted = await acceptOrder({ draft, platform: 'api', receivedAt: req.receivedAt }, deps);
     return { status: 202, body: replay ?? { orderId: accepted.orderId, duplicate: !accepted.created } };
-  }),
-  'POST /payments': withKey(async (req) => {
-    const report = rt.parseJsonBody(req, PaymentInputSchema);
-    const replay = await rt.replayableAnswer(req, 'payments', deps.requestKeys, async () => ({ paymentId: paymentIdOf(report) }));
-    return { status: 202, body: { ...(await receivePayment(report, deps)), ...replay } };
   }),
   ...rt.webhookRoutes(WEBHOOK_PARSERS, secrets, async (platform, event, req) => {
     const result = await receivePlatformEvent(platform, event, req.receivedAt, deps);

@@ -1,31 +1,58 @@
-/** The B2B API's contract (`GET /openapi.json`), generated from the same zod schemas that validate it. */
+/** o2c's HTTP contract (`GET /openapi.json`), generated from the same zod schemas that validate the requests. */
 import * as z from 'zod/mini';
-import { CanonicalOrderSchema, PaymentInputSchema } from './canonical.ts';
+import { CanonicalOrderSchema } from './canonical.ts';
+import { CreditNoteRequestSchema, CustomerChangesSchema, ManualPaymentSchema, NewCustomerSchema, WriteOffRequestSchema } from './finance.ts';
+
+const schema = (s: z.ZodMiniType) => z.toJSONSchema(s, { target: 'openapi-3.0', io: 'input' });
+const error = { description: 'what is wrong, in words', content: { 'application/json': { schema: { type: 'object', properties: { error: { type: 'string' }, message: { type: 'string' }, issues: { type: 'array', items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } } } } } } } };
+const errors = (...codes: string[]) => Object.fromEntries(codes.map((c) => [c, error]));
+const idempotencyKey = { name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 255 }, description: 'same key and body → same answer; another body → 409' };
+const pathParam = (name: string) => ({ name, in: 'path', required: true, schema: { type: 'string' } });
+const queryParam = (name: string, description: string) => ({ name, in: 'query', required: true, schema: { type: 'string' }, description });
+const ok = (status: string, description: string) => ({ [status]: { description, content: { 'application/json': { schema: { type: 'object' } } } } });
+
+function operation(summary: string, security: 'apiKey' | 'finance', options: { body?: z.ZodMiniType; parameters?: object[]; status: string; answer: string; errors: string[] }) {
+  return {
+    summary,
+    security: security === 'apiKey' ? [{ apiKey: [] }] : [{ sigv4: [] }, { financeKey: [] }],
+    ...(options.parameters ? { parameters: options.parameters } : {}),
+    ...(options.body ? { requestBody: { required: true, content: { 'application/json': { schema: schema(options.body) } } } } : {}),
+    responses: { ...ok(options.status, options.answer), ...errors(...options.errors) },
+  };
+}
 
 export function openApiDocument() {
-  const schema = (s: z.ZodMiniType) => z.toJSONSchema(s, { target: 'openapi-3.0', io: 'input' });
-  const error = { description: 'what is wrong', content: { 'application/json': { schema: { type: 'object', properties: { error: { type: 'string' }, message: { type: 'string' }, issues: { type: 'array', items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } } } } } } } };
-  const post = (summary: string, body: z.ZodMiniType, idName: string) => ({
-    summary,
-    security: [{ apiKey: [] }],
-    parameters: [{ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 255 }, description: 'same key and body → same answer; another body → 409' }],
-    requestBody: { required: true, content: { 'application/json': { schema: schema(body) } } },
-    responses: {
-      '202': { description: 'accepted', content: { 'application/json': { schema: { type: 'object', properties: { [idName]: { type: 'string' } } } } } },
-      '400': error,
-      '401': error,
-      '409': error,
-      '413': error,
-      '422': error,
-    },
-  });
+  const common = ['400', '401', '403', '413', '422'];
   return {
     openapi: '3.0.3',
-    info: { title: 'o2c B2B API', version: '1', description: 'Amounts are integer minor units of the ISO 4217 currency; tax rates are parts per million.' },
-    components: { securitySchemes: { apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key' } } },
+    info: {
+      title: 'o2c API',
+      version: '2',
+      description:
+        'Amounts are integer minor units of the ISO 4217 currency (finance routes: `{ "amount": …, "currency": "GBP" }`); tax rates are parts per million. ' +
+        'Three callers, three credentials: the B2B order API (x-api-key), the warehouse (its own x-api-key) and finance (IAM SigV4; locally the finance key in x-api-key); each is refused on the others\' routes with 403.',
+    },
+    components: {
+      securitySchemes: {
+        apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key' },
+        financeKey: { type: 'apiKey', in: 'header', name: 'x-api-key', description: 'local stack only' },
+        sigv4: { type: 'apiKey', in: 'header', name: 'Authorization', description: 'AWS SigV4 (IAM), execute-api' },
+      },
+    },
     paths: {
-      '/orders': { post: post('Submit an order', CanonicalOrderSchema, 'orderId') },
-      '/payments': { post: post('Report a payment received', PaymentInputSchema, 'paymentId') },
+      '/orders': { post: operation('Submit an order', 'apiKey', { body: CanonicalOrderSchema, parameters: [idempotencyKey], status: '202', answer: '{ orderId, duplicate }', errors: [...common, '409'] }) },
+      '/finance/customers': {
+        post: operation('Create a customer (with its credit limit, terms, tax id)', 'finance', { body: NewCustomerSchema, status: '201', answer: '{ customerId }', errors: [...common, '409'] }),
+        get: operation('Find a customer by email', 'finance', { parameters: [queryParam('email', 'the customer email'), { name: 'shop', in: 'query', required: false, schema: { type: 'string' } }], status: '200', answer: 'the customer', errors: [...common, '404'] }),
+      },
+      '/finance/customers/{customerId}': {
+        get: operation('Read a customer', 'finance', { parameters: [pathParam('customerId')], status: '200', answer: 'the customer', errors: [...common, '404'] }),
+        patch: operation('Change limit, terms, language, tax id, address or dunning exemption', 'finance', { parameters: [pathParam('customerId')], body: CustomerChangesSchema, status: '200', answer: 'the customer as changed', errors: [...common, '404', '409'] }),
+      },
+      '/finance/payments': { post: operation('Record cash by hand (matched like every payment)', 'finance', { body: ManualPaymentSchema, parameters: [idempotencyKey], status: '202', answer: '{ paymentId }', errors: [...common, '409'] }) },
+      '/finance/invoices/{number}/credit-notes': { post: operation('Issue a credit note (tax reversed in proportion)', 'finance', { parameters: [pathParam('number')], body: CreditNoteRequestSchema, status: '201', answer: '{ creditNoteNumber, total, tax, appliedToInvoice, customerCredit }', errors: [...common, '404', '409'] }) },
+      '/finance/invoices/{number}/write-off': { post: operation('Write the open balance off to bad debt', 'finance', { parameters: [pathParam('number')], body: WriteOffRequestSchema, status: '200', answer: '{ invoiceNumber, status, writtenOff }', errors: [...common, '404', '409'] }) },
+      '/finance/audit': { get: operation('The audit trail of one entity', 'finance', { parameters: [queryParam('entity', 'customer:<id>, invoice:<number> or payment:<id>')], status: '200', answer: '{ entity, entries }', errors: common }) },
     },
   };
 }

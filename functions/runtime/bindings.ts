@@ -8,6 +8,7 @@ import * as z from 'zod/mini';
 import { BINDINGS, FUNCTION_BINDINGS, type BindingName, type BindingSpec, type FunctionName } from '../bindings.ts';
 import { ConfigError } from '../errors.ts';
 import type { Company } from '../ports.ts';
+import { parseDecimal } from '#domain/money';
 import { safeParse } from './schema.ts';
 
 type Kinds = { text: string; int: number; list: string[]; intList: number[]; json: unknown };
@@ -65,6 +66,20 @@ export function checkedBinding<S extends z.ZodMiniType>(name: string, schema: S,
   const r = safeParse(schema, value);
   if (!r.success) throw new ConfigError(`environment variable ${name} is invalid: ${r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
   return r.data as z.infer<S>;
+}
+
+/** NEW_CUSTOMER_CREDIT_LIMITS (`{"GBP": "500.00"}`, decimal strings) as exact minor units per currency. */
+export function creditLimitsOf(value: unknown): Readonly<Record<string, number>> {
+  const limits = checkedBinding('NEW_CUSTOMER_CREDIT_LIMITS', z.record(z.string(), z.string()), value);
+  const out: Record<string, number> = {};
+  for (const [currency, amount] of Object.entries(limits)) {
+    try {
+      out[currency] = parseDecimal(amount, currency);
+    } catch (error) {
+      throw new ConfigError(`environment variable NEW_CUSTOMER_CREDIT_LIMITS is invalid: ${currency}: ${(error as Error).message}`);
+    }
+  }
+  return out;
 }
 
 /** The seller, from the bindCompany variables. */

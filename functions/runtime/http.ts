@@ -6,8 +6,8 @@
  */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { safeParse, type Infer, type Schema } from './schema.ts';
-import { BadRequestError, NotFoundError, O2cError, PayloadTooLargeError, UnauthorizedError, ValidationError, statusOf, toFieldIssues } from './errors.ts';
-import type { Credentials } from '../ports.ts';
+import { BadRequestError, ForbiddenError, NotFoundError, O2cError, PayloadTooLargeError, UnauthorizedError, ValidationError, statusOf, toFieldIssues } from './errors.ts';
+import type { CallerRole, Credentials } from '../ports.ts';
 import { logger } from './powertools.ts';
 import { withObservability, type LambdaFn } from './wrap.ts';
 
@@ -110,6 +110,13 @@ export function httpHandler(route: Route): LambdaFn<APIGatewayProxyEventV2, APIG
   return withObservability((event: APIGatewayProxyEventV2, _context: Context) => runRoute(route, event));
 }
 
+/** A query parameter the route needs (422 naming it when absent or empty). */
+export function queryParam(req: HttpRequest, name: string): string {
+  const value = req.query[name];
+  if (!value) throw new ValidationError([{ path: name, message: 'required query parameter' }]);
+  return value;
+}
+
 /** One Lambda serving several routes: dispatch on the route key (404 for one it does not serve). */
 export function routeBy(routes: Readonly<Record<string, Route>>): Route {
   return (req) => {
@@ -119,13 +126,26 @@ export function routeBy(routes: Readonly<Record<string, Route>>): Route {
   };
 }
 
-/** The route needs a valid `x-api-key` (401 otherwise). */
-export const withApiKey =
-  (credentials: Credentials, route: Route): Route =>
+/** A route and who called it (`actor`: the IAM principal, or the role whose key was presented). */
+export type RoleRoute = (req: HttpRequest, actor: string) => Promise<HttpResult>;
+
+/**
+ * The route is for one role. Finance routes take the IAM caller the authorizer
+ * vouched for (AWS) or, where there is none, the finance key. A key of another
+ * role is refused with 403 (it is valid, just not here); no key or an unknown
+ * one with 401. The refusal names no key.
+ */
+export const withRole =
+  (credentials: Credentials, role: CallerRole, route: RoleRoute): Route =>
   async (req) => {
-    if (!(await credentials.isApiKey(req.headers['x-api-key']))) throw new UnauthorizedError('missing or wrong x-api-key');
-    return route(req);
+    if (role === 'finance' && req.callerArn) return route(req, req.callerArn);
+    const presented = await credentials.roleOf(req.headers['x-api-key']);
+    if (presented === undefined) throw new UnauthorizedError(role === 'finance' ? 'finance routes need IAM credentials (or, locally, the finance key in x-api-key)' : 'missing or wrong x-api-key');
+    if (presented !== role) throw new ForbiddenError(`this route is for ${ROLE_NAMES[role]}; the key given is ${ROLE_NAMES[presented]}'s`);
+    return route(req, `${role} key`);
   };
+
+const ROLE_NAMES: Readonly<Record<CallerRole, string>> = { b2b: 'the B2B order API', warehouse: 'the warehouse', finance: 'finance' };
 
 /**
  * Webhook routes `POST /webhooks/<platform>`, one per parser: the platform's

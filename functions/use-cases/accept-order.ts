@@ -23,6 +23,8 @@ export interface AcceptOrderDeps {
   readonly customers: Customers;
   readonly orderQueue: Outbox<OrderMessage>;
   readonly company: Company;
+  /** The credit limit a customer first seen with an order gets, per currency (minor units; none = 0). */
+  readonly newCustomerCreditLimits: Readonly<Record<string, number>>;
   readonly metrics: Metrics;
 }
 
@@ -66,8 +68,8 @@ export function orderFromDraft(draft: OrderDraft, platform: Platform, receivedAt
   };
 }
 
-/** The customer as first seen with this draft: the company's timezone and terms, no credit limit yet. */
-export function customerFromDraft(draft: OrderDraft, receivedAt: string, company: Company): NewCustomer {
+/** The customer as first seen with this draft: the company's timezone and terms, the new-customer credit limit of the order's currency. */
+export function customerFromDraft(draft: OrderDraft, receivedAt: string, company: Company, creditLimits: Readonly<Record<string, number>>): NewCustomer {
   const shop = shopOf(draft);
   return {
     id: customerIdOf(shop, draft.customer.email),
@@ -78,7 +80,7 @@ export function customerFromDraft(draft: OrderDraft, receivedAt: string, company
     timezone: company.timezone,
     currency: draft.currency,
     terms: company.defaultTerms,
-    creditLimit: 0,
+    creditLimit: creditLimits[draft.currency] ?? 0,
     riskScore: 0,
     dunningState: 'none',
     ...(draft.billingAddress ? { billingAddress: draft.billingAddress } : {}),
@@ -90,7 +92,7 @@ export async function acceptOrder(input: { draft: OrderDraft; platform: Platform
   const order = orderFromDraft(input.draft, input.platform, input.receivedAt, 'received', deps.company);
   // A known customer is not written again: every order of a busy customer touching its item would make the orders' transactions conflict.
   const known = await deps.customers.exists(order.customerId);
-  const result = await deps.orders.create(order, known ? undefined : customerFromDraft(input.draft, input.receivedAt, deps.company));
+  const result = await deps.orders.create(order, known ? undefined : customerFromDraft(input.draft, input.receivedAt, deps.company, deps.newCustomerCreditLimits));
   await deps.orderQueue.send({ orderId: result.orderId });
   deps.metrics.count(result.created ? 'OrdersAccepted' : 'DuplicateOrders');
   return result;

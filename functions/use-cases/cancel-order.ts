@@ -18,6 +18,7 @@ export interface CancelOrderDeps {
   readonly catalog: Catalog;
   readonly workflow: Workflow;
   readonly company: Company;
+  readonly newCustomerCreditLimits: Readonly<Record<string, number>>;
   readonly clock: Clock;
 }
 
@@ -28,7 +29,7 @@ export async function cancelOrder(input: { draft: OrderDraft; platform: Platform
   const orderId = draftOrder.id;
   let order = await deps.orders.get(orderId);
   if (!order) {
-    const created = await deps.orders.create(draftOrder, customerFromDraft(input.draft, input.receivedAt, deps.company));
+    const created = await deps.orders.create(draftOrder, customerFromDraft(input.draft, input.receivedAt, deps.company, deps.newCustomerCreditLimits));
     if (created.created) return { orderId, outcome: 'recorded-cancelled' };
     order = await deps.orders.get(orderId);
     if (!order) return { orderId, outcome: 'recorded-cancelled' };

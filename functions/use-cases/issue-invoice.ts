@@ -21,7 +21,10 @@ import { transition } from '#domain/order';
 import { renderMessage } from '#messages';
 import { InvoiceConflict, OrderNotFound } from '../errors.ts';
 import { mailTo } from './customer-mail.ts';
-import { backoffMs, type Clock, type Company, type Customers, type InvoiceDocuments, type Invoices, type Mail, type Metrics, type Orders, type StoredOrder } from '../ports.ts';
+import type { Clock, Company, Customers, InvoiceDocuments, Invoices, Mail, Metrics, Orders, StoredOrder } from '../ports.ts';
+import { withNextNumber } from './numbering.ts';
+
+export { MAX_NUMBER_ATTEMPTS } from './numbering.ts';
 
 export interface IssueInvoiceDeps {
   readonly orders: Orders;
@@ -35,16 +38,13 @@ export interface IssueInvoiceDeps {
   readonly series: string;
 }
 
-export const MAX_NUMBER_ATTEMPTS = 30;
-
 async function issueOnce(order: StoredOrder, customer: Customer | undefined, deps: IssueInvoiceDeps): Promise<{ invoice: Invoice; created: boolean }> {
   const now = deps.clock.now();
   const issueDate = todayIn(deps.company.timezone, now);
   const year = Number(issueDate.slice(0, 4));
   const terms = order.terms ?? customer?.terms ?? deps.company.defaultTerms;
   const paidAtCheckout = order.paymentMode === 'prepaid';
-  for (let attempt = 0; attempt < MAX_NUMBER_ATTEMPTS; attempt++) {
-    const sequence = (await deps.invoices.lastSequence(deps.series, year)) + 1;
+  return withNextNumber<{ invoice: Invoice; created: boolean }>(deps.series, year, { clock: deps.clock, last: () => deps.invoices.lastSequence(deps.series, year) }, async (sequence) => {
     const invoice = buildInvoice({ order, series: deps.series, year, sequence, issueDate, terms, policy: deps.company.taxPolicy, paid: paidAtCheckout });
     const result = await deps.invoices.issue({
       invoice,
@@ -53,16 +53,13 @@ async function issueOnce(order: StoredOrder, customer: Customer | undefined, dep
       entry: invoiceIssuedEntry(invoice, `inv-${invoice.number}`, { paidAtCheckout }),
       aggregates: { creditSales: order.paymentMode === 'terms' ? invoice.totals.total : 0, sales: invoice.totals.total, invoices: 1 },
     });
-    if (result.kind === 'issued') return { invoice, created: true };
-    if (result.kind === 'order-changed') {
-      const fresh = await deps.orders.get(order.id);
-      const existing = fresh?.invoiceNumber ? await deps.invoices.get(fresh.invoiceNumber) : undefined;
-      if (existing) return { invoice: existing, created: false };
-      throw new InvoiceConflict(`order ${order.id} changed while its invoice was issued (now ${fresh?.status ?? 'gone'})`);
-    }
-    await deps.clock.sleep(backoffMs(attempt)); // another invoice took this number first
-  }
-  throw new InvoiceConflict(`could not allocate an invoice number in ${deps.series}-${year} after ${MAX_NUMBER_ATTEMPTS} attempts`);
+    if (result.kind === 'issued') return { kind: 'done', value: { invoice, created: true } };
+    if (result.kind === 'taken') return { kind: 'taken' }; // another invoice took this number first
+    const fresh = await deps.orders.get(order.id);
+    const existing = fresh?.invoiceNumber ? await deps.invoices.get(fresh.invoiceNumber) : undefined;
+    if (existing) return { kind: 'done', value: { invoice: existing, created: false } };
+    throw new InvoiceConflict(`order ${order.id} changed while its invoice was issued (now ${fresh?.status ?? 'gone'})`);
+  });
 }
 
 export async function issueInvoice({ orderId }: { orderId: string }, deps: IssueInvoiceDeps) {

@@ -28,8 +28,10 @@ export interface O2cData {
   readonly queues: Readonly<Record<QueueName, IQueue>>;
   readonly deadLetterQueues: Readonly<Record<QueueName, IQueue>>;
   readonly secrets: {
-    /** B2B and warehouse API key. */
+    /** The B2B order API key. */
     readonly apiKey: ISecret;
+    /** The warehouse/3PL callback key. */
+    readonly warehouseKey: ISecret;
     /** Platform webhook signing secrets. */
     readonly webhookSecrets: ISecret;
   };

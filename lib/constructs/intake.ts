@@ -15,6 +15,7 @@ import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { AreaProps } from './area.ts';
 import { functionsOf, type O2cFunction } from './o2c-function.ts';
+import { FINANCE_ROUTES, type Finance } from './finance.ts';
 import type { OrderWorkflow } from './workflow.ts';
 
 export interface RouteSpec {
@@ -27,10 +28,12 @@ export interface RouteSpec {
 
 export interface IntakeProps extends AreaProps {
   readonly workflow: OrderWorkflow;
+  readonly finance: Finance;
   readonly throttle?: { rateLimit: number; burstLimit: number };
 }
 
-const API_KEY_IN_HANDLER = 'Callers authenticate with the o2c API key (Secrets Manager), checked in constant time by the handler.';
+const API_KEY_IN_HANDLER = 'B2B callers authenticate with the o2c order API key (Secrets Manager), checked in constant time by the handler.';
+const WAREHOUSE_KEY_IN_HANDLER = 'The warehouse authenticates with its own key (Secrets Manager), checked in constant time by the handler.';
 const platformSigned = (platform: string) => `${platform} signs each delivery (HMAC-SHA256 of the raw body); the handler verifies it against the secrets in Secrets Manager before reading anything.`;
 
 export class Intake extends Construct {
@@ -44,21 +47,23 @@ export class Intake extends Construct {
       .bindTable(data.table)
       .bindQueue('ORDERS_QUEUE_URL', data.queues.orders)
       .bindQueue('PAYMENTS_QUEUE_URL', data.queues.payments)
-      .bindSecret('API_KEY_SECRET_ARN', data.secrets.apiKey)
+      .bindCallerKeys(data.secrets)
       .bindSecret('WEBHOOK_SECRETS_ARN', data.secrets.webhookSecrets)
+      .bindSettings(config, ['NEW_CUSTOMER_CREDIT_LIMITS'])
       .bindCompany(config)
       .bindStateMachine(workflow.stateMachine, 'stop');
 
     const intake = this.intake;
+    const iam = new HttpIamAuthorizer();
     this.api = this.httpApi(config.logRetentionDays as RetentionDays, props.throttle ?? { rateLimit: 200, burstLimit: 400 }, [
       { method: HttpMethod.POST, path: '/orders', fn: intake, auth: { checkedInHandler: API_KEY_IN_HANDLER } },
-      { method: HttpMethod.POST, path: '/payments', fn: intake, auth: { checkedInHandler: API_KEY_IN_HANDLER } },
       { method: HttpMethod.POST, path: '/webhooks/shopify', fn: intake, auth: { checkedInHandler: platformSigned('Shopify') } },
       { method: HttpMethod.POST, path: '/webhooks/woocommerce', fn: intake, auth: { checkedInHandler: platformSigned('WooCommerce') } },
       { method: HttpMethod.POST, path: '/webhooks/stripe', fn: intake, auth: { checkedInHandler: platformSigned('Stripe') } },
       { method: HttpMethod.GET, path: '/openapi.json', fn: intake, auth: { checkedInHandler: 'The published OpenAPI contract of the B2B API is public on purpose; it holds no data.' } },
-      { method: HttpMethod.POST, path: '/fulfilment/{orderId}/shipment', fn: workflow.callbacks.shipment, auth: { checkedInHandler: API_KEY_IN_HANDLER } },
-      { method: HttpMethod.POST, path: '/finance/orders/{orderId}/credit-decision', fn: workflow.callbacks.creditDecision, auth: { authorizer: new HttpIamAuthorizer() } },
+      { method: HttpMethod.POST, path: '/fulfilment/{orderId}/shipment', fn: workflow.callbacks.shipment, auth: { checkedInHandler: WAREHOUSE_KEY_IN_HANDLER } },
+      { method: HttpMethod.POST, path: '/finance/orders/{orderId}/credit-decision', fn: workflow.callbacks.creditDecision, auth: { authorizer: iam } },
+      ...FINANCE_ROUTES.map(([method, path]) => ({ method, path, fn: props.finance.fn, auth: { authorizer: iam } })),
     ]);
   }
 

@@ -68,6 +68,8 @@ const SETTINGS: { readonly [K in BindingSetBy<'bindSettings'>]: ((c: O2cConfig) 
   BACKORDER_MAX_ATTEMPTS: (c) => String(c.backorderMaxAttempts),
   PROMISED_DELIVERY_DAYS: (c) => String(c.promisedDeliveryDays),
   CARRIER_RATES: undefined,
+  CREDIT_NOTE_SERIES: (c) => c.creditNoteSeries,
+  NEW_CUSTOMER_CREDIT_LIMITS: (c) => JSON.stringify(c.newCustomerCreditLimit),
 };
 
 const root = resolve(import.meta.dirname, '../..');
@@ -190,6 +192,11 @@ export class O2cFunction extends NodejsFunction {
       else if (!(BINDINGS[name] as BindingSpec).optional) throw new Error(`${this.stepName}: setting ${name} has no value`);
     }
     return this.bindAll('bindSettings', values);
+  }
+
+  /** The keys callers present (B2B, warehouse), so the function can tell whose key it was given: wrong role 403, unknown 401. */
+  bindCallerKeys(secrets: { readonly apiKey: ISecret; readonly warehouseKey: ISecret }): this {
+    return this.bindSecret('API_KEY_SECRET_ARN', secrets.apiKey).bindSecret('WAREHOUSE_KEY_SECRET_ARN', secrets.warehouseKey);
   }
 
   /** Lets the function send raw email as the sender identity, through its configuration set, at the given pace. */

@@ -1,6 +1,6 @@
 /**
- * The secrets callers and platforms authenticate with: the o2c API key (B2B
- * clients, the warehouse) and the platforms' webhook signing secrets. Stateful:
+ * The secrets callers and platforms authenticate with: the B2B order API key,
+ * the warehouse's callback key (finance uses IAM) and the platforms' webhook signing secrets. Stateful:
  * redeploying the functions never regenerates the key clients hold.
  */
 import { Validations } from 'aws-cdk-lib';
@@ -9,18 +9,25 @@ import { Construct } from 'constructs';
 
 export class IntakeSecrets extends Construct {
   readonly apiKey: Secret;
+  readonly warehouseKey: Secret;
   readonly webhookSecrets: Secret;
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
     this.apiKey = new Secret(this, 'ApiKey', {
-      description: 'o2c B2B and warehouse API key; may hold {"current","previous"} during rotation',
+      description: 'o2c B2B order API key; may hold {"current","previous"} during rotation',
       generateSecretString: { excludePunctuation: true, passwordLength: 40 },
     });
-    Validations.of(this.apiKey).acknowledge({
-      id: 'AwsSolutions-SMG4',
-      reason: 'The API key is shared with clients out of band; it is rotated by hand with {"current","previous"} so both keys work during the switch.',
+    this.warehouseKey = new Secret(this, 'WarehouseKey', {
+      description: 'o2c warehouse/3PL callback key; may hold {"current","previous"} during rotation',
+      generateSecretString: { excludePunctuation: true, passwordLength: 40 },
     });
+    for (const key of [this.apiKey, this.warehouseKey]) {
+      Validations.of(key).acknowledge({
+        id: 'AwsSolutions-SMG4',
+        reason: 'The key is shared with its callers out of band; it is rotated by hand with {"current","previous"} so both keys work during the switch.',
+      });
+    }
     this.webhookSecrets = new Secret(this, 'WebhookSecrets', {
       description: 'o2c platform webhook signing secrets: {"shopify": [...], "woocommerce": [...], "stripe": ["whsec_..."]}; two per platform during a rotation',
       secretObjectValue: {},

@@ -78,7 +78,7 @@ export class OrderWorkflow extends Construct {
       .bindTable(table)
       .bindSettings(config, ['PROMISED_DELIVERY_DAYS', 'CARRIER_RATES'])
       .consume(queues.fulfilment);
-    const answering = (f: O2cFunction) => f.bindTable(table).bindSecret('API_KEY_SECRET_ARN', data.secrets.apiKey);
+    const answering = (f: O2cFunction) => f.bindTable(table).bindCallerKeys(data.secrets);
     const decideCredit = answering(fn('decide-credit', 'Finance approves or rejects a held order'));
     const fulfilmentCallback = answering(fn('fulfilment-callback', 'The warehouse reports a shipment'));
 

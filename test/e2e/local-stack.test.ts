@@ -17,12 +17,18 @@ let stack: LocalStack;
 
 type Mail = { destination: { to: string[] }; subject: string; body: { text?: string }; attachments: { filename?: string; content: string }[] };
 
+/** Each caller's own key: the warehouse on its callbacks, finance on /finance/*, the B2B key elsewhere. */
+const keyFor = (path: string) => (path.startsWith('/fulfilment/') ? stack.warehouseKey : path.startsWith('/finance/') ? stack.financeKey : stack.apiKey);
 const post = async (path: string, body: unknown, headers: Record<string, string> = {}) => {
   const res = await fetch(`${stack.apiUrl}${path}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-api-key': stack.apiKey, ...headers },
+    headers: { 'content-type': 'application/json', 'x-api-key': keyFor(path), ...headers },
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
+  return { status: res.status, body: (await res.json().catch(() => ({}))) as any };
+};
+const get = async (path: string) => {
+  const res = await fetch(`${stack.apiUrl}${path}`, { headers: { 'x-api-key': keyFor(path) } });
   return { status: res.status, body: (await res.json().catch(() => ({}))) as any };
 };
 const admin = async (path: string) => (await (await fetch(`${stack.apiUrl}${path}`)).json()) as any;
@@ -73,7 +79,7 @@ describe('the local stack, end to end', () => {
     const mappings = props('AWS::Lambda::EventSourceMapping').map((m) => `${ref(m.EventSourceArn)} → ${ref(m.FunctionName)} ×${m.BatchSize ?? 10}`);
     expect(hosted.consumers.map((c) => `${c.queue} → ${c.fn} ×${c.batchSize}`).sort()).toEqual(mappings.sort());
     expect(hosted.routes.map((r) => r.routeKey).sort()).toEqual(props('AWS::ApiGatewayV2::Route').map((r) => r.RouteKey).sort());
-    expect(hosted.routes.map((r) => r.routeKey)).toEqual(expect.arrayContaining(['POST /orders', 'POST /payments', 'POST /finance/orders/{orderId}/credit-decision', 'POST /fulfilment/{orderId}/shipment']));
+    expect(hosted.routes.map((r) => r.routeKey)).toEqual(expect.arrayContaining(['POST /orders', 'POST /finance/payments', 'POST /finance/customers', 'POST /finance/orders/{orderId}/credit-decision', 'POST /fulfilment/{orderId}/shipment']));
     expect(hosted.schedules.map((s) => s.logicalId).sort()).toEqual(ids('AWS::Scheduler::Schedule'));
     const [sm] = props('AWS::StepFunctions::StateMachine');
     // The ASL as synthesized, intrinsics blanked out (they sit inside JSON strings), parsed without the reader.
@@ -213,5 +219,39 @@ describe('the local stack, end to end', () => {
     expect(alert.destination.to).toEqual(['finance@example.com']);
     expect(alert.body.text).toContain('WarehouseFailed');
     expect(alert.body.text).toContain('warehouse flooded');
+  }, 40_000);
+
+  it('refuses each caller on the others\' routes (403), and unknown keys (401), writing nothing', async () => {
+    const shipment = { carrier: 'DPD', service: 'next-day', trackingNumber: 'X1', shippedAt: '2026-11-22T09:00:00Z' };
+    expect((await post('/fulfilment/ord_none/shipment', shipment, { 'x-api-key': stack.apiKey })).status).toBe(403);
+    expect((await post('/orders', order('E2E-R1', 'roles@example.net', 1), { 'x-api-key': stack.warehouseKey })).status).toBe(403);
+    expect((await post('/orders', order('E2E-R2', 'roles@example.net', 1), { 'x-api-key': stack.financeKey })).status).toBe(403);
+    expect((await post('/finance/customers', { email: 'x@example.net', name: 'X' }, { 'x-api-key': stack.apiKey })).status).toBe(403);
+    expect((await post('/finance/customers', { email: 'x@example.net', name: 'X' }, { 'x-api-key': 'guess' })).status).toBe(401);
+    expect((await get('/finance/customers?email=x@example.net')).status).toBe(404);
+  });
+
+  it('approves the first order on terms of a customer finance set a limit for, then credits its invoice: balance, ledger and audit', async () => {
+    const email = 'new.trade@example.net';
+    const created = await post('/finance/customers', { email, name: 'New Trade Ltd', creditLimit: { amount: 100_000, currency: 'GBP' }, taxId: 'GB123456789' });
+    expect(created.status).toBe(201);
+    expect((await post('/finance/customers', { email, name: 'New Trade Ltd' })).status).toBe(409);
+    expect((await get(`/finance/customers?email=${email}`)).body).toMatchObject({ customerId: created.body.customerId, creditLimit: { amount: 100_000, currency: 'GBP' } });
+
+    const orderId = (await post('/orders', order('E2E-FIN-1', email, 4))).body.orderId as string; // £60.00 within £1,000
+    const invoice = await until('invoiced', async () => ((await admin('/_local/invoices')).invoices as any[]).find((i) => i.orderReference === 'E2E-FIN-1'));
+    expect((await mails()).some((m) => m.subject.includes('Credit review') && m.subject.includes('E2E-FIN-1'))).toBe(false);
+    expect(invoice).toMatchObject({ total: 6000, balance: 6000 });
+
+    const credit = await post(`/finance/invoices/${invoice.number}/credit-notes`, { amount: { amount: 1200, currency: 'GBP' }, reason: 'one mug arrived broken' });
+    expect(credit.status).toBe(201);
+    expect(credit.body).toMatchObject({ creditNoteNumber: expect.stringMatching(/^CN-\d{4}-000001$/), total: { amount: 1200, currency: 'GBP' }, tax: { amount: 200, currency: 'GBP' } });
+    expect(((await admin('/_local/invoices')).invoices as any[]).find((i) => i.number === invoice.number)).toMatchObject({ balance: 4800 });
+    const tooMuch = await post(`/finance/invoices/${invoice.number}/credit-notes`, { amount: { amount: 5000, currency: 'GBP' }, reason: 'more than is left' });
+    expect(tooMuch.status).toBe(409);
+    const trail = (await get(`/finance/audit?entity=invoice:${invoice.number}`)).body.entries as any[];
+    expect(trail).toHaveLength(1);
+    expect(trail[0]).toMatchObject({ action: 'invoice.credit-note', actor: 'finance key', before: { balance: 6000 }, after: { balance: 4800, creditNote: credit.body.creditNoteNumber }, reason: 'one mug arrived broken' });
+    void orderId;
   }, 40_000);
 });

@@ -11,6 +11,9 @@
  * fails (a finding), the template tests fall back to a synth without checks,
  * so a nag finding fails only the cdk-nag test.
  */
+import { FINANCE_ROUTES } from '../../lib/constructs/finance.ts';
+import { openApiDocument } from '../../functions/platforms/openapi.ts';
+import { setTestBindings } from '../support/bindings.ts';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -179,18 +182,26 @@ describe('order workflow', () => {
 });
 
 describe('API, schedules, data, mail', () => {
-  it('routes webhooks, payments, callbacks and finance decisions; finance needs IAM', () => {
+  it('routes webhooks, orders, callbacks and the finance API; every /finance route needs IAM, and serves exactly the finance handler\'s routes', async () => {
     const routes = Object.fromEntries(ofType('AWS::ApiGatewayV2::Route').map(([, r]) => [r.Properties.RouteKey, r.Properties.AuthorizationType ?? 'NONE']));
     expect(routes).toEqual({
       'POST /orders': 'NONE',
-      'POST /payments': 'NONE',
       'POST /webhooks/shopify': 'NONE',
       'POST /webhooks/woocommerce': 'NONE',
       'POST /webhooks/stripe': 'NONE',
       'GET /openapi.json': 'NONE',
       'POST /fulfilment/{orderId}/shipment': 'NONE',
       'POST /finance/orders/{orderId}/credit-decision': 'AWS_IAM',
+      ...Object.fromEntries(FINANCE_ROUTES.map(([method, path]) => [`${method} ${path}`, 'AWS_IAM'])),
     });
+    setTestBindings();
+    const { routes: served } = await import('../../functions/handlers/finance.ts');
+    expect(Object.keys(served).sort()).toEqual(FINANCE_ROUTES.map(([method, path]) => `${method} ${path}`).sort());
+    // …and /openapi.json publishes each of them (and the B2B order route), with a schema for every body.
+    const doc = openApiDocument() as { paths: Record<string, Record<string, { requestBody?: unknown }>> };
+    for (const [method, path] of [['POST', '/orders'], ...FINANCE_ROUTES] as const) expect(doc.paths[path]?.[method.toLowerCase()], `${method} ${path}`).toBeDefined();
+    expect(doc.paths['/payments']).toBeUndefined();
+    expect(doc.paths['/finance/invoices/{number}/credit-notes']!.post!.requestBody).toMatchObject({ content: { 'application/json': { schema: { required: ['amount', 'reason'] } } } });
     template.hasResourceProperties('AWS::ApiGatewayV2::Stage', { AccessLogSettings: {}, DefaultRouteSettings: { ThrottlingRateLimit: 200 } });
   });
 
@@ -231,7 +242,7 @@ describe('environment', () => {
   it('has exactly one function per manifest entry of functions/bindings.ts', () => {
     const names = ofType('AWS::Lambda::Function').map(([, r]) => r.Properties.Environment.Variables.O2C_FUNCTION as string).sort();
     expect(names).toEqual([...FUNCTION_NAMES].sort());
-    expect(names).toHaveLength(17);
+    expect(names).toHaveLength(18);
   });
 
   it("gives every function exactly its manifest's bindings: each required one, optional ones only when set, never a local one", () => {
@@ -325,11 +336,11 @@ describe('workflow wiring and limits', () => {
   it('lets a dev stack delete its table and queues, and has no resources beyond the design', () => {
     expect(ofType('AWS::DynamoDB::GlobalTable', dataResources)[0]![1].DeletionPolicy).toBe('Delete');
     for (const [id, q] of ofType('AWS::SQS::Queue', dataResources)) expect(q.DeletionPolicy, id).toBe('Delete');
-    expect(ofType('AWS::Lambda::Function')).toHaveLength(17);
+    expect(ofType('AWS::Lambda::Function')).toHaveLength(18);
     expect(ofType('AWS::SQS::Queue', dataResources)).toHaveLength(12);
     expect(ofType('AWS::StepFunctions::StateMachine')).toHaveLength(1);
     expect(ofType('AWS::ApiGatewayV2::Api')).toHaveLength(1);
-    expect(ofType('AWS::SecretsManager::Secret', dataResources)).toHaveLength(2);
+    expect(ofType('AWS::SecretsManager::Secret', dataResources)).toHaveLength(3);
     expect(ofType('AWS::SES::EmailIdentity', dataResources)).toHaveLength(1);
     expect(ofType('AWS::SES::ConfigurationSet', dataResources)).toHaveLength(1);
   });
@@ -348,7 +359,7 @@ describe('stateful and stateless stacks', () => {
     for (const name of exported.keys()) expect(name).toMatch(/^O2c-dev-data:/);
     expect(deref(envOf('intake').TABLE_NAME)).toEqual({ Ref: ofType('AWS::DynamoDB::GlobalTable', dataResources)[0]![0] });
     expect(deref(envOf('intake').ORDERS_QUEUE_URL)).toEqual({ Ref: ofType('AWS::SQS::Queue', dataResources).find(([id]) => id.includes('OrdersQueue'))![0] });
-    expect(Object.keys(template.toJSON().Outputs).filter((k) => !k.startsWith('Exports')).sort()).toEqual(['ApiKeySecretArn', 'ApiUrl', 'StateMachineArn', 'TableName']);
+    expect(Object.keys(template.toJSON().Outputs).filter((k) => !k.startsWith('Exports')).sort()).toEqual(['ApiKeySecretArn', 'ApiUrl', 'StateMachineArn', 'TableName', 'WarehouseKeySecretArn']);
   });
 
   it('deploys the data stack first', () => {

@@ -5,6 +5,8 @@
 import { BINDINGS, type BindingName } from '../../functions/bindings.ts';
 
 export const TEST_API_KEY = 'test-key';
+export const TEST_WAREHOUSE_KEY = 'test-warehouse-key';
+export const TEST_FINANCE_KEY = 'test-finance-key';
 
 export const TEST_BINDINGS: Partial<Record<BindingName, string>> = {
   TABLE_NAME: 'o2c-test',
@@ -14,6 +16,7 @@ export const TEST_BINDINGS: Partial<Record<BindingName, string>> = {
   MAIL_QUEUE_URL: 'http://sqs.local/000000000000/mail',
   STATE_MACHINE_ARN: 'arn:aws:states:eu-west-1:000000000000:stateMachine:order-to-cash',
   API_KEY_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:000000000000:secret:o2c-api-key',
+  WAREHOUSE_KEY_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:000000000000:secret:o2c-warehouse-key',
   WEBHOOK_SECRETS_ARN: 'arn:aws:secretsmanager:eu-west-1:000000000000:secret:o2c-webhooks',
   COMPANY_NAME: 'Example Trading Ltd',
   COMPANY_ADDRESS: JSON.stringify(['1 Example Street', 'London EC1A 1AA', 'United Kingdom']),
@@ -23,6 +26,8 @@ export const TEST_BINDINGS: Partial<Record<BindingName, string>> = {
   TAX_POLICY: JSON.stringify({ rounding: 'half-up', level: 'line' }),
   FINANCE_RECIPIENTS: 'finance@example.com',
   INVOICE_SERIES: 'INV',
+  CREDIT_NOTE_SERIES: 'CN',
+  NEW_CUSTOMER_CREDIT_LIMITS: '{}',
   DUNNING_LEVELS: '1,7,14,30',
   BACKORDER_MAX_ATTEMPTS: '3',
   PROMISED_DELIVERY_DAYS: '3',
@@ -30,6 +35,8 @@ export const TEST_BINDINGS: Partial<Record<BindingName, string>> = {
   SES_CONFIGURATION_SET: 'o2c-test',
   MAIL_MIN_INTERVAL_MS: '0',
   O2C_API_KEY: TEST_API_KEY,
+  O2C_WAREHOUSE_KEY: TEST_WAREHOUSE_KEY,
+  O2C_FINANCE_KEY: TEST_FINANCE_KEY,
   O2C_SHOPIFY_WEBHOOK_SECRET: 'test-shopify-secret',
   O2C_WOOCOMMERCE_WEBHOOK_SECRET: 'test-woo-secret',
   O2C_STRIPE_WEBHOOK_SECRET: 'whsec_test',

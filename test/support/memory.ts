@@ -10,11 +10,14 @@
  */
 import { DEFAULT_CARRIER_RATES } from '../../functions/domain/carrier.ts';
 import { creditExposure } from '../../functions/domain/credit.ts';
-import type { Customer, Invoice, Order, Totals } from '../../functions/domain/model.ts';
+import type { CreditNote, Customer, Invoice, Order, Totals } from '../../functions/domain/model.ts';
 import type { OrderChange } from '../../functions/domain/order.ts';
 import { ConcurrentUpdate, PaymentConflict, TaskTokenSpent } from '../../functions/errors.ts';
 import type {
+  Audit,
+  AuditEntry,
   Aggregates,
+  CallerRole,
   Catalog,
   Clock,
   Company,
@@ -94,6 +97,8 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
   const requestKeyRows = new Map<string, { hash: string; result: unknown }>();
   const refundRows = new Map<string, RefundRecord>();
   const mailbox: MailMessage[] = [];
+  const creditNoteRows = new Map<string, CreditNote>();
+  const auditRows: AuditEntry[] = [];
   /** What the mail transport sent (send-mail), in order. */
   const transmitted: MailMessage[] = [];
   const counted: Record<string, number> = {};
@@ -157,6 +162,24 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
     async exists(id) {
       return customerRows.has(id);
     },
+    async findByEmail(shop, email) {
+      const c = [...customerRows.values()].find((x) => (x.shop ?? '-') === shop && x.email === email.trim().toLowerCase());
+      return c && clone(c);
+    },
+    async create(customer, entry) {
+      if (customerRows.has(customer.id)) return { created: false };
+      customerRows.set(customer.id, { ...clone(customer), version: 1 } as Customer);
+      auditRows.push(clone(entry));
+      return { created: true };
+    },
+    async update(before, after, entry) {
+      const stored = customerRows.get(before.id) as (Customer & { version?: number }) | undefined;
+      if (!stored || (stored.version ?? 0) !== (before.version ?? 0)) throw new ConcurrentUpdate(`customer ${before.id} changed meanwhile`);
+      const next = { ...clone(after), version: (before.version ?? 0) + 1 };
+      customerRows.set(before.id, next as Customer);
+      auditRows.push(clone(entry));
+      return clone(next);
+    },
     async account(customerId) {
       return {
         invoices: [...invoiceRows.values()].filter((i) => i.customerId === customerId).map((i) => ({ currency: i.currency, balance: i.balance })),
@@ -218,6 +241,29 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
       journal.set(entry.id, clone(entry));
       addAggregates(invoice.issueDate, invoice.currency, aggregates);
       return { kind: 'issued' };
+    },
+    async issueCreditNote(creditNote, { before, after, entry, audit }) {
+      const key = `${creditNote.series}|${creditNote.year}`;
+      const stored = invoiceRows.get(before.number);
+      if (!stored || stored.balance !== before.balance || stored.status !== before.status) return { kind: 'invoice-changed' };
+      if ((counters.get(key) ?? 0) !== creditNote.sequence - 1) return { kind: 'taken' };
+      counters.set(key, creditNote.sequence);
+      invoiceRows.set(before.number, clone(after));
+      creditNoteRows.set(creditNote.number, clone(creditNote));
+      journal.set(entry.id, clone(entry));
+      auditRows.push(clone(audit));
+      return { kind: 'issued' };
+    },
+    async creditNotesOf(number) {
+      return [...creditNoteRows.values()].filter((c) => c.invoiceNumber === number).map(clone);
+    },
+    async adjust({ before, after, entry, audit }) {
+      const stored = invoiceRows.get(before.number);
+      if (!stored || stored.balance !== before.balance || stored.status !== before.status) throw new ConcurrentUpdate(`invoice ${before.number} changed meanwhile`);
+      if (journal.has(entry.id)) throw new ConcurrentUpdate(`entry ${entry.id} exists`);
+      invoiceRows.set(before.number, clone(after));
+      journal.set(entry.id, clone(entry));
+      auditRows.push(clone(audit));
     },
     async openDueBefore(before) {
       return [...invoiceRows.values()].filter((i) => i.balance > 0 && i.dueDate < before).map(clone);
@@ -314,6 +360,15 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
     },
   };
 
+  const audit: Audit = {
+    async entriesOf(entity) {
+      return auditRows.filter((e) => e.entity === entity).map(clone);
+    },
+    async record(entry) {
+      if (!auditRows.some((e) => JSON.stringify(e) === JSON.stringify(entry))) auditRows.push(clone(entry));
+    },
+  };
+
   const mail: Mail = {
     async enqueue(m) {
       mailbox.push(clone(m));
@@ -351,7 +406,7 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
   const metrics: Metrics = { count: (name, value = 1) => void (counted[name] = (counted[name] ?? 0) + value) };
   const log: Log = { info: (message, fields) => void logged.push({ message, ...(fields ? { fields } : {}) }) };
   const documents: InvoiceDocuments = { pdf: async (invoice) => new TextEncoder().encode(`%PDF-1.7 invoice ${invoice.number}`) };
-  const credentials = (valid: string[]): Credentials => ({ isApiKey: async (k) => k !== undefined && valid.includes(k) });
+  const credentials = (keys: Readonly<Record<string, CallerRole>>): Credentials => ({ roleOf: async (k) => (k === undefined ? undefined : keys[k]) });
 
   const orderQueue = memoryOutbox<{ orderId: string }>();
   const paymentQueue = memoryOutbox<PaymentMessage>();
@@ -372,6 +427,7 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
     pace: async () => undefined,
     requestKeys,
     refunds,
+    audit,
     metrics,
     log,
     documents,
@@ -380,7 +436,9 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
     paymentQueue,
     reminderQueue,
     company: options.company ?? TEST_COMPANY,
+    newCustomerCreditLimits: {} as Readonly<Record<string, number>>,
     series: 'INV',
+    creditNoteSeries: 'CN',
     financeRecipients: ['finance@example.com'],
     levels: [1, 7, 14, 30],
     maxBackorderAttempts: 3,
@@ -409,6 +467,8 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
       waits: waitRows,
       spentTokens,
       refunds: refundRows,
+      creditNotes: creditNoteRows,
+      audit: auditRows,
       mailbox,
       transmitted,
       counted,

@@ -27,7 +27,6 @@ const order = {
   paymentMode: 'terms',
   shippingAddress: { line1: '1 High St', city: 'York', country: 'GB' },
 };
-const payment = { source: 'bank', externalId: 'TX-1', amount: 3_000, currency: 'GBP', receivedOn: '2026-11-22', remittance: 'INV-2026-000001' };
 
 describe('intake (DynamoDB Local)', () => {
   const ddb = useDynamoDbLocal();
@@ -103,17 +102,6 @@ describe('intake (DynamoDB Local)', () => {
     const res = await post('POST /orders', { ...order, currency: 'XXQ', lines: [{ ...order.lines[0], unitPrice: 12.5 }], shippingAddress: { city: 'York', country: 'gb' } });
     expect(res.status).toBe(422);
     expect(res.body.issues.map((i: { path: string }) => i.path).sort()).toEqual(['currency', 'lines.0.unitPrice', 'shippingAddress.country', 'shippingAddress.line1']);
-  });
-
-  it('queues a payment under an id that collapses duplicates; a reused key with another body is refused', async () => {
-    const a = await post('POST /payments', payment, { 'idempotency-key': 'p-1' });
-    const b = await post('POST /payments', payment, { 'idempotency-key': 'p-1' });
-    const c = await post('POST /payments', payment);
-    expect(a).toEqual({ status: 202, body: { paymentId: expect.stringMatching(/^pay_/) } });
-    expect([b, c]).toEqual([a, a]);
-    expect(sent('q/payments').map((p) => p.id)).toEqual([a.body.paymentId, a.body.paymentId, a.body.paymentId]);
-    expect(await post('POST /payments', { ...payment, amount: 1 }, { 'idempotency-key': 'p-1' })).toMatchObject({ status: 409 });
-    expect(await post('POST /payments', { ...payment, amount: 0 })).toMatchObject({ status: 422 });
   });
 
   it('answers 404 for a route it does not have', async () => {

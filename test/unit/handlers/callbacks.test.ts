@@ -12,7 +12,7 @@ import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Keys } from '../../../functions/adapters/table-schema.ts';
 import { runRoute, type Route } from '../../../functions/runtime/http.ts';
 import { apiEvent, type ApiEventOptions } from '../../support/api-event.ts';
-import { setTestBindings, TEST_API_KEY } from '../../support/bindings.ts';
+import { setTestBindings, TEST_API_KEY, TEST_FINANCE_KEY, TEST_WAREHOUSE_KEY } from '../../support/bindings.ts';
 import { testOrder } from '../../support/orders.ts';
 
 const ddb = mockClient(DynamoDBDocumentClient);
@@ -24,7 +24,8 @@ const SHIPMENT = 'POST /fulfilment/{orderId}/shipment';
 const DECISION = 'POST /finance/orders/{orderId}/credit-decision';
 const shipment = { carrier: 'DPD', service: 'next-day', trackingNumber: '1Z999', shippedAt: '2026-11-22T09:00:00Z' };
 const call = async (route: Route, routeKey: string, body: unknown, opts: ApiEventOptions = {}) => {
-  const res = await runRoute(route, apiEvent(routeKey, body, { pathParameters: { orderId: 'ord_1' }, headers: { 'x-api-key': TEST_API_KEY }, ...opts }));
+  const key = routeKey === SHIPMENT ? TEST_WAREHOUSE_KEY : TEST_FINANCE_KEY;
+  const res = await runRoute(route, apiEvent(routeKey, body, { pathParameters: { orderId: 'ord_1' }, headers: { 'x-api-key': key }, ...opts }));
   return { status: res.statusCode, body: res.body ? JSON.parse(res.body) : undefined };
 };
 const effects = () =>
@@ -57,6 +58,8 @@ describe('POST /fulfilment/{orderId}/shipment', () => {
   it.each([
     ['no API key', shipment, { headers: {} }, 401],
     ['a wrong API key', shipment, { headers: { 'x-api-key': 'nope' } }, 401],
+    ['the B2B order key (another role)', shipment, { headers: { 'x-api-key': TEST_API_KEY } }, 403],
+    ['the finance key (another role)', shipment, { headers: { 'x-api-key': TEST_FINANCE_KEY } }, 403],
     ['a body that is not JSON', '{"carrier":', {}, 400],
     ['a shipment without a tracking number', { ...shipment, trackingNumber: undefined }, {}, 422],
     ['an order that does not exist', shipment, { pathParameters: { orderId: 'ord_missing' } }, 404],
@@ -91,6 +94,8 @@ describe('POST /finance/orders/{orderId}/credit-decision', () => {
 
   it.each([
     ['neither IAM nor an API key', { decision: 'approve' }, { headers: {} }, 401],
+    ['the warehouse key (another role)', { decision: 'approve' }, { headers: { 'x-api-key': TEST_WAREHOUSE_KEY } }, 403],
+    ['the B2B order key (another role)', { decision: 'approve' }, { headers: { 'x-api-key': TEST_API_KEY } }, 403],
     ['a decision that is neither approve nor reject', { decision: 'maybe' }, {}, 422],
     ['a body that is not JSON', 'approve', {}, 400],
   ] as const)('refuses %s with %i and changes nothing', async (_, body, opts, status) => {

@@ -7,7 +7,7 @@ import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { apiEvent } from '../../support/api-event.ts';
-import { setTestBindings } from '../../support/bindings.ts';
+import { setTestBindings, TEST_FINANCE_KEY, TEST_WAREHOUSE_KEY } from '../../support/bindings.ts';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const sqs = mockClient(SQSClient);
@@ -111,19 +111,18 @@ describe('POST /orders', () => {
   });
 });
 
-describe('POST /payments and unknown routes', () => {
-  it('queues a valid payment with a deterministic id', async () => {
+describe('cash and unknown routes', () => {
+  it('no longer records cash with the B2B key: POST /payments is gone (finance records it at POST /finance/payments)', async () => {
     const payment = { source: 'bank', externalId: 'STMT-1-42', amount: 3000, currency: 'GBP', receivedOn: '2026-11-25', remittance: 'INV-2026-000001' };
-    const a = await call('POST /payments', payment);
-    const b = await call('POST /payments', payment);
-    expect(a.statusCode).toBe(202);
-    expect(JSON.parse(a.body!).paymentId).toBe(JSON.parse(b.body!).paymentId);
-    expect(JSON.parse(sqs.commandCalls(SendMessageCommand)[0]!.args[0].input.MessageBody!)).toMatchObject({ ...payment, id: JSON.parse(a.body!).paymentId });
+    expect((await call('POST /payments', payment)).statusCode).toBe(404);
+    expect((await call('POST /nowhere', {})).statusCode).toBe(404);
+    expect(writes()).toBe(0);
   });
 
-  it('refuses a bad payment and an unknown route', async () => {
-    expect((await call('POST /payments', { source: 'bank', externalId: 'x', amount: -5, currency: 'GBP', receivedOn: '2026-02-30' })).statusCode).toBe(422);
-    expect((await call('POST /nowhere', {})).statusCode).toBe(404);
+  it('refuses the warehouse and finance keys on the order route (403) and unknown keys (401), writing nothing', async () => {
+    expect((await call('POST /orders', goodOrder, { 'x-api-key': TEST_WAREHOUSE_KEY })).statusCode).toBe(403);
+    expect((await call('POST /orders', goodOrder, { 'x-api-key': TEST_FINANCE_KEY })).statusCode).toBe(403);
+    expect((await call('POST /orders', goodOrder, { 'x-api-key': 'guess' })).statusCode).toBe(401);
     expect(writes()).toBe(0);
   });
 });

@@ -127,7 +127,7 @@ describe('orderFromDraft and customerFromDraft', () => {
   it('customerFromDraft keeps the customer’s language and billing address, with the company’s zone and terms and no credit limit', () => {
     const billing = { line1: '2 Low St', city: 'Leeds', country: 'GB' };
     const company = { ...TEST_COMPANY, timezone: 'Europe/Stockholm', defaultTerms: { netDays: 14 } };
-    expect(customerFromDraft(draft({ customer: { email: ' Ada@Example.COM ', name: 'Ada', language: 'sv' }, billingAddress: billing }), NOW, company)).toEqual({
+    expect(customerFromDraft(draft({ customer: { email: ' Ada@Example.COM ', name: 'Ada', language: 'sv' }, billingAddress: billing }), NOW, company, {})).toEqual({
       id: CUSTOMER_ID,
       shop: SHOP,
       name: 'Ada',
@@ -142,5 +142,17 @@ describe('orderFromDraft and customerFromDraft', () => {
       billingAddress: billing,
       createdAt: NOW,
     });
+  });
+});
+
+describe('the new-customer credit policy', () => {
+  it('gives a customer first seen with an order the configured limit of the order currency, and 0 in a currency without one', async () => {
+    const w = world();
+    const deps = { ...w.deps, newCustomerCreditLimits: { GBP: 50_000 } };
+    await acceptOrder({ draft: draft(), platform: 'shopify', receivedAt: NOW }, deps);
+    expect(w.state.customers.get(CUSTOMER_ID)).toMatchObject({ creditLimit: 50_000, currency: 'GBP' });
+    const eur = draft({ externalId: 'eur-1', currency: 'EUR', customer: { email: 'eu@example.com', name: 'EU buyer' } });
+    const { orderId } = await acceptOrder({ draft: eur, platform: 'shopify', receivedAt: NOW }, deps);
+    expect(w.state.customers.get(w.state.orders.get(orderId)!.customerId)).toMatchObject({ creditLimit: 0, currency: 'EUR' });
   });
 });

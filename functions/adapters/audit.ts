@@ -1,0 +1,39 @@
+/**
+ * The audit trail (port `Audit`): one item per entry in the entity's partition,
+ * put with `attribute_not_exists` (append-only: an entry is never overwritten).
+ * Repositories add `auditItem` to the transaction of the change it records.
+ */
+import { createHash } from 'node:crypto';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { Audit, AuditEntry } from '../ports.ts';
+import { isConditionFailure, queryAll, type DynamoTable, type TransactItem } from './dynamo.ts';
+import { ITEM_TYPES, Keys } from './table-schema.ts';
+
+/** A stable id for an entry: the same action replayed writes the same key (and is refused), two actions never collide. */
+const entryId = (e: AuditEntry) => createHash('sha256').update(JSON.stringify([e.actor, e.action, e.after ?? null, e.reason ?? null])).digest('hex').slice(0, 16);
+
+export function auditItem(t: DynamoTable, entry: AuditEntry): TransactItem {
+  return {
+    Put: {
+      TableName: t.name,
+      Item: { ...Keys.audit(entry.entity, entry.at, entryId(entry)), type: ITEM_TYPES.audit, ...entry },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    },
+  };
+}
+
+export function dynamoAudit(t: DynamoTable): Audit {
+  return {
+    async entriesOf(entity) {
+      const items = await queryAll<AuditEntry & Record<string, unknown>>(t, { KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': Keys.auditPartition(entity) } });
+      return items.map(({ at, actor, action, entity: e, before, after, reason }) => ({ at, actor, action, entity: e, ...(before ? { before } : {}), ...(after ? { after } : {}), ...(reason ? { reason } : {}) }));
+    },
+    async record(entry) {
+      try {
+        await t.doc().send(new PutCommand(auditItem(t, entry).Put as ConstructorParameters<typeof PutCommand>[0]));
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error; // the same entry, recorded by a retry
+      }
+    },
+  };
+}

@@ -1,0 +1,42 @@
+/**
+ * The finance API's request bodies (zod/mini): one definition gives parsing,
+ * the 422 field paths and the published OpenAPI. Money is `{ "amount": <minor
+ * units>, "currency": "GBP" }`, checked against the currency's exponent.
+ */
+import * as z from 'zod/mini';
+import { AddressSchema, CurrencySchema, LanguageSchema, PaymentInputSchema, TermsSchema, text } from './canonical.ts';
+
+export const MoneySchema = z.object({
+  amount: z.int().check(z.gte(0), z.lte(Number.MAX_SAFE_INTEGER)),
+  currency: CurrencySchema,
+});
+
+const customerFields = {
+  language: z.optional(LanguageSchema),
+  terms: z.optional(TermsSchema),
+  taxId: z.optional(text(2, 40)),
+  billingAddress: z.optional(AddressSchema),
+};
+
+export const NewCustomerSchema = z.object({
+  email: z.email(),
+  name: text(1, 200),
+  shop: z.optional(text(1, 255)),
+  creditLimit: z.optional(MoneySchema),
+  ...customerFields,
+});
+
+export const CustomerChangesSchema = z.object({
+  name: z.optional(text(1, 200)),
+  /** The limit is in the customer's currency. */
+  creditLimit: z.optional(MoneySchema),
+  dunningExempt: z.optional(z.boolean()),
+  reason: z.optional(text(1, 500)),
+  ...customerFields,
+});
+
+export const CreditNoteRequestSchema = z.object({ amount: MoneySchema, reason: text(1, 500) });
+export const WriteOffRequestSchema = z.object({ reason: text(1, 500) });
+
+/** Cash recorded by hand: the payment report without a source (finance's is `manual`). */
+export const ManualPaymentSchema = z.omit(PaymentInputSchema, { source: true });

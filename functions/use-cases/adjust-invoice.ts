@@ -1,0 +1,73 @@
+/**
+ * Finance adjusts an issued invoice.
+ *
+ * Credit note: 1. The invoice must exist (404). 2. The domain builds the note
+ *   for the amount — goods, shipping and tax in the invoice's proportions — and
+ *   refuses more than is left to credit or a closed invoice (409). 3. Written
+ *   with the next number of its series, the invoice's new balance (guarded by
+ *   the one read), the entry and the audit line in one transaction; another
+ *   note took the number → next number; the invoice moved → read it again.
+ * Write-off: 1. The invoice must exist (404) and owe something (409). 2. Its
+ *   balance becomes bad debt (domain), written with the entry and the audit
+ *   line, guarded by the balance read (a concurrent payment wins; 409).
+ */
+import { buildCreditNote, creditNoteEntry, writeOff } from '#domain/adjustments';
+import { todayIn } from '#domain/dates';
+import type { CreditNote, Invoice, Money } from '#domain/model';
+import { ConcurrentUpdate, ConflictError, NotFoundError } from '../errors.ts';
+import type { Clock, Company, Invoices } from '../ports.ts';
+import { withNextNumber } from './numbering.ts';
+
+export interface AdjustInvoiceDeps {
+  readonly invoices: Invoices;
+  readonly clock: Clock;
+  readonly company: Company;
+  readonly creditNoteSeries: string;
+}
+
+const MAX_INVOICE_REREADS = 5;
+
+async function invoiceOf(number: string, deps: AdjustInvoiceDeps) {
+  const invoice = await deps.invoices.get(number);
+  if (!invoice) throw new NotFoundError(`invoice ${number} does not exist`, 'InvoiceNotFound');
+  return invoice;
+}
+
+const shown = (i: Invoice & { credited?: number }) => ({ balance: i.balance, status: i.status, credited: i.credited ?? 0 });
+
+/** A credit note as the finance API answers it (money as `{ amount, currency }`). */
+export const creditNoteView = (note: CreditNote) => ({
+  creditNoteNumber: note.number,
+  invoiceNumber: note.invoiceNumber,
+  total: { amount: note.total, currency: note.currency },
+  tax: { amount: note.tax, currency: note.currency },
+  appliedToInvoice: { amount: note.appliedToInvoice, currency: note.currency },
+  customerCredit: { amount: note.customerCredit, currency: note.currency },
+});
+
+export async function issueCreditNote(input: { invoiceNumber: string; amount: Money; reason: string }, actor: string, deps: AdjustInvoiceDeps): Promise<CreditNote> {
+  const now = deps.clock.now();
+  const issueDate = todayIn(deps.company.timezone, now);
+  const year = Number(issueDate.slice(0, 4));
+  for (let reread = 0; reread < MAX_INVOICE_REREADS; reread++) {
+    const before = await invoiceOf(input.invoiceNumber, deps);
+    if (before.currency !== input.amount.currency) throw new ConflictError(`invoice ${before.number} is in ${before.currency}; a credit note in ${input.amount.currency} cannot apply to it`, 'CurrencyMismatch');
+    const issued = await withNextNumber<CreditNote | 'invoice-changed'>(deps.creditNoteSeries, year, { clock: deps.clock, last: () => deps.invoices.lastSequence(deps.creditNoteSeries, year) }, async (sequence) => {
+      const { creditNote, invoice: after } = buildCreditNote({ invoice: before, amount: input.amount.amount, reason: input.reason, series: deps.creditNoteSeries, year, sequence, issueDate });
+      const audit = { at: now.toISOString(), actor, action: 'invoice.credit-note', entity: `invoice:${before.number}`, before: shown(before), after: { ...shown(after), creditNote: creditNote.number, amount: creditNote.total }, reason: input.reason };
+      const result = await deps.invoices.issueCreditNote(creditNote, { before, after, entry: creditNoteEntry(creditNote, `cn-${creditNote.number}`), audit });
+      if (result.kind === 'taken') return { kind: 'taken' };
+      return { kind: 'done', value: result.kind === 'issued' ? creditNote : 'invoice-changed' };
+    });
+    if (issued !== 'invoice-changed') return issued;
+  }
+  throw new ConcurrentUpdate(`invoice ${input.invoiceNumber} kept changing while the credit note was issued; try again`);
+}
+
+export async function writeOffInvoice(input: { invoiceNumber: string; reason: string }, actor: string, deps: AdjustInvoiceDeps): Promise<{ invoiceNumber: string; status: Invoice['status']; writtenOff: Money }> {
+  const before = await invoiceOf(input.invoiceNumber, deps);
+  const now = deps.clock.now();
+  const { invoice: after, entry } = writeOff(before, `wo-${before.number}`, todayIn(deps.company.timezone, now), input.reason);
+  await deps.invoices.adjust({ before, after, entry, audit: { at: now.toISOString(), actor, action: 'invoice.write-off', entity: `invoice:${before.number}`, before: shown(before), after: shown(after), reason: input.reason } });
+  return { invoiceNumber: after.number, status: after.status, writtenOff: { amount: before.balance, currency: before.currency } };
+}

@@ -1,0 +1,20 @@
+/**
+ * Cash finance records by hand (a cheque, a transfer the bank file missed):
+ * audited, then queued for apply-payment like every payment, so it goes
+ * through the same matching (quoted numbers, exact amount, unapplied cash).
+ * The same payment (source + external id) recorded twice is one payment.
+ */
+import type { Audit, AuditEntry, Clock, Outbox, PaymentMessage, PaymentReport } from '../ports.ts';
+import { paymentIdOf, receivePayment } from './receive-payment.ts';
+
+export async function recordPaymentByHand(report: PaymentReport, actor: string, deps: { readonly paymentQueue: Outbox<PaymentMessage>; readonly audit: Audit; readonly clock: Clock }): Promise<{ paymentId: string }> {
+  const id = paymentIdOf(report);
+  const entry: AuditEntry = { at: deps.clock.now().toISOString(), actor, action: 'payment.record', entity: `payment:${id}`, after: { ...report } };
+  await deps.audit.record(entry);
+  return receivePayment(report, deps);
+}
+
+/** The audit trail of one entity (`invoice:INV-2026-000042`, `customer:cus_…`, `payment:pay_…`). */
+export function auditTrail(entity: string, deps: { readonly audit: Audit }): Promise<AuditEntry[]> {
+  return deps.audit.entriesOf(entity);
+}

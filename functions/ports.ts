@@ -315,6 +315,7 @@ export interface ReminderRequest {
 
 export interface InvoiceDocuments {
   pdf(invoice: Invoice, seller: Pick<Company, 'name' | 'address'>, customer: Pick<Customer, 'name' | 'email' | 'billingAddress'>): Promise<Uint8Array>;
+  creditNotePdf(creditNote: CreditNote, seller: Pick<Company, 'name' | 'address'>, customer: Pick<Customer, 'name' | 'email' | 'billingAddress'>): Promise<Uint8Array>;
 }
 
 // ── requests and credentials ─────────────────────────────────────────────────

@@ -7,7 +7,7 @@
 import { PDFDocument, StandardFonts, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
 import { describeTerms } from '#domain/invoice';
 import { formatMoney, toDecimalString } from '#domain/money';
-import type { Customer, Invoice } from '#domain/model';
+import type { CreditNote, Customer, Invoice } from '#domain/model';
 import type { InvoiceDocuments } from '../ports.ts';
 
 export interface Seller {
@@ -123,5 +123,63 @@ export async function renderInvoicePdf(invoice: Invoice, seller: Seller, custome
   return doc.save({ useObjectStreams: false });
 }
 
-/** Port `InvoiceDocuments`: the invoice as a PDF. */
-export const pdfDocuments: InvoiceDocuments = { pdf: renderInvoicePdf };
+/** A credit note as a PDF: the seller, the customer, the invoice it credits, goods, shipping and tax reversed, and where the credit went. */
+export async function renderCreditNotePdf(note: CreditNote, seller: Seller, customer: Pick<Customer, 'name' | 'email' | 'billingAddress'>): Promise<Uint8Array> {
+  const doc = await PDFDocument.create();
+  doc.setTitle(`Credit note ${note.number}`);
+  doc.setSubject(`Credit note ${note.number} on invoice ${note.invoiceNumber}, total ${note.currency} ${toDecimalString({ amount: note.total, currency: note.currency })}`);
+  doc.setAuthor(seller.name);
+  doc.setCreator('o2c');
+  doc.setCreationDate(new Date(`${note.issueDate}T00:00:00Z`));
+  doc.setModificationDate(new Date(`${note.issueDate}T00:00:00Z`));
+  const font = await doc.embedFont(StandardFonts.Helvetica);
+  const bold = await doc.embedFont(StandardFonts.HelveticaBold);
+  const page = doc.addPage([595.28, 841.89]);
+  const money = (amount: number) => {
+    const formatted = formatMoney({ amount, currency: note.currency }, 'en-GB');
+    return winAnsi(formatted, font) === formatted ? formatted : `${note.currency} ${toDecimalString({ amount, currency: note.currency })}`;
+  };
+  let y = 800;
+  const text = (s: string, x: number, size = 10, f = font, align: 'left' | 'right' = 'left') => {
+    const safe = winAnsi(s, f);
+    page.drawText(safe, { x: align === 'right' ? x - f.widthOfTextAtSize(safe, size) : x, y, size, font: f, color: rgb(0.1, 0.1, 0.1) });
+  };
+  text(seller.name, 50, 16, bold);
+  text('CREDIT NOTE', 545, 16, bold, 'right');
+  for (const line of seller.address) {
+    y -= 14;
+    text(line, 50, 9);
+  }
+  y -= 30;
+  const top = y;
+  for (const [k, v] of [['Credit note number', note.number], ['Credits invoice', note.invoiceNumber], ['Issue date', note.issueDate]] as const) {
+    text(k, 350, 9, bold);
+    text(v, 545, 9, font, 'right');
+    y -= 13;
+  }
+  y = top;
+  text('Credit to', 50, 9, bold);
+  for (const line of [customer.name, customer.billingAddress?.line1, customer.billingAddress?.city, customer.billingAddress?.country, customer.email]) {
+    if (!line) continue;
+    y -= 13;
+    text(line, 50, 9);
+  }
+  y = Math.min(y, top - 3 * 13) - 30;
+  text(`Reason: ${note.reason.slice(0, 90)}`, 50, 9);
+  y -= 24;
+  const rows: [string, number][] = [['Goods', note.net], ...(note.shipping > 0 ? ([['Shipping', note.shipping]] as [string, number][]) : []), ['Tax', note.tax]];
+  for (const [k, v] of rows) {
+    text(k, 400, 9);
+    text(money(v), 545, 9, font, 'right');
+    y -= 13;
+  }
+  y -= 4;
+  text(`Total credited ${note.currency}`, 400, 11, bold);
+  text(money(note.total), 545, 11, bold, 'right');
+  y -= 26;
+  text(`Taken off invoice ${note.invoiceNumber}: ${money(note.appliedToInvoice)}.${note.customerCredit > 0 ? ` Credit in your favour: ${money(note.customerCredit)}.` : ''}`, 50, 9);
+  return doc.save({ useObjectStreams: false });
+}
+
+/** Port `InvoiceDocuments`: the invoice and the credit note as PDFs. */
+export const pdfDocuments: InvoiceDocuments = { pdf: renderInvoicePdf, creditNotePdf: renderCreditNotePdf };

@@ -1,5 +1,7 @@
 /** finance (/finance/*, IAM; locally the finance key): the back office — use-cases/manage-customers, adjust-invoice, finance-cash. */
 import { callerCredentialsFrom } from '#adapters/api-keys';
+import { mailQueue } from '#adapters/mail-queue';
+import { pdfDocuments } from '#adapters/pdf';
 import { sqsOutbox } from '#adapters/queue';
 import { repositories } from '#adapters/repositories';
 import { CreditNoteRequestSchema, CustomerChangesSchema, ManualPaymentSchema, NewCustomerSchema, WriteOffRequestSchema } from '#platforms/finance';
@@ -11,7 +13,7 @@ import { createCustomer, customerView, findCustomer, getCustomer, updateCustomer
 
 const env = rt.readBindings('finance');
 const { customers, invoices, audit, requestKeys } = repositories(env.TABLE_NAME);
-export const deps = { customers, invoices, audit, requestKeys, paymentQueue: sqsOutbox<never>(env.PAYMENTS_QUEUE_URL), clock: rt.systemClock, company: rt.companyOf(env), creditNoteSeries: env.CREDIT_NOTE_SERIES, newCustomerCreditLimits: rt.creditLimitsOf(env.NEW_CUSTOMER_CREDIT_LIMITS) };
+export const deps = { customers, invoices, audit, requestKeys, documents: pdfDocuments, mail: mailQueue(env.MAIL_QUEUE_URL), paymentQueue: sqsOutbox<never>(env.PAYMENTS_QUEUE_URL), clock: rt.systemClock, company: rt.companyOf(env), creditNoteSeries: env.CREDIT_NOTE_SERIES, newCustomerCreditLimits: rt.creditLimitsOf(env.NEW_CUSTOMER_CREDIT_LIMITS) };
 const finance = (route: rt.RoleRoute) => rt.withRole(callerCredentialsFrom(env), 'finance', route);
 const param = (req: rt.HttpRequest, name: string) => req.pathParameters[name] ?? '';
 

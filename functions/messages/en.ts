@@ -42,6 +42,13 @@ export const en: Catalogue & FinanceCatalogue = {
     text: `Dear ${v.customerName},\n\nwe are sorry: we cannot go ahead with your order ${v.orderReference} (${v.reason}). Nothing has been charged on account. Please contact us if you have questions.\n\n${v.companyName}`,
   }),
 
+  'credit-note-issued': (v) => ({
+    subject: `Credit note ${v.creditNoteNumber} for invoice ${v.invoiceNumber} from ${v.companyName}`,
+    text: `Dear ${v.customerName},\n\nplease find attached credit note ${v.creditNoteNumber} for ${v.total} on invoice ${v.invoiceNumber} (${v.reason}). The amount still due on the invoice is ${v.balance}.${
+      v.customerCredit ? ` As it was already paid, ${v.customerCredit} is credit in your favour, which we will refund or set against your next invoice.` : ''
+    }\n\n${v.companyName}`,
+  }),
+
   'payment-reminder': {
     friendly: (v) => ({
       subject: `Friendly reminder: invoice ${v.invoiceNumber} is overdue`,

@@ -30,6 +30,7 @@ const RENDER: { readonly [K in MessageKind]: (c: Catalogue, v: MessageVars[K]) =
   'order-shipped': (c, v) => c['order-shipped'](v),
   'invoice-issued': (c, v) => (v.form === 'paid' ? c['invoice-issued'].paid(v) : c['invoice-issued']['balance-due'](v)),
   'order-rejected': (c, v) => c['order-rejected'](v),
+  'credit-note-issued': (c, v) => c['credit-note-issued'](v),
   'payment-reminder': (c, v) => c['payment-reminder'][v.tone](v),
   'credit-review-request': (_c, v) => en['credit-review-request'](v),
 };

@@ -42,6 +42,13 @@ export const ja: Catalogue = {
     text: `${v.customerName} 様\n\n誠に申し訳ございませんが、ご注文 ${v.orderReference} はお受けすることができませんでした（理由：${v.reason}）。代金のご請求は発生しておりません。ご不明な点がございましたら、お気軽にお問い合わせください。\n\n${v.companyName}`,
   }),
 
+  'credit-note-issued': (v) => ({
+    subject: `【${v.companyName}】請求書 ${v.invoiceNumber} のクレジットノート ${v.creditNoteNumber}`,
+    text: `${v.customerName} 様\n\n請求書 ${v.invoiceNumber} に対するクレジットノート ${v.creditNoteNumber}（金額 ${v.total}、理由：${v.reason}）を添付いたします。本請求書の残額は ${v.balance} です。${
+      v.customerCredit ? `本請求書はお支払い済みのため、${v.customerCredit} はお客様の貸方残高となり、返金または次回のご請求から差し引かせていただきます。` : ''
+    }\n\n${v.companyName}`,
+  }),
+
   'payment-reminder': {
     friendly: (v) => ({
       subject: `お支払いのお願い：請求書 ${v.invoiceNumber} の期日が過ぎています`,

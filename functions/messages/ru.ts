@@ -43,6 +43,13 @@ export const ru: Catalogue = {
     text: `Уважаемый(ая) ${v.customerName},\n\nк сожалению, мы не можем выполнить ваш заказ ${v.orderReference} (${v.reason}). Никакие средства с вас не списаны. Если у вас есть вопросы, пожалуйста, свяжитесь с нами.\n\nС уважением,\n${v.companyName}`,
   }),
 
+  'credit-note-issued': (v) => ({
+    subject: `Кредит-нота ${v.creditNoteNumber} к счёту ${v.invoiceNumber} от ${v.companyName}`,
+    text: `Уважаемый(ая) ${v.customerName},\n\nприлагаем кредит-ноту ${v.creditNoteNumber} на сумму ${v.total} к счёту ${v.invoiceNumber} (${v.reason}). Остаток к оплате по счёту: ${v.balance}.${
+      v.customerCredit ? ` Поскольку счёт уже был оплачен, ${v.customerCredit} — ваш кредитовый остаток; мы вернём его или зачтём в следующий счёт.` : ''
+    }\n\nС уважением,\n${v.companyName}`,
+  }),
+
   'payment-reminder': {
     friendly: (v) => ({
       subject: `Напоминание: счёт ${v.invoiceNumber} просрочен`,

@@ -42,6 +42,13 @@ export const sv: Catalogue = {
     text: `Hej ${v.customerName},\n\nvi beklagar, men vi kan inte genomföra din beställning ${v.orderReference} (${v.reason}). Ingenting har debiterats. Kontakta oss gärna om du har frågor.\n\n${v.companyName}`,
   }),
 
+  'credit-note-issued': (v) => ({
+    subject: `Kreditfaktura ${v.creditNoteNumber} för faktura ${v.invoiceNumber} från ${v.companyName}`,
+    text: `Hej ${v.customerName},\n\nbifogat finner du kreditfaktura ${v.creditNoteNumber} på ${v.total} för faktura ${v.invoiceNumber} (${v.reason}). Kvar att betala på fakturan är ${v.balance}.${
+      v.customerCredit ? ` Eftersom fakturan redan var betald är ${v.customerCredit} ett tillgodohavande för er, som vi betalar tillbaka eller drar av från nästa faktura.` : ''
+    }\n\nVänliga hälsningar,\n${v.companyName}`,
+  }),
+
   'payment-reminder': {
     friendly: (v) => ({
       subject: `Påminnelse: faktura ${v.invoiceNumber} är förfallen`,

@@ -67,6 +67,20 @@ export interface InvoicePaidVars extends InvoiceVars {
 
 export type InvoiceIssuedVars = InvoiceBalanceDueVars | InvoicePaidVars;
 
+export interface CreditNoteIssuedVars {
+  readonly customerName: string;
+  readonly creditNoteNumber: string;
+  readonly invoiceNumber: string;
+  /** Already formatted, e.g. "£12.00". */
+  readonly total: string;
+  readonly reason: string;
+  /** What is still due on the invoice after the credit, formatted; "£0.00" when nothing. */
+  readonly balance: string;
+  /** Credit beyond the invoice's balance that o2c now owes the customer, formatted; null when none. */
+  readonly customerCredit: string | null;
+  readonly companyName: string;
+}
+
 export interface OrderRejectedVars {
   readonly customerName: string;
   readonly orderReference: OrderReference;
@@ -103,6 +117,7 @@ export interface MessageVars {
   readonly 'order-shipped': OrderShippedVars;
   readonly 'invoice-issued': InvoiceIssuedVars;
   readonly 'order-rejected': OrderRejectedVars;
+  readonly 'credit-note-issued': CreditNoteIssuedVars;
   readonly 'payment-reminder': PaymentReminderVars;
   readonly 'credit-review-request': CreditReviewRequestVars;
 }
@@ -126,6 +141,7 @@ export interface Catalogue {
   readonly 'order-shipped': Template<OrderShippedVars>;
   readonly 'invoice-issued': { readonly 'balance-due': Template<InvoiceBalanceDueVars>; readonly paid: Template<InvoicePaidVars> };
   readonly 'order-rejected': Template<OrderRejectedVars>;
+  readonly 'credit-note-issued': Template<CreditNoteIssuedVars>;
   readonly 'payment-reminder': { readonly [T in ReminderTone]: Template<PaymentReminderVars> };
 }
 

@@ -43,6 +43,13 @@ export const zh: Catalogue = {
     text: `尊敬的 ${v.customerName}：\n\n很抱歉，我们无法继续处理您的订单 ${v.orderReference}（${v.reason}）。您的账户未产生任何费用。如有疑问，请与我们联系。\n\n此致\n${v.companyName}`,
   }),
 
+  'credit-note-issued': (v) => ({
+    subject: `${v.companyName}：发票 ${v.invoiceNumber} 的贷项通知单 ${v.creditNoteNumber}`,
+    text: `尊敬的 ${v.customerName}：\n\n随函附上发票 ${v.invoiceNumber} 的贷项通知单 ${v.creditNoteNumber}，金额 ${v.total}（${v.reason}）。该发票尚欠金额为 ${v.balance}。${
+      v.customerCredit ? `由于该发票已付清，${v.customerCredit} 为您的贷方余额，我们将予以退款或在下一张发票中抵扣。` : ''
+    }\n\n此致\n${v.companyName}`,
+  }),
+
   'payment-reminder': {
     friendly: (v) => ({
       subject: `付款提醒：发票 ${v.invoiceNumber} 已逾期`,

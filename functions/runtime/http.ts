@@ -84,7 +84,7 @@ export function json(status: number, body: unknown, headers: Record<string, stri
 /** Maps any thrown value to a response; only unexpected faults are 500s (and logged). */
 export function errorResponse(error: unknown): APIGatewayProxyStructuredResultV2 {
   const status = statusOf(error);
-  if (error instanceof O2cError && status < 500) {
+  if (error instanceof O2cError && error.kind !== 'fault') {
     const body: Record<string, unknown> = { error: error.code, message: error.message };
     if (error.issues) body.issues = error.issues;
     logger.info('request refused', { status, code: error.code, reason: error.message });

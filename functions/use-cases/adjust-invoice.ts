@@ -7,6 +7,8 @@
  *   with the next number of its series, the invoice's new balance (guarded by
  *   the one read), the entry and the audit line in one transaction; another
  *   note took the number → next number; the invoice moved → read it again.
+ * 4. The customer gets the credit note as a PDF, in their language (key per
+ *   credit note: a retried send mails once).
  * Write-off: 1. The invoice must exist (404) and owe something (409). 2. Its
  *   balance becomes bad debt (domain), written with the entry and the audit
  *   line, guarded by the balance read (a concurrent payment wins; 409).
@@ -15,11 +17,17 @@ import { buildCreditNote, creditNoteEntry, writeOff } from '#domain/adjustments'
 import { todayIn } from '#domain/dates';
 import type { CreditNote, Invoice, Money } from '#domain/model';
 import { ConcurrentUpdate, ConflictError, NotFoundError } from '../errors.ts';
-import type { Clock, Company, Invoices } from '../ports.ts';
+import type { Clock, Company, Customers, InvoiceDocuments, Invoices, Mail } from '../ports.ts';
+import { formatMoney } from '#domain/money';
+import { renderMessage } from '#messages';
+import { mailTo } from './customer-mail.ts';
 import { withNextNumber } from './numbering.ts';
 
 export interface AdjustInvoiceDeps {
   readonly invoices: Invoices;
+  readonly customers: Customers;
+  readonly documents: InvoiceDocuments;
+  readonly mail: Mail;
   readonly clock: Clock;
   readonly company: Company;
   readonly creditNoteSeries: string;
@@ -59,9 +67,32 @@ export async function issueCreditNote(input: { invoiceNumber: string; amount: Mo
       if (result.kind === 'taken') return { kind: 'taken' };
       return { kind: 'done', value: result.kind === 'issued' ? creditNote : 'invoice-changed' };
     });
-    if (issued !== 'invoice-changed') return issued;
+    if (issued !== 'invoice-changed') {
+      await sendCreditNote(issued, deps);
+      return issued;
+    }
   }
   throw new ConcurrentUpdate(`invoice ${input.invoiceNumber} kept changing while the credit note was issued; try again`);
+}
+
+async function sendCreditNote(note: CreditNote, deps: AdjustInvoiceDeps): Promise<void> {
+  const customer = await deps.customers.get(note.customerId);
+  if (!customer) return;
+  const invoice = await deps.invoices.get(note.invoiceNumber);
+  const money = (amount: number) => formatMoney({ amount, currency: note.currency });
+  const message = renderMessage('credit-note-issued', customer.language, {
+    customerName: customer.name,
+    creditNoteNumber: note.number,
+    invoiceNumber: note.invoiceNumber,
+    total: money(note.total),
+    reason: note.reason,
+    balance: money(invoice?.balance ?? 0),
+    customerCredit: note.customerCredit > 0 ? money(note.customerCredit) : null,
+    companyName: deps.company.name,
+  });
+  const pdf = await deps.documents.creditNotePdf(note, deps.company, customer);
+  const attachment = { filename: `${note.number}.pdf`, contentType: 'application/pdf', contentBase64: Buffer.from(pdf).toString('base64') };
+  await deps.mail.enqueue(mailTo(customer, `credit-note:${note.number}`, message, [attachment]));
 }
 
 export async function writeOffInvoice(input: { invoiceNumber: string; reason: string }, actor: string, deps: AdjustInvoiceDeps): Promise<{ invoiceNumber: string; status: Invoice['status']; writtenOff: Money }> {

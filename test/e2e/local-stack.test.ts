@@ -247,6 +247,9 @@ describe('the local stack, end to end', () => {
     expect(credit.status).toBe(201);
     expect(credit.body).toMatchObject({ creditNoteNumber: expect.stringMatching(/^CN-\d{4}-000001$/), total: { amount: 1200, currency: 'GBP' }, tax: { amount: 200, currency: 'GBP' } });
     expect(((await admin('/_local/invoices')).invoices as any[]).find((i) => i.number === invoice.number)).toMatchObject({ balance: 4800 });
+    const mailed = await until('credit note mailed', async () => (await mails()).find((m) => m.subject.startsWith(`Credit note ${credit.body.creditNoteNumber}`)));
+    expect(mailed.destination.to).toEqual([email]);
+    expect(mailed.attachments.map((a) => a.filename)).toEqual([`${credit.body.creditNoteNumber}.pdf`]);
     const tooMuch = await post(`/finance/invoices/${invoice.number}/credit-notes`, { amount: { amount: 5000, currency: 'GBP' }, reason: 'more than is left' });
     expect(tooMuch.status).toBe(409);
     const trail = (await get(`/finance/audit?entity=invoice:${invoice.number}`)).body.entries as any[];

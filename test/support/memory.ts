@@ -405,7 +405,10 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
 
   const metrics: Metrics = { count: (name, value = 1) => void (counted[name] = (counted[name] ?? 0) + value) };
   const log: Log = { info: (message, fields) => void logged.push({ message, ...(fields ? { fields } : {}) }) };
-  const documents: InvoiceDocuments = { pdf: async (invoice) => new TextEncoder().encode(`%PDF-1.7 invoice ${invoice.number}`) };
+  const documents: InvoiceDocuments = {
+    pdf: async (invoice) => new TextEncoder().encode(`%PDF-1.7 invoice ${invoice.number}`),
+    creditNotePdf: async (note) => new TextEncoder().encode(`%PDF-1.7 credit note ${note.number}`),
+  };
   const credentials = (keys: Readonly<Record<string, CallerRole>>): Credentials => ({ roleOf: async (k) => (k === undefined ? undefined : keys[k]) });
 
   const orderQueue = memoryOutbox<{ orderId: string }>();

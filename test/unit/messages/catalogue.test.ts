@@ -40,6 +40,16 @@ const invoiceBase = { customerName: 'Ada Lovelace', invoiceNumber: 'INV-2026-000
 const invoiceDue: MessageVars['invoice-issued'] = { ...invoiceBase, form: 'balance-due', dueDate: '2026-12-23', terms: '2/10 net 30', earlyPayment: { amount: '£34.69', until: '2026-12-03' } };
 const invoiceNet: MessageVars['invoice-issued'] = { ...invoiceBase, form: 'balance-due', dueDate: '2026-12-23', terms: 'Net 30', earlyPayment: null };
 const invoicePaid: MessageVars['invoice-issued'] = { ...invoiceBase, form: 'paid' };
+const creditNote: MessageVars['credit-note-issued'] = {
+  customerName: 'Ada Lovelace',
+  creditNoteNumber: 'CN-2026-000001',
+  invoiceNumber: 'INV-2026-000042',
+  total: '£12.00',
+  reason: 'one mug arrived broken',
+  balance: '£23.40',
+  customerCredit: null,
+  companyName: 'Example Trading Ltd',
+};
 const rejected: MessageVars['order-rejected'] = { customerName: 'Ada Lovelace', orderReference: '#1042', reason: 'out of stock after 3 attempts', companyName: 'Example Trading Ltd' };
 const reminder = (tone: ReminderTone): MessageVars['payment-reminder'] => ({
   tone,
@@ -68,6 +78,8 @@ const CASES: Case[] = [
   { name: 'invoice-issued, balance due, no order reference', kind: 'invoice-issued', vars: { ...invoiceNet, orderReference: null } },
   { name: 'invoice-issued, paid at checkout', kind: 'invoice-issued', vars: invoicePaid },
   { name: 'order-rejected', kind: 'order-rejected', vars: rejected },
+  { name: 'credit-note-issued, balance left', kind: 'credit-note-issued', vars: creditNote },
+  { name: 'credit-note-issued, customer credit', kind: 'credit-note-issued', vars: { ...creditNote, balance: '£0.00', customerCredit: '£12.00' } },
   ...TONES.map((tone): Case => ({ name: `payment-reminder, ${tone}`, kind: 'payment-reminder', vars: reminder(tone) })),
   { name: 'credit-review-request', kind: 'credit-review-request', vars: review },
 ];
@@ -102,6 +114,14 @@ const ENGLISH: Readonly<Record<string, readonly [string, string]>> = {
     'We cannot fulfil your order #1042',
     'Dear Ada Lovelace,\n\nwe are sorry: we cannot go ahead with your order #1042 (out of stock after 3 attempts). ' +
       'Nothing has been charged on account. Please contact us if you have questions.\n\nExample Trading Ltd',
+  ],
+  'credit-note-issued, balance left': [
+    'Credit note CN-2026-000001 for invoice INV-2026-000042 from Example Trading Ltd',
+    'Dear Ada Lovelace,\n\nplease find attached credit note CN-2026-000001 for £12.00 on invoice INV-2026-000042 (one mug arrived broken). The amount still due on the invoice is £23.40.\n\nExample Trading Ltd',
+  ],
+  'credit-note-issued, customer credit': [
+    'Credit note CN-2026-000001 for invoice INV-2026-000042 from Example Trading Ltd',
+    'Dear Ada Lovelace,\n\nplease find attached credit note CN-2026-000001 for £12.00 on invoice INV-2026-000042 (one mug arrived broken). The amount still due on the invoice is £0.00. As it was already paid, £12.00 is credit in your favour, which we will refund or set against your next invoice.\n\nExample Trading Ltd',
   ],
   'credit-review-request': [
     'Credit review needed: order #1042 (£225.00)',

@@ -88,6 +88,19 @@ describe('credit notes and write-offs', () => {
     expect(second.number).toBe('CN-2026-000002');
   });
 
+  it('sends the customer the credit note as a PDF in their language, once per credit note', async () => {
+    const { w, invoice } = invoiced(0);
+    w.putCustomer(testCustomer('cus_1', { language: 'sv', name: 'Nordisk Design AB' }));
+    const note = await issueCreditNote({ invoiceNumber: invoice.number, amount: gbp(1200), reason: 'en trasig mugg' }, 'finance key', w.deps);
+    expect(note).toMatchObject({ appliedToInvoice: 0, customerCredit: 1200 });
+    const [mail] = w.state.mailbox;
+    expect(mail).toMatchObject({ key: `credit-note:${note.number}`, to: ['cus_1@example.com'], language: 'sv' });
+    expect(mail!.subject).toBe(`Kreditfaktura ${note.number} för faktura ${invoice.number} från Example Trading Ltd`);
+    expect(mail!.text).toContain('£12.00');
+    expect(mail!.text).toContain('tillgodohavande');
+    expect(mail!.attachments).toEqual([{ filename: `${note.number}.pdf`, contentType: 'application/pdf', contentBase64: Buffer.from(`%PDF-1.7 credit note ${note.number}`).toString('base64') }]);
+  });
+
   it('refuses more than is left to credit, another currency and an unknown invoice, writing nothing', async () => {
     const { w, invoice } = invoiced();
     await issueCreditNote({ invoiceNumber: invoice.number, amount: gbp(3000), reason: 'most of it' }, 'finance key', w.deps);

@@ -5,7 +5,8 @@
 import { PDFDocument } from 'pdf-lib';
 import { describe, expect, it } from 'vitest';
 import { composeMime } from '../../../../functions/adapters/mailer.ts';
-import { renderInvoicePdf } from '../../../../functions/adapters/pdf.ts';
+import { renderCreditNotePdf, renderInvoicePdf } from '../../../../functions/adapters/pdf.ts';
+import { buildCreditNote } from '../../../../functions/domain/adjustments.ts';
 import { buildInvoice } from '../../../../functions/domain/invoice.ts';
 import type { Invoice } from '../../../../functions/domain/model.ts';
 import { pdfText } from '../../../support/pdf-text.ts';
@@ -98,5 +99,20 @@ describe('raw MIME', () => {
     expect(mime).not.toMatch(/multipart/);
     expect(mime).not.toMatch(/^Cc:/m);
     expect(mime).toMatch(/^Subject: =\?UTF-8\?Q\?P=C3=A5minnelse\?=\r$/m);
+  });
+});
+
+describe('credit note PDF', () => {
+  it('is an A4 PDF naming the credit note, the invoice it credits, the reason, goods, shipping and tax reversed, and where the credit went', async () => {
+    const { creditNote } = buildCreditNote({ invoice: invoiceFor(), amount: 1000, reason: 'one mug arrived broken', series: 'CN', year: 2026, sequence: 3, issueDate: '2026-11-25' });
+    const bytes = await renderCreditNotePdf(creditNote, seller, buyer);
+    const doc = await PDFDocument.load(bytes);
+    expect(doc.getTitle()).toBe('Credit note CN-2026-000003');
+    expect(doc.getSubject()).toBe('Credit note CN-2026-000003 on invoice INV-2026-000042, total GBP 10.00');
+    const text = pdfText(Buffer.from(bytes));
+    // 1000 split as the invoice (2899 goods, 499 shipping, 500 tax of 3898): 744 / 128 / 128
+    for (const s of ['CREDIT NOTE', 'CN-2026-000003', 'INV-2026-000042', '2026-11-25', 'one mug arrived broken', '£7.44', '£1.28', 'Total credited GBP', '£10.00', 'Ada Lovelace', 'Taken off invoice INV-2026-000042: £10.00.']) {
+      expect(text).toContain(s);
+    }
   });
 });

@@ -11,6 +11,7 @@
  */
 import './quiet.ts';
 import { parseArgs } from 'node:util';
+import { CliError, FINANCE_USAGE, financeApi, financeCommand } from './finance-cli.ts';
 import { DEV_SECRETS } from './stack.ts';
 
 const api = `http://127.0.0.1:${process.env.O2C_API_PORT ?? 3000}`;
@@ -106,15 +107,38 @@ async function main(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { open: { type: 'boolean', default: false }, 'as-of': { type: 'string' }, note: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      open: { type: 'boolean', default: false },
+      'as-of': { type: 'string' },
+      note: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+      json: { type: 'boolean' },
+      email: { type: 'string' },
+      name: { type: 'string' },
+      limit: { type: 'string' },
+      currency: { type: 'string' },
+      language: { type: 'string' },
+      'tax-id': { type: 'string' },
+      shop: { type: 'string' },
+      exempt: { type: 'boolean' },
+      'no-exempt': { type: 'boolean' },
+      reason: { type: 'string' },
+      amount: { type: 'string' },
+      date: { type: 'string' },
+      reference: { type: 'string' },
+      remittance: { type: 'string' },
+      customer: { type: 'string' },
+    },
   });
   const [cmd, sub, ...rest] = positionals;
   if (values.help || !cmd) {
     console.log(
-      'usage: npm run o2c -- <command>\n  status\n  orders show <orderId>\n  invoices list [--open]\n  schedule run <dunning|report> [--as-of YYYY-MM-DD]\n  credit decide <orderId> <approve|reject> [--note text]\n  demo',
+      `usage: npm run o2c -- <command>\n  status\n  orders show <orderId>\n  invoices list [--open]\n  schedule run <dunning|report> [--as-of YYYY-MM-DD]\n  credit decide <orderId> <approve|reject> [--note text]\n  demo\nfinance:\n${FINANCE_USAGE}`,
     );
     return;
   }
+  const finance = await financeCommand(financeApi(), cmd, [sub, ...rest].filter((a): a is string => a !== undefined), { ...values, ...(values['no-exempt'] ? { exempt: false } : {}) });
+  if (finance !== undefined) return void console.log(finance);
   if (cmd === 'status') return status();
   if (cmd === 'orders' && sub === 'show' && rest[0]) return showOrder(rest[0]);
   if (cmd === 'invoices' && sub === 'list') return listInvoices(values.open ?? false);
@@ -134,7 +158,13 @@ async function main(argv: string[]): Promise<void> {
   throw new Error(`unknown command: ${positionals.join(' ')} (see --help)`);
 }
 
+// Piped into `head` and the like: a closed stdout ends the command quietly.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
 main(process.argv.slice(2)).catch((error: Error) => {
-  console.error(`o2c: ${error.message}`);
+  console.error(`o2c: ${error instanceof CliError || !error.stack ? error.message : error.message}`);
   process.exit(1);
 });

@@ -8,7 +8,7 @@
 import { DomainError } from './errors.ts';
 import { formatInvoiceNumber } from './invoice.ts';
 import type { CreditNote, Invoice, IsoDate, JournalEntry, JournalLine } from './model.ts';
-import { allocate, assertMinorUnits } from './money.ts';
+import { allocate, assertMinorUnits, formatMoney } from './money.ts';
 import { assertBalanced } from './ledger.ts';
 
 const conflict = (code: string, message: string) => new DomainError(code, message, 'conflict');
@@ -42,7 +42,10 @@ export function buildCreditNote(req: CreditNoteRequest): { creditNote: CreditNot
   if (CLOSED.has(invoice.status)) throw conflict('InvoiceClosed', `invoice ${invoice.number} is ${invoice.status.replace('_', ' ')}: it cannot be credited`);
   const credited = invoice.credited ?? 0;
   const creditable = invoice.totals.total - credited;
-  if (amount > creditable) throw conflict('CreditExceedsInvoice', `invoice ${invoice.number} has ${creditable} left to credit, less than ${amount}`);
+  if (amount > creditable) {
+    const money = (a: number) => formatMoney({ amount: a, currency: invoice.currency });
+    throw conflict('CreditExceedsInvoice', `invoice ${invoice.number} has ${money(creditable)} left to credit, less than the ${money(amount)} asked for`);
+  }
   const [net, shipping, tax] = allocate(amount, [invoice.totals.net, invoice.totals.shipping, invoice.totals.tax]) as [number, number, number];
   const appliedToInvoice = Math.min(amount, invoice.balance);
   const number = formatInvoiceNumber(req.series, req.year, req.sequence);

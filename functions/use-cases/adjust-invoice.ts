@@ -41,7 +41,8 @@ async function invoiceOf(number: string, deps: AdjustInvoiceDeps) {
   return invoice;
 }
 
-const shown = (i: Invoice & { credited?: number }) => ({ balance: i.balance, status: i.status, credited: i.credited ?? 0 });
+/** What the audit trail keeps of an invoice: money with its currency, so the trail reads on its own. */
+const shown = (i: Invoice & { credited?: number }) => ({ balance: { amount: i.balance, currency: i.currency }, status: i.status, credited: { amount: i.credited ?? 0, currency: i.currency } });
 
 /** A credit note as the finance API answers it (money as `{ amount, currency }`). */
 export const creditNoteView = (note: CreditNote) => ({
@@ -62,7 +63,7 @@ export async function issueCreditNote(input: { invoiceNumber: string; amount: Mo
     if (before.currency !== input.amount.currency) throw new ConflictError(`invoice ${before.number} is in ${before.currency}; a credit note in ${input.amount.currency} cannot apply to it`, 'CurrencyMismatch');
     const issued = await withNextNumber<CreditNote | 'invoice-changed'>(deps.creditNoteSeries, year, { clock: deps.clock, last: () => deps.invoices.lastSequence(deps.creditNoteSeries, year) }, async (sequence) => {
       const { creditNote, invoice: after } = buildCreditNote({ invoice: before, amount: input.amount.amount, reason: input.reason, series: deps.creditNoteSeries, year, sequence, issueDate });
-      const audit = { at: now.toISOString(), actor, action: 'invoice.credit-note', entity: `invoice:${before.number}`, before: shown(before), after: { ...shown(after), creditNote: creditNote.number, amount: creditNote.total }, reason: input.reason };
+      const audit = { at: now.toISOString(), actor, action: 'invoice.credit-note', entity: `invoice:${before.number}`, before: shown(before), after: { ...shown(after), creditNote: creditNote.number, amount: { amount: creditNote.total, currency: creditNote.currency } }, reason: input.reason };
       const result = await deps.invoices.issueCreditNote(creditNote, { before, after, entry: creditNoteEntry(creditNote, `cn-${creditNote.number}`), audit });
       if (result.kind === 'taken') return { kind: 'taken' };
       return { kind: 'done', value: result.kind === 'issued' ? creditNote : 'invoice-changed' };

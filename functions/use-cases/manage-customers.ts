@@ -42,7 +42,8 @@ export interface NewCustomerInput extends CustomerChanges {
 /** What the audit trail keeps of a customer (no internals). */
 const visible = (c: Partial<StoredCustomer>) => {
   const { name, email, language, currency, creditLimit, terms, taxId, billingAddress, dunningExempt } = c;
-  return Object.fromEntries(Object.entries({ name, email, language, currency, creditLimit, terms, taxId, billingAddress, dunningExempt }).filter(([, v]) => v !== undefined));
+  const limit = creditLimit === undefined || currency === undefined ? undefined : { amount: creditLimit, currency };
+  return Object.fromEntries(Object.entries({ name, email, language, currency, creditLimit: limit, terms, taxId, billingAddress, dunningExempt }).filter(([, v]) => v !== undefined));
 };
 
 /** A customer as the finance API answers it: money as `{ amount, currency }`, no keys or versions. */
@@ -113,7 +114,7 @@ export async function updateCustomer(customerId: string, changes: CustomerChange
   const field = (c: StoredCustomer, k: string) => (c as unknown as Record<string, unknown>)[k];
   const changed = keys.filter((k) => JSON.stringify(field(before, k)) !== JSON.stringify(field(after, k)));
   if (changed.length === 0) return before;
-  const pick = (c: StoredCustomer) => Object.fromEntries(changed.map((k) => [k, field(c, k) ?? null]));
+  const pick = (c: StoredCustomer) => Object.fromEntries(changed.map((k) => [k, k === 'creditLimit' ? { amount: c.creditLimit, currency: c.currency } : (field(c, k) ?? null)]));
   return deps.customers.update(before, after, {
     at: deps.clock.now().toISOString(),
     actor,

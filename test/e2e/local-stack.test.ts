@@ -254,7 +254,7 @@ describe('the local stack, end to end', () => {
     expect(tooMuch.status).toBe(409);
     const trail = (await get(`/finance/audit?entity=invoice:${invoice.number}`)).body.entries as any[];
     expect(trail).toHaveLength(1);
-    expect(trail[0]).toMatchObject({ action: 'invoice.credit-note', actor: 'finance key', before: { balance: 6000 }, after: { balance: 4800, creditNote: credit.body.creditNoteNumber }, reason: 'one mug arrived broken' });
+    expect(trail[0]).toMatchObject({ action: 'invoice.credit-note', actor: 'finance key', before: { balance: { amount: 6000, currency: 'GBP' } }, after: { balance: { amount: 4800, currency: 'GBP' }, creditNote: credit.body.creditNoteNumber }, reason: 'one mug arrived broken' });
     void orderId;
   }, 40_000);
 });

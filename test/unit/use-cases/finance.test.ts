@@ -35,7 +35,7 @@ describe('customers', () => {
     expect(w.state.customers.get(customerId)).toMatchObject({ email: 'buyer@acme.example', creditLimit: 25_000, currency: 'GBP', terms: { netDays: 30 } });
     const given = await createCustomer({ email: 'b@x.example', name: 'B', creditLimit: { amount: 90_000, currency: 'EUR' } }, 'finance key', deps);
     expect(w.state.customers.get(given.customerId)).toMatchObject({ creditLimit: 90_000, currency: 'EUR' });
-    expect((await auditTrail(`customer:${customerId}`, deps))[0]).toMatchObject({ action: 'customer.create', actor: 'arn:aws:iam::1:user/fin', after: { creditLimit: 25_000 } });
+    expect((await auditTrail(`customer:${customerId}`, deps))[0]).toMatchObject({ action: 'customer.create', actor: 'arn:aws:iam::1:user/fin', after: { creditLimit: { amount: 25_000, currency: 'GBP' } } });
   });
 
   it('refuses a second customer with the same email (409 naming the id), writing nothing', async () => {
@@ -52,7 +52,7 @@ describe('customers', () => {
     w.putCustomer(testCustomer('cus_1', { creditLimit: 0 }));
     const after = await updateCustomer('cus_1', { creditLimit: gbp(500_000) }, 'finance key', 'trade references checked', w.deps);
     expect(after.creditLimit).toBe(500_000);
-    expect(w.state.audit.at(-1)).toMatchObject({ action: 'customer.update', entity: 'customer:cus_1', before: { creditLimit: 0 }, after: { creditLimit: 500_000 }, reason: 'trade references checked' });
+    expect(w.state.audit.at(-1)).toMatchObject({ action: 'customer.update', entity: 'customer:cus_1', before: { creditLimit: { amount: 0, currency: 'GBP' } }, after: { creditLimit: { amount: 500_000, currency: 'GBP' } }, reason: 'trade references checked' });
     expect(await refusal(updateCustomer('cus_1', { creditLimit: { amount: 1, currency: 'EUR' } }, 'finance key', undefined, w.deps))).toMatchObject({ status: 409, code: 'CurrencyMismatch' });
     const trail = w.state.audit.length;
     await updateCustomer('cus_1', { creditLimit: gbp(500_000) }, 'finance key', undefined, w.deps);
@@ -83,7 +83,7 @@ describe('credit notes and write-offs', () => {
     expect(w.state.invoices.get(invoice.number)).toMatchObject({ balance: invoice.balance - 1000, credited: 1000 });
     const entry = w.state.journal.get('cn-CN-2026-000001')!;
     expect(entry.lines.find((l) => l.account === 'accounts_receivable')).toEqual({ account: 'accounts_receivable', side: 'credit', amount: 1000 });
-    expect(w.state.audit.at(-1)).toMatchObject({ action: 'invoice.credit-note', before: { balance: 3898 }, after: { balance: 2898, creditNote: 'CN-2026-000001' } });
+    expect(w.state.audit.at(-1)).toMatchObject({ action: 'invoice.credit-note', before: { balance: { amount: 3898, currency: 'GBP' } }, after: { balance: { amount: 2898, currency: 'GBP' }, creditNote: 'CN-2026-000001', amount: { amount: 1000, currency: 'GBP' } } });
     const second = await issueCreditNote({ invoiceNumber: invoice.number, amount: gbp(898), reason: 'goodwill' }, 'finance key', w.deps);
     expect(second.number).toBe('CN-2026-000002');
   });

@@ -1,0 +1,218 @@
+/**
+ * The finance team's commands (`npm run o2c -- customers …`, `credit-note`,
+ * `write-off`, `payments record`, `audit`), on the same /finance API locally
+ * and against a deployed stack:
+ * - locally (default `http://127.0.0.1:3000`) with the development finance key;
+ * - deployed, with `O2C_API_URL=https://….execute-api.<region>.amazonaws.com`:
+ *   every request is signed with SigV4 (service execute-api) from the standard
+ *   AWS credential chain (env, profile, SSO, instance role).
+ * Amounts are typed and printed as decimals in their currency ("12.00"), never
+ * minor units; `--json` prints the API's answer for scripts.
+ */
+import { createHash, createHmac } from 'node:crypto';
+import { defaultProvider } from '@aws-sdk/credential-provider-node';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { isIsoDate } from '../functions/domain/dates.ts';
+import { formatMoney, isCurrency, parseDecimal } from '../functions/domain/money.ts';
+import { DEV_SECRETS } from './stack.ts';
+
+export class CliError extends Error {}
+
+const bytes = (d: string | ArrayBuffer | ArrayBufferView): string | Uint8Array =>
+  typeof d === 'string' ? d : d instanceof ArrayBuffer ? new Uint8Array(d) : new Uint8Array(d.buffer, d.byteOffset, d.byteLength);
+
+/** SHA-256 as SignatureV4 wants it (a Checksum constructor, HMAC when given a secret). */
+export class Sha256 {
+  private readonly hash: ReturnType<typeof createHash> | ReturnType<typeof createHmac>;
+  constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
+    this.hash = secret ? createHmac('sha256', bytes(secret)) : createHash('sha256');
+  }
+  update(data: string | ArrayBuffer | ArrayBufferView): void {
+    this.hash.update(bytes(data));
+  }
+  async digest(): Promise<Uint8Array> {
+    return new Uint8Array(this.hash.digest());
+  }
+}
+
+export interface FinanceApi {
+  readonly url: string;
+  call(method: string, path: string, body?: unknown): Promise<any>;
+}
+
+export function financeApi(env: NodeJS.ProcessEnv = process.env): FinanceApi {
+  const deployed = env.O2C_API_URL;
+  const url = (deployed ?? `http://127.0.0.1:${env.O2C_API_PORT ?? 3000}`).replace(/\/$/, '');
+  const signer = deployed
+    ? new SignatureV4({ service: 'execute-api', region: env.AWS_REGION ?? /execute-api\.([a-z0-9-]+)\./.exec(deployed)?.[1] ?? 'eu-west-1', credentials: defaultProvider(), sha256: Sha256 })
+    : undefined;
+  return {
+    url,
+    async call(method, path, body) {
+      const target = new URL(`${url}${path}`);
+      const payload = body === undefined ? undefined : JSON.stringify(body);
+      let headers: Record<string, string> = { 'content-type': 'application/json', host: target.host };
+      if (signer) {
+        const signed = await signer.sign({
+          method,
+          protocol: target.protocol,
+          hostname: target.hostname,
+          path: target.pathname,
+          query: Object.fromEntries(target.searchParams),
+          headers,
+          ...(payload ? { body: payload } : {}),
+        });
+        headers = signed.headers as Record<string, string>;
+      } else {
+        headers['x-api-key'] = env.O2C_FINANCE_KEY || DEV_SECRETS.O2C_FINANCE_KEY;
+      }
+      let res: Response;
+      try {
+        res = await fetch(target, { method, headers, ...(payload ? { body: payload } : {}) });
+      } catch {
+        throw new CliError(`no o2c API answers at ${url}${deployed ? '' : ': start the local stack with `npm start` (or set O2C_API_URL for a deployed one)'}`);
+      }
+      const text = await res.text();
+      let json: any = {};
+      try {
+        json = text ? JSON.parse(text) : {};
+      } catch {
+        json = { message: text };
+      }
+      if (!res.ok) throw new CliError(`${json.message ?? `HTTP ${res.status}`}${json.issues ? ` (${json.issues.map((i: { path: string; message: string }) => `${i.path}: ${i.message}`).join('; ')})` : ''}`);
+      return json;
+    },
+  };
+}
+
+type Values = Record<string, string | boolean | undefined>;
+const need = (values: Values, name: string): string => {
+  const v = values[name];
+  if (typeof v !== 'string' || v.length === 0) throw new CliError(`--${name} is required`);
+  return v;
+};
+/** A decimal amount in a currency ("12.00" GBP) as the API's `{ amount, currency }`. */
+export function moneyArg(text: string, currency: string): { amount: number; currency: string } {
+  if (!isCurrency(currency)) throw new CliError(`${currency} is not an ISO 4217 currency code (e.g. GBP)`);
+  try {
+    return { amount: parseDecimal(text, currency), currency };
+  } catch {
+    throw new CliError(`${text} is not an amount in ${currency} (write it like 1250.00)`);
+  }
+}
+export function dateArg(text: string, flag: string): string {
+  if (!isIsoDate(text)) throw new CliError(`--${flag} ${text} is not a calendar date (YYYY-MM-DD)`);
+  return text;
+}
+const show = (m: { amount: number; currency: string }) => formatMoney(m);
+/** Aligned `key  value` lines. */
+const table = (rows: readonly (readonly [string, string])[]) => {
+  const width = Math.max(...rows.map(([k]) => k.length));
+  return rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n');
+};
+
+/** An audit state as a person reads it: `balance £431.49, status open`; money objects formatted in their currency. */
+const readable = (state: Record<string, unknown> | undefined): string => {
+  if (!state || Object.keys(state).length === 0) return '(none)';
+  const value = (v: unknown): string => {
+    if (v && typeof v === 'object' && 'amount' in v && 'currency' in v) return show(v as { amount: number; currency: string });
+    if (v && typeof v === 'object') return JSON.stringify(v);
+    return String(v);
+  };
+  return Object.entries(state).map(([k, v]) => `${k} ${value(v)}`).join(', ');
+};
+
+const customerRows = (c: any): [string, string][] => [
+  ['customer', c.customerId],
+  ['name', c.name],
+  ['email', c.email],
+  ['language', c.language],
+  ['credit limit', show(c.creditLimit)],
+  ['terms', c.terms?.discount ? `${c.terms.discount.ratePpm / 10_000}/${c.terms.discount.days} net ${c.terms.netDays}` : `net ${c.terms?.netDays}`],
+  ...(c.taxId ? ([['tax id', c.taxId]] as [string, string][]) : []),
+  ['dunning', c.dunningExempt ? 'exempt' : 'as the policy says'],
+];
+
+/** Runs a finance command; returns the text to print (or the JSON answer with --json), or undefined when `cmd` is not one. */
+export async function financeCommand(api: FinanceApi, cmd: string, args: readonly string[], values: Values): Promise<string | undefined> {
+  const json = values.json === true;
+  const out = (answer: unknown, text: () => string) => (json ? JSON.stringify(answer, null, 2) : text());
+  const currency = (values.currency as string | undefined) ?? 'GBP';
+  const customerPath = async (who: string) => {
+    if (!who.includes('@')) return `/finance/customers/${encodeURIComponent(who)}`;
+    const found = await api.call('GET', `/finance/customers?email=${encodeURIComponent(who)}`);
+    return `/finance/customers/${encodeURIComponent(found.customerId)}`;
+  };
+  const [sub, target] = args;
+  if (cmd === 'customers' && sub === 'add') {
+    const body = {
+      email: need(values, 'email'),
+      name: need(values, 'name'),
+      ...(values.limit ? { creditLimit: moneyArg(values.limit as string, currency) } : {}),
+      ...(values.language ? { language: values.language } : {}),
+      ...(values['tax-id'] ? { taxId: values['tax-id'] } : {}),
+      ...(values.shop ? { shop: values.shop } : {}),
+    };
+    const r = await api.call('POST', '/finance/customers', body);
+    return out(r, () => `created ${r.customerId}`);
+  }
+  if (cmd === 'customers' && sub === 'show' && target) {
+    const c = await api.call('GET', await customerPath(target));
+    return out(c, () => table(customerRows(c)));
+  }
+  if (cmd === 'customers' && sub === 'set' && target) {
+    const path = await customerPath(target);
+    const current = await api.call('GET', path);
+    const changes = {
+      ...(values.limit ? { creditLimit: moneyArg(values.limit as string, (values.currency as string | undefined) ?? current.currency) } : {}),
+      ...(values.language ? { language: values.language } : {}),
+      ...(values['tax-id'] ? { taxId: values['tax-id'] } : {}),
+      ...(values.exempt !== undefined ? { dunningExempt: values.exempt === true } : {}),
+      ...(values.reason ? { reason: values.reason } : {}),
+    };
+    if (Object.keys(changes).filter((k) => k !== 'reason').length === 0) throw new CliError('nothing to change: give --limit, --language, --tax-id or --exempt/--no-exempt');
+    const c = await api.call('PATCH', path, changes);
+    return out(c, () => table(customerRows(c)));
+  }
+  if (cmd === 'credit-note' && sub) {
+    const r = await api.call('POST', `/finance/invoices/${encodeURIComponent(sub)}/credit-notes`, { amount: moneyArg(need(values, 'amount'), currency), reason: need(values, 'reason') });
+    return out(r, () => table([['credit note', r.creditNoteNumber], ['invoice', r.invoiceNumber], ['total', show(r.total)], ['of which tax', show(r.tax)], ['off the invoice', show(r.appliedToInvoice)], ['customer credit', show(r.customerCredit)]]));
+  }
+  if (cmd === 'write-off' && sub) {
+    const r = await api.call('POST', `/finance/invoices/${encodeURIComponent(sub)}/write-off`, { reason: need(values, 'reason') });
+    return out(r, () => `${r.invoiceNumber} written off: ${show(r.writtenOff)} to bad debt`);
+  }
+  if (cmd === 'payments' && sub === 'record') {
+    const amount = moneyArg(need(values, 'amount'), currency);
+    const body = {
+      externalId: need(values, 'reference'),
+      amount: amount.amount,
+      currency: amount.currency,
+      receivedOn: dateArg(need(values, 'date'), 'date'),
+      ...(values.remittance ? { remittance: values.remittance } : {}),
+      ...(values.customer ? { customerId: values.customer } : {}),
+    };
+    const r = await api.call('POST', '/finance/payments', body);
+    return out(r, () => `recorded ${show(amount)} as ${r.paymentId}; it is matched to open invoices like every payment`);
+  }
+  if (cmd === 'audit' && sub) {
+    const r = await api.call('GET', `/finance/audit?entity=${encodeURIComponent(sub)}`);
+    return out(r, () =>
+      r.entries.length === 0
+        ? `no audit entries for ${sub}`
+        : r.entries.map((e: any) => `${e.at}  ${e.action.padEnd(20)} ${e.actor}${e.reason ? `  "${e.reason}"` : ''}\n    ${readable(e.before)} → ${readable(e.after)}`).join('\n'),
+    );
+  }
+  return undefined;
+}
+
+export const FINANCE_USAGE = [
+  '  customers add --email E --name N [--limit 500.00] [--currency GBP] [--language sv] [--tax-id X] [--shop S]',
+  '  customers show <customerId|email>',
+  '  customers set <customerId|email> [--limit 750.00] [--language ja] [--tax-id X] [--exempt|--no-exempt] [--reason text]',
+  '  credit-note <invoice> --amount 12.00 [--currency GBP] --reason text',
+  '  write-off <invoice> --reason text',
+  '  payments record --amount 38.98 [--currency GBP] --date YYYY-MM-DD --reference REF [--remittance text] [--customer id]',
+  '  audit <customer:ID | invoice:NUMBER | payment:ID>',
+  '  (add --json to any finance command; set O2C_API_URL to use a deployed stack, signed with your AWS credentials)',
+].join('\n');

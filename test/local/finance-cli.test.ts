@@ -1,0 +1,38 @@
+/**
+ * The finance CLI's pieces that do not need a stack: SigV4 signing (AWS's own
+ * get-vanilla test vector of the Signature Version 4 test suite), amounts and
+ * dates typed by a person, and the messages for wrong ones.
+ */
+import { SignatureV4 } from '@smithy/signature-v4';
+import { describe, expect, it } from 'vitest';
+import { CliError, dateArg, moneyArg, Sha256 } from '../../local/finance-cli.ts';
+
+describe('finance CLI', () => {
+  it('signs requests with SigV4 as AWS does (get-vanilla known answer)', async () => {
+    const signer = new SignatureV4({
+      service: 'service',
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' },
+      sha256: Sha256,
+      applyChecksum: false,
+    });
+    const signed = await signer.sign({ method: 'GET', protocol: 'https:', hostname: 'example.amazonaws.com', path: '/', headers: { host: 'example.amazonaws.com' } }, { signingDate: new Date('2015-08-30T12:36:00Z') });
+    expect(signed.headers.authorization).toBe(
+      'AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date, Signature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31',
+    );
+  });
+
+  it('reads amounts as decimals in their currency, never floats, and says what is wrong with a bad one', () => {
+    expect(moneyArg('1250.00', 'GBP')).toEqual({ amount: 125_000, currency: 'GBP' });
+    expect(moneyArg('7280', 'JPY')).toEqual({ amount: 7280, currency: 'JPY' });
+    expect(moneyArg('0.105', 'KWD')).toEqual({ amount: 105, currency: 'KWD' });
+    expect(() => moneyArg('12.345', 'GBP')).toThrow(new CliError('12.345 is not an amount in GBP (write it like 1250.00)'));
+    expect(() => moneyArg('1e3', 'GBP')).toThrow(CliError);
+    expect(() => moneyArg('10', 'XXQ')).toThrow('XXQ is not an ISO 4217 currency code (e.g. GBP)');
+  });
+
+  it('refuses an impossible date in words, before calling anything', () => {
+    expect(dateArg('2026-11-23', 'date')).toBe('2026-11-23');
+    expect(() => dateArg('2026-02-30', 'date')).toThrow('--date 2026-02-30 is not a calendar date (YYYY-MM-DD)');
+  });
+});

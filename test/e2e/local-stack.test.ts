@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { Keys } from '../../functions/adapters/table-schema.ts';
+import { financeApi, financeCommand } from '../../local/finance-cli.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../local/dynamodb-local.ts';
 import { DEV_SECRETS, startLocalStack, type LocalStack } from '../../local/stack.ts';
@@ -257,4 +258,20 @@ describe('the local stack, end to end', () => {
     expect(trail[0]).toMatchObject({ action: 'invoice.credit-note', actor: 'finance key', before: { balance: { amount: 6000, currency: 'GBP' } }, after: { balance: { amount: 4800, currency: 'GBP' }, creditNote: credit.body.creditNoteNumber }, reason: 'one mug arrived broken' });
     void orderId;
   }, 40_000);
+
+  it('runs the finance CLI against the stack: money in its currency, aligned, --json for scripts, clear errors', async () => {
+    const port = new URL(stack.apiUrl).port;
+    const api = financeApi({ O2C_API_PORT: port, O2C_FINANCE_KEY: stack.financeKey });
+    expect(await financeCommand(api, 'customers', ['add'], { email: 'cli@example.net', name: 'CLI Ltd', limit: '1500.00' })).toMatch(/^created cus_[0-9a-f]{20}$/);
+    const shown = (await financeCommand(api, 'customers', ['show', 'cli@example.net'], {}))!;
+    expect(shown).toContain('credit limit  £1,500.00');
+    // one column of values: every label padded to the longest ('credit limit', 12) plus two spaces, then the value
+    for (const line of shown.split('\n')) expect(line, line).toMatch(/^[a-z ]{12} {2}\S/);
+    const json = JSON.parse((await financeCommand(api, 'customers', ['set', 'cli@example.net'], { limit: '2500.00', json: true }))!);
+    expect(json.creditLimit).toEqual({ amount: 250_000, currency: 'GBP' });
+    await expect(financeCommand(api, 'payments', ['record'], { amount: '10.00', date: '2026-02-30', reference: 'X' })).rejects.toThrow('--date 2026-02-30 is not a calendar date');
+    await expect(financeCommand(api, 'customers', ['show', 'nobody@example.net'], {})).rejects.toThrow('no customer has the email nobody@example.net');
+    expect(await financeCommand(api, 'no-such-command', [], {})).toBeUndefined();
+  });
 });
+

@@ -21,14 +21,20 @@ export function winAnsi(text: string, font: PDFFont): string {
   return [...text].map((ch) => (supported.has(ch.codePointAt(0)!) ? ch : '?')).join('');
 }
 
-export async function renderInvoicePdf(invoice: Invoice, seller: Seller, customer: Pick<Customer, 'name' | 'email' | 'billingAddress'>): Promise<Uint8Array> {
+/** A PDF dated its document's issue date (so the same document renders the same bytes), titled and authored. */
+async function newDocument(title: string, subject: string, seller: Seller, issueDate: string): Promise<PDFDocument> {
   const doc = await PDFDocument.create();
-  doc.setTitle(`Invoice ${invoice.number}`);
-  doc.setSubject(`Invoice ${invoice.number}${invoice.orderReference ? ` for order ${invoice.orderReference}` : ''}, total ${invoice.currency} ${toDecimalString({ amount: invoice.totals.total, currency: invoice.currency })}`);
+  doc.setTitle(title);
+  doc.setSubject(subject);
   doc.setAuthor(seller.name);
   doc.setCreator('o2c');
-  doc.setCreationDate(new Date(`${invoice.issueDate}T00:00:00Z`));
-  doc.setModificationDate(new Date(`${invoice.issueDate}T00:00:00Z`));
+  doc.setCreationDate(new Date(`${issueDate}T00:00:00Z`));
+  doc.setModificationDate(new Date(`${issueDate}T00:00:00Z`));
+  return doc;
+}
+
+export async function renderInvoicePdf(invoice: Invoice, seller: Seller, customer: Pick<Customer, 'name' | 'email' | 'billingAddress'>): Promise<Uint8Array> {
+  const doc = await newDocument(`Invoice ${invoice.number}`, `Invoice ${invoice.number}${invoice.orderReference ? ` for order ${invoice.orderReference}` : ''}, total ${invoice.currency} ${toDecimalString({ amount: invoice.totals.total, currency: invoice.currency })}`, seller, invoice.issueDate);
   const font = await doc.embedFont(StandardFonts.Helvetica);
   const bold = await doc.embedFont(StandardFonts.HelveticaBold);
   const page = doc.addPage([595.28, 841.89]); // A4
@@ -125,13 +131,7 @@ export async function renderInvoicePdf(invoice: Invoice, seller: Seller, custome
 
 /** A credit note as a PDF: the seller, the customer, the invoice it credits, goods, shipping and tax reversed, and where the credit went. */
 export async function renderCreditNotePdf(note: CreditNote, seller: Seller, customer: Pick<Customer, 'name' | 'email' | 'billingAddress'>): Promise<Uint8Array> {
-  const doc = await PDFDocument.create();
-  doc.setTitle(`Credit note ${note.number}`);
-  doc.setSubject(`Credit note ${note.number} on invoice ${note.invoiceNumber}, total ${note.currency} ${toDecimalString({ amount: note.total, currency: note.currency })}`);
-  doc.setAuthor(seller.name);
-  doc.setCreator('o2c');
-  doc.setCreationDate(new Date(`${note.issueDate}T00:00:00Z`));
-  doc.setModificationDate(new Date(`${note.issueDate}T00:00:00Z`));
+  const doc = await newDocument(`Credit note ${note.number}`, `Credit note ${note.number} on invoice ${note.invoiceNumber}, total ${note.currency} ${toDecimalString({ amount: note.total, currency: note.currency })}`, seller, note.issueDate);
   const font = await doc.embedFont(StandardFonts.Helvetica);
   const bold = await doc.embedFont(StandardFonts.HelveticaBold);
   const page = doc.addPage([595.28, 841.89]);

@@ -239,6 +239,12 @@ export interface DunningMarks {
   confirmQueued(invoiceNumber: string, level: number, at: IsoInstant): Promise<void>;
 }
 
+/** The ledger's totals: every entry's movements, summed by day and month per currency. */
+export interface Ledger {
+  /** Summed `account.side` movements of every entry dated on or before `asOf`, per currency. */
+  movementsAsOf(asOf: IsoDate): Promise<Map<string, Record<string, number>>>;
+}
+
 export interface Aggregates {
   /** Sums of each metric over the given days, per currency. */
   totals(days: readonly IsoDate[]): Promise<Map<string, Record<string, number>>>;

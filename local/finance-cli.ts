@@ -195,6 +195,24 @@ export async function financeCommand(api: FinanceApi, cmd: string, args: readonl
     const r = await api.call('POST', '/finance/payments', body);
     return out(r, () => `recorded ${show(amount)} as ${r.paymentId}; it is matched to open invoices like every payment`);
   }
+  if (cmd === 'ledger' && sub === 'trial-balance') {
+    const asOf = values['as-of'] === undefined ? undefined : dateArg(values['as-of'] as string, 'as-of');
+    const r = await api.call('GET', `/finance/ledger/trial-balance${asOf ? `?asOf=${asOf}` : ''}`);
+    return out(r, () => {
+      if (r.currencies.length === 0) return `nothing posted by ${r.asOf}`;
+      const w = [20, 16, 16, 16];
+      const row = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(w[0]!) : c.padStart(w[i]!))).join('');
+      return [
+        `trial balance as of ${r.asOf}`,
+        ...r.currencies.flatMap((c: any) => [
+          '',
+          row([c.currency, 'debit', 'credit', 'balance']),
+          ...c.accounts.map((a: any) => row([a.account.replace(/_/g, ' '), show(a.debit), show(a.credit), show(a.balance)])),
+          row(['total', show(c.debits), show(c.credits), c.balanced ? 'balanced' : 'NOT BALANCED']),
+        ]),
+      ].join('\n');
+    });
+  }
   if (cmd === 'audit' && sub) {
     const r = await api.call('GET', `/finance/audit?entity=${encodeURIComponent(sub)}`);
     return out(r, () =>
@@ -213,6 +231,7 @@ export const FINANCE_USAGE = [
   '  credit-note <invoice> --amount 12.00 [--currency GBP] --reason text',
   '  write-off <invoice> --reason text',
   '  payments record --amount 38.98 [--currency GBP] --date YYYY-MM-DD --reference REF [--remittance text] [--customer id]',
+  '  ledger trial-balance [--as-of YYYY-MM-DD]',
   '  audit <customer:ID | invoice:NUMBER | payment:ID>',
   '  (add --json to any finance command; set O2C_API_URL to use a deployed stack, signed with your AWS credentials)',
 ].join('\n');

@@ -6,20 +6,37 @@
  * and ledger lines, and the aggregates — all of it or none.
  */
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { assertBalanced } from '#domain/ledger';
+import { assertBalanced, ledgerMovements } from '#domain/ledger';
 import type { CreditNote, Invoice, IsoDate, JournalEntry } from '#domain/model';
 import { ConcurrentUpdate, PaymentConflict } from '../errors.ts';
 import { auditItem } from './audit.ts';
-import type { Aggregates, DunningMarks, InvoiceAdjustment, InvoiceIssue, Invoices, PaymentApplication, Payments } from '../ports.ts';
+import type { Aggregates, DunningMarks, InvoiceAdjustment, InvoiceIssue, Invoices, Ledger, PaymentApplication, Payments } from '../ports.ts';
 import { queryByCustomer } from './customers.ts';
 import { failedConditions, isConditionFailure, isTransactionConflict, queryAll, setExpression, transactWrite, type DynamoTable, type TransactItem } from './dynamo.ts';
 import { orderChangeItems } from './orders.ts';
-import { GSI_OPEN_BY_DUE, ITEM_TYPES, Keys, OPEN_INDEX_ATTRIBUTES, OPEN_INVOICE_SHARDS, VERSION_ATTRIBUTE } from './table-schema.ts';
+import { GSI_BY_CUSTOMER, GSI_OPEN_BY_DUE, ITEM_TYPES, Keys, OPEN_INDEX_ATTRIBUTES, OPEN_INVOICE_SHARDS, VERSION_ATTRIBUTE } from './table-schema.ts';
 
-/** Put items for a journal entry and one ledger line per posting (by account and month). */
+/**
+ * Put items for a journal entry and one ledger line per posting (by account and month), and the entry's
+ * movements added to the day's and the month's ledger totals of its currency (the trial balance reads these).
+ */
 export function journalItems(t: DynamoTable, entry: JournalEntry): TransactItem[] {
-  assertBalanced(entry);
+  const movements = Object.entries(ledgerMovements(entry));
+  const totals = (period: string): TransactItem => {
+    const fixed = setExpression({ type: ITEM_TYPES.ledgerTotals, period, currency: entry.currency, ...(period.length === 7 ? Keys.ledgerTotalsPeriod(period, entry.currency) : {}) }, { prefix: 's' });
+    return {
+      Update: {
+        TableName: t.name,
+        Key: Keys.aggregate(period, 'ledger', entry.currency),
+        UpdateExpression: `SET ${fixed.clauses.join(', ')} ADD ${movements.map((_, i) => `#m${i} :m${i}`).join(', ')}`,
+        ExpressionAttributeNames: { ...fixed.names, ...Object.fromEntries(movements.map(([k], i) => [`#m${i}`, k])) },
+        ExpressionAttributeValues: { ...fixed.values, ...Object.fromEntries(movements.map(([, v], i) => [`:m${i}`, v])) },
+      },
+    };
+  };
   return [
+    totals(entry.date),
+    totals(entry.date.slice(0, 7)),
     { Put: { TableName: t.name, Item: { ...Keys.journal(entry.id), type: ITEM_TYPES.journal, ...entry }, ConditionExpression: 'attribute_not_exists(pk)' } },
     ...entry.lines.map((line, n) => ({
       Put: {
@@ -277,13 +294,44 @@ export function dynamoDunning(t: DynamoTable): DunningMarks {
   };
 }
 
+const MOVEMENT = /^[a-z_]+\.(debit|credit)$/;
+
+/** Port `Ledger`: the months before `asOf`'s from the ledger-periods index (one small query), then each day of its month up to it. */
+export function dynamoLedger(t: DynamoTable): Ledger {
+  return {
+    async movementsAsOf(asOf) {
+      const month = asOf.slice(0, 7);
+      const days = Array.from({ length: Number(asOf.slice(8, 10)) }, (_, i) => `${month}-${String(i + 1).padStart(2, '0')}`);
+      const [months, ...daily] = await Promise.all([
+        queryAll<Record<string, unknown>>(t, {
+          IndexName: GSI_BY_CUSTOMER.indexName,
+          KeyConditionExpression: `${GSI_BY_CUSTOMER.partitionKey} = :p AND ${GSI_BY_CUSTOMER.sortKey} < :month`,
+          ExpressionAttributeValues: { ':p': Keys.ledgerTotalsPeriods, ':month': month },
+        }),
+        ...days.map((day) =>
+          queryAll<Record<string, unknown>>(t, { KeyConditionExpression: 'pk = :pk AND begins_with(sk, :kind)', ExpressionAttributeValues: { ':pk': Keys.aggregatePeriod(day), ':kind': Keys.aggregatePrefix('ledger') } }),
+        ),
+      ]);
+      const out = new Map<string, Record<string, number>>();
+      for (const item of [...months!, ...daily.flat()]) {
+        const sums = out.get(item.currency as string) ?? {};
+        for (const [k, v] of Object.entries(item)) if (MOVEMENT.test(k) && typeof v === 'number') sums[k] = (sums[k] ?? 0) + v;
+        out.set(item.currency as string, sums);
+      }
+      return out;
+    },
+  };
+}
+
 export function dynamoAggregates(t: DynamoTable): Aggregates {
   return {
     async totals(days) {
       const out = new Map<string, Record<string, number>>();
       await Promise.all(
         days.map(async (day) => {
-          const r = await t.doc().send(new QueryCommand({ TableName: t.name, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': Keys.aggregatePeriod(day) } }));
+          const r = await t.doc().send(
+            new QueryCommand({ TableName: t.name, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :kind)', ExpressionAttributeValues: { ':pk': Keys.aggregatePeriod(day), ':kind': Keys.aggregatePrefix('totals') } }),
+          );
           for (const item of r.Items ?? []) {
             const sums = out.get(item.currency as string) ?? {};
             for (const [k, v] of Object.entries(item)) if (typeof v === 'number') sums[k] = (sums[k] ?? 0) + v;

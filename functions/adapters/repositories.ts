@@ -7,7 +7,7 @@ import { dynamoAudit } from './audit.ts';
 import { dynamoCatalog } from './catalog.ts';
 import { dynamoCustomers } from './customers.ts';
 import { dynamoTable } from './dynamo.ts';
-import { dynamoAggregates, dynamoDunning, dynamoInvoices, dynamoPayments } from './invoices.ts';
+import { dynamoAggregates, dynamoDunning, dynamoInvoices, dynamoLedger, dynamoPayments } from './invoices.ts';
 import { dynamoOrders } from './orders.ts';
 import { dynamoRefunds } from './refunds.ts';
 import { dynamoRequestKeys } from './request-keys.ts';
@@ -23,6 +23,7 @@ export function repositories(tableName: string) {
     payments: dynamoPayments(t),
     dunning: dynamoDunning(t),
     aggregates: dynamoAggregates(t),
+    ledger: dynamoLedger(t),
     tokens: dynamoTaskTokens(t),
     requestKeys: dynamoRequestKeys(t),
     refunds: dynamoRefunds(t),

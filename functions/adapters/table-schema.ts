@@ -23,6 +23,7 @@
  * | daily aggregate       | AGG#<yyyy-mm-dd>            | <metric>#<ccy>             |                                        |                                   |
  * | credit note           | INVOICE#<number>            | CREDITNOTE#<cn number>     |                                        |                                   |
  * | audit entry           | AUDIT#<entity>              | <at>#<id>                  |                                        |                                   |
+ * | ledger totals         | AGG#<yyyy-mm-dd or yyyy-mm> | ledger#<ccy>               | LEDGERPERIODS / <yyyy-mm>#<ccy> (monthly only) |                         |
  * | refund (platform)     | REFUND#<platform>#<id>      | REFUND                     |                                        |                                   |
  * | request key           | REQUEST#<scope>#<key>       | REQUEST                    | (TTL on `expiration`)                  |                                   |
  * | idempotency record    | IDEMPOTENCY#<fn>            | <hash>                     | (Powertools, TTL on `expiration`)      |                                   |
@@ -58,6 +59,7 @@ export const ITEM_TYPES = {
   journal: 'JournalEntry',
   ledgerLine: 'LedgerLine',
   aggregate: 'Aggregate',
+  ledgerTotals: 'LedgerTotals',
   refund: 'Refund',
   creditNote: 'CreditNote',
   audit: 'AuditEntry',
@@ -66,6 +68,7 @@ export const ITEM_TYPES = {
 
 const customerPartition = (id: string) => `CUSTOMER#${id}`;
 const aggregatePartition = (period: string) => `AGG#${period}`;
+const LEDGER_PERIODS = 'LEDGERPERIODS';
 
 export const Keys = {
   customer: (id: string) => ({ pk: customerPartition(id), sk: 'PROFILE' }),
@@ -121,6 +124,11 @@ export const Keys = {
   /** Powertools idempotency records of one function share this partition (the record hash is the sort key). */
   idempotencyPartition: (fn: string) => `IDEMPOTENCY#${fn}`,
   /** Throw-away items of a benchmark's baseline (bench/intake-latency.ts), never read by o2c. */
+  /** The monthly ledger totals of every currency, listed in one small partition of the generic index (sparse: only those items carry it). */
+  ledgerTotalsPeriod: (month: string, currency: string) => ({ gsi1pk: LEDGER_PERIODS, gsi1sk: `${month}#${currency}` }),
+  ledgerTotalsPeriods: LEDGER_PERIODS,
+  /** Sort-key prefix of an aggregate kind in a day's or month's partition (`totals#`, `ledger#`). */
+  aggregatePrefix: (metric: string) => `${metric}#`,
   benchFloor: (n: number) => ({ pk: `BENCH#${n}`, sk: 'BENCH' }),
 } as const;
 

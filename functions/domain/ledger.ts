@@ -85,3 +85,45 @@ export function trialBalance(entries: readonly JournalEntry[]): Record<string, P
   }
   return out;
 }
+
+/** What one entry moves, per account and side, as counters (`revenue.credit` → 2899): the ledger totals add these up. */
+export function ledgerMovements(entry: JournalEntry): Record<string, number> {
+  assertBalanced(entry);
+  const out: Record<string, number> = {};
+  for (const l of entry.lines) out[`${l.account}.${l.side}`] = (out[`${l.account}.${l.side}`] ?? 0) + l.amount;
+  return out;
+}
+
+export interface TrialBalanceLine {
+  readonly account: Account;
+  readonly debit: number;
+  readonly credit: number;
+  /** debit − credit: positive is a debit balance. */
+  readonly balance: number;
+}
+
+export interface TrialBalance {
+  readonly currency: string;
+  readonly lines: readonly TrialBalanceLine[];
+  readonly debits: number;
+  readonly credits: number;
+  readonly balanced: boolean;
+}
+
+/** The trial balance of summed movements (`account.side` counters) per currency, accounts in chart order. */
+export function trialBalanceOf(movements: ReadonlyMap<string, Readonly<Record<string, number>>>): TrialBalance[] {
+  return [...movements.keys()].sort().map((currency) => {
+    const m = movements.get(currency)!;
+    const lines = CHART.flatMap((account) => {
+      const debit = m[`${account}.debit`] ?? 0;
+      const credit = m[`${account}.credit`] ?? 0;
+      return debit === 0 && credit === 0 ? [] : [{ account, debit, credit, balance: debit - credit }];
+    });
+    const debits = sumAmounts(lines.map((l) => l.debit));
+    const credits = sumAmounts(lines.map((l) => l.credit));
+    return { currency, lines, debits, credits, balanced: debits === credits };
+  });
+}
+
+/** The chart of accounts, in the order a trial balance lists them (assets, liabilities, income, expenses). */
+export const CHART: readonly Account[] = ['cash', 'accounts_receivable', 'unapplied_cash', 'customer_credit', 'tax_payable', 'revenue', 'shipping_revenue', 'late_fees', 'sales_discounts', 'bad_debt'];

@@ -4,7 +4,7 @@
  * units>, "currency": "GBP" }`, checked against the currency's exponent.
  */
 import * as z from 'zod/mini';
-import { AddressSchema, CurrencySchema, LanguageSchema, PaymentInputSchema, TermsSchema, text } from './canonical.ts';
+import { AddressSchema, CurrencySchema, IsoDateSchema, LanguageSchema, PaymentInputSchema, TermsSchema, text } from './canonical.ts';
 
 export const MoneySchema = z.object({
   amount: z.int().check(z.gte(0), z.lte(Number.MAX_SAFE_INTEGER)),
@@ -34,6 +34,9 @@ export const CustomerChangesSchema = z.object({
   reason: z.optional(text(1, 500)),
   ...customerFields,
 });
+
+/** `?asOf=YYYY-MM-DD` (optional; today in the company's zone when absent). */
+export const AsOfQuerySchema = z.object({ asOf: z.optional(IsoDateSchema) });
 
 export const CreditNoteRequestSchema = z.object({ amount: MoneySchema, reason: text(1, 500) });
 export const WriteOffRequestSchema = z.object({ reason: text(1, 500) });

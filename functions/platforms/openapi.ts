@@ -52,6 +52,7 @@ export function openApiDocument() {
       '/finance/payments': { post: operation('Record cash by hand (matched like every payment)', 'finance', { body: ManualPaymentSchema, parameters: [idempotencyKey], status: '202', answer: '{ paymentId }', errors: [...common, '409'] }) },
       '/finance/invoices/{number}/credit-notes': { post: operation('Issue a credit note (tax reversed in proportion)', 'finance', { parameters: [pathParam('number')], body: CreditNoteRequestSchema, status: '201', answer: '{ creditNoteNumber, total, tax, appliedToInvoice, customerCredit }', errors: [...common, '404', '409'] }) },
       '/finance/invoices/{number}/write-off': { post: operation('Write the open balance off to bad debt', 'finance', { parameters: [pathParam('number')], body: WriteOffRequestSchema, status: '200', answer: '{ invoiceNumber, status, writtenOff }', errors: [...common, '404', '409'] }) },
+      '/finance/ledger/trial-balance': { get: operation('Debits and credits per account and currency as of a day, and whether they balance', 'finance', { parameters: [{ name: 'asOf', in: 'query', required: false, schema: { type: 'string', format: 'date' } }], status: '200', answer: '{ asOf, balanced, currencies: [{ currency, debits, credits, accounts }] }', errors: common }) },
       '/finance/audit': { get: operation('The audit trail of one entity', 'finance', { parameters: [queryParam('entity', 'customer:<id>, invoice:<number> or payment:<id>')], status: '200', answer: '{ entity, entries }', errors: common }) },
     },
   };

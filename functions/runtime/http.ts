@@ -110,6 +110,13 @@ export function httpHandler(route: Route): LambdaFn<APIGatewayProxyEventV2, APIG
   return withObservability((event: APIGatewayProxyEventV2, _context: Context) => runRoute(route, event));
 }
 
+/** The query string validated by `schema` (422 listing the failing parameters). */
+export function parseQuery<S extends Schema>(req: HttpRequest, schema: S): Infer<S> {
+  const result = safeParse(schema, req.query);
+  if (!result.success) throw new ValidationError(toFieldIssues(result.error.issues));
+  return result.data;
+}
+
 /** A query parameter the route needs (422 naming it when absent or empty). */
 export function queryParam(req: HttpRequest, name: string): string {
   const value = req.query[name];

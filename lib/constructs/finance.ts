@@ -18,6 +18,7 @@ export const FINANCE_ROUTES: readonly (readonly [HttpMethod, string])[] = [
   [HttpMethod.POST, '/finance/payments'],
   [HttpMethod.POST, '/finance/invoices/{number}/credit-notes'],
   [HttpMethod.POST, '/finance/invoices/{number}/write-off'],
+  [HttpMethod.GET, '/finance/ledger/trial-balance'],
   [HttpMethod.GET, '/finance/audit'],
 ];
 

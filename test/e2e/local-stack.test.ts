@@ -256,6 +256,10 @@ describe('the local stack, end to end', () => {
     const trail = (await get(`/finance/audit?entity=invoice:${invoice.number}`)).body.entries as any[];
     expect(trail).toHaveLength(1);
     expect(trail[0]).toMatchObject({ action: 'invoice.credit-note', actor: 'finance key', before: { balance: { amount: 6000, currency: 'GBP' } }, after: { balance: { amount: 4800, currency: 'GBP' }, creditNote: credit.body.creditNoteNumber }, reason: 'one mug arrived broken' });
+    const books = (await get('/finance/ledger/trial-balance')).body;
+    expect(books.balanced).toBe(true);
+    expect(books.currencies[0].debits).toEqual(books.currencies[0].credits);
+    expect((await get('/finance/ledger/trial-balance?asOf=2026-02-30')).status).toBe(422);
     void orderId;
   }, 40_000);
 

@@ -27,6 +27,7 @@ import type {
   DunningMarks,
   InvoiceDocuments,
   Invoices,
+  Ledger,
   Log,
   Mail,
   MailMessage,
@@ -307,6 +308,19 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
     },
   };
 
+  const ledger: Ledger = {
+    async movementsAsOf(asOf) {
+      const out = new Map<string, Record<string, number>>();
+      for (const e of journal.values()) {
+        if (e.date > asOf) continue;
+        const sums = out.get(e.currency) ?? {};
+        for (const l of e.lines) sums[`${l.account}.${l.side}`] = (sums[`${l.account}.${l.side}`] ?? 0) + l.amount;
+        out.set(e.currency, sums);
+      }
+      return out;
+    },
+  };
+
   const aggregates: Aggregates = {
     async totals(days) {
       const out = new Map<string, Record<string, number>>();
@@ -423,6 +437,7 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
     payments,
     dunning,
     aggregates,
+    ledger,
     tokens,
     workflow,
     mail,

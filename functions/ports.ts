@@ -179,6 +179,8 @@ export interface InvoiceAdjustment {
   readonly after: Invoice & { readonly credited?: number };
   readonly entry: JournalEntry;
   readonly audit: AuditEntry;
+  /** The client's Idempotency-Key, claimed in the same transaction (the answer is the document's number). */
+  readonly requestKey?: { readonly scope: string; readonly key: string; readonly bodyHash: string; readonly at: IsoInstant };
 }
 
 export interface Invoices {
@@ -188,7 +190,12 @@ export interface Invoices {
    * balance guarded by the one read, the entry and the audit line in one transaction. `taken`: another
    * document got the number first; `invoice-changed`: the invoice moved meanwhile (read it again).
    */
-  issueCreditNote(creditNote: CreditNote, adjustment: InvoiceAdjustment): Promise<{ kind: 'issued' } | { kind: 'taken' } | { kind: 'invoice-changed' }>;
+  issueCreditNote(
+    creditNote: CreditNote,
+    adjustment: InvoiceAdjustment,
+  ): Promise<{ kind: 'issued' } | { kind: 'taken' } | { kind: 'invoice-changed' } | { kind: 'replayed'; creditNoteNumber: string } | { kind: 'key-reused' }>;
+  /** One credit note of an invoice. */
+  creditNote(invoiceNumber: string, number: string): Promise<CreditNote | undefined>;
   /** The invoice's credit notes. */
   creditNotesOf(invoiceNumber: string): Promise<CreditNote[]>;
   /** Writes a write-off (or any adjustment without a document), guarded by the balance read; ConcurrentUpdate when it moved. */
@@ -331,6 +338,8 @@ export type KeyClaim<T> = { readonly kind: 'new' } | { readonly kind: 'replay'; 
 /** Client `Idempotency-Key`s: first use records the body's hash and the answer. */
 export interface RequestKeys {
   claim<T>(scope: string, key: string, bodyHash: string, answer: T, at: IsoInstant): Promise<KeyClaim<T>>;
+  /** What a key holds, without claiming it (for keys claimed inside a document's own transaction). */
+  find(scope: string, key: string): Promise<{ readonly bodyHash: string; readonly answer: unknown } | undefined>;
 }
 
 export interface RefundRecord {

@@ -14,7 +14,8 @@ import type { Aggregates, DunningMarks, InvoiceAdjustment, InvoiceIssue, Invoice
 import { queryByCustomer } from './customers.ts';
 import { failedConditions, isConditionFailure, isTransactionConflict, queryAll, setExpression, transactWrite, type DynamoTable, type TransactItem } from './dynamo.ts';
 import { orderChangeItems } from './orders.ts';
-import { GSI_BY_CUSTOMER, GSI_OPEN_BY_DUE, ITEM_TYPES, Keys, OPEN_INDEX_ATTRIBUTES, OPEN_INVOICE_SHARDS, VERSION_ATTRIBUTE } from './table-schema.ts';
+import { GSI_BY_CUSTOMER, GSI_OPEN_BY_DUE, ITEM_TYPES, Keys, OPEN_INDEX_ATTRIBUTES, OPEN_INVOICE_SHARDS, TTL_ATTRIBUTE, VERSION_ATTRIBUTE } from './table-schema.ts';
+import { REQUEST_KEY_TTL_SECONDS } from './request-keys.ts';
 
 /**
  * Put items for a journal entry and one ledger line per posting (by account and month), and the entry's
@@ -80,6 +81,17 @@ function counterItem(t: DynamoTable, doc: { readonly series: string; readonly ye
   };
 }
 
+/** The client's key claimed with the document: the same key again fails this condition and finds the first answer. */
+function requestKeyItem(t: DynamoTable, k: NonNullable<InvoiceAdjustment['requestKey']>, answer: string): TransactItem {
+  return {
+    Put: {
+      TableName: t.name,
+      Item: { ...Keys.requestKey(k.scope, k.key), type: ITEM_TYPES.requestKey, hash: k.bodyHash, result: answer, [TTL_ATTRIBUTE]: Math.floor(Date.parse(k.at) / 1000) + REQUEST_KEY_TTL_SECONDS },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    },
+  };
+}
+
 /** The invoice's new balance, status and credited total, only if its balance is still the one read; settled invoices leave the open index. */
 function adjustmentItem(t: DynamoTable, { before, after }: InvoiceAdjustment): TransactItem {
   const settled = after.balance === 0 && before.balance > 0;
@@ -132,27 +144,36 @@ export function dynamoInvoices(t: DynamoTable): Invoices {
     },
 
     async issueCreditNote(creditNote: CreditNote, adjustment: InvoiceAdjustment) {
+      const keyItem = adjustment.requestKey ? requestKeyItem(t, adjustment.requestKey, creditNote.number) : undefined;
+      const items: TransactItem[] = [
+        counterItem(t, creditNote),
+        adjustmentItem(t, adjustment),
+        { Put: { TableName: t.name, Item: { ...Keys.creditNote(creditNote.invoiceNumber, creditNote.number), type: ITEM_TYPES.creditNote, ...creditNote }, ConditionExpression: 'attribute_not_exists(pk)' } },
+        ...journalItems(t, adjustment.entry),
+        auditItem(t, adjustment.audit),
+        ...aggregateItems(t, creditNote.issueDate, creditNote.currency, { creditNotes: creditNote.total }),
+        ...(keyItem ? [keyItem] : []),
+      ];
       try {
-        await transactWrite(
-          t,
-          [
-            counterItem(t, creditNote),
-            adjustmentItem(t, adjustment),
-            { Put: { TableName: t.name, Item: { ...Keys.creditNote(creditNote.invoiceNumber, creditNote.number), type: ITEM_TYPES.creditNote, ...creditNote }, ConditionExpression: 'attribute_not_exists(pk)' } },
-            ...journalItems(t, adjustment.entry),
-            auditItem(t, adjustment.audit),
-            ...aggregateItems(t, creditNote.issueDate, creditNote.currency, { creditNotes: creditNote.total }),
-          ],
-          10,
-        );
+        await transactWrite(t, items, 10);
         return { kind: 'issued' };
       } catch (error) {
         if (!isConditionFailure(error)) throw error;
         const failed = failedConditions(error);
+        if (keyItem && adjustment.requestKey && failed.includes(items.indexOf(keyItem))) {
+          // A concurrent request under the same key won: its answer is this one's.
+          const prior = await t.doc().send(new GetCommand({ TableName: t.name, Key: Keys.requestKey(adjustment.requestKey.scope, adjustment.requestKey.key), ConsistentRead: true }));
+          return prior.Item?.hash === adjustment.requestKey.bodyHash ? { kind: 'replayed', creditNoteNumber: prior.Item.result as string } : { kind: 'key-reused' };
+        }
         if (failed.includes(1)) return { kind: 'invoice-changed' };
         if (failed.includes(0)) return { kind: 'taken' };
         throw error;
       }
+    },
+
+    async creditNote(invoiceNumber, number) {
+      const r = await t.doc().send(new GetCommand({ TableName: t.name, Key: Keys.creditNote(invoiceNumber, number), ConsistentRead: true }));
+      return r.Item as CreditNote | undefined;
     },
 
     async creditNotesOf(invoiceNumber) {

@@ -14,6 +14,10 @@ export const REQUEST_KEY_TTL_SECONDS = 3 * 24 * 3600;
 
 export function dynamoRequestKeys(t: DynamoTable): RequestKeys {
   return {
+    async find(scope, id) {
+      const r = await t.doc().send(new GetCommand({ TableName: t.name, Key: Keys.requestKey(scope, id), ConsistentRead: true }));
+      return r.Item ? { bodyHash: r.Item.hash as string, answer: r.Item.result } : undefined;
+    },
     async claim(scope, id, hash, answer, at) {
       const key = Keys.requestKey(scope, id);
       try {

@@ -31,7 +31,7 @@ export const routes: Record<string, rt.Route> = {
     const replay = await rt.replayableAnswer(req, 'finance-payments', deps.requestKeys, async () => ({ paymentId: paymentIdOf(report) }));
     return { status: 202, body: { ...(await recordPaymentByHand(report, actor, deps)), ...replay } };
   }),
-  'POST /finance/invoices/{number}/credit-notes': finance(async (req, actor) => ({ status: 201, body: creditNoteView(await issueCreditNote({ invoiceNumber: param(req, 'number'), ...rt.parseJsonBody(req, CreditNoteRequestSchema) }, actor, deps)) })),
+  'POST /finance/invoices/{number}/credit-notes': finance(async (req, actor) => ({ status: 201, body: creditNoteView(await issueCreditNote({ invoiceNumber: param(req, 'number'), ...rt.parseJsonBody(req, CreditNoteRequestSchema) }, actor, deps, rt.clientKeyOf(req))) })),
   'POST /finance/invoices/{number}/write-off': finance(async (req, actor) => ({ status: 200, body: await writeOffInvoice({ invoiceNumber: param(req, 'number'), ...rt.parseJsonBody(req, WriteOffRequestSchema) }, actor, deps) })),
   'GET /finance/ledger/trial-balance': finance(async (req) => ({ status: 200, body: await trialBalanceAsOf(rt.parseQuery(req, AsOfQuerySchema), deps) })),
   'GET /finance/audit': finance(async (req) => ({ status: 200, body: { entity: rt.queryParam(req, 'entity'), entries: await auditTrail(rt.queryParam(req, 'entity'), deps) } })),

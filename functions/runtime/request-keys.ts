@@ -16,6 +16,12 @@ export function requestKeyOf(req: HttpRequest): string | undefined {
   return key;
 }
 
+/** The request's key with its body's fingerprint, for use cases that claim the key in their own transaction. */
+export function clientKeyOf(req: HttpRequest): { key: string; bodyHash: string } | undefined {
+  const key = requestKeyOf(req);
+  return key === undefined ? undefined : { key, bodyHash: bodyHash(req.rawBody) };
+}
+
 /**
  * With a key: claims it with this body and `firstAnswer()`, and returns the
  * answer to give (the first one on a replay). Without a key: undefined.

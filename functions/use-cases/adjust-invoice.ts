@@ -17,7 +17,7 @@ import { buildCreditNote, creditNoteEntry, writeOff } from '#domain/adjustments'
 import { todayIn } from '#domain/dates';
 import type { CreditNote, Invoice, Money } from '#domain/model';
 import { ConcurrentUpdate, ConflictError, NotFoundError } from '../errors.ts';
-import type { Clock, Company, Customers, InvoiceDocuments, Invoices, Mail } from '../ports.ts';
+import type { Clock, Company, Customers, InvoiceDocuments, Invoices, Mail, RequestKeys } from '../ports.ts';
 import { formatMoney } from '#domain/money';
 import { renderMessage } from '#messages';
 import { mailTo } from './customer-mail.ts';
@@ -25,6 +25,7 @@ import { withNextNumber } from './numbering.ts';
 
 export interface AdjustInvoiceDeps {
   readonly invoices: Invoices;
+  readonly requestKeys: RequestKeys;
   readonly customers: Customers;
   readonly documents: InvoiceDocuments;
   readonly mail: Mail;
@@ -54,8 +55,23 @@ export const creditNoteView = (note: CreditNote) => ({
   customerCredit: { amount: note.customerCredit, currency: note.currency },
 });
 
-export async function issueCreditNote(input: { invoiceNumber: string; amount: Money; reason: string }, actor: string, deps: AdjustInvoiceDeps): Promise<CreditNote> {
+/** The scope of credit-note Idempotency-Keys. */
+export const CREDIT_NOTE_KEYS = 'credit-notes';
+
+/** A client's Idempotency-Key for the request, with the fingerprint of its body. */
+export interface ClientKey {
+  readonly key: string;
+  readonly bodyHash: string;
+}
+
+export async function issueCreditNote(input: { invoiceNumber: string; amount: Money; reason: string }, actor: string, deps: AdjustInvoiceDeps, clientKey?: ClientKey): Promise<CreditNote> {
   const now = deps.clock.now();
+  if (clientKey) {
+    // A retry gets the credit note the first request issued (and no second one); another body under the key is refused.
+    const prior = await deps.requestKeys.find(CREDIT_NOTE_KEYS, clientKey.key);
+    if (prior) return replayed(prior, clientKey, input.invoiceNumber, deps);
+  }
+  const requestKey = clientKey ? { scope: CREDIT_NOTE_KEYS, key: clientKey.key, bodyHash: clientKey.bodyHash, at: now.toISOString() } : undefined;
   const issueDate = todayIn(deps.company.timezone, now);
   const year = Number(issueDate.slice(0, 4));
   for (let reread = 0; reread < MAX_INVOICE_REREADS; reread++) {
@@ -64,8 +80,10 @@ export async function issueCreditNote(input: { invoiceNumber: string; amount: Mo
     const issued = await withNextNumber<CreditNote | 'invoice-changed'>(deps.creditNoteSeries, year, { clock: deps.clock, last: () => deps.invoices.lastSequence(deps.creditNoteSeries, year) }, async (sequence) => {
       const { creditNote, invoice: after } = buildCreditNote({ invoice: before, amount: input.amount.amount, reason: input.reason, series: deps.creditNoteSeries, year, sequence, issueDate });
       const audit = { at: now.toISOString(), actor, action: 'invoice.credit-note', entity: `invoice:${before.number}`, before: shown(before), after: { ...shown(after), creditNote: creditNote.number, amount: { amount: creditNote.total, currency: creditNote.currency } }, reason: input.reason };
-      const result = await deps.invoices.issueCreditNote(creditNote, { before, after, entry: creditNoteEntry(creditNote, `cn-${creditNote.number}`), audit });
+      const result = await deps.invoices.issueCreditNote(creditNote, { before, after, entry: creditNoteEntry(creditNote, `cn-${creditNote.number}`), audit, ...(requestKey ? { requestKey } : {}) });
       if (result.kind === 'taken') return { kind: 'taken' };
+      if (result.kind === 'key-reused') throw keyReused();
+      if (result.kind === 'replayed') return { kind: 'done', value: await noteOf(input.invoiceNumber, result.creditNoteNumber, deps) };
       return { kind: 'done', value: result.kind === 'issued' ? creditNote : 'invoice-changed' };
     });
     if (issued !== 'invoice-changed') {
@@ -74,6 +92,19 @@ export async function issueCreditNote(input: { invoiceNumber: string; amount: Mo
     }
   }
   throw new ConcurrentUpdate(`invoice ${input.invoiceNumber} kept changing while the credit note was issued; try again`);
+}
+
+const keyReused = () => new ConflictError('Idempotency-Key was used before with a different body', 'IdempotencyKeyReused');
+
+async function noteOf(invoiceNumber: string, number: string, deps: AdjustInvoiceDeps): Promise<CreditNote> {
+  const note = await deps.invoices.creditNote(invoiceNumber, number);
+  if (!note) throw new ConflictError(`the Idempotency-Key names credit note ${number}, which is not on invoice ${invoiceNumber}`, 'IdempotencyKeyReused');
+  return note;
+}
+
+async function replayed(prior: { bodyHash: string; answer: unknown }, clientKey: ClientKey, invoiceNumber: string, deps: AdjustInvoiceDeps): Promise<CreditNote> {
+  if (prior.bodyHash !== clientKey.bodyHash) throw keyReused();
+  return noteOf(invoiceNumber, String(prior.answer), deps);
 }
 
 async function sendCreditNote(note: CreditNote, deps: AdjustInvoiceDeps): Promise<void> {

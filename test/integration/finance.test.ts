@@ -259,6 +259,31 @@ describe('finance API (DynamoDB Local)', () => {
     });
   });
 
+  describe('credit notes with an Idempotency-Key', () => {
+    it('a retried request, even five at once, yields one credit note and one number; another body under the key is a 409', async () => {
+      const [number] = await issueInvoices(1);
+      const body = { amount: gbp(1000), reason: 'damaged in transit' };
+      const post = (b: unknown) => call('POST /finance/invoices/{number}/credit-notes', { path: { number: number! }, body: b, headers: { 'idempotency-key': 'cn-retry-1' } });
+      const first = await post(body);
+      expect(first.status).toBe(201);
+      const retries = await Promise.all(Array.from({ length: 5 }, () => post(body)));
+      expect(retries.map((r) => [r.status, r.body.creditNoteNumber])).toEqual(Array.from({ length: 5 }, () => [201, first.body.creditNoteNumber]));
+      expect(await invoiceItem(number!)).toMatchObject({ balance: 2898, credited: 1000 });
+      expect((await item(Keys.invoiceCounter('CN', Number(first.body.creditNoteNumber.slice(3, 7)))))!.seq).toBe(1);
+      expect(await post({ ...body, reason: 'something else' })).toMatchObject({ status: 409, body: { error: 'IdempotencyKeyReused' } });
+    });
+
+    it('two first requests under one key racing: one issues, the other answers with the same note', async () => {
+      const [number] = await issueInvoices(1);
+      const body = { amount: gbp(500), reason: 'late delivery' };
+      const post = () => call('POST /finance/invoices/{number}/credit-notes', { path: { number: number! }, body, headers: { 'idempotency-key': 'cn-race-1' } });
+      const [a, b] = await Promise.all([post(), post()]);
+      expect([a.status, b.status]).toEqual([201, 201]);
+      expect(a.body.creditNoteNumber).toBe(b.body.creditNoteNumber);
+      expect(await invoiceItem(number!)).toMatchObject({ balance: 3398, credited: 500 });
+    });
+  });
+
   describe('write-offs', () => {
     it('writes the open balance off to bad debt: written_off, out of the open-by-due index, a balanced entry; a second write-off is a 409', async () => {
       const [number] = (await issueInvoices(1)) as [string];

@@ -243,7 +243,11 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
       addAggregates(invoice.issueDate, invoice.currency, aggregates);
       return { kind: 'issued' };
     },
-    async issueCreditNote(creditNote, { before, after, entry, audit }) {
+    async issueCreditNote(creditNote, { before, after, entry, audit, requestKey }) {
+      if (requestKey) {
+        const prior = requestKeyRows.get(`${requestKey.scope}|${requestKey.key}`);
+        if (prior) return prior.hash === requestKey.bodyHash ? { kind: 'replayed', creditNoteNumber: String(prior.result) } : { kind: 'key-reused' };
+      }
       const key = `${creditNote.series}|${creditNote.year}`;
       const stored = invoiceRows.get(before.number);
       if (!stored || stored.balance !== before.balance || stored.status !== before.status) return { kind: 'invoice-changed' };
@@ -251,9 +255,14 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
       counters.set(key, creditNote.sequence);
       invoiceRows.set(before.number, clone(after));
       creditNoteRows.set(creditNote.number, clone(creditNote));
+      if (requestKey) requestKeyRows.set(`${requestKey.scope}|${requestKey.key}`, { hash: requestKey.bodyHash, result: creditNote.number });
       journal.set(entry.id, clone(entry));
       auditRows.push(clone(audit));
       return { kind: 'issued' };
+    },
+    async creditNote(invoiceNumber, number) {
+      const c = creditNoteRows.get(number);
+      return c && c.invoiceNumber === invoiceNumber ? clone(c) : undefined;
     },
     async creditNotesOf(number) {
       return [...creditNoteRows.values()].filter((c) => c.invoiceNumber === number).map(clone);
@@ -397,6 +406,10 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
   };
 
   const requestKeys: RequestKeys = {
+    async find(scope, key) {
+      const row = requestKeyRows.get(`${scope}|${key}`);
+      return row ? { bodyHash: row.hash, answer: clone(row.result) } : undefined;
+    },
     async claim(scope, key, hash, answer) {
       const k = `${scope}|${key}`;
       const row = requestKeyRows.get(k);

@@ -101,6 +101,19 @@ describe('credit notes and write-offs', () => {
     expect(mail!.attachments).toEqual([{ filename: `${note.number}.pdf`, contentType: 'application/pdf', contentBase64: Buffer.from(`%PDF-1.7 credit note ${note.number}`).toString('base64') }]);
   });
 
+  it('with an Idempotency-Key, a retried request gets the first credit note — no second note, entry or mail — and another body under the key is a 409', async () => {
+    const { w, invoice } = invoiced();
+    w.putCustomer(testCustomer('cus_1'));
+    const key = { key: 'cn-req-1', bodyHash: 'h1' };
+    const first = await issueCreditNote({ invoiceNumber: invoice.number, amount: gbp(3898), reason: 'all of it' }, 'finance key', w.deps, key);
+    const retry = await issueCreditNote({ invoiceNumber: invoice.number, amount: gbp(3898), reason: 'all of it' }, 'finance key', w.deps, key);
+    expect(retry).toEqual(first);
+    expect(w.state.creditNotes.size).toBe(1);
+    expect([...w.state.journal.keys()].filter((k) => k.startsWith('cn-'))).toHaveLength(1);
+    expect(w.state.mailbox.filter((m) => m.key.startsWith('credit-note:'))).toHaveLength(1);
+    expect(await refusal(issueCreditNote({ invoiceNumber: invoice.number, amount: gbp(1), reason: 'other' }, 'finance key', w.deps, { key: 'cn-req-1', bodyHash: 'h2' }))).toMatchObject({ status: 409, code: 'IdempotencyKeyReused' });
+  });
+
   it('refuses more than is left to credit, another currency and an unknown invoice, writing nothing', async () => {
     const { w, invoice } = invoiced();
     await issueCreditNote({ invoiceNumber: invoice.number, amount: gbp(3000), reason: 'most of it' }, 'finance key', w.deps);

@@ -114,6 +114,8 @@ export interface Audit {
   entriesOf(entity: string): Promise<AuditEntry[]>;
   /** For actions that change nothing stored yet (cash queued for matching): the entry alone. */
   record(entry: AuditEntry): Promise<void>;
+  /** The entry for an action an entity has at most once (a payment recorded): a retry, even a concurrent one, writes nothing. */
+  recordOnce(entry: AuditEntry): Promise<void>;
 }
 
 /** A customer as finance keeps it (credit, terms, tax id, dunning exemption), with its version for optimistic updates. */

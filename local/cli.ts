@@ -11,7 +11,7 @@
  */
 import './quiet.ts';
 import { parseArgs } from 'node:util';
-import { CliError, FINANCE_USAGE, financeApi, financeCommand } from './finance-cli.ts';
+import { FINANCE_USAGE, financeApi, financeCommand } from './finance-cli.ts';
 import { DEV_SECRETS } from './stack.ts';
 
 const api = `http://127.0.0.1:${process.env.O2C_API_PORT ?? 3000}`;
@@ -165,6 +165,6 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 });
 
 main(process.argv.slice(2)).catch((error: Error) => {
-  console.error(`o2c: ${error instanceof CliError || !error.stack ? error.message : error.message}`);
+  console.error(`o2c: ${error.message}`);
   process.exit(1);
 });

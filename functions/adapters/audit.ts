@@ -23,17 +23,19 @@ export function auditItem(t: DynamoTable, entry: AuditEntry): TransactItem {
 }
 
 export function dynamoAudit(t: DynamoTable): Audit {
+  const put = async (item: TransactItem) => {
+    try {
+      await t.doc().send(new PutCommand(item.Put as ConstructorParameters<typeof PutCommand>[0]));
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error; // the same entry, written by a retry
+    }
+  };
   return {
     async entriesOf(entity) {
       const items = await queryAll<AuditEntry & Record<string, unknown>>(t, { KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': Keys.auditPartition(entity) } });
-      return items.map(({ at, actor, action, entity: e, before, after, reason }) => ({ at, actor, action, entity: e, ...(before ? { before } : {}), ...(after ? { after } : {}), ...(reason ? { reason } : {}) }));
+      return items.sort((a, b) => a.at.localeCompare(b.at)).map(({ at, actor, action, entity: e, before, after, reason }) => ({ at, actor, action, entity: e, ...(before ? { before } : {}), ...(after ? { after } : {}), ...(reason ? { reason } : {}) }));
     },
-    async record(entry) {
-      try {
-        await t.doc().send(new PutCommand(auditItem(t, entry).Put as ConstructorParameters<typeof PutCommand>[0]));
-      } catch (error) {
-        if (!isConditionFailure(error)) throw error; // the same entry, recorded by a retry
-      }
-    },
+    record: (entry) => put(auditItem(t, entry)),
+    recordOnce: (entry) => put({ Put: { TableName: t.name, Item: { ...Keys.auditOnce(entry.entity, entry.action), type: ITEM_TYPES.audit, ...entry }, ConditionExpression: 'attribute_not_exists(pk)' } }),
   };
 }

@@ -5,7 +5,7 @@
  */
 import { GetCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { CustomerAccount } from '#domain/credit';
-import type { Invoice, OrderStatus } from '#domain/model';
+import type { OrderStatus } from '#domain/model';
 import { NO_SHOP } from '#domain/order';
 import { ConcurrentUpdate } from '../errors.ts';
 import type { Customers, NewCustomer, StoredCustomer } from '../ports.ts';
@@ -103,14 +103,17 @@ export function dynamoCustomers(t: DynamoTable): Customers {
     },
 
     async account(customerId): Promise<CustomerAccount> {
-      const projection = { ProjectionExpression: '#id, #status, currency, balance, totals', ExpressionAttributeNames: { '#id': 'id', '#status': 'status' } };
-      const [invoices, orders] = await Promise.all([
-        queryByCustomer<Pick<Invoice, 'currency' | 'balance'>>(t, customerId, Keys.invoiceByCustomerPrefix, projection),
-        queryByCustomer<{ id: string; status: OrderStatus; currency: string; totals?: { total: number } }>(t, customerId, Keys.orderByCustomerPrefix, projection),
-      ]);
+      // One query of the customer's partition of the by-customer index: its orders and invoices together.
+      const items = await queryAll<{ type: string; id: string; status: OrderStatus; currency: string; balance?: number; totals?: { total: number } }>(t, {
+        IndexName: GSI_BY_CUSTOMER.indexName,
+        KeyConditionExpression: `${GSI_BY_CUSTOMER.partitionKey} = :pk`,
+        ExpressionAttributeValues: { ':pk': Keys.customerIndex(customerId).gsi1pk },
+        ProjectionExpression: '#type, #id, #status, currency, balance, totals',
+        ExpressionAttributeNames: { '#type': 'type', '#id': 'id', '#status': 'status' },
+      });
       return {
-        invoices: invoices.map((i) => ({ currency: i.currency, balance: i.balance ?? 0 })),
-        orders: orders.map((o) => ({ id: o.id, status: o.status, currency: o.currency, total: o.totals?.total ?? 0 })),
+        invoices: items.filter((i) => i.type === ITEM_TYPES.invoice).map((i) => ({ currency: i.currency, balance: i.balance ?? 0 })),
+        orders: items.filter((i) => i.type === ITEM_TYPES.order).map((o) => ({ id: o.id, status: o.status, currency: o.currency, total: o.totals?.total ?? 0 })),
       };
     },
   };

@@ -4,7 +4,7 @@
  * only the endpoint differs: the SDK reads `AWS_ENDPOINT_URL_DYNAMODB` itself.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, QueryCommand, TransactWriteCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { backoffMs } from '../ports.ts';
 import { tracer } from '#runtime/powertools';
 
@@ -47,20 +47,30 @@ export function isConditionFailure(error: unknown): boolean {
  */
 export function isTransactionConflict(error: unknown): boolean {
   const e = error as { name?: string; CancellationReasons?: { Code?: string }[] };
+  // A plain write of an item a transaction is writing fails with TransactionConflictException.
+  if (e?.name === 'TransactionConflictException') return true;
   return e?.name === 'TransactionCanceledException' && (e.CancellationReasons ?? []).some((r) => r.Code === 'TransactionConflict');
 }
 
-/** Which items of a cancelled transaction failed their condition (indexes into TransactItems). */
+/** Which items of a cancelled transaction failed their condition (indexes into TransactItems; a lone item sent as a plain write is 0). */
 export function failedConditions(error: unknown): number[] {
+  if ((error as { name?: string })?.name === 'ConditionalCheckFailedException') return [0];
   const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
   return reasons.flatMap((r, i) => (r.Code === 'ConditionalCheckFailed' ? [i] : []));
 }
 
-/** Runs a transaction, running it again (with backoff) while another transaction holds one of its items. */
+/**
+ * Runs a transaction, running it again (with backoff) while another transaction holds one of its items.
+ * A lone item is sent as the plain write it is (half the capacity of a transaction, the same condition):
+ * its condition failure is a ConditionalCheckFailedException, which isConditionFailure and failedConditions read too.
+ */
 export async function transactWrite(t: DynamoTable, items: TransactItem[], attempts = 5): Promise<void> {
   for (let attempt = 0; ; attempt++) {
     try {
-      await t.doc().send(new TransactWriteCommand({ TransactItems: items }));
+      const [only] = items;
+      if (items.length === 1 && only?.Put) await t.doc().send(new PutCommand(only.Put));
+      else if (items.length === 1 && only?.Update) await t.doc().send(new UpdateCommand(only.Update));
+      else await t.doc().send(new TransactWriteCommand({ TransactItems: items }));
       return;
     } catch (error) {
       if (!isTransactionConflict(error) || attempt >= attempts - 1) throw error;

@@ -22,22 +22,8 @@ import { REQUEST_KEY_TTL_SECONDS } from './request-keys.ts';
  * movements added to the day's and the month's ledger totals of its currency (the trial balance reads these).
  */
 export function journalItems(t: DynamoTable, entry: JournalEntry): TransactItem[] {
-  const movements = Object.entries(ledgerMovements(entry));
-  const totals = (period: string): TransactItem => {
-    const fixed = setExpression({ type: ITEM_TYPES.ledgerTotals, period, currency: entry.currency, ...(period.length === 7 ? Keys.ledgerTotalsPeriod(period, entry.currency) : {}) }, { prefix: 's' });
-    return {
-      Update: {
-        TableName: t.name,
-        Key: Keys.aggregate(period, 'ledger', entry.currency),
-        UpdateExpression: `SET ${fixed.clauses.join(', ')} ADD ${movements.map((_, i) => `#m${i} :m${i}`).join(', ')}`,
-        ExpressionAttributeNames: { ...fixed.names, ...Object.fromEntries(movements.map(([k], i) => [`#m${i}`, k])) },
-        ExpressionAttributeValues: { ...fixed.values, ...Object.fromEntries(movements.map(([, v], i) => [`:m${i}`, v])) },
-      },
-    };
-  };
   return [
-    totals(entry.date),
-    totals(entry.date.slice(0, 7)),
+    ...dayAndMonth(t, 'ledger', entry.date, entry.currency, Object.entries(ledgerMovements(entry))),
     { Put: { TableName: t.name, Item: { ...Keys.journal(entry.id), type: ITEM_TYPES.journal, ...entry }, ConditionExpression: 'attribute_not_exists(pk)' } },
     ...entry.lines.map((line, n) => ({
       Put: {
@@ -49,21 +35,32 @@ export function journalItems(t: DynamoTable, entry: JournalEntry): TransactItem[
 }
 
 /** Adds to the day's and the month's aggregates (reports read these, never the invoices). */
+/**
+ * Adds `add` to a totals item of a day or a month (`kind`: `totals` for the reports, `ledger` for the trial
+ * balance), setting its fixed attributes; monthly ledger totals also carry the ledger-periods index keys.
+ */
+function addToTotals(t: DynamoTable, kind: 'totals' | 'ledger', period: string, currency: string, add: readonly (readonly [string, number])[]): TransactItem {
+  const indexed = kind === 'ledger' && period.length === 7 ? Keys.ledgerTotalsPeriod(period, currency) : {};
+  const fixed = setExpression({ type: kind === 'ledger' ? ITEM_TYPES.ledgerTotals : ITEM_TYPES.aggregate, period, currency, ...indexed }, { prefix: 's' });
+  return {
+    Update: {
+      TableName: t.name,
+      Key: Keys.aggregate(period, kind, currency),
+      UpdateExpression: `SET ${fixed.clauses.join(', ')} ADD ${add.map((_, i) => `#m${i} :m${i}`).join(', ')}`,
+      ExpressionAttributeNames: { ...fixed.names, ...Object.fromEntries(add.map(([k], i) => [`#m${i}`, k])) },
+      ExpressionAttributeValues: { ...fixed.values, ...Object.fromEntries(add.map(([, v], i) => [`:m${i}`, v])) },
+    },
+  };
+}
+
+/** The day's and the month's `kind` totals, each plus `add`. */
+const dayAndMonth = (t: DynamoTable, kind: 'totals' | 'ledger', date: IsoDate, currency: string, add: readonly (readonly [string, number])[]) =>
+  [date, date.slice(0, 7)].map((period) => addToTotals(t, kind, period, currency, add));
+
+/** Adds to daily and monthly aggregates (reports read these, never the invoices). */
 function aggregateItems(t: DynamoTable, date: IsoDate, currency: string, add: Readonly<Record<string, number>>): TransactItem[] {
   const metrics = Object.entries(add).filter(([, v]) => v !== 0);
-  if (metrics.length === 0) return [];
-  return [date, date.slice(0, 7)].map((period) => {
-    const fixed = setExpression({ type: ITEM_TYPES.aggregate, period, currency }, { prefix: 's' });
-    return {
-      Update: {
-        TableName: t.name,
-        Key: Keys.aggregate(period, 'totals', currency),
-        UpdateExpression: `SET ${fixed.clauses.join(', ')} ADD ${metrics.map((_, i) => `#m${i} :m${i}`).join(', ')}`,
-        ExpressionAttributeNames: { ...fixed.names, ...Object.fromEntries(metrics.map(([k], i) => [`#m${i}`, k])) },
-        ExpressionAttributeValues: { ...fixed.values, ...Object.fromEntries(metrics.map(([, v], i) => [`:m${i}`, v])) },
-      },
-    };
-  });
+  return metrics.length === 0 ? [] : dayAndMonth(t, 'totals', date, currency, metrics);
 }
 
 /** Moves a document series' counter from `sequence − 1` to `sequence` (the condition fails when another document took the number). */

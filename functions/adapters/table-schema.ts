@@ -119,6 +119,8 @@ export const Keys = {
   /** Append-only audit trail of one entity (`invoice:INV-…`), by time. */
   audit: (entity: string, at: string, id: string) => ({ pk: `AUDIT#${entity}`, sk: `${at}#${id}` }),
   auditPartition: (entity: string) => `AUDIT#${entity}`,
+  /** The one entry of an action an entity has at most once (keyed without its time). */
+  auditOnce: (entity: string, action: string) => ({ pk: `AUDIT#${entity}`, sk: `ONCE#${action}` }),
   refund: (platform: string, externalId: string) => ({ pk: `REFUND#${platform}#${externalId}`, sk: 'REFUND' }),
   requestKey: (scope: string, key: string) => ({ pk: `REQUEST#${scope}#${key}`, sk: 'REQUEST' }),
   /** Powertools idempotency records of one function share this partition (the record hash is the sort key). */

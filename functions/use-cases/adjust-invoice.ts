@@ -77,18 +77,19 @@ export async function issueCreditNote(input: { invoiceNumber: string; amount: Mo
   for (let reread = 0; reread < MAX_INVOICE_REREADS; reread++) {
     const before = await invoiceOf(input.invoiceNumber, deps);
     if (before.currency !== input.amount.currency) throw new ConflictError(`invoice ${before.number} is in ${before.currency}; a credit note in ${input.amount.currency} cannot apply to it`, 'CurrencyMismatch');
-    const issued = await withNextNumber<CreditNote | 'invoice-changed'>(deps.creditNoteSeries, year, { clock: deps.clock, last: () => deps.invoices.lastSequence(deps.creditNoteSeries, year) }, async (sequence) => {
+    const issued = await withNextNumber<{ note: CreditNote; balanceAfter?: number } | 'invoice-changed'>(deps.creditNoteSeries, year, { clock: deps.clock, last: () => deps.invoices.lastSequence(deps.creditNoteSeries, year) }, async (sequence) => {
       const { creditNote, invoice: after } = buildCreditNote({ invoice: before, amount: input.amount.amount, reason: input.reason, series: deps.creditNoteSeries, year, sequence, issueDate });
       const audit = { at: now.toISOString(), actor, action: 'invoice.credit-note', entity: `invoice:${before.number}`, before: shown(before), after: { ...shown(after), creditNote: creditNote.number, amount: { amount: creditNote.total, currency: creditNote.currency } }, reason: input.reason };
       const result = await deps.invoices.issueCreditNote(creditNote, { before, after, entry: creditNoteEntry(creditNote, `cn-${creditNote.number}`), audit, ...(requestKey ? { requestKey } : {}) });
       if (result.kind === 'taken') return { kind: 'taken' };
       if (result.kind === 'key-reused') throw keyReused();
-      if (result.kind === 'replayed') return { kind: 'done', value: await noteOf(input.invoiceNumber, result.creditNoteNumber, deps) };
-      return { kind: 'done', value: result.kind === 'issued' ? creditNote : 'invoice-changed' };
+      // A concurrent request under the same key issued it (and mails it): answer with that note.
+      if (result.kind === 'replayed') return { kind: 'done', value: { note: await noteOf(input.invoiceNumber, result.creditNoteNumber, deps) } };
+      return { kind: 'done', value: result.kind === 'issued' ? { note: creditNote, balanceAfter: after.balance } : 'invoice-changed' };
     });
     if (issued !== 'invoice-changed') {
-      await sendCreditNote(issued, deps);
-      return issued;
+      if (issued.balanceAfter !== undefined) await sendCreditNote(issued.note, issued.balanceAfter, deps);
+      return issued.note;
     }
   }
   throw new ConcurrentUpdate(`invoice ${input.invoiceNumber} kept changing while the credit note was issued; try again`);
@@ -107,10 +108,10 @@ async function replayed(prior: { bodyHash: string; answer: unknown }, clientKey:
   return noteOf(invoiceNumber, String(prior.answer), deps);
 }
 
-async function sendCreditNote(note: CreditNote, deps: AdjustInvoiceDeps): Promise<void> {
+/** The customer's copy, in their language, with the invoice's balance after the credit. */
+async function sendCreditNote(note: CreditNote, balanceAfter: number, deps: AdjustInvoiceDeps): Promise<void> {
   const customer = await deps.customers.get(note.customerId);
   if (!customer) return;
-  const invoice = await deps.invoices.get(note.invoiceNumber);
   const money = (amount: number) => formatMoney({ amount, currency: note.currency });
   const message = renderMessage('credit-note-issued', customer.language, {
     customerName: customer.name,
@@ -118,7 +119,7 @@ async function sendCreditNote(note: CreditNote, deps: AdjustInvoiceDeps): Promis
     invoiceNumber: note.invoiceNumber,
     total: money(note.total),
     reason: note.reason,
-    balance: money(invoice?.balance ?? 0),
+    balance: money(balanceAfter),
     customerCredit: note.customerCredit > 0 ? money(note.customerCredit) : null,
     companyName: deps.company.name,
   });

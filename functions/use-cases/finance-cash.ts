@@ -10,9 +10,8 @@ import { paymentIdOf, receivePayment } from './receive-payment.ts';
 export async function recordPaymentByHand(report: PaymentReport, actor: string, deps: { readonly paymentQueue: Outbox<PaymentMessage>; readonly audit: Audit; readonly clock: Clock }): Promise<{ paymentId: string }> {
   const id = paymentIdOf(report);
   const entry: AuditEntry = { at: deps.clock.now().toISOString(), actor, action: 'payment.record', entity: `payment:${id}`, after: { ...report } };
-  // A retry (a later `at`) would be a new audit key: the payment is recorded once, so is its audit line.
-  const recorded = (await deps.audit.entriesOf(entry.entity)).some((e) => e.action === entry.action);
-  if (!recorded) await deps.audit.record(entry);
+  // The payment is one payment however often it is recorded, and so is its audit line.
+  await deps.audit.recordOnce(entry);
   return receivePayment(report, deps);
 }
 

@@ -339,6 +339,13 @@ describe('finance API (DynamoDB Local)', () => {
     const cheque = { externalId: 'CHQ-1001', amount: 3898, currency: 'GBP', receivedOn: '2026-11-23', remittance: 'INV-2026-000001' };
     const pay = (body: unknown, headers: Record<string, string> = {}) => call('POST /finance/payments', { body, headers });
 
+    it('audits a payment recorded four times at the same moment once (the entry is keyed by the action, not the time)', async () => {
+      const paymentId = paymentIdOf('manual', 'CHQ-RACE');
+      const answers = await Promise.all(Array.from({ length: 4 }, () => pay({ ...cheque, externalId: 'CHQ-RACE' })));
+      expect(answers.map((a) => a.status)).toEqual([202, 202, 202, 202]);
+      expect((await trail(`payment:${paymentId}`)).map((e) => e.action)).toEqual(['payment.record']);
+    });
+
     it('queues a manual payment (202 {paymentId}); the same Idempotency-Key and body get the same answer, another body a 409; audited once', async () => {
       const paymentId = paymentIdOf('manual', 'CHQ-1001');
       const first = await pay(cheque, { 'idempotency-key': 'chq-1' });

@@ -390,6 +390,9 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
     async record(entry) {
       if (!auditRows.some((e) => JSON.stringify(e) === JSON.stringify(entry))) auditRows.push(clone(entry));
     },
+    async recordOnce(entry) {
+      if (!auditRows.some((e) => e.entity === entry.entity && e.action === entry.action)) auditRows.push(clone(entry));
+    },
   };
 
   const mail: Mail = {

@@ -6,7 +6,7 @@
  * refused request writes nothing and answers nothing.
  */
 import { InvalidToken, SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Keys } from '../../../functions/adapters/table-schema.ts';
@@ -29,7 +29,7 @@ const call = async (route: Route, routeKey: string, body: unknown, opts: ApiEven
   return { status: res.statusCode, body: res.body ? JSON.parse(res.body) : undefined };
 };
 const effects = () =>
-  sfn.commandCalls(SendTaskSuccessCommand).length + sfn.commandCalls(SendTaskFailureCommand).length + ddb.commandCalls(DeleteCommand).length + ddb.commandCalls(TransactWriteCommand).length;
+  sfn.commandCalls(SendTaskSuccessCommand).length + sfn.commandCalls(SendTaskFailureCommand).length + ddb.commandCalls(DeleteCommand).length + ddb.commandCalls(TransactWriteCommand).length + ddb.commandCalls(PutCommand).length;
 
 beforeAll(async () => {
   setTestBindings();
@@ -45,6 +45,7 @@ beforeEach(() => {
   ddb.on(GetCommand, { Key: Keys.taskToken('ord_1', 'credit-review') }).resolves({ Item: { taskToken: 'tok-c' } });
   ddb.on(DeleteCommand).resolves({});
   ddb.on(TransactWriteCommand).resolves({});
+  ddb.on(PutCommand).resolves({});
   sfn.on(SendTaskSuccessCommand).resolves({});
   sfn.on(SendTaskFailureCommand).resolves({});
 });
@@ -88,7 +89,7 @@ describe('POST /finance/orders/{orderId}/credit-decision', () => {
   it('takes an IAM caller (no API key needed) and records who decided', async () => {
     const res = await call(decisionRoute, DECISION, { decision: 'approve', note: 'known customer' }, { headers: {}, callerArn: 'arn:aws:iam::1:user/fin' });
     expect(res).toEqual({ status: 200, body: { orderId: 'ord_1', decision: 'approve' } });
-    const event = ddb.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems![0]!.Put!.Item!;
+    const event = ddb.commandCalls(PutCommand)[0]!.args[0].input.Item!;
     expect(event).toMatchObject({ step: 'credit-decision', detail: 'approve by arn:aws:iam::1:user/fin: known customer' });
   });
 

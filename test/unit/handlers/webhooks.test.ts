@@ -100,6 +100,7 @@ describe('webhooks through intake', () => {
       const payment = sqs.commandCalls(SendMessageCommand).map((c) => JSON.parse(c.args[0].input.MessageBody!)).find((m) => m.source === 'shopify');
       expect(payment).toMatchObject({ source: 'shopify', externalId: '5630029709369:paid', amount: 3949, currency: 'GBP', remittance: 'INV-2026-000009' });
       expect(ddb.commandCalls(TransactWriteCommand).flatMap((c) => c.args[0].input.TransactItems!).some((i) => i.Update?.Key?.sk === 'ORDER')).toBe(false);
+      expect(ddb.commandCalls(UpdateCommand).some((c) => c.args[0].input.Key?.sk === 'ORDER')).toBe(false);
     });
   });
 

@@ -11,11 +11,13 @@
  */
 import type { CustomerAccount } from '#domain/credit';
 import type { OrderChange } from '#domain/order';
+import type { CustomerStatement } from '#domain/statement';
 import type {
   Allocation,
   CreditNote,
   Customer,
   Invoice,
+  InvoiceEvent,
   InvoiceStatus,
   IsoDate,
   IsoInstant,
@@ -23,6 +25,7 @@ import type {
   Order,
   OrderStatus,
   Payment,
+  PaymentEvent,
   PaymentTerms,
   TaxPolicy,
   Totals,
@@ -181,8 +184,18 @@ export interface InvoiceAdjustment {
   readonly after: Invoice & { readonly credited?: number };
   readonly entry: JournalEntry;
   readonly audit: AuditEntry;
+  /** The change of the balance, added to the invoice's history (none when the balance stays). */
+  readonly event?: InvoiceEvent;
   /** The client's Idempotency-Key, claimed in the same transaction (the answer is the document's number). */
-  readonly requestKey?: { readonly scope: string; readonly key: string; readonly bodyHash: string; readonly at: IsoInstant };
+  readonly requestKey?: ClaimedKey;
+}
+
+/** A client's Idempotency-Key claimed inside the transaction of the change it asks for. */
+export interface ClaimedKey {
+  readonly scope: string;
+  readonly key: string;
+  readonly bodyHash: string;
+  readonly at: IsoInstant;
 }
 
 export interface Invoices {
@@ -215,6 +228,8 @@ export interface Invoices {
   openDueBefore(before: IsoDate): Promise<Invoice[]>;
   /** The customer's invoices with a balance (by-customer index). */
   openOfCustomer(customerId: string): Promise<Invoice[]>;
+  /** Every invoice of the customer issued on or before `through` (by-customer index). */
+  ofCustomer(customerId: string, through: IsoDate): Promise<Invoice[]>;
 }
 
 /** A payment's effect, decided by the domain: new balances and statuses, the entry, the aggregates. */
@@ -223,17 +238,54 @@ export interface PaymentApplication {
   readonly allocations: readonly Allocation[];
   readonly discounts: readonly Allocation[];
   readonly unapplied: number;
-  /** Each invoice touched: the balance read (the guard) and what it becomes. */
-  readonly settlements: readonly { readonly invoice: Invoice; readonly balance: number; readonly status: InvoiceStatus }[];
+  /** Each invoice touched: the balance read (the guard), what it becomes, and the history events of the change. */
+  readonly settlements: readonly { readonly invoice: Invoice; readonly balance: number; readonly status: InvoiceStatus; readonly events: readonly InvoiceEvent[] }[];
+  /** Whose cash this is: given with the payment, or the customer of the invoices it quoted (unknown: nobody's yet). */
+  readonly customerId?: string;
   readonly entry: JournalEntry;
   readonly aggregates: Readonly<Record<string, number>>;
   readonly appliedAt: IsoInstant;
 }
 
+/** A payment as applied: what it settled, the cash left over and whose it is, and every later move of that cash. */
+export type StoredPayment = Payment & {
+  readonly allocations: readonly Allocation[];
+  readonly discounts: readonly Allocation[];
+  readonly unapplied: number;
+  readonly appliedAt: IsoInstant;
+  readonly applications?: readonly PaymentEvent[];
+};
+
+/** A move of a payment's unapplied cash (to an invoice, or back to the payer), decided by the domain. */
+export interface UnappliedMove {
+  /** The payment as read: its unapplied amount is the guard. */
+  readonly before: StoredPayment;
+  readonly unapplied: number;
+  readonly customerId?: string;
+  readonly event: PaymentEvent;
+  /** The invoice the cash goes to: as read (the guard), as it becomes, and its history event. */
+  readonly invoice?: { readonly before: Invoice; readonly after: Invoice; readonly event: InvoiceEvent };
+  readonly entry: JournalEntry;
+  readonly audit: AuditEntry;
+  readonly aggregates: Readonly<Record<string, number>>;
+  readonly requestKey?: ClaimedKey;
+}
+
 export interface Payments {
   exists(paymentId: string): Promise<boolean>;
+  get(paymentId: string): Promise<StoredPayment | undefined>;
+  /** The customer's payments received on or before `through` (by-customer index). */
+  ofCustomer(customerId: string, through: IsoDate): Promise<StoredPayment[]>;
+  /** Payments nobody owns yet that still hold unapplied cash. */
+  unassigned(): Promise<StoredPayment[]>;
   /** One transaction; false if this payment was applied before; PaymentConflict if an invoice changed. */
   apply(application: PaymentApplication): Promise<boolean>;
+  /**
+   * Writes the move with the payment's and the invoice's new state (each guarded by what was read), the
+   * entry, the audit line and the client's key in one transaction. `changed`: the payment or the invoice
+   * moved meanwhile (read again); `replayed`: the key was used for this body before (its answer).
+   */
+  moveUnapplied(move: UnappliedMove): Promise<{ kind: 'done' } | { kind: 'changed' } | { kind: 'replayed'; answer: string } | { kind: 'key-reused' }>;
 }
 
 /**
@@ -331,6 +383,7 @@ export interface ReminderRequest {
 export interface InvoiceDocuments {
   pdf(invoice: Invoice, seller: Pick<Company, 'name' | 'address'>, customer: Pick<Customer, 'name' | 'email' | 'billingAddress'>): Promise<Uint8Array>;
   creditNotePdf(creditNote: CreditNote, seller: Pick<Company, 'name' | 'address'>, customer: Pick<Customer, 'name' | 'email' | 'billingAddress'>): Promise<Uint8Array>;
+  statementPdf(statement: CustomerStatement, seller: Pick<Company, 'name' | 'address'>): Promise<Uint8Array>;
 }
 
 // ── requests and credentials ─────────────────────────────────────────────────

@@ -7,10 +7,10 @@
  */
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { assertBalanced, ledgerMovements } from '#domain/ledger';
-import type { CreditNote, Invoice, IsoDate, JournalEntry } from '#domain/model';
+import type { CreditNote, Invoice, InvoiceEvent, IsoDate, JournalEntry } from '#domain/model';
 import { ConcurrentUpdate, PaymentConflict } from '../errors.ts';
 import { auditItem } from './audit.ts';
-import type { Aggregates, DunningMarks, InvoiceAdjustment, InvoiceIssue, Invoices, Ledger, PaymentApplication, Payments } from '../ports.ts';
+import type { Aggregates, ClaimedKey, DunningMarks, InvoiceAdjustment, InvoiceIssue, Invoices, Ledger, PaymentApplication, Payments, StoredPayment, UnappliedMove } from '../ports.ts';
 import { queryByCustomer } from './customers.ts';
 import { failedConditions, isConditionFailure, isTransactionConflict, queryAll, setExpression, transactWrite, type DynamoTable, type TransactItem } from './dynamo.ts';
 import { orderChangeItems } from './orders.ts';
@@ -79,7 +79,7 @@ function counterItem(t: DynamoTable, doc: { readonly series: string; readonly ye
 }
 
 /** The client's key claimed with the document: the same key again fails this condition and finds the first answer. */
-function requestKeyItem(t: DynamoTable, k: NonNullable<InvoiceAdjustment['requestKey']>, answer: string): TransactItem {
+function requestKeyItem(t: DynamoTable, k: ClaimedKey, answer: string): TransactItem {
   return {
     Put: {
       TableName: t.name,
@@ -89,17 +89,38 @@ function requestKeyItem(t: DynamoTable, k: NonNullable<InvoiceAdjustment['reques
   };
 }
 
+/** `SET` clauses appending events to an invoice's history (none for no events). */
+function historyClause(events: readonly InvoiceEvent[]): { clause: string; values: Record<string, unknown> } {
+  return events.length === 0 ? { clause: '', values: {} } : { clause: ', history = list_append(if_not_exists(history, :noHistory), :events)', values: { ':noHistory': [], ':events': events } };
+}
+
 /** The invoice's new balance, status and credited total, only if its balance is still the one read; settled invoices leave the open index. */
-function adjustmentItem(t: DynamoTable, { before, after }: InvoiceAdjustment): TransactItem {
+function adjustmentItem(t: DynamoTable, { before, after, event }: InvoiceAdjustment): TransactItem {
   const settled = after.balance === 0 && before.balance > 0;
+  const history = historyClause(event && event.amount > 0 ? [event] : []);
   return {
     Update: {
       TableName: t.name,
       Key: Keys.invoice(before.number),
-      UpdateExpression: `SET balance = :b, #status = :s, credited = :c, #version = #version + :one${settled ? ` REMOVE ${OPEN_INDEX_ATTRIBUTES.join(', ')}` : ''}`,
+      UpdateExpression: `SET balance = :b, #status = :s, credited = :c, #version = #version + :one${history.clause}${settled ? ` REMOVE ${OPEN_INDEX_ATTRIBUTES.join(', ')}` : ''}`,
       ConditionExpression: 'balance = :expected AND #status = :was',
       ExpressionAttributeNames: { '#status': 'status', '#version': VERSION_ATTRIBUTE },
-      ExpressionAttributeValues: { ':b': after.balance, ':s': after.status, ':c': after.credited ?? 0, ':one': 1, ':expected': before.balance, ':was': before.status },
+      ExpressionAttributeValues: { ':b': after.balance, ':s': after.status, ':c': after.credited ?? 0, ':one': 1, ':expected': before.balance, ':was': before.status, ...history.values },
+    },
+  };
+}
+
+/** An invoice's new balance and status after cash, guarded by the balance read, with the history events. */
+function settlementItem(t: DynamoTable, invoice: Invoice, balance: number, status: Invoice['status'], events: readonly InvoiceEvent[]): TransactItem {
+  const history = historyClause(events);
+  return {
+    Update: {
+      TableName: t.name,
+      Key: Keys.invoice(invoice.number),
+      UpdateExpression: `SET balance = :b, #status = :s, #version = #version + :one${history.clause}${balance === 0 ? ` REMOVE ${OPEN_INDEX_ATTRIBUTES.join(', ')}` : ''}`,
+      ConditionExpression: 'balance = :expected',
+      ExpressionAttributeNames: { '#status': 'status', '#version': VERSION_ATTRIBUTE },
+      ExpressionAttributeValues: { ':b': balance, ':s': status, ':one': 1, ':expected': invoice.balance, ...history.values },
     },
   };
 }
@@ -206,8 +227,25 @@ export function dynamoInvoices(t: DynamoTable): Invoices {
     openOfCustomer(customerId) {
       return queryByCustomer<Invoice>(t, customerId, Keys.invoiceByCustomerPrefix, { FilterExpression: 'balance > :zero', ExpressionAttributeValues: { ':zero': 0 } });
     },
+
+    ofCustomer(customerId, through) {
+      return queryAll<Invoice>(t, {
+        IndexName: GSI_BY_CUSTOMER.indexName,
+        KeyConditionExpression: `${GSI_BY_CUSTOMER.partitionKey} = :pk AND ${GSI_BY_CUSTOMER.sortKey} BETWEEN :from AND :through`,
+        ExpressionAttributeValues: { ':pk': Keys.customerIndex(customerId).gsi1pk, ':from': Keys.invoiceByCustomerPrefix, ':through': `${Keys.invoiceByCustomerPrefix}${through}~` },
+      });
+    },
   };
 }
+
+/** A customer's (or, with none, the unowned) payments from the second index, received on or before `through`. */
+const paymentsOf = (t: DynamoTable, customerId: string | undefined, through: IsoDate, extra: { FilterExpression?: string; ExpressionAttributeValues?: Record<string, unknown> } = {}) =>
+  queryAll<StoredPayment>(t, {
+    IndexName: GSI_OPEN_BY_DUE.indexName,
+    KeyConditionExpression: `${GSI_OPEN_BY_DUE.partitionKey} = :pk AND ${GSI_OPEN_BY_DUE.sortKey} < :after`,
+    ...extra,
+    ExpressionAttributeValues: { ':pk': Keys.paymentsOf(customerId), ':after': `${through}~`, ...extra.ExpressionAttributeValues },
+  });
 
 export function dynamoPayments(t: DynamoTable): Payments {
   return {
@@ -216,18 +254,57 @@ export function dynamoPayments(t: DynamoTable): Payments {
       return r.Item !== undefined;
     },
 
-    async apply(app: PaymentApplication) {
-      const { payment } = app;
-      const invoiceUpdates: TransactItem[] = app.settlements.map(({ invoice, balance, status }) => ({
+    async get(id) {
+      const r = await t.doc().send(new GetCommand({ TableName: t.name, Key: Keys.payment(id), ConsistentRead: true }));
+      return r.Item as StoredPayment | undefined;
+    },
+
+    ofCustomer: (customerId, through) => paymentsOf(t, customerId, through),
+
+    unassigned: () => paymentsOf(t, undefined, '9999-12-31', { FilterExpression: 'unapplied > :zero', ExpressionAttributeValues: { ':zero': 0 } }),
+
+    async moveUnapplied(move: UnappliedMove) {
+      const { before } = move;
+      // The cash becomes the invoice's customer's (listed under them); an unowned payment with nothing left leaves the index.
+      const owner = move.customerId ?? before.customerId;
+      const index = owner ? Keys.paymentByCustomer(owner, before.receivedOn, before.id) : move.unapplied > 0 ? Keys.paymentByCustomer(undefined, before.receivedOn, before.id) : undefined;
+      const set = setExpression({ unapplied: move.unapplied, ...(owner ? { customerId: owner } : {}), ...(index ?? {}) }, { prefix: 'p' });
+      const paymentItem: TransactItem = {
         Update: {
           TableName: t.name,
-          Key: Keys.invoice(invoice.number),
-          UpdateExpression: `SET balance = :b, #status = :s, #version = #version + :one${balance === 0 ? ` REMOVE ${OPEN_INDEX_ATTRIBUTES.join(', ')}` : ''}`,
-          ConditionExpression: 'balance = :expected',
-          ExpressionAttributeNames: { '#status': 'status', '#version': VERSION_ATTRIBUTE },
-          ExpressionAttributeValues: { ':b': balance, ':s': status, ':one': 1, ':expected': invoice.balance },
+          Key: Keys.payment(before.id),
+          UpdateExpression: `SET ${set.clauses.join(', ')}, applications = list_append(if_not_exists(applications, :none), :move)${index ? '' : ` REMOVE ${OPEN_INDEX_ATTRIBUTES.join(', ')}`}`,
+          ConditionExpression: 'unapplied = :was',
+          ExpressionAttributeNames: set.names,
+          ExpressionAttributeValues: { ...set.values, ':none': [], ':move': [move.event], ':was': before.unapplied },
         },
-      }));
+      };
+      const keyItem = move.requestKey ? requestKeyItem(t, move.requestKey, before.id) : undefined;
+      const items: TransactItem[] = [
+        paymentItem,
+        ...(move.invoice ? [settlementItem(t, move.invoice.before, move.invoice.after.balance, move.invoice.after.status, [move.invoice.event])] : []),
+        ...journalItems(t, move.entry),
+        auditItem(t, move.audit),
+        ...aggregateItems(t, move.entry.date, before.currency, move.aggregates),
+        ...(keyItem ? [keyItem] : []),
+      ];
+      try {
+        await transactWrite(t, items, 1);
+        return { kind: 'done' };
+      } catch (error) {
+        if (isTransactionConflict(error)) return { kind: 'changed' };
+        if (!isConditionFailure(error)) throw error;
+        if (keyItem && move.requestKey && failedConditions(error).includes(items.indexOf(keyItem))) {
+          const prior = await t.doc().send(new GetCommand({ TableName: t.name, Key: Keys.requestKey(move.requestKey.scope, move.requestKey.key), ConsistentRead: true }));
+          return prior.Item?.hash === move.requestKey.bodyHash ? { kind: 'replayed', answer: String(prior.Item.result) } : { kind: 'key-reused' };
+        }
+        return { kind: 'changed' };
+      }
+    },
+
+    async apply(app: PaymentApplication) {
+      const { payment } = app;
+      const invoiceUpdates = app.settlements.map(({ invoice, balance, status, events }) => settlementItem(t, invoice, balance, status, events));
       const items: TransactItem[] = [
         {
           Put: {
@@ -235,8 +312,12 @@ export function dynamoPayments(t: DynamoTable): Payments {
             Item: {
               ...Keys.payment(payment.id),
               ...(payment.payerReference ? Keys.paymentByReference(payment.payerReference, payment.receivedOn, payment.id) : {}),
+              // Owned payments are listed by customer; an unowned one only while it holds cash.
+              ...(app.customerId || app.unapplied > 0 ? Keys.paymentByCustomer(app.customerId, payment.receivedOn, payment.id) : {}),
               type: ITEM_TYPES.payment,
               ...payment,
+              ...(app.customerId ? { customerId: app.customerId } : {}),
+              [VERSION_ATTRIBUTE]: 1,
               allocations: app.allocations,
               discounts: app.discounts,
               unapplied: app.unapplied,

@@ -8,6 +8,7 @@ import { PDFDocument, StandardFonts, rgb, type PDFFont, type PDFPage } from 'pdf
 import { describeTerms } from '#domain/invoice';
 import { formatMoney, toDecimalString } from '#domain/money';
 import type { CreditNote, Customer, Invoice } from '#domain/model';
+import type { CustomerStatement } from '#domain/statement';
 import type { InvoiceDocuments } from '../ports.ts';
 
 export interface Seller {
@@ -22,7 +23,7 @@ export function winAnsi(text: string, font: PDFFont): string {
 }
 
 /** A PDF dated its document's issue date (so the same document renders the same bytes), titled and authored. */
-async function newDocument(title: string, subject: string, seller: Seller, issueDate: string): Promise<PDFDocument> {
+export async function newDocument(title: string, subject: string, seller: Seller, issueDate: string): Promise<PDFDocument> {
   const doc = await PDFDocument.create();
   doc.setTitle(title);
   doc.setSubject(subject);
@@ -129,6 +130,52 @@ export async function renderInvoicePdf(invoice: Invoice, seller: Seller, custome
   return doc.save({ useObjectStreams: false });
 }
 
+const A4: [number, number] = [595.28, 841.89];
+const TOP = 800;
+const BOTTOM = 60;
+
+/** Writes text on the current page at the pen's baseline `y`, which the renderer moves down. */
+interface Pen {
+  y: number;
+  text(s: string, x: number, size?: number, f?: PDFFont, align?: 'left' | 'right'): void;
+}
+
+function penOn(page: () => PDFPage, font: PDFFont): Pen {
+  const pen: Pen = {
+    y: TOP,
+    text(s, x, size = 9, f = font, align = 'left') {
+      const safe = winAnsi(s, f);
+      page().drawText(safe, { x: align === 'right' ? x - f.widthOfTextAtSize(safe, size) : x, y: pen.y, size, font: f, color: rgb(0.1, 0.1, 0.1) });
+    },
+  };
+  return pen;
+}
+
+/** The seller's name and the title, the seller's address; the document's facts on the right beside the customer on the left. Leaves the pen below both. */
+function documentHead(pen: Pen, fonts: { font: PDFFont; bold: PDFFont }, seller: Seller, title: string, facts: readonly (readonly [string, string])[], party: string, customer: Pick<Customer, 'name' | 'email' | 'billingAddress'>): void {
+  pen.text(seller.name, 50, 16, fonts.bold);
+  pen.text(title, 545, 16, fonts.bold, 'right');
+  for (const line of seller.address) {
+    pen.y -= 14;
+    pen.text(line, 50, 9);
+  }
+  pen.y -= 30;
+  const top = pen.y;
+  for (const [k, v] of facts) {
+    pen.text(k, 350, 9, fonts.bold);
+    pen.text(v, 545, 9, fonts.font, 'right');
+    pen.y -= 13;
+  }
+  pen.y = top;
+  pen.text(party, 50, 9, fonts.bold);
+  for (const line of [customer.name, customer.billingAddress?.line1, customer.billingAddress?.city, customer.billingAddress?.country, customer.email]) {
+    if (!line) continue;
+    pen.y -= 13;
+    pen.text(line, 50, 9);
+  }
+  pen.y = Math.min(pen.y, top - facts.length * 13) - 30;
+}
+
 /** A credit note as a PDF: the seller, the customer, the invoice it credits, goods, shipping and tax reversed, and where the credit went. */
 export async function renderCreditNotePdf(note: CreditNote, seller: Seller, customer: Pick<Customer, 'name' | 'email' | 'billingAddress'>): Promise<Uint8Array> {
   const doc = await newDocument(`Credit note ${note.number}`, `Credit note ${note.number} on invoice ${note.invoiceNumber}, total ${note.currency} ${toDecimalString({ amount: note.total, currency: note.currency })}`, seller, note.issueDate);
@@ -139,47 +186,132 @@ export async function renderCreditNotePdf(note: CreditNote, seller: Seller, cust
     const formatted = formatMoney({ amount, currency: note.currency }, 'en-GB');
     return winAnsi(formatted, font) === formatted ? formatted : `${note.currency} ${toDecimalString({ amount, currency: note.currency })}`;
   };
-  let y = 800;
-  const text = (s: string, x: number, size = 10, f = font, align: 'left' | 'right' = 'left') => {
-    const safe = winAnsi(s, f);
-    page.drawText(safe, { x: align === 'right' ? x - f.widthOfTextAtSize(safe, size) : x, y, size, font: f, color: rgb(0.1, 0.1, 0.1) });
-  };
-  text(seller.name, 50, 16, bold);
-  text('CREDIT NOTE', 545, 16, bold, 'right');
-  for (const line of seller.address) {
-    y -= 14;
-    text(line, 50, 9);
-  }
-  y -= 30;
-  const top = y;
-  for (const [k, v] of [['Credit note number', note.number], ['Credits invoice', note.invoiceNumber], ['Issue date', note.issueDate]] as const) {
-    text(k, 350, 9, bold);
-    text(v, 545, 9, font, 'right');
-    y -= 13;
-  }
-  y = top;
-  text('Credit to', 50, 9, bold);
-  for (const line of [customer.name, customer.billingAddress?.line1, customer.billingAddress?.city, customer.billingAddress?.country, customer.email]) {
-    if (!line) continue;
-    y -= 13;
-    text(line, 50, 9);
-  }
-  y = Math.min(y, top - 3 * 13) - 30;
+  const pen = penOn(() => page, font);
+  const text = pen.text;
+  documentHead(pen, { font, bold }, seller, 'CREDIT NOTE', [['Credit note number', note.number], ['Credits invoice', note.invoiceNumber], ['Issue date', note.issueDate]], 'Credit to', customer);
   text(`Reason: ${note.reason.slice(0, 90)}`, 50, 9);
-  y -= 24;
+  pen.y -= 24;
   const rows: [string, number][] = [['Goods', note.net], ...(note.shipping > 0 ? ([['Shipping', note.shipping]] as [string, number][]) : []), ['Tax', note.tax]];
   for (const [k, v] of rows) {
     text(k, 400, 9);
     text(money(v), 545, 9, font, 'right');
-    y -= 13;
+    pen.y -= 13;
   }
-  y -= 4;
+  pen.y -= 4;
   text(`Total credited ${note.currency}`, 400, 11, bold);
   text(money(note.total), 545, 11, bold, 'right');
-  y -= 26;
+  pen.y -= 26;
   text(`Taken off invoice ${note.invoiceNumber}: ${money(note.appliedToInvoice)}.${note.customerCredit > 0 ? ` Credit in your favour: ${money(note.customerCredit)}.` : ''}`, 50, 9);
   return doc.save({ useObjectStreams: false });
 }
 
-/** Port `InvoiceDocuments`: the invoice and the credit note as PDFs. */
-export const pdfDocuments: InvoiceDocuments = { pdf: renderInvoicePdf, creditNotePdf: renderCreditNotePdf };
+/**
+ * The statement of account as a PDF: the seller, the customer, as of when; per
+ * currency its open items (a table that continues on the next page with its
+ * header repeated), credit notes, unapplied cash, the aging and the balance;
+ * every page numbered "Page n of m".
+ */
+export async function renderStatementPdf(statement: CustomerStatement, seller: Seller): Promise<Uint8Array> {
+  const { customer, asOf } = statement;
+  const doc = await newDocument(`Statement ${customer.name} ${asOf}`, `Statement of account of ${customer.name} as of ${asOf}`, seller, asOf);
+  const font = await doc.embedFont(StandardFonts.Helvetica);
+  const bold = await doc.embedFont(StandardFonts.HelveticaBold);
+  let page = doc.addPage(A4);
+  const pen = penOn(() => page, font);
+  const text = pen.text;
+  const moneyIn = (currency: string) => (amount: number) => {
+    const formatted = formatMoney({ amount, currency }, 'en-GB');
+    return winAnsi(formatted, font) === formatted ? formatted : `${currency} ${toDecimalString({ amount, currency })}`;
+  };
+  /** Room for `lines` more rows, else a new page (the table's header again when given). */
+  const room = (lines: number, header?: () => void) => {
+    if (pen.y - lines * 13 >= BOTTOM + 20) return;
+    page = doc.addPage(A4);
+    pen.y = TOP;
+    text(`${seller.name} - statement of account of ${customer.name} as of ${asOf} (continued)`, 50, 8);
+    pen.y -= 24;
+    header?.();
+  };
+
+  documentHead(pen, { font, bold }, seller, 'STATEMENT OF ACCOUNT', [['As of', asOf]], 'Customer', customer);
+  if (statement.currencies.length === 0) text(`Nothing was open on ${asOf}: your account is settled.`, 50, 10);
+
+  const cols = { number: 50, issued: 170, due: 240, total: 360, balance: 440, late: 545 };
+  for (const c of statement.currencies) {
+    const money = moneyIn(c.currency);
+    room(6);
+    text(`Open items in ${c.currency}`, 50, 11, bold);
+    pen.y -= 18;
+    const header = () => {
+      text('Invoice', cols.number, 9, bold);
+      text('Issued', cols.issued, 9, bold);
+      text('Due', cols.due, 9, bold);
+      text('Total', cols.total, 9, bold, 'right');
+      text('Balance', cols.balance, 9, bold, 'right');
+      text('Days overdue', cols.late, 9, bold, 'right');
+      pen.y -= 6;
+      page.drawLine({ start: { x: 50, y: pen.y }, end: { x: 545, y: pen.y }, thickness: 0.5 });
+      pen.y -= 13;
+    };
+    header();
+    if (c.openItems.length === 0) {
+      text('None', cols.number, 9);
+      pen.y -= 13;
+    }
+    for (const item of c.openItems) {
+      room(1, header);
+      text(item.invoiceNumber + (item.disputed > 0 ? ' (disputed)' : ''), cols.number, 9);
+      text(item.issueDate, cols.issued, 9);
+      text(item.dueDate, cols.due, 9);
+      text(money(item.total), cols.total, 9, font, 'right');
+      text(money(item.balance), cols.balance, 9, font, 'right');
+      text(item.daysOverdue > 0 ? String(item.daysOverdue) : '-', cols.late, 9, font, 'right');
+      pen.y -= 13;
+    }
+    const listed = (title: string, rows: readonly [string, string][]) => {
+      if (rows.length === 0) return;
+      pen.y -= 8;
+      room(2);
+      text(title, 50, 9, bold);
+      pen.y -= 13;
+      for (const [k, v] of rows) {
+        room(1);
+        text(k, 50, 9);
+        text(v, cols.balance, 9, font, 'right');
+        pen.y -= 13;
+      }
+    };
+    listed('Credit notes', c.creditNotes.map((n) => [`${n.number} on ${n.invoiceNumber}, ${n.issueDate}: ${n.reason.slice(0, 50)}`, money(n.total)]));
+    listed('Payments not yet applied', c.unappliedCash.map((p) => [`Received ${p.receivedOn} (${money(p.amount)})`, money(p.unapplied)]));
+    listed('Disputed', c.disputes.map((d) => [`${d.invoiceNumber}, since ${d.openedOn}: ${d.reason.slice(0, 50)}`, money(d.amount)]));
+    pen.y -= 8;
+    room(9);
+    const totals: [string, number, boolean][] = [
+      ['Current', c.aging.current, false],
+      ['1-30 days overdue', c.aging.days1to30, false],
+      ['31-60 days overdue', c.aging.days31to60, false],
+      ['61-90 days overdue', c.aging.days61to90, false],
+      ['Over 90 days overdue', c.aging.over90, false],
+      ['Open balance', c.openBalance, true],
+      ...(c.unapplied > 0 ? ([['Less payments not yet applied', -c.unapplied, false]] as [string, number, boolean][]) : []),
+      ...(c.customerCredit > 0 ? ([['Less credit in your favour', -c.customerCredit, false]] as [string, number, boolean][]) : []),
+    ];
+    for (const [k, v, strong] of totals) {
+      text(k, 300, 9, strong ? bold : font);
+      text(money(v), cols.balance, 9, strong ? bold : font, 'right');
+      pen.y -= 13;
+    }
+    text(c.netBalance >= 0 ? `Balance due ${c.currency}` : `In your favour ${c.currency}`, 300, 10, bold);
+    text(money(Math.abs(c.netBalance)), cols.balance, 10, bold, 'right');
+    pen.y -= 30;
+  }
+  const pages = doc.getPages();
+  pages.forEach((p, n) => {
+    const label = `Page ${n + 1} of ${pages.length}`;
+    p.drawText(label, { x: 545 - font.widthOfTextAtSize(label, 8), y: 30, size: 8, font, color: rgb(0.3, 0.3, 0.3) });
+  });
+  return doc.save({ useObjectStreams: false });
+}
+
+/** Port `InvoiceDocuments`: the invoice, the credit note and the statement as PDFs. */
+export const pdfDocuments: InvoiceDocuments = { pdf: renderInvoicePdf, creditNotePdf: renderCreditNotePdf, statementPdf: renderStatementPdf };

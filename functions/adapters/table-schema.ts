@@ -17,7 +17,8 @@
  * | invoice               | INVOICE#<number>            | INVOICE                    | CUSTOMER#<id> / INVOICE#<date>#<number>| OPEN#<shard> / <dueDate>#<number> |
  * | dunning step          | INVOICE#<number>            | DUNNING#<level>            |                                        |                                   |
  * | invoice counter       | COUNTER#<series>#<year>     | COUNTER                    |                                        |                                   |
- * | payment               | PAYMENT#<id>                | PAYMENT                    | PAYREF#<reference> / <date>#<id>       |                                   |
+ * | payment               | PAYMENT#<id>                | PAYMENT                    | PAYREF#<reference> / <date>#<id>       | PAYMENTS#<customer> / <date>#<id> |
+ * |                       |                             |                            |                                        | (no customer: PAYMENTS#UNASSIGNED while it holds cash) |
  * | journal entry         | JOURNAL#<id>                | ENTRY                      |                                        |                                   |
  * | ledger line           | LEDGER#<account>#<ccy>#<yyyy-mm> | <date>#<entryId>#<n>  |                                        |                                   |
  * | daily aggregate       | AGG#<yyyy-mm-dd>            | <metric>#<ccy>             |                                        |                                   |
@@ -69,6 +70,7 @@ export const ITEM_TYPES = {
 const customerPartition = (id: string) => `CUSTOMER#${id}`;
 const aggregatePartition = (period: string) => `AGG#${period}`;
 const LEDGER_PERIODS = 'LEDGERPERIODS';
+const paymentsPartition = (customerId: string | undefined) => `PAYMENTS#${customerId ?? 'UNASSIGNED'}`;
 
 export const Keys = {
   customer: (id: string) => ({ pk: customerPartition(id), sk: 'PROFILE' }),
@@ -104,6 +106,9 @@ export const Keys = {
   invoiceCounter: (series: string, year: number) => ({ pk: `COUNTER#${series}#${year}`, sk: 'COUNTER' }),
   payment: (id: string) => ({ pk: `PAYMENT#${id}`, sk: 'PAYMENT' }),
   paymentByReference: (reference: string, date: string, id: string) => ({ gsi1pk: `PAYREF#${reference}`, gsi1sk: `${date}#${id}` }),
+  /** The customer's payments by day (the statement's unapplied cash); a payment nobody owns sits in the UNASSIGNED partition while it holds cash. */
+  paymentByCustomer: (customerId: string | undefined, date: string, id: string) => ({ gsi2pk: paymentsPartition(customerId), gsi2sk: `${date}#${id}` }),
+  paymentsOf: (customerId: string | undefined) => paymentsPartition(customerId),
   journal: (entryId: string) => ({ pk: `JOURNAL#${entryId}`, sk: 'ENTRY' }),
   ledgerLine: (account: string, currency: string, date: string, entryId: string, n: number) => ({
     pk: `LEDGER#${account}#${currency}#${date.slice(0, 7)}`,
@@ -125,16 +130,16 @@ export const Keys = {
   requestKey: (scope: string, key: string) => ({ pk: `REQUEST#${scope}#${key}`, sk: 'REQUEST' }),
   /** Powertools idempotency records of one function share this partition (the record hash is the sort key). */
   idempotencyPartition: (fn: string) => `IDEMPOTENCY#${fn}`,
-  /** Throw-away items of a benchmark's baseline (bench/intake-latency.ts), never read by o2c. */
   /** The monthly ledger totals of every currency, listed in one small partition of the generic index (sparse: only those items carry it). */
   ledgerTotalsPeriod: (month: string, currency: string) => ({ gsi1pk: LEDGER_PERIODS, gsi1sk: `${month}#${currency}` }),
   ledgerTotalsPeriods: LEDGER_PERIODS,
   /** Sort-key prefix of an aggregate kind in a day's or month's partition (`totals#`, `ledger#`). */
   aggregatePrefix: (metric: string) => `${metric}#`,
+  /** Throw-away items of a benchmark's baseline (bench/intake-latency.ts), never read by o2c. */
   benchFloor: (n: number) => ({ pk: `BENCH#${n}`, sk: 'BENCH' }),
 } as const;
 
-/** Attributes of the open-by-due index that an invoice loses when it is settled (sparse index). */
+/** The second index's attributes: an invoice leaves it when it is settled, an unowned payment when its cash is gone (sparse). */
 export const OPEN_INDEX_ATTRIBUTES = [GSI_OPEN_BY_DUE.partitionKey, GSI_OPEN_BY_DUE.sortKey] as const;
 
 /** Stable shard of an invoice in the open-by-due index (FNV-1a of the number). */

@@ -210,6 +210,19 @@ export interface Invoice {
   readonly status: InvoiceStatus;
   /** Dunning levels (days past due) whose reminder was queued. */
   readonly dunningLevels?: readonly number[];
+  /** Finance was promised payment by this day: no reminder until the day after. */
+  readonly promisedUntil?: IsoDate;
+  /** Every change of the balance after issue, oldest first: what a statement "as of" a day undoes. */
+  readonly history?: readonly InvoiceEvent[];
+}
+
+/** One change of an invoice's balance: `amount` minor units taken off it on day `on` by `ref`. */
+export interface InvoiceEvent {
+  readonly on: IsoDate;
+  readonly kind: 'payment' | 'discount' | 'credit-note' | 'write-off';
+  readonly amount: number;
+  /** The payment id, credit note number or write-off. */
+  readonly ref: string;
 }
 
 export type PaymentSource = 'stripe' | 'shopify' | 'woocommerce' | 'bank' | 'csv' | 'manual' | 'api';
@@ -217,6 +230,15 @@ export type PaymentSource = 'stripe' | 'shopify' | 'woocommerce' | 'bank' | 'csv
 export interface Allocation {
   readonly invoiceId: string;
   readonly amount: number;
+}
+
+/** What happened to a payment's unapplied cash after it was received: applied to an invoice, or paid back. */
+export interface PaymentEvent {
+  readonly on: IsoDate;
+  readonly kind: 'allocation' | 'refund';
+  readonly amount: number;
+  readonly invoiceNumber?: string;
+  readonly reason?: string;
 }
 
 export interface Payment {

@@ -1,20 +1,18 @@
-/** finance (/finance/*, IAM; locally the finance key): the back office — use-cases/manage-customers, adjust-invoice, finance-cash. */
+/** finance (/finance/*, IAM; locally the finance key): the back office — use-cases/manage-customers, adjust-invoice, trial-balance, the audit trail (cash: finance-cash). */
 import { callerCredentialsFrom } from '#adapters/api-keys';
 import { mailQueue } from '#adapters/mail-queue';
 import { pdfDocuments } from '#adapters/pdf';
-import { sqsOutbox } from '#adapters/queue';
 import { repositories } from '#adapters/repositories';
-import { AsOfQuerySchema, CreditNoteRequestSchema, CustomerChangesSchema, ManualPaymentSchema, NewCustomerSchema, WriteOffRequestSchema } from '#platforms/finance';
+import { AsOfQuerySchema, CreditNoteRequestSchema, CustomerChangesSchema, NewCustomerSchema, WriteOffRequestSchema } from '#platforms/finance';
 import * as rt from '#runtime';
 import { creditNoteView, issueCreditNote, writeOffInvoice } from '#use-cases/adjust-invoice';
-import { auditTrail, recordPaymentByHand } from '#use-cases/finance-cash';
-import { paymentIdOf } from '#use-cases/receive-payment';
+import { auditTrail } from '#use-cases/finance-cash';
 import { trialBalanceAsOf } from '#use-cases/trial-balance';
 import { createCustomer, customerView, findCustomer, getCustomer, updateCustomer } from '#use-cases/manage-customers';
 
 const env = rt.readBindings('finance');
 const { customers, invoices, audit, requestKeys, ledger } = repositories(env.TABLE_NAME);
-export const deps = { customers, invoices, audit, requestKeys, ledger, documents: pdfDocuments, mail: mailQueue(env.MAIL_QUEUE_URL), paymentQueue: sqsOutbox<never>(env.PAYMENTS_QUEUE_URL), clock: rt.systemClock, company: rt.companyOf(env), creditNoteSeries: env.CREDIT_NOTE_SERIES, newCustomerCreditLimits: rt.creditLimitsOf(env.NEW_CUSTOMER_CREDIT_LIMITS) };
+export const deps = { customers, invoices, audit, requestKeys, ledger, documents: pdfDocuments, mail: mailQueue(env.MAIL_QUEUE_URL), clock: rt.systemClock, company: rt.companyOf(env), creditNoteSeries: env.CREDIT_NOTE_SERIES, newCustomerCreditLimits: rt.creditLimitsOf(env.NEW_CUSTOMER_CREDIT_LIMITS) };
 const finance = (route: rt.RoleRoute) => rt.withRole(callerCredentialsFrom(env), 'finance', route);
 const param = (req: rt.HttpRequest, name: string) => req.pathParameters[name] ?? '';
 
@@ -25,11 +23,6 @@ export const routes: Record<string, rt.Route> = {
   'PATCH /finance/customers/{customerId}': finance(async (req, actor) => {
     const { reason, ...changes } = rt.parseJsonBody(req, CustomerChangesSchema);
     return { status: 200, body: customerView(await updateCustomer(param(req, 'customerId'), changes, actor, reason, deps)) };
-  }),
-  'POST /finance/payments': finance(async (req, actor) => {
-    const report = { source: 'manual' as const, ...rt.parseJsonBody(req, ManualPaymentSchema) };
-    const replay = await rt.replayableAnswer(req, 'finance-payments', deps.requestKeys, async () => ({ paymentId: paymentIdOf(report) }));
-    return { status: 202, body: { ...(await recordPaymentByHand(report, actor, deps)), ...replay } };
   }),
   'POST /finance/invoices/{number}/credit-notes': finance(async (req, actor) => ({ status: 201, body: creditNoteView(await issueCreditNote({ invoiceNumber: param(req, 'number'), ...rt.parseJsonBody(req, CreditNoteRequestSchema) }, actor, deps, rt.clientKeyOf(req))) })),
   'POST /finance/invoices/{number}/write-off': finance(async (req, actor) => ({ status: 200, body: await writeOffInvoice({ invoiceNumber: param(req, 'number'), ...rt.parseJsonBody(req, WriteOffRequestSchema) }, actor, deps) })),

@@ -43,3 +43,8 @@ export const WriteOffRequestSchema = z.object({ reason: text(1, 500) });
 
 /** Cash recorded by hand: the payment report without a source (finance's is `manual`). */
 export const ManualPaymentSchema = z.omit(PaymentInputSchema, { source: true });
+
+/** Unapplied cash of a payment applied to an invoice. */
+export const AllocationRequestSchema = z.object({ invoiceNumber: text(1, 40), amount: MoneySchema });
+/** Unapplied cash paid back to the payer: all of it unless an amount is given. */
+export const CashRefundRequestSchema = z.object({ amount: z.optional(MoneySchema), reason: text(1, 500) });

@@ -33,6 +33,18 @@ export interface HttpResult {
   readonly status: number;
   readonly body?: unknown;
   readonly headers?: Readonly<Record<string, string>>;
+  /** `body` is base64 of binary content (a PDF), sent as is with its own content type. */
+  readonly base64?: boolean;
+}
+
+/** A document as the answer: 200 with its content type and a download name. */
+export function binary(bytes: Uint8Array, contentType: string, filename: string): HttpResult {
+  return { status: 200, body: Buffer.from(bytes).toString('base64'), base64: true, headers: { 'content-type': contentType, 'content-disposition': `attachment; filename="${filename}"` } };
+}
+
+/** Whether the client asked for `type` in its Accept header (an exact media type; JSON stays the default). */
+export function accepts(req: HttpRequest, type: string): boolean {
+  return (req.headers.accept ?? '').split(',').some((part) => part.split(';')[0]!.trim().toLowerCase() === type);
 }
 
 export type Route = (req: HttpRequest) => Promise<HttpResult>;
@@ -98,6 +110,7 @@ export function errorResponse(error: unknown): APIGatewayProxyStructuredResultV2
 export async function runRoute(route: Route, event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
   try {
     const result = await route(toRequest(event));
+    if (result.base64) return { statusCode: result.status, headers: { ...result.headers }, body: String(result.body), isBase64Encoded: true };
     return result.body === undefined
       ? { statusCode: result.status, headers: { ...result.headers } }
       : json(result.status, result.body, { ...result.headers });

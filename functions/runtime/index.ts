@@ -3,7 +3,7 @@ export { logger, metrics, tracer, businessMetrics, log } from './powertools.ts';
 export { readBindings, companyOf, checkedBinding, creditLimitsOf, type Bound } from './bindings.ts';
 export { systemClock, fixedClock, pacer } from './clock.ts';
 export * from './errors.ts';
-export { httpHandler, runRoute, parseJsonBody, parseQuery, queryParam, toRequest, routeBy, withRole, webhookRoutes, type RoleRoute, MAX_BODY_BYTES, type HttpRequest, type HttpResult, type Route } from './http.ts';
+export { accepts, binary, httpHandler, runRoute, parseJsonBody, parseQuery, queryParam, toRequest, routeBy, withRole, webhookRoutes, type RoleRoute, MAX_BODY_BYTES, type HttpRequest, type HttpResult, type Route } from './http.ts';
 export { requestKeyOf, replayableAnswer, clientKeyOf } from './request-keys.ts';
 export { sqsHandler, sqsBatch, parseRecord, type RecordFn } from './sqs.ts';
 export { taskHandler, scheduledHandler, parseTaskInput } from './task.ts';

@@ -80,7 +80,8 @@ export async function issueCreditNote(input: { invoiceNumber: string; amount: Mo
     const issued = await withNextNumber<{ note: CreditNote; balanceAfter?: number } | 'invoice-changed'>(deps.creditNoteSeries, year, { clock: deps.clock, last: () => deps.invoices.lastSequence(deps.creditNoteSeries, year) }, async (sequence) => {
       const { creditNote, invoice: after } = buildCreditNote({ invoice: before, amount: input.amount.amount, reason: input.reason, series: deps.creditNoteSeries, year, sequence, issueDate });
       const audit = { at: now.toISOString(), actor, action: 'invoice.credit-note', entity: `invoice:${before.number}`, before: shown(before), after: { ...shown(after), creditNote: creditNote.number, amount: { amount: creditNote.total, currency: creditNote.currency } }, reason: input.reason };
-      const result = await deps.invoices.issueCreditNote(creditNote, { before, after, entry: creditNoteEntry(creditNote, `cn-${creditNote.number}`), audit, ...(requestKey ? { requestKey } : {}) });
+      const event = { on: issueDate, kind: 'credit-note' as const, amount: creditNote.appliedToInvoice, ref: creditNote.number };
+      const result = await deps.invoices.issueCreditNote(creditNote, { before, after, entry: creditNoteEntry(creditNote, `cn-${creditNote.number}`), audit, event, ...(requestKey ? { requestKey } : {}) });
       if (result.kind === 'taken') return { kind: 'taken' };
       if (result.kind === 'key-reused') throw keyReused();
       // A concurrent request under the same key issued it (and mails it): answer with that note.
@@ -131,7 +132,8 @@ async function sendCreditNote(note: CreditNote, balanceAfter: number, deps: Adju
 export async function writeOffInvoice(input: { invoiceNumber: string; reason: string }, actor: string, deps: AdjustInvoiceDeps): Promise<{ invoiceNumber: string; status: Invoice['status']; writtenOff: Money }> {
   const before = await invoiceOf(input.invoiceNumber, deps);
   const now = deps.clock.now();
-  const { invoice: after, entry } = writeOff(before, `wo-${before.number}`, todayIn(deps.company.timezone, now), input.reason);
-  await deps.invoices.adjust({ before, after, entry, audit: { at: now.toISOString(), actor, action: 'invoice.write-off', entity: `invoice:${before.number}`, before: shown(before), after: shown(after), reason: input.reason } });
+  const on = todayIn(deps.company.timezone, now);
+  const { invoice: after, entry } = writeOff(before, `wo-${before.number}`, on, input.reason);
+  await deps.invoices.adjust({ before, after, entry, event: { on, kind: 'write-off', amount: before.balance, ref: entry.id }, audit: { at: now.toISOString(), actor, action: 'invoice.write-off', entity: `invoice:${before.number}`, before: shown(before), after: shown(after), reason: input.reason } });
   return { invoiceNumber: after.number, status: after.status, writtenOff: { amount: before.balance, currency: before.currency } };
 }

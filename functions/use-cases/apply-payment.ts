@@ -9,10 +9,12 @@
  * 4. Each invoice's new balance and status (domain), the journal entry and the
  *    aggregates, written in one transaction guarded by the balances read: a
  *    concurrent change fails it (PaymentConflict) and the message is retried.
+ *    The payment keeps its customer (given, or the quoted invoices'), so its
+ *    unapplied cash shows on that customer's statement.
  */
 import { applyPaymentToInvoice, findInvoiceNumbers } from '#domain/invoice';
 import { paymentReceivedEntry } from '#domain/ledger';
-import type { Invoice, Payment } from '#domain/model';
+import type { Allocation, Invoice, InvoiceEvent, Payment } from '#domain/model';
 import { matchPayment } from '#domain/payment-matching';
 import type { Clock, Invoices, Log, Metrics, Payments, PaymentApplication } from '../ports.ts';
 
@@ -24,17 +26,18 @@ export interface ApplyPaymentDeps {
   readonly log: Log;
 }
 
-/** What the allocations and discounts do to each invoice they touch (they never exceed its balance). */
-export function settlementsOf(invoices: readonly Invoice[], parts: readonly { invoiceId: string; amount: number }[]): PaymentApplication['settlements'] {
+/** What the allocations and discounts do to each invoice they touch (they never exceed its balance), with the history events. */
+export function settlementsOf(invoices: readonly Invoice[], payment: Pick<Payment, 'id' | 'receivedOn'>, allocations: readonly Allocation[], discounts: readonly Allocation[] = []): PaymentApplication['settlements'] {
   const byId = new Map(invoices.map((i) => [i.id, i]));
-  const settle = new Map<string, number>();
-  for (const a of parts) settle.set(a.invoiceId, (settle.get(a.invoiceId) ?? 0) + a.amount);
-  return [...settle].map(([id, amount]) => {
+  const events = new Map<string, InvoiceEvent[]>();
+  const parts = [...allocations.map((a) => ({ ...a, kind: 'payment' as const })), ...discounts.map((d) => ({ ...d, kind: 'discount' as const }))];
+  for (const a of parts) events.set(a.invoiceId, [...(events.get(a.invoiceId) ?? []), { on: payment.receivedOn, kind: a.kind, amount: a.amount, ref: payment.id }]);
+  return [...events].map(([id, list]) => {
     const invoice = byId.get(id);
     if (!invoice) throw new Error(`allocation to unknown invoice ${id}`);
-    const applied = applyPaymentToInvoice(invoice, amount);
+    const applied = applyPaymentToInvoice(invoice, list.reduce((a, e) => a + e.amount, 0));
     if (applied.remainder > 0) throw new Error(`allocation exceeds the balance of ${id}`);
-    return { invoice, balance: applied.invoice.balance, status: applied.invoice.status };
+    return { invoice, balance: applied.invoice.balance, status: applied.invoice.status, events: list };
   });
 }
 
@@ -51,7 +54,8 @@ export async function applyPayment(payment: Payment, deps: ApplyPaymentDeps): Pr
     allocations: match.allocations,
     discounts: match.discounts,
     unapplied: match.unapplied,
-    settlements: settlementsOf(candidates, [...match.allocations, ...match.discounts]),
+    settlements: settlementsOf(candidates, payment, match.allocations, match.discounts),
+    ...(customerId ? { customerId } : {}),
     entry: paymentReceivedEntry(payment, match.allocations, `pay-${payment.id}`, { discounts: match.discounts }),
     aggregates: { collections: match.allocations.reduce((a, x) => a + x.amount, 0), unappliedCash: match.unapplied },
     appliedAt: deps.clock.now().toISOString(),

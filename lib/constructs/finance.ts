@@ -1,8 +1,9 @@
 /**
  * Finance: the back-office API under /finance/* (IAM in AWS): customers and
  * their credit, cash recorded by hand, credit notes and write-offs, the audit
- * trail. One function serves these routes; every action is audited in the
- * same transaction as the change it makes.
+ * trail, and cash: its allocations and refunds, and statements. Two functions
+ * serve them (the back office, and cash with statements), so each stays small;
+ * every action is audited in the same transaction as the change it makes.
  */
 import { HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
 import { Construct } from 'constructs';
@@ -15,25 +16,40 @@ export const FINANCE_ROUTES: readonly (readonly [HttpMethod, string])[] = [
   [HttpMethod.GET, '/finance/customers'],
   [HttpMethod.GET, '/finance/customers/{customerId}'],
   [HttpMethod.PATCH, '/finance/customers/{customerId}'],
-  [HttpMethod.POST, '/finance/payments'],
   [HttpMethod.POST, '/finance/invoices/{number}/credit-notes'],
   [HttpMethod.POST, '/finance/invoices/{number}/write-off'],
   [HttpMethod.GET, '/finance/ledger/trial-balance'],
   [HttpMethod.GET, '/finance/audit'],
 ];
 
+/** The routes of cash and its moves (finance-cash): manual cash, allocations and refunds of unapplied cash, statements. */
+export const CASH_ROUTES: readonly (readonly [HttpMethod, string])[] = [
+  [HttpMethod.POST, '/finance/payments'],
+  [HttpMethod.GET, '/finance/payments/{paymentId}'],
+  [HttpMethod.GET, '/finance/unapplied-cash'],
+  [HttpMethod.POST, '/finance/payments/{paymentId}/allocations'],
+  [HttpMethod.POST, '/finance/payments/{paymentId}/refund'],
+  [HttpMethod.GET, '/finance/customers/{customerId}/statement'],
+];
+
 export class Finance extends Construct {
   readonly fn: O2cFunction;
+  readonly cash: O2cFunction;
 
   constructor(scope: Construct, id: string, props: MailingAreaProps) {
     super(scope, id);
     const { data, mail, config } = props;
-    this.fn = functionsOf(this, config)('finance', 'Finance back office: customers and credit, cash by hand, credit notes, write-offs, audit')
+    const fn = functionsOf(this, config);
+    this.fn = fn('finance', 'Finance back office: customers and credit, credit notes, write-offs, trial balance, audit')
       .bindTable(data.table)
-      .bindQueue('PAYMENTS_QUEUE_URL', data.queues.payments)
       .bindQueue('MAIL_QUEUE_URL', mail.queue)
       .bindCallerKeys(data.secrets)
       .bindSettings(config, ['CREDIT_NOTE_SERIES', 'NEW_CUSTOMER_CREDIT_LIMITS'])
+      .bindCompany(config);
+    this.cash = fn('finance-cash', 'Finance cash: payments by hand, unapplied cash applied or paid back, customer statements')
+      .bindTable(data.table)
+      .bindQueue('PAYMENTS_QUEUE_URL', data.queues.payments)
+      .bindCallerKeys(data.secrets)
       .bindCompany(config);
   }
 }

@@ -15,7 +15,7 @@ import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { AreaProps } from './area.ts';
 import { functionsOf, type O2cFunction } from './o2c-function.ts';
-import { FINANCE_ROUTES, type Finance } from './finance.ts';
+import { CASH_ROUTES, FINANCE_ROUTES, type Finance } from './finance.ts';
 import type { OrderWorkflow } from './workflow.ts';
 
 export interface RouteSpec {
@@ -64,6 +64,7 @@ export class Intake extends Construct {
       { method: HttpMethod.POST, path: '/fulfilment/{orderId}/shipment', fn: workflow.callbacks.shipment, auth: { checkedInHandler: WAREHOUSE_KEY_IN_HANDLER } },
       { method: HttpMethod.POST, path: '/finance/orders/{orderId}/credit-decision', fn: workflow.callbacks.creditDecision, auth: { authorizer: iam } },
       ...FINANCE_ROUTES.map(([method, path]) => ({ method, path, fn: props.finance.fn, auth: { authorizer: iam } })),
+      ...CASH_ROUTES.map(([method, path]) => ({ method, path, fn: props.finance.cash, auth: { authorizer: iam } })),
     ]);
   }
 

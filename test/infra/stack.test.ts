@@ -11,7 +11,7 @@
  * fails (a finding), the template tests fall back to a synth without checks,
  * so a nag finding fails only the cdk-nag test.
  */
-import { FINANCE_ROUTES } from '../../lib/constructs/finance.ts';
+import { CASH_ROUTES, FINANCE_ROUTES } from '../../lib/constructs/finance.ts';
 import { openApiDocument } from '../../functions/platforms/openapi.ts';
 import { setTestBindings } from '../support/bindings.ts';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -192,14 +192,16 @@ describe('API, schedules, data, mail', () => {
       'GET /openapi.json': 'NONE',
       'POST /fulfilment/{orderId}/shipment': 'NONE',
       'POST /finance/orders/{orderId}/credit-decision': 'AWS_IAM',
-      ...Object.fromEntries(FINANCE_ROUTES.map(([method, path]) => [`${method} ${path}`, 'AWS_IAM'])),
+      ...Object.fromEntries([...FINANCE_ROUTES, ...CASH_ROUTES].map(([method, path]) => [`${method} ${path}`, 'AWS_IAM'])),
     });
     setTestBindings();
     const { routes: served } = await import('../../functions/handlers/finance.ts');
     expect(Object.keys(served).sort()).toEqual(FINANCE_ROUTES.map(([method, path]) => `${method} ${path}`).sort());
+    const { routes: cash } = await import('../../functions/handlers/finance-cash.ts');
+    expect(Object.keys(cash).sort()).toEqual(CASH_ROUTES.map(([method, path]) => `${method} ${path}`).sort());
     // …and /openapi.json publishes each of them (and the B2B order route), with a schema for every body.
     const doc = openApiDocument() as { paths: Record<string, Record<string, { requestBody?: unknown }>> };
-    for (const [method, path] of [['POST', '/orders'], ...FINANCE_ROUTES] as const) expect(doc.paths[path]?.[method.toLowerCase()], `${method} ${path}`).toBeDefined();
+    for (const [method, path] of [['POST', '/orders'], ...FINANCE_ROUTES, ...CASH_ROUTES] as const) expect(doc.paths[path]?.[method.toLowerCase()], `${method} ${path}`).toBeDefined();
     expect(doc.paths['/payments']).toBeUndefined();
     expect(doc.paths['/finance/invoices/{number}/credit-notes']!.post!.requestBody).toMatchObject({ content: { 'application/json': { schema: { required: ['amount', 'reason'] } } } });
     template.hasResourceProperties('AWS::ApiGatewayV2::Stage', { AccessLogSettings: {}, DefaultRouteSettings: { ThrottlingRateLimit: 200 } });
@@ -242,7 +244,7 @@ describe('environment', () => {
   it('has exactly one function per manifest entry of functions/bindings.ts', () => {
     const names = ofType('AWS::Lambda::Function').map(([, r]) => r.Properties.Environment.Variables.O2C_FUNCTION as string).sort();
     expect(names).toEqual([...FUNCTION_NAMES].sort());
-    expect(names).toHaveLength(18);
+    expect(names).toHaveLength(19);
   });
 
   it("gives every function exactly its manifest's bindings: each required one, optional ones only when set, never a local one", () => {
@@ -336,7 +338,7 @@ describe('workflow wiring and limits', () => {
   it('lets a dev stack delete its table and queues, and has no resources beyond the design', () => {
     expect(ofType('AWS::DynamoDB::GlobalTable', dataResources)[0]![1].DeletionPolicy).toBe('Delete');
     for (const [id, q] of ofType('AWS::SQS::Queue', dataResources)) expect(q.DeletionPolicy, id).toBe('Delete');
-    expect(ofType('AWS::Lambda::Function')).toHaveLength(18);
+    expect(ofType('AWS::Lambda::Function')).toHaveLength(19);
     expect(ofType('AWS::SQS::Queue', dataResources)).toHaveLength(12);
     expect(ofType('AWS::StepFunctions::StateMachine')).toHaveLength(1);
     expect(ofType('AWS::ApiGatewayV2::Api')).toHaveLength(1);

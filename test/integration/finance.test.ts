@@ -1,7 +1,8 @@
 /**
  * The finance API on DynamoDB Local (the payments queue mocked): customers and
  * their credit limits, credit notes and write-offs on real invoices, cash
- * recorded by hand, the audit trail each leaves, and who may call it.
+ * recorded by hand, unapplied cash applied and paid back, statements as of a
+ * day (JSON and PDF), the audit trail each leaves, and who may call it.
  *
  * The routes run as the handler wires them, and the handler binds its table
  * once, at import: so this file has one table, bound before the import, and
@@ -19,15 +20,18 @@ import { isBalanced } from '../../functions/domain/ledger.ts';
 import type { Invoice, JournalEntry } from '../../functions/domain/model.ts';
 import type { Customers } from '../../functions/ports.ts';
 import { runRoute } from '../../functions/runtime/http.ts';
+import { applyPayment } from '../../functions/use-cases/apply-payment.ts';
 import { issueInvoice } from '../../functions/use-cases/issue-invoice.ts';
+import { pdfText } from '../support/pdf-text.ts';
 import { apiEvent } from '../support/api-event.ts';
 import { setTestBindings, TEST_API_KEY, TEST_FINANCE_KEY, TEST_WAREHOUSE_KEY } from '../support/bindings.ts';
 import { dynamoDeps } from '../support/dynamo-deps.ts';
 import { useDynamoDbLocal } from '../support/dynamodb.ts';
-import { putOrder, testOrder } from '../support/orders.ts';
+import { putCustomer, putOrder, testCustomer, testOrder } from '../support/orders.ts';
 
 const sqs = mockClient(SQSClient);
 let mod: typeof import('../../functions/handlers/finance.ts');
+let cash: typeof import('../../functions/handlers/finance-cash.ts');
 
 const PAYMENTS_QUEUE = 'q/payments';
 const IAM_CALLER = 'arn:aws:iam::123456789012:user/finance-clerk';
@@ -51,6 +55,7 @@ describe('finance API (DynamoDB Local)', () => {
     table = await ddb.createTable();
     setTestBindings({ TABLE_NAME: table, PAYMENTS_QUEUE_URL: PAYMENTS_QUEUE });
     mod = await import('../../functions/handlers/finance.ts');
+    cash = await import('../../functions/handlers/finance-cash.ts');
   });
   beforeEach(async () => {
     const left = (await ddb.doc().send(new ScanCommand({ TableName: table, ConsistentRead: true, ProjectionExpression: 'pk, sk' }))).Items ?? [];
@@ -62,7 +67,8 @@ describe('finance API (DynamoDB Local)', () => {
   const call = async (routeKey: string, o: Call = {}) => {
     const headers = { ...(o.key === null ? {} : { 'x-api-key': o.key ?? TEST_FINANCE_KEY }), ...o.headers };
     const event = apiEvent(routeKey, o.body === undefined ? '' : o.body, { headers, pathParameters: o.path ?? {}, ...(o.callerArn ? { callerArn: o.callerArn } : {}) });
-    const res = await runRoute(mod.routes[routeKey]!, o.query ? { ...event, queryStringParameters: o.query } : event);
+    const res = await runRoute((mod.routes[routeKey] ?? cash.routes[routeKey])!, o.query ? { ...event, queryStringParameters: o.query } : event);
+    if (res.isBase64Encoded) return { status: res.statusCode, headers: res.headers, pdf: Buffer.from(res.body!, 'base64'), body: undefined };
     return { status: res.statusCode, body: res.body ? JSON.parse(res.body) : undefined };
   };
   /** Every item, in key order (so two scans compare equal when nothing was written). */
@@ -376,6 +382,102 @@ describe('finance API (DynamoDB Local)', () => {
       expect(res.body.issues.map((i: { path: string }) => i.path)).toContain(field);
       expect(sent()).toEqual([]);
       expect(await items()).toEqual([]);
+    });
+  });
+
+  describe('unapplied cash and statements', () => {
+    /** Applies a bank payment as apply-payment would (the queue is mocked here), on the day it arrives. */
+    const receive = async (id: string, amount: number, extra: { remittance?: string; customerId?: string; receivedOn?: string } = {}) => {
+      const { deps } = dynamoDeps(table, { now: `${extra.receivedOn ?? '2026-11-23'}T12:00:00.000Z` });
+      await applyPayment({ id, source: 'bank', externalId: `BANK-${id}`, amount, currency: 'GBP', receivedOn: extra.receivedOn ?? '2026-11-23', ...(extra.remittance ? { remittance: extra.remittance } : {}), ...(extra.customerId ? { customerId: extra.customerId } : {}) }, deps);
+    };
+    const allocate = (paymentId: string, invoiceNumber: string, amount: number, headers: Record<string, string> = {}) =>
+      call('POST /finance/payments/{paymentId}/allocations', { path: { paymentId }, body: { invoiceNumber, amount: gbp(amount) }, headers });
+    const statement = (customerId: string, asOf?: string, headers: Record<string, string> = {}) =>
+      call('GET /finance/customers/{customerId}/statement', { path: { customerId }, ...(asOf ? { query: { asOf } } : {}), headers });
+
+    it('an over-payment\'s remainder is its customer\'s: listed by customer, applied to their next invoice in one transaction (payment, invoice, entry, audit), never beyond what is unapplied', async () => {
+      const [a, b] = (await issueInvoices(2)) as [string, string];
+      await receive('pay_over', 5000, { remittance: a });
+      expect(await item(Keys.payment('pay_over'))).toMatchObject({ customerId: 'cus_1', unapplied: 1102, ...Keys.paymentByCustomer('cus_1', '2026-11-23', 'pay_over') });
+      const res = await allocate('pay_over', b, 1102);
+      expect(res).toMatchObject({ status: 201, body: { paymentId: 'pay_over', unapplied: gbp(0), moves: [{ kind: 'allocation', invoiceNumber: b, amount: gbp(1102) }] } });
+      expect(await invoiceItem(b)).toMatchObject({ balance: 3898 - 1102, status: 'partially_paid', version: 2, history: [{ kind: 'payment', amount: 1102, ref: 'pay_over' }] });
+      const entry = (await journal('alloc-pay_over-1'))!;
+      expect(isBalanced(entry)).toBe(true);
+      expect((await trail('payment:pay_over')).map((e) => e.action)).toEqual(['payment.allocate']);
+      const before = await items();
+      expect(await allocate('pay_over', b, 1)).toMatchObject({ status: 409, body: { error: 'ExceedsUnappliedCash', message: 'payment BANK-pay_over has no unapplied cash left' } });
+      expect(await items()).toEqual(before);
+    });
+
+    it('two concurrent allocations of the same cash to two invoices: one is written, the other finds the cash gone (409); the cash is never applied twice', async () => {
+      const [a, b, c] = (await issueInvoices(3)) as [string, string, string];
+      await receive('pay_over', 3898 + 2000, { remittance: a });
+      const answers = await Promise.all([allocate('pay_over', b, 2000), allocate('pay_over', c, 2000)]);
+      expect(answers.map((r) => r.status).sort()).toEqual([201, 409]);
+      const balances = [(await invoiceItem(b))!.balance, (await invoiceItem(c))!.balance].sort();
+      expect(balances).toEqual([1898, 3898]);
+      expect(await item(Keys.payment('pay_over'))).toMatchObject({ unapplied: 0, applications: [expect.objectContaining({ amount: 2000 })] });
+    });
+
+    it('a retried allocation under one Idempotency-Key applies once and answers the same', async () => {
+      const [a, b] = (await issueInvoices(2)) as [string, string];
+      await receive('pay_over', 5000, { remittance: a });
+      const first = await allocate('pay_over', b, 500, { 'idempotency-key': 'alloc-1' });
+      const again = await Promise.all([allocate('pay_over', b, 500, { 'idempotency-key': 'alloc-1' }), allocate('pay_over', b, 500, { 'idempotency-key': 'alloc-1' })]);
+      expect(again.map((r) => r.status)).toEqual([201, 201]);
+      expect(again[0]!.body).toEqual(first.body);
+      expect((await invoiceItem(b))!.balance).toBe(3398);
+    });
+
+    it('pays unowned cash back (Dr unapplied cash / Cr cash): it leaves the unassigned list; the unassigned list is read from the index', async () => {
+      await receive('pay_anon', 1234);
+      expect((await call('GET /finance/unapplied-cash')).body.payments.map((p: { paymentId: string }) => p.paymentId)).toEqual(['pay_anon']);
+      const res = await call('POST /finance/payments/{paymentId}/refund', { path: { paymentId: 'pay_anon' }, body: { reason: 'not ours' } });
+      expect(res).toMatchObject({ status: 200, body: { unapplied: gbp(0), moves: [{ kind: 'refund', amount: gbp(1234), reason: 'not ours' }] } });
+      expect((await journal('refund-pay_anon-1'))!.lines).toEqual([
+        { account: 'unapplied_cash', side: 'debit', amount: 1234 },
+        { account: 'cash', side: 'credit', amount: 1234 },
+      ]);
+      expect((await call('GET /finance/unapplied-cash')).body.payments).toEqual([]);
+      expect(await item(Keys.payment('pay_anon'))).not.toHaveProperty(OPEN_INDEX_ATTRIBUTES[0]);
+      expect(await call('POST /finance/payments/{paymentId}/refund', { path: { paymentId: 'pay_nope' }, body: { reason: 'x' } })).toMatchObject({ status: 404 });
+      expect(await call('POST /finance/payments/{paymentId}/refund', { path: { paymentId: 'pay_anon' }, body: {} })).toMatchObject({ status: 422 });
+    });
+
+    it('the statement as of a past day leaves out what came later; today it shows the credit note, the unapplied cash and the net balance; as a PDF it says the same', async () => {
+      const [a, b] = (await issueInvoices(2)) as [string, string];
+      await putCustomer(ddb.doc(), table, testCustomer('cus_1'));
+      await putOrder(ddb.doc(), table, testOrder('ord_later'));
+      const { deps } = dynamoDeps(table, { now: '2026-11-26T10:00:00.000Z' });
+      const later = (await issueInvoice({ orderId: 'ord_later' }, deps)).invoiceNumber;
+      await receive('pay_part', 1000, { remittance: a, receivedOn: '2026-11-24' });
+      await receive('pay_over', 4000, { remittance: b, receivedOn: '2026-11-27' });
+      await creditNote(a, 500);
+      const past = await statement('cus_1', '2026-11-23');
+      expect(past.status).toBe(200);
+      expect(past.body.currencies[0].openItems.map((i: { invoiceNumber: string; balance: unknown }) => [i.invoiceNumber, i.balance])).toEqual([
+        [a, gbp(3898)],
+        [b, gbp(3898)],
+      ]);
+      expect(past.body.currencies[0]).toMatchObject({ creditNotes: [], unappliedCash: [], netBalance: gbp(7796) });
+      const now = await statement('cus_1');
+      const gbpNow = now.body.currencies[0];
+      expect(gbpNow.openItems.map((i: { invoiceNumber: string; balance: unknown }) => [i.invoiceNumber, i.balance])).toEqual([
+        [a, gbp(3898 - 1000 - 500)],
+        [later, gbp(3898)],
+      ]);
+      expect(gbpNow).toMatchObject({ creditNotes: [{ creditNoteNumber: 'CN-2026-000001', invoiceNumber: a }], unappliedCash: [{ paymentId: 'pay_over', unapplied: gbp(102) }], netBalance: gbp(2398 + 3898 - 102) });
+      const pdf = await statement('cus_1', undefined, { accept: 'application/pdf' });
+      expect(pdf.status).toBe(200);
+      expect(pdf.headers).toMatchObject({ 'content-type': 'application/pdf' });
+      const text = pdfText(pdf.pdf!);
+      expect(text).toContain('STATEMENT OF ACCOUNT');
+      for (const s of [a, later, 'CN-2026-000001', '£23.98', '£61.94', 'Page 1 of 1']) expect(text).toContain(s);
+      expect(text).not.toContain(b);
+      expect(await statement('cus_nope')).toMatchObject({ status: 404 });
+      expect(await statement('cus_1', '2026-02-30')).toMatchObject({ status: 422 });
     });
   });
 

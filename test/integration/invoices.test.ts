@@ -26,7 +26,7 @@ function paymentApplication(payment: Payment, invoices: readonly Invoice[], appl
     allocations: match.allocations,
     discounts: match.discounts,
     unapplied: match.unapplied,
-    settlements: settlementsOf(invoices, [...match.allocations, ...match.discounts]),
+    settlements: settlementsOf(invoices, payment, match.allocations, match.discounts),
     entry: paymentReceivedEntry(payment, match.allocations, `pay-${payment.id}`, { discounts: match.discounts }),
     aggregates: { collections: match.allocations.reduce((a, x) => a + x.amount, 0), unappliedCash: match.unapplied },
     appliedAt,

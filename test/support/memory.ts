@@ -10,10 +10,11 @@
  */
 import { DEFAULT_CARRIER_RATES } from '../../functions/domain/carrier.ts';
 import { creditExposure } from '../../functions/domain/credit.ts';
-import type { CreditNote, Customer, Invoice, Order, Totals } from '../../functions/domain/model.ts';
+import type { CreditNote, Customer, Invoice, InvoiceEvent, Order, Totals } from '../../functions/domain/model.ts';
 import type { OrderChange } from '../../functions/domain/order.ts';
 import { ConcurrentUpdate, PaymentConflict, TaskTokenSpent } from '../../functions/errors.ts';
 import type {
+  StoredPayment,
   Audit,
   AuditEntry,
   Aggregates,
@@ -88,7 +89,13 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
   const reservations = new Map<string, Map<string, { quantity: number; state: 'held' | 'released' | 'shipped' }>>();
   const invoiceRows = new Map<string, Invoice>();
   const counters = new Map<string, number>();
-  const paymentRows = new Map<string, PaymentApplication>();
+  const paymentRows = new Map<string, StoredPayment>();
+  /** The stored history plus `events` (what the table's list_append does). */
+  const withHistory = (next: Invoice, stored: Invoice, events: readonly InvoiceEvent[]): Invoice => {
+    const added = events.filter((e) => e.amount > 0);
+    const { history: _ignored, ...rest } = next;
+    return stored.history || added.length > 0 ? { ...rest, history: [...(stored.history ?? []), ...clone(added)] } : rest;
+  };
   const journal = new Map<string, PaymentApplication['entry']>();
   const dunningMarks = new Map<string, { queuedAt?: string }>();
   const aggregateRows = new Map<string, Record<string, number>>();
@@ -243,7 +250,8 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
       addAggregates(invoice.issueDate, invoice.currency, aggregates);
       return { kind: 'issued' };
     },
-    async issueCreditNote(creditNote, { before, after, entry, audit, requestKey }) {
+    async issueCreditNote(creditNote, adjustment) {
+      const { before, after, entry, audit, requestKey } = adjustment;
       if (requestKey) {
         const prior = requestKeyRows.get(`${requestKey.scope}|${requestKey.key}`);
         if (prior) return prior.hash === requestKey.bodyHash ? { kind: 'replayed', creditNoteNumber: String(prior.result) } : { kind: 'key-reused' };
@@ -253,7 +261,7 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
       if (!stored || stored.balance !== before.balance || stored.status !== before.status) return { kind: 'invoice-changed' };
       if ((counters.get(key) ?? 0) !== creditNote.sequence - 1) return { kind: 'taken' };
       counters.set(key, creditNote.sequence);
-      invoiceRows.set(before.number, clone(after));
+      invoiceRows.set(before.number, withHistory(clone(after), stored, adjustment.event ? [adjustment.event] : []));
       creditNoteRows.set(creditNote.number, clone(creditNote));
       if (requestKey) requestKeyRows.set(`${requestKey.scope}|${requestKey.key}`, { hash: requestKey.bodyHash, result: creditNote.number });
       journal.set(entry.id, clone(entry));
@@ -267,11 +275,11 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
     async creditNotesOf(number) {
       return [...creditNoteRows.values()].filter((c) => c.invoiceNumber === number).map(clone);
     },
-    async adjust({ before, after, entry, audit }) {
+    async adjust({ before, after, entry, audit, event }) {
       const stored = invoiceRows.get(before.number);
       if (!stored || stored.balance !== before.balance || stored.status !== before.status) throw new ConcurrentUpdate(`invoice ${before.number} changed meanwhile`);
       if (journal.has(entry.id)) throw new ConcurrentUpdate(`entry ${entry.id} exists`);
-      invoiceRows.set(before.number, clone(after));
+      invoiceRows.set(before.number, withHistory(clone(after), stored, event ? [event] : []));
       journal.set(entry.id, clone(entry));
       auditRows.push(clone(audit));
     },
@@ -281,20 +289,55 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
     async openOfCustomer(customerId) {
       return [...invoiceRows.values()].filter((i) => i.customerId === customerId && i.balance > 0).map(clone);
     },
+    async ofCustomer(customerId, through) {
+      return [...invoiceRows.values()].filter((i) => i.customerId === customerId && i.issueDate <= through).map(clone);
+    },
   };
 
   const payments: Payments = {
     async exists(id) {
       return paymentRows.has(id);
     },
+    async get(id) {
+      const row = paymentRows.get(id);
+      return row && clone(row);
+    },
+    async ofCustomer(customerId, through) {
+      return [...paymentRows.values()].filter((p) => p.customerId === customerId && p.receivedOn <= through).map(clone);
+    },
+    async unassigned() {
+      return [...paymentRows.values()].filter((p) => !p.customerId && p.unapplied > 0).map(clone);
+    },
     async apply(app) {
       if (paymentRows.has(app.payment.id)) return false;
       for (const s of app.settlements) if (invoiceRows.get(s.invoice.number)?.balance !== s.invoice.balance) throw new PaymentConflict(`invoice ${s.invoice.number} changed`);
-      for (const s of app.settlements) invoiceRows.set(s.invoice.number, { ...invoiceRows.get(s.invoice.number)!, balance: s.balance, status: s.status });
-      paymentRows.set(app.payment.id, clone(app));
+      for (const s of app.settlements) {
+        const row = invoiceRows.get(s.invoice.number)!;
+        invoiceRows.set(s.invoice.number, withHistory({ ...row, balance: s.balance, status: s.status }, row, s.events));
+      }
+      paymentRows.set(app.payment.id, clone({ ...app.payment, ...(app.customerId ? { customerId: app.customerId } : {}), allocations: app.allocations, discounts: app.discounts, unapplied: app.unapplied, appliedAt: app.appliedAt }));
       journal.set(app.entry.id, clone(app.entry));
       addAggregates(app.payment.receivedOn, app.payment.currency, app.aggregates);
       return true;
+    },
+    async moveUnapplied(move) {
+      if (move.requestKey) {
+        const prior = requestKeyRows.get(`${move.requestKey.scope}|${move.requestKey.key}`);
+        if (prior) return prior.hash === move.requestKey.bodyHash ? { kind: 'replayed', answer: String(prior.result) } : { kind: 'key-reused' };
+      }
+      const row = paymentRows.get(move.before.id);
+      if (!row || row.unapplied !== move.before.unapplied) return { kind: 'changed' };
+      const invoiceRow = move.invoice && invoiceRows.get(move.invoice.before.number);
+      if (move.invoice && (!invoiceRow || invoiceRow.balance !== move.invoice.before.balance)) return { kind: 'changed' };
+      if (journal.has(move.entry.id)) return { kind: 'changed' };
+      const owner = move.customerId ?? row.customerId;
+      paymentRows.set(row.id, { ...row, unapplied: move.unapplied, ...(owner ? { customerId: owner } : {}), applications: [...(row.applications ?? []), clone(move.event)] });
+      if (move.invoice && invoiceRow) invoiceRows.set(invoiceRow.number, withHistory({ ...invoiceRow, balance: move.invoice.after.balance, status: move.invoice.after.status }, invoiceRow, [move.invoice.event]));
+      journal.set(move.entry.id, clone(move.entry));
+      auditRows.push(clone(move.audit));
+      addAggregates(move.entry.date, move.entry.currency, move.aggregates);
+      if (move.requestKey) requestKeyRows.set(`${move.requestKey.scope}|${move.requestKey.key}`, { hash: move.requestKey.bodyHash, result: row.id });
+      return { kind: 'done' };
     },
   };
 
@@ -438,6 +481,7 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
   const documents: InvoiceDocuments = {
     pdf: async (invoice) => new TextEncoder().encode(`%PDF-1.7 invoice ${invoice.number}`),
     creditNotePdf: async (note) => new TextEncoder().encode(`%PDF-1.7 credit note ${note.number}`),
+    statementPdf: async (s) => new TextEncoder().encode(`%PDF-1.7 statement ${s.customer.id} ${s.asOf}`),
   };
   const credentials = (keys: Readonly<Record<string, CallerRole>>): Credentials => ({ roleOf: async (k) => (k === undefined ? undefined : keys[k]) });
 

@@ -52,7 +52,7 @@ describe('plan-dunning (DynamoDB Local)', () => {
       allocations,
       discounts: [],
       unapplied: 0,
-      settlements: settlementsOf([paid], allocations),
+      settlements: settlementsOf([paid], payment, allocations),
       entry: paymentReceivedEntry(payment, allocations, 'pay-full'),
       aggregates: { collections: paid.balance },
       appliedAt: '2026-12-03T12:00:00.000Z',

@@ -130,7 +130,7 @@ describe('issue-invoice and apply-payment (DynamoDB Local)', () => {
       allocations,
       discounts: [],
       unapplied: 0,
-      settlements: settlementsOf([stale], allocations),
+      settlements: settlementsOf([stale], payment, allocations),
       entry: paymentReceivedEntry(payment, allocations, 'pay-pay_b'),
       aggregates: { collections: 500 },
       appliedAt: '2026-11-30T12:00:00.000Z',

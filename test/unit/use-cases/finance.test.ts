@@ -14,16 +14,8 @@ import { applyPayment } from '../../../functions/use-cases/apply-payment.ts';
 import { auditTrail, recordPaymentByHand } from '../../../functions/use-cases/finance-cash.ts';
 import { createCustomer, findCustomer, updateCustomer } from '../../../functions/use-cases/manage-customers.ts';
 import { testCustomer, testOrder } from '../../support/orders.ts';
-import { invoiceFor, NOW, world } from './fixtures.ts';
+import { invoiceFor, NOW, refusal, world } from './fixtures.ts';
 
-const refusal = async (p: Promise<unknown>) => {
-  try {
-    await p;
-  } catch (error) {
-    return { status: statusOf(error), code: (error as { code?: string }).code, message: (error as Error).message };
-  }
-  throw new Error('expected a refusal');
-};
 const gbp = (amount: number) => ({ amount, currency: 'GBP' });
 
 describe('customers', () => {

@@ -2,6 +2,7 @@
 import { buildInvoice } from '../../../functions/domain/invoice.ts';
 import type { Invoice, IsoDate, Order, PaymentTerms } from '../../../functions/domain/model.ts';
 import type { OrderDraft, Product } from '../../../functions/ports.ts';
+import { statusOf } from '../../../functions/runtime/errors.ts';
 import { memoryWorld, TEST_COMPANY } from '../../support/memory.ts';
 
 /** Sunday 22 November 2026, 10:00 in London (GMT). */
@@ -67,3 +68,13 @@ export function invoiceFor(
 
 /** The order's timeline steps, in order. */
 export const stepsOf = (w: ReturnType<typeof world>, orderId: string) => (w.state.events.get(orderId) ?? []).map((e) => e.step);
+
+/** What a refused call says: its HTTP status, error code and message (fails the test when the call succeeds). */
+export const refusal = async (p: Promise<unknown>) => {
+  try {
+    await p;
+  } catch (error) {
+    return { status: statusOf(error), code: (error as { code?: string }).code, message: (error as Error).message };
+  }
+  throw new Error('expected a refusal');
+};

@@ -1,0 +1,63 @@
+/**
+ * A customer's statement of account as of a day (default: today in the
+ * company's zone).
+ *
+ * 1. The customer must exist (404); the day must not be in the future (422).
+ * 2. Their invoices issued by that day and their payments received by it (two
+ *    queries of the by-customer indexes, never a Scan); the credit notes of
+ *    the invoices that have any.
+ * 3. The domain undoes every later change (statement.ts) and sums per currency.
+ * 4. As JSON (money as `{ amount, currency }`), or as a PDF in the same figures.
+ */
+import { todayIn } from '#domain/dates';
+import type { CreditNote, IsoDate } from '#domain/model';
+import { buildStatement, type CustomerStatement } from '#domain/statement';
+import { NotFoundError, ValidationError } from '../errors.ts';
+import type { Clock, Company, Customers, Invoices, Payments, StoredCustomer } from '../ports.ts';
+
+export interface StatementDeps {
+  readonly customers: Customers;
+  readonly invoices: Invoices;
+  readonly payments: Payments;
+  readonly clock: Clock;
+  readonly company: Pick<Company, 'timezone'>;
+}
+
+export type Statement = CustomerStatement & { readonly customer: StoredCustomer };
+
+export async function customerStatement(input: { customerId: string; asOf?: IsoDate }, deps: StatementDeps): Promise<Statement> {
+  const today = todayIn(deps.company.timezone, deps.clock.now());
+  const asOf = input.asOf ?? today;
+  if (asOf > today) throw new ValidationError([{ path: 'asOf', message: `a statement can be as of today (${today}) at the latest` }]);
+  const customer = await deps.customers.get(input.customerId);
+  if (!customer) throw new NotFoundError(`customer ${input.customerId} does not exist`, 'CustomerNotFound');
+  const [invoices, payments] = await Promise.all([deps.invoices.ofCustomer(customer.id, asOf), deps.payments.ofCustomer(customer.id, asOf)]);
+  const credited = invoices.filter((i) => ((i as { credited?: number }).credited ?? 0) > 0);
+  const creditNotes: CreditNote[] = (await Promise.all(credited.map((i) => deps.invoices.creditNotesOf(i.number)))).flat();
+  return { customer, asOf, currencies: buildStatement({ asOf, invoices, payments, creditNotes }) };
+}
+
+/** The statement as the finance API answers it: every amount as `{ amount, currency }`. */
+export function statementView(s: Statement) {
+  return {
+    customer: { customerId: s.customer.id, name: s.customer.name, email: s.customer.email },
+    asOf: s.asOf,
+    currencies: s.currencies.map((c) => {
+      const money = (amount: number) => ({ amount, currency: c.currency });
+      return {
+        currency: c.currency,
+        openItems: c.openItems.map((i) => ({ ...i, total: money(i.total), balance: money(i.balance), disputed: money(i.disputed) })),
+        creditNotes: c.creditNotes.map((n) => ({ creditNoteNumber: n.number, invoiceNumber: n.invoiceNumber, issueDate: n.issueDate, reason: n.reason, total: money(n.total), appliedToInvoice: money(n.appliedToInvoice), customerCredit: money(n.customerCredit) })),
+        unappliedCash: c.unappliedCash.map((p) => ({ ...p, amount: money(p.amount), unapplied: money(p.unapplied) })),
+        disputes: c.disputes.map((d) => ({ ...d, amount: money(d.amount) })),
+        promises: c.openItems.filter((i) => i.promisedUntil).map((i) => ({ invoiceNumber: i.invoiceNumber, promisedUntil: i.promisedUntil })),
+        aging: Object.fromEntries(Object.entries(c.aging).map(([k, v]) => [k, money(v)])),
+        openBalance: money(c.openBalance),
+        overdue: money(c.overdue),
+        unapplied: money(c.unapplied),
+        customerCredit: money(c.customerCredit),
+        netBalance: money(c.netBalance),
+      };
+    }),
+  };
+}

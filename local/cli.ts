@@ -128,6 +128,9 @@ async function main(argv: string[]): Promise<void> {
       reference: { type: 'string' },
       remittance: { type: 'string' },
       customer: { type: 'string' },
+      invoice: { type: 'string' },
+      pdf: { type: 'string' },
+      stack: { type: 'string' },
     },
   });
   const [cmd, sub, ...rest] = positionals;
@@ -137,7 +140,7 @@ async function main(argv: string[]): Promise<void> {
     );
     return;
   }
-  const finance = await financeCommand(financeApi(), cmd, [sub, ...rest].filter((a): a is string => a !== undefined), { ...values, ...(values['no-exempt'] ? { exempt: false } : {}) });
+  const finance = await financeCommand(financeApi(process.env, values.stack), cmd, [sub, ...rest].filter((a): a is string => a !== undefined), { ...values, ...(values['no-exempt'] ? { exempt: false } : {}) });
   if (finance !== undefined) return void console.log(finance);
   if (cmd === 'status') return status();
   if (cmd === 'orders' && sub === 'show' && rest[0]) return showOrder(rest[0]);

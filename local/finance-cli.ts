@@ -3,13 +3,15 @@
  * `write-off`, `payments record`, `audit`), on the same /finance API locally
  * and against a deployed stack:
  * - locally (default `http://127.0.0.1:3000`) with the development finance key;
- * - deployed, with `O2C_API_URL=https://….execute-api.<region>.amazonaws.com`:
- *   every request is signed with SigV4 (service execute-api) from the standard
- *   AWS credential chain (env, profile, SSO, instance role).
+ * - deployed, with `--stack O2c-prod` (its ApiUrl output) or
+ *   `O2C_API_URL=https://….execute-api.<region>.amazonaws.com`: every request
+ *   is signed with SigV4 (service execute-api) from the standard AWS
+ *   credential chain (env, profile, SSO, instance role).
  * Amounts are typed and printed as decimals in their currency ("12.00"), never
  * minor units; `--json` prints the API's answer for scripts.
  */
-import { createHash, createHmac } from 'node:crypto';
+import { createHash, createHmac, randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { isIsoDate } from '../functions/domain/dates.ts';
@@ -37,21 +39,43 @@ export class Sha256 {
 
 export interface FinanceApi {
   readonly url: string;
-  call(method: string, path: string, body?: unknown): Promise<any>;
+  /** The answer as JSON; with `accept` (e.g. `application/pdf`) the body's bytes. */
+  call(method: string, path: string, body?: unknown, options?: { accept?: string; idempotencyKey?: string }): Promise<any>;
 }
 
-export function financeApi(env: NodeJS.ProcessEnv = process.env): FinanceApi {
-  const deployed = env.O2C_API_URL;
-  const url = (deployed ?? `http://127.0.0.1:${env.O2C_API_PORT ?? 3000}`).replace(/\/$/, '');
-  const signer = deployed
-    ? new SignatureV4({ service: 'execute-api', region: env.AWS_REGION ?? /execute-api\.([a-z0-9-]+)\./.exec(deployed)?.[1] ?? 'eu-west-1', credentials: defaultProvider(), sha256: Sha256 })
-    : undefined;
+/** The API URL of a deployed stack: its `ApiUrl` output, read with the standard AWS credential chain. */
+export async function stackApiUrl(stackName: string, region?: string): Promise<string> {
+  const { CloudFormationClient, DescribeStacksCommand } = await import('@aws-sdk/client-cloudformation');
+  const client = new CloudFormationClient(region ? { region } : {});
+  let stacks;
+  try {
+    ({ Stacks: stacks } = await client.send(new DescribeStacksCommand({ StackName: stackName })));
+  } catch (error) {
+    throw new CliError(`cannot read stack ${stackName}: ${(error as Error).message}`);
+  }
+  const url = stacks?.[0]?.Outputs?.find((o) => o.OutputKey === 'ApiUrl')?.OutputValue;
+  if (!url) throw new CliError(`stack ${stackName} has no ApiUrl output (is it the o2c service stack, e.g. O2c-prod, not O2c-prod-data?)`);
+  return url;
+}
+
+/** The finance API: local (the finance key), or deployed (`O2C_API_URL`, or `stack` resolved to its URL) with SigV4. */
+export function financeApi(env: NodeJS.ProcessEnv = process.env, stack?: string): FinanceApi {
+  const local = `http://127.0.0.1:${env.O2C_API_PORT ?? 3000}`;
+  let deployed: Promise<string | undefined> | undefined;
+  const deployedUrl = () => (deployed ??= stack ? stackApiUrl(stack, env.AWS_REGION) : Promise.resolve(env.O2C_API_URL));
   return {
-    url,
-    async call(method, path, body) {
+    get url() {
+      return (env.O2C_API_URL ?? (stack ? `the API of stack ${stack}` : local)).replace(/\/$/, '');
+    },
+    async call(method, path, body, options = {}) {
+      const remote = (await deployedUrl())?.replace(/\/$/, '');
+      const url = remote ?? local;
+      const signer = remote
+        ? new SignatureV4({ service: 'execute-api', region: env.AWS_REGION ?? /execute-api\.([a-z0-9-]+)\./.exec(remote)?.[1] ?? 'eu-west-1', credentials: defaultProvider(), sha256: Sha256 })
+        : undefined;
       const target = new URL(`${url}${path}`);
       const payload = body === undefined ? undefined : JSON.stringify(body);
-      let headers: Record<string, string> = { 'content-type': 'application/json', host: target.host };
+      let headers: Record<string, string> = { 'content-type': 'application/json', host: target.host, ...(options.accept ? { accept: options.accept } : {}), ...(options.idempotencyKey ? { 'idempotency-key': options.idempotencyKey } : {}) };
       if (signer) {
         const signed = await signer.sign({
           method,
@@ -70,8 +94,9 @@ export function financeApi(env: NodeJS.ProcessEnv = process.env): FinanceApi {
       try {
         res = await fetch(target, { method, headers, ...(payload ? { body: payload } : {}) });
       } catch {
-        throw new CliError(`no o2c API answers at ${url}${deployed ? '' : ': start the local stack with `npm start` (or set O2C_API_URL for a deployed one)'}`);
+        throw new CliError(`no o2c API answers at ${url}${remote ? '' : ': start the local stack with `npm start` (or set O2C_API_URL or --stack for a deployed one)'}`);
       }
+      if (res.ok && options.accept && res.headers.get('content-type')?.startsWith(options.accept)) return Buffer.from(await res.arrayBuffer());
       const text = await res.text();
       let json: any = {};
       try {
@@ -132,6 +157,50 @@ const customerRows = (c: any): [string, string][] => [
   ...(c.taxId ? ([['tax id', c.taxId]] as [string, string][]) : []),
   ['dunning', c.dunningExempt ? 'exempt' : 'as the policy says'],
 ];
+
+/** A table with a header row, columns padded to their widest cell (`right`: indexes aligned right, for money). */
+export function columns(header: readonly string[], rows: readonly (readonly string[])[], right: readonly number[] = []): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: readonly string[]) => cells.map((c, i) => (right.includes(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
+  return [line(header), ...rows.map(line)].join('\n');
+}
+
+const paymentText = (p: any) =>
+  [
+    table([
+      ['payment', p.paymentId],
+      ['received', `${p.receivedOn} (${p.source}, ${p.externalId})`],
+      ['amount', show(p.amount)],
+      ['unapplied', show(p.unapplied)],
+      ['customer', p.customerId ?? 'nobody yet'],
+      ...(p.remittance ? ([['remittance', p.remittance]] as [string, string][]) : []),
+    ]),
+    ...(p.allocations.length + p.moves.length > 0
+      ? ['', columns(['day', 'what', 'invoice', 'amount'], [...p.allocations.map((a: any) => [a.on, 'applied', a.invoiceNumber, show(a.amount)]), ...p.moves.map((m: any) => [m.on, m.kind === 'refund' ? 'paid back' : 'applied', m.invoiceNumber ?? '', show(m.amount)])], [3])]
+      : []),
+  ].join('\n');
+
+const statementText = (r: any) => {
+  const head = `statement of ${r.customer.name} <${r.customer.email}> as of ${r.asOf}`;
+  if (r.currencies.length === 0) return `${head}\nnothing open: the account is settled`;
+  return [
+    head,
+    ...r.currencies.flatMap((c: any) => [
+      '',
+      c.openItems.length === 0 ? `no open items in ${c.currency}` : columns(['invoice', 'issued', 'due', 'days late', 'total', 'balance', 'status'], c.openItems.map((i: any) => [i.invoiceNumber, i.issueDate, i.dueDate, i.daysOverdue > 0 ? String(i.daysOverdue) : '', show(i.total), show(i.balance), i.status.replace('_', ' ') + (i.disputed.amount > 0 ? ` (${show(i.disputed)} disputed)` : '') + (i.promisedUntil ? ` (promised by ${i.promisedUntil})` : '')]), [3, 4, 5]),
+      ...(c.creditNotes.length ? ['', columns(['credit note', 'invoice', 'issued', 'total', 'in your favour'], c.creditNotes.map((n: any) => [n.creditNoteNumber, n.invoiceNumber, n.issueDate, show(n.total), show(n.customerCredit)]), [3, 4])] : []),
+      ...(c.unappliedCash.length ? ['', columns(['unapplied cash', 'received', 'amount', 'unapplied'], c.unappliedCash.map((p: any) => [p.paymentId, p.receivedOn, show(p.amount), show(p.unapplied)]), [2, 3])] : []),
+      '',
+      table([
+        ['open balance', show(c.openBalance)],
+        ['of which overdue', show(c.overdue)],
+        ['unapplied cash', show(c.unapplied)],
+        ['customer credit', show(c.customerCredit)],
+        ['net balance', show(c.netBalance)],
+      ]),
+    ]),
+  ].join('\n');
+};
 
 /** Runs a finance command; returns the text to print (or the JSON answer with --json), or undefined when `cmd` is not one. */
 export async function financeCommand(api: FinanceApi, cmd: string, args: readonly string[], values: Values): Promise<string | undefined> {
@@ -195,6 +264,38 @@ export async function financeCommand(api: FinanceApi, cmd: string, args: readonl
     const r = await api.call('POST', '/finance/payments', body);
     return out(r, () => `recorded ${show(amount)} as ${r.paymentId}; it is matched to open invoices like every payment`);
   }
+  if (cmd === 'payments' && sub === 'show' && target) {
+    const p = await api.call('GET', `/finance/payments/${encodeURIComponent(target)}`);
+    return out(p, () => paymentText(p));
+  }
+  if (cmd === 'payments' && sub === 'unassigned') {
+    const r = await api.call('GET', '/finance/unapplied-cash');
+    return out(r, () => (r.payments.length === 0 ? 'no unassigned cash' : columns(['payment', 'received', 'reference', 'amount', 'unapplied'], r.payments.map((p: any) => [p.paymentId, p.receivedOn, p.remittance ?? p.payerReference ?? p.externalId, show(p.amount), show(p.unapplied)]), [3, 4])));
+  }
+  if (cmd === 'payments' && sub === 'apply' && target) {
+    const payment = await api.call('GET', `/finance/payments/${encodeURIComponent(target)}`);
+    const body = { invoiceNumber: need(values, 'invoice'), amount: moneyArg(need(values, 'amount'), (values.currency as string | undefined) ?? payment.amount.currency) };
+    const p = await api.call('POST', `/finance/payments/${encodeURIComponent(target)}/allocations`, body, { idempotencyKey: randomUUID() });
+    return out(p, () => `applied ${show(body.amount)} of ${p.paymentId} to ${body.invoiceNumber}; ${show(p.unapplied)} left unapplied`);
+  }
+  if (cmd === 'payments' && sub === 'refund' && target) {
+    const payment = await api.call('GET', `/finance/payments/${encodeURIComponent(target)}`);
+    const body = { reason: need(values, 'reason'), ...(values.amount ? { amount: moneyArg(values.amount as string, (values.currency as string | undefined) ?? payment.amount.currency) } : {}) };
+    const p = await api.call('POST', `/finance/payments/${encodeURIComponent(target)}/refund`, body, { idempotencyKey: randomUUID() });
+    const refunded = payment.unapplied.amount - p.unapplied.amount;
+    return out(p, () => `paid back ${show({ amount: refunded, currency: p.unapplied.currency })} of ${p.paymentId}; ${show(p.unapplied)} left unapplied. Send the money to the payer from the bank: o2c records it.`);
+  }
+  if (cmd === 'statement' && sub) {
+    const asOf = values['as-of'] === undefined ? undefined : dateArg(values['as-of'] as string, 'as-of');
+    const path = `${await customerPath(sub)}/statement${asOf ? `?asOf=${asOf}` : ''}`;
+    if (typeof values.pdf === 'string') {
+      const pdf = (await api.call('GET', path, undefined, { accept: 'application/pdf' })) as Buffer;
+      writeFileSync(values.pdf, pdf);
+      return `statement written to ${values.pdf} (${pdf.length} bytes)`;
+    }
+    const r = await api.call('GET', path);
+    return out(r, () => statementText(r));
+  }
   if (cmd === 'ledger' && sub === 'trial-balance') {
     const asOf = values['as-of'] === undefined ? undefined : dateArg(values['as-of'] as string, 'as-of');
     const r = await api.call('GET', `/finance/ledger/trial-balance${asOf ? `?asOf=${asOf}` : ''}`);
@@ -231,7 +332,11 @@ export const FINANCE_USAGE = [
   '  credit-note <invoice> --amount 12.00 [--currency GBP] --reason text',
   '  write-off <invoice> --reason text',
   '  payments record --amount 38.98 [--currency GBP] --date YYYY-MM-DD --reference REF [--remittance text] [--customer id]',
+  '  payments show <paymentId> · payments unassigned',
+  '  payments apply <paymentId> --invoice INV-… --amount 12.00     (unapplied cash to an invoice)',
+  '  payments refund <paymentId> [--amount 12.00] --reason text  (unapplied cash paid back; all of it without --amount)',
+  '  statement <customerId|email> [--as-of YYYY-MM-DD] [--pdf file.pdf]',
   '  ledger trial-balance [--as-of YYYY-MM-DD]',
   '  audit <customer:ID | invoice:NUMBER | payment:ID>',
-  '  (add --json to any finance command; set O2C_API_URL to use a deployed stack, signed with your AWS credentials)',
+  '  (add --json to any finance command; --stack O2c-prod or O2C_API_URL uses a deployed stack, signed with your AWS credentials)',
 ].join('\n');

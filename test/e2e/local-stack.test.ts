@@ -3,7 +3,8 @@
  * HTTP API → queues → workflow → handlers → DynamoDB Local → SES mailbox.
  */
 import { createHmac } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
@@ -277,5 +278,37 @@ describe('the local stack, end to end', () => {
     await expect(financeCommand(api, 'customers', ['show', 'nobody@example.net'], {})).rejects.toThrow('no customer has the email nobody@example.net');
     expect(await financeCommand(api, 'no-such-command', [], {})).toBeUndefined();
   });
+
+  it('an over-payment recorded by hand leaves unapplied cash finance applies to the next invoice; the statement as of yesterday shows nothing issued today, today\'s the balance left, as text and PDF', async () => {
+    const port = new URL(stack.apiUrl).port;
+    const api = financeApi({ O2C_API_PORT: port, O2C_FINANCE_KEY: stack.financeKey });
+    const email = 'statement@example.net';
+    expect((await post('/finance/customers', { email, name: 'Statement Ltd', creditLimit: { amount: 100_000, currency: 'GBP' } })).status).toBe(201);
+    await post('/orders', order('E2E-ST-1', email, 2)); // £30.00
+    await post('/orders', order('E2E-ST-2', email, 1)); // £15.00
+    const invoiceOf = (ref: string) => until(`${ref} invoiced`, async () => ((await admin('/_local/invoices')).invoices as any[]).find((i) => i.orderReference === ref));
+    const [first, second] = [await invoiceOf('E2E-ST-1'), await invoiceOf('E2E-ST-2')];
+    const today = first.issueDate as string;
+    const recorded = JSON.parse((await financeCommand(api, 'payments', ['record'], { amount: '40.00', date: today, reference: 'E2E-ST-CHQ', remittance: first.number, json: true }))!);
+    const shown = await until('payment applied', () => financeCommand(api, 'payments', ['show', recorded.paymentId], {}).catch(() => undefined));
+    expect(shown).toMatch(/^unapplied +£10\.00$/m);
+    expect(await financeCommand(api, 'payments', ['apply', recorded.paymentId], { invoice: second.number, amount: '10.00' })).toBe(`applied £10.00 of ${recorded.paymentId} to ${second.number}; £0.00 left unapplied`);
+    const yesterday = new Date(Date.parse(`${today}T12:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+    expect(await financeCommand(api, 'statement', [email], { 'as-of': yesterday })).toBe(`statement of Statement Ltd <${email}> as of ${yesterday}\nnothing open: the account is settled`);
+    const text = (await financeCommand(api, 'statement', [email], {}))!;
+    const rows = text.split('\n');
+    const header = rows.find((r) => r.startsWith('invoice'))!;
+    const row = rows.find((r) => r.startsWith(second.number))!;
+    // money right-aligned under its header: the balance column ends where its header ends
+    expect(row.indexOf('£5.00') + '£5.00'.length).toBe(header.indexOf('balance') + 'balance'.length);
+    expect(text).not.toContain(first.number);
+    expect(text).toMatch(/^net balance +£5\.00$/m);
+    const file = resolve(mkdtempSync(resolve(tmpdir(), 'o2c-statement-')), 'statement.pdf');
+    expect(await financeCommand(api, 'statement', [email], { pdf: file })).toMatch(/^statement written to .*statement\.pdf \(\d+ bytes\)$/);
+    const pdf = pdfText(readFileSync(file));
+    expect(pdf).toContain('STATEMENT OF ACCOUNT');
+    expect(pdf).toContain(second.number);
+    expect((await get('/finance/ledger/trial-balance')).body.balanced).toBe(true);
+  }, 40_000);
 });
 

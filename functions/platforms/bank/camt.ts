@@ -24,7 +24,8 @@ import { BankFileInvalid, BankFileUnsupported } from '#errors';
 import { amountOf, checkBalances, checkBatch, clean, dateOf, FallbackRefs, signedMoney } from './common.ts';
 import type { BankDirection, BankEntry, BankFile, BankStatement, BankTransaction } from './types.ts';
 
-export const CAMT_NAMESPACE = /urn:iso:std:iso:20022:tech:xsd:(camt\.\d{3})\.(\d{3}\.\d{2})/;
+/** The camt namespace as declared on an element (not as a comment or text may mention it). */
+export const CAMT_NAMESPACE = /\bxmlns(?::[\w.-]+)?\s*=\s*["']urn:iso:std:iso:20022:tech:xsd:(camt\.\d{3})\.(\d{3}\.\d{2})["']/;
 export const SUPPORTED_CAMT_VERSIONS: readonly string[] = ['001.02', '001.03', '001.04', '001.05', '001.06', '001.07', '001.08'];
 
 const MESSAGES = {
@@ -94,7 +95,7 @@ const accountIban = (account: Node): string | undefined => normaliseIban(text(ac
 
 /** The dot-separated version and message of a camt body, or null when it has no ISO 20022 camt namespace. */
 export function camtMessageOf(body: string): { message: string; version: string } | null {
-  const m = CAMT_NAMESPACE.exec(body.slice(0, 4096));
+  const m = CAMT_NAMESPACE.exec(body.slice(0, 8192));
   return m ? { message: m[1]!, version: m[2]! } : null;
 }
 

@@ -15,6 +15,7 @@ export function amountOf(text: string | undefined, currency: string | undefined,
   if (currency === undefined || currency === '') throw new BankFileInvalid(`${where}: the amount has no currency`);
   if (!isCurrency(currency)) throw new BankFileInvalid(`${where}: currency ${JSON.stringify(currency)} is not an ISO 4217 code`);
   if (text === undefined || text.trim() === '') throw new BankFileInvalid(`${where}: the amount is missing`);
+  if (text.trim().startsWith('-')) throw new BankFileInvalid(`${where}: amount ${JSON.stringify(text)} is negative (the credit/debit mark gives the direction)`);
   try {
     return parseDecimal(text, currency);
   } catch (e) {

@@ -140,6 +140,24 @@ export class ConfigError extends O2cError {
 }
 
 /**
+ * 422: a bank file (camt.053/054, MT940, CSV) that cannot be read, or whose
+ * figures do not add up; the message says where ("statement 1, entry 3: …")
+ * and nothing of it is applied.
+ */
+export class BankFileInvalid extends O2cError {
+  constructor(message: string, issues?: readonly FieldIssue[]) {
+    super('invalid', 'BankFileInvalid', message, issues);
+  }
+}
+
+/** 422: a bank file o2c recognises but does not read (another ISO 20022 message or version). */
+export class BankFileUnsupported extends O2cError {
+  constructor(message: string) {
+    super('invalid', 'BankFileUnsupported', message);
+  }
+}
+
+/**
  * Error names the order workflow matches. `retryable`: the step lost a race and
  * is simply run again. `warehouseFailed`: the error a warehouse callback
  * reports through SendTaskFailure. `cancelled`: the error StopExecution records.

@@ -1,31 +1,27 @@
-/** finance (/finance/*, IAM; locally the finance key): the back office — use-cases/manage-customers, adjust-invoice, finance-cash. */
+/** finance (/finance/*, IAM; locally the finance key): the back office — use-cases/manage-customers, adjust-invoice, finance-cash, disputes. */
 import { callerCredentialsFrom } from '#adapters/api-keys';
 import { mailQueue } from '#adapters/mail-queue';
 import { pdfDocuments } from '#adapters/pdf';
 import { sqsOutbox } from '#adapters/queue';
 import { repositories } from '#adapters/repositories';
-import { AsOfQuerySchema, CreditNoteRequestSchema, CustomerChangesSchema, ManualPaymentSchema, NewCustomerSchema, WriteOffRequestSchema } from '#platforms/finance';
+import { AsOfQuerySchema, CreditNoteRequestSchema, CustomerChangesSchema, DisputeRequestSchema, DisputeResolutionSchema, ManualPaymentSchema, NewCustomerSchema, PromiseToPaySchema, WriteOffRequestSchema } from '#platforms/finance';
 import * as rt from '#runtime';
 import { creditNoteView, issueCreditNote, writeOffInvoice } from '#use-cases/adjust-invoice';
+import { invoiceWithDisputes, openInvoiceDispute, recordPromiseToPay, resolveDispute } from '#use-cases/disputes';
 import { auditTrail, recordPaymentByHand } from '#use-cases/finance-cash';
 import { paymentIdOf } from '#use-cases/receive-payment';
 import { trialBalanceAsOf } from '#use-cases/trial-balance';
 import { createCustomer, customerView, findCustomer, getCustomer, updateCustomer } from '#use-cases/manage-customers';
-
 const env = rt.readBindings('finance');
-const { customers, invoices, audit, requestKeys, ledger } = repositories(env.TABLE_NAME);
-export const deps = { customers, invoices, audit, requestKeys, ledger, documents: pdfDocuments, mail: mailQueue(env.MAIL_QUEUE_URL), paymentQueue: sqsOutbox<never>(env.PAYMENTS_QUEUE_URL), clock: rt.systemClock, company: rt.companyOf(env), creditNoteSeries: env.CREDIT_NOTE_SERIES, newCustomerCreditLimits: rt.creditLimitsOf(env.NEW_CUSTOMER_CREDIT_LIMITS) };
+const { customers, invoices, audit, requestKeys, ledger, disputes } = repositories(env.TABLE_NAME);
+export const deps = { customers, invoices, audit, requestKeys, ledger, disputes, documents: pdfDocuments, mail: mailQueue(env.MAIL_QUEUE_URL), paymentQueue: sqsOutbox<never>(env.PAYMENTS_QUEUE_URL), clock: rt.systemClock, company: rt.companyOf(env), creditNoteSeries: env.CREDIT_NOTE_SERIES, newCustomerCreditLimits: rt.creditLimitsOf(env.NEW_CUSTOMER_CREDIT_LIMITS) };
 const finance = (route: rt.RoleRoute) => rt.withRole(callerCredentialsFrom(env), 'finance', route);
 const param = (req: rt.HttpRequest, name: string) => req.pathParameters[name] ?? '';
-
 export const routes: Record<string, rt.Route> = {
   'POST /finance/customers': finance(async (req, actor) => ({ status: 201, body: await createCustomer(rt.parseJsonBody(req, NewCustomerSchema), actor, deps) })),
   'GET /finance/customers': finance(async (req) => ({ status: 200, body: customerView(await findCustomer({ email: rt.queryParam(req, 'email'), ...(req.query.shop ? { shop: req.query.shop } : {}) }, deps)) })),
   'GET /finance/customers/{customerId}': finance(async (req) => ({ status: 200, body: customerView(await getCustomer(param(req, 'customerId'), deps)) })),
-  'PATCH /finance/customers/{customerId}': finance(async (req, actor) => {
-    const { reason, ...changes } = rt.parseJsonBody(req, CustomerChangesSchema);
-    return { status: 200, body: customerView(await updateCustomer(param(req, 'customerId'), changes, actor, reason, deps)) };
-  }),
+  'PATCH /finance/customers/{customerId}': finance(async (req, actor) => { const { reason, ...changes } = rt.parseJsonBody(req, CustomerChangesSchema); return { status: 200, body: customerView(await updateCustomer(param(req, 'customerId'), changes, actor, reason, deps)) }; }),
   'POST /finance/payments': finance(async (req, actor) => {
     const report = { source: 'manual' as const, ...rt.parseJsonBody(req, ManualPaymentSchema) };
     const replay = await rt.replayableAnswer(req, 'finance-payments', deps.requestKeys, async () => ({ paymentId: paymentIdOf(report) }));
@@ -33,6 +29,10 @@ export const routes: Record<string, rt.Route> = {
   }),
   'POST /finance/invoices/{number}/credit-notes': finance(async (req, actor) => ({ status: 201, body: creditNoteView(await issueCreditNote({ invoiceNumber: param(req, 'number'), ...rt.parseJsonBody(req, CreditNoteRequestSchema) }, actor, deps, rt.clientKeyOf(req))) })),
   'POST /finance/invoices/{number}/write-off': finance(async (req, actor) => ({ status: 200, body: await writeOffInvoice({ invoiceNumber: param(req, 'number'), ...rt.parseJsonBody(req, WriteOffRequestSchema) }, actor, deps) })),
+  'GET /finance/invoices/{number}': finance(async (req) => ({ status: 200, body: await invoiceWithDisputes(param(req, 'number'), deps) })),
+  'POST /finance/invoices/{number}/disputes': finance(async (req, actor) => ({ status: 201, body: await openInvoiceDispute({ invoiceNumber: param(req, 'number'), ...rt.parseJsonBody(req, DisputeRequestSchema) }, actor, deps, rt.clientKeyOf(req)) })),
+  'POST /finance/disputes/{disputeId}/resolution': finance(async (req, actor) => ({ status: 200, body: await resolveDispute({ disputeId: param(req, 'disputeId'), ...rt.parseJsonBody(req, DisputeResolutionSchema) }, actor, deps) })),
+  'POST /finance/invoices/{number}/promise-to-pay': finance(async (req, actor) => ({ status: 200, body: await recordPromiseToPay({ invoiceNumber: param(req, 'number'), ...rt.parseJsonBody(req, PromiseToPaySchema) }, actor, deps) })),
   'GET /finance/ledger/trial-balance': finance(async (req) => ({ status: 200, body: await trialBalanceAsOf(rt.parseQuery(req, AsOfQuerySchema), deps) })),
   'GET /finance/audit': finance(async (req) => ({ status: 200, body: { entity: rt.queryParam(req, 'entity'), entries: await auditTrail(rt.queryParam(req, 'entity'), deps) } })),
 };

@@ -1,7 +1,7 @@
 /** o2c's HTTP contract (`GET /openapi.json`), generated from the same zod schemas that validate the requests. */
 import * as z from 'zod/mini';
 import { CanonicalOrderSchema } from './canonical.ts';
-import { CreditNoteRequestSchema, CustomerChangesSchema, ManualPaymentSchema, NewCustomerSchema, WriteOffRequestSchema } from './finance.ts';
+import { CreditNoteRequestSchema, CustomerChangesSchema, DisputeRequestSchema, DisputeResolutionSchema, ManualPaymentSchema, NewCustomerSchema, PromiseToPaySchema, WriteOffRequestSchema } from './finance.ts';
 
 const schema = (s: z.ZodMiniType) => z.toJSONSchema(s, { target: 'openapi-3.0', io: 'input' });
 const error = { description: 'what is wrong, in words', content: { 'application/json': { schema: { type: 'object', properties: { error: { type: 'string' }, message: { type: 'string' }, issues: { type: 'array', items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } } } } } } } };
@@ -52,6 +52,10 @@ export function openApiDocument() {
       '/finance/payments': { post: operation('Record cash by hand (matched like every payment)', 'finance', { body: ManualPaymentSchema, parameters: [idempotencyKey], status: '202', answer: '{ paymentId }', errors: [...common, '409'] }) },
       '/finance/invoices/{number}/credit-notes': { post: operation('Issue a credit note (tax reversed in proportion)', 'finance', { parameters: [pathParam('number'), idempotencyKey], body: CreditNoteRequestSchema, status: '201', answer: '{ creditNoteNumber, total, tax, appliedToInvoice, customerCredit }', errors: [...common, '404', '409'] }) },
       '/finance/invoices/{number}/write-off': { post: operation('Write the open balance off to bad debt', 'finance', { parameters: [pathParam('number')], body: WriteOffRequestSchema, status: '200', answer: '{ invoiceNumber, status, writtenOff }', errors: [...common, '404', '409'] }) },
+      '/finance/invoices/{number}': { get: operation('Read an invoice: balance, what is disputed, the promise to pay, its disputes', 'finance', { parameters: [pathParam('number')], status: '200', answer: '{ invoiceNumber, status, total, balance, disputed, undisputed, promisedUntil?, disputes }', errors: [...common, '404'] }) },
+      '/finance/invoices/{number}/disputes': { post: operation('Dispute part of the balance: not chased, not overdue, until resolved', 'finance', { parameters: [pathParam('number'), idempotencyKey], body: DisputeRequestSchema, status: '201', answer: '{ disputeId, invoiceNumber, amount, status: "open" }', errors: [...common, '404', '409'] }) },
+      '/finance/disputes/{disputeId}/resolution': { post: operation('Resolve a dispute: credit (a credit note for the amount, default all of it) or reinstate (owed again)', 'finance', { parameters: [pathParam('disputeId')], body: DisputeResolutionSchema, status: '200', answer: '{ disputeId, status, resolution: { outcome, amount, creditNoteNumber? } }', errors: [...common, '404', '409'] }) },
+      '/finance/invoices/{number}/promise-to-pay': { post: operation('Record a promise to pay by a date: no reminder until the day after', 'finance', { parameters: [pathParam('number')], body: PromiseToPaySchema, status: '200', answer: '{ invoiceNumber, promisedUntil, balance, undisputed }', errors: [...common, '404', '409'] }) },
       '/finance/ledger/trial-balance': { get: operation('Debits and credits per account and currency as of a day, and whether they balance', 'finance', { parameters: [{ name: 'asOf', in: 'query', required: false, schema: { type: 'string', format: 'date' } }], status: '200', answer: '{ asOf, balanced, currencies: [{ currency, debits, credits, accounts }] }', errors: common }) },
       '/finance/audit': { get: operation('The audit trail of one entity', 'finance', { parameters: [queryParam('entity', 'customer:<id>, invoice:<number> or payment:<id>')], status: '200', answer: '{ entity, entries }', errors: common }) },
     },

@@ -1,6 +1,7 @@
 /**
  * Finance: the back-office API under /finance/* (IAM in AWS): customers and
- * their credit, cash recorded by hand, credit notes and write-offs, the audit
+ * their credit, cash recorded by hand, credit notes and write-offs, disputes
+ * and promises to pay, the audit
  * trail. One function serves these routes; every action is audited in the
  * same transaction as the change it makes.
  */
@@ -18,6 +19,10 @@ export const FINANCE_ROUTES: readonly (readonly [HttpMethod, string])[] = [
   [HttpMethod.POST, '/finance/payments'],
   [HttpMethod.POST, '/finance/invoices/{number}/credit-notes'],
   [HttpMethod.POST, '/finance/invoices/{number}/write-off'],
+  [HttpMethod.GET, '/finance/invoices/{number}'],
+  [HttpMethod.POST, '/finance/invoices/{number}/disputes'],
+  [HttpMethod.POST, '/finance/disputes/{disputeId}/resolution'],
+  [HttpMethod.POST, '/finance/invoices/{number}/promise-to-pay'],
   [HttpMethod.GET, '/finance/ledger/trial-balance'],
   [HttpMethod.GET, '/finance/audit'],
 ];
@@ -28,7 +33,7 @@ export class Finance extends Construct {
   constructor(scope: Construct, id: string, props: MailingAreaProps) {
     super(scope, id);
     const { data, mail, config } = props;
-    this.fn = functionsOf(this, config)('finance', 'Finance back office: customers and credit, cash by hand, credit notes, write-offs, audit')
+    this.fn = functionsOf(this, config)('finance', 'Finance back office: customers and credit, cash by hand, credit notes, write-offs, disputes, audit')
       .bindTable(data.table)
       .bindQueue('PAYMENTS_QUEUE_URL', data.queues.payments)
       .bindQueue('MAIL_QUEUE_URL', mail.queue)

@@ -16,6 +16,7 @@ import type {
   Allocation,
   CreditNote,
   Customer,
+  Dispute,
   Invoice,
   InvoiceEvent,
   InvoiceStatus,
@@ -230,6 +231,42 @@ export interface Invoices {
   openOfCustomer(customerId: string): Promise<Invoice[]>;
   /** Every invoice of the customer issued on or before `through` (by-customer index). */
   ofCustomer(customerId: string, through: IsoDate): Promise<Invoice[]>;
+}
+
+/** A dispute opened: the invoice as read (its version is the guard), the dispute, what the invoice's `disputed` becomes, the audit line. */
+export interface DisputeOpening {
+  readonly before: Invoice & { readonly version?: number };
+  readonly dispute: Dispute;
+  readonly disputed: number;
+  readonly audit: AuditEntry;
+}
+
+/** A dispute resolved: the dispute as it was (open) and as it becomes, and the audit line. */
+export interface DisputeSettlement {
+  readonly before: Dispute;
+  readonly after: Dispute;
+  readonly audit: AuditEntry;
+}
+
+/** Disputes and promises to pay: the collections side of an invoice. */
+export interface Disputes {
+  /** A dispute by its id alone (through its pointer), undefined when there is none. */
+  get(disputeId: string): Promise<Dispute | undefined>;
+  /** The invoice's disputes, open and resolved. */
+  ofInvoice(invoiceNumber: string): Promise<Dispute[]>;
+  /**
+   * Writes the dispute, its pointer, the invoice's new `disputed` (guarded by the invoice's version read:
+   * a concurrent action cannot over-dispute) and the audit line in one transaction. `exists`: a dispute
+   * with this id is there already (a retried request); ConcurrentUpdate when the invoice moved meanwhile.
+   */
+  open(opening: DisputeOpening): Promise<'opened' | 'exists'>;
+  /**
+   * Marks the dispute resolved — only if it is still open — and takes its amount off the invoice's
+   * `disputed`, with the audit line, in one transaction. `already-resolved`: it was not open any more.
+   */
+  resolve(settlement: DisputeSettlement): Promise<'resolved' | 'already-resolved'>;
+  /** Stores the promise on the invoice, guarded by its version read (ConcurrentUpdate when it moved), audited. */
+  promise(before: Invoice & { readonly version?: number }, promise: { readonly promisedUntil: IsoDate; readonly promisedAtLevel: number }, audit: AuditEntry): Promise<void>;
 }
 
 /** A payment's effect, decided by the domain: new balances and statuses, the entry, the aggregates. */

@@ -1,6 +1,6 @@
 /**
  * The finance team's commands (`npm run o2c -- customers …`, `credit-note`,
- * `write-off`, `payments record`, `audit`), on the same /finance API locally
+ * `write-off`, `payments record`, `dispute open|resolve`, `promise`, `audit`), on the same /finance API locally
  * and against a deployed stack:
  * - locally (default `http://127.0.0.1:3000`) with the development finance key;
  * - deployed, with `--stack O2c-prod` (its ApiUrl output) or
@@ -127,6 +127,11 @@ export function moneyArg(text: string, currency: string): { amount: number; curr
 }
 export function dateArg(text: string, flag: string): string {
   if (!isIsoDate(text)) throw new CliError(`--${flag} ${text} is not a calendar date (YYYY-MM-DD)`);
+  return text;
+}
+/** A date typed as a positional argument (`promise <invoice> 2026-12-31`). */
+export function dayArg(text: string): string {
+  if (!isIsoDate(text)) throw new CliError(`${text} is not a calendar date (YYYY-MM-DD)`);
   return text;
 }
 const show = (m: { amount: number; currency: string }) => formatMoney(m);
@@ -322,6 +327,36 @@ export async function financeCommand(api: FinanceApi, cmd: string, args: readonl
         : r.entries.map((e: any) => `${e.at}  ${e.action.padEnd(20)} ${e.actor}${e.reason ? `  "${e.reason}"` : ''}\n    ${readable(e.before)} → ${readable(e.after)}`).join('\n'),
     );
   }
+  if (cmd === 'dispute' && sub === 'open' && target) {
+    const amountText = args[2];
+    if (!amountText) throw new CliError('give the disputed amount: dispute open <invoice> <amount> --reason text');
+    const path = `/finance/invoices/${encodeURIComponent(target)}`;
+    // The amount is read in the invoice's own currency (exactly: "12.50" GBP is 1250).
+    const invoice = await api.call('GET', path);
+    const r = await api.call('POST', `${path}/disputes`, { amount: moneyArg(amountText, invoice.currency), reason: need(values, 'reason') });
+    const after = await api.call('GET', path);
+    return out(r, () => table([['dispute', r.disputeId], ['invoice', r.invoiceNumber], ['disputed', show(r.amount)], ['status', r.status], ['balance', show(after.balance)], ['under dispute', show(after.disputed)], ['still chased', show(after.undisputed)]]));
+  }
+  if (cmd === 'dispute' && sub === 'resolve' && target) {
+    const outcome = args[2];
+    if (outcome !== 'credit' && outcome !== 'reinstate') throw new CliError('say how: dispute resolve <disputeId> credit|reinstate [amount] [--reason text]');
+    const amount = args[3] ?? (values.amount as string | undefined);
+    const body = { outcome, ...(amount ? { amount: moneyArg(amount, currency) } : {}), ...(values.reason ? { reason: values.reason } : {}) };
+    const r = await api.call('POST', `/finance/disputes/${encodeURIComponent(target)}/resolution`, body);
+    return out(r, () =>
+      table([
+        ['dispute', r.disputeId],
+        ['invoice', r.invoiceNumber],
+        ['status', r.status],
+        [r.status === 'credited' ? 'credited' : 'owed again', show(r.resolution.amount)],
+        ...(r.resolution.creditNoteNumber ? ([['credit note', r.resolution.creditNoteNumber]] as [string, string][]) : []),
+      ]),
+    );
+  }
+  if (cmd === 'promise' && sub && target) {
+    const r = await api.call('POST', `/finance/invoices/${encodeURIComponent(sub)}/promise-to-pay`, { date: dayArg(target), ...(values.reason ? { reason: values.reason } : {}) });
+    return out(r, () => `${r.invoiceNumber} promised by ${r.promisedUntil}: no reminder until the day after; ${show(r.undisputed)} to pay${r.undisputed.amount === r.balance.amount ? '' : ` (balance ${show(r.balance)})`}`);
+  }
   return undefined;
 }
 
@@ -336,6 +371,9 @@ export const FINANCE_USAGE = [
   '  payments apply <paymentId> --invoice INV-… --amount 12.00     (unapplied cash to an invoice)',
   '  payments refund <paymentId> [--amount 12.00] --reason text  (unapplied cash paid back; all of it without --amount)',
   '  statement <customerId|email> [--as-of YYYY-MM-DD] [--pdf file.pdf]',
+  '  dispute open <invoice> <amount, e.g. 12.50> --reason text       (in the invoice currency; not chased while open)',
+  '  dispute resolve <disputeId> credit|reinstate [amount] [--currency GBP] [--reason text]',
+  '  promise <invoice> <YYYY-MM-DD> [--reason text]',
   '  ledger trial-balance [--as-of YYYY-MM-DD]',
   '  audit <customer:ID | invoice:NUMBER | payment:ID>',
   '  (add --json to any finance command; --stack O2c-prod or O2C_API_URL uses a deployed stack, signed with your AWS credentials)',

@@ -6,6 +6,7 @@
 import { dynamoAudit } from './audit.ts';
 import { dynamoCatalog } from './catalog.ts';
 import { dynamoCustomers } from './customers.ts';
+import { dynamoDisputes } from './disputes.ts';
 import { dynamoTable } from './dynamo.ts';
 import { dynamoAggregates, dynamoDunning, dynamoInvoices, dynamoLedger, dynamoPayments } from './invoices.ts';
 import { dynamoOrders } from './orders.ts';
@@ -28,5 +29,6 @@ export function repositories(tableName: string) {
     requestKeys: dynamoRequestKeys(t),
     refunds: dynamoRefunds(t),
     audit: dynamoAudit(t),
+    disputes: dynamoDisputes(t),
   };
 }

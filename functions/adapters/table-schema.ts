@@ -23,11 +23,19 @@
  * | ledger line           | LEDGER#<account>#<ccy>#<yyyy-mm> | <date>#<entryId>#<n>  |                                        |                                   |
  * | daily aggregate       | AGG#<yyyy-mm-dd>            | <metric>#<ccy>             |                                        |                                   |
  * | credit note           | INVOICE#<number>            | CREDITNOTE#<cn number>     |                                        |                                   |
+ * | dispute               | INVOICE#<number>            | DISPUTE#<disputeId>        |                                        |                                   |
+ * | dispute pointer       | DISPUTEREF#<disputeId>      | DISPUTEREF                 |                                        |                                   |
  * | audit entry           | AUDIT#<entity>              | <at>#<id>                  |                                        |                                   |
  * | ledger totals         | AGG#<yyyy-mm-dd or yyyy-mm> | ledger#<ccy>               | LEDGERPERIODS / <yyyy-mm>#<ccy> (monthly only) |                         |
  * | refund (platform)     | REFUND#<platform>#<id>      | REFUND                     |                                        |                                   |
  * | request key           | REQUEST#<scope>#<key>       | REQUEST                    | (TTL on `expiration`)                  |                                   |
  * | idempotency record    | IDEMPOTENCY#<fn>            | <hash>                     | (Powertools, TTL on `expiration`)      |                                   |
+ *
+ * A dispute lives in its invoice's partition (attributes disputeId, invoiceNumber, customerId, currency,
+ * amount, reason, openedOn, openedAt, status open|credited|reinstated, resolvedOn?, resolution?); the
+ * invoice item carries `disputed`, the minor units under open disputes. The pointer item (`invoiceNumber`
+ * only), written in the dispute's own transaction, finds a dispute by its id alone (no Scan); it also
+ * makes the id unique across invoices.
  *
  * No other module writes a key prefix: test/unit/architecture.test.ts greps
  * functions/, lib/ and local/ for them.
@@ -65,6 +73,8 @@ export const ITEM_TYPES = {
   creditNote: 'CreditNote',
   audit: 'AuditEntry',
   requestKey: 'RequestKey',
+  dispute: 'Dispute',
+  disputeRef: 'DisputeRef',
 } as const;
 
 const customerPartition = (id: string) => `CUSTOMER#${id}`;
@@ -121,6 +131,11 @@ export const Keys = {
   /** A credit note lives in its invoice's partition. */
   creditNote: (invoiceNumber: string, number: string) => ({ pk: `INVOICE#${invoiceNumber}`, sk: `CREDITNOTE#${number}` }),
   creditNotePrefix: 'CREDITNOTE#',
+  /** A dispute lives in its invoice's partition. */
+  dispute: (invoiceNumber: string, disputeId: string) => ({ pk: `INVOICE#${invoiceNumber}`, sk: `DISPUTE#${disputeId}` }),
+  disputePrefix: 'DISPUTE#',
+  /** The pointer from a dispute's id to its invoice. */
+  disputeRef: (disputeId: string) => ({ pk: `DISPUTEREF#${disputeId}`, sk: 'DISPUTEREF' }),
   /** Append-only audit trail of one entity (`invoice:INV-…`), by time. */
   audit: (entity: string, at: string, id: string) => ({ pk: `AUDIT#${entity}`, sk: `${at}#${id}` }),
   auditPartition: (entity: string) => `AUDIT#${entity}`,

@@ -5,7 +5,8 @@
  */
 import { DomainError } from './errors.ts';
 import { assertMinorUnits, sumAmounts } from './money.ts';
-import type { OrderStatus, PaymentMode } from './model.ts';
+import { daysBetween } from './dates.ts';
+import type { IsoDate, OrderStatus, PaymentMode } from './model.ts';
 import { APPROVED_NOT_INVOICED } from './order.ts';
 
 export type CreditDecision = 'approve' | 'hold' | 'reject';
@@ -62,7 +63,13 @@ export function decideCredit(input: CreditInput): CreditResult {
 
 /** What o2c holds on a customer's account, as the credit check reads it. */
 export interface CustomerAccount {
-  readonly invoices: readonly { readonly currency: string; readonly balance: number }[];
+  readonly invoices: readonly {
+    readonly currency: string;
+    readonly balance: number;
+    /** Minor units of the balance under open disputes (absent: none). */
+    readonly disputed?: number;
+    readonly dueDate?: IsoDate;
+  }[];
   readonly orders: readonly { readonly id: string; readonly status: OrderStatus; readonly currency: string; readonly total: number }[];
 }
 
@@ -78,4 +85,18 @@ export function creditExposure(account: CustomerAccount, currency: string, exclu
     account.orders.filter((o) => o.currency === currency && o.id !== excludeOrderId && APPROVED_NOT_INVOICED.has(o.status)).map((o) => o.total),
   );
   return { openReceivables, openOrders };
+}
+
+/**
+ * The customer's overdue receivables in `currency` as of `asOf` (due before
+ * that day), without what is under dispute: the "overdue" view finance chases.
+ * The exposure the credit limit is held against (creditExposure) still counts
+ * every balance in full — a disputed amount is owed until it is credited.
+ */
+export function overdueExposure(account: CustomerAccount, currency: string, asOf: IsoDate): number {
+  return sumAmounts(
+    account.invoices
+      .filter((i) => i.currency === currency && i.balance > 0 && i.dueDate !== undefined && daysBetween(i.dueDate, asOf) > 0)
+      .map((i) => Math.max(0, i.balance - (i.disputed ?? 0))),
+  );
 }

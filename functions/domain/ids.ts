@@ -14,3 +14,9 @@ export const paymentId = (source: string, externalId: string) => `pay_${digest([
 export const customerId = (shop: string, email: string) => `cus_${digest([shop, email.trim().toLowerCase()], 20)}`;
 /** Fingerprint of a request body (Idempotency-Key replays must carry the same body). */
 export const bodyHash = (body: string) => sha256(body);
+/**
+ * A dispute of an invoice: the same basis (the client's Idempotency-Key, or the
+ * instant, actor, amount and reason of the request) always gives the same id,
+ * so a retried request finds the dispute it opened instead of opening another.
+ */
+export const disputeId = (invoiceNumber: string, basis: readonly string[]) => `dsp_${digest([invoiceNumber, ...basis], 20)}`;

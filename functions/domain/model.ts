@@ -210,8 +210,12 @@ export interface Invoice {
   readonly status: InvoiceStatus;
   /** Dunning levels (days past due) whose reminder was queued. */
   readonly dunningLevels?: readonly number[];
-  /** Finance was promised payment by this day: no reminder until the day after. */
+  /** Minor units of the balance under open disputes (0 when none): not chased while disputed. */
+  readonly disputed?: number;
+  /** The customer promised to pay by this day: no reminder until the day after. */
   readonly promisedUntil?: IsoDate;
+  /** The highest dunning level sent when the promise was made (0: none): a broken promise resumes after it. */
+  readonly promisedAtLevel?: number;
   /** Every change of the balance after issue, oldest first: what a statement "as of" a day undoes. */
   readonly history?: readonly InvoiceEvent[];
 }
@@ -223,6 +227,32 @@ export interface InvoiceEvent {
   readonly amount: number;
   /** The payment id, credit note number or write-off. */
   readonly ref: string;
+}
+
+export type DisputeStatus = 'open' | 'credited' | 'reinstated';
+
+/** How finance settled a dispute: credited (with the credit note issued) or reinstated (owed again). */
+export interface DisputeResolution {
+  readonly outcome: 'credit' | 'reinstate';
+  /** Minor units: what was credited, or reinstated. */
+  readonly amount: number;
+  readonly creditNoteNumber?: string;
+}
+
+/** Part (or all) of an invoice's balance the customer disputes; it lives in the invoice's partition. */
+export interface Dispute {
+  readonly disputeId: string;
+  readonly invoiceNumber: string;
+  readonly customerId: string;
+  readonly currency: CurrencyCode;
+  /** Minor units disputed, > 0. */
+  readonly amount: number;
+  readonly reason: string;
+  readonly openedOn: IsoDate;
+  readonly openedAt: IsoInstant;
+  readonly status: DisputeStatus;
+  readonly resolvedOn?: IsoDate;
+  readonly resolution?: DisputeResolution;
 }
 
 export type PaymentSource = 'stripe' | 'shopify' | 'woocommerce' | 'bank' | 'csv' | 'manual' | 'api';

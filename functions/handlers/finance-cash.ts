@@ -11,8 +11,8 @@ import { paymentIdOf } from '#use-cases/receive-payment';
 import { allocateUnappliedCash, paymentDetails, paymentView, refundUnappliedCash, unassignedCash } from '#use-cases/unapplied-cash';
 
 const env = rt.readBindings('finance-cash');
-const { customers, invoices, payments, audit, requestKeys } = repositories(env.TABLE_NAME);
-export const deps = { customers, invoices, payments, audit, requestKeys, documents: pdfDocuments, paymentQueue: sqsOutbox<never>(env.PAYMENTS_QUEUE_URL), clock: rt.systemClock, company: rt.companyOf(env) };
+const { customers, invoices, payments, audit, requestKeys, disputes } = repositories(env.TABLE_NAME);
+export const deps = { customers, invoices, payments, audit, requestKeys, disputes, documents: pdfDocuments, paymentQueue: sqsOutbox<never>(env.PAYMENTS_QUEUE_URL), clock: rt.systemClock, company: rt.companyOf(env) };
 const finance = (route: rt.RoleRoute) => rt.withRole(callerCredentialsFrom(env), 'finance', route);
 const param = (req: rt.HttpRequest, name: string) => req.pathParameters[name] ?? '';
 

@@ -92,8 +92,10 @@ export interface PaymentReminderVars {
   readonly tone: ReminderTone;
   readonly customerName: string;
   readonly invoiceNumber: string;
-  /** Formatted open balance, e.g. `£1,234.50`. */
+  /** Formatted amount asked for: the open balance less what is under dispute, e.g. `£1,234.50`. */
   readonly amount: string;
+  /** Formatted part of the balance under dispute (not asked for); null when none. */
+  readonly disputed: string | null;
   readonly dueDate: string;
   readonly daysPastDue: number;
   readonly companyName: string;

@@ -48,3 +48,9 @@ export const ManualPaymentSchema = z.omit(PaymentInputSchema, { source: true });
 export const AllocationRequestSchema = z.object({ invoiceNumber: text(1, 40), amount: MoneySchema });
 /** Unapplied cash paid back to the payer: all of it unless an amount is given. */
 export const CashRefundRequestSchema = z.object({ amount: z.optional(MoneySchema), reason: text(1, 500) });
+/** A dispute of part (or all) of an invoice's balance, in the invoice's currency. */
+export const DisputeRequestSchema = z.object({ amount: MoneySchema, reason: text(1, 500) });
+/** `credit` issues a credit note for `amount` (default: the whole dispute); `reinstate` makes it owed again. */
+export const DisputeResolutionSchema = z.object({ outcome: z.enum(['credit', 'reinstate']), amount: z.optional(MoneySchema), reason: z.optional(text(1, 500)) });
+/** The day the customer promised to pay by (today or later). */
+export const PromiseToPaySchema = z.object({ date: IsoDateSchema, reason: z.optional(text(1, 500)) });

@@ -5,20 +5,21 @@
  * 1. The customer must exist (404); the day must not be in the future (422).
  * 2. Their invoices issued by that day and their payments received by it (two
  *    queries of the by-customer indexes, never a Scan); the credit notes of
- *    the invoices that have any.
+ *    the invoices that have any, the disputes of those open on the day.
  * 3. The domain undoes every later change (statement.ts) and sums per currency.
  * 4. As JSON (money as `{ amount, currency }`), or as a PDF in the same figures.
  */
 import { todayIn } from '#domain/dates';
 import type { CreditNote, IsoDate } from '#domain/model';
-import { buildStatement, type CustomerStatement } from '#domain/statement';
+import { balanceAsOf, buildStatement, type CustomerStatement, type StatementDispute } from '#domain/statement';
 import { NotFoundError, ValidationError } from '../errors.ts';
-import type { Clock, Company, Customers, Invoices, Payments, StoredCustomer } from '../ports.ts';
+import type { Clock, Company, Customers, Disputes, Invoices, Payments, StoredCustomer } from '../ports.ts';
 
 export interface StatementDeps {
   readonly customers: Customers;
   readonly invoices: Invoices;
   readonly payments: Payments;
+  readonly disputes: Pick<Disputes, 'ofInvoice'>;
   readonly clock: Clock;
   readonly company: Pick<Company, 'timezone'>;
 }
@@ -33,8 +34,11 @@ export async function customerStatement(input: { customerId: string; asOf?: IsoD
   if (!customer) throw new NotFoundError(`customer ${input.customerId} does not exist`, 'CustomerNotFound');
   const [invoices, payments] = await Promise.all([deps.invoices.ofCustomer(customer.id, asOf), deps.payments.ofCustomer(customer.id, asOf)]);
   const credited = invoices.filter((i) => ((i as { credited?: number }).credited ?? 0) > 0);
-  const creditNotes: CreditNote[] = (await Promise.all(credited.map((i) => deps.invoices.creditNotesOf(i.number)))).flat();
-  return { customer, asOf, currencies: buildStatement({ asOf, invoices, payments, creditNotes }) };
+  const open = invoices.filter((i) => balanceAsOf(i, asOf) > 0);
+  const [notes, disputed] = await Promise.all([Promise.all(credited.map((i) => deps.invoices.creditNotesOf(i.number))), Promise.all(open.map((i) => deps.disputes.ofInvoice(i.number)))]);
+  const creditNotes: CreditNote[] = notes.flat();
+  const disputes: StatementDispute[] = disputed.flat().map((d) => ({ disputeId: d.disputeId, invoiceNumber: d.invoiceNumber, currency: d.currency, amount: d.amount, reason: d.reason, openedOn: d.openedOn, ...(d.resolvedOn ? { resolvedOn: d.resolvedOn } : {}) }));
+  return { customer, asOf, currencies: buildStatement({ asOf, invoices, payments, creditNotes, disputes }) };
 }
 
 /** The statement as the finance API answers it: every amount as `{ amount, currency }`. */

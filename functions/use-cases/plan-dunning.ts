@@ -3,7 +3,9 @@
  * today in the company's zone)?
  *
  * 1. Open invoices due before `asOf`, from the sparse, sharded index (never a Scan).
- * 2. For each, the level due (domain): the highest reached and not yet sent.
+ * 2. For each, the level due (domain `reminderLevel`): the highest reached and
+ *    not yet sent; none while the undisputed balance is nothing or a promise to
+ *    pay holds; after a broken promise, the level after the last one sent.
  * 3. Claim the level (once per invoice and level).
  * 4. Queue the reminders, then confirm each claimed level queued.
  * Running twice on a day queues nothing new. A run that dies between 3 and 4
@@ -12,7 +14,7 @@
  * reminder is never lost to a crash.
  */
 import { todayIn } from '#domain/dates';
-import { nextDunningLevel } from '#domain/dunning';
+import { reminderLevel } from '#domain/dunning';
 import type { IsoDate } from '#domain/model';
 import type { Clock, Company, DunningMarks, Invoices, Metrics, Outbox, ReminderRequest } from '../ports.ts';
 
@@ -39,7 +41,16 @@ export async function planDunning(input: { asOf?: IsoDate }, deps: PlanDunningDe
   const asOf = input.asOf ?? todayIn(deps.company.timezone, now);
   const overdue = await deps.invoices.openDueBefore(asOf);
   const candidates = overdue.flatMap((inv) => {
-    const level = nextDunningLevel({ dueDate: inv.dueDate, asOf, levels: deps.levels, sent: inv.dunningLevels ?? [] });
+    const level = reminderLevel({
+      dueDate: inv.dueDate,
+      asOf,
+      levels: deps.levels,
+      sent: inv.dunningLevels ?? [],
+      balance: inv.balance,
+      ...(inv.disputed !== undefined ? { disputed: inv.disputed } : {}),
+      ...(inv.promisedUntil !== undefined ? { promisedUntil: inv.promisedUntil } : {}),
+      ...(inv.promisedAtLevel !== undefined ? { promisedAtLevel: inv.promisedAtLevel } : {}),
+    });
     return level === null ? [] : [{ invoiceNumber: inv.number, level, asOf }];
   });
   const at = now.toISOString();

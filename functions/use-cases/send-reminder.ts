@@ -1,8 +1,11 @@
 /**
  * One overdue invoice, one level: render the reminder in the customer's
  * language and the level's tone, and queue it (key per invoice and level).
- * An invoice paid meanwhile, or unknown, gets nothing.
+ * It asks for the undisputed part of the balance (and says what is set aside
+ * under dispute). An invoice paid, wholly disputed or promised meanwhile, or
+ * unknown, gets nothing.
  */
+import { undisputedBalance } from '#domain/disputes';
 import { reminderTone } from '#domain/dunning';
 import { renderMessage } from '#messages';
 import { mailTo } from './customer-mail.ts';
@@ -26,6 +29,11 @@ export async function sendReminder({ invoiceNumber, level, asOf }: { invoiceNumb
     deps.log.info('no reminder: invoice settled or unknown', { invoiceNumber });
     return false;
   }
+  const owed = undisputedBalance(invoice);
+  if (owed <= 0 || (invoice.promisedUntil !== undefined && invoice.promisedUntil >= asOf)) {
+    deps.log.info('no reminder: invoice disputed or promised meanwhile', { invoiceNumber });
+    return false;
+  }
   const customer = await deps.customers.get(invoice.customerId);
   if (!customer) return false;
   const { levels } = deps;
@@ -33,7 +41,8 @@ export async function sendReminder({ invoiceNumber, level, asOf }: { invoiceNumb
     tone: reminderTone(levels.includes(level) ? level : levels[levels.length - 1]!, levels),
     customerName: customer.name,
     invoiceNumber,
-    amount: formatMoney({ amount: invoice.balance, currency: invoice.currency }),
+    amount: formatMoney({ amount: owed, currency: invoice.currency }),
+    disputed: owed < invoice.balance ? formatMoney({ amount: invoice.balance - owed, currency: invoice.currency }) : null,
     dueDate: invoice.dueDate,
     daysPastDue: daysPastDue(invoice, asOf),
     companyName: deps.company.name,

@@ -1,9 +1,10 @@
 /**
  * Finance: the back-office API under /finance/* (IAM in AWS): customers and
- * their credit, cash recorded by hand, credit notes and write-offs, the audit
- * trail, and cash: its allocations and refunds, and statements. Two functions
- * serve them (the back office, and cash with statements), so each stays small;
- * every action is audited in the same transaction as the change it makes.
+ * their credit, credit notes and write-offs, disputes and promises to pay,
+ * the trial balance and the audit trail; and cash: recorded by hand, its
+ * allocations and refunds, and statements. Two functions serve them (the back
+ * office, and cash with statements), so each stays small; every action is
+ * audited in the same transaction as the change it makes.
  */
 import { HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
 import { Construct } from 'constructs';
@@ -18,6 +19,10 @@ export const FINANCE_ROUTES: readonly (readonly [HttpMethod, string])[] = [
   [HttpMethod.PATCH, '/finance/customers/{customerId}'],
   [HttpMethod.POST, '/finance/invoices/{number}/credit-notes'],
   [HttpMethod.POST, '/finance/invoices/{number}/write-off'],
+  [HttpMethod.GET, '/finance/invoices/{number}'],
+  [HttpMethod.POST, '/finance/invoices/{number}/disputes'],
+  [HttpMethod.POST, '/finance/disputes/{disputeId}/resolution'],
+  [HttpMethod.POST, '/finance/invoices/{number}/promise-to-pay'],
   [HttpMethod.GET, '/finance/ledger/trial-balance'],
   [HttpMethod.GET, '/finance/audit'],
 ];
@@ -40,7 +45,7 @@ export class Finance extends Construct {
     super(scope, id);
     const { data, mail, config } = props;
     const fn = functionsOf(this, config);
-    this.fn = fn('finance', 'Finance back office: customers and credit, credit notes, write-offs, trial balance, audit')
+    this.fn = fn('finance', 'Finance back office: customers and credit, credit notes, write-offs, disputes, promises, trial balance, audit')
       .bindTable(data.table)
       .bindQueue('MAIL_QUEUE_URL', mail.queue)
       .bindCallerKeys(data.secrets)

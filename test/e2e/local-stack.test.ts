@@ -264,6 +264,35 @@ describe('the local stack, end to end', () => {
     void orderId;
   }, 40_000);
 
+  it('sends no reminder for an overdue invoice under dispute while another overdue one gets its reminder, and the books still balance', async () => {
+    const port = new URL(stack.apiUrl).port;
+    const api = financeApi({ O2C_API_PORT: port, O2C_FINANCE_KEY: stack.financeKey });
+    const email = 'disputes@example.net';
+    expect((await post('/finance/customers', { email, name: 'Dispute Test Ltd', creditLimit: { amount: 100_000, currency: 'GBP' } })).status).toBe(201);
+    await Promise.all([post('/orders', order('E2E-DSP-1', email, 2)), post('/orders', order('E2E-DSP-2', email, 3))]);
+    const invoiceOf = (ref: string) => until(`invoice ${ref}`, async () => ((await admin('/_local/invoices')).invoices as any[]).find((i) => i.orderReference === ref));
+    const [disputed, chased] = await Promise.all([invoiceOf('E2E-DSP-1'), invoiceOf('E2E-DSP-2')]);
+    // Through the CLI: the amount typed as a decimal in the invoice's currency.
+    const opened = (await financeCommand(api, 'dispute', ['open', disputed.number, '30.00'], { reason: 'goods never arrived' }))!;
+    expect(opened).toMatch(/^dispute +dsp_[0-9a-f]{20}$/m);
+    expect(opened).toMatch(/^still chased +£0\.00$/m);
+    await expect(financeCommand(api, 'dispute', ['open', disputed.number, '0.01'], { reason: 'more' })).rejects.toThrow(`invoice ${disputed.number} has £0.00 left to dispute`);
+    await expect(financeCommand(api, 'promise', [chased.number, '2026-02-30'], {})).rejects.toThrow('2026-02-30 is not a calendar date (YYYY-MM-DD)');
+
+    const asOf = new Date(Date.parse(`${chased.dueDate}T00:00:00Z`) + 2 * 86_400_000).toISOString().slice(0, 10);
+    expect((await post(`/_local/schedules/dunning?asOf=${asOf}`, {})).status).toBe(200);
+    const reminded = await until('the reminder for the undisputed invoice', async () => (await mails()).find((m) => m.subject === `Friendly reminder: invoice ${chased.number} is overdue`));
+    expect(reminded.destination.to).toEqual([email]);
+    expect(reminded.body.text).toContain('£45.00');
+    // Planning is done when the run answers: the disputed invoice was never claimed for a reminder, the other was.
+    const mark = async (number: string) => (await stack.doc.send(new GetCommand({ TableName: stack.tableName, Key: Keys.dunning(number, 1), ConsistentRead: true }))).Item;
+    expect(await mark(disputed.number)).toBeUndefined();
+    expect(await mark(chased.number)).toBeDefined();
+    expect((await mails()).some((m) => m.subject.includes(disputed.number) && m.subject.includes('reminder'))).toBe(false);
+    const books = (await get('/finance/ledger/trial-balance')).body;
+    expect(books.balanced).toBe(true);
+  }, 60_000);
+
   it('runs the finance CLI against the stack: money in its currency, aligned, --json for scripts, clear errors', async () => {
     const port = new URL(stack.apiUrl).port;
     const api = financeApi({ O2C_API_PORT: port, O2C_FINANCE_KEY: stack.financeKey });

@@ -5,7 +5,7 @@
  */
 import { SignatureV4 } from '@smithy/signature-v4';
 import { describe, expect, it } from 'vitest';
-import { CliError, dateArg, moneyArg, Sha256 } from '../../local/finance-cli.ts';
+import { CliError, dateArg, dayArg, financeCommand, moneyArg, Sha256, type FinanceApi } from '../../local/finance-cli.ts';
 
 describe('finance CLI', () => {
   it('signs requests with SigV4 as AWS does (get-vanilla known answer)', async () => {
@@ -34,5 +34,37 @@ describe('finance CLI', () => {
   it('refuses an impossible date in words, before calling anything', () => {
     expect(dateArg('2026-11-23', 'date')).toBe('2026-11-23');
     expect(() => dateArg('2026-02-30', 'date')).toThrow('--date 2026-02-30 is not a calendar date (YYYY-MM-DD)');
+  });
+
+  it('opens a dispute in the invoice currency (exact minor units), resolves it and records a promise, readable or --json', async () => {
+    const calls: { method: string; path: string; body?: unknown }[] = [];
+    const invoice = { invoiceNumber: 'INV-2026-000001', currency: 'JPY', balance: { amount: 7280, currency: 'JPY' }, disputed: { amount: 1000, currency: 'JPY' }, undisputed: { amount: 6280, currency: 'JPY' } };
+    const api: FinanceApi = {
+      url: 'http://127.0.0.1:1',
+      async call(method, path, body) {
+        calls.push({ method, path, ...(body === undefined ? {} : { body }) });
+        if (method === 'GET') return invoice;
+        if (path.endsWith('/disputes')) return { disputeId: 'dsp_1', invoiceNumber: 'INV-2026-000001', amount: { amount: 1000, currency: 'JPY' }, status: 'open' };
+        if (path.endsWith('/resolution')) return { disputeId: 'dsp_1', invoiceNumber: 'INV-2026-000001', status: 'credited', resolution: { outcome: 'credit', amount: { amount: 1250, currency: 'GBP' }, creditNoteNumber: 'CN-2026-000001' } };
+        return { invoiceNumber: 'INV-2026-000001', promisedUntil: '2026-12-31', balance: { amount: 3898, currency: 'GBP' }, undisputed: { amount: 2648, currency: 'GBP' } };
+      },
+    };
+    const opened = (await financeCommand(api, 'dispute', ['open', 'INV-2026-000001', '1000'], { reason: 'short delivery' }))!;
+    expect(calls[1]).toEqual({ method: 'POST', path: '/finance/invoices/INV-2026-000001/disputes', body: { amount: { amount: 1000, currency: 'JPY' }, reason: 'short delivery' } });
+    expect(opened.split('\n')).toEqual(['dispute        dsp_1', 'invoice        INV-2026-000001', 'disputed       JP¥1,000', 'status         open', 'balance        JP¥7,280', 'under dispute  JP¥1,000', 'still chased   JP¥6,280']);
+    await expect(financeCommand(api, 'dispute', ['open', 'INV-2026-000001', '12.50'], { reason: 'x' })).rejects.toThrow('12.50 is not an amount in JPY');
+    await expect(financeCommand(api, 'dispute', ['open', 'INV-2026-000001'], { reason: 'x' })).rejects.toThrow(CliError);
+
+    calls.length = 0;
+    const resolved = (await financeCommand(api, 'dispute', ['resolve', 'dsp_1', 'credit', '12.50'], { reason: 'agreed' }))!;
+    expect(calls).toEqual([{ method: 'POST', path: '/finance/disputes/dsp_1/resolution', body: { outcome: 'credit', amount: { amount: 1250, currency: 'GBP' }, reason: 'agreed' } }]);
+    expect(resolved).toContain('credited     £12.50');
+    expect(resolved).toContain('credit note  CN-2026-000001');
+    await expect(financeCommand(api, 'dispute', ['resolve', 'dsp_1', 'forget'], {})).rejects.toThrow('credit|reinstate');
+
+    expect(await financeCommand(api, 'promise', ['INV-2026-000001', '2026-12-31'], {})).toBe('INV-2026-000001 promised by 2026-12-31: no reminder until the day after; £26.48 to pay (balance £38.98)');
+    expect(JSON.parse((await financeCommand(api, 'promise', ['INV-2026-000001', '2026-12-31'], { json: true }))!)).toMatchObject({ promisedUntil: '2026-12-31' });
+    expect(() => dayArg('2026-02-30')).toThrow('2026-02-30 is not a calendar date (YYYY-MM-DD)');
+    await expect(financeCommand(api, 'promise', ['INV-2026-000001', '2026-02-30'], {})).rejects.toThrow(CliError);
   });
 });

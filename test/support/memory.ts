@@ -10,7 +10,7 @@
  */
 import { DEFAULT_CARRIER_RATES } from '../../functions/domain/carrier.ts';
 import { creditExposure } from '../../functions/domain/credit.ts';
-import type { CreditNote, Customer, Invoice, InvoiceEvent, Order, Totals } from '../../functions/domain/model.ts';
+import type { CreditNote, Customer, Dispute, Invoice, InvoiceEvent, Order, Totals } from '../../functions/domain/model.ts';
 import type { OrderChange } from '../../functions/domain/order.ts';
 import { ConcurrentUpdate, PaymentConflict, TaskTokenSpent } from '../../functions/errors.ts';
 import type {
@@ -24,6 +24,7 @@ import type {
   Company,
   Credentials,
   Customers,
+  Disputes,
   DunningClaim,
   DunningMarks,
   InvoiceDocuments,
@@ -107,6 +108,7 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
   const mailbox: MailMessage[] = [];
   const creditNoteRows = new Map<string, CreditNote>();
   const auditRows: AuditEntry[] = [];
+  const disputeRows = new Map<string, Dispute>();
   /** What the mail transport sent (send-mail), in order. */
   const transmitted: MailMessage[] = [];
   const counted: Record<string, number> = {};
@@ -190,7 +192,7 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
     },
     async account(customerId) {
       return {
-        invoices: [...invoiceRows.values()].filter((i) => i.customerId === customerId).map((i) => ({ currency: i.currency, balance: i.balance })),
+        invoices: [...invoiceRows.values()].filter((i) => i.customerId === customerId).map((i) => ({ currency: i.currency, balance: i.balance, disputed: i.disputed ?? 0, dueDate: i.dueDate })),
         orders: [...orderRows.values()].filter((o) => o.customerId === customerId).map((o) => ({ id: o.id, status: o.status, currency: o.currency, total: o.totals.total })),
       };
     },
@@ -291,6 +293,43 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
     },
     async ofCustomer(customerId, through) {
       return [...invoiceRows.values()].filter((i) => i.customerId === customerId && i.issueDate <= through).map(clone);
+    },
+  };
+
+  /** The invoice as read still is: its balance, status, disputed amount and promise (the DynamoDB adapter guards on its version). */
+  const unchanged = (before: Invoice) => {
+    const stored = invoiceRows.get(before.number);
+    return !!stored && stored.balance === before.balance && stored.status === before.status && (stored.disputed ?? 0) === (before.disputed ?? 0) && stored.promisedUntil === before.promisedUntil;
+  };
+  const disputes: Disputes = {
+    async get(id) {
+      const d = disputeRows.get(id);
+      return d && clone(d);
+    },
+    async ofInvoice(number) {
+      return [...disputeRows.values()].filter((d) => d.invoiceNumber === number).map(clone);
+    },
+    async open({ before, dispute, disputed, audit: entry }) {
+      if (disputeRows.has(dispute.disputeId)) return 'exists';
+      if (!unchanged(before)) throw new ConcurrentUpdate(`invoice ${before.number} changed meanwhile`);
+      const stored = invoiceRows.get(before.number)!;
+      invoiceRows.set(before.number, { ...stored, disputed: (stored.disputed ?? 0) + disputed - (before.disputed ?? 0) });
+      disputeRows.set(dispute.disputeId, clone(dispute));
+      auditRows.push(clone(entry));
+      return 'opened';
+    },
+    async resolve({ before, after, audit: entry }) {
+      if (disputeRows.get(before.disputeId)?.status !== 'open') return 'already-resolved';
+      const stored = invoiceRows.get(before.invoiceNumber)!;
+      invoiceRows.set(before.invoiceNumber, { ...stored, disputed: (stored.disputed ?? 0) - before.amount });
+      disputeRows.set(before.disputeId, clone(after));
+      auditRows.push(clone(entry));
+      return 'resolved';
+    },
+    async promise(before, promise, entry) {
+      if (!unchanged(before)) throw new ConcurrentUpdate(`invoice ${before.number} changed meanwhile`);
+      invoiceRows.set(before.number, { ...invoiceRows.get(before.number)!, ...clone(promise) });
+      auditRows.push(clone(entry));
     },
   };
 
@@ -506,6 +545,7 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
     requestKeys,
     refunds,
     audit,
+    disputes,
     metrics,
     log,
     documents,
@@ -547,6 +587,7 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
       refunds: refundRows,
       creditNotes: creditNoteRows,
       audit: auditRows,
+      disputes: disputeRows,
       mailbox,
       transmitted,
       counted,

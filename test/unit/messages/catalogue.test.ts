@@ -56,6 +56,7 @@ const reminder = (tone: ReminderTone): MessageVars['payment-reminder'] => ({
   customerName: 'Ada Lovelace',
   invoiceNumber: 'INV-2026-000042',
   amount: '£12.34',
+  disputed: null,
   dueDate: '2026-11-01',
   daysPastDue: 30,
   companyName: 'Acme Ltd',
@@ -81,6 +82,7 @@ const CASES: Case[] = [
   { name: 'credit-note-issued, balance left', kind: 'credit-note-issued', vars: creditNote },
   { name: 'credit-note-issued, customer credit', kind: 'credit-note-issued', vars: { ...creditNote, balance: '£0.00', customerCredit: '£12.00' } },
   ...TONES.map((tone): Case => ({ name: `payment-reminder, ${tone}`, kind: 'payment-reminder', vars: reminder(tone) })),
+  ...TONES.map((tone): Case => ({ name: `payment-reminder, ${tone}, partly disputed`, kind: 'payment-reminder', vars: { ...reminder(tone), disputed: '£5.00' } })),
   { name: 'credit-review-request', kind: 'credit-review-request', vars: review },
 ];
 
@@ -142,6 +144,21 @@ const ENGLISH: Readonly<Record<string, readonly [string, string]>> = {
     'Final notice: invoice INV-2026-000042',
     'Dear Ada Lovelace,\n\nDespite our earlier reminders, invoice INV-2026-000042 for £12.34, due on 2026-11-01, remains unpaid (30 days overdue). ' +
       'Unless we receive payment within 7 days we will suspend your account and pass the debt to collections.\n\nAcme Ltd',
+  ],
+  'payment-reminder, friendly, partly disputed': [
+    'Friendly reminder: invoice INV-2026-000042 is overdue',
+    'Dear Ada Lovelace,\n\nOur records show that invoice INV-2026-000042 for £12.34, due on 2026-11-01, is still open. If you have already paid, please ignore this message; ' +
+      'otherwise we would be grateful for payment at your earliest convenience, quoting the invoice number. The amount asked for leaves out £5.00, which is under dispute and which we are looking into.\n\nKind regards,\nAcme Ltd',
+  ],
+  'payment-reminder, firm, partly disputed': [
+    'Second reminder: invoice INV-2026-000042 is 30 days overdue',
+    'Dear Ada Lovelace,\n\nInvoice INV-2026-000042 for £12.34 was due on 2026-11-01 and is now 30 days overdue. Please arrange payment within 7 days, quoting the invoice number, ' +
+      'or contact us if there is a problem with the invoice. The amount asked for leaves out £5.00, which is under dispute and which we are looking into.\n\nRegards,\nAcme Ltd',
+  ],
+  'payment-reminder, final, partly disputed': [
+    'Final notice: invoice INV-2026-000042',
+    'Dear Ada Lovelace,\n\nDespite our earlier reminders, invoice INV-2026-000042 for £12.34, due on 2026-11-01, remains unpaid (30 days overdue). ' +
+      'Unless we receive payment within 7 days we will suspend your account and pass the debt to collections. The amount asked for leaves out £5.00, which is under dispute and which we are looking into.\n\nAcme Ltd',
   ],
 };
 
@@ -269,7 +286,7 @@ describe('message catalogue', () => {
           { name: 'due', kind: 'invoice-issued', vars: { form: 'balance-due', customerName: x.a, invoiceNumber: x.b, orderReference: x.nullable, total: x.c, companyName: x.d, dueDate: x.e, terms: x.f, earlyPayment: x.early } },
           { name: 'paid', kind: 'invoice-issued', vars: { form: 'paid', customerName: x.a, invoiceNumber: x.b, orderReference: x.nullable, total: x.c, companyName: x.d } },
           { name: 'rejected', kind: 'order-rejected', vars: { customerName: x.a, orderReference: x.b, reason: x.c, companyName: x.d } },
-          { name: 'reminder', kind: 'payment-reminder', vars: { tone: x.tone, customerName: x.a, invoiceNumber: x.b, amount: x.c, dueDate: x.d, daysPastDue: x.days, companyName: x.e } },
+          { name: 'reminder', kind: 'payment-reminder', vars: { tone: x.tone, customerName: x.a, invoiceNumber: x.b, amount: x.c, disputed: x.nullable, dueDate: x.d, daysPastDue: x.days, companyName: x.e } },
           { name: 'review', kind: 'credit-review-request', vars: { orderId: x.a, orderReference: x.b, platform: x.c, platformReference: x.d, total: x.e, reason: x.nullable } },
         ];
         for (const c of cases) {
@@ -293,7 +310,7 @@ describe('message catalogue', () => {
       // @ts-expect-error amounts are formatted strings, never minor units
       renderMessage('order-rejected', 'en', { customerName: 'A', orderReference: 'R', reason: 1042, companyName: 'X' });
       // @ts-expect-error a reminder needs its tone
-      renderMessage('payment-reminder', 'en', { customerName: 'A', invoiceNumber: 'I', amount: 'M', dueDate: 'D', daysPastDue: 1, companyName: 'X' });
+      renderMessage('payment-reminder', 'en', { customerName: 'A', invoiceNumber: 'I', amount: 'M', disputed: null, dueDate: 'D', daysPastDue: 1, companyName: 'X' });
       const { 'order-rejected': _dropped, ...partial } = CATALOGUES.sv;
       // @ts-expect-error every language provides every customer message
       const incomplete: Catalogue = partial;

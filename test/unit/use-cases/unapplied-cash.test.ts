@@ -12,6 +12,7 @@ import { statusOf } from '../../../functions/runtime/errors.ts';
 import { issueCreditNote, writeOffInvoice } from '../../../functions/use-cases/adjust-invoice.ts';
 import { applyPayment } from '../../../functions/use-cases/apply-payment.ts';
 import { customerStatement, statementView } from '../../../functions/use-cases/customer-statement.ts';
+import { openInvoiceDispute, recordPromiseToPay } from '../../../functions/use-cases/disputes.ts';
 import { allocateUnappliedCash, refundUnappliedCash, unassignedCash } from '../../../functions/use-cases/unapplied-cash.ts';
 import { testCustomer, testOrder } from '../../support/orders.ts';
 import { invoiceFor, refusal, world } from './fixtures.ts';
@@ -136,6 +137,13 @@ describe('the statement as of a day', () => {
     expect(today.creditNotes.map((c) => c.number)).toEqual(['CN-2026-000001']);
     expect(today.unappliedCash).toEqual([{ paymentId: 'pay_2', externalId: 'ext-pay_2', receivedOn: '2026-11-27', amount: 5000, unapplied: 5000 - 2898 }]);
     expect(today).toMatchObject({ openBalance: 3000, unapplied: 2102, customerCredit: 0, netBalance: 898 });
+    // A dispute opened today shows on today's statement, not on yesterday's; so does the promise.
+    const { disputeId } = await openInvoiceDispute({ invoiceNumber: b.number, amount: gbp(1000), reason: 'short delivery' }, 'f', w.deps);
+    await recordPromiseToPay({ invoiceNumber: b.number, date: '2026-12-05' }, 'f', w.deps);
+    const disputed = (await customerStatement({ customerId: 'cus_1' }, w.deps)).currencies[0]!;
+    expect(disputed.openItems[0]).toMatchObject({ invoiceNumber: b.number, disputed: 1000, promisedUntil: '2026-12-05' });
+    expect(disputed.disputes).toEqual([{ disputeId, invoiceNumber: b.number, currency: 'GBP', amount: 1000, reason: 'short delivery', openedOn: '2026-11-28' }]);
+    expect((await customerStatement({ customerId: 'cus_1', asOf: '2026-11-27' }, w.deps)).currencies[0]!.disputes).toEqual([]);
     const view = statementView(await customerStatement({ customerId: 'cus_1' }, w.deps));
     expect(view.currencies[0]!.netBalance).toEqual(gbp(898));
     expect(view.currencies[0]!.openItems[0]!.balance).toEqual(gbp(3000));

@@ -1,0 +1,169 @@
+/**
+ * Finance sets part of an invoice aside while the customer disputes it, settles
+ * the dispute, or records the customer's promise to pay.
+ *
+ * Open a dispute: 1. With a client Idempotency-Key, a dispute already opened
+ *   under it is the answer (the id derives from the key). 2. The invoice must
+ *   exist (404). 3. The domain checks the amount — in the invoice's currency,
+ *   more than nothing, at most the balance not yet disputed — and refuses a
+ *   closed invoice (409). 4. The dispute, its pointer, the invoice's `disputed`
+ *   (guarded by the invoice's version read) and the audit line are one
+ *   transaction; the invoice moved meanwhile → read it again and decide again
+ *   (so of two disputes that together exceed the balance one wins, the other is
+ *   a 409).
+ * Resolve it: 1. The dispute must exist (404) and be open (409). 2. `credit`:
+ *   a credit note for the amount (default the whole dispute, at most that)
+ *   through issueCreditNote, under a key derived from the dispute's id — a
+ *   retry after a crash between the note and step 3 gets the same note back,
+ *   never a second one. `reinstate`: refused (409) if a credit note was issued
+ *   for the dispute already. 3. The dispute is marked resolved (only if still
+ *   open) and its amount taken off the invoice's `disputed`, audited, in one
+ *   transaction; a dispute resolved meanwhile is a 409.
+ * Promise to pay: 1. The invoice must exist (404) and owe something (409).
+ *   2. The date must be a calendar date, today or later (422). 3. Stored on the
+ *   invoice with the highest dunning level sent so far (guarded by the version
+ *   read; moved → read again), audited. Dunning then waits until the day after.
+ */
+import { todayIn } from '#domain/dates';
+import { checkResolution, disputedOf, openDispute, promiseToPay, resolvedDispute, undisputedBalance, type DisputeOutcome } from '#domain/disputes';
+import { bodyHash, disputeId as disputeIdOf } from '#domain/ids';
+import type { Dispute, Invoice, IsoDate, Money } from '#domain/model';
+import { ConcurrentUpdate, ConflictError, NotFoundError } from '../errors.ts';
+import type { Disputes } from '../ports.ts';
+import { CREDIT_NOTE_KEYS, issueCreditNote, type AdjustInvoiceDeps, type ClientKey } from './adjust-invoice.ts';
+
+export interface DisputeDeps extends AdjustInvoiceDeps {
+  readonly disputes: Disputes;
+}
+
+const MAX_INVOICE_REREADS = 5;
+const money = (amount: number, currency: string): Money => ({ amount, currency });
+
+/** A dispute as the finance API answers it (money as `{ amount, currency }`). */
+export const disputeView = (d: Dispute) => ({
+  disputeId: d.disputeId,
+  invoiceNumber: d.invoiceNumber,
+  amount: money(d.amount, d.currency),
+  reason: d.reason,
+  status: d.status,
+  openedOn: d.openedOn,
+  ...(d.resolvedOn ? { resolvedOn: d.resolvedOn } : {}),
+  ...(d.resolution
+    ? { resolution: { outcome: d.resolution.outcome, amount: money(d.resolution.amount, d.currency), ...(d.resolution.creditNoteNumber ? { creditNoteNumber: d.resolution.creditNoteNumber } : {}) } }
+    : {}),
+});
+
+/** What the audit trail keeps of an invoice here: balance, disputed and promise, money with its currency. */
+const shown = (i: Invoice) => ({
+  balance: money(i.balance, i.currency),
+  disputed: money(disputedOf(i), i.currency),
+  status: i.status,
+  ...(i.promisedUntil ? { promisedUntil: i.promisedUntil } : {}),
+});
+
+async function invoiceOf(number: string, deps: Pick<DisputeDeps, 'invoices'>) {
+  const invoice = await deps.invoices.get(number);
+  if (!invoice) throw new NotFoundError(`invoice ${number} does not exist`, 'InvoiceNotFound');
+  return invoice;
+}
+
+/** Runs `attempt` on a fresh read of the invoice until it is not overtaken by another writer. */
+async function onFreshInvoice<T>(number: string, deps: Pick<DisputeDeps, 'invoices'>, what: string, attempt: (invoice: Invoice) => Promise<T>): Promise<T> {
+  for (let reread = 0; reread < MAX_INVOICE_REREADS; reread++) {
+    try {
+      return await attempt(await invoiceOf(number, deps));
+    } catch (error) {
+      if (!(error instanceof ConcurrentUpdate)) throw error;
+    }
+  }
+  throw new ConcurrentUpdate(`invoice ${number} kept changing while ${what}; try again`);
+}
+
+/** A retried opening finds its dispute; another request under the same key is refused. */
+function sameOpening(existing: Dispute | undefined, input: { invoiceNumber: string; amount: Money; reason: string }): Dispute {
+  if (existing && existing.invoiceNumber === input.invoiceNumber && existing.amount === input.amount.amount && existing.currency === input.amount.currency && existing.reason === input.reason) return existing;
+  throw new ConflictError('Idempotency-Key was used before with a different body', 'IdempotencyKeyReused');
+}
+
+export async function openInvoiceDispute(input: { invoiceNumber: string; amount: Money; reason: string }, actor: string, deps: DisputeDeps, clientKey?: ClientKey) {
+  const now = deps.clock.now();
+  const openedAt = now.toISOString();
+  const id = disputeIdOf(input.invoiceNumber, clientKey ? ['key', clientKey.key] : ['request', openedAt, actor, String(input.amount.amount), input.amount.currency, input.reason]);
+  if (clientKey) {
+    const prior = await deps.disputes.get(id);
+    if (prior) return disputeView(sameOpening(prior, input));
+  }
+  const openedOn = todayIn(deps.company.timezone, now);
+  return onFreshInvoice(input.invoiceNumber, deps, 'the dispute was opened', async (before) => {
+    const { dispute, invoice: after } = openDispute({ invoice: before, amount: input.amount, reason: input.reason, disputeId: id, openedAt, openedOn });
+    const audit = { at: openedAt, actor, action: 'invoice.dispute', entity: `invoice:${before.number}`, before: shown(before), after: { ...shown(after), dispute: id, amount: input.amount }, reason: input.reason };
+    const result = await deps.disputes.open({ before, dispute, disputed: disputedOf(after), audit });
+    return disputeView(result === 'opened' ? dispute : sameOpening(await deps.disputes.get(id), input));
+  });
+}
+
+/** The Idempotency-Key of the credit note that settles a dispute: one per dispute, however often it is retried. */
+const creditKeyOf = (disputeId: string): ClientKey => ({ key: `dispute:${disputeId}`, bodyHash: bodyHash(`dispute:${disputeId}`) });
+
+export async function resolveDispute(input: { disputeId: string; outcome: DisputeOutcome; amount?: Money; reason?: string }, actor: string, deps: DisputeDeps) {
+  const dispute = await deps.disputes.get(input.disputeId);
+  if (!dispute) throw new NotFoundError(`dispute ${input.disputeId} does not exist`, 'DisputeNotFound');
+  const { amount } = checkResolution(dispute, input.outcome, input.amount);
+  const key = creditKeyOf(dispute.disputeId);
+  let credited: { amount: number; creditNoteNumber?: string } = { amount };
+  if (input.outcome === 'credit') {
+    // A retry after a crash gets the credit note the first attempt issued (the key is claimed in the note's own transaction).
+    const note = await issueCreditNote({ invoiceNumber: dispute.invoiceNumber, amount: money(amount, dispute.currency), reason: input.reason ?? dispute.reason }, actor, deps, key);
+    credited = { amount: note.total, creditNoteNumber: note.number };
+  } else {
+    const issued = await deps.requestKeys.find(CREDIT_NOTE_KEYS, key.key);
+    if (issued) throw new ConflictError(`credit note ${String(issued.answer)} was already issued for dispute ${dispute.disputeId}: resolve it as credit`, 'DisputeCredited');
+  }
+  const now = deps.clock.now();
+  const after = resolvedDispute(dispute, { outcome: input.outcome, ...credited, resolvedOn: todayIn(deps.company.timezone, now) });
+  const audit = {
+    at: now.toISOString(),
+    actor,
+    action: 'dispute.resolve',
+    entity: `invoice:${dispute.invoiceNumber}`,
+    before: { dispute: dispute.disputeId, status: dispute.status, amount: money(dispute.amount, dispute.currency) },
+    after: { dispute: dispute.disputeId, status: after.status, amount: money(credited.amount, dispute.currency), ...(credited.creditNoteNumber ? { creditNote: credited.creditNoteNumber } : {}) },
+    ...(input.reason ? { reason: input.reason } : {}),
+  };
+  if ((await deps.disputes.resolve({ before: dispute, after, audit })) === 'resolved') return disputeView(after);
+  // Resolved meanwhile: the same credit (a concurrent retry of this request) is this answer; anything else is a conflict.
+  const now2 = await deps.disputes.get(dispute.disputeId);
+  if (now2 && credited.creditNoteNumber && now2.resolution?.creditNoteNumber === credited.creditNoteNumber) return disputeView(now2);
+  throw new ConflictError(`dispute ${dispute.disputeId} on invoice ${dispute.invoiceNumber} was resolved meanwhile (${now2?.status ?? 'unknown'})`, 'DisputeResolved');
+}
+
+export async function recordPromiseToPay(input: { invoiceNumber: string; date: IsoDate; reason?: string }, actor: string, deps: DisputeDeps) {
+  return onFreshInvoice(input.invoiceNumber, deps, 'the promise was recorded', async (before) => {
+    const now = deps.clock.now();
+    const after = promiseToPay(before, input.date, todayIn(deps.company.timezone, now));
+    const audit = { at: now.toISOString(), actor, action: 'invoice.promise', entity: `invoice:${before.number}`, before: shown(before), after: shown(after), ...(input.reason ? { reason: input.reason } : {}) };
+    await deps.disputes.promise(before, { promisedUntil: after.promisedUntil!, promisedAtLevel: after.promisedAtLevel ?? 0 }, audit);
+    return { invoiceNumber: after.number, promisedUntil: after.promisedUntil!, balance: money(after.balance, after.currency), undisputed: money(undisputedBalance(after), after.currency) };
+  });
+}
+
+/** An invoice as finance reads it, with its disputes and promise. */
+export async function invoiceWithDisputes(number: string, deps: Pick<DisputeDeps, 'invoices' | 'disputes'>) {
+  const invoice = await invoiceOf(number, deps);
+  const disputes = await deps.disputes.ofInvoice(number);
+  const m = (amount: number) => money(amount, invoice.currency);
+  return {
+    invoiceNumber: invoice.number,
+    customerId: invoice.customerId,
+    status: invoice.status,
+    currency: invoice.currency,
+    issueDate: invoice.issueDate,
+    dueDate: invoice.dueDate,
+    total: m(invoice.totals.total),
+    balance: m(invoice.balance),
+    disputed: m(disputedOf(invoice)),
+    undisputed: m(undisputedBalance(invoice)),
+    ...(invoice.promisedUntil ? { promisedUntil: invoice.promisedUntil } : {}),
+    disputes: disputes.map(disputeView),
+  };
+}

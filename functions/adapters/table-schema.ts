@@ -46,7 +46,9 @@ export const TABLE_KEYS = { partitionKey: 'pk', sortKey: 'sk' } as const;
 export const TTL_ATTRIBUTE = 'expiration';
 export const VERSION_ATTRIBUTE = 'version';
 
+/** The generic index: a customer's orders and invoices, customers by email, payments by reference, the ledger periods. */
 export const GSI_BY_CUSTOMER = { indexName: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' } as const;
+/** The sparse index of what is open: invoices by due date (sharded), and payments by customer (unowned ones while they hold cash). */
 export const GSI_OPEN_BY_DUE = { indexName: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' } as const;
 
 /** Shards of the open-invoice index (ARCHITECTURE.md §8: a single due-date partition is hot at scale). */

@@ -9,7 +9,7 @@ import { dynamoCustomers } from './customers.ts';
 import { dynamoTable } from './dynamo.ts';
 import { dynamoAggregates, dynamoDunning, dynamoInvoices, dynamoLedger, dynamoPayments } from './invoices.ts';
 import { dynamoOrders } from './orders.ts';
-import { dynamoRefunds } from './refunds.ts';
+import { dynamoRefundRequests, dynamoRefunds } from './refunds.ts';
 import { dynamoRequestKeys } from './request-keys.ts';
 import { dynamoTaskTokens } from './workflow.ts';
 
@@ -27,6 +27,7 @@ export function repositories(tableName: string) {
     tokens: dynamoTaskTokens(t),
     requestKeys: dynamoRequestKeys(t),
     refunds: dynamoRefunds(t),
+    refundRequests: dynamoRefundRequests(t),
     audit: dynamoAudit(t),
   };
 }

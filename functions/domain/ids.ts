@@ -14,3 +14,5 @@ export const paymentId = (source: string, externalId: string) => `pay_${digest([
 export const customerId = (shop: string, email: string) => `cus_${digest([shop, email.trim().toLowerCase()], 20)}`;
 /** Fingerprint of a request body (Idempotency-Key replays must carry the same body). */
 export const bodyHash = (body: string) => sha256(body);
+/** The o2c refund of an order: one per order, so a retried step or redelivered message converges on it. */
+export const refundId = (orderId: string) => `rf_${digest(['refund', orderId], 24)}`;

@@ -128,6 +128,7 @@ async function main(argv: string[]): Promise<void> {
       reference: { type: 'string' },
       remittance: { type: 'string' },
       customer: { type: 'string' },
+      status: { type: 'string' },
     },
   });
   const [cmd, sub, ...rest] = positionals;

@@ -4,17 +4,17 @@ import { mailQueue } from '#adapters/mail-queue';
 import { pdfDocuments } from '#adapters/pdf';
 import { sqsOutbox } from '#adapters/queue';
 import { repositories } from '#adapters/repositories';
-import { AsOfQuerySchema, CreditNoteRequestSchema, CustomerChangesSchema, ManualPaymentSchema, NewCustomerSchema, WriteOffRequestSchema } from '#platforms/finance';
+import { AsOfQuerySchema, CreditNoteRequestSchema, CustomerChangesSchema, ManualPaymentSchema, NewCustomerSchema, RefundsQuerySchema, WriteOffRequestSchema } from '#platforms/finance';
 import * as rt from '#runtime';
 import { creditNoteView, issueCreditNote, writeOffInvoice } from '#use-cases/adjust-invoice';
 import { auditTrail, recordPaymentByHand } from '#use-cases/finance-cash';
 import { paymentIdOf } from '#use-cases/receive-payment';
 import { trialBalanceAsOf } from '#use-cases/trial-balance';
+import { listRefunds } from '#use-cases/list-refunds';
 import { createCustomer, customerView, findCustomer, getCustomer, updateCustomer } from '#use-cases/manage-customers';
-
 const env = rt.readBindings('finance');
-const { customers, invoices, audit, requestKeys, ledger } = repositories(env.TABLE_NAME);
-export const deps = { customers, invoices, audit, requestKeys, ledger, documents: pdfDocuments, mail: mailQueue(env.MAIL_QUEUE_URL), paymentQueue: sqsOutbox<never>(env.PAYMENTS_QUEUE_URL), clock: rt.systemClock, company: rt.companyOf(env), creditNoteSeries: env.CREDIT_NOTE_SERIES, newCustomerCreditLimits: rt.creditLimitsOf(env.NEW_CUSTOMER_CREDIT_LIMITS) };
+const { customers, invoices, audit, requestKeys, ledger, refundRequests } = repositories(env.TABLE_NAME);
+export const deps = { customers, invoices, audit, requestKeys, ledger, refundRequests, documents: pdfDocuments, mail: mailQueue(env.MAIL_QUEUE_URL), paymentQueue: sqsOutbox<never>(env.PAYMENTS_QUEUE_URL), clock: rt.systemClock, company: rt.companyOf(env), creditNoteSeries: env.CREDIT_NOTE_SERIES, newCustomerCreditLimits: rt.creditLimitsOf(env.NEW_CUSTOMER_CREDIT_LIMITS) };
 const finance = (route: rt.RoleRoute) => rt.withRole(callerCredentialsFrom(env), 'finance', route);
 const param = (req: rt.HttpRequest, name: string) => req.pathParameters[name] ?? '';
 
@@ -34,6 +34,7 @@ export const routes: Record<string, rt.Route> = {
   'POST /finance/invoices/{number}/credit-notes': finance(async (req, actor) => ({ status: 201, body: creditNoteView(await issueCreditNote({ invoiceNumber: param(req, 'number'), ...rt.parseJsonBody(req, CreditNoteRequestSchema) }, actor, deps, rt.clientKeyOf(req))) })),
   'POST /finance/invoices/{number}/write-off': finance(async (req, actor) => ({ status: 200, body: await writeOffInvoice({ invoiceNumber: param(req, 'number'), ...rt.parseJsonBody(req, WriteOffRequestSchema) }, actor, deps) })),
   'GET /finance/ledger/trial-balance': finance(async (req) => ({ status: 200, body: await trialBalanceAsOf(rt.parseQuery(req, AsOfQuerySchema), deps) })),
+  'GET /finance/refunds': finance(async (req) => ({ status: 200, body: await listRefunds(rt.parseQuery(req, RefundsQuerySchema), deps) })),
   'GET /finance/audit': finance(async (req) => ({ status: 200, body: { entity: rt.queryParam(req, 'entity'), entries: await auditTrail(rt.queryParam(req, 'entity'), deps) } })),
 };
 export const handler = rt.httpHandler(rt.routeBy(routes));

@@ -1,5 +1,5 @@
 /** English: the customer messages, and the messages for finance. */
-import type { Catalogue, FinanceCatalogue } from './types.ts';
+import type { Catalogue, FinanceCatalogue, RefundAttentionVars } from './types.ts';
 
 const yourOrder = (ref: string | null) => (ref ? ` (your order ${ref})` : '');
 
@@ -78,7 +78,11 @@ export const en: Catalogue & FinanceCatalogue = {
     ].join('\n'),
   }),
 
-  'refund-attention': (v) => ({
+  'refund-attention': (v) => refundAttention({ ...v, note: v.note.replace(/\.+$/, '') }),
+};
+
+function refundAttention(v: RefundAttentionVars) {
+  return {
     subject: v.form === 'owed' ? `Refund owed: ${v.amount} for order ${v.orderReference} (${v.platform})` : `Refund failed: ${v.amount} for order ${v.orderReference} (${v.platform})`,
     text: [
       v.form === 'owed'
@@ -88,5 +92,5 @@ export const en: Catalogue & FinanceCatalogue = {
       `Refund ${v.refundId}: ${v.reason}.${v.paymentReference ? ` Payment: ${v.paymentReference}.` : ''}`,
       `Listed with: GET /finance/refunds?status=${v.form}  (o2c refunds --status ${v.form})`,
     ].join('\n'),
-  }),
-};
+  };
+}

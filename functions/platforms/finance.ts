@@ -43,3 +43,7 @@ export const WriteOffRequestSchema = z.object({ reason: text(1, 500) });
 
 /** Cash recorded by hand: the payment report without a source (finance's is `manual`). */
 export const ManualPaymentSchema = z.omit(PaymentInputSchema, { source: true });
+
+/** `GET /finance/refunds?status=owed`: the refunds o2c owes or made, in one status (all four when absent). */
+export const REFUND_STATUS_VALUES = ['requested', 'refunded', 'failed', 'owed'] as const;
+export const RefundsQuerySchema = z.object({ status: z.optional(z.enum(REFUND_STATUS_VALUES)) });

@@ -1,7 +1,7 @@
 /**
  * Finance: the back-office API under /finance/* (IAM in AWS): customers and
  * their credit, cash recorded by hand, credit notes and write-offs, the audit
- * trail. One function serves these routes; every action is audited in the
+ * trail, the refunds o2c owes. One function serves these routes; every action is audited in the
  * same transaction as the change it makes.
  */
 import { HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
@@ -20,6 +20,7 @@ export const FINANCE_ROUTES: readonly (readonly [HttpMethod, string])[] = [
   [HttpMethod.POST, '/finance/invoices/{number}/write-off'],
   [HttpMethod.GET, '/finance/ledger/trial-balance'],
   [HttpMethod.GET, '/finance/audit'],
+  [HttpMethod.GET, '/finance/refunds'],
 ];
 
 export class Finance extends Construct {

@@ -10,7 +10,7 @@
  *   is Stripe's 400 `idempotency_error`). A second refund of a payment already
  *   refunded is Stripe's 400 `charge_already_refunded`.
  * - `GET /v1/refunds`: the list object (newest first), `payment_intent` filter.
- * - `failNext(n)`: the next n POSTs answer 500 (`api_error`), for retry tests.
+ * - `failNext(n)`: the next n POSTs answer 500 (`api_error`), for retry tests (`failNext(0)` ends it).
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -147,7 +147,7 @@ export async function startLocalStripe(options: { secretKey: string; port?: numb
       return requests;
     },
     failNext(count = 1) {
-      failures += count;
+      failures = count;
     },
     stop: () =>
       new Promise<void>((done) => {

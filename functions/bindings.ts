@@ -35,10 +35,12 @@ export const BINDINGS = {
   PAYMENTS_QUEUE_URL: { kind: 'text', setBy: 'bindQueue', doc: 'payments to apply' },
   DUNNING_QUEUE_URL: { kind: 'text', setBy: 'bindQueue', doc: 'reminders to render' },
   MAIL_QUEUE_URL: { kind: 'text', setBy: 'bindQueue', doc: 'every outgoing email' },
+  REFUNDS_QUEUE_URL: { kind: 'text', setBy: 'bindQueue', doc: 'refunds to make, and invoiced orders cancelled by a platform, for refund-payment' },
   STATE_MACHINE_ARN: { kind: 'text', setBy: 'bindStateMachine', doc: 'the order-to-cash workflow' },
   API_KEY_SECRET_ARN: { kind: 'text', setBy: 'bindSecret', doc: 'B2B order API key ({"current","previous"} during rotation)' },
   WAREHOUSE_KEY_SECRET_ARN: { kind: 'text', setBy: 'bindSecret', doc: 'warehouse/3PL callback key ({"current","previous"} during rotation)' },
   WEBHOOK_SECRETS_ARN: { kind: 'text', setBy: 'bindSecret', doc: 'platform webhook signing secrets' },
+  STRIPE_SECRET_ARN: { kind: 'text', setBy: 'bindSecret', doc: 'Stripe secret API key for refunds ("sk_…" or {"secretKey": "sk_…"})' },
   COMPANY_NAME: { kind: 'text', setBy: 'bindCompany', doc: 'seller name on documents and emails' },
   COMPANY_ADDRESS: { kind: 'json', setBy: 'bindCompany', doc: 'seller address lines (JSON array)' },
   BASE_CURRENCY: { kind: 'text', setBy: 'bindCompany', doc: 'ISO 4217 code of the books' },
@@ -53,6 +55,7 @@ export const BINDINGS = {
   CARRIER_RATES: { kind: 'json', setBy: 'bindSettings', optional: true, doc: 'carrier rate table; absent = the built-in GBP table' },
   CREDIT_NOTE_SERIES: { kind: 'text', setBy: 'bindSettings', doc: 'credit note number series' },
   NEW_CUSTOMER_CREDIT_LIMITS: { kind: 'json', setBy: 'bindSettings', doc: 'credit limit a new customer gets, per currency, in minor units ({"GBP": 0})' },
+  STRIPE_API_URL: { kind: 'text', setBy: 'bindSettings', doc: "base URL of Stripe's API (https://api.stripe.com; the local emulator in npm start)" },
   SENDER_ADDRESS: { kind: 'text', setBy: 'bindMailer', doc: 'SES From address' },
   SES_CONFIGURATION_SET: { kind: 'text', setBy: 'bindMailer', doc: 'SES configuration set' },
   MAIL_MIN_INTERVAL_MS: { kind: 'int', setBy: 'bindMailer', doc: "pacing of one sender instance (the SES rate shared by the pollers)" },
@@ -63,6 +66,7 @@ export const BINDINGS = {
   O2C_SHOPIFY_WEBHOOK_SECRET: { kind: 'text', setBy: 'local', optional: true, doc: 'development Shopify signing secret' },
   O2C_WOOCOMMERCE_WEBHOOK_SECRET: { kind: 'text', setBy: 'local', optional: true, doc: 'development WooCommerce signing secret' },
   O2C_STRIPE_WEBHOOK_SECRET: { kind: 'text', setBy: 'local', optional: true, doc: 'development Stripe signing secret' },
+  O2C_STRIPE_SECRET_KEY: { kind: 'text', setBy: 'local', optional: true, doc: 'development Stripe secret key, accepted by the local Stripe emulator' },
 } as const satisfies Record<string, BindingSpec>;
 
 export type BindingName = keyof typeof BINDINGS;
@@ -78,7 +82,7 @@ const CALLER_KEYS = ['API_KEY_SECRET_ARN', 'WAREHOUSE_KEY_SECRET_ARN', 'O2C_API_
 
 /** What each function reads. A handler reads its own manifest (runtime/bindings.ts); nothing else is in its env. */
 export const FUNCTION_BINDINGS = {
-  intake: ['TABLE_NAME', 'ORDERS_QUEUE_URL', 'PAYMENTS_QUEUE_URL', 'STATE_MACHINE_ARN', 'WEBHOOK_SECRETS_ARN', ...CALLER_KEYS, ...COMPANY, 'NEW_CUSTOMER_CREDIT_LIMITS', 'O2C_SHOPIFY_WEBHOOK_SECRET', 'O2C_WOOCOMMERCE_WEBHOOK_SECRET', 'O2C_STRIPE_WEBHOOK_SECRET'],
+  intake: ['TABLE_NAME', 'ORDERS_QUEUE_URL', 'PAYMENTS_QUEUE_URL', 'REFUNDS_QUEUE_URL', 'STATE_MACHINE_ARN', 'WEBHOOK_SECRETS_ARN', ...CALLER_KEYS, ...COMPANY, 'NEW_CUSTOMER_CREDIT_LIMITS', 'O2C_SHOPIFY_WEBHOOK_SECRET', 'O2C_WOOCOMMERCE_WEBHOOK_SECRET', 'O2C_STRIPE_WEBHOOK_SECRET'],
   'start-order': ['STATE_MACHINE_ARN'],
   'validate-order': ['TABLE_NAME', 'BACKORDER_MAX_ATTEMPTS'],
   'check-credit': ['TABLE_NAME'],
@@ -89,13 +93,14 @@ export const FUNCTION_BINDINGS = {
   'fulfilment-callback': ['TABLE_NAME', ...CALLER_KEYS],
   'ship-order': ['TABLE_NAME', 'MAIL_QUEUE_URL', ...COMPANY],
   'issue-invoice': ['TABLE_NAME', 'MAIL_QUEUE_URL', 'INVOICE_SERIES', ...COMPANY],
-  'reject-order': ['TABLE_NAME', 'MAIL_QUEUE_URL', ...COMPANY],
+  'reject-order': ['TABLE_NAME', 'MAIL_QUEUE_URL', 'REFUNDS_QUEUE_URL', ...COMPANY],
   'apply-payment': ['TABLE_NAME'],
   'plan-dunning': ['TABLE_NAME', 'DUNNING_QUEUE_URL', 'DUNNING_LEVELS', ...COMPANY],
   'send-reminder': ['TABLE_NAME', 'MAIL_QUEUE_URL', 'DUNNING_LEVELS', ...COMPANY],
   'build-report': ['TABLE_NAME', 'MAIL_QUEUE_URL', 'FINANCE_RECIPIENTS', ...COMPANY],
   finance: ['TABLE_NAME', 'MAIL_QUEUE_URL', 'CREDIT_NOTE_SERIES', 'NEW_CUSTOMER_CREDIT_LIMITS', ...CALLER_KEYS, ...COMPANY],
   'finance-cash': ['TABLE_NAME', 'PAYMENTS_QUEUE_URL', ...CALLER_KEYS, ...COMPANY],
+  'refund-payment': ['TABLE_NAME', 'MAIL_QUEUE_URL', 'FINANCE_RECIPIENTS', 'CREDIT_NOTE_SERIES', 'STRIPE_SECRET_ARN', 'STRIPE_API_URL', 'O2C_STRIPE_SECRET_KEY', ...COMPANY],
   'send-mail': ['TABLE_NAME', 'SENDER_ADDRESS', 'SES_CONFIGURATION_SET', 'MAIL_MIN_INTERVAL_MS', 'MAIL_IDEMPOTENCY_SECONDS'],
 } as const satisfies Record<string, readonly BindingName[]>;
 

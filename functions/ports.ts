@@ -12,6 +12,7 @@
 import type { CustomerAccount } from '#domain/credit';
 import type { OrderChange } from '#domain/order';
 import type { CustomerStatement } from '#domain/statement';
+import type { Refund, RefundStatus } from '#domain/refunds';
 import type {
   Allocation,
   CreditNote,
@@ -448,6 +449,50 @@ export interface Refunds {
   record(refund: RefundRecord, at: IsoInstant): Promise<boolean>;
 }
 
+/**
+ * Refunds o2c owes and makes (domain/refunds.ts), one per order. The request is
+ * written with the order's terminal move when there is one; the outcome once.
+ */
+export interface RefundRequests {
+  get(refundId: string): Promise<Refund | undefined>;
+  /**
+   * The order's change (its move to rejected or cancelled) and the refund request in one transaction. A
+   * refund that exists already is kept (the change is then written alone); ConcurrentUpdate when the order moved.
+   */
+  requestWith(order: StoredOrder, change: OrderChange, refund: Refund): Promise<StoredOrder>;
+  /** Creates the request unless one exists for its id; false when it did (nothing written). */
+  request(refund: Refund): Promise<boolean>;
+  /**
+   * Writes the refund's outcome (and its journal entry, when money left the books) only if it is still
+   * `requested`; false when it was settled before (nothing written).
+   */
+  settle(before: Refund, after: Refund, entry?: JournalEntry): Promise<boolean>;
+  /** The refunds in a status, oldest first (by-status index partition, never a Scan). */
+  withStatus(status: RefundStatus): Promise<Refund[]>;
+}
+
+/** What o2c asks a payment platform to give back. */
+export interface PaymentRefundRequest {
+  /** o2c's refund id: the platform's idempotency key, so asking twice refunds once. */
+  readonly refundId: string;
+  readonly paymentIntent?: string;
+  readonly charge?: string;
+  readonly amount: number;
+  readonly currency: string;
+}
+
+/**
+ * A payment platform's refund API (Stripe). `declined`: the platform answered
+ * 4xx (already refunded, unknown payment…) with its message — asking again
+ * would not help. Faults it may recover from (5xx, network, rate limit) throw.
+ */
+export interface PaymentRefunds {
+  refund(request: PaymentRefundRequest): Promise<{ readonly kind: 'refunded'; readonly platformRefundId: string } | { readonly kind: 'declined'; readonly message: string }>;
+}
+
+/** The refunds queue: a refund request to carry out, or an invoiced order a platform cancelled (credit note first). */
+export type RefundMessage = { readonly kind: 'refund'; readonly refundId: string } | { readonly kind: 'cancelled-after-invoice'; readonly orderId: string };
+
 /** Who may call what: the B2B order API, the warehouse's callbacks, finance's back office. */
 export type CallerRole = 'b2b' | 'warehouse' | 'finance';
 
@@ -486,6 +531,8 @@ export interface OrderDraft {
   readonly pricesIncludeTax?: boolean;
   /** The platform's own total: the priced order must come to exactly this. */
   readonly platformTotal?: number;
+  /** How the platform took a prepaid order's money (kept on the order for a refund). */
+  readonly paymentReference?: Order['paymentReference'];
 }
 
 /** A payment as a source reports it, before o2c gives it an id. */

@@ -1,7 +1,7 @@
 /**
  * The stateful stack (`O2c-<stage>-data`): what o2c keeps — the single table,
- * the six queues with their DLQs, the SES sender identity and configuration
- * set, and the two secrets. The stateless stack (lib/o2c-stack.ts) receives
+ * the seven queues with their DLQs, the SES sender identity and configuration
+ * set, and the secrets (caller keys, webhook secrets, Stripe's key). The stateless stack (lib/o2c-stack.ts) receives
  * them as props (CloudFormation exports), so redeploying or even deleting the
  * functions, API and workflow never replaces data. Table and queues are
  * retained, and the stack protected from deletion, outside dev.
@@ -28,6 +28,8 @@ const CONSUMER_TIMEOUT: Record<QueueName, Duration> = {
   payments: Duration.seconds(30),
   dunning: Duration.seconds(30),
   mail: Duration.seconds(30),
+  // refund-payment: Stripe's answer, and for a cancelled invoice the credit note with its PDF first.
+  refunds: Duration.seconds(60),
 };
 
 export class O2cDataStack extends Stack implements O2cData {

@@ -13,6 +13,7 @@ import type { O2cData } from './constructs/data.ts';
 import { Finance } from './constructs/finance.ts';
 import { Intake } from './constructs/intake.ts';
 import { Mail } from './constructs/mail.ts';
+import { Refunds } from './constructs/refunds.ts';
 import { Reporting } from './constructs/reporting.ts';
 import { OrderWorkflow } from './constructs/workflow.ts';
 
@@ -37,6 +38,8 @@ export class O2cStack extends Stack {
     const intake = new Intake(this, 'Intake', { data, workflow, finance, config });
     // Cash applied; late payers reminded, daily.
     new Collections(this, 'Collections', { data, mail, config });
+    // Refunds of prepaid orders that ended without goods, and of cancelled paid invoices (credit note first).
+    new Refunds(this, 'Refunds', { data, mail, config });
     // AR aging and DSO to finance, daily.
     new Reporting(this, 'Reporting', { data, mail, config });
     new OperationsAlarms(this, 'Alarms', { deadLetterQueues: data.deadLetterQueues, stateMachine: workflow.stateMachine });

@@ -131,6 +131,7 @@ async function main(argv: string[]): Promise<void> {
       invoice: { type: 'string' },
       pdf: { type: 'string' },
       stack: { type: 'string' },
+      status: { type: 'string' },
     },
   });
   const [cmd, sub, ...rest] = positionals;

@@ -1,6 +1,6 @@
 /**
  * The finance team's commands (`npm run o2c -- customers …`, `credit-note`,
- * `write-off`, `payments record`, `dispute open|resolve`, `promise`, `audit`), on the same /finance API locally
+ * `write-off`, `payments record|show|apply|refund`, `statement`, `dispute open|resolve`, `promise`, `refunds`, `audit`), on the same /finance API locally
  * and against a deployed stack:
  * - locally (default `http://127.0.0.1:3000`) with the development finance key;
  * - deployed, with `--stack O2c-prod` (its ApiUrl output) or
@@ -207,6 +207,16 @@ const statementText = (r: any) => {
   ].join('\n');
 };
 
+/** The refunds as aligned columns: amounts right-aligned in their currency, then what happened. */
+const refundsTable = (refunds: any[], status: string | undefined): string => {
+  if (refunds.length === 0) return status ? `no refunds ${status}` : 'no refunds';
+  const rows = refunds.map((r) => [r.requestedAt.slice(0, 10), r.status, r.platform, r.orderReference, show(r.amount), r.platformRefundId ?? r.note ?? r.reason]);
+  const head = ['requested', 'status', 'platform', 'order', 'amount', 'detail'];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 5 ? c : i === 4 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
+  return [line(head), ...rows.map(line)].join('\n');
+};
+
 /** Runs a finance command; returns the text to print (or the JSON answer with --json), or undefined when `cmd` is not one. */
 export async function financeCommand(api: FinanceApi, cmd: string, args: readonly string[], values: Values): Promise<string | undefined> {
   const json = values.json === true;
@@ -319,6 +329,11 @@ export async function financeCommand(api: FinanceApi, cmd: string, args: readonl
       ].join('\n');
     });
   }
+  if (cmd === 'refunds') {
+    const status = values.status as string | undefined;
+    const r = await api.call('GET', `/finance/refunds${status ? `?status=${encodeURIComponent(status)}` : ''}`);
+    return out(r, () => refundsTable(r.refunds, status));
+  }
   if (cmd === 'audit' && sub) {
     const r = await api.call('GET', `/finance/audit?entity=${encodeURIComponent(sub)}`);
     return out(r, () =>
@@ -376,5 +391,6 @@ export const FINANCE_USAGE = [
   '  promise <invoice> <YYYY-MM-DD> [--reason text]',
   '  ledger trial-balance [--as-of YYYY-MM-DD]',
   '  audit <customer:ID | invoice:NUMBER | payment:ID>',
+  '  refunds [--status requested|refunded|failed|owed]',
   '  (add --json to any finance command; --stack O2c-prod or O2C_API_URL uses a deployed stack, signed with your AWS credentials)',
 ].join('\n');

@@ -4,7 +4,8 @@
  *   synth → template → DynamoDB Local (table + indexes) · fauxqs (queues + DLQs)
  *   · aws-ses-v2-local (mailbox) · functions hosted in-process · SQS pollers per
  *   event source mapping · the state machine on aws-local-stepfunctions behind a
- *   local SFN endpoint · the HTTP API · the scheduler · a simulated warehouse.
+ *   local SFN endpoint · the HTTP API · the scheduler · a simulated warehouse
+ *   · a Stripe-compatible refunds endpoint (local/stripe.ts) the refund consumer calls.
  */
 import { CreateTableCommand, DescribeTimeToLiveCommand, DynamoDBClient, ResourceInUseException, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
@@ -22,6 +23,7 @@ import { startPoller, startQueues, type LocalQueues, type Poller } from './queue
 import { seed } from './seed.ts';
 import { startScheduler } from './scheduler.ts';
 import { startStepFunctions, type LocalStepFunctions } from './stepfunctions.ts';
+import { startLocalStripe, type LocalStripe } from './stripe.ts';
 import { synthTemplate } from './synth.ts';
 import { readTopology, type CfnTemplate, type LocalEventSource, type LocalRoute, type LocalSchedule, type LocalTopology } from './template.ts';
 
@@ -32,12 +34,15 @@ export const DEV_SECRETS = {
   O2C_SHOPIFY_WEBHOOK_SECRET: 'dev-shopify-secret',
   O2C_WOOCOMMERCE_WEBHOOK_SECRET: 'dev-woocommerce-secret',
   O2C_STRIPE_WEBHOOK_SECRET: 'whsec_dev',
+  O2C_STRIPE_SECRET_KEY: 'sk_test_o2c_dev',
 } as const;
 
 export interface LocalStackOptions {
   inMemory?: boolean;
   apiPort?: number;
   mailPort?: number;
+  /** Port of the local Stripe endpoint; 0 (the default) picks a free one. */
+  stripePort?: number;
   dataDir?: string;
   simulateWarehouse?: boolean;
   /** Delay before the simulated warehouse ships. */
@@ -72,6 +77,8 @@ export interface LocalStack {
   /** Milliseconds per start-up phase: synth, emulators, handlers (loading every module), dynamodbWait (what was left of its boot), table (create + seed), total. */
   timings: Record<string, number>;
   mailUrl: string;
+  /** The local Stripe endpoint refund-payment calls: its URL and the refunds it recorded. */
+  stripe: Pick<LocalStripe, 'url' | 'refunds' | 'requests' | 'failNext'>;
   /** The development keys of the three callers: the B2B order API, the warehouse, finance. */
   apiKey: string;
   warehouseKey: string;
@@ -163,9 +170,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     );
     await fetch(`http://127.0.0.1:${mailPort}/clear-store`, { method: 'POST' });
 
+    const secrets = Object.fromEntries(Object.entries(DEV_SECRETS).map(([k, v]) => [k, process.env[k] || v]));
+    const stripe = await startLocalStripe({ secretKey: secrets.O2C_STRIPE_SECRET_KEY!, port: options.stripePort ?? 0 });
+    stoppers.push(() => stripe.stop());
+
     lap('emulators', since);
     since = performance.now();
-    const secrets = Object.fromEntries(Object.entries(DEV_SECRETS).map(([k, v]) => [k, process.env[k] || v]));
     const host = await hostFunctions(topology.functions, {
       AWS_REGION: REGION,
       AWS_DEFAULT_REGION: REGION,
@@ -180,6 +190,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       POWERTOOLS_TRACE_ENABLED: 'false',
       POWERTOOLS_LOG_LEVEL: process.env.O2C_LOG_LEVEL ?? 'ERROR',
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      // The template's STRIPE_API_URL is Stripe's own; locally refund-payment talks to the emulator.
+      STRIPE_API_URL: stripe.url,
       ...secrets,
     });
     lap('handlers', since);
@@ -253,7 +265,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     lap('total', t0);
     const warehouse = { enabled: warehouseOn, leave: (orderId: string) => void leftToTest.add(orderId) };
-    return { apiUrl, template, hosted, stranded, timings, warehouse, mailUrl: `http://127.0.0.1:${mailPort}`, apiKey: secrets.O2C_API_KEY!, warehouseKey: secrets.O2C_WAREHOUSE_KEY!, financeKey: secrets.O2C_FINANCE_KEY!, topology, host, queues, sfn, doc, tableName: topology.table.name, stop };
+    return { apiUrl, template, hosted, stranded, timings, warehouse, mailUrl: `http://127.0.0.1:${mailPort}`, stripe, apiKey: secrets.O2C_API_KEY!, warehouseKey: secrets.O2C_WAREHOUSE_KEY!, financeKey: secrets.O2C_FINANCE_KEY!, topology, host, queues, sfn, doc, tableName: topology.table.name, stop };
   } catch (error) {
     await stop();
     throw error;

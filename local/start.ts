@@ -9,7 +9,7 @@ import { DEV_SECRETS, startLocalStack } from './stack.ts';
 
 const { values } = parseArgs({ options: { 'in-memory': { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } } });
 if (values.help) {
-  console.log('usage: npm start [-- --in-memory]\n  env: O2C_API_PORT (3000), O2C_MAIL_PORT (8005), O2C_SIMULATE_WAREHOUSE (1), O2C_LOG_LEVEL (ERROR), and the secrets below');
+  console.log('usage: npm start [-- --in-memory]\n  env: O2C_API_PORT (3000), O2C_MAIL_PORT (8005), O2C_STRIPE_PORT (12111), O2C_SIMULATE_WAREHOUSE (1), O2C_LOG_LEVEL (ERROR), and the secrets below');
   process.exit(0);
 }
 
@@ -29,6 +29,7 @@ const stack = await startLocalStack({
   inMemory: values['in-memory'],
   apiPort: Number(process.env.O2C_API_PORT ?? 3000),
   mailPort: Number(process.env.O2C_MAIL_PORT ?? 8005),
+  stripePort: Number(process.env.O2C_STRIPE_PORT ?? 12111),
   log: (line) => console.log(line),
 }).catch((error: Error & { code?: string }) => {
   console.error(`o2c local stack failed to start: ${error.message}`);
@@ -39,6 +40,7 @@ const stack = await startLocalStack({
 console.log('o2c local stack ready');
 console.log(`  API      ${stack.apiUrl}`);
 console.log(`  mailbox  ${stack.mailUrl}`);
+console.log(`  stripe   ${stack.stripe.url}  (local Stripe refunds endpoint: GET /v1/refunds with O2C_STRIPE_SECRET_KEY as bearer)`);
 const sec = (ms: number | undefined) => `${((ms ?? 0) / 1000).toFixed(1)} s`;
 console.log(`  started in ${sec(performance.now() - started)} (synth ${sec(stack.timings.synth)}, handlers ${sec(stack.timings.handlers)}): ${stack.topology.functions.length} functions, ${stack.topology.queues.length} queues, ${stack.topology.routes.length} routes, ${stack.topology.schedules.length} schedules${values['in-memory'] ? ', in memory' : ', data in .o2c/'}`);
 console.log('  development secrets (override with these env vars):');

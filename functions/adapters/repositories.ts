@@ -10,7 +10,7 @@ import { dynamoDisputes } from './disputes.ts';
 import { dynamoTable } from './dynamo.ts';
 import { dynamoAggregates, dynamoDunning, dynamoInvoices, dynamoLedger, dynamoPayments } from './invoices.ts';
 import { dynamoOrders } from './orders.ts';
-import { dynamoRefunds } from './refunds.ts';
+import { dynamoRefundRequests, dynamoRefunds } from './refunds.ts';
 import { dynamoRequestKeys } from './request-keys.ts';
 import { dynamoTaskTokens } from './workflow.ts';
 
@@ -28,6 +28,7 @@ export function repositories(tableName: string) {
     tokens: dynamoTaskTokens(t),
     requestKeys: dynamoRequestKeys(t),
     refunds: dynamoRefunds(t),
+    refundRequests: dynamoRefundRequests(t),
     audit: dynamoAudit(t),
     disputes: dynamoDisputes(t),
   };

@@ -28,6 +28,7 @@
  * | audit entry           | AUDIT#<entity>              | <at>#<id>                  |                                        |                                   |
  * | ledger totals         | AGG#<yyyy-mm-dd or yyyy-mm> | ledger#<ccy>               | LEDGERPERIODS / <yyyy-mm>#<ccy> (monthly only) |                         |
  * | refund (platform)     | REFUND#<platform>#<id>      | REFUND                     |                                        |                                   |
+ * | refund (o2c's own)    | REFUND#o2c#<refundId>       | REQUEST                    | REFUNDS#<status> / <requestedAt>#<id>  |                                   |
  * | request key           | REQUEST#<scope>#<key>       | REQUEST                    | (TTL on `expiration`)                  |                                   |
  * | idempotency record    | IDEMPOTENCY#<fn>            | <hash>                     | (Powertools, TTL on `expiration`)      |                                   |
  *
@@ -36,6 +37,13 @@
  * invoice item carries `disputed`, the minor units under open disputes. The pointer item (`invoiceNumber`
  * only), written in the dispute's own transaction, finds a dispute by its id alone (no Scan); it also
  * makes the id unique across invoices.
+ *
+ * Refunds o2c owes (rf_…, one per order) sit beside the refunds platforms
+ * report in the same REFUND# family, under the reserved "platform" `o2c` (no
+ * source is called that) and their own sort key: one family to look in, no
+ * collision with a reported refund's id. Each carries the by-status keys of the
+ * generic index (one small partition per status, moved with the status), which
+ * is how finance lists them — no Scan.
  *
  * No other module writes a key prefix: test/unit/architecture.test.ts greps
  * functions/, lib/ and local/ for them.
@@ -72,6 +80,7 @@ export const ITEM_TYPES = {
   aggregate: 'Aggregate',
   ledgerTotals: 'LedgerTotals',
   refund: 'Refund',
+  refundRequest: 'RefundRequest',
   creditNote: 'CreditNote',
   audit: 'AuditEntry',
   requestKey: 'RequestKey',
@@ -144,6 +153,11 @@ export const Keys = {
   /** The one entry of an action an entity has at most once (keyed without its time). */
   auditOnce: (entity: string, action: string) => ({ pk: `AUDIT#${entity}`, sk: `ONCE#${action}` }),
   refund: (platform: string, externalId: string) => ({ pk: `REFUND#${platform}#${externalId}`, sk: 'REFUND' }),
+  /** A refund o2c owes and makes (refund-payment), beside the platform-reported ones. */
+  refundRequest: (refundId: string) => ({ pk: `REFUND#o2c#${refundId}`, sk: 'REQUEST' }),
+  /** Its place in the by-status partition of the generic index (finance lists `owed`, `failed`, … from here). */
+  refundByStatus: (status: string, requestedAt: string, refundId: string) => ({ gsi1pk: `REFUNDS#${status}`, gsi1sk: `${requestedAt}#${refundId}` }),
+  refundStatusPartition: (status: string) => `REFUNDS#${status}`,
   requestKey: (scope: string, key: string) => ({ pk: `REQUEST#${scope}#${key}`, sk: 'REQUEST' }),
   /** Powertools idempotency records of one function share this partition (the record hash is the sort key). */
   idempotencyPartition: (fn: string) => `IDEMPOTENCY#${fn}`,

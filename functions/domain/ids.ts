@@ -20,3 +20,6 @@ export const bodyHash = (body: string) => sha256(body);
  * so a retried request finds the dispute it opened instead of opening another.
  */
 export const disputeId = (invoiceNumber: string, basis: readonly string[]) => `dsp_${digest([invoiceNumber, ...basis], 20)}`;
+
+/** The o2c refund of an order: one per order, so a retried step or redelivered message converges on it. */
+export const refundId = (orderId: string) => `rf_${digest(['refund', orderId], 24)}`;

@@ -173,6 +173,14 @@ export interface Order {
   readonly pricesIncludeTax?: boolean;
   readonly status: OrderStatus;
   readonly createdAt: IsoInstant;
+  /** How the platform took the money of a prepaid order (what a refund there names); absent when unknown. */
+  readonly paymentReference?: PaymentReference;
+}
+
+/** The platform's handle on a payment: a Stripe payment intent (`pi_…`) or charge (`ch_…`). */
+export interface PaymentReference {
+  readonly paymentIntent?: string;
+  readonly charge?: string;
 }
 
 export interface Shipment {

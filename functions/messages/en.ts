@@ -1,5 +1,5 @@
 /** English: the customer messages, and the messages for finance. */
-import type { Catalogue, FinanceCatalogue, PaymentReminderVars } from './types.ts';
+import type { Catalogue, FinanceCatalogue, PaymentReminderVars, RefundAttentionVars } from './types.ts';
 
 const yourOrder = (ref: string | null) => (ref ? ` (your order ${ref})` : '');
 
@@ -52,6 +52,11 @@ export const en: Catalogue & FinanceCatalogue = {
     }\n\n${v.companyName}`,
   }),
 
+  'refund-issued': (v) => ({
+    subject: `Refund of ${v.amount} for your order ${v.orderReference}`,
+    text: `Dear ${v.customerName},\n\nwe have refunded ${v.amount} for your order ${v.orderReference} (${v.reason})${v.creditNoteNumber ? `, as stated on credit note ${v.creditNoteNumber}` : ''}. It goes back to the card or account you paid with; depending on your bank it can take 5–10 working days to appear.\n\n${v.companyName}`,
+  }),
+
   'payment-reminder': {
     friendly: (v) => ({
       subject: `Friendly reminder: invoice ${v.invoiceNumber} is overdue`,
@@ -75,4 +80,20 @@ export const en: Catalogue & FinanceCatalogue = {
       `Decide with: POST /finance/orders/${v.orderId}/credit-decision  {"decision": "approve" | "reject", "note": "..."}`,
     ].join('\n'),
   }),
+
+  'refund-attention': (v) => refundAttention({ ...v, note: v.note.replace(/\.+$/, '') }),
 };
+
+function refundAttention(v: RefundAttentionVars) {
+  return {
+    subject: v.form === 'owed' ? `Refund owed: ${v.amount} for order ${v.orderReference} (${v.platform})` : `Refund failed: ${v.amount} for order ${v.orderReference} (${v.platform})`,
+    text: [
+      v.form === 'owed'
+        ? `o2c owes ${v.amount} back on order ${v.orderId} (${v.platform} ${v.orderReference}) but cannot refund it there itself: ${v.note}. Please refund it on ${v.platform} or by bank.`
+        : `Stripe refused the refund of ${v.amount} on order ${v.orderId} (${v.orderReference}): ${v.note}. Please check the payment in Stripe and refund it by hand if it is still owed.`,
+      '',
+      `Refund ${v.refundId}: ${v.reason}.${v.paymentReference ? ` Payment: ${v.paymentReference}.` : ''}`,
+      `Listed with: GET /finance/refunds?status=${v.form}  (o2c refunds --status ${v.form})`,
+    ].join('\n'),
+  };
+}

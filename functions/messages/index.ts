@@ -33,14 +33,19 @@ const RENDER: { readonly [K in MessageKind]: (c: Catalogue, v: MessageVars[K]) =
   'credit-note-issued': (c, v) => c['credit-note-issued'](v),
   'payment-reminder': (c, v) => c['payment-reminder'][v.tone](v),
   'credit-review-request': (_c, v) => en['credit-review-request'](v),
+  'refund-issued': (c, v) => c['refund-issued'](v),
+  'refund-attention': (_c, v) => en['refund-attention'](v),
 };
+
+/** Finance's messages: in English whatever language is asked. */
+const FINANCE_KINDS: ReadonlySet<MessageKind> = new Set(['credit-review-request', 'refund-attention']);
 
 export function catalogueLanguage(language: string): Language {
   return Object.hasOwn(CATALOGUES, language) ? (language as Language) : 'en';
 }
 
 export function renderMessage<K extends MessageKind>(kind: K, language: string, vars: MessageVars[K]): RenderedMessage {
-  const lang = kind === 'credit-review-request' ? 'en' : catalogueLanguage(language);
+  const lang = FINANCE_KINDS.has(kind) ? 'en' : catalogueLanguage(language);
   return { ...RENDER[kind](CATALOGUES[lang], vars), language: lang };
 }
 

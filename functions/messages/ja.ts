@@ -52,6 +52,11 @@ export const ja: Catalogue = {
     }\n\n${v.companyName}`,
   }),
 
+  'refund-issued': (v) => ({
+    subject: `ご注文 ${v.orderReference} の ${v.amount} を返金いたしました`,
+    text: `${v.customerName} 様\n\nご注文 ${v.orderReference}（${v.reason}）につきまして、${v.amount} を返金いたしました${v.creditNoteNumber ? `（クレジットノート ${v.creditNoteNumber} のとおり）` : ''}。お支払いに使われたカードまたは口座に返金されます。ご利用の金融機関により、反映まで 5～10 営業日かかる場合がございます。\n\n${v.companyName}`,
+  }),
+
   'payment-reminder': {
     friendly: (v) => ({
       subject: `お支払いのお願い：請求書 ${v.invoiceNumber} の期日が過ぎています`,

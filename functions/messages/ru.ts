@@ -53,6 +53,11 @@ export const ru: Catalogue = {
     }\n\nС уважением,\n${v.companyName}`,
   }),
 
+  'refund-issued': (v) => ({
+    subject: `Возврат ${v.amount} по вашему заказу ${v.orderReference}`,
+    text: `Уважаемый(ая) ${v.customerName},\n\nмы вернули ${v.amount} по вашему заказу ${v.orderReference} (${v.reason})${v.creditNoteNumber ? `, согласно кредит-ноте ${v.creditNoteNumber}` : ''}. Деньги поступят на карту или счёт, с которых вы платили; в зависимости от банка это может занять 5–10 рабочих дней.\n\nС уважением,\n${v.companyName}`,
+  }),
+
   'payment-reminder': {
     friendly: (v) => ({
       subject: `Напоминание: счёт ${v.invoiceNumber} просрочен`,

@@ -52,6 +52,11 @@ export const sv: Catalogue = {
     }\n\nVänliga hälsningar,\n${v.companyName}`,
   }),
 
+  'refund-issued': (v) => ({
+    subject: `Återbetalning av ${v.amount} för din beställning ${v.orderReference}`,
+    text: `Hej ${v.customerName},\n\nvi har återbetalat ${v.amount} för din beställning ${v.orderReference} (${v.reason})${v.creditNoteNumber ? `, enligt kreditfaktura ${v.creditNoteNumber}` : ''}. Beloppet går tillbaka till kortet eller kontot du betalade med; beroende på din bank kan det ta 5–10 bankdagar innan det syns.\n\n${v.companyName}`,
+  }),
+
   'payment-reminder': {
     friendly: (v) => ({
       subject: `Påminnelse: faktura ${v.invoiceNumber} är förfallen`,

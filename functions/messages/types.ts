@@ -114,6 +114,35 @@ export interface CreditReviewRequestVars {
   readonly reason: string | null;
 }
 
+/** A refund paid back to the customer's card or account. */
+export interface RefundIssuedVars {
+  readonly customerName: string;
+  readonly orderReference: OrderReference;
+  /** Formatted amount refunded. */
+  readonly amount: string;
+  /** Why: the order's rejection or cancellation, or the credit note's reason. */
+  readonly reason: string;
+  /** The credit note the refund pays out, when there is one. */
+  readonly creditNoteNumber: string | null;
+  readonly companyName: string;
+}
+
+/** To finance: a refund o2c could not make itself (owed on a platform o2c cannot refund on, or refused by Stripe). */
+export interface RefundAttentionVars {
+  readonly form: 'owed' | 'failed';
+  readonly refundId: string;
+  readonly orderId: string;
+  readonly orderReference: OrderReference;
+  readonly platform: string;
+  /** The platform's payment reference, when the order kept one. */
+  readonly paymentReference: string | null;
+  /** Formatted amount to refund. */
+  readonly amount: string;
+  readonly reason: string;
+  /** Stripe's words (failed), or why o2c cannot refund it (owed). */
+  readonly note: string;
+}
+
 export interface MessageVars {
   readonly 'order-confirmed': OrderConfirmedVars;
   readonly 'order-shipped': OrderShippedVars;
@@ -122,11 +151,13 @@ export interface MessageVars {
   readonly 'credit-note-issued': CreditNoteIssuedVars;
   readonly 'payment-reminder': PaymentReminderVars;
   readonly 'credit-review-request': CreditReviewRequestVars;
+  readonly 'refund-issued': RefundIssuedVars;
+  readonly 'refund-attention': RefundAttentionVars;
 }
 
 export type MessageKind = keyof MessageVars;
 /** Messages for finance: written once, in English. */
-export type FinanceMessageKind = 'credit-review-request';
+export type FinanceMessageKind = 'credit-review-request' | 'refund-attention';
 /** Messages a customer reads: every language has them all. */
 export type CustomerMessageKind = Exclude<MessageKind, FinanceMessageKind>;
 
@@ -145,8 +176,10 @@ export interface Catalogue {
   readonly 'order-rejected': Template<OrderRejectedVars>;
   readonly 'credit-note-issued': Template<CreditNoteIssuedVars>;
   readonly 'payment-reminder': { readonly [T in ReminderTone]: Template<PaymentReminderVars> };
+  readonly 'refund-issued': Template<RefundIssuedVars>;
 }
 
 export interface FinanceCatalogue {
   readonly 'credit-review-request': Template<CreditReviewRequestVars>;
+  readonly 'refund-attention': Template<RefundAttentionVars>;
 }

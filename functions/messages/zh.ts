@@ -53,6 +53,11 @@ export const zh: Catalogue = {
     }\n\n此致\n${v.companyName}`,
   }),
 
+  'refund-issued': (v) => ({
+    subject: `您的订单 ${v.orderReference} 已退款 ${v.amount}`,
+    text: `尊敬的 ${v.customerName}：\n\n我们已为您的订单 ${v.orderReference}（${v.reason}）退款 ${v.amount}${v.creditNoteNumber ? `，详见贷项通知单 ${v.creditNoteNumber}` : ''}。款项将退回您付款时使用的银行卡或账户；视您的银行而定，可能需要 5–10 个工作日到账。\n\n此致\n${v.companyName}`,
+  }),
+
   'payment-reminder': {
     friendly: (v) => ({
       subject: `付款提醒：发票 ${v.invoiceNumber} 已逾期`,

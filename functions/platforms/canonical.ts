@@ -114,6 +114,12 @@ export const RejectTaskInput = z.object({
 /** A payment on the payments queue: the report with its deterministic id. */
 export const PaymentMessageSchema = z.extend(PaymentInputSchema, { id: text(1, 80) });
 
+/** A message on the refunds queue: a refund to make, or an invoiced order a platform cancelled (credit note first). */
+export const RefundMessageSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('refund'), refundId: text(1, 80) }),
+  z.object({ kind: z.literal('cancelled-after-invoice'), orderId: text(1, 80) }),
+]);
+
 /** A reminder to render: one invoice, one level, as of a day. */
 export const ReminderMessageSchema = z.object({ invoiceNumber: text(1, 40), level: z.int().check(z.gte(1)), asOf: IsoDateSchema });
 

@@ -54,3 +54,6 @@ export const DisputeRequestSchema = z.object({ amount: MoneySchema, reason: text
 export const DisputeResolutionSchema = z.object({ outcome: z.enum(['credit', 'reinstate']), amount: z.optional(MoneySchema), reason: z.optional(text(1, 500)) });
 /** The day the customer promised to pay by (today or later). */
 export const PromiseToPaySchema = z.object({ date: IsoDateSchema, reason: z.optional(text(1, 500)) });
+/** `GET /finance/refunds?status=owed`: the refunds o2c owes or made, in one status (all four when absent). */
+export const REFUND_STATUS_VALUES = ['requested', 'refunded', 'failed', 'owed'] as const;
+export const RefundsQuerySchema = z.object({ status: z.optional(z.enum(REFUND_STATUS_VALUES)) });

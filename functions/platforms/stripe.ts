@@ -3,7 +3,8 @@
  * `${t}.${rawBody}` under the endpoint secret; a timestamp more than 300 s away
  * is refused (replay), and any v1 may match any valid secret (rotation).
  *
- * `checkout.session.completed` becomes a prepaid order. `payment_intent.succeeded`
+ * `checkout.session.completed` becomes a prepaid order, keeping the session's
+ * payment intent (what a refund through Stripe's API names). `payment_intent.succeeded`
  * for an o2c invoice (metadata `invoice_number`) becomes a payment for accounts
  * receivable; checkout's own payment intents are not, since their order is
  * invoiced as paid already. `charge.refunded` is queued for receivables.
@@ -67,6 +68,8 @@ export const CheckoutSessionSchema = z.looseObject({
   currency: z.string(),
   client_reference_id: z.nullish(z.string()),
   payment_status: z.optional(z.string()),
+  // The payment the session took (an id, or the object when expanded): what a refund names.
+  payment_intent: z.nullish(z.union([z.string(), z.looseObject({ id: z.string() })])),
   customer_details: z.nullish(z.looseObject({ email: z.nullish(z.string()), name: z.nullish(z.string()), address: addressSchema, preferred_locales: z.optional(z.array(z.string())) })),
   shipping_details: shippingDetails,
   collected_information: z.nullish(z.looseObject({ shipping_details: shippingDetails })),
@@ -135,6 +138,7 @@ export function mapCheckoutSession(s: z.infer<typeof CheckoutSessionSchema>, sho
   // Exclusive tax adds up with the tax; inclusive tax is already inside the prices.
   const exclusive = s.amount_subtotal - details.amount_discount + details.amount_shipping + details.amount_tax === s.amount_total;
   const language = languageOf(s.customer_details?.preferred_locales?.[0]);
+  const paymentIntent = typeof s.payment_intent === 'string' ? s.payment_intent : s.payment_intent?.id;
   const draft = {
     externalId: s.id,
     shop,
@@ -154,6 +158,7 @@ export function mapCheckoutSession(s: z.infer<typeof CheckoutSessionSchema>, sho
       country: a.country.toUpperCase(),
     },
     pricesIncludeTax: !exclusive,
+    ...(paymentIntent ? { paymentReference: { paymentIntent } } : {}),
   };
   return finishDraft(draft, s.amount_total);
 }

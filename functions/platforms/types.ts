@@ -97,6 +97,7 @@ export const PlatformOrderDraftSchema = z.object({
   billingAddress: z.optional(AddressSchema),
   pricesIncludeTax: z.boolean(),
   platformTotal: minorUnits(),
+  paymentReference: z.optional(z.object({ paymentIntent: z.optional(text(1, 255)), charge: z.optional(text(1, 255)) })),
 });
 
 /** Cuts display text to `max` UTF-16 units without splitting a surrogate pair. */

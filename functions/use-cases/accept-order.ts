@@ -62,6 +62,7 @@ export function orderFromDraft(draft: OrderDraft, platform: Platform, receivedAt
     shippingAddress: draft.shippingAddress,
     ...(draft.billingAddress ? { billingAddress: draft.billingAddress } : {}),
     ...(pricesIncludeTax ? { pricesIncludeTax: true } : {}),
+    ...(draft.paymentReference ? { paymentReference: draft.paymentReference } : {}),
     status,
     createdAt: receivedAt,
     totals,

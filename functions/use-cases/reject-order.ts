@@ -1,16 +1,25 @@
 /**
- * The order cannot go ahead (invalid, out of stock too long, or credit
- * refused): mark it rejected, put reserved stock back, tell the customer.
- * The reason is the review's note, else validation's, else the credit check's.
+ * The order cannot go ahead (invalid, out of stock too long — a backorder
+ * that gave up —, or credit refused): mark it rejected, put reserved stock
+ * back, tell the customer. The reason is the review's note, else validation's,
+ * else the credit check's.
+ *
+ * 1. Not rejected yet: the move to rejected, with the refund request of a
+ *    prepaid order in the same write (request-refund). Rejected already (a
+ *    re-run, or check-credit's own rejection): its refund request is created
+ *    if it is missing.
+ * 2. Release the stock; mail the customer (key per order).
+ * 3. A prepaid order's refund goes to the refunds queue (refund-payment).
  */
 import { transition } from '#domain/order';
 import { orderReference, renderMessage } from '#messages';
 import { OrderNotFound } from '../errors.ts';
 import { mailTo } from './customer-mail.ts';
+import { endOrder, ensureRefund, queueRefund, type RequestRefundDeps } from './request-refund.ts';
 import type { ShipOrderDeps } from './ship-order.ts';
 
-/** The same ports as ship-order: the order, its customer, the stock and the mail. */
-export type RejectOrderDeps = ShipOrderDeps;
+/** The ports of ship-order (the order, its customer, the stock and the mail) and the refund request's. */
+export type RejectOrderDeps = ShipOrderDeps & RequestRefundDeps;
 
 export interface RejectOrderInput {
   readonly orderId: string;
@@ -27,12 +36,16 @@ export async function rejectOrder(input: RejectOrderInput, deps: RejectOrderDeps
   const reason = rejectionReason(input);
   let order = await deps.orders.get(input.orderId);
   if (!order) throw new OrderNotFound(input.orderId);
-  if (order.status !== 'rejected') order = await deps.orders.apply(order, transition(order, 'rejected', 'reject', deps.clock.now().toISOString(), { reason }, reason));
+  const at = deps.clock.now().toISOString();
+  let refund;
+  if (order.status !== 'rejected') ({ order, refund } = await endOrder(order, transition(order, 'rejected', 'reject', at, { reason }, reason), reason, at, deps));
+  else refund = await ensureRefund(order, order.reason ?? reason, at, deps);
   await deps.catalog.release(order.id);
   const customer = await deps.customers.get(order.customerId);
   if (customer) {
     const message = renderMessage('order-rejected', customer.language, { customerName: customer.name, orderReference: orderReference(order), reason: order.reason ?? reason, companyName: deps.company.name });
     await deps.mail.enqueue(mailTo(customer, `order-rejected:${order.id}`, message));
   }
+  await queueRefund(refund, deps);
   return { status: order.status, reason };
 }

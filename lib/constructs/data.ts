@@ -16,7 +16,7 @@ import { GSI_BY_CUSTOMER, GSI_OPEN_BY_DUE, TABLE_KEYS, TTL_ATTRIBUTE } from '../
 import { pascalCase } from './ids.ts';
 import type { SenderIdentity } from './o2c-function.ts';
 
-export const QUEUE_NAMES = ['orders', 'fulfilment', 'credit-review', 'payments', 'dunning', 'mail'] as const;
+export const QUEUE_NAMES = ['orders', 'fulfilment', 'credit-review', 'payments', 'dunning', 'mail', 'refunds'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 /** Deliveries before a message is dead-lettered. */
@@ -34,6 +34,8 @@ export interface O2cData {
     readonly warehouseKey: ISecret;
     /** Platform webhook signing secrets. */
     readonly webhookSecrets: ISecret;
+    /** Stripe's secret API key, for refunds. */
+    readonly stripeKey: ISecret;
   };
   readonly sender: SenderIdentity;
 }

@@ -27,13 +27,14 @@ export const FINANCE_ROUTES: readonly (readonly [HttpMethod, string])[] = [
   [HttpMethod.GET, '/finance/audit'],
 ];
 
-/** The routes of cash and its moves (finance-cash): manual cash, allocations and refunds of unapplied cash, statements. */
+/** The routes of cash and its moves (finance-cash): manual cash, allocations and refunds of unapplied cash, the refunds o2c owes, statements. */
 export const CASH_ROUTES: readonly (readonly [HttpMethod, string])[] = [
   [HttpMethod.POST, '/finance/payments'],
   [HttpMethod.GET, '/finance/payments/{paymentId}'],
   [HttpMethod.GET, '/finance/unapplied-cash'],
   [HttpMethod.POST, '/finance/payments/{paymentId}/allocations'],
   [HttpMethod.POST, '/finance/payments/{paymentId}/refund'],
+  [HttpMethod.GET, '/finance/refunds'],
   [HttpMethod.GET, '/finance/customers/{customerId}/statement'],
 ];
 

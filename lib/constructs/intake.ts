@@ -47,6 +47,7 @@ export class Intake extends Construct {
       .bindTable(data.table)
       .bindQueue('ORDERS_QUEUE_URL', data.queues.orders)
       .bindQueue('PAYMENTS_QUEUE_URL', data.queues.payments)
+      .bindQueue('REFUNDS_QUEUE_URL', data.queues.refunds)
       .bindCallerKeys(data.secrets)
       .bindSecret('WEBHOOK_SECRETS_ARN', data.secrets.webhookSecrets)
       .bindSettings(config, ['NEW_CUSTOMER_CREDIT_LIMITS'])

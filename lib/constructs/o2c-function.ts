@@ -70,6 +70,7 @@ const SETTINGS: { readonly [K in BindingSetBy<'bindSettings'>]: ((c: O2cConfig) 
   CARRIER_RATES: undefined,
   CREDIT_NOTE_SERIES: (c) => c.creditNoteSeries,
   NEW_CUSTOMER_CREDIT_LIMITS: (c) => JSON.stringify(c.newCustomerCreditLimit),
+  STRIPE_API_URL: (c) => c.stripeApiUrl,
 };
 
 const root = resolve(import.meta.dirname, '../..');

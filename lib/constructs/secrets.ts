@@ -11,6 +11,7 @@ export class IntakeSecrets extends Construct {
   readonly apiKey: Secret;
   readonly warehouseKey: Secret;
   readonly webhookSecrets: Secret;
+  readonly stripeKey: Secret;
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -35,6 +36,15 @@ export class IntakeSecrets extends Construct {
     Validations.of(this.webhookSecrets).acknowledge({
       id: 'AwsSolutions-SMG4',
       reason: 'The signing secrets are issued by Shopify, WooCommerce and Stripe; they are rotated there and pasted in, keeping the old one listed until deliveries signed with it stop.',
+    });
+    // Empty until finance pastes the key in: refund-payment then fails loudly (retries, DLQ, alarm) instead of refunding with a made-up key.
+    this.stripeKey = new Secret(this, 'StripeKey', {
+      description: 'o2c Stripe secret API key for refunds: "sk_live_..." (or {"secretKey": "sk_live_..."}); a restricted key with Refunds write is enough',
+      secretObjectValue: {},
+    });
+    Validations.of(this.stripeKey).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason: 'The key is issued by Stripe; it is rolled in the Stripe dashboard and pasted in here.',
     });
   }
 }

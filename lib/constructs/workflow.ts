@@ -68,7 +68,9 @@ export class OrderWorkflow extends Construct {
       issueInvoice: mailing(fn('issue-invoice', 'Gapless invoice + ledger in one transaction, PDF by email', { timeout: Duration.seconds(60), memorySize: 1024 }))
         .bindCompany(config)
         .bindSettings(config, ['INVOICE_SERIES']),
-      rejectOrder: mailing(fn('reject-order', 'Rejects the order, releases stock, tells the customer')).bindCompany(config),
+      rejectOrder: mailing(fn('reject-order', 'Rejects the order, releases stock, tells the customer, requests a prepaid order\'s refund'))
+        .bindCompany(config)
+        .bindQueue('REFUNDS_QUEUE_URL', queues.refunds),
     };
     // The waits: the queue consumers that ask finance and the warehouse, and the API callbacks that answer them.
     mailing(fn('request-credit-review', 'Keeps the credit-review token, asks finance'))

@@ -223,6 +223,50 @@ describe('the local stack, end to end', () => {
     expect(alert.body.text).toContain('warehouse flooded');
   }, 40_000);
 
+  it('refunds a rejected prepaid Stripe order once at the local Stripe endpoint, even when its refund message is delivered again', async () => {
+    // 41 lamps where 40 are in stock: backordered until validation gives up (the local Wait is short), then rejected.
+    const session = JSON.parse(readFileSync(resolve(import.meta.dirname, '../fixtures/stripe/checkout-session-completed-gbp.json'), 'utf8'));
+    const object = {
+      ...session.data.object,
+      id: 'cs_test_e2e_refund',
+      client_reference_id: 'WEB-REFUND-1',
+      payment_intent: 'pi_e2e_refund',
+      amount_subtotal: 41 * 8900,
+      amount_total: 41 * 8900,
+      total_details: { amount_discount: 0, amount_shipping: 0, amount_tax: 0 },
+      line_items: { data: [{ description: 'Brass desk lamp', quantity: 41, amount_subtotal: 41 * 8900, amount_discount: 0, amount_tax: 0, price: { id: 'LAMP-3', unit_amount: 8900 } }] },
+    };
+    const body = JSON.stringify({ ...session, id: 'evt_e2e_refund', created: Math.floor(Date.now() / 1000), data: { object } });
+    const t = Math.floor(Date.now() / 1000);
+    const secret = process.env.O2C_STRIPE_WEBHOOK_SECRET || DEV_SECRETS.O2C_STRIPE_WEBHOOK_SECRET;
+    const signature = `t=${t},v1=${createHmac('sha256', secret).update(`${t}.${body}`).digest('hex')}`;
+    const res = await fetch(`${stack.apiUrl}/webhooks/stripe`, { method: 'POST', headers: { 'content-type': 'application/json', 'stripe-signature': signature }, body });
+    expect(res.status).toBe(202);
+    const id = ((await res.json()) as { orderId: string }).orderId;
+    await until('the rejection', async () => (await orderStatus(id)) === 'rejected', 60_000);
+    const refunded = await until('the refund at Stripe', async () => stack.stripe.refunds.find((r) => r.payment_intent === 'pi_e2e_refund'), 20_000);
+    expect(refunded).toMatchObject({ object: 'refund', amount: 364_900, status: 'succeeded', id: expect.stringMatching(/^re_/) });
+    const listed = await until('refunded in o2c', async () => {
+      const r = (await get('/finance/refunds?status=refunded')).body.refunds as any[];
+      return r.find((x) => x.orderId === id);
+    });
+    expect(listed).toMatchObject({ platform: 'stripe', amount: { amount: 364_900, currency: 'GBP' }, platformRefundId: refunded.id, paymentReference: { paymentIntent: 'pi_e2e_refund' } });
+
+    // The refund message delivered again (an SQS redelivery): the consumer runs, Stripe records nothing new.
+    const queue = stack.topology.queues.find((q) => q.deadLetter && stack.topology.eventSources.some((e) => e.queue === q.logicalId && stack.topology.functions.find((f) => f.logicalId === e.fn)?.name === 'refund-payment'))!;
+    const runs = stack.host.invocations.get('refund-payment') ?? 0;
+    await stack.queues.client.send(new SendMessageCommand({ QueueUrl: stack.queues.url(queue.name), MessageBody: JSON.stringify({ kind: 'refund', refundId: listed.refundId }) }));
+    await until('the redelivered refund handled', async () => (stack.host.invocations.get('refund-payment') ?? 0) > runs);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(stack.stripe.refunds.filter((r) => r.payment_intent === 'pi_e2e_refund')).toHaveLength(1);
+    const mail = await until('the refund email', async () => (await mails()).find((m) => m.subject === 'Refund of £3,649.00 for your order WEB-REFUND-1'));
+    expect(mail.destination.to).toEqual(['jo.bloggs@example.org']);
+    const cli = await financeCommand(financeApi({ O2C_API_PORT: new URL(stack.apiUrl).port, O2C_FINANCE_KEY: stack.financeKey }), 'refunds', [], { status: 'refunded' });
+    expect(cli).toContain('£3,649.00');
+    expect(cli).toContain('WEB-REFUND-1');
+    expect((await get('/finance/ledger/trial-balance')).body.balanced).toBe(true);
+  }, 90_000);
+
   it('refuses each caller on the others\' routes (403), and unknown keys (401), writing nothing', async () => {
     const shipment = { carrier: 'DPD', service: 'next-day', trackingNumber: 'X1', shippedAt: '2026-11-22T09:00:00Z' };
     expect((await post('/fulfilment/ord_none/shipment', shipment, { 'x-api-key': stack.apiKey })).status).toBe(403);

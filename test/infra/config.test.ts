@@ -82,7 +82,7 @@ describe('the stateful stack outside dev', () => {
       const [table] = dataResources.filter((r) => r.Type === 'AWS::DynamoDB::GlobalTable');
       expect(table).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain', Properties: { Replicas: [{ DeletionProtectionEnabled: true }] } });
       const queues = dataResources.filter((r) => r.Type === 'AWS::SQS::Queue');
-      expect(queues).toHaveLength(12);
+      expect(queues).toHaveLength(14);
       for (const q of queues) expect(q).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
       expect(data.terminationProtection).toBe(true);
       // The stateless stack can be replaced at will: it holds nothing that keeps data.

@@ -130,11 +130,11 @@ describe('functions', () => {
 });
 
 describe('queues', () => {
-  it('gives each of the six queues a DLQ after 5 deliveries, and each queue 6× its consumer timeout', () => {
+  it('gives each of the seven queues a DLQ after 5 deliveries, and each queue 6× its consumer timeout', () => {
     const queues = ofType('AWS::SQS::Queue', dataResources).filter(([, q]) => q.Properties.RedrivePolicy);
-    expect(queues).toHaveLength(6);
+    expect(queues).toHaveLength(7);
     const dlqIds = new Set(ofType('AWS::SQS::Queue', dataResources).filter(([, q]) => !q.Properties.RedrivePolicy).map(([id]) => id));
-    expect(dlqIds.size).toBe(6);
+    expect(dlqIds.size).toBe(7);
     const mappings = ofType('AWS::Lambda::EventSourceMapping');
     for (const [id, q] of queues) {
       expect(q.Properties.RedrivePolicy.maxReceiveCount).toBe(5);
@@ -244,7 +244,7 @@ describe('environment', () => {
   it('has exactly one function per manifest entry of functions/bindings.ts', () => {
     const names = ofType('AWS::Lambda::Function').map(([, r]) => r.Properties.Environment.Variables.O2C_FUNCTION as string).sort();
     expect(names).toEqual([...FUNCTION_NAMES].sort());
-    expect(names).toHaveLength(19);
+    expect(names).toHaveLength(20);
   });
 
   it("gives every function exactly its manifest's bindings: each required one, optional ones only when set, never a local one", () => {
@@ -320,7 +320,7 @@ describe('workflow wiring and limits', () => {
         .filter(([, p]) => JSON.stringify(p.Properties.PolicyDocument).includes('"aws:SecureTransport":"false"'))
         .flatMap(([, p]) => (p.Properties.Queues as { Ref: string }[]).map((q) => q.Ref)),
     );
-    expect(secured.size).toBe(12);
+    expect(secured.size).toBe(14);
   });
 
   it('invokes the scheduled functions with an empty input', () => {
@@ -331,18 +331,18 @@ describe('workflow wiring and limits', () => {
   });
 
   it('alarms on every DLQ and on failed workflows, to an encrypted topic', () => {
-    expect(ofType('AWS::CloudWatch::Alarm')).toHaveLength(7);
+    expect(ofType('AWS::CloudWatch::Alarm')).toHaveLength(8);
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: {} });
   });
 
   it('lets a dev stack delete its table and queues, and has no resources beyond the design', () => {
     expect(ofType('AWS::DynamoDB::GlobalTable', dataResources)[0]![1].DeletionPolicy).toBe('Delete');
     for (const [id, q] of ofType('AWS::SQS::Queue', dataResources)) expect(q.DeletionPolicy, id).toBe('Delete');
-    expect(ofType('AWS::Lambda::Function')).toHaveLength(19);
-    expect(ofType('AWS::SQS::Queue', dataResources)).toHaveLength(12);
+    expect(ofType('AWS::Lambda::Function')).toHaveLength(20);
+    expect(ofType('AWS::SQS::Queue', dataResources)).toHaveLength(14);
     expect(ofType('AWS::StepFunctions::StateMachine')).toHaveLength(1);
     expect(ofType('AWS::ApiGatewayV2::Api')).toHaveLength(1);
-    expect(ofType('AWS::SecretsManager::Secret', dataResources)).toHaveLength(3);
+    expect(ofType('AWS::SecretsManager::Secret', dataResources)).toHaveLength(4);
     expect(ofType('AWS::SES::EmailIdentity', dataResources)).toHaveLength(1);
     expect(ofType('AWS::SES::ConfigurationSet', dataResources)).toHaveLength(1);
   });

@@ -14,6 +14,9 @@ export const TEST_BINDINGS: Partial<Record<BindingName, string>> = {
   PAYMENTS_QUEUE_URL: 'http://sqs.local/000000000000/payments',
   DUNNING_QUEUE_URL: 'http://sqs.local/000000000000/dunning',
   MAIL_QUEUE_URL: 'http://sqs.local/000000000000/mail',
+  REFUNDS_QUEUE_URL: 'http://sqs.local/000000000000/refunds',
+  STRIPE_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:000000000000:secret:o2c-stripe-key',
+  STRIPE_API_URL: 'http://127.0.0.1:9/',
   STATE_MACHINE_ARN: 'arn:aws:states:eu-west-1:000000000000:stateMachine:order-to-cash',
   API_KEY_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:000000000000:secret:o2c-api-key',
   WAREHOUSE_KEY_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:000000000000:secret:o2c-warehouse-key',
@@ -40,6 +43,7 @@ export const TEST_BINDINGS: Partial<Record<BindingName, string>> = {
   O2C_SHOPIFY_WEBHOOK_SECRET: 'test-shopify-secret',
   O2C_WOOCOMMERCE_WEBHOOK_SECRET: 'test-woo-secret',
   O2C_STRIPE_WEBHOOK_SECRET: 'whsec_test',
+  O2C_STRIPE_SECRET_KEY: 'sk_test_o2c',
 };
 
 /** Sets every binding (test values, then `overrides`); a binding set to undefined is removed. */

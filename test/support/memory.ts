@@ -12,6 +12,7 @@ import { DEFAULT_CARRIER_RATES } from '../../functions/domain/carrier.ts';
 import { creditExposure } from '../../functions/domain/credit.ts';
 import type { CreditNote, Customer, Dispute, Invoice, InvoiceEvent, Order, Totals } from '../../functions/domain/model.ts';
 import type { OrderChange } from '../../functions/domain/order.ts';
+import type { Refund } from '../../functions/domain/refunds.ts';
 import { ConcurrentUpdate, PaymentConflict, TaskTokenSpent } from '../../functions/errors.ts';
 import type {
   StoredPayment,
@@ -41,9 +42,13 @@ import type {
   Outbox,
   PaymentApplication,
   PaymentMessage,
+  PaymentRefundRequest,
+  PaymentRefunds,
   Payments,
   Product,
+  RefundMessage,
   RefundRecord,
+  RefundRequests,
   Refunds,
   RequestKeys,
   StoredOrder,
@@ -105,6 +110,13 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
   const waitRows = new Map<string, { taskToken: string; storedAt: string } & Record<string, unknown>>();
   const requestKeyRows = new Map<string, { hash: string; result: unknown }>();
   const refundRows = new Map<string, RefundRecord>();
+  /** Refunds o2c owes and makes (RefundRequests), by refund id. */
+  const refundRequestRows = new Map<string, Refund>();
+  /** What the payment platform was asked (every call), and the refunds it made, one per idempotency key. */
+  const platformCalls: PaymentRefundRequest[] = [];
+  const platformRefunds = new Map<string, { id: string } & PaymentRefundRequest>();
+  /** The platform's next answers: `declined` (a 4xx) or `fault` (a 5xx: it throws), then normal again. */
+  const platformScript: ({ kind: 'declined'; message: string } | { kind: 'fault'; message: string })[] = [];
   const mailbox: MailMessage[] = [];
   const creditNoteRows = new Map<string, CreditNote>();
   const auditRows: AuditEntry[] = [];
@@ -515,6 +527,44 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
     },
   };
 
+  const refundRequests: RefundRequests = {
+    async get(id) {
+      const r = refundRequestRows.get(id);
+      return r && clone(r);
+    },
+    async requestWith(order, change, refund) {
+      const next = applyChange(order, change);
+      if (!refundRequestRows.has(refund.id)) refundRequestRows.set(refund.id, clone(refund));
+      return next;
+    },
+    async request(refund) {
+      if (refundRequestRows.has(refund.id)) return false;
+      refundRequestRows.set(refund.id, clone(refund));
+      return true;
+    },
+    async settle(before, after, entry) {
+      if (refundRequestRows.get(before.id)?.status !== before.status) return false;
+      refundRequestRows.set(before.id, clone(after));
+      if (entry) journal.set(entry.id, clone(entry));
+      return true;
+    },
+    async withStatus(status) {
+      return [...refundRequestRows.values()].filter((r) => r.status === status).sort((a, b) => a.requestedAt.localeCompare(b.requestedAt)).map(clone);
+    },
+  };
+
+  const paymentRefunds: PaymentRefunds = {
+    async refund(request) {
+      platformCalls.push(clone(request));
+      const next = platformScript.shift();
+      if (next?.kind === 'fault') throw Object.assign(new Error(next.message), { statusCode: 500 });
+      if (next?.kind === 'declined') return next;
+      const made = platformRefunds.get(request.refundId) ?? { id: `re_mem_${platformRefunds.size + 1}`, ...clone(request) };
+      platformRefunds.set(request.refundId, made);
+      return { kind: 'refunded', platformRefundId: made.id };
+    },
+  };
+
   const metrics: Metrics = { count: (name, value = 1) => void (counted[name] = (counted[name] ?? 0) + value) };
   const log: Log = { info: (message, fields) => void logged.push({ message, ...(fields ? { fields } : {}) }) };
   const documents: InvoiceDocuments = {
@@ -527,6 +577,7 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
   const orderQueue = memoryOutbox<{ orderId: string }>();
   const paymentQueue = memoryOutbox<PaymentMessage>();
   const reminderQueue = memoryOutbox<{ invoiceNumber: string; level: number; asOf: string }>();
+  const refundQueue = memoryOutbox<RefundMessage>();
 
   const deps = {
     orders,
@@ -544,6 +595,8 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
     pace: async () => undefined,
     requestKeys,
     refunds,
+    refundRequests,
+    paymentRefunds,
     audit,
     disputes,
     metrics,
@@ -553,6 +606,7 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
     orderQueue,
     paymentQueue,
     reminderQueue,
+    refundQueue,
     company: options.company ?? TEST_COMPANY,
     newCustomerCreditLimits: {} as Readonly<Record<string, number>>,
     series: 'INV',
@@ -585,6 +639,10 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
       waits: waitRows,
       spentTokens,
       refunds: refundRows,
+      refundRequests: refundRequestRows,
+      platformCalls,
+      platformRefunds,
+      platformScript,
       creditNotes: creditNoteRows,
       audit: auditRows,
       disputes: disputeRows,

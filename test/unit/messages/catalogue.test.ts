@@ -70,6 +70,21 @@ const review: MessageVars['credit-review-request'] = {
   reason: 'over the credit limit by £25.00',
 };
 
+const refunded: MessageVars['refund-issued'] = { customerName: 'Ada Lovelace', orderReference: '#1042', amount: '£38.98', reason: 'out of stock', creditNoteNumber: null, companyName: 'Example Trading Ltd' };
+const attention: MessageVars['refund-attention'] = {
+  form: 'owed',
+  refundId: 'rf_1a2b',
+  orderId: 'ord_7Hq2',
+  orderReference: '#1042',
+  platform: 'shopify',
+  paymentReference: 'pi_3Qx1',
+  amount: '£38.98',
+  reason: 'customer changed their mind',
+  note: 'o2c does not refund on shopify itself',
+};
+/** Finance reads English: these are never translated. */
+const FINANCE_KINDS = new Set<MessageKind>(['credit-review-request', 'refund-attention']);
+
 /** Every kind, in every form and tone, with its vars. */
 type Case = { [K in MessageKind]: { name: string; kind: K; vars: MessageVars[K] } }[MessageKind];
 const CASES: Case[] = [
@@ -84,6 +99,10 @@ const CASES: Case[] = [
   ...TONES.map((tone): Case => ({ name: `payment-reminder, ${tone}`, kind: 'payment-reminder', vars: reminder(tone) })),
   ...TONES.map((tone): Case => ({ name: `payment-reminder, ${tone}, partly disputed`, kind: 'payment-reminder', vars: { ...reminder(tone), disputed: '£5.00' } })),
   { name: 'credit-review-request', kind: 'credit-review-request', vars: review },
+  { name: 'refund-issued', kind: 'refund-issued', vars: refunded },
+  { name: 'refund-issued, of a credit note', kind: 'refund-issued', vars: { ...refunded, reason: 'cancelled on stripe: arrived broken', creditNoteNumber: 'CN-2026-000003' } },
+  { name: 'refund-attention, owed', kind: 'refund-attention', vars: attention },
+  { name: 'refund-attention, failed', kind: 'refund-attention', vars: { ...attention, form: 'failed', platform: 'stripe', note: 'Charge ch_1 has already been refunded.' } },
 ];
 
 const render = (c: Case, language: string): RenderedMessage => renderMessage(c.kind, language, c.vars as never);
@@ -129,6 +148,24 @@ const ENGLISH: Readonly<Record<string, readonly [string, string]>> = {
     'Credit review needed: order #1042 (£225.00)',
     'Order ord_7Hq2 (shopify #1042) for £225.00 is on credit hold: over the credit limit by £25.00.\n\n' +
       'Decide with: POST /finance/orders/ord_7Hq2/credit-decision  {"decision": "approve" | "reject", "note": "..."}',
+  ],
+  'refund-issued': [
+    'Refund of £38.98 for your order #1042',
+    'Dear Ada Lovelace,\n\nwe have refunded £38.98 for your order #1042 (out of stock). It goes back to the card or account you paid with; depending on your bank it can take 5–10 working days to appear.\n\nExample Trading Ltd',
+  ],
+  'refund-issued, of a credit note': [
+    'Refund of £38.98 for your order #1042',
+    'Dear Ada Lovelace,\n\nwe have refunded £38.98 for your order #1042 (cancelled on stripe: arrived broken), as stated on credit note CN-2026-000003. It goes back to the card or account you paid with; depending on your bank it can take 5–10 working days to appear.\n\nExample Trading Ltd',
+  ],
+  'refund-attention, owed': [
+    'Refund owed: £38.98 for order #1042 (shopify)',
+    'o2c owes £38.98 back on order ord_7Hq2 (shopify #1042) but cannot refund it there itself: o2c does not refund on shopify itself. Please refund it on shopify or by bank.\n\n' +
+      'Refund rf_1a2b: customer changed their mind. Payment: pi_3Qx1.\nListed with: GET /finance/refunds?status=owed  (o2c refunds --status owed)',
+  ],
+  'refund-attention, failed': [
+    'Refund failed: £38.98 for order #1042 (stripe)',
+    'Stripe refused the refund of £38.98 on order ord_7Hq2 (#1042): Charge ch_1 has already been refunded. Please check the payment in Stripe and refund it by hand if it is still owed.\n\n' +
+      'Refund rf_1a2b: customer changed their mind. Payment: pi_3Qx1.\nListed with: GET /finance/refunds?status=failed  (o2c refunds --status failed)',
   ],
   'payment-reminder, friendly': [
     'Friendly reminder: invoice INV-2026-000042 is overdue',
@@ -178,7 +215,7 @@ describe('message catalogue', () => {
     for (const lang of LANGUAGES) {
       for (const c of CASES) {
         const m = render(c, lang);
-        expect(m.language, `${lang} ${c.name}`).toBe(c.kind === 'credit-review-request' ? 'en' : lang);
+        expect(m.language, `${lang} ${c.name}`).toBe(FINANCE_KINDS.has(c.kind) ? 'en' : lang);
         expect(m.subject.trim(), `${lang} ${c.name}`).not.toBe('');
         expect(m.text.trim(), `${lang} ${c.name}`).not.toBe('');
         expect(m.subject, `${lang} ${c.name}`).not.toMatch(/\n/);
@@ -190,7 +227,7 @@ describe('message catalogue', () => {
   });
 
   it('has a translation of its own for every customer message in every language', () => {
-    for (const c of CASES.filter((k) => k.kind !== 'credit-review-request')) {
+    for (const c of CASES.filter((k) => !FINANCE_KINDS.has(k.kind))) {
       const texts = LANGUAGES.map((lang) => render(c, lang));
       expect(new Set(texts.map((t) => t.subject)).size, c.name).toBe(LANGUAGES.length);
       expect(new Set(texts.map((t) => t.text)).size, c.name).toBe(LANGUAGES.length);

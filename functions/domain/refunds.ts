@@ -1,0 +1,114 @@
+/**
+ * Refunds o2c owes its customers (pure): a prepaid order that ended without
+ * goods (rejected, cancelled before shipment) gives back what was paid; a
+ * paid invoice cancelled after shipment gives back the customer credit its
+ * credit note left. One refund per order (`refundId` of domain/ids.ts), so
+ * every retry converges on it.
+ *
+ *   requested ─► refunded   (the platform refunded it; Stripe's refund id kept)
+ *             ├► failed     (the platform refused it, e.g. already refunded: finance looks)
+ *             └► owed       (o2c cannot refund on this platform: finance pays it back)
+ *
+ * Only `requested` moves, and only once.
+ */
+import { DomainError } from './errors.ts';
+import { refundId } from './ids.ts';
+import { assertBalanced } from './ledger.ts';
+import type { CreditNote, IsoDate, IsoInstant, JournalEntry, Order, PaymentReference, Platform, Totals } from './model.ts';
+
+export const REFUND_STATUSES = ['requested', 'refunded', 'failed', 'owed'] as const;
+export type RefundStatus = (typeof REFUND_STATUSES)[number];
+
+/** Why o2c owes the money: the order ended before any invoice, or a credit note left customer credit on a paid invoice. */
+export type RefundCause = 'order-ended' | 'credit-note';
+
+export interface Refund {
+  /** `rf_…`, derived from the order: the idempotency key at the platform too. */
+  readonly id: string;
+  readonly orderId: string;
+  readonly customerId: string;
+  readonly platform: Platform;
+  /** The reference the customer knows the order by. */
+  readonly orderReference: string;
+  /** Minor units of `currency`, > 0. */
+  readonly amount: number;
+  readonly currency: string;
+  readonly cause: RefundCause;
+  readonly reason: string;
+  readonly invoiceNumber?: string;
+  readonly creditNoteNumber?: string;
+  readonly paymentReference?: PaymentReference;
+  readonly status: RefundStatus;
+  readonly requestedAt: IsoInstant;
+  readonly settledAt?: IsoInstant;
+  /** The platform's id of the refund (Stripe `re_…`). */
+  readonly platformRefundId?: string;
+  /** Why it failed (the platform's words) or why it is owed. */
+  readonly note?: string;
+}
+
+type EndedOrder = Pick<Order, 'id' | 'customerId' | 'source' | 'currency' | 'paymentMode' | 'paymentReference'> & { readonly totals: Pick<Totals, 'total'> };
+
+const base = (order: EndedOrder) => ({
+  id: refundId(order.id),
+  orderId: order.id,
+  customerId: order.customerId,
+  platform: order.source.platform,
+  orderReference: order.source.reference ?? order.id,
+  currency: order.currency,
+  ...(order.paymentReference ? { paymentReference: order.paymentReference } : {}),
+  status: 'requested' as const,
+});
+
+/** What a prepaid order that ended without goods gives back: all it was paid (its total); nothing for an order on terms. */
+export function refundOfEndedOrder(order: EndedOrder, reason: string, at: IsoInstant): Refund | undefined {
+  if (order.paymentMode !== 'prepaid' || order.totals.total <= 0) return undefined;
+  return { ...base(order), amount: order.totals.total, cause: 'order-ended', reason, requestedAt: at };
+}
+
+/** What a credit note on a paid invoice gives back: the customer credit it left (nothing when it only reduced the balance). */
+export function refundOfCreditNote(order: EndedOrder, note: CreditNote, at: IsoInstant): Refund | undefined {
+  if (note.customerCredit <= 0) return undefined;
+  return { ...base(order), amount: note.customerCredit, currency: note.currency, cause: 'credit-note', reason: note.reason, invoiceNumber: note.invoiceNumber, creditNoteNumber: note.number, requestedAt: at };
+}
+
+/** Where the money goes back: through Stripe's API when the order names a Stripe payment, else by finance's hand. */
+export function refundChannel(refund: Pick<Refund, 'platform' | 'paymentReference'>): 'stripe' | 'by-hand' {
+  return refund.platform === 'stripe' && (refund.paymentReference?.paymentIntent || refund.paymentReference?.charge) ? 'stripe' : 'by-hand';
+}
+
+export type RefundOutcome =
+  | { readonly kind: 'refunded'; readonly platformRefundId: string }
+  | { readonly kind: 'failed'; readonly message: string }
+  | { readonly kind: 'owed'; readonly why: string };
+
+const STATUS_OF: Record<RefundOutcome['kind'], RefundStatus> = { refunded: 'refunded', failed: 'failed', owed: 'owed' };
+
+/** The refund after its outcome; only a `requested` refund moves (a settled one is a DomainError: the caller read a stale copy). */
+export function settleRefund(refund: Refund, outcome: RefundOutcome, at: IsoInstant): Refund {
+  if (refund.status !== 'requested') throw new DomainError('RefundSettled', `refund ${refund.id} is ${refund.status} already`, 'conflict');
+  const detail = outcome.kind === 'refunded' ? { platformRefundId: outcome.platformRefundId } : { note: outcome.kind === 'failed' ? outcome.message : outcome.why };
+  return { ...refund, status: STATUS_OF[outcome.kind], settledAt: at, ...detail };
+}
+
+/**
+ * The posting of a refund paid out. Customer credit left by a credit note is
+ * paid back: Dr customer credit / Cr cash. A prepaid order refunded before it
+ * was invoiced has none: o2c books a prepaid order's cash on its invoice
+ * (invoiceIssuedEntry, paid at checkout), and that order never had one, so
+ * the money went out the way it came in, past o2c's books — nothing to post.
+ */
+export function refundEntry(refund: Refund, entryId: string, date: IsoDate): JournalEntry | undefined {
+  if (refund.cause !== 'credit-note') return undefined;
+  return assertBalanced({
+    id: entryId,
+    date,
+    currency: refund.currency,
+    memo: `Refund ${refund.id} of credit note ${refund.creditNoteNumber ?? ''} (order ${refund.orderReference})`.replace('  ', ' '),
+    reference: `refund:${refund.id}`,
+    lines: [
+      { account: 'customer_credit', side: 'debit', amount: refund.amount },
+      { account: 'cash', side: 'credit', amount: refund.amount },
+    ],
+  });
+}

@@ -5,21 +5,24 @@
  * 1. The customer must exist (404); the day must not be in the future (422).
  * 2. Their invoices issued by that day and their payments received by it (two
  *    queries of the by-customer indexes, never a Scan); the credit notes of
- *    the invoices that have any, the disputes of those open on the day.
+ *    the invoices that have any, the disputes of those open on the day, and
+ *    the refunds of credit in their favour.
  * 3. The domain undoes every later change (statement.ts) and sums per currency.
  * 4. As JSON (money as `{ amount, currency }`), or as a PDF in the same figures.
  */
 import { todayIn } from '#domain/dates';
+import { refundId } from '#domain/ids';
 import type { CreditNote, IsoDate } from '#domain/model';
 import { balanceAsOf, buildStatement, type CustomerStatement, type StatementDispute } from '#domain/statement';
 import { NotFoundError, ValidationError } from '../errors.ts';
-import type { Clock, Company, Customers, Disputes, Invoices, Payments, StoredCustomer } from '../ports.ts';
+import type { Clock, Company, Customers, Disputes, Invoices, Payments, RefundRequests, StoredCustomer } from '../ports.ts';
 
 export interface StatementDeps {
   readonly customers: Customers;
   readonly invoices: Invoices;
   readonly payments: Payments;
   readonly disputes: Pick<Disputes, 'ofInvoice'>;
+  readonly refundRequests: Pick<RefundRequests, 'get'>;
   readonly clock: Clock;
   readonly company: Pick<Company, 'timezone'>;
 }
@@ -38,7 +41,11 @@ export async function customerStatement(input: { customerId: string; asOf?: IsoD
   const [notes, disputed] = await Promise.all([Promise.all(credited.map((i) => deps.invoices.creditNotesOf(i.number))), Promise.all(open.map((i) => deps.disputes.ofInvoice(i.number)))]);
   const creditNotes: CreditNote[] = notes.flat();
   const disputes: StatementDispute[] = disputed.flat().map((d) => ({ disputeId: d.disputeId, invoiceNumber: d.invoiceNumber, currency: d.currency, amount: d.amount, reason: d.reason, openedOn: d.openedOn, ...(d.resolvedOn ? { resolvedOn: d.resolvedOn } : {}) }));
-  return { customer, asOf, currencies: buildStatement({ asOf, invoices, payments, creditNotes, disputes }) };
+  // Credit in the customer's favour that was paid back: the refund of the credited order (one per order).
+  const owedBack = invoices.filter((i) => creditNotes.some((n) => n.invoiceNumber === i.number && n.customerCredit > 0));
+  const refunds = await Promise.all(owedBack.map((i) => deps.refundRequests.get(refundId(i.orderId))));
+  const creditRefunds = refunds.flatMap((r) => (r && r.cause === 'credit-note' && r.status === 'refunded' && r.settledAt ? [{ on: todayIn(deps.company.timezone, new Date(r.settledAt)), currency: r.currency, amount: r.amount }] : []));
+  return { customer, asOf, currencies: buildStatement({ asOf, invoices, payments, creditNotes, disputes, creditRefunds }) };
 }
 
 /** The statement as the finance API answers it: every amount as `{ amount, currency }`. */

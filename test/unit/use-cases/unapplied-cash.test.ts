@@ -7,6 +7,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { refundId } from '../../../functions/domain/ids.ts';
 import { invoiceIssuedEntry, trialBalance } from '../../../functions/domain/ledger.ts';
 import { statusOf } from '../../../functions/runtime/errors.ts';
 import { issueCreditNote, writeOffInvoice } from '../../../functions/use-cases/adjust-invoice.ts';
@@ -147,6 +148,21 @@ describe('the statement as of a day', () => {
     const view = statementView(await customerStatement({ customerId: 'cus_1' }, w.deps));
     expect(view.currencies[0]!.netBalance).toEqual(gbp(898));
     expect(view.currencies[0]!.openItems[0]!.balance).toEqual(gbp(3000));
+  });
+
+  it('credit in the customer\'s favour shows until its refund is settled', async () => {
+    const { w, a } = books();
+    w.clock.set('2026-11-28T10:00:00.000Z');
+    await pay(w, 'pay_1', 3898, { remittance: a.number, receivedOn: '2026-11-24' });
+    await issueCreditNote({ invoiceNumber: a.number, amount: gbp(1200), reason: 'broken' }, 'f', w.deps);
+    const owed = (await customerStatement({ customerId: 'cus_1' }, w.deps)).currencies[0]!;
+    expect(owed).toMatchObject({ customerCredit: 1200, netBalance: 3898 - 1200 }); // invoice B still open
+    const refund = { id: refundId(a.orderId), orderId: a.orderId, customerId: 'cus_1', platform: 'stripe' as const, orderReference: '#1', amount: 1200, currency: 'GBP', cause: 'credit-note' as const, reason: 'broken', status: 'requested' as const, requestedAt: '2026-11-28T10:00:00.000Z' };
+    await w.deps.refundRequests.request(refund);
+    await w.deps.refundRequests.settle(refund, { ...refund, status: 'refunded', settledAt: '2026-11-29T09:00:00.000Z', platformRefundId: 're_1' });
+    w.clock.set('2026-11-30T10:00:00.000Z');
+    expect((await customerStatement({ customerId: 'cus_1' }, w.deps)).currencies[0]!.customerCredit).toBe(0);
+    expect((await customerStatement({ customerId: 'cus_1', asOf: '2026-11-28' }, w.deps)).currencies[0]!.customerCredit).toBe(1200);
   });
 
   it('ages open items by days past due; a day after today is a 422 and an unknown customer a 404', async () => {

@@ -42,7 +42,7 @@ export const en: Catalogue & FinanceCatalogue = {
 
   'order-rejected': (v) => ({
     subject: `We cannot fulfil your order ${v.orderReference}`,
-    text: `Dear ${v.customerName},\n\nwe are sorry: we cannot go ahead with your order ${v.orderReference} (${v.reason}). Nothing has been charged on account. Please contact us if you have questions.\n\n${v.companyName}`,
+    text: `Dear ${v.customerName},\n\nwe are sorry: we cannot go ahead with your order ${v.orderReference} (${v.reason}). ${v.refunded ? 'What you paid will be refunded to the card or account you paid with; we will write again when it is on its way.' : 'Nothing has been charged on account.'} Please contact us if you have questions.\n\n${v.companyName}`,
   }),
 
   'credit-note-issued': (v) => ({

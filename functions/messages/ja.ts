@@ -42,7 +42,7 @@ export const ja: Catalogue = {
 
   'order-rejected': (v) => ({
     subject: `ご注文 ${v.orderReference} をお受けできませんでした`,
-    text: `${v.customerName} 様\n\n誠に申し訳ございませんが、ご注文 ${v.orderReference} はお受けすることができませんでした（理由：${v.reason}）。代金のご請求は発生しておりません。ご不明な点がございましたら、お気軽にお問い合わせください。\n\n${v.companyName}`,
+    text: `${v.customerName} 様\n\n誠に申し訳ございませんが、ご注文 ${v.orderReference} はお受けすることができませんでした（理由：${v.reason}）。${v.refunded ? 'お支払いいただいた代金は、お支払いに使われたカードまたは口座へ返金いたします。返金手続きが完了しましたら改めてご連絡いたします。' : '代金のご請求は発生しておりません。'}ご不明な点がございましたら、お気軽にお問い合わせください。\n\n${v.companyName}`,
   }),
 
   'credit-note-issued': (v) => ({

@@ -42,7 +42,7 @@ export const sv: Catalogue = {
 
   'order-rejected': (v) => ({
     subject: `Vi kan inte leverera din beställning ${v.orderReference}`,
-    text: `Hej ${v.customerName},\n\nvi beklagar, men vi kan inte genomföra din beställning ${v.orderReference} (${v.reason}). Ingenting har debiterats. Kontakta oss gärna om du har frågor.\n\n${v.companyName}`,
+    text: `Hej ${v.customerName},\n\nvi beklagar, men vi kan inte genomföra din beställning ${v.orderReference} (${v.reason}). ${v.refunded ? 'Det du har betalat återbetalas till kortet eller kontot du betalade med; vi skriver igen när återbetalningen är på väg.' : 'Ingenting har debiterats.'} Kontakta oss gärna om du har frågor.\n\n${v.companyName}`,
   }),
 
   'credit-note-issued': (v) => ({

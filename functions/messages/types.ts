@@ -86,6 +86,8 @@ export interface OrderRejectedVars {
   readonly orderReference: OrderReference;
   readonly reason: string;
   readonly companyName: string;
+  /** The order was paid at checkout: the payment is being refunded (else nothing was charged). */
+  readonly refunded: boolean;
 }
 
 export interface PaymentReminderVars {

@@ -43,7 +43,7 @@ export const zh: Catalogue = {
 
   'order-rejected': (v) => ({
     subject: `很抱歉，我们无法履行您的订单 ${v.orderReference}`,
-    text: `尊敬的 ${v.customerName}：\n\n很抱歉，我们无法继续处理您的订单 ${v.orderReference}（${v.reason}）。您的账户未产生任何费用。如有疑问，请与我们联系。\n\n此致\n${v.companyName}`,
+    text: `尊敬的 ${v.customerName}：\n\n很抱歉，我们无法继续处理您的订单 ${v.orderReference}（${v.reason}）。${v.refunded ? '您已支付的款项将退回至您付款时使用的银行卡或账户；退款发出后我们会再次通知您。' : '您的账户未产生任何费用。'}如有疑问，请与我们联系。\n\n此致\n${v.companyName}`,
   }),
 
   'credit-note-issued': (v) => ({

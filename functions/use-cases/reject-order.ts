@@ -43,7 +43,7 @@ export async function rejectOrder(input: RejectOrderInput, deps: RejectOrderDeps
   await deps.catalog.release(order.id);
   const customer = await deps.customers.get(order.customerId);
   if (customer) {
-    const message = renderMessage('order-rejected', customer.language, { customerName: customer.name, orderReference: orderReference(order), reason: order.reason ?? reason, companyName: deps.company.name });
+    const message = renderMessage('order-rejected', customer.language, { customerName: customer.name, orderReference: orderReference(order), reason: order.reason ?? reason, companyName: deps.company.name, refunded: refund !== undefined });
     await deps.mail.enqueue(mailTo(customer, `order-rejected:${order.id}`, message));
   }
   await queueRefund(refund, deps);

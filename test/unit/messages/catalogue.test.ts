@@ -50,7 +50,7 @@ const creditNote: MessageVars['credit-note-issued'] = {
   customerCredit: null,
   companyName: 'Example Trading Ltd',
 };
-const rejected: MessageVars['order-rejected'] = { customerName: 'Ada Lovelace', orderReference: '#1042', reason: 'out of stock after 3 attempts', companyName: 'Example Trading Ltd' };
+const rejected: MessageVars['order-rejected'] = { customerName: 'Ada Lovelace', orderReference: '#1042', reason: 'out of stock after 3 attempts', companyName: 'Example Trading Ltd', refunded: false };
 const reminder = (tone: ReminderTone): MessageVars['payment-reminder'] => ({
   tone,
   customerName: 'Ada Lovelace',
@@ -94,6 +94,7 @@ const CASES: Case[] = [
   { name: 'invoice-issued, balance due, no order reference', kind: 'invoice-issued', vars: { ...invoiceNet, orderReference: null } },
   { name: 'invoice-issued, paid at checkout', kind: 'invoice-issued', vars: invoicePaid },
   { name: 'order-rejected', kind: 'order-rejected', vars: rejected },
+  { name: 'order-rejected, paid at checkout', kind: 'order-rejected', vars: { ...rejected, refunded: true } },
   { name: 'credit-note-issued, balance left', kind: 'credit-note-issued', vars: creditNote },
   { name: 'credit-note-issued, customer credit', kind: 'credit-note-issued', vars: { ...creditNote, balance: '£0.00', customerCredit: '£12.00' } },
   ...TONES.map((tone): Case => ({ name: `payment-reminder, ${tone}`, kind: 'payment-reminder', vars: reminder(tone) })),
@@ -135,6 +136,11 @@ const ENGLISH: Readonly<Record<string, readonly [string, string]>> = {
     'We cannot fulfil your order #1042',
     'Dear Ada Lovelace,\n\nwe are sorry: we cannot go ahead with your order #1042 (out of stock after 3 attempts). ' +
       'Nothing has been charged on account. Please contact us if you have questions.\n\nExample Trading Ltd',
+  ],
+  'order-rejected, paid at checkout': [
+    'We cannot fulfil your order #1042',
+    'Dear Ada Lovelace,\n\nwe are sorry: we cannot go ahead with your order #1042 (out of stock after 3 attempts). ' +
+      'What you paid will be refunded to the card or account you paid with; we will write again when it is on its way. Please contact us if you have questions.\n\nExample Trading Ltd',
   ],
   'credit-note-issued, balance left': [
     'Credit note CN-2026-000001 for invoice INV-2026-000042 from Example Trading Ltd',
@@ -312,6 +318,7 @@ describe('message catalogue', () => {
       early: fc.option(fc.record({ amount: text, until: text })),
       days: fc.integer({ min: 0, max: 10_000 }),
       tone: fc.constantFrom(...TONES),
+      flag: fc.boolean(),
       lang: fc.constantFrom<string>(...LANGUAGES, 'de'),
       nullable: fc.option(text),
     });
@@ -322,7 +329,7 @@ describe('message catalogue', () => {
           { name: 'shipped', kind: 'order-shipped', vars: { customerName: x.a, orderReference: x.b, shippedOn: x.c, carrier: x.d, service: x.e, trackingNumber: x.f, companyName: x.g } },
           { name: 'due', kind: 'invoice-issued', vars: { form: 'balance-due', customerName: x.a, invoiceNumber: x.b, orderReference: x.nullable, total: x.c, companyName: x.d, dueDate: x.e, terms: x.f, earlyPayment: x.early } },
           { name: 'paid', kind: 'invoice-issued', vars: { form: 'paid', customerName: x.a, invoiceNumber: x.b, orderReference: x.nullable, total: x.c, companyName: x.d } },
-          { name: 'rejected', kind: 'order-rejected', vars: { customerName: x.a, orderReference: x.b, reason: x.c, companyName: x.d } },
+          { name: 'rejected', kind: 'order-rejected', vars: { customerName: x.a, orderReference: x.b, reason: x.c, companyName: x.d, refunded: x.flag } },
           { name: 'reminder', kind: 'payment-reminder', vars: { tone: x.tone, customerName: x.a, invoiceNumber: x.b, amount: x.c, disputed: x.nullable, dueDate: x.d, daysPastDue: x.days, companyName: x.e } },
           { name: 'review', kind: 'credit-review-request', vars: { orderId: x.a, orderReference: x.b, platform: x.c, platformReference: x.d, total: x.e, reason: x.nullable } },
         ];
@@ -345,7 +352,7 @@ describe('message catalogue', () => {
       // @ts-expect-error a balance-due invoice needs its due date, terms and early payment
       renderMessage('invoice-issued', 'en', { form: 'balance-due', customerName: 'A', invoiceNumber: 'I', orderReference: null, total: 'T', companyName: 'X' });
       // @ts-expect-error amounts are formatted strings, never minor units
-      renderMessage('order-rejected', 'en', { customerName: 'A', orderReference: 'R', reason: 1042, companyName: 'X' });
+      renderMessage('order-rejected', 'en', { customerName: 'A', orderReference: 'R', reason: 1042, companyName: 'X', refunded: false });
       // @ts-expect-error a reminder needs its tone
       renderMessage('payment-reminder', 'en', { customerName: 'A', invoiceNumber: 'I', amount: 'M', disputed: null, dueDate: 'D', daysPastDue: 1, companyName: 'X' });
       const { 'order-rejected': _dropped, ...partial } = CATALOGUES.sv;

@@ -44,6 +44,10 @@ describe('a prepaid order that ends without goods', () => {
         reason: 'out of stock after 24 attempts',
       }),
     ]);
+    // The customer (Swedish) is told the payment comes back, not that nothing was charged.
+    const told = w.state.mailbox.find((m) => m.key === `order-rejected:${STRIPE_ORDER}`)!;
+    expect(told.text).toContain('återbetalas');
+    expect(told.text).not.toContain('Ingenting har debiterats');
     // Each run tells the queue (healing a crash after the write); the consumer makes it once.
     expect(w.deps.refundQueue.sent).toEqual([{ kind: 'refund', refundId: refundId(STRIPE_ORDER) }, { kind: 'refund', refundId: refundId(STRIPE_ORDER) }]);
     for (const m of w.deps.refundQueue.sent) await refundPayment(m, w.deps);

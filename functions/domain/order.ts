@@ -18,7 +18,7 @@ export const ORDER_TRANSITIONS: Readonly<Record<OrderStatus, readonly OrderStatu
   credit_hold: ['approved', 'rejected', 'cancelled'],
   approved: ['confirmed', 'cancelled'],
   confirmed: ['fulfilling', 'cancelled'],
-  fulfilling: ['shipped', 'cancelled'],
+  fulfilling: ['shipped', 'cancelled', 'rejected'],
   shipped: ['invoiced'],
   invoiced: ['paid'],
   paid: ['closed'],

@@ -109,6 +109,8 @@ export const RejectTaskInput = z.object({
   validation: z.optional(z.object({ reason: z.optional(z.string()) })),
   credit: z.optional(z.object({ reason: z.optional(z.string()) })),
   review: z.optional(z.object({ note: z.optional(z.string()) })),
+  /** The warehouse said it cannot ship (the workflow's catch of WarehouseFailed). */
+  warehouse: z.optional(z.object({ Error: z.optional(z.string()), Cause: z.optional(z.string()) })),
 });
 
 /** A payment on the payments queue: the report with its deterministic id. */

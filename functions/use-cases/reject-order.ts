@@ -1,8 +1,9 @@
 /**
  * The order cannot go ahead (invalid, out of stock too long — a backorder
- * that gave up —, or credit refused): mark it rejected, put reserved stock
- * back, tell the customer. The reason is the review's note, else validation's,
- * else the credit check's.
+ * that gave up —, credit refused, or the warehouse cannot ship it): mark it
+ * rejected, put reserved stock back, tell the customer. The reason is the
+ * warehouse's failure, else the review's note, else validation's, else the
+ * credit check's.
  *
  * 1. Not rejected yet: the move to rejected, with the refund request of a
  *    prepaid order in the same write (request-refund). Rejected already (a
@@ -26,9 +27,12 @@ export interface RejectOrderInput {
   readonly validation?: { readonly reason?: string };
   readonly credit?: { readonly reason?: string };
   readonly review?: { readonly note?: string };
+  readonly warehouse?: { readonly Error?: string; readonly Cause?: string };
 }
 
+/** Why, in words the customer reads (the warehouse's own words stay on the order's timeline, not in the customer's mail). */
 export function rejectionReason(input: RejectOrderInput): string {
+  if (input.warehouse) return 'it could not be shipped from our warehouse';
   return input.review ? input.review.note || 'credit refused after review' : (input.validation?.reason ?? input.credit?.reason ?? 'rejected');
 }
 

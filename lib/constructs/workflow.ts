@@ -10,7 +10,8 @@
  *        │ reject → RejectOrder    (credit-review queue → request-credit-review asks finance; decide-credit answers)
  *   ConfirmOrder → WaitForFulfilment → ShipOrder → IssueInvoice → Done
  *                  (fulfilment queue → fulfil-order tells the warehouse; fulfilment-callback answers)
- *   any error → NotifyFailure (finance email via the mail queue) → Failed
+ *   WaitForFulfilment ─WarehouseFailed→ RejectOrder (unfillable: stock back, customer told, prepaid refunded)
+ *   any other error → NotifyFailure (finance email via the mail queue) → Failed
  *
  * The lost races a step is simply run again for are the catalogue's (functions/errors.ts: WORKFLOW_ERRORS.retryable).
  */
@@ -107,7 +108,8 @@ export class OrderWorkflow extends Construct {
       resultPath: JsonPath.DISCARD,
     }).next(failed);
 
-    const guard = <T extends TaskStateBase>(task: T): T => {
+    const guard = <T extends TaskStateBase>(task: T, before: (t: T) => void = () => undefined): T => {
+      before(task); // specific catches first: Step Functions takes the first that matches
       task.addCatch(notifyFailure, { errors: ['States.ALL'], resultPath: '$.error' });
       return task;
     };
@@ -118,7 +120,7 @@ export class OrderWorkflow extends Construct {
       task.addRetry({ errors: [...WORKFLOW_ERRORS.retryable], interval: Duration.seconds(1), maxAttempts: 4, backoffRate: 2 });
       return guard(task);
     };
-    const wait = (name: string, queue: IQueue, resultPath: string, timeout: Duration) =>
+    const wait = (name: string, queue: IQueue, resultPath: string, timeout: Duration, before?: (t: SqsSendMessage) => void) =>
       guard(
         new SqsSendMessage(this, name, {
           queue,
@@ -127,6 +129,7 @@ export class OrderWorkflow extends Construct {
           resultPath,
           taskTimeout: Timeout.duration(timeout),
         }),
+        before,
       );
 
     const validate = lambda('ValidateOrder', steps.validateOrder, '$.validation');
@@ -136,7 +139,10 @@ export class OrderWorkflow extends Construct {
     const invoice = lambda('IssueInvoice', steps.issueInvoice, '$.invoice');
     const reject = lambda('RejectOrder', steps.rejectOrder, '$.rejection');
     const creditReview = wait('WaitForCreditReview', queues['credit-review'], '$.review', props.creditReviewTimeout ?? Duration.days(7));
-    const fulfilment = wait('WaitForFulfilment', queues.fulfilment, '$.shipment', props.fulfilmentTimeout ?? Duration.days(14));
+    // The warehouse cannot ship: the order is unfillable — rejected (stock back, customer told, a prepaid order refunded).
+    const fulfilment = wait('WaitForFulfilment', queues.fulfilment, '$.shipment', props.fulfilmentTimeout ?? Duration.days(14), (t) =>
+      t.addCatch(reject, { errors: [WORKFLOW_ERRORS.warehouseFailed], resultPath: '$.warehouse' }),
+    );
     const backorderWait = new Wait(this, 'BackorderWait', { time: WaitTime.duration(props.backorderWait ?? Duration.hours(1)) });
 
     reject.next(new Succeed(this, 'Rejected'));

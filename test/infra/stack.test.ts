@@ -172,8 +172,14 @@ describe('order workflow', () => {
     expect(states.WaitForFulfilment.Next).toBe('ShipOrder');
     expect(states.ShipOrder.Next).toBe('IssueInvoice');
     expect(states.IssueInvoice.Next).toBe('Done');
+    // The warehouse's "cannot ship" rejects the order (first catch, so States.ALL does not take it); every other error notifies finance.
+    expect(states.WaitForFulfilment.Catch).toEqual([
+      { ErrorEquals: ['WarehouseFailed'], ResultPath: '$.warehouse', Next: 'RejectOrder' },
+      { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'NotifyFailure' },
+    ]);
     for (const [name, s] of Object.entries(states).filter(([n, st]) => st.Type === 'Task' && n !== 'NotifyFailure')) {
-      expect(s.Catch?.[0], name).toMatchObject({ ErrorEquals: ['States.ALL'], Next: 'NotifyFailure' });
+      expect(s.Catch?.at(-1), name).toMatchObject({ ErrorEquals: ['States.ALL'], Next: 'NotifyFailure' });
+      if (name !== 'WaitForFulfilment') expect(s.Catch, name).toHaveLength(1);
     }
     expect(states.NotifyFailure.Next).toBe('Failed');
     expect(JSON.stringify(definition())).not.toContain('JSONata');

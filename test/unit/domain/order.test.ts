@@ -12,7 +12,7 @@ const EXPECTED_EDGES = [
   'credit_hold>approved', 'credit_hold>rejected', 'credit_hold>cancelled',
   'approved>confirmed', 'approved>cancelled',
   'confirmed>fulfilling', 'confirmed>cancelled',
-  'fulfilling>shipped', 'fulfilling>cancelled',
+  'fulfilling>shipped', 'fulfilling>cancelled', 'fulfilling>rejected',
   'shipped>invoiced', 'invoiced>paid', 'paid>closed',
 ];
 

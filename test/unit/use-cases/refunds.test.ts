@@ -67,6 +67,14 @@ describe('a prepaid order that ends without goods', () => {
     expect(refunds(w)).toEqual([expect.objectContaining({ status: 'requested', reason: 'credit limit exceeded' })]);
   });
 
+  it('refunds an order the warehouse cannot ship (unfillable): rejected from fulfilling, stock released, the reason in the customer\'s words', async () => {
+    const w = given('fulfilling', { reason: 'within credit limit' });
+    await rejectOrder({ orderId: STRIPE_ORDER, credit: { reason: 'within credit limit' }, warehouse: { Error: 'WarehouseFailed', Cause: 'bin A4 flooded' } }, w.deps);
+    expect(w.state.orders.get(STRIPE_ORDER)).toMatchObject({ status: 'rejected', reason: 'it could not be shipped from our warehouse' });
+    expect(refunds(w)).toEqual([expect.objectContaining({ status: 'requested', cause: 'order-ended', reason: 'it could not be shipped from our warehouse' })]);
+    expect(w.state.mailbox.find((m) => m.key === `order-rejected:${STRIPE_ORDER}`)!.text).not.toContain('flooded');
+  });
+
   it('owes nothing for an order on terms', async () => {
     const w = given('validated', { paymentMode: 'terms' });
     await rejectOrder({ orderId: STRIPE_ORDER, validation: { reason: 'unknown SKU X' } }, w.deps);

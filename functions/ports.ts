@@ -11,6 +11,7 @@
  */
 import type { CustomerAccount } from '#domain/credit';
 import type { OrderChange } from '#domain/order';
+import type { PaymentReferenceScheme } from '#domain/references';
 import type { CustomerStatement } from '#domain/statement';
 import type {
   Allocation,
@@ -28,6 +29,7 @@ import type {
   Payment,
   PaymentEvent,
   PaymentTerms,
+  SellerBankAccount,
   TaxPolicy,
   Totals,
 } from '#domain/model';
@@ -53,6 +55,10 @@ export interface Company {
   readonly timezone: string;
   readonly defaultTerms: PaymentTerms;
   readonly taxPolicy: TaxPolicy;
+  /** The structured reference every invoice carries (RF is read back whatever the scheme). */
+  readonly paymentReferenceScheme: PaymentReferenceScheme;
+  /** Where customers pay: on the invoice, in its email and in reminders. */
+  readonly bankAccount: SellerBankAccount;
 }
 
 // ── orders ───────────────────────────────────────────────────────────────────

@@ -424,7 +424,7 @@ export interface ReminderRequest {
 // ── documents ────────────────────────────────────────────────────────────────
 
 export interface InvoiceDocuments {
-  pdf(invoice: Invoice, seller: Pick<Company, 'name' | 'address'>, customer: Pick<Customer, 'name' | 'email' | 'billingAddress'>): Promise<Uint8Array>;
+  pdf(invoice: Invoice, seller: Pick<Company, 'name' | 'address' | 'bankAccount' | 'paymentReferenceScheme'>, customer: Pick<Customer, 'name' | 'email' | 'billingAddress'>): Promise<Uint8Array>;
   creditNotePdf(creditNote: CreditNote, seller: Pick<Company, 'name' | 'address'>, customer: Pick<Customer, 'name' | 'email' | 'billingAddress'>): Promise<Uint8Array>;
   statementPdf(statement: CustomerStatement, seller: Pick<Company, 'name' | 'address'>): Promise<Uint8Array>;
 }

@@ -11,6 +11,7 @@
  */
 import type { CustomerAccount } from '#domain/credit';
 import type { OrderChange } from '#domain/order';
+import type { PaymentReferenceScheme } from '#domain/references';
 import type { CustomerStatement } from '#domain/statement';
 import type { Refund, RefundStatus } from '#domain/refunds';
 import type {
@@ -29,6 +30,7 @@ import type {
   Payment,
   PaymentEvent,
   PaymentTerms,
+  SellerBankAccount,
   TaxPolicy,
   Totals,
 } from '#domain/model';
@@ -54,6 +56,10 @@ export interface Company {
   readonly timezone: string;
   readonly defaultTerms: PaymentTerms;
   readonly taxPolicy: TaxPolicy;
+  /** The structured reference every invoice carries (RF is read back whatever the scheme). */
+  readonly paymentReferenceScheme: PaymentReferenceScheme;
+  /** Where customers pay: on the invoice, in its email and in reminders. */
+  readonly bankAccount: SellerBankAccount;
 }
 
 // ── orders ───────────────────────────────────────────────────────────────────
@@ -419,7 +425,7 @@ export interface ReminderRequest {
 // ── documents ────────────────────────────────────────────────────────────────
 
 export interface InvoiceDocuments {
-  pdf(invoice: Invoice, seller: Pick<Company, 'name' | 'address'>, customer: Pick<Customer, 'name' | 'email' | 'billingAddress'>): Promise<Uint8Array>;
+  pdf(invoice: Invoice, seller: Pick<Company, 'name' | 'address' | 'bankAccount' | 'paymentReferenceScheme'>, customer: Pick<Customer, 'name' | 'email' | 'billingAddress'>): Promise<Uint8Array>;
   creditNotePdf(creditNote: CreditNote, seller: Pick<Company, 'name' | 'address'>, customer: Pick<Customer, 'name' | 'email' | 'billingAddress'>): Promise<Uint8Array>;
   statementPdf(statement: CustomerStatement, seller: Pick<Company, 'name' | 'address'>): Promise<Uint8Array>;
 }

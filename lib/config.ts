@@ -10,8 +10,31 @@
  * Unknown keys (in the object or as `o2c.<key>`) are errors, so a typo cannot silently fall back to a default.
  */
 import { z } from 'zod';
+import { PAYMENT_REFERENCE_SCHEMES, parseBankAccount, type PaymentReferenceScheme } from '../functions/domain/references.ts';
 
 const email = z.email();
+
+/**
+ * The development stack's account: a made-up bank code (DEMO) with valid check digits, so the dev invoices show a
+ * well-formed IBAN. A real seller must set `bankAccount` (customers pay to what the invoice prints).
+ */
+export const EXAMPLE_BANK_ACCOUNT = { iban: 'GB62DEMO00000012345678', bic: 'DEMOGB22', bankName: 'Demo Bank (example account: set bankAccount)' } as const;
+
+/** The seller's account, checked with ibantools (parseBankAccount) and kept in electronic format; a bad one stops synth saying what is wrong. */
+const BankAccountSchema = z
+  .strictObject({ iban: z.string().min(1).max(42), bic: z.string().min(1).max(14), bankName: z.string().min(1).max(100).optional() })
+  .transform((account, ctx) => {
+    const parsed = parseBankAccount(account);
+    if (!parsed.ok) {
+      ctx.addIssue({ code: 'custom', message: parsed.error, path: [parsed.error.startsWith('BIC') ? 'bic' : 'iban'] });
+      return z.NEVER;
+    }
+    if (!parsed.account.bic) {
+      ctx.addIssue({ code: 'custom', message: 'a BIC is needed beside the IBAN (8 or 11 characters)', path: ['bic'] });
+      return z.NEVER;
+    }
+    return { iban: parsed.account.iban, bic: parsed.account.bic, ...(account.bankName ? { bankName: account.bankName } : {}) };
+  });
 
 export const ConfigSchema = z.strictObject({
   stage: z.string().regex(/^[a-z][a-z0-9-]{0,19}$/, 'lower-case letters, digits and dashes, at most 20'),
@@ -53,6 +76,10 @@ export const ConfigSchema = z.strictObject({
   promisedDeliveryDays: z.number().int().min(1).max(60).default(3),
   /** Base URL of Stripe's API, which refund-payment calls (the secret key is the `StripeKey` secret of the data stack). */
   stripeApiUrl: z.url({ protocol: /^https?$/ }).default('https://api.stripe.com'),
+  /** The structured reference printed on every invoice: ISO 11649 RF (default), Swedish OCR or Finnish reference. RF is always read back as well. */
+  paymentReferenceScheme: z.enum(PAYMENT_REFERENCE_SCHEMES as unknown as [PaymentReferenceScheme, ...PaymentReferenceScheme[]]).default('rf'),
+  /** Where customers pay: printed on invoices, quoted in invoice emails and reminders. */
+  bankAccount: BankAccountSchema.default(EXAMPLE_BANK_ACCOUNT),
 });
 
 export type O2cConfig = z.infer<typeof ConfigSchema>;

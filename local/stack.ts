@@ -346,7 +346,7 @@ function adminRoutes(ctx: {
       const invoices = (await scanType('Invoice'))
         .filter((i) => !open || i.balance > 0)
         .sort((a, b) => String(a.number).localeCompare(String(b.number)))
-        .map((i) => ({ number: i.number, orderReference: i.orderReference, customerId: i.customerId, currency: i.currency, total: i.totals.total, balance: i.balance, status: i.status, issueDate: i.issueDate, dueDate: i.dueDate }));
+        .map((i) => ({ number: i.number, orderReference: i.orderReference, customerId: i.customerId, currency: i.currency, total: i.totals.total, balance: i.balance, status: i.status, issueDate: i.issueDate, dueDate: i.dueDate, paymentReference: i.paymentReference }));
       return { status: 200, body: { invoices } };
     }
     const schedule = /^\/_local\/schedules\/([^/]+)$/.exec(req.path);

@@ -7,13 +7,20 @@
 import { PDFDocument, StandardFonts, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
 import { describeTerms } from '#domain/invoice';
 import { formatMoney, toDecimalString } from '#domain/money';
-import type { CreditNote, Customer, Invoice } from '#domain/model';
+import type { CreditNote, Customer, Invoice, SellerBankAccount } from '#domain/model';
+import { formatIban, printedReference, type PaymentReferenceScheme } from '#domain/references';
 import type { CustomerStatement } from '#domain/statement';
 import type { InvoiceDocuments } from '../ports.ts';
 
 export interface Seller {
   readonly name: string;
   readonly address: readonly string[];
+}
+
+/** The seller as an invoice prints it: with the account customers pay to and the scheme its references are printed in. */
+export interface InvoiceSeller extends Seller {
+  readonly bankAccount: SellerBankAccount;
+  readonly paymentReferenceScheme: PaymentReferenceScheme;
 }
 
 /** Keeps only characters the standard fonts can encode. */
@@ -34,7 +41,10 @@ export async function newDocument(title: string, subject: string, seller: Seller
   return doc;
 }
 
-export async function renderInvoicePdf(invoice: Invoice, seller: Seller, customer: Pick<Customer, 'name' | 'email' | 'billingAddress'>): Promise<Uint8Array> {
+/** Baseline of the invoice's footer line. */
+const FOOTER = 60;
+
+export async function renderInvoicePdf(invoice: Invoice, seller: InvoiceSeller, customer: Pick<Customer, 'name' | 'email' | 'billingAddress'>): Promise<Uint8Array> {
   const doc = await newDocument(`Invoice ${invoice.number}`, `Invoice ${invoice.number}${invoice.orderReference ? ` for order ${invoice.orderReference}` : ''}, total ${invoice.currency} ${toDecimalString({ amount: invoice.totals.total, currency: invoice.currency })}`, seller, invoice.issueDate);
   const font = await doc.embedFont(StandardFonts.Helvetica);
   const bold = await doc.embedFont(StandardFonts.HelveticaBold);
@@ -103,30 +113,53 @@ export async function renderInvoicePdf(invoice: Invoice, seller: Seller, custome
     text(current, money(line.tax), cols.tax, 9, font, 'right');
     text(current, money(line.net), cols.net, 9, font, 'right');
   }
-  y -= 24;
   const totals: [string, number][] = [
     ['Subtotal', invoice.totals.net],
     ...(invoice.totals.discount > 0 ? ([['Discounts included', invoice.totals.discount]] as [string, number][]) : []),
     ...(invoice.totals.shipping > 0 ? ([['Shipping', invoice.totals.shipping]] as [string, number][]) : []),
     ['Tax', invoice.totals.tax],
   ];
+  const due = invoice.balance > 0;
+  const account = seller.bankAccount;
+  const payTo = [`IBAN ${formatIban(account.iban)}`, `BIC ${account.bic}`, ...(account.bankName ? [account.bankName.slice(0, 60)] : [])];
+  const reference = invoice.paymentReference ? printedReference(invoice.paymentReference, seller.paymentReferenceScheme) : invoice.number;
+  // The totals, the early-payment line and the payment block stay together, above the footer: on a new page when the lines left too little room.
+  const needed = 24 + totals.length * 13 + 4 + 16 + (invoice.earlyPayment && due ? 26 : 0) + (due ? 30 + 13 + payTo.length * 13 : 0);
+  if (y - needed < FOOTER + 20) {
+    current = doc.addPage([595.28, 841.89]);
+    y = 800;
+  } else y -= 24;
+  // Labels at 330: room for "Amount due by <date>" beside an amount in the millions.
   for (const [k, v] of totals) {
-    text(current, k, 400, 9);
+    text(current, k, 330, 9);
     text(current, money(v), 545, 9, font, 'right');
     y -= 13;
   }
   y -= 4;
-  text(current, `Total ${invoice.currency}`, 400, 11, bold);
+  text(current, `Total ${invoice.currency}`, 330, 11, bold);
   text(current, money(invoice.totals.total), 545, 11, bold, 'right');
   y -= 16;
-  text(current, invoice.balance === 0 ? 'Paid with thanks' : `Amount due by ${invoice.dueDate}`, 400, 9, bold);
+  if (!due) {
+    text(current, 'Paid with thanks', 330, 9, bold);
+    return doc.save({ useObjectStreams: false });
+  }
+  text(current, `Amount due by ${invoice.dueDate}`, 330, 9, bold);
   text(current, money(invoice.balance), 545, 9, bold, 'right');
   if (invoice.earlyPayment) {
     y -= 26;
     text(current, `Pay ${money(invoice.earlyPayment.amountDue)} by ${invoice.earlyPayment.until} to take the early-payment discount of ${money(invoice.earlyPayment.discount)}.`, 50, 9);
   }
-  y = 60;
-  text(current, `Please quote ${invoice.number} with your payment.`, 50, 8);
+  y -= 30;
+  text(current, 'Pay to', 50, 9, bold);
+  text(current, 'Payment reference', 320, 9, bold);
+  y -= 14;
+  text(current, reference, 320, 11, bold);
+  for (const line of payTo) {
+    text(current, line, 50, 9);
+    y -= 13;
+  }
+  y = FOOTER;
+  text(current, `Please quote the payment reference ${reference} with your payment.`, 50, 8);
   return doc.save({ useObjectStreams: false });
 }
 

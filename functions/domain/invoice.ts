@@ -65,6 +65,8 @@ export interface BuildInvoiceInput {
   readonly policy: TaxPolicy;
   /** Paid at checkout: issued with a zero balance. */
   readonly paid?: boolean;
+  /** The structured payment reference printed on it (`paymentReferenceFor(scheme, number)`, domain/references). */
+  readonly paymentReference?: string;
 }
 
 export function buildInvoice(input: BuildInvoiceInput): Invoice {
@@ -97,6 +99,7 @@ export function buildInvoice(input: BuildInvoiceInput): Invoice {
     totals,
     balance: paid ? 0 : totals.total,
     status: paid || totals.total === 0 ? 'paid' : 'open',
+    ...(input.paymentReference ? { paymentReference: input.paymentReference } : {}),
   };
 }
 

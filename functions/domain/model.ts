@@ -194,6 +194,13 @@ export interface Shipment {
 
 export type InvoiceStatus = 'open' | 'partially_paid' | 'paid' | 'disputed' | 'void' | 'written_off';
 
+/** The seller's bank account customers pay to (from config, checked at synth): IBAN in electronic format. */
+export interface SellerBankAccount {
+  readonly iban: string;
+  readonly bic: string;
+  readonly bankName?: string;
+}
+
 export interface Invoice {
   /** Equals `number`: gapless per series and year, e.g. `INV-2026-000042`. */
   readonly id: string;
@@ -226,6 +233,11 @@ export interface Invoice {
   readonly promisedAtLevel?: number;
   /** Every change of the balance after issue, oldest first: what a statement "as of" a day undoes. */
   readonly history?: readonly InvoiceEvent[];
+  /**
+   * The structured payment reference printed on the invoice (ISO 11649 `RF…`, or the configured national
+   * scheme), compact: no spaces. Absent on invoices issued before references existed.
+   */
+  readonly paymentReference?: string;
 }
 
 /** One change of an invoice's balance: `amount` minor units taken off it on day `on` by `ref`. */

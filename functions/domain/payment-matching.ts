@@ -1,12 +1,31 @@
 /**
  * Cash application: which open invoices does a payment settle? First the
- * invoice numbers the payer quoted; failing that, the one open invoice of the
+ * invoices the payer quoted — by their structured payment reference (RF, or
+ * the configured national scheme, in any spacing or case) or by number;
+ * failing that, the one open invoice of the
  * customer whose balance (or early-payment amount) equals the payment exactly.
  * Anything not matched stays unapplied for a person to look at.
  */
 import { daysBetween } from './dates.ts';
 import { findInvoiceNumbers } from './invoice.ts';
 import type { Allocation, Invoice, Payment } from './model.ts';
+import { findPaymentReferences, type PaymentReferenceScheme, type ReferenceReading } from './references.ts';
+
+/** How references are read back: RF always (every scheme o2c printed may still be paid), plus the configured national scheme. */
+export function referenceReading(scheme: PaymentReferenceScheme, series: string): ReferenceReading {
+  return { series, schemes: scheme === 'rf' ? ['rf'] : ['rf', scheme] };
+}
+
+/**
+ * The invoices a payment names in its remittance or payer reference: those its
+ * structured references encode (a reference with a wrong check digit names
+ * none), then the invoice numbers typed in, without repeats.
+ */
+export function quotedInvoiceNumbers(payment: Pick<Payment, 'remittance' | 'payerReference'>, reading?: ReferenceReading): string[] {
+  const text = [payment.remittance, payment.payerReference].filter(Boolean).join(' ');
+  const byReference = reading ? findPaymentReferences(text, reading).map((r) => r.invoiceNumber) : [];
+  return [...new Set([...byReference, ...findInvoiceNumbers(text)])];
+}
 
 export interface MatchResult {
   readonly allocations: Allocation[];
@@ -24,9 +43,10 @@ function earlyDiscount(inv: OpenInvoice, payment: Payment, applied: number): num
   return daysBetween(payment.receivedOn, early.until) >= 0 ? early.discount : 0;
 }
 
-export function matchPayment(payment: Payment, openInvoices: readonly OpenInvoice[]): MatchResult {
+/** `reading`: the payment reference schemes in use (`referenceReading`); without it only invoice numbers are read. */
+export function matchPayment(payment: Payment, openInvoices: readonly OpenInvoice[], reading?: ReferenceReading): MatchResult {
   const candidates = openInvoices.filter((i) => i.currency === payment.currency && i.balance > 0);
-  const quoted = findInvoiceNumbers([payment.remittance, payment.payerReference].filter(Boolean).join(' '));
+  const quoted = quotedInvoiceNumbers(payment, reading);
   const byNumber = quoted.flatMap((n) => candidates.find((i) => i.number === n) ?? []);
   if (byNumber.length > 0) {
     let left = payment.amount;

@@ -17,7 +17,7 @@
  * Also: the seller's bank account (IBAN/BIC) checked with `ibantools`.
  * Pure: no I/O.
  */
-import { electronicFormatIBAN, validateBIC, validateIBAN, ValidationErrorsIBAN } from 'ibantools';
+import { electronicFormatIBAN, friendlyFormatIBAN, validateBIC, validateIBAN, ValidationErrorsIBAN } from 'ibantools';
 import { DomainError } from './errors.ts';
 import { formatInvoiceNumber, parseInvoiceNumber } from './invoice.ts';
 
@@ -320,6 +320,19 @@ export function parseBankAccount(input: { readonly iban: string; readonly bic?: 
   const bic = compactReference(input.bic);
   if (!validateBIC(bic).valid) return { ok: false, error: `BIC ${JSON.stringify(input.bic)} is not a valid BIC (8 or 11 characters: bank, country, location, branch)` };
   return { ok: true, account: { iban, bic } };
+}
+
+/** An IBAN for print, in groups of four: `GB62 DEMO 0000 0012 3456 78`. */
+export function formatIban(iban: string): string {
+  return friendlyFormatIBAN(iban) ?? iban;
+}
+
+/**
+ * How a stored invoice reference is printed: an RF reference as RF whatever the
+ * scheme configured now, any other in the configured scheme's print form.
+ */
+export function printedReference(reference: string, scheme: PaymentReferenceScheme): string {
+  return formatPaymentReference(isValidCreditorReference(reference) ? 'rf' : scheme, reference);
 }
 
 /** `text` as an electronic-format IBAN when it is a valid one in any spacing or case, else undefined (payer accounts read from bank files). */

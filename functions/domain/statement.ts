@@ -123,7 +123,8 @@ export function buildStatement(input: StatementInput): CurrencyStatement[] {
         balance,
         status: statusAsOf(i, asOf),
         daysOverdue: Math.max(0, daysBetween(i.dueDate, asOf)),
-        paymentReference: i.number,
+        // The structured reference printed on the invoice; invoices from before references are paid quoting their number.
+        paymentReference: i.paymentReference ?? i.number,
         disputed: Math.min(disputed, balance),
         ...(i.promisedUntil ? { promisedUntil: i.promisedUntil } : {}),
       };

@@ -1,12 +1,12 @@
 /** apply-payment (payments queue): match and post a payment — use-cases/apply-payment. */
 import { repositories } from '#adapters/repositories';
 import { PaymentMessageSchema } from '#platforms/canonical';
-import { businessMetrics, log, readBindings, sqsHandler, systemClock } from '#runtime';
+import { businessMetrics, companyOf, log, readBindings, sqsHandler, systemClock } from '#runtime';
 import { applyPayment } from '#use-cases/apply-payment';
 
 const env = readBindings('apply-payment');
 const { invoices, payments } = repositories(env.TABLE_NAME);
-export const deps = { invoices, payments, clock: systemClock, metrics: businessMetrics, log };
+export const deps = { invoices, payments, clock: systemClock, metrics: businessMetrics, log, company: companyOf(env), series: env.INVOICE_SERIES };
 export const handler = sqsHandler(PaymentMessageSchema, async (payment) => {
   await applyPayment(payment, deps);
 });

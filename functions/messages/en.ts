@@ -1,10 +1,14 @@
 /** English: the customer messages, and the messages for finance. */
-import type { Catalogue, FinanceCatalogue, PaymentReminderVars, RefundAttentionVars } from './types.ts';
+import type { Catalogue, FinanceCatalogue, PaymentInstructions, PaymentReminderVars, RefundAttentionVars } from './types.ts';
 
 const yourOrder = (ref: string | null) => (ref ? ` (your order ${ref})` : '');
 
 /** The reminder's word on a part of the balance under dispute (left out of the amount asked for). */
 const disputedNote = (v: PaymentReminderVars) => (v.disputed ? ` The amount asked for leaves out ${v.disputed}, which is under dispute and which we are looking into.` : '');
+
+/** Where to pay, and what to quote: the structured reference, else the invoice number. */
+const payTo = (p: PaymentInstructions, invoiceNumber: string) =>
+  `Please pay to IBAN ${p.iban}, BIC ${p.bic}${p.bankName ? ` (${p.bankName})` : ''}, quoting ${p.reference ? `the payment reference ${p.reference}` : invoiceNumber}.`;
 
 export const en: Catalogue & FinanceCatalogue = {
   'order-confirmed': (v) => ({
@@ -32,7 +36,7 @@ export const en: Catalogue & FinanceCatalogue = {
       subject: `Invoice ${v.invoiceNumber}${yourOrder(v.orderReference)} from ${v.companyName}`,
       text: `Dear ${v.customerName},\n\nplease find attached invoice ${v.invoiceNumber}${yourOrder(v.orderReference)} for ${v.total}, due on ${v.dueDate} (${v.terms}).${
         v.earlyPayment ? ` Pay ${v.earlyPayment.amount} by ${v.earlyPayment.until} to take the early-payment discount.` : ''
-      }\nPlease quote ${v.invoiceNumber} with your payment.\n\n${v.companyName}`,
+      }\n${payTo(v.payment, v.invoiceNumber)}\n\n${v.companyName}`,
     }),
     paid: (v) => ({
       subject: `Invoice ${v.invoiceNumber}${yourOrder(v.orderReference)} from ${v.companyName}`,
@@ -60,15 +64,15 @@ export const en: Catalogue & FinanceCatalogue = {
   'payment-reminder': {
     friendly: (v) => ({
       subject: `Friendly reminder: invoice ${v.invoiceNumber} is overdue`,
-      text: `Dear ${v.customerName},\n\nOur records show that invoice ${v.invoiceNumber} for ${v.amount}, due on ${v.dueDate}, is still open. If you have already paid, please ignore this message; otherwise we would be grateful for payment at your earliest convenience, quoting the invoice number.${disputedNote(v)}\n\nKind regards,\n${v.companyName}`,
+      text: `Dear ${v.customerName},\n\nOur records show that invoice ${v.invoiceNumber} for ${v.amount}, due on ${v.dueDate}, is still open. If you have already paid, please ignore this message; otherwise we would be grateful for payment at your earliest convenience.${disputedNote(v)}\n${payTo(v.payment, v.invoiceNumber)}\n\nKind regards,\n${v.companyName}`,
     }),
     firm: (v) => ({
       subject: `Second reminder: invoice ${v.invoiceNumber} is ${v.daysPastDue} days overdue`,
-      text: `Dear ${v.customerName},\n\nInvoice ${v.invoiceNumber} for ${v.amount} was due on ${v.dueDate} and is now ${v.daysPastDue} days overdue. Please arrange payment within 7 days, quoting the invoice number, or contact us if there is a problem with the invoice.${disputedNote(v)}\n\nRegards,\n${v.companyName}`,
+      text: `Dear ${v.customerName},\n\nInvoice ${v.invoiceNumber} for ${v.amount} was due on ${v.dueDate} and is now ${v.daysPastDue} days overdue. Please arrange payment within 7 days, or contact us if there is a problem with the invoice.${disputedNote(v)}\n${payTo(v.payment, v.invoiceNumber)}\n\nRegards,\n${v.companyName}`,
     }),
     final: (v) => ({
       subject: `Final notice: invoice ${v.invoiceNumber}`,
-      text: `Dear ${v.customerName},\n\nDespite our earlier reminders, invoice ${v.invoiceNumber} for ${v.amount}, due on ${v.dueDate}, remains unpaid (${v.daysPastDue} days overdue). Unless we receive payment within 7 days we will suspend your account and pass the debt to collections.${disputedNote(v)}\n\n${v.companyName}`,
+      text: `Dear ${v.customerName},\n\nDespite our earlier reminders, invoice ${v.invoiceNumber} for ${v.amount}, due on ${v.dueDate}, remains unpaid (${v.daysPastDue} days overdue). Unless we receive payment within 7 days we will suspend your account and pass the debt to collections.${disputedNote(v)}\n${payTo(v.payment, v.invoiceNumber)}\n\n${v.companyName}`,
     }),
   },
 

@@ -1,10 +1,14 @@
 /** Japanese. */
-import type { Catalogue, PaymentReminderVars } from './types.ts';
+import type { Catalogue, PaymentInstructions, PaymentReminderVars } from './types.ts';
 
 const yourOrder = (ref: string | null) => (ref ? `（ご注文 ${ref}）` : '');
 
 /** The reminder's word on a part of the balance under dispute (left out of the amount asked for). */
 const disputedNote = (v: PaymentReminderVars) => (v.disputed ? `なお、この金額には、現在確認中の係争分 ${v.disputed} は含まれておりません。` : '');
+
+/** Where to pay, and what to quote: the structured reference, else the invoice number. */
+const payTo = (p: PaymentInstructions, invoiceNumber: string) =>
+  `お振込先：IBAN ${p.iban}、BIC ${p.bic}${p.bankName ? `（${p.bankName}）` : ''}。お振込みの際は、${p.reference ? `支払参照番号 ${p.reference}` : `請求書番号 ${invoiceNumber}`} をご記入ください。`;
 
 export const ja: Catalogue = {
   'order-confirmed': (v) => ({
@@ -32,7 +36,7 @@ export const ja: Catalogue = {
       subject: `【${v.companyName}】請求書 ${v.invoiceNumber}${yourOrder(v.orderReference)} のご送付`,
       text: `${v.customerName} 様\n\n請求書 ${v.invoiceNumber}${yourOrder(v.orderReference)} を添付いたします。\nご請求金額：${v.total}\nお支払期日：${v.dueDate}（${v.terms}）\n${
         v.earlyPayment ? `${v.earlyPayment.until} までに ${v.earlyPayment.amount} をお支払いいただくと、早期支払割引が適用されます。\n` : ''
-      }お支払いの際は、請求書番号 ${v.invoiceNumber} をご記入ください。\n\n${v.companyName}`,
+      }${payTo(v.payment, v.invoiceNumber)}\n\n${v.companyName}`,
     }),
     paid: (v) => ({
       subject: `【${v.companyName}】請求書 ${v.invoiceNumber}${yourOrder(v.orderReference)} のご送付`,
@@ -60,15 +64,15 @@ export const ja: Catalogue = {
   'payment-reminder': {
     friendly: (v) => ({
       subject: `お支払いのお願い：請求書 ${v.invoiceNumber} の期日が過ぎています`,
-      text: `${v.customerName} 様\n\n請求書 ${v.invoiceNumber}（金額 ${v.amount}、支払期日 ${v.dueDate}）のお支払いが確認できておりません。既にお支払い済みの場合は本メールを破棄してください。未払いの場合は、請求書番号を明記のうえ、お早めにお支払いくださいますようお願い申し上げます。${disputedNote(v)}\n\n${v.companyName}`,
+      text: `${v.customerName} 様\n\n請求書 ${v.invoiceNumber}（金額 ${v.amount}、支払期日 ${v.dueDate}）のお支払いが確認できておりません。既にお支払い済みの場合は本メールを破棄してください。未払いの場合は、お早めにお支払いくださいますようお願い申し上げます。${disputedNote(v)}\n${payTo(v.payment, v.invoiceNumber)}\n\n${v.companyName}`,
     }),
     firm: (v) => ({
       subject: `再度のお願い：請求書 ${v.invoiceNumber}（${v.daysPastDue} 日経過）`,
-      text: `${v.customerName} 様\n\n請求書 ${v.invoiceNumber}（金額 ${v.amount}）は ${v.dueDate} が支払期日でしたが、現在 ${v.daysPastDue} 日経過しております。7 日以内にお支払いいただくか、請求内容に問題がある場合はご連絡ください。${disputedNote(v)}\n\n${v.companyName}`,
+      text: `${v.customerName} 様\n\n請求書 ${v.invoiceNumber}（金額 ${v.amount}）は ${v.dueDate} が支払期日でしたが、現在 ${v.daysPastDue} 日経過しております。7 日以内にお支払いいただくか、請求内容に問題がある場合はご連絡ください。${disputedNote(v)}\n${payTo(v.payment, v.invoiceNumber)}\n\n${v.companyName}`,
     }),
     final: (v) => ({
       subject: `最終通知：請求書 ${v.invoiceNumber}`,
-      text: `${v.customerName} 様\n\nこれまでのご案内にもかかわらず、請求書 ${v.invoiceNumber}（金額 ${v.amount}、支払期日 ${v.dueDate}）が未払いのままです（${v.daysPastDue} 日経過）。7 日以内にお支払いが確認できない場合、お取引を停止し、債権回収の手続きに移らせていただきます。${disputedNote(v)}\n\n${v.companyName}`,
+      text: `${v.customerName} 様\n\nこれまでのご案内にもかかわらず、請求書 ${v.invoiceNumber}（金額 ${v.amount}、支払期日 ${v.dueDate}）が未払いのままです（${v.daysPastDue} 日経過）。7 日以内にお支払いが確認できない場合、お取引を停止し、債権回収の手続きに移らせていただきます。${disputedNote(v)}\n${payTo(v.payment, v.invoiceNumber)}\n\n${v.companyName}`,
     }),
   },
 };

@@ -1,10 +1,14 @@
 /** Russian. */
-import type { Catalogue, PaymentReminderVars } from './types.ts';
+import type { Catalogue, PaymentInstructions, PaymentReminderVars } from './types.ts';
 
 const yourOrder = (ref: string | null) => (ref ? ` (ваш заказ ${ref})` : '');
 
 /** The reminder's word on a part of the balance under dispute (left out of the amount asked for). */
 const disputedNote = (v: PaymentReminderVars) => (v.disputed ? ` Указанная сумма не включает ${v.disputed}: эта часть оспаривается, и мы её проверяем.` : '');
+
+/** Where to pay, and what to quote: the structured reference, else the invoice number. */
+const payTo = (p: PaymentInstructions, invoiceNumber: string) =>
+  `Реквизиты для оплаты: IBAN ${p.iban}, BIC ${p.bic}${p.bankName ? ` (${p.bankName})` : ''}. В назначении платежа укажите ${p.reference ? `референс платежа ${p.reference}` : `номер счёта ${invoiceNumber}`}.`;
 
 export const ru: Catalogue = {
   'order-confirmed': (v) => ({
@@ -33,7 +37,7 @@ export const ru: Catalogue = {
       subject: `Счёт ${v.invoiceNumber}${yourOrder(v.orderReference)} от ${v.companyName}`,
       text: `Уважаемый(ая) ${v.customerName},\n\nво вложении счёт ${v.invoiceNumber}${yourOrder(v.orderReference)} на сумму ${v.total} со сроком оплаты ${v.dueDate} (${v.terms}).${
         v.earlyPayment ? ` При оплате ${v.earlyPayment.amount} не позднее ${v.earlyPayment.until} вы получаете скидку за досрочную оплату.` : ''
-      }\nПожалуйста, укажите номер счёта ${v.invoiceNumber} в назначении платежа.\n\nС уважением,\n${v.companyName}`,
+      }\n${payTo(v.payment, v.invoiceNumber)}\n\nС уважением,\n${v.companyName}`,
     }),
     paid: (v) => ({
       subject: `Счёт ${v.invoiceNumber}${yourOrder(v.orderReference)} от ${v.companyName}`,
@@ -61,15 +65,15 @@ export const ru: Catalogue = {
   'payment-reminder': {
     friendly: (v) => ({
       subject: `Напоминание: счёт ${v.invoiceNumber} просрочен`,
-      text: `Уважаемый(ая) ${v.customerName},\n\nПо нашим данным, счёт ${v.invoiceNumber} на сумму ${v.amount} со сроком оплаты ${v.dueDate} ещё не оплачен. Если вы уже оплатили его, пожалуйста, не обращайте внимания на это письмо; в противном случае просим оплатить счёт как можно скорее, указав его номер.${disputedNote(v)}\n\nС уважением,\n${v.companyName}`,
+      text: `Уважаемый(ая) ${v.customerName},\n\nПо нашим данным, счёт ${v.invoiceNumber} на сумму ${v.amount} со сроком оплаты ${v.dueDate} ещё не оплачен. Если вы уже оплатили его, пожалуйста, не обращайте внимания на это письмо; в противном случае просим оплатить счёт как можно скорее.${disputedNote(v)}\n${payTo(v.payment, v.invoiceNumber)}\n\nС уважением,\n${v.companyName}`,
     }),
     firm: (v) => ({
       subject: `Повторное напоминание: счёт ${v.invoiceNumber} просрочен на ${v.daysPastDue} дн.`,
-      text: `Уважаемый(ая) ${v.customerName},\n\nСрок оплаты счёта ${v.invoiceNumber} на сумму ${v.amount} истёк ${v.dueDate}; просрочка составляет ${v.daysPastDue} дн. Просим оплатить его в течение 7 дней, указав номер счёта, или связаться с нами, если со счётом что-то не так.${disputedNote(v)}\n\nС уважением,\n${v.companyName}`,
+      text: `Уважаемый(ая) ${v.customerName},\n\nСрок оплаты счёта ${v.invoiceNumber} на сумму ${v.amount} истёк ${v.dueDate}; просрочка составляет ${v.daysPastDue} дн. Просим оплатить его в течение 7 дней или связаться с нами, если со счётом что-то не так.${disputedNote(v)}\n${payTo(v.payment, v.invoiceNumber)}\n\nС уважением,\n${v.companyName}`,
     }),
     final: (v) => ({
       subject: `Последнее уведомление: счёт ${v.invoiceNumber}`,
-      text: `Уважаемый(ая) ${v.customerName},\n\nНесмотря на наши напоминания, счёт ${v.invoiceNumber} на сумму ${v.amount} со сроком оплаты ${v.dueDate} не оплачен (просрочка ${v.daysPastDue} дн.). Если оплата не поступит в течение 7 дней, мы приостановим обслуживание и передадим долг в коллекторское агентство.${disputedNote(v)}\n\n${v.companyName}`,
+      text: `Уважаемый(ая) ${v.customerName},\n\nНесмотря на наши напоминания, счёт ${v.invoiceNumber} на сумму ${v.amount} со сроком оплаты ${v.dueDate} не оплачен (просрочка ${v.daysPastDue} дн.). Если оплата не поступит в течение 7 дней, мы приостановим обслуживание и передадим долг в коллекторское агентство.${disputedNote(v)}\n${payTo(v.payment, v.invoiceNumber)}\n\n${v.companyName}`,
     }),
   },
 };

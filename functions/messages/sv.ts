@@ -1,10 +1,14 @@
 /** Swedish. */
-import type { Catalogue, PaymentReminderVars } from './types.ts';
+import type { Catalogue, PaymentInstructions, PaymentReminderVars } from './types.ts';
 
 const yourOrder = (ref: string | null) => (ref ? ` (din beställning ${ref})` : '');
 
 /** The reminder's word on a part of the balance under dispute (left out of the amount asked for). */
 const disputedNote = (v: PaymentReminderVars) => (v.disputed ? ` Det begärda beloppet omfattar inte ${v.disputed} som är under tvist och som vi utreder.` : '');
+
+/** Where to pay, and what to quote: the structured reference, else the invoice number. */
+const payTo = (p: PaymentInstructions, invoiceNumber: string) =>
+  `Betala till IBAN ${p.iban}, BIC ${p.bic}${p.bankName ? ` (${p.bankName})` : ''} och ange ${p.reference ? `betalningsreferensen ${p.reference}` : `fakturanummer ${invoiceNumber}`}.`;
 
 export const sv: Catalogue = {
   'order-confirmed': (v) => ({
@@ -32,7 +36,7 @@ export const sv: Catalogue = {
       subject: `Faktura ${v.invoiceNumber}${yourOrder(v.orderReference)} från ${v.companyName}`,
       text: `Hej ${v.customerName},\n\nbifogat finns faktura ${v.invoiceNumber}${yourOrder(v.orderReference)} på ${v.total}, med förfallodag ${v.dueDate} (${v.terms}).${
         v.earlyPayment ? ` Betalar du ${v.earlyPayment.amount} senast ${v.earlyPayment.until} får du kassarabatt.` : ''
-      }\nAnge fakturanummer ${v.invoiceNumber} när du betalar.\n\n${v.companyName}`,
+      }\n${payTo(v.payment, v.invoiceNumber)}\n\n${v.companyName}`,
     }),
     paid: (v) => ({
       subject: `Faktura ${v.invoiceNumber}${yourOrder(v.orderReference)} från ${v.companyName}`,
@@ -60,15 +64,15 @@ export const sv: Catalogue = {
   'payment-reminder': {
     friendly: (v) => ({
       subject: `Påminnelse: faktura ${v.invoiceNumber} är förfallen`,
-      text: `Hej ${v.customerName},\n\nEnligt våra uppgifter är faktura ${v.invoiceNumber} på ${v.amount}, med förfallodag ${v.dueDate}, fortfarande obetald. Har du redan betalat kan du bortse från detta meddelande; annars ber vi dig betala så snart som möjligt och ange fakturanumret.${disputedNote(v)}\n\nVänliga hälsningar,\n${v.companyName}`,
+      text: `Hej ${v.customerName},\n\nEnligt våra uppgifter är faktura ${v.invoiceNumber} på ${v.amount}, med förfallodag ${v.dueDate}, fortfarande obetald. Har du redan betalat kan du bortse från detta meddelande; annars ber vi dig betala så snart som möjligt.${disputedNote(v)}\n${payTo(v.payment, v.invoiceNumber)}\n\nVänliga hälsningar,\n${v.companyName}`,
     }),
     firm: (v) => ({
       subject: `Andra påminnelsen: faktura ${v.invoiceNumber} är ${v.daysPastDue} dagar försenad`,
-      text: `Hej ${v.customerName},\n\nFaktura ${v.invoiceNumber} på ${v.amount} förföll ${v.dueDate} och är nu ${v.daysPastDue} dagar försenad. Vänligen betala inom 7 dagar och ange fakturanumret, eller kontakta oss om något är fel med fakturan.${disputedNote(v)}\n\nMed vänlig hälsning,\n${v.companyName}`,
+      text: `Hej ${v.customerName},\n\nFaktura ${v.invoiceNumber} på ${v.amount} förföll ${v.dueDate} och är nu ${v.daysPastDue} dagar försenad. Vänligen betala inom 7 dagar eller kontakta oss om något är fel med fakturan.${disputedNote(v)}\n${payTo(v.payment, v.invoiceNumber)}\n\nMed vänlig hälsning,\n${v.companyName}`,
     }),
     final: (v) => ({
       subject: `Sista påminnelsen: faktura ${v.invoiceNumber}`,
-      text: `Hej ${v.customerName},\n\nTrots tidigare påminnelser är faktura ${v.invoiceNumber} på ${v.amount}, med förfallodag ${v.dueDate}, fortfarande obetald (${v.daysPastDue} dagar försenad). Om betalning inte kommer in inom 7 dagar spärras ert konto och skulden lämnas till inkasso.${disputedNote(v)}\n\n${v.companyName}`,
+      text: `Hej ${v.customerName},\n\nTrots tidigare påminnelser är faktura ${v.invoiceNumber} på ${v.amount}, med förfallodag ${v.dueDate}, fortfarande obetald (${v.daysPastDue} dagar försenad). Om betalning inte kommer in inom 7 dagar spärras ert konto och skulden lämnas till inkasso.${disputedNote(v)}\n${payTo(v.payment, v.invoiceNumber)}\n\n${v.companyName}`,
     }),
   },
 };

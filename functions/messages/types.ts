@@ -40,6 +40,16 @@ export interface OrderShippedVars {
   readonly companyName: string;
 }
 
+/** Where and how to pay, already formatted for print. */
+export interface PaymentInstructions {
+  /** The invoice's structured payment reference as printed (`RF54 INV2 0260 0004 2`); null when it has none (the invoice number is quoted instead). */
+  readonly reference: string | null;
+  /** The seller's IBAN in groups of four. */
+  readonly iban: string;
+  readonly bic: string;
+  readonly bankName: string | null;
+}
+
 interface InvoiceVars {
   readonly customerName: string;
   readonly invoiceNumber: string;
@@ -58,6 +68,7 @@ export interface InvoiceBalanceDueVars extends InvoiceVars {
   readonly terms: string;
   /** Formatted amount that takes the early-payment discount, and the last day to pay it. */
   readonly earlyPayment: { readonly amount: string; readonly until: string } | null;
+  readonly payment: PaymentInstructions;
 }
 
 /** An invoice paid at checkout: nothing is due. */
@@ -101,6 +112,7 @@ export interface PaymentReminderVars {
   readonly dueDate: string;
   readonly daysPastDue: number;
   readonly companyName: string;
+  readonly payment: PaymentInstructions;
 }
 
 /** To finance, who read English: internal ids are fine here. */

@@ -1,10 +1,14 @@
 /** Chinese (Simplified). */
-import type { Catalogue, PaymentReminderVars } from './types.ts';
+import type { Catalogue, PaymentInstructions, PaymentReminderVars } from './types.ts';
 
 const yourOrder = (ref: string | null) => (ref ? `（您的订单 ${ref}）` : '');
 
 /** The reminder's word on a part of the balance under dispute (left out of the amount asked for). */
 const disputedNote = (v: PaymentReminderVars) => (v.disputed ? `该金额不包括正在争议中、我们正在核查的 ${v.disputed}。` : '');
+
+/** Where to pay, and what to quote: the structured reference, else the invoice number. */
+const payTo = (p: PaymentInstructions, invoiceNumber: string) =>
+  `请汇款至 IBAN ${p.iban}，BIC ${p.bic}${p.bankName ? `（${p.bankName}）` : ''}，并注明${p.reference ? `付款参考号 ${p.reference}` : `发票号码 ${invoiceNumber}`}。`;
 
 export const zh: Catalogue = {
   'order-confirmed': (v) => ({
@@ -33,7 +37,7 @@ export const zh: Catalogue = {
       subject: `${v.companyName} 开具的发票 ${v.invoiceNumber}${yourOrder(v.orderReference)}`,
       text: `尊敬的 ${v.customerName}：\n\n附件为发票 ${v.invoiceNumber}${yourOrder(v.orderReference)}，金额 ${v.total}，到期日 ${v.dueDate}（${v.terms}）。${
         v.earlyPayment ? `如在 ${v.earlyPayment.until} 前支付 ${v.earlyPayment.amount}，即可享受提前付款折扣。` : ''
-      }\n付款时请注明发票号码 ${v.invoiceNumber}。\n\n此致\n${v.companyName}`,
+      }\n${payTo(v.payment, v.invoiceNumber)}\n\n此致\n${v.companyName}`,
     }),
     paid: (v) => ({
       subject: `${v.companyName} 开具的发票 ${v.invoiceNumber}${yourOrder(v.orderReference)}`,
@@ -61,15 +65,15 @@ export const zh: Catalogue = {
   'payment-reminder': {
     friendly: (v) => ({
       subject: `付款提醒：发票 ${v.invoiceNumber} 已逾期`,
-      text: `尊敬的 ${v.customerName}：\n\n我们的记录显示，发票 ${v.invoiceNumber}（金额 ${v.amount}，到期日 ${v.dueDate}）尚未结清。如您已付款，请忽略本邮件；否则请尽快安排付款，并注明发票号码。${disputedNote(v)}\n\n此致\n${v.companyName}`,
+      text: `尊敬的 ${v.customerName}：\n\n我们的记录显示，发票 ${v.invoiceNumber}（金额 ${v.amount}，到期日 ${v.dueDate}）尚未结清。如您已付款，请忽略本邮件；否则请尽快安排付款。${disputedNote(v)}\n${payTo(v.payment, v.invoiceNumber)}\n\n此致\n${v.companyName}`,
     }),
     firm: (v) => ({
       subject: `第二次提醒：发票 ${v.invoiceNumber} 已逾期 ${v.daysPastDue} 天`,
-      text: `尊敬的 ${v.customerName}：\n\n发票 ${v.invoiceNumber}（金额 ${v.amount}）已于 ${v.dueDate} 到期，目前已逾期 ${v.daysPastDue} 天。请在 7 天内付款并注明发票号码；如发票有任何问题，请与我们联系。${disputedNote(v)}\n\n此致\n${v.companyName}`,
+      text: `尊敬的 ${v.customerName}：\n\n发票 ${v.invoiceNumber}（金额 ${v.amount}）已于 ${v.dueDate} 到期，目前已逾期 ${v.daysPastDue} 天。请在 7 天内付款；如发票有任何问题，请与我们联系。${disputedNote(v)}\n${payTo(v.payment, v.invoiceNumber)}\n\n此致\n${v.companyName}`,
     }),
     final: (v) => ({
       subject: `最后通知：发票 ${v.invoiceNumber}`,
-      text: `尊敬的 ${v.customerName}：\n\n尽管我们此前已多次提醒，发票 ${v.invoiceNumber}（金额 ${v.amount}，到期日 ${v.dueDate}）仍未支付（已逾期 ${v.daysPastDue} 天）。如 7 天内仍未收到付款，我们将暂停您的账户并将该欠款移交催收。${disputedNote(v)}\n\n${v.companyName}`,
+      text: `尊敬的 ${v.customerName}：\n\n尽管我们此前已多次提醒，发票 ${v.invoiceNumber}（金额 ${v.amount}，到期日 ${v.dueDate}）仍未支付（已逾期 ${v.daysPastDue} 天）。如 7 天内仍未收到付款，我们将暂停您的账户并将该欠款移交催收。${disputedNote(v)}\n${payTo(v.payment, v.invoiceNumber)}\n\n${v.companyName}`,
     }),
   },
 };

@@ -60,6 +60,8 @@ export function readBindings<F extends FunctionName>(fn: F, env: NodeJS.ProcessE
 const TermsSchema = z.object({ netDays: z.int().check(z.gte(0)), discount: z.optional(z.object({ ratePpm: z.int(), days: z.int() })) });
 const TaxPolicySchema = z.object({ rounding: z.enum(['half-up', 'half-even']), level: z.enum(['line', 'invoice']) });
 const AddressSchema = z.array(z.string());
+const SchemeSchema = z.enum(['rf', 'se-ocr', 'fi']);
+const BankAccountSchema = z.object({ iban: z.string().check(z.minLength(1)), bic: z.string().check(z.minLength(1)), bankName: z.optional(z.string()) });
 
 /** A JSON binding checked against `schema` (ConfigError naming the variable otherwise). */
 export function checkedBinding<S extends z.ZodMiniType>(name: string, schema: S, value: unknown): z.infer<S> {
@@ -83,7 +85,17 @@ export function creditLimitsOf(value: unknown): Readonly<Record<string, number>>
 }
 
 /** The seller, from the bindCompany variables. */
-export function companyOf(b: { COMPANY_NAME: string; COMPANY_ADDRESS: unknown; BASE_CURRENCY: string; TIMEZONE: string; DEFAULT_TERMS: unknown; TAX_POLICY: unknown }): Company {
+export function companyOf(b: {
+  COMPANY_NAME: string;
+  COMPANY_ADDRESS: unknown;
+  BASE_CURRENCY: string;
+  TIMEZONE: string;
+  DEFAULT_TERMS: unknown;
+  TAX_POLICY: unknown;
+  PAYMENT_REFERENCE_SCHEME: string;
+  BANK_ACCOUNT: unknown;
+}): Company {
+  const bank = checkedBinding('BANK_ACCOUNT', BankAccountSchema, b.BANK_ACCOUNT);
   return {
     name: b.COMPANY_NAME,
     address: checkedBinding('COMPANY_ADDRESS', AddressSchema, b.COMPANY_ADDRESS),
@@ -91,5 +103,7 @@ export function companyOf(b: { COMPANY_NAME: string; COMPANY_ADDRESS: unknown; B
     timezone: b.TIMEZONE,
     defaultTerms: checkedBinding('DEFAULT_TERMS', TermsSchema, b.DEFAULT_TERMS),
     taxPolicy: checkedBinding('TAX_POLICY', TaxPolicySchema, b.TAX_POLICY),
+    paymentReferenceScheme: checkedBinding('PAYMENT_REFERENCE_SCHEME', SchemeSchema, b.PAYMENT_REFERENCE_SCHEME),
+    bankAccount: { iban: bank.iban, bic: bank.bic, ...(bank.bankName ? { bankName: bank.bankName } : {}) },
   };
 }

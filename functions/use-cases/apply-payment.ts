@@ -2,9 +2,10 @@
  * Cash came in; settle what it pays.
  *
  * 1. Applied before (same payment id)? Nothing to do.
- * 2. Candidates: invoices quoted in the remittance or payer reference, and the
- *    customer's open invoices.
- * 3. Match (domain): by quoted numbers, else the one exact amount; early-payment
+ * 2. Candidates: invoices quoted in the remittance or payer reference — by
+ *    their structured payment reference (RF, or the configured national
+ *    scheme) or by number — and the customer's open invoices.
+ * 3. Match (domain): by quoted references and numbers, else the one exact amount; early-payment
  *    discounts within their window; the rest is unapplied cash.
  * 4. Each invoice's new balance and status (domain), the journal entry and the
  *    aggregates, written in one transaction guarded by the balances read: a
@@ -12,11 +13,11 @@
  *    The payment keeps its customer (given, or the quoted invoices'), so its
  *    unapplied cash shows on that customer's statement.
  */
-import { applyPaymentToInvoice, findInvoiceNumbers } from '#domain/invoice';
+import { applyPaymentToInvoice } from '#domain/invoice';
 import { paymentReceivedEntry } from '#domain/ledger';
 import type { Allocation, Invoice, InvoiceEvent, Payment } from '#domain/model';
-import { matchPayment } from '#domain/payment-matching';
-import type { Clock, Invoices, Log, Metrics, Payments, PaymentApplication } from '../ports.ts';
+import { matchPayment, quotedInvoiceNumbers, referenceReading } from '#domain/payment-matching';
+import type { Clock, Company, Invoices, Log, Metrics, Payments, PaymentApplication } from '../ports.ts';
 
 export interface ApplyPaymentDeps {
   readonly invoices: Invoices;
@@ -24,6 +25,9 @@ export interface ApplyPaymentDeps {
   readonly clock: Clock;
   readonly metrics: Metrics;
   readonly log: Log;
+  /** The scheme invoices are referenced in, and their series (national references encode only year and sequence). */
+  readonly company: Pick<Company, 'paymentReferenceScheme'>;
+  readonly series: string;
 }
 
 /** What the allocations and discounts do to each invoice they touch (they never exceed its balance), with the history events. */
@@ -43,12 +47,13 @@ export function settlementsOf(invoices: readonly Invoice[], payment: Pick<Paymen
 
 export async function applyPayment(payment: Payment, deps: ApplyPaymentDeps): Promise<{ applied: boolean; reason: string; unapplied: number }> {
   if (await deps.payments.exists(payment.id)) return { applied: false, reason: 'duplicate', unapplied: 0 };
-  const quoted = findInvoiceNumbers([payment.remittance, payment.payerReference].filter(Boolean).join(' '));
+  const reading = referenceReading(deps.company.paymentReferenceScheme, deps.series);
+  const quoted = quotedInvoiceNumbers(payment, reading);
   const byNumber = (await Promise.all(quoted.map((n) => deps.invoices.get(n)))).filter((i): i is Invoice => i !== undefined);
   const customerId = payment.customerId ?? byNumber[0]?.customerId;
   const own = customerId ? await deps.invoices.openOfCustomer(customerId) : [];
   const candidates = [...new Map([...byNumber, ...own].map((i) => [i.id, i])).values()];
-  const match = matchPayment({ ...payment, ...(customerId ? { customerId } : {}) }, candidates);
+  const match = matchPayment({ ...payment, ...(customerId ? { customerId } : {}) }, candidates, reading);
   const applied = await deps.payments.apply({
     payment,
     allocations: match.allocations,

@@ -1,8 +1,20 @@
 /** A rendered message (functions/messages) as the mail to one customer, under its idempotency key. */
-import type { Customer } from '#domain/model';
-import type { RenderedMessage } from '#messages';
-import type { MailAttachment, MailMessage } from '../ports.ts';
+import type { Customer, Invoice } from '#domain/model';
+import { formatIban, printedReference } from '#domain/references';
+import type { PaymentInstructions, RenderedMessage } from '#messages';
+import type { Company, MailAttachment, MailMessage } from '../ports.ts';
 
 export function mailTo(customer: Pick<Customer, 'email'>, key: string, message: RenderedMessage, attachments?: readonly MailAttachment[]): MailMessage {
   return { key, to: [customer.email], language: message.language, subject: message.subject, text: message.text, ...(attachments ? { attachments } : {}) };
+}
+
+/** What a customer needs to pay an invoice: the seller's account and the invoice's structured reference, formatted for print. */
+export function paymentInstructions(invoice: Pick<Invoice, 'paymentReference'>, company: Pick<Company, 'bankAccount' | 'paymentReferenceScheme'>): PaymentInstructions {
+  const { iban, bic, bankName } = company.bankAccount;
+  return {
+    reference: invoice.paymentReference ? printedReference(invoice.paymentReference, company.paymentReferenceScheme) : null,
+    iban: formatIban(iban),
+    bic,
+    bankName: bankName ?? null,
+  };
 }

@@ -5,22 +5,24 @@
  *    the sender sends each key once).
  * 2. Terms: the order's, else the customer's, else the company default; the
  *    issue date is today in the company's zone.
- * 3. Build the invoice with the next number of its series and year (domain),
- *    its journal entry (paid-at-checkout orders are issued as paid) and the
+ * 3. Build the invoice with the next number of its series and year (domain)
+ *    and its structured payment reference in the configured scheme, its journal entry (paid-at-checkout orders are issued as paid) and the
  *    order's move shipped → invoiced, and write them with the aggregates in one
  *    transaction that moves the series counter — so a failed write consumes no
  *    number. Another invoice took the number: read the counter again.
- * 4. Render the PDF and queue the email with it (key `invoice:<number>`).
+ * 4. Render the PDF and queue the email with it (key `invoice:<number>`);
+ *    an invoice with a balance says where to pay and what reference to quote.
  */
 import { todayIn } from '#domain/dates';
-import { buildInvoice, describeTerms } from '#domain/invoice';
+import { buildInvoice, describeTerms, formatInvoiceNumber } from '#domain/invoice';
 import { invoiceIssuedEntry } from '#domain/ledger';
 import type { Customer, Invoice } from '#domain/model';
 import { formatMoney } from '#domain/money';
 import { transition } from '#domain/order';
+import { paymentReferenceFor } from '#domain/references';
 import { renderMessage } from '#messages';
 import { InvoiceConflict, OrderNotFound } from '../errors.ts';
-import { mailTo } from './customer-mail.ts';
+import { mailTo, paymentInstructions } from './customer-mail.ts';
 import type { Clock, Company, Customers, InvoiceDocuments, Invoices, Mail, Metrics, Orders, StoredOrder } from '../ports.ts';
 import { withNextNumber } from './numbering.ts';
 
@@ -45,7 +47,8 @@ async function issueOnce(order: StoredOrder, customer: Customer | undefined, dep
   const terms = order.terms ?? customer?.terms ?? deps.company.defaultTerms;
   const paidAtCheckout = order.paymentMode === 'prepaid';
   return withNextNumber<{ invoice: Invoice; created: boolean }>(deps.series, year, { clock: deps.clock, last: () => deps.invoices.lastSequence(deps.series, year) }, async (sequence) => {
-    const invoice = buildInvoice({ order, series: deps.series, year, sequence, issueDate, terms, policy: deps.company.taxPolicy, paid: paidAtCheckout });
+    const paymentReference = paymentReferenceFor(deps.company.paymentReferenceScheme, formatInvoiceNumber(deps.series, year, sequence));
+    const invoice = buildInvoice({ order, series: deps.series, year, sequence, issueDate, terms, policy: deps.company.taxPolicy, paid: paidAtCheckout, paymentReference });
     const result = await deps.invoices.issue({
       invoice,
       order,
@@ -84,6 +87,7 @@ export async function issueInvoice({ orderId }: { orderId: string }, deps: Issue
             dueDate: invoice.dueDate,
             terms: describeTerms(invoice.terms),
             earlyPayment: invoice.earlyPayment ? { amount: money(invoice.earlyPayment.amountDue), until: invoice.earlyPayment.until } : null,
+            payment: paymentInstructions(invoice, deps.company),
           },
     );
     const attachment = { filename: `${invoice.number}.pdf`, contentType: 'application/pdf', contentBase64: Buffer.from(pdf).toString('base64') };

@@ -2,13 +2,14 @@
  * One overdue invoice, one level: render the reminder in the customer's
  * language and the level's tone, and queue it (key per invoice and level).
  * It asks for the undisputed part of the balance (and says what is set aside
- * under dispute). An invoice paid, wholly disputed or promised meanwhile, or
+ * under dispute), where to pay and the invoice's payment reference to quote.
+ * An invoice paid, wholly disputed or promised meanwhile, or
  * unknown, gets nothing.
  */
 import { undisputedBalance } from '#domain/disputes';
 import { reminderTone } from '#domain/dunning';
 import { renderMessage } from '#messages';
-import { mailTo } from './customer-mail.ts';
+import { mailTo, paymentInstructions } from './customer-mail.ts';
 import { daysPastDue } from '#domain/invoice';
 import type { IsoDate } from '#domain/model';
 import { formatMoney } from '#domain/money';
@@ -46,6 +47,7 @@ export async function sendReminder({ invoiceNumber, level, asOf }: { invoiceNumb
     dueDate: invoice.dueDate,
     daysPastDue: daysPastDue(invoice, asOf),
     companyName: deps.company.name,
+    payment: paymentInstructions(invoice, deps.company),
   });
   await deps.mail.enqueue(mailTo(customer, `reminder:${invoiceNumber}:${level}`, message));
   return true;

@@ -58,6 +58,8 @@ const COMPANY: { readonly [K in BindingSetBy<'bindCompany'>]: (c: O2cConfig) => 
   TIMEZONE: (c) => c.timezone,
   DEFAULT_TERMS: (c) => JSON.stringify(paymentTerms(c)),
   TAX_POLICY: (c) => JSON.stringify({ rounding: c.taxRounding, level: c.taxLevel }),
+  PAYMENT_REFERENCE_SCHEME: (c) => c.paymentReferenceScheme,
+  BANK_ACCOUNT: (c) => JSON.stringify(c.bankAccount),
 };
 
 /** Settings from the configuration; `undefined`: an optional binding with no configuration key yet (left unset). */

@@ -92,7 +92,7 @@ describe('the local stack, end to end', () => {
     expect([...hosted.taskStates].sort()).toEqual(definitionStates);
   });
 
-  it('turns a posted order into an invoice email whose PDF states the number and the total', async () => {
+  it('turns a posted order into an invoice email whose PDF states the number, the total, the account and the RF reference, which alone pays it when quoted', async () => {
     const res = await post('/orders', order('E2E-1', 'purchasing@acme-retail.example', 3, { shipping: { amount: 499, taxRatePpm: 200_000 } }));
     expect(res.status).toBe(202);
     const id = res.body.orderId as string;
@@ -107,6 +107,21 @@ describe('the local stack, end to end', () => {
     expect(text).toContain(stored.invoiceNumber);
     expect(text).toContain('£50.99');
     expect(text).toContain('E2E-1');
+
+    // The invoice carries its RF reference; the email and the PDF say where to pay and what to quote.
+    const invoice = ((await admin('/_local/invoices')).invoices as any[]).find((i) => i.number === stored.invoiceNumber);
+    const printed = invoice.paymentReference as string;
+    expect(printed).toBe(`RF${printed.slice(2, 4)}${stored.invoiceNumber.replaceAll('-', '')}`);
+    const spaced = printed.replace(/(.{4})(?=.)/g, '$1 ');
+    expect(mail.body.text).toContain(`quoting the payment reference ${spaced}.`);
+    expect(mail.body.text).toContain('IBAN GB62 DEMO 0000 0012 3456 78, BIC DEMOGB22');
+    expect(text).toContain(spaced);
+    expect(text).toContain('IBAN GB62 DEMO 0000 0012 3456 78');
+
+    // A transfer recorded by hand that quotes only that reference (spaced, in lower case) pays the invoice.
+    const paid = await post('/finance/payments', { externalId: 'E2E-1-TRANSFER', amount: invoice.total, currency: 'GBP', receivedOn: invoice.issueDate, remittance: `payment ${spaced.toLowerCase()}` });
+    expect(paid.status).toBe(202);
+    await until('paid by reference', async () => ((await admin('/_local/invoices')).invoices as any[]).find((i) => i.number === stored.invoiceNumber && i.balance === 0 && i.status === 'paid'));
   }, 40_000);
 
   it('holds an order over the credit limit until finance approves, and tells the customer when finance rejects', async () => {

@@ -38,6 +38,29 @@ describe('parseConfig', () => {
     expect(() => parseConfig({ ...base, [key]: value })).toThrow(ConfigError);
   });
 
+  it('defaults to RF references and the example account, and keeps a configured account in electronic format', () => {
+    const config = parseConfig(base);
+    expect(config.paymentReferenceScheme).toBe('rf');
+    expect(config.bankAccount).toEqual({ iban: 'GB62DEMO00000012345678', bic: 'DEMOGB22', bankName: 'Demo Bank (example account: set bankAccount)' });
+    const se = parseConfig({ ...base, paymentReferenceScheme: 'se-ocr', bankAccount: { iban: 'se45 5000 0000 0583 9825 7466', bic: 'eselsess', bankName: 'SEB' } });
+    expect(se).toMatchObject({ paymentReferenceScheme: 'se-ocr', bankAccount: { iban: 'SE4550000000058398257466', bic: 'ESELSESS', bankName: 'SEB' } });
+    expect(parseConfig(base, { paymentReferenceScheme: 'fi' }).paymentReferenceScheme).toBe('fi');
+    expect(parseConfig(base, { bankAccount: '{"iban":"DE89370400440532013000","bic":"COBADEFFXXX"}' }).bankAccount).toEqual({ iban: 'DE89370400440532013000', bic: 'COBADEFFXXX' });
+  });
+
+  it.each([
+    [{ paymentReferenceScheme: 'no-kid' }, /o2c\.paymentReferenceScheme/],
+    [{ bankAccount: { iban: 'GB63DEMO00000012345678', bic: 'DEMOGB22' } }, /o2c\.bankAccount\.iban: IBAN "GB63DEMO00000012345678" has wrong check digits \(a typing error\?\)/],
+    [{ bankAccount: { iban: 'GB62DEMO0000001234567', bic: 'DEMOGB22' } }, /o2c\.bankAccount\.iban: IBAN "GB62DEMO0000001234567" has the wrong length for its country/],
+    [{ bankAccount: { iban: 'XX62DEMO00000012345678', bic: 'DEMOGB22' } }, /o2c\.bankAccount\.iban: .*does not start with a known country code/],
+    [{ bankAccount: { iban: 'GB62DEMO00000012345678', bic: 'DEMO' } }, /o2c\.bankAccount\.bic: BIC "DEMO" is not a valid BIC/],
+    [{ bankAccount: { iban: 'GB62DEMO00000012345678', bic: ' ' } }, /o2c\.bankAccount\.bic: a BIC is needed/],
+    [{ bankAccount: { iban: 'GB62DEMO00000012345678' } }, /o2c\.bankAccount\.bic/],
+  ])('stops on a bad payment setting %j, saying what is wrong', (extra, message) => {
+    expect(() => parseConfig({ ...base, ...extra })).toThrow(message);
+    expect(() => parseConfig({ ...base, ...extra })).toThrow(ConfigError);
+  });
+
   it('rejects an unknown key, so a typo cannot fall back to a default', () => {
     expect(() => parseConfig({ ...base, sender: 'x@example.com' })).toThrow(/o2c\.sender: Unrecognized key/);
   });

@@ -33,7 +33,7 @@ describe('O2cFunction binders', () => {
   it("refuse a binding the function's manifest does not list", () => {
     const { fn, queue } = setup();
     expect(() => fn('check-credit', 'test').bindQueue('MAIL_QUEUE_URL', queue)).toThrow(/check-credit does not read MAIL_QUEUE_URL: list it in FUNCTION_BINDINGS\['check-credit'\]/);
-    expect(() => fn('apply-payment', 'test').bindCompany(config)).toThrow(/apply-payment does not read COMPANY_NAME/);
+    expect(() => fn('validate-order', 'test').bindCompany(config)).toThrow(/validate-order does not read COMPANY_NAME/);
   });
 
   it('fail the synth when a required binding of the manifest was never bound', () => {

@@ -81,10 +81,11 @@ export const LAYER_RULES: LayerRule[] = [
   },
   {
     name: 'infra-not-function-code',
-    comment: 'lib/ never imports functions/ (entry paths are strings); the table definition, the bindings contract and the error catalogue (pure modules) are the exceptions.',
+    comment:
+      "lib/ never imports functions/ (entry paths are strings); the table definition, the bindings contract, the error catalogue and the payment references (pure modules: config checks the seller's IBAN and the reference scheme with the code the functions use) are the exceptions.",
     from: /^(lib|bin)\//,
     to: /^functions\//,
-    allow: /^functions\/(adapters\/table-schema|bindings|errors)\.ts$/,
+    allow: /^functions\/(adapters\/table-schema|bindings|errors|domain\/references)\.ts$/,
   },
 ];
 

@@ -64,6 +64,8 @@ export const TEST_COMPANY: Company = {
   timezone: 'Europe/London',
   defaultTerms: { netDays: 30 },
   taxPolicy: { rounding: 'half-up', level: 'line' },
+  paymentReferenceScheme: 'rf',
+  bankAccount: { iban: 'GB62DEMO00000012345678', bic: 'DEMOGB22', bankName: 'Demo Bank' },
 };
 
 export interface MemoryOutbox<T> extends Outbox<T> {

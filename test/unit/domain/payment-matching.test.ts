@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Invoice, Payment } from '../../../functions/domain/model.ts';
-import { matchPayment } from '../../../functions/domain/payment-matching.ts';
+import { matchPayment, quotedInvoiceNumbers, referenceReading } from '../../../functions/domain/payment-matching.ts';
 
 type Open = Parameters<typeof matchPayment>[1][number];
 const inv = (n: number, balance: number, extra: Partial<Invoice> = {}): Open => ({
@@ -13,6 +13,42 @@ const inv = (n: number, balance: number, extra: Partial<Invoice> = {}): Open => 
   ...extra,
 });
 const pay = (amount: number, extra: Partial<Payment> = {}): Payment => ({ id: 'p', source: 'bank', externalId: 'x', amount, currency: 'GBP', receivedOn: '2026-11-25', ...extra });
+
+describe('matching by structured payment reference', () => {
+  const RF = referenceReading('rf', 'INV');
+  const INV42 = 'INV-2026-000042';
+
+  it('reads the RF reference of an invoice (RF54INV2026000042) as printed, compact or in lower case, in the remittance or the payer reference', () => {
+    for (const remittance of ['RF54 INV2 0260 0004 2', 'RF54INV2026000042', 'rf54 inv2 0260 0004 2', 'Payment RF54 INV2 0260 0004 2 thank you', 'ref:RF54INV2026000042.']) {
+      expect(matchPayment(pay(1000, { remittance }), [inv(41, 500), inv(42, 1000)], RF), remittance).toEqual({ allocations: [{ invoiceId: INV42, amount: 1000 }], discounts: [], unapplied: 0, reason: 'reference' });
+    }
+    expect(matchPayment(pay(1000, { payerReference: 'RF54INV2026000042' }), [inv(42, 1000)], RF)).toMatchObject({ allocations: [{ invoiceId: INV42 }], reason: 'reference' });
+  });
+
+  it('does not match a reference whose check digits are wrong (a digit mistyped or two swapped)', () => {
+    for (const remittance of ['RF55 INV2 0260 0004 2', 'RF54 INV2 0260 0004 3', 'RF54 INV2 0260 0040 2', 'RF45 INV2 0260 0004 2']) {
+      expect(quotedInvoiceNumbers({ remittance }, RF), remittance).toEqual([]);
+      expect(matchPayment(pay(1000, { remittance }), [inv(42, 1000), inv(43, 1000)], RF).reason, remittance).toBe('none');
+    }
+  });
+
+  it('reads the configured national scheme besides RF, and only when it is configured', () => {
+    const fi = referenceReading('fi', 'INV');
+    expect(fi).toEqual({ series: 'INV', schemes: ['rf', 'fi'] });
+    // Finnish 2026 000042 + check digit 2, printed in groups of five
+    expect(matchPayment(pay(1000, { remittance: 'viite 2 02600 00422' }), [inv(42, 1000)], fi)).toMatchObject({ allocations: [{ invoiceId: INV42 }], reason: 'reference' });
+    expect(matchPayment(pay(1000, { remittance: 'viite 2 02600 00422' }), [inv(42, 1000)], RF).reason).toBe('none');
+    expect(matchPayment(pay(1000, { remittance: 'viite 2 02600 00423' }), [inv(42, 1000)], fi).reason).toBe('none');
+    const se = referenceReading('se-ocr', 'INV');
+    expect(matchPayment(pay(1000, { payerReference: '202600004222' }), [inv(42, 1000)], se)).toMatchObject({ allocations: [{ invoiceId: INV42 }], reason: 'reference' });
+    expect(matchPayment(pay(1000, { remittance: 'RF54INV2026000042' }), [inv(42, 1000)], se)).toMatchObject({ allocations: [{ invoiceId: INV42 }] }); // RF is always read
+  });
+
+  it('lists references first, then typed numbers, each invoice once', () => {
+    expect(quotedInvoiceNumbers({ remittance: 'INV-2026-000041 and RF54 INV2 0260 0004 2', payerReference: 'INV-2026-000042' }, RF)).toEqual([INV42, 'INV-2026-000041']);
+    expect(quotedInvoiceNumbers({ remittance: 'RF54 INV2 0260 0004 2' })).toEqual([]); // without a reading only numbers count
+  });
+});
 
 describe('matchPayment', () => {
   it('follows quoted invoice numbers in the order mentioned, leaving the rest unapplied', () => {

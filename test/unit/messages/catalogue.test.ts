@@ -36,9 +36,10 @@ const shipped: MessageVars['order-shipped'] = {
   trackingNumber: 'RM123456785GB',
   companyName: 'Example Trading Ltd',
 };
+const payment: MessageVars['payment-reminder']['payment'] = { reference: 'RF54 INV2 0260 0004 2', iban: 'GB62 DEMO 0000 0012 3456 78', bic: 'DEMOGB22', bankName: 'Demo Bank' };
 const invoiceBase = { customerName: 'Ada Lovelace', invoiceNumber: 'INV-2026-000042', orderReference: '#1042', total: '£35.40', companyName: 'Example Trading Ltd' };
-const invoiceDue: MessageVars['invoice-issued'] = { ...invoiceBase, form: 'balance-due', dueDate: '2026-12-23', terms: '2/10 net 30', earlyPayment: { amount: '£34.69', until: '2026-12-03' } };
-const invoiceNet: MessageVars['invoice-issued'] = { ...invoiceBase, form: 'balance-due', dueDate: '2026-12-23', terms: 'Net 30', earlyPayment: null };
+const invoiceDue: MessageVars['invoice-issued'] = { ...invoiceBase, form: 'balance-due', dueDate: '2026-12-23', terms: '2/10 net 30', earlyPayment: { amount: '£34.69', until: '2026-12-03' }, payment };
+const invoiceNet: MessageVars['invoice-issued'] = { ...invoiceBase, form: 'balance-due', dueDate: '2026-12-23', terms: 'Net 30', earlyPayment: null, payment: { ...payment, reference: null, bankName: null } };
 const invoicePaid: MessageVars['invoice-issued'] = { ...invoiceBase, form: 'paid' };
 const creditNote: MessageVars['credit-note-issued'] = {
   customerName: 'Ada Lovelace',
@@ -60,6 +61,7 @@ const reminder = (tone: ReminderTone): MessageVars['payment-reminder'] => ({
   dueDate: '2026-11-01',
   daysPastDue: 30,
   companyName: 'Acme Ltd',
+  payment,
 });
 const review: MessageVars['credit-review-request'] = {
   orderId: 'ord_7Hq2',
@@ -122,11 +124,11 @@ const ENGLISH: Readonly<Record<string, readonly [string, string]>> = {
   'invoice-issued, balance due with early-payment discount': [
     'Invoice INV-2026-000042 (your order #1042) from Example Trading Ltd',
     'Dear Ada Lovelace,\n\nplease find attached invoice INV-2026-000042 (your order #1042) for £35.40, due on 2026-12-23 (2/10 net 30). ' +
-      'Pay £34.69 by 2026-12-03 to take the early-payment discount.\nPlease quote INV-2026-000042 with your payment.\n\nExample Trading Ltd',
+      'Pay £34.69 by 2026-12-03 to take the early-payment discount.\nPlease pay to IBAN GB62 DEMO 0000 0012 3456 78, BIC DEMOGB22 (Demo Bank), quoting the payment reference RF54 INV2 0260 0004 2.\n\nExample Trading Ltd',
   ],
   'invoice-issued, balance due, no order reference': [
     'Invoice INV-2026-000042 from Example Trading Ltd',
-    'Dear Ada Lovelace,\n\nplease find attached invoice INV-2026-000042 for £35.40, due on 2026-12-23 (Net 30).\nPlease quote INV-2026-000042 with your payment.\n\nExample Trading Ltd',
+    'Dear Ada Lovelace,\n\nplease find attached invoice INV-2026-000042 for £35.40, due on 2026-12-23 (Net 30).\nPlease pay to IBAN GB62 DEMO 0000 0012 3456 78, BIC DEMOGB22, quoting INV-2026-000042.\n\nExample Trading Ltd',
   ],
   'invoice-issued, paid at checkout': [
     'Invoice INV-2026-000042 (your order #1042) from Example Trading Ltd',
@@ -176,32 +178,32 @@ const ENGLISH: Readonly<Record<string, readonly [string, string]>> = {
   'payment-reminder, friendly': [
     'Friendly reminder: invoice INV-2026-000042 is overdue',
     'Dear Ada Lovelace,\n\nOur records show that invoice INV-2026-000042 for £12.34, due on 2026-11-01, is still open. If you have already paid, please ignore this message; ' +
-      'otherwise we would be grateful for payment at your earliest convenience, quoting the invoice number.\n\nKind regards,\nAcme Ltd',
+      'otherwise we would be grateful for payment at your earliest convenience.\nPlease pay to IBAN GB62 DEMO 0000 0012 3456 78, BIC DEMOGB22 (Demo Bank), quoting the payment reference RF54 INV2 0260 0004 2.\n\nKind regards,\nAcme Ltd',
   ],
   'payment-reminder, firm': [
     'Second reminder: invoice INV-2026-000042 is 30 days overdue',
-    'Dear Ada Lovelace,\n\nInvoice INV-2026-000042 for £12.34 was due on 2026-11-01 and is now 30 days overdue. Please arrange payment within 7 days, quoting the invoice number, ' +
-      'or contact us if there is a problem with the invoice.\n\nRegards,\nAcme Ltd',
+    'Dear Ada Lovelace,\n\nInvoice INV-2026-000042 for £12.34 was due on 2026-11-01 and is now 30 days overdue. Please arrange payment within 7 days, ' +
+      'or contact us if there is a problem with the invoice.\nPlease pay to IBAN GB62 DEMO 0000 0012 3456 78, BIC DEMOGB22 (Demo Bank), quoting the payment reference RF54 INV2 0260 0004 2.\n\nRegards,\nAcme Ltd',
   ],
   'payment-reminder, final': [
     'Final notice: invoice INV-2026-000042',
     'Dear Ada Lovelace,\n\nDespite our earlier reminders, invoice INV-2026-000042 for £12.34, due on 2026-11-01, remains unpaid (30 days overdue). ' +
-      'Unless we receive payment within 7 days we will suspend your account and pass the debt to collections.\n\nAcme Ltd',
+      'Unless we receive payment within 7 days we will suspend your account and pass the debt to collections.\nPlease pay to IBAN GB62 DEMO 0000 0012 3456 78, BIC DEMOGB22 (Demo Bank), quoting the payment reference RF54 INV2 0260 0004 2.\n\nAcme Ltd',
   ],
   'payment-reminder, friendly, partly disputed': [
     'Friendly reminder: invoice INV-2026-000042 is overdue',
     'Dear Ada Lovelace,\n\nOur records show that invoice INV-2026-000042 for £12.34, due on 2026-11-01, is still open. If you have already paid, please ignore this message; ' +
-      'otherwise we would be grateful for payment at your earliest convenience, quoting the invoice number. The amount asked for leaves out £5.00, which is under dispute and which we are looking into.\n\nKind regards,\nAcme Ltd',
+      'otherwise we would be grateful for payment at your earliest convenience. The amount asked for leaves out £5.00, which is under dispute and which we are looking into.\nPlease pay to IBAN GB62 DEMO 0000 0012 3456 78, BIC DEMOGB22 (Demo Bank), quoting the payment reference RF54 INV2 0260 0004 2.\n\nKind regards,\nAcme Ltd',
   ],
   'payment-reminder, firm, partly disputed': [
     'Second reminder: invoice INV-2026-000042 is 30 days overdue',
-    'Dear Ada Lovelace,\n\nInvoice INV-2026-000042 for £12.34 was due on 2026-11-01 and is now 30 days overdue. Please arrange payment within 7 days, quoting the invoice number, ' +
-      'or contact us if there is a problem with the invoice. The amount asked for leaves out £5.00, which is under dispute and which we are looking into.\n\nRegards,\nAcme Ltd',
+    'Dear Ada Lovelace,\n\nInvoice INV-2026-000042 for £12.34 was due on 2026-11-01 and is now 30 days overdue. Please arrange payment within 7 days, ' +
+      'or contact us if there is a problem with the invoice. The amount asked for leaves out £5.00, which is under dispute and which we are looking into.\nPlease pay to IBAN GB62 DEMO 0000 0012 3456 78, BIC DEMOGB22 (Demo Bank), quoting the payment reference RF54 INV2 0260 0004 2.\n\nRegards,\nAcme Ltd',
   ],
   'payment-reminder, final, partly disputed': [
     'Final notice: invoice INV-2026-000042',
     'Dear Ada Lovelace,\n\nDespite our earlier reminders, invoice INV-2026-000042 for £12.34, due on 2026-11-01, remains unpaid (30 days overdue). ' +
-      'Unless we receive payment within 7 days we will suspend your account and pass the debt to collections. The amount asked for leaves out £5.00, which is under dispute and which we are looking into.\n\nAcme Ltd',
+      'Unless we receive payment within 7 days we will suspend your account and pass the debt to collections. The amount asked for leaves out £5.00, which is under dispute and which we are looking into.\nPlease pay to IBAN GB62 DEMO 0000 0012 3456 78, BIC DEMOGB22 (Demo Bank), quoting the payment reference RF54 INV2 0260 0004 2.\n\nAcme Ltd',
   ],
 };
 
@@ -270,6 +272,23 @@ describe('message catalogue', () => {
     expect(renderMessage('payment-reminder', 'zh', reminder('firm')).subject).toContain('逾期 30 天');
   });
 
+  it('says where to pay and which reference to quote in every language: invoice with a balance and every reminder, not the paid invoice', () => {
+    for (const lang of LANGUAGES) {
+      const due = renderMessage('invoice-issued', lang, invoiceDue).text;
+      for (const s of ['RF54 INV2 0260 0004 2', 'GB62 DEMO 0000 0012 3456 78', 'DEMOGB22', 'Demo Bank']) expect(due, `${lang} ${s}`).toContain(s);
+      const net = renderMessage('invoice-issued', lang, invoiceNet).text;
+      expect(net, lang).toContain('GB62 DEMO 0000 0012 3456 78');
+      expect(net, lang).not.toContain('RF54');
+      expect(net.split('INV-2026-000042').length - 1, `${lang}: without a reference the number is what to quote`).toBeGreaterThanOrEqual(2);
+      const paid = renderMessage('invoice-issued', lang, invoicePaid).text;
+      for (const s of ['RF54', 'IBAN', 'DEMOGB22']) expect(paid, `${lang} paid`).not.toContain(s);
+      for (const tone of TONES) {
+        const t = renderMessage('payment-reminder', lang, reminder(tone)).text;
+        for (const s of ['RF54 INV2 0260 0004 2', 'GB62 DEMO 0000 0012 3456 78', 'DEMOGB22']) expect(t, `${lang} ${tone} ${s}`).toContain(s);
+      }
+    }
+  });
+
   it('confirms an order in Japanese, Russian, Chinese and Swedish with the formatted amounts and the order reference', () => {
     const cases: [Language, string, RegExp][] = [
       ['ja', 'JPY', /^花子 山田 様\n/],
@@ -321,16 +340,17 @@ describe('message catalogue', () => {
       flag: fc.boolean(),
       lang: fc.constantFrom<string>(...LANGUAGES, 'de'),
       nullable: fc.option(text),
+      pay: fc.record({ reference: fc.option(text), iban: text, bic: text, bankName: fc.option(text) }),
     });
     fc.assert(
       fc.property(anyVars, (x) => {
         const cases: Case[] = [
           { name: 'confirmed', kind: 'order-confirmed', vars: { customerName: x.a, orderReference: x.b, lines: x.lines, total: x.c, tax: x.d, companyName: x.e } },
           { name: 'shipped', kind: 'order-shipped', vars: { customerName: x.a, orderReference: x.b, shippedOn: x.c, carrier: x.d, service: x.e, trackingNumber: x.f, companyName: x.g } },
-          { name: 'due', kind: 'invoice-issued', vars: { form: 'balance-due', customerName: x.a, invoiceNumber: x.b, orderReference: x.nullable, total: x.c, companyName: x.d, dueDate: x.e, terms: x.f, earlyPayment: x.early } },
+          { name: 'due', kind: 'invoice-issued', vars: { form: 'balance-due', customerName: x.a, invoiceNumber: x.b, orderReference: x.nullable, total: x.c, companyName: x.d, dueDate: x.e, terms: x.f, earlyPayment: x.early, payment: x.pay } },
           { name: 'paid', kind: 'invoice-issued', vars: { form: 'paid', customerName: x.a, invoiceNumber: x.b, orderReference: x.nullable, total: x.c, companyName: x.d } },
           { name: 'rejected', kind: 'order-rejected', vars: { customerName: x.a, orderReference: x.b, reason: x.c, companyName: x.d, refunded: x.flag } },
-          { name: 'reminder', kind: 'payment-reminder', vars: { tone: x.tone, customerName: x.a, invoiceNumber: x.b, amount: x.c, disputed: x.nullable, dueDate: x.d, daysPastDue: x.days, companyName: x.e } },
+          { name: 'reminder', kind: 'payment-reminder', vars: { tone: x.tone, customerName: x.a, invoiceNumber: x.b, amount: x.c, disputed: x.nullable, dueDate: x.d, daysPastDue: x.days, companyName: x.e, payment: x.pay } },
           { name: 'review', kind: 'credit-review-request', vars: { orderId: x.a, orderReference: x.b, platform: x.c, platformReference: x.d, total: x.e, reason: x.nullable } },
         ];
         for (const c of cases) {

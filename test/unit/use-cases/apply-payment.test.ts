@@ -55,6 +55,29 @@ describe('applyPayment', () => {
     expect(w.state.logged).toEqual([]);
   });
 
+  it('settles INV-2026-000042 from a bank payment quoting only its RF reference RF54 INV2 0260 0004 2 (no customer given: the invoice names it)', async () => {
+    const w = withInvoices(invoiceOf(41, 2000), invoiceOf(42, 2500));
+    expect(w.state.invoices.get('INV-2026-000042')?.paymentReference).toBe('RF54INV2026000042');
+    const r = await applyPayment(payment({ amount: 2500, remittance: 'RF54 INV2 0260 0004 2' }), w.deps);
+    expect(r).toEqual({ applied: true, reason: 'reference', unapplied: 0 });
+    expect(w.state.invoices.get('INV-2026-000042')).toMatchObject({ balance: 0, status: 'paid' });
+    expect(w.state.invoices.get('INV-2026-000041')).toMatchObject({ balance: 2000, status: 'open' });
+    expect(w.state.payments.get('pay_1')).toMatchObject({ customerId: 'cus_1', allocations: [{ invoiceId: 'INV-2026-000042', amount: 2500 }] });
+  });
+
+  it('does not match by a reference with a wrong check digit: the cash stays unapplied and the invoice open', async () => {
+    const w = withInvoices(invoiceOf(42, 2500));
+    expect(await applyPayment(payment({ amount: 2500, remittance: 'RF55 INV2 0260 0004 2' }), w.deps)).toEqual({ applied: true, reason: 'none', unapplied: 2500 });
+    expect(w.state.invoices.get('INV-2026-000042')).toMatchObject({ balance: 2500, status: 'open' });
+  });
+
+  it('reads the configured national reference (Swedish OCR 202600004222) in the payer reference', async () => {
+    const w = withInvoices(invoiceOf(42, 2500));
+    const deps = { ...w.deps, company: { ...TEST_COMPANY, paymentReferenceScheme: 'se-ocr' as const } };
+    expect(await applyPayment(payment({ amount: 2500, remittance: undefined, payerReference: '2026 0000 4222' }), deps)).toEqual({ applied: true, reason: 'reference', unapplied: 0 });
+    expect(w.state.invoices.get('INV-2026-000042')).toMatchObject({ balance: 0, status: 'paid' });
+  });
+
   it('reads a number typed loosely by the payer ("inv 2026 000001") and leaves a part payment partially paid', async () => {
     const w = withInvoices(invoiceFor(testOrder('ord_1', 'invoiced')));
     expect(await applyPayment(payment({ amount: 1000, remittance: undefined, payerReference: 'inv 2026 000001' }), w.deps)).toEqual({ applied: true, reason: 'reference', unapplied: 0 });

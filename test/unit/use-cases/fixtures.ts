@@ -1,5 +1,6 @@
 /** Shared fixtures for the use-case tests (not a test file itself): a world at a fixed instant, products, drafts, invoices. */
-import { buildInvoice } from '../../../functions/domain/invoice.ts';
+import { buildInvoice, formatInvoiceNumber } from '../../../functions/domain/invoice.ts';
+import { paymentReferenceFor } from '../../../functions/domain/references.ts';
 import type { Invoice, IsoDate, Order, PaymentTerms } from '../../../functions/domain/model.ts';
 import type { OrderDraft, Product } from '../../../functions/ports.ts';
 import { statusOf } from '../../../functions/runtime/errors.ts';
@@ -60,6 +61,7 @@ export function invoiceFor(
     issueDate,
     terms: options.terms ?? { netDays: 30 },
     policy: TEST_COMPANY.taxPolicy,
+    paymentReference: paymentReferenceFor(TEST_COMPANY.paymentReferenceScheme, formatInvoiceNumber('INV', Number(issueDate.slice(0, 4)), options.sequence ?? 1)),
   });
   if (options.balance === undefined) return invoice;
   const status = options.balance === 0 ? 'paid' : options.balance < invoice.totals.total ? 'partially_paid' : 'open';

@@ -37,6 +37,7 @@ describe('issueInvoice', () => {
       terms: { netDays: 30 },
       balance: 3898,
       status: 'open',
+      paymentReference: 'RF94INV2026000001',
     });
     expect(w.state.counters.get('INV|2026')).toBe(1);
     expect(w.state.orders.get('ord_1')).toMatchObject({ status: 'invoiced', invoiceNumber: INV1, version: 2 });
@@ -66,7 +67,7 @@ describe('issueInvoice', () => {
       to: ['cus_1@example.com'],
       language: 'en',
       subject: `Invoice ${INV1} (your order PO-ord_1) from Example Trading Ltd`,
-      text: `Dear Ada Lovelace,\n\nplease find attached invoice ${INV1} (your order PO-ord_1) for £38.98, due on 2026-12-22 (Net 30).\nPlease quote ${INV1} with your payment.\n\nExample Trading Ltd`,
+      text: `Dear Ada Lovelace,\n\nplease find attached invoice ${INV1} (your order PO-ord_1) for £38.98, due on 2026-12-22 (Net 30).\nPlease pay to IBAN GB62 DEMO 0000 0012 3456 78, BIC DEMOGB22 (Demo Bank), quoting the payment reference RF94 INV2 0260 0000 1.\n\nExample Trading Ltd`,
     });
     expect(mail!.attachments).toHaveLength(1);
     expect(mail!.attachments![0]).toMatchObject({ filename: `${INV1}.pdf`, contentType: 'application/pdf' });
@@ -159,6 +160,18 @@ describe('issueInvoice', () => {
     w.putOrder(testOrder('ord_1', 'shipped', extra));
     await issueInvoice({ orderId: 'ord_1' }, w.deps);
     expect(w.state.invoices.get(INV1)).toMatchObject({ terms, dueDate });
+  });
+
+  it('gives the invoice its reference in the configured national scheme (the email prints it as the scheme prints it)', async () => {
+    const fi = shipped();
+    await issueInvoice({ orderId: 'ord_1' }, { ...fi.deps, company: { ...TEST_COMPANY, paymentReferenceScheme: 'fi' } });
+    // 2026 000001 + its 7-3-1 check digit 1; printed in groups of five from the right
+    expect(fi.state.invoices.get(INV1)?.paymentReference).toBe('20260000011');
+    expect(fi.state.mailbox[0]?.text).toContain('quoting the payment reference 2 02600 00011.');
+    const se = shipped();
+    await issueInvoice({ orderId: 'ord_1' }, { ...se.deps, company: { ...TEST_COMPANY, paymentReferenceScheme: 'se-ocr' } });
+    expect(se.state.invoices.get(INV1)?.paymentReference).toBe('202600000121');
+    expect(se.state.mailbox[0]?.text).toContain('quoting the payment reference 202600000121.');
   });
 
   it('offers the early-payment discount of 2/10 net 30 in the email', async () => {

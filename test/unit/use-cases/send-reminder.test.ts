@@ -25,9 +25,18 @@ describe('sendReminder', () => {
         to: ['cus_1@example.com'],
         language: 'en',
         subject: `Friendly reminder: invoice ${INV1} is overdue`,
-        text: `Dear Ada Lovelace,\n\nOur records show that invoice ${INV1} for £38.98, due on 2026-12-22, is still open. If you have already paid, please ignore this message; otherwise we would be grateful for payment at your earliest convenience, quoting the invoice number.\n\nKind regards,\nExample Trading Ltd`,
+        text: `Dear Ada Lovelace,\n\nOur records show that invoice ${INV1} for £38.98, due on 2026-12-22, is still open. If you have already paid, please ignore this message; otherwise we would be grateful for payment at your earliest convenience.\nPlease pay to IBAN GB62 DEMO 0000 0012 3456 78, BIC DEMOGB22 (Demo Bank), quoting the payment reference RF94 INV2 0260 0000 1.\n\nKind regards,\nExample Trading Ltd`,
       },
     ]);
+  });
+
+  it('asks for the invoice number where an invoice from before payment references has none', async () => {
+    const w = world();
+    w.putCustomer(testCustomer('cus_1'));
+    const { paymentReference: _none, ...old } = invoiceFor(testOrder('ord_1', 'invoiced'));
+    w.putInvoice(old);
+    await sendReminder({ invoiceNumber: INV1, level: 1, asOf: '2026-12-23' }, w.deps);
+    expect(w.state.mailbox[0]?.text).toContain(`Please pay to IBAN GB62 DEMO 0000 0012 3456 78, BIC DEMOGB22 (Demo Bank), quoting ${INV1}.`);
   });
 
   it.each([

@@ -165,6 +165,18 @@ describe('the statement as of a day', () => {
     expect((await customerStatement({ customerId: 'cus_1', asOf: '2026-11-28' }, w.deps)).currencies[0]!.customerCredit).toBe(1200);
   });
 
+  it("gives each open item the invoice's payment reference, and an invoice from before references its number", async () => {
+    const { w, a, b } = books();
+    const { paymentReference: _none, ...old } = b;
+    w.putInvoice(old);
+    w.clock.set('2026-11-28T10:00:00.000Z');
+    const s = (await customerStatement({ customerId: 'cus_1' }, w.deps)).currencies[0]!;
+    expect(s.openItems.map((i) => [i.invoiceNumber, i.paymentReference])).toEqual([
+      [a.number, 'RF94INV2026000001'],
+      [b.number, b.number],
+    ]);
+  });
+
   it('ages open items by days past due; a day after today is a 422 and an unknown customer a 404', async () => {
     const { w } = books();
     w.clock.set('2027-02-20T10:00:00.000Z');

@@ -9,7 +9,7 @@ import { renderCreditNotePdf, renderInvoicePdf } from '../../../../functions/ada
 import { buildCreditNote } from '../../../../functions/domain/adjustments.ts';
 import { buildInvoice } from '../../../../functions/domain/invoice.ts';
 import type { Invoice } from '../../../../functions/domain/model.ts';
-import { pdfText } from '../../../support/pdf-text.ts';
+import { overlappingRuns, pdfText, pdfTextRuns } from '../../../support/pdf-text.ts';
 import { testOrder } from '../../../support/orders.ts';
 
 const invoiceFor = (extra: Parameters<typeof testOrder>[2] = {}, paid = false): Invoice =>
@@ -22,8 +22,14 @@ const invoiceFor = (extra: Parameters<typeof testOrder>[2] = {}, paid = false): 
     terms: { netDays: 30, discount: { ratePpm: 20_000, days: 10 } },
     policy: { rounding: 'half-up', level: 'line' },
     paid,
+    paymentReference: 'RF54INV2026000042',
   });
-const seller = { name: 'Example Trading Ltd', address: ['1 Market St', 'York YO1 7HH'] };
+const seller = {
+  name: 'Example Trading Ltd',
+  address: ['1 Market St', 'York YO1 7HH'],
+  bankAccount: { iban: 'GB62DEMO00000012345678', bic: 'DEMOGB22', bankName: 'Demo Bank' },
+  paymentReferenceScheme: 'rf' as const,
+};
 const buyer = { name: 'Ada Lovelace', email: 'ada@example.com', billingAddress: { line1: '12 St James Sq', city: 'London', country: 'GB' } };
 
 describe('invoice PDF', () => {
@@ -49,11 +55,45 @@ describe('invoice PDF', () => {
     const text = pdfText(Buffer.from(await renderInvoicePdf(invoiceFor({ paymentMode: 'prepaid' }, true), seller, buyer)));
     expect(text).toContain('Paid with thanks');
     expect(text).not.toContain('Amount due');
+    for (const s of ['Pay to', 'Payment reference', 'RF54', 'Please quote', 'IBAN']) expect(text).not.toContain(s); // nothing to pay, nothing to quote
+  });
+
+  it('says where to pay (IBAN in groups of four, BIC, bank) and the payment reference as printed, instead of the invoice number', async () => {
+    const text = pdfText(Buffer.from(await renderInvoicePdf(invoiceFor(), seller, buyer)));
+    for (const s of ['Pay to', 'IBAN GB62 DEMO 0000 0012 3456 78', 'BIC DEMOGB22', 'Demo Bank', 'Payment reference', 'RF54 INV2 0260 0004 2', 'Please quote the payment reference RF54 INV2 0260 0004 2 with your payment.']) {
+      expect(text).toContain(s);
+    }
+    expect(text).not.toContain('Please quote INV-2026-000042');
+  });
+
+  it('prints a national reference in its own print form, and the invoice number for an invoice from before references', async () => {
+    const fi = pdfText(Buffer.from(await renderInvoicePdf({ ...invoiceFor(), paymentReference: '20260000422' }, { ...seller, paymentReferenceScheme: 'fi' }, buyer)));
+    expect(fi).toContain('2 02600 00422');
+    const { paymentReference: _none, ...old } = invoiceFor();
+    const text = pdfText(Buffer.from(await renderInvoicePdf(old, seller, buyer)));
+    expect(text).toContain('Please quote the payment reference INV-2026-000042 with your payment.');
+    expect(text).toContain('IBAN GB62 DEMO 0000 0012 3456 78');
+  });
+
+  it.each([1, 20, 47, 48, 49, 50, 51, 52, 53, 54, 55, 60, 120, 2000])('lays out an invoice of %i lines with nothing overlapping and nothing below the footer', async (n) => {
+    const lines = Array.from({ length: n }, (_, i) => ({ sku: `SKU-${i}`, description: `Item ${i} with a fairly long description`, quantity: 1, unitPrice: 100_000 + i, discount: 5, taxRatePpm: 200_000 }));
+    const bytes = await renderInvoicePdf(invoiceFor({ lines }), { ...seller, bankAccount: { ...seller.bankAccount, bankName: 'Demo Bank plc, Corporate Banking, 1 Long Street Branch, London' } }, buyer);
+    const runs = await pdfTextRuns(bytes);
+    expect(runs.length).toBeGreaterThan(n * 6);
+    expect(overlappingRuns(runs), JSON.stringify(overlappingRuns(runs).slice(0, 3))).toEqual([]);
+    const pages = (await PDFDocument.load(bytes)).getPageCount();
+    for (const r of runs) {
+      expect(r.x + r.width, r.text).toBeLessThanOrEqual(550);
+      expect(r.y, r.text).toBeGreaterThanOrEqual(60);
+      if (r.y === 60) expect(r.text).toMatch(/^Please quote the payment reference/);
+    }
+    const last = runs.filter((r) => r.page === pages - 1).map((r) => r.text);
+    for (const s of ['Total GBP', 'Pay to', 'RF54 INV2 0260 0004 2', 'IBAN GB62 DEMO 0000 0012 3456 78']) expect(last).toContain(s);
   });
 
   it('prints characters Helvetica cannot encode as ?, keeps Latin-1 ones, and writes the ISO code for a sign it cannot draw', async () => {
     const invoice = invoiceFor({ currency: 'INR' });
-    const text = pdfText(Buffer.from(await renderInvoicePdf(invoice, { name: 'Łódź 東京 Café', address: [] }, { ...buyer, name: 'Zoë Ångström' })));
+    const text = pdfText(Buffer.from(await renderInvoicePdf(invoice, { ...seller, name: 'Łódź 東京 Café', address: [] }, { ...buyer, name: 'Zoë Ångström' })));
     expect(text).toContain('?ód? ?? Café');
     expect(text).toContain('Zoë Ångström');
     expect(text).toContain('INR 38.98');

@@ -94,7 +94,7 @@ export const FUNCTION_BINDINGS = {
   'fulfil-order': ['TABLE_NAME', 'PROMISED_DELIVERY_DAYS', 'CARRIER_RATES'],
   'fulfilment-callback': ['TABLE_NAME', ...CALLER_KEYS],
   'ship-order': ['TABLE_NAME', 'MAIL_QUEUE_URL', ...COMPANY],
-  'issue-invoice': ['TABLE_NAME', 'MAIL_QUEUE_URL', 'INVOICE_SERIES', ...COMPANY],
+  'issue-invoice': ['TABLE_NAME', 'MAIL_QUEUE_URL', 'REFUNDS_QUEUE_URL', 'INVOICE_SERIES', ...COMPANY],
   'reject-order': ['TABLE_NAME', 'MAIL_QUEUE_URL', 'REFUNDS_QUEUE_URL', ...COMPANY],
   'apply-payment': ['TABLE_NAME', 'INVOICE_SERIES', ...COMPANY],
   'plan-dunning': ['TABLE_NAME', 'DUNNING_QUEUE_URL', 'DUNNING_LEVELS', ...COMPANY],

@@ -15,10 +15,10 @@
  *    Issuing it there keeps pdf-lib and the credit note's work out of the
  *    webhook's answer; the flag is written first, so the message can always be
  *    sent again.
- * 4. Shipped but not invoiced yet: the flag only, as before. The invoice is
- *    the workflow's very next step and the credit note must name it, so there
- *    is nothing to credit at this moment; finance sees the flag
- *    (`creditNoteRequested`) and credits the invoice once it is issued.
+ * 4. Shipped but not invoiced yet: the flag only. The invoice is the
+ *    workflow's very next step and the credit note must name it; issue-invoice
+ *    sees the flag (`creditNoteRequested`) and hands the order to
+ *    refund-payment once the invoice exists, which credits it as in 3.
  * A repeated cancellation writes nothing new; it queues again what an
  * earlier one may not have got to (the consumer does each thing once).
  */

@@ -12,6 +12,9 @@
  *    number. Another invoice took the number: read the counter again.
  * 4. Render the PDF and queue the email with it (key `invoice:<number>`);
  *    an invoice with a balance says where to pay and what reference to quote.
+ * 5. An order the platform cancelled after shipment (flagged by cancel-order)
+ *    is handed to refund-payment, which credits the invoice (and refunds a
+ *    paid one's customer credit).
  */
 import { todayIn } from '#domain/dates';
 import { buildInvoice, describeTerms, formatInvoiceNumber } from '#domain/invoice';
@@ -23,7 +26,7 @@ import { paymentReferenceFor } from '#domain/references';
 import { renderMessage } from '#messages';
 import { InvoiceConflict, OrderNotFound } from '../errors.ts';
 import { mailTo, paymentInstructions } from './customer-mail.ts';
-import type { Clock, Company, Customers, InvoiceDocuments, Invoices, Mail, Metrics, Orders, StoredOrder } from '../ports.ts';
+import type { Clock, Company, Customers, InvoiceDocuments, Invoices, Mail, Metrics, Orders, Outbox, RefundMessage, StoredOrder } from '../ports.ts';
 import { withNextNumber } from './numbering.ts';
 
 export { MAX_NUMBER_ATTEMPTS } from './numbering.ts';
@@ -38,6 +41,8 @@ export interface IssueInvoiceDeps {
   readonly metrics: Metrics;
   readonly company: Company;
   readonly series: string;
+  /** Where a cancellation that came after shipment goes once the invoice exists (refund-payment credits it). */
+  readonly refundQueue: Outbox<RefundMessage>;
 }
 
 async function issueOnce(order: StoredOrder, customer: Customer | undefined, deps: IssueInvoiceDeps): Promise<{ invoice: Invoice; created: boolean }> {
@@ -93,5 +98,8 @@ export async function issueInvoice({ orderId }: { orderId: string }, deps: Issue
     const attachment = { filename: `${invoice.number}.pdf`, contentType: 'application/pdf', contentBase64: Buffer.from(pdf).toString('base64') };
     await deps.mail.enqueue(mailTo(customer, `invoice:${invoice.number}`, message, [attachment]));
   }
+  // Cancelled by the platform after it shipped, before it was invoiced: now there is an invoice to credit (every run
+  // sends it, so a crash after the write loses nothing; the credit note is keyed by the order and issued once).
+  if (order.creditNoteRequested) await deps.refundQueue.send({ kind: 'cancelled-after-invoice', orderId: order.id });
   return { invoiceNumber: invoice.number, total: invoice.totals.total, currency: invoice.currency, created };
 }

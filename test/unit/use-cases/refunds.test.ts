@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { orderId, refundId } from '../../../functions/domain/ids.ts';
 import type { OrderStatus } from '../../../functions/domain/model.ts';
 import { cancelOrder } from '../../../functions/use-cases/cancel-order.ts';
+import { issueInvoice } from '../../../functions/use-cases/issue-invoice.ts';
 import { listRefunds } from '../../../functions/use-cases/list-refunds.ts';
 import { refundPayment } from '../../../functions/use-cases/refund-payment.ts';
 import { rejectOrder } from '../../../functions/use-cases/reject-order.ts';
@@ -191,11 +192,18 @@ describe('a platform cancellation after the invoice', () => {
     expect(new Set(w.state.mailbox.map((m) => m.key))).toEqual(new Set([`credit-note:${notes[0]!.number}`, `refund:${refundId(id)}`]));
   });
 
-  it('shipped but not invoiced yet: only the flag, as before (the invoice is the next step; finance credits it then)', async () => {
+  it('shipped but not invoiced yet: flagged; the invoice step then hands it on, and it is credited and refunded like any cancelled invoice', async () => {
     const w = given('shipped');
     const id = STRIPE_ORDER;
     expect((await cancelled(w)).outcome).toBe('credit-note-requested');
     expect(w.state.orders.get(id)).toMatchObject({ status: 'shipped', creditNoteRequested: true });
     expect(w.deps.refundQueue.sent).toEqual([]);
+    const { invoiceNumber } = await issueInvoice({ orderId: id }, w.deps);
+    await issueInvoice({ orderId: id }, w.deps); // a retried step: the invoice stays one, the hand-over is sent again
+    expect(w.deps.refundQueue.sent).toEqual([{ kind: 'cancelled-after-invoice', orderId: id }, { kind: 'cancelled-after-invoice', orderId: id }]);
+    for (const m of w.deps.refundQueue.sent) await refundPayment(m, w.deps);
+    expect([...w.state.creditNotes.values()]).toEqual([expect.objectContaining({ invoiceNumber, reason: 'cancelled on stripe: arrived broken' })]);
+    expect(w.state.refundRequests.get(refundId(id))).toMatchObject({ status: 'refunded', cause: 'credit-note' });
+    expect(w.state.platformCalls).toHaveLength(1);
   });
 });

@@ -472,7 +472,7 @@ export interface RefundRequests {
    * Writes the refund's outcome (and its journal entry, when money left the books) only if it is still
    * `requested`; false when it was settled before (nothing written).
    */
-  settle(before: Refund, after: Refund, entry?: JournalEntry): Promise<boolean>;
+  settle(before: Refund, after: Refund, entry?: JournalEntry, audit?: AuditEntry): Promise<boolean>;
   /** The refunds in a status, oldest first (by-status index partition, never a Scan). */
   withStatus(status: RefundStatus): Promise<Refund[]>;
 }

@@ -210,11 +210,8 @@ const statementText = (r: any) => {
 /** The refunds as aligned columns: amounts right-aligned in their currency, then what happened. */
 const refundsTable = (refunds: any[], status: string | undefined): string => {
   if (refunds.length === 0) return status ? `no refunds ${status}` : 'no refunds';
-  const rows = refunds.map((r) => [r.requestedAt.slice(0, 10), r.status, r.platform, r.orderReference, show(r.amount), r.platformRefundId ?? r.note ?? r.reason]);
-  const head = ['requested', 'status', 'platform', 'order', 'amount', 'detail'];
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 5 ? c : i === 4 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
-  return [line(head), ...rows.map(line)].join('\n');
+  const rows = refunds.map((r) => [r.refundId, r.requestedAt.slice(0, 10), r.status, r.platform, r.orderReference, show(r.amount), r.platformRefundId ?? r.note ?? r.reason]);
+  return columns(['refund', 'requested', 'status', 'platform', 'order', 'amount', 'detail'], rows, [5]);
 };
 
 /** Runs a finance command; returns the text to print (or the JSON answer with --json), or undefined when `cmd` is not one. */
@@ -329,6 +326,10 @@ export async function financeCommand(api: FinanceApi, cmd: string, args: readonl
       ].join('\n');
     });
   }
+  if (cmd === 'refunds' && sub === 'paid' && target) {
+    const r = await api.call('POST', `/finance/refunds/${encodeURIComponent(target)}/paid`, { reference: need(values, 'reference'), ...(values.reason ? { reason: values.reason } : {}) });
+    return out(r, () => `${r.refundId} (${r.orderReference}, ${show(r.amount)}) marked refunded by hand: ${values.reference}`);
+  }
   if (cmd === 'refunds') {
     const status = values.status as string | undefined;
     const r = await api.call('GET', `/finance/refunds${status ? `?status=${encodeURIComponent(status)}` : ''}`);
@@ -391,6 +392,6 @@ export const FINANCE_USAGE = [
   '  promise <invoice> <YYYY-MM-DD> [--reason text]',
   '  ledger trial-balance [--as-of YYYY-MM-DD]',
   '  audit <customer:ID | invoice:NUMBER | payment:ID>',
-  '  refunds [--status requested|refunded|failed|owed]',
+  '  refunds [--status requested|refunded|failed|owed] · refunds paid <refundId> --reference REF [--reason text]  (an owed refund paid back by hand)',
   '  (add --json to any finance command; --stack O2c-prod or O2C_API_URL uses a deployed stack, signed with your AWS credentials)',
 ].join('\n');

@@ -92,6 +92,17 @@ export function settleRefund(refund: Refund, outcome: RefundOutcome, at: IsoInst
 }
 
 /**
+ * Finance paid back by hand a refund o2c could not make itself (`owed`: another platform; `failed`: the
+ * platform refused it) — it becomes `refunded`, with finance's payment reference. A refund still
+ * `requested` is being made by refund-payment, and a refunded one is done: both are conflicts.
+ */
+export function refundPaidByHand(refund: Refund, reference: string, at: IsoInstant): Refund {
+  if (refund.status === 'requested') throw new DomainError('RefundInProgress', `refund ${refund.id} is being made on ${refund.platform}; wait for its outcome`, 'conflict');
+  if (refund.status === 'refunded') throw new DomainError('RefundSettled', `refund ${refund.id} was refunded already${refund.settledAt ? ` (${refund.settledAt.slice(0, 10)})` : ''}`, 'conflict');
+  return { ...refund, status: 'refunded', settledAt: at, platformRefundId: `by-hand:${reference}`, note: `paid back by finance (${reference})${refund.note ? `; before: ${refund.note}` : ''}` };
+}
+
+/**
  * The posting of a refund paid out. Customer credit left by a credit note is
  * paid back: Dr customer credit / Cr cash. A prepaid order refunded before it
  * was invoiced has none: o2c books a prepaid order's cash on its invoice

@@ -3,11 +3,11 @@ import { callerCredentialsFrom } from '#adapters/api-keys';
 import { pdfDocuments } from '#adapters/pdf';
 import { sqsOutbox } from '#adapters/queue';
 import { repositories } from '#adapters/repositories';
-import { AllocationRequestSchema, AsOfQuerySchema, CashRefundRequestSchema, ManualPaymentSchema, RefundsQuerySchema } from '#platforms/finance';
+import { AllocationRequestSchema, AsOfQuerySchema, CashRefundRequestSchema, ManualPaymentSchema, RefundPaidSchema, RefundsQuerySchema } from '#platforms/finance';
 import * as rt from '#runtime';
 import { customerStatement, statementView } from '#use-cases/customer-statement';
 import { recordPaymentByHand } from '#use-cases/finance-cash';
-import { listRefunds } from '#use-cases/list-refunds';
+import { listRefunds, markRefundPaid } from '#use-cases/list-refunds';
 import { paymentIdOf } from '#use-cases/receive-payment';
 import { allocateUnappliedCash, paymentDetails, paymentView, refundUnappliedCash, unassignedCash } from '#use-cases/unapplied-cash';
 
@@ -28,6 +28,7 @@ export const routes: Record<string, rt.Route> = {
   'POST /finance/payments/{paymentId}/allocations': finance(async (req, actor) => ({ status: 201, body: paymentView(await allocateUnappliedCash({ paymentId: param(req, 'paymentId'), ...rt.parseJsonBody(req, AllocationRequestSchema) }, actor, deps, rt.clientKeyOf(req))) })),
   'POST /finance/payments/{paymentId}/refund': finance(async (req, actor) => ({ status: 200, body: paymentView(await refundUnappliedCash({ paymentId: param(req, 'paymentId'), ...rt.parseJsonBody(req, CashRefundRequestSchema) }, actor, deps, rt.clientKeyOf(req))) })),
   'GET /finance/refunds': finance(async (req) => ({ status: 200, body: await listRefunds(rt.parseQuery(req, RefundsQuerySchema), deps) })),
+  'POST /finance/refunds/{refundId}/paid': finance(async (req, actor) => ({ status: 200, body: await markRefundPaid({ refundId: param(req, 'refundId'), ...rt.parseJsonBody(req, RefundPaidSchema) }, actor, deps) })),
   'GET /finance/customers/{customerId}/statement': finance(async (req) => {
     const statement = await customerStatement({ customerId: param(req, 'customerId'), ...rt.parseQuery(req, AsOfQuerySchema) }, deps);
     if (!rt.accepts(req, 'application/pdf')) return { status: 200, body: statementView(statement) };

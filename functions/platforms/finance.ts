@@ -57,3 +57,5 @@ export const PromiseToPaySchema = z.object({ date: IsoDateSchema, reason: z.opti
 /** `GET /finance/refunds?status=owed`: the refunds o2c owes or made, in one status (all four when absent). */
 export const REFUND_STATUS_VALUES = ['requested', 'refunded', 'failed', 'owed'] as const;
 export const RefundsQuerySchema = z.object({ status: z.optional(z.enum(REFUND_STATUS_VALUES)) });
+/** Finance paid an owed (or refused) refund back by hand: its payment reference (bank transfer, platform refund id). */
+export const RefundPaidSchema = z.object({ reference: text(1, 140), reason: z.optional(text(1, 500)) });

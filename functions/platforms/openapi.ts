@@ -1,7 +1,7 @@
 /** o2c's HTTP contract (`GET /openapi.json`), generated from the same zod schemas that validate the requests. */
 import * as z from 'zod/mini';
 import { CanonicalOrderSchema } from './canonical.ts';
-import { AllocationRequestSchema, CashRefundRequestSchema, CreditNoteRequestSchema, CustomerChangesSchema, DisputeRequestSchema, DisputeResolutionSchema, ManualPaymentSchema, NewCustomerSchema, PromiseToPaySchema, REFUND_STATUS_VALUES, WriteOffRequestSchema } from './finance.ts';
+import { AllocationRequestSchema, CashRefundRequestSchema, CreditNoteRequestSchema, CustomerChangesSchema, DisputeRequestSchema, DisputeResolutionSchema, ManualPaymentSchema, NewCustomerSchema, PromiseToPaySchema, REFUND_STATUS_VALUES, RefundPaidSchema, WriteOffRequestSchema } from './finance.ts';
 
 const schema = (s: z.ZodMiniType) => z.toJSONSchema(s, { target: 'openapi-3.0', io: 'input' });
 const error = { description: 'what is wrong, in words', content: { 'application/json': { schema: { type: 'object', properties: { error: { type: 'string' }, message: { type: 'string' }, issues: { type: 'array', items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } } } } } } } };
@@ -70,6 +70,7 @@ export function openApiDocument() {
           errors: common,
         }),
       },
+      '/finance/refunds/{refundId}/paid': { post: operation('Finance paid an owed or refused refund back by hand (Dr customer credit / Cr cash when it was customer credit)', 'finance', { parameters: [pathParam('refundId')], body: RefundPaidSchema, status: '200', answer: 'the refund, refunded', errors: [...common, '404', '409'] }) },
       '/finance/audit': { get: operation('The audit trail of one entity', 'finance', { parameters: [queryParam('entity', 'customer:<id>, invoice:<number> or payment:<id>')], status: '200', answer: '{ entity, entries }', errors: common }) },
     },
   };

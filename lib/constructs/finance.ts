@@ -35,6 +35,7 @@ export const CASH_ROUTES: readonly (readonly [HttpMethod, string])[] = [
   [HttpMethod.POST, '/finance/payments/{paymentId}/allocations'],
   [HttpMethod.POST, '/finance/payments/{paymentId}/refund'],
   [HttpMethod.GET, '/finance/refunds'],
+  [HttpMethod.POST, '/finance/refunds/{refundId}/paid'],
   [HttpMethod.GET, '/finance/customers/{customerId}/statement'],
 ];
 

@@ -70,20 +70,20 @@ describe('finance CLI', () => {
 
   it('lists refunds in aligned columns, amounts right-aligned in their currency, and asks the status it is given', async () => {
     const asked: string[] = [];
-    const refund = (extra: Record<string, unknown>) => ({ requestedAt: '2026-11-22T10:00:00.000Z', status: 'owed', platform: 'shopify', orderReference: '#1042', amount: { amount: 3898, currency: 'GBP' }, reason: 'cancelled', note: 'o2c does not refund on shopify itself', ...extra });
+    const refund = (extra: Record<string, unknown>) => ({ refundId: 'rf_1', requestedAt: '2026-11-22T10:00:00.000Z', status: 'owed', platform: 'shopify', orderReference: '#1042', amount: { amount: 3898, currency: 'GBP' }, reason: 'cancelled', note: 'o2c does not refund on shopify itself', ...extra });
     const api: FinanceApi = {
       url: 'http://test',
       call: async (_m, path) => {
         asked.push(path);
-        return { refunds: [refund({}), refund({ status: 'refunded', platform: 'stripe', orderReference: 'WEB-9001', amount: { amount: 364_900, currency: 'GBP' }, platformRefundId: 're_123', note: undefined })] };
+        return { refunds: [refund({}), refund({ refundId: 'rf_2', status: 'refunded', platform: 'stripe', orderReference: 'WEB-9001', amount: { amount: 364_900, currency: 'GBP' }, platformRefundId: 're_123', note: undefined })] };
       },
     };
     const text = (await financeCommand(api, 'refunds', [], { status: 'owed' }))!;
     expect(asked).toEqual(['/finance/refunds?status=owed']);
     const lines = text.split('\n');
-    expect(lines[0]).toMatch(/^requested +status +platform +order +amount +detail$/);
-    expect(lines[1]).toBe('2026-11-22  owed      shopify   #1042        £38.98  o2c does not refund on shopify itself');
-    expect(lines[2]).toBe('2026-11-22  refunded  stripe    WEB-9001  £3,649.00  re_123');
+    expect(lines[0]).toMatch(/^refund +requested +status +platform +order +amount +detail$/);
+    expect(lines[1]).toBe('rf_1    2026-11-22  owed      shopify   #1042        £38.98  o2c does not refund on shopify itself');
+    expect(lines[2]).toBe('rf_2    2026-11-22  refunded  stripe    WEB-9001  £3,649.00  re_123');
     expect(JSON.parse((await financeCommand(api, 'refunds', [], { json: true }))!).refunds).toHaveLength(2);
     expect(asked.at(-1)).toBe('/finance/refunds');
   });

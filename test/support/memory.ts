@@ -544,10 +544,11 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
       refundRequestRows.set(refund.id, clone(refund));
       return true;
     },
-    async settle(before, after, entry) {
+    async settle(before, after, entry, audit) {
       if (refundRequestRows.get(before.id)?.status !== before.status) return false;
       refundRequestRows.set(before.id, clone(after));
       if (entry) journal.set(entry.id, clone(entry));
+      if (audit) auditRows.push(clone(audit));
       return true;
     },
     async withStatus(status) {

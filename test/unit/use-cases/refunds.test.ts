@@ -4,11 +4,11 @@ import { orderId, refundId } from '../../../functions/domain/ids.ts';
 import type { OrderStatus } from '../../../functions/domain/model.ts';
 import { cancelOrder } from '../../../functions/use-cases/cancel-order.ts';
 import { issueInvoice } from '../../../functions/use-cases/issue-invoice.ts';
-import { listRefunds } from '../../../functions/use-cases/list-refunds.ts';
+import { listRefunds, markRefundPaid } from '../../../functions/use-cases/list-refunds.ts';
 import { refundPayment } from '../../../functions/use-cases/refund-payment.ts';
 import { rejectOrder } from '../../../functions/use-cases/reject-order.ts';
 import { testCustomer, testOrder } from '../../support/orders.ts';
-import { draft, invoiceFor, NOW, world } from './fixtures.ts';
+import { draft, invoiceFor, NOW, refusal, world } from './fixtures.ts';
 
 const STRIPE_ORDER = orderId('stripe', 'acct_1', 'cs_test_1');
 const PI = 'pi_3QxTest';
@@ -103,6 +103,15 @@ describe('a prepaid order that ends without goods', () => {
     expect(told[0]!.subject).toBe('Refund owed: £38.98 for order #1042 (shopify)');
     expect((await listRefunds({ status: 'owed' }, w.deps)).refunds).toEqual([expect.objectContaining({ refundId: refundId(id), amount: { amount: 3898, currency: 'GBP' }, status: 'owed' })]);
     expect((await listRefunds({ status: 'refunded' }, w.deps)).refunds).toEqual([]);
+
+    // Finance pays it back on Shopify and says so: refunded, audited, nothing posted (o2c never booked this cash); once only.
+    const journal = w.state.journal.size;
+    const paid = await markRefundPaid({ refundId: refundId(id), reference: 'shopify refund 9912', reason: 'refunded in the Shopify admin' }, 'finance key', w.deps);
+    expect(paid).toMatchObject({ status: 'refunded', platformRefundId: 'by-hand:shopify refund 9912' });
+    expect(w.state.journal.size).toBe(journal);
+    expect(w.state.audit.at(-1)).toMatchObject({ action: 'refund.paid-by-hand', entity: `refund:${refundId(id)}`, before: { status: 'owed' }, after: { status: 'refunded' }, reason: 'refunded in the Shopify admin' });
+    expect(await refusal(markRefundPaid({ refundId: refundId(id), reference: 'again' }, 'finance key', w.deps))).toMatchObject({ status: 409, code: 'RefundSettled' });
+    expect(await refusal(markRefundPaid({ refundId: 'rf_nope', reference: 'x' }, 'finance key', w.deps))).toMatchObject({ status: 404 });
   });
 
   it('an order cancelled on first sight (o2c never had it) owes nothing', async () => {

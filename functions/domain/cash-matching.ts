@@ -79,7 +79,7 @@
 import { token_set_ratio } from 'fuzzball/ultra_lite';
 import { friendlyFormatIBAN } from 'ibantools';
 import { compareDates } from './dates.ts';
-import { findInvoiceNumbers, formatInvoiceNumber } from './invoice.ts';
+import { formatInvoiceNumber, parseInvoiceNumber } from './invoice.ts';
 import { applyRatePpm, currencyExponent, formatMoney, isCurrency } from './money.ts';
 import type { Invoice, IsoDate } from './model.ts';
 import {
@@ -175,10 +175,12 @@ export function findTolerantInvoiceNumbers(text: string | undefined, series: Ide
       found.push({ invoiceNumber, text: m[0], tolerant: m[0].toUpperCase() !== invoiceNumber, at: m.index });
     }
   }
-  // Canonical numbers of series not configured (older series), as today's matching reads them.
-  for (const n of findInvoiceNumbers(text)) {
-    const at = text.toUpperCase().indexOf(n);
-    if (!found.some((f) => f.invoiceNumber === n)) found.push({ invoiceNumber: n, text: n, tolerant: at < 0, at: at >= 0 ? at : text.length });
+  // Numbers of a series not configured (an older series) only in their canonical, dashed spelling.
+  for (const m of text.matchAll(/(?<![\p{L}\p{N}-])([A-Za-z]{2,8})-(\d{4})-(\d{6,})(?![\p{N}-])/gu)) {
+    const canonical = `${m[1]!.toUpperCase()}-${m[2]}-${m[3]}`;
+    const parts = parseInvoiceNumber(canonical);
+    if (!parts || formatInvoiceNumber(parts.series, parts.year, parts.sequence) !== canonical) continue;
+    if (!found.some((f) => f.invoiceNumber === canonical)) found.push({ invoiceNumber: canonical, text: m[0], tolerant: false, at: m.index });
   }
   found.sort((a, b) => a.at - b.at);
   const out: { invoiceNumber: string; text: string; tolerant: boolean }[] = [];

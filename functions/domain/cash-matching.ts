@@ -74,7 +74,10 @@
  * 43.7 kB for the full build (which pulls lodash and heap). The ultra-lite
  * build's own cleanup strips non-ASCII letters, so it is called with
  * `full_process: false` on names `normaliseName` has already cleaned (which
- * keeps Cyrillic and CJK); its scores then equal the full build's.
+ * keeps Cyrillic and CJK); its scores then equal the full build's. This
+ * module with everything it imports bundles (node22 ESM, minified) to 52 kB,
+ * 16 kB gzip: ibantools 18 kB (already there through references.ts), this
+ * file 15 kB, fuzzball 11 kB.
  */
 import { token_set_ratio } from 'fuzzball/ultra_lite';
 import { friendlyFormatIBAN } from 'ibantools';

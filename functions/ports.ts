@@ -289,6 +289,24 @@ export interface PaymentApplication {
   readonly entry: JournalEntry;
   readonly aggregates: Readonly<Record<string, number>>;
   readonly appliedAt: IsoInstant;
+  /** How the cascade placed it (rule, confidence, evidence; a proposal when it was not sure enough). */
+  readonly match?: PaymentMatch;
+}
+
+/** The cascade's decision as kept on the payment: what finance reads on the worklist. */
+export interface PaymentMatch {
+  readonly matchedBy: string;
+  readonly confidence: number;
+  /** Carried out without a person. */
+  readonly auto: boolean;
+  readonly reason: string;
+  readonly evidence: readonly string[];
+  readonly customerBy?: string;
+  /** A short payment beyond the tolerance, opened as a `short-payment` dispute. */
+  readonly deduction?: { readonly invoiceNumber: string; readonly amount: number; readonly reason: string };
+  /** Not sure enough: what the cascade would apply, for finance to confirm. */
+  readonly proposal?: { readonly applications: readonly { readonly invoiceNumber: string; readonly amount: number }[]; readonly discounts: readonly { readonly invoiceNumber: string; readonly amount: number }[]; readonly deduction?: { readonly invoiceNumber: string; readonly amount: number; readonly reason: string } };
+  readonly currencyMismatch?: { readonly invoiceNumbers: readonly string[]; readonly invoiceCurrency: string; readonly paymentCurrency: string };
 }
 
 /** A payment as applied: what it settled, the cash left over and whose it is, and every later move of that cash. */
@@ -298,6 +316,7 @@ export type StoredPayment = Payment & {
   readonly unapplied: number;
   readonly appliedAt: IsoInstant;
   readonly applications?: readonly PaymentEvent[];
+  readonly match?: PaymentMatch;
 };
 
 /** A move of a payment's unapplied cash (to an invoice, or back to the payer), decided by the domain. */
@@ -313,6 +332,14 @@ export interface UnappliedMove {
   readonly audit: AuditEntry;
   readonly aggregates: Readonly<Record<string, number>>;
   readonly requestKey?: ClaimedKey;
+}
+
+/** Who pays from where: what cash matching knows of payers beyond what a payment quotes. */
+export interface PayerDirectory {
+  /** The customer this IBAN last paid for, if o2c has seen it. */
+  customerOfIban(iban: string): Promise<string | undefined>;
+  /** Every customer's id and name, to score a payer's name against (one partition; cached briefly). */
+  customerNames(): Promise<readonly { readonly customerId: string; readonly name: string }[]>;
 }
 
 export interface Payments {

@@ -8,7 +8,7 @@ import type { CustomerAccount } from '#domain/credit';
 import type { OrderStatus } from '#domain/model';
 import { NO_SHOP } from '#domain/order';
 import { ConcurrentUpdate } from '../errors.ts';
-import type { Customers, NewCustomer, StoredCustomer } from '../ports.ts';
+import type { Customers, NewCustomer, PayerDirectory, StoredCustomer } from '../ports.ts';
 import { auditItem } from './audit.ts';
 import { isConditionFailure, isTransactionConflict, queryAll, setExpression, transactWrite, type DynamoTable, type TransactItem } from './dynamo.ts';
 import { GSI_BY_CUSTOMER, ITEM_TYPES, Keys, VERSION_ATTRIBUTE } from './table-schema.ts';
@@ -27,6 +27,19 @@ export function customerCreateItem(t: DynamoTable, customer: NewCustomer): Trans
       UpdateExpression: `SET ${set.clauses.join(', ')}`,
       ExpressionAttributeNames: set.names,
       ExpressionAttributeValues: set.values,
+    },
+  };
+}
+
+/** The customer's entry among the names cash matching reads (set if absent with `ifAbsent`: never renames a known customer). */
+export function customerNameItem(t: DynamoTable, customer: Pick<NewCustomer, 'id' | 'name'>, ifAbsent = false): TransactItem {
+  return {
+    Update: {
+      TableName: t.name,
+      Key: Keys.customerName(customer.id),
+      UpdateExpression: ifAbsent ? 'SET #name = if_not_exists(#name, :name), #type = :type' : 'SET #name = :name, #type = :type',
+      ExpressionAttributeNames: { '#name': 'name', '#type': 'type' },
+      ExpressionAttributeValues: { ':name': customer.name, ':type': ITEM_TYPES.customerName },
     },
   };
 }
@@ -71,6 +84,7 @@ export function dynamoCustomers(t: DynamoTable): Customers {
               ConditionExpression: 'attribute_not_exists(pk)',
             },
           },
+          customerNameItem(t, customer),
           auditItem(t, audit),
         ]);
         return { created: true };
@@ -93,6 +107,7 @@ export function dynamoCustomers(t: DynamoTable): Customers {
               ...(version === 0 ? {} : { ExpressionAttributeValues: { ':v': version } }),
             },
           },
+          ...(after.name !== before.name ? [customerNameItem(t, after)] : []),
           auditItem(t, audit),
         ], 1);
       } catch (error) {
@@ -117,6 +132,29 @@ export function dynamoCustomers(t: DynamoTable): Customers {
           .map((i) => ({ currency: i.currency, balance: i.balance ?? 0, disputed: i.disputed ?? 0, ...(i.dueDate ? { dueDate: i.dueDate } : {}) })),
         orders: items.filter((i) => i.type === ITEM_TYPES.order).map((o) => ({ id: o.id, status: o.status, currency: o.currency, total: o.totals?.total ?? 0 })),
       };
+    },
+  };
+}
+
+/** How long a function keeps the customer names it read (a customer created meanwhile is matched by name after this). */
+const NAMES_CACHE_MS = 60_000;
+const namesCache = new Map<string, { readonly at: number; readonly names: readonly { customerId: string; name: string }[] }>();
+
+/** Port `PayerDirectory`: IBANs seen on payments (one item each) and the customer-name partition, read at most once a minute per function. */
+export function dynamoPayerDirectory(t: DynamoTable): PayerDirectory {
+  return {
+    async customerOfIban(iban) {
+      const r = await t.doc().send(new GetCommand({ TableName: t.name, Key: Keys.payerAccount(iban) }));
+      return r.Item?.customerId as string | undefined;
+    },
+    async customerNames() {
+      // An operational cache, not business time: the monotonic clock of the process.
+      const cached = namesCache.get(t.name);
+      if (cached && performance.now() - cached.at < NAMES_CACHE_MS) return cached.names;
+      const items = await queryAll<{ sk: string; name: string }>(t, { KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': Keys.customerNames }, ProjectionExpression: 'sk, #name', ExpressionAttributeNames: { '#name': 'name' } });
+      const names = items.map((i) => ({ customerId: i.sk, name: i.name }));
+      namesCache.set(t.name, { at: performance.now(), names });
+      return names;
     },
   };
 }

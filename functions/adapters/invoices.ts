@@ -322,6 +322,7 @@ export function dynamoPayments(t: DynamoTable): Payments {
               discounts: app.discounts,
               unapplied: app.unapplied,
               appliedAt: app.appliedAt,
+              ...(app.match ? { match: app.match } : {}),
             },
             ConditionExpression: 'attribute_not_exists(pk)',
           },
@@ -329,6 +330,10 @@ export function dynamoPayments(t: DynamoTable): Payments {
         ...invoiceUpdates,
         ...journalItems(t, app.entry),
         ...aggregateItems(t, payment.receivedOn, payment.currency, app.aggregates),
+        // The account this customer paid from: the next payment from it is theirs.
+        ...(payment.payerIban && app.customerId
+          ? [{ Put: { TableName: t.name, Item: { ...Keys.payerAccount(payment.payerIban), type: ITEM_TYPES.payerAccount, customerId: app.customerId, seenOn: payment.receivedOn, paymentId: payment.id } } }]
+          : []),
       ];
       try {
         await transactWrite(t, items, 1);

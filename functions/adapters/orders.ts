@@ -9,7 +9,7 @@ import { NO_SHOP, type OrderChange } from '#domain/order';
 import type { Order, Totals } from '#domain/model';
 import { ConcurrentUpdate } from '../errors.ts';
 import type { NewCustomer, OrderEvent, Orders, StoredOrder } from '../ports.ts';
-import { customerCreateItem, queryByCustomer } from './customers.ts';
+import { customerCreateItem, customerNameItem, queryByCustomer } from './customers.ts';
 import { isConditionFailure, isTransactionConflict, setExpression, transactWrite, type DynamoTable, type TransactItem } from './dynamo.ts';
 import { ITEM_TYPES, Keys, VERSION_ATTRIBUTE } from './table-schema.ts';
 
@@ -66,7 +66,8 @@ export function dynamoOrders(t: DynamoTable): Orders & { timeline(orderId: strin
             },
           },
           eventItem(t, order.id, { at: order.createdAt, step: order.status, status: order.status, detail: `from ${order.source.platform}` }),
-          ...(customer ? [customerCreateItem(t, customer)] : []),
+          // A customer o2c meets for the first time: its name joins the ones cash matching scores payers against.
+          ...(customer ? [customerCreateItem(t, customer), customerNameItem(t, customer, true)] : []),
         ]);
         return { orderId: order.id, created: true };
       } catch (error) {

@@ -5,7 +5,7 @@
  */
 import { dynamoAudit } from './audit.ts';
 import { dynamoCatalog } from './catalog.ts';
-import { dynamoCustomers } from './customers.ts';
+import { dynamoCustomers, dynamoPayerDirectory } from './customers.ts';
 import { dynamoDisputes } from './disputes.ts';
 import { dynamoTable } from './dynamo.ts';
 import { dynamoAggregates, dynamoDunning, dynamoInvoices, dynamoLedger, dynamoPayments } from './invoices.ts';
@@ -31,5 +31,6 @@ export function repositories(tableName: string) {
     refundRequests: dynamoRefundRequests(t),
     audit: dynamoAudit(t),
     disputes: dynamoDisputes(t),
+    payers: dynamoPayerDirectory(t),
   };
 }

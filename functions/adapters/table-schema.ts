@@ -28,6 +28,8 @@
  * | audit entry           | AUDIT#<entity>              | <at>#<id>                  |                                        |                                   |
  * | ledger totals         | AGG#<yyyy-mm-dd or yyyy-mm> | ledger#<ccy>               | LEDGERPERIODS / <yyyy-mm>#<ccy> (monthly only) |                         |
  * | refund (platform)     | REFUND#<platform>#<id>      | REFUND                     |                                        |                                   |
+ * | customer name         | CUSTOMERNAMES               | <customerId>               |                                        |                                   |
+ * | payer account         | PAYERIBAN#<iban>            | PAYER                      |                                        |                                   |
  * | refund (o2c's own)    | REFUND#o2c#<refundId>       | REQUEST                    | REFUNDS#<status> / <requestedAt>#<id>  |                                   |
  * | request key           | REQUEST#<scope>#<key>       | REQUEST                    | (TTL on `expiration`)                  |                                   |
  * | idempotency record    | IDEMPOTENCY#<fn>            | <hash>                     | (Powertools, TTL on `expiration`)      |                                   |
@@ -83,6 +85,8 @@ export const ITEM_TYPES = {
   refundRequest: 'RefundRequest',
   creditNote: 'CreditNote',
   audit: 'AuditEntry',
+  customerName: 'CustomerName',
+  payerAccount: 'PayerAccount',
   requestKey: 'RequestKey',
   dispute: 'Dispute',
   disputeRef: 'DisputeRef',
@@ -91,6 +95,7 @@ export const ITEM_TYPES = {
 const customerPartition = (id: string) => `CUSTOMER#${id}`;
 const aggregatePartition = (period: string) => `AGG#${period}`;
 const LEDGER_PERIODS = 'LEDGERPERIODS';
+const CUSTOMER_NAMES = 'CUSTOMERNAMES';
 const paymentsPartition = (customerId: string | undefined) => `PAYMENTS#${customerId ?? 'UNASSIGNED'}`;
 
 export const Keys = {
@@ -152,6 +157,11 @@ export const Keys = {
   auditPartition: (entity: string) => `AUDIT#${entity}`,
   /** The one entry of an action an entity has at most once (keyed without its time). */
   auditOnce: (entity: string, action: string) => ({ pk: `AUDIT#${entity}`, sk: `ONCE#${action}` }),
+  /** One small item per customer (id, name) in one partition: the candidates cash matching scores a payer's name against. */
+  customerName: (customerId: string) => ({ pk: CUSTOMER_NAMES, sk: customerId }),
+  customerNames: CUSTOMER_NAMES,
+  /** The customer an IBAN last paid for (written with the payment that showed it). */
+  payerAccount: (iban: string) => ({ pk: `PAYERIBAN#${iban}`, sk: 'PAYER' }),
   refund: (platform: string, externalId: string) => ({ pk: `REFUND#${platform}#${externalId}`, sk: 'REFUND' }),
   /** A refund o2c owes and makes (refund-payment), beside the platform-reported ones. */
   refundRequest: (refundId: string) => ({ pk: `REFUND#o2c#${refundId}`, sk: 'REQUEST' }),

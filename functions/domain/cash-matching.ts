@@ -355,7 +355,8 @@ export function bestCustomerByName(payerName: string | undefined, candidates: re
 
 export interface PayerCustomer {
   readonly customerId: string;
-  readonly by: 'iban' | 'name' | 'quoted';
+  /** `given`: the payment itself names the customer (cash finance recorded for them). */
+  readonly by: 'given' | 'iban' | 'name' | 'quoted';
   /** 0–1: 1 for an IBAN or a quoted invoice, the name score for a name. */
   readonly score: number;
   /** The customer's name, for the evidence. */
@@ -363,15 +364,18 @@ export interface PayerCustomer {
 }
 
 /**
- * The customer to search: the payer's IBAN seen before on a payment from a
- * customer (exact) beats the customer of the invoices the entry quotes, which
- * beats a name similarity. The use case passes what its lookups found.
+ * The customer to search: the one the payment names (cash finance recorded
+ * for a customer) beats the payer's IBAN seen before on a payment from a
+ * customer (exact), which beats the customer of the invoices the entry quotes,
+ * which beats a name similarity. The use case passes what its lookups found.
  */
 export function customerFromPayer(found: {
+  readonly given?: { readonly customerId: string; readonly name?: string } | undefined;
   readonly byIban?: { readonly customerId: string; readonly name?: string } | undefined;
   readonly byQuoted?: { readonly customerId: string; readonly name?: string } | undefined;
   readonly byName?: NameMatch | undefined;
 }): PayerCustomer | undefined {
+  if (found.given) return { customerId: found.given.customerId, by: 'given', score: 1, ...(found.given.name ? { name: found.given.name } : {}) };
   if (found.byIban) return { customerId: found.byIban.customerId, by: 'iban', score: 1, ...(found.byIban.name ? { name: found.byIban.name } : {}) };
   if (found.byQuoted) return { customerId: found.byQuoted.customerId, by: 'quoted', score: 1, ...(found.byQuoted.name ? { name: found.byQuoted.name } : {}) };
   if (found.byName) return { customerId: found.byName.customerId, by: 'name', score: found.byName.score, name: found.byName.name };
@@ -574,7 +578,7 @@ export function matchEntry(entry: CashEntry, context: MatchContext, policyIn: Pa
   const quotedCustomers = [...new Set(usable.map((u) => u.invoice.customerId))];
   if (usable.length > 0) {
     if (customer && customer.by !== 'quoted' && !quotedCustomers.includes(customer.customerId)) {
-      evidence.push(`note: the payer (${customer.by === 'iban' ? 'by account' : 'by name'}) is ${who(customer)}, the invoice${usable.length > 1 ? 's belong' : ' belongs'} to ${quotedCustomers.join(', ')}: the reference wins`);
+      evidence.push(`note: the payer (${customer.by === 'iban' ? 'by account' : customer.by === 'given' ? 'as recorded' : 'by name'}) is ${who(customer)}, the invoice${usable.length > 1 ? 's belong' : ' belongs'} to ${quotedCustomers.join(', ')}: the reference wins`);
     }
     const kind: ReferenceKind = usable.some((u) => u.quote.kind === 'rf-reference') ? 'rf-reference' : 'invoice-number';
     const confidence = round4(Math.min(...usable.map((u) => quoteConfidence(u.quote))));
@@ -687,6 +691,7 @@ function describeCustomer(c: PayerCustomer, id: Identification): string {
   const name = c.name ? `${c.name} (${c.customerId})` : c.customerId;
   if (c.by === 'iban') return `payer account ${id.payerIban ? `${friendlyFormatIBAN(id.payerIban) ?? id.payerIban} ` : ''}was seen before on payments from ${name}`;
   if (c.by === 'name') return `payer name "${id.payerName ?? ''}" is most like customer ${name} (score ${c.score.toFixed(2)})`;
+  if (c.by === 'given') return `the payment names customer ${name}`;
   return `the quoted invoices belong to ${name}`;
 }
 

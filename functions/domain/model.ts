@@ -303,6 +303,9 @@ export interface Payment {
   /** Free remittance text, e.g. "INV-2026-000042 thanks". */
   readonly remittance?: string;
   readonly customerId?: string;
+  /** Who paid, as the bank reports it (name and account), for matching the payer to a customer. */
+  readonly payerName?: string;
+  readonly payerIban?: string;
 }
 
 export type Account =

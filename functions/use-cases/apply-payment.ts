@@ -1,23 +1,33 @@
 /**
- * Cash came in; settle what it pays.
+ * Cash came in; settle what it pays — the matching cascade (domain/cash-matching.ts), every decision explained.
  *
- * 1. Applied before (same payment id)? Nothing to do.
- * 2. Candidates: invoices quoted in the remittance or payer reference — by
- *    their structured payment reference (RF, or the configured national
- *    scheme) or by number — and the customer's open invoices.
- * 3. Match (domain): by quoted references and numbers, else the one exact amount; early-payment
- *    discounts within their window; the rest is unapplied cash.
- * 4. Each invoice's new balance and status (domain), the journal entry and the
- *    aggregates, written in one transaction guarded by the balances read: a
- *    concurrent change fails it (PaymentConflict) and the message is retried.
- *    The payment keeps its customer (given, or the quoted invoices'), so its
- *    unapplied cash shows on that customer's statement.
+ * 1. Applied before (same payment id)? Nothing to do — but a deduction it
+ *    decided is opened if a crash came between the two (keyed by the payment).
+ * 2. Identify (domain): the structured references and invoice numbers the
+ *    payment quotes, the payer's IBAN and name; look up only those invoices,
+ *    the customer the IBAN last paid for, and — only when nothing else names
+ *    the customer — the customer names to score the payer's name against.
+ * 3. Decide (domain): references and numbers, else within the customer's open
+ *    invoices the exact balance, the early-payment amount, a combination of up
+ *    to five; partial, over and short payments (a short one beyond the
+ *    tolerance opens a deduction); a confidence and the evidence.
+ * 4. Confident enough (policy, default 0.9): each invoice's new balance and
+ *    status, the journal entry and the aggregates in one transaction guarded by
+ *    the balances read (a concurrent change fails it: PaymentConflict, the
+ *    message is retried); the rest is the customer's unapplied cash. Not
+ *    confident: nothing is applied — the payment is kept as unapplied cash with
+ *    the proposal, for finance to confirm (allocations of unapplied cash).
+ *    Either way the payment keeps its customer and the decision (rule,
+ *    confidence, evidence), and the payer's IBAN is remembered for its customer.
+ * 5. A deduction becomes a dispute (`short-payment`) on its invoice.
  */
+import { bestCustomerByName, customerFromPayer, identify, matchEntry, type MatchDecision, type MatchPolicy } from '#domain/cash-matching';
 import { applyPaymentToInvoice } from '#domain/invoice';
 import { paymentReceivedEntry } from '#domain/ledger';
 import type { Allocation, Invoice, InvoiceEvent, Payment } from '#domain/model';
-import { matchPayment, quotedInvoiceNumbers, referenceReading } from '#domain/payment-matching';
-import type { Clock, Company, Invoices, Log, Metrics, Payments, PaymentApplication } from '../ports.ts';
+import { referenceReading } from '#domain/payment-matching';
+import type { Clock, Company, Disputes, Invoices, Log, Metrics, PayerDirectory, Payments, PaymentApplication, StoredPayment } from '../ports.ts';
+import { openInvoiceDispute } from './disputes.ts';
 
 export interface ApplyPaymentDeps {
   readonly invoices: Invoices;
@@ -26,9 +36,26 @@ export interface ApplyPaymentDeps {
   readonly metrics: Metrics;
   readonly log: Log;
   /** The scheme invoices are referenced in, and their series (national references encode only year and sequence). */
-  readonly company: Pick<Company, 'paymentReferenceScheme'>;
+  /** The scheme invoices are referenced in (and, for deductions, the zone their day is in). */
+  readonly company: Company;
   readonly series: string;
+  readonly payers: PayerDirectory;
+  readonly disputes: Disputes;
+  readonly matchPolicy?: Partial<MatchPolicy>;
 }
+
+/** What apply-payment did: applied (or proposed), by which rule, how sure. */
+export interface PaymentOutcome {
+  readonly applied: boolean;
+  readonly matchedBy: MatchDecision['matchedBy'] | 'duplicate';
+  readonly confidence: number;
+  /** Carried out without a person (false: proposed, kept as unapplied cash). */
+  readonly auto: boolean;
+  readonly unapplied: number;
+}
+
+/** The actor of the deductions cash application opens. */
+export const CASH_APPLICATION = 'o2c (cash application)';
 
 /** What the allocations and discounts do to each invoice they touch (they never exceed its balance), with the history events. */
 export function settlementsOf(invoices: readonly Invoice[], payment: Pick<Payment, 'id' | 'receivedOn'>, allocations: readonly Allocation[], discounts: readonly Allocation[] = []): PaymentApplication['settlements'] {
@@ -45,27 +72,82 @@ export function settlementsOf(invoices: readonly Invoice[], payment: Pick<Paymen
   });
 }
 
-export async function applyPayment(payment: Payment, deps: ApplyPaymentDeps): Promise<{ applied: boolean; reason: string; unapplied: number }> {
-  if (await deps.payments.exists(payment.id)) return { applied: false, reason: 'duplicate', unapplied: 0 };
+export async function applyPayment(payment: Payment, deps: ApplyPaymentDeps): Promise<PaymentOutcome> {
+  const stored = await deps.payments.get(payment.id);
+  if (stored) {
+    await openDeduction(stored, deps);
+    return { applied: false, matchedBy: 'duplicate', confidence: stored.match?.confidence ?? 0, auto: stored.match?.auto ?? false, unapplied: 0 };
+  }
   const reading = referenceReading(deps.company.paymentReferenceScheme, deps.series);
-  const quoted = quotedInvoiceNumbers(payment, reading);
-  const byNumber = (await Promise.all(quoted.map((n) => deps.invoices.get(n)))).filter((i): i is Invoice => i !== undefined);
-  const customerId = payment.customerId ?? byNumber[0]?.customerId;
-  const own = customerId ? await deps.invoices.openOfCustomer(customerId) : [];
-  const candidates = [...new Map([...byNumber, ...own].map((i) => [i.id, i])).values()];
-  const match = matchPayment({ ...payment, ...(customerId ? { customerId } : {}) }, candidates, reading);
-  const applied = await deps.payments.apply({
+  const entry = {
+    amount: payment.amount,
+    currency: payment.currency,
+    ...(payment.payerReference ? { creditorReference: payment.payerReference } : {}),
+    ...(payment.remittance ? { remittance: payment.remittance } : {}),
+    ...(payment.payerName ? { payerName: payment.payerName } : {}),
+    ...(payment.payerIban ? { payerIban: payment.payerIban } : {}),
+  };
+  const identified = identify(entry, { schemes: reading.schemes ?? ['rf'], series: deps.series });
+  const quoted = (await Promise.all(identified.invoiceNumbers.map((n) => deps.invoices.get(n)))).filter((i): i is Invoice => i !== undefined);
+  const byIban = !payment.customerId && identified.payerIban ? await deps.payers.customerOfIban(identified.payerIban) : undefined;
+  const byQuoted = quoted[0]?.customerId;
+  // Names are scored only when nothing surer names the customer (the list is one partition, read at most once a minute).
+  const byName = !payment.customerId && !byIban && !byQuoted && identified.payerName ? bestCustomerByName(identified.payerName, await deps.payers.customerNames()) : undefined;
+  const customer = customerFromPayer({
+    ...(payment.customerId ? { given: { customerId: payment.customerId } } : {}),
+    ...(byIban ? { byIban: { customerId: byIban } } : {}),
+    ...(byQuoted ? { byQuoted: { customerId: byQuoted } } : {}),
+    ...(byName ? { byName } : {}),
+  });
+  const openInvoices = customer ? await deps.invoices.openOfCustomer(customer.customerId) : [];
+  const decision = matchEntry(entry, { identified, quoted, customer, openInvoices, asOf: payment.receivedOn }, deps.matchPolicy);
+  const carried = decision.auto;
+  const allocations: Allocation[] = carried ? decision.applications.map((a) => ({ invoiceId: a.invoiceNumber, amount: a.amount })) : [];
+  const discounts: Allocation[] = carried ? decision.discounts.map((d) => ({ invoiceId: d.invoiceNumber, amount: d.amount })) : [];
+  const applied = allocations.reduce((a, x) => a + x.amount, 0);
+  const unapplied = payment.amount - applied;
+  const candidates = [...new Map([...quoted, ...openInvoices].map((i) => [i.id, i])).values()];
+  const customerId = decision.customerId ?? customer?.customerId;
+  const match = {
+    matchedBy: decision.matchedBy,
+    confidence: decision.confidence,
+    auto: carried,
+    reason: decision.reason,
+    evidence: decision.evidence,
+    ...(decision.customerBy ? { customerBy: decision.customerBy } : {}),
+    ...(carried && decision.deduction ? { deduction: decision.deduction } : {}),
+    ...(!carried && (decision.applications.length > 0 || decision.deduction) ? { proposal: { applications: decision.applications, discounts: decision.discounts, ...(decision.deduction ? { deduction: decision.deduction } : {}) } } : {}),
+    ...(decision.currencyMismatch ? { currencyMismatch: decision.currencyMismatch } : {}),
+  };
+  const written = await deps.payments.apply({
     payment,
-    allocations: match.allocations,
-    discounts: match.discounts,
-    unapplied: match.unapplied,
-    settlements: settlementsOf(candidates, payment, match.allocations, match.discounts),
+    allocations,
+    discounts,
+    unapplied,
+    settlements: settlementsOf(candidates, payment, allocations, discounts),
     ...(customerId ? { customerId } : {}),
-    entry: paymentReceivedEntry(payment, match.allocations, `pay-${payment.id}`, { discounts: match.discounts }),
-    aggregates: { collections: match.allocations.reduce((a, x) => a + x.amount, 0), unappliedCash: match.unapplied },
+    match,
+    entry: paymentReceivedEntry(payment, allocations, `pay-${payment.id}`, { discounts }),
+    aggregates: { collections: applied, unappliedCash: unapplied },
     appliedAt: deps.clock.now().toISOString(),
   });
-  if (applied) deps.metrics.count(match.reason === 'none' ? 'PaymentsUnmatched' : 'PaymentsApplied');
-  if (match.unapplied > 0) deps.log.info('unapplied cash', { paymentId: payment.id, unapplied: match.unapplied, reason: match.reason });
-  return { applied, reason: match.reason, unapplied: match.unapplied };
+  if (written) {
+    deps.metrics.count(carried && decision.matchedBy !== 'none' && decision.matchedBy !== 'fuzzy-name' ? 'PaymentsApplied' : carried ? 'PaymentsUnmatched' : 'PaymentsProposed');
+    if (match.deduction) await openDeduction({ ...payment, match }, deps);
+  }
+  if (unapplied > 0) deps.log.info('unapplied cash', { paymentId: payment.id, unapplied, matchedBy: decision.matchedBy, confidence: decision.confidence, auto: carried });
+  return { applied: written, matchedBy: decision.matchedBy, confidence: decision.confidence, auto: carried, unapplied };
+}
+
+/** The deduction a payment decided, as a `short-payment` dispute on its invoice — once, keyed by the payment. */
+async function openDeduction(payment: Pick<StoredPayment, 'id' | 'externalId' | 'currency' | 'match'>, deps: ApplyPaymentDeps): Promise<void> {
+  const deduction = payment.match?.deduction;
+  if (!deduction) return;
+  const key = `deduction:${payment.id}`;
+  await openInvoiceDispute(
+    { invoiceNumber: deduction.invoiceNumber, amount: { amount: deduction.amount, currency: payment.currency }, reason: `short-payment: payment ${payment.externalId} paid less than was due` },
+    CASH_APPLICATION,
+    deps,
+    { key, bodyHash: key },
+  );
 }

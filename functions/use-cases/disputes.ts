@@ -85,7 +85,10 @@ function sameOpening(existing: Dispute | undefined, input: { invoiceNumber: stri
   throw new ConflictError('Idempotency-Key was used before with a different body', 'IdempotencyKeyReused');
 }
 
-export async function openInvoiceDispute(input: { invoiceNumber: string; amount: Money; reason: string }, actor: string, deps: DisputeDeps, clientKey?: ClientKey) {
+/** What opening a dispute needs (no documents or mail: cash application opens deductions with it). */
+export type OpenDisputeDeps = Pick<DisputeDeps, 'invoices' | 'disputes' | 'clock' | 'company'>;
+
+export async function openInvoiceDispute(input: { invoiceNumber: string; amount: Money; reason: string }, actor: string, deps: OpenDisputeDeps, clientKey?: ClientKey) {
   const now = deps.clock.now();
   const openedAt = now.toISOString();
   const id = disputeIdOf(input.invoiceNumber, clientKey ? ['key', clientKey.key] : ['request', openedAt, actor, String(input.amount.amount), input.amount.currency, input.reason]);

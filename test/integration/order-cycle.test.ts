@@ -165,8 +165,8 @@ describe('order to cash, step by step (DynamoDB Local)', () => {
 
     // Payment quoting the invoice number settles it; a redelivery changes nothing.
     const payment = { id: 'pay_1', source: 'bank' as const, externalId: 'STMT-1', amount: 3000, currency: 'GBP', receivedOn: '2027-01-02', remittance: 'inv 2026 000001 thanks' };
-    expect(await applyPayment(payment, deps)).toMatchObject({ applied: true, reason: 'reference', unapplied: 0 });
-    expect(await applyPayment(payment, deps)).toMatchObject({ applied: false, reason: 'duplicate' });
+    expect(await applyPayment(payment, deps)).toMatchObject({ applied: true, matchedBy: 'invoice-number', auto: true, unapplied: 0 });
+    expect(await applyPayment(payment, deps)).toMatchObject({ applied: false, matchedBy: 'duplicate' });
     expect(await deps.invoices.get('INV-2026-000001')).toMatchObject({ balance: 0, status: 'paid' });
     expect(await sendReminder({ invoiceNumber: 'INV-2026-000001', level: 14, asOf: '2027-01-06' }, deps)).toBe(false);
   }, 60_000);

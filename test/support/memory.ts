@@ -16,6 +16,7 @@ import type { Refund } from '../../functions/domain/refunds.ts';
 import { ConcurrentUpdate, PaymentConflict, TaskTokenSpent } from '../../functions/errors.ts';
 import type {
   StoredPayment,
+  PayerDirectory,
   Audit,
   AuditEntry,
   Aggregates,
@@ -347,6 +348,17 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
     },
   };
 
+  /** IBAN → the customer it last paid for (what the payment transaction writes). */
+  const payerAccounts = new Map<string, string>();
+  const payers: PayerDirectory = {
+    async customerOfIban(iban) {
+      return payerAccounts.get(iban);
+    },
+    async customerNames() {
+      return [...customerRows.values()].map((c) => ({ customerId: c.id, name: c.name }));
+    },
+  };
+
   const payments: Payments = {
     async exists(id) {
       return paymentRows.has(id);
@@ -368,7 +380,8 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
         const row = invoiceRows.get(s.invoice.number)!;
         invoiceRows.set(s.invoice.number, withHistory({ ...row, balance: s.balance, status: s.status }, row, s.events));
       }
-      paymentRows.set(app.payment.id, clone({ ...app.payment, ...(app.customerId ? { customerId: app.customerId } : {}), allocations: app.allocations, discounts: app.discounts, unapplied: app.unapplied, appliedAt: app.appliedAt }));
+      paymentRows.set(app.payment.id, clone({ ...app.payment, ...(app.customerId ? { customerId: app.customerId } : {}), allocations: app.allocations, discounts: app.discounts, unapplied: app.unapplied, appliedAt: app.appliedAt, ...(app.match ? { match: app.match } : {}) }));
+      if (app.payment.payerIban && app.customerId) payerAccounts.set(app.payment.payerIban, app.customerId);
       journal.set(app.entry.id, clone(app.entry));
       addAggregates(app.payment.receivedOn, app.payment.currency, app.aggregates);
       return true;
@@ -588,6 +601,7 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
     catalog,
     invoices,
     payments,
+    payers,
     dunning,
     aggregates,
     ledger,

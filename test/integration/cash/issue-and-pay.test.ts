@@ -90,18 +90,20 @@ describe('issue-invoice and apply-payment (DynamoDB Local)', () => {
   it('applies payments by quoted number once each, keeps unmatched cash as unapplied, and every entry and its ledger lines balance', async () => {
     await putOrder(ddb.doc(), table, testOrder('ord_p'));
     await issueInvoice({ orderId: 'ord_p' }, deps);
+    // Instalments: a tolerance of the whole amount, so a part payment opens no deduction case (that rule has its own test).
+    const instalments = { ...deps, matchPolicy: { shortPaymentTolerance: { ppm: 1_000_000, minor: Number.MAX_SAFE_INTEGER } } };
     const partial: Payment = { id: 'pay_1', source: 'bank', externalId: 'b1', amount: 1000, currency: 'GBP', receivedOn: '2026-11-30', remittance: 'part payment INV-2026-000001' };
-    expect(await applyPayment(partial, deps)).toEqual({ applied: true, reason: 'reference', unapplied: 0 });
-    expect(await applyPayment(partial, deps)).toEqual({ applied: false, reason: 'duplicate', unapplied: 0 });
+    expect(await applyPayment(partial, instalments)).toMatchObject({ applied: true, matchedBy: 'invoice-number', auto: true, unapplied: 0 });
+    expect(await applyPayment(partial, instalments)).toMatchObject({ applied: false, matchedBy: 'duplicate', unapplied: 0 });
     expect(await deps.invoices.get('INV-2026-000001')).toMatchObject({ balance: 2898, status: 'partially_paid', gsi2pk: expect.stringMatching(/^OPEN#/) });
 
     const stray: Payment = { id: 'pay_2', source: 'bank', externalId: 'b2', amount: 777, currency: 'GBP', receivedOn: '2026-11-30', remittance: 'no idea' };
-    expect(await applyPayment(stray, deps)).toEqual({ applied: true, reason: 'none', unapplied: 777 });
+    expect(await applyPayment(stray, instalments)).toMatchObject({ applied: true, matchedBy: 'none', unapplied: 777 });
     expect(await raw(Keys.payment('pay_2'))).toMatchObject({ unapplied: 777, allocations: [] });
     expect(await raw(Keys.aggregate('2026-11-30', 'totals', 'GBP'))).toMatchObject({ collections: 1000, unappliedCash: 777 });
 
     const rest: Payment = { id: 'pay_3', source: 'bank', externalId: 'b3', amount: 2898, currency: 'GBP', receivedOn: '2026-12-01', customerId: 'cus_1' };
-    expect(await applyPayment(rest, deps)).toEqual({ applied: true, reason: 'amount', unapplied: 0 });
+    expect(await applyPayment(rest, instalments)).toMatchObject({ applied: true, matchedBy: 'amount', auto: true, unapplied: 0 });
     const paid = (await raw(Keys.invoice('INV-2026-000001')))!;
     expect(paid).toMatchObject({ balance: 0, status: 'paid' });
     expect(paid.gsi2pk).toBeUndefined();
@@ -116,6 +118,20 @@ describe('issue-invoice and apply-payment (DynamoDB Local)', () => {
       expect(lines).toHaveLength(e.lines.length);
       expect(lines.reduce((s, l) => s + (l.side === 'debit' ? 1 : -1) * (l.amount as number), 0)).toBe(0);
     }
+  });
+
+  it('a short payment beyond the tolerance is applied and opens a short-payment deduction case for the rest, in DynamoDB, once however often it is delivered', async () => {
+    await putOrder(ddb.doc(), table, testOrder('ord_d'));
+    await issueInvoice({ orderId: 'ord_d' }, deps);
+    const short: Payment = { id: 'pay_short', source: 'bank', externalId: 'b9', amount: 3000, currency: 'GBP', receivedOn: '2026-11-30', remittance: 'INV-2026-000001 less damaged item', payerName: 'Ada Lovelace', payerIban: 'GB33BUKB20201555555555' };
+    expect(await applyPayment(short, deps)).toMatchObject({ applied: true, matchedBy: 'invoice-number', auto: true, unapplied: 0 });
+    await applyPayment(short, deps);
+    const invoice = await deps.invoices.get('INV-2026-000001');
+    expect(invoice).toMatchObject({ balance: 898, status: 'partially_paid', disputed: 898 });
+    expect(await deps.disputes.ofInvoice('INV-2026-000001')).toEqual([expect.objectContaining({ amount: 898, status: 'open', reason: 'short-payment: payment b9 paid less than was due' })]);
+    expect(await raw(Keys.payment('pay_short'))).toMatchObject({ match: { matchedBy: 'invoice-number', deduction: { invoiceNumber: 'INV-2026-000001', amount: 898 } } });
+    // The account is remembered for its customer: the next payment from it needs no reference to find them.
+    expect(await deps.payers.customerOfIban('GB33BUKB20201555555555')).toBe('cus_1');
   });
 
   it('refuses a payment computed on a stale balance and writes nothing (the message is retried)', async () => {

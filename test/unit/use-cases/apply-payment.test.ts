@@ -1,4 +1,4 @@
-/** apply-payment: match by quoted number or exact amount, early discounts, unapplied cash, once per payment id, guarded by the balances read. */
+/** apply-payment: the matching cascade (references, quoted numbers, exact amounts, early discounts, deductions, proposals when unsure), unapplied cash, once per payment id, guarded by the balances read. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isBalanced } from '../../../functions/domain/ledger.ts';
@@ -41,9 +41,9 @@ function withInvoices(...invoices: Invoice[]) {
 describe('applyPayment', () => {
   it('settles the invoice quoted in the remittance: balance 0, paid, the entry, the aggregates on the day received', async () => {
     const w = withInvoices(invoiceFor(testOrder('ord_1', 'invoiced')));
-    expect(await applyPayment(payment(), w.deps)).toEqual({ applied: true, reason: 'reference', unapplied: 0 });
+    expect(await applyPayment(payment(), w.deps)).toEqual({ applied: true, matchedBy: 'invoice-number', confidence: 0.98, auto: true, unapplied: 0 });
     expect(w.state.invoices.get(INV1)).toMatchObject({ balance: 0, status: 'paid' });
-    expect(w.state.payments.get('pay_1')).toMatchObject({ allocations: [{ invoiceId: INV1, amount: 3898 }], discounts: [], unapplied: 0, appliedAt: '2026-11-22T10:00:00.000Z' });
+    expect(w.state.payments.get('pay_1')).toMatchObject({ allocations: [{ invoiceId: INV1, amount: 3898 }], discounts: [], unapplied: 0, appliedAt: '2026-11-22T10:00:00.000Z', match: { matchedBy: 'invoice-number', auto: true, evidence: [expect.stringContaining(INV1), expect.any(String)] } });
     const entry = w.state.journal.get('pay-pay_1')!;
     expect(entry).toMatchObject({ date: '2026-11-25', currency: 'GBP', reference: 'payment:pay_1' });
     expect(entry.lines).toEqual([
@@ -59,7 +59,7 @@ describe('applyPayment', () => {
     const w = withInvoices(invoiceOf(41, 2000), invoiceOf(42, 2500));
     expect(w.state.invoices.get('INV-2026-000042')?.paymentReference).toBe('RF54INV2026000042');
     const r = await applyPayment(payment({ amount: 2500, remittance: 'RF54 INV2 0260 0004 2' }), w.deps);
-    expect(r).toEqual({ applied: true, reason: 'reference', unapplied: 0 });
+    expect(r).toMatchObject({ applied: true, matchedBy: 'rf-reference', confidence: 1, auto: true, unapplied: 0 });
     expect(w.state.invoices.get('INV-2026-000042')).toMatchObject({ balance: 0, status: 'paid' });
     expect(w.state.invoices.get('INV-2026-000041')).toMatchObject({ balance: 2000, status: 'open' });
     expect(w.state.payments.get('pay_1')).toMatchObject({ customerId: 'cus_1', allocations: [{ invoiceId: 'INV-2026-000042', amount: 2500 }] });
@@ -67,44 +67,49 @@ describe('applyPayment', () => {
 
   it('does not match by a reference with a wrong check digit: the cash stays unapplied and the invoice open', async () => {
     const w = withInvoices(invoiceOf(42, 2500));
-    expect(await applyPayment(payment({ amount: 2500, remittance: 'RF55 INV2 0260 0004 2' }), w.deps)).toEqual({ applied: true, reason: 'none', unapplied: 2500 });
+    expect(await applyPayment(payment({ amount: 2500, remittance: 'RF55 INV2 0260 0004 2' }), w.deps)).toMatchObject({ applied: true, matchedBy: 'none', unapplied: 2500 });
     expect(w.state.invoices.get('INV-2026-000042')).toMatchObject({ balance: 2500, status: 'open' });
   });
 
   it('reads the configured national reference (Swedish OCR 202600004222) in the payer reference', async () => {
     const w = withInvoices(invoiceOf(42, 2500));
     const deps = { ...w.deps, company: { ...TEST_COMPANY, paymentReferenceScheme: 'se-ocr' as const } };
-    expect(await applyPayment(payment({ amount: 2500, remittance: undefined, payerReference: '2026 0000 4222' }), deps)).toEqual({ applied: true, reason: 'reference', unapplied: 0 });
+    expect(await applyPayment(payment({ amount: 2500, remittance: undefined, payerReference: '2026 0000 4222' }), deps)).toMatchObject({ applied: true, matchedBy: 'rf-reference', auto: true, unapplied: 0 });
     expect(w.state.invoices.get('INV-2026-000042')).toMatchObject({ balance: 0, status: 'paid' });
   });
 
-  it('reads a number typed loosely by the payer ("inv 2026 000001") and leaves a part payment partially paid', async () => {
+  it('reads a number typed loosely by the payer ("inv 2026 000001"); a short payment beyond the tolerance leaves the invoice partly paid and opens a deduction case for the rest, once', async () => {
     const w = withInvoices(invoiceFor(testOrder('ord_1', 'invoiced')));
-    expect(await applyPayment(payment({ amount: 1000, remittance: undefined, payerReference: 'inv 2026 000001' }), w.deps)).toEqual({ applied: true, reason: 'reference', unapplied: 0 });
-    expect(w.state.invoices.get(INV1)).toMatchObject({ balance: 2898, status: 'partially_paid' });
+    expect(await applyPayment(payment({ amount: 1000, remittance: undefined, payerReference: 'inv 2026 000001' }), w.deps)).toMatchObject({ applied: true, matchedBy: 'invoice-number', auto: true, unapplied: 0 });
+    expect(w.state.invoices.get(INV1)).toMatchObject({ balance: 2898, status: 'partially_paid', disputed: 2898 });
+    const [deduction] = [...w.state.disputes.values()];
+    expect(deduction).toMatchObject({ invoiceNumber: INV1, amount: 2898, status: 'open', reason: 'short-payment: payment bank-1 paid less than was due' });
+    await applyPayment(payment({ amount: 1000, remittance: undefined, payerReference: 'inv 2026 000001' }), w.deps); // redelivered
+    expect(w.state.disputes.size).toBe(1);
   });
 
   it('without a reference, settles the one open invoice of the customer whose balance is exactly the amount', async () => {
     const w = withInvoices(invoiceOf(1, 3898), invoiceOf(2, 5000));
-    expect(await applyPayment(payment({ amount: 5000, remittance: undefined, customerId: 'cus_1' }), w.deps)).toEqual({ applied: true, reason: 'amount', unapplied: 0 });
+    expect(await applyPayment(payment({ amount: 5000, remittance: undefined, customerId: 'cus_1' }), w.deps)).toMatchObject({ applied: true, matchedBy: 'amount', auto: true, unapplied: 0 });
     expect([w.state.invoices.get(INV1)?.balance, w.state.invoices.get(INV2)?.balance]).toEqual([3898, 0]);
   });
 
-  it('leaves the cash unapplied when two open invoices have the amount (no guessing)', async () => {
+  it('two open invoices have the amount: nothing applied, the older proposed below the confidence threshold, for finance to confirm', async () => {
     const w = withInvoices(invoiceOf(1, 5000), invoiceOf(2, 5000));
-    expect(await applyPayment(payment({ amount: 5000, remittance: undefined, customerId: 'cus_1' }), w.deps)).toEqual({ applied: true, reason: 'none', unapplied: 5000 });
+    expect(await applyPayment(payment({ amount: 5000, remittance: undefined, customerId: 'cus_1' }), w.deps)).toMatchObject({ applied: true, matchedBy: 'amount', auto: false, unapplied: 5000 });
+    expect(w.state.payments.get('pay_1')?.match).toMatchObject({ auto: false, proposal: { applications: [{ invoiceNumber: INV1, amount: 5000 }] } });
     expect([w.state.invoices.get(INV1)?.balance, w.state.invoices.get(INV2)?.balance]).toEqual([5000, 5000]);
     expect(w.state.journal.get('pay-pay_1')?.lines).toEqual([
       { account: 'cash', side: 'debit', amount: 5000 },
       { account: 'unapplied_cash', side: 'credit', amount: 5000 },
     ]);
-    expect(w.state.counted).toEqual({ PaymentsUnmatched: 1 });
-    expect(w.state.logged).toEqual([{ message: 'unapplied cash', fields: { paymentId: 'pay_1', unapplied: 5000, reason: 'none' } }]);
+    expect(w.state.counted).toEqual({ PaymentsProposed: 1 });
+    expect(w.state.logged).toEqual([{ message: 'unapplied cash', fields: { paymentId: 'pay_1', unapplied: 5000, matchedBy: 'amount', confidence: 0.85, auto: false } }]);
   });
 
   it('takes the early-payment discount when the discounted amount comes within the window', async () => {
     const w = withInvoices(invoiceFor(testOrder('ord_1', 'invoiced'), { terms: TWO_TEN_NET_30 })); // 3,898: pay 3,820 by 2026-12-02
-    expect(await applyPayment(payment({ amount: 3820, receivedOn: '2026-12-02' }), w.deps)).toEqual({ applied: true, reason: 'reference', unapplied: 0 });
+    expect(await applyPayment(payment({ amount: 3820, receivedOn: '2026-12-02' }), w.deps)).toMatchObject({ applied: true, matchedBy: 'invoice-number', auto: true, unapplied: 0 });
     expect(w.state.invoices.get(INV1)).toMatchObject({ balance: 0, status: 'paid' });
     expect(w.state.payments.get('pay_1')).toMatchObject({ allocations: [{ invoiceId: INV1, amount: 3820 }], discounts: [{ invoiceId: INV1, amount: 78 }] });
     expect(w.state.journal.get('pay-pay_1')?.lines).toEqual([
@@ -114,16 +119,16 @@ describe('applyPayment', () => {
     ]);
   });
 
-  it('takes no discount after the window: the discounted amount leaves the discount owed', async () => {
+  it('takes no discount after the window: the discount taken late is a deduction case, not a silent balance', async () => {
     const w = withInvoices(invoiceFor(testOrder('ord_1', 'invoiced'), { terms: TWO_TEN_NET_30 }));
     await applyPayment(payment({ amount: 3820, receivedOn: '2026-12-03' }), w.deps);
-    expect(w.state.invoices.get(INV1)).toMatchObject({ balance: 78, status: 'partially_paid' });
+    expect(w.state.invoices.get(INV1)).toMatchObject({ balance: 78, status: 'partially_paid', disputed: 78 });
     expect(w.state.payments.get('pay_1')?.discounts).toEqual([]);
   });
 
   it('keeps what is paid beyond the balance as unapplied cash', async () => {
     const w = withInvoices(invoiceFor(testOrder('ord_1', 'invoiced')));
-    expect(await applyPayment(payment({ amount: 5000 }), w.deps)).toEqual({ applied: true, reason: 'reference', unapplied: 1102 });
+    expect(await applyPayment(payment({ amount: 5000 }), w.deps)).toMatchObject({ applied: true, matchedBy: 'invoice-number', auto: true, unapplied: 1102 });
     expect(w.state.invoices.get(INV1)).toMatchObject({ balance: 0, status: 'paid' });
     expect(w.state.journal.get('pay-pay_1')?.lines).toEqual([
       { account: 'cash', side: 'debit', amount: 5000 },
@@ -131,13 +136,13 @@ describe('applyPayment', () => {
       { account: 'unapplied_cash', side: 'credit', amount: 1102 },
     ]);
     expect(w.state.aggregates.get('2026-11-25|GBP')).toEqual({ collections: 3898, unappliedCash: 1102 });
-    expect(w.state.logged).toEqual([{ message: 'unapplied cash', fields: { paymentId: 'pay_1', unapplied: 1102, reason: 'reference' } }]);
+    expect(w.state.logged).toEqual([{ message: 'unapplied cash', fields: { paymentId: 'pay_1', unapplied: 1102, matchedBy: 'invoice-number', confidence: 0.98, auto: true } }]);
   });
 
   it('applies a payment id once: a redelivery changes nothing', async () => {
     const w = withInvoices(invoiceOf(1, 10_000));
     await applyPayment(payment({ amount: 3000 }), w.deps);
-    expect(await applyPayment(payment({ amount: 3000 }), w.deps)).toEqual({ applied: false, reason: 'duplicate', unapplied: 0 });
+    expect(await applyPayment(payment({ amount: 3000 }), w.deps)).toMatchObject({ applied: false, matchedBy: 'duplicate', unapplied: 0 });
     expect(w.state.invoices.get(INV1)?.balance).toBe(7000);
     expect(w.state.journal.size).toBe(1);
     expect(w.state.aggregates.get('2026-11-25|GBP')).toEqual({ collections: 3000, unappliedCash: 0 });
@@ -163,7 +168,7 @@ describe('applyPayment', () => {
     expect(w.state.invoices.get(INV1)?.balance).toBe(1898);
     expect(w.state.counted).toEqual({});
 
-    expect(await applyPayment(payment(), w.deps)).toEqual({ applied: true, reason: 'reference', unapplied: 2000 });
+    expect(await applyPayment(payment(), w.deps)).toMatchObject({ applied: true, matchedBy: 'invoice-number', unapplied: 2000 });
     expect(w.state.invoices.get(INV1)).toMatchObject({ balance: 0, status: 'paid' });
   });
 

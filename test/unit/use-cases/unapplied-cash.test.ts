@@ -33,8 +33,12 @@ function books() {
   return { w, a, b };
 }
 
+/** A bank payment, applied as apply-payment does — instalments: part payments open no deduction case here (a tolerance of the whole amount). */
 const pay = (w: ReturnType<typeof world>, id: string, amount: number, extra: { remittance?: string; customerId?: string; receivedOn?: string } = {}) =>
-  applyPayment({ id, source: 'bank', externalId: `ext-${id}`, amount, currency: 'GBP', receivedOn: extra.receivedOn ?? '2026-11-22', ...(extra.remittance ? { remittance: extra.remittance } : {}), ...(extra.customerId ? { customerId: extra.customerId } : {}) }, w.deps);
+  applyPayment(
+    { id, source: 'bank', externalId: `ext-${id}`, amount, currency: 'GBP', receivedOn: extra.receivedOn ?? '2026-11-22', ...(extra.remittance ? { remittance: extra.remittance } : {}), ...(extra.customerId ? { customerId: extra.customerId } : {}) },
+    { ...w.deps, matchPolicy: { shortPaymentTolerance: { ppm: 1_000_000, minor: Number.MAX_SAFE_INTEGER } } },
+  );
 
 describe('a payment keeps its customer', () => {
   it('an over-payment quoting an invoice leaves its remainder to that invoice\'s customer; cash quoting nothing and naming nobody is on the unassigned list', async () => {

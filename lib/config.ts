@@ -53,6 +53,8 @@ export const ConfigSchema = z.strictObject({
   promisedDeliveryDays: z.number().int().min(1).max(60).default(3),
   /** Base URL of Stripe's API, which refund-payment calls (the secret key is the `StripeKey` secret of the data stack). */
   stripeApiUrl: z.url({ protocol: /^https?$/ }).default('https://api.stripe.com'),
+  /** Days after which a bank file dropped into the S3 bucket moves to Glacier (kept, never expired: statements are accounting records). */
+  bankFileGlacierDays: z.number().int().min(1).max(3650).default(90),
 });
 
 export type O2cConfig = z.infer<typeof ConfigSchema>;

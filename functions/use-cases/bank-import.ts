@@ -23,9 +23,9 @@
 import { bankFileFingerprint, bankImportId, bankImportOutcome, MAX_CREDITS_PER_IMPORT, planBankImport, summariseBankImport, totalsByCurrency, type BankLine, type BankLineGroup } from '#domain/bank-import';
 import { formatMoney } from '#domain/money';
 import type { Money } from '#domain/model';
-import { BankFileUnsupported, NotFoundError } from '../errors.ts';
+import { BankFileUnsupported, NotFoundError, O2cError } from '../errors.ts';
 import type { BankFile } from '../platforms/bank/types.ts';
-import type { BankFileSource, BankImports, Clock, Mail, Outbox, PaymentMessage, StoredBankImport } from '../ports.ts';
+import type { BankFileSource, BankFileStore, BankImports, Clock, Mail, Outbox, PaymentMessage, StoredBankImport } from '../ports.ts';
 import { paymentIdOf } from './receive-payment.ts';
 
 export interface BankImportDeps {
@@ -156,4 +156,29 @@ export async function bankImportView(importId: string, deps: { readonly bankImpo
     otherDebits: groupView(record.otherDebits),
     notApplied: groupView(record.notApplied),
   };
+}
+
+/**
+ * A bank file dropped into the bucket (banks, SFTP gateways): the same import.
+ * A file that cannot be imported is not retried (it would fail the same way):
+ * finance is told why, once per object version (its ETag), and nothing is applied.
+ */
+export async function importDroppedBankFile(
+  object: { readonly bucket: string; readonly key: string; readonly eTag?: string },
+  deps: BankImportDeps & { readonly bankFiles: BankFileStore },
+): Promise<{ importId: string; created: boolean } | { refused: string }> {
+  const body = await deps.bankFiles.read(object.bucket, object.key);
+  try {
+    const { importId, created } = await importBankFile({ body, source: { kind: 's3', bucket: object.bucket, key: object.key } }, deps);
+    return { importId, created };
+  } catch (error) {
+    if (!(error instanceof O2cError) || error.kind !== 'invalid') throw error;
+    await deps.mail.enqueue({
+      key: `bank-import-refused:${object.bucket}/${object.key}#${object.eTag ?? ''}`,
+      to: deps.financeRecipients,
+      subject: `Bank file not imported: ${object.key}`,
+      text: `The bank file s3://${object.bucket}/${object.key} was not imported, and nothing of it was applied:\n\n  ${error.message}\n\nAsk the bank for a corrected file, or post it to POST /finance/bank-statements once it is fixed.`,
+    });
+    return { refused: error.message };
+  }
 }

@@ -14,6 +14,7 @@ import type { OrderChange } from '#domain/order';
 import type { PaymentReferenceScheme } from '#domain/references';
 import type { CustomerStatement } from '#domain/statement';
 import type { Refund, RefundStatus } from '#domain/refunds';
+import type { BankImportSummary } from '#domain/bank-import';
 import type {
   Allocation,
   CreditNote,
@@ -359,6 +360,44 @@ export interface Payments {
   moveUnapplied(move: UnappliedMove): Promise<{ kind: 'done' } | { kind: 'changed' } | { kind: 'replayed'; answer: string } | { kind: 'key-reused' }>;
 }
 
+// ── bank-statement imports ───────────────────────────────────────────────────
+
+/** Where a bank file came from: posted to the API, or dropped into the S3 bucket. */
+export type BankFileSource = { readonly kind: 'api'; readonly actor: string } | { readonly kind: 's3'; readonly bucket: string; readonly key: string };
+
+/**
+ * One bank file imported (one item, keyed by its id, which the file's fingerprint gives): what the file held
+ * and the payments it queued. `received` — claimed, payments not yet confirmed queued (a retry of the same
+ * file queues them again: apply-payment applies each id once); `queued` — all handed to apply-payment.
+ */
+export type StoredBankImport = BankImportSummary & {
+  readonly importId: string;
+  readonly fingerprint: string;
+  readonly status: 'received' | 'queued';
+  readonly source: BankFileSource;
+  readonly receivedAt: IsoInstant;
+  readonly queuedAt?: IsoInstant;
+  /** The payments its credits became, in file order (what GET reads back). */
+  readonly paymentIds: readonly string[];
+};
+
+export interface BankImports {
+  /** Creates the import unless its id exists; the one that exists afterwards, and whether this call made it. */
+  create(record: StoredBankImport): Promise<{ created: boolean; record: StoredBankImport }>;
+  get(importId: string): Promise<StoredBankImport | undefined>;
+  markQueued(importId: string, at: IsoInstant): Promise<void>;
+  /**
+   * The stored payments among these ids (BatchGet, 100 a call; ids not applied yet are missing). Read at
+   * request time: fine for statements of a few thousand credits, not for a dashboard over many imports.
+   */
+  paymentsOf(paymentIds: readonly string[]): Promise<StoredPayment[]>;
+}
+
+/** Reads a dropped bank file (S3). */
+export interface BankFileStore {
+  read(bucket: string, key: string): Promise<string>;
+}
+
 /**
  * One invoice's dunning level: `new` — claimed by this call; `pending` —
  * claimed earlier but never confirmed queued (queue it again: the reminder's
@@ -441,7 +480,18 @@ export interface OrderMessage {
   readonly orderId: string;
 }
 
-export type PaymentMessage = Omit<Payment, 'customerId'> & { readonly customerId?: string };
+/** What a bank file says about a credit beside its amount and references (all optional: other sources have none). */
+export interface PaymentEvidence {
+  readonly payerName?: string;
+  readonly payerIban?: string;
+  readonly endToEndId?: string;
+  /** The bank-statement import the payment came in (`GET /finance/bank-statements/{importId}`). */
+  readonly importId?: string;
+  /** The bank's key of the entry (or of the transaction of a batched entry), unqualified by the account. */
+  readonly entryKey?: string;
+}
+
+export type PaymentMessage = Omit<Payment, 'customerId'> & { readonly customerId?: string } & PaymentEvidence;
 
 export interface ReminderRequest {
   readonly invoiceNumber: string;

@@ -80,6 +80,8 @@ export const ConfigSchema = z.strictObject({
   paymentReferenceScheme: z.enum(PAYMENT_REFERENCE_SCHEMES as unknown as [PaymentReferenceScheme, ...PaymentReferenceScheme[]]).default('rf'),
   /** Where customers pay: printed on invoices, quoted in invoice emails and reminders. */
   bankAccount: BankAccountSchema.default(EXAMPLE_BANK_ACCOUNT),
+  /** Days after which a bank file dropped into the S3 bucket moves to Glacier (kept, never expired: statements are accounting records). */
+  bankFileGlacierDays: z.number().int().min(1).max(3650).default(90),
 });
 
 export type O2cConfig = z.infer<typeof ConfigSchema>;

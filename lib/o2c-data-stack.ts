@@ -1,7 +1,8 @@
 /**
  * The stateful stack (`O2c-<stage>-data`): what o2c keeps — the single table,
- * the seven queues with their DLQs, the SES sender identity and configuration
- * set, and the secrets (caller keys, webhook secrets, Stripe's key). The stateless stack (lib/o2c-stack.ts) receives
+ * the eight queues with their DLQs, the SES sender identity and configuration
+ * set, the secrets (caller keys, webhook secrets, Stripe's key) and the bucket
+ * banks drop statement files into. The stateless stack (lib/o2c-stack.ts) receives
  * them as props (CloudFormation exports), so redeploying or even deleting the
  * functions, API and workflow never replaces data. Table and queues are
  * retained, and the stack protected from deletion, outside dev.
@@ -9,6 +10,7 @@
 import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { O2cConfig } from './config.ts';
+import { BankFileDrop } from './constructs/bank-files.ts';
 import { DataStore, type O2cData, type QueueName } from './constructs/data.ts';
 import { MailIdentity } from './constructs/mail.ts';
 import { IntakeSecrets } from './constructs/secrets.ts';
@@ -30,6 +32,8 @@ const CONSUMER_TIMEOUT: Record<QueueName, Duration> = {
   mail: Duration.seconds(30),
   // refund-payment: Stripe's answer, and for a cancelled invoice the credit note with its PDF first.
   refunds: Duration.seconds(60),
+  // bank-import: a dropped statement is read whole from S3 and parsed, thousands of payments queued.
+  'bank-files': Duration.seconds(120),
 };
 
 export class O2cDataStack extends Stack implements O2cData {
@@ -38,6 +42,7 @@ export class O2cDataStack extends Stack implements O2cData {
   readonly deadLetterQueues: O2cData['deadLetterQueues'];
   readonly secrets: O2cData['secrets'];
   readonly sender: MailIdentity;
+  readonly bankFiles: O2cData['bankFiles'];
 
   constructor(scope: Construct, id: string, props: O2cDataStackProps) {
     const retain = props.config.stage !== 'dev';
@@ -51,5 +56,6 @@ export class O2cDataStack extends Stack implements O2cData {
     this.deadLetterQueues = data.deadLetterQueues;
     this.sender = new MailIdentity(this, 'Mail', { senderAddress: props.config.senderAddress });
     this.secrets = new IntakeSecrets(this, 'Secrets');
+    this.bankFiles = new BankFileDrop(this, 'BankFiles', { retain, stage: props.config.stage, glacierAfterDays: props.config.bankFileGlacierDays, queue: data.queues['bank-files'] }).bucket;
   }
 }

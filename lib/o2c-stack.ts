@@ -8,6 +8,7 @@ import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { O2cConfig } from './config.ts';
 import { OperationsAlarms } from './constructs/alarms.ts';
+import { BankImport } from './constructs/bank-import.ts';
 import { Collections } from './constructs/collections.ts';
 import type { O2cData } from './constructs/data.ts';
 import { Finance } from './constructs/finance.ts';
@@ -34,8 +35,10 @@ export class O2cStack extends Stack {
     const workflow = new OrderWorkflow(this, 'OrderWorkflow', { data, mail, config });
     // The back office: customers and credit, cash by hand, credit notes, write-offs, the audit trail.
     const finance = new Finance(this, 'Finance', { data, mail, config });
+    // Bank statements in (finance's API and the S3 drop): credits queued for apply-payment.
+    const bankImport = new BankImport(this, 'BankImport', { data, mail, config });
     // Webhooks, the B2B API, the workflow's callbacks and the finance API in; orders and payments queued.
-    const intake = new Intake(this, 'Intake', { data, workflow, finance, config });
+    const intake = new Intake(this, 'Intake', { data, workflow, finance, bankImport, config });
     // Cash applied; late payers reminded, daily.
     new Collections(this, 'Collections', { data, mail, config });
     // Refunds of prepaid orders that ended without goods, and of cancelled paid invoices (credit note first).

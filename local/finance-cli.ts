@@ -1,6 +1,7 @@
 /**
  * The finance team's commands (`npm run o2c -- customers …`, `credit-note`,
- * `write-off`, `payments record|show|apply|refund`, `statement`, `dispute open|resolve`, `promise`, `refunds`, `audit`), on the same /finance API locally
+ * `write-off`, `payments record|show|apply|refund`, `statement`, `dispute open|resolve`, `promise`, `refunds`, `audit`,
+ * `bank import|show`), on the same /finance API locally
  * and against a deployed stack:
  * - locally (default `http://127.0.0.1:3000`) with the development finance key;
  * - deployed, with `--stack O2c-prod` (its ApiUrl output) or
@@ -11,7 +12,7 @@
  * minor units; `--json` prints the API's answer for scripts.
  */
 import { createHash, createHmac, randomUUID } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { isIsoDate } from '../functions/domain/dates.ts';
@@ -40,7 +41,8 @@ export class Sha256 {
 export interface FinanceApi {
   readonly url: string;
   /** The answer as JSON; with `accept` (e.g. `application/pdf`) the body's bytes. */
-  call(method: string, path: string, body?: unknown, options?: { accept?: string; idempotencyKey?: string }): Promise<any>;
+  /** `raw`: send this text as the body with its content type (a bank file), instead of `body` as JSON. */
+  call(method: string, path: string, body?: unknown, options?: { accept?: string; idempotencyKey?: string; raw?: { text: string; contentType: string } }): Promise<any>;
 }
 
 /** The API URL of a deployed stack: its `ApiUrl` output, read with the standard AWS credential chain. */
@@ -74,8 +76,8 @@ export function financeApi(env: NodeJS.ProcessEnv = process.env, stack?: string)
         ? new SignatureV4({ service: 'execute-api', region: env.AWS_REGION ?? /execute-api\.([a-z0-9-]+)\./.exec(remote)?.[1] ?? 'eu-west-1', credentials: defaultProvider(), sha256: Sha256 })
         : undefined;
       const target = new URL(`${url}${path}`);
-      const payload = body === undefined ? undefined : JSON.stringify(body);
-      let headers: Record<string, string> = { 'content-type': 'application/json', host: target.host, ...(options.accept ? { accept: options.accept } : {}), ...(options.idempotencyKey ? { 'idempotency-key': options.idempotencyKey } : {}) };
+      const payload = options.raw ? options.raw.text : body === undefined ? undefined : JSON.stringify(body);
+      let headers: Record<string, string> = { 'content-type': options.raw?.contentType ?? 'application/json', host: target.host, ...(options.accept ? { accept: options.accept } : {}), ...(options.idempotencyKey ? { 'idempotency-key': options.idempotencyKey } : {}) };
       if (signer) {
         const signed = await signer.sign({
           method,
@@ -214,6 +216,45 @@ const refundsTable = (refunds: any[], status: string | undefined): string => {
   return columns(['refund', 'requested', 'status', 'platform', 'order', 'amount', 'detail'], rows, [5]);
 };
 
+const rate = (r: number | null) => (r === null ? 'n/a (no credits)' : `${(r * 100).toFixed(1)} %`);
+const totals = (t: readonly { amount: number; currency: string }[]) => (t.length === 0 ? '' : t.map(show).join(' + '));
+
+/** A bank-statement import: the file's counts, what apply-payment did so far, and the lines finance acts on. */
+const bankImportText = (r: any): string => {
+  const count = (n: number, t: readonly { amount: number; currency: string }[] = []) => [String(n), totals(t)] as const;
+  const rows: (readonly [string, string, string])[] = [
+    ['entries', String(r.entries), ''],
+    ['credits', ...count(r.credits.count, r.credits.totals)],
+    ['  queued', String(r.queued), ''],
+    ['  waiting for apply-payment', String(r.pending), ''],
+    ['  applied to invoices', String(r.applied.count), ''],
+    ...Object.entries(r.applied.byRule as Record<string, number>).map(([rule, n]) => [`    by ${rule}`, String(n), ''] as const),
+    ['  proposed, waiting for finance', String(r.proposed ?? 0), ''],
+    ['  left unapplied', ...count(r.unapplied.count, r.unapplied.amount)],
+    ['debits', ...count(r.debits.count, r.debits.totals)],
+    ['  returns and reversals', ...count(r.returns.count, r.returns.totals)],
+    ['  bank fees', ...count(r.fees.count, r.fees.totals)],
+    ['  other debits', ...count(r.otherDebits.count, r.otherDebits.totals)],
+    ...(r.notApplied.count > 0 ? [['not applied (pending, other)', ...count(r.notApplied.count, r.notApplied.totals)] as const] : []),
+  ];
+  const lines = (title: string, group: any) =>
+    group.lines.length === 0 ? [] : ['', title, columns(['booked', 'amount', 'counterparty', 'reason', 'reference'], group.lines.map((l: any) => [l.bookingDate, show(l.amount), l.counterparty ?? '', l.returnReason ?? l.note ?? l.transactionCode ?? '', l.reference ?? l.remittance ?? '']), [1])];
+  return [
+    table([
+      ['import', r.importId],
+      ['status', r.status],
+      ['file', `${r.format}${r.version ? ` ${r.version}` : ''}, ${r.source.kind === 's3' ? `s3://${r.source.bucket}/${r.source.key}` : `posted by ${r.source.actor}`}, ${r.receivedAt}`],
+      ...r.statements.map((s: any) => ['statement', `${s.statementId}${s.sequence ? ` no. ${s.sequence}` : ''} of ${s.account || '?'} (${s.entries} entries)`] as [string, string]),
+      ['auto-match rate', rate(r.autoMatchRate)],
+    ]),
+    '',
+    columns(['', 'count', 'amount'], rows, [1, 2]),
+    ...lines('returns and reversals to act on', r.returns),
+    ...lines('bank fees', r.fees),
+    ...lines('other debits', r.otherDebits),
+  ].join('\n');
+};
+
 /** Runs a finance command; returns the text to print (or the JSON answer with --json), or undefined when `cmd` is not one. */
 export async function financeCommand(api: FinanceApi, cmd: string, args: readonly string[], values: Values): Promise<string | undefined> {
   const json = values.json === true;
@@ -330,6 +371,22 @@ export async function financeCommand(api: FinanceApi, cmd: string, args: readonl
     const r = await api.call('POST', `/finance/refunds/${encodeURIComponent(target)}/paid`, { reference: need(values, 'reference'), ...(values.reason ? { reason: values.reason } : {}) });
     return out(r, () => `${r.refundId} (${r.orderReference}, ${show(r.amount)}) marked refunded by hand: ${values.reference}`);
   }
+  if (cmd === 'bank' && sub === 'import' && target) {
+    let text: string;
+    try {
+      text = readFileSync(target, 'utf8');
+    } catch {
+      throw new CliError(`cannot read ${target}`);
+    }
+    const contentType = text.trimStart().startsWith('<') ? 'application/xml' : 'text/plain';
+    const posted = await api.call('POST', '/finance/bank-statements', undefined, { raw: { text, contentType } });
+    const r = await api.call('GET', `/finance/bank-statements/${encodeURIComponent(posted.importId)}`);
+    return out({ ...posted, import: r }, () => `${posted.alreadyImported ? `${target} was imported before (nothing applied again)` : `${target} imported`}: ${posted.importId}\n\n${bankImportText(r)}`);
+  }
+  if (cmd === 'bank' && sub === 'show' && target) {
+    const r = await api.call('GET', `/finance/bank-statements/${encodeURIComponent(target)}`);
+    return out(r, () => bankImportText(r));
+  }
   if (cmd === 'refunds') {
     const status = values.status as string | undefined;
     const r = await api.call('GET', `/finance/refunds${status ? `?status=${encodeURIComponent(status)}` : ''}`);
@@ -393,5 +450,7 @@ export const FINANCE_USAGE = [
   '  ledger trial-balance [--as-of YYYY-MM-DD]',
   '  audit <customer:ID | invoice:NUMBER | payment:ID>',
   '  refunds [--status requested|refunded|failed|owed] · refunds paid <refundId> --reference REF [--reason text]  (an owed refund paid back by hand)',
+  '  bank import <file>       (camt.053/054 or MT940, up to 1 MB; larger files go through the S3 drop)',
+  '  bank show <importId>     (entries, credits queued and applied, unapplied, returns, fees, auto-match rate)',
   '  (add --json to any finance command; --stack O2c-prod or O2C_API_URL uses a deployed stack, signed with your AWS credentials)',
 ].join('\n');

@@ -32,6 +32,7 @@
  * | payer account         | PAYERIBAN#<iban>            | PAYER                      |                                        |                                   |
  * | refund (o2c's own)    | REFUND#o2c#<refundId>       | REQUEST                    | REFUNDS#<status> / <requestedAt>#<id>  |                                   |
  * | request key           | REQUEST#<scope>#<key>       | REQUEST                    | (TTL on `expiration`)                  |                                   |
+ * | bank-statement import | BANKIMPORT#<importId>       | IMPORT                     |                                        |                                   |
  * | idempotency record    | IDEMPOTENCY#<fn>            | <hash>                     | (Powertools, TTL on `expiration`)      |                                   |
  *
  * A dispute lives in its invoice's partition (attributes disputeId, invoiceNumber, customerId, currency,
@@ -46,6 +47,10 @@
  * collision with a reported refund's id. Each carries the by-status keys of the
  * generic index (one small partition per status, moved with the status), which
  * is how finance lists them — no Scan.
+ *
+ * A bank-statement import's id is derived from the file's fingerprint (its statements' ids and accounts, else
+ * its SHA-256), so the conditional put of its one item is what makes the same file one import; the item lists
+ * the payment ids its credits became (read back with a BatchGet of the payment items).
  *
  * No other module writes a key prefix: test/unit/architecture.test.ts greps
  * functions/, lib/ and local/ for them.
@@ -90,6 +95,7 @@ export const ITEM_TYPES = {
   requestKey: 'RequestKey',
   dispute: 'Dispute',
   disputeRef: 'DisputeRef',
+  bankImport: 'BankImport',
 } as const;
 
 const customerPartition = (id: string) => `CUSTOMER#${id}`;
@@ -169,6 +175,8 @@ export const Keys = {
   refundByStatus: (status: string, requestedAt: string, refundId: string) => ({ gsi1pk: `REFUNDS#${status}`, gsi1sk: `${requestedAt}#${refundId}` }),
   refundStatusPartition: (status: string) => `REFUNDS#${status}`,
   requestKey: (scope: string, key: string) => ({ pk: `REQUEST#${scope}#${key}`, sk: 'REQUEST' }),
+  /** One bank file imported (its id comes from the file's fingerprint). */
+  bankImport: (importId: string) => ({ pk: `BANKIMPORT#${importId}`, sk: 'IMPORT' }),
   /** Powertools idempotency records of one function share this partition (the record hash is the sort key). */
   idempotencyPartition: (fn: string) => `IDEMPOTENCY#${fn}`,
   /** The monthly ledger totals of every currency, listed in one small partition of the generic index (sparse: only those items carry it). */

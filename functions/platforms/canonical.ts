@@ -113,8 +113,19 @@ export const RejectTaskInput = z.object({
   warehouse: z.optional(z.object({ Error: z.optional(z.string()), Cause: z.optional(z.string()) })),
 });
 
-/** A payment on the payments queue: the report with its deterministic id. */
-export const PaymentMessageSchema = z.extend(PaymentInputSchema, { id: text(1, 80) });
+/**
+ * A payment on the payments queue: the report with its deterministic id, and
+ * (from a bank file) the evidence the bank gave with it, for matching: the
+ * payer's name and account, the import it came in and the bank's entry key.
+ */
+export const PaymentMessageSchema = z.extend(PaymentInputSchema, {
+  id: text(1, 80),
+  payerName: z.optional(text(0, 140)),
+  payerIban: z.optional(text(0, 34)),
+  endToEndId: z.optional(text(0, 35)),
+  importId: z.optional(text(1, 80)),
+  entryKey: z.optional(text(1, 128)),
+});
 
 /** A message on the refunds queue: a refund to make, or an invoiced order a platform cancelled (credit note first). */
 export const RefundMessageSchema = z.discriminatedUnion('kind', [

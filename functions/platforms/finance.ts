@@ -59,3 +59,23 @@ export const REFUND_STATUS_VALUES = ['requested', 'refunded', 'failed', 'owed'] 
 export const RefundsQuerySchema = z.object({ status: z.optional(z.enum(REFUND_STATUS_VALUES)) });
 /** Finance paid an owed (or refused) refund back by hand: its payment reference (bank transfer, platform refund id). */
 export const RefundPaidSchema = z.object({ reference: text(1, 140), reason: z.optional(text(1, 500)) });
+
+/**
+ * An S3 object-created notification as the bank-files queue delivers it (S3 → SQS): the records name the
+ * bucket and the object (the key URL-encoded, `+` for a space). The test event S3 sends when the
+ * notification is configured has no `Records` and names nothing to import.
+ */
+export const BankFileDropSchema = z.looseObject({
+  Records: z.optional(
+    z.array(
+      z.looseObject({
+        eventName: z.optional(z.string()),
+        s3: z.looseObject({
+          bucket: z.looseObject({ name: text(1, 255) }),
+          object: z.looseObject({ key: text(1, 2048), eTag: z.optional(z.string()), size: z.optional(z.number()) }),
+        }),
+      }),
+    ),
+  ),
+});
+export type BankFileDrop = z.infer<typeof BankFileDropSchema>;

@@ -62,6 +62,17 @@ export function openApiDocument() {
       '/finance/disputes/{disputeId}/resolution': { post: operation('Resolve a dispute: credit (a credit note for the amount, default all of it) or reinstate (owed again)', 'finance', { parameters: [pathParam('disputeId')], body: DisputeResolutionSchema, status: '200', answer: '{ disputeId, status, resolution: { outcome, amount, creditNoteNumber? } }', errors: [...common, '404', '409'] }) },
       '/finance/invoices/{number}/promise-to-pay': { post: operation('Record a promise to pay by a date: no reminder until the day after', 'finance', { parameters: [pathParam('number')], body: PromiseToPaySchema, status: '200', answer: '{ invoiceNumber, promisedUntil, balance, undisputed }', errors: [...common, '404', '409'] }) },
       '/finance/ledger/trial-balance': { get: operation('Debits and credits per account and currency as of a day, and whether they balance', 'finance', { parameters: [{ name: 'asOf', in: 'query', required: false, schema: { type: 'string', format: 'date' } }], status: '200', answer: '{ asOf, balanced, currencies: [{ currency, debits, credits, accounts }] }', errors: common }) },
+      '/finance/bank-statements': {
+        post: {
+          summary: "Import a bank file (camt.053, camt.054, MT940): its credits are matched to invoices like every payment, its debits listed; the same file twice is one import, the same entry in two files one payment (at most 1 MB here; larger files go through the S3 drop)",
+          security: [{ sigv4: [] }, { financeKey: [] }],
+          requestBody: { required: true, content: { 'application/xml': { schema: { type: 'string' } }, 'text/plain': { schema: { type: 'string' } }, 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } },
+          responses: { ...ok('202', '{ importId, alreadyImported? }'), ...errors(...common) },
+        },
+      },
+      '/finance/bank-statements/{importId}': {
+        get: operation("An import: its statements, entries, credits queued, debits (returns, fees, other), and what apply-payment did with the credits so far (applied by rule, unapplied, pending, auto-match rate)", 'finance', { parameters: [pathParam('importId')], status: '200', answer: '{ importId, status, format, statements, entries, credits, debits, queued, pending, applied, unapplied, autoMatchRate, returns, fees, otherDebits, notApplied }', errors: [...common, '404'] }),
+      },
       '/finance/refunds': {
         get: operation('Refunds of prepaid orders and cancelled paid invoices, by status (requested, refunded, failed, owed)', 'finance', {
           parameters: [{ name: 'status', in: 'query', required: false, schema: { type: 'string', enum: [...REFUND_STATUS_VALUES] }, description: 'one status; all when absent' }],

@@ -9,6 +9,7 @@
  */
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { AttributeType, Billing, StreamViewType, TableV2, type ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption, type IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -16,7 +17,7 @@ import { GSI_BY_CUSTOMER, GSI_OPEN_BY_DUE, TABLE_KEYS, TTL_ATTRIBUTE } from '../
 import { pascalCase } from './ids.ts';
 import type { SenderIdentity } from './o2c-function.ts';
 
-export const QUEUE_NAMES = ['orders', 'fulfilment', 'credit-review', 'payments', 'dunning', 'mail', 'refunds'] as const;
+export const QUEUE_NAMES = ['orders', 'fulfilment', 'credit-review', 'payments', 'dunning', 'mail', 'refunds', 'bank-files'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 /** Deliveries before a message is dead-lettered. */
@@ -38,6 +39,8 @@ export interface O2cData {
     readonly stripeKey: ISecret;
   };
   readonly sender: SenderIdentity;
+  /** Where banks and SFTP gateways drop statement files (each new object is announced on the bank-files queue). */
+  readonly bankFiles: IBucket;
 }
 
 export interface DataStoreProps {

@@ -3,7 +3,7 @@
  * HTTP API → queues → workflow → handlers → DynamoDB Local → SES mailbox.
  */
 import { createHmac } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
@@ -402,5 +402,59 @@ describe('the local stack, end to end', () => {
     expect(pdf).toContain(second.number);
     expect((await get('/finance/ledger/trial-balance')).body.balanced).toBe(true);
   }, 40_000);
+
+  it('imports a camt.053 that pays one invoice fully and another partly, lists the bank fee, and changes nothing when the same file comes again', async () => {
+    const port = new URL(stack.apiUrl).port;
+    const api = financeApi({ O2C_API_PORT: port, O2C_FINANCE_KEY: stack.financeKey });
+    const email = 'bank@example.net';
+    expect((await post('/finance/customers', { email, name: 'Bank Payer Ltd', creditLimit: { amount: 100_000, currency: 'GBP' } })).status).toBe(201);
+    await Promise.all([post('/orders', order('E2E-BANK-1', email, 2)), post('/orders', order('E2E-BANK-2', email, 4))]); // £30.00, £60.00
+    const invoiceOf = (ref: string) => until(`${ref} invoiced`, async () => ((await admin('/_local/invoices')).invoices as any[]).find((i) => i.orderReference === ref));
+    const [full, part] = await Promise.all([invoiceOf('E2E-BANK-1'), invoiceOf('E2E-BANK-2')]);
+    const day = full.issueDate as string;
+    const entry = (ref: string, amount: string, dir: 'CRDT' | 'DBIT', details: string) =>
+      `<Ntry><Amt Ccy="GBP">${amount}</Amt><CdtDbtInd>${dir}</CdtDbtInd><Sts>BOOK</Sts><BookgDt><Dt>${day}</Dt></BookgDt><AcctSvcrRef>${ref}</AcctSvcrRef>${details}</Ntry>`;
+    const paid = (invoice: string) => `<NtryDtls><TxDtls><RltdPties><Dbtr><Nm>Bank Payer Ltd</Nm></Dbtr><DbtrAcct><Id><IBAN>GB82WEST12345698765432</IBAN></Id></DbtrAcct></RltdPties><RmtInf><Ustrd>Payment ${invoice}</Ustrd></RmtInf></TxDtls></NtryDtls>`;
+    const camt = `<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08"><BkToCstmrStmt><GrpHdr><MsgId>E2E-BANK-MSG</MsgId><CreDtTm>${day}T18:00:00</CreDtTm></GrpHdr>
+<Stmt><Id>E2E-BANK-${day}</Id><ElctrncSeqNb>1</ElctrncSeqNb><Acct><Id><IBAN>GB33BUKB20201555555555</IBAN></Id><Ccy>GBP</Ccy></Acct>
+<Bal><Tp><CdOrPrtry><Cd>OPBD</Cd></CdOrPrtry></Tp><Amt Ccy="GBP">1000.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Dt><Dt>${day}</Dt></Dt></Bal>
+<Bal><Tp><CdOrPrtry><Cd>CLBD</Cd></CdOrPrtry></Tp><Amt Ccy="GBP">1052.50</Amt><CdtDbtInd>CRDT</CdtDbtInd><Dt><Dt>${day}</Dt></Dt></Bal>
+${entry('E2E-BANK-0001', '30.00', 'CRDT', paid(full.number))}
+${entry('E2E-BANK-0002', '25.00', 'CRDT', paid(part.number))}
+${entry('E2E-BANK-0003', '2.50', 'DBIT', '<BkTxCd><Domn><Cd>ACMT</Cd><Fmly><Cd>MDOP</Cd><SubFmlyCd>CHRG</SubFmlyCd></Fmly></Domn></BkTxCd>')}
+</Stmt></BkToCstmrStmt></Document>`;
+    const file = resolve(mkdtempSync(resolve(tmpdir(), 'o2c-bank-')), 'statement.xml');
+    writeFileSync(file, camt);
+
+    const imported = JSON.parse((await financeCommand(api, 'bank', ['import', file], { json: true }))!);
+    expect(imported.importId).toMatch(/^bi_[0-9a-f]{24}$/);
+    expect(imported.alreadyImported).toBeUndefined();
+    const done = await until('the credits applied', async () => {
+      const r = await get(`/finance/bank-statements/${imported.importId}`);
+      return r.body.status === 'applied' && r.body;
+    });
+    expect(done).toMatchObject({ format: 'camt.053', entries: 3, credits: { count: 2, totals: [{ amount: 5500, currency: 'GBP' }] }, debits: { count: 1 }, queued: 2, pending: 0, applied: { count: 2 }, unapplied: { count: 0 }, autoMatchRate: 1, fees: { count: 1 }, returns: { count: 0 } });
+    const balances = async () => Object.fromEntries(((await admin('/_local/invoices')).invoices as any[]).filter((i) => [full.number, part.number].includes(i.number)).map((i) => [i.number, [i.balance, i.status]]));
+    expect(await balances()).toEqual({ [full.number]: [0, 'paid'], [part.number]: [3500, 'partially_paid'] });
+    const shown = (await financeCommand(api, 'bank', ['show', imported.importId], {}))!;
+    expect(shown).toMatch(/^ {2}applied to invoices +2$/m);
+    expect(shown).toMatch(/^credits +2 +£55\.00$/m);
+    expect(shown).toMatch(/^auto-match rate +100\.0 %$/m);
+    const told = await until('the import email to finance', async () => (await mails()).find((m) => m.subject.startsWith('Bank statement imported') && m.body.text?.includes(imported.importId)));
+    expect(told.destination.to).toEqual(['finance@example.com']);
+    expect(told.body.text).toMatch(/Credits queued for matching +2 +£55\.00/);
+    expect(told.body.text).toMatch(/bank fees +1 +£2\.50/);
+
+    const again = await post('/finance/bank-statements', camt, { 'content-type': 'application/xml' });
+    expect(again).toMatchObject({ status: 202, body: { importId: imported.importId, alreadyImported: true } });
+    expect(await balances()).toEqual({ [full.number]: [0, 'paid'], [part.number]: [3500, 'partially_paid'] });
+    expect((await get(`/finance/bank-statements/${imported.importId}`)).body).toMatchObject({ applied: { count: 2 }, queued: 2 });
+    const bad = await post('/finance/bank-statements', camt.replace('1052.50', '1052.49'), { 'content-type': 'application/xml' });
+    expect(bad.status).toBe(422);
+    expect(bad.body.message).toMatch(/do not add up/);
+    expect((await get('/finance/ledger/trial-balance')).body.balanced).toBe(true);
+    expect((await mails()).filter((m) => m.subject.startsWith('Bank statement imported') && m.body.text?.includes(imported.importId))).toHaveLength(1);
+  }, 60_000);
 });
 

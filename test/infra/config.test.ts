@@ -105,12 +105,15 @@ describe('the stateful stack outside dev', () => {
       const [table] = dataResources.filter((r) => r.Type === 'AWS::DynamoDB::GlobalTable');
       expect(table).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain', Properties: { Replicas: [{ DeletionProtectionEnabled: true }] } });
       const queues = dataResources.filter((r) => r.Type === 'AWS::SQS::Queue');
-      expect(queues).toHaveLength(14);
+      expect(queues).toHaveLength(16);
       for (const q of queues) expect(q).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+      const buckets = dataResources.filter((r) => r.Type === 'AWS::S3::Bucket');
+      expect(buckets).toHaveLength(2);
+      for (const b of buckets) expect(b).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
       expect(data.terminationProtection).toBe(true);
       // The stateless stack can be replaced at will: it holds nothing that keeps data.
       const appTypes = new Set(Object.values(assembly.getStackArtifact(stack.artifactId).template.Resources as Resources).map((r) => r.Type));
-      for (const type of ['AWS::DynamoDB::GlobalTable', 'AWS::SQS::Queue', 'AWS::SecretsManager::Secret', 'AWS::SES::EmailIdentity']) expect(appTypes.has(type), type).toBe(false);
+      for (const type of ['AWS::DynamoDB::GlobalTable', 'AWS::SQS::Queue', 'AWS::SecretsManager::Secret', 'AWS::SES::EmailIdentity', 'AWS::S3::Bucket']) expect(appTypes.has(type), type).toBe(false);
       expect(stack.terminationProtection).toBe(false);
     } finally {
       if (previous === undefined) delete process.env.CDK_VALIDATION;

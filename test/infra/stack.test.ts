@@ -11,6 +11,7 @@
  * fails (a finding), the template tests fall back to a synth without checks,
  * so a nag finding fails only the cdk-nag test.
  */
+import { BANK_ROUTES } from '../../lib/constructs/bank-import.ts';
 import { CASH_ROUTES, FINANCE_ROUTES } from '../../lib/constructs/finance.ts';
 import { openApiDocument } from '../../functions/platforms/openapi.ts';
 import { setTestBindings } from '../support/bindings.ts';
@@ -130,11 +131,11 @@ describe('functions', () => {
 });
 
 describe('queues', () => {
-  it('gives each of the seven queues a DLQ after 5 deliveries, and each queue 6× its consumer timeout', () => {
+  it('gives each of the eight queues a DLQ after 5 deliveries, and each queue 6× its consumer timeout', () => {
     const queues = ofType('AWS::SQS::Queue', dataResources).filter(([, q]) => q.Properties.RedrivePolicy);
-    expect(queues).toHaveLength(7);
+    expect(queues).toHaveLength(8);
     const dlqIds = new Set(ofType('AWS::SQS::Queue', dataResources).filter(([, q]) => !q.Properties.RedrivePolicy).map(([id]) => id));
-    expect(dlqIds.size).toBe(7);
+    expect(dlqIds.size).toBe(8);
     const mappings = ofType('AWS::Lambda::EventSourceMapping');
     for (const [id, q] of queues) {
       expect(q.Properties.RedrivePolicy.maxReceiveCount).toBe(5);
@@ -145,6 +146,34 @@ describe('queues', () => {
       const consumer = resources[mapping![1].Properties.FunctionName.Ref]!;
       expect(q.Properties.VisibilityTimeout).toBeGreaterThanOrEqual(6 * consumer.Properties.Timeout);
       expect(mapping![1].Properties.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
+    }
+  });
+});
+
+describe('bank-file drop', () => {
+  it('is a versioned, encrypted, private, TLS-only bucket moving files to Glacier after bankFileGlacierDays, announcing new files on the bank-files queue that bank-import consumes', () => {
+    const buckets = ofType('AWS::S3::Bucket', dataResources);
+    const [id, bucket] = buckets.find(([, b]) => b.Properties.NotificationConfiguration)!;
+    expect(bucket.Properties).toMatchObject({
+      VersioningConfiguration: { Status: 'Enabled' },
+      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      LifecycleConfiguration: { Rules: [{ Status: 'Enabled', Transitions: [{ StorageClass: 'GLACIER', TransitionInDays: 90 }] }] },
+      LoggingConfiguration: {},
+    });
+    const policies = ofType('AWS::S3::BucketPolicy', dataResources).filter(([, p]) => p.Properties.Bucket.Ref === id);
+    expect(JSON.stringify(policies)).toContain('"aws:SecureTransport":"false"');
+    const [config] = bucket.Properties.NotificationConfiguration.QueueConfigurations;
+    expect(config.Event).toBe('s3:ObjectCreated:*');
+    const queueId = config.Queue['Fn::GetAtt'][0] as string;
+    expect(queueId).toMatch(/BankFilesQueue/);
+    const mapping = ofType('AWS::Lambda::EventSourceMapping').find(([, m]) => refId(m.Properties.EventSourceArn) === queueId);
+    expect(resources[mapping![1].Properties.FunctionName.Ref]!.Properties.Environment.Variables.O2C_FUNCTION).toBe('bank-import');
+    expect([...actionsOf('bank-import')].filter((a) => a.startsWith('s3:'))).toEqual(['s3:GetObject']);
+    // No other function reads the bucket.
+    for (const [, fn] of ofType('AWS::Lambda::Function')) {
+      const name = fn.Properties.Environment.Variables.O2C_FUNCTION as string;
+      if (name !== 'bank-import') expect([...actionsOf(name)].some((a) => a.startsWith('s3:')), name).toBe(false);
     }
   });
 });
@@ -198,16 +227,18 @@ describe('API, schedules, data, mail', () => {
       'GET /openapi.json': 'NONE',
       'POST /fulfilment/{orderId}/shipment': 'NONE',
       'POST /finance/orders/{orderId}/credit-decision': 'AWS_IAM',
-      ...Object.fromEntries([...FINANCE_ROUTES, ...CASH_ROUTES].map(([method, path]) => [`${method} ${path}`, 'AWS_IAM'])),
+      ...Object.fromEntries([...FINANCE_ROUTES, ...CASH_ROUTES, ...BANK_ROUTES].map(([method, path]) => [`${method} ${path}`, 'AWS_IAM'])),
     });
     setTestBindings();
     const { routes: served } = await import('../../functions/handlers/finance.ts');
     expect(Object.keys(served).sort()).toEqual(FINANCE_ROUTES.map(([method, path]) => `${method} ${path}`).sort());
     const { routes: cash } = await import('../../functions/handlers/finance-cash.ts');
     expect(Object.keys(cash).sort()).toEqual(CASH_ROUTES.map(([method, path]) => `${method} ${path}`).sort());
+    const { routes: bank } = await import('../../functions/handlers/bank-import.ts');
+    expect(Object.keys(bank).sort()).toEqual(BANK_ROUTES.map(([method, path]) => `${method} ${path}`).sort());
     // …and /openapi.json publishes each of them (and the B2B order route), with a schema for every body.
     const doc = openApiDocument() as { paths: Record<string, Record<string, { requestBody?: unknown }>> };
-    for (const [method, path] of [['POST', '/orders'], ...FINANCE_ROUTES, ...CASH_ROUTES] as const) expect(doc.paths[path]?.[method.toLowerCase()], `${method} ${path}`).toBeDefined();
+    for (const [method, path] of [['POST', '/orders'], ...FINANCE_ROUTES, ...CASH_ROUTES, ...BANK_ROUTES] as const) expect(doc.paths[path]?.[method.toLowerCase()], `${method} ${path}`).toBeDefined();
     expect(doc.paths['/payments']).toBeUndefined();
     expect(doc.paths['/finance/invoices/{number}/credit-notes']!.post!.requestBody).toMatchObject({ content: { 'application/json': { schema: { required: ['amount', 'reason'] } } } });
     template.hasResourceProperties('AWS::ApiGatewayV2::Stage', { AccessLogSettings: {}, DefaultRouteSettings: { ThrottlingRateLimit: 200 } });
@@ -250,7 +281,7 @@ describe('environment', () => {
   it('has exactly one function per manifest entry of functions/bindings.ts', () => {
     const names = ofType('AWS::Lambda::Function').map(([, r]) => r.Properties.Environment.Variables.O2C_FUNCTION as string).sort();
     expect(names).toEqual([...FUNCTION_NAMES].sort());
-    expect(names).toHaveLength(20);
+    expect(names).toHaveLength(21);
   });
 
   it("gives every function exactly its manifest's bindings: each required one, optional ones only when set, never a local one", () => {
@@ -326,7 +357,7 @@ describe('workflow wiring and limits', () => {
         .filter(([, p]) => JSON.stringify(p.Properties.PolicyDocument).includes('"aws:SecureTransport":"false"'))
         .flatMap(([, p]) => (p.Properties.Queues as { Ref: string }[]).map((q) => q.Ref)),
     );
-    expect(secured.size).toBe(14);
+    expect(secured.size).toBe(16);
   });
 
   it('invokes the scheduled functions with an empty input', () => {
@@ -337,15 +368,15 @@ describe('workflow wiring and limits', () => {
   });
 
   it('alarms on every DLQ and on failed workflows, to an encrypted topic', () => {
-    expect(ofType('AWS::CloudWatch::Alarm')).toHaveLength(8);
+    expect(ofType('AWS::CloudWatch::Alarm')).toHaveLength(9);
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: {} });
   });
 
   it('lets a dev stack delete its table and queues, and has no resources beyond the design', () => {
     expect(ofType('AWS::DynamoDB::GlobalTable', dataResources)[0]![1].DeletionPolicy).toBe('Delete');
     for (const [id, q] of ofType('AWS::SQS::Queue', dataResources)) expect(q.DeletionPolicy, id).toBe('Delete');
-    expect(ofType('AWS::Lambda::Function')).toHaveLength(20);
-    expect(ofType('AWS::SQS::Queue', dataResources)).toHaveLength(14);
+    expect(ofType('AWS::Lambda::Function')).toHaveLength(21);
+    expect(ofType('AWS::SQS::Queue', dataResources)).toHaveLength(16);
     expect(ofType('AWS::StepFunctions::StateMachine')).toHaveLength(1);
     expect(ofType('AWS::ApiGatewayV2::Api')).toHaveLength(1);
     expect(ofType('AWS::SecretsManager::Secret', dataResources)).toHaveLength(4);
@@ -355,7 +386,7 @@ describe('workflow wiring and limits', () => {
 });
 
 describe('stateful and stateless stacks', () => {
-  const STATEFUL = ['AWS::DynamoDB::GlobalTable', 'AWS::DynamoDB::Table', 'AWS::SQS::Queue', 'AWS::SQS::QueuePolicy', 'AWS::SecretsManager::Secret', 'AWS::SES::EmailIdentity', 'AWS::SES::ConfigurationSet'];
+  const STATEFUL = ['AWS::DynamoDB::GlobalTable', 'AWS::DynamoDB::Table', 'AWS::SQS::Queue', 'AWS::SQS::QueuePolicy', 'AWS::SecretsManager::Secret', 'AWS::SES::EmailIdentity', 'AWS::SES::ConfigurationSet', 'AWS::S3::Bucket', 'AWS::S3::BucketPolicy'];
 
   it('keeps the data in the data stack and only there; the stateless stack holds none of it', () => {
     expect(new Set(Object.values(dataResources).map((r) => r.Type))).toEqual(new Set(STATEFUL.filter((t) => t !== 'AWS::DynamoDB::Table')));

@@ -3,6 +3,9 @@
  * get-vanilla test vector of the Signature Version 4 test suite), amounts and
  * dates typed by a person, and the messages for wrong ones.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { describe, expect, it } from 'vitest';
 import { CliError, dateArg, dayArg, financeCommand, moneyArg, Sha256, type FinanceApi } from '../../local/finance-cli.ts';
@@ -86,5 +89,43 @@ describe('finance CLI', () => {
     expect(lines[2]).toBe('rf_2    2026-11-22  refunded  stripe    WEB-9001  £3,649.00  re_123');
     expect(JSON.parse((await financeCommand(api, 'refunds', [], { json: true }))!).refunds).toHaveLength(2);
     expect(asked.at(-1)).toBe('/finance/refunds');
+  });
+  it('imports a bank file as its own text (not JSON) and shows the import aligned, money in its currency', async () => {
+    const calls: { method: string; path: string; raw?: { text: string; contentType: string } }[] = [];
+    const money = (amount: number) => ({ amount, currency: 'GBP' });
+    const group = (count: number, amount: number, lines: unknown[] = []) => ({ count, totals: count ? [money(amount)] : [], lines });
+    const view = {
+      importId: 'bi_1', status: 'applied', format: 'camt.053', version: '001.02', receivedAt: '2026-12-01T06:00:00.000Z', source: { kind: 'api', actor: 'finance key' },
+      statements: [{ statementId: 'STMT-1', sequence: '334', account: 'GB33BUKB20201555555555', entries: 5 }], entries: 5,
+      credits: { count: 5, totals: [money(218049)] }, debits: { count: 2, totals: [money(41250)] }, queued: 5, pending: 0,
+      applied: { count: 2, byRule: { unrecorded: 2 } }, unapplied: { count: 3, amount: [money(105049)] }, autoMatchRate: 0.4,
+      returns: group(1, 40000, [{ bookingDate: '2026-11-30', amount: money(40000), counterparty: 'Northwind Traders Ltd', returnReason: 'AC04', remittance: 'INV-2026-000040' }]),
+      fees: group(1, 1250, [{ bookingDate: '2026-11-30', amount: money(1250), transactionCode: 'ACMT/MDOP/CHRG', remittance: 'Account fee' }]),
+      otherDebits: group(0, 0), notApplied: group(0, 0),
+    };
+    const api: FinanceApi = {
+      url: 'http://test',
+      call: async (method, path, _body, options) => {
+        calls.push({ method, path, ...(options?.raw ? { raw: options.raw } : {}) });
+        return method === 'POST' ? { importId: 'bi_1' } : view;
+      },
+    };
+    const dir = mkdtempSync(join(tmpdir(), 'o2c-cli-bank-'));
+    writeFileSync(join(dir, 's.xml'), '<?xml version="1.0"?><Document/>');
+    const text = (await financeCommand(api, 'bank', ['import', join(dir, 's.xml')], {}))!;
+    expect(calls[0]).toEqual({ method: 'POST', path: '/finance/bank-statements', raw: { text: '<?xml version="1.0"?><Document/>', contentType: 'application/xml' } });
+    expect(calls[1]).toMatchObject({ method: 'GET', path: '/finance/bank-statements/bi_1' });
+    expect(text).toMatch(/imported: bi_1/);
+    expect(text).toMatch(/^auto-match rate +40\.0 %$/m);
+    const rows = text.split('\n');
+    const credits = rows.find((r) => r.startsWith('credits'))!;
+    const unapplied = rows.find((r) => r.startsWith('  left unapplied'))!;
+    // counts and amounts right-aligned in their columns
+    expect(credits.length).toBe(unapplied.length);
+    expect(credits.endsWith('£2,180.49')).toBe(true);
+    expect(unapplied.endsWith('£1,050.49')).toBe(true);
+    expect(text).toMatch(/^2026-11-30 +£400\.00 +Northwind Traders Ltd +AC04 +INV-2026-000040$/m);
+    expect(JSON.parse((await financeCommand(api, 'bank', ['show', 'bi_1'], { json: true }))!)).toMatchObject({ importId: 'bi_1' });
+    await expect(financeCommand(api, 'bank', ['import', join(dir, 'missing.xml')], {})).rejects.toThrow(`cannot read ${join(dir, 'missing.xml')}`);
   });
 });

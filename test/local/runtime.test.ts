@@ -16,7 +16,7 @@ beforeAll(() => {
 describe('template reader', () => {
   it('derives the whole topology from the template, intrinsics resolved to local values', () => {
     expect(topology.table.indexes.map((i) => i.name).sort()).toEqual(['gsi1', 'gsi2']);
-    expect(topology.queues.filter((q) => q.deadLetter)).toHaveLength(7);
+    expect(topology.queues.filter((q) => q.deadLetter)).toHaveLength(8);
     const intake = topology.functions.find((f) => f.name === 'intake')!;
     expect(intake.env.TABLE_NAME).toBe(topology.table.name);
     expect(intake.env.ORDERS_QUEUE_URL).toMatch(/^http:\/\/q\.local\/\w+Orders\w+$/);

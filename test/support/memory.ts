@@ -57,6 +57,7 @@ import type {
   WaitKind,
   Workflow,
 } from '../../functions/ports.ts';
+import type { BankImports, StoredBankImport } from '../../functions/ports.ts';
 
 export const TEST_COMPANY: Company = {
   name: 'Example Trading Ltd',
@@ -592,6 +593,28 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
 
   const orderQueue = memoryOutbox<{ orderId: string }>();
   const paymentQueue = memoryOutbox<PaymentMessage>();
+  /** Bank-statement imports by id (BankImports), and how often each was created. */
+  const bankImportRows = new Map<string, StoredBankImport>();
+  const bankImports: BankImports = {
+    async create(record) {
+      const existing = bankImportRows.get(record.importId);
+      if (existing) return { created: false, record: clone(existing) };
+      bankImportRows.set(record.importId, clone(record));
+      return { created: true, record: clone(record) };
+    },
+    async get(importId) {
+      const row = bankImportRows.get(importId);
+      return row && clone(row);
+    },
+    async markQueued(importId, at) {
+      const row = bankImportRows.get(importId);
+      if (!row) throw new Error(`no import ${importId}`);
+      bankImportRows.set(importId, { ...row, status: 'queued', queuedAt: at });
+    },
+    async paymentsOf(ids) {
+      return [...new Set(ids)].flatMap((id) => (paymentRows.has(id) ? [clone(paymentRows.get(id)!)] : []));
+    },
+  };
   const reminderQueue = memoryOutbox<{ invoiceNumber: string; level: number; asOf: string }>();
   const refundQueue = memoryOutbox<RefundMessage>();
 
@@ -622,6 +645,7 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
     clock,
     orderQueue,
     paymentQueue,
+    bankImports,
     reminderQueue,
     refundQueue,
     company: options.company ?? TEST_COMPANY,
@@ -649,6 +673,7 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
       invoices: invoiceRows,
       counters,
       payments: paymentRows,
+      bankImports: bankImportRows,
       journal,
       dunningMarks,
       aggregates: aggregateRows,

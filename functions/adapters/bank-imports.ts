@@ -1,0 +1,64 @@
+/**
+ * Bank-statement imports (port `BankImports`): one item per import
+ * (`Keys.bankImport`), created only if absent — its id is the file's
+ * fingerprint, so the same file twice is one import — and the payments its
+ * credits became, read back with BatchGetItem (100 keys a call).
+ */
+import { BatchGetCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { BankImports, StoredBankImport, StoredPayment } from '../ports.ts';
+import { isConditionFailure, type DynamoTable } from './dynamo.ts';
+import { ITEM_TYPES, Keys } from './table-schema.ts';
+
+function importOf(item: Record<string, unknown> | undefined): StoredBankImport | undefined {
+  if (!item) return undefined;
+  const { pk: _pk, sk: _sk, type: _type, ...record } = item;
+  return record as unknown as StoredBankImport;
+}
+
+export function dynamoBankImports(t: DynamoTable): BankImports {
+  const get = async (importId: string) => importOf((await t.doc().send(new GetCommand({ TableName: t.name, Key: Keys.bankImport(importId), ConsistentRead: true }))).Item);
+  return {
+    async create(record) {
+      try {
+        await t.doc().send(new PutCommand({ TableName: t.name, Item: { ...Keys.bankImport(record.importId), type: ITEM_TYPES.bankImport, ...record }, ConditionExpression: 'attribute_not_exists(pk)' }));
+        return { created: true, record };
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+        const existing = await get(record.importId);
+        if (!existing) throw error;
+        return { created: false, record: existing };
+      }
+    },
+
+    get,
+
+    async markQueued(importId, at) {
+      await t.doc().send(
+        new UpdateCommand({
+          TableName: t.name,
+          Key: Keys.bankImport(importId),
+          UpdateExpression: 'SET #status = :queued, queuedAt = :at',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':queued': 'queued', ':at': at },
+        }),
+      );
+    },
+
+    async paymentsOf(paymentIds) {
+      const found: StoredPayment[] = [];
+      const unique = [...new Set(paymentIds)];
+      for (let start = 0; start < unique.length; start += 100) {
+        let keys: Record<string, unknown>[] = unique.slice(start, start + 100).map((id) => Keys.payment(id));
+        for (let attempt = 0; keys.length > 0; attempt++) {
+          if (attempt >= 5) throw new Error(`DynamoDB left ${keys.length} payment reads unprocessed`);
+          const r = await t.doc().send(new BatchGetCommand({ RequestItems: { [t.name]: { Keys: keys, ConsistentRead: true } } }));
+          found.push(...((r.Responses?.[t.name] ?? []) as StoredPayment[]));
+          keys = (r.UnprocessedKeys?.[t.name]?.Keys ?? []) as Record<string, unknown>[];
+          if (keys.length > 0) await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** attempt));
+        }
+      }
+      return found;
+    },
+  };
+}

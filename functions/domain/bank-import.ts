@@ -1,0 +1,283 @@
+/**
+ * A bank file imported: what of it is cash in, what finance must look at, and
+ * how the same file (or the same entry in two files) is recognised. Pure.
+ *
+ * - The file's fingerprint: its statements' ids with their accounts, formats
+ *   and sequence numbers (a bank resending a statement sends the same ids),
+ *   else — a CSV export has no statement id of its own — the SHA-256 of the
+ *   file. The import id is derived from it, so the same file is the same import.
+ * - Only booked credits that are not reversals are cash in: one credit line per
+ *   transaction (a batched entry pays several). Its key is the bank's entry key
+ *   qualified by the account, so the same entry in two overlapping files is
+ *   one payment.
+ * - Debits are never applied: a return or reversal of a credit (reversal flag,
+ *   return reason) is listed for finance to act on; bank fees and other debits
+ *   are listed. Pending and information-only entries, and credits that reverse
+ *   a debit, are listed as not applied.
+ */
+import { createHash } from 'node:crypto';
+import type { BankEntry, BankFile, BankFileFormat, BankStatement } from '../platforms/bank/types.ts';
+import type { IsoDate, Money } from './model.ts';
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/** The longest remittance and payer reference a payment message carries (PaymentMessageSchema). */
+export const REMITTANCE_MAX = 1000;
+export const PAYER_REFERENCE_MAX = 140;
+/** The most credits one import holds: the import is one DynamoDB item (400 KB) listing its payment ids. */
+export const MAX_CREDITS_PER_IMPORT = 5000;
+
+/** The file's identity: its statements (format, account, id, sequence), else a digest of its bytes. */
+export function bankFileFingerprint(file: BankFile, body: string): string {
+  const identified = file.format !== 'csv' && file.statements.length > 0 && file.statements.every((s) => s.statementId && accountOf(s));
+  if (!identified) return `sha256:${sha256(body)}`;
+  const parts = file.statements.map((s) => [s.format, accountOf(s), s.statementId, s.sequence ?? ''].join('|')).sort();
+  return `stmt:${sha256(parts.join('\n'))}`;
+}
+
+/** The import's id: the same file always gets the same one. */
+export const bankImportId = (fingerprint: string) => `bi_${sha256(`bank-import\n${fingerprint}`).slice(0, 24)}`;
+
+/** The account a statement is of: its IBAN, else the bank's own account id. */
+export function accountOf(statement: Pick<BankStatement, 'account'>): string {
+  return statement.account.iban ?? statement.account.id ?? '';
+}
+
+export interface BankCredit {
+  /** `<account>:<entry key>`: the payment's external id (the same entry in two files is one payment). */
+  readonly externalId: string;
+  readonly entryKey: string;
+  readonly amount: number;
+  readonly currency: string;
+  readonly bookingDate: IsoDate;
+  readonly payerName?: string;
+  readonly payerIban?: string;
+  readonly creditorReference?: string;
+  readonly remittance?: string;
+  readonly endToEndId?: string;
+}
+
+export type BankDebitKind = 'return' | 'fee' | 'other';
+
+/** An entry that is not applied, as finance reads it. */
+export interface BankLine {
+  readonly entryKey: string;
+  readonly account: string;
+  readonly direction: 'credit' | 'debit';
+  readonly amount: number;
+  readonly currency: string;
+  readonly bookingDate: IsoDate;
+  readonly counterparty?: string;
+  readonly counterpartyIban?: string;
+  readonly reference?: string;
+  readonly remittance?: string;
+  readonly endToEndId?: string;
+  readonly returnReason?: string;
+  readonly transactionCode?: string;
+  /** Why it is listed and not applied (not-applied lines only). */
+  readonly note?: string;
+}
+
+export interface BankStatementSummary {
+  readonly statementId: string;
+  readonly sequence?: string;
+  readonly account: string;
+  readonly currency?: string;
+  readonly entries: number;
+  readonly openingBalance?: Money;
+  readonly closingBalance?: Money;
+}
+
+export interface BankImportPlan {
+  readonly format: BankFileFormat;
+  readonly version?: string;
+  readonly statements: readonly BankStatementSummary[];
+  readonly entries: number;
+  readonly credits: readonly BankCredit[];
+  readonly returns: readonly BankLine[];
+  readonly fees: readonly BankLine[];
+  readonly otherDebits: readonly BankLine[];
+  readonly notApplied: readonly BankLine[];
+}
+
+/** Bank fees: ISO 20022 charges (`…/CHRG`, family `CHRG`), MT940 charges, commission and interest codes. */
+export function isBankFee(code: string | undefined): boolean {
+  if (!code) return false;
+  const c = code.toUpperCase();
+  return /(^|\/)CHRG(\/|$)/.test(c) || /(^|\/)(COMM|COME|INTR)(\/|$)/.test(c) || /^[NSF](CHG|COM|INT)$/.test(c);
+}
+
+/** A debit that takes back a credit: flagged as a reversal, or returned with a reason. */
+const isReturn = (entry: BankEntry) => entry.direction === 'debit' && (entry.reversal || entry.returnReason !== undefined || (entry.batch ?? []).some((t) => t.returnReason !== undefined));
+
+const cap = (text: string | undefined, max: number) => (text === undefined ? undefined : text.length > max ? text.slice(0, max) : text);
+
+function lineOf(account: string, entry: BankEntry, note?: string): BankLine {
+  const defined = <T extends object>(o: T) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+  return defined({
+    entryKey: entry.entryRef,
+    account,
+    direction: entry.direction,
+    amount: entry.amount,
+    currency: entry.currency,
+    bookingDate: entry.bookingDate,
+    counterparty: entry.payerName,
+    counterpartyIban: entry.payerIban,
+    reference: entry.creditorReference,
+    remittance: cap(entry.remittance, 300),
+    endToEndId: entry.endToEndId,
+    returnReason: entry.returnReason ?? entry.batch?.find((t) => t.returnReason)?.returnReason,
+    transactionCode: entry.transactionCode,
+    note,
+  });
+}
+
+/** What the import does with each entry of the file. */
+export function planBankImport(file: BankFile): BankImportPlan {
+  const credits: BankCredit[] = [];
+  const returns: BankLine[] = [];
+  const fees: BankLine[] = [];
+  const otherDebits: BankLine[] = [];
+  const notApplied: BankLine[] = [];
+  for (const statement of file.statements) {
+    const account = accountOf(statement);
+    for (const entry of statement.entries) {
+      if (entry.status !== 'booked') notApplied.push(lineOf(account, entry, `${entry.status} entry, not booked`));
+      else if (entry.direction === 'debit') (isReturn(entry) ? returns : isBankFee(entry.transactionCode) ? fees : otherDebits).push(lineOf(account, entry));
+      else if (entry.reversal) notApplied.push(lineOf(account, entry, 'a credit reversing an earlier debit'));
+      else {
+        const items = entry.batch && entry.batch.length > 0 ? entry.batch : [entry];
+        for (const tx of items) {
+          const c: BankCredit = {
+            externalId: `${account}:${tx.entryRef}`,
+            entryKey: tx.entryRef,
+            amount: tx.amount,
+            currency: tx.currency,
+            bookingDate: entry.bookingDate,
+            ...(tx.payerName ? { payerName: cap(tx.payerName, 140)! } : {}),
+            ...(tx.payerIban ? { payerIban: tx.payerIban } : {}),
+            ...(tx.creditorReference ? { creditorReference: cap(tx.creditorReference, PAYER_REFERENCE_MAX)! } : {}),
+            ...(tx.remittance ? { remittance: cap(tx.remittance, REMITTANCE_MAX)! } : {}),
+            ...(tx.endToEndId && tx.endToEndId !== 'NOTPROVIDED' ? { endToEndId: cap(tx.endToEndId, 35)! } : {}),
+          };
+          if (c.amount > 0) credits.push(c);
+        }
+      }
+    }
+  }
+  return {
+    format: file.format,
+    ...(file.version ? { version: file.version } : {}),
+    statements: file.statements.map((s) => ({
+      statementId: s.statementId,
+      ...(s.sequence ? { sequence: s.sequence } : {}),
+      account: accountOf(s),
+      ...(s.account.currency ? { currency: s.account.currency } : {}),
+      entries: s.entries.length,
+      ...(s.openingBalance ? { openingBalance: s.openingBalance } : {}),
+      ...(s.closingBalance ? { closingBalance: s.closingBalance } : {}),
+    })),
+    entries: file.statements.reduce((n, s) => n + s.entries.length, 0),
+    credits,
+    returns,
+    fees,
+    otherDebits,
+    notApplied,
+  };
+}
+
+/** Sums per currency, in the order the currencies first appear. */
+export function totalsByCurrency(lines: readonly { readonly amount: number; readonly currency: string }[]): Money[] {
+  const sums = new Map<string, number>();
+  for (const l of lines) sums.set(l.currency, (sums.get(l.currency) ?? 0) + l.amount);
+  return [...sums].map(([currency, amount]) => ({ amount, currency }));
+}
+
+/** The most lines of each kind an import lists (all are counted and summed): the import is one item. */
+export const LISTED_LINES_MAX = 200;
+
+/** Lines of one kind: all counted and summed per currency, the first `LISTED_LINES_MAX` listed. */
+export interface BankLineGroup {
+  readonly count: number;
+  readonly totals: readonly Money[];
+  readonly lines: readonly BankLine[];
+}
+
+/** What an import keeps of its file: counts and sums, the lines finance acts on; not the credits (they are payments). */
+export interface BankImportSummary {
+  readonly format: BankFileFormat;
+  readonly version?: string;
+  readonly statements: readonly BankStatementSummary[];
+  readonly entries: number;
+  readonly credits: { readonly count: number; readonly totals: readonly Money[] };
+  readonly returns: BankLineGroup;
+  readonly fees: BankLineGroup;
+  readonly otherDebits: BankLineGroup;
+  readonly notApplied: BankLineGroup;
+}
+
+const groupOf = (lines: readonly BankLine[]): BankLineGroup => ({ count: lines.length, totals: totalsByCurrency(lines), lines: lines.slice(0, LISTED_LINES_MAX) });
+
+export function summariseBankImport(plan: BankImportPlan): BankImportSummary {
+  return {
+    format: plan.format,
+    ...(plan.version ? { version: plan.version } : {}),
+    statements: plan.statements,
+    entries: plan.entries,
+    credits: { count: plan.credits.length, totals: totalsByCurrency(plan.credits) },
+    returns: groupOf(plan.returns),
+    fees: groupOf(plan.fees),
+    otherDebits: groupOf(plan.otherDebits),
+    notApplied: groupOf(plan.notApplied),
+  };
+}
+
+/** What apply-payment did with one payment of an import, as its stored item says. */
+export interface AppliedPaymentFacts {
+  readonly amount: number;
+  readonly currency: string;
+  readonly allocations: readonly { readonly amount: number; readonly matchedBy?: string }[];
+  readonly unapplied: number;
+  readonly matchedBy?: string;
+  /** The cascade's decision apply-payment keeps on the payment. */
+  readonly match?: { readonly matchedBy: string; readonly auto: boolean; readonly proposal?: unknown };
+}
+
+export interface BankImportOutcome {
+  /** Payments apply-payment has not written yet. */
+  readonly pending: number;
+  readonly applied: { readonly count: number; readonly byRule: Readonly<Record<string, number>> };
+  /** Matched below the confidence threshold: nothing applied, a proposal waits for finance. */
+  readonly proposed: number;
+  readonly unapplied: { readonly count: number; readonly amount: readonly Money[] };
+  /** Share of the import's credits that settled at least one invoice (0–1); null when there are none. */
+  readonly autoMatchRate: number | null;
+}
+
+/**
+ * The outcome from the payments themselves: the rule is the one apply-payment's
+ * cascade recorded on the payment (`match.matchedBy`); a payment written before
+ * the cascade counts as `unrecorded`. Proposals (not sure enough) are counted apart.
+ */
+export function bankImportOutcome(credits: number, found: readonly AppliedPaymentFacts[]): BankImportOutcome {
+  const byRule: Record<string, number> = {};
+  let applied = 0;
+  let proposed = 0;
+  const leftOver: { amount: number; currency: string }[] = [];
+  for (const p of found) {
+    if (p.allocations.length > 0) {
+      applied += 1;
+      const rule = p.match?.matchedBy ?? p.matchedBy ?? p.allocations.find((a) => a.matchedBy)?.matchedBy ?? 'unrecorded';
+      byRule[rule] = (byRule[rule] ?? 0) + 1;
+    }
+    if (p.unapplied > 0) leftOver.push({ amount: p.unapplied, currency: p.currency });
+    if (p.match && !p.match.auto && p.match.proposal) proposed += 1;
+  }
+  return {
+    pending: Math.max(0, credits - found.length),
+    applied: { count: applied, byRule },
+    proposed,
+    unapplied: { count: leftOver.length, amount: totalsByCurrency(leftOver) },
+    autoMatchRate: credits === 0 ? null : Math.round((applied / credits) * 10_000) / 10_000,
+  };
+}

@@ -1,0 +1,44 @@
+/**
+ * Bank-statement imports: bank-import serves POST/GET /finance/bank-statements
+ * (IAM, the routes below) and consumes the bank-files queue, on which the data
+ * stack's S3 drop announces each file a bank puts there. Either way the same
+ * use case reads the file, queues its credits on the payments queue for
+ * apply-payment and emails finance.
+ */
+import { Duration, Validations } from 'aws-cdk-lib';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
+import { Construct } from 'constructs';
+import type { MailingAreaProps } from './area.ts';
+import { nagReference } from './nag.ts';
+import { functionsOf, type O2cFunction } from './o2c-function.ts';
+
+/** The routes bank-import serves (test/infra holds them against the handler's route table). */
+export const BANK_ROUTES: readonly (readonly [HttpMethod, string])[] = [
+  [HttpMethod.POST, '/finance/bank-statements'],
+  [HttpMethod.GET, '/finance/bank-statements/{importId}'],
+];
+
+export class BankImport extends Construct {
+  readonly fn: O2cFunction;
+
+  constructor(scope: Construct, id: string, props: MailingAreaProps) {
+    super(scope, id);
+    const { data, mail, config } = props;
+    // A dropped statement is read whole and parsed in memory (fast-xml-parser): memory for files of tens of MB.
+    this.fn = functionsOf(this, config)('bank-import', 'Bank statements in (API and S3 drop): credits to apply-payment, debits listed, finance told', { timeout: Duration.seconds(120), memorySize: 2048 })
+      .bindTable(data.table)
+      .bindQueue('PAYMENTS_QUEUE_URL', data.queues.payments)
+      .bindQueue('MAIL_QUEUE_URL', mail.queue)
+      .bindCallerKeys(data.secrets)
+      .bindSettings(config, ['FINANCE_RECIPIENTS'])
+      // One file at a time per poller: each may hold thousands of payments.
+      .consume(data.queues['bank-files'], { batchSize: 1, maxConcurrency: 2 });
+    // Reads the dropped files, nothing else of the bucket (no listing, no bucket settings).
+    this.fn.addToRolePolicy(new PolicyStatement({ actions: ['s3:GetObject'], resources: [data.bankFiles.arnForObjects('*')] }));
+    Validations.of(this.fn).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::${nagReference(this.fn, data.bankFiles, 'Arn', data.bankFiles.bucketArn)}/*]`,
+      reason: 'Reads any file dropped into the bank-file bucket (a new object names itself in its notification); GetObject only, on this bucket only.',
+    });
+  }
+}

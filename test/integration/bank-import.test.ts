@@ -1,0 +1,72 @@
+/**
+ * Bank-statement imports on DynamoDB Local: the import item is written once
+ * (conditional put on the id the file's fingerprint gives) — the same file
+ * twice, even at once, is one import — and the payments its credits became
+ * are read back with BatchGetItem once apply-payment has written them.
+ */
+import { readFileSync } from 'node:fs';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { dynamoBankImports } from '../../functions/adapters/bank-imports.ts';
+import { dynamoTable } from '../../functions/adapters/dynamo.ts';
+import { Keys } from '../../functions/adapters/table-schema.ts';
+import { parseBankFile } from '../../functions/platforms/bank/index.ts';
+import { applyPayment } from '../../functions/use-cases/apply-payment.ts';
+import { bankImportView, importBankFile } from '../../functions/use-cases/bank-import.ts';
+import { dynamoDeps } from '../support/dynamo-deps.ts';
+import { useDynamoDbLocal } from '../support/dynamodb.ts';
+
+const CAMT = readFileSync(new URL('../fixtures/bank/camt053-v02.xml', import.meta.url), 'utf8');
+const API = { kind: 'api', actor: 'finance key' } as const;
+
+describe('bank-statement imports on DynamoDB Local', () => {
+  const ddb = useDynamoDbLocal();
+  let table: string;
+  let world: ReturnType<typeof dynamoDeps>;
+  let deps: ReturnType<typeof dynamoDeps>['deps'] & { bankImports: ReturnType<typeof dynamoBankImports>; readBankFile: (body: string) => ReturnType<typeof parseBankFile> };
+  beforeEach(async () => {
+    table = await ddb.createTable();
+    world = dynamoDeps(table);
+    deps = { ...world.deps, bankImports: dynamoBankImports(dynamoTable(table, ddb.doc)), readBankFile: (body) => parseBankFile(body) };
+  });
+
+  it('writes the import once: the same file again returns its id and queues nothing', async () => {
+    const first = await importBankFile({ body: CAMT, source: API }, deps);
+    const again = await importBankFile({ body: CAMT, source: API }, deps);
+    expect(first.created).toBe(true);
+    expect(again).toMatchObject({ importId: first.importId, created: false });
+    expect(world.deps.paymentQueue.sent).toHaveLength(5);
+    const item = (await ddb.doc().send(new GetCommand({ TableName: table, Key: Keys.bankImport(first.importId), ConsistentRead: true }))).Item!;
+    expect(item).toMatchObject({ type: 'BankImport', status: 'queued', importId: first.importId, credits: { count: 5 }, paymentIds: world.deps.paymentQueue.sent.map((m) => m.id) });
+    expect(item.fingerprint).toMatch(/^stmt:/);
+  });
+
+  it('two posts of the same file at once make one import; apply-payment applies each payment once', async () => {
+    const [a, b] = await Promise.all([importBankFile({ body: CAMT, source: API }, deps), importBankFile({ body: CAMT, source: API }, deps)]);
+    expect(a.importId).toBe(b.importId);
+    expect([a.created, b.created].sort()).toEqual([false, true]);
+    const outcomes = [];
+    for (const m of world.deps.paymentQueue.sent) outcomes.push(await applyPayment(m, deps));
+    expect(outcomes.filter((o) => o.applied)).toHaveLength(5);
+    expect(world.state.mailbox).toHaveLength(1);
+  });
+
+  it('reads the payments back (BatchGet): pending until apply-payment wrote them, then what it did', async () => {
+    const { importId } = await importBankFile({ body: CAMT, source: API }, deps);
+    expect(await bankImportView(importId, deps)).toMatchObject({ status: 'queued', pending: 5, queued: 5 });
+    const sent = world.deps.paymentQueue.sent;
+    await applyPayment(sent[0]!, deps);
+    expect(await bankImportView(importId, deps)).toMatchObject({ status: 'queued', pending: 4 });
+    for (const m of sent.slice(1)) await applyPayment(m, deps);
+    const view = await bankImportView(importId, deps);
+    expect(view).toMatchObject({ status: 'applied', pending: 0, applied: { count: 0 }, unapplied: { count: 5, amount: view.credits.totals }, autoMatchRate: 0 });
+    // The evidence travelled with the payment and is stored on it.
+    const stored = await deps.payments.get(sent[0]!.id);
+    expect(stored).toMatchObject({ payerName: 'Northwind Traders Ltd', payerIban: 'GB82WEST12345698765432', importId, entryKey: 'BUKB-20261130-0001' });
+  });
+
+  it('marking an import queued that does not exist writes nothing', async () => {
+    await expect(deps.bankImports.markQueued('bi_missing', '2026-11-22T10:00:00.000Z')).rejects.toThrow();
+    expect((await ddb.doc().send(new GetCommand({ TableName: table, Key: Keys.bankImport('bi_missing') }))).Item).toBeUndefined();
+  });
+});

@@ -12,12 +12,15 @@
  *    concurrent change fails it (PaymentConflict) and the message is retried.
  *    The payment keeps its customer (given, or the quoted invoices'), so its
  *    unapplied cash shows on that customer's statement.
+ * 5. Then (use-cases/collections-status): a customer dunning put on credit
+ *    hold or suspended whose overdue balance this paid is released.
  */
 import { applyPaymentToInvoice } from '#domain/invoice';
 import { paymentReceivedEntry } from '#domain/ledger';
 import type { Allocation, Invoice, InvoiceEvent, Payment } from '#domain/model';
 import { matchPayment, quotedInvoiceNumbers, referenceReading } from '#domain/payment-matching';
 import type { Clock, Company, Invoices, Log, Metrics, Payments, PaymentApplication } from '../ports.ts';
+import { liftWhenPaid, type CollectionsDeps } from './collections-status.ts';
 
 export interface ApplyPaymentDeps {
   readonly invoices: Invoices;
@@ -26,8 +29,10 @@ export interface ApplyPaymentDeps {
   readonly metrics: Metrics;
   readonly log: Log;
   /** The scheme invoices are referenced in, and their series (national references encode only year and sequence). */
-  readonly company: Pick<Company, 'paymentReferenceScheme'>;
+  readonly company: Pick<Company, 'paymentReferenceScheme' | 'timezone'>;
   readonly series: string;
+  /** For the collections hook (step 5); absent: no hook. */
+  readonly customers?: CollectionsDeps['customers'];
 }
 
 /** What the allocations and discounts do to each invoice they touch (they never exceed its balance), with the history events. */
@@ -66,6 +71,7 @@ export async function applyPayment(payment: Payment, deps: ApplyPaymentDeps): Pr
     appliedAt: deps.clock.now().toISOString(),
   });
   if (applied) deps.metrics.count(match.reason === 'none' ? 'PaymentsUnmatched' : 'PaymentsApplied');
+  if (customerId && deps.customers) await liftWhenPaid(customerId, `payment ${payment.id}`, { ...deps, customers: deps.customers });
   if (match.unapplied > 0) deps.log.info('unapplied cash', { paymentId: payment.id, unapplied: match.unapplied, reason: match.reason });
   return { applied, reason: match.reason, unapplied: match.unapplied };
 }

@@ -16,7 +16,7 @@
  */
 
 /** How a variable is turned into a value. */
-export type BindingKind = 'text' | 'int' | 'list' | 'intList' | 'json';
+export type BindingKind = 'text' | 'int' | 'list' | 'json';
 
 /** Which binder of O2cFunction sets it (`local` = only the local runtime and tests, for development secrets). */
 export type Binder = 'bindTable' | 'bindQueue' | 'bindSecret' | 'bindStateMachine' | 'bindCompany' | 'bindSettings' | 'bindMailer' | 'local';
@@ -51,7 +51,8 @@ export const BINDINGS = {
   BANK_ACCOUNT: { kind: 'json', setBy: 'bindCompany', doc: "the seller's bank account customers pay to ({iban, bic, bankName?})" },
   FINANCE_RECIPIENTS: { kind: 'list', setBy: 'bindSettings', doc: 'finance team addresses (credit reviews, reports)' },
   INVOICE_SERIES: { kind: 'text', setBy: 'bindSettings', doc: 'invoice number series' },
-  DUNNING_LEVELS: { kind: 'intList', setBy: 'bindSettings', doc: 'days past due of each reminder level' },
+  DUNNING_POLICY: { kind: 'json', setBy: 'bindSettings', doc: 'the dunning policy: levels, fees, actions, minimum per currency (minor units, ppm)' },
+  COLLECTIONS_AGENCY_ADDRESS: { kind: 'text', setBy: 'bindSettings', optional: true, doc: 'where debts handed to the collection agency are sent' },
   BACKORDER_MAX_ATTEMPTS: { kind: 'int', setBy: 'bindSettings', doc: 'stock re-checks before a backorder is rejected' },
   PROMISED_DELIVERY_DAYS: { kind: 'int', setBy: 'bindSettings', doc: 'delivery promise for the carrier choice' },
   CARRIER_RATES: { kind: 'json', setBy: 'bindSettings', optional: true, doc: 'carrier rate table; absent = the built-in GBP table' },
@@ -97,8 +98,8 @@ export const FUNCTION_BINDINGS = {
   'issue-invoice': ['TABLE_NAME', 'MAIL_QUEUE_URL', 'REFUNDS_QUEUE_URL', 'INVOICE_SERIES', ...COMPANY],
   'reject-order': ['TABLE_NAME', 'MAIL_QUEUE_URL', 'REFUNDS_QUEUE_URL', ...COMPANY],
   'apply-payment': ['TABLE_NAME', 'INVOICE_SERIES', ...COMPANY],
-  'plan-dunning': ['TABLE_NAME', 'DUNNING_QUEUE_URL', 'DUNNING_LEVELS', ...COMPANY],
-  'send-reminder': ['TABLE_NAME', 'MAIL_QUEUE_URL', 'DUNNING_LEVELS', ...COMPANY],
+  'plan-dunning': ['TABLE_NAME', 'DUNNING_QUEUE_URL', 'DUNNING_POLICY', ...COMPANY],
+  'send-reminder': ['TABLE_NAME', 'MAIL_QUEUE_URL', 'DUNNING_POLICY', 'COLLECTIONS_AGENCY_ADDRESS', ...COMPANY],
   'build-report': ['TABLE_NAME', 'MAIL_QUEUE_URL', 'FINANCE_RECIPIENTS', ...COMPANY],
   finance: ['TABLE_NAME', 'MAIL_QUEUE_URL', 'CREDIT_NOTE_SERIES', 'NEW_CUSTOMER_CREDIT_LIMITS', ...CALLER_KEYS, ...COMPANY],
   'finance-cash': ['TABLE_NAME', 'PAYMENTS_QUEUE_URL', ...CALLER_KEYS, ...COMPANY],

@@ -10,6 +10,7 @@
  * domain (domain/ledger.ts) and checked balanced before anything is written.
  */
 import type { CustomerAccount } from '#domain/credit';
+import type { CollectionsStatus, DunningAction } from '#domain/dunning';
 import type { OrderChange } from '#domain/order';
 import type { PaymentReferenceScheme } from '#domain/references';
 import type { CustomerStatement } from '#domain/statement';
@@ -22,6 +23,7 @@ import type {
   Dispute,
   Invoice,
   InvoiceEvent,
+  InvoiceFee,
   InvoiceStatus,
   IsoDate,
   IsoInstant,
@@ -134,7 +136,14 @@ export interface Audit {
 export type StoredCustomer = Customer & {
   readonly shop?: string;
   readonly taxId?: string;
+  /** Business or consumer (absent: a business when it has a tax id; domain/dunning `isBusiness`). */
+  readonly kind?: 'business' | 'consumer';
   readonly dunningExempt?: boolean;
+  /** Set by a dunning action (credit hold, suspension, hand-over to the agency); absent: in good standing. */
+  readonly collectionsStatus?: CollectionsStatus;
+  /** The day (as of the dunning run) the status was set, and the level that set it. */
+  readonly collectionsSince?: IsoDate;
+  readonly collectionsLevel?: string;
   readonly version?: number;
   readonly createdAt?: IsoInstant;
 };
@@ -233,12 +242,26 @@ export interface Invoices {
    * (read the counter again); `exists`: the order was invoiced meanwhile.
    */
   issue(issue: InvoiceIssue): Promise<{ kind: 'issued' } | { kind: 'taken' } | { kind: 'order-changed' }>;
+  /**
+   * Charges a late-payment fee: the fee item (one per invoice and level: a conditional put), the invoice's balance
+   * raised by it (guarded by the balance read) with its history event and its `fees`, and the journal entry
+   * (Dr receivables / Cr late fees), in one transaction. `exists`: this level's fee was charged before (nothing
+   * written); `changed`: the invoice moved meanwhile (read it again).
+   */
+  chargeFee(charge: FeeCharging): Promise<'charged' | 'exists' | 'changed'>;
   /** Open invoices due before `before` (exclusive), from every shard of the sparse index. */
   openDueBefore(before: IsoDate): Promise<Invoice[]>;
   /** The customer's invoices with a balance (by-customer index). */
   openOfCustomer(customerId: string): Promise<Invoice[]>;
   /** Every invoice of the customer issued on or before `through` (by-customer index). */
   ofCustomer(customerId: string, through: IsoDate): Promise<Invoice[]>;
+}
+
+/** A fee to charge: the invoice as read (its balance is the guard), the fee, and its journal entry. */
+export interface FeeCharging {
+  readonly before: Invoice;
+  readonly fee: InvoiceFee;
+  readonly entry: JournalEntry;
 }
 
 /** A dispute opened: the invoice as read (its version is the guard), the dispute, what the invoice's `disputed` becomes, the audit line. */
@@ -399,15 +422,15 @@ export interface BankFileStore {
 }
 
 /**
- * One invoice's dunning level: `new` — claimed by this call; `pending` —
+ * One invoice's dunning level (the policy level's id): `new` — claimed by this call; `pending` —
  * claimed earlier but never confirmed queued (queue it again: the reminder's
  * mail key dedupes); `queued` — done before.
  */
 export type DunningClaim = 'new' | 'pending' | 'queued';
 
 export interface DunningMarks {
-  claim(invoiceNumber: string, level: number, asOf: IsoDate, at: IsoInstant): Promise<DunningClaim>;
-  confirmQueued(invoiceNumber: string, level: number, at: IsoInstant): Promise<void>;
+  claim(invoiceNumber: string, level: string, asOf: IsoDate, at: IsoInstant): Promise<DunningClaim>;
+  confirmQueued(invoiceNumber: string, level: string, at: IsoInstant): Promise<void>;
 }
 
 /** The ledger's totals: every entry's movements, summed by day and month per currency. */
@@ -493,10 +516,25 @@ export interface PaymentEvidence {
 
 export type PaymentMessage = Omit<Payment, 'customerId'> & { readonly customerId?: string } & PaymentEvidence;
 
+/**
+ * One dunning letter to write: one customer, one currency, one run (`asOf`), every invoice that reached a level
+ * (with that level's id). What plan-dunning knew and did is carried along, so the letter says only what is true:
+ * whether an earlier reminder was really sent, the action this run carried out, and the escalation the policy
+ * will carry out next (with its day).
+ */
 export interface ReminderRequest {
-  readonly invoiceNumber: string;
-  readonly level: number;
+  readonly customerId: string;
+  readonly currency: string;
   readonly asOf: IsoDate;
+  readonly items: readonly { readonly invoiceNumber: string; readonly level: string }[];
+  /** A letter at an overdue level went to this customer for one of these invoices before this run. */
+  readonly earlierReminder: boolean;
+  /** The action this run carried out for the letter's level (the status it set), if any. */
+  readonly action?: DunningAction;
+  /** The next level's action and the day it falls due (announced in the letter). */
+  readonly escalation?: { readonly action: DunningAction; readonly on: IsoDate };
+  /** The mail key: per customer, run day and set of invoice levels, so a re-queued letter is sent once. */
+  readonly key: string;
 }
 
 // ── documents ────────────────────────────────────────────────────────────────

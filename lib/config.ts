@@ -10,6 +10,7 @@
  * Unknown keys (in the object or as `o2c.<key>`) are errors, so a typo cannot silently fall back to a default.
  */
 import { z } from 'zod';
+import { DUNNING_ACTIONS, DUNNING_TONES, DEFAULT_DUNNING_POLICY, dunningPolicyProblems, policyFromConfig, policyFromDays, type DunningAction, type DunningPolicy, type DunningTone } from '../functions/domain/dunning.ts';
 import { PAYMENT_REFERENCE_SCHEMES, parseBankAccount, type PaymentReferenceScheme } from '../functions/domain/references.ts';
 
 const email = z.email();
@@ -36,6 +37,45 @@ const BankAccountSchema = z
     return { iban: parsed.account.iban, bic: parsed.account.bic, ...(account.bankName ? { bankName: account.bankName } : {}) };
   });
 
+const decimalAmount = z.string().regex(/^\d{1,15}(\.\d{1,3})?$/, 'a decimal amount such as "40.00"');
+const currencyCode = z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as GBP');
+const percent = z.string().regex(/^\d{1,3}(\.\d{1,4})?%$/, 'a percentage such as "8%" or "4.25%"');
+
+/** `dunningPolicy` as cdk.json holds it (decimals, percentages); checked as a whole by the domain's rules (dunningPolicyProblems). */
+const DunningPolicySchema = z
+  .strictObject({
+    levels: z
+      .array(
+        z.strictObject({
+          id: z.string().min(1).max(32),
+          offsetDays: z.number().int(),
+          tone: z.enum(DUNNING_TONES as unknown as [DunningTone, ...DunningTone[]]),
+          fee: z.union([z.literal('statutory'), z.strictObject({ fixed: z.record(currencyCode, decimalAmount) })]).optional(),
+          interest: z.boolean().optional(),
+          action: z.enum(DUNNING_ACTIONS as unknown as [DunningAction, ...DunningAction[]]).optional(),
+        }),
+      )
+      .min(1, 'at least one level is needed'),
+    minimumOverdue: z.record(currencyCode, decimalAmount).optional(),
+    consumerFees: z.boolean().optional(),
+    statutoryInterest: z
+      .record(currencyCode, z.strictObject({ margin: percent, rates: z.array(z.strictObject({ from: z.iso.date(), rate: percent })).min(1) }))
+      .optional(),
+  })
+  .superRefine((c, ctx) => {
+    let policy;
+    try {
+      policy = policyFromConfig(c);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: (error as Error).message });
+      return;
+    }
+    for (const problem of dunningPolicyProblems(policy)) {
+      const [path, ...rest] = problem.split(': ');
+      ctx.addIssue({ code: 'custom', message: rest.join(': '), path: path!.split(' ')[0]!.split('.').map((p) => (/^\d+$/.test(p) ? Number(p) : p)) });
+    }
+  });
+
 export const ConfigSchema = z.strictObject({
   stage: z.string().regex(/^[a-z][a-z0-9-]{0,19}$/, 'lower-case letters, digits and dashes, at most 20'),
   companyName: z.string().min(1).max(200),
@@ -56,10 +96,16 @@ export const ConfigSchema = z.strictObject({
   }),
   taxRounding: z.enum(['half-up', 'half-even']).default('half-up'),
   taxLevel: z.enum(['line', 'invoice']).default('line'),
+  /** Deprecated: days past due of each reminder (read only when `dunningPolicy` is absent, as reminder → firm → final levels without fees or actions). */
   dunningLevels: z
     .array(z.number().int().min(1).max(365))
     .min(1)
-    .refine((l) => l.every((v, i) => i === 0 || v > l[i - 1]!), 'must be ascending'),
+    .refine((l) => l.every((v, i) => i === 0 || v > l[i - 1]!), 'must be ascending')
+    .optional(),
+  /** The collections policy: ordered levels (negative offsets: before the due date), fees, actions, minimum, consumer fees, statutory interest. */
+  dunningPolicy: DunningPolicySchema.optional(),
+  /** Where a debt handed to the collection agency goes (the `hand-to-agency` action needs it). */
+  collectionsAgencyAddress: email.optional(),
   dunningScheduleCron: z.string().regex(/^cron\(.+\)$/, 'an EventBridge Scheduler cron(...) expression'),
   reportScheduleCron: z.string().regex(/^cron\(.+\)$/, 'an EventBridge Scheduler cron(...) expression'),
   timezone: z.string().refine((tz) => {
@@ -125,7 +171,11 @@ export function parseConfig(raw: unknown, overrides: Record<string, unknown> = {
   if (!result.success) {
     throw new ConfigError(`invalid o2c configuration: ${result.error.issues.map((i) => `o2c.${[...i.path, ...('keys' in i ? [i.keys] : [])].join('.')}: ${i.message}`).join('; ')}`);
   }
-  return result.data;
+  const config = result.data;
+  if (!config.collectionsAgencyAddress && dunningPolicy(config).levels.some((l) => l.action === 'hand-to-agency')) {
+    throw new ConfigError('invalid o2c configuration: o2c.collectionsAgencyAddress: a dunning level hands debts to the agency, so its address is needed');
+  }
+  return config;
 }
 
 /** `-c` values arrive as text: keep the text when the field takes it, else read it as JSON. */
@@ -136,6 +186,13 @@ function overrideValue(field: z.ZodType, value: unknown): unknown {
   } catch {
     return value; // not JSON either: validation reports the field with the original text
   }
+}
+
+/** The dunning policy the functions carry out (minor units, ppm): `dunningPolicy`, else the old `dunningLevels`, else the default. */
+export function dunningPolicy(config: O2cConfig): DunningPolicy {
+  if (config.dunningPolicy) return policyFromConfig(config.dunningPolicy);
+  if (config.dunningLevels) return policyFromDays(config.dunningLevels);
+  return DEFAULT_DUNNING_POLICY;
 }
 
 /** PaymentTerms as the functions read them (rates in ppm). */

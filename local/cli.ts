@@ -119,6 +119,8 @@ async function main(argv: string[]): Promise<void> {
       currency: { type: 'string' },
       language: { type: 'string' },
       'tax-id': { type: 'string' },
+      kind: { type: 'string' },
+      collections: { type: 'string' },
       shop: { type: 'string' },
       exempt: { type: 'boolean' },
       'no-exempt': { type: 'boolean' },

@@ -162,7 +162,9 @@ const customerRows = (c: any): [string, string][] => [
   ['credit limit', show(c.creditLimit)],
   ['terms', c.terms?.discount ? `${c.terms.discount.ratePpm / 10_000}/${c.terms.discount.days} net ${c.terms.netDays}` : `net ${c.terms?.netDays}`],
   ...(c.taxId ? ([['tax id', c.taxId]] as [string, string][]) : []),
+  ['kind', c.kind],
   ['dunning', c.dunningExempt ? 'exempt' : 'as the policy says'],
+  ['collections', c.collectionsStatus === 'none' || !c.collectionsStatus ? 'in good standing' : `${c.collectionsStatus.replace('-', ' ')}${c.collectionsSince ? ` since ${c.collectionsSince} (${c.collectionsLevel})` : ''}`],
 ];
 
 /** A table with a header row, columns padded to their widest cell (`right`: indexes aligned right, for money). */
@@ -273,6 +275,7 @@ export async function financeCommand(api: FinanceApi, cmd: string, args: readonl
       ...(values.limit ? { creditLimit: moneyArg(values.limit as string, currency) } : {}),
       ...(values.language ? { language: values.language } : {}),
       ...(values['tax-id'] ? { taxId: values['tax-id'] } : {}),
+      ...(values.kind ? { kind: values.kind } : {}),
       ...(values.shop ? { shop: values.shop } : {}),
     };
     const r = await api.call('POST', '/finance/customers', body);
@@ -290,9 +293,11 @@ export async function financeCommand(api: FinanceApi, cmd: string, args: readonl
       ...(values.language ? { language: values.language } : {}),
       ...(values['tax-id'] ? { taxId: values['tax-id'] } : {}),
       ...(values.exempt !== undefined ? { dunningExempt: values.exempt === true } : {}),
+      ...(values.kind ? { kind: values.kind } : {}),
+      ...(values.collections ? { collectionsStatus: values.collections } : {}),
       ...(values.reason ? { reason: values.reason } : {}),
     };
-    if (Object.keys(changes).filter((k) => k !== 'reason').length === 0) throw new CliError('nothing to change: give --limit, --language, --tax-id or --exempt/--no-exempt');
+    if (Object.keys(changes).filter((k) => k !== 'reason').length === 0) throw new CliError('nothing to change: give --limit, --language, --tax-id, --kind, --collections or --exempt/--no-exempt');
     const c = await api.call('PATCH', path, changes);
     return out(c, () => table(customerRows(c)));
   }
@@ -436,7 +441,7 @@ export async function financeCommand(api: FinanceApi, cmd: string, args: readonl
 export const FINANCE_USAGE = [
   '  customers add --email E --name N [--limit 500.00] [--currency GBP] [--language sv] [--tax-id X] [--shop S]',
   '  customers show <customerId|email>',
-  '  customers set <customerId|email> [--limit 750.00] [--language ja] [--tax-id X] [--exempt|--no-exempt] [--reason text]',
+  '  customers set <customerId|email> [--limit 750.00] [--language ja] [--tax-id X] [--kind business|consumer] [--exempt|--no-exempt] [--collections none] [--reason text]',
   '  credit-note <invoice> --amount 12.00 [--currency GBP] --reason text',
   '  write-off <invoice> --reason text',
   '  payments record --amount 38.98 [--currency GBP] --date YYYY-MM-DD --reference REF [--remittance text] [--customer id]',

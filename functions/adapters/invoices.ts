@@ -210,6 +210,43 @@ export function dynamoInvoices(t: DynamoTable): Invoices {
       }
     },
 
+    async chargeFee({ before, fee, entry }) {
+      const event: InvoiceEvent = { on: fee.on, kind: 'fee', amount: -fee.amount, ref: `fee:${fee.level}` };
+      const items: TransactItem[] = [
+        {
+          Put: {
+            TableName: t.name,
+            Item: { ...Keys.fee(before.number, fee.level), type: ITEM_TYPES.fee, invoiceNumber: before.number, customerId: before.customerId, currency: before.currency, ...fee, entryId: entry.id },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+        {
+          Update: {
+            TableName: t.name,
+            Key: Keys.invoice(before.number),
+            UpdateExpression:
+              'SET balance = :b, fees = list_append(if_not_exists(fees, :none), :fee), history = list_append(if_not_exists(history, :none), :events), #version = if_not_exists(#version, :zero) + :one',
+            ConditionExpression: 'balance = :expected AND balance > :zero',
+            ExpressionAttributeNames: { '#version': VERSION_ATTRIBUTE },
+            ExpressionAttributeValues: { ':b': before.balance + fee.amount, ':none': [], ':fee': [fee], ':events': [event], ':zero': 0, ':one': 1, ':expected': before.balance },
+          },
+        },
+        ...journalItems(t, entry),
+      ];
+      try {
+        await transactWrite(t, items, 1);
+        return 'charged';
+      } catch (error) {
+        if (isTransactionConflict(error)) return 'changed';
+        if (!isConditionFailure(error)) throw error;
+        const failed = failedConditions(error);
+        // The fee item (or its entry, keyed by invoice and level) is there: charged before.
+        const entryAt = items.findIndex((i) => i.Put?.Item?.type === ITEM_TYPES.journal);
+        if (failed.includes(0) || failed.includes(entryAt)) return 'exists';
+        return 'changed';
+      }
+    },
+
     async openDueBefore(before) {
       const shards = Array.from({ length: OPEN_INVOICE_SHARDS }, (_, i) => i);
       const pages = await Promise.all(

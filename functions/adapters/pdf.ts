@@ -268,6 +268,11 @@ export async function renderStatementPdf(statement: CustomerStatement, seller: S
 
   documentHead(pen, { font, bold }, seller, 'STATEMENT OF ACCOUNT', [['As of', asOf]], 'Customer', customer);
   if (statement.currencies.length === 0) text(`Nothing was open on ${asOf}: your account is settled.`, 50, 10);
+  const standing = { 'credit-hold': 'on credit hold: new orders on account are held until the overdue balance is paid', suspended: 'suspended: new orders on account are not accepted until the overdue balance is paid', 'with-agency': 'passed to our collection agency' }[customer.collectionsStatus ?? ''];
+  if (standing) {
+    text(`Account status: ${standing}${customer.collectionsSince ? ` (since ${customer.collectionsSince})` : ''}.`, 50, 10, bold);
+    pen.y -= 20;
+  }
 
   const cols = { number: 50, issued: 170, due: 240, total: 360, balance: 440, late: 545 };
   for (const c of statement.currencies) {
@@ -316,6 +321,7 @@ export async function renderStatementPdf(statement: CustomerStatement, seller: S
     };
     listed('Credit notes', c.creditNotes.map((n) => [`${n.number} on ${n.invoiceNumber}, ${n.issueDate}: ${n.reason.slice(0, 50)}`, money(n.total)]));
     listed('Payments not yet applied', c.unappliedCash.map((p) => [`Received ${p.receivedOn} (${money(p.amount)})`, money(p.unapplied)]));
+    listed('Late-payment fees and interest (included in the balances)', c.openItems.filter((i) => i.fees > 0).map((i) => [`${i.invoiceNumber}`, money(i.fees)]));
     listed('Disputed', c.disputes.map((d) => [`${d.invoiceNumber}, since ${d.openedOn}: ${d.reason.slice(0, 50)}`, money(d.amount)]));
     pen.y -= 8;
     room(9);

@@ -15,7 +15,8 @@
  * | stock reservation     | ORDER#<id>                  | RESERVATION#<sku>          |                                        |                                   |
  * | product (catalog)     | PRODUCT#<sku>               | PRODUCT                    |                                        |                                   |
  * | invoice               | INVOICE#<number>            | INVOICE                    | CUSTOMER#<id> / INVOICE#<date>#<number>| OPEN#<shard> / <dueDate>#<number> |
- * | dunning step          | INVOICE#<number>            | DUNNING#<level>            |                                        |                                   |
+ * | dunning step          | INVOICE#<number>            | DUNNING#<level id>         |                                        |                                   |
+ * | late fee              | INVOICE#<number>            | FEE#<level id>             |                                        |                                   |
  * | invoice counter       | COUNTER#<series>#<year>     | COUNTER                    |                                        |                                   |
  * | payment               | PAYMENT#<id>                | PAYMENT                    | PAYREF#<reference> / <date>#<id>       | PAYMENTS#<customer> / <date>#<id> |
  * |                       |                             |                            |                                        | (no customer: PAYMENTS#UNASSIGNED while it holds cash) |
@@ -34,6 +35,10 @@
  * | request key           | REQUEST#<scope>#<key>       | REQUEST                    | (TTL on `expiration`)                  |                                   |
  * | bank-statement import | BANKIMPORT#<importId>       | IMPORT                     |                                        |                                   |
  * | idempotency record    | IDEMPOTENCY#<fn>            | <hash>                     | (Powertools, TTL on `expiration`)      |                                   |
+ *
+ * A late fee (attributes invoiceNumber, customerId, currency, level, on, compensation, interest, interestThrough?,
+ * amount, entryId) lives in its invoice's partition beside the dunning marks; it is written in the transaction that
+ * raises the invoice's balance by it (and appends it to the invoice's `fees` and `history`) and posts its entry.
  *
  * A dispute lives in its invoice's partition (attributes disputeId, invoiceNumber, customerId, currency,
  * amount, reason, openedOn, openedAt, status open|credited|reinstated, resolvedOn?, resolution?); the
@@ -81,6 +86,7 @@ export const ITEM_TYPES = {
   invoice: 'Invoice',
   invoiceCounter: 'InvoiceCounter',
   dunning: 'Dunning',
+  fee: 'LateFee',
   payment: 'Payment',
   journal: 'JournalEntry',
   ledgerLine: 'LedgerLine',
@@ -134,7 +140,10 @@ export const Keys = {
     gsi2sk: `${dueDate}#${number}`,
   }),
   openShard: (shard: number) => `OPEN#${shard}`,
-  dunning: (invoiceNumber: string, level: number) => ({ pk: `INVOICE#${invoiceNumber}`, sk: `DUNNING#${String(level).padStart(3, '0')}` }),
+  /** One per invoice and dunning level (the policy level's id): claimed before its letter is queued. */
+  dunning: (invoiceNumber: string, level: string) => ({ pk: `INVOICE#${invoiceNumber}`, sk: `DUNNING#${level}` }),
+  /** The late fee of an invoice at a level: its conditional put makes the fee once per invoice and level. */
+  fee: (invoiceNumber: string, level: string) => ({ pk: `INVOICE#${invoiceNumber}`, sk: `FEE#${level}` }),
   invoiceCounter: (series: string, year: number) => ({ pk: `COUNTER#${series}#${year}`, sk: 'COUNTER' }),
   payment: (id: string) => ({ pk: `PAYMENT#${id}`, sk: 'PAYMENT' }),
   paymentByReference: (reference: string, date: string, id: string) => ({ gsi1pk: `PAYREF#${reference}`, gsi1sk: `${date}#${id}` }),

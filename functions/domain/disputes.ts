@@ -100,5 +100,5 @@ export function promiseToPay(invoice: Invoice, date: string, today: IsoDate): In
   if (!isIsoDate(date)) throw new DomainError('InvalidDate', `${date} is not a calendar date (YYYY-MM-DD)`);
   if (daysBetween(today, date) < 0) throw new DomainError('InvalidDate', `a promise to pay must be for today (${today}) or later; ${date} is in the past`);
   if (CLOSED.has(invoice.status) || invoice.balance <= 0) throw conflict('InvoiceClosed', `invoice ${invoice.number} is ${closedWord(invoice.status)}: nothing is owed on it`);
-  return { ...invoice, promisedUntil: date, promisedAtLevel: Math.max(0, ...(invoice.dunningLevels ?? [])) };
+  return { ...invoice, promisedUntil: date, promisedAtLevel: (invoice.dunningLevels ?? []).length };
 }

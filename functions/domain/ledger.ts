@@ -75,6 +75,14 @@ export function paymentReceivedEntry(
   );
 }
 
+/** A late-payment fee (compensation and interest) charged on an invoice: Dr receivable / Cr late fees, dated the dunning run's day. */
+export function lateFeeEntry(invoice: Pick<Invoice, 'number' | 'currency'>, fee: { readonly level: string; readonly on: IsoDate; readonly amount: number }): JournalEntry {
+  return entry(
+    { id: `fee-${invoice.number}-${fee.level}`, date: fee.on, currency: invoice.currency, memo: `Late-payment fee on ${invoice.number} (${fee.level})`, reference: `invoice:${invoice.number}` },
+    [...line('accounts_receivable', 'debit', fee.amount), ...line('late_fees', 'credit', fee.amount)],
+  );
+}
+
 /** Net debit balance per account per currency (credits negative); each currency sums to zero. */
 export function trialBalance(entries: readonly JournalEntry[]): Record<string, Partial<Record<Account, number>>> {
   const out: Record<string, Partial<Record<Account, number>>> = {};

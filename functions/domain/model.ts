@@ -223,13 +223,15 @@ export interface Invoice {
   /** What is still owed; total − Σ payments applied. */
   readonly balance: number;
   readonly status: InvoiceStatus;
-  /** Dunning levels (days past due) whose reminder was queued. */
-  readonly dunningLevels?: readonly number[];
+  /** Ids of the dunning levels (the policy's) whose letter was queued, in the order sent. */
+  readonly dunningLevels?: readonly string[];
+  /** Late-payment fees and interest charged on it, one per level at most (each raised the balance). */
+  readonly fees?: readonly InvoiceFee[];
   /** Minor units of the balance under open disputes (0 when none): not chased while disputed. */
   readonly disputed?: number;
   /** The customer promised to pay by this day: no reminder until the day after. */
   readonly promisedUntil?: IsoDate;
-  /** The highest dunning level sent when the promise was made (0: none): a broken promise resumes after it. */
+  /** How many dunning levels had been sent when the promise was made (0: none): a broken promise resumes after the last of them. */
   readonly promisedAtLevel?: number;
   /** Every change of the balance after issue, oldest first: what a statement "as of" a day undoes. */
   readonly history?: readonly InvoiceEvent[];
@@ -240,10 +242,24 @@ export interface Invoice {
   readonly paymentReference?: string;
 }
 
-/** One change of an invoice's balance: `amount` minor units taken off it on day `on` by `ref`. */
+/**
+ * A late-payment fee on an invoice (dunning level `level`, charged as of `on`): statutory or fixed compensation plus
+ * statutory interest up to `interestThrough`. It is part of the invoice's balance from that day (the invoice's history
+ * has a `fee` event with the negative amount, so a statement as of an earlier day leaves it out).
+ */
+export interface InvoiceFee {
+  readonly level: string;
+  readonly on: IsoDate;
+  readonly compensation: number;
+  readonly interest: number;
+  readonly interestThrough?: IsoDate;
+  readonly amount: number;
+}
+
+/** One change of an invoice's balance: `amount` minor units taken off it on day `on` by `ref` (a fee is negative: it adds to the balance). */
 export interface InvoiceEvent {
   readonly on: IsoDate;
-  readonly kind: 'payment' | 'discount' | 'credit-note' | 'write-off';
+  readonly kind: 'payment' | 'discount' | 'credit-note' | 'write-off' | 'fee';
   readonly amount: number;
   /** The payment id, credit note number or write-off. */
   readonly ref: string;

@@ -37,7 +37,7 @@ export interface StatementDispute {
 
 /** A statement as it is shown: whose, as of when, and the figures per currency. */
 export interface CustomerStatement {
-  readonly customer: Pick<Customer, 'id' | 'name' | 'email' | 'billingAddress'>;
+  readonly customer: Pick<Customer, 'id' | 'name' | 'email' | 'billingAddress'> & { readonly collectionsStatus?: string; readonly collectionsSince?: IsoDate };
   readonly asOf: IsoDate;
   readonly currencies: readonly CurrencyStatement[];
 }
@@ -66,6 +66,8 @@ export interface OpenItem {
   readonly paymentReference: string;
   readonly disputed: number;
   readonly promisedUntil?: IsoDate;
+  /** Late-payment fees and interest charged on it by the end of the day (part of `balance`). */
+  readonly fees: number;
 }
 
 export interface AgingBuckets {
@@ -87,6 +89,8 @@ export interface CurrencyStatement {
   readonly openBalance: number;
   /** Σ balances past due. */
   readonly overdue: number;
+  /** Σ late-payment fees and interest in the open balances. */
+  readonly fees: number;
   readonly unapplied: number;
   /** Owed to the customer from credit notes beyond their invoices' balances, less what was paid back. */
   readonly customerCredit: number;
@@ -126,6 +130,7 @@ export function buildStatement(input: StatementInput): CurrencyStatement[] {
         // The structured reference printed on the invoice; invoices from before references are paid quoting their number.
         paymentReference: i.paymentReference ?? i.number,
         disputed: Math.min(disputed, balance),
+        fees: sumAmounts((i.fees ?? []).filter((f) => f.on <= asOf).map((f) => f.amount)),
         ...(i.promisedUntil ? { promisedUntil: i.promisedUntil } : {}),
       };
     })
@@ -155,6 +160,7 @@ export function buildStatement(input: StatementInput): CurrencyStatement[] {
       aging: agingOf(items),
       openBalance,
       overdue: sumAmounts(items.filter((i) => i.daysOverdue > 0).map((i) => i.balance)),
+      fees: sumAmounts(items.map((i) => i.fees)),
       unapplied,
       customerCredit,
       netBalance: openBalance - unapplied - customerCredit,

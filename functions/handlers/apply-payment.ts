@@ -5,8 +5,8 @@ import { businessMetrics, companyOf, log, readBindings, sqsHandler, systemClock 
 import { applyPayment } from '#use-cases/apply-payment';
 
 const env = readBindings('apply-payment');
-const { invoices, payments, payers, disputes } = repositories(env.TABLE_NAME);
-export const deps = { invoices, payments, payers, disputes, clock: systemClock, metrics: businessMetrics, log, company: companyOf(env), series: env.INVOICE_SERIES };
+const { invoices, payments, payers, disputes, customers } = repositories(env.TABLE_NAME);
+export const deps = { invoices, payments, payers, disputes, customers, clock: systemClock, metrics: businessMetrics, log, company: companyOf(env), series: env.INVOICE_SERIES };
 export const handler = sqsHandler(PaymentMessageSchema, async (payment) => {
   await applyPayment(payment, deps);
 });

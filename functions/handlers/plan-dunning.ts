@@ -1,12 +1,12 @@
-/** plan-dunning (daily schedule, `{ "asOf": … }` to time-travel): queue the reminders due — use-cases/plan-dunning. */
+/** plan-dunning (daily schedule, `{ "asOf": … }` to time-travel): letters, fees and actions the policy calls for — use-cases/plan-dunning. */
 import { sqsOutbox } from '#adapters/queue';
 import { repositories } from '#adapters/repositories';
 import { ScheduleInput } from '#platforms/canonical';
-import { businessMetrics, companyOf, readBindings, scheduledHandler, systemClock } from '#runtime';
+import { businessMetrics, companyOf, dunningPolicyOf, readBindings, scheduledHandler, systemClock } from '#runtime';
 import type { ReminderRequest } from '#ports';
 import { planDunning } from '#use-cases/plan-dunning';
 
 const env = readBindings('plan-dunning');
-const { invoices, dunning } = repositories(env.TABLE_NAME);
-export const deps = { invoices, dunning, reminderQueue: sqsOutbox<ReminderRequest>(env.DUNNING_QUEUE_URL), clock: systemClock, metrics: businessMetrics, company: companyOf(env), levels: env.DUNNING_LEVELS };
+const { invoices, customers, payments, disputes, refundRequests, dunning } = repositories(env.TABLE_NAME);
+export const deps = { invoices, customers, payments, disputes, refundRequests, dunning, reminderQueue: sqsOutbox<ReminderRequest>(env.DUNNING_QUEUE_URL), clock: systemClock, metrics: businessMetrics, company: companyOf(env), policy: dunningPolicyOf(env.DUNNING_POLICY) };
 export const handler = scheduledHandler(ScheduleInput, (input) => planDunning(input, deps));

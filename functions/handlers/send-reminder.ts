@@ -1,13 +1,26 @@
-/** send-reminder (dunning queue): one reminder in the customer's language — use-cases/send-reminder. */
+/** send-reminder (dunning queue): one letter per customer and run, in the customer's language — use-cases/send-reminder. */
 import { mailQueue } from '#adapters/mail-queue';
+import { pdfDocuments } from '#adapters/pdf';
 import { repositories } from '#adapters/repositories';
 import { ReminderMessageSchema } from '#platforms/canonical';
-import { companyOf, log, readBindings, sqsHandler } from '#runtime';
+import { companyOf, dunningPolicyOf, log, readBindings, sqsHandler } from '#runtime';
 import { sendReminder } from '#use-cases/send-reminder';
 
 const env = readBindings('send-reminder');
-const { invoices, customers } = repositories(env.TABLE_NAME);
-export const deps = { invoices, customers, mail: mailQueue(env.MAIL_QUEUE_URL), log, company: companyOf(env), levels: env.DUNNING_LEVELS };
+const { invoices, customers, payments, disputes, refundRequests } = repositories(env.TABLE_NAME);
+export const deps = {
+  invoices,
+  customers,
+  payments,
+  disputes,
+  refundRequests,
+  documents: pdfDocuments,
+  mail: mailQueue(env.MAIL_QUEUE_URL),
+  log,
+  company: companyOf(env),
+  policy: dunningPolicyOf(env.DUNNING_POLICY),
+  ...(env.COLLECTIONS_AGENCY_ADDRESS ? { agencyAddress: env.COLLECTIONS_AGENCY_ADDRESS } : {}),
+};
 export const handler = sqsHandler(ReminderMessageSchema, async (message) => {
   await sendReminder(message, deps);
 });

@@ -1,14 +1,46 @@
 /** English: the customer messages, and the messages for finance. */
-import type { Catalogue, FinanceCatalogue, PaymentInstructions, PaymentReminderVars, RefundAttentionVars } from './types.ts';
+import type { Catalogue, FinanceCatalogue, PaymentInstructions, RefundAttentionVars } from './types.ts';
+import { letterTemplates, type LetterWords } from './letter.ts';
 
 const yourOrder = (ref: string | null) => (ref ? ` (your order ${ref})` : '');
 
-/** The reminder's word on a part of the balance under dispute (left out of the amount asked for). */
-const disputedNote = (v: PaymentReminderVars) => (v.disputed ? ` The amount asked for leaves out ${v.disputed}, which is under dispute and which we are looking into.` : '');
 
 /** Where to pay, and what to quote: the structured reference, else the invoice number. */
 const payTo = (p: PaymentInstructions, invoiceNumber: string) =>
   `Please pay to IBAN ${p.iban}, BIC ${p.bic}${p.bankName ? ` (${p.bankName})` : ''}, quoting ${p.reference ? `the payment reference ${p.reference}` : invoiceNumber}.`;
+
+const letter: LetterWords = {
+  subject: {
+    courtesy: (list) => `Coming due: ${list}`,
+    reminder: (list) => `Payment reminder: ${list}`,
+    firm: (list) => `Overdue payment: ${list}`,
+    final: (list) => `Final notice: ${list}`,
+  },
+  more: (n) => `and ${n} more`,
+  greeting: (name) => `Dear ${name},`,
+  opening: {
+    courtesy: () => 'A friendly note that the invoices below fall due soon. If you have already arranged payment, thank you, and please ignore this message.',
+    reminder: (v) => `${v.earlierReminder ? 'Further to our earlier reminder, our' : 'Our'} records show that the invoices below are overdue. If you have already paid, please ignore this message; otherwise we would be grateful for payment soon.`,
+    firm: (v) => `${v.earlierReminder ? 'Despite our earlier reminder, the' : 'The'} invoices below remain unpaid. Please arrange payment within 7 days, or contact us if there is a problem with an invoice.`,
+    final: (v) => `${v.earlierReminder ? 'Despite our earlier reminders, the' : 'The'} invoices below remain unpaid. This is our final notice before we take further steps.`,
+  },
+  line: (l) =>
+    `${l.invoiceNumber}, due ${l.dueDate}, ${l.daysOverdue > 0 ? `${l.daysOverdue} days overdue` : l.daysOverdue === 0 ? 'due today' : `due in ${-l.daysOverdue} days`}: ${l.amount}${l.fee ? ` (including late-payment fees ${l.fee})` : ''}${l.disputed ? ` (${l.disputed} under dispute is not asked for)` : ''}, reference ${l.reference}`,
+  total: (v) => `Total to pay ${v.total}${v.netted ? ` (after setting off ${v.netted} of payments not yet applied and credit in your favour)` : ''}.`,
+  action: {
+    'credit-hold': 'Your account is now on credit hold: new orders on account are held for review until the overdue balance is paid.',
+    suspend: 'Your account is now suspended: we cannot accept new orders on account until the overdue balance is paid.',
+    'hand-to-agency': 'We have passed the overdue balance to our collection agency, who will contact you; we will send no further reminders.',
+  },
+  escalation: {
+    'credit-hold': (on) => `If the overdue balance is still unpaid on ${on}, new orders on account will be held until it is paid.`,
+    suspend: (on) => `If the overdue balance is still unpaid on ${on}, we will suspend your account.`,
+    'hand-to-agency': (on) => `If the overdue balance is still unpaid on ${on}, we will pass the debt to our collection agency.`,
+  },
+  payTo: (p) => `Please pay to IBAN ${p.iban}, BIC ${p.bic}${p.bankName ? ` (${p.bankName})` : ''}, quoting each invoice's reference.`,
+  attached: 'Your statement of account is attached.',
+  closing: { courtesy: 'Kind regards,', reminder: 'Kind regards,', firm: 'Regards,', final: 'Regards,' },
+};
 
 export const en: Catalogue & FinanceCatalogue = {
   'order-confirmed': (v) => ({
@@ -61,20 +93,7 @@ export const en: Catalogue & FinanceCatalogue = {
     text: `Dear ${v.customerName},\n\nwe have refunded ${v.amount} for your order ${v.orderReference} (${v.reason})${v.creditNoteNumber ? `, as stated on credit note ${v.creditNoteNumber}` : ''}. It goes back to the card or account you paid with; depending on your bank it can take 5–10 working days to appear.\n\n${v.companyName}`,
   }),
 
-  'payment-reminder': {
-    friendly: (v) => ({
-      subject: `Friendly reminder: invoice ${v.invoiceNumber} is overdue`,
-      text: `Dear ${v.customerName},\n\nOur records show that invoice ${v.invoiceNumber} for ${v.amount}, due on ${v.dueDate}, is still open. If you have already paid, please ignore this message; otherwise we would be grateful for payment at your earliest convenience.${disputedNote(v)}\n${payTo(v.payment, v.invoiceNumber)}\n\nKind regards,\n${v.companyName}`,
-    }),
-    firm: (v) => ({
-      subject: `Second reminder: invoice ${v.invoiceNumber} is ${v.daysPastDue} days overdue`,
-      text: `Dear ${v.customerName},\n\nInvoice ${v.invoiceNumber} for ${v.amount} was due on ${v.dueDate} and is now ${v.daysPastDue} days overdue. Please arrange payment within 7 days, or contact us if there is a problem with the invoice.${disputedNote(v)}\n${payTo(v.payment, v.invoiceNumber)}\n\nRegards,\n${v.companyName}`,
-    }),
-    final: (v) => ({
-      subject: `Final notice: invoice ${v.invoiceNumber}`,
-      text: `Dear ${v.customerName},\n\nDespite our earlier reminders, invoice ${v.invoiceNumber} for ${v.amount}, due on ${v.dueDate}, remains unpaid (${v.daysPastDue} days overdue). Unless we receive payment within 7 days we will suspend your account and pass the debt to collections.${disputedNote(v)}\n${payTo(v.payment, v.invoiceNumber)}\n\n${v.companyName}`,
-    }),
-  },
+  'dunning-letter': letterTemplates(letter),
 
   'credit-review-request': (v) => ({
     subject: `Credit review needed: order ${v.orderReference} (${v.total})`,
@@ -86,6 +105,15 @@ export const en: Catalogue & FinanceCatalogue = {
   }),
 
   'refund-attention': (v) => refundAttention({ ...v, note: v.note.replace(/\.+$/, '') }),
+
+  'collections-handover': (v) => ({
+    subject: `New collections case from ${v.companyName}: ${v.customerName} (${v.total})`,
+    text: [
+      `${v.companyName} passes you the debt of ${v.customerName} <${v.customerEmail}>: ${v.total} overdue on ${v.invoices} invoice(s) as of ${v.asOf}.`,
+      '',
+      'The attached CSV lists every open item (number, dates, amounts, fees, payment reference) and the debtor\'s contact details. We have told the debtor and will send them no further reminders.',
+    ].join('\n'),
+  }),
 };
 
 function refundAttention(v: RefundAttentionVars) {

@@ -31,14 +31,15 @@ const RENDER: { readonly [K in MessageKind]: (c: Catalogue, v: MessageVars[K]) =
   'invoice-issued': (c, v) => (v.form === 'paid' ? c['invoice-issued'].paid(v) : c['invoice-issued']['balance-due'](v)),
   'order-rejected': (c, v) => c['order-rejected'](v),
   'credit-note-issued': (c, v) => c['credit-note-issued'](v),
-  'payment-reminder': (c, v) => c['payment-reminder'][v.tone](v),
+  'dunning-letter': (c, v) => c['dunning-letter'][v.tone](v),
+  'collections-handover': (_c, v) => en['collections-handover'](v),
   'credit-review-request': (_c, v) => en['credit-review-request'](v),
   'refund-issued': (c, v) => c['refund-issued'](v),
   'refund-attention': (_c, v) => en['refund-attention'](v),
 };
 
 /** Finance's messages: in English whatever language is asked. */
-const FINANCE_KINDS: ReadonlySet<MessageKind> = new Set(['credit-review-request', 'refund-attention']);
+const FINANCE_KINDS: ReadonlySet<MessageKind> = new Set(['credit-review-request', 'refund-attention', 'collections-handover']);
 
 export function catalogueLanguage(language: string): Language {
   return Object.hasOwn(CATALOGUES, language) ? (language as Language) : 'en';

@@ -1,14 +1,46 @@
 /** Japanese. */
-import type { Catalogue, PaymentInstructions, PaymentReminderVars } from './types.ts';
+import type { Catalogue, PaymentInstructions } from './types.ts';
+import { letterTemplates, type LetterWords } from './letter.ts';
 
 const yourOrder = (ref: string | null) => (ref ? `（ご注文 ${ref}）` : '');
 
-/** The reminder's word on a part of the balance under dispute (left out of the amount asked for). */
-const disputedNote = (v: PaymentReminderVars) => (v.disputed ? `なお、この金額には、現在確認中の係争分 ${v.disputed} は含まれておりません。` : '');
 
 /** Where to pay, and what to quote: the structured reference, else the invoice number. */
 const payTo = (p: PaymentInstructions, invoiceNumber: string) =>
   `お振込先：IBAN ${p.iban}、BIC ${p.bic}${p.bankName ? `（${p.bankName}）` : ''}。お振込みの際は、${p.reference ? `支払参照番号 ${p.reference}` : `請求書番号 ${invoiceNumber}`} をご記入ください。`;
+
+const letter: LetterWords = {
+  subject: {
+    courtesy: (list) => `お支払期日が近づいています：${list}`,
+    reminder: (list) => `お支払いのお願い：${list}`,
+    firm: (list) => `お支払いの遅延：${list}`,
+    final: (list) => `最終通知：${list}`,
+  },
+  more: (n) => `ほか ${n} 件`,
+  greeting: (name) => `${name} 様`,
+  opening: {
+    courtesy: () => '下記の請求書のお支払期日が近づいておりますので、お知らせいたします。すでにお手配済みの場合は、本メールは破棄してください。',
+    reminder: (v) => `${v.earlierReminder ? '先日のご案内に続き、' : ''}下記の請求書のお支払期日が過ぎております。すでにお支払い済みの場合は本メールは破棄してください。未払いの場合は、お早めにお支払いくださいますようお願いいたします。`,
+    firm: (v) => `${v.earlierReminder ? '先日ご案内いたしましたが、' : ''}下記の請求書が未払いのままです。7 日以内にお支払いいただくか、請求書に問題がある場合はご連絡ください。`,
+    final: (v) => `${v.earlierReminder ? 'これまでのご案内にもかかわらず、' : ''}下記の請求書が未払いのままです。これ以上の措置をとる前の最終通知です。`,
+  },
+  line: (l) =>
+    `${l.invoiceNumber}、支払期日 ${l.dueDate}、${l.daysOverdue > 0 ? `${l.daysOverdue} 日超過` : l.daysOverdue === 0 ? '本日期日' : `期日まであと ${-l.daysOverdue} 日`}：${l.amount}${l.fee ? `（遅延損害金 ${l.fee} を含む）` : ''}${l.disputed ? `（係争中の ${l.disputed} は除く）` : ''}、参照番号 ${l.reference}`,
+  total: (v) => `お支払総額 ${v.total}${v.netted ? `（未消込のご入金およびお客様のクレジット ${v.netted} を差し引き後）` : ''}。`,
+  action: {
+    'credit-hold': 'お客様のアカウントは与信保留となりました。期日超過残高のお支払いまで、掛売りの新規注文は審査のため保留されます。',
+    suspend: 'お客様のアカウントは停止されました。期日超過残高のお支払いまで、掛売りの新規注文はお受けできません。',
+    'hand-to-agency': '期日超過残高を債権回収会社に委託いたしました。同社からご連絡いたします。当社からの督促はこれで終了いたします。',
+  },
+  escalation: {
+    'credit-hold': (on) => `${on} の時点で期日超過残高が未払いの場合、お支払いまで掛売りの新規注文を保留いたします。`,
+    suspend: (on) => `${on} の時点で期日超過残高が未払いの場合、お客様のアカウントを停止いたします。`,
+    'hand-to-agency': (on) => `${on} の時点で期日超過残高が未払いの場合、債権を債権回収会社に委託いたします。`,
+  },
+  payTo: (p) => `IBAN ${p.iban}、BIC ${p.bic}${p.bankName ? `（${p.bankName}）` : ''} へ、各請求書の参照番号を記載のうえお振込みください。`,
+  attached: '取引明細書を添付いたします。',
+  closing: { courtesy: 'よろしくお願いいたします。', reminder: 'よろしくお願いいたします。', firm: '以上、よろしくお願いいたします。', final: '以上、よろしくお願いいたします。' },
+};
 
 export const ja: Catalogue = {
   'order-confirmed': (v) => ({
@@ -61,18 +93,5 @@ export const ja: Catalogue = {
     text: `${v.customerName} 様\n\nご注文 ${v.orderReference}（${v.reason}）につきまして、${v.amount} を返金いたしました${v.creditNoteNumber ? `（クレジットノート ${v.creditNoteNumber} のとおり）` : ''}。お支払いに使われたカードまたは口座に返金されます。ご利用の金融機関により、反映まで 5～10 営業日かかる場合がございます。\n\n${v.companyName}`,
   }),
 
-  'payment-reminder': {
-    friendly: (v) => ({
-      subject: `お支払いのお願い：請求書 ${v.invoiceNumber} の期日が過ぎています`,
-      text: `${v.customerName} 様\n\n請求書 ${v.invoiceNumber}（金額 ${v.amount}、支払期日 ${v.dueDate}）のお支払いが確認できておりません。既にお支払い済みの場合は本メールを破棄してください。未払いの場合は、お早めにお支払いくださいますようお願い申し上げます。${disputedNote(v)}\n${payTo(v.payment, v.invoiceNumber)}\n\n${v.companyName}`,
-    }),
-    firm: (v) => ({
-      subject: `再度のお願い：請求書 ${v.invoiceNumber}（${v.daysPastDue} 日経過）`,
-      text: `${v.customerName} 様\n\n請求書 ${v.invoiceNumber}（金額 ${v.amount}）は ${v.dueDate} が支払期日でしたが、現在 ${v.daysPastDue} 日経過しております。7 日以内にお支払いいただくか、請求内容に問題がある場合はご連絡ください。${disputedNote(v)}\n${payTo(v.payment, v.invoiceNumber)}\n\n${v.companyName}`,
-    }),
-    final: (v) => ({
-      subject: `最終通知：請求書 ${v.invoiceNumber}`,
-      text: `${v.customerName} 様\n\nこれまでのご案内にもかかわらず、請求書 ${v.invoiceNumber}（金額 ${v.amount}、支払期日 ${v.dueDate}）が未払いのままです（${v.daysPastDue} 日経過）。7 日以内にお支払いが確認できない場合、お取引を停止し、債権回収の手続きに移らせていただきます。${disputedNote(v)}\n${payTo(v.payment, v.invoiceNumber)}\n\n${v.companyName}`,
-    }),
-  },
+  'dunning-letter': letterTemplates(letter),
 };

@@ -1,14 +1,46 @@
 /** Russian. */
-import type { Catalogue, PaymentInstructions, PaymentReminderVars } from './types.ts';
+import type { Catalogue, PaymentInstructions } from './types.ts';
+import { letterTemplates, type LetterWords } from './letter.ts';
 
 const yourOrder = (ref: string | null) => (ref ? ` (ваш заказ ${ref})` : '');
 
-/** The reminder's word on a part of the balance under dispute (left out of the amount asked for). */
-const disputedNote = (v: PaymentReminderVars) => (v.disputed ? ` Указанная сумма не включает ${v.disputed}: эта часть оспаривается, и мы её проверяем.` : '');
 
 /** Where to pay, and what to quote: the structured reference, else the invoice number. */
 const payTo = (p: PaymentInstructions, invoiceNumber: string) =>
   `Реквизиты для оплаты: IBAN ${p.iban}, BIC ${p.bic}${p.bankName ? ` (${p.bankName})` : ''}. В назначении платежа укажите ${p.reference ? `референс платежа ${p.reference}` : `номер счёта ${invoiceNumber}`}.`;
+
+const letter: LetterWords = {
+  subject: {
+    courtesy: (list) => `Скоро срок оплаты: ${list}`,
+    reminder: (list) => `Напоминание об оплате: ${list}`,
+    firm: (list) => `Просроченный платёж: ${list}`,
+    final: (list) => `Последнее уведомление: ${list}`,
+  },
+  more: (n) => `и ещё ${n}`,
+  greeting: (name) => `Уважаемый(ая) ${name},`,
+  opening: {
+    courtesy: () => 'Напоминаем, что скоро наступает срок оплаты счетов ниже. Если вы уже организовали оплату, благодарим вас и просим не обращать внимания на это письмо.',
+    reminder: (v) => `${v.earlierReminder ? 'В дополнение к нашему предыдущему напоминанию сообщаем, что' : 'По нашим данным,'} счета ниже просрочены. Если вы уже оплатили их, не обращайте внимания на это письмо; в противном случае просим оплатить их в ближайшее время.`,
+    firm: (v) => `${v.earlierReminder ? 'Несмотря на наше предыдущее напоминание, счета' : 'Счета'} ниже по-прежнему не оплачены. Просим оплатить их в течение 7 дней или связаться с нами, если со счётом что-то не так.`,
+    final: (v) => `${v.earlierReminder ? 'Несмотря на наши предыдущие напоминания, счета' : 'Счета'} ниже по-прежнему не оплачены. Это последнее уведомление перед дальнейшими мерами.`,
+  },
+  line: (l) =>
+    `${l.invoiceNumber}, срок ${l.dueDate}, ${l.daysOverdue > 0 ? `просрочен на ${l.daysOverdue} дн.` : l.daysOverdue === 0 ? 'срок сегодня' : `срок через ${-l.daysOverdue} дн.`}: ${l.amount}${l.fee ? ` (включая пени ${l.fee})` : ''}${l.disputed ? ` (оспариваемые ${l.disputed} не запрашиваются)` : ''}, референс ${l.reference}`,
+  total: (v) => `Итого к оплате ${v.total}${v.netted ? ` (за вычетом ${v.netted} неразнесённых платежей и кредита в вашу пользу)` : ''}.`,
+  action: {
+    'credit-hold': 'Для вашего счёта введена кредитная блокировка: новые заказы в кредит будут задерживаться для проверки до оплаты просроченной задолженности.',
+    suspend: 'Ваш счёт приостановлен: мы не принимаем новые заказы в кредит до оплаты просроченной задолженности.',
+    'hand-to-agency': 'Мы передали просроченную задолженность нашему коллекторскому агентству, которое свяжется с вами; больше напоминаний от нас не будет.',
+  },
+  escalation: {
+    'credit-hold': (on) => `Если просроченная задолженность не будет оплачена к ${on}, новые заказы в кредит будут задерживаться до её оплаты.`,
+    suspend: (on) => `Если просроченная задолженность не будет оплачена к ${on}, мы приостановим ваш счёт.`,
+    'hand-to-agency': (on) => `Если просроченная задолженность не будет оплачена к ${on}, мы передадим долг коллекторскому агентству.`,
+  },
+  payTo: (p) => `Оплатите на IBAN ${p.iban}, BIC ${p.bic}${p.bankName ? ` (${p.bankName})` : ''}, указав референс каждого счёта.`,
+  attached: 'Выписка по счёту прилагается.',
+  closing: { courtesy: 'С уважением,', reminder: 'С уважением,', firm: 'С уважением,', final: 'С уважением,' },
+};
 
 export const ru: Catalogue = {
   'order-confirmed': (v) => ({
@@ -62,18 +94,5 @@ export const ru: Catalogue = {
     text: `Уважаемый(ая) ${v.customerName},\n\nмы вернули ${v.amount} по вашему заказу ${v.orderReference} (${v.reason})${v.creditNoteNumber ? `, согласно кредит-ноте ${v.creditNoteNumber}` : ''}. Деньги поступят на карту или счёт, с которых вы платили; в зависимости от банка это может занять 5–10 рабочих дней.\n\nС уважением,\n${v.companyName}`,
   }),
 
-  'payment-reminder': {
-    friendly: (v) => ({
-      subject: `Напоминание: счёт ${v.invoiceNumber} просрочен`,
-      text: `Уважаемый(ая) ${v.customerName},\n\nПо нашим данным, счёт ${v.invoiceNumber} на сумму ${v.amount} со сроком оплаты ${v.dueDate} ещё не оплачен. Если вы уже оплатили его, пожалуйста, не обращайте внимания на это письмо; в противном случае просим оплатить счёт как можно скорее.${disputedNote(v)}\n${payTo(v.payment, v.invoiceNumber)}\n\nС уважением,\n${v.companyName}`,
-    }),
-    firm: (v) => ({
-      subject: `Повторное напоминание: счёт ${v.invoiceNumber} просрочен на ${v.daysPastDue} дн.`,
-      text: `Уважаемый(ая) ${v.customerName},\n\nСрок оплаты счёта ${v.invoiceNumber} на сумму ${v.amount} истёк ${v.dueDate}; просрочка составляет ${v.daysPastDue} дн. Просим оплатить его в течение 7 дней или связаться с нами, если со счётом что-то не так.${disputedNote(v)}\n${payTo(v.payment, v.invoiceNumber)}\n\nС уважением,\n${v.companyName}`,
-    }),
-    final: (v) => ({
-      subject: `Последнее уведомление: счёт ${v.invoiceNumber}`,
-      text: `Уважаемый(ая) ${v.customerName},\n\nНесмотря на наши напоминания, счёт ${v.invoiceNumber} на сумму ${v.amount} со сроком оплаты ${v.dueDate} не оплачен (просрочка ${v.daysPastDue} дн.). Если оплата не поступит в течение 7 дней, мы приостановим обслуживание и передадим долг в коллекторское агентство.${disputedNote(v)}\n${payTo(v.payment, v.invoiceNumber)}\n\n${v.companyName}`,
-    }),
-  },
+  'dunning-letter': letterTemplates(letter),
 };

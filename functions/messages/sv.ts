@@ -1,14 +1,46 @@
 /** Swedish. */
-import type { Catalogue, PaymentInstructions, PaymentReminderVars } from './types.ts';
+import type { Catalogue, PaymentInstructions } from './types.ts';
+import { letterTemplates, type LetterWords } from './letter.ts';
 
 const yourOrder = (ref: string | null) => (ref ? ` (din beställning ${ref})` : '');
 
-/** The reminder's word on a part of the balance under dispute (left out of the amount asked for). */
-const disputedNote = (v: PaymentReminderVars) => (v.disputed ? ` Det begärda beloppet omfattar inte ${v.disputed} som är under tvist och som vi utreder.` : '');
 
 /** Where to pay, and what to quote: the structured reference, else the invoice number. */
 const payTo = (p: PaymentInstructions, invoiceNumber: string) =>
   `Betala till IBAN ${p.iban}, BIC ${p.bic}${p.bankName ? ` (${p.bankName})` : ''} och ange ${p.reference ? `betalningsreferensen ${p.reference}` : `fakturanummer ${invoiceNumber}`}.`;
+
+const letter: LetterWords = {
+  subject: {
+    courtesy: (list) => `Snart förfallodag: ${list}`,
+    reminder: (list) => `Betalningspåminnelse: ${list}`,
+    firm: (list) => `Förfallen betalning: ${list}`,
+    final: (list) => `Sista påminnelsen: ${list}`,
+  },
+  more: (n) => `och ${n} till`,
+  greeting: (name) => `Hej ${name},`,
+  opening: {
+    courtesy: () => 'Vi vill vänligen påminna om att fakturorna nedan snart förfaller. Har du redan ordnat betalningen tackar vi och du kan bortse från detta meddelande.',
+    reminder: (v) => `${v.earlierReminder ? 'Som vi tidigare påmint om är' : 'Enligt våra uppgifter är'} fakturorna nedan förfallna. Har du redan betalat kan du bortse från detta meddelande; annars ber vi dig betala snarast.`,
+    firm: (v) => `${v.earlierReminder ? 'Trots vår tidigare påminnelse är' : 'Fakturorna nedan är'} ${v.earlierReminder ? 'fakturorna nedan ' : ''}fortfarande obetalda. Vänligen betala inom 7 dagar eller kontakta oss om något är fel med en faktura.`,
+    final: (v) => `${v.earlierReminder ? 'Trots tidigare påminnelser är fakturorna nedan' : 'Fakturorna nedan är'} fortfarande obetalda. Detta är vår sista påminnelse innan vi vidtar ytterligare åtgärder.`,
+  },
+  line: (l) =>
+    `${l.invoiceNumber}, förfallodag ${l.dueDate}, ${l.daysOverdue > 0 ? `${l.daysOverdue} dagar försenad` : l.daysOverdue === 0 ? 'förfaller i dag' : `förfaller om ${-l.daysOverdue} dagar`}: ${l.amount}${l.fee ? ` (varav förseningsavgifter ${l.fee})` : ''}${l.disputed ? ` (${l.disputed} under tvist ingår inte)` : ''}, referens ${l.reference}`,
+  total: (v) => `Att betala totalt ${v.total}${v.netted ? ` (efter avräkning av ${v.netted} i ej avräknade betalningar och tillgodohavanden)` : ''}.`,
+  action: {
+    'credit-hold': 'Ert konto har nu kreditspärr: nya beställningar på kredit granskas manuellt tills det förfallna beloppet är betalt.',
+    suspend: 'Ert konto är nu spärrat: vi tar inte emot nya beställningar på kredit förrän det förfallna beloppet är betalt.',
+    'hand-to-agency': 'Vi har lämnat det förfallna beloppet till vårt inkassobolag, som kommer att kontakta er; vi skickar inga fler påminnelser.',
+  },
+  escalation: {
+    'credit-hold': (on) => `Är det förfallna beloppet fortfarande obetalt den ${on} granskas nya beställningar på kredit tills det är betalt.`,
+    suspend: (on) => `Är det förfallna beloppet fortfarande obetalt den ${on} spärrar vi ert konto.`,
+    'hand-to-agency': (on) => `Är det förfallna beloppet fortfarande obetalt den ${on} lämnar vi skulden till inkasso.`,
+  },
+  payTo: (p) => `Betala till IBAN ${p.iban}, BIC ${p.bic}${p.bankName ? ` (${p.bankName})` : ''} och ange varje fakturas referens.`,
+  attached: 'Ert kontoutdrag bifogas.',
+  closing: { courtesy: 'Vänliga hälsningar,', reminder: 'Vänliga hälsningar,', firm: 'Med vänlig hälsning,', final: 'Med vänlig hälsning,' },
+};
 
 export const sv: Catalogue = {
   'order-confirmed': (v) => ({
@@ -61,18 +93,5 @@ export const sv: Catalogue = {
     text: `Hej ${v.customerName},\n\nvi har återbetalat ${v.amount} för din beställning ${v.orderReference} (${v.reason})${v.creditNoteNumber ? `, enligt kreditfaktura ${v.creditNoteNumber}` : ''}. Beloppet går tillbaka till kortet eller kontot du betalade med; beroende på din bank kan det ta 5–10 bankdagar innan det syns.\n\n${v.companyName}`,
   }),
 
-  'payment-reminder': {
-    friendly: (v) => ({
-      subject: `Påminnelse: faktura ${v.invoiceNumber} är förfallen`,
-      text: `Hej ${v.customerName},\n\nEnligt våra uppgifter är faktura ${v.invoiceNumber} på ${v.amount}, med förfallodag ${v.dueDate}, fortfarande obetald. Har du redan betalat kan du bortse från detta meddelande; annars ber vi dig betala så snart som möjligt.${disputedNote(v)}\n${payTo(v.payment, v.invoiceNumber)}\n\nVänliga hälsningar,\n${v.companyName}`,
-    }),
-    firm: (v) => ({
-      subject: `Andra påminnelsen: faktura ${v.invoiceNumber} är ${v.daysPastDue} dagar försenad`,
-      text: `Hej ${v.customerName},\n\nFaktura ${v.invoiceNumber} på ${v.amount} förföll ${v.dueDate} och är nu ${v.daysPastDue} dagar försenad. Vänligen betala inom 7 dagar eller kontakta oss om något är fel med fakturan.${disputedNote(v)}\n${payTo(v.payment, v.invoiceNumber)}\n\nMed vänlig hälsning,\n${v.companyName}`,
-    }),
-    final: (v) => ({
-      subject: `Sista påminnelsen: faktura ${v.invoiceNumber}`,
-      text: `Hej ${v.customerName},\n\nTrots tidigare påminnelser är faktura ${v.invoiceNumber} på ${v.amount}, med förfallodag ${v.dueDate}, fortfarande obetald (${v.daysPastDue} dagar försenad). Om betalning inte kommer in inom 7 dagar spärras ert konto och skulden lämnas till inkasso.${disputedNote(v)}\n${payTo(v.payment, v.invoiceNumber)}\n\n${v.companyName}`,
-    }),
-  },
+  'dunning-letter': letterTemplates(letter),
 };

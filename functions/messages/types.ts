@@ -5,7 +5,7 @@
  * strings (never minor units), dates as the ISO strings the caller gives.
  * A template only places them in its sentences.
  */
-import type { ReminderTone } from '../domain/dunning.ts';
+import type { DunningAction, DunningTone } from '../domain/dunning.ts';
 
 /** The reference a customer knows the order by: the platform's, else our order id. */
 type OrderReference = string;
@@ -101,18 +101,50 @@ export interface OrderRejectedVars {
   readonly refunded: boolean;
 }
 
-export interface PaymentReminderVars {
-  readonly tone: ReminderTone;
-  readonly customerName: string;
+/** One invoice in a dunning letter, formatted. */
+export interface DunningLetterLine {
   readonly invoiceNumber: string;
-  /** Formatted amount asked for: the open balance less what is under dispute, e.g. `£1,234.50`. */
-  readonly amount: string;
-  /** Formatted part of the balance under dispute (not asked for); null when none. */
-  readonly disputed: string | null;
   readonly dueDate: string;
-  readonly daysPastDue: number;
+  /** Days past due (0 or less: not overdue yet; −3: due in 3 days). */
+  readonly daysOverdue: number;
+  /** Formatted amount asked for: the open balance (fees included) less what is disputed and what was netted. */
+  readonly amount: string;
+  /** Formatted late-payment fees and interest in it; null when none. */
+  readonly fee: string | null;
+  /** Formatted part under dispute (not asked for); null when none. */
+  readonly disputed: string | null;
+  /** What to quote: the invoice's structured reference as printed, else its number. */
+  readonly reference: string;
+}
+
+/** One letter to one customer for every invoice that reached a dunning level in a run. */
+export interface DunningLetterVars {
+  readonly tone: DunningTone;
+  readonly customerName: string;
   readonly companyName: string;
-  readonly payment: PaymentInstructions;
+  readonly lines: readonly DunningLetterLine[];
+  /** Formatted total asked for. */
+  readonly total: string;
+  /** Formatted unapplied cash and credit in the customer's favour set against the oldest amounts; null when none. */
+  readonly netted: string | null;
+  /** A reminder about an overdue invoice of this letter was really sent before. */
+  readonly earlierReminder: boolean;
+  /** What this run did to the account (absent: nothing). */
+  readonly action: DunningAction | null;
+  /** The next step the policy will take, and the day; null when none is due next. */
+  readonly escalation: { readonly action: DunningAction; readonly on: string } | null;
+  readonly payment: Omit<PaymentInstructions, 'reference'>;
+}
+
+/** To the collection agency (English, like finance's messages): a debtor handed over, with the CSV of its open items attached. */
+export interface CollectionsHandoverVars {
+  readonly companyName: string;
+  readonly customerName: string;
+  readonly customerEmail: string;
+  /** Formatted overdue total handed over. */
+  readonly total: string;
+  readonly invoices: number;
+  readonly asOf: string;
 }
 
 /** To finance, who read English: internal ids are fine here. */
@@ -163,7 +195,8 @@ export interface MessageVars {
   readonly 'invoice-issued': InvoiceIssuedVars;
   readonly 'order-rejected': OrderRejectedVars;
   readonly 'credit-note-issued': CreditNoteIssuedVars;
-  readonly 'payment-reminder': PaymentReminderVars;
+  readonly 'dunning-letter': DunningLetterVars;
+  readonly 'collections-handover': CollectionsHandoverVars;
   readonly 'credit-review-request': CreditReviewRequestVars;
   readonly 'refund-issued': RefundIssuedVars;
   readonly 'refund-attention': RefundAttentionVars;
@@ -171,7 +204,7 @@ export interface MessageVars {
 
 export type MessageKind = keyof MessageVars;
 /** Messages for finance: written once, in English. */
-export type FinanceMessageKind = 'credit-review-request' | 'refund-attention';
+export type FinanceMessageKind = 'credit-review-request' | 'refund-attention' | 'collections-handover';
 /** Messages a customer reads: every language has them all. */
 export type CustomerMessageKind = Exclude<MessageKind, FinanceMessageKind>;
 
@@ -189,11 +222,12 @@ export interface Catalogue {
   readonly 'invoice-issued': { readonly 'balance-due': Template<InvoiceBalanceDueVars>; readonly paid: Template<InvoicePaidVars> };
   readonly 'order-rejected': Template<OrderRejectedVars>;
   readonly 'credit-note-issued': Template<CreditNoteIssuedVars>;
-  readonly 'payment-reminder': { readonly [T in ReminderTone]: Template<PaymentReminderVars> };
+  readonly 'dunning-letter': { readonly [T in DunningTone]: Template<DunningLetterVars> };
   readonly 'refund-issued': Template<RefundIssuedVars>;
 }
 
 export interface FinanceCatalogue {
   readonly 'credit-review-request': Template<CreditReviewRequestVars>;
   readonly 'refund-attention': Template<RefundAttentionVars>;
+  readonly 'collections-handover': Template<CollectionsHandoverVars>;
 }

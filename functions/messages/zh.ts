@@ -1,14 +1,46 @@
 /** Chinese (Simplified). */
-import type { Catalogue, PaymentInstructions, PaymentReminderVars } from './types.ts';
+import type { Catalogue, PaymentInstructions } from './types.ts';
+import { letterTemplates, type LetterWords } from './letter.ts';
 
 const yourOrder = (ref: string | null) => (ref ? `（您的订单 ${ref}）` : '');
 
-/** The reminder's word on a part of the balance under dispute (left out of the amount asked for). */
-const disputedNote = (v: PaymentReminderVars) => (v.disputed ? `该金额不包括正在争议中、我们正在核查的 ${v.disputed}。` : '');
 
 /** Where to pay, and what to quote: the structured reference, else the invoice number. */
 const payTo = (p: PaymentInstructions, invoiceNumber: string) =>
   `请汇款至 IBAN ${p.iban}，BIC ${p.bic}${p.bankName ? `（${p.bankName}）` : ''}，并注明${p.reference ? `付款参考号 ${p.reference}` : `发票号码 ${invoiceNumber}`}。`;
+
+const letter: LetterWords = {
+  subject: {
+    courtesy: (list) => `即将到期：${list}`,
+    reminder: (list) => `付款提醒：${list}`,
+    firm: (list) => `逾期付款：${list}`,
+    final: (list) => `最后通知：${list}`,
+  },
+  more: (n) => `等另外 ${n} 张`,
+  greeting: (name) => `尊敬的 ${name}：`,
+  opening: {
+    courtesy: () => '温馨提示：以下发票即将到期。如您已安排付款，谢谢，请忽略本邮件。',
+    reminder: (v) => `${v.earlierReminder ? '继我们此前的提醒，' : ''}我们的记录显示以下发票已逾期。如您已付款，请忽略本邮件；否则请尽快付款。`,
+    firm: (v) => `${v.earlierReminder ? '尽管我们此前已提醒，' : ''}以下发票仍未支付。请在 7 天内付款，如发票有问题请与我们联系。`,
+    final: (v) => `${v.earlierReminder ? '尽管我们此前多次提醒，' : ''}以下发票仍未支付。这是我们采取进一步措施前的最后通知。`,
+  },
+  line: (l) =>
+    `${l.invoiceNumber}，到期日 ${l.dueDate}，${l.daysOverdue > 0 ? `逾期 ${l.daysOverdue} 天` : l.daysOverdue === 0 ? '今天到期' : `${-l.daysOverdue} 天后到期`}：${l.amount}${l.fee ? `（含滞纳费 ${l.fee}）` : ''}${l.disputed ? `（有争议的 ${l.disputed} 不在要求之列）` : ''}，付款参考号 ${l.reference}`,
+  total: (v) => `应付总额 ${v.total}${v.netted ? `（已扣除未核销的付款及您的贷项 ${v.netted}）` : ''}。`,
+  action: {
+    'credit-hold': '您的账户现已被信用冻结：在逾期余额付清之前，新的赊账订单将被暂停审核。',
+    suspend: '您的账户现已被暂停：在逾期余额付清之前，我们不接受新的赊账订单。',
+    'hand-to-agency': '我们已将逾期余额移交给催收机构，他们将与您联系；我们将不再发送提醒。',
+  },
+  escalation: {
+    'credit-hold': (on) => `如逾期余额在 ${on} 仍未支付，新的赊账订单将被暂停，直至付清。`,
+    suspend: (on) => `如逾期余额在 ${on} 仍未支付，我们将暂停您的账户。`,
+    'hand-to-agency': (on) => `如逾期余额在 ${on} 仍未支付，我们将把该债务移交给催收机构。`,
+  },
+  payTo: (p) => `请付款至 IBAN ${p.iban}，BIC ${p.bic}${p.bankName ? `（${p.bankName}）` : ''}，并注明每张发票的付款参考号。`,
+  attached: '随附您的对账单。',
+  closing: { courtesy: '此致敬礼', reminder: '此致敬礼', firm: '此致', final: '此致' },
+};
 
 export const zh: Catalogue = {
   'order-confirmed': (v) => ({
@@ -62,18 +94,5 @@ export const zh: Catalogue = {
     text: `尊敬的 ${v.customerName}：\n\n我们已为您的订单 ${v.orderReference}（${v.reason}）退款 ${v.amount}${v.creditNoteNumber ? `，详见贷项通知单 ${v.creditNoteNumber}` : ''}。款项将退回您付款时使用的银行卡或账户；视您的银行而定，可能需要 5–10 个工作日到账。\n\n此致\n${v.companyName}`,
   }),
 
-  'payment-reminder': {
-    friendly: (v) => ({
-      subject: `付款提醒：发票 ${v.invoiceNumber} 已逾期`,
-      text: `尊敬的 ${v.customerName}：\n\n我们的记录显示，发票 ${v.invoiceNumber}（金额 ${v.amount}，到期日 ${v.dueDate}）尚未结清。如您已付款，请忽略本邮件；否则请尽快安排付款。${disputedNote(v)}\n${payTo(v.payment, v.invoiceNumber)}\n\n此致\n${v.companyName}`,
-    }),
-    firm: (v) => ({
-      subject: `第二次提醒：发票 ${v.invoiceNumber} 已逾期 ${v.daysPastDue} 天`,
-      text: `尊敬的 ${v.customerName}：\n\n发票 ${v.invoiceNumber}（金额 ${v.amount}）已于 ${v.dueDate} 到期，目前已逾期 ${v.daysPastDue} 天。请在 7 天内付款；如发票有任何问题，请与我们联系。${disputedNote(v)}\n${payTo(v.payment, v.invoiceNumber)}\n\n此致\n${v.companyName}`,
-    }),
-    final: (v) => ({
-      subject: `最后通知：发票 ${v.invoiceNumber}`,
-      text: `尊敬的 ${v.customerName}：\n\n尽管我们此前已多次提醒，发票 ${v.invoiceNumber}（金额 ${v.amount}，到期日 ${v.dueDate}）仍未支付（已逾期 ${v.daysPastDue} 天）。如 7 天内仍未收到付款，我们将暂停您的账户并将该欠款移交催收。${disputedNote(v)}\n${payTo(v.payment, v.invoiceNumber)}\n\n${v.companyName}`,
-    }),
-  },
+  'dunning-letter': letterTemplates(letter),
 };

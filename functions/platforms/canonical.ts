@@ -134,7 +134,18 @@ export const RefundMessageSchema = z.discriminatedUnion('kind', [
 ]);
 
 /** A reminder to render: one invoice, one level, as of a day. */
-export const ReminderMessageSchema = z.object({ invoiceNumber: text(1, 40), level: z.int().check(z.gte(1)), asOf: IsoDateSchema });
+const DunningActionSchema = z.enum(['credit-hold', 'suspend', 'hand-to-agency']);
+/** One dunning letter (ports ReminderRequest), as plan-dunning queues it. */
+export const ReminderMessageSchema = z.object({
+  customerId: text(1, 100),
+  currency: CurrencySchema,
+  asOf: IsoDateSchema,
+  items: z.array(z.object({ invoiceNumber: text(1, 40), level: text(1, 32) })).check(z.minLength(1)),
+  earlierReminder: z.boolean(),
+  action: z.optional(DunningActionSchema),
+  escalation: z.optional(z.object({ action: DunningActionSchema, on: IsoDateSchema })),
+  key: text(1, 20_000),
+});
 
 /** The carrier rate table (CARRIER_RATES). */
 export const CarrierRatesSchema = z.array(

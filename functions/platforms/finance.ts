@@ -16,6 +16,8 @@ const customerFields = {
   terms: z.optional(TermsSchema),
   taxId: z.optional(text(2, 40)),
   billingAddress: z.optional(AddressSchema),
+  /** Business or consumer: dunning charges consumers no fee unless the policy says so (absent: a business when it has a tax id). */
+  kind: z.optional(z.enum(['business', 'consumer'])),
 };
 
 export const NewCustomerSchema = z.object({
@@ -31,6 +33,8 @@ export const CustomerChangesSchema = z.object({
   /** The limit is in the customer's currency. */
   creditLimit: z.optional(MoneySchema),
   dunningExempt: z.optional(z.boolean()),
+  /** Finance's decision on the collections status: `none` lifts a credit hold, a suspension or the hand-over to the agency. */
+  collectionsStatus: z.optional(z.enum(['none', 'credit-hold', 'suspended', 'with-agency'])),
   reason: z.optional(text(1, 500)),
   ...customerFields,
 });

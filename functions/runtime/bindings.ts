@@ -9,9 +9,10 @@ import { BINDINGS, FUNCTION_BINDINGS, type BindingName, type BindingSpec, type F
 import { ConfigError } from '../errors.ts';
 import type { Company } from '../ports.ts';
 import { parseDecimal } from '#domain/money';
+import { dunningPolicyProblems, type DunningPolicy } from '#domain/dunning';
 import { safeParse } from './schema.ts';
 
-type Kinds = { text: string; int: number; list: string[]; intList: number[]; json: unknown };
+type Kinds = { text: string; int: number; list: string[]; json: unknown };
 type ValueOf<N extends BindingName> = Kinds[(typeof BINDINGS)[N]['kind']];
 type Optional<N extends BindingName> = (typeof BINDINGS)[N] extends { optional: true } ? true : false;
 export type Bound<F extends FunctionName> = { readonly [N in (typeof FUNCTION_BINDINGS)[F][number]]: Optional<N> extends true ? ValueOf<N> | undefined : ValueOf<N> };
@@ -31,8 +32,6 @@ function parse(name: BindingName, raw: string): unknown {
       return int(raw);
     case 'list':
       return items();
-    case 'intList':
-      return items().map(int);
     case 'json':
       try {
         return JSON.parse(raw);
@@ -82,6 +81,31 @@ export function creditLimitsOf(value: unknown): Readonly<Record<string, number>>
     }
   }
   return out;
+}
+
+const FeeSchema = z.union([z.object({ kind: z.literal('statutory') }), z.object({ kind: z.literal('fixed'), amounts: z.record(z.string(), z.int()) })]);
+const PolicySchema = z.object({
+  levels: z.array(
+    z.object({
+      id: z.string(),
+      offsetDays: z.int(),
+      tone: z.enum(['courtesy', 'reminder', 'firm', 'final']),
+      fee: z.optional(FeeSchema),
+      interest: z.optional(z.boolean()),
+      action: z.optional(z.enum(['credit-hold', 'suspend', 'hand-to-agency'])),
+    }),
+  ),
+  minimumOverdue: z.record(z.string(), z.int()),
+  consumerFees: z.boolean(),
+  statutoryInterest: z.record(z.string(), z.object({ marginPpm: z.int(), rates: z.array(z.object({ from: z.string(), ratePpm: z.int() })) })),
+});
+
+/** DUNNING_POLICY (minor units and ppm, as lib/config.ts wrote it), checked by the domain's rules. */
+export function dunningPolicyOf(value: unknown): DunningPolicy {
+  const policy = checkedBinding('DUNNING_POLICY', PolicySchema, value) as DunningPolicy;
+  const problems = dunningPolicyProblems(policy);
+  if (problems.length > 0) throw new ConfigError(`environment variable DUNNING_POLICY is invalid: ${problems.join('; ')}`);
+  return policy;
 }
 
 /** The seller, from the bindCompany variables. */

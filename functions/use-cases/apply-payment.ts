@@ -20,6 +20,8 @@
  *    Either way the payment keeps its customer and the decision (rule,
  *    confidence, evidence), and the payer's IBAN is remembered for its customer.
  * 5. A deduction becomes a dispute (`short-payment`) on its invoice.
+ * 6. Then (use-cases/collections-status): a customer dunning put on credit
+ *    hold or suspended whose overdue balance this paid is released.
  */
 import { bestCustomerByName, customerFromPayer, identify, matchEntry, type MatchDecision, type MatchPolicy } from '#domain/cash-matching';
 import { applyPaymentToInvoice } from '#domain/invoice';
@@ -28,6 +30,7 @@ import type { Allocation, Invoice, InvoiceEvent, Payment } from '#domain/model';
 import { referenceReading } from '#domain/payment-matching';
 import type { Clock, Company, Disputes, Invoices, Log, Metrics, PayerDirectory, Payments, PaymentApplication, StoredPayment } from '../ports.ts';
 import { openInvoiceDispute } from './disputes.ts';
+import { liftWhenPaid, type CollectionsDeps } from './collections-status.ts';
 
 export interface ApplyPaymentDeps {
   readonly invoices: Invoices;
@@ -42,6 +45,8 @@ export interface ApplyPaymentDeps {
   readonly payers: PayerDirectory;
   readonly disputes: Disputes;
   readonly matchPolicy?: Partial<MatchPolicy>;
+  /** For the collections hook (step 6); absent: no hook. */
+  readonly customers?: CollectionsDeps['customers'];
 }
 
 /** What apply-payment did: applied (or proposed), by which rule, how sure. */
@@ -135,6 +140,7 @@ export async function applyPayment(payment: Payment, deps: ApplyPaymentDeps): Pr
     deps.metrics.count(carried && decision.matchedBy !== 'none' && decision.matchedBy !== 'fuzzy-name' ? 'PaymentsApplied' : carried ? 'PaymentsUnmatched' : 'PaymentsProposed');
     if (match.deduction) await openDeduction({ ...payment, match }, deps);
   }
+  if (customerId && deps.customers) await liftWhenPaid(customerId, `payment ${payment.id}`, { ...deps, customers: deps.customers });
   if (unapplied > 0) deps.log.info('unapplied cash', { paymentId: payment.id, unapplied, matchedBy: decision.matchedBy, confidence: decision.confidence, auto: carried });
   return { applied: written, matchedBy: decision.matchedBy, confidence: decision.confidence, auto: carried, unapplied };
 }

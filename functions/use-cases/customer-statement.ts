@@ -35,6 +35,18 @@ export async function customerStatement(input: { customerId: string; asOf?: IsoD
   if (asOf > today) throw new ValidationError([{ path: 'asOf', message: `a statement can be as of today (${today}) at the latest` }]);
   const customer = await deps.customers.get(input.customerId);
   if (!customer) throw new NotFoundError(`customer ${input.customerId} does not exist`, 'CustomerNotFound');
+  return statementOf(customer, asOf, deps);
+}
+
+/**
+ * The statement of a customer read already, as of any day (dunning reads it as of its run day, which may be ahead
+ * of today when it time-travels): steps 2–3 above.
+ */
+export async function statementOf(
+  customer: StoredCustomer,
+  asOf: IsoDate,
+  deps: { readonly invoices: Pick<Invoices, 'ofCustomer' | 'creditNotesOf'>; readonly payments: Pick<Payments, 'ofCustomer'> } & Pick<StatementDeps, 'disputes' | 'refundRequests' | 'company'>,
+): Promise<Statement> {
   const [invoices, payments] = await Promise.all([deps.invoices.ofCustomer(customer.id, asOf), deps.payments.ofCustomer(customer.id, asOf)]);
   const credited = invoices.filter((i) => ((i as { credited?: number }).credited ?? 0) > 0);
   const open = invoices.filter((i) => balanceAsOf(i, asOf) > 0);
@@ -51,13 +63,13 @@ export async function customerStatement(input: { customerId: string; asOf?: IsoD
 /** The statement as the finance API answers it: every amount as `{ amount, currency }`. */
 export function statementView(s: Statement) {
   return {
-    customer: { customerId: s.customer.id, name: s.customer.name, email: s.customer.email },
+    customer: { customerId: s.customer.id, name: s.customer.name, email: s.customer.email, ...(s.customer.collectionsStatus ? { collectionsStatus: s.customer.collectionsStatus, collectionsSince: s.customer.collectionsSince } : {}) },
     asOf: s.asOf,
     currencies: s.currencies.map((c) => {
       const money = (amount: number) => ({ amount, currency: c.currency });
       return {
         currency: c.currency,
-        openItems: c.openItems.map((i) => ({ ...i, total: money(i.total), balance: money(i.balance), disputed: money(i.disputed) })),
+        openItems: c.openItems.map((i) => ({ ...i, total: money(i.total), balance: money(i.balance), disputed: money(i.disputed), fees: money(i.fees) })),
         creditNotes: c.creditNotes.map((n) => ({ creditNoteNumber: n.number, invoiceNumber: n.invoiceNumber, issueDate: n.issueDate, reason: n.reason, total: money(n.total), appliedToInvoice: money(n.appliedToInvoice), customerCredit: money(n.customerCredit) })),
         unappliedCash: c.unappliedCash.map((p) => ({ ...p, amount: money(p.amount), unapplied: money(p.unapplied) })),
         disputes: c.disputes.map((d) => ({ ...d, amount: money(d.amount) })),
@@ -65,6 +77,7 @@ export function statementView(s: Statement) {
         aging: Object.fromEntries(Object.entries(c.aging).map(([k, v]) => [k, money(v)])),
         openBalance: money(c.openBalance),
         overdue: money(c.overdue),
+        fees: money(c.fees),
         unapplied: money(c.unapplied),
         customerCredit: money(c.customerCredit),
         netBalance: money(c.netBalance),

@@ -9,6 +9,8 @@
  * update: 1. The customer must exist (404). 2. The changes are applied to what
  *   was read and written if nobody changed it meanwhile (else retried by the caller, 409).
  */
+import { todayIn } from '#domain/dates';
+import { isBusiness, type CollectionsStatus } from '#domain/dunning';
 import { customerId as customerIdOf } from '#domain/ids';
 import type { Address, Language, Money, PaymentTerms } from '#domain/model';
 import { NO_SHOP } from '#domain/order';
@@ -31,6 +33,10 @@ export interface CustomerChanges {
   readonly taxId?: string;
   readonly billingAddress?: Address;
   readonly dunningExempt?: boolean;
+  /** Business or consumer (dunning fees; absent: a business when it has a tax id). */
+  readonly kind?: 'business' | 'consumer';
+  /** Finance's decision on the collections status dunning set: `none` lifts a hold, a suspension or the hand-over. */
+  readonly collectionsStatus?: CollectionsStatus | 'none';
 }
 
 export interface NewCustomerInput extends CustomerChanges {
@@ -41,9 +47,9 @@ export interface NewCustomerInput extends CustomerChanges {
 
 /** What the audit trail keeps of a customer (no internals). */
 const visible = (c: Partial<StoredCustomer>) => {
-  const { name, email, language, currency, creditLimit, terms, taxId, billingAddress, dunningExempt } = c;
+  const { name, email, language, currency, creditLimit, terms, taxId, billingAddress, dunningExempt, kind } = c;
   const limit = creditLimit === undefined || currency === undefined ? undefined : { amount: creditLimit, currency };
-  return Object.fromEntries(Object.entries({ name, email, language, currency, creditLimit: limit, terms, taxId, billingAddress, dunningExempt }).filter(([, v]) => v !== undefined));
+  return Object.fromEntries(Object.entries({ name, email, language, currency, creditLimit: limit, terms, taxId, billingAddress, dunningExempt, kind }).filter(([, v]) => v !== undefined));
 };
 
 /** A customer as the finance API answers it: money as `{ amount, currency }`, no keys or versions. */
@@ -59,6 +65,9 @@ export function customerView(c: StoredCustomer) {
     terms: c.terms,
     riskScore: c.riskScore,
     dunningExempt: c.dunningExempt === true,
+    kind: isBusiness(c) ? 'business' : 'consumer',
+    collectionsStatus: c.collectionsStatus ?? 'none',
+    ...(c.collectionsSince ? { collectionsSince: c.collectionsSince, collectionsLevel: c.collectionsLevel } : {}),
     ...(c.taxId ? { taxId: c.taxId } : {}),
     ...(c.billingAddress ? { billingAddress: c.billingAddress } : {}),
   };
@@ -84,6 +93,7 @@ export async function createCustomer(input: NewCustomerInput, actor: string, dep
     ...(input.taxId ? { taxId: input.taxId } : {}),
     ...(input.billingAddress ? { billingAddress: input.billingAddress } : {}),
     ...(input.dunningExempt ? { dunningExempt: true } : {}),
+    ...(input.kind ? { kind: input.kind } : {}),
     createdAt: at,
   };
   const { created } = await deps.customers.create(customer, { at, actor, action: 'customer.create', entity: `customer:${id}`, after: visible(customer) });
@@ -105,12 +115,16 @@ export async function getCustomer(customerId: string, deps: Pick<ManageCustomers
 
 export async function updateCustomer(customerId: string, changes: CustomerChanges, actor: string, reason: string | undefined, deps: ManageCustomersDeps): Promise<StoredCustomer> {
   const before = await getCustomer(customerId, deps);
-  const { creditLimit, ...rest } = changes;
+  const { creditLimit, collectionsStatus, ...rest } = changes;
   if (creditLimit && creditLimit.currency !== before.currency) {
     throw new ConflictError(`customer ${customerId} buys in ${before.currency}; a credit limit in ${creditLimit.currency} cannot apply (o2c converts no currencies)`, 'CurrencyMismatch');
   }
-  const after: StoredCustomer = { ...before, ...Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)), ...(creditLimit ? { creditLimit: creditLimit.amount } : {}) };
-  const keys = [...Object.keys(rest), ...(creditLimit ? ['creditLimit'] : [])];
+  let after: StoredCustomer = { ...before, ...Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)), ...(creditLimit ? { creditLimit: creditLimit.amount } : {}) };
+  if (collectionsStatus === 'none') {
+    const { collectionsStatus: _s, collectionsSince: _d, collectionsLevel: _l, ...lifted } = after;
+    after = lifted;
+  } else if (collectionsStatus) after = { ...after, collectionsStatus, collectionsSince: todayIn(deps.company.timezone, deps.clock.now()), collectionsLevel: 'finance' };
+  const keys = [...Object.keys(rest), ...(creditLimit ? ['creditLimit'] : []), ...(collectionsStatus ? ['collectionsStatus'] : [])];
   const field = (c: StoredCustomer, k: string) => (c as unknown as Record<string, unknown>)[k];
   const changed = keys.filter((k) => JSON.stringify(field(before, k)) !== JSON.stringify(field(after, k)));
   if (changed.length === 0) return before;

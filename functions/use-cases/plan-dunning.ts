@@ -1,63 +1,209 @@
 /**
- * Daily: which overdue invoices need a reminder today (as of `asOf`, default
- * today in the company's zone)?
+ * Daily: carry out the dunning policy as of `asOf` (default today in the
+ * company's zone) — one letter per customer and currency, the fees, the actions.
  *
- * 1. Open invoices due before `asOf`, from the sparse, sharded index (never a Scan).
- * 2. For each, the level due (domain `reminderLevel`): the highest reached and
- *    not yet sent; none while the undisputed balance is nothing or a promise to
- *    pay holds; after a broken promise, the level after the last one sent.
- * 3. Claim the level (once per invoice and level).
- * 4. Queue the reminders, then confirm each claimed level queued.
- * Running twice on a day queues nothing new. A run that dies between 3 and 4
- * leaves claims unconfirmed; the next run queues those again (the reminder's
- * mail key `reminder:<number>:<level>` makes that at most one email), so a
- * reminder is never lost to a crash.
+ * 1. Open invoices due before `asOf` + the policy's look-ahead (its earliest
+ *    pre-due level), from the sparse, sharded due-date index (never a Scan).
+ * 2. Each one's level (domain `levelDue`): the highest reached above the
+ *    highest sent; pre-due levels only while not yet overdue; nothing while a
+ *    promise to pay holds; an invoice wholly disputed is not chased.
+ * 3. Per customer: none for an unknown or exempt customer, or one handed to
+ *    the agency (o2c sends nothing more). Per currency, the customer's
+ *    unapplied cash and credit in its favour (from its statement as of the day)
+ *    are netted against its oldest open amounts (`netAgainstOldest`); the
+ *    invoices the credit covers drop out, and a letter asking for less than
+ *    the policy's minimum is not sent (nothing is claimed, charged or done).
+ * 4. Claim each invoice's level (one mark per invoice and level): a level
+ *    queued before drops out, so a rerun sends nothing new.
+ * 5. Charge each level's fee (once per invoice and level: a fee item written
+ *    in the transaction of its entry and the invoice's new balance).
+ * 6. Carry out the letter's action (credit hold, suspension, hand-over) on the
+ *    customer, audited; a status only rises here.
+ * 7. Queue one letter per customer and currency, saying whether an earlier
+ *    reminder was really sent, the action done and the next escalation the
+ *    policy will carry out (with its day); then confirm each claimed level.
+ * A run that dies anywhere is repeated by the next: pending claims are queued
+ * again under the same mail key (per customer, day and level set), fees and
+ * actions find themselves done.
  */
-import { todayIn } from '#domain/dates';
-import { reminderLevel } from '#domain/dunning';
-import type { IsoDate } from '#domain/model';
-import type { Clock, Company, DunningMarks, Invoices, Metrics, Outbox, ReminderRequest } from '../ports.ts';
+import { addDays, todayIn } from '#domain/dates';
+import {
+  announcedEscalation,
+  feeFor,
+  isBusiness,
+  letterLevel,
+  levelById,
+  levelDue,
+  lookAheadDays,
+  minimumOverdue,
+  netAgainstOldest,
+  raisedStatus,
+  type DunningAction,
+  type DunningLevel,
+  type DunningPolicy,
+} from '#domain/dunning';
+import { lateFeeEntry } from '#domain/ledger';
+import type { Invoice, InvoiceFee, IsoDate } from '#domain/model';
+import { sumAmounts } from '#domain/money';
+import { ConcurrentUpdate } from '../errors.ts';
+import type { Clock, Company, Customers, Disputes, DunningMarks, Invoices, Metrics, Outbox, Payments, RefundRequests, ReminderRequest, StoredCustomer } from '../ports.ts';
+import { statementOf } from './customer-statement.ts';
 
 export interface PlanDunningDeps {
   readonly invoices: Invoices;
+  readonly customers: Pick<Customers, 'get' | 'update'>;
+  readonly payments: Pick<Payments, 'ofCustomer'>;
+  readonly disputes: Pick<Disputes, 'ofInvoice'>;
+  readonly refundRequests: Pick<RefundRequests, 'get'>;
   readonly dunning: DunningMarks;
   readonly reminderQueue: Outbox<ReminderRequest>;
   readonly clock: Clock;
   readonly metrics: Metrics;
   readonly company: Company;
-  readonly levels: readonly number[];
+  readonly policy: DunningPolicy;
 }
 
-const CLAIMS_IN_PARALLEL = 16;
+export interface DunningRun {
+  readonly asOf: IsoDate;
+  /** Open invoices read from the index. */
+  readonly read: number;
+  readonly letters: number;
+  readonly invoices: number;
+  readonly fees: number;
+  readonly actions: number;
+}
+
+const IN_PARALLEL = 16;
+const ACTION_ORDER: readonly DunningAction[] = ['credit-hold', 'suspend', 'hand-to-agency'];
 
 async function inChunks<T, R>(items: readonly T[], fn: (item: T) => Promise<R>): Promise<R[]> {
   const out: R[] = [];
-  for (let i = 0; i < items.length; i += CLAIMS_IN_PARALLEL) out.push(...(await Promise.all(items.slice(i, i + CLAIMS_IN_PARALLEL).map(fn))));
+  for (let i = 0; i < items.length; i += IN_PARALLEL) out.push(...(await Promise.all(items.slice(i, i + IN_PARALLEL).map(fn))));
   return out;
 }
 
-export async function planDunning(input: { asOf?: IsoDate }, deps: PlanDunningDeps): Promise<{ asOf: IsoDate; overdue: number; reminders: number }> {
+export async function planDunning(input: { asOf?: IsoDate }, deps: PlanDunningDeps): Promise<DunningRun> {
+  const { policy } = deps;
   const now = deps.clock.now();
+  const at = now.toISOString();
   const asOf = input.asOf ?? todayIn(deps.company.timezone, now);
-  const overdue = await deps.invoices.openDueBefore(asOf);
-  const candidates = overdue.flatMap((inv) => {
-    const level = reminderLevel({
+  const open = await deps.invoices.openDueBefore(addDays(asOf, lookAheadDays(policy) + 1));
+  const due = open.flatMap((inv) => {
+    if (inv.balance - (inv.disputed ?? 0) <= 0) return [];
+    const level = levelDue(policy, {
       dueDate: inv.dueDate,
       asOf,
-      levels: deps.levels,
       sent: inv.dunningLevels ?? [],
-      balance: inv.balance,
-      ...(inv.disputed !== undefined ? { disputed: inv.disputed } : {}),
       ...(inv.promisedUntil !== undefined ? { promisedUntil: inv.promisedUntil } : {}),
       ...(inv.promisedAtLevel !== undefined ? { promisedAtLevel: inv.promisedAtLevel } : {}),
     });
-    return level === null ? [] : [{ invoiceNumber: inv.number, level, asOf }];
+    return level ? [{ invoice: inv, level }] : [];
   });
-  const at = now.toISOString();
-  const claims = await inChunks(candidates, (c) => deps.dunning.claim(c.invoiceNumber, c.level, asOf, at));
-  const messages = candidates.filter((_, n) => claims[n] !== 'queued');
-  if (messages.length > 0) await deps.reminderQueue.sendMany(messages);
-  await inChunks(messages, (m) => deps.dunning.confirmQueued(m.invoiceNumber, m.level, at));
-  deps.metrics.count('RemindersQueued', messages.length);
-  return { asOf, overdue: overdue.length, reminders: messages.length };
+  const byCustomer = new Map<string, { invoice: Invoice; level: DunningLevel }[]>();
+  for (const d of due) byCustomer.set(d.invoice.customerId, [...(byCustomer.get(d.invoice.customerId) ?? []), d]);
+
+  const letters: ReminderRequest[] = [];
+  const claimed: { invoiceNumber: string; level: string }[] = [];
+  let fees = 0;
+  let actions = 0;
+  await inChunks([...byCustomer], async ([customerId, items]) => {
+    const customer = await deps.customers.get(customerId);
+    if (!customer || customer.dunningExempt || customer.collectionsStatus === 'with-agency') return;
+    const statement = await statementOf(customer, asOf, deps);
+    for (const currency of [...new Set(items.map((i) => i.invoice.currency))].sort()) {
+      const section = statement.currencies.find((c) => c.currency === currency);
+      const credit = section ? section.unapplied + section.customerCredit : 0;
+      const netted = netAgainstOldest(section?.openItems ?? [], credit);
+      const chased = new Map(netted.map((n) => [n.item.invoiceNumber, n.chased]));
+      const inLetter = items.filter((i) => i.invoice.currency === currency && (chased.get(i.invoice.number) ?? 0) > 0);
+      if (sumAmounts(inLetter.map((i) => chased.get(i.invoice.number)!)) < minimumOverdue(policy, currency)) continue;
+      const claims = await Promise.all(inLetter.map((i) => deps.dunning.claim(i.invoice.number, i.level.id, asOf, at)));
+      const letter = inLetter.filter((_, n) => claims[n] !== 'queued');
+      if (letter.length === 0) continue;
+      for (const i of letter) if (await chargeFeeOnce(i.invoice.number, i.level, isBusiness(customer), asOf, deps)) fees++;
+      const action = mostSevere(letter.map((i) => i.level.action));
+      if (action && (await carryOut(customer.id, action, letterLevel(policy, letter.map((i) => i.level.id)).id, asOf, at, deps))) actions++;
+      letters.push(letterOf(customer, currency, asOf, letter, action, policy));
+      claimed.push(...letter.map((i) => ({ invoiceNumber: i.invoice.number, level: i.level.id })));
+    }
+  });
+  if (letters.length > 0) await deps.reminderQueue.sendMany(letters);
+  await inChunks(claimed, (c) => deps.dunning.confirmQueued(c.invoiceNumber, c.level, at));
+  deps.metrics.count('DunningLetters', letters.length);
+  deps.metrics.count('LateFeesCharged', fees);
+  return { asOf, read: open.length, letters: letters.length, invoices: claimed.length, fees, actions };
+}
+
+function mostSevere(list: readonly (DunningAction | undefined)[]): DunningAction | undefined {
+  return [...ACTION_ORDER].reverse().find((a) => list.includes(a));
+}
+
+/** The letter's message: its items, what was sent before (truthfully), the action and the next escalation. */
+function letterOf(customer: StoredCustomer, currency: string, asOf: IsoDate, letter: readonly { invoice: Invoice; level: DunningLevel }[], action: DunningAction | undefined, policy: DunningPolicy): ReminderRequest {
+  const level = letterLevel(policy, letter.map((i) => i.level.id));
+  // "Despite our earlier reminders" only when an overdue level's letter was queued for one of these invoices before this run.
+  const earlierReminder = letter.some((i) => (i.invoice.dunningLevels ?? []).some((id) => id !== i.level.id && (levelById(policy, id)?.offsetDays ?? 0) > 0));
+  const escalation = announcedEscalation(policy, level, letter.filter((i) => i.level.id === level.id).map((i) => i.invoice.dueDate), asOf);
+  const items = letter.map((i) => ({ invoiceNumber: i.invoice.number, level: i.level.id })).sort((a, b) => a.invoiceNumber.localeCompare(b.invoiceNumber));
+  return {
+    customerId: customer.id,
+    currency,
+    asOf,
+    items,
+    earlierReminder,
+    ...(action ? { action } : {}),
+    ...(escalation ? { escalation } : {}),
+    key: `dunning:${customer.id}:${currency}:${asOf}:${items.map((i) => `${i.invoiceNumber}@${i.level}`).join(',')}`,
+  };
+}
+
+/**
+ * The level's fee on the invoice, charged at most once: read the invoice, stop when this level's fee is on it
+ * (or none is due), else write the fee with its entry and the new balance guarded by the balance read; a lost
+ * race reads again. True when this call charged it.
+ */
+async function chargeFeeOnce(invoiceNumber: string, level: DunningLevel, business: boolean, asOf: IsoDate, deps: PlanDunningDeps): Promise<boolean> {
+  if (!level.fee && !level.interest) return false;
+  for (let attempt = 0; attempt < 6; attempt++) {
+    const invoice = await deps.invoices.get(invoiceNumber);
+    if (!invoice || invoice.balance <= 0 || (invoice.fees ?? []).some((f) => f.level === level.id)) return false;
+    const earlier = invoice.fees ?? [];
+    // The debt the fee is reckoned on: what is owed and not disputed, without the fees charged before.
+    const debt = Math.max(0, invoice.balance - (invoice.disputed ?? 0) - sumAmounts(earlier.map((f) => f.amount)));
+    const charge = feeFor({ level, policy: deps.policy, business, currency: invoice.currency, dueDate: invoice.dueDate, asOf, debt, earlier });
+    if (!charge) return false;
+    const fee: InvoiceFee = { ...charge, on: asOf };
+    const outcome = await deps.invoices.chargeFee({ before: invoice, fee, entry: lateFeeEntry(invoice, fee) });
+    if (outcome === 'charged') return true;
+    if (outcome === 'exists') return false;
+    await deps.clock.sleep(10 * 2 ** attempt);
+  }
+  throw new ConcurrentUpdate(`invoice ${invoiceNumber} kept changing while its late fee was charged; the next run charges it`);
+}
+
+/** Raises the customer's collections status for the action (audited); false when it is there already. */
+async function carryOut(customerId: string, action: DunningAction, level: string, asOf: IsoDate, at: string, deps: PlanDunningDeps): Promise<boolean> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const before = await deps.customers.get(customerId);
+    if (!before) return false;
+    const status = raisedStatus(before.collectionsStatus, action);
+    if (!status) return false;
+    const after: StoredCustomer = { ...before, collectionsStatus: status, collectionsSince: asOf, collectionsLevel: level };
+    try {
+      await deps.customers.update(before, after, {
+        at,
+        actor: 'dunning',
+        action: `customer.${action}`,
+        entity: `customer:${customerId}`,
+        before: { collectionsStatus: before.collectionsStatus ?? 'none' },
+        after: { collectionsStatus: status, since: asOf, level },
+        reason: `dunning level ${level} reached as of ${asOf}`,
+      });
+      return true;
+    } catch (error) {
+      if (!(error instanceof ConcurrentUpdate)) throw error;
+      await deps.clock.sleep(10 * 2 ** attempt);
+    }
+  }
+  throw new ConcurrentUpdate(`customer ${customerId} kept changing while dunning set its status; the next run sets it`);
 }

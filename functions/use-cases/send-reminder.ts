@@ -1,54 +1,107 @@
 /**
- * One overdue invoice, one level: render the reminder in the customer's
- * language and the level's tone, and queue it (key per invoice and level).
- * It asks for the undisputed part of the balance (and says what is set aside
- * under dispute), where to pay and the invoice's payment reference to quote.
- * An invoice paid, wholly disputed or promised meanwhile, or
- * unknown, gets nothing.
+ * One dunning letter (plan-dunning decided it): one customer, one currency,
+ * every invoice that reached a level in the run.
+ *
+ * 1. The customer must still be known and not exempt; the invoices still open,
+ *    not wholly disputed and not under a promise — the rest of the letter goes
+ *    (none left: no letter).
+ * 2. The statement as of the run's day: each invoice's amount after netting
+ *    the customer's unapplied cash and credit against the oldest amounts, its
+ *    fees and the part under dispute; the total.
+ * 3. Render the letter in the customer's language and the tone of its highest
+ *    level, with what plan-dunning knew (earlier reminder really sent, the
+ *    action done, the next escalation and its day); attach the statement PDF;
+ *    queue it under the run's mail key (a retry sends it once).
+ * 4. A hand-over to the agency: the agency gets the debtor's open items and
+ *    contact as CSV (key per customer and day).
  */
-import { undisputedBalance } from '#domain/disputes';
-import { reminderTone } from '#domain/dunning';
+import { agencyCaseCsv, letterLevel, netAgainstOldest, type DunningPolicy } from '#domain/dunning';
+import { daysBetween } from '#domain/dates';
+import { formatMoney } from '#domain/money';
+import { printedReference } from '#domain/references';
 import { renderMessage } from '#messages';
 import { mailTo, paymentInstructions } from './customer-mail.ts';
-import { daysPastDue } from '#domain/invoice';
-import type { IsoDate } from '#domain/model';
-import { formatMoney } from '#domain/money';
-import type { Company, Customers, Invoices, Log, Mail } from '../ports.ts';
+import { statementOf } from './customer-statement.ts';
+import type { Company, Customers, Disputes, InvoiceDocuments, Invoices, Log, Mail, Payments, RefundRequests, ReminderRequest } from '../ports.ts';
 
 export interface SendReminderDeps {
   readonly invoices: Invoices;
-  readonly customers: Customers;
+  readonly customers: Pick<Customers, 'get'>;
+  readonly payments: Pick<Payments, 'ofCustomer'>;
+  readonly disputes: Pick<Disputes, 'ofInvoice'>;
+  readonly refundRequests: Pick<RefundRequests, 'get'>;
+  readonly documents: Pick<InvoiceDocuments, 'statementPdf'>;
   readonly mail: Mail;
   readonly log: Log;
   readonly company: Company;
-  readonly levels: readonly number[];
+  readonly policy: DunningPolicy;
+  /** Where `hand-to-agency` sends the case. */
+  readonly agencyAddress?: string;
 }
 
-export async function sendReminder({ invoiceNumber, level, asOf }: { invoiceNumber: string; level: number; asOf: IsoDate }, deps: SendReminderDeps): Promise<boolean> {
-  const invoice = await deps.invoices.get(invoiceNumber);
-  if (!invoice || invoice.balance <= 0) {
-    deps.log.info('no reminder: invoice settled or unknown', { invoiceNumber });
+const base64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
+
+export async function sendReminder(request: ReminderRequest, deps: SendReminderDeps): Promise<boolean> {
+  const { asOf, currency } = request;
+  const customer = await deps.customers.get(request.customerId);
+  if (!customer || customer.dunningExempt) {
+    deps.log.info('no letter: customer unknown or exempt', { customerId: request.customerId });
     return false;
   }
-  const owed = undisputedBalance(invoice);
-  if (owed <= 0 || (invoice.promisedUntil !== undefined && invoice.promisedUntil >= asOf)) {
-    deps.log.info('no reminder: invoice disputed or promised meanwhile', { invoiceNumber });
+  const invoices = (await Promise.all(request.items.map((i) => deps.invoices.get(i.invoiceNumber)))).filter(
+    (inv): inv is NonNullable<typeof inv> => inv !== undefined && inv.balance - (inv.disputed ?? 0) > 0 && !(inv.promisedUntil !== undefined && inv.promisedUntil >= asOf),
+  );
+  if (invoices.length === 0) {
+    deps.log.info('no letter: paid, disputed or promised meanwhile', { customerId: customer.id, key: request.key });
     return false;
   }
-  const customer = await deps.customers.get(invoice.customerId);
-  if (!customer) return false;
-  const { levels } = deps;
-  const message = renderMessage('payment-reminder', customer.language, {
-    tone: reminderTone(levels.includes(level) ? level : levels[levels.length - 1]!, levels),
+  const statement = await statementOf(customer, asOf, deps);
+  const section = statement.currencies.find((c) => c.currency === currency);
+  const credit = section ? section.unapplied + section.customerCredit : 0;
+  const netted = netAgainstOldest(section?.openItems ?? [], credit);
+  const money = (amount: number) => formatMoney({ amount, currency });
+  const wanted = new Set(invoices.map((i) => i.number));
+  const lines = netted.filter((n) => wanted.has(n.item.invoiceNumber) && n.chased > 0);
+  if (lines.length === 0) return false;
+  const byNumber = new Map(invoices.map((i) => [i.number, i]));
+  const total = lines.reduce((a, l) => a + l.chased, 0);
+  const owedBeforeNetting = lines.reduce((a, l) => a + l.item.balance - l.item.disputed, 0);
+  const levels = request.items.filter((i) => wanted.has(i.invoiceNumber)).map((i) => i.level);
+  const { iban, bic, bankName } = paymentInstructions({}, deps.company);
+  const message = renderMessage('dunning-letter', customer.language, {
+    tone: letterLevel(deps.policy, levels).tone,
     customerName: customer.name,
-    invoiceNumber,
-    amount: formatMoney({ amount: owed, currency: invoice.currency }),
-    disputed: owed < invoice.balance ? formatMoney({ amount: invoice.balance - owed, currency: invoice.currency }) : null,
-    dueDate: invoice.dueDate,
-    daysPastDue: daysPastDue(invoice, asOf),
     companyName: deps.company.name,
-    payment: paymentInstructions(invoice, deps.company),
+    lines: lines.map(({ item, chased }) => {
+      const inv = byNumber.get(item.invoiceNumber)!;
+      return {
+        invoiceNumber: item.invoiceNumber,
+        dueDate: item.dueDate,
+        daysOverdue: daysBetween(item.dueDate, asOf),
+        amount: money(chased),
+        fee: item.fees > 0 ? money(item.fees) : null,
+        disputed: item.disputed > 0 ? money(item.disputed) : null,
+        reference: inv.paymentReference ? printedReference(inv.paymentReference, deps.company.paymentReferenceScheme) : inv.number,
+      };
+    }),
+    total: money(total),
+    netted: owedBeforeNetting > total ? money(owedBeforeNetting - total) : null,
+    earlierReminder: request.earlierReminder,
+    action: request.action ?? null,
+    escalation: request.escalation ?? null,
+    payment: { iban, bic, bankName },
   });
-  await deps.mail.enqueue(mailTo(customer, `reminder:${invoiceNumber}:${level}`, message));
+  const pdf = await deps.documents.statementPdf(statement, deps.company);
+  await deps.mail.enqueue(mailTo(customer, request.key, message, [{ filename: `statement-${asOf}.pdf`, contentType: 'application/pdf', contentBase64: base64(pdf) }]));
+  if (request.action === 'hand-to-agency' && deps.agencyAddress && section) {
+    const handover = renderMessage('collections-handover', 'en', { companyName: deps.company.name, customerName: customer.name, customerEmail: customer.email, total: money(section.openBalance), invoices: section.openItems.length, asOf });
+    await deps.mail.enqueue({
+      key: `agency:${customer.id}:${asOf}`,
+      to: [deps.agencyAddress],
+      subject: handover.subject,
+      text: handover.text,
+      attachments: [{ filename: `case-${customer.id}-${asOf}.csv`, contentType: 'text/csv', contentBase64: Buffer.from(agencyCaseCsv(customer, section, asOf), 'utf8').toString('base64') }],
+    });
+  }
   return true;
 }

@@ -17,15 +17,15 @@ export class Collections extends Construct {
     const { table, queues } = data;
     const fn = functionsOf(this, config);
     fn('apply-payment', 'Matches a payment to open invoices and posts it').bindTable(table).bindSettings(config, ['INVOICE_SERIES']).bindCompany(config).consume(queues.payments);
-    const planDunning = fn('plan-dunning', 'Daily: queues one reminder per overdue invoice and level', { timeout: Duration.minutes(5) })
+    const planDunning = fn('plan-dunning', 'Daily: carries out the dunning policy (letters per customer, fees, actions)', { timeout: Duration.minutes(5) })
       .bindTable(table)
       .bindQueue('DUNNING_QUEUE_URL', queues.dunning)
-      .bindSettings(config, ['DUNNING_LEVELS'])
+      .bindSettings(config, ['DUNNING_POLICY'])
       .bindCompany(config);
-    fn('send-reminder', 'Renders a payment reminder in the customer language')
+    fn('send-reminder', 'Renders a dunning letter in the customer language')
       .bindTable(table, 'read')
       .bindQueue('MAIL_QUEUE_URL', mail.queue)
-      .bindSettings(config, ['DUNNING_LEVELS'])
+      .bindSettings(config, ['DUNNING_POLICY', ...(config.collectionsAgencyAddress ? (['COLLECTIONS_AGENCY_ADDRESS'] as const) : [])])
       .bindCompany(config)
       .consume(queues.dunning);
     scheduleFunction(this, 'DunningSchedule', { target: planDunning, cron: config.dunningScheduleCron, timezone: config.timezone, description: 'daily dunning run' });

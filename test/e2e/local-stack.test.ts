@@ -327,34 +327,55 @@ describe('the local stack, end to end', () => {
     void orderId;
   }, 40_000);
 
-  it('sends no reminder for an overdue invoice under dispute while another overdue one gets its reminder, and the books still balance', async () => {
+  it('carries out the dunning policy: a courtesy letter 3 days before due, one letter for three invoices (the disputed one left out), the fee once after two runs, final notice → credit hold → the next order held', async () => {
     const port = new URL(stack.apiUrl).port;
     const api = financeApi({ O2C_API_PORT: port, O2C_FINANCE_KEY: stack.financeKey });
     const email = 'disputes@example.net';
-    expect((await post('/finance/customers', { email, name: 'Dispute Test Ltd', creditLimit: { amount: 100_000, currency: 'GBP' } })).status).toBe(201);
-    await Promise.all([post('/orders', order('E2E-DSP-1', email, 2)), post('/orders', order('E2E-DSP-2', email, 3))]);
+    expect((await post('/finance/customers', { email, name: 'Dispute Test Ltd', creditLimit: { amount: 100_000, currency: 'GBP' }, taxId: 'GB555444333' })).status).toBe(201);
+    const refs = ['E2E-DSP-1', 'E2E-DSP-2', 'E2E-DSP-3', 'E2E-DSP-4'];
+    await Promise.all(refs.map((r, i) => post('/orders', order(r, email, i + 2))));
     const invoiceOf = (ref: string) => until(`invoice ${ref}`, async () => ((await admin('/_local/invoices')).invoices as any[]).find((i) => i.orderReference === ref));
-    const [disputed, chased] = await Promise.all([invoiceOf('E2E-DSP-1'), invoiceOf('E2E-DSP-2')]);
+    const [disputed, ...unsorted] = await Promise.all(refs.map(invoiceOf));
+    const chased = unsorted.sort((a, b) => a.number.localeCompare(b.number)); // numbered in the order they were invoiced
+    const pounds = (minor: number) => `£${(minor / 100).toFixed(2)}`;
     // Through the CLI: the amount typed as a decimal in the invoice's currency.
     const opened = (await financeCommand(api, 'dispute', ['open', disputed.number, '30.00'], { reason: 'goods never arrived' }))!;
     expect(opened).toMatch(/^dispute +dsp_[0-9a-f]{20}$/m);
     expect(opened).toMatch(/^still chased +£0\.00$/m);
     await expect(financeCommand(api, 'dispute', ['open', disputed.number, '0.01'], { reason: 'more' })).rejects.toThrow(`invoice ${disputed.number} has £0.00 left to dispute`);
-    await expect(financeCommand(api, 'promise', [chased.number, '2026-02-30'], {})).rejects.toThrow('2026-02-30 is not a calendar date (YYYY-MM-DD)');
+    await expect(financeCommand(api, 'promise', [chased[0].number, '2026-02-30'], {})).rejects.toThrow('2026-02-30 is not a calendar date (YYYY-MM-DD)');
 
-    const asOf = new Date(Date.parse(`${chased.dueDate}T00:00:00Z`) + 2 * 86_400_000).toISOString().slice(0, 10);
-    expect((await post(`/_local/schedules/dunning?asOf=${asOf}`, {})).status).toBe(200);
-    const reminded = await until('the reminder for the undisputed invoice', async () => (await mails()).find((m) => m.subject === `Friendly reminder: invoice ${chased.number} is overdue`));
-    expect(reminded.destination.to).toEqual([email]);
-    expect(reminded.body.text).toContain('£45.00');
-    // Planning is done when the run answers: the disputed invoice was never claimed for a reminder, the other was.
-    const mark = async (number: string) => (await stack.doc.send(new GetCommand({ TableName: stack.tableName, Key: Keys.dunning(number, 1), ConsistentRead: true }))).Item;
-    expect(await mark(disputed.number)).toBeUndefined();
-    expect(await mark(chased.number)).toBeDefined();
-    expect((await mails()).some((m) => m.subject.includes(disputed.number) && m.subject.includes('reminder'))).toBe(false);
-    const books = (await get('/finance/ledger/trial-balance')).body;
-    expect(books.balanced).toBe(true);
-  }, 60_000);
+    const day = (offset: number) => new Date(Date.parse(`${chased[0].dueDate}T00:00:00Z`) + offset * 86_400_000).toISOString().slice(0, 10);
+    const run = async (offset: number) => (await post(`/_local/schedules/dunning?asOf=${day(offset)}`, {})).body.result;
+    const letters = async () => (await mails()).filter((m) => m.destination.to[0] === email && chased.every((i) => m.subject.includes(i.number)));
+    const numbers = chased.map((i) => i.number).join(', ');
+
+    // Other tests' customers have invoices due that day too: the counts of the run cover them all.
+    expect((await run(-3)).letters).toBeGreaterThanOrEqual(1);
+    const courtesy = await until('the courtesy letter', async () => (await letters()).find((m) => m.subject === `Coming due: ${numbers}`));
+    expect(courtesy.body.text).toContain(`${chased[0].number}, due ${chased[0].dueDate}, due in 3 days: ${pounds(chased[0].total)}`);
+    expect(courtesy.body.text).not.toContain(disputed.number); // wholly disputed: not chased
+    expect(courtesy.attachments.map((a) => a.filename)).toEqual([`statement-${day(-3)}.pdf`]);
+
+    expect((await run(21)).fees).toBeGreaterThanOrEqual(3);
+    expect(await run(21)).toMatchObject({ letters: 0, fees: 0 });
+    const firm = await until('the firm letter', async () => (await letters()).find((m) => m.subject === `Overdue payment: ${numbers}`));
+    expect(firm.body.text).not.toContain('Despite'); // only a courtesy note went before: no reminder to be "despite"
+    expect(firm.body.text).toContain(`${chased[0].number}, due ${chased[0].dueDate}, 21 days overdue: ${pounds(chased[0].total + 4000)} (including late-payment fees £40.00)`);
+    expect(firm.body.text).toContain(`If the overdue balance is still unpaid on ${day(35)}, new orders on account will be held until it is paid.`);
+    expect(pdfText(Buffer.from(firm.attachments[0]!.content, 'base64'))).toContain('Late-payment fees and interest');
+    const fees = ((await admin('/_local/invoices')).invoices as any[]).filter((i) => chased.some((c) => c.number === i.number));
+    expect(fees.map((i) => i.balance - i.total)).toEqual([4000, 4000, 4000]);
+
+    expect((await run(35)).actions).toBeGreaterThanOrEqual(1);
+    const final = await until('the final notice', async () => (await letters()).find((m) => m.subject === `Final notice: ${numbers}`));
+    expect(final.body.text).toContain('Your account is now on credit hold');
+    expect(final.body.text).toContain(`If the overdue balance is still unpaid on ${day(60)}, we will pass the debt to our collection agency.`);
+    expect(await financeCommand(api, 'customers', ['show', email], {})).toMatch(new RegExp(`^collections +credit hold since ${day(35)} \\(final\\)$`, 'm'));
+    const next = (await post('/orders', order('E2E-DSP-5', email, 1))).body.orderId as string;
+    await until('the next order held for review', async () => (await orderStatus(next)) === 'credit_hold');
+    expect((await get('/finance/ledger/trial-balance')).body.balanced).toBe(true);
+  }, 90_000);
 
   it('runs the finance CLI against the stack: money in its currency, aligned, --json for scripts, clear errors', async () => {
     const port = new URL(stack.apiUrl).port;

@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildApp } from '../../lib/app.ts';
-import { ConfigError, configOverrides, parseConfig } from '../../lib/config.ts';
+import { ConfigError, configOverrides, dunningPolicy, parseConfig } from '../../lib/config.ts';
+import { DEFAULT_DUNNING_POLICY } from '../../functions/domain/dunning.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 const cdkContext = JSON.parse(readFileSync(join(root, 'cdk.json'), 'utf8')).context as Record<string, unknown>;
@@ -12,7 +13,21 @@ const base = cdkContext.o2c as Record<string, unknown>;
 describe('parseConfig', () => {
   it('reads cdk.json as it is, filling the defaults', () => {
     const config = parseConfig(base);
-    expect(config).toMatchObject({ stage: 'dev', senderAddress: 'billing@example.com', dunningLevels: [1, 7, 14, 30], logRetentionDays: 30, backorderMaxAttempts: 24 });
+    expect(config).toMatchObject({ stage: 'dev', senderAddress: 'billing@example.com', logRetentionDays: 30, backorderMaxAttempts: 24, collectionsAgencyAddress: 'cases@collections-agency.example' });
+    expect(dunningPolicy(config)).toEqual({ ...DEFAULT_DUNNING_POLICY, minimumOverdue: { GBP: 500, EUR: 500 } });
+  });
+
+  it('checks the dunning policy at synth, naming the level and what is wrong; reads the old dunningLevels only without a policy', () => {
+    const levels = (base.dunningPolicy as { levels: Record<string, unknown>[] }).levels;
+    const withLevels = (l: unknown[]) => ({ ...base, dunningPolicy: { levels: l } });
+    expect(() => parseConfig(withLevels([levels[1], levels[0]]))).toThrow(/o2c\.dunningPolicy\.levels\.1: offsetDays must be later than the level before \(7\)/);
+    expect(() => parseConfig(withLevels([{ ...levels[0], fee: 'statutory' }]))).toThrow(/o2c\.dunningPolicy\.levels\.0: a level on or before the due date cannot charge a fee/);
+    expect(() => parseConfig(withLevels([{ id: 'late', offsetDays: 7, tone: 'angry' }]))).toThrow(/o2c\.dunningPolicy\.levels\.0\.tone/);
+    expect(() => parseConfig(withLevels([{ id: 'late', offsetDays: 7, tone: 'reminder', fee: { fixed: { GBP: '1.234' } } }]))).toThrow(/o2c\.dunningPolicy.*1\.234 has more than 2 decimal places for GBP/);
+    const { collectionsAgencyAddress: _a, ...noAgency } = base;
+    expect(() => parseConfig(noAgency)).toThrow(/o2c\.collectionsAgencyAddress: a dunning level hands debts to the agency/);
+    const { dunningPolicy: _p, ...old } = noAgency;
+    expect(dunningPolicy(parseConfig({ ...old, dunningLevels: [1, 7, 30] })).levels.map((l) => [l.id, l.offsetDays, l.tone])).toEqual([['day-1', 1, 'reminder'], ['day-7', 7, 'firm'], ['day-30', 30, 'final']]);
   });
 
   it('reads the object as a JSON string too (`-c o2c={...}`)', () => {

@@ -124,7 +124,8 @@ describe('functions', () => {
       COMPANY_NAME: 'Example Trading Ltd',
       DEFAULT_TERMS: JSON.stringify({ netDays: 30, discount: { ratePpm: 20_000, days: 10 } }),
     });
-    expect(fnByName('plan-dunning')![1].Properties.Environment.Variables).toMatchObject({ DUNNING_LEVELS: '1,7,14,30', TIMEZONE: 'Europe/London' });
+    expect(fnByName('plan-dunning')![1].Properties.Environment.Variables).toMatchObject({ TIMEZONE: 'Europe/London' });
+    expect(JSON.parse(fnByName('plan-dunning')![1].Properties.Environment.Variables.DUNNING_POLICY).levels.map((l: { id: string }) => l.id)).toEqual(['courtesy', 'reminder', 'firm', 'final', 'agency']);
     expect(fnByName('send-mail')![1].Properties.Environment.Variables).toMatchObject({ SENDER_ADDRESS: 'billing@example.com' });
     expect(fnByName('build-report')![1].Properties.Environment.Variables).toMatchObject({ FINANCE_RECIPIENTS: 'finance@example.com' });
   });

@@ -127,12 +127,12 @@ describe('invoice and payment transactions (DynamoDB Local)', () => {
     await putOrder(ddb.doc(), table, testOrder('ord_r'));
     const { invoice } = await issue('ord_r');
     const at = '2027-01-01T06:00:00.000Z';
-    expect(await deps.dunning.claim(invoice.number, 7, '2027-01-01', at)).toBe('new');
-    expect(await deps.dunning.claim(invoice.number, 7, '2027-01-01', at)).toBe('pending'); // claimed, not yet queued
-    await deps.dunning.confirmQueued(invoice.number, 7, at);
-    await deps.dunning.confirmQueued(invoice.number, 7, at); // twice changes nothing
-    expect(await deps.dunning.claim(invoice.number, 7, '2027-01-01', at)).toBe('queued');
-    expect(await deps.invoices.get(invoice.number)).toMatchObject({ dunningLevels: [7] });
+    expect(await deps.dunning.claim(invoice.number, 'reminder', '2027-01-01', at)).toBe('new');
+    expect(await deps.dunning.claim(invoice.number, 'reminder', '2027-01-01', at)).toBe('pending'); // claimed, not yet queued
+    await deps.dunning.confirmQueued(invoice.number, 'reminder', at);
+    await deps.dunning.confirmQueued(invoice.number, 'reminder', at); // twice changes nothing
+    expect(await deps.dunning.claim(invoice.number, 'reminder', '2027-01-01', at)).toBe('queued');
+    expect(await deps.invoices.get(invoice.number)).toMatchObject({ dunningLevels: ['reminder'] });
     const marks = await ddb.doc().send(new QueryCommand({ TableName: table, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :d)', ExpressionAttributeValues: { ':pk': `INVOICE#${invoice.number}`, ':d': 'DUNNING#' } }));
     expect(marks.Items).toHaveLength(1);
   });

@@ -147,15 +147,16 @@ describe('order to cash, step by step (DynamoDB Local)', () => {
     expect(items.find((i) => i.pk === 'PRODUCT#MUG-01')!.onHand).toBe(8);
     expect(items.find((i) => i.sk === 'RESERVATION#MUG-01')!.state).toBe('shipped');
 
-    // Dunning: 8 days after the due date (2026-12-23), level 7; a second run sends nothing.
+    // Dunning: 8 days after the due date (2026-12-23), the reminder level; a second run sends nothing.
     const sent = deps.reminderQueue.sent;
-    expect(await planDunning({ asOf: '2026-12-31' }, deps)).toMatchObject({ overdue: 1, reminders: 1 });
-    expect(await planDunning({ asOf: '2026-12-31' }, deps)).toMatchObject({ reminders: 0 });
-    expect(sent).toEqual([{ invoiceNumber: 'INV-2026-000001', level: 7, asOf: '2026-12-31' }]);
+    expect(await planDunning({ asOf: '2026-12-31' }, deps)).toMatchObject({ read: 1, letters: 1 });
+    expect(await planDunning({ asOf: '2026-12-31' }, deps)).toMatchObject({ letters: 0 });
+    expect(sent).toMatchObject([{ currency: 'GBP', asOf: '2026-12-31', items: [{ invoiceNumber: 'INV-2026-000001', level: 'reminder' }], earlierReminder: false }]);
     expect(await sendReminder(sent[0]!, deps)).toBe(true);
-    const reminder = mails().find((m) => m.key === 'reminder:INV-2026-000001:7')!;
-    expect(reminder.subject).toMatch(/^Andra påminnelsen/);
+    const reminder = mails().find((m) => m.key === sent[0]!.key)!;
+    expect(reminder.subject).toMatch(/^Betalningspåminnelse: INV-2026-000001/);
     expect(reminder.language).toBe('sv');
+    expect(reminder.attachments?.[0]?.filename).toBe('statement-2026-12-31.pdf');
 
     // The report sees the open invoice in the 1-30 bucket.
     const report = await buildReport({ asOf: '2026-12-31' }, deps);
@@ -168,7 +169,7 @@ describe('order to cash, step by step (DynamoDB Local)', () => {
     expect(await applyPayment(payment, deps)).toMatchObject({ applied: true, matchedBy: 'invoice-number', auto: true, unapplied: 0 });
     expect(await applyPayment(payment, deps)).toMatchObject({ applied: false, matchedBy: 'duplicate' });
     expect(await deps.invoices.get('INV-2026-000001')).toMatchObject({ balance: 0, status: 'paid' });
-    expect(await sendReminder({ invoiceNumber: 'INV-2026-000001', level: 14, asOf: '2027-01-06' }, deps)).toBe(false);
+    expect(await sendReminder({ ...sent[0]!, asOf: '2027-01-06' }, deps)).toBe(false);
   }, 60_000);
 
   it('holds an order over the credit limit until finance decides', async () => {

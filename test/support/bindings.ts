@@ -3,6 +3,7 @@
  * handler module can load in a test: `setTestBindings()` before importing it.
  */
 import { BINDINGS, type BindingName } from '../../functions/bindings.ts';
+import { DEFAULT_DUNNING_POLICY } from '../../functions/domain/dunning.ts';
 
 export const TEST_API_KEY = 'test-key';
 export const TEST_WAREHOUSE_KEY = 'test-warehouse-key';
@@ -33,7 +34,8 @@ export const TEST_BINDINGS: Partial<Record<BindingName, string>> = {
   INVOICE_SERIES: 'INV',
   CREDIT_NOTE_SERIES: 'CN',
   NEW_CUSTOMER_CREDIT_LIMITS: '{}',
-  DUNNING_LEVELS: '1,7,14,30',
+  DUNNING_POLICY: JSON.stringify(DEFAULT_DUNNING_POLICY),
+  COLLECTIONS_AGENCY_ADDRESS: 'cases@agency.example',
   BACKORDER_MAX_ATTEMPTS: '3',
   PROMISED_DELIVERY_DAYS: '3',
   SENDER_ADDRESS: 'billing@example.com',

@@ -10,7 +10,8 @@
  */
 import { DEFAULT_CARRIER_RATES } from '../../functions/domain/carrier.ts';
 import { creditExposure } from '../../functions/domain/credit.ts';
-import type { CreditNote, Customer, Dispute, Invoice, InvoiceEvent, Order, Totals } from '../../functions/domain/model.ts';
+import type { CreditNote, Customer, Dispute, Invoice, InvoiceEvent, InvoiceFee, Order, Totals } from '../../functions/domain/model.ts';
+import { DEFAULT_DUNNING_POLICY } from '../../functions/domain/dunning.ts';
 import type { OrderChange } from '../../functions/domain/order.ts';
 import type { Refund } from '../../functions/domain/refunds.ts';
 import { ConcurrentUpdate, PaymentConflict, TaskTokenSpent } from '../../functions/errors.ts';
@@ -51,6 +52,7 @@ import type {
   RefundRecord,
   RefundRequests,
   Refunds,
+  ReminderRequest,
   RequestKeys,
   StoredOrder,
   TaskTokens,
@@ -108,6 +110,8 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
   };
   const journal = new Map<string, PaymentApplication['entry']>();
   const dunningMarks = new Map<string, { queuedAt?: string }>();
+  /** Late fees by invoice and level (the fee items). */
+  const feeRows = new Map<string, InvoiceFee>();
   const aggregateRows = new Map<string, Record<string, number>>();
   const tokenRows = new Map<string, string>();
   /** What a wait keeps beside its token (when it was stored, and the caller's extra, e.g. the carrier choice). */
@@ -300,6 +304,16 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
       invoiceRows.set(before.number, withHistory(clone(after), stored, event ? [event] : []));
       journal.set(entry.id, clone(entry));
       auditRows.push(clone(audit));
+    },
+    async chargeFee({ before, fee, entry }) {
+      const stored = invoiceRows.get(before.number);
+      if (feeRows.has(`${before.number}|${fee.level}`) || journal.has(entry.id)) return 'exists';
+      if (!stored || stored.balance !== before.balance || stored.balance <= 0) return 'changed';
+      feeRows.set(`${before.number}|${fee.level}`, clone(fee));
+      const event: InvoiceEvent = { on: fee.on, kind: 'fee', amount: -fee.amount, ref: `fee:${fee.level}` };
+      invoiceRows.set(before.number, { ...stored, balance: stored.balance + fee.amount, fees: [...(stored.fees ?? []), clone(fee)], history: [...(stored.history ?? []), event] });
+      journal.set(entry.id, clone(entry));
+      return 'charged';
     },
     async openDueBefore(before) {
       return [...invoiceRows.values()].filter((i) => i.balance > 0 && i.dueDate < before).map(clone);
@@ -615,7 +629,7 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
       return [...new Set(ids)].flatMap((id) => (paymentRows.has(id) ? [clone(paymentRows.get(id)!)] : []));
     },
   };
-  const reminderQueue = memoryOutbox<{ invoiceNumber: string; level: number; asOf: string }>();
+  const reminderQueue = memoryOutbox<ReminderRequest>();
   const refundQueue = memoryOutbox<RefundMessage>();
 
   const deps = {
@@ -653,7 +667,8 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
     series: 'INV',
     creditNoteSeries: 'CN',
     financeRecipients: ['finance@example.com'],
-    levels: [1, 7, 14, 30],
+    policy: DEFAULT_DUNNING_POLICY,
+    agencyAddress: 'cases@agency.example',
     maxBackorderAttempts: 3,
     promisedDays: 3,
     rates: DEFAULT_CARRIER_RATES,
@@ -676,6 +691,7 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
       bankImports: bankImportRows,
       journal,
       dunningMarks,
+      fees: feeRows,
       aggregates: aggregateRows,
       tokens: tokenRows,
       waits: waitRows,

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { ReminderTone } from '../../../functions/domain/dunning.ts';
+import type { DunningTone } from '../../../functions/domain/dunning.ts';
 import { formatMoney } from '../../../functions/domain/money.ts';
 import type { Language } from '../../../functions/domain/model.ts';
 import {
@@ -14,7 +14,7 @@ import {
 } from '../../../functions/messages/index.ts';
 
 const LANGUAGES: Language[] = ['en', 'sv', 'zh', 'ja', 'ru'];
-const TONES: ReminderTone[] = ['friendly', 'firm', 'final'];
+const TONES: DunningTone[] = ['courtesy', 'reminder', 'firm', 'final'];
 
 const confirmed: MessageVars['order-confirmed'] = {
   customerName: 'Ada Lovelace',
@@ -36,7 +36,7 @@ const shipped: MessageVars['order-shipped'] = {
   trackingNumber: 'RM123456785GB',
   companyName: 'Example Trading Ltd',
 };
-const payment: MessageVars['payment-reminder']['payment'] = { reference: 'RF54 INV2 0260 0004 2', iban: 'GB62 DEMO 0000 0012 3456 78', bic: 'DEMOGB22', bankName: 'Demo Bank' };
+const payment: MessageVars['invoice-issued'] extends infer V ? (V extends { payment: infer P } ? P : never) : never = { reference: 'RF54 INV2 0260 0004 2', iban: 'GB62 DEMO 0000 0012 3456 78', bic: 'DEMOGB22', bankName: 'Demo Bank' };
 const invoiceBase = { customerName: 'Ada Lovelace', invoiceNumber: 'INV-2026-000042', orderReference: '#1042', total: '£35.40', companyName: 'Example Trading Ltd' };
 const invoiceDue: MessageVars['invoice-issued'] = { ...invoiceBase, form: 'balance-due', dueDate: '2026-12-23', terms: '2/10 net 30', earlyPayment: { amount: '£34.69', until: '2026-12-03' }, payment };
 const invoiceNet: MessageVars['invoice-issued'] = { ...invoiceBase, form: 'balance-due', dueDate: '2026-12-23', terms: 'Net 30', earlyPayment: null, payment: { ...payment, reference: null, bankName: null } };
@@ -52,16 +52,21 @@ const creditNote: MessageVars['credit-note-issued'] = {
   companyName: 'Example Trading Ltd',
 };
 const rejected: MessageVars['order-rejected'] = { customerName: 'Ada Lovelace', orderReference: '#1042', reason: 'out of stock after 3 attempts', companyName: 'Example Trading Ltd', refunded: false };
-const reminder = (tone: ReminderTone): MessageVars['payment-reminder'] => ({
+const letter = (tone: DunningTone, extra: Partial<MessageVars['dunning-letter']> = {}): MessageVars['dunning-letter'] => ({
   tone,
   customerName: 'Ada Lovelace',
-  invoiceNumber: 'INV-2026-000042',
-  amount: '£12.34',
-  disputed: null,
-  dueDate: '2026-11-01',
-  daysPastDue: 30,
   companyName: 'Acme Ltd',
-  payment,
+  lines: [
+    { invoiceNumber: 'INV-2026-000042', dueDate: '2026-11-01', daysOverdue: tone === 'courtesy' ? -3 : 30, amount: '£52.34', fee: tone === 'courtesy' ? null : '£40.00', disputed: null, reference: 'RF54 INV2 0260 0004 2' },
+    { invoiceNumber: 'INV-2026-000043', dueDate: '2026-11-05', daysOverdue: tone === 'courtesy' ? 0 : 26, amount: '£7.50', fee: null, disputed: '£5.00', reference: 'RF27 INV2 0260 0004 3' },
+  ],
+  total: '£59.84',
+  netted: null,
+  earlierReminder: false,
+  action: null,
+  escalation: null,
+  payment: { iban: 'GB62 DEMO 0000 0012 3456 78', bic: 'DEMOGB22', bankName: 'Demo Bank' },
+  ...extra,
 });
 const review: MessageVars['credit-review-request'] = {
   orderId: 'ord_7Hq2',
@@ -85,7 +90,7 @@ const attention: MessageVars['refund-attention'] = {
   note: 'o2c does not refund on shopify itself',
 };
 /** Finance reads English: these are never translated. */
-const FINANCE_KINDS = new Set<MessageKind>(['credit-review-request', 'refund-attention']);
+const FINANCE_KINDS = new Set<MessageKind>(['credit-review-request', 'refund-attention', 'collections-handover']);
 
 /** Every kind, in every form and tone, with its vars. */
 type Case = { [K in MessageKind]: { name: string; kind: K; vars: MessageVars[K] } }[MessageKind];
@@ -99,8 +104,11 @@ const CASES: Case[] = [
   { name: 'order-rejected, paid at checkout', kind: 'order-rejected', vars: { ...rejected, refunded: true } },
   { name: 'credit-note-issued, balance left', kind: 'credit-note-issued', vars: creditNote },
   { name: 'credit-note-issued, customer credit', kind: 'credit-note-issued', vars: { ...creditNote, balance: '£0.00', customerCredit: '£12.00' } },
-  ...TONES.map((tone): Case => ({ name: `payment-reminder, ${tone}`, kind: 'payment-reminder', vars: reminder(tone) })),
-  ...TONES.map((tone): Case => ({ name: `payment-reminder, ${tone}, partly disputed`, kind: 'payment-reminder', vars: { ...reminder(tone), disputed: '£5.00' } })),
+  ...TONES.map((tone): Case => ({ name: `dunning-letter, ${tone}`, kind: 'dunning-letter', vars: letter(tone) })),
+  { name: 'dunning-letter, final after reminders, netted, credit hold done, agency announced', kind: 'dunning-letter', vars: letter('final', { earlierReminder: true, netted: '£10.00', action: 'credit-hold', escalation: { action: 'hand-to-agency', on: '2027-01-30' } }) },
+  { name: 'dunning-letter, firm, suspension announced', kind: 'dunning-letter', vars: letter('firm', { escalation: { action: 'suspend', on: '2027-01-05' } }) },
+  { name: 'dunning-letter, final, handed to the agency', kind: 'dunning-letter', vars: letter('final', { earlierReminder: true, action: 'hand-to-agency' }) },
+  { name: 'collections-handover', kind: 'collections-handover', vars: { companyName: 'Acme Ltd', customerName: 'Slow Payer Ltd', customerEmail: 'ap@slow.example', total: '£1,234.50', invoices: 3, asOf: '2027-01-30' } },
   { name: 'credit-review-request', kind: 'credit-review-request', vars: review },
   { name: 'refund-issued', kind: 'refund-issued', vars: refunded },
   { name: 'refund-issued, of a credit note', kind: 'refund-issued', vars: { ...refunded, reason: 'cancelled on stripe: arrived broken', creditNoteNumber: 'CN-2026-000003' } },
@@ -175,35 +183,56 @@ const ENGLISH: Readonly<Record<string, readonly [string, string]>> = {
     'Stripe refused the refund of £38.98 on order ord_7Hq2 (#1042): Charge ch_1 has already been refunded. Please check the payment in Stripe and refund it by hand if it is still owed.\n\n' +
       'Refund rf_1a2b: customer changed their mind. Payment: pi_3Qx1.\nListed with: GET /finance/refunds?status=failed  (o2c refunds --status failed)',
   ],
-  'payment-reminder, friendly': [
-    'Friendly reminder: invoice INV-2026-000042 is overdue',
-    'Dear Ada Lovelace,\n\nOur records show that invoice INV-2026-000042 for £12.34, due on 2026-11-01, is still open. If you have already paid, please ignore this message; ' +
-      'otherwise we would be grateful for payment at your earliest convenience.\nPlease pay to IBAN GB62 DEMO 0000 0012 3456 78, BIC DEMOGB22 (Demo Bank), quoting the payment reference RF54 INV2 0260 0004 2.\n\nKind regards,\nAcme Ltd',
+  'dunning-letter, courtesy': [
+    'Coming due: INV-2026-000042, INV-2026-000043',
+    'Dear Ada Lovelace,\n\nA friendly note that the invoices below fall due soon. If you have already arranged payment, thank you, and please ignore this message.\n\n' +
+      '  INV-2026-000042, due 2026-11-01, due in 3 days: £52.34, reference RF54 INV2 0260 0004 2\n  INV-2026-000043, due 2026-11-05, due today: £7.50 (£5.00 under dispute is not asked for), reference RF27 INV2 0260 0004 3\n\n' +
+      "Total to pay £59.84.\nPlease pay to IBAN GB62 DEMO 0000 0012 3456 78, BIC DEMOGB22 (Demo Bank), quoting each invoice's reference.\nYour statement of account is attached.\n\nKind regards,\nAcme Ltd",
   ],
-  'payment-reminder, firm': [
-    'Second reminder: invoice INV-2026-000042 is 30 days overdue',
-    'Dear Ada Lovelace,\n\nInvoice INV-2026-000042 for £12.34 was due on 2026-11-01 and is now 30 days overdue. Please arrange payment within 7 days, ' +
-      'or contact us if there is a problem with the invoice.\nPlease pay to IBAN GB62 DEMO 0000 0012 3456 78, BIC DEMOGB22 (Demo Bank), quoting the payment reference RF54 INV2 0260 0004 2.\n\nRegards,\nAcme Ltd',
+  'dunning-letter, reminder': [
+    'Payment reminder: INV-2026-000042, INV-2026-000043',
+    'Dear Ada Lovelace,\n\nOur records show that the invoices below are overdue. If you have already paid, please ignore this message; otherwise we would be grateful for payment soon.\n\n' +
+      '  INV-2026-000042, due 2026-11-01, 30 days overdue: £52.34 (including late-payment fees £40.00), reference RF54 INV2 0260 0004 2\n  INV-2026-000043, due 2026-11-05, 26 days overdue: £7.50 (£5.00 under dispute is not asked for), reference RF27 INV2 0260 0004 3\n\n' +
+      "Total to pay £59.84.\nPlease pay to IBAN GB62 DEMO 0000 0012 3456 78, BIC DEMOGB22 (Demo Bank), quoting each invoice's reference.\nYour statement of account is attached.\n\nKind regards,\nAcme Ltd",
   ],
-  'payment-reminder, final': [
-    'Final notice: invoice INV-2026-000042',
-    'Dear Ada Lovelace,\n\nDespite our earlier reminders, invoice INV-2026-000042 for £12.34, due on 2026-11-01, remains unpaid (30 days overdue). ' +
-      'Unless we receive payment within 7 days we will suspend your account and pass the debt to collections.\nPlease pay to IBAN GB62 DEMO 0000 0012 3456 78, BIC DEMOGB22 (Demo Bank), quoting the payment reference RF54 INV2 0260 0004 2.\n\nAcme Ltd',
+  'dunning-letter, firm': [
+    'Overdue payment: INV-2026-000042, INV-2026-000043',
+    'Dear Ada Lovelace,\n\nThe invoices below remain unpaid. Please arrange payment within 7 days, or contact us if there is a problem with an invoice.\n\n' +
+      '  INV-2026-000042, due 2026-11-01, 30 days overdue: £52.34 (including late-payment fees £40.00), reference RF54 INV2 0260 0004 2\n  INV-2026-000043, due 2026-11-05, 26 days overdue: £7.50 (£5.00 under dispute is not asked for), reference RF27 INV2 0260 0004 3\n\n' +
+      "Total to pay £59.84.\nPlease pay to IBAN GB62 DEMO 0000 0012 3456 78, BIC DEMOGB22 (Demo Bank), quoting each invoice's reference.\nYour statement of account is attached.\n\nRegards,\nAcme Ltd",
   ],
-  'payment-reminder, friendly, partly disputed': [
-    'Friendly reminder: invoice INV-2026-000042 is overdue',
-    'Dear Ada Lovelace,\n\nOur records show that invoice INV-2026-000042 for £12.34, due on 2026-11-01, is still open. If you have already paid, please ignore this message; ' +
-      'otherwise we would be grateful for payment at your earliest convenience. The amount asked for leaves out £5.00, which is under dispute and which we are looking into.\nPlease pay to IBAN GB62 DEMO 0000 0012 3456 78, BIC DEMOGB22 (Demo Bank), quoting the payment reference RF54 INV2 0260 0004 2.\n\nKind regards,\nAcme Ltd',
+  'dunning-letter, final': [
+    'Final notice: INV-2026-000042, INV-2026-000043',
+    'Dear Ada Lovelace,\n\nThe invoices below remain unpaid. This is our final notice before we take further steps.\n\n' +
+      '  INV-2026-000042, due 2026-11-01, 30 days overdue: £52.34 (including late-payment fees £40.00), reference RF54 INV2 0260 0004 2\n  INV-2026-000043, due 2026-11-05, 26 days overdue: £7.50 (£5.00 under dispute is not asked for), reference RF27 INV2 0260 0004 3\n\n' +
+      "Total to pay £59.84.\nPlease pay to IBAN GB62 DEMO 0000 0012 3456 78, BIC DEMOGB22 (Demo Bank), quoting each invoice's reference.\nYour statement of account is attached.\n\nRegards,\nAcme Ltd",
   ],
-  'payment-reminder, firm, partly disputed': [
-    'Second reminder: invoice INV-2026-000042 is 30 days overdue',
-    'Dear Ada Lovelace,\n\nInvoice INV-2026-000042 for £12.34 was due on 2026-11-01 and is now 30 days overdue. Please arrange payment within 7 days, ' +
-      'or contact us if there is a problem with the invoice. The amount asked for leaves out £5.00, which is under dispute and which we are looking into.\nPlease pay to IBAN GB62 DEMO 0000 0012 3456 78, BIC DEMOGB22 (Demo Bank), quoting the payment reference RF54 INV2 0260 0004 2.\n\nRegards,\nAcme Ltd',
+  'dunning-letter, final after reminders, netted, credit hold done, agency announced': [
+    'Final notice: INV-2026-000042, INV-2026-000043',
+    'Dear Ada Lovelace,\n\nDespite our earlier reminders, the invoices below remain unpaid. This is our final notice before we take further steps.\n\n' +
+      '  INV-2026-000042, due 2026-11-01, 30 days overdue: £52.34 (including late-payment fees £40.00), reference RF54 INV2 0260 0004 2\n  INV-2026-000043, due 2026-11-05, 26 days overdue: £7.50 (£5.00 under dispute is not asked for), reference RF27 INV2 0260 0004 3\n\n' +
+      'Total to pay £59.84 (after setting off £10.00 of payments not yet applied and credit in your favour).\n' +
+      'Your account is now on credit hold: new orders on account are held for review until the overdue balance is paid.\n' +
+      'If the overdue balance is still unpaid on 2027-01-30, we will pass the debt to our collection agency.\n' +
+      "Please pay to IBAN GB62 DEMO 0000 0012 3456 78, BIC DEMOGB22 (Demo Bank), quoting each invoice's reference.\nYour statement of account is attached.\n\nRegards,\nAcme Ltd",
   ],
-  'payment-reminder, final, partly disputed': [
-    'Final notice: invoice INV-2026-000042',
-    'Dear Ada Lovelace,\n\nDespite our earlier reminders, invoice INV-2026-000042 for £12.34, due on 2026-11-01, remains unpaid (30 days overdue). ' +
-      'Unless we receive payment within 7 days we will suspend your account and pass the debt to collections. The amount asked for leaves out £5.00, which is under dispute and which we are looking into.\nPlease pay to IBAN GB62 DEMO 0000 0012 3456 78, BIC DEMOGB22 (Demo Bank), quoting the payment reference RF54 INV2 0260 0004 2.\n\nAcme Ltd',
+  'dunning-letter, firm, suspension announced': [
+    'Overdue payment: INV-2026-000042, INV-2026-000043',
+    'Dear Ada Lovelace,\n\nThe invoices below remain unpaid. Please arrange payment within 7 days, or contact us if there is a problem with an invoice.\n\n' +
+      '  INV-2026-000042, due 2026-11-01, 30 days overdue: £52.34 (including late-payment fees £40.00), reference RF54 INV2 0260 0004 2\n  INV-2026-000043, due 2026-11-05, 26 days overdue: £7.50 (£5.00 under dispute is not asked for), reference RF27 INV2 0260 0004 3\n\n' +
+      'Total to pay £59.84.\nIf the overdue balance is still unpaid on 2027-01-05, we will suspend your account.\n' +
+      "Please pay to IBAN GB62 DEMO 0000 0012 3456 78, BIC DEMOGB22 (Demo Bank), quoting each invoice's reference.\nYour statement of account is attached.\n\nRegards,\nAcme Ltd",
+  ],
+  'dunning-letter, final, handed to the agency': [
+    'Final notice: INV-2026-000042, INV-2026-000043',
+    'Dear Ada Lovelace,\n\nDespite our earlier reminders, the invoices below remain unpaid. This is our final notice before we take further steps.\n\n' +
+      '  INV-2026-000042, due 2026-11-01, 30 days overdue: £52.34 (including late-payment fees £40.00), reference RF54 INV2 0260 0004 2\n  INV-2026-000043, due 2026-11-05, 26 days overdue: £7.50 (£5.00 under dispute is not asked for), reference RF27 INV2 0260 0004 3\n\n' +
+      'Total to pay £59.84.\nWe have passed the overdue balance to our collection agency, who will contact you; we will send no further reminders.\n' +
+      "Please pay to IBAN GB62 DEMO 0000 0012 3456 78, BIC DEMOGB22 (Demo Bank), quoting each invoice's reference.\nYour statement of account is attached.\n\nRegards,\nAcme Ltd",
+  ],
+  'collections-handover': [
+    'New collections case from Acme Ltd: Slow Payer Ltd (£1,234.50)',
+    "Acme Ltd passes you the debt of Slow Payer Ltd <ap@slow.example>: £1,234.50 overdue on 3 invoice(s) as of 2027-01-30.\n\nThe attached CSV lists every open item (number, dates, amounts, fees, payment reference) and the debtor's contact details. We have told the debtor and will send them no further reminders.",
   ],
 };
 
@@ -211,7 +240,7 @@ const ENGLISH: Readonly<Record<string, readonly [string, string]>> = {
 function strings(v: unknown): string[] {
   if (typeof v === 'string') return [v];
   if (Array.isArray(v)) return v.flatMap(strings);
-  if (v && typeof v === 'object') return Object.entries(v).flatMap(([k, x]) => (k === 'form' || k === 'tone' ? [] : strings(x)));
+  if (v && typeof v === 'object') return Object.entries(v).flatMap(([k, x]) => (k === 'form' || k === 'tone' || k === 'action' ? [] : strings(x)));
   return [];
 }
 
@@ -252,24 +281,26 @@ describe('message catalogue', () => {
     expect(renderMessage('credit-review-request', 'en', { ...review, reason: null }).text).toMatch(/is on credit hold: needs review\.\n/);
   });
 
-  it('speaks the customer language in every reminder tone, with the facts filled in', () => {
+  it('speaks the customer language in every dunning tone, with the facts filled in, and mentions earlier reminders only when told so', () => {
     const texts = new Set<string>();
     for (const lang of LANGUAGES) {
       for (const tone of TONES) {
-        const t = renderMessage('payment-reminder', lang, reminder(tone));
+        const t = renderMessage('dunning-letter', lang, letter(tone));
         expect(t.language).toBe(lang);
         expect(t.subject).toContain('INV-2026-000042');
-        for (const v of ['Ada Lovelace', 'INV-2026-000042', '£12.34', 'Acme Ltd']) expect(t.text).toContain(v);
-        if (tone !== 'friendly') expect(t.subject + t.text).toContain('30');
+        for (const v of ['Ada Lovelace', 'INV-2026-000042', 'INV-2026-000043', '£52.34', '£59.84', 'Acme Ltd']) expect(t.text).toContain(v);
+        if (tone !== 'courtesy') expect(t.text).toContain('30');
         texts.add(t.text);
+        const after = renderMessage('dunning-letter', lang, letter(tone, { earlierReminder: true })).text;
+        if (tone !== 'courtesy') expect(after, `${lang} ${tone}`).not.toBe(t.text);
       }
     }
-    expect(texts.size).toBe(15);
-    expect(renderMessage('payment-reminder', 'sv', reminder('friendly')).subject).toMatch(/^Påminnelse/);
-    expect(renderMessage('payment-reminder', 'sv', reminder('firm')).subject).toMatch(/^Andra påminnelsen/);
-    expect(renderMessage('payment-reminder', 'ru', reminder('final')).subject).toMatch(/^Последнее уведомление/);
-    expect(renderMessage('payment-reminder', 'ja', reminder('friendly')).text).toMatch(/^Ada Lovelace 様/);
-    expect(renderMessage('payment-reminder', 'zh', reminder('firm')).subject).toContain('逾期 30 天');
+    expect(texts.size).toBe(20);
+    expect(renderMessage('dunning-letter', 'en', letter('final')).text).not.toMatch(/despite/i);
+    expect(renderMessage('dunning-letter', 'sv', letter('final')).text).not.toMatch(/trots/i);
+    expect(renderMessage('dunning-letter', 'ru', letter('final')).subject).toMatch(/^Последнее уведомление/);
+    expect(renderMessage('dunning-letter', 'ja', letter('courtesy')).text).toMatch(/^Ada Lovelace 様/);
+    expect(renderMessage('dunning-letter', 'zh', letter('firm')).text).toContain('逾期 30 天');
   });
 
   it('says where to pay and which reference to quote in every language: invoice with a balance and every reminder, not the paid invoice', () => {
@@ -283,8 +314,8 @@ describe('message catalogue', () => {
       const paid = renderMessage('invoice-issued', lang, invoicePaid).text;
       for (const s of ['RF54', 'IBAN', 'DEMOGB22']) expect(paid, `${lang} paid`).not.toContain(s);
       for (const tone of TONES) {
-        const t = renderMessage('payment-reminder', lang, reminder(tone)).text;
-        for (const s of ['RF54 INV2 0260 0004 2', 'GB62 DEMO 0000 0012 3456 78', 'DEMOGB22']) expect(t, `${lang} ${tone} ${s}`).toContain(s);
+        const t = renderMessage('dunning-letter', lang, letter(tone)).text;
+        for (const s of ['RF54 INV2 0260 0004 2', 'RF27 INV2 0260 0004 3', 'GB62 DEMO 0000 0012 3456 78', 'DEMOGB22']) expect(t, `${lang} ${tone} ${s}`).toContain(s);
       }
     }
   });
@@ -350,14 +381,14 @@ describe('message catalogue', () => {
           { name: 'due', kind: 'invoice-issued', vars: { form: 'balance-due', customerName: x.a, invoiceNumber: x.b, orderReference: x.nullable, total: x.c, companyName: x.d, dueDate: x.e, terms: x.f, earlyPayment: x.early, payment: x.pay } },
           { name: 'paid', kind: 'invoice-issued', vars: { form: 'paid', customerName: x.a, invoiceNumber: x.b, orderReference: x.nullable, total: x.c, companyName: x.d } },
           { name: 'rejected', kind: 'order-rejected', vars: { customerName: x.a, orderReference: x.b, reason: x.c, companyName: x.d, refunded: x.flag } },
-          { name: 'reminder', kind: 'payment-reminder', vars: { tone: x.tone, customerName: x.a, invoiceNumber: x.b, amount: x.c, disputed: x.nullable, dueDate: x.d, daysPastDue: x.days, companyName: x.e, payment: x.pay } },
+          { name: 'letter', kind: 'dunning-letter', vars: { tone: x.tone, customerName: x.a, companyName: x.e, lines: [{ invoiceNumber: x.b, dueDate: x.d, daysOverdue: x.days, amount: x.c, fee: x.nullable, disputed: x.nullable, reference: x.f }], total: x.g, netted: x.nullable, earlierReminder: x.flag, action: null, escalation: null, payment: { iban: x.pay.iban, bic: x.pay.bic, bankName: x.pay.bankName } } },
           { name: 'review', kind: 'credit-review-request', vars: { orderId: x.a, orderReference: x.b, platform: x.c, platformReference: x.d, total: x.e, reason: x.nullable } },
         ];
         for (const c of cases) {
           const m = render(c, x.lang);
           const all = `${m.subject}\n${m.text}`;
           for (const s of strings(c.vars)) expect(all).toContain(s);
-          if (c.kind === 'payment-reminder' && c.vars.tone !== 'friendly') expect(all).toContain(String(x.days));
+          if (c.kind === 'dunning-letter' && x.days > 0) expect(all).toContain(String(x.days));
         }
       }),
       { numRuns: 200 },

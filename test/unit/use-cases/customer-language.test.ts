@@ -25,10 +25,10 @@ describe('customer emails in the customer language', () => {
     await shipOrder({ orderId: 'ord_1', shipment: { carrier: 'Yamato', service: 'TA-Q-BIN', trackingNumber: 'YT123', shippedAt: '2026-11-22T09:00:00Z' } }, w.deps);
     const { invoiceNumber } = await issueInvoice({ orderId: 'ord_1' }, w.deps);
     w.clock.set('2027-01-05T09:00:00Z');
-    expect(await sendReminder({ invoiceNumber, level: 14, asOf: '2027-01-05' }, w.deps)).toBe(true);
+    expect(await sendReminder({ customerId: 'cus_1', currency: 'GBP', asOf: '2027-01-05', items: [{ invoiceNumber, level: 'firm' }], earlierReminder: true, key: `dunning:cus_1:${invoiceNumber}:firm` }, w.deps)).toBe(true);
 
     const mails = w.state.mailbox;
-    expect(mails.map((m) => m.key)).toEqual(['order-confirmed:ord_1', 'order-shipped:ord_1', `invoice:${invoiceNumber}`, `reminder:${invoiceNumber}:14`]);
+    expect(mails.map((m) => m.key)).toEqual(['order-confirmed:ord_1', 'order-shipped:ord_1', `invoice:${invoiceNumber}`, `dunning:cus_1:${invoiceNumber}:firm`]);
     for (const m of mails) {
       expect(m.language, m.key).toBe('ja');
       expect(m.subject, m.key).toMatch(JAPANESE);

@@ -168,7 +168,7 @@ describe('resolving a dispute', () => {
 
 describe('promise to pay', () => {
   it('stores the date on the invoice, audited', async () => {
-    const w = invoiced({ dunningLevels: [1] });
+    const w = invoiced({ dunningLevels: ['reminder'] });
     expect(await recordPromiseToPay({ invoiceNumber: INV1, date: '2026-12-31', reason: 'phoned' }, 'finance key', w.deps)).toEqual({ invoiceNumber: INV1, promisedUntil: '2026-12-31', balance: gbp(3898), undisputed: gbp(3898) });
     expect(w.state.invoices.get(INV1)).toMatchObject({ promisedUntil: '2026-12-31', promisedAtLevel: 1 });
     expect(w.state.audit.at(-1)).toMatchObject({ action: 'invoice.promise', entity: `invoice:${INV1}`, after: { promisedUntil: '2026-12-31' }, reason: 'phoned' });
@@ -193,32 +193,34 @@ describe('dunning with disputes and promises', () => {
   }
   const number = (n: number) => `INV-2026-00000${n}`;
 
+  const letterItems = (w: ReturnType<typeof overdue>) => w.deps.reminderQueue.sent.flatMap((m) => m.items.map((i) => `${i.invoiceNumber}@${i.level}`));
+
   it('sends no reminder for a wholly disputed invoice, nor for a promised one until the day after; a partly disputed one gets it', async () => {
     const w = overdue();
     await openInvoiceDispute({ invoiceNumber: number(1), amount: gbp(3898), reason: 'never arrived' }, 'finance key', w.deps);
     await openInvoiceDispute({ invoiceNumber: number(2), amount: gbp(898), reason: 'one book damaged' }, 'finance key', w.deps);
-    await recordPromiseToPay({ invoiceNumber: number(3), date: '2026-12-27' }, 'finance key', w.deps);
-    expect(await planDunning({ asOf: '2026-12-27' }, w.deps)).toMatchObject({ overdue: 3, reminders: 1 });
-    expect(w.deps.reminderQueue.sent).toEqual([{ invoiceNumber: number(2), level: 1, asOf: '2026-12-27' }]);
-    await planDunning({ asOf: '2026-12-28' }, w.deps);
-    expect(w.deps.reminderQueue.sent.at(-1)).toEqual({ invoiceNumber: number(3), level: 1, asOf: '2026-12-28' });
-    // a promise broken after level 1: the next run sends 7 (not 30 at once)
-    await recordPromiseToPay({ invoiceNumber: number(2), date: '2027-01-20' }, 'finance key', w.deps);
-    await planDunning({ asOf: '2027-01-21' }, w.deps);
-    expect(w.deps.reminderQueue.sent.filter((m) => m.invoiceNumber === number(2)).map((m) => m.level)).toEqual([1, 7]);
-    expect(w.deps.reminderQueue.sent.some((m) => m.invoiceNumber === number(1))).toBe(false);
+    await recordPromiseToPay({ invoiceNumber: number(3), date: '2026-12-29' }, 'finance key', w.deps);
+    expect(await planDunning({ asOf: '2026-12-29' }, w.deps)).toMatchObject({ read: 3, letters: 1, invoices: 1 });
+    expect(letterItems(w)).toEqual([`${number(2)}@reminder`]);
+    await planDunning({ asOf: '2026-12-30' }, w.deps);
+    expect(letterItems(w)).toEqual([`${number(2)}@reminder`, `${number(3)}@reminder`]);
+    // a promise broken after the reminder: the next run sends the firm level (not the final one reached meanwhile)
+    await recordPromiseToPay({ invoiceNumber: number(2), date: '2027-01-27' }, 'finance key', w.deps);
+    await planDunning({ asOf: '2027-01-28' }, w.deps);
+    expect(letterItems(w).filter((i) => i.startsWith(number(2)))).toEqual([`${number(2)}@reminder`, `${number(2)}@firm`]);
+    expect(letterItems(w).some((i) => i.startsWith(number(1)))).toBe(false);
   });
 
-  it('asks a partly disputed invoice for the undisputed amount and says what is left out; a dispute opened meanwhile stops a queued reminder', async () => {
+  it('asks a partly disputed invoice for the undisputed amount and says what is left out; a dispute or promise made meanwhile stops a queued letter', async () => {
     const w = overdue();
+    const letter = (n: number) => ({ customerId: 'cus_1', currency: 'GBP', asOf: '2026-12-29', items: [{ invoiceNumber: number(n), level: 'reminder' }], earlierReminder: false, key: `dunning:test:${n}` });
     await openInvoiceDispute({ invoiceNumber: number(1), amount: gbp(898), reason: 'one book damaged' }, 'finance key', w.deps);
-    expect(await sendReminder({ invoiceNumber: number(1), level: 1, asOf: '2026-12-23' }, w.deps)).toBe(true);
-    expect(w.state.mailbox.at(-1)!.text).toContain(`invoice ${number(1)} for £30.00, due on 2026-12-22`);
-    expect(w.state.mailbox.at(-1)!.text).toContain('The amount asked for leaves out £8.98, which is under dispute');
+    expect(await sendReminder(letter(1), w.deps)).toBe(true);
+    expect(w.state.mailbox.at(-1)!.text).toContain(`${number(1)}, due 2026-12-22, 7 days overdue: £30.00 (£8.98 under dispute is not asked for)`);
     await openInvoiceDispute({ invoiceNumber: number(2), amount: gbp(3898), reason: 'never arrived' }, 'finance key', w.deps);
-    expect(await sendReminder({ invoiceNumber: number(2), level: 1, asOf: '2026-12-23' }, w.deps)).toBe(false);
-    await recordPromiseToPay({ invoiceNumber: number(3), date: '2026-12-24' }, 'finance key', w.deps);
-    expect(await sendReminder({ invoiceNumber: number(3), level: 1, asOf: '2026-12-23' }, w.deps)).toBe(false);
+    expect(await sendReminder(letter(2), w.deps)).toBe(false);
+    await recordPromiseToPay({ invoiceNumber: number(3), date: '2026-12-30' }, 'finance key', w.deps);
+    expect(await sendReminder(letter(3), w.deps)).toBe(false);
     expect(w.state.mailbox).toHaveLength(1);
   });
 });

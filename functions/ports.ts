@@ -14,6 +14,7 @@ import type { OrderChange } from '#domain/order';
 import type { PaymentReferenceScheme } from '#domain/references';
 import type { CustomerStatement } from '#domain/statement';
 import type { Refund, RefundStatus } from '#domain/refunds';
+import type { FulfilmentRequest } from '#domain/fulfilment';
 import type {
   Allocation,
   CreditNote,
@@ -73,6 +74,8 @@ export interface StoredOrder extends Order {
   readonly reason?: string;
   readonly backorderAttempts?: number;
   readonly carrier?: Record<string, unknown>;
+  /** When fulfil-order first asked the warehouse (kept so a re-run sends the same request). */
+  readonly fulfilmentRequestedAt?: string;
   readonly cancellationRequested?: string;
   readonly creditNoteRequested?: boolean;
 }
@@ -420,6 +423,29 @@ export interface ReminderRequest {
   readonly invoiceNumber: string;
   readonly level: number;
   readonly asOf: IsoDate;
+}
+
+// ── the warehouse ────────────────────────────────────────────────────────────
+
+/** A fulfilment request on its way to the warehouse's webhook (the `warehouse-requests` queue). */
+export interface FulfilmentRequestMessage {
+  readonly request: FulfilmentRequest;
+}
+
+/** What the warehouse's webhook answered: 2xx accepted, 4xx refused with its reason. */
+export type WarehouseAnswer = { readonly kind: 'accepted'; readonly status: number } | { readonly kind: 'refused'; readonly status: number; readonly reason: string };
+
+/**
+ * The seller's warehouse webhook: delivers the signed request. Throws on what time can fix (5xx, 429, network,
+ * timeout: WarehouseUnavailable), so the queue retries the message with backoff and then dead-letters it.
+ */
+export interface WarehouseWebhook {
+  deliver(request: FulfilmentRequest): Promise<WarehouseAnswer>;
+}
+
+/** The o2c event bus (EventBridge): facts other systems of the seller subscribe to. */
+export interface Events {
+  publish(detailType: string, detail: object): Promise<void>;
 }
 
 // ── documents ────────────────────────────────────────────────────────────────

@@ -1,12 +1,14 @@
 /**
  * The stateful stack (`O2c-<stage>-data`): what o2c keeps — the single table,
- * the seven queues with their DLQs, the SES sender identity and configuration
- * set, and the secrets (caller keys, webhook secrets, Stripe's key). The stateless stack (lib/o2c-stack.ts) receives
+ * the queues with their DLQs, the SES sender identity and configuration
+ * set, the secrets (caller keys, webhook secrets, Stripe's key, the warehouse
+ * webhook's signing secret) and the o2c event bus. The stateless stack (lib/o2c-stack.ts) receives
  * them as props (CloudFormation exports), so redeploying or even deleting the
  * functions, API and workflow never replaces data. Table and queues are
  * retained, and the stack protected from deletion, outside dev.
  */
-import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { EventBus } from 'aws-cdk-lib/aws-events';
 import type { Construct } from 'constructs';
 import type { O2cConfig } from './config.ts';
 import { DataStore, type O2cData, type QueueName } from './constructs/data.ts';
@@ -30,6 +32,8 @@ const CONSUMER_TIMEOUT: Record<QueueName, Duration> = {
   mail: Duration.seconds(30),
   // refund-payment: Stripe's answer, and for a cancelled invoice the credit note with its PDF first.
   refunds: Duration.seconds(60),
+  // send-fulfilment-request: one signed POST, 10 s at most (adapters/warehouse-webhook.ts).
+  'warehouse-requests': Duration.seconds(30),
 };
 
 export class O2cDataStack extends Stack implements O2cData {
@@ -38,6 +42,7 @@ export class O2cDataStack extends Stack implements O2cData {
   readonly deadLetterQueues: O2cData['deadLetterQueues'];
   readonly secrets: O2cData['secrets'];
   readonly sender: MailIdentity;
+  readonly bus: EventBus;
 
   constructor(scope: Construct, id: string, props: O2cDataStackProps) {
     const retain = props.config.stage !== 'dev';
@@ -51,5 +56,8 @@ export class O2cDataStack extends Stack implements O2cData {
     this.deadLetterQueues = data.deadLetterQueues;
     this.sender = new MailIdentity(this, 'Mail', { senderAddress: props.config.senderAddress });
     this.secrets = new IntakeSecrets(this, 'Secrets');
+    // The o2c event bus: kept with the data, since the sellers' own rules (and archives) hang on it and must outlive a code redeploy.
+    this.bus = new EventBus(this, 'Bus', { eventBusName: `O2c-${props.config.stage}`, description: `o2c facts for the seller's systems (o2c.FulfilmentRequested), stage ${props.config.stage}` });
+    this.bus.applyRemovalPolicy(retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY);
   }
 }

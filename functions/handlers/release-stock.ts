@@ -5,6 +5,6 @@ import { readBindings, systemClock, taskHandler } from '#runtime';
 import { releaseStock } from '#use-cases/release-stock';
 
 const env = readBindings('release-stock');
-const { orders, catalog } = repositories(env.TABLE_NAME);
-export const deps = { orders, catalog, clock: systemClock };
+const { orders, catalog, tokens } = repositories(env.TABLE_NAME);
+export const deps = { orders, catalog, tokens, clock: systemClock };
 export const handler = taskHandler(ReleaseStockTaskInput, (input) => releaseStock(input, deps));

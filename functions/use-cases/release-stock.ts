@@ -6,14 +6,17 @@
  * 1. An order that does not exist holds nothing: done.
  * 2. Release what it still holds: catalog.release moves only `held` reservations, so units already shipped stay
  *    shipped, units a rejection or cancellation released are not released twice, and a re-run releases nothing.
- * 3. The order keeps its status: nobody decided to reject or cancel it, so the customer is told nothing (no
+ * 3. Forget its wait tokens: nothing waits on them any more, so a late delivery of the fulfilment request asks
+ *    nobody (send-fulfilment-request) and a late callback is a 409.
+ * 4. The order keeps its status: nobody decided to reject or cancel it, so the customer is told nothing (no
  *    "rejected" for o2c's own fault); finance, mailed next, decides. Its timeline says what stopped it and what went back.
  */
-import type { Catalog, Clock, Orders } from '../ports.ts';
+import type { Catalog, Clock, Orders, TaskTokens } from '../ports.ts';
 
 export interface ReleaseStockDeps {
   readonly orders: Orders;
   readonly catalog: Catalog;
+  readonly tokens: TaskTokens;
   readonly clock: Clock;
 }
 
@@ -27,6 +30,7 @@ export async function releaseStock(input: ReleaseStockInput, deps: ReleaseStockD
   const order = await deps.orders.get(input.orderId);
   if (!order) return { released: 0 };
   const released = await deps.catalog.release(order.id);
+  for (const kind of ['fulfilment', 'credit-review'] as const) await deps.tokens.delete(order.id, kind);
   const why = input.error?.Error ?? 'a step failed';
   await deps.orders.recordEvent(order.id, {
     at: deps.clock.now().toISOString(),

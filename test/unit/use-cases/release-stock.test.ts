@@ -21,6 +21,7 @@ describe('releaseStock', () => {
   it('puts held units back, once, and leaves the order in its status (the customer is told nothing)', async () => {
     const w = reserved('fulfilling');
     await w.deps.catalog.reserve('ord_1', lines, NOW);
+    await w.deps.tokens.store('ord_1', 'fulfilment', 'tok-f', NOW);
     expect(w.state.products.get('MUG-01')!.onHand).toBe(8);
     const error = { Error: 'States.Timeout', Cause: 'the warehouse did not answer' };
     expect(await releaseStock({ orderId: 'ord_1', error }, w.deps)).toEqual({ released: 2 });
@@ -30,6 +31,7 @@ describe('releaseStock', () => {
     expect(w.state.orders.get('ord_1')).toMatchObject({ status: 'fulfilling', version: 1 });
     expect(w.state.events.get('ord_1')?.[0]).toEqual({ at: NOW, step: 'workflow-failed', detail: 'States.Timeout: stock of 2 line(s) put back; the order stays fulfilling for finance to decide' });
     expect(w.state.mailbox).toEqual([]);
+    expect(w.tokenOf('ord_1', 'fulfilment')).toBeUndefined(); // a late request delivery asks nobody
   });
 
   it('releases nothing of an order that shipped before a later step failed', async () => {

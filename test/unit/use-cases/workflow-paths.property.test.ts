@@ -55,7 +55,9 @@ const scenario = fc.record({
   ),
 });
 
-async function run({ stock, orders, actions }: fc.RecordValue<typeof scenario>) {
+type Scenario = typeof scenario extends fc.Arbitrary<infer T> ? T : never;
+
+async function run({ stock, orders, actions }: Scenario) {
   const w = world();
   w.putProduct({ ...MUG, onHand: stock['MUG-01'] });
   w.putProduct({ ...BOOK, onHand: stock['BOOK-7'] });

@@ -19,7 +19,7 @@
 export type BindingKind = 'text' | 'int' | 'list' | 'json';
 
 /** Which binder of O2cFunction sets it (`local` = only the local runtime and tests, for development secrets). */
-export type Binder = 'bindTable' | 'bindQueue' | 'bindSecret' | 'bindStateMachine' | 'bindCompany' | 'bindSettings' | 'bindMailer' | 'local';
+export type Binder = 'bindTable' | 'bindQueue' | 'bindSecret' | 'bindStateMachine' | 'bindCompany' | 'bindSettings' | 'bindMailer' | 'bindEventBus' | 'bindApiUrl' | 'local';
 
 export interface BindingSpec {
   readonly kind: BindingKind;
@@ -36,7 +36,11 @@ export const BINDINGS = {
   DUNNING_QUEUE_URL: { kind: 'text', setBy: 'bindQueue', doc: 'reminders to render' },
   MAIL_QUEUE_URL: { kind: 'text', setBy: 'bindQueue', doc: 'every outgoing email' },
   REFUNDS_QUEUE_URL: { kind: 'text', setBy: 'bindQueue', doc: 'refunds to make, and invoiced orders cancelled by a platform, for refund-payment' },
+  WAREHOUSE_REQUESTS_QUEUE_URL: { kind: 'text', setBy: 'bindQueue', doc: 'fulfilment requests to deliver to the warehouse webhook, for send-fulfilment-request' },
   STATE_MACHINE_ARN: { kind: 'text', setBy: 'bindStateMachine', doc: 'the order-to-cash workflow' },
+  EVENT_BUS_NAME: { kind: 'text', setBy: 'bindEventBus', doc: 'the o2c EventBridge bus (O2c-<stage>) facts are published on' },
+  PUBLIC_API_URL: { kind: 'text', setBy: 'bindApiUrl', doc: "the HTTP API's public base URL (the warehouse's callback is under it)" },
+  WAREHOUSE_WEBHOOK_SECRET_ARN: { kind: 'text', setBy: 'bindSecret', doc: 'secret the warehouse webhook deliveries are signed with (HMAC-SHA256)' },
   API_KEY_SECRET_ARN: { kind: 'text', setBy: 'bindSecret', doc: 'B2B order API key ({"current","previous"} during rotation)' },
   WAREHOUSE_KEY_SECRET_ARN: { kind: 'text', setBy: 'bindSecret', doc: 'warehouse/3PL callback key ({"current","previous"} during rotation)' },
   WEBHOOK_SECRETS_ARN: { kind: 'text', setBy: 'bindSecret', doc: 'platform webhook signing secrets' },
@@ -59,6 +63,7 @@ export const BINDINGS = {
   CREDIT_NOTE_SERIES: { kind: 'text', setBy: 'bindSettings', doc: 'credit note number series' },
   NEW_CUSTOMER_CREDIT_LIMITS: { kind: 'json', setBy: 'bindSettings', doc: 'credit limit a new customer gets, per currency, in minor units ({"GBP": 0})' },
   STRIPE_API_URL: { kind: 'text', setBy: 'bindSettings', doc: "base URL of Stripe's API (https://api.stripe.com; the local emulator in npm start)" },
+  WAREHOUSE_WEBHOOK_URL: { kind: 'text', setBy: 'bindSettings', optional: true, doc: "the seller's warehouse webhook; absent = no webhook (only the event)" },
   SENDER_ADDRESS: { kind: 'text', setBy: 'bindMailer', doc: 'SES From address' },
   SES_CONFIGURATION_SET: { kind: 'text', setBy: 'bindMailer', doc: 'SES configuration set' },
   MAIL_MIN_INTERVAL_MS: { kind: 'int', setBy: 'bindMailer', doc: "pacing of one sender instance (the SES rate shared by the pollers)" },
@@ -70,6 +75,7 @@ export const BINDINGS = {
   O2C_WOOCOMMERCE_WEBHOOK_SECRET: { kind: 'text', setBy: 'local', optional: true, doc: 'development WooCommerce signing secret' },
   O2C_STRIPE_WEBHOOK_SECRET: { kind: 'text', setBy: 'local', optional: true, doc: 'development Stripe signing secret' },
   O2C_STRIPE_SECRET_KEY: { kind: 'text', setBy: 'local', optional: true, doc: 'development Stripe secret key, accepted by the local Stripe emulator' },
+  O2C_WAREHOUSE_WEBHOOK_SECRET: { kind: 'text', setBy: 'local', optional: true, doc: 'development warehouse webhook signing secret (local stack only)' },
 } as const satisfies Record<string, BindingSpec>;
 
 export type BindingName = keyof typeof BINDINGS;
@@ -92,7 +98,9 @@ export const FUNCTION_BINDINGS = {
   'request-credit-review': ['TABLE_NAME', 'MAIL_QUEUE_URL', 'FINANCE_RECIPIENTS'],
   'decide-credit': ['TABLE_NAME', ...CALLER_KEYS],
   'confirm-order': ['TABLE_NAME', 'MAIL_QUEUE_URL', ...COMPANY],
-  'fulfil-order': ['TABLE_NAME', 'PROMISED_DELIVERY_DAYS', 'CARRIER_RATES'],
+  'fulfil-order': ['TABLE_NAME', 'PROMISED_DELIVERY_DAYS', 'CARRIER_RATES', 'WAREHOUSE_REQUESTS_QUEUE_URL', 'EVENT_BUS_NAME', 'PUBLIC_API_URL'],
+  'send-fulfilment-request': ['TABLE_NAME', 'WAREHOUSE_WEBHOOK_URL', 'WAREHOUSE_WEBHOOK_SECRET_ARN', 'O2C_WAREHOUSE_WEBHOOK_SECRET'],
+  'release-stock': ['TABLE_NAME'],
   'fulfilment-callback': ['TABLE_NAME', ...CALLER_KEYS],
   'ship-order': ['TABLE_NAME', 'MAIL_QUEUE_URL', ...COMPANY],
   'issue-invoice': ['TABLE_NAME', 'MAIL_QUEUE_URL', 'REFUNDS_QUEUE_URL', 'INVOICE_SERIES', ...COMPANY],

@@ -157,6 +157,13 @@ export class BankFileUnsupported extends O2cError {
   }
 }
 
+/** The warehouse's webhook did not answer, or answered 5xx/429: the delivery is retried (SQS), then dead-lettered. */
+export class WarehouseUnavailable extends O2cError {
+  constructor(message: string) {
+    super('retryable', 'WarehouseUnavailable', message);
+  }
+}
+
 /**
  * Error names the order workflow matches. `retryable`: the step lost a race and
  * is simply run again. `warehouseFailed`: the error a warehouse callback

@@ -16,6 +16,7 @@ import type { PaymentReferenceScheme } from '#domain/references';
 import type { CustomerStatement } from '#domain/statement';
 import type { Refund, RefundStatus } from '#domain/refunds';
 import type { BankImportSummary } from '#domain/bank-import';
+import type { FulfilmentRequest } from '#domain/fulfilment';
 import type {
   Allocation,
   CreditNote,
@@ -76,6 +77,8 @@ export interface StoredOrder extends Order {
   readonly reason?: string;
   readonly backorderAttempts?: number;
   readonly carrier?: Record<string, unknown>;
+  /** When fulfil-order first asked the warehouse (kept so a re-run sends the same request). */
+  readonly fulfilmentRequestedAt?: string;
   readonly cancellationRequested?: string;
   readonly creditNoteRequested?: boolean;
 }
@@ -535,6 +538,29 @@ export interface ReminderRequest {
   readonly escalation?: { readonly action: DunningAction; readonly on: IsoDate };
   /** The mail key: per customer, run day and set of invoice levels, so a re-queued letter is sent once. */
   readonly key: string;
+}
+
+// ── the warehouse ────────────────────────────────────────────────────────────
+
+/** A fulfilment request on its way to the warehouse's webhook (the `warehouse-requests` queue). */
+export interface FulfilmentRequestMessage {
+  readonly request: FulfilmentRequest;
+}
+
+/** What the warehouse's webhook answered: 2xx accepted, 4xx refused with its reason. */
+export type WarehouseAnswer = { readonly kind: 'accepted'; readonly status: number } | { readonly kind: 'refused'; readonly status: number; readonly reason: string };
+
+/**
+ * The seller's warehouse webhook: delivers the signed request. Throws on what time can fix (5xx, 429, network,
+ * timeout: WarehouseUnavailable), so the queue retries the message with backoff and then dead-letters it.
+ */
+export interface WarehouseWebhook {
+  deliver(request: FulfilmentRequest): Promise<WarehouseAnswer>;
+}
+
+/** The o2c event bus (EventBridge): facts other systems of the seller subscribe to. */
+export interface Events {
+  publish(detailType: string, detail: object): Promise<void>;
 }
 
 // ── documents ────────────────────────────────────────────────────────────────

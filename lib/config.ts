@@ -122,6 +122,20 @@ export const ConfigSchema = z.strictObject({
   promisedDeliveryDays: z.number().int().min(1).max(60).default(3),
   /** Base URL of Stripe's API, which refund-payment calls (the secret key is the `StripeKey` secret of the data stack). */
   stripeApiUrl: z.url({ protocol: /^https?$/ }).default('https://api.stripe.com'),
+  /**
+   * The seller's warehouse/3PL webhook that fulfilment requests are POSTed to, signed (README: warehouse integration).
+   * HTTPS; plain HTTP only to this machine (127.0.0.1, localhost: a receiver you run beside `npm start`). Absent = no
+   * webhook: the `o2c.FulfilmentRequested` event on the bus is the only hand-off.
+   */
+  warehouseWebhookUrl: z
+    .url({ protocol: /^https?$/ })
+    .max(2000)
+    .refine((u) => {
+      const url = new URL(u);
+      return url.protocol === 'https:' || ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
+    }, 'an https:// URL (plain http only to 127.0.0.1 or localhost)')
+    .refine((u) => !new URL(u).username && !new URL(u).password, 'no credentials in the URL (deliveries are signed instead)')
+    .optional(),
   /** The structured reference printed on every invoice: ISO 11649 RF (default), Swedish OCR or Finnish reference. RF is always read back as well. */
   paymentReferenceScheme: z.enum(PAYMENT_REFERENCE_SCHEMES as unknown as [PaymentReferenceScheme, ...PaymentReferenceScheme[]]).default('rf'),
   /** Where customers pay: printed on invoices, quoted in invoice emails and reminders. */

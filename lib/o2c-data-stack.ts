@@ -1,13 +1,15 @@
 /**
  * The stateful stack (`O2c-<stage>-data`): what o2c keeps — the single table,
- * the eight queues with their DLQs, the SES sender identity and configuration
- * set, the secrets (caller keys, webhook secrets, Stripe's key) and the bucket
- * banks drop statement files into. The stateless stack (lib/o2c-stack.ts) receives
+ * the queues with their DLQs, the SES sender identity and configuration
+ * set, the secrets (caller keys, webhook secrets, Stripe's key, the warehouse
+ * webhook's signing secret), the bucket banks drop statement files into and
+ * the o2c event bus. The stateless stack (lib/o2c-stack.ts) receives
  * them as props (CloudFormation exports), so redeploying or even deleting the
  * functions, API and workflow never replaces data. Table and queues are
  * retained, and the stack protected from deletion, outside dev.
  */
-import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { EventBus } from 'aws-cdk-lib/aws-events';
 import type { Construct } from 'constructs';
 import type { O2cConfig } from './config.ts';
 import { BankFileDrop } from './constructs/bank-files.ts';
@@ -34,6 +36,8 @@ const CONSUMER_TIMEOUT: Record<QueueName, Duration> = {
   refunds: Duration.seconds(60),
   // bank-import: a dropped statement is read whole from S3 and parsed, thousands of payments queued.
   'bank-files': Duration.seconds(120),
+  // send-fulfilment-request: one signed POST, 10 s at most (adapters/warehouse-webhook.ts).
+  'warehouse-requests': Duration.seconds(30),
 };
 
 export class O2cDataStack extends Stack implements O2cData {
@@ -43,6 +47,7 @@ export class O2cDataStack extends Stack implements O2cData {
   readonly secrets: O2cData['secrets'];
   readonly sender: MailIdentity;
   readonly bankFiles: O2cData['bankFiles'];
+  readonly bus: EventBus;
 
   constructor(scope: Construct, id: string, props: O2cDataStackProps) {
     const retain = props.config.stage !== 'dev';
@@ -57,5 +62,8 @@ export class O2cDataStack extends Stack implements O2cData {
     this.sender = new MailIdentity(this, 'Mail', { senderAddress: props.config.senderAddress });
     this.secrets = new IntakeSecrets(this, 'Secrets');
     this.bankFiles = new BankFileDrop(this, 'BankFiles', { retain, stage: props.config.stage, glacierAfterDays: props.config.bankFileGlacierDays, queue: data.queues['bank-files'] }).bucket;
+    // The o2c event bus: kept with the data, since the sellers' own rules (and archives) hang on it and must outlive a code redeploy.
+    this.bus = new EventBus(this, 'Bus', { eventBusName: `O2c-${props.config.stage}`, description: `o2c facts for the seller's systems (o2c.FulfilmentRequested), stage ${props.config.stage}` });
+    this.bus.applyRemovalPolicy(retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY);
   }
 }

@@ -39,6 +39,8 @@ export class O2cStack extends Stack {
     const bankImport = new BankImport(this, 'BankImport', { data, mail, config });
     // Webhooks, the B2B API, the workflow's callbacks and the finance API in; orders and payments queued.
     const intake = new Intake(this, 'Intake', { data, workflow, finance, bankImport, config });
+    // The warehouse is told where to answer: the API's public URL.
+    workflow.fulfilOrder.bindApiUrl(intake.url);
     // Cash applied; late payers reminded, daily.
     new Collections(this, 'Collections', { data, mail, config });
     // Refunds of prepaid orders that ended without goods, and of cancelled paid invoices (credit note first).

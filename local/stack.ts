@@ -8,7 +8,7 @@
  *   · a Stripe-compatible refunds endpoint (local/stripe.ts) the refund consumer calls.
  */
 import { CreateTableCommand, DescribeTimeToLiveCommand, DynamoDBClient, ResourceInUseException, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { Server } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
 import { resolve } from 'node:path';
@@ -24,6 +24,8 @@ import { seed } from './seed.ts';
 import { startScheduler } from './scheduler.ts';
 import { startStepFunctions, type LocalStepFunctions } from './stepfunctions.ts';
 import { startLocalStripe, type LocalStripe } from './stripe.ts';
+import { startLocalEventBridge, type LocalEvent } from './events.ts';
+import { startLocalWarehouse, type LocalWarehouse } from './warehouse.ts';
 import { synthTemplate } from './synth.ts';
 import { readTopology, type CfnTemplate, type LocalEventSource, type LocalRoute, type LocalSchedule, type LocalTopology } from './template.ts';
 
@@ -35,7 +37,22 @@ export const DEV_SECRETS = {
   O2C_WOOCOMMERCE_WEBHOOK_SECRET: 'dev-woocommerce-secret',
   O2C_STRIPE_WEBHOOK_SECRET: 'whsec_dev',
   O2C_STRIPE_SECRET_KEY: 'sk_test_o2c_dev',
+  O2C_WAREHOUSE_WEBHOOK_SECRET: 'dev-warehouse-webhook-secret',
 } as const;
+
+/**
+ * `-c` arguments as `cdk deploy -c` takes them (`o2c.<key>=<value>`, or `o2c={…}`), as CDK context; a value the
+ * configuration cannot take is reported when the app synthesizes, naming the key.
+ */
+export function contextArgs(args: readonly string[]): Record<string, string> {
+  const context: Record<string, string> = {};
+  for (const arg of args) {
+    const eq = arg.indexOf('=');
+    if (eq <= 0) throw new Error(`-c ${arg}: expected <key>=<value>, e.g. -c o2c.warehouseWebhookUrl=http://127.0.0.1:9000/hook`);
+    context[arg.slice(0, eq)] = arg.slice(eq + 1);
+  }
+  return context;
+}
 
 export interface LocalStackOptions {
   inMemory?: boolean;
@@ -47,6 +64,10 @@ export interface LocalStackOptions {
   simulateWarehouse?: boolean;
   /** Delay before the simulated warehouse ships. */
   warehouseDelayMs?: number;
+  /** Port of the simulated warehouse's webhook receiver; 0 (the default) picks a free one. */
+  warehousePort?: number;
+  /** CDK context for the synth, as `cdk deploy -c` passes it (`{ 'o2c.warehouseWebhookUrl': '…' }`). */
+  context?: Record<string, unknown>;
   /** How long Wait states (the backorder wait) last locally. */
   waitMs?: number;
   log?: (line: string) => void;
@@ -72,8 +93,14 @@ export interface LocalStack {
    * restarts, so these stay where they were. Empty in memory.
    */
   stranded: { id: string; status: string }[];
-  /** The simulated warehouse (when on): `leave(orderId)` makes it not answer that order, so a test can. */
-  warehouse: { enabled: boolean; leave(orderId: string): void };
+  /**
+   * The simulated warehouse (when on): a receiver of the signed webhook. `leave(orderId)` makes it not answer that
+   * order, so a test can; `refuse(orderIdOrReference, reason)` makes it answer 422. `webhookUrl`: where the webhook
+   * goes (the simulator, or with it off the configured `warehouseWebhookUrl`, or nowhere).
+   */
+  warehouse: { enabled: boolean; webhookUrl: string | undefined; deliveries: LocalWarehouse['deliveries']; leave(orderId: string): void; refuse(orderIdOrReference: string, reason: string): void };
+  /** What was put on the o2c event bus. */
+  events: LocalEvent[];
   /** Milliseconds per start-up phase: synth, emulators, handlers (loading every module), dynamodbWait (what was left of its boot), table (create + seed), total. */
   timings: Record<string, number>;
   mailUrl: string;
@@ -149,7 +176,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const ddbEndpoint = `http://127.0.0.1:${ddbPort}`;
 
     let since = performance.now();
-    const { template } = synthTemplate();
+    const { template } = synthTemplate(options.context ?? {});
     lap('synth', since);
     since = performance.now();
     // Queue URLs are known once fauxqs has created the queues: read the queues, start them, then resolve the rest.
@@ -173,6 +200,19 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const secrets = Object.fromEntries(Object.entries(DEV_SECRETS).map(([k, v]) => [k, process.env[k] || v]));
     const stripe = await startLocalStripe({ secretKey: secrets.O2C_STRIPE_SECRET_KEY!, port: options.stripePort ?? 0 });
     stoppers.push(() => stripe.stop());
+    const eventBridge = await startLocalEventBridge({ buses: topology.eventBuses });
+    stoppers.push(() => eventBridge.stop());
+
+    // The warehouse: the simulator receives the real signed webhook and answers through the public callback route;
+    // with it off, the webhook goes where the configuration says (`-c o2c.warehouseWebhookUrl=…`), or nowhere.
+    const apiUrl = `http://127.0.0.1:${apiPort}`;
+    const warehouseOn = options.simulateWarehouse ?? process.env.O2C_SIMULATE_WAREHOUSE !== '0';
+    const simulator = warehouseOn
+      ? await startLocalWarehouse({ secret: secrets.O2C_WAREHOUSE_WEBHOOK_SECRET!, warehouseKey: secrets.O2C_WAREHOUSE_KEY!, delayMs: options.warehouseDelayMs ?? 1_000, port: options.warehousePort ?? 0, log })
+      : undefined;
+    if (simulator) stoppers.push(() => simulator.stop());
+    const configuredWebhook = topology.functions.find((f) => f.name === 'send-fulfilment-request')?.env.WAREHOUSE_WEBHOOK_URL;
+    const webhookUrl = simulator?.url ?? configuredWebhook;
 
     lap('emulators', since);
     since = performance.now();
@@ -190,8 +230,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       POWERTOOLS_TRACE_ENABLED: 'false',
       POWERTOOLS_LOG_LEVEL: process.env.O2C_LOG_LEVEL ?? 'ERROR',
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      AWS_ENDPOINT_URL_EVENTBRIDGE: eventBridge.endpoint,
       // The template's STRIPE_API_URL is Stripe's own; locally refund-payment talks to the emulator.
       STRIPE_API_URL: stripe.url,
+      // The template's API URL is API Gateway's; the warehouse is told to call back here.
+      PUBLIC_API_URL: apiUrl,
+      ...(webhookUrl ? { WAREHOUSE_WEBHOOK_URL: webhookUrl } : {}),
       ...secrets,
     });
     lap('handlers', since);
@@ -212,39 +256,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const sfn = await startStepFunctions(topology.stateMachine, host, queues, { port: sfnPort, waitMs: options.waitMs ?? 5_000, retryMs: 200 });
     stoppers.push(() => sfn.stop());
 
-    const apiUrl = `http://127.0.0.1:${apiPort}`;
-    const warehouseDelay = options.warehouseDelayMs ?? 1_000;
-    const shipLater = (orderId: string) => {
-      const timer = setTimeout(async () => {
-        const order = (await doc.send(new GetCommand({ TableName: topology.table.name, Key: Keys.order(orderId) }))).Item;
-        const carrier = (order?.carrier ?? {}) as { carrier?: string; service?: string };
-        await fetch(`${apiUrl}/fulfilment/${orderId}/shipment`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', 'x-api-key': secrets.O2C_WAREHOUSE_KEY! },
-          body: JSON.stringify({
-            carrier: carrier.carrier ?? 'Royal Mail',
-            service: carrier.service ?? 'Tracked 48',
-            trackingNumber: `LOCAL${Math.floor(Math.random() * 1e9).toString().padStart(9, '0')}GB`,
-            shippedAt: new Date().toISOString(),
-          }),
-        }).catch((e: Error) => log(`warehouse: ${e.message}`));
-      }, warehouseDelay);
-      stoppers.push(() => clearTimeout(timer));
-    };
-    const warehouseOn = options.simulateWarehouse ?? process.env.O2C_SIMULATE_WAREHOUSE !== '0';
-    const leftToTest = new Set<string>();
-
     const queueName = new Map(topology.queues.map((q) => [q.logicalId, q.name]));
     const fnName = new Map(topology.functions.map((f) => [f.logicalId, f.name]));
-    const pollers: Poller[] = topology.eventSources.map((es) =>
-      startPoller(queues, { ...es, queueName: queueName.get(es.queue)!, fnName: fnName.get(es.fn)! }, host, REGION, (fn, bodies) => {
-        if (!warehouseOn || fn !== 'fulfil-order') return;
-        for (const b of bodies) {
-          const orderId = (JSON.parse(b) as { orderId: string }).orderId;
-          if (!leftToTest.has(orderId)) shipLater(orderId);
-        }
-      }),
-    );
+    const pollers: Poller[] = topology.eventSources.map((es) => startPoller(queues, { ...es, queueName: queueName.get(es.queue)!, fnName: fnName.get(es.fn)! }, host, REGION));
     stoppers.push(() => Promise.all(pollers.map((p) => p.stop())).then(() => undefined));
 
     const schedules = new Map(topology.schedules.map((s) => [s.logicalId, s]));
@@ -264,8 +278,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
 
     lap('total', t0);
-    const warehouse = { enabled: warehouseOn, leave: (orderId: string) => void leftToTest.add(orderId) };
-    return { apiUrl, template, hosted, stranded, timings, warehouse, mailUrl: `http://127.0.0.1:${mailPort}`, stripe, apiKey: secrets.O2C_API_KEY!, warehouseKey: secrets.O2C_WAREHOUSE_KEY!, financeKey: secrets.O2C_FINANCE_KEY!, topology, host, queues, sfn, doc, tableName: topology.table.name, stop };
+    const warehouse = {
+      enabled: warehouseOn,
+      webhookUrl,
+      deliveries: simulator?.deliveries ?? [],
+      leave: (orderId: string) => simulator?.leave(orderId),
+      refuse: (key: string, reason: string) => simulator?.refuse(key, reason),
+    };
+    return { apiUrl, template, hosted, stranded, timings, warehouse, events: eventBridge.events, mailUrl: `http://127.0.0.1:${mailPort}`, stripe, apiKey: secrets.O2C_API_KEY!, warehouseKey: secrets.O2C_WAREHOUSE_KEY!, financeKey: secrets.O2C_FINANCE_KEY!, topology, host, queues, sfn, doc, tableName: topology.table.name, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -1,16 +1,29 @@
 /**
  * `npm start` — the whole o2c stack on this machine, from the synthesized
- * template, on local emulators. `npm start -- --in-memory` keeps nothing on disk.
+ * template, on local emulators. `npm start -- --in-memory` keeps nothing on disk;
+ * `npm start -- -c o2c.<key>=<value>` (repeatable, or `-c o2c='{…}'`) passes
+ * configuration to the synthesized app exactly as `cdk deploy -c` does.
  */
 import './quiet.ts';
 import { parseArgs } from 'node:util';
 import { javaMajorVersion } from './dynamodb-local.ts';
-import { DEV_SECRETS, startLocalStack } from './stack.ts';
+import { contextArgs, DEV_SECRETS, startLocalStack } from './stack.ts';
 
-const { values } = parseArgs({ options: { 'in-memory': { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } } });
+const { values } = parseArgs({ options: { 'in-memory': { type: 'boolean', default: false }, context: { type: 'string', short: 'c', multiple: true }, help: { type: 'boolean', short: 'h' } } });
 if (values.help) {
-  console.log('usage: npm start [-- --in-memory]\n  env: O2C_API_PORT (3000), O2C_MAIL_PORT (8005), O2C_STRIPE_PORT (12111), O2C_SIMULATE_WAREHOUSE (1), O2C_LOG_LEVEL (ERROR), and the secrets below');
+  console.log(
+    'usage: npm start [-- --in-memory] [-- -c o2c.<key>=<value> ...]\n' +
+      '  -c: configuration for the synthesized app, as `cdk deploy -c` (e.g. -c o2c.warehouseWebhookUrl=http://127.0.0.1:9000/hook)\n' +
+      '  env: O2C_API_PORT (3000), O2C_MAIL_PORT (8005), O2C_STRIPE_PORT (12111), O2C_WAREHOUSE_PORT (random), O2C_SIMULATE_WAREHOUSE (1), O2C_LOG_LEVEL (ERROR), and the secrets below',
+  );
   process.exit(0);
+}
+let context: Record<string, string>;
+try {
+  context = contextArgs(values.context ?? []);
+} catch (error) {
+  console.error((error as Error).message);
+  process.exit(2);
 }
 
 const java = javaMajorVersion();
@@ -30,6 +43,8 @@ const stack = await startLocalStack({
   apiPort: Number(process.env.O2C_API_PORT ?? 3000),
   mailPort: Number(process.env.O2C_MAIL_PORT ?? 8005),
   stripePort: Number(process.env.O2C_STRIPE_PORT ?? 12111),
+  warehousePort: Number(process.env.O2C_WAREHOUSE_PORT ?? 0),
+  context,
   log: (line) => console.log(line),
 }).catch((error: Error & { code?: string }) => {
   console.error(`o2c local stack failed to start: ${error.message}`);
@@ -46,6 +61,15 @@ console.log(`  started in ${sec(performance.now() - started)} (synth ${sec(stack
 console.log('  development secrets (override with these env vars):');
 for (const k of Object.keys(DEV_SECRETS)) console.log(`    ${k}=${process.env[k] || DEV_SECRETS[k as keyof typeof DEV_SECRETS]}`);
 console.log('  callers: the B2B order API uses O2C_API_KEY, the warehouse O2C_WAREHOUSE_KEY, finance (IAM-signed in AWS) O2C_FINANCE_KEY in x-api-key');
+if (stack.warehouse.enabled) {
+  console.log(`  warehouse: simulated, receiving the signed webhook at ${stack.warehouse.webhookUrl} (ships each order after a second)`);
+} else if (stack.warehouse.webhookUrl) {
+  console.log(`  warehouse: not simulated (O2C_SIMULATE_WAREHOUSE=0): the webhook goes to ${stack.warehouse.webhookUrl},`);
+  console.log('             signed with O2C_WAREHOUSE_WEBHOOK_SECRET (x-o2c-signature); answer at POST /fulfilment/{orderId}/shipment');
+} else {
+  console.log('  warehouse: not simulated (O2C_SIMULATE_WAREHOUSE=0) and no webhook configured: only the o2c.FulfilmentRequested event;');
+  console.log('             run a receiver and pass -c o2c.warehouseWebhookUrl=http://127.0.0.1:<port>/<path>, or POST /fulfilment/{orderId}/shipment yourself');
+}
 if (stack.stranded.length > 0) {
   console.log(
     `  note: ${stack.stranded.length} order(s) were mid-workflow when the stack last stopped (${stack.stranded.slice(0, 3).map((o) => `${o.id} ${o.status}`).join(', ')}${stack.stranded.length > 3 ? ', …' : ''});\n` +

@@ -59,6 +59,11 @@ export interface LocalStepFunctions {
   executions: Map<string, ExecutionRecord>;
   /** Task states the host runs itself (all of them: anything else would call real AWS). */
   overriddenStates: string[];
+  /**
+   * Ends a task-token wait of an execution as its TimeoutSeconds would (error `States.Timeout`, the token spent), now:
+   * how the local stack lets a test reach a 7- or 14-day timeout. False when that execution is not waiting there.
+   */
+  expire(executionName: string, state: string): boolean;
   stop(): Promise<void>;
 }
 
@@ -241,6 +246,17 @@ export async function startStepFunctions(
     endpoint: `http://127.0.0.1:${options.port}`,
     executions,
     overriddenStates: Object.keys(overridesFor(undefined as never)),
+    expire(executionName, state) {
+      for (const [token, t] of pending) {
+        if (t.execution !== executionName || t.state !== state) continue;
+        pending.delete(token);
+        const error = new Error(`${state} timed out (local: expired on request)`);
+        error.name = 'States.Timeout';
+        t.reject(error);
+        return true;
+      }
+      return false;
+    },
     async stop() {
       for (const r of executions.values()) if (r.status === 'RUNNING') {
         r.status = 'ABORTED';

@@ -72,6 +72,8 @@ export interface LocalStateMachine {
 }
 export interface LocalTopology {
   table: LocalTable;
+  /** Names of the EventBridge buses the template creates. */
+  eventBuses: string[];
   queues: LocalQueue[];
   functions: LocalFunction[];
   eventSources: LocalEventSource[];
@@ -134,6 +136,7 @@ export function readTopology(template: CfnTemplate, addresses: LocalAddresses): 
   const [tableId, tableRes] = tables[0]!;
   const tableName = (tableRes.Properties?.TableName as string | undefined) ?? tableId;
   const queueName = (id: string) => (template.Resources[id]?.Properties?.QueueName as string | undefined) ?? id;
+  const busName = (id: string) => (template.Resources[id]?.Properties?.Name as string | undefined) ?? id;
   const fnName = (id: string) => {
     const name = template.Resources[id]?.Properties?.Environment?.Variables?.O2C_FUNCTION;
     if (typeof name !== 'string') throw new TemplateError(`function ${id} has no O2C_FUNCTION`);
@@ -167,6 +170,8 @@ export function readTopology(template: CfnTemplate, addresses: LocalAddresses): 
           return smArn;
         case 'AWS::SecretsManager::Secret':
           return `arn:aws:secretsmanager:${region}:${account}:secret:${id}`;
+        case 'AWS::Events::EventBus':
+          return busName(id);
         default:
           return id;
       }
@@ -179,6 +184,8 @@ export function readTopology(template: CfnTemplate, addresses: LocalAddresses): 
       if (res.Type === 'AWS::SQS::Queue' && attr === 'QueueName') return queueName(id);
       if (res.Type === 'AWS::Lambda::Function' && attr === 'Arn') return `arn:aws:lambda:${region}:${account}:function:${fnName(id)}`;
       if (res.Type.startsWith('AWS::DynamoDB::') && attr === 'Arn') return `arn:aws:dynamodb:${region}:${account}:table/${tableName}`;
+      if (res.Type === 'AWS::Events::EventBus' && attr === 'Arn') return `arn:aws:events:${region}:${account}:event-bus/${busName(id)}`;
+      if (res.Type === 'AWS::Events::EventBus' && attr === 'Name') return busName(id);
       return `arn:aws:local:${region}:${account}:${id}/${attr}`;
     }
     if ('Fn::Join' in value) {
@@ -269,5 +276,6 @@ export function readTopology(template: CfnTemplate, addresses: LocalAddresses): 
     else throw new TemplateError(`task ${name} uses ${resource}, which the local runtime cannot host`);
   }
 
-  return { table, queues, functions, eventSources, routes, schedules, stateMachine: { logicalId: smId, arn: smArn, definition, tasks } };
+  const eventBuses = ofType(template, 'AWS::Events::EventBus').map(([id]) => busName(id));
+  return { table, eventBuses, queues, functions, eventSources, routes, schedules, stateMachine: { logicalId: smId, arn: smArn, definition, tasks } };
 }

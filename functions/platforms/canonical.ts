@@ -113,6 +113,12 @@ export const RejectTaskInput = z.object({
   warehouse: z.optional(z.object({ Error: z.optional(z.string()), Cause: z.optional(z.string()) })),
 });
 
+/** release-stock's input: the order and the error the failing step's catch recorded (`$.error`). */
+export const ReleaseStockTaskInput = z.object({
+  orderId: text(1, 80),
+  error: z.optional(z.object({ Error: z.optional(z.string()), Cause: z.optional(z.string()) })),
+});
+
 /**
  * A payment on the payments queue: the report with its deterministic id, and
  * (from a bank file) the evidence the bank gave with it, for matching: the

@@ -10,6 +10,7 @@
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { AttributeType, Billing, StreamViewType, TableV2, type ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption, type IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -17,7 +18,7 @@ import { GSI_BY_CUSTOMER, GSI_OPEN_BY_DUE, TABLE_KEYS, TTL_ATTRIBUTE } from '../
 import { pascalCase } from './ids.ts';
 import type { SenderIdentity } from './o2c-function.ts';
 
-export const QUEUE_NAMES = ['orders', 'fulfilment', 'credit-review', 'payments', 'dunning', 'mail', 'refunds', 'bank-files'] as const;
+export const QUEUE_NAMES = ['orders', 'fulfilment', 'credit-review', 'payments', 'dunning', 'mail', 'refunds', 'bank-files', 'warehouse-requests'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 /** Deliveries before a message is dead-lettered. */
@@ -37,7 +38,11 @@ export interface O2cData {
     readonly webhookSecrets: ISecret;
     /** Stripe's secret API key, for refunds. */
     readonly stripeKey: ISecret;
+    /** What the warehouse webhook deliveries are signed with (HMAC-SHA256). */
+    readonly warehouseWebhookSecret: ISecret;
   };
+  /** The o2c event bus (`O2c-<stage>`): facts sellers subscribe to, such as `o2c.FulfilmentRequested`. */
+  readonly bus: IEventBus;
   readonly sender: SenderIdentity;
   /** Where banks and SFTP gateways drop statement files (each new object is announced on the bank-files queue). */
   readonly bankFiles: IBucket;

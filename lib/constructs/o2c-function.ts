@@ -16,6 +16,7 @@ import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IConfigurationSet, IEmailIdentity } from 'aws-cdk-lib/aws-ses';
 import { CfnQueue, type IQueue } from 'aws-cdk-lib/aws-sqs';
@@ -63,7 +64,7 @@ const COMPANY: { readonly [K in BindingSetBy<'bindCompany'>]: (c: O2cConfig) => 
 };
 
 /** Settings from the configuration; `undefined`: an optional binding with no configuration key yet (left unset). */
-const SETTINGS: { readonly [K in BindingSetBy<'bindSettings'>]: ((c: O2cConfig) => string) | undefined } = {
+const SETTINGS: { readonly [K in BindingSetBy<'bindSettings'>]: ((c: O2cConfig) => string | undefined) | undefined } = {
   FINANCE_RECIPIENTS: (c) => c.financeRecipients.join(','),
   INVOICE_SERIES: (c) => c.invoiceSeries,
   DUNNING_POLICY: (c) => JSON.stringify(dunningPolicy(c)),
@@ -74,6 +75,8 @@ const SETTINGS: { readonly [K in BindingSetBy<'bindSettings'>]: ((c: O2cConfig) 
   CREDIT_NOTE_SERIES: (c) => c.creditNoteSeries,
   NEW_CUSTOMER_CREDIT_LIMITS: (c) => JSON.stringify(c.newCustomerCreditLimit),
   STRIPE_API_URL: (c) => c.stripeApiUrl,
+  // Optional: absent = no webhook (the event on the bus is the only hand-off).
+  WAREHOUSE_WEBHOOK_URL: (c) => c.warehouseWebhookUrl,
 };
 
 const root = resolve(import.meta.dirname, '../..');
@@ -182,6 +185,19 @@ export class O2cFunction extends NodejsFunction {
     return this;
   }
 
+  /** The o2c event bus's name in EVENT_BUS_NAME, with events:PutEvents on it. */
+  bindEventBus(bus: IEventBus): this {
+    this.bind('bindEventBus', 'EVENT_BUS_NAME', bus.eventBusName);
+    bus.grantPutEventsTo(this);
+    return this;
+  }
+
+  /** The HTTP API's public base URL in PUBLIC_API_URL (callbacks partners are told to use). */
+  bindApiUrl(url: string): this {
+    this.bind('bindApiUrl', 'PUBLIC_API_URL', url);
+    return this;
+  }
+
   /** Every company variable (name, address, books' currency, time zone, default terms, tax policy). */
   bindCompany(config: O2cConfig): this {
     return this.bindAll('bindCompany', Object.fromEntries(bindingsSetBy('bindCompany').map((name) => [name, COMPANY[name as BindingSetBy<'bindCompany'>](config)])));
@@ -191,8 +207,8 @@ export class O2cFunction extends NodejsFunction {
   bindSettings(config: O2cConfig, names: readonly BindingSetBy<'bindSettings'>[]): this {
     const values: Record<string, string> = {};
     for (const name of names) {
-      const setting = SETTINGS[name];
-      if (setting) values[name] = setting(config);
+      const value = SETTINGS[name]?.(config);
+      if (value !== undefined) values[name] = value;
       else if (!(BINDINGS[name] as BindingSpec).optional) throw new Error(`${this.stepName}: setting ${name} has no value`);
     }
     return this.bindAll('bindSettings', values);

@@ -1,6 +1,7 @@
 /**
  * The secrets callers and platforms authenticate with: the B2B order API key,
- * the warehouse's callback key (finance uses IAM) and the platforms' webhook signing secrets. Stateful:
+ * the warehouse's callback key (finance uses IAM), the platforms' webhook signing secrets, Stripe's key, and
+ * the secret o2c signs its own webhook to the warehouse with. Stateful:
  * redeploying the functions never regenerates the key clients hold.
  */
 import { Validations } from 'aws-cdk-lib';
@@ -12,6 +13,7 @@ export class IntakeSecrets extends Construct {
   readonly warehouseKey: Secret;
   readonly webhookSecrets: Secret;
   readonly stripeKey: Secret;
+  readonly warehouseWebhookSecret: Secret;
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -45,6 +47,15 @@ export class IntakeSecrets extends Construct {
     Validations.of(this.stripeKey).acknowledge({
       id: 'AwsSolutions-SMG4',
       reason: 'The key is issued by Stripe; it is rolled in the Stripe dashboard and pasted in here.',
+    });
+    // Generated here: o2c signs the warehouse webhook with it; the seller gives it to their warehouse or 3PL.
+    this.warehouseWebhookSecret = new Secret(this, 'WarehouseWebhookSecret', {
+      description: 'o2c warehouse webhook signing secret (x-o2c-signature, HMAC-SHA256); share it with the warehouse; may hold {"current": "..."}',
+      generateSecretString: { excludePunctuation: true, passwordLength: 48 },
+    });
+    Validations.of(this.warehouseWebhookSecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason: 'The secret is shared with the warehouse out of band; rotate it by storing a new one when the warehouse accepts both (it verifies against each secret it holds).',
     });
   }
 }

@@ -10,8 +10,11 @@
  *        │ reject → RejectOrder    (credit-review queue → request-credit-review asks finance; decide-credit answers)
  *   ConfirmOrder → WaitForFulfilment → ShipOrder → IssueInvoice → Done
  *                  (fulfilment queue → fulfil-order tells the warehouse; fulfilment-callback answers)
+ *                  (fulfil-order also queues the signed webhook on warehouse-requests → send-fulfilment-request,
+ *                   and puts o2c.FulfilmentRequested on the bus; a warehouse 4xx answers the wait with WarehouseFailed)
  *   WaitForFulfilment ─WarehouseFailed→ RejectOrder (unfillable: stock back, customer told, prepaid refunded)
- *   any other error → NotifyFailure (finance email via the mail queue) → Failed
+ *   any other error (a step failed after its retries, a wait timed out) → ReleaseStock (held stock back, order
+ *   left where it was) → NotifyFailure (finance email via the mail queue) → Failed
  *
  * The lost races a step is simply run again for are the catalogue's (functions/errors.ts: WORKFLOW_ERRORS.retryable).
  */
@@ -53,6 +56,8 @@ export class OrderWorkflow extends Construct {
   readonly stateMachine: StateMachine;
   /** The functions that answer the workflow's waits, for the API's routes. */
   readonly callbacks: { readonly creditDecision: O2cFunction; readonly shipment: O2cFunction };
+  /** Hands orders to the warehouse; told the API's URL (the callback it sends) once the API exists: `bindApiUrl`. */
+  readonly fulfilOrder: O2cFunction;
 
   constructor(scope: Construct, id: string, props: OrderWorkflowProps) {
     super(scope, id);
@@ -73,27 +78,36 @@ export class OrderWorkflow extends Construct {
       rejectOrder: mailing(fn('reject-order', 'Rejects the order, releases stock, tells the customer, requests a prepaid order\'s refund'))
         .bindCompany(config)
         .bindQueue('REFUNDS_QUEUE_URL', queues.refunds),
+      releaseStock: fn('release-stock', 'Failure path: puts the held stock of a stopped order back').bindTable(table),
     };
     // The waits: the queue consumers that ask finance and the warehouse, and the API callbacks that answer them.
     mailing(fn('request-credit-review', 'Keeps the credit-review token, asks finance'))
       .bindSettings(config, ['FINANCE_RECIPIENTS'])
       .consume(queues['credit-review']);
-    fn('fulfil-order', 'Chooses the carrier, hands the order to the warehouse')
+    this.fulfilOrder = fn('fulfil-order', 'Chooses the carrier, hands the order to the warehouse (event on the bus, webhook queued)')
       .bindTable(table)
       .bindSettings(config, ['PROMISED_DELIVERY_DAYS', 'CARRIER_RATES'])
+      .bindQueue('WAREHOUSE_REQUESTS_QUEUE_URL', queues['warehouse-requests'])
+      .bindEventBus(data.bus)
       .consume(queues.fulfilment);
+    // The signed webhook to the warehouse: retried by the queue on 5xx, a 4xx fails the fulfilment wait.
+    const sendFulfilmentRequest = fn('send-fulfilment-request', "Delivers the signed fulfilment request to the warehouse's webhook")
+      .bindTable(table)
+      .bindSettings(config, ['WAREHOUSE_WEBHOOK_URL'])
+      .bindSecret('WAREHOUSE_WEBHOOK_SECRET_ARN', data.secrets.warehouseWebhookSecret)
+      .consume(queues['warehouse-requests']);
     const answering = (f: O2cFunction) => f.bindTable(table).bindCallerKeys(data.secrets);
     const decideCredit = answering(fn('decide-credit', 'Finance approves or rejects a held order'));
     const fulfilmentCallback = answering(fn('fulfilment-callback', 'The warehouse reports a shipment'));
 
     this.stateMachine = this.definition(steps, { ...props, logRetention: config.logRetentionDays as RetentionDays });
     fn('start-order', 'Starts the order workflow, one execution per order').bindStateMachine(this.stateMachine, 'start').consume(queues.orders);
-    for (const callback of [decideCredit, fulfilmentCallback]) callback.bindStateMachine(this.stateMachine, 'task-response');
+    for (const callback of [decideCredit, fulfilmentCallback, sendFulfilmentRequest]) callback.bindStateMachine(this.stateMachine, 'task-response');
     this.callbacks = { creditDecision: decideCredit, shipment: fulfilmentCallback };
   }
 
   private definition(
-    steps: Record<'validateOrder' | 'checkCredit' | 'confirmOrder' | 'shipOrder' | 'issueInvoice' | 'rejectOrder', IFunction>,
+    steps: Record<'validateOrder' | 'checkCredit' | 'confirmOrder' | 'shipOrder' | 'issueInvoice' | 'rejectOrder' | 'releaseStock', IFunction>,
     props: OrderWorkflowProps & { logRetention: RetentionDays },
   ): StateMachine {
     const { queues } = props.data;
@@ -104,23 +118,35 @@ export class OrderWorkflow extends Construct {
         key: JsonPath.format('workflow-failed:{}', JsonPath.stringAt('$.orderId')),
         to: [...props.config.financeRecipients],
         subject: JsonPath.format('o2c: order {} stopped in its workflow', JsonPath.stringAt('$.orderId')),
-        text: JsonPath.format('Order {} stopped: {} ({}). Look at the execution named after the order in Step Functions.', JsonPath.stringAt('$.orderId'), JsonPath.stringAt('$.error.Error'), JsonPath.stringAt('$.error.Cause')),
+        text: JsonPath.format(
+          'Order {} stopped: {} ({}). The stock it still held was put back and the order was left where it was: cancel or reject it, or have it re-entered. Look at the execution named after the order in Step Functions.',
+          JsonPath.stringAt('$.orderId'),
+          JsonPath.stringAt('$.error.Error'),
+          JsonPath.stringAt('$.error.Cause'),
+        ),
       }),
       resultPath: JsonPath.DISCARD,
     }).next(failed);
 
-    const guard = <T extends TaskStateBase>(task: T, before: (t: T) => void = () => undefined): T => {
-      before(task); // specific catches first: Step Functions takes the first that matches
-      task.addCatch(notifyFailure, { errors: ['States.ALL'], resultPath: '$.error' });
-      return task;
-    };
-    const lambda = (name: string, fn: IFunction, resultPath: string) => {
-      const task = new LambdaInvoke(this, name, { lambdaFunction: fn, payloadResponseOnly: true, resultPath, retryOnServiceExceptions: true });
+    const retried = (task: LambdaInvoke) => {
       // CDK's default retrier covers Lambda's service faults; throttling in an order burst and lost races are retried too.
       task.addRetry({ errors: ['Lambda.TooManyRequestsException'], interval: Duration.seconds(2), maxAttempts: 6, backoffRate: 2 });
       task.addRetry({ errors: [...WORKFLOW_ERRORS.retryable], interval: Duration.seconds(1), maxAttempts: 4, backoffRate: 2 });
-      return guard(task);
+      return task;
     };
+    // The failure path: whatever stopped the order, the stock it still holds goes back (once: only held reservations
+    // move) before finance is told; if even that fails, finance is told all the same (its error beside the first).
+    const releaseStock = retried(new LambdaInvoke(this, 'ReleaseStock', { lambdaFunction: steps.releaseStock, payloadResponseOnly: true, resultPath: JsonPath.DISCARD, retryOnServiceExceptions: true }));
+    releaseStock.addCatch(notifyFailure, { errors: ['States.ALL'], resultPath: '$.releaseError' });
+    releaseStock.next(notifyFailure);
+
+    const guard = <T extends TaskStateBase>(task: T, before: (t: T) => void = () => undefined): T => {
+      before(task); // specific catches first: Step Functions takes the first that matches
+      task.addCatch(releaseStock, { errors: ['States.ALL'], resultPath: '$.error' });
+      return task;
+    };
+    const lambda = (name: string, fn: IFunction, resultPath: string) =>
+      guard(retried(new LambdaInvoke(this, name, { lambdaFunction: fn, payloadResponseOnly: true, resultPath, retryOnServiceExceptions: true })));
     const wait = (name: string, queue: IQueue, resultPath: string, timeout: Duration, before?: (t: SqsSendMessage) => void) =>
       guard(
         new SqsSendMessage(this, name, {

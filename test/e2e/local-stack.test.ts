@@ -122,6 +122,14 @@ describe('the local stack, end to end', () => {
     const paid = await post('/finance/payments', { externalId: 'E2E-1-TRANSFER', amount: invoice.total, currency: 'GBP', receivedOn: invoice.issueDate, remittance: `payment ${spaced.toLowerCase()}` });
     expect(paid.status).toBe(202);
     await until('paid by reference', async () => ((await admin('/_local/invoices')).invoices as any[]).find((i) => i.number === stored.invoiceNumber && i.balance === 0 && i.status === 'paid'));
+
+    // It shipped through the production path: the signed webhook to the (simulated) warehouse, which called back,
+    // and the o2c.FulfilmentRequested event on the O2c-dev bus, with the same request.
+    const delivered = stack.warehouse.deliveries.filter((d) => d.orderId === id);
+    expect(delivered.map((d) => [d.status, d.requestId])).toEqual([[202, `fulfilment-${id}`]]);
+    expect(delivered[0]!.body).toMatchObject({ reference: 'E2E-1', lines: [{ sku: 'MUG-01', quantity: 3 }], shipTo: { city: 'York', country: 'GB' }, callbackUrl: `${stack.apiUrl}/fulfilment/${id}/shipment` });
+    const event = stack.events.find((e) => e.detailType === 'o2c.FulfilmentRequested' && (e.detail as { orderId: string }).orderId === id);
+    expect(event).toMatchObject({ bus: 'O2c-dev', source: 'o2c', detail: delivered[0]!.body });
   }, 40_000);
 
   it('holds an order over the credit limit until finance approves, and tells the customer when finance rejects', async () => {
@@ -240,6 +248,46 @@ describe('the local stack, end to end', () => {
     expect(told.body.text).toContain('it could not be shipped from our warehouse');
     expect(told.body.text).not.toContain('flooded');
     expect((await mails()).some((m) => m.subject === `o2c: order ${id} stopped in its workflow`)).toBe(false);
+  }, 40_000);
+
+  it('warehouse 4xx → failure path with stock back: the webhook refused with 422, the order rejected with its reason on the timeline, stock released', async () => {
+    const before = await onHand('MUG-01');
+    stack.warehouse.refuse('E2E-W4', 'SKU MUG-01 is not stocked at this site');
+    const id = (await post('/orders', order('E2E-W4', 'purchasing@acme-retail.example', 2))).body.orderId as string;
+    const o = await until('the rejected order', async () => {
+      const r = await admin(`/_local/orders/${id}`);
+      return r.execution?.status === 'SUCCEEDED' && r.order.status === 'rejected' ? r : undefined;
+    });
+    expect(stack.warehouse.deliveries.filter((d) => d.orderId === id).map((d) => d.status)).toEqual([422]);
+    expect(o.timeline.find((e: { step: string }) => e.step === 'warehouse').detail).toBe('failed: the warehouse refused the fulfilment request (HTTP 422): SKU MUG-01 is not stocked at this site');
+    expect(o.order.reason).toBe('it could not be shipped from our warehouse');
+    expect(await onHand('MUG-01')).toBe(before);
+    const reservation = (await stack.doc.send(new GetCommand({ TableName: stack.tableName, Key: Keys.reservation(id, 'MUG-01') }))).Item;
+    expect(reservation).toMatchObject({ state: 'released' });
+  }, 40_000);
+
+  it('fulfilment timeout → stock back: the warehouse never answers, the wait times out, ReleaseStock puts the stock back, finance is told, the order stays fulfilling', async () => {
+    const before = await onHand('MUG-01');
+    const id = (await post('/orders', order('E2E-TO', 'purchasing@acme-retail.example', 2))).body.orderId as string;
+    stack.warehouse.leave(id);
+    // Handed over (the token kept, the signed request received), then nothing.
+    await until('the hand-off', async () => (await orderStatus(id)) === 'fulfilling' && stack.warehouse.deliveries.some((d) => d.orderId === id), 20_000);
+    expect(await onHand('MUG-01')).toBe(before - 2);
+    expect(stack.sfn.expire(id, 'WaitForFulfilment')).toBe(true); // its 14 days are up
+    const o = await until('the failed workflow', async () => {
+      const r = await admin(`/_local/orders/${id}`);
+      return r.execution?.status === 'FAILED' ? r : undefined;
+    });
+    expect(o.execution.error).toBe('OrderWorkflowFailed');
+    expect(o.order.status).toBe('fulfilling');
+    expect(o.timeline.find((e: { step: string }) => e.step === 'workflow-failed').detail).toBe('States.Timeout: stock of 1 line(s) put back; the order stays fulfilling for finance to decide');
+    expect(await onHand('MUG-01')).toBe(before);
+    const told = await until('finance told', async () => (await mails()).find((m) => m.subject === `o2c: order ${id} stopped in its workflow`));
+    expect(told.body.text).toContain('The stock it still held was put back');
+    // The warehouse answering after the timeout is too late: 409, nothing moves.
+    const late = await post(`/fulfilment/${id}/shipment`, { carrier: 'DPD', service: 'Next Day', trackingNumber: 'LATE1', shippedAt: new Date().toISOString() });
+    expect(late.status).toBe(409);
+    expect(await onHand('MUG-01')).toBe(before);
   }, 40_000);
 
   it('refunds a rejected prepaid Stripe order once at the local Stripe endpoint, even when its refund message is delivered again', async () => {

@@ -93,6 +93,15 @@ describe('parseConfig', () => {
     expect(() => parseConfig(base, { senderAddress: 'nope' })).toThrow(/o2c\.senderAddress/);
     expect(() => parseConfig(base, { compnyName: 'x' })).toThrow(/context o2c\.compnyName: unknown key/);
   });
+
+  it('takes an https warehouseWebhookUrl (plain http only to this machine), none by default', () => {
+    expect(parseConfig(base).warehouseWebhookUrl).toBeUndefined();
+    expect(parseConfig(base, { warehouseWebhookUrl: 'https://wms.acme.example/o2c/requests' }).warehouseWebhookUrl).toBe('https://wms.acme.example/o2c/requests');
+    expect(parseConfig(base, { warehouseWebhookUrl: 'http://127.0.0.1:9000/hook' }).warehouseWebhookUrl).toBe('http://127.0.0.1:9000/hook');
+    expect(() => parseConfig(base, { warehouseWebhookUrl: 'http://wms.acme.example/hook' })).toThrow(/o2c\.warehouseWebhookUrl: an https:\/\/ URL/);
+    expect(() => parseConfig(base, { warehouseWebhookUrl: 'https://user:pw@wms.acme.example/' })).toThrow(/o2c\.warehouseWebhookUrl: no credentials/);
+    expect(() => parseConfig(base, { warehouseWebhookUrl: 'ftp://wms.acme.example/' })).toThrow(/o2c\.warehouseWebhookUrl/);
+  });
 });
 
 describe('the app', () => {
@@ -120,11 +129,13 @@ describe('the stateful stack outside dev', () => {
       const [table] = dataResources.filter((r) => r.Type === 'AWS::DynamoDB::GlobalTable');
       expect(table).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain', Properties: { Replicas: [{ DeletionProtectionEnabled: true }] } });
       const queues = dataResources.filter((r) => r.Type === 'AWS::SQS::Queue');
-      expect(queues).toHaveLength(16);
+      expect(queues).toHaveLength(18);
       for (const q of queues) expect(q).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
       const buckets = dataResources.filter((r) => r.Type === 'AWS::S3::Bucket');
       expect(buckets).toHaveLength(2);
       for (const b of buckets) expect(b).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+      // The o2c event bus carries the sellers' own rules: kept like the data.
+      expect(dataResources.filter((r) => r.Type === 'AWS::Events::EventBus')).toEqual([expect.objectContaining({ DeletionPolicy: 'Retain', Properties: expect.objectContaining({ Name: 'O2c-prod' }) })]);
       expect(data.terminationProtection).toBe(true);
       // The stateless stack can be replaced at will: it holds nothing that keeps data.
       const appTypes = new Set(Object.values(assembly.getStackArtifact(stack.artifactId).template.Resources as Resources).map((r) => r.Type));

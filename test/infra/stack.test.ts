@@ -132,11 +132,11 @@ describe('functions', () => {
 });
 
 describe('queues', () => {
-  it('gives each of the eight queues a DLQ after 5 deliveries, and each queue 6× its consumer timeout', () => {
+  it('gives each of the nine queues a DLQ after 5 deliveries, and each queue 6× its consumer timeout', () => {
     const queues = ofType('AWS::SQS::Queue', dataResources).filter(([, q]) => q.Properties.RedrivePolicy);
-    expect(queues).toHaveLength(8);
+    expect(queues).toHaveLength(9);
     const dlqIds = new Set(ofType('AWS::SQS::Queue', dataResources).filter(([, q]) => !q.Properties.RedrivePolicy).map(([id]) => id));
-    expect(dlqIds.size).toBe(8);
+    expect(dlqIds.size).toBe(9);
     const mappings = ofType('AWS::Lambda::EventSourceMapping');
     for (const [id, q] of queues) {
       expect(q.Properties.RedrivePolicy.maxReceiveCount).toBe(5);
@@ -192,7 +192,7 @@ describe('order workflow', () => {
 
   it('has the steps in order, two task-token waits on the credit-review and fulfilment queues, and Catch on every task', () => {
     const states = definition().States;
-    for (const name of ['ValidateOrder', 'BackorderWait', 'CheckCredit', 'WaitForCreditReview', 'ConfirmOrder', 'WaitForFulfilment', 'ShipOrder', 'IssueInvoice', 'RejectOrder', 'NotifyFailure', 'Done', 'Rejected', 'Failed']) {
+    for (const name of ['ValidateOrder', 'BackorderWait', 'CheckCredit', 'WaitForCreditReview', 'ConfirmOrder', 'WaitForFulfilment', 'ShipOrder', 'IssueInvoice', 'RejectOrder', 'ReleaseStock', 'NotifyFailure', 'Done', 'Rejected', 'Failed']) {
       expect(states, name).toHaveProperty(name);
     }
     const waits = Object.entries(states).filter(([, s]) => s.Resource === 'arn:x:states:::sqs:sendMessage.waitForTaskToken' || String(s.Resource).includes('waitForTaskToken'));
@@ -202,15 +202,21 @@ describe('order workflow', () => {
     expect(states.WaitForFulfilment.Next).toBe('ShipOrder');
     expect(states.ShipOrder.Next).toBe('IssueInvoice');
     expect(states.IssueInvoice.Next).toBe('Done');
-    // The warehouse's "cannot ship" rejects the order (first catch, so States.ALL does not take it); every other error notifies finance.
+    // The warehouse's "cannot ship" rejects the order (first catch, so States.ALL does not take it); every other
+    // error — a step failing after its retries, a wait's timeout — releases the stock, then notifies finance.
     expect(states.WaitForFulfilment.Catch).toEqual([
       { ErrorEquals: ['WarehouseFailed'], ResultPath: '$.warehouse', Next: 'RejectOrder' },
-      { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'NotifyFailure' },
+      { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'ReleaseStock' },
     ]);
-    for (const [name, s] of Object.entries(states).filter(([n, st]) => st.Type === 'Task' && n !== 'NotifyFailure')) {
-      expect(s.Catch?.at(-1), name).toMatchObject({ ErrorEquals: ['States.ALL'], Next: 'NotifyFailure' });
+    for (const [name, s] of Object.entries(states).filter(([n, st]) => st.Type === 'Task' && n !== 'NotifyFailure' && n !== 'ReleaseStock')) {
+      expect(s.Catch?.at(-1), name).toMatchObject({ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'ReleaseStock' });
       if (name !== 'WaitForFulfilment') expect(s.Catch, name).toHaveLength(1);
     }
+    // The release step itself: retried, and finance is told even when it fails (the first error kept in $.error).
+    expect(states.ReleaseStock.Next).toBe('NotifyFailure');
+    expect(states.ReleaseStock.ResultPath).toBeNull();
+    expect(states.ReleaseStock.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.releaseError', Next: 'NotifyFailure' }]);
+    expect((states.ReleaseStock.Retry as { ErrorEquals: string[] }[]).flatMap((r) => r.ErrorEquals)).toEqual(expect.arrayContaining(['Lambda.ServiceException', ...WORKFLOW_ERRORS.retryable]));
     expect(states.NotifyFailure.Next).toBe('Failed');
     expect(JSON.stringify(definition())).not.toContain('JSONata');
     expect(JSON.stringify(definition())).not.toContain('"Assign"');
@@ -282,7 +288,7 @@ describe('environment', () => {
   it('has exactly one function per manifest entry of functions/bindings.ts', () => {
     const names = ofType('AWS::Lambda::Function').map(([, r]) => r.Properties.Environment.Variables.O2C_FUNCTION as string).sort();
     expect(names).toEqual([...FUNCTION_NAMES].sort());
-    expect(names).toHaveLength(21);
+    expect(names).toHaveLength(23);
   });
 
   it("gives every function exactly its manifest's bindings: each required one, optional ones only when set, never a local one", () => {
@@ -358,7 +364,7 @@ describe('workflow wiring and limits', () => {
         .filter(([, p]) => JSON.stringify(p.Properties.PolicyDocument).includes('"aws:SecureTransport":"false"'))
         .flatMap(([, p]) => (p.Properties.Queues as { Ref: string }[]).map((q) => q.Ref)),
     );
-    expect(secured.size).toBe(16);
+    expect(secured.size).toBe(18);
   });
 
   it('invokes the scheduled functions with an empty input', () => {
@@ -369,25 +375,81 @@ describe('workflow wiring and limits', () => {
   });
 
   it('alarms on every DLQ and on failed workflows, to an encrypted topic', () => {
-    expect(ofType('AWS::CloudWatch::Alarm')).toHaveLength(9);
+    expect(ofType('AWS::CloudWatch::Alarm')).toHaveLength(10);
+    // …the warehouse-requests DLQ among them.
+    const dlq = ofType('AWS::SQS::Queue', dataResources).find(([id]) => id.includes('WarehouseRequestsDlq'))![0];
+    expect(ofType('AWS::CloudWatch::Alarm').some(([, a]) => JSON.stringify(a.Properties.Dimensions).includes(dlq))).toBe(true);
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: {} });
   });
 
   it('lets a dev stack delete its table and queues, and has no resources beyond the design', () => {
     expect(ofType('AWS::DynamoDB::GlobalTable', dataResources)[0]![1].DeletionPolicy).toBe('Delete');
     for (const [id, q] of ofType('AWS::SQS::Queue', dataResources)) expect(q.DeletionPolicy, id).toBe('Delete');
-    expect(ofType('AWS::Lambda::Function')).toHaveLength(21);
-    expect(ofType('AWS::SQS::Queue', dataResources)).toHaveLength(16);
+    expect(ofType('AWS::Lambda::Function')).toHaveLength(23);
+    expect(ofType('AWS::SQS::Queue', dataResources)).toHaveLength(18);
     expect(ofType('AWS::StepFunctions::StateMachine')).toHaveLength(1);
     expect(ofType('AWS::ApiGatewayV2::Api')).toHaveLength(1);
-    expect(ofType('AWS::SecretsManager::Secret', dataResources)).toHaveLength(4);
+    expect(ofType('AWS::SecretsManager::Secret', dataResources)).toHaveLength(5);
+    expect(ofType('AWS::Events::EventBus', dataResources)).toHaveLength(1);
     expect(ofType('AWS::SES::EmailIdentity', dataResources)).toHaveLength(1);
     expect(ofType('AWS::SES::ConfigurationSet', dataResources)).toHaveLength(1);
   });
 });
 
+describe('warehouse hand-off', () => {
+  const dataId = (type: string, part: string) => ofType(type, dataResources).find(([id]) => id.includes(part))![0];
+
+  it('creates the o2c bus O2c-<stage> in the data stack; only fulfil-order puts events on it', () => {
+    const [[busId, bus]] = ofType('AWS::Events::EventBus', dataResources) as [[string, Resource]];
+    expect(bus.Properties.Name).toBe('O2c-dev');
+    expect(bus.DeletionPolicy).toBe('Delete');
+    expect(deref(envOf('fulfil-order').EVENT_BUS_NAME)).toEqual({ Ref: busId });
+    const put = policyStatements('fulfil-order').find((st) => st.Action === 'events:PutEvents');
+    expect(deref(put?.Resource)).toEqual({ 'Fn::GetAtt': [busId, 'Arn'] });
+    for (const name of FUNCTION_NAMES.filter((n) => n !== 'fulfil-order')) expect(actionsOf(name).has('events:PutEvents'), name).toBe(false);
+  });
+
+  it('queues webhook deliveries on warehouse-requests (DLQ after 5), consumed by send-fulfilment-request, which may answer the wait', () => {
+    const queue = dataId('AWS::SQS::Queue', 'WarehouseRequestsQueue');
+    expect(dataResources[queue]!.Properties.RedrivePolicy.deadLetterTargetArn['Fn::GetAtt'][0]).toBe(dataId('AWS::SQS::Queue', 'WarehouseRequestsDlq'));
+    expect(dataResources[queue]!.Properties.RedrivePolicy.maxReceiveCount).toBe(5);
+    expect(deref(envOf('fulfil-order').WAREHOUSE_REQUESTS_QUEUE_URL)).toEqual({ Ref: queue });
+    const [, mapping] = ofType('AWS::Lambda::EventSourceMapping').find(([, m]) => refId(m.Properties.EventSourceArn) === queue)!;
+    expect(resources[mapping.Properties.FunctionName.Ref]!.Properties.Environment.Variables.O2C_FUNCTION).toBe('send-fulfilment-request');
+    expect([...actionsOf('send-fulfilment-request')]).toEqual(expect.arrayContaining(['states:SendTaskFailure', 'sqs:ReceiveMessage']));
+    expect(actionsOf('send-fulfilment-request').has('states:StartExecution')).toBe(false);
+  });
+
+  it('signs with a generated WarehouseWebhookSecret that only send-fulfilment-request reads; no webhook URL unless configured', () => {
+    const secret = dataId('AWS::SecretsManager::Secret', 'WarehouseWebhookSecret');
+    expect(dataResources[secret]!.Properties.GenerateSecretString).toMatchObject({ ExcludePunctuation: true, PasswordLength: 48 });
+    expect(deref(envOf('send-fulfilment-request').WAREHOUSE_WEBHOOK_SECRET_ARN)).toEqual({ Ref: secret });
+    const readers = FUNCTION_NAMES.filter((n) => policyStatements(n).some((st) => st.Action === 'secretsmanager:GetSecretValue' || (Array.isArray(st.Action) && st.Action.includes('secretsmanager:GetSecretValue'))) && JSON.stringify(policyStatements(n)).includes(secret));
+    expect(readers).toEqual(['send-fulfilment-request']);
+    expect(envOf('send-fulfilment-request').WAREHOUSE_WEBHOOK_URL).toBeUndefined();
+  });
+
+  it("tells fulfil-order the API's public URL, for the callback", () => {
+    const [apiId] = ofType('AWS::ApiGatewayV2::Api')[0]!;
+    expect(JSON.stringify(envOf('fulfil-order').PUBLIC_API_URL)).toContain(apiId);
+  });
+
+  it('passes warehouseWebhookUrl from the configuration to send-fulfilment-request only', () => {
+    const withUrl = withoutCfnValidation(() => buildApp({ context: { ...context, 'o2c.warehouseWebhookUrl': 'https://wms.acme.example/o2c' }, nag: false }));
+    const app = Template.fromJSON(withUrl.app.synth().getStackArtifact(withUrl.stack.artifactId).template).toJSON().Resources as Record<string, Resource>;
+    const env = (name: string) => Object.values(app).find((r) => r.Type === 'AWS::Lambda::Function' && r.Properties.Environment.Variables.O2C_FUNCTION === name)!.Properties.Environment.Variables;
+    expect(env('send-fulfilment-request').WAREHOUSE_WEBHOOK_URL).toBe('https://wms.acme.example/o2c');
+    expect(env('fulfil-order').WAREHOUSE_WEBHOOK_URL).toBeUndefined();
+  });
+
+  it('binds the failure path step release-stock to the table only', () => {
+    expect(Object.keys(envOf('release-stock')).filter((k) => !['O2C_FUNCTION', 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE', 'NODE_OPTIONS'].includes(k))).toEqual(['TABLE_NAME']);
+    expect([...actionsOf('release-stock')].some((a) => a.startsWith('sqs:') || a.startsWith('states:') || a.startsWith('ses:'))).toBe(false);
+  });
+});
+
 describe('stateful and stateless stacks', () => {
-  const STATEFUL = ['AWS::DynamoDB::GlobalTable', 'AWS::DynamoDB::Table', 'AWS::SQS::Queue', 'AWS::SQS::QueuePolicy', 'AWS::SecretsManager::Secret', 'AWS::SES::EmailIdentity', 'AWS::SES::ConfigurationSet', 'AWS::S3::Bucket', 'AWS::S3::BucketPolicy'];
+  const STATEFUL = ['AWS::DynamoDB::GlobalTable', 'AWS::DynamoDB::Table', 'AWS::SQS::Queue', 'AWS::SQS::QueuePolicy', 'AWS::SecretsManager::Secret', 'AWS::SES::EmailIdentity', 'AWS::SES::ConfigurationSet', 'AWS::S3::Bucket', 'AWS::S3::BucketPolicy', 'AWS::Events::EventBus'];
 
   it('keeps the data in the data stack and only there; the stateless stack holds none of it', () => {
     expect(new Set(Object.values(dataResources).map((r) => r.Type))).toEqual(new Set(STATEFUL.filter((t) => t !== 'AWS::DynamoDB::Table')));

@@ -13,10 +13,17 @@ beforeAll(() => {
   topology = readTopology(template, { region: 'eu-west-1', account: '000000000000', queueUrl: (n) => `http://q.local/${n}` });
 }, 60_000);
 
+const tasks_ = () => topology.stateMachine.tasks;
+
 describe('template reader', () => {
   it('derives the whole topology from the template, intrinsics resolved to local values', () => {
     expect(topology.table.indexes.map((i) => i.name).sort()).toEqual(['gsi1', 'gsi2']);
-    expect(topology.queues.filter((q) => q.deadLetter)).toHaveLength(8);
+    expect(topology.queues.filter((q) => q.deadLetter)).toHaveLength(9);
+    // The o2c bus by its name, which fulfil-order puts its events on.
+    expect(topology.eventBuses).toEqual(['O2c-dev']);
+    expect(topology.functions.find((f) => f.name === 'fulfil-order')!.env.EVENT_BUS_NAME).toBe('O2c-dev');
+    expect(topology.functions.find((f) => f.name === 'fulfil-order')!.env.WAREHOUSE_REQUESTS_QUEUE_URL).toMatch(/^http:\/\/q\.local\/\w+WarehouseRequests\w+$/);
+    expect(tasks_().ReleaseStock).toEqual({ kind: 'lambda', fn: topology.functions.find((f) => f.name === 'release-stock')!.logicalId });
     const intake = topology.functions.find((f) => f.name === 'intake')!;
     expect(intake.env.TABLE_NAME).toBe(topology.table.name);
     expect(intake.env.ORDERS_QUEUE_URL).toMatch(/^http:\/\/q\.local\/\w+Orders\w+$/);
@@ -59,4 +66,18 @@ describe('routes and schedules', () => {
     expect(cronFires('cron(*/15 * * * ? *)', 'UTC', new Date('2026-07-01T06:45:00Z'))).toBe(true);
     expect(cronFires('cron(*/15 * * * ? *)', 'UTC', new Date('2026-07-01T06:46:00Z'))).toBe(false);
   });
+});
+
+describe('npm start -- -c o2c.<key>=<value>', () => {
+  it('reads -c arguments as cdk deploy does and hands them to the synthesized app', async () => {
+    const { contextArgs } = await import('../../local/stack.ts');
+    const context = contextArgs(['o2c.warehouseWebhookUrl=http://127.0.0.1:9000/hook?a=b', 'o2c.promisedDeliveryDays=5']);
+    expect(context).toEqual({ 'o2c.warehouseWebhookUrl': 'http://127.0.0.1:9000/hook?a=b', 'o2c.promisedDeliveryDays': '5' });
+    expect(() => contextArgs(['o2c.stage'])).toThrow(/expected <key>=<value>/);
+    const { template } = synthTemplate(context);
+    const t = readTopology(template, { region: 'eu-west-1', account: '000000000000', queueUrl: (n) => n });
+    expect(t.functions.find((f) => f.name === 'send-fulfilment-request')!.env.WAREHOUSE_WEBHOOK_URL).toBe('http://127.0.0.1:9000/hook?a=b');
+    expect(t.functions.find((f) => f.name === 'fulfil-order')!.env.PROMISED_DELIVERY_DAYS).toBe('5');
+    expect(() => synthTemplate({ 'o2c.warehouseWebhookUrl': 'http://wms.example/hook' })).toThrow(/o2c\.warehouseWebhookUrl/);
+  }, 60_000);
 });

@@ -30,6 +30,8 @@ import type {
   Disputes,
   DunningClaim,
   DunningMarks,
+  Events,
+  FulfilmentRequestMessage,
   InvoiceDocuments,
   Invoices,
   Ledger,
@@ -631,6 +633,11 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
   };
   const reminderQueue = memoryOutbox<ReminderRequest>();
   const refundQueue = memoryOutbox<RefundMessage>();
+  /** The warehouse-requests queue (fulfil-order → send-fulfilment-request). */
+  const warehouseRequests = memoryOutbox<FulfilmentRequestMessage>();
+  /** What was published on the o2c event bus. */
+  const published: { detailType: string; detail: object }[] = [];
+  const eventBus: Events = { publish: async (detailType, detail) => void published.push({ detailType, detail: clone(detail) }) };
 
   const deps = {
     orders,
@@ -662,6 +669,9 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
     bankImports,
     reminderQueue,
     refundQueue,
+    warehouseRequests,
+    eventBus,
+    apiUrl: 'https://api.o2c.example',
     company: options.company ?? TEST_COMPANY,
     newCustomerCreditLimits: {} as Readonly<Record<string, number>>,
     series: 'INV',
@@ -710,6 +720,7 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
       logged,
       workflowCalls,
       executions,
+      published,
     },
     /** Puts an order as the repository would have stored it. */
     putOrder(order: Order & { totals: Totals } & Partial<StoredOrder>) {

@@ -62,4 +62,48 @@ describe('fulfilOrder', () => {
     await expect(fulfilOrder({ orderId: 'ord_nope', taskToken: 't' }, w.deps)).rejects.toMatchObject({ name: 'OrderNotFound' });
     expect(w.state.tokens.size).toBe(0);
   });
+
+  it('hands the order over: one request (lines, ship-to, carrier, callback) as the o2c.FulfilmentRequested event and on the warehouse-requests queue', async () => {
+    const w = given();
+    await fulfilOrder({ orderId: 'ord_1', taskToken: 'tok-f' }, w.deps);
+    const request = {
+      requestId: 'fulfilment-ord_1',
+      orderId: 'ord_1',
+      reference: 'PO-ord_1',
+      lines: [
+        { sku: 'MUG-01', description: 'Stoneware mug', quantity: 2 },
+        { sku: 'BOOK-7', description: 'Field guide', quantity: 1 },
+      ],
+      shipTo: { line1: '1 High St', city: 'York', country: 'GB' },
+      carrier: { carrier: 'Royal Mail', service: 'Tracked 48', cost: { amount: 399, currency: 'GBP' }, meetsPromise: true, weightGrams: 1_500 },
+      callbackUrl: 'https://api.o2c.example/fulfilment/ord_1/shipment',
+      requestedAt: NOW,
+    };
+    expect(w.deps.warehouseRequests.sent).toEqual([{ request }]);
+    expect(w.state.published).toEqual([{ detailType: 'o2c.FulfilmentRequested', detail: request }]);
+    expect(w.state.orders.get('ord_1')).toMatchObject({ fulfilmentRequestedAt: NOW });
+  });
+
+  it('sends the same request again on a redelivered wait (same id and time), so the warehouse can tell it is one', async () => {
+    const w = given();
+    await fulfilOrder({ orderId: 'ord_1', taskToken: 'tok-f1' }, w.deps);
+    w.clock.set('2026-11-22T10:05:00.000Z');
+    await fulfilOrder({ orderId: 'ord_1', taskToken: 'tok-f2' }, w.deps);
+    const [first, second] = w.deps.warehouseRequests.sent;
+    expect(second).toEqual(first);
+  });
+
+  it('asks nobody for an order cancelled before its wait began (the token is kept, the workflow is stopped)', async () => {
+    const w = given('cancelled');
+    await fulfilOrder({ orderId: 'ord_1', taskToken: 'tok-f' }, w.deps);
+    expect(w.deps.warehouseRequests.sent).toEqual([]);
+    expect(w.state.published).toEqual([]);
+  });
+
+  it('escapes the order id in the callback URL and ignores a trailing slash of the API URL', async () => {
+    const w = world();
+    w.putOrder(testOrder('ord a/1', 'confirmed'));
+    await fulfilOrder({ orderId: 'ord a/1', taskToken: 't' }, { ...w.deps, apiUrl: 'https://api.o2c.example/' });
+    expect(w.deps.warehouseRequests.sent[0]!.request.callbackUrl).toBe('https://api.o2c.example/fulfilment/ord%20a%2F1/shipment');
+  });
 });

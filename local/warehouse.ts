@@ -1,0 +1,127 @@
+/**
+ * The simulated warehouse of `npm start`: a separate HTTP receiver (127.0.0.1)
+ * of o2c's real warehouse webhook, so the local cycle runs the production path
+ * — fulfil-order → warehouse-requests queue → send-fulfilment-request → this
+ * receiver → the public callback route with the warehouse key.
+ *
+ * It checks `x-o2c-signature` with the webhook secret (401 otherwise, like a
+ * real receiver should), answers 202, and after a delay reports the shipment
+ * with the carrier o2c chose to the request's `callbackUrl`. A redelivered
+ * request (same Idempotency-Key) is answered 202 again and shipped once.
+ * Tests steer it: `leave(orderId)` — it accepts but never answers that order
+ * (the test answers as the warehouse); `refuse(orderIdOrReference, reason)` —
+ * it answers 422 with the reason, which fails the order's fulfilment.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { verifyWarehouseSignature, WAREHOUSE_IDEMPOTENCY_HEADER, WAREHOUSE_SIGNATURE_HEADER } from '../functions/platforms/warehouse.ts';
+
+export interface WarehouseDelivery {
+  orderId: string;
+  requestId: string;
+  status: number;
+  body: Record<string, any>;
+}
+
+export interface LocalWarehouse {
+  url: string;
+  /** Every signed delivery it accepted or refused (not the 401s). */
+  deliveries: WarehouseDelivery[];
+  /** Deliveries refused for a bad or missing signature. */
+  unauthorized: number;
+  leave(orderId: string): void;
+  refuse(orderIdOrReference: string, reason: string): void;
+  stop(): Promise<void>;
+}
+
+export interface LocalWarehouseOptions {
+  secret: string;
+  /** The key the warehouse presents on its callbacks (O2C_WAREHOUSE_KEY). */
+  warehouseKey: string;
+  delayMs: number;
+  port?: number;
+  log?: (line: string) => void;
+}
+
+export async function startLocalWarehouse(options: LocalWarehouseOptions): Promise<LocalWarehouse> {
+  const log = options.log ?? (() => undefined);
+  const left = new Set<string>();
+  const refusals = new Map<string, string>();
+  const shipped = new Set<string>();
+  const timers = new Set<NodeJS.Timeout>();
+  const deliveries: WarehouseDelivery[] = [];
+  let unauthorized = 0;
+
+  const ship = (body: Record<string, any>) => {
+    const timer = setTimeout(async () => {
+      timers.delete(timer);
+      await fetch(String(body.callbackUrl), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-api-key': options.warehouseKey },
+        body: JSON.stringify({
+          carrier: body.carrier?.carrier ?? 'Royal Mail',
+          service: body.carrier?.service ?? 'Tracked 48',
+          trackingNumber: `LOCAL${Math.floor(Math.random() * 1e9).toString().padStart(9, '0')}GB`,
+          shippedAt: new Date().toISOString(),
+        }),
+      }).catch((e: Error) => log(`warehouse: callback for ${body.orderId} failed: ${e.message}`));
+    }, options.delayMs);
+    timers.add(timer);
+  };
+
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const reply = (status: number, body: unknown) => {
+        res.writeHead(status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(body));
+      };
+      const raw = Buffer.concat(chunks).toString('utf8');
+      if (req.method !== 'POST') return reply(405, { reason: 'POST the fulfilment request' });
+      const signature = req.headers[WAREHOUSE_SIGNATURE_HEADER];
+      if (!verifyWarehouseSignature(typeof signature === 'string' ? signature : undefined, raw, [options.secret], Math.floor(Date.now() / 1000))) {
+        unauthorized++;
+        return reply(401, { reason: 'bad or missing x-o2c-signature' });
+      }
+      let body: Record<string, any>;
+      try {
+        body = JSON.parse(raw) as Record<string, any>;
+      } catch {
+        return reply(400, { reason: 'the body is not JSON' });
+      }
+      const orderId = String(body.orderId ?? '');
+      const requestId = String(req.headers[WAREHOUSE_IDEMPOTENCY_HEADER] ?? body.requestId ?? orderId);
+      const refusal = refusals.get(orderId) ?? refusals.get(String(body.reference ?? ''));
+      if (refusal !== undefined) {
+        deliveries.push({ orderId, requestId, status: 422, body });
+        return reply(422, { reason: refusal });
+      }
+      deliveries.push({ orderId, requestId, status: 202, body });
+      reply(202, { accepted: requestId });
+      if (left.has(orderId) || shipped.has(requestId)) return;
+      shipped.add(requestId);
+      ship(body);
+    });
+  });
+  await new Promise<void>((ok, fail) => {
+    server.once('error', fail);
+    server.listen(options.port ?? 0, '127.0.0.1', () => ok());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/fulfilment-requests`,
+    deliveries,
+    get unauthorized() {
+      return unauthorized;
+    },
+    leave: (orderId) => void left.add(orderId),
+    refuse: (key, reason) => void refusals.set(key, reason),
+    async stop() {
+      for (const t of timers) clearTimeout(t);
+      timers.clear();
+      server.closeAllConnections();
+      await new Promise<void>((ok) => server.close(() => ok()));
+    },
+  };
+}

@@ -29,7 +29,7 @@ import { paymentReceivedEntry } from '#domain/ledger';
 import type { Allocation, Invoice, InvoiceEvent, Payment } from '#domain/model';
 import { referenceReading } from '#domain/payment-matching';
 import type { Clock, Company, Disputes, Invoices, Log, Metrics, PayerDirectory, Payments, PaymentApplication, StoredPayment } from '../ports.ts';
-import { openInvoiceDispute } from './disputes.ts';
+import { openInvoiceDispute } from './open-dispute.ts';
 import { liftWhenPaid, type CollectionsDeps } from './collections-status.ts';
 
 export interface ApplyPaymentDeps {

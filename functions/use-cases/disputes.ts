@@ -25,10 +25,10 @@
  *   read; moved → read again), audited. Dunning then waits until the day after.
  */
 import { todayIn } from '#domain/dates';
-import { checkResolution, disputedOf, openDispute, promiseToPay, resolvedDispute, undisputedBalance, type DisputeOutcome } from '#domain/disputes';
-import { bodyHash, disputeId as disputeIdOf } from '#domain/ids';
-import type { Dispute, Invoice, IsoDate, Money } from '#domain/model';
-import { ConcurrentUpdate, ConflictError, NotFoundError } from '../errors.ts';
+import { checkResolution, disputedOf, promiseToPay, resolvedDispute, undisputedBalance, type DisputeOutcome } from '#domain/disputes';
+import { bodyHash } from '#domain/ids';
+import type { IsoDate, Money } from '#domain/model';
+import { ConflictError, NotFoundError } from '../errors.ts';
 import type { Disputes } from '../ports.ts';
 import { CREDIT_NOTE_KEYS, issueCreditNote, type AdjustInvoiceDeps, type ClientKey } from './adjust-invoice.ts';
 
@@ -36,74 +36,8 @@ export interface DisputeDeps extends AdjustInvoiceDeps {
   readonly disputes: Disputes;
 }
 
-const MAX_INVOICE_REREADS = 5;
-const money = (amount: number, currency: string): Money => ({ amount, currency });
-
-/** A dispute as the finance API answers it (money as `{ amount, currency }`). */
-export const disputeView = (d: Dispute) => ({
-  disputeId: d.disputeId,
-  invoiceNumber: d.invoiceNumber,
-  amount: money(d.amount, d.currency),
-  reason: d.reason,
-  status: d.status,
-  openedOn: d.openedOn,
-  ...(d.resolvedOn ? { resolvedOn: d.resolvedOn } : {}),
-  ...(d.resolution
-    ? { resolution: { outcome: d.resolution.outcome, amount: money(d.resolution.amount, d.currency), ...(d.resolution.creditNoteNumber ? { creditNoteNumber: d.resolution.creditNoteNumber } : {}) } }
-    : {}),
-});
-
-/** What the audit trail keeps of an invoice here: balance, disputed and promise, money with its currency. */
-const shown = (i: Invoice) => ({
-  balance: money(i.balance, i.currency),
-  disputed: money(disputedOf(i), i.currency),
-  status: i.status,
-  ...(i.promisedUntil ? { promisedUntil: i.promisedUntil } : {}),
-});
-
-async function invoiceOf(number: string, deps: Pick<DisputeDeps, 'invoices'>) {
-  const invoice = await deps.invoices.get(number);
-  if (!invoice) throw new NotFoundError(`invoice ${number} does not exist`, 'InvoiceNotFound');
-  return invoice;
-}
-
-/** Runs `attempt` on a fresh read of the invoice until it is not overtaken by another writer. */
-async function onFreshInvoice<T>(number: string, deps: Pick<DisputeDeps, 'invoices'>, what: string, attempt: (invoice: Invoice) => Promise<T>): Promise<T> {
-  for (let reread = 0; reread < MAX_INVOICE_REREADS; reread++) {
-    try {
-      return await attempt(await invoiceOf(number, deps));
-    } catch (error) {
-      if (!(error instanceof ConcurrentUpdate)) throw error;
-    }
-  }
-  throw new ConcurrentUpdate(`invoice ${number} kept changing while ${what}; try again`);
-}
-
-/** A retried opening finds its dispute; another request under the same key is refused. */
-function sameOpening(existing: Dispute | undefined, input: { invoiceNumber: string; amount: Money; reason: string }): Dispute {
-  if (existing && existing.invoiceNumber === input.invoiceNumber && existing.amount === input.amount.amount && existing.currency === input.amount.currency && existing.reason === input.reason) return existing;
-  throw new ConflictError('Idempotency-Key was used before with a different body', 'IdempotencyKeyReused');
-}
-
-/** What opening a dispute needs (no documents or mail: cash application opens deductions with it). */
-export type OpenDisputeDeps = Pick<DisputeDeps, 'invoices' | 'disputes' | 'clock' | 'company'>;
-
-export async function openInvoiceDispute(input: { invoiceNumber: string; amount: Money; reason: string }, actor: string, deps: OpenDisputeDeps, clientKey?: ClientKey) {
-  const now = deps.clock.now();
-  const openedAt = now.toISOString();
-  const id = disputeIdOf(input.invoiceNumber, clientKey ? ['key', clientKey.key] : ['request', openedAt, actor, String(input.amount.amount), input.amount.currency, input.reason]);
-  if (clientKey) {
-    const prior = await deps.disputes.get(id);
-    if (prior) return disputeView(sameOpening(prior, input));
-  }
-  const openedOn = todayIn(deps.company.timezone, now);
-  return onFreshInvoice(input.invoiceNumber, deps, 'the dispute was opened', async (before) => {
-    const { dispute, invoice: after } = openDispute({ invoice: before, amount: input.amount, reason: input.reason, disputeId: id, openedAt, openedOn });
-    const audit = { at: openedAt, actor, action: 'invoice.dispute', entity: `invoice:${before.number}`, before: shown(before), after: { ...shown(after), dispute: id, amount: input.amount }, reason: input.reason };
-    const result = await deps.disputes.open({ before, dispute, disputed: disputedOf(after), audit });
-    return disputeView(result === 'opened' ? dispute : sameOpening(await deps.disputes.get(id), input));
-  });
-}
+export { disputeView, openInvoiceDispute, type OpenDisputeDeps } from './open-dispute.ts';
+import { disputeView, invoiceOf, money, onFreshInvoice, shown } from './open-dispute.ts';
 
 /** The Idempotency-Key of the credit note that settles a dispute: one per dispute, however often it is retried. */
 const creditKeyOf = (disputeId: string): ClientKey => ({ key: `dispute:${disputeId}`, bodyHash: bodyHash(`dispute:${disputeId}`) });

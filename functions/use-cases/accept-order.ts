@@ -10,6 +10,7 @@
  * 4. Queue it for the workflow even when it existed (a duplicate start is a
  *    no-op): that heals a crash between the write and the send.
  */
+import { formatMoney } from '#domain/money';
 import { customerId as customerIdOf, orderId as orderIdOf } from '#domain/ids';
 import type { Order, OrderStatus, Platform } from '#domain/model';
 import { NO_SHOP } from '#domain/order';
@@ -47,7 +48,7 @@ export function orderFromDraft(draft: OrderDraft, platform: Platform, receivedAt
     throw error;
   }
   if (draft.platformTotal !== undefined && totals.total !== draft.platformTotal) {
-    throw new ValidationError([{ path: 'total', message: `o2c prices the order at ${totals.total}, the platform at ${draft.platformTotal} (minor units)` }]);
+    throw new ValidationError([{ path: 'total', message: `o2c prices the order at ${formatMoney({ amount: totals.total, currency: draft.currency })}, the platform at ${formatMoney({ amount: draft.platformTotal, currency: draft.currency })}` }]);
   }
   const shop = shopOf(draft);
   return {

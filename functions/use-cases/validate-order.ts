@@ -10,6 +10,7 @@
  *    `maxBackorderAttempts`, then invalid.
  * A re-run returns the outcome already reached and reserves nothing twice.
  */
+import { formatMoney } from '#domain/money';
 import { amendOrder, PAST_VALIDATION, transition } from '#domain/order';
 import { OrderNotFound } from '../errors.ts';
 import type { Catalog, Clock, Orders, Product, StoredOrder } from '../ports.ts';
@@ -23,14 +24,19 @@ export interface ValidateOrderDeps {
 
 export type ValidationOutcome = { outcome: 'validated' | 'backordered' | 'invalid'; reason?: string };
 
-/** Catalog rule for B2B orders: known SKU, the catalog's currency and unit price. */
+/**
+ * Catalog rule for B2B orders: known SKU, the catalog's currency and unit price. The reasons are the
+ * customer's to read (the rejection email quotes them): the order's own words and money formatted in
+ * its currency — never minor units, and never the catalog's internal price.
+ */
 export function priceProblems(order: Pick<StoredOrder, 'source' | 'lines' | 'currency'>, catalog: ReadonlyMap<string, Product>): string[] {
   if (order.source.platform !== 'api') return [];
   return order.lines.flatMap((line) => {
     const p = catalog.get(line.sku);
-    if (!p) return [`unknown SKU ${line.sku}`];
-    if (p.currency !== order.currency) return [`${line.sku} is sold in ${p.currency}, not ${order.currency}`];
-    if (p.unitPrice !== line.unitPrice) return [`${line.sku} costs ${p.unitPrice}, not ${line.unitPrice} (minor units)`];
+    const item = `${line.description} (${line.sku})`;
+    if (!p) return [`we do not sell ${item}`];
+    if (p.currency !== order.currency) return [`${item} is sold in ${p.currency}, not ${order.currency}`];
+    if (p.unitPrice !== line.unitPrice) return [`${item} is not sold at ${formatMoney({ amount: line.unitPrice, currency: order.currency })} a unit; ask us for today's price`];
     return [];
   });
 }
@@ -53,7 +59,7 @@ export async function validateOrder({ orderId }: { orderId: string }, deps: Vali
     return { outcome: 'validated' };
   }
   const attempts = (order.backorderAttempts ?? 0) + 1;
-  if (attempts >= deps.maxBackorderAttempts) return { outcome: 'invalid', reason: `out of stock after ${attempts} attempts` };
+  if (attempts >= deps.maxBackorderAttempts) return { outcome: 'invalid', reason: 'some items stayed out of stock for too long' };
   const change = order.status === 'backordered' ? amendOrder({ backorderAttempts: attempts }) : transition(order, 'backordered', 'validate', at, { backorderAttempts: attempts }, 'not enough stock');
   await deps.orders.apply(order, change);
   return { outcome: 'backordered', reason: 'not enough stock' };

@@ -208,7 +208,7 @@ describe('order to cash, step by step (DynamoDB Local)', () => {
   it('rejects a B2B order at a price other than the catalog, and releases nothing it did not reserve', async () => {
     const o = order('PO-5');
     const id = await accept({ ...o, lines: [{ ...o.lines[0]!, unitPrice: 999 }] });
-    expect(await validateOrder({ orderId: id }, deps)).toEqual({ outcome: 'invalid', reason: 'MUG-01 costs 1250, not 999 (minor units)' });
+    expect(await validateOrder({ orderId: id }, deps)).toEqual({ outcome: 'invalid', reason: "Stoneware mug (MUG-01) is not sold at £9.99 a unit; ask us for today's price" });
     await rejectOrder({ orderId: id, validation: { reason: 'price' } }, deps);
     const items = (await ddb.doc().send(new ScanCommand({ TableName: table }))).Items!;
     expect(items.find((i) => i.pk === 'PRODUCT#MUG-01')!.onHand).toBe(10);

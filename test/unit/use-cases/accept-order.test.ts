@@ -88,7 +88,7 @@ describe('acceptOrder', () => {
     const error = await attempt.catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ValidationError);
     expect(statusOf(error)).toBe(422);
-    expect((error as ValidationError).issues).toEqual([{ path: 'total', message: 'o2c prices the order at 3898, the platform at 3899 (minor units)' }]);
+    expect((error as ValidationError).issues).toEqual([{ path: 'total', message: 'o2c prices the order at £38.98, the platform at £38.99' }]);
     expect(w.state.orders.size).toBe(0);
     expect(w.state.customers.size).toBe(0);
     expect(w.deps.orderQueue.sent).toEqual([]);

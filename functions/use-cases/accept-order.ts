@@ -13,7 +13,7 @@
 import { formatMoney } from '#domain/money';
 import { customerId as customerIdOf, orderId as orderIdOf } from '#domain/ids';
 import type { Order, OrderStatus, Platform } from '#domain/model';
-import { NO_SHOP } from '#domain/order';
+import { isTerminal, NO_SHOP } from '#domain/order';
 import { priceOrder } from '#domain/pricing';
 import { DomainError } from '#domain/errors';
 import { ValidationError } from '../errors.ts';
@@ -95,6 +95,13 @@ export async function acceptOrder(input: { draft: OrderDraft; platform: Platform
   // A known customer is not written again: every order of a busy customer touching its item would make the orders' transactions conflict.
   const known = await deps.customers.exists(order.customerId);
   const result = await deps.orders.create(order, known ? undefined : customerFromDraft(input.draft, input.receivedAt, deps.company, deps.newCustomerCreditLimits));
+  // An order that ended before it was created here (a cancellation that came first) has no workflow to start:
+  // starting one would only fail and alarm finance. Any other duplicate is queued again (it heals a lost send).
+  const ended = !result.created && (await deps.orders.get(result.orderId).then((o) => o !== undefined && isTerminal(o.status)));
+  if (ended) {
+    deps.metrics.count('DuplicateOrders');
+    return result;
+  }
   await deps.orderQueue.send({ orderId: result.orderId });
   deps.metrics.count(result.created ? 'OrdersAccepted' : 'DuplicateOrders');
   return result;

@@ -228,6 +228,20 @@ describe('the local stack, end to end', () => {
     expect(await onHand('MUG-01')).toBe(before);
   }, 60_000);
 
+  it('a Shopify cancellation that arrives before its order: the later create is a cancelled order, no workflow, no alert to finance', async () => {
+    const terms = { financial_status: 'pending', email: 'early.cancel@example.net', customer: { email: 'early.cancel@example.net', first_name: 'Early', last_name: 'Cancel' } };
+    const cancel = await deliverShopify(shopifyOrder(7003, { ...terms, cancelled_at: '2026-11-22T12:00:00Z', cancel_reason: 'customer' }), 'orders/cancelled');
+    expect(cancel.status).toBe(202);
+    const res = await deliverShopify(shopifyOrder(7003, terms), 'orders/create');
+    expect(res.status).toBe(202);
+    const id = ((await res.json()) as { orderId: string }).orderId;
+    await new Promise((r) => setTimeout(r, 1_500)); // time for a workflow to start, were one queued
+    const o = await admin(`/_local/orders/${id}`);
+    expect(o.order.status).toBe('cancelled');
+    expect(o.execution).toBeFalsy();
+    expect((await mails()).some((m) => m.subject === `o2c: order ${id} stopped in its workflow`)).toBe(false);
+  }, 30_000);
+
   it('rejects an order the warehouse cannot ship: stock back, the customer told in words (not the warehouse\'s), the workflow ends rejected, finance not alarmed', async () => {
     const email = 'purchasing@acme-retail.example';
     const id = (await post('/orders', order('E2E-5', email, 1))).body.orderId as string;

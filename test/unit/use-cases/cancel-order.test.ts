@@ -63,6 +63,8 @@ describe('cancelOrder', () => {
 
     expect(await acceptOrder({ draft: draft(), platform: 'shopify', receivedAt: NOW }, w.deps)).toEqual({ orderId: ORDER_ID, created: false });
     expect(w.state.orders.get(ORDER_ID)).toMatchObject({ status: 'cancelled', version: 1 });
+    // …and no workflow is started for it (it would only fail and alarm finance).
+    expect(w.deps.orderQueue.sent).toEqual([]);
   });
 
   it('a repeated cancellation before shipment changes nothing: no second stop, no new version or event', async () => {

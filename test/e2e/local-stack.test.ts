@@ -144,6 +144,8 @@ describe('the local stack, end to end', () => {
     // A customer seen for the first time has no credit limit yet: held for review.
     const refused = (await post('/orders', order('E2E-3', 'first.timer@example.net', 1))).body.orderId as string;
     await until('second hold', async () => (await admin(`/_local/orders/${refused}`)).execution?.waitingIn?.includes('WaitForCreditReview'));
+    // The wait is answerable once request-credit-review has kept its token; its email to finance comes after that.
+    await until('the second review request', async () => (await mails()).find((m) => m.subject.includes('Credit review needed') && m.body.text?.includes(refused)));
     expect((await post(`/finance/orders/${refused}/credit-decision`, { decision: 'reject', note: 'limit reached' })).status).toBe(200);
     await until('rejection', async () => (await orderStatus(refused)) === 'rejected');
     const told = await until('the rejection email', async () => (await mails()).find((m) => m.subject.includes('We cannot fulfil your order E2E-3')));

@@ -248,7 +248,7 @@ async function run(client: DynamoDBClient, doc: DynamoDBDocumentClient, openInvo
       const read = safeParse(PaymentMessageSchema, messages[i]);
       if (!read.success) throw new Error(`payment message ${i} does not read: ${read.error.message}`);
       const outcome = await applyPayment(read.data, applyDeps);
-      const rule = outcome.auto ? outcome.matchedBy : `${outcome.matchedBy} (not auto: left for finance)`;
+      const rule = outcome.auto ? `applied by ${outcome.matchedBy}` : outcome.matchedBy === 'none' ? 'unidentified (worklist)' : `proposed: ${outcome.matchedBy}`;
       rules[rule] = (rules[rule] ?? 0) + 1;
     });
   });
@@ -277,7 +277,7 @@ try {
   for (const c of calls) row(`apply: ${c}/entry`, (r) => (r.apply.calls[c] ?? 0).toFixed(2));
   row('apply: failed calls (retried)', (r) => String(r.apply.failed));
   const rules = [...new Set(runs.flatMap((r) => Object.keys(r.rules)))].sort();
-  for (const rule of rules) row(`applied by ${rule}`, (r) => String(r.rules[rule] ?? 0));
+  for (const rule of rules) row(rule, (r) => String(r.rules[rule] ?? 0));
   console.log('  (queue: parse + claim the import + hand the payments to an in-memory queue; apply: applyPayment per payment on the real repositories; per entry = per entry of that phase)');
 } finally {
   setDocumentClient(undefined);

@@ -541,5 +541,79 @@ ${entry('E2E-BANK-0003', '2.50', 'DBIT', '<BkTxCd><Domn><Cd>ACMT</Cd><Fmly><Cd>M
     expect((await get('/finance/ledger/trial-balance')).body.balanced).toBe(true);
     expect((await mails()).filter((m) => m.subject.startsWith('Bank statement imported') && m.body.text?.includes(imported.importId))).toHaveLength(1);
   }, 60_000);
+
+  it('imports a camt.053 paying one customer\'s invoices every way the cascade knows — RF reference, a loosely typed number, the exact amount by name, short (a deduction) and over (unapplied cash) — and the same file again changes nothing', async () => {
+    const email = 'cascade@example.net';
+    const name = 'Cascade Matching Ltd';
+    const created = await post('/finance/customers', { email, name, creditLimit: { amount: 100_000, currency: 'GBP' } });
+    expect(created.status).toBe(201);
+    const customerId = created.body.customerId as string;
+    const refs = ['E2E-CAS-1', 'E2E-CAS-2', 'E2E-CAS-3', 'E2E-CAS-4', 'E2E-CAS-5'];
+    await Promise.all(refs.map((ref, i) => post('/orders', order(ref, email, i + 1)))); // £15, £30, £45, £60, £75
+    const invoiceOf = (ref: string) => until(`${ref} invoiced`, async () => ((await admin('/_local/invoices')).invoices as any[]).find((i) => i.orderReference === ref));
+    const [byRef, byNumber, byAmount, short, over] = await Promise.all(refs.map(invoiceOf));
+    expect([byRef, byNumber, byAmount, short, over].map((i) => i.total)).toEqual([1500, 3000, 4500, 6000, 7500]);
+    const day = byRef.issueDate as string;
+    const [, year, sequence] = (byNumber.number as string).split('-');
+    const loose = `INV ${year} ${Number(sequence)}`; // INV-2026-000043 as a payer types it
+    expect(loose).not.toBe(byNumber.number);
+    const strd = (ref: string) => `<RmtInf><Strd><CdtrRefInf><Tp><CdOrPrtry><Cd>SCOR</Cd></CdOrPrtry></Tp><Ref>${ref}</Ref></CdtrRefInf></Strd></RmtInf>`;
+    const credit = (n: number, amount: string, rmtInf: string) =>
+      `<Ntry><Amt Ccy="GBP">${amount}</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts><BookgDt><Dt>${day}</Dt></BookgDt><AcctSvcrRef>E2E-CAS-${n}</AcctSvcrRef><NtryDtls><TxDtls><Amt Ccy="GBP">${amount}</Amt><CdtDbtInd>CRDT</CdtDbtInd><RltdPties><Dbtr><Pty><Nm>${name}</Nm></Pty></Dbtr></RltdPties>${rmtInf}</TxDtls></NtryDtls></Ntry>`;
+    const camt = `<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08"><BkToCstmrStmt><GrpHdr><MsgId>E2E-CAS-MSG</MsgId><CreDtTm>${day}T18:00:00</CreDtTm></GrpHdr>
+<Stmt><Id>E2E-CAS-${day}</Id><ElctrncSeqNb>1</ElctrncSeqNb><Acct><Id><IBAN>GB33BUKB20201555555555</IBAN></Id><Ccy>GBP</Ccy></Acct>
+<Bal><Tp><CdOrPrtry><Cd>OPBD</Cd></CdOrPrtry></Tp><Amt Ccy="GBP">500.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Dt><Dt>${day}</Dt></Dt></Bal>
+<Bal><Tp><CdOrPrtry><Cd>CLBD</Cd></CdOrPrtry></Tp><Amt Ccy="GBP">720.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Dt><Dt>${day}</Dt></Dt></Bal>
+${credit(1, '15.00', strd(byRef.paymentReference))}
+${credit(2, '30.00', `<RmtInf><Ustrd>payment for ${loose} thanks</Ustrd></RmtInf>`)}
+${credit(3, '45.00', '')}
+${credit(4, '50.00', strd(short.paymentReference))}
+${credit(5, '80.00', strd(over.paymentReference))}
+</Stmt></BkToCstmrStmt></Document>`;
+
+    const imported = await post('/finance/bank-statements', camt, { 'content-type': 'application/xml' });
+    expect(imported).toMatchObject({ status: 202, body: { importId: expect.stringMatching(/^bi_[0-9a-f]{24}$/) } });
+    const importId = imported.body.importId as string;
+    const done = await until('the five credits applied', async () => {
+      const r = await get(`/finance/bank-statements/${importId}`);
+      return r.body.status === 'applied' && r.body;
+    });
+    expect(done).toMatchObject({
+      entries: 5,
+      credits: { count: 5, totals: [{ amount: 22_000, currency: 'GBP' }] },
+      queued: 5,
+      pending: 0,
+      proposed: 0,
+      applied: { count: 5, byRule: { 'rf-reference': 3, 'invoice-number': 1, amount: 1 } },
+      unapplied: { count: 1, amount: [{ amount: 500, currency: 'GBP' }] },
+      autoMatchRate: 1,
+    });
+    const numbers = [byRef, byNumber, byAmount, short, over].map((i) => i.number as string);
+    const balances = async () => Object.fromEntries(((await admin('/_local/invoices')).invoices as any[]).filter((i) => numbers.includes(i.number)).map((i) => [i.number, [i.balance, i.status]]));
+    const settled = { [byRef.number]: [0, 'paid'], [byNumber.number]: [0, 'paid'], [byAmount.number]: [0, 'paid'], [short.number]: [1000, 'partially_paid'], [over.number]: [0, 'paid'] };
+    expect(await balances()).toEqual(settled);
+
+    const deduction = await until('the short-payment dispute', async () => {
+      const r = await get(`/finance/invoices/${short.number}`);
+      return r.body.disputed?.amount === 1000 && r.body;
+    });
+    expect(deduction.disputes).toEqual([expect.objectContaining({ amount: { amount: 1000, currency: 'GBP' }, status: 'open', reason: expect.stringMatching(/^short-payment/) })]);
+    const statement = (await get(`/finance/customers/${customerId}/statement`)).body;
+    const gbp = statement.currencies.find((c: any) => c.currency === 'GBP');
+    const gbpOf = (amount: number) => ({ amount, currency: 'GBP' });
+    expect(gbp.unappliedCash).toEqual([expect.objectContaining({ externalId: 'GB33BUKB20201555555555:E2E-CAS-5', amount: gbpOf(8000), unapplied: gbpOf(500) })]);
+    expect(gbp).toMatchObject({ openBalance: gbpOf(1000), unapplied: gbpOf(500), netBalance: gbpOf(500) });
+    expect((await get('/finance/ledger/trial-balance')).body.balanced).toBe(true);
+
+    const again = await post('/finance/bank-statements', camt, { 'content-type': 'application/xml' });
+    expect(again).toMatchObject({ status: 202, body: { importId, alreadyImported: true } });
+    await new Promise((r) => setTimeout(r, 1_000)); // anything it wrongly queued would be applied by now
+    expect(await balances()).toEqual(settled);
+    expect((await get(`/finance/bank-statements/${importId}`)).body).toMatchObject({ queued: 5, applied: { count: 5 }, unapplied: { count: 1 } });
+    expect((await get(`/finance/invoices/${short.number}`)).body.disputes).toHaveLength(1);
+    expect((await get(`/finance/customers/${customerId}/statement`)).body.currencies[0]).toMatchObject({ openBalance: gbpOf(1000), unapplied: gbpOf(500) });
+    expect((await get('/finance/ledger/trial-balance')).body.balanced).toBe(true);
+  }, 60_000);
 });
 

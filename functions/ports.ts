@@ -365,8 +365,11 @@ export interface UnappliedMove {
 export interface PayerDirectory {
   /** The customer this IBAN last paid for, if o2c has seen it. */
   customerOfIban(iban: string): Promise<string | undefined>;
-  /** Every customer's id and name, to score a payer's name against (one partition; cached briefly). */
-  customerNames(): Promise<readonly { readonly customerId: string; readonly name: string }[]>;
+  /**
+   * Every customer's id and name, to score a payer's name against (one partition; cached briefly).
+   * `fresh`: read again unless the cached list is only seconds old (a payer no cached name matched).
+   */
+  customerNames(options?: { readonly fresh?: boolean }): Promise<readonly { readonly customerId: string; readonly name: string }[]>;
 }
 
 export interface Payments {

@@ -138,6 +138,8 @@ export function dynamoCustomers(t: DynamoTable): Customers {
 
 /** How long a function keeps the customer names it read (a customer created meanwhile is matched by name after this). */
 const NAMES_CACHE_MS = 60_000;
+/** A miss may read the list again, but not more often than this (unknown payers in a big file do not re-read it each). */
+const NAMES_MIN_REFRESH_MS = 5_000;
 const namesCache = new Map<string, { readonly at: number; readonly names: readonly { customerId: string; name: string }[] }>();
 
 /** Port `PayerDirectory`: IBANs seen on payments (one item each) and the customer-name partition, read at most once a minute per function. */
@@ -147,10 +149,11 @@ export function dynamoPayerDirectory(t: DynamoTable): PayerDirectory {
       const r = await t.doc().send(new GetCommand({ TableName: t.name, Key: Keys.payerAccount(iban) }));
       return r.Item?.customerId as string | undefined;
     },
-    async customerNames() {
+    async customerNames(options = {}) {
       // An operational cache, not business time: the monotonic clock of the process.
       const cached = namesCache.get(t.name);
-      if (cached && performance.now() - cached.at < NAMES_CACHE_MS) return cached.names;
+      const age = cached ? performance.now() - cached.at : Infinity;
+      if (cached && age < (options.fresh ? NAMES_MIN_REFRESH_MS : NAMES_CACHE_MS)) return cached.names;
       const items = await queryAll<{ sk: string; name: string }>(t, { KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': Keys.customerNames }, ProjectionExpression: 'sk, #name', ExpressionAttributeNames: { '#name': 'name' } });
       const names = items.map((i) => ({ customerId: i.sk, name: i.name }));
       namesCache.set(t.name, { at: performance.now(), names });

@@ -97,7 +97,9 @@ export async function applyPayment(payment: Payment, deps: ApplyPaymentDeps): Pr
   const byIban = !payment.customerId && identified.payerIban ? await deps.payers.customerOfIban(identified.payerIban) : undefined;
   const byQuoted = quoted[0]?.customerId;
   // Names are scored only when nothing surer names the customer (the list is one partition, read at most once a minute).
-  const byName = !payment.customerId && !byIban && !byQuoted && identified.payerName ? bestCustomerByName(identified.payerName, await deps.payers.customerNames()) : undefined;
+  const scoreName = async (fresh: boolean) => bestCustomerByName(identified.payerName, await deps.payers.customerNames({ fresh }));
+  // A customer created within the cache's minute is missed by the cached list: a miss reads it again (at most every few seconds).
+  const byName = !payment.customerId && !byIban && !byQuoted && identified.payerName ? ((await scoreName(false)) ?? (await scoreName(true))) : undefined;
   const customer = customerFromPayer({
     ...(payment.customerId ? { given: { customerId: payment.customerId } } : {}),
     ...(byIban ? { byIban: { customerId: byIban } } : {}),

@@ -71,7 +71,10 @@ export function openApiDocument() {
         },
       },
       '/finance/bank-statements/{importId}': {
-        get: operation("An import: its statements, entries, credits queued, debits (returns, fees, other), and what apply-payment did with the credits so far (applied by rule, unapplied, pending, auto-match rate)", 'finance', { parameters: [pathParam('importId')], status: '200', answer: '{ importId, status, format, statements, entries, credits, debits, queued, pending, applied, unapplied, autoMatchRate, returns, fees, otherDebits, notApplied }', errors: [...common, '404'] }),
+        get: operation("An import: its statements, entries, credits queued, debits (returns, fees, other), and what apply-payment did with the credits so far (applied by rule, unapplied, pending, auto-match rate)", 'finance', { parameters: [pathParam('importId')], status: '200', answer: '{ importId, status, format, statements, entries, credits, debits, queued, pending, applied, proposed, proposals: [{ paymentId, amount, invoices, confidence, evidence }], unapplied, autoMatchRate, returns, fees, otherDebits, notApplied }', errors: [...common, '404'] }),
+      },
+      '/finance/bank-statements/{importId}/items/{itemId}/apply': {
+        post: operation("Confirm a proposed match of a credit (itemId: its payment id): its unapplied cash goes to the proposed invoices (Dr unapplied cash, Cr receivable), its deduction is opened as a short-payment dispute; a proposed early-payment discount is not granted (issue a credit note). A second call is a 409 and writes nothing", 'finance', { parameters: [pathParam('importId'), pathParam('itemId')], status: '200', answer: '{ paymentId, applied: [{ invoiceNumber, amount }], unapplied, discountsNotGranted, deduction? }', errors: [...common, '404', '409'] }),
       },
       '/finance/refunds': {
         get: operation('Refunds of prepaid orders and cancelled paid invoices, by status (requested, refunded, failed, owed)', 'finance', {

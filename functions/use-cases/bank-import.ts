@@ -25,7 +25,8 @@ import { formatMoney } from '#domain/money';
 import type { Money } from '#domain/model';
 import { BankFileUnsupported, NotFoundError, O2cError } from '../errors.ts';
 import type { BankFile } from '../platforms/bank/types.ts';
-import type { BankFileSource, BankFileStore, BankImports, Clock, Mail, Outbox, PaymentMessage, StoredBankImport } from '../ports.ts';
+import type { BankFileSource, BankFileStore, BankImports, Clock, Mail, Outbox, PaymentMessage, StoredBankImport, StoredPayment } from '../ports.ts';
+import { proposalsOf } from './bank-proposals.ts';
 import { paymentIdOf } from './receive-payment.ts';
 
 export interface BankImportDeps {
@@ -129,11 +130,17 @@ export function importEmail(record: StoredBankImport): { subject: string; text: 
 const lineView = ({ amount, currency, ...rest }: BankLine) => ({ ...rest, amount: { amount, currency } });
 const groupView = (g: BankLineGroup) => ({ count: g.count, totals: g.totals, lines: g.lines.map(lineView) });
 
+const inFileOrder = (ids: readonly string[], payments: readonly StoredPayment[]) => {
+  const at = new Map(ids.map((id, i) => [id, i]));
+  return [...payments].sort((a, b) => (at.get(a.id) ?? 0) - (at.get(b.id) ?? 0));
+};
+
 /** An import as finance reads it: the file's counts, and what apply-payment did with its credits so far. */
 export async function bankImportView(importId: string, deps: { readonly bankImports: BankImports }) {
   const record = await deps.bankImports.get(importId);
   if (!record) throw new NotFoundError(`bank-statement import ${importId} does not exist`, 'BankImportNotFound');
-  const outcome = bankImportOutcome(record.paymentIds.length, await deps.bankImports.paymentsOf(record.paymentIds));
+  const payments = await deps.bankImports.paymentsOf(record.paymentIds);
+  const outcome = bankImportOutcome(record.paymentIds.length, payments);
   return {
     importId: record.importId,
     status: record.status === 'queued' && outcome.pending === 0 ? 'applied' : record.status,
@@ -151,6 +158,8 @@ export async function bankImportView(importId: string, deps: { readonly bankImpo
     applied: outcome.applied,
     /** Matched below the confidence threshold: kept as unapplied cash with the cascade's proposal (GET /finance/payments/{id}), for finance to confirm. */
     proposed: outcome.proposed,
+    /** The proposals still waiting for finance (POST …/items/{paymentId}/apply confirms one), in file order. */
+    proposals: proposalsOf(inFileOrder(record.paymentIds, payments)),
     unapplied: outcome.unapplied,
     autoMatchRate: outcome.autoMatchRate,
     returns: groupView(record.returns),

@@ -32,15 +32,15 @@ export function dynamoBankImports(t: DynamoTable): BankImports {
 
     get,
 
-    async markQueued(importId, at) {
+    async markQueued(importId, at, returnOutcomes) {
       await t.doc().send(
         new UpdateCommand({
           TableName: t.name,
           Key: Keys.bankImport(importId),
-          UpdateExpression: 'SET #status = :queued, queuedAt = :at',
+          UpdateExpression: `SET #status = :queued, queuedAt = :at${returnOutcomes ? ', returnOutcomes = :returns' : ''}`,
           ConditionExpression: 'attribute_exists(pk)',
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':queued': 'queued', ':at': at },
+          ExpressionAttributeValues: { ':queued': 'queued', ':at': at, ...(returnOutcomes ? { ':returns': returnOutcomes } : {}) },
         }),
       );
     },

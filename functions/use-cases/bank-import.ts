@@ -16,20 +16,25 @@
  *    evidence (payer name and IBAN, references, the import and entry key). The
  *    payment id is the entry key qualified by the account, so the same entry in
  *    two overlapping files is one payment.
- * 5. Mark the import queued and email finance once (mail key per import).
+ * 5. Returns and reversals take back the payments they undo and reopen their
+ *    invoices (use-cases/bank-returns: once per return entry); what cannot be
+ *    matched or reversed stays listed for finance, with the reason.
+ * 6. Mark the import queued (with what became of each return) and email
+ *    finance once (mail key per import).
  *
  * The view (GET) reads what apply-payment did from the payments themselves.
  */
-import { bankFileFingerprint, bankImportId, bankImportOutcome, MAX_CREDITS_PER_IMPORT, planBankImport, summariseBankImport, totalsByCurrency, type BankLine, type BankLineGroup } from '#domain/bank-import';
+import { bankFileFingerprint, bankImportId, bankImportOutcome, LISTED_LINES_MAX, MAX_CREDITS_PER_IMPORT, planBankImport, summariseBankImport, totalsByCurrency, type BankLine, type BankLineGroup } from '#domain/bank-import';
 import { formatMoney } from '#domain/money';
 import type { Money } from '#domain/model';
 import { BankFileUnsupported, NotFoundError, O2cError } from '../errors.ts';
 import type { BankFile } from '../platforms/bank/types.ts';
 import type { BankFileSource, BankFileStore, BankImports, Clock, Mail, Outbox, PaymentMessage, StoredBankImport, StoredPayment } from '../ports.ts';
 import { proposalsOf } from './bank-proposals.ts';
+import { reverseReturns, type BankReturnsDeps } from './bank-returns.ts';
 import { paymentIdOf } from './receive-payment.ts';
 
-export interface BankImportDeps {
+export interface BankImportDeps extends BankReturnsDeps {
   readonly bankImports: BankImports;
   readonly paymentQueue: Outbox<PaymentMessage>;
   readonly mail: Mail;
@@ -83,8 +88,10 @@ export async function importBankFile(input: { readonly body: string; readonly so
   });
   if (record.status === 'queued') return { importId, created, record };
   await deps.paymentQueue.sendMany(messages);
-  await deps.bankImports.markQueued(importId, deps.clock.now().toISOString());
-  const queued: StoredBankImport = { ...record, status: 'queued', queuedAt: deps.clock.now().toISOString() };
+  // Kept on the import's one item: the first LISTED_LINES_MAX (every return is carried out all the same).
+  const returnOutcomes = (await reverseReturns(plan.returns, importId, deps)).slice(0, LISTED_LINES_MAX);
+  await deps.bankImports.markQueued(importId, deps.clock.now().toISOString(), returnOutcomes);
+  const queued: StoredBankImport = { ...record, status: 'queued', queuedAt: deps.clock.now().toISOString(), returnOutcomes };
   await deps.mail.enqueue({ key: `bank-import:${importId}`, to: deps.financeRecipients, ...importEmail(queued) });
   return { importId, created, record: queued };
 }
@@ -92,6 +99,19 @@ export async function importBankFile(input: { readonly body: string; readonly so
 const money = (m: Money) => formatMoney(m);
 const sums = (totals: readonly Money[]) => totals.map(money).join(' + ');
 const debitTotals = (r: StoredBankImport) => totalsByCurrency([...r.returns.totals, ...r.fees.totals, ...r.otherDebits.totals]);
+
+/** What became of each return: reversed (the invoices reopened) or listed for finance with the reason. */
+function returnsText(record: StoredBankImport): string[] {
+  const outcomes = record.returnOutcomes ?? [];
+  if (record.returns.count === 0) return [];
+  const done = outcomes.filter((o) => o.outcome === 'reversed' || o.outcome === 'reversed-before');
+  const open = outcomes.filter((o) => o.outcome === 'unmatched' || o.outcome === 'refused');
+  const row = (o: (typeof outcomes)[number], what: string) => `  ${o.bookingDate}  ${money(o).padStart(12)}  ${o.entryKey} · ${what}`;
+  return [
+    ...(done.length === 0 ? [] : ['', 'Returns and reversals carried out (the payment taken back, its invoices open again):', ...done.map((o) => row(o, o.outcome === 'reversed' ? `payment ${o.paymentId}, invoices ${(o.invoices ?? []).join(', ') || 'none (it was unapplied cash)'}` : `payment ${o.paymentId}, by an earlier file`))]),
+    ...(open.length === 0 ? [] : ['', 'Returns and reversals for finance to act on (not carried out):', ...open.map((o) => row(o, [o.returnReason, o.reason ?? o.outcome].filter(Boolean).join(' · ')))]),
+  ];
+}
 
 /** Finance's email (English): what the file held and what was queued; the matching is read later (GET). */
 export function importEmail(record: StoredBankImport): { subject: string; text: string } {
@@ -118,7 +138,7 @@ export function importEmail(record: StoredBankImport): { subject: string; text: 
     row('  bank fees', record.fees.count, record.fees.totals),
     row('  other debits', record.otherDebits.count, record.otherDebits.totals),
     ...(record.notApplied.count > 0 ? [row('Not applied (pending, other)', record.notApplied.count, record.notApplied.totals)] : []),
-    ...listed('Returns and reversals to act on (o2c does not reopen the invoice itself yet):', record.returns),
+    ...returnsText(record),
     ...listed('Bank fees (not applied):', record.fees),
     ...listed('Other debits (not applied):', record.otherDebits),
     '',
@@ -162,7 +182,7 @@ export async function bankImportView(importId: string, deps: { readonly bankImpo
     proposals: proposalsOf(inFileOrder(record.paymentIds, payments)),
     unapplied: outcome.unapplied,
     autoMatchRate: outcome.autoMatchRate,
-    returns: groupView(record.returns),
+    returns: { ...groupView(record.returns), outcomes: (record.returnOutcomes ?? []).map(({ amount, currency, ...o }) => ({ ...o, amount: { amount, currency } })) },
     fees: groupView(record.fees),
     otherDebits: groupView(record.otherDebits),
     notApplied: groupView(record.notApplied),

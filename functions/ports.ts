@@ -416,7 +416,9 @@ export interface BankImports {
   /** Creates the import unless its id exists; the one that exists afterwards, and whether this call made it. */
   create(record: StoredBankImport): Promise<{ created: boolean; record: StoredBankImport }>;
   get(importId: string): Promise<StoredBankImport | undefined>;
-  markQueued(importId: string, at: IsoInstant, returnOutcomes?: readonly ReturnOutcome[]): Promise<void>;
+  markQueued(importId: string, at: IsoInstant): Promise<void>;
+  /** Keeps what became of the import's returns (after it is queued). */
+  recordReturns(importId: string, returnOutcomes: readonly ReturnOutcome[]): Promise<void>;
   /**
    * The stored payments among these ids (BatchGet, 100 a call; ids not applied yet are missing). Read at
    * request time: fine for statements of a few thousand credits, not for a dashboard over many imports.

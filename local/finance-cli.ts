@@ -254,7 +254,9 @@ const bankImportText = (r: any): string => {
     ...((r.proposals ?? []).length === 0
       ? []
       : ['', 'proposed matches waiting for finance (o2c bank apply <importId> <paymentId>)', columns(['payment', 'amount', 'invoices', 'confidence', 'evidence'], r.proposals.map((p: any) => [p.paymentId, show(p.amount), p.invoices.map((i: any) => `${i.invoiceNumber} ${show(i.amount)}`).join(', '), rate(p.confidence), (p.evidence ?? []).join('; ')]), [1])]),
-    ...lines('returns and reversals to act on', r.returns),
+    ...((r.returns.outcomes ?? []).length === 0
+      ? lines('returns and reversals to act on', r.returns)
+      : ['', 'returns and reversals', columns(['booked', 'amount', 'entry', 'outcome', 'payment / reason'], r.returns.outcomes.map((o: any) => [o.bookingDate, show(o.amount), o.entryKey, o.outcome, o.outcome === 'reversed' ? `${o.paymentId}: ${(o.invoices ?? []).join(', ') || 'unapplied cash'} open again` : o.outcome === 'reversed-before' ? `${o.paymentId} (an earlier file)` : [o.returnReason, o.reason].filter(Boolean).join(' · ')]), [1])]),
     ...lines('bank fees', r.fees),
     ...lines('other debits', r.otherDebits),
   ].join('\n');

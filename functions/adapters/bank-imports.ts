@@ -32,15 +32,27 @@ export function dynamoBankImports(t: DynamoTable): BankImports {
 
     get,
 
-    async markQueued(importId, at, returnOutcomes) {
+    async markQueued(importId, at) {
       await t.doc().send(
         new UpdateCommand({
           TableName: t.name,
           Key: Keys.bankImport(importId),
-          UpdateExpression: `SET #status = :queued, queuedAt = :at${returnOutcomes ? ', returnOutcomes = :returns' : ''}`,
+          UpdateExpression: 'SET #status = :queued, queuedAt = :at',
           ConditionExpression: 'attribute_exists(pk)',
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':queued': 'queued', ':at': at, ...(returnOutcomes ? { ':returns': returnOutcomes } : {}) },
+          ExpressionAttributeValues: { ':queued': 'queued', ':at': at },
+        }),
+      );
+    },
+
+    async recordReturns(importId, returnOutcomes) {
+      await t.doc().send(
+        new UpdateCommand({
+          TableName: t.name,
+          Key: Keys.bankImport(importId),
+          UpdateExpression: 'SET returnOutcomes = :returns',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':returns': returnOutcomes },
         }),
       );
     },

@@ -16,11 +16,12 @@
  *    evidence (payer name and IBAN, references, the import and entry key). The
  *    payment id is the entry key qualified by the account, so the same entry in
  *    two overlapping files is one payment.
- * 5. Returns and reversals take back the payments they undo and reopen their
- *    invoices (use-cases/bank-returns: once per return entry); what cannot be
- *    matched or reversed stays listed for finance, with the reason.
- * 6. Mark the import queued (with what became of each return) and email
- *    finance once (mail key per import).
+ * 5. Mark the import queued. Then its returns and reversals take back the
+ *    payments they undo and reopen their invoices (use-cases/bank-returns:
+ *    once per return entry), and what became of each is kept on the import;
+ *    what cannot be matched or reversed stays listed for finance, with the
+ *    reason. The same file again after a crash between carries them out then.
+ * 6. Email finance once (mail key per import).
  *
  * The view (GET) reads what apply-payment did from the payments themselves.
  */
@@ -86,14 +87,24 @@ export async function importBankFile(input: { readonly body: string; readonly so
     receivedAt: now,
     paymentIds: messages.map((m) => m.id),
   });
-  if (record.status === 'queued') return { importId, created, record };
+  if (record.status === 'queued') {
+    // Queued, but its returns never recorded (a crash between): carry them out now (once per return entry).
+    if (plan.returns.length > 0 && !record.returnOutcomes) await takeBackReturns(importId, plan, deps);
+    return { importId, created, record };
+  }
   await deps.paymentQueue.sendMany(messages);
-  // Kept on the import's one item: the first LISTED_LINES_MAX (every return is carried out all the same).
-  const returnOutcomes = (await reverseReturns(plan.returns, importId, deps)).slice(0, LISTED_LINES_MAX);
-  await deps.bankImports.markQueued(importId, deps.clock.now().toISOString(), returnOutcomes);
-  const queued: StoredBankImport = { ...record, status: 'queued', queuedAt: deps.clock.now().toISOString(), returnOutcomes };
+  await deps.bankImports.markQueued(importId, deps.clock.now().toISOString());
+  const returnOutcomes = plan.returns.length > 0 ? await takeBackReturns(importId, plan, deps) : undefined;
+  const queued: StoredBankImport = { ...record, status: 'queued', queuedAt: deps.clock.now().toISOString(), ...(returnOutcomes ? { returnOutcomes } : {}) };
   await deps.mail.enqueue({ key: `bank-import:${importId}`, to: deps.financeRecipients, ...importEmail(queued) });
   return { importId, created, record: queued };
+}
+
+/** The returns carried out and kept on the import's one item (the first LISTED_LINES_MAX; every one is carried out all the same). */
+async function takeBackReturns(importId: string, plan: ReturnType<typeof planBankImport>, deps: BankImportDeps) {
+  const outcomes = (await reverseReturns(plan.returns, importId, deps)).slice(0, LISTED_LINES_MAX);
+  await deps.bankImports.recordReturns(importId, outcomes);
+  return outcomes;
 }
 
 const money = (m: Money) => formatMoney(m);

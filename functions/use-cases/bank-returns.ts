@@ -71,6 +71,9 @@ function quotedBy(line: BankLine): { endToEndIds: string[]; entryKeys: string[] 
 
 async function reverseOne(line: BankLine, paymentId: string, importId: string, deps: BankReturnsDeps): Promise<Pick<ReturnOutcome, 'outcome' | 'paymentId' | 'invoices' | 'reason'>> {
   for (let reread = 0; reread < MAX_REREADS; reread++) {
+    // A concurrent import of the same return entry may have carried it out meanwhile.
+    const done = reread > 0 ? await deps.paymentReturns.find(line.account, line.entryKey) : undefined;
+    if (done) return { outcome: 'reversed-before', paymentId: done.paymentId };
     const payment = await deps.payments.get(paymentId);
     if (!payment) return { outcome: 'unmatched', reason: `payment ${paymentId} cannot be read` };
     const invoices = (await Promise.all([...settledBy(payment).keys()].map((n) => deps.invoices.get(n)))).filter((i): i is Invoice => i !== undefined);

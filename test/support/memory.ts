@@ -622,10 +622,15 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
       const row = bankImportRows.get(importId);
       return row && clone(row);
     },
-    async markQueued(importId, at, returnOutcomes) {
+    async markQueued(importId, at) {
       const row = bankImportRows.get(importId);
       if (!row) throw new Error(`no import ${importId}`);
-      bankImportRows.set(importId, { ...row, status: 'queued', queuedAt: at, ...(returnOutcomes ? { returnOutcomes: clone(returnOutcomes) } : {}) });
+      bankImportRows.set(importId, { ...row, status: 'queued', queuedAt: at });
+    },
+    async recordReturns(importId, returnOutcomes) {
+      const row = bankImportRows.get(importId);
+      if (!row) throw new Error(`no import ${importId}`);
+      bankImportRows.set(importId, { ...row, returnOutcomes: clone(returnOutcomes) });
     },
     async paymentsOf(ids) {
       return [...new Set(ids)].flatMap((id) => (paymentRows.has(id) ? [clone(paymentRows.get(id)!)] : []));

@@ -466,7 +466,7 @@ export const FINANCE_USAGE = [
   '  ledger trial-balance [--as-of YYYY-MM-DD]',
   '  audit <customer:ID | invoice:NUMBER | payment:ID>',
   '  refunds [--status requested|refunded|failed|owed] · refunds paid <refundId> --reference REF [--reason text]  (an owed refund paid back by hand)',
-  '  bank import <file>       (camt.053/054 or MT940, up to 1 MB; larger files go through the S3 drop)',
+  '  bank import <file>       (camt.053/054, MT940 or CSV with bankCsvMapping, up to 1 MB; larger files go through the S3 drop)',
   '  bank show <importId>     (entries, credits queued and applied, unapplied, proposals, returns, fees, auto-match rate)',
   '  bank apply <importId> <paymentId>   (confirm the proposed match of a credit: cash to the invoices, its deduction opened)',
   '  (add --json to any finance command; --stack O2c-prod or O2C_API_URL uses a deployed stack, signed with your AWS credentials)',

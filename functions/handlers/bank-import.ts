@@ -21,7 +21,7 @@ export const deps = {
   mail: mailQueue(env.MAIL_QUEUE_URL),
   clock: rt.systemClock,
   ...{ company: rt.companyOf(env), financeRecipients: env.FINANCE_RECIPIENTS },
-  readBankFile: (body: string) => parseBankFile(body),
+  readBankFile: ((csv) => (body: string) => parseBankFile(body, csv ? { csv } : {}))(rt.bankCsvMappingOf(env.BANK_CSV_MAPPING)),
 };
 const finance = (route: rt.RoleRoute) => rt.withRole(callerCredentialsFrom(env), 'finance', route);
 

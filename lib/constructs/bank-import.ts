@@ -32,7 +32,7 @@ export class BankImport extends Construct {
       .bindQueue('PAYMENTS_QUEUE_URL', data.queues.payments)
       .bindQueue('MAIL_QUEUE_URL', mail.queue)
       .bindCallerKeys(data.secrets)
-      .bindSettings(config, ['FINANCE_RECIPIENTS'])
+      .bindSettings(config, ['FINANCE_RECIPIENTS', 'BANK_CSV_MAPPING'])
       .bindCompany(config)
       // One file at a time per poller: each may hold thousands of payments.
       .consume(data.queues['bank-files'], { batchSize: 1, maxConcurrency: 2 });

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { SendMessageBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Route } from '../../functions/runtime/http.ts';
+import type { Route, runRoute as RunRoute } from '../../functions/runtime/http.ts';
 import { apiEvent } from '../support/api-event.ts';
 import { setTestBindings, TEST_FINANCE_KEY } from '../support/bindings.ts';
 import { useDynamoDbLocal } from '../support/dynamodb.ts';
@@ -37,9 +37,9 @@ describe('bank-import handler with a CSV mapping (DynamoDB Local)', () => {
     const { routes } = await import('../../functions/handlers/bank-import.ts');
     return { routes, runRoute };
   };
-  const call = async ({ routes, runRoute }: { routes: Record<string, Route>; runRoute: (r: Route, e: never) => Promise<{ statusCode: number; body?: string }> }, routeKey: string, body: string, path: Record<string, string> = {}) => {
-    const res = await runRoute(routes[routeKey]!, apiEvent(routeKey, body, { headers: { 'x-api-key': TEST_FINANCE_KEY, 'content-type': 'text/csv' }, pathParameters: path }) as never);
-    return { status: res.statusCode, body: res.body ? JSON.parse(res.body) : undefined };
+  const call = async ({ routes, runRoute }: { routes: Record<string, Route>; runRoute: typeof RunRoute }, routeKey: string, body: string, path: Record<string, string> = {}) => {
+    const res = await runRoute(routes[routeKey]!, apiEvent(routeKey, body, { headers: { 'x-api-key': TEST_FINANCE_KEY, 'content-type': 'text/csv' }, pathParameters: path }));
+    return { status: res.statusCode ?? 0, body: res.body ? JSON.parse(res.body) : undefined };
   };
 
   it('imports the CSV export with the mapping: its credits queued, its card fee listed', async () => {

@@ -55,6 +55,7 @@ export const BINDINGS = {
   BANK_ACCOUNT: { kind: 'json', setBy: 'bindCompany', doc: "the seller's bank account customers pay to ({iban, bic, bankName?})" },
   FINANCE_RECIPIENTS: { kind: 'list', setBy: 'bindSettings', doc: 'finance team addresses (credit reviews, reports)' },
   INVOICE_SERIES: { kind: 'text', setBy: 'bindSettings', doc: 'invoice number series' },
+  BANK_CSV_MAPPING: { kind: 'json', setBy: 'bindSettings', optional: true, doc: "the column mapping of the bank's CSV export (bankCsvMapping); absent = CSV files are refused" },
   DUNNING_POLICY: { kind: 'json', setBy: 'bindSettings', doc: 'the dunning policy: levels, fees, actions, minimum per currency (minor units, ppm)' },
   COLLECTIONS_AGENCY_ADDRESS: { kind: 'text', setBy: 'bindSettings', optional: true, doc: 'where debts handed to the collection agency are sent' },
   BACKORDER_MAX_ATTEMPTS: { kind: 'int', setBy: 'bindSettings', doc: 'stock re-checks before a backorder is rejected' },
@@ -112,7 +113,7 @@ export const FUNCTION_BINDINGS = {
   finance: ['TABLE_NAME', 'MAIL_QUEUE_URL', 'CREDIT_NOTE_SERIES', 'NEW_CUSTOMER_CREDIT_LIMITS', ...CALLER_KEYS, ...COMPANY],
   'finance-cash': ['TABLE_NAME', 'PAYMENTS_QUEUE_URL', ...CALLER_KEYS, ...COMPANY],
   'refund-payment': ['TABLE_NAME', 'MAIL_QUEUE_URL', 'FINANCE_RECIPIENTS', 'CREDIT_NOTE_SERIES', 'STRIPE_SECRET_ARN', 'STRIPE_API_URL', 'O2C_STRIPE_SECRET_KEY', ...COMPANY],
-  'bank-import': ['TABLE_NAME', 'PAYMENTS_QUEUE_URL', 'MAIL_QUEUE_URL', 'FINANCE_RECIPIENTS', ...CALLER_KEYS],
+  'bank-import': ['TABLE_NAME', 'PAYMENTS_QUEUE_URL', 'MAIL_QUEUE_URL', 'FINANCE_RECIPIENTS', 'BANK_CSV_MAPPING', ...CALLER_KEYS, ...COMPANY],
   'send-mail': ['TABLE_NAME', 'SENDER_ADDRESS', 'SES_CONFIGURATION_SET', 'MAIL_MIN_INTERVAL_MS', 'MAIL_IDEMPOTENCY_SECONDS'],
 } as const satisfies Record<string, readonly BindingName[]>;
 

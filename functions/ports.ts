@@ -16,6 +16,7 @@ import type { PaymentReferenceScheme } from '#domain/references';
 import type { CustomerStatement } from '#domain/statement';
 import type { Refund, RefundStatus } from '#domain/refunds';
 import type { BankImportSummary } from '#domain/bank-import';
+import type { InvoiceReopening, ReturnOutcome } from '#domain/bank-returns';
 import type { FulfilmentRequest } from '#domain/fulfilment';
 import type {
   Allocation,
@@ -344,7 +345,9 @@ export type StoredPayment = Payment & {
   readonly appliedAt: IsoInstant;
   readonly applications?: readonly PaymentEvent[];
   readonly match?: PaymentMatch;
-};
+  /** The bank took it back (a return or reversal on a later statement): its return entry. */
+  readonly returned?: { readonly on: IsoDate; readonly entryKey: string; readonly account: string };
+} & PaymentEvidence;
 
 /** A move of a payment's unapplied cash (to an invoice, or back to the payer), decided by the domain. */
 export interface UnappliedMove {
@@ -408,6 +411,8 @@ export type StoredBankImport = BankImportSummary & {
   readonly queuedAt?: IsoInstant;
   /** The payments its credits became, in file order (what GET reads back). */
   readonly paymentIds: readonly string[];
+  /** What became of each return or reversal debit (set when it is marked queued). */
+  readonly returnOutcomes?: readonly ReturnOutcome[];
 };
 
 export interface BankImports {
@@ -415,11 +420,50 @@ export interface BankImports {
   create(record: StoredBankImport): Promise<{ created: boolean; record: StoredBankImport }>;
   get(importId: string): Promise<StoredBankImport | undefined>;
   markQueued(importId: string, at: IsoInstant): Promise<void>;
+  /** Keeps what became of the import's returns (after it is queued). */
+  recordReturns(importId: string, returnOutcomes: readonly ReturnOutcome[]): Promise<void>;
   /**
    * The stored payments among these ids (BatchGet, 100 a call; ids not applied yet are missing). Read at
    * request time: fine for statements of a few thousand credits, not for a dashboard over many imports.
    */
   paymentsOf(paymentIds: readonly string[]): Promise<StoredPayment[]>;
+}
+
+/** A return or reversal debit o2c carried out: the bank entry (account and entry key) and the payment it took back. */
+export interface StoredReturn {
+  readonly account: string;
+  readonly entryKey: string;
+  readonly paymentId: string;
+  readonly on: IsoDate;
+  readonly amount: number;
+  readonly currency: string;
+  readonly importId?: string;
+}
+
+/** A payment the bank took back, decided by the domain (domain/bank-returns): what is written in one transaction. */
+export interface PaymentReturnWrite {
+  /** The payment as read: its unapplied cash and that it was not returned are the guard. */
+  readonly payment: StoredPayment;
+  readonly record: StoredReturn;
+  /** Each invoice reopened: as read (the guard), its balance and status after, the `reversal` event. */
+  readonly reopened: readonly InvoiceReopening[];
+  readonly paymentEvent: PaymentEvent;
+  readonly entry: JournalEntry;
+  readonly audit: AuditEntry;
+  readonly aggregates: Readonly<Record<string, number>>;
+}
+
+/** Returns of bank credits (one item per return entry: its conditional put makes a return reverse once). */
+export interface PaymentReturns {
+  find(account: string, entryKey: string): Promise<StoredReturn | undefined>;
+  /** Ids of the bank payments that carried one of these end-to-end ids or entry keys (pointers written with each payment). */
+  paymentsQuoting(quoted: { readonly endToEndIds: readonly string[]; readonly entryKeys: readonly string[] }): Promise<string[]>;
+  /**
+   * The return item, the payment's new state (nothing unapplied, `returned`), each invoice's balance, status and
+   * history (back in the open index), the entry, the audit line and the aggregates in one transaction.
+   * `exists`: this return entry was carried out before (nothing written); `changed`: the payment or an invoice moved meanwhile.
+   */
+  reverse(write: PaymentReturnWrite): Promise<'reversed' | 'exists' | 'changed'>;
 }
 
 /** Reads a dropped bank file (S3). */

@@ -41,6 +41,37 @@ const decimalAmount = z.string().regex(/^\d{1,15}(\.\d{1,3})?$/, 'a decimal amou
 const currencyCode = z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as GBP');
 const percent = z.string().regex(/^\d{1,3}(\.\d{1,4})?%$/, 'a percentage such as "8%" or "4.25%"');
 
+const csvColumn = z.string().trim().min(1).max(100);
+/**
+ * `bankCsvMapping`: how the seller's bank lays out its CSV export (functions/platforms/bank/csv.ts `CsvMapping`).
+ * Without it a CSV file posted or dropped is refused (422). A currency column or a fixed currency is required.
+ */
+export const BankCsvMappingSchema = z
+  .strictObject({
+    delimiter: z.enum([',', ';', '\t']).optional(),
+    decimal: z.enum(['.', ',']),
+    dateFormat: z.enum(['YYYY-MM-DD', 'DD.MM.YYYY', 'DD/MM/YYYY', 'MM/DD/YYYY']),
+    columns: z.strictObject({
+      date: csvColumn,
+      amount: csvColumn,
+      valueDate: csvColumn.optional(),
+      currency: csvColumn.optional(),
+      payerName: csvColumn.optional(),
+      payerIban: csvColumn.optional(),
+      reference: csvColumn.optional(),
+      remittance: csvColumn.optional(),
+      entryRef: csvColumn.optional(),
+    }),
+    currency: currencyCode.optional(),
+    accountIban: z
+      .string()
+      .max(42)
+      .refine((iban) => parseBankAccount({ iban }).ok, 'a valid IBAN')
+      .optional(),
+  })
+  .refine((m) => m.columns.currency !== undefined || m.currency !== undefined, { message: 'name the currency column (columns.currency) or give the currency of every row (currency)', path: ['currency'] })
+  .refine((m) => m.decimal !== m.delimiter, { message: 'the decimal mark cannot also be the delimiter', path: ['delimiter'] });
+
 /** `dunningPolicy` as cdk.json holds it (decimals, percentages); checked as a whole by the domain's rules (dunningPolicyProblems). */
 const DunningPolicySchema = z
   .strictObject({
@@ -142,6 +173,8 @@ export const ConfigSchema = z.strictObject({
   bankAccount: BankAccountSchema.default(EXAMPLE_BANK_ACCOUNT),
   /** Days after which a bank file dropped into the S3 bucket moves to Glacier (kept, never expired: statements are accounting records). */
   bankFileGlacierDays: z.number().int().min(1).max(3650).default(90),
+  /** The column mapping of the bank's CSV export; absent: CSV files are refused (camt and MT940 need none). */
+  bankCsvMapping: BankCsvMappingSchema.optional(),
 });
 
 export type O2cConfig = z.infer<typeof ConfigSchema>;

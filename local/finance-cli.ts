@@ -251,7 +251,12 @@ const bankImportText = (r: any): string => {
     ]),
     '',
     columns(['', 'count', 'amount'], rows, [1, 2]),
-    ...lines('returns and reversals to act on', r.returns),
+    ...((r.proposals ?? []).length === 0
+      ? []
+      : ['', 'proposed matches waiting for finance (o2c bank apply <importId> <paymentId>)', columns(['payment', 'amount', 'invoices', 'confidence', 'evidence'], r.proposals.map((p: any) => [p.paymentId, show(p.amount), p.invoices.map((i: any) => `${i.invoiceNumber} ${show(i.amount)}`).join(', '), rate(p.confidence), (p.evidence ?? []).join('; ')]), [1])]),
+    ...((r.returns.outcomes ?? []).length === 0
+      ? lines('returns and reversals to act on', r.returns)
+      : ['', 'returns and reversals', columns(['booked', 'amount', 'entry', 'outcome', 'payment / reason'], r.returns.outcomes.map((o: any) => [o.bookingDate, show(o.amount), o.entryKey, o.outcome, o.outcome === 'reversed' ? `${o.paymentId}: ${(o.invoices ?? []).join(', ') || 'unapplied cash'} open again` : o.outcome === 'reversed-before' ? `${o.paymentId} (an earlier file)` : [o.returnReason, o.reason].filter(Boolean).join(' · ')]), [1])]),
     ...lines('bank fees', r.fees),
     ...lines('other debits', r.otherDebits),
   ].join('\n');
@@ -388,6 +393,12 @@ export async function financeCommand(api: FinanceApi, cmd: string, args: readonl
     const r = await api.call('GET', `/finance/bank-statements/${encodeURIComponent(posted.importId)}`);
     return out({ ...posted, import: r }, () => `${posted.alreadyImported ? `${target} was imported before (nothing applied again)` : `${target} imported`}: ${posted.importId}\n\n${bankImportText(r)}`);
   }
+  if (cmd === 'bank' && sub === 'apply' && target && args[2]) {
+    const r = await api.call('POST', `/finance/bank-statements/${encodeURIComponent(target)}/items/${encodeURIComponent(args[2])}/apply`);
+    const applied = r.applied.map((a: any) => `${a.invoiceNumber} ${show(a.amount)}`).join(', ');
+    const notes = [...r.discountsNotGranted.map((d: any) => `discount of ${show(d.amount)} on ${d.invoiceNumber} not granted: issue a credit note to grant it`), ...(r.deduction ? [`deduction of ${show(r.deduction.amount)} on ${r.deduction.invoiceNumber} opened as dispute ${r.deduction.disputeId}`] : [])];
+    return out(r, () => [`${r.paymentId}: applied ${applied || 'nothing'}; ${show(r.unapplied)} left unapplied.`, ...notes].join('\n'));
+  }
   if (cmd === 'bank' && sub === 'show' && target) {
     const r = await api.call('GET', `/finance/bank-statements/${encodeURIComponent(target)}`);
     return out(r, () => bankImportText(r));
@@ -455,7 +466,8 @@ export const FINANCE_USAGE = [
   '  ledger trial-balance [--as-of YYYY-MM-DD]',
   '  audit <customer:ID | invoice:NUMBER | payment:ID>',
   '  refunds [--status requested|refunded|failed|owed] · refunds paid <refundId> --reference REF [--reason text]  (an owed refund paid back by hand)',
-  '  bank import <file>       (camt.053/054 or MT940, up to 1 MB; larger files go through the S3 drop)',
-  '  bank show <importId>     (entries, credits queued and applied, unapplied, returns, fees, auto-match rate)',
+  '  bank import <file>       (camt.053/054, MT940 or CSV with bankCsvMapping, up to 1 MB; larger files go through the S3 drop)',
+  '  bank show <importId>     (entries, credits queued and applied, unapplied, proposals, returns, fees, auto-match rate)',
+  '  bank apply <importId> <paymentId>   (confirm the proposed match of a credit: cash to the invoices, its deduction opened)',
   '  (add --json to any finance command; --stack O2c-prod or O2C_API_URL uses a deployed stack, signed with your AWS credentials)',
 ].join('\n');

@@ -45,6 +45,18 @@ export function dynamoBankImports(t: DynamoTable): BankImports {
       );
     },
 
+    async recordReturns(importId, returnOutcomes) {
+      await t.doc().send(
+        new UpdateCommand({
+          TableName: t.name,
+          Key: Keys.bankImport(importId),
+          UpdateExpression: 'SET returnOutcomes = :returns',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':returns': returnOutcomes },
+        }),
+      );
+    },
+
     async paymentsOf(paymentIds) {
       const found: StoredPayment[] = [];
       const unique = [...new Set(paymentIds)];

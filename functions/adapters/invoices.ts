@@ -10,7 +10,7 @@ import { assertBalanced, ledgerMovements } from '#domain/ledger';
 import type { CreditNote, Invoice, InvoiceEvent, IsoDate, JournalEntry } from '#domain/model';
 import { ConcurrentUpdate, PaymentConflict } from '../errors.ts';
 import { auditItem } from './audit.ts';
-import type { Aggregates, ClaimedKey, DunningMarks, InvoiceAdjustment, InvoiceIssue, Invoices, Ledger, PaymentApplication, Payments, StoredPayment, UnappliedMove } from '../ports.ts';
+import type { Aggregates, ClaimedKey, DunningMarks, InvoiceAdjustment, InvoiceIssue, Invoices, Ledger, PaymentApplication, PaymentEvidence, PaymentReturns, PaymentReturnWrite, Payments, StoredPayment, StoredReturn, UnappliedMove } from '../ports.ts';
 import { queryByCustomer } from './customers.ts';
 import { failedConditions, isConditionFailure, isTransactionConflict, queryAll, setExpression, transactWrite, type DynamoTable, type TransactItem } from './dynamo.ts';
 import { orderChangeItems } from './orders.ts';
@@ -367,6 +367,8 @@ export function dynamoPayments(t: DynamoTable): Payments {
         ...invoiceUpdates,
         ...journalItems(t, app.entry),
         ...aggregateItems(t, payment.receivedOn, payment.currency, app.aggregates),
+        // What a return quoting the credit finds it by (bank credits only).
+        ...evidenceItems(t, payment),
         // The account this customer paid from: the next payment from it is theirs.
         ...(payment.payerIban && app.customerId
           ? [{ Put: { TableName: t.name, Item: { ...Keys.payerAccount(payment.payerIban), type: ITEM_TYPES.payerAccount, customerId: app.customerId, seenOn: payment.receivedOn, paymentId: payment.id } } }]
@@ -481,6 +483,80 @@ export function dynamoAggregates(t: DynamoTable): Aggregates {
         }),
       );
       return out;
+    },
+  };
+}
+
+/** Pointers from a bank credit's end-to-end id and entry key to its payment (written with it). */
+function evidenceItems(t: DynamoTable, payment: PaymentApplication['payment'] & PaymentEvidence): TransactItem[] {
+  const pointers = [...(payment.endToEndId ? [['e2e', payment.endToEndId] as const] : []), ...(payment.entryKey ? [['entry', payment.entryKey] as const] : [])];
+  return pointers.map(([kind, value]) => ({ Put: { TableName: t.name, Item: { ...Keys.paymentEvidence(kind, value, payment.id), type: ITEM_TYPES.paymentEvidence, paymentId: payment.id } } }));
+}
+
+/**
+ * Port `PaymentReturns`: a payment the bank took back, in one transaction — the return item (only if absent:
+ * the same return entry twice reverses once), the payment (nothing unapplied, `returned`, guarded by the
+ * unapplied cash read and that it was not returned), each invoice reopened (balance guarded, `reversal`
+ * event, back in the open-by-due index), the entry, the audit line and the aggregates.
+ */
+export function dynamoPaymentReturns(t: DynamoTable): PaymentReturns {
+  return {
+    async find(account, entryKey) {
+      const r = await t.doc().send(new GetCommand({ TableName: t.name, Key: Keys.bankReturn(account, entryKey), ConsistentRead: true }));
+      if (!r.Item) return undefined;
+      const { pk: _pk, sk: _sk, type: _type, ...record } = r.Item;
+      return record as StoredReturn;
+    },
+
+    async paymentsQuoting({ endToEndIds, entryKeys }) {
+      const partitions = [...endToEndIds.map((v) => Keys.paymentEvidencePartition('e2e', v)), ...entryKeys.map((v) => Keys.paymentEvidencePartition('entry', v))];
+      const found = await Promise.all(partitions.map((pk) => queryAll<{ paymentId: string }>(t, { KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk }, ProjectionExpression: 'paymentId' })));
+      return [...new Set(found.flat().map((i) => i.paymentId))];
+    },
+
+    async reverse(w: PaymentReturnWrite) {
+      const { payment, record } = w;
+      const returned = { on: record.on, entryKey: record.entryKey, account: record.account };
+      const items: TransactItem[] = [
+        { Put: { TableName: t.name, Item: { ...Keys.bankReturn(record.account, record.entryKey), type: ITEM_TYPES.bankReturn, ...record }, ConditionExpression: 'attribute_not_exists(pk)' } },
+        {
+          Update: {
+            TableName: t.name,
+            Key: Keys.payment(payment.id),
+            // An unowned payment with nothing left leaves the unassigned partition of the second index.
+            UpdateExpression: `SET unapplied = :zero, returned = :returned, applications = list_append(if_not_exists(applications, :none), :move)${payment.customerId ? '' : ` REMOVE ${OPEN_INDEX_ATTRIBUTES.join(', ')}`}`,
+            ConditionExpression: 'unapplied = :was AND attribute_not_exists(returned)',
+            ExpressionAttributeValues: { ':zero': 0, ':returned': returned, ':none': [], ':move': [w.paymentEvent], ':was': payment.unapplied },
+          },
+        },
+        ...w.reopened.map(({ invoice, balance, status, event }) => ({
+          Update: {
+            TableName: t.name,
+            Key: Keys.invoice(invoice.number),
+            UpdateExpression: 'SET balance = :b, #status = :s, #version = if_not_exists(#version, :zero) + :one, history = list_append(if_not_exists(history, :none), :events), #gpk = :gpk, #gsk = :gsk',
+            ConditionExpression: 'balance = :expected',
+            ExpressionAttributeNames: { '#status': 'status', '#version': VERSION_ATTRIBUTE, '#gpk': OPEN_INDEX_ATTRIBUTES[0], '#gsk': OPEN_INDEX_ATTRIBUTES[1] },
+            ExpressionAttributeValues: (() => {
+              const open = Keys.openInvoice(invoice.number, invoice.dueDate);
+              return { ':b': balance, ':s': status, ':zero': 0, ':one': 1, ':none': [], ':events': [event], ':gpk': open.gsi2pk, ':gsk': open.gsi2sk, ':expected': invoice.balance };
+            })(),
+          },
+        })),
+        ...journalItems(t, w.entry),
+        auditItem(t, w.audit),
+        ...aggregateItems(t, w.entry.date, payment.currency, w.aggregates),
+      ];
+      try {
+        await transactWrite(t, items, 1);
+        return 'reversed';
+      } catch (error) {
+        if (isTransactionConflict(error)) return 'changed';
+        if (!isConditionFailure(error)) throw error;
+        const failed = failedConditions(error);
+        const entryAt = items.findIndex((i) => i.Put?.Item?.type === ITEM_TYPES.journal);
+        if (failed.includes(0) || failed.includes(entryAt)) return 'exists';
+        return 'changed';
+      }
     },
   };
 }

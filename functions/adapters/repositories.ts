@@ -8,7 +8,7 @@ import { dynamoCatalog } from './catalog.ts';
 import { dynamoCustomers, dynamoPayerDirectory } from './customers.ts';
 import { dynamoDisputes } from './disputes.ts';
 import { dynamoTable } from './dynamo.ts';
-import { dynamoAggregates, dynamoDunning, dynamoInvoices, dynamoLedger, dynamoPayments } from './invoices.ts';
+import { dynamoAggregates, dynamoDunning, dynamoInvoices, dynamoLedger, dynamoPaymentReturns, dynamoPayments } from './invoices.ts';
 import { dynamoOrders } from './orders.ts';
 import { dynamoRefundRequests, dynamoRefunds } from './refunds.ts';
 import { dynamoRequestKeys } from './request-keys.ts';
@@ -32,5 +32,6 @@ export function repositories(tableName: string) {
     audit: dynamoAudit(t),
     disputes: dynamoDisputes(t),
     payers: dynamoPayerDirectory(t),
+    paymentReturns: dynamoPaymentReturns(t),
   };
 }

@@ -34,6 +34,8 @@
  * | refund (o2c's own)    | REFUND#o2c#<refundId>       | REQUEST                    | REFUNDS#<status> / <requestedAt>#<id>  |                                   |
  * | request key           | REQUEST#<scope>#<key>       | REQUEST                    | (TTL on `expiration`)                  |                                   |
  * | bank-statement import | BANKIMPORT#<importId>       | IMPORT                     |                                        |                                   |
+ * | bank return           | BANKRETURN#<account>#<entry key> | RETURN                |                                        |                                   |
+ * | payment evidence      | PAYEVIDENCE#<kind>#<value>  | <paymentId>                |                                        |                                   |
  * | idempotency record    | IDEMPOTENCY#<fn>            | <hash>                     | (Powertools, TTL on `expiration`)      |                                   |
  *
  * A late fee (attributes invoiceNumber, customerId, currency, level, on, compensation, interest, interestThrough?,
@@ -56,6 +58,14 @@
  * A bank-statement import's id is derived from the file's fingerprint (its statements' ids and accounts, else
  * its SHA-256), so the conditional put of its one item is what makes the same file one import; the item lists
  * the payment ids its credits became (read back with a BatchGet of the payment items).
+ *
+ * A bank return (attributes account, entryKey, paymentId, on, amount, currency, importId?) is the one item of a
+ * return or reversal debit o2c carried out: its conditional put, in the transaction that takes the payment back
+ * and reopens its invoices, makes the same return entry in two files reverse the payment once.
+ *
+ * A payment evidence item (attribute paymentId) points from what a bank credit carried — its end-to-end id
+ * (`e2e`) or its bank entry key (`entry`) — to the payment, written in the payment's own transaction: how a
+ * return that quotes one of them finds the credit it takes back (a Query of one small partition, no Scan).
  *
  * No other module writes a key prefix: test/unit/architecture.test.ts greps
  * functions/, lib/ and local/ for them.
@@ -102,6 +112,8 @@ export const ITEM_TYPES = {
   dispute: 'Dispute',
   disputeRef: 'DisputeRef',
   bankImport: 'BankImport',
+  bankReturn: 'BankReturn',
+  paymentEvidence: 'PaymentEvidence',
 } as const;
 
 const customerPartition = (id: string) => `CUSTOMER#${id}`;
@@ -186,6 +198,11 @@ export const Keys = {
   requestKey: (scope: string, key: string) => ({ pk: `REQUEST#${scope}#${key}`, sk: 'REQUEST' }),
   /** One bank file imported (its id comes from the file's fingerprint). */
   bankImport: (importId: string) => ({ pk: `BANKIMPORT#${importId}`, sk: 'IMPORT' }),
+  /** A return or reversal debit carried out (the account's entry key): once per entry. */
+  bankReturn: (account: string, entryKey: string) => ({ pk: `BANKRETURN#${account}#${entryKey}`, sk: 'RETURN' }),
+  /** What a bank credit carried (`e2e`: its end-to-end id, `entry`: its bank entry key) → its payment. */
+  paymentEvidence: (kind: 'e2e' | 'entry', value: string, paymentId: string) => ({ pk: `PAYEVIDENCE#${kind}#${value}`, sk: paymentId }),
+  paymentEvidencePartition: (kind: 'e2e' | 'entry', value: string) => `PAYEVIDENCE#${kind}#${value}`,
   /** Powertools idempotency records of one function share this partition (the record hash is the sort key). */
   idempotencyPartition: (fn: string) => `IDEMPOTENCY#${fn}`,
   /** The monthly ledger totals of every currency, listed in one small partition of the generic index (sparse: only those items carry it). */

@@ -259,7 +259,8 @@ export interface InvoiceFee {
 /** One change of an invoice's balance: `amount` minor units taken off it on day `on` by `ref` (a fee is negative: it adds to the balance). */
 export interface InvoiceEvent {
   readonly on: IsoDate;
-  readonly kind: 'payment' | 'discount' | 'credit-note' | 'write-off' | 'fee';
+  /** `reversal`: a payment the bank returned (negative: the amount comes back onto the balance, like a fee). */
+  readonly kind: 'payment' | 'discount' | 'credit-note' | 'write-off' | 'fee' | 'reversal';
   readonly amount: number;
   /** The payment id, credit note number or write-off. */
   readonly ref: string;
@@ -301,7 +302,8 @@ export interface Allocation {
 /** What happened to a payment's unapplied cash after it was received: applied to an invoice, or paid back. */
 export interface PaymentEvent {
   readonly on: IsoDate;
-  readonly kind: 'allocation' | 'refund';
+  /** `return`: the bank took the payment back (what was unapplied then left with it). */
+  readonly kind: 'allocation' | 'refund' | 'return';
   readonly amount: number;
   readonly invoiceNumber?: string;
   readonly reason?: string;

@@ -21,7 +21,9 @@ export function statusAsOf(invoice: Pick<Invoice, 'balance' | 'status' | 'histor
   if (!history.some((e) => e.on > asOf)) return invoice.status;
   const balance = balanceAsOf(invoice, asOf);
   if (balance === 0) return history.some((e) => e.on <= asOf && e.kind === 'write-off') ? 'written_off' : 'paid';
-  return history.some((e) => e.on <= asOf && (e.kind === 'payment' || e.kind === 'discount')) ? 'partially_paid' : 'open';
+  // A payment the bank returned (its `reversal`) no longer counts as paying it.
+  const paid = sumAmounts(history.filter((e) => e.on <= asOf && (e.kind === 'payment' || e.kind === 'discount' || e.kind === 'reversal')).map((e) => e.amount));
+  return paid > 0 ? 'partially_paid' : 'open';
 }
 
 /** A dispute as the statement shows it (open at the end of the day). */

@@ -11,6 +11,7 @@ import type { Company } from '../ports.ts';
 import { parseDecimal } from '#domain/money';
 import { dunningPolicyProblems, type DunningPolicy } from '#domain/dunning';
 import { safeParse } from './schema.ts';
+import type { CsvMapping } from '../platforms/bank/csv.ts';
 
 type Kinds = { text: string; int: number; list: string[]; json: unknown };
 type ValueOf<N extends BindingName> = Kinds[(typeof BINDINGS)[N]['kind']];
@@ -99,6 +100,31 @@ const PolicySchema = z.object({
   consumerFees: z.boolean(),
   statutoryInterest: z.record(z.string(), z.object({ marginPpm: z.int(), rates: z.array(z.object({ from: z.string(), ratePpm: z.int() })) })),
 });
+
+const CsvColumn = z.string().check(z.minLength(1));
+const CsvMappingSchema = z.object({
+  delimiter: z.optional(z.enum([',', ';', '\t'])),
+  decimal: z.enum(['.', ',']),
+  dateFormat: z.enum(['YYYY-MM-DD', 'DD.MM.YYYY', 'DD/MM/YYYY', 'MM/DD/YYYY']),
+  columns: z.object({
+    date: CsvColumn,
+    amount: CsvColumn,
+    valueDate: z.optional(CsvColumn),
+    currency: z.optional(CsvColumn),
+    payerName: z.optional(CsvColumn),
+    payerIban: z.optional(CsvColumn),
+    reference: z.optional(CsvColumn),
+    remittance: z.optional(CsvColumn),
+    entryRef: z.optional(CsvColumn),
+  }),
+  currency: z.optional(z.string().check(z.regex(/^[A-Z]{3}$/))),
+  accountIban: z.optional(z.string()),
+});
+
+/** BANK_CSV_MAPPING (lib/config.ts `bankCsvMapping`, checked at synth) as the CSV parser's mapping; undefined when unset. */
+export function bankCsvMappingOf(value: unknown): CsvMapping | undefined {
+  return value === undefined ? undefined : (checkedBinding('BANK_CSV_MAPPING', CsvMappingSchema, value) as CsvMapping);
+}
 
 /** DUNNING_POLICY (minor units and ppm, as lib/config.ts wrote it), checked by the domain's rules. */
 export function dunningPolicyOf(value: unknown): DunningPolicy {

@@ -16,19 +16,26 @@
  *    evidence (payer name and IBAN, references, the import and entry key). The
  *    payment id is the entry key qualified by the account, so the same entry in
  *    two overlapping files is one payment.
- * 5. Mark the import queued and email finance once (mail key per import).
+ * 5. Mark the import queued. Then its returns and reversals take back the
+ *    payments they undo and reopen their invoices (use-cases/bank-returns:
+ *    once per return entry), and what became of each is kept on the import;
+ *    what cannot be matched or reversed stays listed for finance, with the
+ *    reason. The same file again after a crash between carries them out then.
+ * 6. Email finance once (mail key per import).
  *
  * The view (GET) reads what apply-payment did from the payments themselves.
  */
-import { bankFileFingerprint, bankImportId, bankImportOutcome, MAX_CREDITS_PER_IMPORT, planBankImport, summariseBankImport, totalsByCurrency, type BankLine, type BankLineGroup } from '#domain/bank-import';
+import { bankFileFingerprint, bankImportId, bankImportOutcome, LISTED_LINES_MAX, MAX_CREDITS_PER_IMPORT, planBankImport, summariseBankImport, totalsByCurrency, type BankLine, type BankLineGroup } from '#domain/bank-import';
 import { formatMoney } from '#domain/money';
 import type { Money } from '#domain/model';
 import { BankFileUnsupported, NotFoundError, O2cError } from '../errors.ts';
 import type { BankFile } from '../platforms/bank/types.ts';
-import type { BankFileSource, BankFileStore, BankImports, Clock, Mail, Outbox, PaymentMessage, StoredBankImport } from '../ports.ts';
+import type { BankFileSource, BankFileStore, BankImports, Clock, Mail, Outbox, PaymentMessage, StoredBankImport, StoredPayment } from '../ports.ts';
+import { proposalsOf } from './bank-proposals.ts';
+import { reverseReturns, type BankReturnsDeps } from './bank-returns.ts';
 import { paymentIdOf } from './receive-payment.ts';
 
-export interface BankImportDeps {
+export interface BankImportDeps extends BankReturnsDeps {
   readonly bankImports: BankImports;
   readonly paymentQueue: Outbox<PaymentMessage>;
   readonly mail: Mail;
@@ -80,17 +87,42 @@ export async function importBankFile(input: { readonly body: string; readonly so
     receivedAt: now,
     paymentIds: messages.map((m) => m.id),
   });
-  if (record.status === 'queued') return { importId, created, record };
+  if (record.status === 'queued') {
+    // Queued, but its returns never recorded (a crash between): carry them out now (once per return entry).
+    if (plan.returns.length > 0 && !record.returnOutcomes) await takeBackReturns(importId, plan, deps);
+    return { importId, created, record };
+  }
   await deps.paymentQueue.sendMany(messages);
   await deps.bankImports.markQueued(importId, deps.clock.now().toISOString());
-  const queued: StoredBankImport = { ...record, status: 'queued', queuedAt: deps.clock.now().toISOString() };
+  const returnOutcomes = plan.returns.length > 0 ? await takeBackReturns(importId, plan, deps) : undefined;
+  const queued: StoredBankImport = { ...record, status: 'queued', queuedAt: deps.clock.now().toISOString(), ...(returnOutcomes ? { returnOutcomes } : {}) };
   await deps.mail.enqueue({ key: `bank-import:${importId}`, to: deps.financeRecipients, ...importEmail(queued) });
   return { importId, created, record: queued };
+}
+
+/** The returns carried out and kept on the import's one item (the first LISTED_LINES_MAX; every one is carried out all the same). */
+async function takeBackReturns(importId: string, plan: ReturnType<typeof planBankImport>, deps: BankImportDeps) {
+  const outcomes = (await reverseReturns(plan.returns, importId, deps)).slice(0, LISTED_LINES_MAX);
+  await deps.bankImports.recordReturns(importId, outcomes);
+  return outcomes;
 }
 
 const money = (m: Money) => formatMoney(m);
 const sums = (totals: readonly Money[]) => totals.map(money).join(' + ');
 const debitTotals = (r: StoredBankImport) => totalsByCurrency([...r.returns.totals, ...r.fees.totals, ...r.otherDebits.totals]);
+
+/** What became of each return: reversed (the invoices reopened) or listed for finance with the reason. */
+function returnsText(record: StoredBankImport): string[] {
+  const outcomes = record.returnOutcomes ?? [];
+  if (record.returns.count === 0) return [];
+  const done = outcomes.filter((o) => o.outcome === 'reversed' || o.outcome === 'reversed-before');
+  const open = outcomes.filter((o) => o.outcome === 'unmatched' || o.outcome === 'refused');
+  const row = (o: (typeof outcomes)[number], what: string) => `  ${o.bookingDate}  ${money(o).padStart(12)}  ${o.entryKey} · ${what}`;
+  return [
+    ...(done.length === 0 ? [] : ['', 'Returns and reversals carried out (the payment taken back, its invoices open again):', ...done.map((o) => row(o, o.outcome === 'reversed' ? `payment ${o.paymentId}, invoices ${(o.invoices ?? []).join(', ') || 'none (it was unapplied cash)'}` : `payment ${o.paymentId}, by an earlier file`))]),
+    ...(open.length === 0 ? [] : ['', 'Returns and reversals for finance to act on (not carried out):', ...open.map((o) => row(o, [o.returnReason, o.reason ?? o.outcome].filter(Boolean).join(' · ')))]),
+  ];
+}
 
 /** Finance's email (English): what the file held and what was queued; the matching is read later (GET). */
 export function importEmail(record: StoredBankImport): { subject: string; text: string } {
@@ -117,7 +149,7 @@ export function importEmail(record: StoredBankImport): { subject: string; text: 
     row('  bank fees', record.fees.count, record.fees.totals),
     row('  other debits', record.otherDebits.count, record.otherDebits.totals),
     ...(record.notApplied.count > 0 ? [row('Not applied (pending, other)', record.notApplied.count, record.notApplied.totals)] : []),
-    ...listed('Returns and reversals to act on (o2c does not reopen the invoice itself yet):', record.returns),
+    ...returnsText(record),
     ...listed('Bank fees (not applied):', record.fees),
     ...listed('Other debits (not applied):', record.otherDebits),
     '',
@@ -129,11 +161,17 @@ export function importEmail(record: StoredBankImport): { subject: string; text: 
 const lineView = ({ amount, currency, ...rest }: BankLine) => ({ ...rest, amount: { amount, currency } });
 const groupView = (g: BankLineGroup) => ({ count: g.count, totals: g.totals, lines: g.lines.map(lineView) });
 
+const inFileOrder = (ids: readonly string[], payments: readonly StoredPayment[]) => {
+  const at = new Map(ids.map((id, i) => [id, i]));
+  return [...payments].sort((a, b) => (at.get(a.id) ?? 0) - (at.get(b.id) ?? 0));
+};
+
 /** An import as finance reads it: the file's counts, and what apply-payment did with its credits so far. */
 export async function bankImportView(importId: string, deps: { readonly bankImports: BankImports }) {
   const record = await deps.bankImports.get(importId);
   if (!record) throw new NotFoundError(`bank-statement import ${importId} does not exist`, 'BankImportNotFound');
-  const outcome = bankImportOutcome(record.paymentIds.length, await deps.bankImports.paymentsOf(record.paymentIds));
+  const payments = await deps.bankImports.paymentsOf(record.paymentIds);
+  const outcome = bankImportOutcome(record.paymentIds.length, payments);
   return {
     importId: record.importId,
     status: record.status === 'queued' && outcome.pending === 0 ? 'applied' : record.status,
@@ -151,9 +189,11 @@ export async function bankImportView(importId: string, deps: { readonly bankImpo
     applied: outcome.applied,
     /** Matched below the confidence threshold: kept as unapplied cash with the cascade's proposal (GET /finance/payments/{id}), for finance to confirm. */
     proposed: outcome.proposed,
+    /** The proposals still waiting for finance (POST …/items/{paymentId}/apply confirms one), in file order. */
+    proposals: proposalsOf(inFileOrder(record.paymentIds, payments)),
     unapplied: outcome.unapplied,
     autoMatchRate: outcome.autoMatchRate,
-    returns: groupView(record.returns),
+    returns: { ...groupView(record.returns), outcomes: (record.returnOutcomes ?? []).map(({ amount, currency, ...o }) => ({ ...o, amount: { amount, currency } })) },
     fees: groupView(record.fees),
     otherDebits: groupView(record.otherDebits),
     notApplied: groupView(record.notApplied),

@@ -17,6 +17,7 @@ import { functionsOf, type O2cFunction } from './o2c-function.ts';
 export const BANK_ROUTES: readonly (readonly [HttpMethod, string])[] = [
   [HttpMethod.POST, '/finance/bank-statements'],
   [HttpMethod.GET, '/finance/bank-statements/{importId}'],
+  [HttpMethod.POST, '/finance/bank-statements/{importId}/items/{itemId}/apply'],
 ];
 
 export class BankImport extends Construct {
@@ -31,7 +32,8 @@ export class BankImport extends Construct {
       .bindQueue('PAYMENTS_QUEUE_URL', data.queues.payments)
       .bindQueue('MAIL_QUEUE_URL', mail.queue)
       .bindCallerKeys(data.secrets)
-      .bindSettings(config, ['FINANCE_RECIPIENTS'])
+      .bindSettings(config, ['FINANCE_RECIPIENTS', 'BANK_CSV_MAPPING'])
+      .bindCompany(config)
       // One file at a time per poller: each may hold thousands of payments.
       .consume(data.queues['bank-files'], { batchSize: 1, maxConcurrency: 2 });
     // Reads the dropped files, nothing else of the bucket (no listing, no bucket settings).

@@ -77,6 +77,8 @@ const SETTINGS: { readonly [K in BindingSetBy<'bindSettings'>]: ((c: O2cConfig) 
   STRIPE_API_URL: (c) => c.stripeApiUrl,
   // Optional: absent = no webhook (the event on the bus is the only hand-off).
   WAREHOUSE_WEBHOOK_URL: (c) => c.warehouseWebhookUrl,
+  // Optional: absent = CSV bank files are refused.
+  BANK_CSV_MAPPING: (c) => (c.bankCsvMapping ? JSON.stringify(c.bankCsvMapping) : undefined),
 };
 
 const root = resolve(import.meta.dirname, '../..');

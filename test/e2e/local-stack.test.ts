@@ -488,7 +488,7 @@ describe('the local stack, end to end', () => {
     expect((await get('/finance/ledger/trial-balance')).body.balanced).toBe(true);
   }, 40_000);
 
-  it('imports a camt.053 that pays one invoice fully and another partly, lists the bank fee, and changes nothing when the same file comes again', async () => {
+  it('imports a camt.053 that pays one invoice fully and another partly, lists the bank fee, and changes nothing when the same file comes again; a return in the next file reopens the invoice, once', async () => {
     const port = new URL(stack.apiUrl).port;
     const api = financeApi({ O2C_API_PORT: port, O2C_FINANCE_KEY: stack.financeKey });
     const email = 'bank@example.net';
@@ -540,6 +540,24 @@ ${entry('E2E-BANK-0003', '2.50', 'DBIT', '<BkTxCd><Domn><Cd>ACMT</Cd><Fmly><Cd>M
     expect(bad.body.message).toMatch(/do not add up/);
     expect((await get('/finance/ledger/trial-balance')).body.balanced).toBe(true);
     expect((await mails()).filter((m) => m.subject.startsWith('Bank statement imported') && m.body.text?.includes(imported.importId))).toHaveLength(1);
+
+    // The next file returns the payment of the first invoice (quoting its entry reference): the invoice is open again, once.
+    const returned = `<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08"><BkToCstmrStmt><GrpHdr><MsgId>E2E-BANK-MSG-2</MsgId><CreDtTm>${day}T20:00:00</CreDtTm></GrpHdr>
+<Stmt><Id>E2E-BANK-${day}-2</Id><ElctrncSeqNb>2</ElctrncSeqNb><Acct><Id><IBAN>GB33BUKB20201555555555</IBAN></Id><Ccy>GBP</Ccy></Acct>
+<Bal><Tp><CdOrPrtry><Cd>OPBD</Cd></CdOrPrtry></Tp><Amt Ccy="GBP">1052.50</Amt><CdtDbtInd>CRDT</CdtDbtInd><Dt><Dt>${day}</Dt></Dt></Bal>
+<Bal><Tp><CdOrPrtry><Cd>CLBD</Cd></CdOrPrtry></Tp><Amt Ccy="GBP">1022.50</Amt><CdtDbtInd>CRDT</CdtDbtInd><Dt><Dt>${day}</Dt></Dt></Bal>
+${entry('E2E-BANK-R001', '30.00', 'DBIT', '<NtryDtls><TxDtls><RltdPties><Dbtr><Nm>Bank Payer Ltd</Nm></Dbtr></RltdPties><RmtInf><Ustrd>Return of E2E-BANK-0001</Ustrd></RmtInf><RtrInf><Rsn><Cd>AC04</Cd></Rsn></RtrInf></TxDtls></NtryDtls>')}
+</Stmt></BkToCstmrStmt></Document>`;
+    const back = await post('/finance/bank-statements', returned, { 'content-type': 'application/xml' });
+    expect(back.status).toBe(202);
+    expect((await get(`/finance/bank-statements/${back.body.importId}`)).body.returns.outcomes).toEqual([expect.objectContaining({ outcome: 'reversed', matchedBy: 'entry-reference', invoices: [full.number] })]);
+    expect(await balances()).toEqual({ [full.number]: [3000, 'open'], [part.number]: [3500, 'partially_paid'] });
+    expect((await financeCommand(api, 'bank', ['show', back.body.importId], {}))!).toMatch(/reversed .*open again/);
+    const resent = await post('/finance/bank-statements', returned.replace(`E2E-BANK-${day}-2`, `E2E-BANK-${day}-2b`), { 'content-type': 'application/xml' });
+    expect((await get(`/finance/bank-statements/${resent.body.importId}`)).body.returns.outcomes).toEqual([expect.objectContaining({ outcome: 'reversed-before' })]);
+    expect(await balances()).toEqual({ [full.number]: [3000, 'open'], [part.number]: [3500, 'partially_paid'] });
+    expect((await get('/finance/ledger/trial-balance')).body.balanced).toBe(true);
   }, 60_000);
 
   it('imports a camt.053 paying one customer\'s invoices every way the cascade knows — RF reference, a loosely typed number, the exact amount by name, short (a deduction) and over (unapplied cash) — and the same file again changes nothing', async () => {

@@ -152,3 +152,33 @@ describe('the stateful stack outside dev', () => {
     expect(data.terminationProtection).toBe(false);
   });
 });
+
+describe('bankCsvMapping', () => {
+  const UK = { decimal: '.', dateFormat: 'DD/MM/YYYY', columns: { date: 'Date', amount: 'Amount', payerName: 'Payer', reference: 'Reference', entryRef: 'Transaction ID' }, currency: 'GBP', accountIban: 'GB33BUKB20201555555555' };
+
+  it('is checked at synth, naming what is wrong; absent by default (CSV files refused)', () => {
+    expect(parseConfig(base).bankCsvMapping).toBeUndefined();
+    expect(parseConfig({ ...base, bankCsvMapping: UK }).bankCsvMapping).toEqual(UK);
+    const { currency: _c, ...noCurrency } = UK;
+    expect(() => parseConfig({ ...base, bankCsvMapping: noCurrency })).toThrow(/o2c\.bankCsvMapping\.currency: name the currency column/);
+    expect(() => parseConfig({ ...base, bankCsvMapping: { ...UK, dateFormat: 'D/M/YY' } })).toThrow(/o2c\.bankCsvMapping\.dateFormat/);
+    expect(() => parseConfig({ ...base, bankCsvMapping: { ...UK, accountIban: 'GB00NOPE' } })).toThrow(/o2c\.bankCsvMapping\.accountIban: a valid IBAN/);
+    expect(() => parseConfig({ ...base, bankCsvMapping: { ...UK, delimiter: ',', decimal: ',' } })).toThrow(/o2c\.bankCsvMapping\.delimiter: the decimal mark cannot also be the delimiter/);
+    expect(() => parseConfig({ ...base, bankCsvMapping: { ...UK, columns: { ...UK.columns, colour: 'x' } } })).toThrow(/o2c\.bankCsvMapping\.columns/);
+  });
+
+  it('is bound to bank-import only, as BANK_CSV_MAPPING', () => {
+    const previous = process.env.CDK_VALIDATION;
+    process.env.CDK_VALIDATION = 'false';
+    try {
+      const { app, stack } = buildApp({ context: { ...cdkContext, 'aws:cdk:bundling-stacks': [], 'o2c.bankCsvMapping': JSON.stringify(UK) }, nag: false });
+      const resources = Object.values(app.synth().getStackArtifact(stack.artifactId).template.Resources as Record<string, { Type: string; Properties: Record<string, any> }>);
+      const withMapping = resources.filter((r) => r.Type === 'AWS::Lambda::Function' && r.Properties.Environment?.Variables?.BANK_CSV_MAPPING !== undefined);
+      expect(withMapping.map((r) => r.Properties.Environment.Variables.O2C_FUNCTION)).toEqual(['bank-import']);
+      expect(JSON.parse(withMapping[0]!.Properties.Environment.Variables.BANK_CSV_MAPPING)).toEqual(UK);
+    } finally {
+      if (previous === undefined) delete process.env.CDK_VALIDATION;
+      else process.env.CDK_VALIDATION = previous;
+    }
+  });
+});

@@ -61,7 +61,7 @@ import type {
   WaitKind,
   Workflow,
 } from '../../functions/ports.ts';
-import type { BankImports, StoredBankImport } from '../../functions/ports.ts';
+import type { BankImports, PaymentReturns, StoredBankImport, StoredReturn } from '../../functions/ports.ts';
 
 export const TEST_COMPANY: Company = {
   name: 'Example Trading Ltd',
@@ -627,8 +627,41 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
       if (!row) throw new Error(`no import ${importId}`);
       bankImportRows.set(importId, { ...row, status: 'queued', queuedAt: at });
     },
+    async recordReturns(importId, returnOutcomes) {
+      const row = bankImportRows.get(importId);
+      if (!row) throw new Error(`no import ${importId}`);
+      bankImportRows.set(importId, { ...row, returnOutcomes: clone(returnOutcomes) });
+    },
     async paymentsOf(ids) {
       return [...new Set(ids)].flatMap((id) => (paymentRows.has(id) ? [clone(paymentRows.get(id)!)] : []));
+    },
+  };
+  /** Returns of bank credits carried out (PaymentReturns), by `<account>|<entry key>`. */
+  const returnRows = new Map<string, StoredReturn>();
+  const paymentReturns: PaymentReturns = {
+    async find(account, entryKey) {
+      const row = returnRows.get(`${account}|${entryKey}`);
+      return row && clone(row);
+    },
+    async paymentsQuoting({ endToEndIds, entryKeys }) {
+      return [...paymentRows.values()].filter((p) => (p.endToEndId && endToEndIds.includes(p.endToEndId)) || (p.entryKey && entryKeys.includes(p.entryKey))).map((p) => p.id);
+    },
+    async reverse(w) {
+      const key = `${w.record.account}|${w.record.entryKey}`;
+      if (returnRows.has(key) || journal.has(w.entry.id)) return 'exists';
+      const row = paymentRows.get(w.payment.id);
+      if (!row || row.unapplied !== w.payment.unapplied || row.returned) return 'changed';
+      if (w.reopened.some((r) => invoiceRows.get(r.invoice.number)?.balance !== r.invoice.balance)) return 'changed';
+      returnRows.set(key, clone(w.record));
+      paymentRows.set(row.id, { ...row, unapplied: 0, returned: { on: w.record.on, entryKey: w.record.entryKey, account: w.record.account }, applications: [...(row.applications ?? []), clone(w.paymentEvent)] });
+      for (const r of w.reopened) {
+        const inv = invoiceRows.get(r.invoice.number)!;
+        invoiceRows.set(inv.number, { ...inv, balance: r.balance, status: r.status, history: [...(inv.history ?? []), clone(r.event)] });
+      }
+      journal.set(w.entry.id, clone(w.entry));
+      auditRows.push(clone(w.audit));
+      addAggregates(w.entry.date, w.entry.currency, w.aggregates);
+      return 'reversed';
     },
   };
   const reminderQueue = memoryOutbox<ReminderRequest>();
@@ -667,6 +700,7 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
     orderQueue,
     paymentQueue,
     bankImports,
+    paymentReturns,
     reminderQueue,
     refundQueue,
     warehouseRequests,
@@ -699,6 +733,7 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
       counters,
       payments: paymentRows,
       bankImports: bankImportRows,
+      returns: returnRows,
       journal,
       dunningMarks,
       fees: feeRows,

@@ -95,7 +95,7 @@ describe('POST /orders', () => {
 
   it('answers a duplicate delivery with the existing order', async () => {
     ddb.on(TransactWriteCommand).rejects(Object.assign(new Error('cancelled'), { name: 'TransactionCanceledException', CancellationReasons: [{ Code: 'ConditionalCheckFailed' }, { Code: 'None' }] }));
-    ddb.on(GetCommand).resolves({ Item: { orderId: 'ord_existing', id: 'cus_x', name: 'Acme Ltd', email: 'buyer@acme.example' } });
+    ddb.on(GetCommand).resolves({ Item: { orderId: 'ord_existing', id: 'cus_x', name: 'Acme Ltd', email: 'buyer@acme.example', status: 'received' } });
     const res = await call('POST /orders', goodOrder);
     expect(res.statusCode).toBe(202);
     expect(JSON.parse(res.body!)).toEqual({ orderId: 'ord_existing', duplicate: true });

@@ -103,7 +103,7 @@ export const FUNCTION_BINDINGS = {
   'release-stock': ['TABLE_NAME'],
   'fulfilment-callback': ['TABLE_NAME', ...CALLER_KEYS],
   'ship-order': ['TABLE_NAME', 'MAIL_QUEUE_URL', ...COMPANY],
-  'issue-invoice': ['TABLE_NAME', 'MAIL_QUEUE_URL', 'REFUNDS_QUEUE_URL', 'INVOICE_SERIES', ...COMPANY],
+  'issue-invoice': ['TABLE_NAME', 'MAIL_QUEUE_URL', 'REFUNDS_QUEUE_URL', 'INVOICE_SERIES', 'DUNNING_POLICY', ...COMPANY],
   'reject-order': ['TABLE_NAME', 'MAIL_QUEUE_URL', 'REFUNDS_QUEUE_URL', ...COMPANY],
   'apply-payment': ['TABLE_NAME', 'INVOICE_SERIES', ...COMPANY],
   'plan-dunning': ['TABLE_NAME', 'DUNNING_QUEUE_URL', 'DUNNING_POLICY', ...COMPANY],

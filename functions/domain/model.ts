@@ -225,6 +225,8 @@ export interface Invoice {
   readonly status: InvoiceStatus;
   /** Ids of the dunning levels (the policy's) whose letter was queued, in the order sent. */
   readonly dunningLevels?: readonly string[];
+  /** The day its next dunning level falls due (domain `nextActionDate`); absent when none is left (or it is settled). Kept in the sparse next-action index. */
+  readonly nextActionOn?: IsoDate;
   /** Late-payment fees and interest charged on it, one per level at most (each raised the balance). */
   readonly fees?: readonly InvoiceFee[];
   /** Minor units of the balance under open disputes (0 when none): not chased while disputed. */

@@ -2,11 +2,17 @@
  * Daily: carry out the dunning policy as of `asOf` (default today in the
  * company's zone) — one letter per customer and currency, the fees, the actions.
  *
- * 1. Open invoices due before `asOf` + the policy's look-ahead (its earliest
- *    pre-due level), from the sparse, sharded due-date index (never a Scan).
+ * 1. Only the open invoices whose next action date (`nextActionOn`, domain
+ *    `nextActionDate`) has come by `asOf`, from the sparse, sharded
+ *    next-action index (never a Scan, never the whole overdue book): invoices
+ *    at their last level, with the agency or not yet due for a level are not
+ *    read. A settled one found there leaves the index.
  * 2. Each one's level (domain `levelDue`): the highest reached above the
  *    highest sent; pre-due levels only while not yet overdue; nothing while a
- *    promise to pay holds; an invoice wholly disputed is not chased.
+ *    promise to pay holds; an invoice wholly disputed is not chased (paused
+ *    invoices stay in the index and are checked again each run). One with no
+ *    level yet (a promise holds, a missed pre-due level) moves to its next
+ *    action date; one whose customer is with the agency leaves the index.
  * 3. Per customer: none for an unknown or exempt customer, or one handed to
  *    the agency (o2c sends nothing more). Per currency, the customer's
  *    unapplied cash and credit in its favour (from its statement as of the day)
@@ -21,7 +27,9 @@
  *    customer, audited; a status only rises here.
  * 7. Queue one letter per customer and currency, saying whether an earlier
  *    reminder was really sent, the action done and the next escalation the
- *    policy will carry out (with its day); then confirm each claimed level.
+ *    policy will carry out (with its day); then confirm each claimed level,
+ *    which moves the invoice's next action date to the level after it in the
+ *    same write (none after the last level or the hand-over).
  * A run that dies anywhere is repeated by the next: pending claims are queued
  * again under the same mail key (per customer, day and level set), fees and
  * actions find themselves done.
@@ -34,8 +42,8 @@ import {
   letterLevel,
   levelById,
   levelDue,
-  lookAheadDays,
   minimumOverdue,
+  nextActionDate,
   netAgainstOldest,
   raisedStatus,
   type DunningAction,
@@ -65,7 +73,7 @@ export interface PlanDunningDeps {
 
 export interface DunningRun {
   readonly asOf: IsoDate;
-  /** Open invoices read from the index. */
+  /** Open invoices read from the next-action index. */
   readonly read: number;
   readonly letters: number;
   readonly invoices: number;
@@ -87,28 +95,35 @@ export async function planDunning(input: { asOf?: IsoDate }, deps: PlanDunningDe
   const now = deps.clock.now();
   const at = now.toISOString();
   const asOf = input.asOf ?? todayIn(deps.company.timezone, now);
-  const open = await deps.invoices.openDueBefore(addDays(asOf, lookAheadDays(policy) + 1));
+  const open = await deps.invoices.dueForAction(addDays(asOf, 1));
+  const moves: { number: string; on: IsoDate | null }[] = [];
   const due = open.flatMap((inv) => {
+    if (inv.balance <= 0) {
+      moves.push({ number: inv.number, on: null }); // settled while its item was being moved: it leaves the index
+      return [];
+    }
     if (inv.balance - (inv.disputed ?? 0) <= 0) return [];
-    const level = levelDue(policy, {
-      dueDate: inv.dueDate,
-      asOf,
-      sent: inv.dunningLevels ?? [],
-      ...(inv.promisedUntil !== undefined ? { promisedUntil: inv.promisedUntil } : {}),
-      ...(inv.promisedAtLevel !== undefined ? { promisedAtLevel: inv.promisedAtLevel } : {}),
-    });
-    return level ? [{ invoice: inv, level }] : [];
+    const level = levelDue(policy, { ...levelInputOf(inv), asOf });
+    if (level) return [{ invoice: inv, level }];
+    const next = nextActionDate(policy, levelInputOf(inv), addDays(asOf, 1));
+    if (next === null || next > asOf) moves.push({ number: inv.number, on: next });
+    return [];
   });
+  await inChunks(moves, (m) => deps.invoices.scheduleNext(m.number, m.on));
   const byCustomer = new Map<string, { invoice: Invoice; level: DunningLevel }[]>();
   for (const d of due) byCustomer.set(d.invoice.customerId, [...(byCustomer.get(d.invoice.customerId) ?? []), d]);
 
   const letters: ReminderRequest[] = [];
-  const claimed: { invoiceNumber: string; level: string }[] = [];
+  const claimed: { invoiceNumber: string; level: string; next: IsoDate | null }[] = [];
   let fees = 0;
   let actions = 0;
   await inChunks([...byCustomer], async ([customerId, items]) => {
     const customer = await deps.customers.get(customerId);
-    if (!customer || customer.dunningExempt || customer.collectionsStatus === 'with-agency') return;
+    if (customer?.collectionsStatus === 'with-agency') {
+      await Promise.all(items.map((i) => deps.invoices.scheduleNext(i.invoice.number, null))); // o2c sends nothing more
+      return;
+    }
+    if (!customer || customer.dunningExempt) return;
     const statement = await statementOf(customer, asOf, deps);
     for (const currency of [...new Set(items.map((i) => i.invoice.currency))].sort()) {
       const section = statement.currencies.find((c) => c.currency === currency);
@@ -124,14 +139,24 @@ export async function planDunning(input: { asOf?: IsoDate }, deps: PlanDunningDe
       const action = mostSevere(letter.map((i) => i.level.action));
       if (action && (await carryOut(customer.id, action, letterLevel(policy, letter.map((i) => i.level.id)).id, asOf, at, deps))) actions++;
       letters.push(letterOf(customer, currency, asOf, letter, action, policy));
-      claimed.push(...letter.map((i) => ({ invoiceNumber: i.invoice.number, level: i.level.id })));
+      claimed.push(...letter.map((i) => ({ invoiceNumber: i.invoice.number, level: i.level.id, next: nextActionDate(policy, { ...levelInputOf(i.invoice), sent: [...(i.invoice.dunningLevels ?? []), i.level.id] }, addDays(asOf, 1)) })));
     }
   });
   if (letters.length > 0) await deps.reminderQueue.sendMany(letters);
-  await inChunks(claimed, (c) => deps.dunning.confirmQueued(c.invoiceNumber, c.level, at));
+  await inChunks(claimed, (c) => deps.dunning.confirmQueued(c.invoiceNumber, c.level, at, c.next));
   deps.metrics.count('DunningLetters', letters.length);
   deps.metrics.count('LateFeesCharged', fees);
   return { asOf, read: open.length, letters: letters.length, invoices: claimed.length, fees, actions };
+}
+
+/** What the policy's level rules read of an invoice. */
+function levelInputOf(inv: Invoice) {
+  return {
+    dueDate: inv.dueDate,
+    sent: inv.dunningLevels ?? [],
+    ...(inv.promisedUntil !== undefined ? { promisedUntil: inv.promisedUntil } : {}),
+    ...(inv.promisedAtLevel !== undefined ? { promisedAtLevel: inv.promisedAtLevel } : {}),
+  };
 }
 
 function mostSevere(list: readonly (DunningAction | undefined)[]): DunningAction | undefined {

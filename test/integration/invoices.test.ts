@@ -129,10 +129,13 @@ describe('invoice and payment transactions (DynamoDB Local)', () => {
     const at = '2027-01-01T06:00:00.000Z';
     expect(await deps.dunning.claim(invoice.number, 'reminder', '2027-01-01', at)).toBe('new');
     expect(await deps.dunning.claim(invoice.number, 'reminder', '2027-01-01', at)).toBe('pending'); // claimed, not yet queued
-    await deps.dunning.confirmQueued(invoice.number, 'reminder', at);
-    await deps.dunning.confirmQueued(invoice.number, 'reminder', at); // twice changes nothing
+    await deps.dunning.confirmQueued(invoice.number, 'reminder', at, '2027-01-15');
+    await deps.dunning.confirmQueued(invoice.number, 'reminder', at, '2027-01-20'); // twice changes nothing
     expect(await deps.dunning.claim(invoice.number, 'reminder', '2027-01-01', at)).toBe('queued');
-    expect(await deps.invoices.get(invoice.number)).toMatchObject({ dunningLevels: ['reminder'] });
+    expect(await deps.invoices.get(invoice.number)).toMatchObject({ dunningLevels: ['reminder'], nextActionOn: '2027-01-15' });
+    // the same write moved its place in the next-action index
+    expect((await deps.invoices.dueForAction('2027-01-15')).map((i) => i.number)).toEqual([]);
+    expect((await deps.invoices.dueForAction('2027-01-16')).map((i) => i.number)).toEqual([invoice.number]);
     const marks = await ddb.doc().send(new QueryCommand({ TableName: table, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :d)', ExpressionAttributeValues: { ':pk': `INVOICE#${invoice.number}`, ':d': 'DUNNING#' } }));
     expect(marks.Items).toHaveLength(1);
   });

@@ -17,7 +17,7 @@ import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient, type BatchWriteCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { setDocumentClient } from '../functions/adapters/dynamo.ts';
 import { repositories } from '../functions/adapters/repositories.ts';
-import { GSI_BY_CUSTOMER, GSI_OPEN_BY_DUE, ITEM_TYPES, Keys, TABLE_KEYS, VERSION_ATTRIBUTE } from '../functions/adapters/table-schema.ts';
+import { GSI_BY_CUSTOMER, GSI_OPEN_BY_DUE, ITEM_TYPES, Keys, OPEN_INVOICE_SHARDS, TABLE_KEYS, VERSION_ATTRIBUTE } from '../functions/adapters/table-schema.ts';
 import { addDays } from '../functions/domain/dates.ts';
 import { DEFAULT_DUNNING_POLICY, nextActionDate } from '../functions/domain/dunning.ts';
 import { buildInvoice, formatInvoiceNumber } from '../functions/domain/invoice.ts';
@@ -36,6 +36,9 @@ const TAX_POLICY = memoryWorld().deps.company.taxPolicy;
 /** Read units by phase: the selection (next-action index + BatchGet of the invoices), the old full read, the rest. */
 const units = { selection: 0, openByDue: 0, other: 0, writes: 0 };
 const reset = () => Object.assign(units, { selection: 0, openByDue: 0, other: 0, writes: 0 });
+const shards = Array.from({ length: OPEN_INVOICE_SHARDS }, (_, i) => i);
+const NEXT_SHARDS = new Set(shards.map(Keys.nextActionShard));
+const OPEN_SHARDS = new Set(shards.map(Keys.openShard));
 const READS = new Set(['GetItemCommand', 'QueryCommand', 'BatchGetItemCommand']);
 
 const ddb = await startDynamoDbLocal();
@@ -51,9 +54,9 @@ client.middlewareStack.add(
     if (!READS.has(name)) units.writes += total;
     else if (name === 'BatchGetItemCommand') units.selection += total;
     else if (name === 'QueryCommand' && input.IndexName === GSI_OPEN_BY_DUE.indexName) {
-      const pk = JSON.stringify(input.ExpressionAttributeValues ?? {});
-      if (pk.includes('NEXT#')) units.selection += total;
-      else if (pk.includes('OPEN#')) units.openByDue += total;
+      const pk = (input.ExpressionAttributeValues as Record<string, { S?: string }> | undefined)?.[':pk']?.S ?? '';
+      if (NEXT_SHARDS.has(pk)) units.selection += total;
+      else if (OPEN_SHARDS.has(pk)) units.openByDue += total;
       else units.other += total;
     } else units.other += total;
     return out;

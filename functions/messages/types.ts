@@ -5,6 +5,7 @@
  * strings (never minor units), dates as the ISO strings the caller gives.
  * A template only places them in its sentences.
  */
+import type { RiskFactor } from '../domain/credit-score.ts';
 import type { DunningAction, DunningTone } from '../domain/dunning.ts';
 
 /** The reference a customer knows the order by: the platform's, else our order id. */
@@ -158,6 +159,8 @@ export interface CreditReviewRequestVars {
   readonly total: string;
   /** Why the order is held; null when no reason was recorded. */
   readonly reason: string | null;
+  /** The customer's credit score and what made it up (null or absent: never scored, or nothing counted against them). */
+  readonly risk?: { readonly score: number; readonly scoredOn: string | null; readonly factors: readonly RiskFactor[] } | null;
 }
 
 /** A refund paid back to the customer's card or account. */

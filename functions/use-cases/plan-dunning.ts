@@ -30,6 +30,8 @@
  *    policy will carry out (with its day); then confirm each claimed level,
  *    which moves the invoice's next action date to the level after it in the
  *    same write (none after the last level or the hand-over).
+ * 8. Customers with an invoice at an overdue level in this run have their credit
+ *    score recomputed (use-cases/rescore-customer).
  * A run that dies anywhere is repeated by the next: pending claims are queued
  * again under the same mail key (per customer, day and level set), fees and
  * actions find themselves done.
@@ -56,10 +58,11 @@ import { sumAmounts } from '#domain/money';
 import { ConcurrentUpdate } from '../errors.ts';
 import type { Clock, Company, Customers, Disputes, DunningMarks, Invoices, Metrics, Outbox, Payments, RefundRequests, ReminderRequest, StoredCustomer } from '../ports.ts';
 import { statementOf } from './customer-statement.ts';
+import { rescoreCustomer } from './rescore-customer.ts';
 
 export interface PlanDunningDeps {
   readonly invoices: Invoices;
-  readonly customers: Pick<Customers, 'get' | 'update'>;
+  readonly customers: Pick<Customers, 'get' | 'update' | 'account'>;
   readonly payments: Pick<Payments, 'ofCustomer'>;
   readonly disputes: Pick<Disputes, 'ofInvoice'>;
   readonly refundRequests: Pick<RefundRequests, 'get'>;
@@ -144,6 +147,8 @@ export async function planDunning(input: { asOf?: IsoDate }, deps: PlanDunningDe
   });
   if (letters.length > 0) await deps.reminderQueue.sendMany(letters);
   await inChunks(claimed, (c) => deps.dunning.confirmQueued(c.invoiceNumber, c.level, at, c.next));
+  const overdue = [...new Set(letters.filter((l) => l.items.some((i) => (levelById(policy, i.level)?.offsetDays ?? 0) > 0)).map((l) => l.customerId))];
+  await inChunks(overdue, (customerId) => rescoreCustomer({ customerId, asOf, cause: `dunning as of ${asOf}` }, deps));
   deps.metrics.count('DunningLetters', letters.length);
   deps.metrics.count('LateFeesCharged', fees);
   return { asOf, read: open.length, letters: letters.length, invoices: claimed.length, fees, actions };

@@ -110,6 +110,22 @@ export const en: Catalogue & FinanceCatalogue = {
 
   'refund-attention': (v) => refundAttention({ ...v, note: v.note.replace(/\.+$/, '') }),
 
+  'collectors-worklist': (v) => ({
+    subject: `Collections worklist ${v.asOf}: ${v.rows.length} customer${v.rows.length === 1 ? '' : 's'} written to today`,
+    text: [
+      `The customers today's dunning run wrote to, ranked by expected loss (overdue × the probability of loss from their credit score). The attached CSV has the same lines.`,
+      '',
+      ...v.rows.map((r) =>
+        [
+          `${r.rank}. ${r.customerName} (${r.customerId}): ${r.overdue} overdue, score ${r.riskScore} (${r.probability}), expected loss ${r.expectedLoss}`,
+          `   level today: ${r.level}; last contact: ${r.lastContact ?? 'none before today'}; next action: ${r.nextAction ?? 'none left'}`,
+          ...(r.promisesDue ? [`   promises due: ${r.promisesDue}`] : []),
+          ...(r.disputes ? [`   disputes: ${r.disputes}`] : []),
+        ].join('\n'),
+      ),
+    ].join('\n'),
+  }),
+
   'collections-handover': (v) => ({
     subject: `New collections case from ${v.companyName}: ${v.customerName} (${v.total})`,
     text: [

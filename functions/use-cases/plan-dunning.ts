@@ -32,6 +32,11 @@
  *    same write (none after the last level or the hand-over).
  * 8. Customers with an invoice at an overdue level in this run have their credit
  *    score recomputed (use-cases/rescore-customer).
+ * 9. With mail and finance recipients configured, the collectors' worklist:
+ *    the customers written to, ranked by expected loss (domain/worklist: the
+ *    overdue amount × a probability of loss from the new score), with the
+ *    level, last contact, promises due within a week, disputes and the next
+ *    action, as text and CSV, once per day (mail key `worklist:<asOf>`).
  * A run that dies anywhere is repeated by the next: pending claims are queued
  * again under the same mail key (per customer, day and level set), fees and
  * actions find themselves done.
@@ -43,6 +48,7 @@ import {
   isBusiness,
   letterLevel,
   levelById,
+  levelDate,
   levelDue,
   minimumOverdue,
   nextActionDate,
@@ -53,10 +59,13 @@ import {
   type DunningPolicy,
 } from '#domain/dunning';
 import { lateFeeEntry } from '#domain/ledger';
+import type { OpenItem } from '#domain/statement';
 import type { Invoice, InvoiceFee, IsoDate } from '#domain/model';
-import { sumAmounts } from '#domain/money';
+import { formatMoney, sumAmounts } from '#domain/money';
+import { rankWorklist, worklistCsv, type WorklistEntry } from '#domain/worklist';
+import { renderMessage } from '#messages';
 import { ConcurrentUpdate } from '../errors.ts';
-import type { Clock, Company, Customers, Disputes, DunningMarks, Invoices, Metrics, Outbox, Payments, RefundRequests, ReminderRequest, StoredCustomer } from '../ports.ts';
+import type { Clock, Company, Customers, Disputes, DunningMarks, Invoices, Mail, Metrics, Outbox, Payments, RefundRequests, ReminderRequest, StoredCustomer } from '../ports.ts';
 import { statementOf } from './customer-statement.ts';
 import { rescoreCustomer } from './rescore-customer.ts';
 
@@ -72,6 +81,9 @@ export interface PlanDunningDeps {
   readonly metrics: Metrics;
   readonly company: Company;
   readonly policy: DunningPolicy;
+  /** For the collectors' worklist (step 9); absent: none is sent. */
+  readonly mail?: Mail;
+  readonly financeRecipients?: readonly string[];
 }
 
 export interface DunningRun {
@@ -118,6 +130,7 @@ export async function planDunning(input: { asOf?: IsoDate }, deps: PlanDunningDe
 
   const letters: ReminderRequest[] = [];
   const claimed: { invoiceNumber: string; level: string; next: IsoDate | null }[] = [];
+  const worklist: WorklistEntry[] = [];
   let fees = 0;
   let actions = 0;
   await inChunks([...byCustomer], async ([customerId, items]) => {
@@ -142,16 +155,71 @@ export async function planDunning(input: { asOf?: IsoDate }, deps: PlanDunningDe
       const action = mostSevere(letter.map((i) => i.level.action));
       if (action && (await carryOut(customer.id, action, letterLevel(policy, letter.map((i) => i.level.id)).id, asOf, at, deps))) actions++;
       letters.push(letterOf(customer, currency, asOf, letter, action, policy));
+      worklist.push(worklistEntry(customer, section?.openItems ?? [], letter, asOf, policy));
       claimed.push(...letter.map((i) => ({ invoiceNumber: i.invoice.number, level: i.level.id, next: nextActionDate(policy, { ...levelInputOf(i.invoice), sent: [...(i.invoice.dunningLevels ?? []), i.level.id] }, addDays(asOf, 1)) })));
     }
   });
   if (letters.length > 0) await deps.reminderQueue.sendMany(letters);
   await inChunks(claimed, (c) => deps.dunning.confirmQueued(c.invoiceNumber, c.level, at, c.next));
   const overdue = [...new Set(letters.filter((l) => l.items.some((i) => (levelById(policy, i.level)?.offsetDays ?? 0) > 0)).map((l) => l.customerId))];
-  await inChunks(overdue, (customerId) => rescoreCustomer({ customerId, asOf, cause: `dunning as of ${asOf}` }, deps));
+  const scores = new Map(await inChunks(overdue, async (customerId) => [customerId, (await rescoreCustomer({ customerId, asOf, cause: `dunning as of ${asOf}` }, deps))?.score] as const));
+  if (deps.mail && deps.financeRecipients?.length && worklist.length > 0) {
+    const ranked = rankWorklist(worklist.map((e) => ({ ...e, riskScore: scores.get(e.customerId) ?? e.riskScore })));
+    const money = (currency: string, amount: number) => formatMoney({ amount, currency });
+    const message = renderMessage('collectors-worklist', 'en', {
+      asOf,
+      rows: ranked.map((r) => ({
+        rank: r.rank,
+        customerName: r.customerName,
+        customerId: r.customerId,
+        overdue: money(r.currency, r.overdue),
+        expectedLoss: money(r.currency, r.expectedLoss),
+        riskScore: r.riskScore,
+        probability: `${(r.probabilityPpm / 10_000).toFixed(1)}%`,
+        level: r.level,
+        lastContact: r.lastContact ? `${r.lastContact.level} (reached ${r.lastContact.on})` : null,
+        promisesDue: r.promisesDue.length ? r.promisesDue.map((p) => `${p.invoiceNumber} by ${p.promisedUntil}`).join(', ') : null,
+        disputes: r.openDisputes ? `${r.openDisputes} open, ${money(r.currency, r.disputed)}` : null,
+        nextAction: r.nextAction,
+      })),
+    });
+    await deps.mail.enqueue({
+      key: `worklist:${asOf}`,
+      to: deps.financeRecipients,
+      subject: message.subject,
+      text: message.text,
+      attachments: [{ filename: `worklist-${asOf}.csv`, contentType: 'text/csv', contentBase64: Buffer.from(worklistCsv(ranked, asOf), 'utf8').toString('base64') }],
+    });
+  }
   deps.metrics.count('DunningLetters', letters.length);
   deps.metrics.count('LateFeesCharged', fees);
   return { asOf, read: open.length, letters: letters.length, invoices: claimed.length, fees, actions };
+}
+
+/** A customer's line on the worklist: its overdue undisputed amount in the letter's currency, today's level, the level before, promises, disputes, the next action. */
+function worklistEntry(customer: StoredCustomer, openItems: readonly OpenItem[], letter: readonly { invoice: Invoice; level: DunningLevel }[], asOf: IsoDate, policy: DunningPolicy): WorklistEntry {
+  const overdue = openItems.filter((i) => i.daysOverdue > 0);
+  const earlier = letter.flatMap((i) => {
+    const before = (i.invoice.dunningLevels ?? []).map((id) => levelById(policy, id)).filter((l): l is DunningLevel => l !== undefined && l.id !== i.level.id);
+    const last = before.at(-1);
+    return last ? [{ level: last.id, on: levelDate(i.invoice.dueDate, last) }] : [];
+  });
+  const next = letter.map((i) => nextActionDate(policy, { ...levelInputOf(i.invoice), sent: [...(i.invoice.dunningLevels ?? []), i.level.id] }, addDays(asOf, 1))).filter((d): d is IsoDate => d !== null).sort();
+  const week = addDays(asOf, 7);
+  return {
+    customerId: customer.id,
+    customerName: customer.name,
+    email: customer.email,
+    currency: letter[0]!.invoice.currency,
+    overdue: sumAmounts(overdue.map((i) => Math.max(0, i.balance - i.disputed))),
+    riskScore: customer.riskScore,
+    level: letterLevel(policy, letter.map((i) => i.level.id)).id,
+    lastContact: earlier.sort((a, b) => b.on.localeCompare(a.on))[0] ?? null,
+    promisesDue: openItems.filter((i) => i.promisedUntil !== undefined && i.promisedUntil <= week).map((i) => ({ invoiceNumber: i.invoiceNumber, promisedUntil: i.promisedUntil! })),
+    openDisputes: openItems.filter((i) => i.disputed > 0).length,
+    disputed: sumAmounts(openItems.map((i) => i.disputed)),
+    nextAction: next[0] ?? null,
+  };
 }
 
 /** What the policy's level rules read of an invoice. */

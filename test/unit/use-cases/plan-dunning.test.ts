@@ -223,4 +223,21 @@ describe('sendReminder', () => {
     expect(await run(w, 31)).toMatchObject({ letters: 1 });
     expect(sent(w).at(-1)).toMatchObject({ customerId: 'cus_c', items: [{ invoiceNumber: number(4), level: 'firm' }] });
   });
+
+  it('emails finance the collectors worklist with the run: the customers written to, ranked by expected loss, with a CSV; once a day', async () => {
+    const w = book();
+    await run(w, -3);
+    await run(w, 7);
+    await run(w, 7);
+    const lists = w.state.mailbox.filter((m) => m.key === 'worklist:2026-12-08');
+    expect(lists.length).toBeGreaterThanOrEqual(1);
+    const list = lists[0]!;
+    expect(list.to).toEqual(['finance@example.com']);
+    // cus_b owes £116.94 overdue, cus_c £38.98; both score 7 now (7 days late) — the larger expected loss first
+    expect(list.text).toMatch(/^1\. Ada Lovelace \(cus_b\): £116\.94 overdue, score \d+ \(\d+\.\d%\), expected loss £/m);
+    expect(list.text).toMatch(/^2\. Ada Lovelace \(cus_c\): £38\.98 overdue/m);
+    expect(list.text).toContain('level today: reminder; last contact: courtesy (reached 2026-11-28); next action: 2026-12-22');
+    const csv = Buffer.from(list.attachments![0]!.contentBase64, 'base64').toString('utf8').split('\r\n');
+    expect(csv[1]).toMatch(/^2026-12-08,1,GBP,cus_b,Ada Lovelace,cus_b@example.com,116\.94,/);
+  });
 });

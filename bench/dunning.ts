@@ -54,7 +54,8 @@ client.middlewareStack.add(
     if (!READS.has(name)) units.writes += total;
     else if (name === 'BatchGetItemCommand') units.selection += total;
     else if (name === 'QueryCommand' && input.IndexName === GSI_OPEN_BY_DUE.indexName) {
-      const pk = (input.ExpressionAttributeValues as Record<string, { S?: string }> | undefined)?.[':pk']?.S ?? '';
+      const raw = (input.ExpressionAttributeValues as Record<string, string | { S?: string }> | undefined)?.[':pk'];
+      const pk = typeof raw === 'string' ? raw : (raw?.S ?? '');
       if (NEXT_SHARDS.has(pk)) units.selection += total;
       else if (OPEN_SHARDS.has(pk)) units.openByDue += total;
       else units.other += total;
@@ -154,7 +155,7 @@ async function measure(open: number) {
   const deps = { ...world.deps, ...repositories(table), reminderQueue: memoryOutbox(), policy };
 
   reset();
-  await deps.invoices.openDueBefore(addDays(AS_OF, 4));
+  const oldCount = (await deps.invoices.openDueBefore(addDays(AS_OF, 4))).length;
   const oldRead = units.openByDue;
 
   reset();
@@ -162,7 +163,7 @@ async function measure(open: number) {
   const run = await planDunning({ asOf: AS_OF }, deps);
   const runS = (performance.now() - t1) / 1000;
   const per = (u: number) => (u / run.invoices).toFixed(2);
-  return { open, seeded, seedS, run, runS, oldRead, selection: units.selection, total: units.selection + units.other + units.openByDue, writes: units.writes, per };
+  return { open, seeded, seedS, run, runS, oldRead, oldCount, selection: units.selection, total: units.selection + units.other + units.openByDue, writes: units.writes, per };
 }
 
 try {
@@ -172,6 +173,7 @@ try {
     const m = await measure(open);
     console.log(`  ${String(open).padStart(7)} open (${m.seeded.customers} customers, seeded ${m.seeded.items} items in ${m.seedS.toFixed(0)} s): read ${m.run.read}, ${m.run.invoices} invoices in ${m.run.letters} letters in ${m.runS.toFixed(1)} s`);
     console.log(`          read units per actioned invoice: selection ${m.per(m.selection)} · whole run ${m.per(m.total)} (write units ${m.per(m.writes)}) · the old open-by-due read alone ${m.per(m.oldRead)}`);
+    console.log(`          in all: selection ${m.selection.toFixed(0)} RCU, whole run ${m.total.toFixed(0)} RCU; the old read ${m.oldRead.toFixed(0)} RCU for ${m.oldCount} invoices`);
   }
 } finally {
   client.destroy();

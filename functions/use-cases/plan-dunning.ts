@@ -10,9 +10,9 @@
  * 2. Each one's level (domain `levelDue`): the highest reached above the
  *    highest sent; pre-due levels only while not yet overdue; nothing while a
  *    promise to pay holds; an invoice wholly disputed is not chased (paused
- *    invoices stay in the index and are checked again each run). One with no
- *    level yet (a promise holds, a missed pre-due level) moves to its next
- *    action date; one whose customer is with the agency leaves the index.
+ *    invoices stay in the index and are checked again each run, as do those of
+ *    an exempt customer or one with the agency). One with no level yet (a
+ *    promise holds, a missed pre-due level) moves to its next action date.
  * 3. Per customer: none for an unknown or exempt customer, or one handed to
  *    the agency (o2c sends nothing more). Per currency, the customer's
  *    unapplied cash and credit in its favour (from its statement as of the day)
@@ -135,11 +135,8 @@ export async function planDunning(input: { asOf?: IsoDate }, deps: PlanDunningDe
   let actions = 0;
   await inChunks([...byCustomer], async ([customerId, items]) => {
     const customer = await deps.customers.get(customerId);
-    if (customer?.collectionsStatus === 'with-agency') {
-      await Promise.all(items.map((i) => deps.invoices.scheduleNext(i.invoice.number, null))); // o2c sends nothing more
-      return;
-    }
-    if (!customer || customer.dunningExempt) return;
+    // Kept in the index (looked at again each run): finance may lift the status or the exemption.
+    if (!customer || customer.dunningExempt || customer.collectionsStatus === 'with-agency') return;
     const statement = await statementOf(customer, asOf, deps);
     for (const currency of [...new Set(items.map((i) => i.invoice.currency))].sort()) {
       const section = statement.currencies.find((c) => c.currency === currency);

@@ -197,7 +197,7 @@ describe('sendReminder', () => {
     expect(w.state.mailbox.find((m) => m.key === letter.key)!.text).toContain('We have passed the overdue balance to our collection agency');
   });
 
-  it('reads only the invoices whose next action date has come: not those between levels, at their last level, paid or with the agency', async () => {
+  it('reads only the invoices whose next action date has come: not those between levels, paid, or past the hand-over to the agency', async () => {
     const w = book();
     expect(await run(w, -4)).toMatchObject({ read: 0 });
     expect(await run(w, -3)).toMatchObject({ read: 4, letters: 2 });
@@ -207,7 +207,7 @@ describe('sendReminder', () => {
     expect(w.state.invoices.get(number(4))!.balance).toBe(0);
     expect(await run(w, 7)).toMatchObject({ read: 3, letters: 1 }); // the paid one is not read
     expect(await run(w, 60)).toMatchObject({ read: 3, letters: 1 });
-    for (const n of [1, 2, 3]) expect(w.state.invoices.get(number(n))!.nextActionOn, number(n)).toBeUndefined(); // with the agency: none left
+    for (const n of [1, 2, 3]) expect(w.state.invoices.get(number(n))!.nextActionOn, number(n)).toBeUndefined(); // handed to the agency: no level left
     expect(await run(w, 90)).toMatchObject({ read: 0, letters: 0 });
   });
 

@@ -255,6 +255,14 @@ export interface Invoices {
   chargeFee(charge: FeeCharging): Promise<'charged' | 'exists' | 'changed'>;
   /** Open invoices due before `before` (exclusive), from every shard of the sparse index. */
   openDueBefore(before: IsoDate): Promise<Invoice[]>;
+  /**
+   * Open invoices whose next action date (`nextActionOn`) is before `before` (exclusive): the sparse, sharded
+   * next-action index, then the invoices themselves (eventually consistent; the dunning marks and the guarded fee
+   * write are what make acting on them safe). Dunning reads only these.
+   */
+  dueForAction(before: IsoDate): Promise<Invoice[]>;
+  /** Moves the invoice's next action date (null: none left — it leaves the next-action index). */
+  scheduleNext(invoiceNumber: string, nextActionOn: IsoDate | null): Promise<void>;
   /** The customer's invoices with a balance (by-customer index). */
   openOfCustomer(customerId: string): Promise<Invoice[]>;
   /** Every invoice of the customer issued on or before `through` (by-customer index). */
@@ -480,7 +488,8 @@ export type DunningClaim = 'new' | 'pending' | 'queued';
 
 export interface DunningMarks {
   claim(invoiceNumber: string, level: string, asOf: IsoDate, at: IsoInstant): Promise<DunningClaim>;
-  confirmQueued(invoiceNumber: string, level: string, at: IsoInstant): Promise<void>;
+  /** Records the level as sent on the invoice and, in the same write, moves its next action date (null: none left). */
+  confirmQueued(invoiceNumber: string, level: string, at: IsoInstant, nextActionOn: IsoDate | null): Promise<void>;
 }
 
 /** The ledger's totals: every entry's movements, summed by day and month per currency. */

@@ -5,7 +5,7 @@
  * decision as one TransactWriteItems — the business change, its journal entry
  * and ledger lines, and the aggregates — all of it or none.
  */
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, type BatchGetCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { assertBalanced, ledgerMovements } from '#domain/ledger';
 import type { CreditNote, Invoice, InvoiceEvent, IsoDate, JournalEntry } from '#domain/model';
 import { ConcurrentUpdate, PaymentConflict } from '../errors.ts';
@@ -89,10 +89,24 @@ function requestKeyItem(t: DynamoTable, k: ClaimedKey, answer: string): Transact
   };
 }
 
+/** A settled invoice leaves both families of the second index: its open-by-due keys and its next action date. */
+const SETTLED_REMOVES = [...OPEN_INDEX_ATTRIBUTES, 'nextActionOn'].join(', ');
+
+/** The invoice's next action item put at `on` (its place in the next-action index), or deleted for none. */
+function nextActionItem(t: DynamoTable, number: string, on: IsoDate | null | undefined): TransactItem {
+  return on
+    ? { Put: { TableName: t.name, Item: { ...Keys.nextAction(number), ...Keys.nextActionIndex(number, on), type: ITEM_TYPES.nextAction, invoiceNumber: number, nextActionOn: on } } }
+    : { Delete: { TableName: t.name, Key: Keys.nextAction(number) } };
+}
+
 /** `SET` clauses appending events to an invoice's history (none for no events). */
 function historyClause(events: readonly InvoiceEvent[]): { clause: string; values: Record<string, unknown> } {
   return events.length === 0 ? { clause: '', values: {} } : { clause: ', history = list_append(if_not_exists(history, :noHistory), :events)', values: { ':noHistory': [], ':events': events } };
 }
+
+/** The next action items of the invoices an adjustment settles (deleted with the settlement). */
+const settledPointers = (t: DynamoTable, adjustments: readonly InvoiceAdjustment[]) =>
+  adjustments.filter((a) => a.after.balance === 0 && a.before.balance > 0).map((a) => nextActionItem(t, a.before.number, null));
 
 /** The invoice's new balance, status and credited total, only if its balance is still the one read; settled invoices leave the open index. */
 function adjustmentItem(t: DynamoTable, { before, after, event }: InvoiceAdjustment): TransactItem {
@@ -102,7 +116,7 @@ function adjustmentItem(t: DynamoTable, { before, after, event }: InvoiceAdjustm
     Update: {
       TableName: t.name,
       Key: Keys.invoice(before.number),
-      UpdateExpression: `SET balance = :b, #status = :s, credited = :c, #version = #version + :one${history.clause}${settled ? ` REMOVE ${OPEN_INDEX_ATTRIBUTES.join(', ')}` : ''}`,
+      UpdateExpression: `SET balance = :b, #status = :s, credited = :c, #version = #version + :one${history.clause}${settled ? ` REMOVE ${SETTLED_REMOVES}` : ''}`,
       ConditionExpression: 'balance = :expected AND #status = :was',
       ExpressionAttributeNames: { '#status': 'status', '#version': VERSION_ATTRIBUTE },
       ExpressionAttributeValues: { ':b': after.balance, ':s': after.status, ':c': after.credited ?? 0, ':one': 1, ':expected': before.balance, ':was': before.status, ...history.values },
@@ -117,7 +131,7 @@ function settlementItem(t: DynamoTable, invoice: Invoice, balance: number, statu
     Update: {
       TableName: t.name,
       Key: Keys.invoice(invoice.number),
-      UpdateExpression: `SET balance = :b, #status = :s, #version = #version + :one${history.clause}${balance === 0 ? ` REMOVE ${OPEN_INDEX_ATTRIBUTES.join(', ')}` : ''}`,
+      UpdateExpression: `SET balance = :b, #status = :s, #version = #version + :one${history.clause}${balance === 0 ? ` REMOVE ${SETTLED_REMOVES}` : ''}`,
       ConditionExpression: 'balance = :expected',
       ExpressionAttributeNames: { '#status': 'status', '#version': VERSION_ATTRIBUTE },
       ExpressionAttributeValues: { ':b': balance, ':s': status, ':one': 1, ':expected': invoice.balance, ...history.values },
@@ -148,6 +162,7 @@ export function dynamoInvoices(t: DynamoTable): Invoices {
         ...orderChangeItems(t, order, orderChange),
         ...journalItems(t, entry),
         ...aggregateItems(t, invoice.issueDate, invoice.currency, aggregates),
+        ...(invoice.balance > 0 && invoice.nextActionOn ? [nextActionItem(t, invoice.number, invoice.nextActionOn)] : []),
       ];
       try {
         await transactWrite(t, items, 30);
@@ -171,6 +186,7 @@ export function dynamoInvoices(t: DynamoTable): Invoices {
         auditItem(t, adjustment.audit),
         ...aggregateItems(t, creditNote.issueDate, creditNote.currency, { creditNotes: creditNote.total }),
         ...(keyItem ? [keyItem] : []),
+        ...settledPointers(t, [adjustment]),
       ];
       try {
         await transactWrite(t, items, 10);
@@ -203,7 +219,7 @@ export function dynamoInvoices(t: DynamoTable): Invoices {
 
     async adjust(adjustment) {
       try {
-        await transactWrite(t, [adjustmentItem(t, adjustment), ...journalItems(t, adjustment.entry), auditItem(t, adjustment.audit)], 1);
+        await transactWrite(t, [adjustmentItem(t, adjustment), ...journalItems(t, adjustment.entry), auditItem(t, adjustment.audit), ...settledPointers(t, [adjustment])], 1);
       } catch (error) {
         if (isConditionFailure(error) || isTransactionConflict(error)) throw new ConcurrentUpdate(`invoice ${adjustment.before.number} changed meanwhile; nothing was written`);
         throw error;
@@ -261,6 +277,40 @@ export function dynamoInvoices(t: DynamoTable): Invoices {
       return pages.flat();
     },
 
+    async dueForAction(before) {
+      const shards = Array.from({ length: OPEN_INVOICE_SHARDS }, (_, i) => i);
+      const pointers = await Promise.all(
+        shards.map((shard) =>
+          queryAll<{ invoiceNumber: string }>(t, {
+            IndexName: GSI_OPEN_BY_DUE.indexName,
+            KeyConditionExpression: `${GSI_OPEN_BY_DUE.partitionKey} = :pk AND ${GSI_OPEN_BY_DUE.sortKey} < :before`,
+            ExpressionAttributeValues: { ':pk': Keys.nextActionShard(shard), ':before': before },
+            ProjectionExpression: 'invoiceNumber',
+          }),
+        ),
+      );
+      return batchGetInvoices(t, pointers.flat().map((p) => p.invoiceNumber));
+    },
+
+    async scheduleNext(number, on) {
+      const item = nextActionItem(t, number, on);
+      await transactWrite(t, [
+        item,
+        {
+          Update: {
+            TableName: t.name,
+            Key: Keys.invoice(number),
+            UpdateExpression: on ? 'SET nextActionOn = :on' : 'REMOVE nextActionOn',
+            // Never back into the index once settled.
+            ConditionExpression: on ? 'balance > :zero' : 'attribute_exists(pk)',
+            ...(on ? { ExpressionAttributeValues: { ':on': on, ':zero': 0 } } : {}),
+          },
+        },
+      ]).catch((error: unknown) => {
+        if (!isConditionFailure(error)) throw error;
+      });
+    },
+
     openOfCustomer(customerId) {
       return queryByCustomer<Invoice>(t, customerId, Keys.invoiceByCustomerPrefix, { FilterExpression: 'balance > :zero', ExpressionAttributeValues: { ':zero': 0 } });
     },
@@ -273,6 +323,21 @@ export function dynamoInvoices(t: DynamoTable): Invoices {
       });
     },
   };
+}
+
+/** The invoices of these numbers (BatchGetItem, 100 keys a call, unprocessed keys again), eventually consistent: half a read unit per invoice up to 4 KB. */
+async function batchGetInvoices(t: DynamoTable, numbers: readonly string[]): Promise<Invoice[]> {
+  const out: Invoice[] = [];
+  for (let i = 0; i < numbers.length; i += 100) {
+    let keys: Record<string, unknown>[] | undefined = numbers.slice(i, i + 100).map((n) => Keys.invoice(n));
+    for (let attempt = 0; keys && keys.length > 0; attempt++) {
+      if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 20 * 2 ** attempt)));
+      const r: BatchGetCommandOutput = await t.doc().send(new BatchGetCommand({ RequestItems: { [t.name]: { Keys: keys } } }));
+      out.push(...((r.Responses?.[t.name] ?? []) as Invoice[]));
+      keys = r.UnprocessedKeys?.[t.name]?.Keys as Record<string, unknown>[] | undefined;
+    }
+  }
+  return out;
 }
 
 /** A customer's (or, with none, the unowned) payments from the second index, received on or before `through`. */
@@ -324,6 +389,7 @@ export function dynamoPayments(t: DynamoTable): Payments {
         auditItem(t, move.audit),
         ...aggregateItems(t, move.entry.date, before.currency, move.aggregates),
         ...(keyItem ? [keyItem] : []),
+        ...(move.invoice && move.invoice.after.balance === 0 && move.invoice.before.balance > 0 ? [nextActionItem(t, move.invoice.before.number, null)] : []),
       ];
       try {
         await transactWrite(t, items, 1);
@@ -373,6 +439,7 @@ export function dynamoPayments(t: DynamoTable): Payments {
         ...(payment.payerIban && app.customerId
           ? [{ Put: { TableName: t.name, Item: { ...Keys.payerAccount(payment.payerIban), type: ITEM_TYPES.payerAccount, customerId: app.customerId, seenOn: payment.receivedOn, paymentId: payment.id } } }]
           : []),
+        ...app.settlements.filter((s) => s.balance === 0 && s.invoice.balance > 0).map((s) => nextActionItem(t, s.invoice.number, null)),
       ];
       try {
         await transactWrite(t, items, 1);
@@ -407,7 +474,7 @@ export function dynamoDunning(t: DynamoTable): DunningMarks {
     },
 
     /** Stamps the mark and adds the level to the invoice's `dunningLevels` (once; a second confirmation changes nothing). */
-    async confirmQueued(number, level, at) {
+    async confirmQueued(number, level, at, nextActionOn) {
       try {
         await transactWrite(t, [
           {
@@ -423,11 +490,13 @@ export function dynamoDunning(t: DynamoTable): DunningMarks {
             Update: {
               TableName: t.name,
               Key: Keys.invoice(number),
-              UpdateExpression: 'SET dunningLevels = list_append(if_not_exists(dunningLevels, :empty), :levels)',
+              // The next action date moves in the write that records the level (a settled invoice gets none back).
+              UpdateExpression: `SET dunningLevels = list_append(if_not_exists(dunningLevels, :empty), :levels)${nextActionOn ? ', nextActionOn = :next' : ' REMOVE nextActionOn'}`,
               ConditionExpression: 'attribute_exists(pk) AND NOT contains(dunningLevels, :level)',
-              ExpressionAttributeValues: { ':empty': [], ':levels': [level], ':level': level },
+              ExpressionAttributeValues: { ':empty': [], ':levels': [level], ':level': level, ...(nextActionOn ? { ':next': nextActionOn } : {}) },
             },
           },
+          nextActionItem(t, number, nextActionOn),
         ]);
       } catch (error) {
         // Only "already confirmed" is expected here; a missing mark or invoice is a bug.

@@ -15,6 +15,7 @@
  * | stock reservation     | ORDER#<id>                  | RESERVATION#<sku>          |                                        |                                   |
  * | product (catalog)     | PRODUCT#<sku>               | PRODUCT                    |                                        |                                   |
  * | invoice               | INVOICE#<number>            | INVOICE                    | CUSTOMER#<id> / INVOICE#<date>#<number>| OPEN#<shard> / <dueDate>#<number> |
+ * | next action           | INVOICE#<number>            | NEXT                       |                                        | NEXT#<shard> / <date>#<number>    |
  * | dunning step          | INVOICE#<number>            | DUNNING#<level id>         |                                        |                                   |
  * | late fee              | INVOICE#<number>            | FEE#<level id>             |                                        |                                   |
  * | invoice counter       | COUNTER#<series>#<year>     | COUNTER                    |                                        |                                   |
@@ -37,6 +38,15 @@
  * | bank return           | BANKRETURN#<account>#<entry key> | RETURN                |                                        |                                   |
  * | payment evidence      | PAYEVIDENCE#<kind>#<value>  | <paymentId>                |                                        |                                   |
  * | idempotency record    | IDEMPOTENCY#<fn>            | <hash>                     | (Powertools, TTL on `expiration`)      |                                   |
+ *
+ * The next action item (attributes invoiceNumber, nextActionOn) is the open invoice's place in the sparse, sharded
+ * next-action family of the second index: the day its next dunning level falls due (domain `nextActionDate`). The
+ * invoice keeps its OPEN#<shard> / <dueDate> entry (reports and `openDueBefore` read that); one item has one place
+ * in an index, so the next action is a small item of its own in the invoice's partition. It is put with the invoice
+ * when it is issued, moved in the transaction that records a dunning level as sent (`confirmQueued`), deleted in the
+ * transaction that settles the invoice (paid, credited or written off to zero) and when no level is left. The
+ * invoice item carries the same date as `nextActionOn`. plan-dunning reads only NEXT#* up to its day, so a run
+ * costs what it has to do, not the size of the open book (bench/dunning.ts).
  *
  * A late fee (attributes invoiceNumber, customerId, currency, level, on, compensation, interest, interestThrough?,
  * amount, entryId) lives in its invoice's partition beside the dunning marks; it is written in the transaction that
@@ -96,6 +106,7 @@ export const ITEM_TYPES = {
   invoice: 'Invoice',
   invoiceCounter: 'InvoiceCounter',
   dunning: 'Dunning',
+  nextAction: 'NextAction',
   fee: 'LateFee',
   payment: 'Payment',
   journal: 'JournalEntry',
@@ -152,6 +163,11 @@ export const Keys = {
     gsi2sk: `${dueDate}#${number}`,
   }),
   openShard: (shard: number) => `OPEN#${shard}`,
+  /** The open invoice's next action item (see the table comment). */
+  nextAction: (number: string) => ({ pk: `INVOICE#${number}`, sk: 'NEXT' }),
+  /** Its place in the next-action family of the second index (sharded like the open-by-due one). */
+  nextActionIndex: (number: string, on: string) => ({ gsi2pk: `NEXT#${openInvoiceShard(number)}`, gsi2sk: `${on}#${number}` }),
+  nextActionShard: (shard: number) => `NEXT#${shard}`,
   /** One per invoice and dunning level (the policy level's id): claimed before its letter is queued. */
   dunning: (invoiceNumber: string, level: string) => ({ pk: `INVOICE#${invoiceNumber}`, sk: `DUNNING#${level}` }),
   /** The late fee of an invoice at a level: its conditional put makes the fee once per invoice and level. */

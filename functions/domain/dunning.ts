@@ -180,6 +180,24 @@ export function levelDue(policy: DunningPolicy, input: LevelInput): DunningLevel
   return reached.length > 0 ? reached[reached.length - 1]! : null;
 }
 
+/**
+ * The next action date of an open invoice: the first day on which `levelDue` can return a level for it,
+ * looking from `from` on (issue: its issue date; after a run: the day after it). It is the date of the first
+ * level after the highest sent (pre-due levels only while `from` is not past the due date), never before the day
+ * after a promise; null when no level is left or the highest sent hands the invoice to the agency. Every day before
+ * it `levelDue` is null (a promise only postpones, the clock is never ahead of the real days past due), so a run
+ * reads only invoices whose date has come (the sparse next-action index).
+ */
+export function nextActionDate(policy: DunningPolicy, input: Omit<LevelInput, 'asOf'>, from: IsoDate): IsoDate | null {
+  const highest = highestSentIndex(policy, input.sent);
+  if (highest >= 0 && policy.levels[highest]!.action === 'hand-to-agency') return null;
+  const next = policy.levels.slice(highest + 1).find((l) => l.offsetDays > 0 || from <= input.dueDate);
+  if (!next) return null;
+  const on = levelDate(input.dueDate, next);
+  const afterPromise = input.promisedUntil !== undefined ? addDays(input.promisedUntil, 1) : undefined;
+  return afterPromise !== undefined && afterPromise > on ? afterPromise : on;
+}
+
 // ── what a letter asks for ───────────────────────────────────────────────────
 
 /** Business or consumer: an explicit `kind` decides; without one, a customer with a tax id is a business. */

@@ -8,6 +8,7 @@
  *   (20 % VAT = 200_000 ppm, 8.875 % = 88_750 ppm), so no rate is ever a float.
  * - Calendar dates are `YYYY-MM-DD` strings; instants are ISO 8601 UTC strings.
  */
+import type { RiskFactor } from './credit-score.ts';
 
 /** ISO 4217 alphabetic code, upper case (e.g. `GBP`). */
 export type CurrencyCode = string;
@@ -72,8 +73,12 @@ export interface Customer {
   readonly terms: PaymentTerms;
   /** Minor units of `currency`. */
   readonly creditLimit: number;
-  /** 0 (safe) … 100 (very risky). */
+  /** 0 (safe) … 100 (very risky): the dynamic credit score (domain/credit-score), recomputed on payment, overdue and dispute. */
   readonly riskScore: number;
+  /** The factors that made up `riskScore`, the largest first (absent: never scored). */
+  readonly riskFactors?: readonly RiskFactor[];
+  /** The day it was last computed. */
+  readonly riskScoredOn?: IsoDate;
   readonly dunningState: DunningState;
   readonly billingAddress?: Address;
 }
@@ -225,6 +230,8 @@ export interface Invoice {
   readonly status: InvoiceStatus;
   /** Ids of the dunning levels (the policy's) whose letter was queued, in the order sent. */
   readonly dunningLevels?: readonly string[];
+  /** The day its next dunning level falls due (domain `nextActionDate`); absent when none is left (or it is settled). Kept in the sparse next-action index. */
+  readonly nextActionOn?: IsoDate;
   /** Late-payment fees and interest charged on it, one per level at most (each raised the balance). */
   readonly fees?: readonly InvoiceFee[];
   /** Minor units of the balance under open disputes (0 when none): not chased while disputed. */

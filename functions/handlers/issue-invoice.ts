@@ -4,11 +4,11 @@ import { pdfDocuments } from '#adapters/pdf';
 import { sqsOutbox } from '#adapters/queue';
 import { repositories } from '#adapters/repositories';
 import { OrderTaskInput } from '#platforms/canonical';
-import { businessMetrics, companyOf, readBindings, systemClock, taskHandler } from '#runtime';
+import { businessMetrics, companyOf, dunningPolicyOf, readBindings, systemClock, taskHandler } from '#runtime';
 import { issueInvoice } from '#use-cases/issue-invoice';
 import type { RefundMessage } from '#ports';
 
 const env = readBindings('issue-invoice');
 const { orders, customers, invoices } = repositories(env.TABLE_NAME);
-export const deps = { orders, customers, invoices, documents: pdfDocuments, mail: mailQueue(env.MAIL_QUEUE_URL), clock: systemClock, metrics: businessMetrics, company: companyOf(env), series: env.INVOICE_SERIES, refundQueue: sqsOutbox<RefundMessage>(env.REFUNDS_QUEUE_URL) };
+export const deps = { orders, customers, invoices, documents: pdfDocuments, mail: mailQueue(env.MAIL_QUEUE_URL), clock: systemClock, metrics: businessMetrics, company: companyOf(env), series: env.INVOICE_SERIES, refundQueue: sqsOutbox<RefundMessage>(env.REFUNDS_QUEUE_URL), policy: dunningPolicyOf(env.DUNNING_POLICY) };
 export const handler = taskHandler(OrderTaskInput, (input) => issueInvoice(input, deps));

@@ -1,4 +1,5 @@
-/** plan-dunning (daily schedule, `{ "asOf": … }` to time-travel): letters, fees and actions the policy calls for — use-cases/plan-dunning. */
+/** plan-dunning (daily schedule, `{ "asOf": … }` to time-travel): letters, fees and actions the policy calls for, the collectors' worklist — use-cases/plan-dunning. */
+import { mailQueue } from '#adapters/mail-queue';
 import { sqsOutbox } from '#adapters/queue';
 import { repositories } from '#adapters/repositories';
 import { ScheduleInput } from '#platforms/canonical';
@@ -8,5 +9,5 @@ import { planDunning } from '#use-cases/plan-dunning';
 
 const env = readBindings('plan-dunning');
 const { invoices, customers, payments, disputes, refundRequests, dunning } = repositories(env.TABLE_NAME);
-export const deps = { invoices, customers, payments, disputes, refundRequests, dunning, reminderQueue: sqsOutbox<ReminderRequest>(env.DUNNING_QUEUE_URL), clock: systemClock, metrics: businessMetrics, company: companyOf(env), policy: dunningPolicyOf(env.DUNNING_POLICY) };
+export const deps = { invoices, customers, payments, disputes, refundRequests, dunning, reminderQueue: sqsOutbox<ReminderRequest>(env.DUNNING_QUEUE_URL), clock: systemClock, metrics: businessMetrics, company: companyOf(env), policy: dunningPolicyOf(env.DUNNING_POLICY), mail: mailQueue(env.MAIL_QUEUE_URL), financeRecipients: env.FINANCE_RECIPIENTS };
 export const handler = scheduledHandler(ScheduleInput, (input) => planDunning(input, deps));

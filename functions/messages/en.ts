@@ -1,4 +1,5 @@
 /** English: the customer messages, and the messages for finance. */
+import type { RiskFactor } from '../domain/credit-score.ts';
 import type { Catalogue, FinanceCatalogue, PaymentInstructions, RefundAttentionVars } from './types.ts';
 import { letterTemplates, type LetterWords } from './letter.ts';
 
@@ -100,11 +101,30 @@ export const en: Catalogue & FinanceCatalogue = {
     text: [
       `Order ${v.orderId} (${v.platform} ${v.platformReference}) for ${v.total} is on credit hold: ${v.reason ?? 'needs review'}.`,
       '',
+      ...(v.risk && v.risk.factors.length > 0
+        ? [`The customer's credit score is ${v.risk.score} of 100${v.risk.scoredOn ? ` (as of ${v.risk.scoredOn})` : ''}, from:`, ...v.risk.factors.map((f) => `- ${riskFactorWords(f)}`), '']
+        : []),
       `Decide with: POST /finance/orders/${v.orderId}/credit-decision  {"decision": "approve" | "reject", "note": "..."}`,
     ].join('\n'),
   }),
 
   'refund-attention': (v) => refundAttention({ ...v, note: v.note.replace(/\.+$/, '') }),
+
+  'collectors-worklist': (v) => ({
+    subject: `Collections worklist ${v.asOf}: ${v.rows.length} customer${v.rows.length === 1 ? '' : 's'} written to today`,
+    text: [
+      `The customers today's dunning run wrote to, ranked by expected loss (overdue × the probability of loss from their credit score). The attached CSV has the same lines.`,
+      '',
+      ...v.rows.map((r) =>
+        [
+          `${r.rank}. ${r.customerName} (${r.customerId}): ${r.overdue} overdue, score ${r.riskScore} (${r.probability}), expected loss ${r.expectedLoss}`,
+          `   level today: ${r.level}; last contact: ${r.lastContact ?? 'none before today'}; next action: ${r.nextAction ?? 'none left'}`,
+          ...(r.promisesDue ? [`   promises due: ${r.promisesDue}`] : []),
+          ...(r.disputes ? [`   disputes: ${r.disputes}`] : []),
+        ].join('\n'),
+      ),
+    ].join('\n'),
+  }),
 
   'collections-handover': (v) => ({
     subject: `New collections case from ${v.companyName}: ${v.customerName} (${v.total})`,
@@ -128,4 +148,23 @@ function refundAttention(v: RefundAttentionVars) {
       `Listed with: GET /finance/refunds?status=${v.form}  (o2c refunds --status ${v.form})`,
     ].join('\n'),
   };
+}
+
+/** A credit-score factor in words, with the points it adds. */
+function riskFactorWords(f: RiskFactor): string {
+  const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
+  switch (f.id) {
+    case 'days-late':
+      return `pays ${plural(f.value, 'day')} late on average, weighted by amount (open invoices count their days overdue): +${f.points}`;
+    case 'paid-late':
+      return `${f.value}% of paid invoices were paid after their due date: +${f.points}`;
+    case 'trend':
+      return `the latest three invoices were paid ${plural(f.value, 'day')} later than the ones before: +${f.points}`;
+    case 'disputes':
+      return `${plural(f.value, 'open invoice')} under dispute: +${f.points}`;
+    case 'returned-payments':
+      return `${plural(f.value, 'payment')} returned by the bank: +${f.points}`;
+    case 'exposure':
+      return `owes ${f.value}% of the credit limit (open invoices and approved orders): +${f.points}`;
+  }
 }

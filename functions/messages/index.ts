@@ -33,13 +33,14 @@ const RENDER: { readonly [K in MessageKind]: (c: Catalogue, v: MessageVars[K]) =
   'credit-note-issued': (c, v) => c['credit-note-issued'](v),
   'dunning-letter': (c, v) => c['dunning-letter'][v.tone](v),
   'collections-handover': (_c, v) => en['collections-handover'](v),
+  'collectors-worklist': (_c, v) => en['collectors-worklist'](v),
   'credit-review-request': (_c, v) => en['credit-review-request'](v),
   'refund-issued': (c, v) => c['refund-issued'](v),
   'refund-attention': (_c, v) => en['refund-attention'](v),
 };
 
 /** Finance's messages: in English whatever language is asked. */
-const FINANCE_KINDS: ReadonlySet<MessageKind> = new Set(['credit-review-request', 'refund-attention', 'collections-handover']);
+const FINANCE_KINDS: ReadonlySet<MessageKind> = new Set(['credit-review-request', 'refund-attention', 'collections-handover', 'collectors-worklist']);
 
 export function catalogueLanguage(language: string): Language {
   return Object.hasOwn(CATALOGUES, language) ? (language as Language) : 'en';

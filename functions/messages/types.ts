@@ -5,6 +5,7 @@
  * strings (never minor units), dates as the ISO strings the caller gives.
  * A template only places them in its sentences.
  */
+import type { RiskFactor } from '../domain/credit-score.ts';
 import type { DunningAction, DunningTone } from '../domain/dunning.ts';
 
 /** The reference a customer knows the order by: the platform's, else our order id. */
@@ -147,6 +148,27 @@ export interface CollectionsHandoverVars {
   readonly asOf: string;
 }
 
+/** The collectors' worklist of a dunning run (to finance, English): one line per customer, ranked. */
+export interface CollectorsWorklistVars {
+  readonly asOf: string;
+  readonly rows: readonly {
+    readonly rank: number;
+    readonly customerName: string;
+    readonly customerId: string;
+    /** Formatted amounts. */
+    readonly overdue: string;
+    readonly expectedLoss: string;
+    readonly riskScore: number;
+    /** e.g. `42.0%`. */
+    readonly probability: string;
+    readonly level: string;
+    readonly lastContact: string | null;
+    readonly promisesDue: string | null;
+    readonly disputes: string | null;
+    readonly nextAction: string | null;
+  }[];
+}
+
 /** To finance, who read English: internal ids are fine here. */
 export interface CreditReviewRequestVars {
   readonly orderId: string;
@@ -158,6 +180,8 @@ export interface CreditReviewRequestVars {
   readonly total: string;
   /** Why the order is held; null when no reason was recorded. */
   readonly reason: string | null;
+  /** The customer's credit score and what made it up (null or absent: never scored, or nothing counted against them). */
+  readonly risk?: { readonly score: number; readonly scoredOn: string | null; readonly factors: readonly RiskFactor[] } | null;
 }
 
 /** A refund paid back to the customer's card or account. */
@@ -198,13 +222,14 @@ export interface MessageVars {
   readonly 'dunning-letter': DunningLetterVars;
   readonly 'collections-handover': CollectionsHandoverVars;
   readonly 'credit-review-request': CreditReviewRequestVars;
+  readonly 'collectors-worklist': CollectorsWorklistVars;
   readonly 'refund-issued': RefundIssuedVars;
   readonly 'refund-attention': RefundAttentionVars;
 }
 
 export type MessageKind = keyof MessageVars;
 /** Messages for finance: written once, in English. */
-export type FinanceMessageKind = 'credit-review-request' | 'refund-attention' | 'collections-handover';
+export type FinanceMessageKind = 'credit-review-request' | 'refund-attention' | 'collections-handover' | 'collectors-worklist';
 /** Messages a customer reads: every language has them all. */
 export type CustomerMessageKind = Exclude<MessageKind, FinanceMessageKind>;
 
@@ -230,4 +255,5 @@ export interface FinanceCatalogue {
   readonly 'credit-review-request': Template<CreditReviewRequestVars>;
   readonly 'refund-attention': Template<RefundAttentionVars>;
   readonly 'collections-handover': Template<CollectionsHandoverVars>;
+  readonly 'collectors-worklist': Template<CollectorsWorklistVars>;
 }

@@ -22,6 +22,7 @@
  * 5. A deduction becomes a dispute (`short-payment`) on its invoice.
  * 6. Then (use-cases/collections-status): a customer dunning put on credit
  *    hold or suspended whose overdue balance this paid is released.
+ * 7. The customer's credit score is recomputed (use-cases/rescore-customer).
  */
 import { bestCustomerByName, customerFromPayer, identify, matchEntry, type MatchDecision, type MatchPolicy } from '#domain/cash-matching';
 import { applyPaymentToInvoice } from '#domain/invoice';
@@ -31,6 +32,7 @@ import { referenceReading } from '#domain/payment-matching';
 import type { Clock, Company, Disputes, Invoices, Log, Metrics, PayerDirectory, Payments, PaymentApplication, StoredPayment } from '../ports.ts';
 import { openInvoiceDispute } from './open-dispute.ts';
 import { liftWhenPaid, type CollectionsDeps } from './collections-status.ts';
+import { rescoreCustomer } from './rescore-customer.ts';
 
 export interface ApplyPaymentDeps {
   readonly invoices: Invoices;
@@ -143,6 +145,7 @@ export async function applyPayment(payment: Payment, deps: ApplyPaymentDeps): Pr
     if (match.deduction) await openDeduction({ ...payment, match }, deps);
   }
   if (customerId && deps.customers) await liftWhenPaid(customerId, `payment ${payment.id}`, { ...deps, customers: deps.customers });
+  if (customerId && written && deps.customers) await rescoreCustomer({ customerId, cause: `payment ${payment.id}` }, { ...deps, customers: deps.customers });
   if (unapplied > 0) deps.log.info('unapplied cash', { paymentId: payment.id, unapplied, matchedBy: decision.matchedBy, confidence: decision.confidence, auto: carried });
   return { applied: written, matchedBy: decision.matchedBy, confidence: decision.confidence, auto: carried, unapplied };
 }

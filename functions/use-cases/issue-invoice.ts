@@ -7,7 +7,9 @@
  *    issue date is today in the company's zone.
  * 3. Build the invoice with the next number of its series and year (domain)
  *    and its structured payment reference in the configured scheme, its journal entry (paid-at-checkout orders are issued as paid) and the
- *    order's move shipped → invoiced, and write them with the aggregates in one
+ *    order's move shipped → invoiced, and write them (an open invoice with its
+ *    next action date from the dunning policy, `nextActionDate`: its place in
+ *    the next-action index dunning reads) with the aggregates in one
  *    transaction that moves the series counter — so a failed write consumes no
  *    number. Another invoice took the number: read the counter again.
  * 4. Render the PDF and queue the email with it (key `invoice:<number>`);
@@ -17,6 +19,7 @@
  *    paid one's customer credit).
  */
 import { todayIn } from '#domain/dates';
+import { nextActionDate, type DunningPolicy } from '#domain/dunning';
 import { buildInvoice, describeTerms, formatInvoiceNumber } from '#domain/invoice';
 import { invoiceIssuedEntry } from '#domain/ledger';
 import type { Customer, Invoice } from '#domain/model';
@@ -43,6 +46,8 @@ export interface IssueInvoiceDeps {
   readonly series: string;
   /** Where a cancellation that came after shipment goes once the invoice exists (refund-payment credits it). */
   readonly refundQueue: Outbox<RefundMessage>;
+  /** The dunning policy: the invoice's first next action date. */
+  readonly policy: DunningPolicy;
 }
 
 async function issueOnce(order: StoredOrder, customer: Customer | undefined, deps: IssueInvoiceDeps): Promise<{ invoice: Invoice; created: boolean }> {
@@ -53,7 +58,9 @@ async function issueOnce(order: StoredOrder, customer: Customer | undefined, dep
   const paidAtCheckout = order.paymentMode === 'prepaid';
   return withNextNumber<{ invoice: Invoice; created: boolean }>(deps.series, year, { clock: deps.clock, last: () => deps.invoices.lastSequence(deps.series, year) }, async (sequence) => {
     const paymentReference = paymentReferenceFor(deps.company.paymentReferenceScheme, formatInvoiceNumber(deps.series, year, sequence));
-    const invoice = buildInvoice({ order, series: deps.series, year, sequence, issueDate, terms, policy: deps.company.taxPolicy, paid: paidAtCheckout, paymentReference });
+    const built = buildInvoice({ order, series: deps.series, year, sequence, issueDate, terms, policy: deps.company.taxPolicy, paid: paidAtCheckout, paymentReference });
+    const next = built.balance > 0 ? nextActionDate(deps.policy, { dueDate: built.dueDate, sent: [] }, issueDate) : null;
+    const invoice: Invoice = next ? { ...built, nextActionOn: next } : built;
     const result = await deps.invoices.issue({
       invoice,
       order,

@@ -11,6 +11,7 @@
  *    (guarded by the invoice's version read) and the audit line are one
  *    transaction; the invoice moved meanwhile → read it again and decide again.
  */
+import { rescoreCustomer, type RescoreDeps } from './rescore-customer.ts';
 import { todayIn } from '#domain/dates';
 import { disputedOf, openDispute } from '#domain/disputes';
 import { disputeId as disputeIdOf } from '#domain/ids';
@@ -74,6 +75,8 @@ export interface OpenDisputeDeps {
   readonly disputes: Disputes;
   readonly clock: Clock;
   readonly company: Pick<Company, 'timezone'>;
+  /** For the credit score (recomputed when a dispute opens); absent: not recomputed. */
+  readonly customers?: RescoreDeps['customers'];
 }
 
 export async function openInvoiceDispute(input: { invoiceNumber: string; amount: Money; reason: string }, actor: string, deps: OpenDisputeDeps, clientKey?: ClientKey) {
@@ -89,6 +92,7 @@ export async function openInvoiceDispute(input: { invoiceNumber: string; amount:
     const { dispute, invoice: after } = openDispute({ invoice: before, amount: input.amount, reason: input.reason, disputeId: id, openedAt, openedOn });
     const audit = { at: openedAt, actor, action: 'invoice.dispute', entity: `invoice:${before.number}`, before: shown(before), after: { ...shown(after), dispute: id, amount: input.amount }, reason: input.reason };
     const result = await deps.disputes.open({ before, dispute, disputed: disputedOf(after), audit });
+    if (result === 'opened' && deps.customers) await rescoreCustomer({ customerId: before.customerId, cause: `dispute ${id}` }, { ...deps, customers: deps.customers });
     return disputeView(result === 'opened' ? dispute : sameOpening(await deps.disputes.get(id), input));
   });
 }

@@ -2,11 +2,17 @@
  * Daily: carry out the dunning policy as of `asOf` (default today in the
  * company's zone) — one letter per customer and currency, the fees, the actions.
  *
- * 1. Open invoices due before `asOf` + the policy's look-ahead (its earliest
- *    pre-due level), from the sparse, sharded due-date index (never a Scan).
+ * 1. Only the open invoices whose next action date (`nextActionOn`, domain
+ *    `nextActionDate`) has come by `asOf`, from the sparse, sharded
+ *    next-action index (never a Scan, never the whole overdue book): invoices
+ *    at their last level, with the agency or not yet due for a level are not
+ *    read. A settled one found there leaves the index.
  * 2. Each one's level (domain `levelDue`): the highest reached above the
  *    highest sent; pre-due levels only while not yet overdue; nothing while a
- *    promise to pay holds; an invoice wholly disputed is not chased.
+ *    promise to pay holds; an invoice wholly disputed is not chased (paused
+ *    invoices stay in the index and are checked again each run, as do those of
+ *    an exempt customer or one with the agency). One with no level yet (a
+ *    promise holds, a missed pre-due level) moves to its next action date.
  * 3. Per customer: none for an unknown or exempt customer, or one handed to
  *    the agency (o2c sends nothing more). Per currency, the customer's
  *    unapplied cash and credit in its favour (from its statement as of the day)
@@ -21,7 +27,16 @@
  *    customer, audited; a status only rises here.
  * 7. Queue one letter per customer and currency, saying whether an earlier
  *    reminder was really sent, the action done and the next escalation the
- *    policy will carry out (with its day); then confirm each claimed level.
+ *    policy will carry out (with its day); then confirm each claimed level,
+ *    which moves the invoice's next action date to the level after it in the
+ *    same write (none after the last level or the hand-over).
+ * 8. Customers with an invoice at an overdue level in this run have their credit
+ *    score recomputed (use-cases/rescore-customer).
+ * 9. With mail and finance recipients configured, the collectors' worklist:
+ *    the customers written to, ranked by expected loss (domain/worklist: the
+ *    overdue amount × a probability of loss from the new score), with the
+ *    level, last contact, promises due within a week, disputes and the next
+ *    action, as text and CSV, once per day (mail key `worklist:<asOf>`).
  * A run that dies anywhere is repeated by the next: pending claims are queued
  * again under the same mail key (per customer, day and level set), fees and
  * actions find themselves done.
@@ -33,9 +48,10 @@ import {
   isBusiness,
   letterLevel,
   levelById,
+  levelDate,
   levelDue,
-  lookAheadDays,
   minimumOverdue,
+  nextActionDate,
   netAgainstOldest,
   raisedStatus,
   type DunningAction,
@@ -43,15 +59,19 @@ import {
   type DunningPolicy,
 } from '#domain/dunning';
 import { lateFeeEntry } from '#domain/ledger';
+import type { OpenItem } from '#domain/statement';
 import type { Invoice, InvoiceFee, IsoDate } from '#domain/model';
-import { sumAmounts } from '#domain/money';
+import { formatMoney, sumAmounts } from '#domain/money';
+import { rankWorklist, worklistCsv, type WorklistEntry } from '#domain/worklist';
+import { renderMessage } from '#messages';
 import { ConcurrentUpdate } from '../errors.ts';
-import type { Clock, Company, Customers, Disputes, DunningMarks, Invoices, Metrics, Outbox, Payments, RefundRequests, ReminderRequest, StoredCustomer } from '../ports.ts';
+import type { Clock, Company, Customers, Disputes, DunningMarks, Invoices, Mail, Metrics, Outbox, Payments, RefundRequests, ReminderRequest, StoredCustomer } from '../ports.ts';
 import { statementOf } from './customer-statement.ts';
+import { rescoreCustomer } from './rescore-customer.ts';
 
 export interface PlanDunningDeps {
   readonly invoices: Invoices;
-  readonly customers: Pick<Customers, 'get' | 'update'>;
+  readonly customers: Pick<Customers, 'get' | 'update' | 'account'>;
   readonly payments: Pick<Payments, 'ofCustomer'>;
   readonly disputes: Pick<Disputes, 'ofInvoice'>;
   readonly refundRequests: Pick<RefundRequests, 'get'>;
@@ -61,11 +81,14 @@ export interface PlanDunningDeps {
   readonly metrics: Metrics;
   readonly company: Company;
   readonly policy: DunningPolicy;
+  /** For the collectors' worklist (step 9); absent: none is sent. */
+  readonly mail?: Mail;
+  readonly financeRecipients?: readonly string[];
 }
 
 export interface DunningRun {
   readonly asOf: IsoDate;
-  /** Open invoices read from the index. */
+  /** Open invoices read from the next-action index. */
   readonly read: number;
   readonly letters: number;
   readonly invoices: number;
@@ -87,27 +110,32 @@ export async function planDunning(input: { asOf?: IsoDate }, deps: PlanDunningDe
   const now = deps.clock.now();
   const at = now.toISOString();
   const asOf = input.asOf ?? todayIn(deps.company.timezone, now);
-  const open = await deps.invoices.openDueBefore(addDays(asOf, lookAheadDays(policy) + 1));
+  const open = await deps.invoices.dueForAction(addDays(asOf, 1));
+  const moves: { number: string; on: IsoDate | null }[] = [];
   const due = open.flatMap((inv) => {
+    if (inv.balance <= 0) {
+      moves.push({ number: inv.number, on: null }); // settled while its item was being moved: it leaves the index
+      return [];
+    }
     if (inv.balance - (inv.disputed ?? 0) <= 0) return [];
-    const level = levelDue(policy, {
-      dueDate: inv.dueDate,
-      asOf,
-      sent: inv.dunningLevels ?? [],
-      ...(inv.promisedUntil !== undefined ? { promisedUntil: inv.promisedUntil } : {}),
-      ...(inv.promisedAtLevel !== undefined ? { promisedAtLevel: inv.promisedAtLevel } : {}),
-    });
-    return level ? [{ invoice: inv, level }] : [];
+    const level = levelDue(policy, { ...levelInputOf(inv), asOf });
+    if (level) return [{ invoice: inv, level }];
+    const next = nextActionDate(policy, levelInputOf(inv), addDays(asOf, 1));
+    if (next === null || next > asOf) moves.push({ number: inv.number, on: next });
+    return [];
   });
+  await inChunks(moves, (m) => deps.invoices.scheduleNext(m.number, m.on));
   const byCustomer = new Map<string, { invoice: Invoice; level: DunningLevel }[]>();
   for (const d of due) byCustomer.set(d.invoice.customerId, [...(byCustomer.get(d.invoice.customerId) ?? []), d]);
 
   const letters: ReminderRequest[] = [];
-  const claimed: { invoiceNumber: string; level: string }[] = [];
+  const claimed: { invoiceNumber: string; level: string; next: IsoDate | null }[] = [];
+  const worklist: WorklistEntry[] = [];
   let fees = 0;
   let actions = 0;
   await inChunks([...byCustomer], async ([customerId, items]) => {
     const customer = await deps.customers.get(customerId);
+    // Kept in the index (looked at again each run): finance may lift the status or the exemption.
     if (!customer || customer.dunningExempt || customer.collectionsStatus === 'with-agency') return;
     const statement = await statementOf(customer, asOf, deps);
     for (const currency of [...new Set(items.map((i) => i.invoice.currency))].sort()) {
@@ -124,14 +152,81 @@ export async function planDunning(input: { asOf?: IsoDate }, deps: PlanDunningDe
       const action = mostSevere(letter.map((i) => i.level.action));
       if (action && (await carryOut(customer.id, action, letterLevel(policy, letter.map((i) => i.level.id)).id, asOf, at, deps))) actions++;
       letters.push(letterOf(customer, currency, asOf, letter, action, policy));
-      claimed.push(...letter.map((i) => ({ invoiceNumber: i.invoice.number, level: i.level.id })));
+      worklist.push(worklistEntry(customer, section?.openItems ?? [], letter, asOf, policy));
+      claimed.push(...letter.map((i) => ({ invoiceNumber: i.invoice.number, level: i.level.id, next: nextActionDate(policy, { ...levelInputOf(i.invoice), sent: [...(i.invoice.dunningLevels ?? []), i.level.id] }, addDays(asOf, 1)) })));
     }
   });
   if (letters.length > 0) await deps.reminderQueue.sendMany(letters);
-  await inChunks(claimed, (c) => deps.dunning.confirmQueued(c.invoiceNumber, c.level, at));
+  await inChunks(claimed, (c) => deps.dunning.confirmQueued(c.invoiceNumber, c.level, at, c.next));
+  const overdue = [...new Set(letters.filter((l) => l.items.some((i) => (levelById(policy, i.level)?.offsetDays ?? 0) > 0)).map((l) => l.customerId))];
+  const scores = new Map(await inChunks(overdue, async (customerId) => [customerId, (await rescoreCustomer({ customerId, asOf, cause: `dunning as of ${asOf}` }, deps))?.score] as const));
+  if (deps.mail && deps.financeRecipients?.length && worklist.length > 0) {
+    const ranked = rankWorklist(worklist.map((e) => ({ ...e, riskScore: scores.get(e.customerId) ?? e.riskScore })));
+    const money = (currency: string, amount: number) => formatMoney({ amount, currency });
+    const message = renderMessage('collectors-worklist', 'en', {
+      asOf,
+      rows: ranked.map((r) => ({
+        rank: r.rank,
+        customerName: r.customerName,
+        customerId: r.customerId,
+        overdue: money(r.currency, r.overdue),
+        expectedLoss: money(r.currency, r.expectedLoss),
+        riskScore: r.riskScore,
+        probability: `${(r.probabilityPpm / 10_000).toFixed(1)}%`,
+        level: r.level,
+        lastContact: r.lastContact ? `${r.lastContact.level} (reached ${r.lastContact.on})` : null,
+        promisesDue: r.promisesDue.length ? r.promisesDue.map((p) => `${p.invoiceNumber} by ${p.promisedUntil}`).join(', ') : null,
+        disputes: r.openDisputes ? `${r.openDisputes} open, ${money(r.currency, r.disputed)}` : null,
+        nextAction: r.nextAction,
+      })),
+    });
+    await deps.mail.enqueue({
+      key: `worklist:${asOf}`,
+      to: deps.financeRecipients,
+      subject: message.subject,
+      text: message.text,
+      attachments: [{ filename: `worklist-${asOf}.csv`, contentType: 'text/csv', contentBase64: Buffer.from(worklistCsv(ranked, asOf), 'utf8').toString('base64') }],
+    });
+  }
   deps.metrics.count('DunningLetters', letters.length);
   deps.metrics.count('LateFeesCharged', fees);
   return { asOf, read: open.length, letters: letters.length, invoices: claimed.length, fees, actions };
+}
+
+/** A customer's line on the worklist: its overdue undisputed amount in the letter's currency, today's level, the level before, promises, disputes, the next action. */
+function worklistEntry(customer: StoredCustomer, openItems: readonly OpenItem[], letter: readonly { invoice: Invoice; level: DunningLevel }[], asOf: IsoDate, policy: DunningPolicy): WorklistEntry {
+  const overdue = openItems.filter((i) => i.daysOverdue > 0);
+  const earlier = letter.flatMap((i) => {
+    const before = (i.invoice.dunningLevels ?? []).map((id) => levelById(policy, id)).filter((l): l is DunningLevel => l !== undefined && l.id !== i.level.id);
+    const last = before.at(-1);
+    return last ? [{ level: last.id, on: levelDate(i.invoice.dueDate, last) }] : [];
+  });
+  const next = letter.map((i) => nextActionDate(policy, { ...levelInputOf(i.invoice), sent: [...(i.invoice.dunningLevels ?? []), i.level.id] }, addDays(asOf, 1))).filter((d): d is IsoDate => d !== null).sort();
+  const week = addDays(asOf, 7);
+  return {
+    customerId: customer.id,
+    customerName: customer.name,
+    email: customer.email,
+    currency: letter[0]!.invoice.currency,
+    overdue: sumAmounts(overdue.map((i) => Math.max(0, i.balance - i.disputed))),
+    riskScore: customer.riskScore,
+    level: letterLevel(policy, letter.map((i) => i.level.id)).id,
+    lastContact: earlier.sort((a, b) => b.on.localeCompare(a.on))[0] ?? null,
+    promisesDue: openItems.filter((i) => i.promisedUntil !== undefined && i.promisedUntil <= week).map((i) => ({ invoiceNumber: i.invoiceNumber, promisedUntil: i.promisedUntil! })),
+    openDisputes: openItems.filter((i) => i.disputed > 0).length,
+    disputed: sumAmounts(openItems.map((i) => i.disputed)),
+    nextAction: next[0] ?? null,
+  };
+}
+
+/** What the policy's level rules read of an invoice. */
+function levelInputOf(inv: Invoice) {
+  return {
+    dueDate: inv.dueDate,
+    sent: inv.dunningLevels ?? [],
+    ...(inv.promisedUntil !== undefined ? { promisedUntil: inv.promisedUntil } : {}),
+    ...(inv.promisedAtLevel !== undefined ? { promisedAtLevel: inv.promisedAtLevel } : {}),
+  };
 }
 
 function mostSevere(list: readonly (DunningAction | undefined)[]): DunningAction | undefined {

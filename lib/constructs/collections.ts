@@ -20,7 +20,8 @@ export class Collections extends Construct {
     const planDunning = fn('plan-dunning', 'Daily: carries out the dunning policy (letters per customer, fees, actions)', { timeout: Duration.minutes(5) })
       .bindTable(table)
       .bindQueue('DUNNING_QUEUE_URL', queues.dunning)
-      .bindSettings(config, ['DUNNING_POLICY'])
+      .bindQueue('MAIL_QUEUE_URL', mail.queue)
+      .bindSettings(config, ['DUNNING_POLICY', 'FINANCE_RECIPIENTS'])
       .bindCompany(config);
     fn('send-reminder', 'Renders a dunning letter in the customer language')
       .bindTable(table, 'read')

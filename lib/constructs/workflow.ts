@@ -73,7 +73,7 @@ export class OrderWorkflow extends Construct {
       shipOrder: mailing(fn('ship-order', 'Records the shipment, tells the customer')).bindCompany(config),
       issueInvoice: mailing(fn('issue-invoice', 'Gapless invoice + ledger in one transaction, PDF by email', { timeout: Duration.seconds(60), memorySize: 1024 }))
         .bindCompany(config)
-        .bindSettings(config, ['INVOICE_SERIES'])
+        .bindSettings(config, ['INVOICE_SERIES', 'DUNNING_POLICY'])
         .bindQueue('REFUNDS_QUEUE_URL', queues.refunds),
       rejectOrder: mailing(fn('reject-order', 'Rejects the order, releases stock, tells the customer, requests a prepaid order\'s refund'))
         .bindCompany(config)

@@ -4,7 +4,7 @@
  * issue-invoice runs as the use case on the real repositories (mail and PDF in
  * memory); payments and dunning marks are driven through their repositories.
  */
-import { GetCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { Keys } from '../../functions/adapters/table-schema.ts';
 import { isBalanced, paymentReceivedEntry, trialBalance } from '../../functions/domain/ledger.ts';
@@ -14,6 +14,7 @@ import type { PaymentApplication } from '../../functions/ports.ts';
 import { fixedClock } from '../../functions/runtime/clock.ts';
 import { settlementsOf } from '../../functions/use-cases/apply-payment.ts';
 import { issueInvoice } from '../../functions/use-cases/issue-invoice.ts';
+import { scheduleOpenInvoices } from '../../functions/use-cases/schedule-open-invoices.ts';
 import { dynamoDeps } from '../support/dynamo-deps.ts';
 import { useDynamoDbLocal } from '../support/dynamodb.ts';
 import { putOrder, testOrder } from '../support/orders.ts';
@@ -67,6 +68,23 @@ describe('invoice and payment transactions (DynamoDB Local)', () => {
     expect(items.filter((i) => i.type === 'LedgerLine')).toHaveLength(entry.lines.length);
     expect((await deps.invoices.openDueBefore('2026-12-23')).map((i) => i.number)).toEqual(['INV-2026-000001']);
     expect(await deps.invoices.openDueBefore('2026-12-22')).toEqual([]);
+    // its next action (the courtesy note 3 days before due) in the next-action index
+    expect(invoice.nextActionOn).toBe('2026-12-19');
+    expect(items.find((i) => i.type === 'NextAction')).toMatchObject({ ...Keys.nextAction(invoice.number), ...Keys.nextActionIndex(invoice.number, '2026-12-19'), invoiceNumber: invoice.number });
+    expect((await deps.invoices.dueForAction('2026-12-20')).map((i) => i.number)).toEqual([invoice.number]);
+    expect(await deps.invoices.dueForAction('2026-12-19')).toEqual([]);
+  });
+
+  it('gives an open invoice issued before the next-action index its date (scheduleOpenInvoices), once', async () => {
+    await putOrder(ddb.doc(), table, testOrder('ord_l'));
+    const { invoice } = await issue('ord_l');
+    // as it was before: no date, no item
+    await ddb.doc().send(new UpdateCommand({ TableName: table, Key: Keys.invoice(invoice.number), UpdateExpression: 'REMOVE nextActionOn' }));
+    await ddb.doc().send(new DeleteCommand({ TableName: table, Key: Keys.nextAction(invoice.number) }));
+    expect(await deps.invoices.dueForAction('9999-12-31')).toEqual([]);
+    expect(await scheduleOpenInvoices({ asOf: '2026-12-01' }, deps)).toEqual({ scheduled: 1, none: 0 });
+    expect(await scheduleOpenInvoices({ asOf: '2026-12-01' }, deps)).toEqual({ scheduled: 0, none: 0 });
+    expect((await deps.invoices.dueForAction('2026-12-20')).map((i) => i.nextActionOn)).toEqual(['2026-12-19']);
   });
 
   it('writes nothing and consumes no number when the order is not shipped', async () => {
@@ -113,9 +131,13 @@ describe('invoice and payment transactions (DynamoDB Local)', () => {
     expect(await pay('pay_1', 1000)).toBe(false); // redelivery
     expect(await deps.invoices.get(invoice.number)).toMatchObject({ balance: 2898, status: 'partially_paid' });
     expect(await deps.invoices.openDueBefore('9999-12-31')).toHaveLength(1);
+    expect((await deps.invoices.dueForAction('9999-12-31')).map((i) => i.number)).toEqual([invoice.number]);
     expect(await pay('pay_2', 5000)).toBe(true);
     expect(await deps.invoices.get(invoice.number)).toMatchObject({ balance: 0, status: 'paid' });
+    expect(await deps.invoices.get(invoice.number)).not.toHaveProperty('nextActionOn');
     expect(await deps.invoices.openDueBefore('9999-12-31')).toHaveLength(0);
+    expect(await deps.invoices.dueForAction('9999-12-31')).toEqual([]); // its next action item left with the settlement
+    expect((await all()).filter((i) => i.type === 'NextAction')).toEqual([]);
     const entries = (await all()).filter((i) => i.type === 'JournalEntry') as unknown as JournalEntry[];
     const tb = trialBalance(entries).GBP!;
     expect(tb.accounts_receivable).toBe(0);
@@ -129,10 +151,13 @@ describe('invoice and payment transactions (DynamoDB Local)', () => {
     const at = '2027-01-01T06:00:00.000Z';
     expect(await deps.dunning.claim(invoice.number, 'reminder', '2027-01-01', at)).toBe('new');
     expect(await deps.dunning.claim(invoice.number, 'reminder', '2027-01-01', at)).toBe('pending'); // claimed, not yet queued
-    await deps.dunning.confirmQueued(invoice.number, 'reminder', at);
-    await deps.dunning.confirmQueued(invoice.number, 'reminder', at); // twice changes nothing
+    await deps.dunning.confirmQueued(invoice.number, 'reminder', at, '2027-01-15');
+    await deps.dunning.confirmQueued(invoice.number, 'reminder', at, '2027-01-20'); // twice changes nothing
     expect(await deps.dunning.claim(invoice.number, 'reminder', '2027-01-01', at)).toBe('queued');
-    expect(await deps.invoices.get(invoice.number)).toMatchObject({ dunningLevels: ['reminder'] });
+    expect(await deps.invoices.get(invoice.number)).toMatchObject({ dunningLevels: ['reminder'], nextActionOn: '2027-01-15' });
+    // the same write moved its place in the next-action index
+    expect((await deps.invoices.dueForAction('2027-01-15')).map((i) => i.number)).toEqual([]);
+    expect((await deps.invoices.dueForAction('2027-01-16')).map((i) => i.number)).toEqual([invoice.number]);
     const marks = await ddb.doc().send(new QueryCommand({ TableName: table, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :d)', ExpressionAttributeValues: { ':pk': `INVOICE#${invoice.number}`, ':d': 'DUNNING#' } }));
     expect(marks.Items).toHaveLength(1);
   });

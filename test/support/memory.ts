@@ -11,7 +11,7 @@
 import { DEFAULT_CARRIER_RATES } from '../../functions/domain/carrier.ts';
 import { creditExposure } from '../../functions/domain/credit.ts';
 import type { CreditNote, Customer, Dispute, Invoice, InvoiceEvent, InvoiceFee, Order, Totals } from '../../functions/domain/model.ts';
-import { DEFAULT_DUNNING_POLICY } from '../../functions/domain/dunning.ts';
+import { DEFAULT_DUNNING_POLICY, nextActionDate } from '../../functions/domain/dunning.ts';
 import type { OrderChange } from '../../functions/domain/order.ts';
 import type { Refund } from '../../functions/domain/refunds.ts';
 import { ConcurrentUpdate, PaymentConflict, TaskTokenSpent } from '../../functions/errors.ts';
@@ -320,6 +320,16 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
     async openDueBefore(before) {
       return [...invoiceRows.values()].filter((i) => i.balance > 0 && i.dueDate < before).map(clone);
     },
+    // The next-action index: an invoice leaves it when settled (as the DynamoDB adapter's settlement deletes its item).
+    async dueForAction(before) {
+      return [...invoiceRows.values()].filter((i) => i.balance > 0 && i.nextActionOn !== undefined && i.nextActionOn < before).map(clone);
+    },
+    async scheduleNext(number, on) {
+      const inv = invoiceRows.get(number);
+      if (!inv) return;
+      const { nextActionOn: _, ...rest } = inv;
+      invoiceRows.set(number, on && inv.balance > 0 ? { ...rest, nextActionOn: on } : rest);
+    },
     async openOfCustomer(customerId) {
       return [...invoiceRows.values()].filter((i) => i.customerId === customerId && i.balance > 0).map(clone);
     },
@@ -434,12 +444,15 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
       }
       return mark.queuedAt ? 'queued' : 'pending';
     },
-    async confirmQueued(number, level, at) {
+    async confirmQueued(number, level, at, nextActionOn) {
       const mark = dunningMarks.get(`${number}|${level}`);
       if (!mark) throw new Error(`no dunning mark ${number}/${level}`);
       mark.queuedAt ??= at;
       const inv = invoiceRows.get(number)!;
-      if (!(inv.dunningLevels ?? []).includes(level)) invoiceRows.set(number, { ...inv, dunningLevels: [...(inv.dunningLevels ?? []), level] });
+      if (!(inv.dunningLevels ?? []).includes(level)) {
+        const { nextActionOn: _, ...rest } = inv;
+        invoiceRows.set(number, { ...rest, dunningLevels: [...(inv.dunningLevels ?? []), level], ...(nextActionOn ? { nextActionOn } : {}) });
+      }
     },
   };
 
@@ -767,8 +780,10 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
     putProduct(product: Product) {
       productRows.set(product.sku, clone(product));
     },
+    /** Puts an invoice as issue-invoice would have stored it: an open one with its next action date from the world's policy (unless given). */
     putInvoice(invoice: Invoice) {
-      invoiceRows.set(invoice.number, clone(invoice));
+      const next = invoice.balance > 0 && !('nextActionOn' in invoice) ? nextActionDate(deps.policy, { dueDate: invoice.dueDate, sent: invoice.dunningLevels ?? [] }, invoice.issueDate) : null;
+      invoiceRows.set(invoice.number, clone(next ? { ...invoice, nextActionOn: next } : invoice));
     },
     exposureOf(customerId: string, currency: string) {
       return customers.account(customerId).then((a) => creditExposure(a, currency));

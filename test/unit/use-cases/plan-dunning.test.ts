@@ -196,4 +196,48 @@ describe('sendReminder', () => {
     expect(csv.split('\r\n')[1]).toMatch(new RegExp(`^2027-01-30,cus_b,Ada Lovelace,cus_b@example.com,GB123456789,,${number(1)},`));
     expect(w.state.mailbox.find((m) => m.key === letter.key)!.text).toContain('We have passed the overdue balance to our collection agency');
   });
+
+  it('reads only the invoices whose next action date has come: not those between levels, paid, or past the hand-over to the agency', async () => {
+    const w = book();
+    expect(await run(w, -4)).toMatchObject({ read: 0 });
+    expect(await run(w, -3)).toMatchObject({ read: 4, letters: 2 });
+    expect(w.state.invoices.get(number(1))!.nextActionOn).toBe('2026-12-08'); // moved to the reminder with the level
+    expect(await run(w, 6)).toMatchObject({ read: 0, letters: 0 });
+    await applyPayment({ id: 'pay_4', source: 'bank', externalId: 'pay_4', amount: 3898, currency: 'GBP', receivedOn: '2026-12-05', customerId: 'cus_c', remittance: number(4) }, w.deps);
+    expect(w.state.invoices.get(number(4))!.balance).toBe(0);
+    expect(await run(w, 7)).toMatchObject({ read: 3, letters: 1 }); // the paid one is not read
+    expect(await run(w, 60)).toMatchObject({ read: 3, letters: 1 });
+    for (const n of [1, 2, 3]) expect(w.state.invoices.get(number(n))!.nextActionOn, number(n)).toBeUndefined(); // handed to the agency: no level left
+    expect(await run(w, 90)).toMatchObject({ read: 0, letters: 0 });
+  });
+
+  it('a promise moves the next action to the day after it; the run that finds it broken sends the letter', async () => {
+    const w = book();
+    await run(w, 7);
+    const inv = w.state.invoices.get(number(4))!;
+    w.state.invoices.set(number(4), { ...inv, promisedUntil: addDays(DUE, 30), promisedAtLevel: 1, nextActionOn: addDays(DUE, 10) });
+    expect(await run(w, 10)).toMatchObject({ letters: 0 }); // read: the promise holds
+    expect(w.state.invoices.get(number(4))!.nextActionOn).toBe(addDays(DUE, 31));
+    expect(await run(w, 25)).toMatchObject({ letters: 1 }); // cus_b's firm letter only
+    expect(sent(w).at(-1)!.customerId).toBe('cus_b');
+    expect(await run(w, 31)).toMatchObject({ letters: 1 });
+    expect(sent(w).at(-1)).toMatchObject({ customerId: 'cus_c', items: [{ invoiceNumber: number(4), level: 'firm' }] });
+  });
+
+  it('emails finance the collectors worklist with the run: the customers written to, ranked by expected loss, with a CSV; once a day', async () => {
+    const w = book();
+    await run(w, -3);
+    await run(w, 7);
+    await run(w, 7);
+    const lists = w.state.mailbox.filter((m) => m.key === 'worklist:2026-12-08');
+    expect(lists.length).toBeGreaterThanOrEqual(1);
+    const list = lists[0]!;
+    expect(list.to).toEqual(['finance@example.com']);
+    // cus_b owes £116.94 overdue, cus_c £38.98; both score 7 now (7 days late) — the larger expected loss first
+    expect(list.text).toMatch(/^1\. Ada Lovelace \(cus_b\): £116\.94 overdue, score \d+ \(\d+\.\d%\), expected loss £/m);
+    expect(list.text).toMatch(/^2\. Ada Lovelace \(cus_c\): £38\.98 overdue/m);
+    expect(list.text).toContain('level today: reminder; last contact: courtesy (reached 2026-11-28); next action: 2026-12-22');
+    const csv = Buffer.from(list.attachments![0]!.contentBase64, 'base64').toString('utf8').split('\r\n');
+    expect(csv[1]).toMatch(/^2026-12-08,1,GBP,cus_b,Ada Lovelace,cus_b@example.com,116\.94,/);
+  });
 });

@@ -80,7 +80,7 @@ export const OrderTaskInput = z.object({ orderId: text(1, 80) });
 /** A task-token wait delivered through a queue. */
 export const WaitMessage = z.object({ orderId: text(1, 80), taskToken: text(1, 4096) });
 /** Scheduled runs: `{ "asOf": "2026-11-22" }` runs as of that day (time travel). */
-export const ScheduleInput = z.looseObject({ asOf: z.optional(IsoDateSchema) });
+export const ScheduleInput = z.looseObject({ asOf: z.optional(IsoDateSchema), scheduleOpenInvoices: z.optional(z.boolean()) });
 
 /** Finance's decision on an order on credit hold. */
 export const CreditDecisionSchema = z.object({ decision: z.enum(['approve', 'reject']), note: z.optional(text(0, 1000)) });

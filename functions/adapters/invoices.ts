@@ -139,6 +139,23 @@ function settlementItem(t: DynamoTable, invoice: Invoice, balance: number, statu
   };
 }
 
+/**
+ * Writes a change that must happen once (its first item, or its journal entry, keyed by what it records):
+ * `exists` when either is there already (done before), `changed` when something else moved meanwhile.
+ */
+async function writeOnce(t: DynamoTable, items: TransactItem[]): Promise<'written' | 'exists' | 'changed'> {
+  try {
+    await transactWrite(t, items, 1);
+    return 'written';
+  } catch (error) {
+    if (isTransactionConflict(error)) return 'changed';
+    if (!isConditionFailure(error)) throw error;
+    const failed = failedConditions(error);
+    const entryAt = items.findIndex((i) => i.Put?.Item?.type === ITEM_TYPES.journal);
+    return failed.includes(0) || failed.includes(entryAt) ? 'exists' : 'changed';
+  }
+}
+
 export function dynamoInvoices(t: DynamoTable): Invoices {
   const get = async (number: string) => (await t.doc().send(new GetCommand({ TableName: t.name, Key: Keys.invoice(number), ConsistentRead: true }))).Item as Invoice | undefined;
   return {
@@ -249,18 +266,9 @@ export function dynamoInvoices(t: DynamoTable): Invoices {
         },
         ...journalItems(t, entry),
       ];
-      try {
-        await transactWrite(t, items, 1);
-        return 'charged';
-      } catch (error) {
-        if (isTransactionConflict(error)) return 'changed';
-        if (!isConditionFailure(error)) throw error;
-        const failed = failedConditions(error);
-        // The fee item (or its entry, keyed by invoice and level) is there: charged before.
-        const entryAt = items.findIndex((i) => i.Put?.Item?.type === ITEM_TYPES.journal);
-        if (failed.includes(0) || failed.includes(entryAt)) return 'exists';
-        return 'changed';
-      }
+      // The fee item (or its entry, keyed by invoice and level) is there: charged before.
+      const outcome = await writeOnce(t, items);
+      return outcome === 'written' ? 'charged' : outcome;
     },
 
     async openDueBefore(before) {
@@ -615,17 +623,8 @@ export function dynamoPaymentReturns(t: DynamoTable): PaymentReturns {
         auditItem(t, w.audit),
         ...aggregateItems(t, w.entry.date, payment.currency, w.aggregates),
       ];
-      try {
-        await transactWrite(t, items, 1);
-        return 'reversed';
-      } catch (error) {
-        if (isTransactionConflict(error)) return 'changed';
-        if (!isConditionFailure(error)) throw error;
-        const failed = failedConditions(error);
-        const entryAt = items.findIndex((i) => i.Put?.Item?.type === ITEM_TYPES.journal);
-        if (failed.includes(0) || failed.includes(entryAt)) return 'exists';
-        return 'changed';
-      }
+      const outcome = await writeOnce(t, items);
+      return outcome === 'written' ? 'reversed' : outcome;
     },
   };
 }

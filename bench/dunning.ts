@@ -17,7 +17,7 @@ import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient, type BatchWriteCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { setDocumentClient } from '../functions/adapters/dynamo.ts';
 import { repositories } from '../functions/adapters/repositories.ts';
-import { GSI_BY_CUSTOMER, GSI_OPEN_BY_DUE, ITEM_TYPES, Keys, OPEN_INVOICE_SHARDS, TABLE_KEYS, VERSION_ATTRIBUTE } from '../functions/adapters/table-schema.ts';
+import { GSI_OPEN_BY_DUE, ITEM_TYPES, Keys, OPEN_INVOICE_SHARDS, VERSION_ATTRIBUTE } from '../functions/adapters/table-schema.ts';
 import { addDays } from '../functions/domain/dates.ts';
 import { DEFAULT_DUNNING_POLICY, nextActionDate } from '../functions/domain/dunning.ts';
 import { buildInvoice, formatInvoiceNumber } from '../functions/domain/invoice.ts';
@@ -26,6 +26,7 @@ import { planDunning } from '../functions/use-cases/plan-dunning.ts';
 import { startDynamoDbLocal } from '../local/dynamodb-local.ts';
 import { memoryOutbox, memoryWorld } from '../test/support/memory.ts';
 import { testCustomer, testOrder } from '../test/support/orders.ts';
+import { tableCreateInput } from '../test/support/dynamodb.ts';
 
 const { values } = parseArgs({ options: { open: { type: 'string', default: '100000' }, small: { type: 'string', default: '10000' } } });
 const AS_OF = '2026-12-09';
@@ -67,28 +68,6 @@ client.middlewareStack.add(
 const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false } });
 setDocumentClient(doc);
 
-async function createTable(name: string) {
-  const s = (n: string) => ({ AttributeName: n, AttributeType: 'S' as const });
-  await client.send(
-    new CreateTableCommand({
-      TableName: name,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [TABLE_KEYS.partitionKey, TABLE_KEYS.sortKey, GSI_BY_CUSTOMER.partitionKey, GSI_BY_CUSTOMER.sortKey, GSI_OPEN_BY_DUE.partitionKey, GSI_OPEN_BY_DUE.sortKey].map(s),
-      KeySchema: [
-        { AttributeName: TABLE_KEYS.partitionKey, KeyType: 'HASH' },
-        { AttributeName: TABLE_KEYS.sortKey, KeyType: 'RANGE' },
-      ],
-      GlobalSecondaryIndexes: [GSI_BY_CUSTOMER, GSI_OPEN_BY_DUE].map((g) => ({
-        IndexName: g.indexName,
-        KeySchema: [
-          { AttributeName: g.partitionKey, KeyType: 'HASH' as const },
-          { AttributeName: g.sortKey, KeyType: 'RANGE' as const },
-        ],
-        Projection: { ProjectionType: 'ALL' as const },
-      })),
-    }),
-  );
-}
 
 /** Invoice `i`: one in 20 has its reminder due on the run day; the others sit between levels (overdue or not yet due) or past the last one. */
 function invoiceNo(i: number): Invoice {
@@ -147,7 +126,7 @@ async function seed(table: string, open: number) {
 
 async function measure(open: number) {
   const table = `o2c-bench-dunning-${open}-${Math.random().toString(36).slice(2, 8)}`;
-  await createTable(table);
+  await client.send(new CreateTableCommand(tableCreateInput(table)));
   const t0 = performance.now();
   const seeded = await seed(table, open);
   const seedS = (performance.now() - t0) / 1000;

@@ -144,8 +144,13 @@ export async function applyPayment(payment: Payment, deps: ApplyPaymentDeps): Pr
     deps.metrics.count(carried && decision.matchedBy !== 'none' && decision.matchedBy !== 'fuzzy-name' ? 'PaymentsApplied' : carried ? 'PaymentsUnmatched' : 'PaymentsProposed');
     if (match.deduction) await openDeduction({ ...payment, match }, deps);
   }
-  if (customerId && deps.customers) await liftWhenPaid(customerId, `payment ${payment.id}`, { ...deps, customers: deps.customers });
-  if (customerId && written && deps.customers) await rescoreCustomer({ customerId, cause: `payment ${payment.id}` }, { ...deps, customers: deps.customers });
+  if (customerId && deps.customers) {
+    // One read of the customer serves both hooks (a lifted hold re-reads it before rescoring: its version moved).
+    const customers = deps.customers;
+    const read = await customers.get(customerId);
+    const lifted = await liftWhenPaid(customerId, `payment ${payment.id}`, { ...deps, customers }, read);
+    if (written) await rescoreCustomer({ customerId, cause: `payment ${payment.id}`, ...(read && !lifted ? { read } : {}) }, { ...deps, customers });
+  }
   if (unapplied > 0) deps.log.info('unapplied cash', { paymentId: payment.id, unapplied, matchedBy: decision.matchedBy, confidence: decision.confidence, auto: carried });
   return { applied: written, matchedBy: decision.matchedBy, confidence: decision.confidence, auto: carried, unapplied };
 }

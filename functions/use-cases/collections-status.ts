@@ -21,9 +21,10 @@ export interface CollectionsDeps {
   readonly log: Log;
 }
 
-export async function liftWhenPaid(customerId: string, cause: string, deps: CollectionsDeps): Promise<boolean> {
+export async function liftWhenPaid(customerId: string, cause: string, deps: CollectionsDeps, read?: StoredCustomer): Promise<boolean> {
   for (let attempt = 0; attempt < 5; attempt++) {
-    const before = await deps.customers.get(customerId);
+    // `read`: the customer as the caller just read it (the first attempt needs no read of its own).
+    const before = attempt === 0 && read ? read : await deps.customers.get(customerId);
     if (!before || (before.collectionsStatus !== 'credit-hold' && before.collectionsStatus !== 'suspended')) return false;
     const today = todayIn(deps.company.timezone, deps.clock.now());
     const account = await deps.customers.account(customerId);

@@ -15,7 +15,7 @@ import { creditScore, type CreditScore } from '#domain/credit-score';
 import { todayIn } from '#domain/dates';
 import type { IsoDate } from '#domain/model';
 import { ConcurrentUpdate } from '../errors.ts';
-import type { Clock, Company, Customers, Invoices } from '../ports.ts';
+import type { Clock, Company, Customers, Invoices, StoredCustomer } from '../ports.ts';
 
 export interface RescoreDeps {
   readonly customers: Pick<Customers, 'get' | 'update' | 'account'>;
@@ -24,11 +24,12 @@ export interface RescoreDeps {
   readonly company: Pick<Company, 'timezone'>;
 }
 
-export async function rescoreCustomer(input: { customerId: string; asOf?: IsoDate; cause: string }, deps: RescoreDeps): Promise<CreditScore | undefined> {
+export async function rescoreCustomer(input: { customerId: string; asOf?: IsoDate; cause: string; read?: StoredCustomer }, deps: RescoreDeps): Promise<CreditScore | undefined> {
   const now = deps.clock.now();
   const asOf = input.asOf ?? todayIn(deps.company.timezone, now);
   for (let attempt = 0; attempt < 3; attempt++) {
-    const before = await deps.customers.get(input.customerId);
+    // `read`: the customer as the caller just read it (the first attempt needs no read of its own).
+    const before = attempt === 0 && input.read ? input.read : await deps.customers.get(input.customerId);
     if (!before?.currency) return undefined;
     const [invoices, account] = await Promise.all([deps.invoices.ofCustomer(before.id, asOf), deps.customers.account(before.id)]);
     const exposure = creditExposure(account, before.currency);

@@ -128,6 +128,8 @@ export interface OrderLine {
 }
 
 export interface PricedLine extends OrderLine {
+  /** VAT category (default: `S` when the rate is above zero, else `Z`). */
+  readonly vatCategory?: VatCategory;
   /** quantity × unitPrice. */
   readonly gross: number;
   /** gross − discount. */
@@ -206,7 +208,55 @@ export interface SellerBankAccount {
   readonly bankName?: string;
 }
 
-export interface Invoice {
+/**
+ * VAT category of a line or a VAT subtotal, the UNCL 5305 codes EN 16931 uses: `S` standard rate, `Z` zero-rated,
+ * `E` exempt, `AE` reverse charge (the buyer accounts for the VAT), `K` intra-community supply, `G` export outside
+ * the EU, `O` outside the scope of VAT. A line without one is `S` when its rate is above zero and `Z` otherwise.
+ */
+export type VatCategory = 'S' | 'Z' | 'E' | 'AE' | 'K' | 'G' | 'O';
+
+/** A party as a VAT invoice and a Peppol e-invoice name it (seller from config, buyer from the customer and order). */
+export interface Party {
+  /** Legal (registered) name. */
+  readonly name: string;
+  readonly address?: Address;
+  /** VAT identifier with its country prefix, e.g. `GB123456789`, `SE556677889901`. */
+  readonly vatNumber?: string;
+  /** Company registration number (e.g. UK Companies House, Swedish organisationsnummer). */
+  readonly companyNumber?: string;
+  /** Peppol participant id: ICD scheme (`0088` GLN, `0007` Swedish org no, `0192` Norwegian org no, …) and the id. */
+  readonly endpoint?: { readonly scheme: string; readonly id: string };
+  readonly email?: string;
+}
+
+/** VAT on one category and rate of a document: what the VAT summary prints and the e-invoice's `TaxSubtotal` carries. */
+export interface VatSubtotal {
+  readonly category: VatCategory;
+  readonly ratePpm: number;
+  /** Net amount taxed here: goods lines, shipping and charges at this category and rate. */
+  readonly taxable: number;
+  readonly tax: number;
+  /** Why no VAT is charged (`AE`, `E`, `K`, `G`, `O`): printed on the document and sent as the exemption reason. */
+  readonly exemptionReason?: string;
+}
+
+/**
+ * The VAT-invoice content of a document beyond its lines and totals, fixed when the document is issued (the
+ * seller's details from config at that moment, the buyer's from the customer and the order). Absent on
+ * documents issued before it existed: renderers fall back to the company's and customer's current details.
+ */
+export interface DocumentParties {
+  readonly seller?: Party;
+  readonly buyer?: Party;
+  /** The day the goods were supplied (shipped); the tax point when it differs from the issue date. */
+  readonly supplyDate?: IsoDate;
+  /** One subtotal per VAT category and rate, shipping included; Σ tax equals the document's tax. */
+  readonly vatBreakdown?: readonly VatSubtotal[];
+  /** VAT category of the shipping charge (default as for a line). */
+  readonly shippingVatCategory?: VatCategory;
+}
+
+export interface Invoice extends DocumentParties {
   /** Equals `number`: gapless per series and year, e.g. `INV-2026-000042`. */
   readonly id: string;
   readonly number: string;
@@ -365,7 +415,7 @@ export interface JournalEntry {
 }
 
 /** A credit note: part (or all) of an invoice taken back, with its tax, numbered gaplessly in its own series. */
-export interface CreditNote {
+export interface CreditNote extends DocumentParties {
   /** Equals `number`, e.g. `CN-2026-000001`. */
   readonly id: string;
   readonly number: string;

@@ -9,7 +9,7 @@
  * payment), so it travels with that repository call (`entry`), built by the
  * domain (domain/ledger.ts) and checked balanced before anything is written.
  */
-import type { CustomerAccount } from '#domain/credit';
+import type { CreditApproval, CustomerAccount } from '#domain/credit';
 import type { CollectionsStatus, DunningAction } from '#domain/dunning';
 import type { OrderChange } from '#domain/order';
 import type { PaymentReferenceScheme } from '#domain/references';
@@ -145,6 +145,8 @@ export type StoredCustomer = Customer & {
   readonly dunningExempt?: boolean;
   /** Set by a dunning action (credit hold, suspension, hand-over to the agency); absent: in good standing. */
   readonly collectionsStatus?: CollectionsStatus;
+  /** Finance's time-boxed credit approval (decide-credit): orders within it are approved without a review until it expires. */
+  readonly creditApproval?: CreditApproval;
   /** The day (as of the dunning run) the status was set, and the level that set it. */
   readonly collectionsSince?: IsoDate;
   readonly collectionsLevel?: string;

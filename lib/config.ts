@@ -107,6 +107,13 @@ const DunningPolicySchema = z
     }
   });
 
+/** A dated table of reference rates (domain/fx): every rate a plain positive decimal string. */
+const ReferenceRatesSchema = z.strictObject({
+  on: z.iso.date(),
+  base: currencyCode,
+  rates: z.record(currencyCode, z.string().regex(/^\d{1,9}(\.\d{1,10})?$/, 'a decimal rate such as "0.8534"').refine((r) => /[1-9]/.test(r), 'above zero')),
+});
+
 export const ConfigSchema = z.strictObject({
   stage: z.string().regex(/^[a-z][a-z0-9-]{0,19}$/, 'lower-case letters, digits and dashes, at most 20'),
   companyName: z.string().min(1).max(200),
@@ -175,6 +182,18 @@ export const ConfigSchema = z.strictObject({
   bankFileGlacierDays: z.number().int().min(1).max(3650).default(90),
   /** The column mapping of the bank's CSV export; absent: CSV files are refused (camt and MT940 need none). */
   bankCsvMapping: BankCsvMappingSchema.optional(),
+  /**
+   * Reference exchange rates the credit check converts a customer's exposure in other currencies with (ECB style:
+   * units of each currency per one `base`, decimal strings, for the day `on`). Absent: exposure in another currency
+   * than the limit's cannot be added up, so such an order is held for a person (README: credit).
+   */
+  creditReferenceRates: ReferenceRatesSchema.optional(),
+  /** Who decides a credit review the finance team left undecided past `creditReviewTimeoutHours`; absent: the order is then rejected (stock released). */
+  creditSecondApprovers: z.array(email).min(1).max(20).optional(),
+  /** Hours a held order waits for finance's decision (default 7 days). */
+  creditReviewTimeoutHours: z.number().int().min(1).max(24 * 60).default(168),
+  /** Hours the second approver has before the order is rejected (default 3 days). */
+  creditEscalationTimeoutHours: z.number().int().min(1).max(24 * 60).default(72),
 });
 
 export type O2cConfig = z.infer<typeof ConfigSchema>;

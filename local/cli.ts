@@ -6,7 +6,6 @@
  *   orders show <orderId>                   the order's timeline, step by step
  *   invoices list [--open]                  invoices (only those with a balance, with --open)
  *   schedule run <dunning|report> [--as-of YYYY-MM-DD]
- *   credit decide <orderId> <approve|reject> [--note text]
  *   demo                                    posts realistic orders and shows where to look
  */
 import './quiet.ts';
@@ -111,6 +110,8 @@ async function main(argv: string[]): Promise<void> {
       open: { type: 'boolean', default: false },
       'as-of': { type: 'string' },
       note: { type: 'string' },
+      'up-to': { type: 'string' },
+      until: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
       json: { type: 'boolean' },
       email: { type: 'string' },
@@ -139,7 +140,7 @@ async function main(argv: string[]): Promise<void> {
   const [cmd, sub, ...rest] = positionals;
   if (values.help || !cmd) {
     console.log(
-      `usage: npm run o2c -- <command>\n  status\n  orders show <orderId>\n  invoices list [--open]\n  schedule run <dunning|report> [--as-of YYYY-MM-DD]\n  credit decide <orderId> <approve|reject> [--note text]\n  demo\nfinance:\n${FINANCE_USAGE}`,
+      `usage: npm run o2c -- <command>\n  status\n  orders show <orderId>\n  invoices list [--open]\n  schedule run <dunning|report> [--as-of YYYY-MM-DD]\n  demo\nfinance:\n${FINANCE_USAGE}`,
     );
     return;
   }
@@ -153,11 +154,6 @@ async function main(argv: string[]): Promise<void> {
     if (asOf !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(asOf)) throw new Error('--as-of takes a date YYYY-MM-DD');
     const r = await call('POST', `/_local/schedules/${rest[0]}${asOf ? `?asOf=${asOf}` : ''}`);
     console.log(JSON.stringify(r.result, null, 2));
-    return;
-  }
-  if (cmd === 'credit' && sub === 'decide' && rest[0] && (rest[1] === 'approve' || rest[1] === 'reject')) {
-    const r = await call('POST', `/finance/orders/${encodeURIComponent(rest[0])}/credit-decision`, { decision: rest[1], ...(values.note ? { note: values.note } : {}) });
-    console.log(`${r.orderId}: ${r.decision}`);
     return;
   }
   if (cmd === 'demo') return demo();

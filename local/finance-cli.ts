@@ -17,6 +17,7 @@ import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { isIsoDate } from '../functions/domain/dates.ts';
 import { formatMoney, isCurrency, parseDecimal } from '../functions/domain/money.ts';
+import { riskFactorWords } from '../functions/messages/en.ts';
 import { DEV_SECRETS } from './stack.ts';
 
 export class CliError extends Error {}
@@ -442,11 +443,79 @@ export async function financeCommand(api: FinanceApi, cmd: string, args: readonl
       ]),
     );
   }
+  if (cmd === 'credit' && sub === 'show' && target) {
+    const r = await api.call('GET', `/finance/orders/${encodeURIComponent(target)}/credit`);
+    return out(r, () => creditText(r));
+  }
+  if (cmd === 'credit' && sub === 'decide' && target && (args[2] === 'approve' || args[2] === 'reject')) {
+    const upTo = values['up-to'] as string | undefined;
+    const until = values.until as string | undefined;
+    if ((upTo === undefined) !== (until === undefined)) throw new CliError('--up-to and --until go together (an approval beyond this order needs an amount and a last day)');
+    const body = {
+      decision: args[2],
+      ...(values.note ? { note: values.note } : {}),
+      ...(upTo && until ? { upTo: moneyArg(upTo, currency), until: dateArg(until, 'until') } : {}),
+      ...(values.reason ? { reason: values.reason } : {}),
+    };
+    const r = await api.call('POST', `/finance/orders/${encodeURIComponent(target)}/credit-decision`, body);
+    return out(r, () => `${r.orderId}: ${r.decision}${r.approval ? `; later orders approved up to ${show({ amount: r.approval.upTo, currency: r.approval.currency })} of exposure until ${r.approval.until}` : ''}`);
+  }
   if (cmd === 'promise' && sub && target) {
     const r = await api.call('POST', `/finance/invoices/${encodeURIComponent(sub)}/promise-to-pay`, { date: dayArg(target), ...(values.reason ? { reason: values.reason } : {}) });
     return out(r, () => `${r.invoiceNumber} promised by ${r.promisedUntil}: no reminder until the day after; ${show(r.undisputed)} to pay${r.undisputed.amount === r.balance.amount ? '' : ` (balance ${show(r.balance)})`}`);
   }
   return undefined;
+}
+
+/** `o2c credit show`: the customer, the limit, each part of the exposure, the history, the score and any approval. */
+function creditText(r: any): string {
+  const ccy = r.exposure.currency as string;
+  const m = (amount: number, currency = ccy) => show({ amount, currency });
+  const amounts: [string, string][] = [
+    ['open invoices', m(r.exposure.openReceivables)],
+    ['  of which disputed', m(r.exposure.disputed)],
+    ['approved orders not invoiced', m(r.exposure.inFlightOrders)],
+    ['this order', m(r.exposure.thisOrder)],
+    ['unapplied cash (less)', m(r.exposure.unappliedCash)],
+    ['exposure', m(r.exposure.total)],
+    ['left within the limit', m(r.headroom)],
+  ];
+  const w = Math.max(...amounts.map(([, v]) => v.length));
+  const h = r.history;
+  return [
+    table([
+      ['order', `${r.orderId} (${r.status.replace('_', ' ')}, ${r.paymentMode})`],
+      ['total', show(r.total)],
+      ...(r.reason ? ([['why', r.reason]] as [string, string][]) : []),
+      ...(r.customer
+        ? ([
+            ['customer', `${r.customer.name} (${r.customer.id}, ${r.customer.email})`],
+            ['credit limit', show(r.customer.creditLimit)],
+            ['credit score', `${r.customer.riskScore} of 100${r.customer.riskScoredOn ? ` (as of ${r.customer.riskScoredOn})` : ''}`],
+            ['collections', r.customer.collectionsStatus ?? 'in good standing'],
+          ] as [string, string][])
+        : ([['customer', 'no customer record (no credit limit)']] as [string, string][])),
+    ]),
+    '',
+    table(amounts.map(([k, v]) => [k, v.padStart(w)])),
+    ...(r.exposure.foreign.length
+      ? [
+          '',
+          columns(
+            ['currency', 'invoices', 'orders', 'unapplied', 'rate', `in ${ccy}`],
+            r.exposure.foreign.map((f: any) => [f.currency, m(f.receivables, f.currency), m(f.orders, f.currency), m(f.unapplied, f.currency), f.rate ?? 'no rate', f.converted === null ? 'not counted' : m(f.converted)]),
+            [1, 2, 3, 5],
+          ),
+          ...(r.exposure.ratesOn ? [`(reference rates of ${r.exposure.ratesOn})`] : []),
+        ]
+      : []),
+    '',
+    h.paid > 0
+      ? `history: ${h.paid} of ${h.invoices} invoices paid, ${h.paidOnTime} on time, on average ${h.averageDaysToPay} days after issue and ${h.averageDaysLate} days late; last paid ${h.lastPaidOn}; ${h.open} open, ${h.overdue} overdue`
+      : `history: no invoice paid yet (${h.invoices} issued, ${h.open} open, ${h.overdue} overdue)`,
+    ...(r.customer?.riskFactors?.length ? ['score factors:', ...r.customer.riskFactors.map((f: any) => `  ${riskFactorWords(f)}`)] : []),
+    ...(r.approval ? [`approval: up to ${show({ amount: r.approval.upTo, currency: r.approval.currency })} until ${r.approval.until} by ${r.approval.by}${r.approval.covers ? '' : ' (does not cover this order now)'}`] : []),
+  ].join('\n');
 }
 
 export const FINANCE_USAGE = [
@@ -463,6 +532,9 @@ export const FINANCE_USAGE = [
   '  dispute open <invoice> <amount, e.g. 12.50> --reason text       (in the invoice currency; not chased while open)',
   '  dispute resolve <disputeId> credit|reinstate [amount] [--currency GBP] [--reason text]',
   '  promise <invoice> <YYYY-MM-DD> [--reason text]',
+  '  credit show <orderId>    (customer, limit, each part of the exposure, payment history, score, standing approval)',
+  '  credit decide <orderId> approve [--up-to 5000.00 --until YYYY-MM-DD] [--currency GBP] [--note text]',
+  '  credit decide <orderId> reject [--reason credit-limit|overdue-balance|credit-history|prepayment-required] [--note text]',
   '  ledger trial-balance [--as-of YYYY-MM-DD]',
   '  audit <customer:ID | invoice:NUMBER | payment:ID>',
   '  refunds [--status requested|refunded|failed|owed] · refunds paid <refundId> --reference REF [--reason text]  (an owed refund paid back by hand)',

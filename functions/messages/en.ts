@@ -97,14 +97,51 @@ export const en: Catalogue & FinanceCatalogue = {
   'dunning-letter': letterTemplates(letter),
 
   'credit-review-request': (v) => ({
-    subject: `Credit review needed: order ${v.orderReference} (${v.total})`,
+    subject: `${v.escalated ? 'Second approval needed' : 'Credit review needed'}: order ${v.orderReference} (${v.total})`,
     text: [
+      ...(v.escalated ? ['The first review of this order was not decided in time; you are the second approver. If nobody decides, the order is rejected and its stock released.', ''] : []),
       `Order ${v.orderId} (${v.platform} ${v.platformReference}) for ${v.total} is on credit hold: ${v.reason ?? 'needs review'}.`,
       '',
+      ...(v.customer === undefined
+        ? []
+        : v.customer
+          ? [`Customer: ${v.customer.name} (${v.customer.id}, ${v.customer.email}), credit limit ${v.customer.limit}${v.customer.collectionsStatus ? `, collections status ${v.customer.collectionsStatus}` : ''}.`, '']
+          : ['o2c has no customer record for this order: no credit limit.', '']),
+      ...(v.exposure
+        ? [
+            'Exposure with this order:',
+            ...alignedPairs([
+              ['open invoices', v.exposure.openReceivables],
+              ['  of which disputed', v.exposure.disputed],
+              ['approved orders not invoiced', v.exposure.inFlightOrders],
+              ['this order', v.exposure.thisOrder],
+              ['unapplied cash (less)', v.exposure.unappliedCash],
+              ['exposure', v.exposure.total],
+              ['left within the limit', v.exposure.headroom],
+            ]).map((l) => `  ${l}`),
+            ...(v.exposure.conversions.length ? [`Other currencies${v.exposure.ratesOn ? ` (reference rates of ${v.exposure.ratesOn})` : ''}:`, ...v.exposure.conversions.map((c) => `  ${c}`)] : []),
+            '',
+          ]
+        : []),
+      ...(v.history
+        ? [
+            v.history.paid > 0
+              ? `Payment history: ${v.history.paid} of ${v.history.invoices} invoices paid, ${v.history.paidOnTime} on time; on average paid ${v.history.averageDaysToPay} days after issue, ${v.history.averageDaysLate} days late; last payment ${v.history.lastPaidOn}. Open now: ${v.history.open}, of which ${v.history.overdue} overdue.`
+              : `Payment history: no invoice paid yet (${v.history.invoices} issued, ${v.history.open} open, ${v.history.overdue} overdue).`,
+            '',
+          ]
+        : []),
       ...(v.risk && v.risk.factors.length > 0
         ? [`The customer's credit score is ${v.risk.score} of 100${v.risk.scoredOn ? ` (as of ${v.risk.scoredOn})` : ''}, from:`, ...v.risk.factors.map((f) => `- ${riskFactorWords(f)}`), '']
         : []),
-      `Decide with: POST /finance/orders/${v.orderId}/credit-decision  {"decision": "approve" | "reject", "note": "..."}`,
+      ...(v.approval ? [`Standing approval: ${v.approval}.`, ''] : []),
+      `Decide with POST /finance/orders/${v.orderId}/credit-decision, or the CLI:`,
+      ...alignedPairs([
+        ['approve this order only', `npm run o2c -- credit decide ${v.orderId} approve`],
+        ['approve it and later orders', `npm run o2c -- credit decide ${v.orderId} approve --up-to <exposure> --until <YYYY-MM-DD>`],
+        ['reject (the customer is told why)', `npm run o2c -- credit decide ${v.orderId} reject --reason credit-limit|overdue-balance|credit-history|prepayment-required`],
+        ['see it all again', `npm run o2c -- credit show ${v.orderId}`],
+      ], 'left').map((l) => `  ${l}`),
     ].join('\n'),
   }),
 
@@ -151,7 +188,7 @@ function refundAttention(v: RefundAttentionVars) {
 }
 
 /** A credit-score factor in words, with the points it adds. */
-function riskFactorWords(f: RiskFactor): string {
+export function riskFactorWords(f: RiskFactor): string {
   const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
   switch (f.id) {
     case 'days-late':
@@ -167,4 +204,11 @@ function riskFactorWords(f: RiskFactor): string {
     case 'exposure':
       return `owes ${f.value}% of the credit limit (open invoices and approved orders): +${f.points}`;
   }
+}
+
+/** `label  value` lines in two columns, the values right-aligned (amounts) or left-aligned (commands). */
+function alignedPairs(rows: readonly (readonly [string, string])[], values: 'right' | 'left' = 'right'): string[] {
+  const lw = Math.max(...rows.map(([l]) => l.length));
+  const vw = Math.max(...rows.map(([, v]) => v.length));
+  return rows.map(([l, v]) => `${l.padEnd(lw)}  ${values === 'right' ? v.padStart(vw) : v}`);
 }

@@ -182,6 +182,36 @@ export interface CreditReviewRequestVars {
   readonly reason: string | null;
   /** The customer's credit score and what made it up (null or absent: never scored, or nothing counted against them). */
   readonly risk?: { readonly score: number; readonly scoredOn: string | null; readonly factors: readonly RiskFactor[] } | null;
+  /** The customer and their limit (formatted); null: o2c has no customer record. */
+  readonly customer?: { readonly id: string; readonly name: string; readonly email: string; readonly limit: string; readonly collectionsStatus: string | null } | null;
+  /** Each part of the exposure, formatted in the limit's currency. */
+  readonly exposure?: {
+    readonly openReceivables: string;
+    readonly disputed: string;
+    readonly inFlightOrders: string;
+    readonly thisOrder: string;
+    readonly unappliedCash: string;
+    readonly total: string;
+    /** Limit − exposure (negative: over). */
+    readonly headroom: string;
+    /** "SEK 12 000,00 at 0.0871 = £1,045.20", or "USD … (no reference rate: not counted)". */
+    readonly conversions: readonly string[];
+    readonly ratesOn: string | null;
+  } | null;
+  readonly history?: {
+    readonly invoices: number;
+    readonly paid: number;
+    readonly paidOnTime: number;
+    readonly averageDaysToPay: number | null;
+    readonly averageDaysLate: number | null;
+    readonly open: number;
+    readonly overdue: number;
+    readonly lastPaidOn: string | null;
+  } | null;
+  /** Finance's standing approval of the customer, in words; null: none. */
+  readonly approval?: string | null;
+  /** Sent to the second approver because the first review was not decided in time. */
+  readonly escalated?: boolean;
 }
 
 /** A refund paid back to the customer's card or account. */

@@ -78,12 +78,24 @@ export type PaymentInput = z.infer<typeof PaymentInputSchema>;
 /** Workflow task input: the state carries more, the step reads the order id. */
 export const OrderTaskInput = z.object({ orderId: text(1, 80) });
 /** A task-token wait delivered through a queue. */
-export const WaitMessage = z.object({ orderId: text(1, 80), taskToken: text(1, 4096) });
+export const WaitMessage = z.object({ orderId: text(1, 80), taskToken: text(1, 4096), escalated: z.optional(z.boolean()) });
 /** Scheduled runs: `{ "asOf": "2026-11-22" }` runs as of that day (time travel). */
 export const ScheduleInput = z.looseObject({ asOf: z.optional(IsoDateSchema), scheduleOpenInvoices: z.optional(z.boolean()) });
 
 /** Finance's decision on an order on credit hold. */
-export const CreditDecisionSchema = z.object({ decision: z.enum(['approve', 'reject']), note: z.optional(text(0, 1000)) });
+export const CREDIT_REFUSAL_REASONS = ['credit-limit', 'overdue-balance', 'credit-history', 'prepayment-required'] as const;
+/**
+ * Finance's decision on an order on credit hold: approve this order (`approve`), or it and the customer's later orders
+ * up to an exposure of `upTo` until the end of `until`; or reject, telling the customer `reason` in their language.
+ * `note` stays on the order's timeline (finance's words, never sent to the customer).
+ */
+export const CreditDecisionSchema = z.object({
+  decision: z.enum(['approve', 'reject']),
+  note: z.optional(text(0, 1000)),
+  upTo: z.optional(z.object({ amount: z.int().check(z.gte(1), z.lte(Number.MAX_SAFE_INTEGER)), currency: CurrencySchema })),
+  until: z.optional(IsoDateSchema),
+  reason: z.optional(z.enum(CREDIT_REFUSAL_REASONS)),
+});
 
 /** The warehouse's report: the shipment, or that it cannot ship. */
 export const ShipmentReportSchema = z.union([
@@ -108,7 +120,9 @@ export const RejectTaskInput = z.object({
   orderId: text(1, 80),
   validation: z.optional(z.object({ reason: z.optional(z.string()) })),
   credit: z.optional(z.object({ reason: z.optional(z.string()) })),
-  review: z.optional(z.object({ note: z.optional(z.string()) })),
+  review: z.optional(z.object({ note: z.optional(z.string()), reason: z.optional(z.enum(CREDIT_REFUSAL_REASONS)) })),
+  /** The credit review timed out undecided (the workflow's catch of States.Timeout). */
+  reviewExpired: z.optional(z.object({ Error: z.optional(z.string()), Cause: z.optional(z.string()) })),
   /** The warehouse said it cannot ship (the workflow's catch of WarehouseFailed). */
   warehouse: z.optional(z.object({ Error: z.optional(z.string()), Cause: z.optional(z.string()) })),
 });

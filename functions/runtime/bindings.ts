@@ -10,6 +10,7 @@ import { ConfigError } from '../errors.ts';
 import type { Company } from '../ports.ts';
 import { parseDecimal } from '#domain/money';
 import { dunningPolicyProblems, type DunningPolicy } from '#domain/dunning';
+import { parseRate, type ReferenceRates } from '#domain/fx';
 import { safeParse } from './schema.ts';
 import type { CsvMapping } from '../platforms/bank/csv.ts';
 
@@ -132,6 +133,22 @@ export function dunningPolicyOf(value: unknown): DunningPolicy {
   const problems = dunningPolicyProblems(policy);
   if (problems.length > 0) throw new ConfigError(`environment variable DUNNING_POLICY is invalid: ${problems.join('; ')}`);
   return policy;
+}
+
+const RatesSchema = z.object({ on: z.string(), base: z.string(), rates: z.record(z.string(), z.string()) });
+
+/** The credit check's reference rates (CREDIT_REFERENCE_RATES), every rate checked; undefined when not configured. */
+export function referenceRatesOf(value: unknown): ReferenceRates | undefined {
+  if (value === undefined) return undefined;
+  const table = checkedBinding('CREDIT_REFERENCE_RATES', RatesSchema, value);
+  for (const [currency, rate] of Object.entries(table.rates)) {
+    try {
+      parseRate(rate);
+    } catch {
+      throw new ConfigError(`environment variable CREDIT_REFERENCE_RATES is invalid: rate of ${currency} ${JSON.stringify(rate)} is not a positive decimal`);
+    }
+  }
+  return table;
 }
 
 /** The seller, from the bindCompany variables. */

@@ -4,26 +4,59 @@
  * 1. A decision made before stands (a re-run returns it, writing nothing).
  * 2. Prepaid orders are approved (the money is in).
  * 3. Exposure = open receivables + approved orders not yet invoiced + this
- *    order, in the limit's currency (domain/credit).
- * 4. Within the limit → approved; within the review band or risky →
- *    credit_hold (a person decides); beyond → rejected.
+ *    order − the customer's unapplied cash, in the limit's currency, other
+ *    currencies converted with the reference rates (domain/credit
+ *    exposureBreakdown; a currency without a rate is not counted, shown
+ *    apart); disputed amounts are shown apart, still counted.
+ * 4. Within finance's time-boxed approval (decide-credit) → approved; within
+ *    the limit → approved; within the review band, risky, or the order in a
+ *    currency without a rate → credit_hold (a person decides); beyond →
+ *    rejected. The
+ *    breakdown is kept on the order's timeline (what the review shows).
  * 5. Collections comes first for an order on terms: a customer dunning put on
  *    credit hold has it held for review; one suspended or handed to the agency
  *    has it rejected (the rejection tells the customer). Prepaid orders are
  *    not affected (the money is in).
  */
-import { creditExposure, decideCredit, type CreditDecision } from '#domain/credit';
+import { decideCredit, exposureBreakdown, type CreditDecision, type ExposureBreakdown } from '#domain/credit';
+import { todayIn } from '#domain/dates';
 import type { CollectionsStatus } from '#domain/dunning';
+import type { ReferenceRates } from '#domain/fx';
 import { transition } from '#domain/order';
 import type { OrderStatus } from '#domain/model';
 import { OrderNotFound } from '../errors.ts';
-import type { Clock, Customers, Metrics, Orders } from '../ports.ts';
+import type { Clock, Company, Customers, Metrics, Orders, Payments, StoredCustomer, StoredOrder } from '../ports.ts';
 
 export interface CheckCreditDeps {
   readonly orders: Orders;
   readonly customers: Customers;
+  /** The customer's payments: their unapplied cash lowers the exposure. */
+  readonly payments: Pick<Payments, 'ofCustomer'>;
   readonly clock: Clock;
   readonly metrics: Metrics;
+  readonly company: Pick<Company, 'timezone'>;
+  /** Reference rates for exposure in other currencies (absent: such exposure holds the order for a person). */
+  readonly referenceRates?: ReferenceRates;
+}
+
+/**
+ * The customer's exposure part by part in the limit's currency (the customer's; the order's when o2c has no
+ * customer record), this order included unless it is `undefined`.
+ */
+export async function customerExposure(
+  customer: StoredCustomer | undefined,
+  order: Pick<StoredOrder, 'id' | 'customerId' | 'currency' | 'totals'> | undefined,
+  customerId: string,
+  deps: Pick<CheckCreditDeps, 'customers' | 'payments' | 'referenceRates'>,
+): Promise<ExposureBreakdown> {
+  const [account, payments] = await Promise.all([deps.customers.account(customerId), deps.payments.ofCustomer(customerId, '9999-12-31')]);
+  return exposureBreakdown({
+    account,
+    currency: customer?.currency ?? order?.currency ?? 'GBP',
+    ...(order ? { order: { id: order.id, total: { amount: order.totals.total, currency: order.currency } } } : {}),
+    unapplied: payments.filter((p) => p.unapplied > 0).map((p) => ({ amount: p.unapplied, currency: p.currency })),
+    ...(deps.referenceRates ? { rates: deps.referenceRates } : {}),
+  });
 }
 
 const STATUS_OF: Record<CreditDecision, OrderStatus> = { approve: 'approved', hold: 'credit_hold', reject: 'rejected' };
@@ -51,16 +84,27 @@ export async function checkCredit({ orderId }: { orderId: string }, deps: CheckC
     await deps.orders.apply(order, transition(order, STATUS_OF[collections.decision], 'credit', at, { reason: collections.reason }, collections.reason));
     return collections;
   }
-  const exposure = order.paymentMode === 'prepaid' ? { openReceivables: 0, openOrders: 0 } : creditExposure(await deps.customers.account(order.customerId), order.currency, order.id);
+  const at = deps.clock.now().toISOString();
+  if (order.paymentMode === 'prepaid') {
+    const result = decideCredit({ paymentMode: 'prepaid', orderTotal: order.totals.total, creditLimit: 0, riskScore: 0, openReceivables: 0, openOrders: 0 });
+    deps.metrics.count('CreditApprove');
+    await deps.orders.apply(order, transition(order, 'approved', 'credit', at, { reason: result.reason, exposure: result.exposure }, result.reason));
+    return { decision: result.decision, reason: result.reason };
+  }
+  const breakdown = await customerExposure(customer, order, order.customerId, deps);
   const result = decideCredit({
     paymentMode: order.paymentMode,
-    orderTotal: order.totals.total,
-    creditLimit: customer?.currency === order.currency ? customer.creditLimit : 0,
+    orderTotal: breakdown.thisOrder,
+    // An order in a currency the limit cannot be compared with (no reference rate) has no limit: a person decides.
+    creditLimit: breakdown.unconverted.includes(order.currency) ? 0 : (customer?.creditLimit ?? 0),
     riskScore: customer?.riskScore ?? 0,
-    ...exposure,
+    openReceivables: breakdown.openReceivables,
+    openOrders: breakdown.inFlightOrders,
+    unappliedCash: breakdown.unappliedCash,
+    ...(customer?.creditApproval ? { approval: customer.creditApproval } : {}),
+    today: todayIn(deps.company.timezone, deps.clock.now()),
   });
   deps.metrics.count(`Credit${result.decision[0]!.toUpperCase()}${result.decision.slice(1)}`);
-  const at = deps.clock.now().toISOString();
-  await deps.orders.apply(order, transition(order, STATUS_OF[result.decision], 'credit', at, { reason: result.reason, exposure: result.exposure }, result.reason));
+  await deps.orders.apply(order, transition(order, STATUS_OF[result.decision], 'credit', at, { reason: result.reason, exposure: result.exposure, breakdown }, result.reason));
   return { decision: result.decision, reason: result.reason };
 }

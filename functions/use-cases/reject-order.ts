@@ -13,7 +13,10 @@
  * 3. A prepaid order's refund goes to the refunds queue (refund-payment).
  */
 import { transition } from '#domain/order';
+import type { Language } from '#domain/model';
 import { orderReference, renderMessage } from '#messages';
+import { creditRefusalText } from '#messages/credit-reasons';
+import type { CreditRefusalReason } from './decide-credit.ts';
 import { OrderNotFound } from '../errors.ts';
 import { mailTo } from './customer-mail.ts';
 import { endOrder, ensureRefund, queueRefund, type RequestRefundDeps } from './request-refund.ts';
@@ -26,14 +29,27 @@ export interface RejectOrderInput {
   readonly orderId: string;
   readonly validation?: { readonly reason?: string };
   readonly credit?: { readonly reason?: string };
-  readonly review?: { readonly note?: string };
+  /** Finance's decision: `reason` is what the customer is told, `note` stays on the timeline. */
+  readonly review?: { readonly note?: string; readonly reason?: CreditRefusalReason };
+  /** The credit review (and the second approver's, when configured) timed out undecided. */
+  readonly reviewExpired?: unknown;
   readonly warehouse?: { readonly Error?: string; readonly Cause?: string };
 }
 
-/** Why, in words the customer reads (the warehouse's own words stay on the order's timeline, not in the customer's mail). */
+/** Why, for the order's timeline (the warehouse's own words stay there too, not in the customer's mail). */
 export function rejectionReason(input: RejectOrderInput): string {
   if (input.warehouse) return 'it could not be shipped from our warehouse';
-  return input.review ? input.review.note || 'credit refused after review' : (input.validation?.reason ?? input.credit?.reason ?? 'rejected');
+  if (input.reviewExpired !== undefined) return 'credit review not decided in time';
+  if (input.review) return `credit refused after review${input.review.reason ? ` (${input.review.reason})` : ''}${input.review.note ? `: ${input.review.note}` : ''}`;
+  return input.validation?.reason ?? input.credit?.reason ?? 'rejected';
+}
+
+/** Why, in the customer's language, when credit was refused by a person or by the review's timeout (else undefined). */
+function creditRefusalFor(input: RejectOrderInput, language: Language): string | undefined {
+  if (input.warehouse) return undefined;
+  if (input.reviewExpired !== undefined) return creditRefusalText('review-expired', language);
+  if (input.review) return creditRefusalText(input.review.reason ?? 'refused', language);
+  return undefined;
 }
 
 export async function rejectOrder(input: RejectOrderInput, deps: RejectOrderDeps): Promise<{ status: string; reason: string }> {
@@ -47,7 +63,8 @@ export async function rejectOrder(input: RejectOrderInput, deps: RejectOrderDeps
   await deps.catalog.release(order.id);
   const customer = await deps.customers.get(order.customerId);
   if (customer) {
-    const message = renderMessage('order-rejected', customer.language, { customerName: customer.name, orderReference: orderReference(order), reason: order.reason ?? reason, companyName: deps.company.name, refunded: refund !== undefined });
+    const told = creditRefusalFor(input, customer.language) ?? order.reason ?? reason;
+    const message = renderMessage('order-rejected', customer.language, { customerName: customer.name, orderReference: orderReference(order), reason: told, companyName: deps.company.name, refunded: refund !== undefined });
     await deps.mail.enqueue(mailTo(customer, `order-rejected:${order.id}`, message));
   }
   await queueRefund(refund, deps);

@@ -75,6 +75,9 @@ const SETTINGS: { readonly [K in BindingSetBy<'bindSettings'>]: ((c: O2cConfig) 
   CREDIT_NOTE_SERIES: (c) => c.creditNoteSeries,
   NEW_CUSTOMER_CREDIT_LIMITS: (c) => JSON.stringify(c.newCustomerCreditLimit),
   STRIPE_API_URL: (c) => c.stripeApiUrl,
+  // Optional: absent = other currencies are not converted (such an order is held), no second approver (rejected on timeout).
+  CREDIT_REFERENCE_RATES: (c) => (c.creditReferenceRates ? JSON.stringify(c.creditReferenceRates) : undefined),
+  CREDIT_SECOND_APPROVERS: (c) => c.creditSecondApprovers?.join(','),
   // Optional: absent = no webhook (the event on the bus is the only hand-off).
   WAREHOUSE_WEBHOOK_URL: (c) => c.warehouseWebhookUrl,
   // Optional: absent = CSV bank files are refused.

@@ -48,6 +48,7 @@ import { functionsOf, type O2cFunction } from './o2c-function.ts';
 
 export interface OrderWorkflowProps extends MailingAreaProps {
   readonly creditReviewTimeout?: Duration;
+  readonly creditEscalationTimeout?: Duration;
   readonly fulfilmentTimeout?: Duration;
   readonly backorderWait?: Duration;
 }
@@ -68,7 +69,7 @@ export class OrderWorkflow extends Construct {
 
     const steps = {
       validateOrder: fn('validate-order', 'Checks catalog and prices, reserves stock').bindTable(table).bindSettings(config, ['BACKORDER_MAX_ATTEMPTS']),
-      checkCredit: fn('check-credit', 'Credit decision from limit and exposure').bindTable(table),
+      checkCredit: fn('check-credit', 'Credit decision from limit and exposure').bindTable(table).bindCompany(config).bindSettings(config, ['CREDIT_REFERENCE_RATES']),
       confirmOrder: mailing(fn('confirm-order', 'Confirms the order to the customer')).bindCompany(config),
       shipOrder: mailing(fn('ship-order', 'Records the shipment, tells the customer')).bindCompany(config),
       issueInvoice: mailing(fn('issue-invoice', 'Gapless invoice + ledger in one transaction, PDF by email', { timeout: Duration.seconds(60), memorySize: 1024 }))
@@ -81,8 +82,9 @@ export class OrderWorkflow extends Construct {
       releaseStock: fn('release-stock', 'Failure path: puts the held stock of a stopped order back').bindTable(table),
     };
     // The waits: the queue consumers that ask finance and the warehouse, and the API callbacks that answer them.
-    mailing(fn('request-credit-review', 'Keeps the credit-review token, asks finance'))
-      .bindSettings(config, ['FINANCE_RECIPIENTS'])
+    mailing(fn('request-credit-review', 'Keeps the credit-review token, asks finance (the second approver after a timeout)'))
+      .bindCompany(config)
+      .bindSettings(config, ['FINANCE_RECIPIENTS', 'CREDIT_REFERENCE_RATES', 'CREDIT_SECOND_APPROVERS'])
       .consume(queues['credit-review']);
     this.fulfilOrder = fn('fulfil-order', 'Chooses the carrier, hands the order to the warehouse (event on the bus, webhook queued)')
       .bindTable(table)
@@ -97,7 +99,9 @@ export class OrderWorkflow extends Construct {
       .bindSecret('WAREHOUSE_WEBHOOK_SECRET_ARN', data.secrets.warehouseWebhookSecret)
       .consume(queues['warehouse-requests']);
     const answering = (f: O2cFunction) => f.bindTable(table).bindCallerKeys(data.secrets);
-    const decideCredit = answering(fn('decide-credit', 'Finance approves or rejects a held order'));
+    const decideCredit = answering(fn('decide-credit', 'Finance approves (once, or up to an amount until a date) or rejects a held order'))
+      .bindCompany(config)
+      .bindSettings(config, ['CREDIT_REFERENCE_RATES']);
     const fulfilmentCallback = answering(fn('fulfilment-callback', 'The warehouse reports a shipment'));
 
     this.stateMachine = this.definition(steps, { ...props, logRetention: config.logRetentionDays as RetentionDays });
@@ -165,7 +169,22 @@ export class OrderWorkflow extends Construct {
     const ship = lambda('ShipOrder', steps.shipOrder, JsonPath.DISCARD);
     const invoice = lambda('IssueInvoice', steps.issueInvoice, '$.invoice');
     const reject = lambda('RejectOrder', steps.rejectOrder, '$.rejection');
-    const creditReview = wait('WaitForCreditReview', queues['credit-review'], '$.review', props.creditReviewTimeout ?? Duration.days(7));
+    // A review finance leaves undecided goes to the second approver (config), whose silence rejects the order (stock back);
+    // without a second approver the first timeout rejects it. Other failures of the wait take the failure path.
+    const reviewExpired = (t: SqsSendMessage) => t.addCatch(reject, { errors: ['States.Timeout'], resultPath: '$.reviewExpired' });
+    const escalation = props.config.creditSecondApprovers?.length
+      ? new SqsSendMessage(this, 'WaitForSecondApprover', {
+          queue: queues['credit-review'],
+          integrationPattern: IntegrationPattern.WAIT_FOR_TASK_TOKEN,
+          messageBody: TaskInput.fromObject({ orderId: JsonPath.stringAt('$.orderId'), taskToken: JsonPath.taskToken, escalated: true }),
+          resultPath: '$.review',
+          taskTimeout: Timeout.duration(props.creditEscalationTimeout ?? Duration.hours(props.config.creditEscalationTimeoutHours)),
+        })
+      : undefined;
+    if (escalation) guard(escalation, reviewExpired);
+    const creditReview = wait('WaitForCreditReview', queues['credit-review'], '$.review', props.creditReviewTimeout ?? Duration.hours(props.config.creditReviewTimeoutHours), (t) =>
+      escalation ? t.addCatch(escalation, { errors: ['States.Timeout'], resultPath: '$.reviewTimeout' }) : reviewExpired(t),
+    );
     // The warehouse cannot ship: the order is unfillable — rejected (stock back, customer told, a prepaid order refunded).
     const fulfilment = wait('WaitForFulfilment', queues.fulfilment, '$.shipment', props.fulfilmentTimeout ?? Duration.days(14), (t) =>
       t.addCatch(reject, { errors: [WORKFLOW_ERRORS.warehouseFailed], resultPath: '$.warehouse' }),
@@ -175,9 +194,9 @@ export class OrderWorkflow extends Construct {
     reject.next(new Succeed(this, 'Rejected'));
     confirm.next(fulfilment).next(ship).next(invoice).next(new Succeed(this, 'Done'));
     backorderWait.next(validate);
-    creditReview.next(
-      new Choice(this, 'ReviewOutcome').when(Condition.stringEquals('$.review.decision', 'approve'), confirm).otherwise(reject),
-    );
+    const reviewOutcome = new Choice(this, 'ReviewOutcome').when(Condition.stringEquals('$.review.decision', 'approve'), confirm).otherwise(reject);
+    creditReview.next(reviewOutcome);
+    escalation?.next(reviewOutcome);
     const definition = validate.next(
       new Choice(this, 'ValidationOutcome')
         .when(Condition.stringEquals('$.validation.outcome', 'backordered'), backorderWait)

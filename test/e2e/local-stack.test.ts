@@ -153,6 +153,55 @@ describe('the local stack, end to end', () => {
     expect((await post(`/finance/orders/${refused}/credit-decision`, { decision: 'approve' })).status).toBe(409);
   }, 60_000);
 
+  it('credit review timeout → escalation → reject with stock back: finance leaves it, the second approver is asked, then the customer is told in words', async () => {
+    const onHandNow = async () => (await stack.doc.send(new GetCommand({ TableName: stack.tableName, Key: Keys.product('MUG-01') }))).Item!.onHand as number;
+    const before = await onHandNow();
+    const id = (await post('/orders', order('E2E-CR1', 'new.buyer@hardware-store.example', 2))).body.orderId as string; // a new customer: no limit, held
+    await until('the review request to finance', async () => (await mails()).find((m) => m.subject.includes('Credit review needed') && m.body.text?.includes(id)));
+    expect(await onHandNow()).toBe(before - 2);
+    const view = await get(`/finance/orders/${id}/credit`);
+    expect(view.status).toBe(200);
+    expect(view.body).toMatchObject({ orderId: id, status: 'credit_hold', exposure: { currency: 'GBP', thisOrder: 3_000, total: 3_000 }, customer: { creditLimit: { amount: 0, currency: 'GBP' } }, history: { invoices: 0 } });
+    expect(stack.sfn.expire(id, 'WaitForCreditReview')).toBe(true); // its 7 days are up
+    const asked = await until('the second approver asked', async () => (await mails()).find((m) => m.subject.startsWith('Second approval needed') && m.body.text?.includes(id)));
+    expect(asked.destination.to).toEqual(['credit-manager@example.com']);
+    await until('waiting for the second approver', async () => (await admin(`/_local/orders/${id}`)).execution?.waitingIn?.includes('WaitForSecondApprover'));
+    expect(stack.sfn.expire(id, 'WaitForSecondApprover')).toBe(true); // and theirs
+    const o = await until('the rejected order', async () => {
+      const r = await admin(`/_local/orders/${id}`);
+      return r.execution?.status === 'SUCCEEDED' && r.order.status === 'rejected' ? r : undefined;
+    });
+    expect(o.order.reason).toBe('credit review not decided in time');
+    expect(await onHandNow()).toBe(before);
+    const told = await until('the customer told', async () => (await mails()).find((m) => m.destination.to.includes('new.buyer@hardware-store.example') && m.subject.includes('E2E-CR1')));
+    expect(told.body.text).toContain('we could not complete the credit review for this order in time');
+    expect((await mails()).some((m) => m.subject === `o2c: order ${id} stopped in its workflow`)).toBe(false);
+  }, 60_000);
+
+  it('a time-boxed approval covers the customer’s next order without another review', async () => {
+    const email = 'buyer@seasonal-goods.example';
+    expect((await post('/finance/customers', { email, name: 'Seasonal Goods Ltd', creditLimit: { amount: 14_000, currency: 'GBP' } })).status).toBe(201);
+    const first = (await post('/orders', order('E2E-CR2', email, 10))).body.orderId as string; // £150.00 over the £140.00 limit, within the band
+    await until('the review request', async () => (await mails()).find((m) => m.subject.includes('Credit review needed') && m.body.text?.includes(first)));
+    const view = (await get(`/finance/orders/${first}/credit`)).body;
+    const until30 = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
+    const upTo = { amount: view.exposure.total + 100_000, currency: 'GBP' };
+    const short = await post(`/finance/orders/${first}/credit-decision`, { decision: 'approve', upTo: { amount: view.exposure.total - 1, currency: 'GBP' }, until: until30 });
+    expect(short.status).toBe(422);
+    expect(short.body.message).toContain('does not cover this order');
+    const decided = await post(`/finance/orders/${first}/credit-decision`, { decision: 'approve', upTo, until: until30, note: 'season' });
+    expect(decided.status).toBe(200);
+    expect(decided.body.approval).toMatchObject({ upTo: upTo.amount, currency: 'GBP', until: until30 });
+    await until('the first invoiced', async () => (await orderStatus(first)) === 'invoiced');
+    const next = (await post('/orders', order('E2E-CR3', email, 10))).body.orderId as string; // £300.00 with the first: over the limit, within the approval
+    const o = await until('the next invoiced', async () => {
+      const r = await admin(`/_local/orders/${next}`);
+      return r.order?.status === 'invoiced' ? r : undefined;
+    });
+    expect(o.timeline.find((e: { step: string }) => e.step === 'credit').detail).toMatch(/^within the approval of £[\d,.]+ until /);
+    expect((await mails()).some((m) => m.subject.includes('Credit review needed') && m.body.text?.includes(next))).toBe(false);
+  }, 60_000);
+
   it('creates one order and one invoice from a duplicate post', async () => {
     const body = order('E2E-4', 'inkop@nordisk-design.example', 1);
     const [a, b] = [await post('/orders', body), await post('/orders', body)];

@@ -182,3 +182,34 @@ describe('bankCsvMapping', () => {
     }
   });
 });
+
+describe('credit configuration', () => {
+  const base = cdkContext.o2c as Record<string, unknown>;
+  it('checks the reference rates and the second approvers at synth, saying what is wrong', () => {
+    expect(parseConfig(base).creditReferenceRates).toMatchObject({ base: 'EUR', rates: { GBP: '0.8534' } });
+    expect(() => parseConfig({ ...base, creditReferenceRates: { on: '2026-11-30', base: 'EUR', rates: { GBP: 0.85 } } })).toThrow(/o2c\.creditReferenceRates\.rates\.GBP/);
+    expect(() => parseConfig({ ...base, creditReferenceRates: { on: '2026-11-30', base: 'EUR', rates: { GBP: '0.000' } } })).toThrow(/o2c\.creditReferenceRates\.rates\.GBP: above zero/);
+    expect(() => parseConfig({ ...base, creditReferenceRates: { on: '30/11/2026', base: 'EUR', rates: {} } })).toThrow(/o2c\.creditReferenceRates\.on/);
+    expect(() => parseConfig({ ...base, creditSecondApprovers: ['not an address'] })).toThrow(/o2c\.creditSecondApprovers\.0/);
+    expect(parseConfig({ ...base, creditSecondApprovers: undefined }).creditReviewTimeoutHours).toBe(168);
+  });
+
+  it('without a second approver lets the review’s timeout reject the order (stock back), and binds the rates to the credit functions only', () => {
+    const previous = process.env.CDK_VALIDATION;
+    process.env.CDK_VALIDATION = 'false';
+    try {
+      const { app, stack } = buildApp({ context: { ...cdkContext, o2c: { ...base, creditSecondApprovers: undefined }, 'aws:cdk:bundling-stacks': [] }, nag: false });
+      const resources = Object.values(app.synth().getStackArtifact(stack.artifactId).template.Resources as Record<string, { Type: string; Properties: Record<string, any> }>);
+      const sm = resources.find((r) => r.Type === 'AWS::StepFunctions::StateMachine')!;
+      const parts = sm.Properties.DefinitionString['Fn::Join'][1] as unknown[];
+      const states = JSON.parse(parts.map((p) => (typeof p === 'string' ? p : '"x"').replace(/^"x"$/, 'x')).join('')).States as Record<string, any>;
+      expect(states).not.toHaveProperty('WaitForSecondApprover');
+      expect(states.WaitForCreditReview.Catch[0]).toEqual({ ErrorEquals: ['States.Timeout'], ResultPath: '$.reviewExpired', Next: 'RejectOrder' });
+      const withRates = resources.filter((r) => r.Type === 'AWS::Lambda::Function' && r.Properties.Environment?.Variables?.CREDIT_REFERENCE_RATES !== undefined);
+      expect(withRates.map((r) => r.Properties.Environment.Variables.O2C_FUNCTION).sort()).toEqual(['check-credit', 'decide-credit', 'request-credit-review']);
+    } finally {
+      if (previous === undefined) delete process.env.CDK_VALIDATION;
+      else process.env.CDK_VALIDATION = previous;
+    }
+  });
+});

@@ -196,8 +196,20 @@ describe('order workflow', () => {
       expect(states, name).toHaveProperty(name);
     }
     const waits = Object.entries(states).filter(([, s]) => s.Resource === 'arn:x:states:::sqs:sendMessage.waitForTaskToken' || String(s.Resource).includes('waitForTaskToken'));
-    expect(waits.map(([n]) => n).sort()).toEqual(['WaitForCreditReview', 'WaitForFulfilment']);
+    expect(waits.map(([n]) => n).sort()).toEqual(['WaitForCreditReview', 'WaitForFulfilment', 'WaitForSecondApprover']);
     expect(states.WaitForCreditReview.Parameters.MessageBody).toEqual({ 'orderId.$': '$.orderId', 'taskToken.$': '$$.Task.Token' });
+    // A review left undecided goes to the second approver (cdk.json names one), whose silence rejects the order (stock back).
+    expect(states.WaitForCreditReview.TimeoutSeconds).toBe(168 * 3600);
+    expect(states.WaitForCreditReview.Catch).toEqual([
+      { ErrorEquals: ['States.Timeout'], ResultPath: '$.reviewTimeout', Next: 'WaitForSecondApprover' },
+      { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'ReleaseStock' },
+    ]);
+    expect(states.WaitForSecondApprover).toMatchObject({ TimeoutSeconds: 72 * 3600, ResultPath: '$.review', Next: 'ReviewOutcome' });
+    expect(states.WaitForSecondApprover.Parameters.MessageBody).toEqual({ 'orderId.$': '$.orderId', 'taskToken.$': '$$.Task.Token', escalated: true });
+    expect(states.WaitForSecondApprover.Catch).toEqual([
+      { ErrorEquals: ['States.Timeout'], ResultPath: '$.reviewExpired', Next: 'RejectOrder' },
+      { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'ReleaseStock' },
+    ]);
     expect(states.ConfirmOrder.Next).toBe('WaitForFulfilment');
     expect(states.WaitForFulfilment.Next).toBe('ShipOrder');
     expect(states.ShipOrder.Next).toBe('IssueInvoice');
@@ -210,7 +222,7 @@ describe('order workflow', () => {
     ]);
     for (const [name, s] of Object.entries(states).filter(([n, st]) => st.Type === 'Task' && n !== 'NotifyFailure' && n !== 'ReleaseStock')) {
       expect(s.Catch?.at(-1), name).toMatchObject({ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'ReleaseStock' });
-      if (name !== 'WaitForFulfilment') expect(s.Catch, name).toHaveLength(1);
+      if (!['WaitForFulfilment', 'WaitForCreditReview', 'WaitForSecondApprover'].includes(name)) expect(s.Catch, name).toHaveLength(1);
     }
     // The release step itself: retried, and finance is told even when it fails (the first error kept in $.error).
     expect(states.ReleaseStock.Next).toBe('NotifyFailure');
@@ -234,6 +246,7 @@ describe('API, schedules, data, mail', () => {
       'GET /openapi.json': 'NONE',
       'POST /fulfilment/{orderId}/shipment': 'NONE',
       'POST /finance/orders/{orderId}/credit-decision': 'AWS_IAM',
+      'GET /finance/orders/{orderId}/credit': 'AWS_IAM',
       ...Object.fromEntries([...FINANCE_ROUTES, ...CASH_ROUTES, ...BANK_ROUTES].map(([method, path]) => [`${method} ${path}`, 'AWS_IAM'])),
     });
     setTestBindings();

@@ -777,6 +777,10 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
     putCustomer(customer: Customer) {
       customerRows.set(customer.id, clone(customer));
     },
+    /** Puts a payment as apply-payment would have stored it (its unapplied cash and owner included). */
+    putPayment(payment: StoredPayment) {
+      paymentRows.set(payment.id, clone(payment));
+    },
     putProduct(product: Product) {
       productRows.set(product.sku, clone(product));
     },

@@ -163,7 +163,11 @@ const ENGLISH: Readonly<Record<string, readonly [string, string]>> = {
   'credit-review-request': [
     'Credit review needed: order #1042 (£225.00)',
     'Order ord_7Hq2 (shopify #1042) for £225.00 is on credit hold: over the credit limit by £25.00.\n\n' +
-      'Decide with: POST /finance/orders/ord_7Hq2/credit-decision  {"decision": "approve" | "reject", "note": "..."}',
+      'Decide with POST /finance/orders/ord_7Hq2/credit-decision, or the CLI:\n' +
+      '  approve this order only            npm run o2c -- credit decide ord_7Hq2 approve\n' +
+      '  approve it and later orders        npm run o2c -- credit decide ord_7Hq2 approve --up-to <exposure> --until <YYYY-MM-DD>\n' +
+      '  reject (the customer is told why)  npm run o2c -- credit decide ord_7Hq2 reject --reason credit-limit|overdue-balance|credit-history|prepayment-required\n' +
+      '  see it all again                   npm run o2c -- credit show ord_7Hq2',
   ],
   'refund-issued': [
     'Refund of £38.98 for your order #1042',

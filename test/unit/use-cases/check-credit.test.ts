@@ -1,6 +1,7 @@
 /** check-credit: prepaid passes; exposure in the limit's currency decides approve / hold / reject; a decision stands. */
 import { describe, expect, it } from 'vitest';
 import type { OrderStatus } from '../../../functions/domain/model.ts';
+import type { StoredCustomer } from '../../../functions/ports.ts';
 import { priceOrder } from '../../../functions/domain/pricing.ts';
 import { checkCredit } from '../../../functions/use-cases/check-credit.ts';
 import { TEST_COMPANY } from '../../support/memory.ts';
@@ -105,5 +106,45 @@ describe('checkCredit', () => {
 
   it('throws OrderNotFound for an unknown order', async () => {
     await expect(checkCredit({ orderId: 'ord_nope' }, world().deps)).rejects.toMatchObject({ name: 'OrderNotFound' });
+  });
+});
+
+describe('checkCredit: unapplied cash, other currencies and finance’s approval', () => {
+  const rates = { on: '2026-11-21', base: 'EUR', rates: { GBP: '0.8534' } };
+  /** cus_1 (limit £100.00) approved by finance up to £200.00 of exposure until `until`. */
+  const withApproval = (until: string) =>
+    ({ ...testCustomer('cus_1', { creditLimit: 10_000, riskScore: 10 }), creditApproval: { upTo: 20_000, currency: 'GBP', until, by: 'fiona', at: NOW, orderId: 'ord_0' } }) as StoredCustomer;
+  const cash = (id: string, amount: number, currency = 'GBP') => ({ id, source: 'bank' as const, externalId: id, amount, currency, receivedOn: '2026-11-20', customerId: 'cus_1', allocations: [], discounts: [], unapplied: amount, appliedAt: NOW });
+
+  it('takes the customer’s unapplied cash off the exposure: 10,898 − 1,000 = 9,898 within 10,000 → approve', async () => {
+    const w = account();
+    w.putPayment(cash('pay_1', 1_000));
+    expect(await checkCredit({ orderId: 'ord_1' }, w.deps)).toEqual({ decision: 'approve', reason: 'within credit limit' });
+    expect(w.state.orders.get('ord_1')).toMatchObject({ status: 'approved', exposure: 9_898 });
+  });
+
+  it('converts the EUR part with the reference rates: €500.00 open and €70.00 approved at 0.8534 add £426.70 + £59.74 → £595.42 beyond the band → reject', async () => {
+    const w = account();
+    // 10,898 GBP + (50,000 + 7,000) EUR cents × 0.8534 = 10,898 + 42,670 + 5,974 = 59,542 → far beyond 12,000
+    expect(await checkCredit({ orderId: 'ord_1' }, { ...w.deps, referenceRates: rates })).toEqual({ decision: 'reject', reason: 'over credit limit' });
+    expect(w.state.orders.get('ord_1')).toMatchObject({ exposure: 59_542 });
+    const event = w.state.events.get('ord_1')![0]!;
+    expect(event).toMatchObject({ step: 'credit', status: 'rejected' });
+  });
+
+  it('an order in a currency without a rate cannot be held against the limit: a person decides', async () => {
+    const w = world();
+    w.putCustomer(testCustomer('cus_1', { creditLimit: 1_000_000 }));
+    w.putOrder(testOrder('ord_1', 'validated', { currency: 'SEK' }));
+    expect(await checkCredit({ orderId: 'ord_1' }, { ...w.deps, referenceRates: rates })).toEqual({ decision: 'hold', reason: 'no credit limit set: needs review' });
+  });
+
+  it('approves within finance’s standing approval even over the limit, and not once it has expired', async () => {
+    const w = account();
+    w.putCustomer(withApproval('2026-11-22'));
+    expect(await checkCredit({ orderId: 'ord_1' }, w.deps)).toEqual({ decision: 'approve', reason: 'within the approval of £200.00 until 2026-11-22 by fiona' });
+    const later = account();
+    later.putCustomer(withApproval('2026-11-21'));
+    expect(await checkCredit({ orderId: 'ord_1' }, later.deps)).toEqual({ decision: 'hold', reason: 'over credit limit within the review band' });
   });
 });

@@ -1,10 +1,11 @@
 /** decide-credit: finance's decision answers the credit-review wait; every refusal changes nothing. */
 import { describe, expect, it } from 'vitest';
 import { ConflictError } from '../../../functions/errors.ts';
+import type { StoredCustomer } from '../../../functions/ports.ts';
 import { statusOf } from '../../../functions/runtime/errors.ts';
 import { decideCreditReview } from '../../../functions/use-cases/decide-credit.ts';
-import { testOrder } from '../../support/orders.ts';
-import { NOW, world } from './fixtures.ts';
+import { testCustomer, testOrder } from '../../support/orders.ts';
+import { invoiceFor, NOW, world } from './fixtures.ts';
 
 const FINANCE = 'arn:aws:iam::000000000000:user/fiona';
 
@@ -83,5 +84,68 @@ describe('decideCreditReview', () => {
     const error = await decideCreditReview({ orderId: 'ord_1', decision: 'approve', actor: FINANCE }, deps).catch((e: unknown) => e);
     expect(statusOf(error)).toBe(500);
     expect(w.tokenOf('ord_1', 'credit-review')).toBe('tok-cr');
+  });
+});
+
+describe('decideCreditReview: time-boxed approvals and reasons', () => {
+  /** cus_1, limit £100.00, £50.00 open; ord_1 (£38.98) held: exposure with it £88.98. Today is 2026-11-22. */
+  async function held() {
+    const w = await waiting();
+    w.putCustomer(testCustomer('cus_1', { creditLimit: 10_000 }));
+    w.putInvoice(invoiceFor(testOrder('ord_a', 'invoiced'), { sequence: 1, balance: 5_000 }));
+    return w;
+  }
+  const approveUpTo = (amount: number, until: string, currency = 'GBP') => ({ orderId: 'ord_1', decision: 'approve' as const, upTo: { amount, currency }, until, note: 'seasonal stock', actor: FINANCE });
+
+  it('approves this order and, up to £500.00 of exposure until 2026-12-31, the customer’s later orders: written on the customer, audited, told to the workflow', async () => {
+    const w = await held();
+    const answer = await decideCreditReview(approveUpTo(50_000, '2026-12-31'), w.deps);
+    const approval = { upTo: 50_000, currency: 'GBP', until: '2026-12-31', by: FINANCE, at: NOW, orderId: 'ord_1', note: 'seasonal stock' };
+    expect(answer).toEqual({ orderId: 'ord_1', decision: 'approve', approval });
+    expect((w.state.customers.get('cus_1') as StoredCustomer | undefined)?.creditApproval).toEqual(approval);
+    expect(w.state.audit.at(-1)).toMatchObject({ actor: FINANCE, action: 'credit-approval', entity: 'customer:cus_1', after: { creditApproval: approval }, reason: 'seasonal stock' });
+    expect(w.state.workflowCalls).toEqual([{ op: 'complete', args: ['tok-cr', { decision: 'approve', note: 'seasonal stock' }] }]);
+    expect(w.state.events.get('ord_1')?.[0]?.detail).toBe(`approve by ${FINANCE} up to £500.00 until 2026-12-31: seasonal stock`);
+  });
+
+  it('writes the approval once when finance sends the same decision again after a lost answer', async () => {
+    const w = await held();
+    await w.deps.customers.update(w.state.customers.get('cus_1')! as never, { ...w.state.customers.get('cus_1')!, creditApproval: { upTo: 50_000, currency: 'GBP', until: '2026-12-31', by: FINANCE, at: NOW, orderId: 'ord_1' } } as never, { at: NOW, actor: FINANCE, action: 'credit-approval', entity: 'customer:cus_1' });
+    const audited = w.state.audit.length;
+    await decideCreditReview(approveUpTo(50_000, '2026-12-31'), w.deps);
+    expect(w.state.audit.length).toBe(audited);
+  });
+
+  it.each([
+    ['a last day that has passed', approveUpTo(50_000, '2026-11-21'), 'until: 2026-11-21 has passed (today is 2026-11-22)'],
+    ['more than a year ahead', approveUpTo(50_000, '2027-11-24'), 'until: an approval may run at most 366 days, until 2027-11-23'],
+    ['another currency than the limit’s', approveUpTo(50_000, '2026-12-31', 'EUR'), "upTo.currency: the customer's credit is in GBP, not EUR"],
+    ['an amount short of this order’s exposure', approveUpTo(8_897, '2026-12-31'), "upTo.amount: £88.97 does not cover this order: the customer's exposure with it is £88.98"],
+  ])('refuses an approval with %s (422, in words), answering and writing nothing', async (_what, input, words) => {
+    const w = await held();
+    const error = (await decideCreditReview(input, w.deps).catch((e: unknown) => e)) as Error;
+    expect(statusOf(error)).toBe(422);
+    expect(error.message).toContain(words);
+    expect(w.state.workflowCalls).toEqual([]);
+    expect((w.state.customers.get('cus_1') as StoredCustomer | undefined)?.creditApproval).toBeUndefined();
+  });
+
+  it.each([
+    ['an amount without a last day', { orderId: 'ord_1', decision: 'approve' as const, upTo: { amount: 1, currency: 'GBP' }, actor: FINANCE }, 'until: an approval beyond this order needs both'],
+    ['a reason with an approval', { orderId: 'ord_1', decision: 'approve' as const, reason: 'credit-limit' as const, actor: FINANCE }, 'reason: a reason is given only with a rejection'],
+    ['an amount with a rejection', { orderId: 'ord_1', decision: 'reject' as const, upTo: { amount: 1, currency: 'GBP' }, until: '2026-12-31', actor: FINANCE }, 'upTo: only an approval has an amount'],
+  ])('refuses %s (422)', async (_what, input, words) => {
+    const w = await held();
+    const error = (await decideCreditReview(input, w.deps).catch((e: unknown) => e)) as Error;
+    expect(statusOf(error)).toBe(422);
+    expect(error.message).toContain(words);
+    expect(w.state.workflowCalls).toEqual([]);
+  });
+
+  it('passes the rejection’s reason code on to the workflow (reject-order tells the customer), the note stays finance’s', async () => {
+    const w = await held();
+    await decideCreditReview({ orderId: 'ord_1', decision: 'reject', reason: 'overdue-balance', note: 'two invoices 60 days late', actor: FINANCE }, w.deps);
+    expect(w.state.workflowCalls).toEqual([{ op: 'complete', args: ['tok-cr', { decision: 'reject', note: 'two invoices 60 days late', reason: 'overdue-balance' }] }]);
+    expect(w.state.events.get('ord_1')?.[0]?.detail).toBe(`reject by ${FINANCE} (overdue-balance): two invoices 60 days late`);
   });
 });

@@ -24,8 +24,9 @@ const rejectedMail = (reason: string) => ({
 
 describe('rejectionReason', () => {
   it.each<[string, RejectOrderInput, string]>([
-    ['the review’s note over everything', { orderId: 'o', validation: { reason: 'v' }, credit: { reason: 'c' }, review: { note: 'overdue elsewhere' } }, 'overdue elsewhere'],
+    ['the review over everything, with finance’s code and note', { orderId: 'o', validation: { reason: 'v' }, credit: { reason: 'c' }, review: { note: 'overdue elsewhere', reason: 'overdue-balance' as const } }, 'credit refused after review (overdue-balance): overdue elsewhere'],
     ['a review without a note', { orderId: 'o', credit: { reason: 'c' }, review: { note: '' } }, 'credit refused after review'],
+    ['a review nobody decided in time', { orderId: 'o', credit: { reason: 'c' }, reviewExpired: { Error: 'States.Timeout' } }, 'credit review not decided in time'],
     ['validation’s reason over the credit check’s', { orderId: 'o', validation: { reason: 'unknown SKU X' }, credit: { reason: 'c' } }, 'unknown SKU X'],
     ['the credit check’s reason', { orderId: 'o', credit: { reason: 'over credit limit' } }, 'over credit limit'],
     ['"rejected" when nothing says why', { orderId: 'o' }, 'rejected'],
@@ -45,13 +46,26 @@ describe('rejectOrder', () => {
     expect(w.state.mailbox).toEqual([rejectedMail('over credit limit')]);
   });
 
-  it('after a refused review gives finance’s note as the reason', async () => {
+  it('after a refused review tells the customer finance’s reason in their words, never finance’s note (which stays on the timeline)', async () => {
     const w = await given('credit_hold');
-    expect(await rejectOrder({ orderId: 'ord_1', credit: { reason: 'over credit limit within the review band' }, review: { note: 'overdue elsewhere' } }, w.deps)).toEqual({
+    expect(await rejectOrder({ orderId: 'ord_1', credit: { reason: 'over credit limit within the review band' }, review: { note: 'owes us elsewhere', reason: 'overdue-balance' } }, w.deps)).toEqual({
       status: 'rejected',
-      reason: 'overdue elsewhere',
+      reason: 'credit refused after review (overdue-balance): owes us elsewhere',
     });
-    expect(w.state.mailbox[0]?.text).toContain('(overdue elsewhere)');
+    expect(w.state.mailbox[0]?.text).toContain('(your account has an overdue balance; once it is settled we will gladly accept orders on account again)');
+    expect(w.state.mailbox[0]?.text).not.toContain('owes us elsewhere');
+  });
+
+  it.each([
+    ['sv', { review: { note: 'intern', reason: 'credit-limit' as const } }, '(ordern överstiger den kredit vi för närvarande kan bevilja ert konto)'],
+    ['ja', { reviewExpired: { Error: 'States.Timeout' } }, 'ご注文の与信審査を期限内に完了することができませんでした'],
+    ['ru', { review: { note: 'intern' } }, 'к сожалению, мы не можем предоставить кредит по этому заказу'],
+  ] as const)('tells a %s customer why credit was refused in their language', async (language, why, words) => {
+    const w = await given('credit_hold');
+    w.putCustomer(testCustomer('cus_1', { language }));
+    await rejectOrder({ orderId: 'ord_1', ...why }, w.deps);
+    expect(w.state.mailbox[0]?.text).toContain(words);
+    expect(w.state.mailbox[0]?.text).not.toContain('intern');
   });
 
   it('rejects a backordered order out of stock (nothing held) with validation’s reason', async () => {

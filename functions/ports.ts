@@ -10,6 +10,7 @@
  * domain (domain/ledger.ts) and checked balanced before anything is written.
  */
 import type { CreditApproval, CustomerAccount } from '#domain/credit';
+import type { ReferenceRates } from '#domain/fx';
 import type { CollectionsStatus, DunningAction } from '#domain/dunning';
 import type { OrderChange } from '#domain/order';
 import type { PaymentReferenceScheme } from '#domain/references';
@@ -383,6 +384,13 @@ export interface PayerDirectory {
    * `fresh`: read again unless the cached list is only seconds old (a payer no cached name matched).
    */
   customerNames(options?: { readonly fresh?: boolean }): Promise<readonly { readonly customerId: string; readonly name: string }[]>;
+}
+
+/** Reference exchange rates kept by the scheduled refresh (refresh-rates): the latest day, and each day as published. */
+export interface ReferenceRateStore {
+  latest(): Promise<ReferenceRates | undefined>;
+  /** Keeps a day's rates; `unchanged` when that day, or a later one, is the latest already (the dated copy is kept once). */
+  save(rates: ReferenceRates, at: IsoInstant): Promise<'saved' | 'unchanged'>;
 }
 
 export interface Payments {

@@ -188,6 +188,10 @@ export const ConfigSchema = z.strictObject({
    * than the limit's cannot be added up, so such an order is held for a person (README: credit).
    */
   creditReferenceRates: ReferenceRatesSchema.optional(),
+  /** Where a daily job reads the reference rates from (the ECB's `eurofxref-daily.xml`, or a file in its layout); absent: only `creditReferenceRates`. */
+  creditRatesSourceUrl: z.url({ protocol: /^https$/ }).max(2000).optional(),
+  /** When that job runs (EventBridge Scheduler cron, the company's time zone): after the ECB publishes, around 16:00 CET. */
+  creditRatesScheduleCron: z.string().regex(/^cron\(.+\)$/, 'an EventBridge Scheduler cron(...) expression').default('cron(30 16 ? * MON-FRI *)'),
   /** Who decides a credit review the finance team left undecided past `creditReviewTimeoutHours`; absent: the order is then rejected (stock released). */
   creditSecondApprovers: z.array(email).min(1).max(20).optional(),
   /** Hours a held order waits for finance's decision (default 7 days). */

@@ -9,6 +9,7 @@ import { dynamoCustomers, dynamoPayerDirectory } from './customers.ts';
 import { dynamoDisputes } from './disputes.ts';
 import { dynamoTable } from './dynamo.ts';
 import { dynamoAggregates, dynamoDunning, dynamoInvoices, dynamoLedger, dynamoPaymentReturns, dynamoPayments } from './invoices.ts';
+import { dynamoReferenceRates } from './reference-rates.ts';
 import { dynamoOrders } from './orders.ts';
 import { dynamoRefundRequests, dynamoRefunds } from './refunds.ts';
 import { dynamoRequestKeys } from './request-keys.ts';
@@ -33,5 +34,6 @@ export function repositories(tableName: string) {
     disputes: dynamoDisputes(t),
     payers: dynamoPayerDirectory(t),
     paymentReturns: dynamoPaymentReturns(t),
+    rateStore: dynamoReferenceRates(t),
   };
 }

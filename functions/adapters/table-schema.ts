@@ -38,6 +38,7 @@
  * | bank return           | BANKRETURN#<account>#<entry key> | RETURN                |                                        |                                   |
  * | payment evidence      | PAYEVIDENCE#<kind>#<value>  | <paymentId>                |                                        |                                   |
  * | idempotency record    | IDEMPOTENCY#<fn>            | <hash>                     | (Powertools, TTL on `expiration`)      |                                   |
+ * | reference rates       | RATES                       | LATEST or <yyyy-mm-dd>     |                                        |                                   |
  *
  * The next action item (attributes invoiceNumber, nextActionOn) is the open invoice's place in the sparse, sharded
  * next-action family of the second index: the day its next dunning level falls due (domain `nextActionDate`). The
@@ -125,6 +126,7 @@ export const ITEM_TYPES = {
   bankImport: 'BankImport',
   bankReturn: 'BankReturn',
   paymentEvidence: 'PaymentEvidence',
+  referenceRates: 'ReferenceRates',
 } as const;
 
 const customerPartition = (id: string) => `CUSTOMER#${id}`;
@@ -214,6 +216,8 @@ export const Keys = {
   requestKey: (scope: string, key: string) => ({ pk: `REQUEST#${scope}#${key}`, sk: 'REQUEST' }),
   /** One bank file imported (its id comes from the file's fingerprint). */
   bankImport: (importId: string) => ({ pk: `BANKIMPORT#${importId}`, sk: 'IMPORT' }),
+  /** The reference rates the credit check converts with: `LATEST`, and each day as published (`<yyyy-mm-dd>`). */
+  referenceRates: (day: 'LATEST' | string) => ({ pk: 'RATES', sk: day }),
   /** A return or reversal debit carried out (the account's entry key): once per entry. */
   bankReturn: (account: string, entryKey: string) => ({ pk: `BANKRETURN#${account}#${entryKey}`, sk: 'RETURN' }),
   /** What a bank credit carried (`e2e`: its end-to-end id, `entry`: its bank entry key) → its payment. */

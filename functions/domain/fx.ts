@@ -72,3 +72,10 @@ function ratio(n: bigint, d: bigint): string {
   const frac = s.slice(-10).replace(/0+$/, '');
   return frac ? `${whole}.${frac}` : whole;
 }
+
+/** The table of the later day (the refreshed one when both are of one day); undefined when there is none. */
+export function laterRates(a: ReferenceRates | undefined, b: ReferenceRates | undefined): ReferenceRates | undefined {
+  if (!a) return b;
+  if (!b) return a;
+  return b.on >= a.on ? b : a;
+}

@@ -7,14 +7,14 @@ import { callerCredentialsFrom } from '#adapters/api-keys';
 import { repositories } from '#adapters/repositories';
 import { stepFunctionsWorkflow } from '#adapters/workflow';
 import { CreditDecisionSchema } from '#platforms/canonical';
-import { companyOf, httpHandler, parseJsonBody, readBindings, referenceRatesOf, routeBy, systemClock, withRole, type Route } from '#runtime';
+import { companyOf, httpHandler, parseJsonBody, readBindings, cachedRates, referenceRatesOf, routeBy, systemClock, withRole, type Route } from '#runtime';
 import { creditView } from '#use-cases/credit-view';
 import { decideCreditReview } from '#use-cases/decide-credit';
 
 const env = readBindings('decide-credit');
-const { orders, tokens, customers, payments, invoices } = repositories(env.TABLE_NAME);
+const { orders, tokens, customers, payments, invoices, rateStore } = repositories(env.TABLE_NAME);
 const referenceRates = referenceRatesOf(env.CREDIT_REFERENCE_RATES);
-export const deps = { orders, tokens, customers, payments, invoices, workflow: stepFunctionsWorkflow(), clock: systemClock, company: companyOf(env), ...(referenceRates ? { referenceRates } : {}) };
+export const deps = { orders, tokens, customers, payments, invoices, workflow: stepFunctionsWorkflow(), clock: systemClock, company: companyOf(env), rateStore: cachedRates(rateStore), ...(referenceRates ? { referenceRates } : {}) };
 
 export const decideCredit: Route = withRole(callerCredentialsFrom(env), 'finance', async (req, actor) => {
   const body = parseJsonBody(req, CreditDecisionSchema);

@@ -8,3 +8,4 @@ export { requestKeyOf, replayableAnswer, clientKeyOf } from './request-keys.ts';
 export { sqsHandler, sqsBatch, parseRecord, type RecordFn } from './sqs.ts';
 export { taskHandler, scheduledHandler, parseTaskInput } from './task.ts';
 export { withObservability } from './wrap.ts';
+export { cachedRates } from './rates.ts';

@@ -21,11 +21,11 @@
 import { decideCredit, exposureBreakdown, type CreditDecision, type ExposureBreakdown } from '#domain/credit';
 import { todayIn } from '#domain/dates';
 import type { CollectionsStatus } from '#domain/dunning';
-import type { ReferenceRates } from '#domain/fx';
+import { laterRates, type ReferenceRates } from '#domain/fx';
 import { transition } from '#domain/order';
 import type { OrderStatus } from '#domain/model';
 import { OrderNotFound } from '../errors.ts';
-import type { Clock, Company, Customers, Metrics, Orders, Payments, StoredCustomer, StoredOrder } from '../ports.ts';
+import type { Clock, Company, Customers, Metrics, Orders, Payments, ReferenceRateStore, StoredCustomer, StoredOrder } from '../ports.ts';
 
 export interface CheckCreditDeps {
   readonly orders: Orders;
@@ -35,8 +35,10 @@ export interface CheckCreditDeps {
   readonly clock: Clock;
   readonly metrics: Metrics;
   readonly company: Pick<Company, 'timezone'>;
-  /** Reference rates for exposure in other currencies (absent: such exposure holds the order for a person). */
+  /** Reference rates from config for exposure in other currencies (absent: such exposure is not counted). */
   readonly referenceRates?: ReferenceRates;
+  /** The rates the scheduled refresh keeps (refresh-rates); the later day of the two is used. */
+  readonly rateStore?: Pick<ReferenceRateStore, 'latest'>;
 }
 
 /**
@@ -47,15 +49,16 @@ export async function customerExposure(
   customer: StoredCustomer | undefined,
   order: Pick<StoredOrder, 'id' | 'customerId' | 'currency' | 'totals'> | undefined,
   customerId: string,
-  deps: Pick<CheckCreditDeps, 'customers' | 'payments' | 'referenceRates'>,
+  deps: Pick<CheckCreditDeps, 'customers' | 'payments' | 'referenceRates' | 'rateStore'>,
 ): Promise<ExposureBreakdown> {
-  const [account, payments] = await Promise.all([deps.customers.account(customerId), deps.payments.ofCustomer(customerId, '9999-12-31')]);
+  const [account, payments, stored] = await Promise.all([deps.customers.account(customerId), deps.payments.ofCustomer(customerId, '9999-12-31'), deps.rateStore?.latest()]);
+  const rates = laterRates(deps.referenceRates, stored);
   return exposureBreakdown({
     account,
     currency: customer?.currency ?? order?.currency ?? 'GBP',
     ...(order ? { order: { id: order.id, total: { amount: order.totals.total, currency: order.currency } } } : {}),
     unapplied: payments.filter((p) => p.unapplied > 0).map((p) => ({ amount: p.unapplied, currency: p.currency })),
-    ...(deps.referenceRates ? { rates: deps.referenceRates } : {}),
+    ...(rates ? { rates } : {}),
   });
 }
 

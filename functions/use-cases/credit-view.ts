@@ -19,7 +19,7 @@ import { OrderNotFound } from '../errors.ts';
 import type { Invoices, StoredCustomer } from '../ports.ts';
 import { customerExposure, type CheckCreditDeps } from './check-credit.ts';
 
-export type CreditViewDeps = Pick<CheckCreditDeps, 'orders' | 'customers' | 'payments' | 'clock' | 'company' | 'referenceRates'> & {
+export type CreditViewDeps = Pick<CheckCreditDeps, 'orders' | 'customers' | 'payments' | 'clock' | 'company' | 'referenceRates' | 'rateStore'> & {
   readonly invoices: Pick<Invoices, 'ofCustomer'>;
 };
 

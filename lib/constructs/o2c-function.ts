@@ -78,6 +78,7 @@ const SETTINGS: { readonly [K in BindingSetBy<'bindSettings'>]: ((c: O2cConfig) 
   // Optional: absent = other currencies are not converted (such an order is held), no second approver (rejected on timeout).
   CREDIT_REFERENCE_RATES: (c) => (c.creditReferenceRates ? JSON.stringify(c.creditReferenceRates) : undefined),
   CREDIT_SECOND_APPROVERS: (c) => c.creditSecondApprovers?.join(','),
+  CREDIT_RATES_SOURCE_URL: (c) => c.creditRatesSourceUrl,
   // Optional: absent = no webhook (the event on the bus is the only hand-off).
   WAREHOUSE_WEBHOOK_URL: (c) => c.warehouseWebhookUrl,
   // Optional: absent = CSV bank files are refused.

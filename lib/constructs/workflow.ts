@@ -44,6 +44,7 @@ import { Construct } from 'constructs';
 import { WORKFLOW_ERRORS } from '../../functions/errors.ts';
 import type { MailingAreaProps } from './area.ts';
 import { acknowledgeInvokeWildcards } from './nag.ts';
+import { scheduleFunction } from './schedule.ts';
 import { functionsOf, type O2cFunction } from './o2c-function.ts';
 
 export interface OrderWorkflowProps extends MailingAreaProps {
@@ -98,6 +99,13 @@ export class OrderWorkflow extends Construct {
       .bindSettings(config, ['WAREHOUSE_WEBHOOK_URL'])
       .bindSecret('WAREHOUSE_WEBHOOK_SECRET_ARN', data.secrets.warehouseWebhookSecret)
       .consume(queues['warehouse-requests']);
+    // Where a source is configured, a daily job keeps the credit check's reference rates current.
+    if (config.creditRatesSourceUrl) {
+      const refreshRates = fn('refresh-rates', 'Daily: reference exchange rates for the credit exposure, from the configured source')
+        .bindTable(table)
+        .bindSettings(config, ['CREDIT_RATES_SOURCE_URL']);
+      scheduleFunction(this, 'RatesSchedule', { target: refreshRates, cron: config.creditRatesScheduleCron, timezone: config.timezone, description: 'reference rates for credit checks' });
+    }
     const answering = (f: O2cFunction) => f.bindTable(table).bindCallerKeys(data.secrets);
     const decideCredit = answering(fn('decide-credit', 'Finance approves (once, or up to an amount until a date) or rejects a held order'))
       .bindCompany(config)

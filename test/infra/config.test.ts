@@ -192,13 +192,15 @@ describe('credit configuration', () => {
     expect(() => parseConfig({ ...base, creditReferenceRates: { on: '30/11/2026', base: 'EUR', rates: {} } })).toThrow(/o2c\.creditReferenceRates\.on/);
     expect(() => parseConfig({ ...base, creditSecondApprovers: ['not an address'] })).toThrow(/o2c\.creditSecondApprovers\.0/);
     expect(parseConfig({ ...base, creditSecondApprovers: undefined }).creditReviewTimeoutHours).toBe(168);
+    expect(() => parseConfig({ ...base, creditRatesSourceUrl: 'http://rates.example/daily.xml' })).toThrow(/o2c\.creditRatesSourceUrl/);
   });
 
-  it('without a second approver lets the review’s timeout reject the order (stock back), and binds the rates to the credit functions only', () => {
+  it('without a second approver lets the review’s timeout reject the order (stock back); binds the rates to the credit functions only; with a source, refreshes them daily', () => {
     const previous = process.env.CDK_VALIDATION;
     process.env.CDK_VALIDATION = 'false';
     try {
-      const { app, stack } = buildApp({ context: { ...cdkContext, o2c: { ...base, creditSecondApprovers: undefined }, 'aws:cdk:bundling-stacks': [] }, nag: false });
+      const source = 'https://www.ecb.europa.eu/stats/eurofxref/eurofxref-daily.xml';
+      const { app, stack } = buildApp({ context: { ...cdkContext, o2c: { ...base, creditSecondApprovers: undefined, creditRatesSourceUrl: source }, 'aws:cdk:bundling-stacks': [] }, nag: false });
       const resources = Object.values(app.synth().getStackArtifact(stack.artifactId).template.Resources as Record<string, { Type: string; Properties: Record<string, any> }>);
       const sm = resources.find((r) => r.Type === 'AWS::StepFunctions::StateMachine')!;
       const parts = sm.Properties.DefinitionString['Fn::Join'][1] as unknown[];
@@ -207,6 +209,12 @@ describe('credit configuration', () => {
       expect(states.WaitForCreditReview.Catch[0]).toEqual({ ErrorEquals: ['States.Timeout'], ResultPath: '$.reviewExpired', Next: 'RejectOrder' });
       const withRates = resources.filter((r) => r.Type === 'AWS::Lambda::Function' && r.Properties.Environment?.Variables?.CREDIT_REFERENCE_RATES !== undefined);
       expect(withRates.map((r) => r.Properties.Environment.Variables.O2C_FUNCTION).sort()).toEqual(['check-credit', 'decide-credit', 'request-credit-review']);
+      const refresh = Object.entries(app.synth().getStackArtifact(stack.artifactId).template.Resources as Record<string, { Type: string; Properties: Record<string, any> }>).find(
+        ([, r]) => r.Type === 'AWS::Lambda::Function' && r.Properties.Environment?.Variables?.O2C_FUNCTION === 'refresh-rates',
+      );
+      expect(refresh![1].Properties.Environment.Variables.CREDIT_RATES_SOURCE_URL).toBe(source);
+      const schedule = resources.find((r) => r.Type === 'AWS::Scheduler::Schedule' && JSON.stringify(r.Properties.Target.Arn).includes(refresh![0]));
+      expect(schedule?.Properties).toMatchObject({ ScheduleExpression: 'cron(30 16 ? * MON-FRI *)', ScheduleExpressionTimezone: 'Europe/London' });
     } finally {
       if (previous === undefined) delete process.env.CDK_VALIDATION;
       else process.env.CDK_VALIDATION = previous;

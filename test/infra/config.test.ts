@@ -77,9 +77,11 @@ describe('parseConfig', () => {
   });
 
   it('the seller’s legal identity: the legal name defaults to companyName, the country to the address’s, then the VAT prefix', () => {
-    expect(companyLegal(parseConfig(base))).toMatchObject({ legalName: base.companyName, reverseCharge: false });
+    expect(companyLegal(parseConfig(base))).toMatchObject({ legalName: 'Example Trading Limited', country: 'GB', vatNumber: 'GB123456789', reverseCharge: false });
+    const { companyLegalName: _n, companyVatNumber: _v, companyRegistration: _r, companyPostalAddress: _a, ...bare } = base as Record<string, unknown>;
+    expect(companyLegal(parseConfig(bare))).toEqual({ legalName: base.companyName, country: 'GB', reverseCharge: false });
     const full = parseConfig({
-      ...base,
+      ...bare,
       companyLegalName: 'Acme Handel AB',
       companyVatNumber: 'se556677889901',
       companyRegistration: '556677-8899',
@@ -96,8 +98,8 @@ describe('parseConfig', () => {
       peppolId: { scheme: '0007', id: '5566778899' },
       reverseCharge: true,
     });
-    expect(companyLegal(parseConfig({ ...base, companyVatNumber: 'EL094259216' })).country).toBe('GR');
-    expect(companyLegal(parseConfig({ ...base, companyCountry: 'IE', companyVatNumber: 'GB123456789' })).country).toBe('IE');
+    expect(companyLegal(parseConfig({ ...bare, companyVatNumber: 'EL094259216' })).country).toBe('GR');
+    expect(companyLegal(parseConfig({ ...base, companyCountry: 'IE' })).country).toBe('IE');
   });
 
   it.each([

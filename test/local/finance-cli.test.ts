@@ -50,8 +50,10 @@ describe('finance CLI', () => {
     expect(calls[1]).toMatchObject({ path: '/finance/credit-notes/CN-2026-000001/ubl' });
     const shown = (await financeCommand(api, 'customers', ['set', 'cus_1'], { 'vat-number': 'DE123456789', 'peppol-id': '0088:7300010000001', 'e-invoice': true }))!;
     expect(calls[3]).toEqual({ method: 'PATCH', path: '/finance/customers/cus_1', body: { vatNumber: 'DE123456789', peppolId: { scheme: '0088', id: '7300010000001' }, eInvoice: true } });
-    expect(shown).toMatch(/VAT number +DE123456789/);
-    expect(shown).toMatch(/Peppol id +0088:7300010000001/);
+    expect(shown).toMatch(/^vat number +DE123456789$/m);
+    expect(shown).toMatch(/^peppol id +0088:7300010000001$/m);
+    expect(shown).toMatch(/^peppol ubl +attached to invoice and credit-note emails$/m);
+    for (const line of shown.split('\n')) expect(line, line).toMatch(/^[a-z ]{12} {2}\S/);
     await expect(financeCommand(api, 'customers', ['set', 'cus_1'], { 'peppol-id': '7300010000001' })).rejects.toThrow('--peppol-id is <scheme>:<id>');
   });
 

@@ -20,6 +20,7 @@ import type { BankImportSummary } from '#domain/bank-import';
 import type { InvoiceReopening, ReturnOutcome } from '#domain/bank-returns';
 import type { FulfilmentRequest } from '#domain/fulfilment';
 import type {
+  Address,
   Allocation,
   CreditNote,
   Customer,
@@ -66,6 +67,25 @@ export interface Company {
   readonly paymentReferenceScheme: PaymentReferenceScheme;
   /** Where customers pay: on the invoice, in its email and in reminders. */
   readonly bankAccount: SellerBankAccount;
+  /**
+   * The seller as a VAT invoice and a Peppol e-invoice name it (config `companyLegalName`, `companyVatNumber`,
+   * `companyRegistration`, `companyCountry`, `companyPostalAddress`, `companyPeppolId`, `vatReverseCharge`).
+   * Absent: documents fall back to `name` and `address`.
+   */
+  readonly legal?: CompanyLegal;
+}
+
+/** The seller's legal identity: what art. 226 of the VAT Directive and HMRC require on an invoice. */
+export interface CompanyLegal {
+  readonly legalName: string;
+  /** ISO 3166-1 alpha-2. */
+  readonly country: string;
+  readonly vatNumber?: string;
+  readonly registration?: string;
+  readonly postalAddress?: Address;
+  readonly peppolId?: { readonly scheme: string; readonly id: string };
+  /** Intra-EU business supplies at 0 % are reverse charge (`AE`). */
+  readonly reverseCharge: boolean;
 }
 
 // ── orders ───────────────────────────────────────────────────────────────────
@@ -236,6 +256,8 @@ export interface Invoices {
   ): Promise<{ kind: 'issued' } | { kind: 'taken' } | { kind: 'invoice-changed' } | { kind: 'replayed'; creditNoteNumber: string } | { kind: 'key-reused' }>;
   /** One credit note of an invoice. */
   creditNote(invoiceNumber: string, number: string): Promise<CreditNote | undefined>;
+  /** A credit note by its number alone (through its pointer; notes issued before pointers existed are not found). */
+  creditNoteByNumber(number: string): Promise<CreditNote | undefined>;
   /** The invoice's credit notes. */
   creditNotesOf(invoiceNumber: string): Promise<CreditNote[]>;
   /** Writes a write-off (or any adjustment without a document), guarded by the balance read; ConcurrentUpdate when it moved. */
@@ -635,6 +657,12 @@ export interface InvoiceDocuments {
   pdf(invoice: Invoice, seller: Pick<Company, 'name' | 'address' | 'bankAccount' | 'paymentReferenceScheme'>, customer: Pick<Customer, 'name' | 'email' | 'billingAddress'>): Promise<Uint8Array>;
   creditNotePdf(creditNote: CreditNote, seller: Pick<Company, 'name' | 'address'>, customer: Pick<Customer, 'name' | 'email' | 'billingAddress'>): Promise<Uint8Array>;
   statementPdf(statement: CustomerStatement, seller: Pick<Company, 'name' | 'address'>): Promise<Uint8Array>;
+}
+
+/** Peppol BIS Billing 3.0 e-invoices (UBL 2.1) of issued documents, with their PDF embedded when given. */
+export interface EInvoices {
+  invoice(invoice: Invoice, company: Company, pdf?: Uint8Array): string;
+  creditNote(creditNote: CreditNote, invoice: Invoice, company: Company, pdf?: Uint8Array): string;
 }
 
 // ── requests and credentials ─────────────────────────────────────────────────

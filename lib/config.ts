@@ -198,6 +198,29 @@ export const ConfigSchema = z.strictObject({
   creditReviewTimeoutHours: z.number().int().min(1).max(24 * 60).default(168),
   /** Hours the second approver has before the order is rejected (default 3 days). */
   creditEscalationTimeoutHours: z.number().int().min(1).max(24 * 60).default(72),
+  /** The seller's registered name on invoices (default: companyName). */
+  companyLegalName: z.string().min(1).max(200).optional(),
+  /** VAT number with its country prefix (GB123456789, SE556677889901): printed on invoices, the e-invoice's seller VAT id. */
+  companyVatNumber: z.string().trim().toUpperCase().regex(/^[A-Z]{2}[0-9A-Z+*.]{2,13}$/, 'a VAT number with its country prefix, such as GB123456789').optional(),
+  /** Company registration number (Companies House, organisationsnummer). */
+  companyRegistration: z.string().trim().min(1).max(40).optional(),
+  /** ISO 3166-1 alpha-2 country of the seller (default: the postal address's, else the VAT number's prefix). */
+  companyCountry: z.string().regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 code such as GB').optional(),
+  /** The seller's address, structured (the e-invoice needs city and country). */
+  companyPostalAddress: z
+    .strictObject({
+      line1: z.string().min(1).max(200),
+      line2: z.string().min(1).max(200).optional(),
+      city: z.string().min(1).max(100),
+      postalCode: z.string().min(1).max(20).optional(),
+      region: z.string().min(1).max(100).optional(),
+      country: z.string().regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 code such as GB'),
+    })
+    .optional(),
+  /** The seller's Peppol participant id: ICD scheme (0088 GLN, 0007 Swedish org no, 0192 Norwegian org no, 9932 UK VAT…) and id. */
+  companyPeppolId: z.strictObject({ scheme: z.string().regex(/^\d{4}$/, 'a four-digit ICD such as 0088'), id: z.string().min(1).max(100) }).optional(),
+  /** Business supplies at 0 % to a VAT-registered buyer in another EU member state are reverse charge (category AE, with the wording). */
+  vatReverseCharge: z.boolean().default(false),
 });
 
 export type O2cConfig = z.infer<typeof ConfigSchema>;
@@ -263,6 +286,26 @@ export function dunningPolicy(config: O2cConfig): DunningPolicy {
   if (config.dunningPolicy) return policyFromConfig(config.dunningPolicy);
   if (config.dunningLevels) return policyFromDays(config.dunningLevels);
   return DEFAULT_DUNNING_POLICY;
+}
+
+/** The seller's legal identity as the functions read it (COMPANY_LEGAL): defaults filled, the country decided. */
+export function companyLegal(config: O2cConfig) {
+  const country = config.companyCountry ?? config.companyPostalAddress?.country ?? (config.companyVatNumber ? config.companyVatNumber.slice(0, 2).replace('EL', 'GR').replace('XI', 'GB') : undefined) ?? countryOfAddressLines(config.companyAddress) ?? 'GB';
+  return {
+    legalName: config.companyLegalName ?? config.companyName,
+    country,
+    ...(config.companyVatNumber ? { vatNumber: config.companyVatNumber } : {}),
+    ...(config.companyRegistration ? { registration: config.companyRegistration } : {}),
+    ...(config.companyPostalAddress ? { postalAddress: config.companyPostalAddress } : {}),
+    ...(config.companyPeppolId ? { peppolId: config.companyPeppolId } : {}),
+    reverseCharge: config.vatReverseCharge,
+  };
+}
+
+const COUNTRY_NAMES: Readonly<Record<string, string>> = { 'united kingdom': 'GB', uk: 'GB', sweden: 'SE', sverige: 'SE', germany: 'DE', deutschland: 'DE', france: 'FR', netherlands: 'NL', ireland: 'IE', norway: 'NO', finland: 'FI', denmark: 'DK' };
+/** The country named on the last line of the free-text address, when it is one o2c knows. */
+function countryOfAddressLines(lines: readonly string[]): string | undefined {
+  return COUNTRY_NAMES[(lines.at(-1) ?? '').trim().toLowerCase()];
 }
 
 /** PaymentTerms as the functions read them (rates in ppm). */

@@ -120,6 +120,11 @@ async function main(argv: string[]): Promise<void> {
       currency: { type: 'string' },
       language: { type: 'string' },
       'tax-id': { type: 'string' },
+      'vat-number': { type: 'string' },
+      'company-number': { type: 'string' },
+      'peppol-id': { type: 'string' },
+      'e-invoice': { type: 'boolean' },
+      'no-e-invoice': { type: 'boolean' },
       kind: { type: 'string' },
       collections: { type: 'string' },
       shop: { type: 'string' },
@@ -144,7 +149,7 @@ async function main(argv: string[]): Promise<void> {
     );
     return;
   }
-  const finance = await financeCommand(financeApi(process.env, values.stack), cmd, [sub, ...rest].filter((a): a is string => a !== undefined), { ...values, ...(values['no-exempt'] ? { exempt: false } : {}) });
+  const finance = await financeCommand(financeApi(process.env, values.stack), cmd, [sub, ...rest].filter((a): a is string => a !== undefined), { ...values, ...(values['no-exempt'] ? { exempt: false } : {}), ...(values['no-e-invoice'] ? { 'e-invoice': false } : {}) });
   if (finance !== undefined) return void console.log(finance);
   if (cmd === 'status') return status();
   if (cmd === 'orders' && sub === 'show' && rest[0]) return showOrder(rest[0]);

@@ -163,6 +163,10 @@ const customerRows = (c: any): [string, string][] => [
   ['credit limit', show(c.creditLimit)],
   ['terms', c.terms?.discount ? `${c.terms.discount.ratePpm / 10_000}/${c.terms.discount.days} net ${c.terms.netDays}` : `net ${c.terms?.netDays}`],
   ...(c.taxId ? ([['tax id', c.taxId]] as [string, string][]) : []),
+  ...(c.vatNumber ? ([['vat number', c.vatNumber]] as [string, string][]) : []),
+  ...(c.companyNumber ? ([['company no', c.companyNumber]] as [string, string][]) : []),
+  ...(c.peppolId ? ([['peppol id', `${c.peppolId.scheme}:${c.peppolId.id}`]] as [string, string][]) : []),
+  ['peppol ubl', c.eInvoice ? 'attached to invoice and credit-note emails' : 'not sent'],
   ['kind', c.kind],
   ['dunning', c.dunningExempt ? 'exempt' : 'as the policy says'],
   ['collections', c.collectionsStatus === 'none' || !c.collectionsStatus ? 'in good standing' : `${c.collectionsStatus.replace('-', ' ')}${c.collectionsSince ? ` since ${c.collectionsSince} (${c.collectionsLevel})` : ''}`],
@@ -263,6 +267,18 @@ const bankImportText = (r: any): string => {
   ].join('\n');
 };
 
+/** `--vat-number`, `--company-number`, `--peppol-id 0088:7300010000001`, `--e-invoice`/`--no-e-invoice`. */
+function eInvoiceArgs(values: Values): Record<string, unknown> {
+  const peppol = values['peppol-id'] as string | undefined;
+  if (peppol !== undefined && !/^\d{4}:.+$/.test(peppol)) throw new CliError('--peppol-id is <scheme>:<id>, e.g. 0088:7300010000001');
+  return {
+    ...(values['vat-number'] ? { vatNumber: values['vat-number'] } : {}),
+    ...(values['company-number'] ? { companyNumber: values['company-number'] } : {}),
+    ...(peppol ? { peppolId: { scheme: peppol.slice(0, 4), id: peppol.slice(5) } } : {}),
+    ...(values['e-invoice'] !== undefined ? { eInvoice: values['e-invoice'] === true } : {}),
+  };
+}
+
 /** Runs a finance command; returns the text to print (or the JSON answer with --json), or undefined when `cmd` is not one. */
 export async function financeCommand(api: FinanceApi, cmd: string, args: readonly string[], values: Values): Promise<string | undefined> {
   const json = values.json === true;
@@ -281,6 +297,7 @@ export async function financeCommand(api: FinanceApi, cmd: string, args: readonl
       ...(values.limit ? { creditLimit: moneyArg(values.limit as string, currency) } : {}),
       ...(values.language ? { language: values.language } : {}),
       ...(values['tax-id'] ? { taxId: values['tax-id'] } : {}),
+      ...eInvoiceArgs(values),
       ...(values.kind ? { kind: values.kind } : {}),
       ...(values.shop ? { shop: values.shop } : {}),
     };
@@ -298,14 +315,21 @@ export async function financeCommand(api: FinanceApi, cmd: string, args: readonl
       ...(values.limit ? { creditLimit: moneyArg(values.limit as string, (values.currency as string | undefined) ?? current.currency) } : {}),
       ...(values.language ? { language: values.language } : {}),
       ...(values['tax-id'] ? { taxId: values['tax-id'] } : {}),
+      ...eInvoiceArgs(values),
       ...(values.exempt !== undefined ? { dunningExempt: values.exempt === true } : {}),
       ...(values.kind ? { kind: values.kind } : {}),
       ...(values.collections ? { collectionsStatus: values.collections } : {}),
       ...(values.reason ? { reason: values.reason } : {}),
     };
-    if (Object.keys(changes).filter((k) => k !== 'reason').length === 0) throw new CliError('nothing to change: give --limit, --language, --tax-id, --kind, --collections or --exempt/--no-exempt');
+    if (Object.keys(changes).filter((k) => k !== 'reason').length === 0) throw new CliError('nothing to change: give --limit, --language, --tax-id, --vat-number, --company-number, --peppol-id, --e-invoice/--no-e-invoice, --kind, --collections or --exempt/--no-exempt');
     const c = await api.call('PATCH', path, changes);
     return out(c, () => table(customerRows(c)));
+  }
+  if ((cmd === 'invoices' || cmd === 'credit-notes') && sub === 'ubl' && target) {
+    const path = `/finance/${cmd}/${encodeURIComponent(target)}/ubl`;
+    const xml: Buffer = await api.call('GET', path, undefined, { accept: 'application/xml' });
+    if (!Buffer.isBuffer(xml)) throw new CliError(`the API did not answer with XML for ${target}`);
+    return xml.toString('utf8').trimEnd();
   }
   if (cmd === 'credit-note' && sub) {
     const r = await api.call('POST', `/finance/invoices/${encodeURIComponent(sub)}/credit-notes`, { amount: moneyArg(need(values, 'amount'), currency), reason: need(values, 'reason') });
@@ -519,11 +543,12 @@ function creditText(r: any): string {
 }
 
 export const FINANCE_USAGE = [
-  '  customers add --email E --name N [--limit 500.00] [--currency GBP] [--language sv] [--tax-id X] [--shop S]',
+  '  customers add --email E --name N [--limit 500.00] [--currency GBP] [--language sv] [--tax-id X] [--vat-number V] [--company-number N] [--peppol-id S:ID] [--e-invoice] [--shop S]',
   '  customers show <customerId|email>',
-  '  customers set <customerId|email> [--limit 750.00] [--language ja] [--tax-id X] [--kind business|consumer] [--exempt|--no-exempt] [--collections none] [--reason text]',
+  '  customers set <customerId|email> [--limit 750.00] [--language ja] [--tax-id X] [--vat-number DE123456789] [--company-number N] [--peppol-id 0088:7300010000001] [--e-invoice|--no-e-invoice] [--kind business|consumer] [--exempt|--no-exempt] [--collections none] [--reason text]',
   '  credit-note <invoice> --amount 12.00 [--currency GBP] --reason text',
   '  write-off <invoice> --reason text',
+  '  invoices ubl <invoice> > file.xml · credit-notes ubl <credit note> > file.xml   (Peppol BIS 3 e-invoice, PDF embedded)',
   '  payments record --amount 38.98 [--currency GBP] --date YYYY-MM-DD --reference REF [--remittance text] [--customer id]',
   '  payments show <paymentId> · payments unassigned',
   '  payments apply <paymentId> --invoice INV-… --amount 12.00     (unapplied cash to an invoice)',

@@ -199,6 +199,7 @@ export function dynamoInvoices(t: DynamoTable): Invoices {
         counterItem(t, creditNote),
         adjustmentItem(t, adjustment),
         { Put: { TableName: t.name, Item: { ...Keys.creditNote(creditNote.invoiceNumber, creditNote.number), type: ITEM_TYPES.creditNote, ...creditNote }, ConditionExpression: 'attribute_not_exists(pk)' } },
+        { Put: { TableName: t.name, Item: { ...Keys.creditNoteRef(creditNote.number), type: ITEM_TYPES.creditNoteRef, invoiceNumber: creditNote.invoiceNumber }, ConditionExpression: 'attribute_not_exists(pk)' } },
         ...journalItems(t, adjustment.entry),
         auditItem(t, adjustment.audit),
         ...aggregateItems(t, creditNote.issueDate, creditNote.currency, { creditNotes: creditNote.total }),
@@ -223,6 +224,14 @@ export function dynamoInvoices(t: DynamoTable): Invoices {
     },
 
     async creditNote(invoiceNumber, number) {
+      const r = await t.doc().send(new GetCommand({ TableName: t.name, Key: Keys.creditNote(invoiceNumber, number), ConsistentRead: true }));
+      return r.Item as CreditNote | undefined;
+    },
+
+    async creditNoteByNumber(number) {
+      const ref = await t.doc().send(new GetCommand({ TableName: t.name, Key: Keys.creditNoteRef(number), ConsistentRead: true }));
+      const invoiceNumber = ref.Item?.invoiceNumber;
+      if (typeof invoiceNumber !== 'string') return undefined;
       const r = await t.doc().send(new GetCommand({ TableName: t.name, Key: Keys.creditNote(invoiceNumber, number), ConsistentRead: true }));
       return r.Item as CreditNote | undefined;
     },

@@ -25,6 +25,7 @@
  * | ledger line           | LEDGER#<account>#<ccy>#<yyyy-mm> | <date>#<entryId>#<n>  |                                        |                                   |
  * | daily aggregate       | AGG#<yyyy-mm-dd>            | <metric>#<ccy>             |                                        |                                   |
  * | credit note           | INVOICE#<number>            | CREDITNOTE#<cn number>     |                                        |                                   |
+ * | credit note pointer   | CREDITNOTEREF#<cn number>   | CREDITNOTEREF              |                                        |                                   |
  * | dispute               | INVOICE#<number>            | DISPUTE#<disputeId>        |                                        |                                   |
  * | dispute pointer       | DISPUTEREF#<disputeId>      | DISPUTEREF                 |                                        |                                   |
  * | audit entry           | AUDIT#<entity>              | <at>#<id>                  |                                        |                                   |
@@ -117,6 +118,7 @@ export const ITEM_TYPES = {
   refund: 'Refund',
   refundRequest: 'RefundRequest',
   creditNote: 'CreditNote',
+  creditNoteRef: 'CreditNoteRef',
   audit: 'AuditEntry',
   customerName: 'CustomerName',
   payerAccount: 'PayerAccount',
@@ -192,6 +194,8 @@ export const Keys = {
   /** A credit note lives in its invoice's partition. */
   creditNote: (invoiceNumber: string, number: string) => ({ pk: `INVOICE#${invoiceNumber}`, sk: `CREDITNOTE#${number}` }),
   creditNotePrefix: 'CREDITNOTE#',
+  /** The pointer from a credit note's number to its invoice (written with the note; `invoiceNumber`). */
+  creditNoteRef: (number: string) => ({ pk: `CREDITNOTEREF#${number}`, sk: 'CREDITNOTEREF' }),
   /** A dispute lives in its invoice's partition. */
   dispute: (invoiceNumber: string, disputeId: string) => ({ pk: `INVOICE#${invoiceNumber}`, sk: `DISPUTE#${disputeId}` }),
   disputePrefix: 'DISPUTE#',

@@ -81,6 +81,14 @@ export interface Customer {
   readonly riskScoredOn?: IsoDate;
   readonly dunningState: DunningState;
   readonly billingAddress?: Address;
+  /** VAT number with its country prefix (B2B): printed on invoices as the buyer's, decides reverse charge. */
+  readonly vatNumber?: string;
+  /** Company registration number (the e-invoice's buyer legal registration). */
+  readonly companyNumber?: string;
+  /** Peppol participant id (ICD scheme and id): the e-invoice's buyer endpoint. */
+  readonly peppolId?: { readonly scheme: string; readonly id: string };
+  /** Wants a Peppol BIS 3 e-invoice (UBL) attached to invoice and credit-note emails. */
+  readonly eInvoice?: boolean;
 }
 
 export type OrderStatus =

@@ -2,6 +2,7 @@
 import { callerCredentialsFrom } from '#adapters/api-keys';
 import { mailQueue } from '#adapters/mail-queue';
 import { pdfDocuments } from '#adapters/pdf';
+import { ublDocuments } from '#adapters/ubl';
 import { repositories } from '#adapters/repositories';
 import { AsOfQuerySchema, CreditNoteRequestSchema, CustomerChangesSchema, DisputeRequestSchema, DisputeResolutionSchema, NewCustomerSchema, PromiseToPaySchema, WriteOffRequestSchema } from '#platforms/finance';
 import * as rt from '#runtime';
@@ -9,12 +10,14 @@ import { creditNoteView, issueCreditNote, writeOffInvoice } from '#use-cases/adj
 import { invoiceWithDisputes, openInvoiceDispute, recordPromiseToPay, resolveDispute } from '#use-cases/disputes';
 import { auditTrail } from '#use-cases/finance-cash';
 import { trialBalanceAsOf } from '#use-cases/trial-balance';
+import { creditNoteEInvoice, invoiceEInvoice } from '#use-cases/e-invoices';
 import { createCustomer, customerView, findCustomer, getCustomer, updateCustomer } from '#use-cases/manage-customers';
 const env = rt.readBindings('finance');
-const { customers, invoices, audit, requestKeys, ledger, disputes } = repositories(env.TABLE_NAME);
-export const deps = { customers, invoices, audit, requestKeys, ledger, disputes, documents: pdfDocuments, mail: mailQueue(env.MAIL_QUEUE_URL), clock: rt.systemClock, company: rt.companyOf(env), creditNoteSeries: env.CREDIT_NOTE_SERIES, newCustomerCreditLimits: rt.creditLimitsOf(env.NEW_CUSTOMER_CREDIT_LIMITS) };
+const { customers, invoices, orders, audit, requestKeys, ledger, disputes } = repositories(env.TABLE_NAME);
+export const deps = { customers, invoices, orders, audit, requestKeys, ledger, disputes, documents: pdfDocuments, eInvoices: ublDocuments, mail: mailQueue(env.MAIL_QUEUE_URL), clock: rt.systemClock, company: rt.companyOf(env), creditNoteSeries: env.CREDIT_NOTE_SERIES, newCustomerCreditLimits: rt.creditLimitsOf(env.NEW_CUSTOMER_CREDIT_LIMITS) };
 const finance = (route: rt.RoleRoute) => rt.withRole(callerCredentialsFrom(env), 'finance', route);
 const param = (req: rt.HttpRequest, name: string) => req.pathParameters[name] ?? '';
+const ubl = (doc: { filename: string; xml: string }) => rt.binary(Buffer.from(doc.xml, 'utf8'), 'application/xml', doc.filename);
 export const routes: Record<string, rt.Route> = {
   'POST /finance/customers': finance(async (req, actor) => ({ status: 201, body: await createCustomer(rt.parseJsonBody(req, NewCustomerSchema), actor, deps) })),
   'GET /finance/customers': finance(async (req) => ({ status: 200, body: customerView(await findCustomer({ email: rt.queryParam(req, 'email'), ...(req.query.shop ? { shop: req.query.shop } : {}) }, deps)) })),
@@ -26,6 +29,8 @@ export const routes: Record<string, rt.Route> = {
   'POST /finance/invoices/{number}/credit-notes': finance(async (req, actor) => ({ status: 201, body: creditNoteView(await issueCreditNote({ invoiceNumber: param(req, 'number'), ...rt.parseJsonBody(req, CreditNoteRequestSchema) }, actor, deps, rt.clientKeyOf(req))) })),
   'POST /finance/invoices/{number}/write-off': finance(async (req, actor) => ({ status: 200, body: await writeOffInvoice({ invoiceNumber: param(req, 'number'), ...rt.parseJsonBody(req, WriteOffRequestSchema) }, actor, deps) })),
   'GET /finance/invoices/{number}': finance(async (req) => ({ status: 200, body: await invoiceWithDisputes(param(req, 'number'), deps) })),
+  'GET /finance/invoices/{number}/ubl': finance(async (req) => ubl(await invoiceEInvoice(param(req, 'number'), deps))),
+  'GET /finance/credit-notes/{number}/ubl': finance(async (req) => ubl(await creditNoteEInvoice(param(req, 'number'), deps))),
   'POST /finance/invoices/{number}/disputes': finance(async (req, actor) => ({ status: 201, body: await openInvoiceDispute({ invoiceNumber: param(req, 'number'), ...rt.parseJsonBody(req, DisputeRequestSchema) }, actor, deps, rt.clientKeyOf(req)) })),
   'POST /finance/disputes/{disputeId}/resolution': finance(async (req, actor) => ({ status: 200, body: await resolveDispute({ disputeId: param(req, 'disputeId'), ...rt.parseJsonBody(req, DisputeResolutionSchema) }, actor, deps) })),
   'POST /finance/invoices/{number}/promise-to-pay': finance(async (req, actor) => ({ status: 200, body: await recordPromiseToPay({ invoiceNumber: param(req, 'number'), ...rt.parseJsonBody(req, PromiseToPaySchema) }, actor, deps) })),

@@ -1,6 +1,7 @@
 /** issue-invoice (workflow step): gapless invoice + ledger in one transaction, PDF by email — use-cases/issue-invoice. */
 import { mailQueue } from '#adapters/mail-queue';
 import { pdfDocuments } from '#adapters/pdf';
+import { ublDocuments } from '#adapters/ubl';
 import { sqsOutbox } from '#adapters/queue';
 import { repositories } from '#adapters/repositories';
 import { OrderTaskInput } from '#platforms/canonical';
@@ -10,5 +11,5 @@ import type { RefundMessage } from '#ports';
 
 const env = readBindings('issue-invoice');
 const { orders, customers, invoices } = repositories(env.TABLE_NAME);
-export const deps = { orders, customers, invoices, documents: pdfDocuments, mail: mailQueue(env.MAIL_QUEUE_URL), clock: systemClock, metrics: businessMetrics, company: companyOf(env), series: env.INVOICE_SERIES, refundQueue: sqsOutbox<RefundMessage>(env.REFUNDS_QUEUE_URL), policy: dunningPolicyOf(env.DUNNING_POLICY) };
+export const deps = { orders, customers, invoices, documents: pdfDocuments, eInvoices: ublDocuments, mail: mailQueue(env.MAIL_QUEUE_URL), clock: systemClock, metrics: businessMetrics, company: companyOf(env), series: env.INVOICE_SERIES, refundQueue: sqsOutbox<RefundMessage>(env.REFUNDS_QUEUE_URL), policy: dunningPolicyOf(env.DUNNING_POLICY) };
 export const handler = taskHandler(OrderTaskInput, (input) => issueInvoice(input, deps));

@@ -1,6 +1,7 @@
 /** refund-payment (refunds queue): pay back what o2c owes, through Stripe or as owed; credit cancelled invoices — use-cases/refund-payment. */
 import { mailQueue } from '#adapters/mail-queue';
 import { pdfDocuments } from '#adapters/pdf';
+import { ublDocuments } from '#adapters/ubl';
 import { repositories } from '#adapters/repositories';
 import { stripeRefunds, stripeSecretKey } from '#adapters/stripe-refunds';
 import { RefundMessageSchema } from '#platforms/canonical';
@@ -17,7 +18,7 @@ export const deps = {
   requestKeys,
   refundRequests,
   paymentRefunds: stripeRefunds({ apiUrl: env.STRIPE_API_URL, key }),
-  documents: pdfDocuments,
+  documents: pdfDocuments, eInvoices: ublDocuments,
   mail: mailQueue(env.MAIL_QUEUE_URL),
   clock: systemClock,
   company: companyOf(env),

@@ -16,6 +16,14 @@ const customerFields = {
   terms: z.optional(TermsSchema),
   taxId: z.optional(text(2, 40)),
   billingAddress: z.optional(AddressSchema),
+  /** VAT number with its country prefix (GB123456789, DE123456789): the buyer's on invoices; decides reverse charge. */
+  vatNumber: z.optional(z.string().check(z.trim(), z.toUpperCase(), z.regex(/^[A-Z]{2}[0-9A-Z+*.]{2,13}$/, 'a VAT number with its country prefix, such as DE123456789'))),
+  /** Company registration number. */
+  companyNumber: z.optional(text(1, 40)),
+  /** Peppol participant id: four-digit ICD scheme (0088 GLN, 0007 Swedish org no, 0192 Norwegian org no, 9930 German VAT…) and id. */
+  peppolId: z.optional(z.object({ scheme: z.string().check(z.regex(/^\d{4}$/, 'a four-digit ICD scheme such as 0088')), id: text(1, 100) })),
+  /** Attach a Peppol BIS 3 e-invoice (UBL) to invoice and credit-note emails. */
+  eInvoice: z.optional(z.boolean()),
   /** Business or consumer: dunning charges consumers no fee unless the policy says so (absent: a business when it has a tax id). */
   kind: z.optional(z.enum(['business', 'consumer'])),
 };

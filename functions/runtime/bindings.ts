@@ -7,7 +7,7 @@
 import * as z from 'zod/mini';
 import { BINDINGS, FUNCTION_BINDINGS, type BindingName, type BindingSpec, type FunctionName } from '../bindings.ts';
 import { ConfigError } from '../errors.ts';
-import type { Company } from '../ports.ts';
+import type { Company, CompanyLegal } from '../ports.ts';
 import { parseDecimal } from '#domain/money';
 import { dunningPolicyProblems, type DunningPolicy } from '#domain/dunning';
 import { parseRate, type ReferenceRates } from '#domain/fx';
@@ -62,6 +62,16 @@ const TermsSchema = z.object({ netDays: z.int().check(z.gte(0)), discount: z.opt
 const TaxPolicySchema = z.object({ rounding: z.enum(['half-up', 'half-even']), level: z.enum(['line', 'invoice']) });
 const AddressSchema = z.array(z.string());
 const SchemeSchema = z.enum(['rf', 'se-ocr', 'fi']);
+const PostalAddressSchema = z.object({ line1: z.string(), line2: z.optional(z.string()), city: z.string(), postalCode: z.optional(z.string()), region: z.optional(z.string()), country: z.string() });
+const CompanyLegalSchema = z.object({
+  legalName: z.string().check(z.minLength(1)),
+  country: z.string().check(z.regex(/^[A-Z]{2}$/)),
+  vatNumber: z.optional(z.string()),
+  registration: z.optional(z.string()),
+  postalAddress: z.optional(PostalAddressSchema),
+  peppolId: z.optional(z.object({ scheme: z.string(), id: z.string() })),
+  reverseCharge: z.boolean(),
+});
 const BankAccountSchema = z.object({ iban: z.string().check(z.minLength(1)), bic: z.string().check(z.minLength(1)), bankName: z.optional(z.string()) });
 
 /** A JSON binding checked against `schema` (ConfigError naming the variable otherwise). */
@@ -161,7 +171,9 @@ export function companyOf(b: {
   TAX_POLICY: unknown;
   PAYMENT_REFERENCE_SCHEME: string;
   BANK_ACCOUNT: unknown;
+  COMPANY_LEGAL: unknown;
 }): Company {
+  const legal = checkedBinding('COMPANY_LEGAL', CompanyLegalSchema, b.COMPANY_LEGAL);
   const bank = checkedBinding('BANK_ACCOUNT', BankAccountSchema, b.BANK_ACCOUNT);
   return {
     name: b.COMPANY_NAME,
@@ -172,5 +184,6 @@ export function companyOf(b: {
     taxPolicy: checkedBinding('TAX_POLICY', TaxPolicySchema, b.TAX_POLICY),
     paymentReferenceScheme: checkedBinding('PAYMENT_REFERENCE_SCHEME', SchemeSchema, b.PAYMENT_REFERENCE_SCHEME),
     bankAccount: { iban: bank.iban, bic: bank.bic, ...(bank.bankName ? { bankName: bank.bankName } : {}) },
+    legal: JSON.parse(JSON.stringify(legal)) as CompanyLegal,
   };
 }

@@ -8,7 +8,9 @@
  *   the one read), the entry and the audit line in one transaction; another
  *   note took the number → next number; the invoice moved → read it again.
  * 4. The customer gets the credit note as a PDF, in their language (key per
- *   credit note: a retried send mails once).
+ *   credit note: a retried send mails once), and, wanting e-invoices, its
+ *   Peppol BIS 3 UBL. The note carries the corrected invoice's parties and its
+ *   share of the invoice's VAT breakdown (document-content).
  * Write-off: 1. The invoice must exist (404) and owe something (409). 2. Its
  *   balance becomes bad debt (domain), written with the entry and the audit
  *   line, guarded by the balance read (a concurrent payment wins; 409).
@@ -17,10 +19,11 @@ import { buildCreditNote, creditNoteEntry, writeOff } from '#domain/adjustments'
 import { todayIn } from '#domain/dates';
 import type { CreditNote, Invoice, Money } from '#domain/model';
 import { ConcurrentUpdate, ConflictError, NotFoundError } from '../errors.ts';
-import type { Clock, Company, Customers, InvoiceDocuments, Invoices, Mail, RequestKeys } from '../ports.ts';
+import type { Clock, Company, Customers, EInvoices, InvoiceDocuments, Invoices, Mail, RequestKeys } from '../ports.ts';
+import { withCreditNoteContent } from './document-content.ts';
 import { formatMoney } from '#domain/money';
 import { renderMessage } from '#messages';
-import { mailTo } from './customer-mail.ts';
+import { mailTo, ublAttachment } from './customer-mail.ts';
 import { withNextNumber } from './numbering.ts';
 
 export interface AdjustInvoiceDeps {
@@ -28,6 +31,8 @@ export interface AdjustInvoiceDeps {
   readonly requestKeys: RequestKeys;
   readonly customers: Customers;
   readonly documents: InvoiceDocuments;
+  /** The Peppol e-invoice attached for customers who want one (`eInvoice`). */
+  readonly eInvoices: EInvoices;
   readonly mail: Mail;
   readonly clock: Clock;
   readonly company: Company;
@@ -78,7 +83,9 @@ export async function issueCreditNote(input: { invoiceNumber: string; amount: Mo
     const before = await invoiceOf(input.invoiceNumber, deps);
     if (before.currency !== input.amount.currency) throw new ConflictError(`invoice ${before.number} is in ${before.currency}; a credit note in ${input.amount.currency} cannot apply to it`, 'CurrencyMismatch');
     const issued = await withNextNumber<{ note: CreditNote; balanceAfter?: number } | 'invoice-changed'>(deps.creditNoteSeries, year, { clock: deps.clock, last: () => deps.invoices.lastSequence(deps.creditNoteSeries, year) }, async (sequence) => {
-      const { creditNote, invoice: after } = buildCreditNote({ invoice: before, amount: input.amount.amount, reason: input.reason, series: deps.creditNoteSeries, year, sequence, issueDate });
+      const built = buildCreditNote({ invoice: before, amount: input.amount.amount, reason: input.reason, series: deps.creditNoteSeries, year, sequence, issueDate });
+      const { invoice: after } = built;
+      const creditNote = withCreditNoteContent(built.creditNote, before, { company: deps.company });
       const audit = { at: now.toISOString(), actor, action: 'invoice.credit-note', entity: `invoice:${before.number}`, before: shown(before), after: { ...shown(after), creditNote: creditNote.number, amount: { amount: creditNote.total, currency: creditNote.currency } }, reason: input.reason };
       const event = { on: issueDate, kind: 'credit-note' as const, amount: creditNote.appliedToInvoice, ref: creditNote.number };
       const result = await deps.invoices.issueCreditNote(creditNote, { before, after, entry: creditNoteEntry(creditNote, `cn-${creditNote.number}`), audit, event, ...(requestKey ? { requestKey } : {}) });
@@ -89,7 +96,7 @@ export async function issueCreditNote(input: { invoiceNumber: string; amount: Mo
       return { kind: 'done', value: result.kind === 'issued' ? { note: creditNote, balanceAfter: after.balance } : 'invoice-changed' };
     });
     if (issued !== 'invoice-changed') {
-      if (issued.balanceAfter !== undefined) await sendCreditNote(issued.note, issued.balanceAfter, deps);
+      if (issued.balanceAfter !== undefined) await sendCreditNote(issued.note, issued.balanceAfter, deps, before);
       return issued.note;
     }
   }
@@ -110,7 +117,7 @@ async function replayed(prior: { bodyHash: string; answer: unknown }, clientKey:
 }
 
 /** The customer's copy, in their language, with the invoice's balance after the credit. */
-async function sendCreditNote(note: CreditNote, balanceAfter: number, deps: AdjustInvoiceDeps): Promise<void> {
+async function sendCreditNote(note: CreditNote, balanceAfter: number, deps: AdjustInvoiceDeps, invoice: Invoice): Promise<void> {
   const customer = await deps.customers.get(note.customerId);
   if (!customer) return;
   const money = (amount: number) => formatMoney({ amount, currency: note.currency });
@@ -126,7 +133,8 @@ async function sendCreditNote(note: CreditNote, balanceAfter: number, deps: Adju
   });
   const pdf = await deps.documents.creditNotePdf(note, deps.company, customer);
   const attachment = { filename: `${note.number}.pdf`, contentType: 'application/pdf', contentBase64: Buffer.from(pdf).toString('base64') };
-  await deps.mail.enqueue(mailTo(customer, `credit-note:${note.number}`, message, [attachment]));
+  const eInvoice = customer.eInvoice ? [ublAttachment(note.number, deps.eInvoices.creditNote(withCreditNoteContent(note, invoice, { company: deps.company, customer }), invoice, deps.company, pdf))] : [];
+  await deps.mail.enqueue(mailTo(customer, `credit-note:${note.number}`, message, [attachment, ...eInvoice]));
 }
 
 export async function writeOffInvoice(input: { invoiceNumber: string; reason: string }, actor: string, deps: AdjustInvoiceDeps): Promise<{ invoiceNumber: string; status: Invoice['status']; writtenOff: Money }> {

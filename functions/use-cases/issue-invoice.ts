@@ -14,6 +14,9 @@
  *    number. Another invoice took the number: read the counter again.
  * 4. Render the PDF and queue the email with it (key `invoice:<number>`);
  *    an invoice with a balance says where to pay and what reference to quote.
+ *    A customer who wants e-invoices (`eInvoice`) also gets the Peppol BIS 3
+ *    UBL, with the PDF embedded. The invoice carries its VAT-invoice content
+ *    from step 3 (document-content: seller, buyer, supply date, VAT breakdown).
  * 5. An order the platform cancelled after shipment (flagged by cancel-order)
  *    is handed to refund-payment, which credits the invoice (and refunds a
  *    paid one's customer credit).
@@ -28,8 +31,9 @@ import { transition } from '#domain/order';
 import { paymentReferenceFor } from '#domain/references';
 import { renderMessage } from '#messages';
 import { InvoiceConflict, OrderNotFound } from '../errors.ts';
-import { mailTo, paymentInstructions } from './customer-mail.ts';
-import type { Clock, Company, Customers, InvoiceDocuments, Invoices, Mail, Metrics, Orders, Outbox, RefundMessage, StoredOrder } from '../ports.ts';
+import { mailTo, paymentInstructions, ublAttachment } from './customer-mail.ts';
+import type { Clock, Company, Customers, EInvoices, InvoiceDocuments, Invoices, Mail, Metrics, Orders, Outbox, RefundMessage, StoredOrder } from '../ports.ts';
+import { withInvoiceContent } from './document-content.ts';
 import { withNextNumber } from './numbering.ts';
 
 export { MAX_NUMBER_ATTEMPTS } from './numbering.ts';
@@ -39,6 +43,8 @@ export interface IssueInvoiceDeps {
   readonly customers: Customers;
   readonly invoices: Invoices;
   readonly documents: InvoiceDocuments;
+  /** The Peppol e-invoice attached for customers who want one (`eInvoice`). */
+  readonly eInvoices: EInvoices;
   readonly mail: Mail;
   readonly clock: Clock;
   readonly metrics: Metrics;
@@ -58,7 +64,8 @@ async function issueOnce(order: StoredOrder, customer: Customer | undefined, dep
   const paidAtCheckout = order.paymentMode === 'prepaid';
   return withNextNumber<{ invoice: Invoice; created: boolean }>(deps.series, year, { clock: deps.clock, last: () => deps.invoices.lastSequence(deps.series, year) }, async (sequence) => {
     const paymentReference = paymentReferenceFor(deps.company.paymentReferenceScheme, formatInvoiceNumber(deps.series, year, sequence));
-    const built = buildInvoice({ order, series: deps.series, year, sequence, issueDate, terms, policy: deps.company.taxPolicy, paid: paidAtCheckout, paymentReference });
+    const priced = buildInvoice({ order, series: deps.series, year, sequence, issueDate, terms, policy: deps.company.taxPolicy, paid: paidAtCheckout, paymentReference });
+    const built = withInvoiceContent(priced, { company: deps.company, ...(customer ? { customer } : {}), order });
     const next = built.balance > 0 ? nextActionDate(deps.policy, { dueDate: built.dueDate, sent: [] }, issueDate) : null;
     const invoice: Invoice = next ? { ...built, nextActionOn: next } : built;
     const result = await deps.invoices.issue({
@@ -103,7 +110,8 @@ export async function issueInvoice({ orderId }: { orderId: string }, deps: Issue
           },
     );
     const attachment = { filename: `${invoice.number}.pdf`, contentType: 'application/pdf', contentBase64: Buffer.from(pdf).toString('base64') };
-    await deps.mail.enqueue(mailTo(customer, `invoice:${invoice.number}`, message, [attachment]));
+    const eInvoice = customer.eInvoice ? [ublAttachment(invoice.number, deps.eInvoices.invoice(withInvoiceContent(invoice, { company: deps.company, customer, order }), deps.company, pdf))] : [];
+    await deps.mail.enqueue(mailTo(customer, `invoice:${invoice.number}`, message, [attachment, ...eInvoice]));
   }
   // Cancelled by the platform after it shipped, before it was invoiced: now there is an invoice to credit (every run
   // sends it, so a crash after the write loses nothing; the credit note is keyed by the order and issued once).

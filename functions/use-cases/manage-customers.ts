@@ -32,6 +32,10 @@ export interface CustomerChanges {
   readonly terms?: PaymentTerms;
   readonly taxId?: string;
   readonly billingAddress?: Address;
+  readonly vatNumber?: string;
+  readonly companyNumber?: string;
+  readonly peppolId?: { readonly scheme: string; readonly id: string };
+  readonly eInvoice?: boolean;
   readonly dunningExempt?: boolean;
   /** Business or consumer (dunning fees; absent: a business when it has a tax id). */
   readonly kind?: 'business' | 'consumer';
@@ -47,9 +51,9 @@ export interface NewCustomerInput extends CustomerChanges {
 
 /** What the audit trail keeps of a customer (no internals). */
 const visible = (c: Partial<StoredCustomer>) => {
-  const { name, email, language, currency, creditLimit, terms, taxId, billingAddress, dunningExempt, kind } = c;
+  const { name, email, language, currency, creditLimit, terms, taxId, billingAddress, vatNumber, companyNumber, peppolId, eInvoice, dunningExempt, kind } = c;
   const limit = creditLimit === undefined || currency === undefined ? undefined : { amount: creditLimit, currency };
-  return Object.fromEntries(Object.entries({ name, email, language, currency, creditLimit: limit, terms, taxId, billingAddress, dunningExempt, kind }).filter(([, v]) => v !== undefined));
+  return Object.fromEntries(Object.entries({ name, email, language, currency, creditLimit: limit, terms, taxId, billingAddress, vatNumber, companyNumber, peppolId, eInvoice, dunningExempt, kind }).filter(([, v]) => v !== undefined));
 };
 
 /** A customer as the finance API answers it: money as `{ amount, currency }`, no keys or versions. */
@@ -70,6 +74,10 @@ export function customerView(c: StoredCustomer) {
     ...(c.collectionsSince ? { collectionsSince: c.collectionsSince, collectionsLevel: c.collectionsLevel } : {}),
     ...(c.taxId ? { taxId: c.taxId } : {}),
     ...(c.billingAddress ? { billingAddress: c.billingAddress } : {}),
+    ...(c.vatNumber ? { vatNumber: c.vatNumber } : {}),
+    ...(c.companyNumber ? { companyNumber: c.companyNumber } : {}),
+    ...(c.peppolId ? { peppolId: c.peppolId } : {}),
+    eInvoice: c.eInvoice === true,
   };
 }
 
@@ -92,6 +100,10 @@ export async function createCustomer(input: NewCustomerInput, actor: string, dep
     dunningState: 'none' as const,
     ...(input.taxId ? { taxId: input.taxId } : {}),
     ...(input.billingAddress ? { billingAddress: input.billingAddress } : {}),
+    ...(input.vatNumber ? { vatNumber: input.vatNumber } : {}),
+    ...(input.companyNumber ? { companyNumber: input.companyNumber } : {}),
+    ...(input.peppolId ? { peppolId: input.peppolId } : {}),
+    ...(input.eInvoice ? { eInvoice: true } : {}),
     ...(input.dunningExempt ? { dunningExempt: true } : {}),
     ...(input.kind ? { kind: input.kind } : {}),
     createdAt: at,

@@ -20,6 +20,8 @@ export const FINANCE_ROUTES: readonly (readonly [HttpMethod, string])[] = [
   [HttpMethod.POST, '/finance/invoices/{number}/credit-notes'],
   [HttpMethod.POST, '/finance/invoices/{number}/write-off'],
   [HttpMethod.GET, '/finance/invoices/{number}'],
+  [HttpMethod.GET, '/finance/invoices/{number}/ubl'],
+  [HttpMethod.GET, '/finance/credit-notes/{number}/ubl'],
   [HttpMethod.POST, '/finance/invoices/{number}/disputes'],
   [HttpMethod.POST, '/finance/disputes/{disputeId}/resolution'],
   [HttpMethod.POST, '/finance/invoices/{number}/promise-to-pay'],

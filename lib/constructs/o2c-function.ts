@@ -24,7 +24,7 @@ import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { resolve } from 'node:path';
 import { BINDINGS, FUNCTION_BINDINGS, bindingsSetBy, type Binder, type BindingName, type BindingSpec, type FunctionName } from '../../functions/bindings.ts';
-import { dunningPolicy, paymentTerms, type O2cConfig } from '../config.ts';
+import { companyLegal, dunningPolicy, paymentTerms, type O2cConfig } from '../config.ts';
 import { BUNDLING } from './bundling.ts';
 import { pascalCase } from './ids.ts';
 import { logicalId, nagReference } from './nag.ts';
@@ -61,6 +61,7 @@ const COMPANY: { readonly [K in BindingSetBy<'bindCompany'>]: (c: O2cConfig) => 
   TAX_POLICY: (c) => JSON.stringify({ rounding: c.taxRounding, level: c.taxLevel }),
   PAYMENT_REFERENCE_SCHEME: (c) => c.paymentReferenceScheme,
   BANK_ACCOUNT: (c) => JSON.stringify(c.bankAccount),
+  COMPANY_LEGAL: (c) => JSON.stringify(companyLegal(c)),
 };
 
 /** Settings from the configuration; `undefined`: an optional binding with no configuration key yet (left unset). */

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildApp } from '../../lib/app.ts';
-import { ConfigError, configOverrides, dunningPolicy, parseConfig } from '../../lib/config.ts';
+import { ConfigError, companyLegal, configOverrides, dunningPolicy, parseConfig } from '../../lib/config.ts';
 import { DEFAULT_DUNNING_POLICY } from '../../functions/domain/dunning.ts';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -74,6 +74,41 @@ describe('parseConfig', () => {
   ])('stops on a bad payment setting %j, saying what is wrong', (extra, message) => {
     expect(() => parseConfig({ ...base, ...extra })).toThrow(message);
     expect(() => parseConfig({ ...base, ...extra })).toThrow(ConfigError);
+  });
+
+  it('the seller’s legal identity: the legal name defaults to companyName, the country to the address’s, then the VAT prefix', () => {
+    expect(companyLegal(parseConfig(base))).toMatchObject({ legalName: 'Example Trading Limited', country: 'GB', vatNumber: 'GB123456789', reverseCharge: false });
+    const { companyLegalName: _n, companyVatNumber: _v, companyRegistration: _r, companyPostalAddress: _a, ...bare } = base as Record<string, unknown>;
+    expect(companyLegal(parseConfig(bare))).toEqual({ legalName: base.companyName, country: 'GB', reverseCharge: false });
+    const full = parseConfig({
+      ...bare,
+      companyLegalName: 'Acme Handel AB',
+      companyVatNumber: 'se556677889901',
+      companyRegistration: '556677-8899',
+      companyPostalAddress: { line1: 'Storgatan 1', city: 'Stockholm', postalCode: '111 22', country: 'SE' },
+      companyPeppolId: { scheme: '0007', id: '5566778899' },
+      vatReverseCharge: true,
+    });
+    expect(companyLegal(full)).toEqual({
+      legalName: 'Acme Handel AB',
+      country: 'SE',
+      vatNumber: 'SE556677889901',
+      registration: '556677-8899',
+      postalAddress: { line1: 'Storgatan 1', city: 'Stockholm', postalCode: '111 22', country: 'SE' },
+      peppolId: { scheme: '0007', id: '5566778899' },
+      reverseCharge: true,
+    });
+    expect(companyLegal(parseConfig({ ...bare, companyVatNumber: 'EL094259216' })).country).toBe('GR');
+    expect(companyLegal(parseConfig({ ...base, companyCountry: 'IE' })).country).toBe('IE');
+  });
+
+  it.each([
+    [{ companyVatNumber: '123456789' }, /o2c\.companyVatNumber: a VAT number with its country prefix/],
+    [{ companyCountry: 'Sweden' }, /o2c\.companyCountry: an ISO 3166-1 alpha-2 code/],
+    [{ companyPostalAddress: { line1: 'Storgatan 1', country: 'SE' } }, /o2c\.companyPostalAddress\.city/],
+    [{ companyPeppolId: { scheme: 'GLN', id: '7300010000001' } }, /o2c\.companyPeppolId\.scheme: a four-digit ICD/],
+  ])('stops on a bad seller identity %j, naming the key', (extra, message) => {
+    expect(() => parseConfig({ ...base, ...extra })).toThrow(message);
   });
 
   it('rejects an unknown key, so a typo cannot fall back to a default', () => {

@@ -23,6 +23,7 @@ import { runRoute } from '../../functions/runtime/http.ts';
 import { applyPayment } from '../../functions/use-cases/apply-payment.ts';
 import { issueInvoice } from '../../functions/use-cases/issue-invoice.ts';
 import { pdfText } from '../support/pdf-text.ts';
+import { validateXsd } from '../support/ubl-validator.ts';
 import { apiEvent } from '../support/api-event.ts';
 import { setTestBindings, TEST_API_KEY, TEST_FINANCE_KEY, TEST_WAREHOUSE_KEY } from '../support/bindings.ts';
 import { dynamoDeps } from '../support/dynamo-deps.ts';
@@ -478,6 +479,56 @@ describe('finance API (DynamoDB Local)', () => {
       expect(text).not.toContain(b);
       expect(await statement('cus_nope')).toMatchObject({ status: 404 });
       expect(await statement('cus_1', '2026-02-30')).toMatchObject({ status: 422 });
+    });
+  });
+
+  describe('e-invoices', () => {
+    const buyer = { email: 'ap@nordlicht.example', name: 'Nordlicht GmbH', creditLimit: gbp(500_000) };
+    const buyerId = customerIdOf('-', 'ap@nordlicht.example');
+
+    it('finance sets a customer’s VAT number, Peppol id and e-invoice wish; a VAT number without its country prefix is a 422 and writes nothing', async () => {
+      await call('POST /finance/customers', { body: buyer });
+      const before = await items();
+      const bad = await call('PATCH /finance/customers/{customerId}', { path: { customerId: buyerId }, body: { vatNumber: '123456789' } });
+      expect(bad).toMatchObject({ status: 422, body: { issues: [expect.objectContaining({ path: 'vatNumber', message: expect.stringContaining('country prefix') })] } });
+      expect(await items()).toEqual(before);
+      const set = await call('PATCH /finance/customers/{customerId}', { path: { customerId: buyerId }, body: { vatNumber: 'de123456789', peppolId: { scheme: '0088', id: '7300010000001' }, eInvoice: true } });
+      expect(set).toMatchObject({ status: 200, body: { vatNumber: 'DE123456789', peppolId: { scheme: '0088', id: '7300010000001' }, eInvoice: true } });
+    });
+
+    it('GET /finance/invoices/{number}/ubl and /finance/credit-notes/{number}/ubl answer the Peppol UBL with the PDF embedded; unknown numbers are 404s', async () => {
+      await call('POST /finance/customers', { body: buyer });
+      await call('PATCH /finance/customers/{customerId}', { path: { customerId: buyerId }, body: { vatNumber: 'DE123456789', eInvoice: true } });
+      const { deps } = dynamoDeps(table, { now: '2026-11-22T10:00:00.000Z' });
+      await putOrder(ddb.doc(), table, testOrder('ord_e1', 'shipped', { customerId: buyerId }));
+      const { invoiceNumber } = await issueInvoice({ orderId: 'ord_e1' }, deps);
+      const stored = await invoiceItem(invoiceNumber);
+      expect(stored).toMatchObject({ seller: { name: 'Example Trading Limited', vatNumber: 'GB123456789' }, buyer: { name: 'Nordlicht GmbH', vatNumber: 'DE123456789' } });
+      expect(stored!.vatBreakdown).toEqual([
+        { category: 'S', ratePpm: 200_000, taxable: 2499, tax: 500 },
+        { category: 'Z', ratePpm: 0, taxable: 899, tax: 0 },
+      ]);
+
+      const ubl = await call('GET /finance/invoices/{number}/ubl', { path: { number: invoiceNumber } });
+      expect(ubl.status).toBe(200);
+      expect(ubl.headers).toMatchObject({ 'content-type': 'application/xml', 'content-disposition': `attachment; filename="${invoiceNumber}.xml"` });
+      const xml = ubl.pdf!.toString('utf8');
+      expect(xml).toContain(`<cbc:ID>${invoiceNumber}</cbc:ID>`);
+      expect(xml).toContain('<cbc:EndpointID schemeID="9930">DE123456789</cbc:EndpointID>');
+      expect(xml).toMatch(/mimeCode="application\/pdf"/);
+      expect(await validateXsd(xml)).toEqual([]);
+
+      const cn = await creditNote(invoiceNumber, 1000, 'one mug broken');
+      expect(cn.status).toBe(201);
+      const cnUbl = await call('GET /finance/credit-notes/{number}/ubl', { path: { number: cn.body.creditNoteNumber } });
+      expect(cnUbl.status).toBe(200);
+      const cnXml = cnUbl.pdf!.toString('utf8');
+      expect(cnXml).toMatch(new RegExp(`<cac:InvoiceDocumentReference>\\s*<cbc:ID>${invoiceNumber}</cbc:ID>`));
+      expect(await validateXsd(cnXml)).toEqual([]);
+
+      expect(await call('GET /finance/invoices/{number}/ubl', { path: { number: 'INV-2026-999999' } })).toMatchObject({ status: 404, body: { error: 'InvoiceNotFound' } });
+      expect(await call('GET /finance/credit-notes/{number}/ubl', { path: { number: 'CN-2026-999999' } })).toMatchObject({ status: 404, body: { error: 'CreditNoteNotFound' } });
+      expect((await call('GET /finance/invoices/{number}/ubl', { path: { number: invoiceNumber }, key: TEST_API_KEY })).status).toBe(403);
     });
   });
 

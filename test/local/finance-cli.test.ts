@@ -34,6 +34,29 @@ describe('finance CLI', () => {
     expect(() => moneyArg('10', 'XXQ')).toThrow('XXQ is not an ISO 4217 currency code (e.g. GBP)');
   });
 
+  it('prints an e-invoice as the API sends it (invoices ubl, credit-notes ubl) and sets a customer’s e-invoice details', async () => {
+    const calls: { method: string; path: string; body?: unknown; accept?: string }[] = [];
+    const api: FinanceApi = {
+      url: 'http://127.0.0.1:1',
+      async call(method, path, body, options = {}) {
+        calls.push({ method, path, ...(body === undefined ? {} : { body }), ...(options.accept ? { accept: options.accept } : {}) });
+        if (options.accept === 'application/xml') return Buffer.from('<?xml version="1.0" encoding="UTF-8"?>\n<Invoice/>\n');
+        return { customerId: 'cus_1', name: 'Nordlicht GmbH', email: 'ap@nordlicht.example', language: 'en', creditLimit: { amount: 0, currency: 'EUR' }, terms: { netDays: 30 }, kind: 'business', vatNumber: 'DE123456789', peppolId: { scheme: '0088', id: '7300010000001' }, eInvoice: true };
+      },
+    };
+    expect(await financeCommand(api, 'invoices', ['ubl', 'INV-2026-000001'], {})).toBe('<?xml version="1.0" encoding="UTF-8"?>\n<Invoice/>');
+    expect(calls[0]).toEqual({ method: 'GET', path: '/finance/invoices/INV-2026-000001/ubl', accept: 'application/xml' });
+    await financeCommand(api, 'credit-notes', ['ubl', 'CN-2026-000001'], {});
+    expect(calls[1]).toMatchObject({ path: '/finance/credit-notes/CN-2026-000001/ubl' });
+    const shown = (await financeCommand(api, 'customers', ['set', 'cus_1'], { 'vat-number': 'DE123456789', 'peppol-id': '0088:7300010000001', 'e-invoice': true }))!;
+    expect(calls[3]).toEqual({ method: 'PATCH', path: '/finance/customers/cus_1', body: { vatNumber: 'DE123456789', peppolId: { scheme: '0088', id: '7300010000001' }, eInvoice: true } });
+    expect(shown).toMatch(/^vat number +DE123456789$/m);
+    expect(shown).toMatch(/^peppol id +0088:7300010000001$/m);
+    expect(shown).toMatch(/^peppol ubl +attached to invoice and credit-note emails$/m);
+    for (const line of shown.split('\n')) expect(line, line).toMatch(/^[a-z ]{12} {2}\S/);
+    await expect(financeCommand(api, 'customers', ['set', 'cus_1'], { 'peppol-id': '7300010000001' })).rejects.toThrow('--peppol-id is <scheme>:<id>');
+  });
+
   it('refuses an impossible date in words, before calling anything', () => {
     expect(dateArg('2026-11-23', 'date')).toBe('2026-11-23');
     expect(() => dateArg('2026-02-30', 'date')).toThrow('--date 2026-02-30 is not a calendar date (YYYY-MM-DD)');

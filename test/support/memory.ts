@@ -62,6 +62,7 @@ import type {
   Workflow,
 } from '../../functions/ports.ts';
 import type { BankImports, PaymentReturns, StoredBankImport, StoredReturn } from '../../functions/ports.ts';
+import { ublDocuments } from '../../functions/adapters/ubl.ts';
 
 export const TEST_COMPANY: Company = {
   name: 'Example Trading Ltd',
@@ -72,6 +73,7 @@ export const TEST_COMPANY: Company = {
   taxPolicy: { rounding: 'half-up', level: 'line' },
   paymentReferenceScheme: 'rf',
   bankAccount: { iban: 'GB62DEMO00000012345678', bic: 'DEMOGB22', bankName: 'Demo Bank' },
+  legal: { legalName: 'Example Trading Limited', country: 'GB', vatNumber: 'GB123456789', registration: '01234567', postalAddress: { line1: '1 Example Street', city: 'London', postalCode: 'EC1A 1AA', country: 'GB' }, reverseCharge: false },
 };
 
 export interface MemoryOutbox<T> extends Outbox<T> {
@@ -295,6 +297,10 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
     async creditNote(invoiceNumber, number) {
       const c = creditNoteRows.get(number);
       return c && c.invoiceNumber === invoiceNumber ? clone(c) : undefined;
+    },
+    async creditNoteByNumber(number) {
+      const c = creditNoteRows.get(number);
+      return c ? clone(c) : undefined;
     },
     async creditNotesOf(number) {
       return [...creditNoteRows.values()].filter((c) => c.invoiceNumber === number).map(clone);
@@ -709,6 +715,7 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
     metrics,
     log,
     documents,
+    eInvoices: ublDocuments,
     clock,
     orderQueue,
     paymentQueue,

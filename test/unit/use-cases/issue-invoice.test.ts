@@ -241,4 +241,22 @@ describe('issueInvoice', () => {
   it('throws OrderNotFound for an unknown order', async () => {
     await expect(issueInvoice({ orderId: 'ord_nope' }, world().deps)).rejects.toMatchObject({ name: 'OrderNotFound' });
   });
+  it('fixes the VAT-invoice content at issue (seller from config, buyer, supply date, VAT breakdown) and attaches the Peppol UBL for a customer who wants e-invoices', async () => {
+    const w = shipped({ billingAddress: { company: 'Brightwater Supplies Ltd', line1: '9 Quay Road', city: 'Bristol', country: 'GB' }, shipment: { shippedAt: '2026-11-21T23:30:00.000Z' } }, testCustomer('cus_1', { vatNumber: 'GB987654321', eInvoice: true }));
+    await issueInvoice({ orderId: 'ord_1' }, w.deps);
+    expect(w.state.invoices.get(INV1)).toMatchObject({
+      seller: { name: 'Example Trading Limited', vatNumber: 'GB123456789', companyNumber: '01234567', address: { city: 'London', country: 'GB' } },
+      buyer: { name: 'Brightwater Supplies Ltd', vatNumber: 'GB987654321', address: { line1: '9 Quay Road' } },
+      supplyDate: '2026-11-21',
+      shippingVatCategory: 'S',
+      vatBreakdown: [
+        { category: 'S', ratePpm: 200_000, taxable: 2499, tax: 500 },
+        { category: 'Z', ratePpm: 0, taxable: 899, tax: 0 },
+      ],
+    });
+    expect(w.state.invoices.get(INV1)!.lines.map((l) => l.vatCategory)).toEqual(['S', 'Z']);
+    const mail = w.state.mailbox.find((m) => m.key === `invoice:${INV1}`)!;
+    expect(mail.attachments!.map((a) => [a.filename, a.contentType])).toEqual([[`${INV1}.pdf`, 'application/pdf'], [`${INV1}.xml`, 'application/xml']]);
+    expect(decoded(mail.attachments![1]!.contentBase64)).toContain('<cbc:ProfileID>urn:fdc:peppol.eu:2017:poacc:billing:01:1.0</cbc:ProfileID>');
+  });
 });

@@ -99,6 +99,29 @@ describe('importBankFile', () => {
     expect(w.state.invoices.get('INV-2026-000043')).toMatchObject({ balance: 0, status: 'paid' });
   });
 
+  it('an entry in the intraday camt.052 and again in the evening camt.053 is applied once', async () => {
+    const { w, deps } = setup();
+    for (const [n, total] of [[51, 48000], [52, 9995], [53, 7500], [54, 120000]] as const) w.putInvoice(invoiceOf(n, total));
+    const intraday = readFileSync(new URL('../../fixtures/bank/camt052-v08.xml', import.meta.url), 'utf8');
+    const evening = readFileSync(new URL('../../fixtures/bank/camt053-v08-day.xml', import.meta.url), 'utf8');
+    const noon = await importBankFile({ body: intraday, source: API }, deps);
+    expect(noon.record).toMatchObject({ format: 'camt.052', credits: { count: 2 }, notApplied: { count: 1 } });
+    const night = await importBankFile({ body: evening, source: API }, deps);
+    expect(night.created).toBe(true);
+    expect(night.importId).not.toBe(noon.importId);
+    const sent = w.deps.paymentQueue.sent;
+    expect(sent).toHaveLength(2 + 4);
+    // The two entries booked by noon are the same payments in the statement (by AcctSvcrRef, and by the hash without one).
+    expect(sent.slice(2).map((m) => m.id).filter((id) => sent.slice(0, 2).some((m) => m.id === id))).toHaveLength(2);
+    const outcomes = [];
+    for (const m of sent) outcomes.push(await applyPayment(m, w.deps));
+    expect(outcomes.filter((o) => o.applied)).toHaveLength(4);
+    for (const n of ['51', '52', '53', '54']) expect(w.state.invoices.get(`INV-2026-0000${n}`)).toMatchObject({ balance: 0, status: 'paid' });
+    expect(w.state.invoices.get('INV-2026-000052')!.history?.filter((e) => e.kind === 'payment')).toHaveLength(1);
+    const view = await bankImportView(night.importId, w.deps);
+    expect(view).toMatchObject({ format: 'camt.053', pending: 0, applied: { count: 4 }, unapplied: { count: 0 }, fees: { count: 1 } });
+  });
+
   it('debits are listed, never queued: the return with its reason, the bank fee', async () => {
     const { w, deps } = setup();
     const { importId } = await importBankFile({ body: CAMT, source: API }, deps);

@@ -343,6 +343,26 @@ export interface PaymentMatch {
   /** Not sure enough: what the cascade would apply, for finance to confirm. */
   readonly proposal?: { readonly applications: readonly { readonly invoiceNumber: string; readonly amount: number }[]; readonly discounts: readonly { readonly invoiceNumber: string; readonly amount: number }[]; readonly deduction?: { readonly invoiceNumber: string; readonly amount: number; readonly reason: string } };
   readonly currencyMismatch?: { readonly invoiceNumbers: readonly string[]; readonly invoiceCurrency: string; readonly paymentCurrency: string };
+  /** Finance turned the proposal down (`POST /finance/bank-statements/{importId}/items/{itemId}/reject`): nothing of it is applied. */
+  readonly rejected?: ProposalRejection;
+}
+
+/** Who turned a proposal down, when and why. */
+export interface ProposalRejection {
+  readonly by: string;
+  readonly at: IsoInstant;
+  readonly reason: string;
+  /** The customer was only a guess from the payer's name: the cash went to the unassigned list. */
+  readonly customerReleased?: string;
+}
+
+/** A proposal turned down: the payment as read (its unapplied cash and the proposal not yet decided are the guard). */
+export interface ProposalRejectionWrite {
+  readonly before: StoredPayment;
+  readonly rejection: ProposalRejection;
+  /** Take the payment off its customer (listed as unassigned cash). */
+  readonly releaseCustomer: boolean;
+  readonly audit: AuditEntry;
 }
 
 /** A payment as applied: what it settled, the cash left over and whose it is, and every later move of that cash. */
@@ -398,6 +418,8 @@ export interface Payments {
    * moved meanwhile (read again); `replayed`: the key was used for this body before (its answer).
    */
   moveUnapplied(move: UnappliedMove): Promise<{ kind: 'done' } | { kind: 'changed' } | { kind: 'replayed'; answer: string } | { kind: 'key-reused' }>;
+  /** The rejection on the payment's match (and its release from the customer) with the audit line, in one transaction; `changed`: decided or moved meanwhile. */
+  rejectProposal(write: ProposalRejectionWrite): Promise<'done' | 'changed'>;
 }
 
 // ── bank-statement imports ───────────────────────────────────────────────────

@@ -1,7 +1,7 @@
 /** o2c's HTTP contract (`GET /openapi.json`), generated from the same zod schemas that validate the requests. */
 import * as z from 'zod/mini';
 import { CanonicalOrderSchema } from './canonical.ts';
-import { AllocationRequestSchema, CashRefundRequestSchema, CreditNoteRequestSchema, CustomerChangesSchema, DisputeRequestSchema, DisputeResolutionSchema, ManualPaymentSchema, NewCustomerSchema, PromiseToPaySchema, REFUND_STATUS_VALUES, RefundPaidSchema, WriteOffRequestSchema } from './finance.ts';
+import { AllocationRequestSchema, CashRefundRequestSchema, CreditNoteRequestSchema, CustomerChangesSchema, DisputeRequestSchema, DisputeResolutionSchema, ManualPaymentSchema, NewCustomerSchema, PromiseToPaySchema, ProposalRejectionSchema, REFUND_STATUS_VALUES, RefundPaidSchema, WriteOffRequestSchema } from './finance.ts';
 
 const schema = (s: z.ZodMiniType) => z.toJSONSchema(s, { target: 'openapi-3.0', io: 'input' });
 const error = { description: 'what is wrong, in words', content: { 'application/json': { schema: { type: 'object', properties: { error: { type: 'string' }, message: { type: 'string' }, issues: { type: 'array', items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } } } } } } } };
@@ -75,6 +75,9 @@ export function openApiDocument() {
       },
       '/finance/bank-statements/{importId}/items/{itemId}/apply': {
         post: operation("Confirm a proposed match of a credit (itemId: its payment id): its unapplied cash goes to the proposed invoices (Dr unapplied cash, Cr receivable), its deduction is opened as a short-payment dispute; a proposed early-payment discount is not granted (issue a credit note). A second call is a 409 and writes nothing", 'finance', { parameters: [pathParam('importId'), pathParam('itemId')], status: '200', answer: '{ paymentId, applied: [{ invoiceNumber, amount }], unapplied, discountsNotGranted, deduction? }', errors: [...common, '404', '409'] }),
+      },
+      '/finance/bank-statements/{importId}/items/{itemId}/reject': {
+        post: operation("Reject a proposed match of a credit (itemId: its payment id), with the reason: nothing is applied, the cash stays unapplied on its customer — or, when the customer was only guessed from the payer's name, goes to the unassigned cash list; audited. A second call, or one after the proposal was confirmed, is a 409", 'finance', { parameters: [pathParam('importId'), pathParam('itemId')], body: ProposalRejectionSchema, status: '200', answer: '{ paymentId, rejected: { by, at, reason }, unapplied, customerId? }', errors: [...common, '404', '409'] }),
       },
       '/finance/refunds': {
         get: operation('Refunds of prepaid orders and cancelled paid invoices, by status (requested, refunded, failed, owed)', 'finance', {

@@ -189,6 +189,8 @@ export async function bankImportView(importId: string, deps: { readonly bankImpo
     applied: outcome.applied,
     /** Matched below the confidence threshold: kept as unapplied cash with the cascade's proposal (GET /finance/payments/{id}), for finance to confirm. */
     proposed: outcome.proposed,
+    /** Proposals finance rejected (POST …/items/{paymentId}/reject): the cash stays unapplied. */
+    rejected: outcome.rejected,
     /** The proposals still waiting for finance (POST …/items/{paymentId}/apply confirms one), in file order. */
     proposals: proposalsOf(inFileOrder(record.paymentIds, payments)),
     unapplied: outcome.unapplied,

@@ -18,6 +18,7 @@ export const BANK_ROUTES: readonly (readonly [HttpMethod, string])[] = [
   [HttpMethod.POST, '/finance/bank-statements'],
   [HttpMethod.GET, '/finance/bank-statements/{importId}'],
   [HttpMethod.POST, '/finance/bank-statements/{importId}/items/{itemId}/apply'],
+  [HttpMethod.POST, '/finance/bank-statements/{importId}/items/{itemId}/reject'],
 ];
 
 export class BankImport extends Construct {

@@ -387,6 +387,14 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
   };
 
   const payments: Payments = {
+    async rejectProposal(w) {
+      const row = paymentRows.get(w.before.id);
+      if (!row || !row.match?.proposal || row.match.rejected || row.unapplied !== w.before.unapplied) return 'changed';
+      const { customerId: _owner, ...rest } = row;
+      paymentRows.set(row.id, { ...(w.releaseCustomer ? rest : row), match: { ...row.match, rejected: clone(w.rejection) } });
+      auditRows.push(clone(w.audit));
+      return 'done';
+    },
     async exists(id) {
       return paymentRows.has(id);
     },

@@ -11,7 +11,7 @@
  *    invoices the exact balance, the early-payment amount, a combination of up
  *    to five; partial, over and short payments (a short one beyond the
  *    tolerance opens a deduction); a confidence and the evidence.
- * 4. Confident enough (policy, default 0.9): each invoice's new balance and
+ * 4. Confident enough (policy `cashMatching` in the config, default 0.9): each invoice's new balance and
  *    status, the journal entry and the aggregates in one transaction guarded by
  *    the balances read (a concurrent change fails it: PaymentConflict, the
  *    message is retried); the rest is the customer's unapplied cash. Not
@@ -24,7 +24,7 @@
  *    hold or suspended whose overdue balance this paid is released.
  * 7. The customer's credit score is recomputed (use-cases/rescore-customer).
  */
-import { bestCustomerByName, customerFromPayer, identify, matchEntry, type MatchDecision, type MatchPolicy } from '#domain/cash-matching';
+import { bestCustomerByName, customerFromPayer, DEFAULT_MATCH_POLICY, identify, matchEntry, type MatchDecision, type MatchPolicy } from '#domain/cash-matching';
 import { applyPaymentToInvoice } from '#domain/invoice';
 import { paymentReceivedEntry } from '#domain/ledger';
 import type { Allocation, Invoice, InvoiceEvent, Payment } from '#domain/model';
@@ -99,7 +99,7 @@ export async function applyPayment(payment: Payment, deps: ApplyPaymentDeps): Pr
   const byIban = !payment.customerId && identified.payerIban ? await deps.payers.customerOfIban(identified.payerIban) : undefined;
   const byQuoted = quoted[0]?.customerId;
   // Names are scored only when nothing surer names the customer (the list is one partition, read at most once a minute).
-  const scoreName = async (fresh: boolean) => bestCustomerByName(identified.payerName, await deps.payers.customerNames({ fresh }));
+  const scoreName = async (fresh: boolean) => bestCustomerByName(identified.payerName, await deps.payers.customerNames({ fresh }), { minScore: deps.matchPolicy?.minNameScore ?? DEFAULT_MATCH_POLICY.minNameScore! });
   // A customer created within the cache's minute is missed by the cached list: a miss reads it again (at most every few seconds).
   const byName = !payment.customerId && !byIban && !byQuoted && identified.payerName ? ((await scoreName(false)) ?? (await scoreName(true))) : undefined;
   const customer = customerFromPayer({

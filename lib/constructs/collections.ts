@@ -16,7 +16,7 @@ export class Collections extends Construct {
     const { data, mail, config } = props;
     const { table, queues } = data;
     const fn = functionsOf(this, config);
-    fn('apply-payment', 'Matches a payment to open invoices and posts it').bindTable(table).bindSettings(config, ['INVOICE_SERIES']).bindCompany(config).consume(queues.payments);
+    fn('apply-payment', 'Matches a payment to open invoices and posts it').bindTable(table).bindSettings(config, ['INVOICE_SERIES', 'CASH_MATCHING']).bindCompany(config).consume(queues.payments);
     const planDunning = fn('plan-dunning', 'Daily: carries out the dunning policy (letters per customer, fees, actions)', { timeout: Duration.minutes(5) })
       .bindTable(table)
       .bindQueue('DUNNING_QUEUE_URL', queues.dunning)

@@ -76,6 +76,8 @@ export interface BankLine {
   readonly transactionCode?: string;
   /** Why it is listed and not applied (not-applied lines only). */
   readonly note?: string;
+  /** Returns: how many of the file's credits come before it (a return takes back only a credit booked before it). */
+  readonly creditsBefore?: number;
 }
 
 export interface BankStatementSummary {
@@ -143,7 +145,8 @@ export function planBankImport(file: BankFile): BankImportPlan {
     const account = accountOf(statement);
     for (const entry of statement.entries) {
       if (entry.status !== 'booked') notApplied.push(lineOf(account, entry, `${entry.status} entry, not booked`));
-      else if (entry.direction === 'debit') (isReturn(entry) ? returns : isBankFee(entry.transactionCode) ? fees : otherDebits).push(lineOf(account, entry));
+      else if (entry.direction === 'debit' && isReturn(entry)) returns.push({ ...lineOf(account, entry), creditsBefore: credits.length });
+      else if (entry.direction === 'debit') (isBankFee(entry.transactionCode) ? fees : otherDebits).push(lineOf(account, entry));
       else if (entry.reversal) notApplied.push(lineOf(account, entry, 'a credit reversing an earlier debit'));
       else {
         const items = entry.batch && entry.batch.length > 0 ? entry.batch : [entry];

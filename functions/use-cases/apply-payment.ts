@@ -23,6 +23,9 @@
  * 6. Then (use-cases/collections-status): a customer dunning put on credit
  *    hold or suspended whose overdue balance this paid is released.
  * 7. The customer's credit score is recomputed (use-cases/rescore-customer).
+ * 8. A credit of a bank import (written now or before) is counted on its
+ *    import once; the last one finishes the import — its returns, finance's
+ *    summary email (use-cases/bank-import-summary).
  */
 import { bestCustomerByName, customerFromPayer, DEFAULT_MATCH_POLICY, identify, matchEntry, type MatchDecision, type MatchPolicy } from '#domain/cash-matching';
 import { applyPaymentToInvoice } from '#domain/invoice';
@@ -33,6 +36,7 @@ import type { Clock, Company, Disputes, Invoices, Log, Metrics, PayerDirectory, 
 import { openInvoiceDispute } from './open-dispute.ts';
 import { liftWhenPaid, type CollectionsDeps } from './collections-status.ts';
 import { rescoreCustomer } from './rescore-customer.ts';
+import { countImportPayment, type BankImportSummaryDeps } from './bank-import-summary.ts';
 
 export interface ApplyPaymentDeps {
   readonly invoices: Invoices;
@@ -49,6 +53,8 @@ export interface ApplyPaymentDeps {
   readonly matchPolicy?: Partial<MatchPolicy>;
   /** For the collections hook (step 6); absent: no hook. */
   readonly customers?: CollectionsDeps['customers'];
+  /** For bank imports (step 8): counting their credits and finishing them; absent: not counted. */
+  readonly imports?: Omit<BankImportSummaryDeps, 'payments' | 'invoices' | 'payers' | 'clock' | 'customers'>;
 }
 
 /** What apply-payment did: applied (or proposed), by which rule, how sure. */
@@ -79,7 +85,13 @@ export function settlementsOf(invoices: readonly Invoice[], payment: Pick<Paymen
   });
 }
 
-export async function applyPayment(payment: Payment, deps: ApplyPaymentDeps): Promise<PaymentOutcome> {
+export async function applyPayment(payment: Payment & { readonly importId?: string }, deps: ApplyPaymentDeps): Promise<PaymentOutcome> {
+  const outcome = await applyOnce(payment, deps);
+  if (payment.importId && deps.imports) await countImportPayment(payment, { ...deps, ...deps.imports, ...(deps.customers ? { customers: deps.customers } : {}) });
+  return outcome;
+}
+
+async function applyOnce(payment: Payment, deps: ApplyPaymentDeps): Promise<PaymentOutcome> {
   const stored = await deps.payments.get(payment.id);
   if (stored) {
     await openDeduction(stored, deps);

@@ -51,9 +51,14 @@ describe('importBankFile', () => {
     const record = w.state.bankImports.get(result.importId)!;
     expect(record).toMatchObject({ status: 'queued', format: 'camt.053', entries: 5, credits: { count: 5 }, returns: { count: 1 }, fees: { count: 1 }, otherDebits: { count: 0 } });
     expect(record.paymentIds).toEqual(sent.map((m) => m.id));
+    expect(record.outstanding).toBe(5);
+    // Finance hears once the matching has finished, not before.
+    expect(w.state.mailbox).toHaveLength(0);
+    for (const m of sent) await applyPayment(m, w.deps);
+    expect(w.state.bankImports.get(result.importId)).toMatchObject({ outstanding: 0, summarisedAt: expect.any(String) });
     expect(w.state.mailbox).toHaveLength(1);
     expect(w.state.mailbox[0]).toMatchObject({ key: `bank-import:${result.importId}`, to: ['finance@example.com'] });
-    expect(w.state.mailbox[0]!.text).toMatch(/Credits queued for matching\s+5/);
+    expect(w.state.mailbox[0]!.text).toMatch(/^ {2}Credits +5 +£2,300\.49$/m);
     expect(w.state.mailbox[0]!.text).toMatch(/returns and reversals\s+1/);
     expect(w.state.mailbox[0]!.text).toMatch(/AC04/);
   });
@@ -65,6 +70,9 @@ describe('importBankFile', () => {
     expect(again).toMatchObject({ importId: first.importId, created: false });
     expect(w.deps.paymentQueue.sent).toHaveLength(5);
     expect(w.state.bankImports.size).toBe(1);
+    for (const m of w.deps.paymentQueue.sent) await applyPayment(m, w.deps);
+    await importBankFile({ body: CAMT, source: API }, deps);
+    for (const m of w.deps.paymentQueue.sent) await applyPayment(m, w.deps);
     expect(w.state.mailbox).toHaveLength(1);
   });
 
@@ -78,7 +86,8 @@ describe('importBankFile', () => {
     const retried = await importBankFile({ body: CAMT, source: API }, flaky);
     expect(retried.created).toBe(false);
     expect(w.deps.paymentQueue.sent).toHaveLength(5);
-    expect(w.state.bankImports.get(retried.importId)).toMatchObject({ status: 'queued' });
+    expect(w.state.bankImports.get(retried.importId)).toMatchObject({ status: 'queued', outstanding: 5 });
+    for (const m of w.deps.paymentQueue.sent) await applyPayment(m, w.deps);
     expect(w.state.mailbox).toHaveLength(1);
   });
 

@@ -98,7 +98,9 @@ export async function importBankFile(input: { readonly body: string; readonly so
   // Returns beyond the listed ones (the import is one item) are carried out at once; the listed ones after the credits.
   if (plan.returns.length > LISTED_LINES_MAX) await reverseReturns(plan.returns.slice(LISTED_LINES_MAX), importId, deps);
   // No credits (or all matched already): the import is finished now; else the last payment apply-payment counts finishes it.
-  await finishBankImport(importId, deps);
+  if (record.outstanding !== undefined) await finishBankImport(importId, deps);
+  // An import made before the count, never confirmed queued (a crash), posted again: its returns as it would have.
+  else if (plan.returns.length > 0 && !record.returnOutcomes) await takeBackReturns(importId, plan, deps);
   return { importId, created, record: (await deps.bankImports.get(importId)) ?? record };
 }
 

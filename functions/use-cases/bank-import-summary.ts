@@ -102,7 +102,7 @@ function returnsText(record: StoredBankImport): string[] {
 }
 
 const listed = (title: string, group: BankLineGroup) =>
-  group.count === 0 ? [] : ['', title, ...capped(group.lines, (l) => `  ${l.bookingDate}  ${money(l).padStart(12)}  ${[l.counterparty, l.returnReason, l.reference ?? l.remittance].filter(Boolean).join(' · ')}`)];
+  group.count === 0 ? [] : ['', title, ...capped(group.lines, (l) => `  ${l.bookingDate}  ${money(l).padStart(12)}  ${[l.counterparty, l.returnReason, l.reference ?? l.remittance].filter(Boolean).join(' · ') || (l.transactionCode ?? '')}`.trimEnd())];
 
 /** Finance's email once the import's credits are matched (English, money in its currency, no internal ids but the import's and the payments'). */
 export function summaryEmail(record: StoredBankImport, payments: readonly StoredPayment[], customerNames: ReadonlyMap<string, string>): { subject: string; text: string } {

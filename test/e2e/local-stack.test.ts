@@ -530,7 +530,7 @@ ${entry('E2E-BANK-0003', '2.50', 'DBIT', '<BkTxCd><Domn><Cd>ACMT</Cd><Fmly><Cd>M
     expect(told.destination.to).toEqual(['finance@example.com']);
     expect(told.subject).toBe('Bank statement matched: 2 credits, 2 applied automatically (100.0 %)');
     expect(told.body.text).toMatch(/^ {2}Credits +2 +£55\.00$/m);
-    expect(told.body.text).toMatch(/^ {4}by invoice-number +2$/m);
+    expect(told.body.text).toMatch(/^ {6}by invoice-number +2$/m);
     expect(told.body.text).toMatch(/bank fees +1 +£2\.50/);
 
     const again = await post('/finance/bank-statements', camt, { 'content-type': 'application/xml' });

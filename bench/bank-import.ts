@@ -232,11 +232,20 @@ async function run(client: DynamoDBClient, doc: DynamoDBDocumentClient, openInvo
   const world = memoryWorld({ now: '2026-12-01T08:00:00.000Z' });
   const repos = repositories(table);
   const importDeps = { ...world.deps, bankImports: dynamoBankImports(dynamoTable(table)), readBankFile: (body: string) => parseBankFile(body) };
-  const applyDeps = { ...world.deps, invoices: repos.invoices, payments: repos.payments, payers: repos.payers, disputes: repos.disputes, customers: repos.customers };
+  // apply-payment counts each payment on its import (the real import item): one more transaction of two items per payment.
+  const imports = { ...world.deps.imports, bankImports: importDeps.bankImports, paymentReturns: repos.paymentReturns };
+  const applyDeps = { ...world.deps, invoices: repos.invoices, payments: repos.payments, payers: repos.payers, disputes: repos.disputes, customers: repos.customers, imports };
 
+  const heapBefore = process.memoryUsage().heapUsed;
+  let heapPeak = heapBefore;
   const parsePhase = await phase(ENTRIES, async () => {
-    for (const f of files) parseBankFile(f);
+    for (const f of files) {
+      const parsed = parseBankFile(f);
+      heapPeak = Math.max(heapPeak, process.memoryUsage().heapUsed);
+      if (parsed.statements.length === 0) throw new Error('nothing parsed');
+    }
   });
+  memory.push({ fileMb: Math.max(...files.map((f) => Buffer.byteLength(f))) / 2 ** 20, heapMb: (heapPeak - heapBefore) / 2 ** 20, maxRssMb: process.resourceUsage().maxRSS / 1024 });
   const queuePhase = await phase(ENTRIES, async () => {
     for (const body of files) await importBankFile({ body, source: { kind: 'api', actor: 'bench' } }, importDeps);
   });
@@ -255,6 +264,8 @@ async function run(client: DynamoDBClient, doc: DynamoDBDocumentClient, openInvo
   return { openInvoices, seedSeconds, parse: parsePhase, queue: queuePhase, apply: applyPhase, rules };
 }
 
+/** The parse phase's memory: the largest file, the heap it added at its peak, the process's peak RSS so far. */
+const memory: { fileMb: number; heapMb: number; maxRssMb: number }[] = [];
 const ddb = await startDynamoDbLocal();
 const doc = countingClient(ddb.endpoint);
 const client = new DynamoDBClient({ endpoint: ddb.endpoint, region: 'eu-west-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
@@ -278,7 +289,8 @@ try {
   row('apply: failed calls (retried)', (r) => String(r.apply.failed));
   const rules = [...new Set(runs.flatMap((r) => Object.keys(r.rules)))].sort();
   for (const rule of rules) row(rule, (r) => String(r.rules[rule] ?? 0));
-  console.log('  (queue: parse + claim the import + hand the payments to an in-memory queue; apply: applyPayment per payment on the real repositories; per entry = per entry of that phase)');
+  for (const [i, m] of memory.entries()) console.log(`  parse memory, run ${i + 1}: largest file ${m.fileMb.toFixed(1)} MB, heap added at its peak ${m.heapMb.toFixed(0)} MB, process peak RSS so far ${m.maxRssMb.toFixed(0)} MB`);
+  console.log('  (queue: parse + claim the import + hand the payments to an in-memory queue; apply: applyPayment per payment on the real repositories, each counted on its import; per entry = per entry of that phase)');
 } finally {
   setDocumentClient(undefined);
   doc.destroy();

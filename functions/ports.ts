@@ -368,6 +368,26 @@ export interface PaymentMatch {
   /** Not sure enough: what the cascade would apply, for finance to confirm. */
   readonly proposal?: { readonly applications: readonly { readonly invoiceNumber: string; readonly amount: number }[]; readonly discounts: readonly { readonly invoiceNumber: string; readonly amount: number }[]; readonly deduction?: { readonly invoiceNumber: string; readonly amount: number; readonly reason: string } };
   readonly currencyMismatch?: { readonly invoiceNumbers: readonly string[]; readonly invoiceCurrency: string; readonly paymentCurrency: string };
+  /** Finance turned the proposal down (`POST /finance/bank-statements/{importId}/items/{itemId}/reject`): nothing of it is applied. */
+  readonly rejected?: ProposalRejection;
+}
+
+/** Who turned a proposal down, when and why. */
+export interface ProposalRejection {
+  readonly by: string;
+  readonly at: IsoInstant;
+  readonly reason: string;
+  /** The customer was only a guess from the payer's name: the cash went to the unassigned list. */
+  readonly customerReleased?: string;
+}
+
+/** A proposal turned down: the payment as read (its unapplied cash and the proposal not yet decided are the guard). */
+export interface ProposalRejectionWrite {
+  readonly before: StoredPayment;
+  readonly rejection: ProposalRejection;
+  /** Take the payment off its customer (listed as unassigned cash). */
+  readonly releaseCustomer: boolean;
+  readonly audit: AuditEntry;
 }
 
 /** A payment as applied: what it settled, the cash left over and whose it is, and every later move of that cash. */
@@ -430,6 +450,8 @@ export interface Payments {
    * moved meanwhile (read again); `replayed`: the key was used for this body before (its answer).
    */
   moveUnapplied(move: UnappliedMove): Promise<{ kind: 'done' } | { kind: 'changed' } | { kind: 'replayed'; answer: string } | { kind: 'key-reused' }>;
+  /** The rejection on the payment's match (and its release from the customer) with the audit line, in one transaction; `changed`: decided or moved meanwhile. */
+  rejectProposal(write: ProposalRejectionWrite): Promise<'done' | 'changed'>;
 }
 
 // ── bank-statement imports ───────────────────────────────────────────────────
@@ -451,8 +473,18 @@ export type StoredBankImport = BankImportSummary & {
   readonly queuedAt?: IsoInstant;
   /** The payments its credits became, in file order (what GET reads back). */
   readonly paymentIds: readonly string[];
-  /** What became of each return or reversal debit (set when it is marked queued). */
+  /** What became of each return or reversal debit (set once the credits are matched, or at once when there are none). */
   readonly returnOutcomes?: readonly ReturnOutcome[];
+  /**
+   * The import's credits apply-payment has not yet counted (one less per payment id, once each: `countApplied`).
+   * When it reaches 0 the matching is finished: the returns are carried out and finance is emailed. Absent on
+   * imports made before the count existed (they emailed at queuing and took back their returns at once).
+   */
+  readonly outstanding?: number;
+  /** The summary is being written (a lease: a finisher that crashed is taken over once it is stale). */
+  readonly summaryClaimedAt?: IsoInstant;
+  /** The matching finished: returns carried out, finance's summary queued. */
+  readonly summarisedAt?: IsoInstant;
 };
 
 export interface BankImports {
@@ -462,6 +494,15 @@ export interface BankImports {
   markQueued(importId: string, at: IsoInstant): Promise<void>;
   /** Keeps what became of the import's returns (after it is queued). */
   recordReturns(importId: string, returnOutcomes: readonly ReturnOutcome[]): Promise<void>;
+  /**
+   * apply-payment has written (or found) this payment of the import: its mark is put only if absent, in one
+   * transaction with `outstanding − 1`, so each payment id counts once however often its message comes.
+   * `counted-before`: marked already; `untracked`: the import keeps no count (made before it existed, or unknown).
+   */
+  countApplied(importId: string, paymentId: string): Promise<'counted' | 'counted-before' | 'untracked'>;
+  /** Takes the summary's lease: true when nobody holds it, or its holder took it before `staleBefore` (and it is not done). */
+  claimSummary(importId: string, at: IsoInstant, staleBefore: IsoInstant): Promise<boolean>;
+  markSummarised(importId: string, at: IsoInstant): Promise<void>;
   /**
    * The stored payments among these ids (BatchGet, 100 a call; ids not applied yet are missing). Read at
    * request time: fine for statements of a few thousand credits, not for a dashboard over many imports.

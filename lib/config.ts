@@ -12,6 +12,8 @@
 import { z } from 'zod';
 import { DUNNING_ACTIONS, DUNNING_TONES, DEFAULT_DUNNING_POLICY, dunningPolicyProblems, policyFromConfig, policyFromDays, type DunningAction, type DunningPolicy, type DunningTone } from '../functions/domain/dunning.ts';
 import { PAYMENT_REFERENCE_SCHEMES, parseBankAccount, type PaymentReferenceScheme } from '../functions/domain/references.ts';
+import { DEFAULT_MATCH_POLICY, type MatchPolicy } from '../functions/domain/cash-matching.ts';
+import { isCurrency, parseDecimal, parseRatePpm } from '../functions/domain/money.ts';
 
 const email = z.email();
 
@@ -40,6 +42,50 @@ const BankAccountSchema = z
 const decimalAmount = z.string().regex(/^\d{1,15}(\.\d{1,3})?$/, 'a decimal amount such as "40.00"');
 const currencyCode = z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as GBP');
 const percent = z.string().regex(/^\d{1,3}(\.\d{1,4})?%$/, 'a percentage such as "8%" or "4.25%"');
+
+/**
+ * `cashMatching`: how sure the matching cascade must be before it applies a payment without a person, how like a
+ * customer's name the payer's must be, and how short a payment may be before it opens a deduction case
+ * (functions/domain/cash-matching.ts `MatchPolicy`; defaults 0.9, 0.8, the smaller of 1 % and 5 units of the currency).
+ */
+export const CashMatchingSchema = z
+  .strictObject({
+    autoApplyConfidence: z.number().min(0.5, 'at least 0.5 (below it a guess would be applied)').max(1).optional(),
+    minNameScore: z.number().min(0.5, 'at least 0.5 (a lower score names customers at random)').max(1).optional(),
+    shortPaymentTolerance: z
+      .strictObject({
+        percent: percent.refine((p) => parseRatePpm(p) <= 100_000, 'at most 10%').optional(),
+        amounts: z.record(currencyCode, decimalAmount).optional(),
+      })
+      .optional(),
+  })
+  .superRefine((c, ctx) => {
+    for (const [currency, amount] of Object.entries(c.shortPaymentTolerance?.amounts ?? {})) {
+      const path = ['shortPaymentTolerance', 'amounts', currency];
+      if (!isCurrency(currency)) ctx.addIssue({ code: 'custom', message: 'not an ISO 4217 currency', path });
+      else {
+        try {
+          parseDecimal(amount, currency);
+        } catch {
+          ctx.addIssue({ code: 'custom', message: `more decimals than ${currency} has`, path });
+        }
+      }
+    }
+  });
+
+/** The policy apply-payment carries out (minor units, ppm), from `cashMatching` over the defaults. */
+export function matchPolicy(config: { readonly cashMatching?: z.infer<typeof CashMatchingSchema> | undefined }): MatchPolicy {
+  const c = config.cashMatching ?? {};
+  const amounts = Object.entries(c.shortPaymentTolerance?.amounts ?? {});
+  return {
+    autoApplyConfidence: c.autoApplyConfidence ?? DEFAULT_MATCH_POLICY.autoApplyConfidence,
+    minNameScore: c.minNameScore ?? DEFAULT_MATCH_POLICY.minNameScore!,
+    shortPaymentTolerance: {
+      ppm: c.shortPaymentTolerance?.percent ? parseRatePpm(c.shortPaymentTolerance.percent) : DEFAULT_MATCH_POLICY.shortPaymentTolerance.ppm,
+      ...(amounts.length > 0 ? { byCurrency: Object.fromEntries(amounts.map(([currency, amount]) => [currency, parseDecimal(amount, currency)])) } : {}),
+    },
+  };
+}
 
 const csvColumn = z.string().trim().min(1).max(100);
 /**
@@ -221,6 +267,8 @@ export const ConfigSchema = z.strictObject({
   companyPeppolId: z.strictObject({ scheme: z.string().regex(/^\d{4}$/, 'a four-digit ICD such as 0088'), id: z.string().min(1).max(100) }).optional(),
   /** Business supplies at 0 % to a VAT-registered buyer in another EU member state are reverse charge (category AE, with the wording). */
   vatReverseCharge: z.boolean().default(false),
+  /** Confidence thresholds and the short-payment tolerance of cash matching; absent: the defaults. */
+  cashMatching: CashMatchingSchema.optional(),
 });
 
 export type O2cConfig = z.infer<typeof ConfigSchema>;

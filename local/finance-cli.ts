@@ -1,7 +1,7 @@
 /**
  * The finance team's commands (`npm run o2c -- customers …`, `credit-note`,
  * `write-off`, `payments record|show|apply|refund`, `statement`, `dispute open|resolve`, `promise`, `refunds`, `audit`,
- * `bank import|show`), on the same /finance API locally
+ * `bank import|show|apply|reject`), on the same /finance API locally
  * and against a deployed stack:
  * - locally (default `http://127.0.0.1:3000`) with the development finance key;
  * - deployed, with `--stack O2c-prod` (its ApiUrl output) or
@@ -237,6 +237,7 @@ const bankImportText = (r: any): string => {
     ['  applied to invoices', String(r.applied.count), ''],
     ...Object.entries(r.applied.byRule as Record<string, number>).map(([rule, n]) => [`    by ${rule}`, String(n), ''] as const),
     ['  proposed, waiting for finance', String(r.proposed ?? 0), ''],
+    ...(r.rejected ? [['  proposals rejected', String(r.rejected), ''] as const] : []),
     ['  left unapplied', ...count(r.unapplied.count, r.unapplied.amount)],
     ['debits', ...count(r.debits.count, r.debits.totals)],
     ['  returns and reversals', ...count(r.returns.count, r.returns.totals)],
@@ -258,7 +259,7 @@ const bankImportText = (r: any): string => {
     columns(['', 'count', 'amount'], rows, [1, 2]),
     ...((r.proposals ?? []).length === 0
       ? []
-      : ['', 'proposed matches waiting for finance (o2c bank apply <importId> <paymentId>)', columns(['payment', 'amount', 'invoices', 'confidence', 'evidence'], r.proposals.map((p: any) => [p.paymentId, show(p.amount), p.invoices.map((i: any) => `${i.invoiceNumber} ${show(i.amount)}`).join(', '), rate(p.confidence), (p.evidence ?? []).join('; ')]), [1])]),
+      : ['', 'proposed matches waiting for finance (o2c bank apply|reject <importId> <paymentId>)', columns(['payment', 'amount', 'invoices', 'confidence', 'evidence'], r.proposals.map((p: any) => [p.paymentId, show(p.amount), p.invoices.map((i: any) => `${i.invoiceNumber} ${show(i.amount)}`).join(', '), rate(p.confidence), (p.evidence ?? []).join('; ')]), [1])]),
     ...((r.returns.outcomes ?? []).length === 0
       ? lines('returns and reversals to act on', r.returns)
       : ['', 'returns and reversals', columns(['booked', 'amount', 'entry', 'outcome', 'payment / reason'], r.returns.outcomes.map((o: any) => [o.bookingDate, show(o.amount), o.entryKey, o.outcome, o.outcome === 'reversed' ? `${o.paymentId}: ${(o.invoices ?? []).join(', ') || 'unapplied cash'} open again` : o.outcome === 'reversed-before' ? `${o.paymentId} (an earlier file)` : [o.returnReason, o.reason].filter(Boolean).join(' · ')]), [1])]),
@@ -424,6 +425,10 @@ export async function financeCommand(api: FinanceApi, cmd: string, args: readonl
     const notes = [...r.discountsNotGranted.map((d: any) => `discount of ${show(d.amount)} on ${d.invoiceNumber} not granted: issue a credit note to grant it`), ...(r.deduction ? [`deduction of ${show(r.deduction.amount)} on ${r.deduction.invoiceNumber} opened as dispute ${r.deduction.disputeId}`] : [])];
     return out(r, () => [`${r.paymentId}: applied ${applied || 'nothing'}; ${show(r.unapplied)} left unapplied.`, ...notes].join('\n'));
   }
+  if (cmd === 'bank' && sub === 'reject' && target && args[2]) {
+    const r = await api.call('POST', `/finance/bank-statements/${encodeURIComponent(target)}/items/${encodeURIComponent(args[2])}/reject`, { reason: need(values, 'reason') });
+    return out(r, () => `${r.paymentId}: proposal rejected (${r.rejected.reason}); ${show(r.unapplied)} stays unapplied ${r.customerId ? `on ${r.customerId}` : 'on the unassigned list (o2c payments unassigned)'}.`);
+  }
   if (cmd === 'bank' && sub === 'show' && target) {
     const r = await api.call('GET', `/finance/bank-statements/${encodeURIComponent(target)}`);
     return out(r, () => bankImportText(r));
@@ -566,5 +571,6 @@ export const FINANCE_USAGE = [
   '  bank import <file>       (camt.053/054, MT940 or CSV with bankCsvMapping, up to 1 MB; larger files go through the S3 drop)',
   '  bank show <importId>     (entries, credits queued and applied, unapplied, proposals, returns, fees, auto-match rate)',
   '  bank apply <importId> <paymentId>   (confirm the proposed match of a credit: cash to the invoices, its deduction opened)',
+  '  bank reject <importId> <paymentId> --reason "…"   (turn a proposed match down: nothing applied, the cash stays unapplied)',
   '  (add --json to any finance command; --stack O2c-prod or O2C_API_URL uses a deployed stack, signed with your AWS credentials)',
 ].join('\n');

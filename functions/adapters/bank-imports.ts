@@ -6,7 +6,7 @@
  */
 import { BatchGetCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { BankImports, StoredBankImport, StoredPayment } from '../ports.ts';
-import { isConditionFailure, type DynamoTable } from './dynamo.ts';
+import { failedConditions, isConditionFailure, transactWrite, type DynamoTable } from './dynamo.ts';
 import { ITEM_TYPES, Keys } from './table-schema.ts';
 
 function importOf(item: Record<string, unknown> | undefined): StoredBankImport | undefined {
@@ -55,6 +55,41 @@ export function dynamoBankImports(t: DynamoTable): BankImports {
           ExpressionAttributeValues: { ':returns': returnOutcomes },
         }),
       );
+    },
+
+    async countApplied(importId, paymentId) {
+      try {
+        await transactWrite(t, [
+          { Put: { TableName: t.name, Item: { ...Keys.bankImportApplied(importId, paymentId), type: ITEM_TYPES.bankImportApplied, paymentId }, ConditionExpression: 'attribute_not_exists(pk)' } },
+          { Update: { TableName: t.name, Key: Keys.bankImport(importId), UpdateExpression: 'ADD outstanding :minus', ConditionExpression: 'attribute_exists(outstanding)', ExpressionAttributeValues: { ':minus': -1 } } },
+        ], 8);
+        return 'counted';
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+        return failedConditions(error).includes(1) ? 'untracked' : 'counted-before';
+      }
+    },
+
+    async claimSummary(importId, at, staleBefore) {
+      try {
+        await t.doc().send(
+          new UpdateCommand({
+            TableName: t.name,
+            Key: Keys.bankImport(importId),
+            UpdateExpression: 'SET summaryClaimedAt = :at',
+            ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(summarisedAt) AND (attribute_not_exists(summaryClaimedAt) OR summaryClaimedAt < :stale)',
+            ExpressionAttributeValues: { ':at': at, ':stale': staleBefore },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (isConditionFailure(error)) return false;
+        throw error;
+      }
+    },
+
+    async markSummarised(importId, at) {
+      await t.doc().send(new UpdateCommand({ TableName: t.name, Key: Keys.bankImport(importId), UpdateExpression: 'SET summarisedAt = if_not_exists(summarisedAt, :at)', ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeValues: { ':at': at } }));
     },
 
     async paymentsOf(paymentIds) {

@@ -10,7 +10,7 @@ import { assertBalanced, ledgerMovements } from '#domain/ledger';
 import type { CreditNote, Invoice, InvoiceEvent, IsoDate, JournalEntry } from '#domain/model';
 import { ConcurrentUpdate, PaymentConflict } from '../errors.ts';
 import { auditItem } from './audit.ts';
-import type { Aggregates, ClaimedKey, DunningMarks, InvoiceAdjustment, InvoiceIssue, Invoices, Ledger, PaymentApplication, PaymentEvidence, PaymentReturns, PaymentReturnWrite, Payments, StoredPayment, StoredReturn, UnappliedMove } from '../ports.ts';
+import type { Aggregates, ClaimedKey, DunningMarks, InvoiceAdjustment, InvoiceIssue, Invoices, Ledger, PaymentApplication, PaymentEvidence, PaymentReturns, PaymentReturnWrite, Payments, ProposalRejectionWrite, StoredPayment, StoredReturn, UnappliedMove } from '../ports.ts';
 import { queryByCustomer } from './customers.ts';
 import { failedConditions, isConditionFailure, isTransactionConflict, queryAll, setExpression, transactWrite, type DynamoTable, type TransactItem } from './dynamo.ts';
 import { orderChangeItems } from './orders.ts';
@@ -419,6 +419,37 @@ export function dynamoPayments(t: DynamoTable): Payments {
           return prior.Item?.hash === move.requestKey.bodyHash ? { kind: 'replayed', answer: String(prior.Item.result) } : { kind: 'key-reused' };
         }
         return { kind: 'changed' };
+      }
+    },
+
+    async rejectProposal(w: ProposalRejectionWrite) {
+      const { before } = w;
+      // Released from a customer only guessed by name: listed as unassigned while it holds cash.
+      const index = w.releaseCustomer ? (before.unapplied > 0 ? Keys.paymentByCustomer(undefined, before.receivedOn, before.id) : undefined) : undefined;
+      const set = setExpression({ ...(index ?? {}) }, { prefix: 'p' });
+      const removes = w.releaseCustomer ? ['customerId', ...(index ? [] : OPEN_INDEX_ATTRIBUTES)] : [];
+      try {
+        await transactWrite(
+          t,
+          [
+            {
+              Update: {
+                TableName: t.name,
+                Key: Keys.payment(before.id),
+                UpdateExpression: `SET ${[...set.clauses, '#m.rejected = :rejection'].join(', ')}${removes.length > 0 ? ` REMOVE ${removes.join(', ')}` : ''}`,
+                ConditionExpression: 'attribute_exists(#m.proposal) AND attribute_not_exists(#m.rejected) AND unapplied = :was',
+                ExpressionAttributeNames: { ...set.names, '#m': 'match' },
+                ExpressionAttributeValues: { ...set.values, ':rejection': w.rejection, ':was': before.unapplied },
+              },
+            },
+            auditItem(t, w.audit),
+          ],
+          1,
+        );
+        return 'done';
+      } catch (error) {
+        if (isTransactionConflict(error) || isConditionFailure(error)) return 'changed';
+        throw error;
       }
     },
 

@@ -36,6 +36,7 @@
  * | refund (o2c's own)    | REFUND#o2c#<refundId>       | REQUEST                    | REFUNDS#<status> / <requestedAt>#<id>  |                                   |
  * | request key           | REQUEST#<scope>#<key>       | REQUEST                    | (TTL on `expiration`)                  |                                   |
  * | bank-statement import | BANKIMPORT#<importId>       | IMPORT                     |                                        |                                   |
+ * | import payment counted| BANKIMPORT#<importId>       | APPLIED#<paymentId>        |                                        |                                   |
  * | bank return           | BANKRETURN#<account>#<entry key> | RETURN                |                                        |                                   |
  * | payment evidence      | PAYEVIDENCE#<kind>#<value>  | <paymentId>                |                                        |                                   |
  * | idempotency record    | IDEMPOTENCY#<fn>            | <hash>                     | (Powertools, TTL on `expiration`)      |                                   |
@@ -70,6 +71,11 @@
  * A bank-statement import's id is derived from the file's fingerprint (its statements' ids and accounts, else
  * its SHA-256), so the conditional put of its one item is what makes the same file one import; the item lists
  * the payment ids its credits became (read back with a BatchGet of the payment items).
+ *
+ * The import item carries `outstanding`, its credits apply-payment has not yet counted. Each payment of the import
+ * apply-payment has written (or found written) is counted once: its `APPLIED#<paymentId>` mark (attribute paymentId)
+ * is put only if absent, in one transaction with `ADD outstanding -1`. At 0 the matching is finished and the summary
+ * is written under a lease (`summaryClaimedAt`, then `summarisedAt`).
  *
  * A bank return (attributes account, entryKey, paymentId, on, amount, currency, importId?) is the one item of a
  * return or reversal debit o2c carried out: its conditional put, in the transaction that takes the payment back
@@ -126,6 +132,7 @@ export const ITEM_TYPES = {
   dispute: 'Dispute',
   disputeRef: 'DisputeRef',
   bankImport: 'BankImport',
+  bankImportApplied: 'BankImportApplied',
   bankReturn: 'BankReturn',
   paymentEvidence: 'PaymentEvidence',
   referenceRates: 'ReferenceRates',
@@ -222,6 +229,8 @@ export const Keys = {
   bankImport: (importId: string) => ({ pk: `BANKIMPORT#${importId}`, sk: 'IMPORT' }),
   /** The reference rates the credit check converts with: `LATEST`, and each day as published (`<yyyy-mm-dd>`). */
   referenceRates: (day: 'LATEST' | string) => ({ pk: 'RATES', sk: day }),
+  /** A payment of the import apply-payment has counted (once). */
+  bankImportApplied: (importId: string, paymentId: string) => ({ pk: `BANKIMPORT#${importId}`, sk: `APPLIED#${paymentId}` }),
   /** A return or reversal debit carried out (the account's entry key): once per entry. */
   bankReturn: (account: string, entryKey: string) => ({ pk: `BANKRETURN#${account}#${entryKey}`, sk: 'RETURN' }),
   /** What a bank credit carried (`e2e`: its end-to-end id, `entry`: its bank entry key) → its payment. */

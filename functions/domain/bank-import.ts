@@ -76,6 +76,8 @@ export interface BankLine {
   readonly transactionCode?: string;
   /** Why it is listed and not applied (not-applied lines only). */
   readonly note?: string;
+  /** Returns: how many of the file's credits come before it (a return takes back only a credit booked before it). */
+  readonly creditsBefore?: number;
 }
 
 export interface BankStatementSummary {
@@ -143,7 +145,8 @@ export function planBankImport(file: BankFile): BankImportPlan {
     const account = accountOf(statement);
     for (const entry of statement.entries) {
       if (entry.status !== 'booked') notApplied.push(lineOf(account, entry, `${entry.status} entry, not booked`));
-      else if (entry.direction === 'debit') (isReturn(entry) ? returns : isBankFee(entry.transactionCode) ? fees : otherDebits).push(lineOf(account, entry));
+      else if (entry.direction === 'debit' && isReturn(entry)) returns.push({ ...lineOf(account, entry), creditsBefore: credits.length });
+      else if (entry.direction === 'debit') (isBankFee(entry.transactionCode) ? fees : otherDebits).push(lineOf(account, entry));
       else if (entry.reversal) notApplied.push(lineOf(account, entry, 'a credit reversing an earlier debit'));
       else {
         const items = entry.batch && entry.batch.length > 0 ? entry.batch : [entry];
@@ -240,7 +243,7 @@ export interface AppliedPaymentFacts {
   readonly unapplied: number;
   readonly matchedBy?: string;
   /** The cascade's decision apply-payment keeps on the payment. */
-  readonly match?: { readonly matchedBy: string; readonly auto: boolean; readonly proposal?: unknown };
+  readonly match?: { readonly matchedBy: string; readonly auto: boolean; readonly proposal?: unknown; readonly rejected?: unknown };
 }
 
 export interface BankImportOutcome {
@@ -249,6 +252,8 @@ export interface BankImportOutcome {
   readonly applied: { readonly count: number; readonly byRule: Readonly<Record<string, number>> };
   /** Matched below the confidence threshold: nothing applied, a proposal waits for finance. */
   readonly proposed: number;
+  /** Proposals finance turned down (the cash stays unapplied). */
+  readonly rejected: number;
   readonly unapplied: { readonly count: number; readonly amount: readonly Money[] };
   /** Share of the import's credits that settled at least one invoice (0–1); null when there are none. */
   readonly autoMatchRate: number | null;
@@ -263,6 +268,7 @@ export function bankImportOutcome(credits: number, found: readonly AppliedPaymen
   const byRule: Record<string, number> = {};
   let applied = 0;
   let proposed = 0;
+  let rejected = 0;
   const leftOver: { amount: number; currency: string }[] = [];
   for (const p of found) {
     if (p.allocations.length > 0) {
@@ -271,12 +277,14 @@ export function bankImportOutcome(credits: number, found: readonly AppliedPaymen
       byRule[rule] = (byRule[rule] ?? 0) + 1;
     }
     if (p.unapplied > 0) leftOver.push({ amount: p.unapplied, currency: p.currency });
-    if (p.match && !p.match.auto && p.match.proposal) proposed += 1;
+    if (p.match && !p.match.auto && p.match.proposal && !p.match.rejected) proposed += 1;
+    if (p.match?.rejected) rejected += 1;
   }
   return {
     pending: Math.max(0, credits - found.length),
     applied: { count: applied, byRule },
     proposed,
+    rejected,
     unapplied: { count: leftOver.length, amount: totalsByCurrency(leftOver) },
     autoMatchRate: credits === 0 ? null : Math.round((applied / credits) * 10_000) / 10_000,
   };

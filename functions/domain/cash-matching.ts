@@ -58,8 +58,8 @@
  *    (`short-payment`) opens for the whole difference. Several invoices paid
  *    short: oldest due first, the rest stays open on the last, no deduction.
  *  - Tolerance: the smaller of `ppm` of the expected amount (rounded half up)
- *    and `minor` (default 5 units of the payment's currency: 500 for GBP, 5
- *    for JPY).
+ *    and the currency's amount (`byCurrency`, else `minor`, else 5 units of
+ *    the payment's currency: 500 for GBP, 5 for JPY).
  *  - Another currency than the invoice: nothing applied; the invoices are
  *    named in `currencyMismatch` and the item is proposed, never automatic.
  *  - Σ applications + unapplied = the payment, always.
@@ -396,18 +396,30 @@ export interface MatchContext {
   readonly asOf: IsoDate;
 }
 
+/** How sure the cascade must be, and how short a payment may be (lib/config.ts `cashMatching`, bound as CASH_MATCHING). */
 export interface MatchPolicy {
   /** Below this nothing is applied automatically: the decision is proposed. Default 0.9. */
   readonly autoApplyConfidence: number;
+  /** The payer-name similarity (0–1) a customer needs to be named by its name (rule 3); default 0.8. */
+  readonly minNameScore?: number;
   readonly shortPaymentTolerance: {
     /** Parts per million of the expected amount. Default 10,000 (1 %). */
     readonly ppm: number;
-    /** Minor units; default 5 units of the payment's currency (500 for GBP, 5 for JPY). The smaller of the two applies. */
+    /** Minor units, for any currency; default 5 units of the payment's currency (500 for GBP, 5 for JPY). The smaller of the two applies. */
     readonly minor?: number;
+    /** Minor units per currency (`{"GBP": 50}`), before `minor` and the 5-unit default. */
+    readonly byCurrency?: Readonly<Record<string, number>>;
   };
 }
 
-export const DEFAULT_MATCH_POLICY: MatchPolicy = { autoApplyConfidence: 0.9, shortPaymentTolerance: { ppm: 10_000 } };
+export const DEFAULT_MATCH_POLICY: MatchPolicy = { autoApplyConfidence: 0.9, minNameScore: 0.8, shortPaymentTolerance: { ppm: 10_000 } };
+
+/** The most a short payment of `expected` may miss by and still count as paid in part, not a deduction (minor units). */
+export function shortPaymentTolerance(expected: number, currency: string, policy: Pick<MatchPolicy, 'shortPaymentTolerance'>): number {
+  const t = policy.shortPaymentTolerance;
+  const minor = t.byCurrency?.[currency] ?? t.minor ?? 5 * 10 ** currencyExponent(currency);
+  return Math.max(0, Math.min(applyRatePpm(expected, t.ppm, 'half-up'), minor));
+}
 
 export type MatchedBy = 'rf-reference' | 'invoice-number' | 'amount' | 'early-payment' | 'combination' | 'fuzzy-name' | 'none';
 
@@ -466,10 +478,7 @@ function earlyEligible(i: MatchInvoice, asOf: IsoDate): i is MatchInvoice & { ea
   return !!e && compareDates(asOf, e.until) <= 0 && (i.disputed ?? 0) === 0 && i.balance === e.amountDue + e.discount && e.amountDue > 0;
 }
 
-function tolerance(expected: number, currency: string, policy: MatchPolicy): number {
-  const minor = policy.shortPaymentTolerance.minor ?? 5 * 10 ** currencyExponent(currency);
-  return Math.max(0, Math.min(applyRatePpm(expected, policy.shortPaymentTolerance.ppm, 'half-up'), minor));
-}
+const tolerance = shortPaymentTolerance;
 
 const round4 = (x: number) => Math.round(Math.min(1, Math.max(0, x)) * 10_000) / 10_000;
 
@@ -525,6 +534,7 @@ export function findCombination(candidates: readonly MatchInvoice[], amount: num
 export function matchEntry(entry: CashEntry, context: MatchContext, policyIn: Partial<MatchPolicy> = {}): MatchDecision {
   const policy: MatchPolicy = {
     autoApplyConfidence: policyIn.autoApplyConfidence ?? DEFAULT_MATCH_POLICY.autoApplyConfidence,
+    ...(policyIn.minNameScore !== undefined ? { minNameScore: policyIn.minNameScore } : {}),
     shortPaymentTolerance: { ...DEFAULT_MATCH_POLICY.shortPaymentTolerance, ...policyIn.shortPaymentTolerance },
   };
   const evidence: string[] = [];

@@ -52,6 +52,8 @@ export const AsOfQuerySchema = z.object({ asOf: z.optional(IsoDateSchema) });
 
 export const CreditNoteRequestSchema = z.object({ amount: MoneySchema, reason: text(1, 500) });
 export const WriteOffRequestSchema = z.object({ reason: text(1, 500) });
+/** Finance turns a proposed match of a bank credit down: why. */
+export const ProposalRejectionSchema = z.object({ reason: text(1, 500) });
 
 /** Cash recorded by hand: the payment report without a source (finance's is `manual`). */
 export const ManualPaymentSchema = z.omit(PaymentInputSchema, { source: true });

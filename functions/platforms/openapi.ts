@@ -1,7 +1,7 @@
 /** o2c's HTTP contract (`GET /openapi.json`), generated from the same zod schemas that validate the requests. */
 import * as z from 'zod/mini';
 import { CanonicalOrderSchema } from './canonical.ts';
-import { AllocationRequestSchema, CashRefundRequestSchema, CreditNoteRequestSchema, CustomerChangesSchema, DisputeRequestSchema, DisputeResolutionSchema, ManualPaymentSchema, NewCustomerSchema, PromiseToPaySchema, REFUND_STATUS_VALUES, RefundPaidSchema, WriteOffRequestSchema } from './finance.ts';
+import { AllocationRequestSchema, CashRefundRequestSchema, CreditNoteRequestSchema, CustomerChangesSchema, DisputeRequestSchema, DisputeResolutionSchema, ManualPaymentSchema, NewCustomerSchema, PromiseToPaySchema, ProposalRejectionSchema, REFUND_STATUS_VALUES, RefundPaidSchema, WriteOffRequestSchema } from './finance.ts';
 
 const schema = (s: z.ZodMiniType) => z.toJSONSchema(s, { target: 'openapi-3.0', io: 'input' });
 const error = { description: 'what is wrong, in words', content: { 'application/json': { schema: { type: 'object', properties: { error: { type: 'string' }, message: { type: 'string' }, issues: { type: 'array', items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } } } } } } } };
@@ -66,17 +66,20 @@ export function openApiDocument() {
       '/finance/ledger/trial-balance': { get: operation('Debits and credits per account and currency as of a day, and whether they balance', 'finance', { parameters: [{ name: 'asOf', in: 'query', required: false, schema: { type: 'string', format: 'date' } }], status: '200', answer: '{ asOf, balanced, currencies: [{ currency, debits, credits, accounts }] }', errors: common }) },
       '/finance/bank-statements': {
         post: {
-          summary: "Import a bank file (camt.053, camt.054, MT940, or CSV with the configured bankCsvMapping): its credits are matched to invoices like every payment, its returns and reversals take back the payments they undo and reopen their invoices, other debits are listed; the same file twice is one import, the same entry in two files one payment (at most 1 MB here; larger files go through the S3 drop)",
+          summary: "Import a bank file (camt.053, camt.052, camt.054, MT940, or CSV with the configured bankCsvMapping): its credits are matched to invoices like every payment, its returns and reversals take back the payments they undo and reopen their invoices, other debits are listed; the same file twice is one import, the same entry in two files one payment (at most 1 MB here; larger files go through the S3 drop)",
           security: [{ sigv4: [] }, { financeKey: [] }],
           requestBody: { required: true, content: { 'application/xml': { schema: { type: 'string' } }, 'text/plain': { schema: { type: 'string' } }, 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } },
           responses: { ...ok('202', '{ importId, alreadyImported? }'), ...errors(...common) },
         },
       },
       '/finance/bank-statements/{importId}': {
-        get: operation("An import: its statements, entries, credits queued, debits (returns, fees, other), and what apply-payment did with the credits so far (applied by rule, unapplied, pending, auto-match rate)", 'finance', { parameters: [pathParam('importId')], status: '200', answer: '{ importId, status, format, statements, entries, credits, debits, queued, pending, applied, proposed, proposals: [{ paymentId, amount, invoices, confidence, evidence }], unapplied, autoMatchRate, returns: { count, totals, lines, outcomes }, fees, otherDebits, notApplied }', errors: [...common, '404'] }),
+        get: operation("An import: its statements, entries, credits queued, debits (returns, fees, other), and what apply-payment did with the credits so far (applied by rule, unapplied, pending, auto-match rate)", 'finance', { parameters: [pathParam('importId')], status: '200', answer: '{ importId, status (received, queued, applied: matching finished, returns carried out, finance told), matchedAt?, format, statements, entries, credits, debits, queued, pending, applied, proposed, rejected, proposals: [{ paymentId, amount, invoices, confidence, evidence }], unapplied, autoMatchRate, returns: { count, totals, lines, outcomes }, fees, otherDebits, notApplied }', errors: [...common, '404'] }),
       },
       '/finance/bank-statements/{importId}/items/{itemId}/apply': {
         post: operation("Confirm a proposed match of a credit (itemId: its payment id): its unapplied cash goes to the proposed invoices (Dr unapplied cash, Cr receivable), its deduction is opened as a short-payment dispute; a proposed early-payment discount is not granted (issue a credit note). A second call is a 409 and writes nothing", 'finance', { parameters: [pathParam('importId'), pathParam('itemId')], status: '200', answer: '{ paymentId, applied: [{ invoiceNumber, amount }], unapplied, discountsNotGranted, deduction? }', errors: [...common, '404', '409'] }),
+      },
+      '/finance/bank-statements/{importId}/items/{itemId}/reject': {
+        post: operation("Reject a proposed match of a credit (itemId: its payment id), with the reason: nothing is applied, the cash stays unapplied on its customer — or, when the customer was only guessed from the payer's name, goes to the unassigned cash list; audited. A second call, or one after the proposal was confirmed, is a 409", 'finance', { parameters: [pathParam('importId'), pathParam('itemId')], body: ProposalRejectionSchema, status: '200', answer: '{ paymentId, rejected: { by, at, reason }, unapplied, customerId? }', errors: [...common, '404', '409'] }),
       },
       '/finance/refunds': {
         get: operation('Refunds of prepaid orders and cancelled paid invoices, by status (requested, refunded, failed, owed)', 'finance', {

@@ -9,6 +9,7 @@ import { BINDINGS, FUNCTION_BINDINGS, type BindingName, type BindingSpec, type F
 import { ConfigError } from '../errors.ts';
 import type { Company, CompanyLegal } from '../ports.ts';
 import { parseDecimal } from '#domain/money';
+import type { MatchPolicy } from '#domain/cash-matching';
 import { dunningPolicyProblems, type DunningPolicy } from '#domain/dunning';
 import { parseRate, type ReferenceRates } from '#domain/fx';
 import { safeParse } from './schema.ts';
@@ -135,6 +136,17 @@ const CsvMappingSchema = z.object({
 /** BANK_CSV_MAPPING (lib/config.ts `bankCsvMapping`, checked at synth) as the CSV parser's mapping; undefined when unset. */
 export function bankCsvMappingOf(value: unknown): CsvMapping | undefined {
   return value === undefined ? undefined : (checkedBinding('BANK_CSV_MAPPING', CsvMappingSchema, value) as CsvMapping);
+}
+
+const MatchPolicySchema = z.object({
+  autoApplyConfidence: z.number().check(z.gte(0), z.lte(1)),
+  minNameScore: z.optional(z.number().check(z.gte(0), z.lte(1))),
+  shortPaymentTolerance: z.object({ ppm: z.int().check(z.gte(0)), minor: z.optional(z.int().check(z.gte(0))), byCurrency: z.optional(z.record(z.string(), z.int().check(z.gte(0)))) }),
+});
+
+/** CASH_MATCHING (lib/config.ts `matchPolicy`: ppm and minor units, checked at synth) as the cascade's policy. */
+export function matchPolicyOf(value: unknown): MatchPolicy {
+  return checkedBinding('CASH_MATCHING', MatchPolicySchema, value) as MatchPolicy;
 }
 
 /** DUNNING_POLICY (minor units and ppm, as lib/config.ts wrote it), checked by the domain's rules. */

@@ -11,7 +11,7 @@
  *    invoices the exact balance, the early-payment amount, a combination of up
  *    to five; partial, over and short payments (a short one beyond the
  *    tolerance opens a deduction); a confidence and the evidence.
- * 4. Confident enough (policy, default 0.9): each invoice's new balance and
+ * 4. Confident enough (policy `cashMatching` in the config, default 0.9): each invoice's new balance and
  *    status, the journal entry and the aggregates in one transaction guarded by
  *    the balances read (a concurrent change fails it: PaymentConflict, the
  *    message is retried); the rest is the customer's unapplied cash. Not
@@ -23,8 +23,11 @@
  * 6. Then (use-cases/collections-status): a customer dunning put on credit
  *    hold or suspended whose overdue balance this paid is released.
  * 7. The customer's credit score is recomputed (use-cases/rescore-customer).
+ * 8. A credit of a bank import (written now or before) is counted on its
+ *    import once; the last one finishes the import — its returns, finance's
+ *    summary email (use-cases/bank-import-summary).
  */
-import { bestCustomerByName, customerFromPayer, identify, matchEntry, type MatchDecision, type MatchPolicy } from '#domain/cash-matching';
+import { bestCustomerByName, customerFromPayer, DEFAULT_MATCH_POLICY, identify, matchEntry, type MatchDecision, type MatchPolicy } from '#domain/cash-matching';
 import { applyPaymentToInvoice } from '#domain/invoice';
 import { paymentReceivedEntry } from '#domain/ledger';
 import type { Allocation, Invoice, InvoiceEvent, Payment } from '#domain/model';
@@ -33,6 +36,7 @@ import type { Clock, Company, Disputes, Invoices, Log, Metrics, PayerDirectory, 
 import { openInvoiceDispute } from './open-dispute.ts';
 import { liftWhenPaid, type CollectionsDeps } from './collections-status.ts';
 import { rescoreCustomer } from './rescore-customer.ts';
+import { countImportPayment, type BankImportSummaryDeps } from './bank-import-summary.ts';
 
 export interface ApplyPaymentDeps {
   readonly invoices: Invoices;
@@ -49,6 +53,8 @@ export interface ApplyPaymentDeps {
   readonly matchPolicy?: Partial<MatchPolicy>;
   /** For the collections hook (step 6); absent: no hook. */
   readonly customers?: CollectionsDeps['customers'];
+  /** For bank imports (step 8): counting their credits and finishing them; absent: not counted. */
+  readonly imports?: Omit<BankImportSummaryDeps, 'payments' | 'invoices' | 'payers' | 'clock' | 'customers'>;
 }
 
 /** What apply-payment did: applied (or proposed), by which rule, how sure. */
@@ -79,7 +85,13 @@ export function settlementsOf(invoices: readonly Invoice[], payment: Pick<Paymen
   });
 }
 
-export async function applyPayment(payment: Payment, deps: ApplyPaymentDeps): Promise<PaymentOutcome> {
+export async function applyPayment(payment: Payment & { readonly importId?: string }, deps: ApplyPaymentDeps): Promise<PaymentOutcome> {
+  const outcome = await applyOnce(payment, deps);
+  if (payment.importId && deps.imports) await countImportPayment(payment, { ...deps, ...deps.imports, ...(deps.customers ? { customers: deps.customers } : {}) });
+  return outcome;
+}
+
+async function applyOnce(payment: Payment, deps: ApplyPaymentDeps): Promise<PaymentOutcome> {
   const stored = await deps.payments.get(payment.id);
   if (stored) {
     await openDeduction(stored, deps);
@@ -99,7 +111,7 @@ export async function applyPayment(payment: Payment, deps: ApplyPaymentDeps): Pr
   const byIban = !payment.customerId && identified.payerIban ? await deps.payers.customerOfIban(identified.payerIban) : undefined;
   const byQuoted = quoted[0]?.customerId;
   // Names are scored only when nothing surer names the customer (the list is one partition, read at most once a minute).
-  const scoreName = async (fresh: boolean) => bestCustomerByName(identified.payerName, await deps.payers.customerNames({ fresh }));
+  const scoreName = async (fresh: boolean) => bestCustomerByName(identified.payerName, await deps.payers.customerNames({ fresh }), { minScore: deps.matchPolicy?.minNameScore ?? DEFAULT_MATCH_POLICY.minNameScore! });
   // A customer created within the cache's minute is missed by the cached list: a miss reads it again (at most every few seconds).
   const byName = !payment.customerId && !byIban && !byQuoted && identified.payerName ? ((await scoreName(false)) ?? (await scoreName(true))) : undefined;
   const customer = customerFromPayer({

@@ -16,26 +16,24 @@
  *    evidence (payer name and IBAN, references, the import and entry key). The
  *    payment id is the entry key qualified by the account, so the same entry in
  *    two overlapping files is one payment.
- * 5. Mark the import queued. Then its returns and reversals take back the
- *    payments they undo and reopen their invoices (use-cases/bank-returns:
- *    once per return entry), and what became of each is kept on the import;
- *    what cannot be matched or reversed stays listed for finance, with the
- *    reason. The same file again after a crash between carries them out then.
- * 6. Email finance once (mail key per import).
+ * 5. Mark the import queued. The import counts its credits outstanding; when
+ *    apply-payment has counted the last one (or at once, for a file without
+ *    credits) the import is finished (use-cases/bank-import-summary): its
+ *    returns and reversals take back the payments they undo — the credits of
+ *    the same file first — and finance gets one summary email.
  *
  * The view (GET) reads what apply-payment did from the payments themselves.
  */
 import { bankFileFingerprint, bankImportId, bankImportOutcome, LISTED_LINES_MAX, MAX_CREDITS_PER_IMPORT, planBankImport, summariseBankImport, totalsByCurrency, type BankLine, type BankLineGroup } from '#domain/bank-import';
-import { formatMoney } from '#domain/money';
-import type { Money } from '#domain/model';
 import { BankFileUnsupported, NotFoundError, O2cError } from '../errors.ts';
 import type { BankFile } from '../platforms/bank/types.ts';
 import type { BankFileSource, BankFileStore, BankImports, Clock, Mail, Outbox, PaymentMessage, StoredBankImport, StoredPayment } from '../ports.ts';
 import { proposalsOf } from './bank-proposals.ts';
-import { reverseReturns, type BankReturnsDeps } from './bank-returns.ts';
+import { finishBankImport, type BankImportSummaryDeps } from './bank-import-summary.ts';
+import { reverseReturns } from './bank-returns.ts';
 import { paymentIdOf } from './receive-payment.ts';
 
-export interface BankImportDeps extends BankReturnsDeps {
+export interface BankImportDeps extends BankImportSummaryDeps {
   readonly bankImports: BankImports;
   readonly paymentQueue: Outbox<PaymentMessage>;
   readonly mail: Mail;
@@ -86,18 +84,24 @@ export async function importBankFile(input: { readonly body: string; readonly so
     source: input.source,
     receivedAt: now,
     paymentIds: messages.map((m) => m.id),
+    outstanding: new Set(messages.map((m) => m.id)).size,
   });
   if (record.status === 'queued') {
-    // Queued, but its returns never recorded (a crash between): carry them out now (once per return entry).
-    if (plan.returns.length > 0 && !record.returnOutcomes) await takeBackReturns(importId, plan, deps);
+    if (record.outstanding === undefined) {
+      // An import made before the count: queued, but its returns never recorded (a crash between): carry them out now.
+      if (plan.returns.length > 0 && !record.returnOutcomes) await takeBackReturns(importId, plan, deps);
+    } else await finishBankImport(importId, deps); // a crash after queuing a file whose credits were all matched already
     return { importId, created, record };
   }
   await deps.paymentQueue.sendMany(messages);
   await deps.bankImports.markQueued(importId, deps.clock.now().toISOString());
-  const returnOutcomes = plan.returns.length > 0 ? await takeBackReturns(importId, plan, deps) : undefined;
-  const queued: StoredBankImport = { ...record, status: 'queued', queuedAt: deps.clock.now().toISOString(), ...(returnOutcomes ? { returnOutcomes } : {}) };
-  await deps.mail.enqueue({ key: `bank-import:${importId}`, to: deps.financeRecipients, ...importEmail(queued) });
-  return { importId, created, record: queued };
+  // Returns beyond the listed ones (the import is one item) are carried out at once; the listed ones after the credits.
+  if (plan.returns.length > LISTED_LINES_MAX) await reverseReturns(plan.returns.slice(LISTED_LINES_MAX), importId, deps);
+  // No credits (or all matched already): the import is finished now; else the last payment apply-payment counts finishes it.
+  if (record.outstanding !== undefined) await finishBankImport(importId, deps);
+  // An import made before the count, never confirmed queued (a crash), posted again: its returns as it would have.
+  else if (plan.returns.length > 0 && !record.returnOutcomes) await takeBackReturns(importId, plan, deps);
+  return { importId, created, record: (await deps.bankImports.get(importId)) ?? record };
 }
 
 /** The returns carried out and kept on the import's one item (the first LISTED_LINES_MAX; every one is carried out all the same). */
@@ -107,56 +111,7 @@ async function takeBackReturns(importId: string, plan: ReturnType<typeof planBan
   return outcomes;
 }
 
-const money = (m: Money) => formatMoney(m);
-const sums = (totals: readonly Money[]) => totals.map(money).join(' + ');
 const debitTotals = (r: StoredBankImport) => totalsByCurrency([...r.returns.totals, ...r.fees.totals, ...r.otherDebits.totals]);
-
-/** What became of each return: reversed (the invoices reopened) or listed for finance with the reason. */
-function returnsText(record: StoredBankImport): string[] {
-  const outcomes = record.returnOutcomes ?? [];
-  if (record.returns.count === 0) return [];
-  const done = outcomes.filter((o) => o.outcome === 'reversed' || o.outcome === 'reversed-before');
-  const open = outcomes.filter((o) => o.outcome === 'unmatched' || o.outcome === 'refused');
-  const row = (o: (typeof outcomes)[number], what: string) => `  ${o.bookingDate}  ${money(o).padStart(12)}  ${o.entryKey} · ${what}`;
-  return [
-    ...(done.length === 0 ? [] : ['', 'Returns and reversals carried out (the payment taken back, its invoices open again):', ...done.map((o) => row(o, o.outcome === 'reversed' ? `payment ${o.paymentId}, invoices ${(o.invoices ?? []).join(', ') || 'none (it was unapplied cash)'}` : `payment ${o.paymentId}, by an earlier file`))]),
-    ...(open.length === 0 ? [] : ['', 'Returns and reversals for finance to act on (not carried out):', ...open.map((o) => row(o, [o.returnReason, o.reason ?? o.outcome].filter(Boolean).join(' · ')))]),
-  ];
-}
-
-/** Finance's email (English): what the file held and what was queued; the matching is read later (GET). */
-export function importEmail(record: StoredBankImport): { subject: string; text: string } {
-  const statements = record.statements.map((s) => `${s.statementId}${s.sequence ? ` (no. ${s.sequence})` : ''} of ${s.account || 'an unnamed account'}`);
-  const debits = record.returns.count + record.fees.count + record.otherDebits.count;
-  const row = (label: string, count: number, totals: readonly Money[] = []) => `  ${label.padEnd(30)} ${String(count).padStart(5)}  ${sums(totals)}`.trimEnd();
-  const listed = (title: string, group: BankLineGroup) =>
-    group.count === 0
-      ? []
-      : [
-          '',
-          title,
-          ...group.lines.slice(0, 50).map((l) => `  ${l.bookingDate}  ${money(l).padStart(12)}  ${[l.counterparty, l.returnReason, l.reference ?? l.remittance].filter(Boolean).join(' · ')}`),
-          ...(group.count > 50 ? [`  … and ${group.count - 50} more`] : []),
-        ];
-  const text = [
-    `A bank file was imported (${record.format}${record.version ? ` ${record.version}` : ''}, ${record.source.kind === 's3' ? `dropped as s3://${record.source.bucket}/${record.source.key}` : `posted by ${record.source.actor}`}).`,
-    `Statement${statements.length === 1 ? '' : 's'}: ${statements.join('; ')}.`,
-    '',
-    row('Entries', record.entries),
-    row('Credits queued for matching', record.credits.count, record.credits.totals),
-    row('Debits', debits, debitTotals(record)),
-    row('  returns and reversals', record.returns.count, record.returns.totals),
-    row('  bank fees', record.fees.count, record.fees.totals),
-    row('  other debits', record.otherDebits.count, record.otherDebits.totals),
-    ...(record.notApplied.count > 0 ? [row('Not applied (pending, other)', record.notApplied.count, record.notApplied.totals)] : []),
-    ...returnsText(record),
-    ...listed('Bank fees (not applied):', record.fees),
-    ...listed('Other debits (not applied):', record.otherDebits),
-    '',
-    `The credits are being matched to invoices now. How each was applied, the unapplied cash and the auto-match rate: GET /finance/bank-statements/${record.importId} (o2c bank show ${record.importId}).`,
-  ].join('\n');
-  return { subject: `Bank statement imported: ${record.entries} entries, ${record.credits.count} credits queued`, text };
-}
 
 const lineView = ({ amount, currency, ...rest }: BankLine) => ({ ...rest, amount: { amount, currency } });
 const groupView = (g: BankLineGroup) => ({ count: g.count, totals: g.totals, lines: g.lines.map(lineView) });
@@ -174,7 +129,8 @@ export async function bankImportView(importId: string, deps: { readonly bankImpo
   const outcome = bankImportOutcome(record.paymentIds.length, payments);
   return {
     importId: record.importId,
-    status: record.status === 'queued' && outcome.pending === 0 ? 'applied' : record.status,
+    // applied: matching finished (returns carried out, finance told); an import made before the count: when nothing is pending.
+    status: record.summarisedAt || (record.outstanding === undefined && record.status === 'queued' && outcome.pending === 0) ? 'applied' : record.status,
     format: record.format,
     ...(record.version ? { version: record.version } : {}),
     receivedAt: record.receivedAt,
@@ -185,10 +141,14 @@ export async function bankImportView(importId: string, deps: { readonly bankImpo
     credits: record.credits,
     debits: { count: record.returns.count + record.fees.count + record.otherDebits.count, totals: debitTotals(record) },
     queued: record.status === 'queued' ? record.paymentIds.length : 0,
+    /** When the matching finished and finance's summary was sent (absent: still matching). */
+    ...(record.summarisedAt ? { matchedAt: record.summarisedAt } : {}),
     pending: outcome.pending,
     applied: outcome.applied,
     /** Matched below the confidence threshold: kept as unapplied cash with the cascade's proposal (GET /finance/payments/{id}), for finance to confirm. */
     proposed: outcome.proposed,
+    /** Proposals finance rejected (POST …/items/{paymentId}/reject): the cash stays unapplied. */
+    rejected: outcome.rejected,
     /** The proposals still waiting for finance (POST …/items/{paymentId}/apply confirms one), in file order. */
     proposals: proposalsOf(inFileOrder(record.paymentIds, payments)),
     unapplied: outcome.unapplied,

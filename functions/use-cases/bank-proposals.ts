@@ -17,10 +17,22 @@
  * 5. The proposal's deduction (a short payment) is opened as a `short-payment`
  *    dispute, keyed by the payment (the key apply-payment uses): once.
  * 6. The confirmation itself is audited once on the payment (who, when, what).
+ *
+ * Or finance turns it down (`rejectProposal`), with a reason:
+ * 1. The same checks (404); no proposal, one applied automatically, one
+ *    already confirmed (in part) or already rejected: 409, nothing written.
+ * 2. The rejection (who, when, why) is kept on the payment's match in one
+ *    transaction with the audit line (`payment.proposal.reject`), guarded by the
+ *    unapplied cash read and the proposal still undecided: a concurrent confirm
+ *    or reject makes it a 409.
+ * 3. Nothing is applied: the payment keeps all its cash as unapplied cash — on
+ *    its customer when the customer was known for sure (IBAN, a quoted invoice);
+ *    a customer only guessed from the payer's name is let go, and the cash goes
+ *    to the unassigned list (`GET /finance/unapplied-cash`) for finance to place.
  */
 import type { Money } from '#domain/model';
 import { ConflictError, NotFoundError } from '../errors.ts';
-import type { Audit, BankImports, Company, Disputes, StoredPayment } from '../ports.ts';
+import type { Audit, BankImports, Clock, Company, Disputes, Payments, StoredPayment } from '../ports.ts';
 import { openInvoiceDispute } from './disputes.ts';
 import { ALLOCATION_KEYS, allocateUnappliedCash, type UnappliedCashDeps } from './unapplied-cash.ts';
 
@@ -43,7 +55,7 @@ export interface ConfirmedProposal {
   readonly deduction?: { readonly invoiceNumber: string; readonly amount: Money; readonly disputeId: string };
 }
 
-async function proposedPayment(importId: string, paymentId: string, deps: ConfirmProposalDeps): Promise<StoredPayment> {
+async function proposedPayment(importId: string, paymentId: string, deps: { readonly bankImports: BankImports; readonly payments: Pick<Payments, 'get'> }): Promise<StoredPayment> {
   const record = await deps.bankImports.get(importId);
   if (!record) throw new NotFoundError(`bank-statement import ${importId} does not exist`, 'BankImportNotFound');
   if (!record.paymentIds.includes(paymentId)) throw new NotFoundError(`payment ${paymentId} is not a credit of bank-statement import ${importId}`, 'BankImportItemNotFound');
@@ -55,6 +67,7 @@ async function proposedPayment(importId: string, paymentId: string, deps: Confir
 export async function confirmProposal(input: { readonly importId: string; readonly paymentId: string }, actor: string, deps: ConfirmProposalDeps): Promise<ConfirmedProposal> {
   const payment = await proposedPayment(input.importId, input.paymentId, deps);
   const proposal = payment.match?.proposal;
+  if (payment.match?.rejected) throw new ConflictError(`the proposal for payment ${payment.externalId} was rejected by ${payment.match.rejected.by}: apply its unapplied cash by hand`, 'ProposalRejected');
   if (!proposal || payment.match?.auto) {
     throw new ConflictError(payment.match?.auto ? `payment ${payment.externalId} was applied automatically: there is no proposal to confirm` : `payment ${payment.externalId} has no proposed match to confirm; apply its unapplied cash by hand`, 'NoProposal');
   }
@@ -97,7 +110,7 @@ export async function confirmProposal(input: { readonly importId: string; readon
 /** A proposal as the import's view lists it: still waiting while one of its applications is not done. */
 export function proposalsOf(payments: readonly StoredPayment[]) {
   return payments
-    .filter((p) => p.match && !p.match.auto && p.match.proposal && p.match.proposal.applications.length > 0)
+    .filter((p) => p.match && !p.match.auto && !p.match.rejected && p.match.proposal && p.match.proposal.applications.length > 0)
     .filter((p) => p.match!.proposal!.applications.some((a) => !(p.applications ?? []).some((e) => e.kind === 'allocation' && e.invoiceNumber === a.invoiceNumber)))
     .map((p) => {
       const money = (amount: number) => ({ amount, currency: p.currency });
@@ -115,4 +128,56 @@ export function proposalsOf(payments: readonly StoredPayment[]) {
         evidence: m.evidence,
       };
     });
+}
+
+export interface RejectedProposal {
+  readonly paymentId: string;
+  readonly rejected: { readonly by: string; readonly at: string; readonly reason: string };
+  /** All of the payment's cash, still unapplied. */
+  readonly unapplied: Money;
+  /** Whose unapplied cash it stays (absent: on the unassigned list). */
+  readonly customerId?: string;
+}
+
+export interface RejectProposalDeps {
+  readonly bankImports: BankImports;
+  readonly payments: Pick<Payments, 'get' | 'rejectProposal'>;
+  readonly requestKeys: ConfirmProposalDeps['requestKeys'];
+  readonly clock: Clock;
+}
+
+export async function rejectProposal(input: { readonly importId: string; readonly paymentId: string; readonly reason: string }, actor: string, deps: RejectProposalDeps): Promise<RejectedProposal> {
+  const payment = await proposedPayment(input.importId, input.paymentId, deps);
+  const match = payment.match;
+  if (match?.rejected) throw new ConflictError(`the proposal for payment ${payment.externalId} was already rejected by ${match.rejected.by}`, 'ProposalAlreadyRejected');
+  if (!match?.proposal || match.auto) {
+    throw new ConflictError(match?.auto ? `payment ${payment.externalId} was applied automatically: there is no proposal to reject` : `payment ${payment.externalId} has no proposed match to reject`, 'NoProposal');
+  }
+  const done = await Promise.all(match.proposal.applications.map((a) => deps.requestKeys.find(`${ALLOCATION_KEYS}:${payment.id}`, proposalKey(payment.id, a.invoiceNumber))));
+  if (done.some((d) => d !== undefined)) throw new ConflictError(`the proposal for payment ${payment.externalId} was already confirmed: move the cash back by hand if it was wrong`, 'ProposalAlreadyApplied');
+  const releaseCustomer = match.customerBy === 'name' && payment.customerId !== undefined;
+  const at = deps.clock.now().toISOString();
+  const rejection = { by: actor, at, reason: input.reason, ...(releaseCustomer ? { customerReleased: payment.customerId! } : {}) };
+  const money = (amount: number) => ({ amount, currency: payment.currency });
+  const written = await deps.payments.rejectProposal({
+    before: payment,
+    rejection,
+    releaseCustomer,
+    audit: {
+      at,
+      actor,
+      action: 'payment.proposal.reject',
+      entity: `payment:${payment.id}`,
+      before: { unapplied: money(payment.unapplied), matchedBy: match.matchedBy, confidence: match.confidence, proposal: match.proposal.applications.map((a) => ({ invoiceNumber: a.invoiceNumber, amount: money(a.amount) })), ...(payment.customerId ? { customerId: payment.customerId } : {}) },
+      after: { unapplied: money(payment.unapplied), ...(releaseCustomer ? { customerId: null } : payment.customerId ? { customerId: payment.customerId } : {}) },
+      reason: `${input.reason} (bank-statement import ${input.importId})`,
+    },
+  });
+  if (written === 'changed') throw new ConflictError(`payment ${payment.externalId} changed while its proposal was being rejected: look at it again`, 'ProposalChanged');
+  return {
+    paymentId: payment.id,
+    rejected: { by: actor, at, reason: input.reason },
+    unapplied: money(payment.unapplied),
+    ...(payment.customerId && !releaseCustomer ? { customerId: payment.customerId } : {}),
+  };
 }

@@ -37,7 +37,11 @@ export interface BankReturnsDeps {
 export const BANK_RETURNS = 'o2c (bank returns)';
 const MAX_REREADS = 3;
 
-export async function reverseReturns(lines: readonly BankLine[], importId: string, deps: BankReturnsDeps): Promise<ReturnOutcome[]> {
+/**
+ * `later`: the payments of this import booked after `line` in the file (not candidates: a return takes back only a
+ * credit booked before it — the file's order).
+ */
+export async function reverseReturns(lines: readonly BankLine[], importId: string, deps: BankReturnsDeps, later: (line: BankLine) => ReadonlySet<string> = () => new Set()): Promise<ReturnOutcome[]> {
   let unassigned: StoredPayment[] | undefined;
   const out: ReturnOutcome[] = [];
   for (const line of lines) {
@@ -51,7 +55,8 @@ export async function reverseReturns(lines: readonly BankLine[], importId: strin
     unassigned ??= await deps.payments.unassigned();
     const quotedIds = await deps.paymentReturns.paymentsQuoting(quotedBy(line));
     const quoted = (await Promise.all(quotedIds.map((id) => deps.payments.get(id)))).filter((p): p is StoredPayment => p !== undefined);
-    const candidates = [...quoted, ...(customerId ? await deps.payments.ofCustomer(customerId, line.bookingDate) : []), ...unassigned];
+    const after = later(line);
+    const candidates = [...quoted, ...(customerId ? await deps.payments.ofCustomer(customerId, line.bookingDate) : []), ...unassigned].filter((p) => !after.has(p.id));
     const match = matchReturn(line, [...new Map(candidates.map((p) => [p.id, p as ReturnablePayment])).values()]);
     if (match.kind === 'unmatched') {
       out.push({ ...base, outcome: 'unmatched', reason: match.reason });

@@ -2,8 +2,9 @@
  * Bank-statement imports: bank-import serves POST/GET /finance/bank-statements
  * (IAM, the routes below) and consumes the bank-files queue, on which the data
  * stack's S3 drop announces each file a bank puts there. Either way the same
- * use case reads the file, queues its credits on the payments queue for
- * apply-payment and emails finance.
+ * use case reads the file and queues its credits on the payments queue for
+ * apply-payment; the last credit apply-payment counts finishes the import
+ * (its returns, finance's summary email).
  */
 import { Duration, Validations } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
@@ -18,6 +19,7 @@ export const BANK_ROUTES: readonly (readonly [HttpMethod, string])[] = [
   [HttpMethod.POST, '/finance/bank-statements'],
   [HttpMethod.GET, '/finance/bank-statements/{importId}'],
   [HttpMethod.POST, '/finance/bank-statements/{importId}/items/{itemId}/apply'],
+  [HttpMethod.POST, '/finance/bank-statements/{importId}/items/{itemId}/reject'],
 ];
 
 export class BankImport extends Construct {

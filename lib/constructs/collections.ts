@@ -16,7 +16,12 @@ export class Collections extends Construct {
     const { data, mail, config } = props;
     const { table, queues } = data;
     const fn = functionsOf(this, config);
-    fn('apply-payment', 'Matches a payment to open invoices and posts it').bindTable(table).bindSettings(config, ['INVOICE_SERIES']).bindCompany(config).consume(queues.payments);
+    fn('apply-payment', 'Matches a payment to open invoices and posts it; the last credit of a bank import finishes it (returns, finance summary)')
+      .bindTable(table)
+      .bindQueue('MAIL_QUEUE_URL', mail.queue)
+      .bindSettings(config, ['INVOICE_SERIES', 'CASH_MATCHING', 'FINANCE_RECIPIENTS'])
+      .bindCompany(config)
+      .consume(queues.payments);
     const planDunning = fn('plan-dunning', 'Daily: carries out the dunning policy (letters per customer, fees, actions)', { timeout: Duration.minutes(5) })
       .bindTable(table)
       .bindQueue('DUNNING_QUEUE_URL', queues.dunning)

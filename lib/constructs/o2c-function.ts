@@ -24,7 +24,7 @@ import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { resolve } from 'node:path';
 import { BINDINGS, FUNCTION_BINDINGS, bindingsSetBy, type Binder, type BindingName, type BindingSpec, type FunctionName } from '../../functions/bindings.ts';
-import { companyLegal, dunningPolicy, paymentTerms, type O2cConfig } from '../config.ts';
+import { companyLegal, dunningPolicy, matchPolicy, paymentTerms, type O2cConfig } from '../config.ts';
 import { BUNDLING } from './bundling.ts';
 import { pascalCase } from './ids.ts';
 import { logicalId, nagReference } from './nag.ts';
@@ -84,6 +84,7 @@ const SETTINGS: { readonly [K in BindingSetBy<'bindSettings'>]: ((c: O2cConfig) 
   WAREHOUSE_WEBHOOK_URL: (c) => c.warehouseWebhookUrl,
   // Optional: absent = CSV bank files are refused.
   BANK_CSV_MAPPING: (c) => (c.bankCsvMapping ? JSON.stringify(c.bankCsvMapping) : undefined),
+  CASH_MATCHING: (c) => JSON.stringify(matchPolicy(c)),
 };
 
 const root = resolve(import.meta.dirname, '../..');

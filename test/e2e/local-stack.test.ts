@@ -575,9 +575,11 @@ ${entry('E2E-BANK-0003', '2.50', 'DBIT', '<BkTxCd><Domn><Cd>ACMT</Cd><Fmly><Cd>M
     expect(shown).toMatch(/^ {2}applied to invoices +2$/m);
     expect(shown).toMatch(/^credits +2 +£55\.00$/m);
     expect(shown).toMatch(/^auto-match rate +100\.0 %$/m);
-    const told = await until('the import email to finance', async () => (await mails()).find((m) => m.subject.startsWith('Bank statement imported') && m.body.text?.includes(imported.importId)));
+    const told = await until('the summary email to finance', async () => (await mails()).find((m) => m.subject.startsWith('Bank statement matched') && m.body.text?.includes(imported.importId)));
     expect(told.destination.to).toEqual(['finance@example.com']);
-    expect(told.body.text).toMatch(/Credits queued for matching +2 +£55\.00/);
+    expect(told.subject).toBe('Bank statement matched: 2 credits, 2 applied automatically (100.0 %)');
+    expect(told.body.text).toMatch(/^ {2}Credits +2 +£55\.00$/m);
+    expect(told.body.text).toMatch(/^ {6}by invoice-number +2$/m);
     expect(told.body.text).toMatch(/bank fees +1 +£2\.50/);
 
     const again = await post('/finance/bank-statements', camt, { 'content-type': 'application/xml' });
@@ -588,7 +590,7 @@ ${entry('E2E-BANK-0003', '2.50', 'DBIT', '<BkTxCd><Domn><Cd>ACMT</Cd><Fmly><Cd>M
     expect(bad.status).toBe(422);
     expect(bad.body.message).toMatch(/do not add up/);
     expect((await get('/finance/ledger/trial-balance')).body.balanced).toBe(true);
-    expect((await mails()).filter((m) => m.subject.startsWith('Bank statement imported') && m.body.text?.includes(imported.importId))).toHaveLength(1);
+    expect((await mails()).filter((m) => m.subject.startsWith('Bank statement matched') && m.body.text?.includes(imported.importId))).toHaveLength(1);
 
     // The next file returns the payment of the first invoice (quoting its entry reference): the invoice is open again, once.
     const returned = `<?xml version="1.0" encoding="UTF-8"?>

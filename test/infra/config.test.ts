@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildApp } from '../../lib/app.ts';
-import { ConfigError, companyLegal, configOverrides, dunningPolicy, parseConfig } from '../../lib/config.ts';
+import { ConfigError, companyLegal, configOverrides, dunningPolicy, matchPolicy, parseConfig } from '../../lib/config.ts';
 import { DEFAULT_DUNNING_POLICY } from '../../functions/domain/dunning.ts';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -250,6 +250,45 @@ describe('credit configuration', () => {
       expect(refresh![1].Properties.Environment.Variables.CREDIT_RATES_SOURCE_URL).toBe(source);
       const schedule = resources.find((r) => r.Type === 'AWS::Scheduler::Schedule' && JSON.stringify(r.Properties.Target.Arn).includes(refresh![0]));
       expect(schedule?.Properties).toMatchObject({ ScheduleExpression: 'cron(30 16 ? * MON-FRI *)', ScheduleExpressionTimezone: 'Europe/London' });
+    } finally {
+      if (previous === undefined) delete process.env.CDK_VALIDATION;
+      else process.env.CDK_VALIDATION = previous;
+    }
+  });
+});
+
+describe('cashMatching', () => {
+  it('defaults to 0.9 to apply, 0.8 for a payer name, and the smaller of 1 % and 5 units of the currency', () => {
+    expect(parseConfig(base).cashMatching).toBeUndefined();
+    expect(matchPolicy(parseConfig(base))).toEqual({ autoApplyConfidence: 0.9, minNameScore: 0.8, shortPaymentTolerance: { ppm: 10_000 } });
+  });
+
+  it('turns decimals and percentages into minor units and ppm, per currency', () => {
+    const config = parseConfig({ ...base, cashMatching: { autoApplyConfidence: 0.95, minNameScore: 0.85, shortPaymentTolerance: { percent: '0.5%', amounts: { GBP: '0.50', JPY: '100', KWD: '1.250' } } } });
+    expect(matchPolicy(config)).toEqual({ autoApplyConfidence: 0.95, minNameScore: 0.85, shortPaymentTolerance: { ppm: 5_000, byCurrency: { GBP: 50, JPY: 100, KWD: 1250 } } });
+  });
+
+  it('is checked at synth, naming the key', () => {
+    const bad = (cashMatching: unknown) => () => parseConfig({ ...base, cashMatching });
+    expect(bad({ autoApplyConfidence: 1.2 })).toThrow(/o2c\.cashMatching\.autoApplyConfidence/);
+    expect(bad({ autoApplyConfidence: 0.3 })).toThrow(/o2c\.cashMatching\.autoApplyConfidence: at least 0\.5/);
+    expect(bad({ minNameScore: '0.8' })).toThrow(/o2c\.cashMatching\.minNameScore/);
+    expect(bad({ shortPaymentTolerance: { percent: '1' } })).toThrow(/o2c\.cashMatching\.shortPaymentTolerance\.percent: a percentage/);
+    expect(bad({ shortPaymentTolerance: { percent: '20%' } })).toThrow(/o2c\.cashMatching\.shortPaymentTolerance\.percent: at most 10%/);
+    expect(bad({ shortPaymentTolerance: { amounts: { JPY: '0.50' } } })).toThrow(/o2c\.cashMatching\.shortPaymentTolerance\.amounts\.JPY: more decimals than JPY has/);
+    expect(bad({ shortPaymentTolerance: { amounts: { XYZ: '1.00' } } })).toThrow(/o2c\.cashMatching\.shortPaymentTolerance\.amounts\.XYZ: not an ISO 4217 currency/);
+    expect(bad({ tolerance: 1 })).toThrow(/o2c\.cashMatching/);
+  });
+
+  it('is bound to apply-payment only, as CASH_MATCHING', () => {
+    const previous = process.env.CDK_VALIDATION;
+    process.env.CDK_VALIDATION = 'false';
+    try {
+      const { app, stack } = buildApp({ context: { ...cdkContext, 'aws:cdk:bundling-stacks': [], 'o2c.cashMatching': JSON.stringify({ autoApplyConfidence: 0.95, shortPaymentTolerance: { amounts: { GBP: '0.50' } } }) }, nag: false });
+      const resources = Object.values(app.synth().getStackArtifact(stack.artifactId).template.Resources as Record<string, { Type: string; Properties: Record<string, any> }>);
+      const bound = resources.filter((r) => r.Type === 'AWS::Lambda::Function' && r.Properties.Environment?.Variables?.CASH_MATCHING !== undefined);
+      expect(bound.map((r) => r.Properties.Environment.Variables.O2C_FUNCTION)).toEqual(['apply-payment']);
+      expect(JSON.parse(bound[0]!.Properties.Environment.Variables.CASH_MATCHING)).toEqual({ autoApplyConfidence: 0.95, minNameScore: 0.8, shortPaymentTolerance: { ppm: 10_000, byCurrency: { GBP: 50 } } });
     } finally {
       if (previous === undefined) delete process.env.CDK_VALIDATION;
       else process.env.CDK_VALIDATION = previous;

@@ -13,6 +13,9 @@ import { Keys } from '../../functions/adapters/table-schema.ts';
 import { parseBankFile } from '../../functions/platforms/bank/index.ts';
 import { applyPayment } from '../../functions/use-cases/apply-payment.ts';
 import { bankImportView, importBankFile } from '../../functions/use-cases/bank-import.ts';
+import { rejectProposal } from '../../functions/use-cases/bank-proposals.ts';
+import { issueInvoice } from '../../functions/use-cases/issue-invoice.ts';
+import { putCustomer, putOrder, testCustomer, testOrder } from '../support/orders.ts';
 import { dynamoDeps } from '../support/dynamo-deps.ts';
 import { useDynamoDbLocal } from '../support/dynamodb.ts';
 
@@ -70,5 +73,33 @@ describe('bank-statement imports on DynamoDB Local', () => {
   it('marking an import queued that does not exist writes nothing', async () => {
     await expect(deps.bankImports.markQueued('bi_missing', '2026-11-22T10:00:00.000Z')).rejects.toThrow();
     expect((await ddb.doc().send(new GetCommand({ TableName: table, Key: Keys.bankImport('bi_missing') }))).Item).toBeUndefined();
+  });
+
+  it('rejecting a proposal writes the rejection and its audit line once; a customer guessed by name lets the cash go to the unassigned list', async () => {
+    await putCustomer(ddb.doc(), table, testCustomer('cus_1'));
+    for (const id of ['ord_a', 'ord_b']) {
+      await putOrder(ddb.doc(), table, testOrder(id));
+      await issueInvoice({ orderId: id }, deps);
+    }
+    // Two open invoices of the same amount: the older is proposed (0.85), not applied.
+    const pay = { id: 'pay_p', source: 'bank' as const, externalId: 'GB33:P1', amount: 3898, currency: 'GBP', receivedOn: '2026-11-25' };
+    await applyPayment({ ...pay, customerId: 'cus_1' }, deps);
+    await applyPayment({ ...pay, id: 'pay_q', externalId: 'GB33:P2', customerId: 'cus_1' }, deps);
+    const record = { importId: 'bi_p', fingerprint: 'sha256:p', status: 'queued' as const, source: API, receivedAt: '2026-11-25T08:00:00.000Z', paymentIds: ['pay_p', 'pay_q'], format: 'camt.053' as const, statements: [], entries: 2, credits: { count: 2, totals: [] }, returns: { count: 0, totals: [], lines: [] }, fees: { count: 0, totals: [], lines: [] }, otherDebits: { count: 0, totals: [], lines: [] }, notApplied: { count: 0, totals: [], lines: [] } };
+    await deps.bankImports.create(record);
+    const r = await rejectProposal({ importId: 'bi_p', paymentId: 'pay_p', reason: 'not these' }, 'alice@finance', deps);
+    expect(r).toMatchObject({ customerId: 'cus_1', unapplied: { amount: 3898, currency: 'GBP' } });
+    const item = (await ddb.doc().send(new GetCommand({ TableName: table, Key: Keys.payment('pay_p'), ConsistentRead: true }))).Item!;
+    expect(item).toMatchObject({ unapplied: 3898, customerId: 'cus_1', gsi2pk: 'PAYMENTS#cus_1', match: { auto: false, rejected: { by: 'alice@finance', reason: 'not these' } } });
+    await expect(rejectProposal({ importId: 'bi_p', paymentId: 'pay_p', reason: 'again' }, 'bob@finance', deps)).rejects.toMatchObject({ code: 'ProposalAlreadyRejected' });
+    expect((await deps.audit.entriesOf('payment:pay_p')).filter((a) => a.action === 'payment.proposal.reject')).toHaveLength(1);
+    // The same write, for a payment whose customer was a guess from the name: off the customer, on the unassigned list.
+    const q = (await deps.payments.get('pay_q'))!;
+    expect(await deps.payments.rejectProposal({ before: q, rejection: { by: 'a', at: '2026-11-25T10:00:00.000Z', reason: 'r', customerReleased: 'cus_1' }, releaseCustomer: true, audit: { at: '2026-11-25T10:00:00.000Z', actor: 'a', action: 'payment.proposal.reject', entity: 'payment:pay_q', before: {}, after: {} } })).toBe('done');
+    const released = (await ddb.doc().send(new GetCommand({ TableName: table, Key: Keys.payment('pay_q'), ConsistentRead: true }))).Item!;
+    expect(released.customerId).toBeUndefined();
+    expect(released.gsi2pk).toBe('PAYMENTS#UNASSIGNED');
+    expect((await deps.payments.unassigned()).map((p) => p.id)).toEqual(['pay_q']);
+    expect(await deps.payments.rejectProposal({ before: q, rejection: { by: 'a', at: 'x', reason: 'r' }, releaseCustomer: false, audit: { at: 'x', actor: 'a', action: 'payment.proposal.reject', entity: 'payment:pay_q', before: {}, after: {} } })).toBe('changed');
   });
 });

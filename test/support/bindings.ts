@@ -36,6 +36,7 @@ export const TEST_BINDINGS: Partial<Record<BindingName, string>> = {
   CREDIT_NOTE_SERIES: 'CN',
   NEW_CUSTOMER_CREDIT_LIMITS: '{}',
   DUNNING_POLICY: JSON.stringify(DEFAULT_DUNNING_POLICY),
+  CASH_MATCHING: JSON.stringify({ autoApplyConfidence: 0.9, minNameScore: 0.8, shortPaymentTolerance: { ppm: 10_000 } }),
   COLLECTIONS_AGENCY_ADDRESS: 'cases@agency.example',
   BACKORDER_MAX_ATTEMPTS: '3',
   PROMISED_DELIVERY_DAYS: '3',

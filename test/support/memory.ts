@@ -393,6 +393,14 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
   };
 
   const payments: Payments = {
+    async rejectProposal(w) {
+      const row = paymentRows.get(w.before.id);
+      if (!row || !row.match?.proposal || row.match.rejected || row.unapplied !== w.before.unapplied) return 'changed';
+      const { customerId: _owner, ...rest } = row;
+      paymentRows.set(row.id, { ...(w.releaseCustomer ? rest : row), match: { ...row.match, rejected: clone(w.rejection) } });
+      auditRows.push(clone(w.audit));
+      return 'done';
+    },
     async exists(id) {
       return paymentRows.has(id);
     },
@@ -654,7 +662,27 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
     async paymentsOf(ids) {
       return [...new Set(ids)].flatMap((id) => (paymentRows.has(id) ? [clone(paymentRows.get(id)!)] : []));
     },
+    async countApplied(importId, paymentId) {
+      const row = bankImportRows.get(importId);
+      if (!row || row.outstanding === undefined) return 'untracked';
+      if (bankImportCounted.has(`${importId}|${paymentId}`)) return 'counted-before';
+      bankImportCounted.add(`${importId}|${paymentId}`);
+      bankImportRows.set(importId, { ...row, outstanding: row.outstanding - 1 });
+      return 'counted';
+    },
+    async claimSummary(importId, at, staleBefore) {
+      const row = bankImportRows.get(importId);
+      if (!row || row.summarisedAt || (row.summaryClaimedAt && row.summaryClaimedAt >= staleBefore)) return false;
+      bankImportRows.set(importId, { ...row, summaryClaimedAt: at });
+      return true;
+    },
+    async markSummarised(importId, at) {
+      const row = bankImportRows.get(importId);
+      if (!row) throw new Error(`no import ${importId}`);
+      bankImportRows.set(importId, { ...row, summarisedAt: row.summarisedAt ?? at });
+    },
   };
+  const bankImportCounted = new Set<string>();
   /** Returns of bank credits carried out (PaymentReturns), by `<account>|<entry key>`. */
   const returnRows = new Map<string, StoredReturn>();
   const paymentReturns: PaymentReturns = {
@@ -737,9 +765,11 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
     promisedDays: 3,
     rates: DEFAULT_CARRIER_RATES,
   };
+  /** apply-payment's bank-import hook (counting an import's credits, finishing it): the same memory ports. */
+  const withImports = { ...deps, imports: { bankImports: deps.bankImports, mail: deps.mail, financeRecipients: deps.financeRecipients, paymentReturns: deps.paymentReturns } };
 
   return {
-    deps,
+    deps: withImports,
     credentials,
     clock,
     /** Seeds and inspects the state directly. */

@@ -1,8 +1,22 @@
 /**
- * ISO 20022 camt.053 (BankToCustomerStatement) and camt.054
+ * ISO 20022 camt.052 (BankToCustomerAccountReport, the intraday report),
+ * camt.053 (BankToCustomerStatement) and camt.054
  * (BankToCustomerDebitCreditNotification), versions 001.02 to 001.08, into
- * the canonical `BankFile`. The version comes from the namespace
+ * the canonical `BankFile`. The message and version come from the namespace
  * `urn:iso:std:iso:20022:tech:xsd:camt.05N.001.NN`.
+ *
+ * The entry key (the payment's dedupe key, so an entry seen in a camt.052 in
+ * the day and again in the evening's camt.053 is applied once): the bank's
+ * `AcctSvcrRef` (of the entry, else of its one transaction), else the hash of
+ * account, booking date, direction, amount, currency and references. `NtryRef`
+ * is not used: it is unique only within one report, and an intraday report
+ * and the statement number their entries differently.
+ *
+ * Balances: opening (OPBD, else PRCD) + booked entries must equal the closing
+ * booked balance (CLBD). A camt.052 usually has no CLBD, only an interim
+ * booked balance (ITBD) whose period the report may not cover whole (an
+ * incremental report lists only the entries since the last one), so it is
+ * not checked against the entries.
  *
  * Parsed by fast-xml-parser with every value kept a string (amounts go to
  * minor units through the domain's exact decimal parser, never a float) and
@@ -29,16 +43,16 @@ export const CAMT_NAMESPACE = /\bxmlns(?::[\w.-]+)?\s*=\s*["']urn:iso:std:iso:20
 export const SUPPORTED_CAMT_VERSIONS: readonly string[] = ['001.02', '001.03', '001.04', '001.05', '001.06', '001.07', '001.08'];
 
 const MESSAGES = {
+  'camt.052': { root: 'BkToCstmrAcctRpt', report: 'Rpt', what: 'report' },
   'camt.053': { root: 'BkToCstmrStmt', report: 'Stmt', what: 'statement' },
   'camt.054': { root: 'BkToCstmrDbtCdtNtfctn', report: 'Ntfctn', what: 'notification' },
 } as const;
 
 const NAMES_OF_OTHER_MESSAGES: Readonly<Record<string, string>> = {
-  'camt.052': 'an intraday account report (camt.052)',
   'camt.086': 'a bank services billing statement (camt.086)',
 };
 
-const REPEATING = new Set(['Stmt', 'Ntfctn', 'Bal', 'Ntry', 'NtryDtls', 'TxDtls', 'Ustrd', 'Strd', 'CdtrRefInf', 'RfrdDocInf', 'AddtlRmtInf', 'AddtlNtryInf', 'AddtlTxInf']);
+const REPEATING = new Set(['Rpt', 'Stmt', 'Ntfctn', 'Bal', 'Ntry', 'NtryDtls', 'TxDtls', 'Ustrd', 'Strd', 'CdtrRefInf', 'RfrdDocInf', 'AddtlRmtInf', 'AddtlNtryInf', 'AddtlTxInf']);
 
 const parser = new XMLParser({
   ignoreAttributes: false,
@@ -103,8 +117,8 @@ export function parseCamt(body: string): BankFile {
   const found = camtMessageOf(body);
   if (!found) throw new BankFileInvalid('the XML file has no ISO 20022 camt namespace (urn:iso:std:iso:20022:tech:xsd:camt.053.001.NN)');
   const { message, version } = found;
-  if (message !== 'camt.053' && message !== 'camt.054') {
-    throw new BankFileUnsupported(`${NAMES_OF_OTHER_MESSAGES[message] ?? message} is not read: send a camt.053 statement or a camt.054 notification`);
+  if (!isCamtMessage(message)) {
+    throw new BankFileUnsupported(`${NAMES_OF_OTHER_MESSAGES[message] ?? message} is not read: send a camt.053 statement, a camt.052 intraday report or a camt.054 notification`);
   }
   if (!SUPPORTED_CAMT_VERSIONS.includes(version)) {
     throw new BankFileUnsupported(`${message}.${version} is not a supported version (supported: ${message}.001.02 to ${message}.001.08)`);
@@ -128,8 +142,11 @@ export function parseCamt(body: string): BankFile {
   return { format: message, version, ...(messageId ? { messageId } : {}), statements };
 }
 
+export type CamtMessage = keyof typeof MESSAGES;
+export const isCamtMessage = (message: string): message is CamtMessage => Object.hasOwn(MESSAGES, message);
+
 interface Ctx {
-  readonly format: 'camt.053' | 'camt.054';
+  readonly format: CamtMessage;
   readonly version: string;
   readonly where: string;
 }
@@ -227,7 +244,6 @@ function mapEntry(ntry: Node, where: string, account: string, refs: FallbackRefs
   const remittance = own.remittance ?? (txs.length <= 1 ? fallbackText : undefined);
   const entryRef =
     text(ntry, 'AcctSvcrRef') ??
-    text(ntry, 'NtryRef') ??
     (txs.length === 1 ? text(txs[0], 'Refs/AcctSvcrRef') : undefined) ??
     refs.next([account, bookingDate, dir, amount, currency, own.endToEndId, own.creditorReference, remittance]);
   const code = transactionCode(ntry);

@@ -1,12 +1,12 @@
 /**
  * A bank file of any format o2c reads, recognised from its content:
- * ISO 20022 XML by its camt namespace, MT940 by its `:20:` tag (optionally
+ * ISO 20022 XML by its camt namespace (camt.052, camt.053, camt.054), MT940 by its `:20:` tag (optionally
  * inside SWIFT blocks), anything else as CSV with the configured mapping.
  * Every way a file can be wrong is a `BankFileInvalid`/`BankFileUnsupported`
  * (422) that says what is wrong and where, never a stack trace.
  */
 import { BankFileInvalid, O2cError } from '#errors';
-import { camtMessageOf, parseCamt } from './camt.ts';
+import { camtMessageOf, isCamtMessage, parseCamt } from './camt.ts';
 import { type CsvMapping, parseCsv } from './csv.ts';
 import { parseMt940 } from './mt940.ts';
 import type { BankFile, BankFileFormat } from './types.ts';
@@ -32,7 +32,7 @@ export function detectFormat(body: string): BankFileFormat | null {
   if (start === '') return null;
   if (start.startsWith('<')) {
     const m = camtMessageOf(start);
-    return m && (m.message === 'camt.053' || m.message === 'camt.054') ? m.message : null;
+    return m && isCamtMessage(m.message) ? m.message : null;
   }
   if (MT940_START.test(start) || /^:20:/m.test(start.slice(0, 2048))) return 'mt940';
   return 'csv';

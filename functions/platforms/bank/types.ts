@@ -6,14 +6,14 @@
  */
 import type { IsoDate, Money } from '#domain/model';
 
-export type BankFileFormat = 'camt.053' | 'camt.054' | 'mt940' | 'csv';
+export type BankFileFormat = 'camt.052' | 'camt.053' | 'camt.054' | 'mt940' | 'csv';
 export type BankDirection = 'credit' | 'debit';
 
 /** One payment: a whole entry, or one transaction of a batched entry. */
 export interface BankTransaction {
   /**
-   * The bank's unique reference of this booking (camt `AcctSvcrRef`, else
-   * `NtryRef`; MT940 bank reference after `//`), the later dedupe key. When
+   * The bank's unique reference of this booking (camt `AcctSvcrRef` of the
+   * entry, else of its one transaction; MT940 bank reference after `//`), the later dedupe key. When
    * the file gives none it is `hash:` + a digest of account, booking date,
    * amount, currency and references (+ `#2`, `#3`… for identical lines in one
    * statement), so the same line in two overlapping files has the same key.
@@ -57,7 +57,7 @@ export interface BankStatement {
   readonly format: BankFileFormat;
   /** camt message version (`001.08`); absent for MT940 and CSV. */
   readonly version?: string;
-  /** camt `Stmt/Id` (or `Ntfctn/Id`); MT940 `:20:`; CSV: a digest of the file. */
+  /** camt `Stmt/Id` (or `Rpt/Id`, `Ntfctn/Id`); MT940 `:20:`; CSV: a digest of the file. */
   readonly statementId: string;
   /** camt `ElctrncSeqNb` (else `LglSeqNb`); MT940 `:28C:` statement[/sequence]. */
   readonly sequence?: string;

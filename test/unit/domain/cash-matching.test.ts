@@ -239,6 +239,17 @@ describe('matchEntry: amounts', () => {
     expect(quoted(989, [inv(1, 1000)]).deduction).toEqual({ invoiceNumber: num(1), amount: 11, reason: 'short-payment' });
     // configurable
     expect(run(credit(989, { remittance: num(1) }), [inv(1, 1000)], undefined, '2026-11-20', { shortPaymentTolerance: { ppm: 20_000 } }).deduction).toBeUndefined();
+    // a per-currency amount (cashMatching.shortPaymentTolerance.amounts) replaces the 5 units for its currency only
+    const fiftyPence = { shortPaymentTolerance: { ppm: 10_000, byCurrency: { GBP: 50, EUR: 900 } } };
+    expect(run(credit(99_600, { remittance: num(1) }), [inv(1, 100_000)], undefined, '2026-11-20', fiftyPence).deduction).toEqual({ invoiceNumber: num(1), amount: 400, reason: 'short-payment' });
+    expect(run(credit(99_950, { remittance: num(1) }), [inv(1, 100_000)], undefined, '2026-11-20', fiftyPence).deduction).toBeUndefined();
+  });
+
+  it('the auto-apply threshold is the policy: a rule below it is proposed, at or above it applied', () => {
+    const two = [inv(1, 5000), inv(2, 5000)]; // two equal balances: 0.85
+    const byIban = (policy: object) => run(credit(5000, { payerIban: 'GB82WEST12345698765432' }), two, { customerId: 'cus_1', by: 'iban', score: 1 }, '2026-11-20', policy);
+    expect(byIban({})).toMatchObject({ matchedBy: 'amount', confidence: 0.85, auto: false });
+    expect(byIban({ autoApplyConfidence: 0.85 })).toMatchObject({ matchedBy: 'amount', confidence: 0.85, auto: true });
   });
 
   it('short beyond the tolerance → deduction; the discount taken after its window reads as such', () => {

@@ -134,6 +134,44 @@ describe('camt versions and namespace prefixes', () => {
   });
 });
 
+describe('camt.052.001.08 (intraday report) and the evening camt.053 of the same day', () => {
+  const report = parseBankFile(fixture('bank/camt052-v08.xml'));
+  const statement = parseBankFile(fixture('bank/camt053-v08-day.xml'));
+
+  it('reads the report (Rpt) by its namespace: booked and pending entries, no balance check against the interim balance', () => {
+    expect(detectFormat(fixture('bank/camt052-v08.xml'))).toBe('camt.052');
+    expect(report).toMatchObject({ format: 'camt.052', version: '001.08', messageId: 'O2C-TEST-052-08-1200' });
+    const [r] = report.statements;
+    expect(r).toMatchObject({ format: 'camt.052', statementId: 'RPT-2026-12-02-1200-GBP', sequence: '4', account: { iban: 'GB29NWBK60161331926819', currency: 'GBP' }, openingBalance: { amount: 200_000, currency: 'GBP' } });
+    expect(r!.closingBalance).toBeUndefined();
+    expect(r!.entries.map((e) => [e.status, e.amount, e.bookingDate, e.payerName])).toEqual([
+      ['booked', 48_000, '2026-12-02', 'Harbourside Cafe Ltd'],
+      ['booked', 9_995, '2026-12-02', 'Tindall & Webb Partners'],
+      ['pending', 7_500, '2026-12-02', 'Orchard Lane Bakery'],
+    ]);
+  });
+
+  it('gives an entry the same key in both: the bank reference, else the hash of what it says (never the per-report NtryRef)', () => {
+    const [r] = report.statements;
+    const [s] = statement.statements;
+    expect(s!.entries).toHaveLength(5);
+    expect(r!.entries[0]!.entryRef).toBe('NWBK-20261202-0101');
+    expect(s!.entries[0]!.entryRef).toBe('NWBK-20261202-0101');
+    // No AcctSvcrRef: NtryRef 2 in the report, 0003 in the statement; the key is the hash, the same in both.
+    expect(r!.entries[1]!.entryRef).toMatch(/^hash:[0-9a-f]{32}$/);
+    expect(s!.entries[2]!.entryRef).toBe(r!.entries[1]!.entryRef);
+    // A different amount is a different entry.
+    const other = parseBankFile(fixture('bank/camt052-v08.xml').replace(/99\.95/g, '99.96').replace('2579.95', '2579.96'));
+    expect(other.statements[0]!.entries[1]!.entryRef).not.toBe(r!.entries[1]!.entryRef);
+  });
+
+  it('only a closing booked balance (CLBD) is checked against the entries: an interim one (ITBD) may cover a longer period', () => {
+    const body = fixture('bank/camt052-v08.xml').replace('2579.95', '2600.00');
+    expect(parseBankFile(body).format).toBe('camt.052');
+    expect(refused(body.replace('<Cd>ITBD</Cd>', '<Cd>CLBD</Cd>'))).toMatch(/^report RPT-2026-12-02-1200-GBP: the entries do not add up to the balances/);
+  });
+});
+
 describe('camt.054.001.08', () => {
   it('reads a batch booking and a single credit; a notification has no balances', () => {
     const file = parseBankFile(fixture('bank/camt054-v08.xml'));
@@ -260,7 +298,7 @@ describe('bad files are refused in words (422), never a stack trace', () => {
     expect(refused('just some words')).toMatch(/neither ISO 20022 camt XML nor MT940, and no CSV column mapping/);
     expect(refused('<html><body>hi</body></html>')).toMatch(/no ISO 20022 camt namespace/);
     expect(refused(v02.replace('xsd:camt.053.001.02"', 'xsd:camt.053.001.13"'))).toBe('camt.053.001.13 is not a supported version (supported: camt.053.001.02 to camt.053.001.08)');
-    expect(refused(v02.replace('xsd:camt.053.001.02"', 'xsd:camt.052.001.08"'))).toMatch(/^an intraday account report \(camt.052\) is not read/);
+    expect(refused(v02.replace('xsd:camt.053.001.02"', 'xsd:camt.086.001.02"'))).toMatch(/^a bank services billing statement \(camt.086\) is not read/);
     expect(refused(v02.replace('</Stmt>', ''))).toMatch(/^the file is not well-formed XML: .*\(line \d+\)/);
   });
   it('malformed amounts, currencies, dates and indicators name the entry', () => {

@@ -51,9 +51,14 @@ describe('importBankFile', () => {
     const record = w.state.bankImports.get(result.importId)!;
     expect(record).toMatchObject({ status: 'queued', format: 'camt.053', entries: 5, credits: { count: 5 }, returns: { count: 1 }, fees: { count: 1 }, otherDebits: { count: 0 } });
     expect(record.paymentIds).toEqual(sent.map((m) => m.id));
+    expect(record.outstanding).toBe(5);
+    // Finance hears once the matching has finished, not before.
+    expect(w.state.mailbox).toHaveLength(0);
+    for (const m of sent) await applyPayment(m, w.deps);
+    expect(w.state.bankImports.get(result.importId)).toMatchObject({ outstanding: 0, summarisedAt: expect.any(String) });
     expect(w.state.mailbox).toHaveLength(1);
     expect(w.state.mailbox[0]).toMatchObject({ key: `bank-import:${result.importId}`, to: ['finance@example.com'] });
-    expect(w.state.mailbox[0]!.text).toMatch(/Credits queued for matching\s+5/);
+    expect(w.state.mailbox[0]!.text).toMatch(/^ {2}Credits +5 +£2,300\.49$/m);
     expect(w.state.mailbox[0]!.text).toMatch(/returns and reversals\s+1/);
     expect(w.state.mailbox[0]!.text).toMatch(/AC04/);
   });
@@ -65,6 +70,9 @@ describe('importBankFile', () => {
     expect(again).toMatchObject({ importId: first.importId, created: false });
     expect(w.deps.paymentQueue.sent).toHaveLength(5);
     expect(w.state.bankImports.size).toBe(1);
+    for (const m of w.deps.paymentQueue.sent) await applyPayment(m, w.deps);
+    await importBankFile({ body: CAMT, source: API }, deps);
+    for (const m of w.deps.paymentQueue.sent) await applyPayment(m, w.deps);
     expect(w.state.mailbox).toHaveLength(1);
   });
 
@@ -78,7 +86,8 @@ describe('importBankFile', () => {
     const retried = await importBankFile({ body: CAMT, source: API }, flaky);
     expect(retried.created).toBe(false);
     expect(w.deps.paymentQueue.sent).toHaveLength(5);
-    expect(w.state.bankImports.get(retried.importId)).toMatchObject({ status: 'queued' });
+    expect(w.state.bankImports.get(retried.importId)).toMatchObject({ status: 'queued', outstanding: 5 });
+    for (const m of w.deps.paymentQueue.sent) await applyPayment(m, w.deps);
     expect(w.state.mailbox).toHaveLength(1);
   });
 
@@ -97,6 +106,29 @@ describe('importBankFile', () => {
     expect(outcomes.filter((o) => o.applied)).toHaveLength(5);
     expect(outcomes.slice(5).every((o) => o.matchedBy === 'duplicate')).toBe(true);
     expect(w.state.invoices.get('INV-2026-000043')).toMatchObject({ balance: 0, status: 'paid' });
+  });
+
+  it('an entry in the intraday camt.052 and again in the evening camt.053 is applied once', async () => {
+    const { w, deps } = setup();
+    for (const [n, total] of [[51, 48000], [52, 9995], [53, 7500], [54, 120000]] as const) w.putInvoice(invoiceOf(n, total));
+    const intraday = readFileSync(new URL('../../fixtures/bank/camt052-v08.xml', import.meta.url), 'utf8');
+    const evening = readFileSync(new URL('../../fixtures/bank/camt053-v08-day.xml', import.meta.url), 'utf8');
+    const noon = await importBankFile({ body: intraday, source: API }, deps);
+    expect(noon.record).toMatchObject({ format: 'camt.052', credits: { count: 2 }, notApplied: { count: 1 } });
+    const night = await importBankFile({ body: evening, source: API }, deps);
+    expect(night.created).toBe(true);
+    expect(night.importId).not.toBe(noon.importId);
+    const sent = w.deps.paymentQueue.sent;
+    expect(sent).toHaveLength(2 + 4);
+    // The two entries booked by noon are the same payments in the statement (by AcctSvcrRef, and by the hash without one).
+    expect(sent.slice(2).map((m) => m.id).filter((id) => sent.slice(0, 2).some((m) => m.id === id))).toHaveLength(2);
+    const outcomes = [];
+    for (const m of sent) outcomes.push(await applyPayment(m, w.deps));
+    expect(outcomes.filter((o) => o.applied)).toHaveLength(4);
+    for (const n of ['51', '52', '53', '54']) expect(w.state.invoices.get(`INV-2026-0000${n}`)).toMatchObject({ balance: 0, status: 'paid' });
+    expect(w.state.invoices.get('INV-2026-000052')!.history?.filter((e) => e.kind === 'payment')).toHaveLength(1);
+    const view = await bankImportView(night.importId, w.deps);
+    expect(view).toMatchObject({ format: 'camt.053', pending: 0, applied: { count: 4 }, unapplied: { count: 0 }, fees: { count: 1 } });
   });
 
   it('debits are listed, never queued: the return with its reason, the bank fee', async () => {

@@ -5,7 +5,7 @@ import { priceOrder } from '../../../functions/domain/pricing.ts';
 import type { PaymentMatch, StoredBankImport } from '../../../functions/ports.ts';
 import { applyPayment } from '../../../functions/use-cases/apply-payment.ts';
 import { bankImportView } from '../../../functions/use-cases/bank-import.ts';
-import { confirmProposal } from '../../../functions/use-cases/bank-proposals.ts';
+import { confirmProposal, rejectProposal } from '../../../functions/use-cases/bank-proposals.ts';
 import { TEST_COMPANY } from '../../support/memory.ts';
 import { testOrder } from '../../support/orders.ts';
 import { invoiceFor, refusal, world } from './fixtures.ts';
@@ -116,5 +116,56 @@ describe('confirmProposal', () => {
     w.state.bankImports.set('bi_3', importOf(['pay_auto']));
     expect(await refusal(confirmProposal({ importId: 'bi_3', paymentId: 'pay_auto' }, 'a', w.deps))).toMatchObject({ status: 409, code: 'NoProposal' });
     expect(w.state.invoices.get(INV1)).toMatchObject({ balance: 5000 });
+  });
+});
+
+describe('rejectProposal', () => {
+  it('applies nothing: the cash stays unapplied on the customer, the view lists it as rejected, who and why are audited', async () => {
+    const w = await proposed();
+    const journal = w.state.journal.size;
+    const r = await rejectProposal({ importId: 'bi_1', paymentId: 'pay_1', reason: 'paid INV-2026-000002, not 1: we asked them' }, 'alice@finance', w.deps);
+    expect(r).toEqual({ paymentId: 'pay_1', rejected: { by: 'alice@finance', at: expect.any(String), reason: 'paid INV-2026-000002, not 1: we asked them' }, unapplied: { amount: 5000, currency: 'GBP' }, customerId: 'cus_1' });
+    expect(w.state.journal.size).toBe(journal);
+    expect(w.state.invoices.get(INV1)).toMatchObject({ balance: 5000, status: 'open' });
+    expect(w.state.payments.get('pay_1')).toMatchObject({ unapplied: 5000, customerId: 'cus_1', match: { rejected: { by: 'alice@finance' } } });
+    const view = await bankImportView('bi_1', w.deps);
+    expect(view).toMatchObject({ proposals: [], proposed: 0, rejected: 1, unapplied: { count: 1 } });
+    expect(w.state.audit.filter((a) => a.entity === 'payment:pay_1').map((a) => [a.action, a.actor, a.reason])).toEqual([['payment.proposal.reject', 'alice@finance', expect.stringMatching(/^paid INV-2026-000002, not 1/)]]);
+  });
+
+  it('once: a second reject, and a confirm after it, are 409s that write nothing; a confirmed proposal cannot be rejected', async () => {
+    const w = await proposed();
+    await rejectProposal({ importId: 'bi_1', paymentId: 'pay_1', reason: 'wrong invoice' }, 'alice@finance', w.deps);
+    const audit = w.state.audit.length;
+    expect(await refusal(rejectProposal({ importId: 'bi_1', paymentId: 'pay_1', reason: 'again' }, 'bob@finance', w.deps))).toMatchObject({ status: 409, code: 'ProposalAlreadyRejected' });
+    expect(await refusal(confirmProposal({ importId: 'bi_1', paymentId: 'pay_1' }, 'bob@finance', w.deps))).toMatchObject({ status: 409, code: 'ProposalRejected' });
+    expect(w.state.audit.length).toBe(audit);
+    expect(w.state.invoices.get(INV1)).toMatchObject({ balance: 5000 });
+
+    const confirmed = await proposed();
+    await confirmProposal({ importId: 'bi_1', paymentId: 'pay_1' }, 'alice@finance', confirmed.deps);
+    expect(await refusal(rejectProposal({ importId: 'bi_1', paymentId: 'pay_1', reason: 'too late' }, 'bob@finance', confirmed.deps))).toMatchObject({ status: 409, code: 'ProposalAlreadyApplied' });
+    expect(confirmed.state.payments.get('pay_1')!.match?.rejected).toBeUndefined();
+  });
+
+  it('a customer only guessed from the payer name is let go: the cash goes to the unassigned list', async () => {
+    const w = world();
+    w.putInvoice(invoiceOf(1, 6000));
+    const match: PaymentMatch = { matchedBy: 'amount', confidence: 0.8, auto: false, customerBy: 'name', reason: 'payer name like the customer', evidence: [], proposal: { applications: [{ invoiceNumber: INV1, amount: 5000 }], discounts: [] } };
+    w.state.payments.set('pay_1', { ...payment(), allocations: [], discounts: [], unapplied: 5000, appliedAt: '2026-11-25T09:00:00.000Z', match });
+    w.state.bankImports.set('bi_1', importOf(['pay_1']));
+    const r = await rejectProposal({ importId: 'bi_1', paymentId: 'pay_1', reason: 'not this customer' }, 'alice@finance', w.deps);
+    expect(r.customerId).toBeUndefined();
+    expect(w.state.payments.get('pay_1')!.customerId).toBeUndefined();
+    expect((await w.deps.payments.unassigned()).map((p) => p.id)).toEqual(['pay_1']);
+  });
+
+  it('refuses a payment without a proposal and one applied automatically', async () => {
+    const w = await proposed();
+    w.putInvoice(invoiceOf(3, 700));
+    await applyPayment(payment({ id: 'pay_auto', externalId: 'GB33:E2', amount: 700, remittance: 'INV-2026-000003' }), w.deps);
+    w.state.bankImports.set('bi_3', importOf(['pay_auto']));
+    expect(await refusal(rejectProposal({ importId: 'bi_3', paymentId: 'pay_auto', reason: 'x' }, 'a', w.deps))).toMatchObject({ status: 409, code: 'NoProposal' });
+    expect(await refusal(rejectProposal({ importId: 'bi_1', paymentId: 'pay_x', reason: 'x' }, 'a', w.deps))).toMatchObject({ status: 404 });
   });
 });

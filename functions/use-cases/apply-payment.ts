@@ -24,6 +24,7 @@
  *    hold or suspended whose overdue balance this paid is released.
  * 7. The customer's credit score is recomputed (use-cases/rescore-customer).
  */
+import { cashSource, METRIC } from '#domain/figures';
 import { bestCustomerByName, customerFromPayer, identify, matchEntry, type MatchDecision, type MatchPolicy } from '#domain/cash-matching';
 import { applyPaymentToInvoice } from '#domain/invoice';
 import { paymentReceivedEntry } from '#domain/ledger';
@@ -137,7 +138,15 @@ export async function applyPayment(payment: Payment, deps: ApplyPaymentDeps): Pr
     ...(customerId ? { customerId } : {}),
     match,
     entry: paymentReceivedEntry(payment, allocations, `pay-${payment.id}`, { discounts }),
-    aggregates: { collections: applied, unappliedCash: unapplied },
+    aggregates: {
+      collections: applied,
+      unappliedCash: unapplied,
+      [METRIC.collectedBy(cashSource(payment.source))]: applied,
+      [METRIC.discountsTaken]: discounts.reduce((a, x) => a + x.amount, 0),
+      [METRIC.payments]: 1,
+      [METRIC.paymentsAuto]: carried && applied > 0 ? 1 : 0,
+      [METRIC.deductions]: match.deduction?.amount ?? 0,
+    },
     appliedAt: deps.clock.now().toISOString(),
   });
   if (written) {

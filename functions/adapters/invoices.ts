@@ -135,8 +135,8 @@ const onSettled = (t: DynamoTable, number: string, on: IsoDate) => [nextActionIt
 /** The day an adjustment happened: its history event's, else its entry's. */
 const adjustmentDay = (a: InvoiceAdjustment) => a.event?.on ?? a.entry.date;
 
-/** The stock moves (AR, current AR, order-to-cash days) of an invoice going from `before` to `after` on `on`. */
-const moves = (before: Invoice, after: number, on: IsoDate) => balanceChange(before, after - before.balance, on, after === 0 && before.balance > 0);
+/** The stock moves (AR, current AR; with `cash`, the order-to-cash days when it is paid off) of an invoice going from `before` to `after` on `on`. */
+const moves = (before: Invoice, after: number, on: IsoDate, cash = false) => balanceChange(before, after - before.balance, on, cash && after === 0 && before.balance > 0);
 
 /** The next action items of the invoices an adjustment settles (deleted with the settlement), and their settled-on pointers. */
 const settledPointers = (t: DynamoTable, adjustments: readonly InvoiceAdjustment[]) =>
@@ -440,7 +440,7 @@ export function dynamoPayments(t: DynamoTable): Payments {
         ...(move.invoice ? [settlementItem(t, move.invoice.before, move.invoice.after.balance, move.invoice.after.status, [move.invoice.event])] : []),
         ...journalItems(t, move.entry),
         auditItem(t, move.audit),
-        ...aggregateItems(t, move.entry.date, before.currency, move.aggregates, move.invoice ? moves(move.invoice.before, move.invoice.after.balance, move.invoice.event.on) : []),
+        ...aggregateItems(t, move.entry.date, before.currency, move.aggregates, move.invoice ? moves(move.invoice.before, move.invoice.after.balance, move.invoice.event.on, true) : []),
         ...(keyItem ? [keyItem] : []),
         ...(move.invoice && move.invoice.after.balance === 0 && move.invoice.before.balance > 0 ? onSettled(t, move.invoice.before.number, move.invoice.event.on) : []),
       ];
@@ -485,7 +485,7 @@ export function dynamoPayments(t: DynamoTable): Payments {
         },
         ...invoiceUpdates,
         ...journalItems(t, app.entry),
-        ...aggregateItems(t, payment.receivedOn, payment.currency, app.aggregates, app.settlements.flatMap((s) => moves(s.invoice, s.balance, payment.receivedOn))),
+        ...aggregateItems(t, payment.receivedOn, payment.currency, app.aggregates, app.settlements.flatMap((s) => moves(s.invoice, s.balance, payment.receivedOn, true))),
         // What a return quoting the credit finds it by (bank credits only).
         ...evidenceItems(t, payment),
         // The account this customer paid from: the next payment from it is theirs.

@@ -391,7 +391,11 @@ export function computeFinancePack(kind: PackKind, asOf: IsoDate, input: PackInp
   const aging = agingAsOf(input.openItems, asOf, input.names);
   const all = flowPeriods(kind, asOf);
   const trendPeriods = all.slice(COUNTBACK_LOOKBACK);
-  const currencies = [...new Set([...aging.keys(), ...input.periodFlows.keys(), ...input.packFlows.keys(), ...input.stocks.keys()])].sort();
+  // A currency is in the pack when it had something by then: open items, a flow in the periods read, or a stock.
+  const nonZero = (m: Metrics | undefined) => Object.values(m ?? {}).some((v) => v !== 0);
+  const active = (c: CurrencyCode) =>
+    aging.has(c) || (input.periodFlows.get(c) ?? []).some(nonZero) || nonZero(input.packFlows.get(c)) || [...(input.stocks.get(c)?.values() ?? [])].some((s) => s.ar !== 0 || s.currentAr !== 0 || s.unapplied !== 0);
+  const currencies = [...new Set([...aging.keys(), ...input.periodFlows.keys(), ...input.packFlows.keys(), ...input.stocks.keys()])].filter(active).sort();
   const empty: Stocks & { unapplied: number } = { ar: 0, currentAr: 0, unapplied: 0 };
   const perCurrency: CurrencyFigures[] = [];
   const packFlows: Record<string, number> = {};

@@ -156,7 +156,7 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
       }
     }
   };
-  const moves = (before: Invoice, after: number, on: string) => balanceChange(before, after - before.balance, on, after === 0 && before.balance > 0);
+  const moves = (before: Invoice, after: number, on: string, cash = false) => balanceChange(before, after - before.balance, on, cash && after === 0 && before.balance > 0);
   const applyChange = (order: StoredOrder, change: OrderChange): StoredOrder => {
     const stored = orderRows.get(order.id);
     if (!stored || stored.version !== order.version) throw new ConcurrentUpdate(`order ${order.id} changed meanwhile`);
@@ -425,7 +425,7 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
       paymentRows.set(app.payment.id, clone({ ...app.payment, ...(app.customerId ? { customerId: app.customerId } : {}), allocations: app.allocations, discounts: app.discounts, unapplied: app.unapplied, appliedAt: app.appliedAt, ...(app.match ? { match: app.match } : {}) }));
       if (app.payment.payerIban && app.customerId) payerAccounts.set(app.payment.payerIban, app.customerId);
       journal.set(app.entry.id, clone(app.entry));
-      addAggregates(app.payment.receivedOn, app.payment.currency, app.aggregates, app.settlements.flatMap((x) => moves(x.invoice, x.balance, app.payment.receivedOn)));
+      addAggregates(app.payment.receivedOn, app.payment.currency, app.aggregates, app.settlements.flatMap((x) => moves(x.invoice, x.balance, app.payment.receivedOn, true)));
       return true;
     },
     async moveUnapplied(move) {
@@ -443,7 +443,7 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
       if (move.invoice && invoiceRow) invoiceRows.set(invoiceRow.number, withHistory({ ...invoiceRow, balance: move.invoice.after.balance, status: move.invoice.after.status }, invoiceRow, [move.invoice.event]));
       journal.set(move.entry.id, clone(move.entry));
       auditRows.push(clone(move.audit));
-      addAggregates(move.entry.date, move.entry.currency, move.aggregates, move.invoice ? moves(move.invoice.before, move.invoice.after.balance, move.invoice.event.on) : []);
+      addAggregates(move.entry.date, move.entry.currency, move.aggregates, move.invoice ? moves(move.invoice.before, move.invoice.after.balance, move.invoice.event.on, true) : []);
       if (move.requestKey) requestKeyRows.set(`${move.requestKey.scope}|${move.requestKey.key}`, { hash: move.requestKey.bodyHash, result: row.id });
       return { kind: 'done' };
     },

@@ -114,7 +114,8 @@ describe('financePack as of a day', () => {
   );
 
   /** Turns generated events into a valid book: each invoice once, then only events after its issue while something is owed. */
-  function toBook(raw: readonly fc.Infer<typeof event>[]): BookEvent[] {
+  type Raw = typeof event extends fc.Arbitrary<infer T> ? T : never;
+  function toBook(raw: readonly Raw[]): BookEvent[] {
     const issued = new Map<number, { on: string; balance: number; closed: boolean }>();
     const out: BookEvent[] = [];
     for (const e of [...raw].sort((a, b) => a.day - b.day)) {

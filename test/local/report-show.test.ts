@@ -34,7 +34,7 @@ describe('o2c report show', () => {
     expect(lines[0]).toBe('Example Trading Ltd: month-end pack as of 2026-11-30 (flows 2026-11-01 … 2026-11-30)');
     expect(text).toContain(['aging  current     1–30  31–60  61–90      90+    total  disputed', 'open   £570.00  £200.00  £0.00  £0.00  £100.00  £870.00   £100.00'].join('\n'));
     expect(text).toContain(['bucket   top debtors   amount', 'current  Brick & Co   £300.00', 'current  Ada Ltd      £270.00', '1–30     Ada Ltd      £200.00', '90+      Ada Ltd      £100.00'].join('\n'));
-    for (const [k, v] of [['DSO (days)', '38.3'], ['countback DSO', '56.0'], ['best possible DSO', '26.4'], ['ADD (days delinquent)', '11.9'], ['CEI', '38.8 %'], ['closing AR', '£970.00']]) {
+    for (const [k, v] of <[string, string][]>[['DSO (days)', '38.3'], ['countback DSO', '56.0'], ['best possible DSO', '26.4'], ['ADD (days delinquent)', '11.9'], ['CEI', '38.8 %'], ['closing AR', '£970.00']]) {
       expect(lines.find((l) => l.startsWith(k))?.trimEnd().endsWith(v)).toBe(true);
     }
     expect(lines).toContain('2026-11-01 … 2026-11-30  38.3       56.0  26.4  11.9  38.8 %  £970.00       £760.00    £110.00');

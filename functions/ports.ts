@@ -231,6 +231,8 @@ export interface InvoiceAdjustment {
   readonly audit: AuditEntry;
   /** The change of the balance, added to the invoice's history (none when the balance stays). */
   readonly event?: InvoiceEvent;
+  /** Added to the day's and the month's aggregates (a write-off's amount and count). */
+  readonly aggregates?: Readonly<Record<string, number>>;
   /** The client's Idempotency-Key, claimed in the same transaction (the answer is the document's number). */
   readonly requestKey?: ClaimedKey;
 }
@@ -571,9 +573,28 @@ export interface Ledger {
   movementsAsOf(asOf: IsoDate): Promise<Map<string, Record<string, number>>>;
 }
 
+/** Metrics of one period, per currency. */
+export type PeriodTotals = Map<string, Record<string, number>>;
+
 export interface Aggregates {
   /** Sums of each metric over the given days, per currency. */
   totals(days: readonly IsoDate[]): Promise<Map<string, Record<string, number>>>;
+  /** Each of these days' metrics, per currency (days without any are missing). */
+  days(days: readonly IsoDate[]): Promise<Map<IsoDate, PeriodTotals>>;
+  /** Each month's (`YYYY-MM`) metrics from `fromMonth` on — later months too, current AR is booked ahead — per currency. */
+  monthsFrom(fromMonth: string): Promise<Map<string, PeriodTotals>>;
+  /** The stock metrics since the book began, per currency, with its first day of credit sales. */
+  sinceInception(): Promise<Map<string, { readonly metrics: Record<string, number>; readonly firstSale?: IsoDate }>>;
+}
+
+/** What the figures read besides the aggregates: the invoices that were open on a past day, and the customers' names and statuses. */
+export interface FigureSources {
+  /** Numbers of the invoices settled (balance to zero) after `after`, through `through` (settled-on pointers). */
+  settledAfter(after: IsoDate, through: IsoDate): Promise<string[]>;
+  /** These invoices (BatchGet). */
+  invoicesOf(numbers: readonly string[]): Promise<Invoice[]>;
+  /** Every customer's name and collections status (one partition). */
+  customerDirectory(): Promise<readonly { readonly customerId: string; readonly name: string; readonly collectionsStatus?: string }[]>;
 }
 
 // ── the workflow ─────────────────────────────────────────────────────────────

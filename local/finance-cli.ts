@@ -17,8 +17,10 @@ import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { isIsoDate } from '../functions/domain/dates.ts';
 import { formatMoney, isCurrency, parseDecimal } from '../functions/domain/money.ts';
+import { PACK_KINDS, type PackKind } from '../functions/domain/finance-pack.ts';
 import { riskFactorWords } from '../functions/messages/en.ts';
 import { DEV_SECRETS } from './stack.ts';
+import { packText } from './report-text.ts';
 
 export class CliError extends Error {}
 
@@ -385,6 +387,13 @@ export async function financeCommand(api: FinanceApi, cmd: string, args: readonl
     const r = await api.call('GET', path);
     return out(r, () => statementText(r));
   }
+  if (cmd === 'report' && sub === 'show') {
+    const asOf = values['as-of'] === undefined ? undefined : dateArg(values['as-of'] as string, 'as-of');
+    const kind = (values.kind as string | undefined) ?? 'month-end';
+    if (!PACK_KINDS.includes(kind as PackKind)) throw new CliError(`--kind ${kind} is not a pack (flash, weekly or month-end)`);
+    const r = await api.call('GET', `/finance/reports/pack?kind=${kind}${asOf ? `&asOf=${asOf}` : ''}`);
+    return out(r, () => packText(r));
+  }
   if (cmd === 'ledger' && sub === 'trial-balance') {
     const asOf = values['as-of'] === undefined ? undefined : dateArg(values['as-of'] as string, 'as-of');
     const r = await api.call('GET', `/finance/ledger/trial-balance${asOf ? `?asOf=${asOf}` : ''}`);
@@ -566,6 +575,7 @@ export const FINANCE_USAGE = [
   '  credit decide <orderId> approve [--up-to 5000.00 --until YYYY-MM-DD] [--currency GBP] [--note text]',
   '  credit decide <orderId> reject [--reason credit-limit|overdue-balance|credit-history|prepayment-required] [--note text]',
   '  ledger trial-balance [--as-of YYYY-MM-DD]',
+  '  report show [--as-of YYYY-MM-DD] [--kind flash|weekly|month-end]   (the finance pack\'s figures; month-end by default)',
   '  audit <customer:ID | invoice:NUMBER | payment:ID>',
   '  refunds [--status requested|refunded|failed|owed] · refunds paid <refundId> --reference REF [--reason text]  (an owed refund paid back by hand)',
   '  bank import <file>       (camt.053/054, MT940 or CSV with bankCsvMapping, up to 1 MB; larger files go through the S3 drop)',

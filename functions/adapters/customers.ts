@@ -32,14 +32,16 @@ export function customerCreateItem(t: DynamoTable, customer: NewCustomer): Trans
 }
 
 /** The customer's entry among the names cash matching reads (set if absent with `ifAbsent`: never renames a known customer). */
-export function customerNameItem(t: DynamoTable, customer: Pick<NewCustomer, 'id' | 'name'>, ifAbsent = false): TransactItem {
+export function customerNameItem(t: DynamoTable, customer: Pick<NewCustomer, 'id' | 'name'> & { readonly collectionsStatus?: string }, ifAbsent = false): TransactItem {
+  // The collections status rides along (the finance pack counts holds, suspensions and agency cases from this partition).
+  const status = !ifAbsent && 'collectionsStatus' in customer ? (customer.collectionsStatus ?? 'none') : undefined;
   return {
     Update: {
       TableName: t.name,
       Key: Keys.customerName(customer.id),
-      UpdateExpression: ifAbsent ? 'SET #name = if_not_exists(#name, :name), #type = :type' : 'SET #name = :name, #type = :type',
+      UpdateExpression: `${ifAbsent ? 'SET #name = if_not_exists(#name, :name), #type = :type' : 'SET #name = :name, #type = :type'}${status ? ', collectionsStatus = :cs' : ''}`,
       ExpressionAttributeNames: { '#name': 'name', '#type': 'type' },
-      ExpressionAttributeValues: { ':name': customer.name, ':type': ITEM_TYPES.customerName },
+      ExpressionAttributeValues: { ':name': customer.name, ':type': ITEM_TYPES.customerName, ...(status ? { ':cs': status } : {}) },
     },
   };
 }
@@ -107,7 +109,7 @@ export function dynamoCustomers(t: DynamoTable): Customers {
               ...(version === 0 ? {} : { ExpressionAttributeValues: { ':v': version } }),
             },
           },
-          ...(after.name !== before.name ? [customerNameItem(t, after)] : []),
+          ...(after.name !== before.name || after.collectionsStatus !== before.collectionsStatus ? [customerNameItem(t, { id: after.id, name: after.name, collectionsStatus: after.collectionsStatus ?? 'none' })] : []),
           auditItem(t, audit),
         ], 1);
       } catch (error) {

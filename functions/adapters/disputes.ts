@@ -10,7 +10,9 @@ import { ConcurrentUpdate } from '../errors.ts';
 import type { Disputes, DisputeOpening, DisputeSettlement } from '../ports.ts';
 import { auditItem } from './audit.ts';
 import { failedConditions, isConditionFailure, isTransactionConflict, queryAll, transactWrite, type DynamoTable, type TransactItem } from './dynamo.ts';
+import { aggregateItems } from './invoices.ts';
 import { ITEM_TYPES, Keys, VERSION_ATTRIBUTE } from './table-schema.ts';
+import { METRIC } from '#domain/figures';
 
 /** The invoice only as read: the version (or, for an item written before versions, its absence) and the balance. */
 function invoiceGuard(before: { readonly version?: number; readonly balance: number }) {
@@ -18,6 +20,8 @@ function invoiceGuard(before: { readonly version?: number; readonly balance: num
     ? { condition: 'attribute_exists(pk) AND attribute_not_exists(#version) AND balance = :balance', values: { ':balance': before.balance } as Record<string, unknown> }
     : { condition: '#version = :version AND balance = :balance', values: { ':version': before.version, ':balance': before.balance } as Record<string, unknown> };
 }
+
+const resolvedDay = (d: Dispute, at: string) => d.resolvedOn ?? at.slice(0, 10);
 
 export function dynamoDisputes(t: DynamoTable): Disputes {
   const disputeAt = async (invoiceNumber: string, id: string) =>
@@ -60,6 +64,7 @@ export function dynamoDisputes(t: DynamoTable): Disputes {
           },
         },
         auditItem(t, audit),
+        ...aggregateItems(t, dispute.openedOn, dispute.currency, { [METRIC.disputesOpened]: dispute.amount, [METRIC.disputesOpenedCount]: 1 }),
       ];
       try {
         await transactWrite(t, items, 1);
@@ -89,12 +94,14 @@ export function dynamoDisputes(t: DynamoTable): Disputes {
           Update: {
             TableName: t.name,
             Key: Keys.invoice(before.invoiceNumber),
-            UpdateExpression: 'ADD disputed :less',
+            // The day it was last resolved: aging as of an earlier day reads this invoice's disputes (one was open then).
+            UpdateExpression: 'SET disputeResolvedOn = :on ADD disputed :less',
             ConditionExpression: 'attribute_exists(pk)',
-            ExpressionAttributeValues: { ':less': -before.amount },
+            ExpressionAttributeValues: { ':less': -before.amount, ':on': resolvedDay(after, audit.at) },
           },
         },
         auditItem(t, audit),
+        ...aggregateItems(t, resolvedDay(after, audit.at), before.currency, { [METRIC.disputesResolved]: before.amount, [METRIC.disputesResolvedCount]: 1 }),
       ];
       try {
         await transactWrite(t, items, 5);

@@ -6,15 +6,16 @@
  * and ledger lines, and the aggregates — all of it or none.
  */
 import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, type BatchGetCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { balanceChange, mergeTotals, METRIC, STOCK_METRICS, type TotalsAdd } from '#domain/figures';
 import { assertBalanced, ledgerMovements } from '#domain/ledger';
 import type { CreditNote, Invoice, InvoiceEvent, IsoDate, JournalEntry } from '#domain/model';
 import { ConcurrentUpdate, PaymentConflict } from '../errors.ts';
 import { auditItem } from './audit.ts';
-import type { Aggregates, ClaimedKey, DunningMarks, InvoiceAdjustment, InvoiceIssue, Invoices, Ledger, PaymentApplication, PaymentEvidence, PaymentReturns, PaymentReturnWrite, Payments, ProposalRejectionWrite, StoredPayment, StoredReturn, UnappliedMove } from '../ports.ts';
+import type { Aggregates, ClaimedKey, DunningMarks, FigureSources, InvoiceAdjustment, InvoiceIssue, Invoices, Ledger, PaymentApplication, PaymentEvidence, PaymentReturns, PaymentReturnWrite, Payments, ProposalRejectionWrite, StoredPayment, StoredReturn, UnappliedMove } from '../ports.ts';
 import { queryByCustomer } from './customers.ts';
 import { failedConditions, isConditionFailure, isTransactionConflict, queryAll, setExpression, transactWrite, type DynamoTable, type TransactItem } from './dynamo.ts';
 import { orderChangeItems } from './orders.ts';
-import { GSI_BY_CUSTOMER, GSI_OPEN_BY_DUE, ITEM_TYPES, Keys, OPEN_INDEX_ATTRIBUTES, OPEN_INVOICE_SHARDS, TTL_ATTRIBUTE, VERSION_ATTRIBUTE } from './table-schema.ts';
+import { AGGREGATE_INCEPTION, GSI_BY_CUSTOMER, GSI_OPEN_BY_DUE, ITEM_TYPES, Keys, OPEN_INDEX_ATTRIBUTES, OPEN_INVOICE_SHARDS, TTL_ATTRIBUTE, VERSION_ATTRIBUTE } from './table-schema.ts';
 import { REQUEST_KEY_TTL_SECONDS } from './request-keys.ts';
 
 /**
@@ -34,21 +35,23 @@ export function journalItems(t: DynamoTable, entry: JournalEntry): TransactItem[
   ];
 }
 
-/** Adds to the day's and the month's aggregates (reports read these, never the invoices). */
 /**
  * Adds `add` to a totals item of a day or a month (`kind`: `totals` for the reports, `ledger` for the trial
- * balance), setting its fixed attributes; monthly ledger totals also carry the ledger-periods index keys.
+ * balance), setting its fixed attributes; monthly ledger totals carry the ledger-periods index keys, monthly
+ * report totals the totals-periods ones; `firstSale` is kept once (the inception item's first day of credit sales).
  */
-function addToTotals(t: DynamoTable, kind: 'totals' | 'ledger', period: string, currency: string, add: readonly (readonly [string, number])[]): TransactItem {
-  const indexed = kind === 'ledger' && period.length === 7 ? Keys.ledgerTotalsPeriod(period, currency) : {};
+function addToTotals(t: DynamoTable, kind: 'totals' | 'ledger', period: string, currency: string, add: readonly (readonly [string, number])[], firstSale?: IsoDate): TransactItem {
+  const monthly = period.length === 7;
+  const indexed = monthly ? (kind === 'ledger' ? Keys.ledgerTotalsPeriod(period, currency) : Keys.totalsPeriod(period, currency)) : {};
   const fixed = setExpression({ type: kind === 'ledger' ? ITEM_TYPES.ledgerTotals : ITEM_TYPES.aggregate, period, currency, ...indexed }, { prefix: 's' });
+  const clauses = [...fixed.clauses, ...(firstSale ? ['firstSale = if_not_exists(firstSale, :firstSale)'] : [])];
   return {
     Update: {
       TableName: t.name,
       Key: Keys.aggregate(period, kind, currency),
-      UpdateExpression: `SET ${fixed.clauses.join(', ')} ADD ${add.map((_, i) => `#m${i} :m${i}`).join(', ')}`,
+      UpdateExpression: `SET ${clauses.join(', ')} ADD ${add.map((_, i) => `#m${i} :m${i}`).join(', ')}`,
       ExpressionAttributeNames: { ...fixed.names, ...Object.fromEntries(add.map(([k], i) => [`#m${i}`, k])) },
-      ExpressionAttributeValues: { ...fixed.values, ...Object.fromEntries(add.map(([, v], i) => [`:m${i}`, v])) },
+      ExpressionAttributeValues: { ...fixed.values, ...(firstSale ? { ':firstSale': firstSale } : {}), ...Object.fromEntries(add.map(([, v], i) => [`:m${i}`, v])) },
     },
   };
 }
@@ -57,10 +60,27 @@ function addToTotals(t: DynamoTable, kind: 'totals' | 'ledger', period: string, 
 const dayAndMonth = (t: DynamoTable, kind: 'totals' | 'ledger', date: IsoDate, currency: string, add: readonly (readonly [string, number])[]) =>
   [date, date.slice(0, 7)].map((period) => addToTotals(t, kind, period, currency, add));
 
-/** Adds to daily and monthly aggregates (reports read these, never the invoices). */
-function aggregateItems(t: DynamoTable, date: IsoDate, currency: string, add: Readonly<Record<string, number>>): TransactItem[] {
-  const metrics = Object.entries(add).filter(([, v]) => v !== 0);
-  return metrics.length === 0 ? [] : dayAndMonth(t, 'totals', date, currency, metrics);
+/**
+ * The report aggregates of a change, in the change's own transaction (so each is added exactly once): one update
+ * per day and currency, one per month and currency (the adds merged: a transaction touches an item once), and the
+ * stock metrics (AR, current AR, unapplied cash) added to the currency's since-inception item.
+ */
+export function totalsItems(t: DynamoTable, adds: readonly TotalsAdd[]): TransactItem[] {
+  const days = mergeTotals(adds);
+  const months = mergeTotals(days.map((d) => ({ ...d, on: d.on.slice(0, 7) })));
+  const inception = mergeTotals(days.map((d) => ({ on: AGGREGATE_INCEPTION, currency: d.currency, add: Object.fromEntries(Object.entries(d.add).filter(([k]) => STOCK_METRICS.includes(k))) })));
+  const firstSale = new Map<string, IsoDate>();
+  for (const d of days) if ((d.add[METRIC.creditSales] ?? 0) > 0 && (!firstSale.has(d.currency) || d.on < firstSale.get(d.currency)!)) firstSale.set(d.currency, d.on);
+  return [
+    ...days.map((d) => addToTotals(t, 'totals', d.on, d.currency, Object.entries(d.add))),
+    ...months.map((m) => addToTotals(t, 'totals', m.on, m.currency, Object.entries(m.add))),
+    ...inception.map((i) => addToTotals(t, 'totals', i.on, i.currency, Object.entries(i.add), firstSale.get(i.currency))),
+  ];
+}
+
+/** Adds to daily and monthly aggregates (reports read these, never the invoices), with the stock moves of balance changes. */
+export function aggregateItems(t: DynamoTable, date: IsoDate, currency: string, add: Readonly<Record<string, number>>, changes: readonly TotalsAdd[] = []): TransactItem[] {
+  return totalsItems(t, [{ on: date, currency, add }, ...changes]);
 }
 
 /** Moves a document series' counter from `sequence − 1` to `sequence` (the condition fails when another document took the number). */
@@ -104,9 +124,23 @@ function historyClause(events: readonly InvoiceEvent[]): { clause: string; value
   return events.length === 0 ? { clause: '', values: {} } : { clause: ', history = list_append(if_not_exists(history, :noHistory), :events)', values: { ':noHistory': [], ':events': events } };
 }
 
-/** The next action items of the invoices an adjustment settles (deleted with the settlement). */
+/** The settled-on pointer of an invoice settled on `on` (aging as of an earlier day reads these: it was open then). */
+function settledItem(t: DynamoTable, number: string, on: IsoDate): TransactItem {
+  return { Put: { TableName: t.name, Item: { ...Keys.settledInvoice(number, on), type: ITEM_TYPES.settledInvoice, invoiceNumber: number, settledOn: on } } };
+}
+
+/** What settling an invoice writes besides it: its next action item deleted, its settled-on pointer put. */
+const onSettled = (t: DynamoTable, number: string, on: IsoDate) => [nextActionItem(t, number, null), settledItem(t, number, on)];
+
+/** The day an adjustment happened: its history event's, else its entry's. */
+const adjustmentDay = (a: InvoiceAdjustment) => a.event?.on ?? a.entry.date;
+
+/** The stock moves (AR, current AR; with `cash`, the order-to-cash days when it is paid off) of an invoice going from `before` to `after` on `on`. */
+const moves = (before: Invoice, after: number, on: IsoDate, cash = false) => balanceChange(before, after - before.balance, on, cash && after === 0 && before.balance > 0);
+
+/** The next action items of the invoices an adjustment settles (deleted with the settlement), and their settled-on pointers. */
 const settledPointers = (t: DynamoTable, adjustments: readonly InvoiceAdjustment[]) =>
-  adjustments.filter((a) => a.after.balance === 0 && a.before.balance > 0).map((a) => nextActionItem(t, a.before.number, null));
+  adjustments.filter((a) => a.after.balance === 0 && a.before.balance > 0).flatMap((a) => onSettled(t, a.before.number, adjustmentDay(a)));
 
 /** The invoice's new balance, status and credited total, only if its balance is still the one read; settled invoices leave the open index. */
 function adjustmentItem(t: DynamoTable, { before, after, event }: InvoiceAdjustment): TransactItem {
@@ -178,7 +212,7 @@ export function dynamoInvoices(t: DynamoTable): Invoices {
         },
         ...orderChangeItems(t, order, orderChange),
         ...journalItems(t, entry),
-        ...aggregateItems(t, invoice.issueDate, invoice.currency, aggregates),
+        ...aggregateItems(t, invoice.issueDate, invoice.currency, aggregates, balanceChange(invoice, invoice.balance, invoice.issueDate)),
         ...(invoice.balance > 0 && invoice.nextActionOn ? [nextActionItem(t, invoice.number, invoice.nextActionOn)] : []),
       ];
       try {
@@ -202,7 +236,7 @@ export function dynamoInvoices(t: DynamoTable): Invoices {
         { Put: { TableName: t.name, Item: { ...Keys.creditNoteRef(creditNote.number), type: ITEM_TYPES.creditNoteRef, invoiceNumber: creditNote.invoiceNumber }, ConditionExpression: 'attribute_not_exists(pk)' } },
         ...journalItems(t, adjustment.entry),
         auditItem(t, adjustment.audit),
-        ...aggregateItems(t, creditNote.issueDate, creditNote.currency, { creditNotes: creditNote.total }),
+        ...aggregateItems(t, creditNote.issueDate, creditNote.currency, { [METRIC.creditNotes]: creditNote.total, [METRIC.creditNoteCount]: 1 }, moves(adjustment.before, adjustment.after.balance, adjustmentDay(adjustment))),
         ...(keyItem ? [keyItem] : []),
         ...settledPointers(t, [adjustment]),
       ];
@@ -245,7 +279,17 @@ export function dynamoInvoices(t: DynamoTable): Invoices {
 
     async adjust(adjustment) {
       try {
-        await transactWrite(t, [adjustmentItem(t, adjustment), ...journalItems(t, adjustment.entry), auditItem(t, adjustment.audit), ...settledPointers(t, [adjustment])], 1);
+        await transactWrite(
+          t,
+          [
+            adjustmentItem(t, adjustment),
+            ...journalItems(t, adjustment.entry),
+            auditItem(t, adjustment.audit),
+            ...settledPointers(t, [adjustment]),
+            ...aggregateItems(t, adjustmentDay(adjustment), adjustment.before.currency, adjustment.aggregates ?? {}, moves(adjustment.before, adjustment.after.balance, adjustmentDay(adjustment))),
+          ],
+          1,
+        );
       } catch (error) {
         if (isConditionFailure(error) || isTransactionConflict(error)) throw new ConcurrentUpdate(`invoice ${adjustment.before.number} changed meanwhile; nothing was written`);
         throw error;
@@ -274,6 +318,7 @@ export function dynamoInvoices(t: DynamoTable): Invoices {
           },
         },
         ...journalItems(t, entry),
+        ...aggregateItems(t, fee.on, before.currency, { [METRIC.fees]: fee.amount }, balanceChange(before, fee.amount, fee.on)),
       ];
       // The fee item (or its entry, keyed by invoice and level) is there: charged before.
       const outcome = await writeOnce(t, items);
@@ -404,9 +449,9 @@ export function dynamoPayments(t: DynamoTable): Payments {
         ...(move.invoice ? [settlementItem(t, move.invoice.before, move.invoice.after.balance, move.invoice.after.status, [move.invoice.event])] : []),
         ...journalItems(t, move.entry),
         auditItem(t, move.audit),
-        ...aggregateItems(t, move.entry.date, before.currency, move.aggregates),
+        ...aggregateItems(t, move.entry.date, before.currency, move.aggregates, move.invoice ? moves(move.invoice.before, move.invoice.after.balance, move.invoice.event.on, true) : []),
         ...(keyItem ? [keyItem] : []),
-        ...(move.invoice && move.invoice.after.balance === 0 && move.invoice.before.balance > 0 ? [nextActionItem(t, move.invoice.before.number, null)] : []),
+        ...(move.invoice && move.invoice.after.balance === 0 && move.invoice.before.balance > 0 ? onSettled(t, move.invoice.before.number, move.invoice.event.on) : []),
       ];
       try {
         await transactWrite(t, items, 1);
@@ -480,14 +525,14 @@ export function dynamoPayments(t: DynamoTable): Payments {
         },
         ...invoiceUpdates,
         ...journalItems(t, app.entry),
-        ...aggregateItems(t, payment.receivedOn, payment.currency, app.aggregates),
+        ...aggregateItems(t, payment.receivedOn, payment.currency, app.aggregates, app.settlements.flatMap((s) => moves(s.invoice, s.balance, payment.receivedOn, true))),
         // What a return quoting the credit finds it by (bank credits only).
         ...evidenceItems(t, payment),
         // The account this customer paid from: the next payment from it is theirs.
         ...(payment.payerIban && app.customerId
           ? [{ Put: { TableName: t.name, Item: { ...Keys.payerAccount(payment.payerIban), type: ITEM_TYPES.payerAccount, customerId: app.customerId, seenOn: payment.receivedOn, paymentId: payment.id } } }]
           : []),
-        ...app.settlements.filter((s) => s.balance === 0 && s.invoice.balance > 0).map((s) => nextActionItem(t, s.invoice.number, null)),
+        ...app.settlements.filter((s) => s.balance === 0 && s.invoice.balance > 0).flatMap((s) => onSettled(t, s.invoice.number, payment.receivedOn)),
       ];
       try {
         await transactWrite(t, items, 1);
@@ -583,25 +628,103 @@ export function dynamoLedger(t: DynamoTable): Ledger {
   };
 }
 
+/** The numeric attributes of an aggregate item (its metrics). */
+function metricsOf(item: Record<string, unknown>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(item)) if (typeof v === 'number') out[k] = v;
+  return out;
+}
+
+/** A day's (or month's) report totals items, per currency. */
+async function totalsOfPeriod(t: DynamoTable, period: string): Promise<Map<string, Record<string, number>>> {
+  const items = await queryAll<Record<string, unknown>>(t, { KeyConditionExpression: 'pk = :pk AND begins_with(sk, :kind)', ExpressionAttributeValues: { ':pk': Keys.aggregatePeriod(period), ':kind': Keys.aggregatePrefix('totals') } });
+  return new Map(items.map((i) => [i.currency as string, metricsOf(i)]));
+}
+
 export function dynamoAggregates(t: DynamoTable): Aggregates {
   return {
     async totals(days) {
       const out = new Map<string, Record<string, number>>();
-      await Promise.all(
-        days.map(async (day) => {
-          const r = await t.doc().send(
-            new QueryCommand({ TableName: t.name, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :kind)', ExpressionAttributeValues: { ':pk': Keys.aggregatePeriod(day), ':kind': Keys.aggregatePrefix('totals') } }),
-          );
-          for (const item of r.Items ?? []) {
-            const sums = out.get(item.currency as string) ?? {};
-            for (const [k, v] of Object.entries(item)) if (typeof v === 'number') sums[k] = (sums[k] ?? 0) + v;
-            out.set(item.currency as string, sums);
-          }
-        }),
-      );
+      for (const perCurrency of await Promise.all(days.map((day) => totalsOfPeriod(t, day)))) {
+        for (const [currency, metrics] of perCurrency) {
+          const sums = out.get(currency) ?? {};
+          for (const [k, v] of Object.entries(metrics)) sums[k] = (sums[k] ?? 0) + v;
+          out.set(currency, sums);
+        }
+      }
       return out;
     },
+
+    async days(days) {
+      const unique = [...new Set(days)];
+      const out = new Map<IsoDate, Map<string, Record<string, number>>>();
+      // At most 16 queries at a time (a pack reads a few hundred small day partitions).
+      for (let i = 0; i < unique.length; i += 16) {
+        const batch = unique.slice(i, i + 16);
+        const read = await Promise.all(batch.map((d) => totalsOfPeriod(t, d)));
+        batch.forEach((d, n) => {
+          if (read[n]!.size > 0) out.set(d, read[n]!);
+        });
+      }
+      return out;
+    },
+
+    async monthsFrom(fromMonth) {
+      const items = await queryAll<Record<string, unknown>>(t, {
+        IndexName: GSI_BY_CUSTOMER.indexName,
+        KeyConditionExpression: `${GSI_BY_CUSTOMER.partitionKey} = :p AND ${GSI_BY_CUSTOMER.sortKey} >= :from`,
+        ExpressionAttributeValues: { ':p': Keys.totalsPeriods, ':from': fromMonth },
+      });
+      const out = new Map<string, Map<string, Record<string, number>>>();
+      for (const i of items) {
+        const month = i.period as string;
+        const row = out.get(month) ?? new Map<string, Record<string, number>>();
+        row.set(i.currency as string, metricsOf(i));
+        out.set(month, row);
+      }
+      return out;
+    },
+
+    async sinceInception() {
+      const items = await queryAll<Record<string, unknown>>(t, { KeyConditionExpression: 'pk = :pk AND begins_with(sk, :kind)', ExpressionAttributeValues: { ':pk': Keys.aggregatePeriod(AGGREGATE_INCEPTION), ':kind': Keys.aggregatePrefix('totals') } });
+      return new Map(items.map((i) => [i.currency as string, { metrics: metricsOf(i), ...(typeof i.firstSale === 'string' ? { firstSale: i.firstSale } : {}) }]));
+    },
   };
+}
+
+/** Port `FigureSources`: settled-on pointers (one query per month), invoices by BatchGet, the customer directory partition. */
+export function dynamoFigureSources(t: DynamoTable): FigureSources {
+  return {
+    async settledAfter(after, through) {
+      const months: string[] = [];
+      for (let m = after.slice(0, 7); m <= through.slice(0, 7); m = nextMonth(m)) months.push(m);
+      const found = await Promise.all(
+        months.map((m) =>
+          queryAll<{ invoiceNumber: string }>(t, {
+            KeyConditionExpression: 'pk = :pk AND sk BETWEEN :after AND :through',
+            ExpressionAttributeValues: { ':pk': Keys.settledMonth(m), ':after': `${after}~`, ':through': `${through}~` },
+            ProjectionExpression: 'invoiceNumber',
+          }),
+        ),
+      );
+      return [...new Set(found.flat().map((i) => i.invoiceNumber))];
+    },
+    invoicesOf: (numbers) => batchGetInvoices(t, [...new Set(numbers)]),
+    async customerDirectory() {
+      const items = await queryAll<{ sk: string; name: string; collectionsStatus?: string }>(t, {
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': Keys.customerNames },
+        ProjectionExpression: 'sk, #name, collectionsStatus',
+        ExpressionAttributeNames: { '#name': 'name' },
+      });
+      return items.map((i) => ({ customerId: i.sk, name: i.name, ...(i.collectionsStatus ? { collectionsStatus: i.collectionsStatus } : {}) }));
+    },
+  };
+}
+
+function nextMonth(month: string): string {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  return m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
 }
 
 /** Pointers from a bank credit's end-to-end id and entry key to its payment (written with it). */
@@ -661,7 +784,7 @@ export function dynamoPaymentReturns(t: DynamoTable): PaymentReturns {
         })),
         ...journalItems(t, w.entry),
         auditItem(t, w.audit),
-        ...aggregateItems(t, w.entry.date, payment.currency, w.aggregates),
+        ...aggregateItems(t, w.entry.date, payment.currency, w.aggregates, w.reopened.flatMap((r) => moves(r.invoice, r.balance, r.event.on))),
       ];
       const outcome = await writeOnce(t, items);
       return outcome === 'written' ? 'reversed' : outcome;

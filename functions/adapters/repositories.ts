@@ -8,7 +8,7 @@ import { dynamoCatalog } from './catalog.ts';
 import { dynamoCustomers, dynamoPayerDirectory } from './customers.ts';
 import { dynamoDisputes } from './disputes.ts';
 import { dynamoTable } from './dynamo.ts';
-import { dynamoAggregates, dynamoDunning, dynamoInvoices, dynamoLedger, dynamoPaymentReturns, dynamoPayments } from './invoices.ts';
+import { dynamoAggregates, dynamoFigureSources, dynamoDunning, dynamoInvoices, dynamoLedger, dynamoPaymentReturns, dynamoPayments } from './invoices.ts';
 import { dynamoReferenceRates } from './reference-rates.ts';
 import { dynamoOrders } from './orders.ts';
 import { dynamoRefundRequests, dynamoRefunds } from './refunds.ts';
@@ -25,6 +25,7 @@ export function repositories(tableName: string) {
     payments: dynamoPayments(t),
     dunning: dynamoDunning(t),
     aggregates: dynamoAggregates(t),
+    figures: dynamoFigureSources(t),
     ledger: dynamoLedger(t),
     tokens: dynamoTaskTokens(t),
     requestKeys: dynamoRequestKeys(t),

@@ -23,7 +23,10 @@
  * |                       |                             |                            |                                        | (no customer: PAYMENTS#UNASSIGNED while it holds cash) |
  * | journal entry         | JOURNAL#<id>                | ENTRY                      |                                        |                                   |
  * | ledger line           | LEDGER#<account>#<ccy>#<yyyy-mm> | <date>#<entryId>#<n>  |                                        |                                   |
- * | daily aggregate       | AGG#<yyyy-mm-dd>            | <metric>#<ccy>             |                                        |                                   |
+ * | daily aggregate       | AGG#<yyyy-mm-dd>            | totals#<ccy>               |                                        |                                   |
+ * | monthly aggregate     | AGG#<yyyy-mm>               | totals#<ccy>               | TOTALSPERIODS / <yyyy-mm>#<ccy>        |                                   |
+ * | inception aggregate   | AGG#ALL                     | totals#<ccy>               |                                        |                                   |
+ * | settled invoice       | SETTLED#<yyyy-mm>           | <settledOn>#<number>       |                                        |                                   |
  * | credit note           | INVOICE#<number>            | CREDITNOTE#<cn number>     |                                        |                                   |
  * | credit note pointer   | CREDITNOTEREF#<cn number>   | CREDITNOTEREF              |                                        |                                   |
  * | dispute               | INVOICE#<number>            | DISPUTE#<disputeId>        |                                        |                                   |
@@ -85,6 +88,19 @@
  * (`e2e`) or its bank entry key (`entry`) — to the payment, written in the payment's own transaction: how a
  * return that quotes one of them finds the credit it takes back (a Query of one small partition, no Scan).
  *
+ * The report aggregates (attributes: one number per metric, domain/figures.ts `METRIC`) are added to in the
+ * transaction of the change they count (an `ADD`, so exactly once, as the transaction is): the day's and the
+ * month's item of the currency, and for the stocks (AR, current AR, unapplied cash) the since-inception item
+ * `AGG#ALL` (which also keeps `firstSale`, the book's first day of credit sales). Current AR that matures (the day
+ * after an invoice's due date) is booked ahead into that future day's and month's items. The monthly items are
+ * listed in the TOTALSPERIODS partition of the generic index, so a stock as of a day is the inception item less the
+ * months after the day's month (one query) and the days after it in its month — however long the history.
+ *
+ * A settled-invoice pointer (attributes invoiceNumber, settledOn) is put in the transaction that takes an
+ * invoice's balance to zero: aging as of an earlier day reads the invoices settled after it (they were open then)
+ * from these month partitions, never the invoice history. A reopened invoice keeps its pointer (it is read twice,
+ * and counted once).
+ *
  * No other module writes a key prefix: test/unit/architecture.test.ts greps
  * functions/, lib/ and local/ for them.
  */
@@ -121,6 +137,7 @@ export const ITEM_TYPES = {
   ledgerLine: 'LedgerLine',
   aggregate: 'Aggregate',
   ledgerTotals: 'LedgerTotals',
+  settledInvoice: 'SettledInvoice',
   refund: 'Refund',
   refundRequest: 'RefundRequest',
   creditNote: 'CreditNote',
@@ -141,6 +158,10 @@ export const ITEM_TYPES = {
 const customerPartition = (id: string) => `CUSTOMER#${id}`;
 const aggregatePartition = (period: string) => `AGG#${period}`;
 const LEDGER_PERIODS = 'LEDGERPERIODS';
+const TOTALS_PERIODS = 'TOTALSPERIODS';
+/** The "period" of the since-inception aggregates (AGG#ALL). */
+export const AGGREGATE_INCEPTION = 'ALL';
+const settledPartition = (month: string) => `SETTLED#${month}`;
 const CUSTOMER_NAMES = 'CUSTOMERNAMES';
 const paymentsPartition = (customerId: string | undefined) => `PAYMENTS#${customerId ?? 'UNASSIGNED'}`;
 
@@ -241,6 +262,12 @@ export const Keys = {
   /** The monthly ledger totals of every currency, listed in one small partition of the generic index (sparse: only those items carry it). */
   ledgerTotalsPeriod: (month: string, currency: string) => ({ gsi1pk: LEDGER_PERIODS, gsi1sk: `${month}#${currency}` }),
   ledgerTotalsPeriods: LEDGER_PERIODS,
+  /** The monthly report totals of every currency, listed in one small partition of the generic index. */
+  totalsPeriod: (month: string, currency: string) => ({ gsi1pk: TOTALS_PERIODS, gsi1sk: `${month}#${currency}` }),
+  totalsPeriods: TOTALS_PERIODS,
+  /** An invoice settled on a day (its balance reached zero), in that month's partition. */
+  settledInvoice: (number: string, on: string) => ({ pk: settledPartition(on.slice(0, 7)), sk: `${on}#${number}` }),
+  settledMonth: settledPartition,
   /** Sort-key prefix of an aggregate kind in a day's or month's partition (`totals#`, `ledger#`). */
   aggregatePrefix: (metric: string) => `${metric}#`,
   /** Throw-away items of a benchmark's baseline (bench/intake-latency.ts), never read by o2c. */

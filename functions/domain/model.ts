@@ -294,6 +294,10 @@ export interface Invoice extends DocumentParties {
   readonly fees?: readonly InvoiceFee[];
   /** Minor units of the balance under open disputes (0 when none): not chased while disputed. */
   readonly disputed?: number;
+  /** The day a dispute of it was last resolved (aging as of an earlier day looks at its disputes). */
+  readonly disputeResolvedOn?: IsoDate;
+  /** The day its order was placed (the order-to-cash cycle time when it is settled); absent on older invoices. */
+  readonly orderedOn?: IsoDate;
   /** The customer promised to pay by this day: no reminder until the day after. */
   readonly promisedUntil?: IsoDate;
   /** How many dunning levels had been sent when the promise was made (0: none): a broken promise resumes after the last of them. */

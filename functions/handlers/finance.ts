@@ -1,20 +1,21 @@
-/** finance (/finance/*, IAM; locally the finance key): the back office — use-cases/manage-customers, adjust-invoice, disputes, trial-balance, the audit trail (cash: finance-cash). */
+/** finance (/finance/*, IAM; locally the finance key): the back office — use-cases/manage-customers, adjust-invoice, disputes, trial-balance, the finance pack's figures, the audit trail (cash: finance-cash). */
 import { callerCredentialsFrom } from '#adapters/api-keys';
 import { mailQueue } from '#adapters/mail-queue';
 import { pdfDocuments } from '#adapters/pdf';
 import { ublDocuments } from '#adapters/ubl';
 import { repositories } from '#adapters/repositories';
-import { AsOfQuerySchema, CreditNoteRequestSchema, CustomerChangesSchema, DisputeRequestSchema, DisputeResolutionSchema, NewCustomerSchema, PromiseToPaySchema, WriteOffRequestSchema } from '#platforms/finance';
+import { AsOfQuerySchema, CreditNoteRequestSchema, PackQuerySchema, CustomerChangesSchema, DisputeRequestSchema, DisputeResolutionSchema, NewCustomerSchema, PromiseToPaySchema, WriteOffRequestSchema } from '#platforms/finance';
 import * as rt from '#runtime';
 import { creditNoteView, issueCreditNote, writeOffInvoice } from '#use-cases/adjust-invoice';
 import { invoiceWithDisputes, openInvoiceDispute, recordPromiseToPay, resolveDispute } from '#use-cases/disputes';
 import { auditTrail } from '#use-cases/finance-cash';
 import { trialBalanceAsOf } from '#use-cases/trial-balance';
 import { creditNoteEInvoice, invoiceEInvoice } from '#use-cases/e-invoices';
+import { financePack } from '#use-cases/finance-pack';
 import { createCustomer, customerView, findCustomer, getCustomer, updateCustomer } from '#use-cases/manage-customers';
 const env = rt.readBindings('finance');
-const { customers, invoices, orders, audit, requestKeys, ledger, disputes } = repositories(env.TABLE_NAME);
-export const deps = { customers, invoices, orders, audit, requestKeys, ledger, disputes, documents: pdfDocuments, eInvoices: ublDocuments, mail: mailQueue(env.MAIL_QUEUE_URL), clock: rt.systemClock, company: rt.companyOf(env), creditNoteSeries: env.CREDIT_NOTE_SERIES, newCustomerCreditLimits: rt.creditLimitsOf(env.NEW_CUSTOMER_CREDIT_LIMITS) };
+const { customers, invoices, orders, audit, requestKeys, ledger, disputes, aggregates, figures } = repositories(env.TABLE_NAME);
+export const deps = { customers, invoices, orders, audit, requestKeys, ledger, disputes, aggregates, figures, documents: pdfDocuments, eInvoices: ublDocuments, mail: mailQueue(env.MAIL_QUEUE_URL), clock: rt.systemClock, company: rt.companyOf(env), creditNoteSeries: env.CREDIT_NOTE_SERIES, newCustomerCreditLimits: rt.creditLimitsOf(env.NEW_CUSTOMER_CREDIT_LIMITS) };
 const finance = (route: rt.RoleRoute) => rt.withRole(callerCredentialsFrom(env), 'finance', route);
 const param = (req: rt.HttpRequest, name: string) => req.pathParameters[name] ?? '';
 const ubl = (doc: { filename: string; xml: string }) => rt.binary(Buffer.from(doc.xml, 'utf8'), 'application/xml', doc.filename);
@@ -35,6 +36,7 @@ export const routes: Record<string, rt.Route> = {
   'POST /finance/disputes/{disputeId}/resolution': finance(async (req, actor) => ({ status: 200, body: await resolveDispute({ disputeId: param(req, 'disputeId'), ...rt.parseJsonBody(req, DisputeResolutionSchema) }, actor, deps) })),
   'POST /finance/invoices/{number}/promise-to-pay': finance(async (req, actor) => ({ status: 200, body: await recordPromiseToPay({ invoiceNumber: param(req, 'number'), ...rt.parseJsonBody(req, PromiseToPaySchema) }, actor, deps) })),
   'GET /finance/ledger/trial-balance': finance(async (req) => ({ status: 200, body: await trialBalanceAsOf(rt.parseQuery(req, AsOfQuerySchema), deps) })),
+  'GET /finance/reports/pack': finance(async (req) => ({ status: 200, body: await financePack({ kind: 'month-end', ...rt.parseQuery(req, PackQuerySchema) }, deps) })),
   'GET /finance/audit': finance(async (req) => ({ status: 200, body: { entity: rt.queryParam(req, 'entity'), entries: await auditTrail(rt.queryParam(req, 'entity'), deps) } })),
 };
 export const handler = rt.httpHandler(rt.routeBy(routes));

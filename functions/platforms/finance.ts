@@ -50,6 +50,9 @@ export const CustomerChangesSchema = z.object({
 /** `?asOf=YYYY-MM-DD` (optional; today in the company's zone when absent). */
 export const AsOfQuerySchema = z.object({ asOf: z.optional(IsoDateSchema) });
 
+/** `?asOf=YYYY-MM-DD&kind=flash|weekly|month-end` for the finance pack's figures (kind: month-end when absent). */
+export const PackQuerySchema = z.object({ asOf: z.optional(IsoDateSchema), kind: z.optional(z.enum(['flash', 'weekly', 'month-end'])) });
+
 export const CreditNoteRequestSchema = z.object({ amount: MoneySchema, reason: text(1, 500) });
 export const WriteOffRequestSchema = z.object({ reason: text(1, 500) });
 /** Finance turns a proposed match of a bank credit down: why. */

@@ -63,6 +63,17 @@ export function openApiDocument() {
       '/finance/invoices/{number}/disputes': { post: operation('Dispute part of the balance: not chased, not overdue, until resolved', 'finance', { parameters: [pathParam('number'), idempotencyKey], body: DisputeRequestSchema, status: '201', answer: '{ disputeId, invoiceNumber, amount, status: "open" }', errors: [...common, '404', '409'] }) },
       '/finance/disputes/{disputeId}/resolution': { post: operation('Resolve a dispute: credit (a credit note for the amount, default all of it) or reinstate (owed again)', 'finance', { parameters: [pathParam('disputeId')], body: DisputeResolutionSchema, status: '200', answer: '{ disputeId, status, resolution: { outcome, amount, creditNoteNumber? } }', errors: [...common, '404', '409'] }) },
       '/finance/invoices/{number}/promise-to-pay': { post: operation('Record a promise to pay by a date: no reminder until the day after', 'finance', { parameters: [pathParam('number')], body: PromiseToPaySchema, status: '200', answer: '{ invoiceNumber, promisedUntil, balance, undisputed }', errors: [...common, '404', '409'] }) },
+      '/finance/reports/pack': {
+        get: operation('The finance pack’s figures as of a day (aging, DSO, countback DSO, best possible DSO, ADD, CEI with their 13-period trends, cash, order to cash, automation, accounts); money in minor units with its currency', 'finance', {
+          parameters: [
+            { name: 'asOf', in: 'query', required: false, schema: { type: 'string', format: 'date' } },
+            { name: 'kind', in: 'query', required: false, schema: { type: 'string', enum: ['flash', 'weekly', 'month-end'], default: 'month-end' } },
+          ],
+          status: '200',
+          answer: 'FinancePack: { kind, asOf, period, company, currencies: [{ currency, aging, kpi, trend, cash, revenueByChannel }], orderToCash, automation, accounts }',
+          errors: common,
+        }),
+      },
       '/finance/ledger/trial-balance': { get: operation('Debits and credits per account and currency as of a day, and whether they balance', 'finance', { parameters: [{ name: 'asOf', in: 'query', required: false, schema: { type: 'string', format: 'date' } }], status: '200', answer: '{ asOf, balanced, currencies: [{ currency, debits, credits, accounts }] }', errors: common }) },
       '/finance/bank-statements': {
         post: {

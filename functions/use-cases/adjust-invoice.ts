@@ -15,6 +15,7 @@
  *   balance becomes bad debt (domain), written with the entry and the audit
  *   line, guarded by the balance read (a concurrent payment wins; 409).
  */
+import { METRIC } from '#domain/figures';
 import { buildCreditNote, creditNoteEntry, writeOff } from '#domain/adjustments';
 import { todayIn } from '#domain/dates';
 import type { CreditNote, Invoice, Money } from '#domain/model';
@@ -142,6 +143,6 @@ export async function writeOffInvoice(input: { invoiceNumber: string; reason: st
   const now = deps.clock.now();
   const on = todayIn(deps.company.timezone, now);
   const { invoice: after, entry } = writeOff(before, `wo-${before.number}`, on, input.reason);
-  await deps.invoices.adjust({ before, after, entry, event: { on, kind: 'write-off', amount: before.balance, ref: entry.id }, audit: { at: now.toISOString(), actor, action: 'invoice.write-off', entity: `invoice:${before.number}`, before: shown(before), after: shown(after), reason: input.reason } });
+  await deps.invoices.adjust({ before, after, entry, event: { on, kind: 'write-off', amount: before.balance, ref: entry.id }, aggregates: { [METRIC.writeOffs]: before.balance, [METRIC.writeOffCount]: 1 }, audit: { at: now.toISOString(), actor, action: 'invoice.write-off', entity: `invoice:${before.number}`, before: shown(before), after: shown(after), reason: input.reason } });
   return { invoiceNumber: after.number, status: after.status, writtenOff: { amount: before.balance, currency: before.currency } };
 }

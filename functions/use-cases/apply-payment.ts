@@ -27,6 +27,7 @@
  *    import once; the last one finishes the import — its returns, finance's
  *    summary email (use-cases/bank-import-summary).
  */
+import { cashSource, METRIC } from '#domain/figures';
 import { bestCustomerByName, customerFromPayer, DEFAULT_MATCH_POLICY, identify, matchEntry, type MatchDecision, type MatchPolicy } from '#domain/cash-matching';
 import { applyPaymentToInvoice } from '#domain/invoice';
 import { paymentReceivedEntry } from '#domain/ledger';
@@ -149,7 +150,15 @@ async function applyOnce(payment: Payment, deps: ApplyPaymentDeps): Promise<Paym
     ...(customerId ? { customerId } : {}),
     match,
     entry: paymentReceivedEntry(payment, allocations, `pay-${payment.id}`, { discounts }),
-    aggregates: { collections: applied, unappliedCash: unapplied },
+    aggregates: {
+      collections: applied,
+      unappliedCash: unapplied,
+      [METRIC.collectedBy(cashSource(payment.source))]: applied,
+      [METRIC.discountsTaken]: discounts.reduce((a, x) => a + x.amount, 0),
+      [METRIC.payments]: 1,
+      [METRIC.paymentsAuto]: carried && applied > 0 ? 1 : 0,
+      [METRIC.deductions]: match.deduction?.amount ?? 0,
+    },
     appliedAt: deps.clock.now().toISOString(),
   });
   if (written) {

@@ -20,6 +20,7 @@
  * 5. One transaction with the return item (conditional put: once per return
  *    entry), guarded by what was read; a concurrent change reads again.
  */
+import { cashSource, METRIC } from '#domain/figures';
 import { matchReturn, reversePayment, settledBy, type ReturnablePayment, type ReturnOutcome } from '#domain/bank-returns';
 import type { BankLine } from '#domain/bank-import';
 import type { Invoice } from '#domain/model';
@@ -101,7 +102,7 @@ async function reverseOne(line: BankLine, paymentId: string, importId: string, d
         after: { unapplied: money(0), invoices: plan.reopened.map((r) => ({ invoiceNumber: r.invoice.number, balance: money(r.balance), status: r.status })) },
         reason: `returned by the bank: entry ${line.entryKey} of ${line.account}${line.returnReason ? ` (${line.returnReason})` : ''}, import ${importId}`,
       },
-      aggregates: { collections: -plan.applied, unappliedCash: -plan.unapplied, paymentsReturned: line.amount },
+      aggregates: { collections: -plan.applied, unappliedCash: -plan.unapplied, paymentsReturned: line.amount, [METRIC.collectedBy(cashSource(payment.source))]: -plan.applied },
     });
     const invoiceNumbers = plan.reopened.map((r) => r.invoice.number);
     if (result === 'reversed') return { outcome: 'reversed', paymentId, invoices: invoiceNumbers };

@@ -21,7 +21,8 @@
  *    is handed to refund-payment, which credits the invoice (and refunds a
  *    paid one's customer credit).
  */
-import { todayIn } from '#domain/dates';
+import { daysBetween, todayIn } from '#domain/dates';
+import { METRIC } from '#domain/figures';
 import { nextActionDate, type DunningPolicy } from '#domain/dunning';
 import { buildInvoice, describeTerms, formatInvoiceNumber } from '#domain/invoice';
 import { invoiceIssuedEntry } from '#domain/ledger';
@@ -56,6 +57,23 @@ export interface IssueInvoiceDeps {
   readonly policy: DunningPolicy;
 }
 
+/** What an invoice adds to its day's aggregates: sales (credit sales when on terms), the discount offered, the order's channel and its order-to-invoice days. */
+function invoiceFigures(invoice: Invoice, order: StoredOrder, orderedOn: string): Record<string, number> {
+  const onTerms = order.paymentMode === 'terms';
+  return {
+    creditSales: onTerms ? invoice.totals.total : 0,
+    sales: invoice.totals.total,
+    invoices: 1,
+    [METRIC.discountsOffered]: onTerms ? (invoice.earlyPayment?.discount ?? 0) : 0,
+    [METRIC.ordersInvoiced(order.source.platform)]: 1,
+    [METRIC.revenue(order.source.platform)]: invoice.totals.total,
+    [METRIC.orderToInvoice(daysBetween(orderedOn, invoice.issueDate))]: 1,
+    // Touchless: not released from a credit hold by finance (confirm-order records that reason on the order).
+    ...(order.reason !== 'approved by finance' ? { [METRIC.touchless]: 1 } : {}),
+    ...((order.backorderAttempts ?? 0) > 0 ? { [METRIC.backorders]: 1 } : {}),
+  };
+}
+
 async function issueOnce(order: StoredOrder, customer: Customer | undefined, deps: IssueInvoiceDeps): Promise<{ invoice: Invoice; created: boolean }> {
   const now = deps.clock.now();
   const issueDate = todayIn(deps.company.timezone, now);
@@ -67,13 +85,14 @@ async function issueOnce(order: StoredOrder, customer: Customer | undefined, dep
     const priced = buildInvoice({ order, series: deps.series, year, sequence, issueDate, terms, policy: deps.company.taxPolicy, paid: paidAtCheckout, paymentReference });
     const built = withInvoiceContent(priced, { company: deps.company, ...(customer ? { customer } : {}), order });
     const next = built.balance > 0 ? nextActionDate(deps.policy, { dueDate: built.dueDate, sent: [] }, issueDate) : null;
-    const invoice: Invoice = next ? { ...built, nextActionOn: next } : built;
+    const orderedOn = order.createdAt.slice(0, 10);
+    const invoice: Invoice = { ...built, orderedOn, ...(next ? { nextActionOn: next } : {}) };
     const result = await deps.invoices.issue({
       invoice,
       order,
       orderChange: transition(order, 'invoiced', 'invoice', now.toISOString(), { invoiceNumber: invoice.number }, invoice.number),
       entry: invoiceIssuedEntry(invoice, `inv-${invoice.number}`, { paidAtCheckout }),
-      aggregates: { creditSales: order.paymentMode === 'terms' ? invoice.totals.total : 0, sales: invoice.totals.total, invoices: 1 },
+      aggregates: invoiceFigures(invoice, order, orderedOn),
     });
     if (result.kind === 'issued') return { kind: 'done', value: { invoice, created: true } };
     if (result.kind === 'taken') return { kind: 'taken' }; // another invoice took this number first

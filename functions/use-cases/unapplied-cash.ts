@@ -11,6 +11,7 @@
  *   change makes it read again, a few times, then 409.
  * Pay back: the same course, without an invoice: Dr unapplied cash / Cr cash.
  */
+import { cashSource, METRIC } from '#domain/figures';
 import { todayIn } from '#domain/dates';
 import type { Money, PaymentEvent } from '#domain/model';
 import { allocateUnapplied, refundUnapplied } from '#domain/unapplied';
@@ -106,7 +107,7 @@ export async function allocateUnappliedCash(input: { paymentId: string; invoiceN
       invoice: { before: invoice, after: move.invoice, event: move.invoiceEvent },
       entry: move.entry,
       audit: audited(payment, 'payment.allocate', now.toISOString(), actor, { unapplied: money(move.payment.unapplied), customerId: move.payment.customerId, invoiceNumber: invoice.number, amount: money(input.amount.amount), invoiceBalance: money(move.invoice.balance) }),
-      aggregates: { collections: input.amount.amount, unappliedCash: -input.amount.amount },
+      aggregates: { collections: input.amount.amount, unappliedCash: -input.amount.amount, [METRIC.collectedBy(cashSource(payment.source))]: input.amount.amount },
       ...(requestKey ? { requestKey } : {}),
     };
   });

@@ -26,6 +26,7 @@ export const FINANCE_ROUTES: readonly (readonly [HttpMethod, string])[] = [
   [HttpMethod.POST, '/finance/disputes/{disputeId}/resolution'],
   [HttpMethod.POST, '/finance/invoices/{number}/promise-to-pay'],
   [HttpMethod.GET, '/finance/ledger/trial-balance'],
+  [HttpMethod.GET, '/finance/reports/pack'],
   [HttpMethod.GET, '/finance/audit'],
 ];
 

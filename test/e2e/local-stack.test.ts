@@ -505,6 +505,32 @@ describe('the local stack, end to end', () => {
     expect(await financeCommand(api, 'no-such-command', [], {})).toBeUndefined();
   });
 
+  it('answers the finance pack: report show prints it formatted, --json is the route\'s answer, and its AR is every open balance the stack holds', async () => {
+    const api = financeApi({ O2C_API_PORT: new URL(stack.apiUrl).port, O2C_FINANCE_KEY: stack.financeKey });
+    // Far enough ahead that every dated change (fees charged by dunning runs "as of" later days included) is in it.
+    const asOf = '2099-12-31';
+    const settled = await until('no invoice moving meanwhile', async () => {
+      const before = (await get(`/finance/reports/pack?kind=month-end&asOf=${asOf}`)).body;
+      const open = ((await admin('/_local/invoices?open=1')).invoices as any[]).filter((i) => i.currency === 'GBP');
+      const after = (await get(`/finance/reports/pack?kind=month-end&asOf=${asOf}`)).body;
+      return JSON.stringify(before) === JSON.stringify(after) && { pack: after, open };
+    });
+    const gbp = settled.pack.currencies.find((c: any) => c.currency === 'GBP') ?? { kpi: { closingAr: 0 }, aging: { total: 0, disputed: 0 } };
+    const owed = settled.open.reduce((a: number, i: any) => a + i.balance, 0);
+    // The aggregates' AR (added in each transaction) is what the open invoices say; the aging (read from them) agrees.
+    expect(gbp.kpi.closingAr).toBe(owed);
+    expect(gbp.aging.total + gbp.aging.disputed).toBe(owed);
+    const json = JSON.parse((await financeCommand(api, 'report', ['show'], { 'as-of': asOf, json: true }))!);
+    expect(json).toEqual(settled.pack);
+    const text = (await financeCommand(api, 'report', ['show'], { 'as-of': asOf }))!;
+    expect(text.split('\n')[0]).toBe(`${settled.pack.company.name}: month-end pack as of ${asOf} (flows 2099-12-01 … 2099-12-31)`);
+    expect(text).toMatch(settled.pack.currencies.length > 0 ? /^closing AR +£[\d,]+\.\d{2}$/m : /^nothing invoiced or open by then$/m);
+    const today = (await get('/finance/reports/pack?kind=flash')).body;
+    expect(today).toMatchObject({ kind: 'flash', period: { from: today.asOf, to: today.asOf } });
+    const bad = await get('/finance/reports/pack?kind=yearly');
+    expect(bad.status).toBe(422);
+  }, 60_000);
+
   it('an over-payment recorded by hand leaves unapplied cash finance applies to the next invoice; the statement as of yesterday shows nothing issued today, today\'s the balance left, as text and PDF', async () => {
     const port = new URL(stack.apiUrl).port;
     const api = financeApi({ O2C_API_PORT: port, O2C_FINANCE_KEY: stack.financeKey });

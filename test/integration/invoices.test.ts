@@ -117,7 +117,7 @@ describe('invoice and payment transactions (DynamoDB Local)', () => {
     const entries = (await all()).filter((i) => i.type === 'JournalEntry') as unknown as JournalEntry[];
     expect(entries).toHaveLength(20);
     expect(Object.values(trialBalance(entries).GBP!).reduce((a, b) => a + (b ?? 0), 0)).toBe(0);
-  }, 60_000);
+  }, 180_000); // 20 racing for one counter: ~210 transactions with their aggregate items, one at a time on DynamoDB Local
 
   it('applies a payment once, partially then fully, and drops paid invoices from the open index', async () => {
     await putOrder(ddb.doc(), table, testOrder('ord_p'));
@@ -143,7 +143,7 @@ describe('invoice and payment transactions (DynamoDB Local)', () => {
     expect(tb.accounts_receivable).toBe(0);
     expect(tb.cash).toBe(6000);
     expect(tb.unapplied_cash).toBe(-(6000 - 3898));
-  });
+  }, 60_000);
 
   it('claims each dunning level once and records it sent when confirmed queued', async () => {
     await putOrder(ddb.doc(), table, testOrder('ord_r'));

@@ -51,12 +51,13 @@ export function useDynamoDbLocal(): DynamoDbFixture {
   let ddb: DynamoDbLocal | undefined;
   let client: DynamoDBClient | undefined;
   let doc: DynamoDBDocumentClient | undefined;
+  // The JVM's start is slow when the shared cores are busy (several suites at once): give it 90 s.
   beforeAll(async () => {
-    ddb = await startDynamoDbLocal();
+    ddb = await startDynamoDbLocal({ timeoutMs: 90_000 });
     process.env.AWS_ENDPOINT_URL_DYNAMODB = ddb.endpoint;
     client = new DynamoDBClient({ endpoint: ddb.endpoint, region: 'eu-west-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
     doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
-  });
+  }, 120_000);
   afterAll(async () => {
     client?.destroy();
     await ddb?.stop();

@@ -8,6 +8,7 @@
  *   const w = memoryWorld({ now: '2026-11-22T10:00:00Z' });
  *   await confirmOrder({ orderId }, w.deps);
  */
+import { balanceChange, mergeTotals, STOCK_METRICS, type TotalsAdd } from '../../functions/domain/figures.ts';
 import { DEFAULT_CARRIER_RATES } from '../../functions/domain/carrier.ts';
 import { creditExposure } from '../../functions/domain/credit.ts';
 import type { CreditNote, Customer, Dispute, Invoice, InvoiceEvent, InvoiceFee, Order, Totals } from '../../functions/domain/model.ts';
@@ -21,6 +22,7 @@ import type {
   Audit,
   AuditEntry,
   Aggregates,
+  FigureSources,
   CallerRole,
   Catalog,
   Clock,
@@ -142,14 +144,21 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
   const spentTokens = new Set<string>();
 
   const addEvent = (orderId: string, e: OrderEvent) => events.set(orderId, [...(events.get(orderId) ?? []), e]);
-  const addAggregates = (date: string, currency: string, add: Readonly<Record<string, number>>) => {
-    for (const period of [date, date.slice(0, 7)]) {
-      const key = `${period}|${currency}`;
-      const row = aggregateRows.get(key) ?? {};
-      for (const [k, v] of Object.entries(add)) row[k] = (row[k] ?? 0) + v;
-      aggregateRows.set(key, row);
+  /** The book's first day of credit sales per currency (the inception item's `firstSale`). */
+  const firstSales = new Map<string, string>();
+  /** As the DynamoDB adapter's `totalsItems`: each add to its day and month, the stocks also to `ALL|<ccy>`. */
+  const addAggregates = (date: string, currency: string, add: Readonly<Record<string, number>>, changes: readonly TotalsAdd[] = []) => {
+    for (const a of mergeTotals([{ on: date, currency, add }, ...changes])) {
+      if ((a.add.creditSales ?? 0) > 0 && (!firstSales.has(a.currency) || a.on < firstSales.get(a.currency)!)) firstSales.set(a.currency, a.on);
+      for (const period of [a.on, a.on.slice(0, 7), 'ALL']) {
+        const key = `${period}|${a.currency}`;
+        const row = aggregateRows.get(key) ?? {};
+        for (const [k, v] of Object.entries(a.add)) if (period !== 'ALL' || STOCK_METRICS.includes(k)) row[k] = (row[k] ?? 0) + v;
+        aggregateRows.set(key, row);
+      }
     }
   };
+  const moves = (before: Invoice, after: number, on: string, cash = false) => balanceChange(before, after - before.balance, on, cash && after === 0 && before.balance > 0);
   const applyChange = (order: StoredOrder, change: OrderChange): StoredOrder => {
     const stored = orderRows.get(order.id);
     if (!stored || stored.version !== order.version) throw new ConcurrentUpdate(`order ${order.id} changed meanwhile`);
@@ -273,7 +282,7 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
       invoiceRows.set(invoice.number, clone(invoice));
       applyChange(order, orderChange);
       journal.set(entry.id, clone(entry));
-      addAggregates(invoice.issueDate, invoice.currency, aggregates);
+      addAggregates(invoice.issueDate, invoice.currency, aggregates, balanceChange(invoice, invoice.balance, invoice.issueDate));
       return { kind: 'issued' };
     },
     async issueCreditNote(creditNote, adjustment) {
@@ -289,6 +298,7 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
       counters.set(key, creditNote.sequence);
       invoiceRows.set(before.number, withHistory(clone(after), stored, adjustment.event ? [adjustment.event] : []));
       creditNoteRows.set(creditNote.number, clone(creditNote));
+      addAggregates(creditNote.issueDate, creditNote.currency, { creditNotes: creditNote.total, creditNoteCount: 1 }, moves(before, after.balance, adjustment.event?.on ?? entry.date));
       if (requestKey) requestKeyRows.set(`${requestKey.scope}|${requestKey.key}`, { hash: requestKey.bodyHash, result: creditNote.number });
       journal.set(entry.id, clone(entry));
       auditRows.push(clone(audit));
@@ -305,11 +315,12 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
     async creditNotesOf(number) {
       return [...creditNoteRows.values()].filter((c) => c.invoiceNumber === number).map(clone);
     },
-    async adjust({ before, after, entry, audit, event }) {
+    async adjust({ before, after, entry, audit, event, aggregates: adds }) {
       const stored = invoiceRows.get(before.number);
       if (!stored || stored.balance !== before.balance || stored.status !== before.status) throw new ConcurrentUpdate(`invoice ${before.number} changed meanwhile`);
       if (journal.has(entry.id)) throw new ConcurrentUpdate(`entry ${entry.id} exists`);
       invoiceRows.set(before.number, withHistory(clone(after), stored, event ? [event] : []));
+      addAggregates(event?.on ?? entry.date, before.currency, adds ?? {}, moves(before, after.balance, event?.on ?? entry.date));
       journal.set(entry.id, clone(entry));
       auditRows.push(clone(audit));
     },
@@ -321,6 +332,7 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
       const event: InvoiceEvent = { on: fee.on, kind: 'fee', amount: -fee.amount, ref: `fee:${fee.level}` };
       invoiceRows.set(before.number, { ...stored, balance: stored.balance + fee.amount, fees: [...(stored.fees ?? []), clone(fee)], history: [...(stored.history ?? []), event] });
       journal.set(entry.id, clone(entry));
+      addAggregates(fee.on, before.currency, { feesCharged: fee.amount }, balanceChange(before, fee.amount, fee.on));
       return 'charged';
     },
     async openDueBefore(before) {
@@ -362,6 +374,7 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
       if (!unchanged(before)) throw new ConcurrentUpdate(`invoice ${before.number} changed meanwhile`);
       const stored = invoiceRows.get(before.number)!;
       invoiceRows.set(before.number, { ...stored, disputed: (stored.disputed ?? 0) + disputed - (before.disputed ?? 0) });
+      addAggregates(dispute.openedOn, dispute.currency, { disputesOpened: dispute.amount, disputesOpenedCount: 1 });
       disputeRows.set(dispute.disputeId, clone(dispute));
       auditRows.push(clone(entry));
       return 'opened';
@@ -369,7 +382,9 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
     async resolve({ before, after, audit: entry }) {
       if (disputeRows.get(before.disputeId)?.status !== 'open') return 'already-resolved';
       const stored = invoiceRows.get(before.invoiceNumber)!;
-      invoiceRows.set(before.invoiceNumber, { ...stored, disputed: (stored.disputed ?? 0) - before.amount });
+      const resolvedOn = after.resolvedOn ?? entry.at.slice(0, 10);
+      invoiceRows.set(before.invoiceNumber, { ...stored, disputed: (stored.disputed ?? 0) - before.amount, disputeResolvedOn: resolvedOn });
+      addAggregates(resolvedOn, before.currency, { disputesResolved: before.amount, disputesResolvedCount: 1 });
       disputeRows.set(before.disputeId, clone(after));
       auditRows.push(clone(entry));
       return 'resolved';
@@ -424,7 +439,7 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
       paymentRows.set(app.payment.id, clone({ ...app.payment, ...(app.customerId ? { customerId: app.customerId } : {}), allocations: app.allocations, discounts: app.discounts, unapplied: app.unapplied, appliedAt: app.appliedAt, ...(app.match ? { match: app.match } : {}) }));
       if (app.payment.payerIban && app.customerId) payerAccounts.set(app.payment.payerIban, app.customerId);
       journal.set(app.entry.id, clone(app.entry));
-      addAggregates(app.payment.receivedOn, app.payment.currency, app.aggregates);
+      addAggregates(app.payment.receivedOn, app.payment.currency, app.aggregates, app.settlements.flatMap((x) => moves(x.invoice, x.balance, app.payment.receivedOn, true)));
       return true;
     },
     async moveUnapplied(move) {
@@ -442,7 +457,7 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
       if (move.invoice && invoiceRow) invoiceRows.set(invoiceRow.number, withHistory({ ...invoiceRow, balance: move.invoice.after.balance, status: move.invoice.after.status }, invoiceRow, [move.invoice.event]));
       journal.set(move.entry.id, clone(move.entry));
       auditRows.push(clone(move.audit));
-      addAggregates(move.entry.date, move.entry.currency, move.aggregates);
+      addAggregates(move.entry.date, move.entry.currency, move.aggregates, move.invoice ? moves(move.invoice.before, move.invoice.after.balance, move.invoice.event.on, true) : []);
       if (move.requestKey) requestKeyRows.set(`${move.requestKey.scope}|${move.requestKey.key}`, { hash: move.requestKey.bodyHash, result: row.id });
       return { kind: 'done' };
     },
@@ -483,7 +498,41 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
     },
   };
 
+  const periodRows = (period: string) => {
+    const out = new Map<string, Record<string, number>>();
+    for (const [key, row] of aggregateRows) {
+      const [p, currency] = key.split('|') as [string, string];
+      if (p === period) out.set(currency, { ...row });
+    }
+    return out;
+  };
+  const figures: FigureSources = {
+    // A superset (any invoice whose balance moved after the day): the figures undo what happened after it.
+    async settledAfter(after, through) {
+      return [...invoiceRows.values()].filter((i) => (i.history ?? []).some((e) => e.on > after && e.on <= through)).map((i) => i.number);
+    },
+    async invoicesOf(numbers) {
+      return [...new Set(numbers)].flatMap((n) => (invoiceRows.has(n) ? [clone(invoiceRows.get(n)!)] : []));
+    },
+    async customerDirectory() {
+      return [...customerRows.values()].map((c) => {
+        const status = (c as { collectionsStatus?: string }).collectionsStatus;
+        return { customerId: c.id, name: c.name, ...(status ? { collectionsStatus: status } : {}) };
+      });
+    },
+  };
+
   const aggregates: Aggregates = {
+    async days(days) {
+      return new Map(days.map((d) => [d, periodRows(d)] as const).filter(([, r]) => r.size > 0));
+    },
+    async monthsFrom(fromMonth) {
+      const months = new Set([...aggregateRows.keys()].map((k) => k.split('|')[0]!).filter((p) => p.length === 7 && p >= fromMonth));
+      return new Map([...months].map((m) => [m, periodRows(m)]));
+    },
+    async sinceInception() {
+      return new Map([...periodRows('ALL')].map(([c, metrics]) => [c, { metrics, ...(firstSales.has(c) ? { firstSale: firstSales.get(c)! } : {}) }]));
+    },
     async totals(days) {
       const out = new Map<string, Record<string, number>>();
       for (const day of days) {
@@ -707,7 +756,7 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
       }
       journal.set(w.entry.id, clone(w.entry));
       auditRows.push(clone(w.audit));
-      addAggregates(w.entry.date, w.entry.currency, w.aggregates);
+      addAggregates(w.entry.date, w.entry.currency, w.aggregates, w.reopened.flatMap((r) => moves(r.invoice, r.balance, r.event.on)));
       return 'reversed';
     },
   };
@@ -728,6 +777,7 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
     payers,
     dunning,
     aggregates,
+    figures,
     ledger,
     tokens,
     workflow,

@@ -50,7 +50,8 @@ describe('applyPayment', () => {
       { account: 'cash', side: 'debit', amount: 3898 },
       { account: 'accounts_receivable', side: 'credit', amount: 3898 },
     ]);
-    expect(w.state.aggregates.get('2026-11-25|GBP')).toEqual({ collections: 3898, unappliedCash: 0 });
+    // Paid before its due date: AR and current AR fall that day (zeros are not written).
+    expect(w.state.aggregates.get('2026-11-25|GBP')).toEqual({ collections: 3898, 'collected.bank': 3898, ar: -3898, arCurrent: -3898, paymentsReceived: 1, paymentsAutoMatched: 1 });
     expect(w.state.counted).toEqual({ PaymentsApplied: 1 });
     expect(w.state.logged).toEqual([]);
   });
@@ -135,7 +136,7 @@ describe('applyPayment', () => {
       { account: 'accounts_receivable', side: 'credit', amount: 3898 },
       { account: 'unapplied_cash', side: 'credit', amount: 1102 },
     ]);
-    expect(w.state.aggregates.get('2026-11-25|GBP')).toEqual({ collections: 3898, unappliedCash: 1102 });
+    expect(w.state.aggregates.get('2026-11-25|GBP')).toEqual({ collections: 3898, unappliedCash: 1102, 'collected.bank': 3898, ar: -3898, arCurrent: -3898, paymentsReceived: 1, paymentsAutoMatched: 1 });
     expect(w.state.logged).toEqual([{ message: 'unapplied cash', fields: { paymentId: 'pay_1', unapplied: 1102, matchedBy: 'invoice-number', confidence: 0.98, auto: true } }]);
   });
 
@@ -145,7 +146,7 @@ describe('applyPayment', () => {
     expect(await applyPayment(payment({ amount: 3000 }), w.deps)).toMatchObject({ applied: false, matchedBy: 'duplicate', unapplied: 0 });
     expect(w.state.invoices.get(INV1)?.balance).toBe(7000);
     expect(w.state.journal.size).toBe(1);
-    expect(w.state.aggregates.get('2026-11-25|GBP')).toEqual({ collections: 3000, unappliedCash: 0 });
+    expect(w.state.aggregates.get('2026-11-25|GBP')).toEqual({ collections: 3000, 'collected.bank': 3000, ar: -3000, arCurrent: -3000, deductions: 7000, paymentsReceived: 1, paymentsAutoMatched: 1 });
     expect(w.state.counted).toEqual({ PaymentsApplied: 1 });
   });
 

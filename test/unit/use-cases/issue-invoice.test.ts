@@ -52,8 +52,12 @@ describe('issueInvoice', () => {
       { account: 'tax_payable', side: 'credit', amount: 500 },
     ]);
     expect(isBalanced(entry)).toBe(true);
-    expect(w.state.aggregates.get('2026-11-22|GBP')).toEqual({ creditSales: 3898, sales: 3898, invoices: 1 });
-    expect(w.state.aggregates.get('2026-11|GBP')).toEqual({ creditSales: 3898, sales: 3898, invoices: 1 });
+    // The invoice's figures: credit sales, its channel, 2 days from order to invoice, touchless; AR and current AR up.
+    const figures = { creditSales: 3898, sales: 3898, invoices: 1, ar: 3898, arCurrent: 3898, 'orders.api': 1, 'revenue.api': 3898, 'o2i.2': 1, ordersTouchless: 1 };
+    expect(w.state.aggregates.get('2026-11-22|GBP')).toEqual(figures);
+    expect(w.state.aggregates.get('2026-11|GBP')).toEqual(figures);
+    // Current AR matures off the day after the due date (booked ahead).
+    expect(w.state.aggregates.get('2026-12-23|GBP')).toEqual({ arCurrent: -3898 });
     expect(w.state.counted).toEqual({ InvoicesIssued: 1 });
   });
 
@@ -146,7 +150,7 @@ describe('issueInvoice', () => {
       { account: 'accounts_receivable', side: 'credit', amount: 3898 },
     ]);
     expect(isBalanced(entry)).toBe(true);
-    expect(w.state.aggregates.get('2026-11-22|GBP')).toEqual({ creditSales: 0, sales: 3898, invoices: 1 });
+    expect(w.state.aggregates.get('2026-11-22|GBP')).toEqual({ sales: 3898, invoices: 1, 'orders.api': 1, 'revenue.api': 3898, 'o2i.2': 1, ordersTouchless: 1 });
     expect(w.state.mailbox[0]?.text).toBe(`Dear Ada Lovelace,\n\nplease find attached invoice ${INV1} (your order PO-ord_1) for £38.98, paid at checkout: nothing is due.\n\nExample Trading Ltd`);
   });
 

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { issueCreditNote, writeOffInvoice } from '../../functions/use-cases/adjust-invoice.ts';
 import { applyPayment } from '../../functions/use-cases/apply-payment.ts';
-import { buildReport } from '../../functions/use-cases/build-report.ts';
+import { interimPackFigures } from '../../functions/use-cases/interim-pack-figures.ts';
 import { issueInvoice } from '../../functions/use-cases/issue-invoice.ts';
 import { trialBalanceAsOf } from '../../functions/use-cases/trial-balance.ts';
 import { dynamoDeps } from '../support/dynamo-deps.ts';
@@ -49,7 +49,7 @@ describe('trial balance (DynamoDB Local)', () => {
     const end = await trialBalanceAsOf({ asOf: '2026-11-30' }, w.deps);
     expect(end.currencies[0]!.debits).toEqual(end.currencies[0]!.credits);
     // the report's sums read only the `totals#` aggregates, not the ledger totals beside them
-    const report = await buildReport({ asOf: '2026-11-30' }, { ...w.deps, financeRecipients: ['finance@example.com'] });
-    expect(report.currencies).toEqual([{ currency: 'GBP', receivables: 0, dso: 0 }]);
+    const pack = await interimPackFigures(w.deps)('flash', '2026-11-30');
+    expect(pack.currencies.map((c) => ({ currency: c.currency, receivables: c.aging.total, dso: c.kpi.dso }))).toEqual([{ currency: 'GBP', receivables: 0, dso: 0 }]);
   }, 60_000);
 });

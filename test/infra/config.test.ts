@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildApp } from '../../lib/app.ts';
-import { ConfigError, configOverrides, dunningPolicy, parseConfig } from '../../lib/config.ts';
+import { ConfigError, configOverrides, dunningPolicy, parseConfig, reportRecipients, reportSchedules } from '../../lib/config.ts';
 import { DEFAULT_DUNNING_POLICY } from '../../functions/domain/dunning.ts';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -74,6 +74,23 @@ describe('parseConfig', () => {
   ])('stops on a bad payment setting %j, saying what is wrong', (extra, message) => {
     expect(() => parseConfig({ ...base, ...extra })).toThrow(message);
     expect(() => parseConfig({ ...base, ...extra })).toThrow(ConfigError);
+  });
+
+  it('reads the finance-pack schedules: flash at reportScheduleCron, weekly on Mondays, month-end on the 1st, to financeRecipients unless set', () => {
+    expect(reportSchedules(parseConfig(base)).map((s) => [s.kind, s.cron, s.recipients])).toEqual([
+      ['flash', 'cron(0 7 * * ? *)', ['finance@example.com']],
+      ['weekly', 'cron(0 7 ? * MON *)', ['finance@example.com']],
+      ['month-end', 'cron(0 7 1 * ? *)', ['finance@example.com']],
+    ]);
+    const config = parseConfig(base, { reports: '{"flash":{"cron":"cron(30 6 * * ? *)"},"weekly":{"enabled":false},"monthEnd":{"recipients":["cfo@example.com"]}}' });
+    expect(reportSchedules(config).map((s) => [s.kind, s.cron, s.recipients])).toEqual([
+      ['flash', 'cron(30 6 * * ? *)', ['finance@example.com']],
+      ['month-end', 'cron(0 7 1 * ? *)', ['cfo@example.com']],
+    ]);
+    expect(reportRecipients(config)).toEqual({ flash: ['finance@example.com'], weekly: ['finance@example.com'], 'month-end': ['cfo@example.com'] });
+    expect(() => parseConfig(base, { reports: '{"monthly":{}}' })).toThrow(/o2c\.reports/);
+    expect(() => parseConfig(base, { reports: '{"weekly":{"cron":"every monday"}}' })).toThrow(/o2c\.reports\.weekly\.cron: an EventBridge Scheduler cron/);
+    expect(() => parseConfig(base, { reports: '{"flash":{"recipients":["not an address"]}}' })).toThrow(/o2c\.reports\.flash\.recipients\.0/);
   });
 
   it('rejects an unknown key, so a typo cannot fall back to a default', () => {

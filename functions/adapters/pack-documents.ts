@@ -13,13 +13,21 @@ import { isMoneyCell, type PackCell, type PackColumn, type PackTable } from '#do
 import { bookHeadlines, headlines, KIND_LABELS } from '#domain/pack-summary';
 import type { PackDocuments } from '../ports.ts';
 import { currencyCharts } from './pack-charts.ts';
-import { winAnsi } from './pdf.ts';
 import { drawSvg } from './svg-pdf.ts';
 
 const A4: [number, number] = [595.28, 841.89];
 const MARGIN = 40;
 const INK = rgb(0.1, 0.1, 0.1);
 const GREY = rgb(0.45, 0.45, 0.45);
+
+const charsets = new WeakMap<PDFFont, Set<number>>();
+
+/** Keeps only characters the standard font can encode ('?' for the rest), with the font's character set read once. */
+function winAnsi(text: string, font: PDFFont): string {
+  let supported = charsets.get(font);
+  if (!supported) charsets.set(font, (supported = new Set(font.getCharacterSet())));
+  return [...text].map((ch) => (supported.has(ch.codePointAt(0)!) ? ch : '?')).join('');
+}
 
 /** Money as a person reads it: "£1,234.56", "SEK 1,234.00"; the ISO code where Helvetica lacks the sign. */
 function moneyText(cell: { amount: number; currency: string }, font: PDFFont): string {

@@ -19,6 +19,8 @@ import type { Refund, RefundStatus } from '#domain/refunds';
 import type { BankImportSummary } from '#domain/bank-import';
 import type { InvoiceReopening, ReturnOutcome } from '#domain/bank-returns';
 import type { FulfilmentRequest } from '#domain/fulfilment';
+import type { FinancePack, PackKind } from '#domain/finance-pack';
+import type { PackTable } from '#domain/pack-tables';
 import type {
   Address,
   Allocation,
@@ -595,6 +597,22 @@ export interface FigureSources {
   invoicesOf(numbers: readonly string[]): Promise<Invoice[]>;
   /** Every customer's name and collections status (one partition). */
   customerDirectory(): Promise<readonly { readonly customerId: string; readonly name: string; readonly collectionsStatus?: string }[]>;
+}
+
+// ── the finance pack ─────────────────────────────────────────────────────────
+
+/**
+ * The figures of a finance pack as of a day (use-cases/finance-pack `financePack` computes them; build-report only
+ * renders and delivers what it returns).
+ */
+export type PackFigures = (kind: PackKind, asOf: IsoDate) => Promise<FinancePack>;
+
+/** Renders a pack's documents (adapters/pack-documents: ECharts SVG charts in a pdf-lib PDF, a write-excel-file workbook). */
+export interface PackDocuments {
+  /** The PDF: headline figures, the charts (aging bars, DSO/ADD/CEI trend, cash collected vs invoiced) and the tables. */
+  pdf(pack: FinancePack, tables: readonly PackTable[]): Promise<Uint8Array>;
+  /** One workbook, a sheet per table: numbers as numbers in their currency's format, dates as dates. */
+  xlsx(tables: readonly PackTable[]): Promise<Uint8Array>;
 }
 
 // ── the workflow ─────────────────────────────────────────────────────────────

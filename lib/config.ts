@@ -160,6 +160,24 @@ const ReferenceRatesSchema = z.strictObject({
   rates: z.record(currencyCode, z.string().regex(/^\d{1,9}(\.\d{1,10})?$/, 'a decimal rate such as "0.8534"').refine((r) => /[1-9]/.test(r), 'above zero')),
 });
 
+const cron = z.string().regex(/^cron\(.+\)$/, 'an EventBridge Scheduler cron(...) expression');
+
+/** One finance-pack schedule: when (a cron in `timezone`) and to whom (default `financeRecipients`); `enabled: false` drops it. */
+const ReportScheduleSchema = z.strictObject({
+  cron: cron.optional(),
+  recipients: z.array(email).min(1).max(50).optional(),
+  enabled: z.boolean().optional(),
+});
+
+/** The finance pack's kinds as config names them (`monthEnd`) and as the functions do (`month-end`). */
+export const REPORT_KINDS = [
+  { key: 'flash', kind: 'flash', defaultCron: undefined, description: 'daily flash: aging, cash collected, new disputes' },
+  { key: 'weekly', kind: 'weekly', defaultCron: 'cron(0 7 ? * MON *)', description: 'weekly finance pack (the week to Sunday)' },
+  { key: 'monthEnd', kind: 'month-end', defaultCron: 'cron(0 7 1 * ? *)', description: 'month-end finance pack (the month just ended)' },
+] as const;
+
+export type ReportKind = (typeof REPORT_KINDS)[number]['kind'];
+
 export const ConfigSchema = z.strictObject({
   stage: z.string().regex(/^[a-z][a-z0-9-]{0,19}$/, 'lower-case letters, digits and dashes, at most 20'),
   companyName: z.string().min(1).max(200),
@@ -191,7 +209,14 @@ export const ConfigSchema = z.strictObject({
   /** Where a debt handed to the collection agency goes (the `hand-to-agency` action needs it). */
   collectionsAgencyAddress: email.optional(),
   dunningScheduleCron: z.string().regex(/^cron\(.+\)$/, 'an EventBridge Scheduler cron(...) expression'),
-  reportScheduleCron: z.string().regex(/^cron\(.+\)$/, 'an EventBridge Scheduler cron(...) expression'),
+  /** The daily flash's cron when `reports.flash.cron` is absent (kept for existing configurations; prefer `reports.flash.cron`). */
+  reportScheduleCron: cron,
+  /**
+   * The finance pack's schedules: `{ flash: { cron, recipients }, weekly: {…}, monthEnd: {…} }`, each optional.
+   * Defaults: flash at `reportScheduleCron`, weekly Mondays 07:00, month-end on the 1st at 07:00 (in `timezone`,
+   * after the month's last day); recipients `financeRecipients`.
+   */
+  reports: z.strictObject({ flash: ReportScheduleSchema.optional(), weekly: ReportScheduleSchema.optional(), monthEnd: ReportScheduleSchema.optional() }).default({}),
   timezone: z.string().refine((tz) => {
     try {
       new Intl.DateTimeFormat('en', { timeZone: tz });
@@ -361,4 +386,18 @@ export function paymentTerms(config: O2cConfig): { netDays: number; discount?: {
   const { netDays, discountPercent, discountDays } = config.defaultTerms;
   if (!discountPercent || discountDays === undefined) return { netDays };
   return { netDays, discount: { ratePpm: Math.round(discountPercent * 10_000), days: discountDays } };
+}
+
+/** The finance-pack schedules to create: kind, cron, recipients, in flash → weekly → month-end order (disabled ones left out). */
+export function reportSchedules(config: O2cConfig): { kind: ReportKind; cron: string; recipients: string[]; description: string }[] {
+  return REPORT_KINDS.flatMap((k) => {
+    const s = config.reports[k.key];
+    if (s?.enabled === false) return [];
+    return [{ kind: k.kind, cron: s?.cron ?? k.defaultCron ?? config.reportScheduleCron, recipients: s?.recipients ?? config.financeRecipients, description: k.description }];
+  });
+}
+
+/** Who receives each kind (also the kinds whose schedule is disabled: a run by hand still goes somewhere). */
+export function reportRecipients(config: O2cConfig): Record<ReportKind, string[]> {
+  return Object.fromEntries(REPORT_KINDS.map((k) => [k.kind, config.reports[k.key]?.recipients ?? config.financeRecipients])) as Record<ReportKind, string[]>;
 }

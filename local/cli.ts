@@ -5,7 +5,7 @@
  *   status                                  orders and invoices per status, executions, queue and DLQ depths
  *   orders show <orderId>                   the order's timeline, step by step
  *   invoices list [--open]                  invoices (only those with a balance, with --open)
- *   schedule run <dunning|report> [--as-of YYYY-MM-DD]
+ *   schedule run <dunning|report> [--as-of YYYY-MM-DD] [--kind flash|weekly|month-end] [--resend]
  *   demo                                    posts realistic orders and shows where to look
  */
 import './quiet.ts';
@@ -126,6 +126,7 @@ async function main(argv: string[]): Promise<void> {
       'e-invoice': { type: 'boolean' },
       'no-e-invoice': { type: 'boolean' },
       kind: { type: 'string' },
+      resend: { type: 'boolean' },
       collections: { type: 'string' },
       shop: { type: 'string' },
       exempt: { type: 'boolean' },
@@ -145,7 +146,7 @@ async function main(argv: string[]): Promise<void> {
   const [cmd, sub, ...rest] = positionals;
   if (values.help || !cmd) {
     console.log(
-      `usage: npm run o2c -- <command>\n  status\n  orders show <orderId>\n  invoices list [--open]\n  schedule run <dunning|report> [--as-of YYYY-MM-DD]\n  demo\nfinance:\n${FINANCE_USAGE}`,
+      `usage: npm run o2c -- <command>\n  status\n  orders show <orderId>\n  invoices list [--open]\n  schedule run <dunning|report> [--as-of YYYY-MM-DD] [--kind flash|weekly|month-end] [--resend]\n  demo\nfinance:\n${FINANCE_USAGE}`,
     );
     return;
   }
@@ -157,7 +158,14 @@ async function main(argv: string[]): Promise<void> {
   if (cmd === 'schedule' && sub === 'run' && (rest[0] === 'dunning' || rest[0] === 'report')) {
     const asOf = values['as-of'];
     if (asOf !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(asOf)) throw new Error('--as-of takes a date YYYY-MM-DD');
-    const r = await call('POST', `/_local/schedules/${rest[0]}${asOf ? `?asOf=${asOf}` : ''}`);
+    const query = new URLSearchParams();
+    if (asOf) query.set('asOf', asOf);
+    if (rest[0] === 'report') {
+      if (values.kind !== undefined && !['flash', 'weekly', 'month-end'].includes(values.kind)) throw new Error('--kind takes flash, weekly or month-end');
+      if (values.kind) query.set('kind', values.kind);
+      if (values.resend) query.set('resend', '1');
+    } else if (values.resend || values.kind) throw new Error('--kind and --resend are for schedule run report');
+    const r = await call('POST', `/_local/schedules/${rest[0]}${query.size ? `?${query}` : ''}`);
     console.log(JSON.stringify(r.result, null, 2));
     return;
   }

@@ -16,17 +16,27 @@ function fieldMatches(field: string, value: number): boolean {
   });
 }
 
-/** True when `cron(min hour day-of-month month day-of-week year)` fires at `now` in `timeZone` (day-of-week by name or number is not needed by o2c's schedules: `?` or `*`). */
+const WEEKDAYS = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'];
+
+/** EventBridge's day of week: 1-7 (1 = Sunday) or SUN-SAT, lists and ranges; `?` or `*` any day. */
+function weekdayMatches(field: string, weekday: number): boolean {
+  if (field === '*' || field === '?') return true;
+  const numbered = field.toUpperCase().replace(/[A-Z]{3}/g, (name) => String(WEEKDAYS.indexOf(name) + 1));
+  return fieldMatches(numbered, weekday + 1);
+}
+
+/** True when `cron(min hour day-of-month month day-of-week year)` fires at `now` in `timeZone` (day-of-week by name or number 1-7; `L`, `W` and `#` are not supported). */
 export function cronFires(expression: string, timeZone: string, now: Date): boolean {
   const m = /^cron\((.+)\)$/.exec(expression.trim());
   if (!m) return false;
-  const [min, hour, dom, month] = m[1]!.trim().split(/\s+/) as [string, string, string, string];
+  const [min, hour, dom, month, dow = '?'] = m[1]!.trim().split(/\s+/) as [string, string, string, string, string?];
   const parts = Object.fromEntries(
     new Intl.DateTimeFormat('en-GB', { timeZone, hour12: false, minute: 'numeric', hour: 'numeric', day: 'numeric', month: 'numeric' })
       .formatToParts(now)
       .map((p) => [p.type, Number(p.value)]),
   ) as Record<string, number>;
-  return fieldMatches(min, parts.minute!) && fieldMatches(hour, parts.hour! % 24) && fieldMatches(dom, parts.day!) && fieldMatches(month, parts.month!);
+  const weekday = WEEKDAYS.indexOf(new Intl.DateTimeFormat('en-US', { timeZone, weekday: 'short' }).format(now).toUpperCase());
+  return fieldMatches(min, parts.minute!) && fieldMatches(hour, parts.hour! % 24) && fieldMatches(dom, parts.day!) && fieldMatches(month, parts.month!) && weekdayMatches(dow, weekday);
 }
 
 export function startScheduler(schedules: readonly LocalSchedule[], host: FunctionHost, log: (line: string) => void): { schedules: readonly LocalSchedule[]; stop(): void } {

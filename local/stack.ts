@@ -374,10 +374,15 @@ function adminRoutes(ctx: {
       const wanted = schedule[1]!;
       const fnNameOf = (s: LocalTopology['schedules'][number]) => ctx.topology.functions.find((f) => f.logicalId === s.fn)?.name ?? '';
       // By function name (plan-dunning) or by a word of the schedule's logical id (dunning → CollectionsDunningSchedule…).
-      const target = [...ctx.schedules.values()].find((s) => fnNameOf(s) === wanted || s.logicalId.toLowerCase().includes(wanted.toLowerCase()));
-      if (!target) return { status: 404, body: { message: `no schedule ${wanted}; have ${[...ctx.schedules.values()].map(fnNameOf).join(', ')}` } };
+      // A finance pack's kind picks its schedule (`{ kind }` input); without one, the first (the daily flash).
+      const kind = req.query.get('kind');
+      const kindOf = (s: LocalTopology['schedules'][number]) => (s.input as { kind?: string }).kind;
+      const named = [...ctx.schedules.values()].filter((s) => fnNameOf(s) === wanted || s.logicalId.toLowerCase().includes(wanted.toLowerCase()));
+      const target = kind ? named.find((s) => kindOf(s) === kind) : (named.find((s) => (kindOf(s) ?? 'flash') === 'flash') ?? named[0]);
+      if (!target) return { status: 404, body: { message: `no schedule ${wanted}${kind ? ` of kind ${kind}` : ''}; have ${[...ctx.schedules.values()].map((s) => `${fnNameOf(s)}${kindOf(s) ? ` (${kindOf(s)})` : ''}`).join(', ')}` } };
       const asOf = req.query.get('asOf');
-      const result = await ctx.host.invoke(target.fn, { ...(target.input as object), ...(asOf ? { asOf } : {}) });
+      const resend = req.query.get('resend') === '1' ? { resend: true, requestedBy: 'local CLI' } : {};
+      const result = await ctx.host.invoke(target.fn, { ...(target.input as object), ...(asOf ? { asOf } : {}), ...resend });
       return { status: 200, body: { schedule: fnNameOf(target), result } };
     }
     return undefined;

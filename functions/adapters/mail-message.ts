@@ -22,7 +22,7 @@ export const MailMessageSchema = z.object({
   subject: text(1, 998),
   text: z.string().check(z.minLength(1)),
   html: z.optional(z.string()),
-  attachments: z.optional(z.array(MailAttachmentSchema).check(z.maxLength(10))),
+  attachments: z.optional(z.array(MailAttachmentSchema).check(z.maxLength(20))),
   /** BCP 47 language of the content (`en`, `sv`, `ja` …), set as Content-Language. */
   language: z.optional(text(2, 35)),
 });

@@ -82,6 +82,14 @@ export const WaitMessage = z.object({ orderId: text(1, 80), taskToken: text(1, 4
 /** Scheduled runs: `{ "asOf": "2026-11-22" }` runs as of that day (time travel). */
 export const ScheduleInput = z.looseObject({ asOf: z.optional(IsoDateSchema), scheduleOpenInvoices: z.optional(z.boolean()) });
 
+/** build-report's input: the schedule's `{ kind }`, or the CLI's kind, as-of date and resend request. */
+export const ReportScheduleInput = z.looseObject({
+  kind: z.optional(z.enum(['flash', 'weekly', 'month-end'])),
+  asOf: z.optional(IsoDateSchema),
+  resend: z.optional(z.boolean()),
+  requestedBy: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
+});
+
 /** Finance's decision on an order on credit hold. */
 export const CREDIT_REFUSAL_REASONS = ['credit-limit', 'overdue-balance', 'credit-history', 'prepayment-required'] as const;
 /**

@@ -149,6 +149,14 @@ export function matchPolicyOf(value: unknown): MatchPolicy {
   return checkedBinding('CASH_MATCHING', MatchPolicySchema, value) as MatchPolicy;
 }
 
+const Emails = z.array(z.email()).check(z.minLength(1));
+const ReportRecipientsSchema = z.object({ flash: Emails, weekly: Emails, 'month-end': Emails });
+
+/** REPORT_RECIPIENTS (lib/config.ts `reports.<kind>.recipients`, default financeRecipients): who receives each finance pack. */
+export function reportRecipientsOf(value: unknown): Record<'flash' | 'weekly' | 'month-end', string[]> {
+  return checkedBinding('REPORT_RECIPIENTS', ReportRecipientsSchema, value) as Record<'flash' | 'weekly' | 'month-end', string[]>;
+}
+
 /** DUNNING_POLICY (minor units and ppm, as lib/config.ts wrote it), checked by the domain's rules. */
 export function dunningPolicyOf(value: unknown): DunningPolicy {
   const policy = checkedBinding('DUNNING_POLICY', PolicySchema, value) as DunningPolicy;

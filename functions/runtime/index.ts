@@ -1,6 +1,6 @@
 /** `#runtime`: what a handler needs to be thin. */
 export { logger, metrics, tracer, businessMetrics, log } from './powertools.ts';
-export { readBindings, companyOf, checkedBinding, creditLimitsOf, dunningPolicyOf, bankCsvMappingOf, matchPolicyOf, referenceRatesOf, type Bound } from './bindings.ts';
+export { readBindings, companyOf, checkedBinding, creditLimitsOf, dunningPolicyOf, reportRecipientsOf, bankCsvMappingOf, matchPolicyOf, referenceRatesOf, type Bound } from './bindings.ts';
 export { systemClock, fixedClock, pacer } from './clock.ts';
 export * from './errors.ts';
 export { accepts, binary, httpHandler, runRoute, parseJsonBody, parseQuery, queryParam, toRequest, routeBy, withRole, webhookRoutes, type RoleRoute, MAX_BODY_BYTES, type HttpRequest, type HttpResult, type Route } from './http.ts';

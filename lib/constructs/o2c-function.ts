@@ -24,7 +24,7 @@ import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { resolve } from 'node:path';
 import { BINDINGS, FUNCTION_BINDINGS, bindingsSetBy, type Binder, type BindingName, type BindingSpec, type FunctionName } from '../../functions/bindings.ts';
-import { companyLegal, dunningPolicy, matchPolicy, paymentTerms, type O2cConfig } from '../config.ts';
+import { companyLegal, dunningPolicy, matchPolicy, paymentTerms, reportRecipients, type O2cConfig } from '../config.ts';
 import { BUNDLING } from './bundling.ts';
 import { pascalCase } from './ids.ts';
 import { logicalId, nagReference } from './nag.ts';
@@ -68,6 +68,7 @@ const COMPANY: { readonly [K in BindingSetBy<'bindCompany'>]: (c: O2cConfig) => 
 const SETTINGS: { readonly [K in BindingSetBy<'bindSettings'>]: ((c: O2cConfig) => string | undefined) | undefined } = {
   FINANCE_RECIPIENTS: (c) => c.financeRecipients.join(','),
   INVOICE_SERIES: (c) => c.invoiceSeries,
+  REPORT_RECIPIENTS: (c) => JSON.stringify(reportRecipients(c)),
   DUNNING_POLICY: (c) => JSON.stringify(dunningPolicy(c)),
   COLLECTIONS_AGENCY_ADDRESS: (c) => c.collectionsAgencyAddress ?? '',
   BACKORDER_MAX_ATTEMPTS: (c) => String(c.backorderMaxAttempts),

@@ -712,3 +712,47 @@ ${credit(5, '80.00', strd(over.paymentReference))}
   }, 60_000);
 });
 
+
+describe('the finance pack, end to end', () => {
+  it('arrives from its schedule with the HTML summary, the text part, the PDF, the XLSX and a CSV per table; once per (kind, as-of), again with resend', async () => {
+    // An open GBP invoice so the pack has figures.
+    const placed = await post('/orders', order('E2E-PACK-1', 'purchasing@acme-retail.example', 2));
+    expect(placed.status).toBe(202);
+    await until('the pack order invoiced', async () => (await orderStatus(placed.body.orderId)) === 'invoiced');
+
+    const asOf = '2026-11-30';
+    const title = `Example Trading Ltd: month-end finance pack as of ${asOf}`;
+    const run = async (query: string) => (await post(`/_local/schedules/report?kind=month-end&asOf=${asOf}${query}`, {})).body;
+    const first = await run('');
+    expect(first).toMatchObject({ schedule: 'build-report', result: { kind: 'month-end', asOf, key: `report:month-end:${asOf}`, to: ['finance@example.com'] } });
+    type PackMail = Mail & { body: { text?: string; html?: string }; attachments: { filename?: string; content: string; contentType?: string }[] };
+    const packs = async () => ((await mails()) as PackMail[]).filter((m) => m.subject.startsWith(title));
+    const mail = await until('the month-end pack', async () => (await packs())[0]);
+
+    expect(mail.destination.to).toEqual(['finance@example.com']);
+    expect(mail.body.html).toContain(`<h2 style="margin:0 0 4px">${title}</h2>`);
+    expect(mail.body.text).toContain(title);
+    expect(mail.body.text).toMatch(/Open receivables +£[\d,]+\.\d\d/);
+    const files = mail.attachments.map((a) => a.filename);
+    expect(files.slice(0, 2)).toEqual([`finance-month-end-${asOf}.pdf`, `finance-month-end-${asOf}.xlsx`]);
+    expect(files.filter((f) => f?.endsWith('.csv'))).toHaveLength(10);
+    const file = (name: string) => Buffer.from(mail.attachments.find((a) => a.filename === name)!.content, 'base64');
+    const pdf = file(`finance-month-end-${asOf}.pdf`);
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    expect(pdfText(pdf)).toContain(title);
+    expect(pdfText(pdf)).toContain('Aging by days past due (GBP)');
+    const { default: readXlsxFile } = await import('read-excel-file/node');
+    const sheets = await readXlsxFile(file(`finance-month-end-${asOf}.xlsx`));
+    expect(sheets.map((s) => s.sheet)).toContain('aging');
+    const aging = file(`month-end-${asOf}-aging.csv`).toString();
+    expect(aging.startsWith('"Currency","Current","1-30 days","31-60 days","61-90 days","90+ days","Total","Disputed"\r\n')).toBe(true);
+    expect(aging).toMatch(/\r\n"GBP","\d+\.\d\d"/);
+
+    // The same run again: the same mail key, which the sender sends once. Asked explicitly: sent again, under a new key.
+    expect((await run('')).result.key).toBe(`report:month-end:${asOf}`);
+    expect((await run('&resend=1')).result.key).toBe(`report:month-end:${asOf}:resend:1`);
+    const resent = await until('the resent pack', async () => (await packs()).find((m) => m.subject === `${title} (sent again)`));
+    expect(resent.attachments).toHaveLength(12);
+    expect((await packs()).map((m) => m.subject).sort()).toEqual([title, `${title} (sent again)`]);
+  }, 90_000);
+});

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildApp } from '../../lib/app.ts';
-import { ConfigError, companyLegal, configOverrides, dunningPolicy, matchPolicy, parseConfig } from '../../lib/config.ts';
+import { ConfigError, companyLegal, configOverrides, dunningPolicy, matchPolicy, parseConfig, reportRecipients, reportSchedules } from '../../lib/config.ts';
 import { DEFAULT_DUNNING_POLICY } from '../../functions/domain/dunning.ts';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -109,6 +109,23 @@ describe('parseConfig', () => {
     [{ companyPeppolId: { scheme: 'GLN', id: '7300010000001' } }, /o2c\.companyPeppolId\.scheme: a four-digit ICD/],
   ])('stops on a bad seller identity %j, naming the key', (extra, message) => {
     expect(() => parseConfig({ ...base, ...extra })).toThrow(message);
+  });
+
+  it('reads the finance-pack schedules: flash at reportScheduleCron, weekly on Mondays, month-end on the 1st, to financeRecipients unless set', () => {
+    expect(reportSchedules(parseConfig(base)).map((s) => [s.kind, s.cron, s.recipients])).toEqual([
+      ['flash', 'cron(0 7 * * ? *)', ['finance@example.com']],
+      ['weekly', 'cron(0 7 ? * MON *)', ['finance@example.com']],
+      ['month-end', 'cron(0 7 1 * ? *)', ['finance@example.com']],
+    ]);
+    const config = parseConfig(base, { reports: '{"flash":{"cron":"cron(30 6 * * ? *)"},"weekly":{"enabled":false},"monthEnd":{"recipients":["cfo@example.com"]}}' });
+    expect(reportSchedules(config).map((s) => [s.kind, s.cron, s.recipients])).toEqual([
+      ['flash', 'cron(30 6 * * ? *)', ['finance@example.com']],
+      ['month-end', 'cron(0 7 1 * ? *)', ['cfo@example.com']],
+    ]);
+    expect(reportRecipients(config)).toEqual({ flash: ['finance@example.com'], weekly: ['finance@example.com'], 'month-end': ['cfo@example.com'] });
+    expect(() => parseConfig(base, { reports: '{"monthly":{}}' })).toThrow(/o2c\.reports/);
+    expect(() => parseConfig(base, { reports: '{"weekly":{"cron":"every monday"}}' })).toThrow(/o2c\.reports\.weekly\.cron: an EventBridge Scheduler cron/);
+    expect(() => parseConfig(base, { reports: '{"flash":{"recipients":["not an address"]}}' })).toThrow(/o2c\.reports\.flash\.recipients\.0/);
   });
 
   it('rejects an unknown key, so a typo cannot fall back to a default', () => {

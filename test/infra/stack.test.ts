@@ -127,7 +127,7 @@ describe('functions', () => {
     expect(fnByName('plan-dunning')![1].Properties.Environment.Variables).toMatchObject({ TIMEZONE: 'Europe/London' });
     expect(JSON.parse(fnByName('plan-dunning')![1].Properties.Environment.Variables.DUNNING_POLICY).levels.map((l: { id: string }) => l.id)).toEqual(['courtesy', 'reminder', 'firm', 'final', 'agency']);
     expect(fnByName('send-mail')![1].Properties.Environment.Variables).toMatchObject({ SENDER_ADDRESS: 'billing@example.com' });
-    expect(fnByName('build-report')![1].Properties.Environment.Variables).toMatchObject({ FINANCE_RECIPIENTS: 'finance@example.com' });
+    expect(JSON.parse(fnByName('build-report')![1].Properties.Environment.Variables.REPORT_RECIPIENTS)).toEqual({ flash: ['finance@example.com'], weekly: ['finance@example.com'], 'month-end': ['finance@example.com'] });
   });
 });
 
@@ -264,12 +264,19 @@ describe('API, schedules, data, mail', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Stage', { AccessLogSettings: {}, DefaultRouteSettings: { ThrottlingRateLimit: 200 } });
   });
 
-  it('schedules dunning and the report in the configured zone', () => {
+  it('schedules dunning and the three finance packs in the configured zone, each with its kind as the payload', () => {
     const schedules = ofType('AWS::Scheduler::Schedule').map(([, s]) => s.Properties);
-    expect(schedules.map((s) => [s.ScheduleExpression, s.ScheduleExpressionTimezone]).sort()).toEqual([
-      ['cron(0 6 * * ? *)', 'Europe/London'],
-      ['cron(0 7 * * ? *)', 'Europe/London'],
+    expect(schedules.map((s) => [s.ScheduleExpression, s.ScheduleExpressionTimezone, s.Target.Input]).sort()).toEqual([
+      ['cron(0 6 * * ? *)', 'Europe/London', '{}'],
+      ['cron(0 7 * * ? *)', 'Europe/London', '{"kind":"flash"}'],
+      ['cron(0 7 1 * ? *)', 'Europe/London', '{"kind":"month-end"}'],
+      ['cron(0 7 ? * MON *)', 'Europe/London', '{"kind":"weekly"}'],
     ]);
+    // All three invoke build-report, whose recipients per kind are bound beside it.
+    const targets = new Set(ofType('AWS::Scheduler::Schedule').filter(([, s]) => s.Properties.Target.Input !== '{}').map(([, s]) => JSON.stringify(s.Properties.Target.Arn)));
+    expect(targets.size).toBe(1);
+    const [, fn] = ofType('AWS::Lambda::Function').find(([, f]) => f.Properties.Environment?.Variables?.REPORT_RECIPIENTS)!;
+    expect(JSON.parse(fn.Properties.Environment.Variables.REPORT_RECIPIENTS)).toEqual({ flash: ['finance@example.com'], weekly: ['finance@example.com'], 'month-end': ['finance@example.com'] });
   });
 
   it('has one on-demand table with PITR, a stream, TTL and the two indexes', () => {
@@ -380,9 +387,9 @@ describe('workflow wiring and limits', () => {
     expect(secured.size).toBe(18);
   });
 
-  it('invokes the scheduled functions with an empty input', () => {
+  it('invokes the scheduled functions with their input (empty, or the finance pack\'s kind), never in a flexible window', () => {
     for (const [, s] of ofType('AWS::Scheduler::Schedule')) {
-      expect(s.Properties.Target.Input).toBe('{}');
+      expect(s.Properties.Target.Input).toMatch(/^\{\}$|^\{"kind":"(flash|weekly|month-end)"\}$/);
       expect(s.Properties.FlexibleTimeWindow).toEqual({ Mode: 'OFF' });
     }
   });

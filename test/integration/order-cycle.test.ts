@@ -25,6 +25,8 @@ import { parseJsonBody, type HttpRequest } from '../../functions/runtime/http.ts
 import { acceptOrder } from '../../functions/use-cases/accept-order.ts';
 import { applyPayment } from '../../functions/use-cases/apply-payment.ts';
 import { buildReport } from '../../functions/use-cases/build-report.ts';
+import { financePack } from '../../functions/use-cases/finance-pack.ts';
+import { packDocuments } from '../../functions/adapters/pack-documents.ts';
 import { checkCredit } from '../../functions/use-cases/check-credit.ts';
 import { confirmOrder } from '../../functions/use-cases/confirm-order.ts';
 import { decideCreditReview } from '../../functions/use-cases/decide-credit.ts';
@@ -159,10 +161,10 @@ describe('order to cash, step by step (DynamoDB Local)', () => {
     expect(reminder.attachments?.[0]?.filename).toBe('statement-2026-12-31.pdf');
 
     // The report sees the open invoice in the 1-30 bucket.
-    const report = await buildReport({ asOf: '2026-12-31' }, deps);
-    expect(report).toMatchObject({ openInvoices: 1 });
-    const csv = Buffer.from(mails().find((m) => m.key === 'report:ar:2026-12-31')!.attachments![0]!.contentBase64, 'base64').toString();
-    expect(csv).toContain('\r\nGBP,0.00,30.00,0.00,0.00,0.00,30.00\r\n');
+    const report = await buildReport({ asOf: '2026-12-31' }, { ...deps, figures: (kind, asOf) => financePack({ kind, asOf }, deps), packDocuments, recipients: { flash: ['finance@example.com'], weekly: ['finance@example.com'], 'month-end': ['finance@example.com'] } });
+    expect(report).toMatchObject({ kind: 'flash', key: 'report:flash:2026-12-31', currencies: ['GBP'] });
+    const aging = mails().find((m) => m.key === 'report:flash:2026-12-31')!.attachments!.find((a) => a.filename === 'flash-2026-12-31-aging.csv')!;
+    expect(Buffer.from(aging.contentBase64, 'base64').toString()).toContain('\r\n"GBP","0.00","30.00","0.00","0.00","0.00","30.00","0.00"\r\n');
 
     // Payment quoting the invoice number settles it; a redelivery changes nothing.
     const payment = { id: 'pay_1', source: 'bank' as const, externalId: 'STMT-1', amount: 3000, currency: 'GBP', receivedOn: '2027-01-02', remittance: 'inv 2026 000001 thanks' };

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { issueCreditNote, writeOffInvoice } from '../../functions/use-cases/adjust-invoice.ts';
 import { applyPayment } from '../../functions/use-cases/apply-payment.ts';
-import { buildReport } from '../../functions/use-cases/build-report.ts';
+import { financePack } from '../../functions/use-cases/finance-pack.ts';
 import { issueInvoice } from '../../functions/use-cases/issue-invoice.ts';
 import { trialBalanceAsOf } from '../../functions/use-cases/trial-balance.ts';
 import { dynamoDeps } from '../support/dynamo-deps.ts';
@@ -48,8 +48,8 @@ describe('trial balance (DynamoDB Local)', () => {
     }
     const end = await trialBalanceAsOf({ asOf: '2026-11-30' }, w.deps);
     expect(end.currencies[0]!.debits).toEqual(end.currencies[0]!.credits);
-    // the report's sums read only the `totals#` aggregates, not the ledger totals beside them
-    const report = await buildReport({ asOf: '2026-11-30' }, { ...w.deps, financeRecipients: ['finance@example.com'] });
-    expect(report.currencies).toEqual([{ currency: 'GBP', receivables: 0, dso: 0 }]);
+    // the pack as of the month's end agrees with the ledger: nothing left receivable
+    const pack = await financePack({ kind: 'flash', asOf: '2026-11-30' }, w.deps);
+    expect(pack.currencies.map((c) => ({ currency: c.currency, receivables: c.aging.total, closingAr: c.kpi.closingAr })).filter((c) => c.receivables !== 0 || c.closingAr !== 0)).toEqual([]);
   }, 60_000);
 });

@@ -34,7 +34,12 @@ describe('template reader', () => {
     expect(tasks.NotifyFailure).toEqual({ kind: 'sqs', waitForTaskToken: false });
     expect(tasks.IssueInvoice).toEqual({ kind: 'lambda', fn: topology.functions.find((f) => f.name === 'issue-invoice')!.logicalId });
     expect(topology.stateMachine.definition.States.WaitForCreditReview.Parameters.QueueUrl).toMatch(/^http:\/\/q\.local\/\w+CreditReview\w+$/);
-    expect(topology.schedules.map((s) => s.expression).sort()).toEqual(['cron(0 6 * * ? *)', 'cron(0 7 * * ? *)']);
+    expect(topology.schedules.map((s) => [s.expression, s.input]).sort()).toEqual([
+      ['cron(0 6 * * ? *)', {}],
+      ['cron(0 7 * * ? *)', { kind: 'flash' }],
+      ['cron(0 7 1 * ? *)', { kind: 'month-end' }],
+      ['cron(0 7 ? * MON *)', { kind: 'weekly' }],
+    ]);
   });
 
   it('lets every function share one process environment without conflicts', () => {
@@ -65,6 +70,20 @@ describe('routes and schedules', () => {
     expect(cronFires('cron(0 6 * * ? *)', 'Europe/London', new Date('2026-07-01T06:00:30Z'))).toBe(false);
     expect(cronFires('cron(*/15 * * * ? *)', 'UTC', new Date('2026-07-01T06:45:00Z'))).toBe(true);
     expect(cronFires('cron(*/15 * * * ? *)', 'UTC', new Date('2026-07-01T06:46:00Z'))).toBe(false);
+  });
+
+  it('fires a day-of-week cron on its weekday only (1 = Sunday, or by name), in the zone', () => {
+    // Monday 30 November 2026, 07:00 in London; Sunday 29 November.
+    expect(cronFires('cron(0 7 ? * MON *)', 'Europe/London', new Date('2026-11-30T07:00:10Z'))).toBe(true);
+    expect(cronFires('cron(0 7 ? * MON *)', 'Europe/London', new Date('2026-11-29T07:00:10Z'))).toBe(false);
+    expect(cronFires('cron(0 7 ? * 2 *)', 'Europe/London', new Date('2026-11-30T07:00:10Z'))).toBe(true);
+    expect(cronFires('cron(0 7 ? * 1 *)', 'Europe/London', new Date('2026-11-29T07:00:10Z'))).toBe(true);
+    expect(cronFires('cron(0 7 ? * MON-FRI *)', 'Europe/London', new Date('2026-12-04T07:00:10Z'))).toBe(true);
+    // Tokyo's Monday starts on Sunday 15:00 UTC.
+    expect(cronFires('cron(0 0 ? * MON *)', 'Asia/Tokyo', new Date('2026-11-29T15:00:10Z'))).toBe(true);
+    // The month-end pack: the 1st at 07:00.
+    expect(cronFires('cron(0 7 1 * ? *)', 'Europe/London', new Date('2026-12-01T07:00:10Z'))).toBe(true);
+    expect(cronFires('cron(0 7 1 * ? *)', 'Europe/London', new Date('2026-11-30T07:00:10Z'))).toBe(false);
   });
 });
 

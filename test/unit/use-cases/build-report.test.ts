@@ -1,86 +1,95 @@
-/** build-report: aging from the open invoices, DSO from the daily aggregates of the last 90 days, one email per as-of date. */
+/** build-report: the finance pack per kind and as-of date, rendered and mailed once per (kind, as-of); again only when asked, audited. */
 import { describe, expect, it } from 'vitest';
+import type { FinancePack, PackKind } from '../../../functions/domain/finance-pack.ts';
 import type { Invoice } from '../../../functions/domain/model.ts';
-import { buildReport, DSO_DAYS } from '../../../functions/use-cases/build-report.ts';
-import { issueInvoice } from '../../../functions/use-cases/issue-invoice.ts';
+import { buildReport, defaultAsOf } from '../../../functions/use-cases/build-report.ts';
+import { FINANCE_PACK } from '../../fixtures/finance-pack.ts';
 import { testOrder } from '../../support/orders.ts';
 import { invoiceFor, world } from './fixtures.ts';
+
+/** Renders stand-ins (the real renderers are tested in test/unit/adapters/pack-documents.test.ts). */
+const fakeDocuments = { pdf: async () => new Uint8Array([37, 80, 68, 70]), xlsx: async () => new Uint8Array([80, 75]) };
+const RECIPIENTS = { flash: ['flash@example.com'], weekly: ['weekly@example.com'], 'month-end': ['controller@example.com', 'cfo@example.com'] };
+
+function setup(figures?: (kind: PackKind, asOf: string) => Promise<FinancePack>) {
+  const w = world();
+  const asked: [PackKind, string][] = [];
+  const deps = {
+    ...w.deps,
+    figures: async (kind: PackKind, asOf: string) => {
+      asked.push([kind, asOf]);
+      return figures ? figures(kind, asOf) : { ...FINANCE_PACK, kind, asOf };
+    },
+    packDocuments: fakeDocuments,
+    recipients: RECIPIENTS,
+  };
+  return { w, deps, asked };
+}
+
+describe('buildReport', () => {
+  it('asks the figures for (kind, as-of) and mails the summary with the PDF, the XLSX and a CSV per table to the kind’s recipients', async () => {
+    const { w, deps, asked } = setup();
+    const result = await buildReport({ kind: 'month-end', asOf: '2026-11-30' }, deps);
+    expect(asked).toEqual([['month-end', '2026-11-30']]);
+    expect(result).toMatchObject({ kind: 'month-end', asOf: '2026-11-30', key: 'report:month-end:2026-11-30', currencies: ['GBP', 'SEK'] });
+    const [mail] = w.state.mailbox;
+    expect(mail).toMatchObject({ key: 'report:month-end:2026-11-30', to: RECIPIENTS['month-end'], subject: 'Example Trading Ltd: month-end finance pack as of 2026-11-30' });
+    expect(mail!.attachments!.map((a) => a.filename)).toEqual([
+      'finance-month-end-2026-11-30.pdf',
+      'finance-month-end-2026-11-30.xlsx',
+      ...['aging', 'top-debtors', 'kpis', 'cash', 'revenue-by-channel', 'order-to-cash', 'order-errors', 'automation', 'manual-actions', 'accounts'].map((t) => `month-end-2026-11-30-${t}.csv`),
+    ]);
+    expect(mail!.attachments!.map((a) => a.contentType).slice(0, 3)).toEqual(['application/pdf', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'text/csv; charset=utf-8']);
+    expect(mail!.text).toContain('Open receivables     £403,000.00');
+    expect(mail!.html).toContain('<td style="text-align:right;padding:2px 0">£403,000.00</td>');
+  });
+
+  it('defaults to the flash as of today; weekly as of yesterday; month-end as of the last day of the month before', async () => {
+    const { deps, asked } = setup();
+    await buildReport({}, deps); // the world's clock: 2026-11-22 in London
+    await buildReport({ kind: 'weekly' }, deps);
+    await buildReport({ kind: 'month-end' }, deps);
+    expect(asked).toEqual([
+      ['flash', '2026-11-22'],
+      ['weekly', '2026-11-21'],
+      ['month-end', '2026-10-31'],
+    ]);
+    expect(defaultAsOf('month-end', '2027-03-01')).toBe('2027-02-28');
+    expect(defaultAsOf('month-end', '2028-03-01')).toBe('2028-02-29');
+    expect(defaultAsOf('month-end', '2027-01-01')).toBe('2026-12-31');
+  });
+
+  it('keys each (kind, as-of) once, so a repeated run sends nothing new; --resend sends under a new key each time, audited', async () => {
+    const { w, deps } = setup();
+    await buildReport({ kind: 'flash', asOf: '2026-11-20' }, deps);
+    await buildReport({ kind: 'flash', asOf: '2026-11-20' }, deps);
+    await buildReport({ kind: 'weekly', asOf: '2026-11-20' }, deps);
+    await buildReport({ kind: 'flash', asOf: '2026-11-20', resend: true, requestedBy: 'ada@example.com' }, deps);
+    await buildReport({ kind: 'flash', asOf: '2026-11-20', resend: true }, deps);
+    expect(w.state.mailbox.map((m) => m.key)).toEqual([
+      'report:flash:2026-11-20',
+      'report:flash:2026-11-20', // the same key: send-mail sends it once
+      'report:weekly:2026-11-20',
+      'report:flash:2026-11-20:resend:1',
+      'report:flash:2026-11-20:resend:2',
+    ]);
+    expect(w.state.mailbox[3]!.subject).toBe('Example Trading Ltd: daily flash as of 2026-11-20 (sent again)');
+    const trail = await deps.audit.entriesOf('report:flash:2026-11-20');
+    expect(trail.map((e) => [e.action, e.actor, e.after?.key])).toEqual([
+      ['report.resend', 'ada@example.com', 'report:flash:2026-11-20:resend:1'],
+      ['report.resend', 'schedule', 'report:flash:2026-11-20:resend:2'],
+    ]);
+  });
+
+  it('refuses a pack too large for one email, sending nothing', async () => {
+    const { w, deps } = setup();
+    const big = { ...deps, packDocuments: { ...fakeDocuments, pdf: async () => new Uint8Array(700_000) } };
+    await expect(buildReport({ asOf: '2026-11-20' }, big)).rejects.toThrow(/over the 600000/);
+    expect(w.state.mailbox).toEqual([]);
+  });
+});
 
 const dueOn = (sequence: number, dueDate: string, extra: Partial<Invoice> = {}): Invoice => ({
   ...invoiceFor(testOrder(`ord_${sequence}`, 'invoiced'), { sequence, issueDate: dueDate, terms: { netDays: 0 } }),
   ...extra,
-});
-
-/** Open: GBP 38.98 current, 50.00 at 21 days, 10.00 at 113 days; EUR 20.00 at 52 days. Credit sales 989.80 GBP in the window. */
-function books() {
-  const w = world();
-  w.putInvoice(dueOn(1, '2026-12-22'));
-  w.putInvoice(dueOn(2, '2026-11-01', { balance: 5000, status: 'partially_paid' }));
-  w.putInvoice(dueOn(3, '2026-08-01', { balance: 1000, status: 'partially_paid' }));
-  w.putInvoice(dueOn(4, '2026-10-01', { currency: 'EUR', balance: 2000, status: 'partially_paid' }));
-  w.putInvoice(dueOn(5, '2026-09-01', { balance: 0, status: 'paid' }));
-  w.state.aggregates.set('2026-11-22|GBP', { creditSales: 49_490, sales: 60_000 }); // asOf, first day of the window
-  w.state.aggregates.set('2026-08-25|GBP', { creditSales: 49_490 }); // asOf − 89, the last day in it
-  w.state.aggregates.set('2026-08-24|GBP', { creditSales: 1_000_000 }); // asOf − 90: outside
-  w.state.aggregates.set('2026-11|GBP', { creditSales: 999 }); // a month row, not a day
-  w.state.aggregates.set('2026-11-02|USD', { creditSales: 1000 }); // credit sales, nothing open
-  return w;
-}
-
-describe('buildReport', () => {
-  it(`reports receivables per currency and DSO over the last ${DSO_DAYS} days from the daily aggregates`, async () => {
-    const w = books();
-    expect(await buildReport({ asOf: '2026-11-22' }, w.deps)).toEqual({
-      asOf: '2026-11-22',
-      openInvoices: 4,
-      currencies: [
-        { currency: 'EUR', receivables: 2000, dso: null },
-        { currency: 'GBP', receivables: 9898, dso: 9 }, // 98.98 ÷ 989.80 × 90
-        { currency: 'USD', receivables: 0, dso: 0 },
-      ],
-    });
-  });
-
-  it('emails finance the summary and the aging CSV under report:ar:<asOf>', async () => {
-    const w = books();
-    await buildReport({ asOf: '2026-11-22' }, w.deps);
-    expect(w.state.mailbox).toHaveLength(1);
-    const [mail] = w.state.mailbox;
-    expect(mail).toMatchObject({
-      key: 'report:ar:2026-11-22',
-      to: ['finance@example.com'],
-      subject: 'Example Trading Ltd: receivables report 2026-11-22',
-      text: [
-        'Accounts receivable as of 2026-11-22',
-        '',
-        'EUR: open 20.00, DSO n/a (no credit sales) (last 90 days)',
-        'GBP: open 98.98, DSO 9 days (last 90 days)',
-        'USD: open 0.00, DSO 0 days (last 90 days)',
-        '',
-        'Aging by days past due is attached (CSV).',
-      ].join('\n'),
-    });
-    expect(mail!.attachments).toHaveLength(1);
-    expect(mail!.attachments![0]).toMatchObject({ filename: 'ar-aging-2026-11-22.csv', contentType: 'text/csv' });
-    expect(Buffer.from(mail!.attachments![0]!.contentBase64, 'base64').toString()).toBe(
-      'currency,current,1-30,31-60,61-90,90+,total\r\nEUR,0.00,0.00,20.00,0.00,0.00,20.00\r\nGBP,38.98,50.00,0.00,0.00,10.00,98.98\r\n',
-    );
-  });
-
-  it('reads the credit sales issue-invoice added to the aggregates (prepaid sales are not credit sales)', async () => {
-    const w = world();
-    w.putOrder(testOrder('ord_a', 'shipped'));
-    w.putOrder(testOrder('ord_b', 'shipped'));
-    w.putOrder(testOrder('ord_c', 'shipped', { paymentMode: 'prepaid' }));
-    for (const orderId of ['ord_a', 'ord_b', 'ord_c']) await issueInvoice({ orderId }, w.deps);
-    expect((await buildReport({}, w.deps)).currencies).toEqual([{ currency: 'GBP', receivables: 7796, dso: 90 }]);
-  });
-
-  it('keys each as-of date once, defaulting to today in the company’s zone', async () => {
-    const w = books();
-    await buildReport({}, w.deps);
-    await buildReport({ asOf: '2026-11-21' }, w.deps);
-    await buildReport({}, w.deps);
-    expect(w.state.mailbox.map((m) => m.key)).toEqual(['report:ar:2026-11-22', 'report:ar:2026-11-21', 'report:ar:2026-11-22']);
-  });
 });

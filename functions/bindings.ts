@@ -53,6 +53,7 @@ export const BINDINGS = {
   TAX_POLICY: { kind: 'json', setBy: 'bindCompany', doc: 'tax rounding mode and level' },
   PAYMENT_REFERENCE_SCHEME: { kind: 'text', setBy: 'bindCompany', doc: 'structured payment reference printed on invoices (rf, se-ocr, fi)' },
   BANK_ACCOUNT: { kind: 'json', setBy: 'bindCompany', doc: "the seller's bank account customers pay to ({iban, bic, bankName?})" },
+  DEFAULT_LANGUAGE: { kind: 'text', setBy: 'bindCompany', doc: 'language of customers who have none (en, sv, zh, ja, ru)' },
   FINANCE_RECIPIENTS: { kind: 'list', setBy: 'bindSettings', doc: 'finance team addresses (credit reviews, reports)' },
   INVOICE_SERIES: { kind: 'text', setBy: 'bindSettings', doc: 'invoice number series' },
   BANK_CSV_MAPPING: { kind: 'json', setBy: 'bindSettings', optional: true, doc: "the column mapping of the bank's CSV export (bankCsvMapping); absent = CSV files are refused" },

@@ -30,6 +30,7 @@ import type {
   IsoDate,
   IsoInstant,
   JournalEntry,
+  Language,
   Order,
   OrderStatus,
   Payment,
@@ -65,6 +66,8 @@ export interface Company {
   readonly paymentReferenceScheme: PaymentReferenceScheme;
   /** Where customers pay: on the invoice, in its email and in reminders. */
   readonly bankAccount: SellerBankAccount;
+  /** The language of a customer who has none (`defaultLanguage`). */
+  readonly defaultLanguage: Language;
 }
 
 // ── orders ───────────────────────────────────────────────────────────────────

@@ -61,6 +61,7 @@ const TermsSchema = z.object({ netDays: z.int().check(z.gte(0)), discount: z.opt
 const TaxPolicySchema = z.object({ rounding: z.enum(['half-up', 'half-even']), level: z.enum(['line', 'invoice']) });
 const AddressSchema = z.array(z.string());
 const SchemeSchema = z.enum(['rf', 'se-ocr', 'fi']);
+const LanguageSchema = z.enum(['en', 'sv', 'zh', 'ja', 'ru']);
 const BankAccountSchema = z.object({ iban: z.string().check(z.minLength(1)), bic: z.string().check(z.minLength(1)), bankName: z.optional(z.string()) });
 
 /** A JSON binding checked against `schema` (ConfigError naming the variable otherwise). */
@@ -144,6 +145,7 @@ export function companyOf(b: {
   TAX_POLICY: unknown;
   PAYMENT_REFERENCE_SCHEME: string;
   BANK_ACCOUNT: unknown;
+  DEFAULT_LANGUAGE: string;
 }): Company {
   const bank = checkedBinding('BANK_ACCOUNT', BankAccountSchema, b.BANK_ACCOUNT);
   return {
@@ -155,5 +157,6 @@ export function companyOf(b: {
     taxPolicy: checkedBinding('TAX_POLICY', TaxPolicySchema, b.TAX_POLICY),
     paymentReferenceScheme: checkedBinding('PAYMENT_REFERENCE_SCHEME', SchemeSchema, b.PAYMENT_REFERENCE_SCHEME),
     bankAccount: { iban: bank.iban, bic: bank.bic, ...(bank.bankName ? { bankName: bank.bankName } : {}) },
+    defaultLanguage: checkedBinding('DEFAULT_LANGUAGE', LanguageSchema, b.DEFAULT_LANGUAGE),
   };
 }

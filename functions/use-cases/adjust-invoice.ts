@@ -18,8 +18,7 @@ import { todayIn } from '#domain/dates';
 import type { CreditNote, Invoice, Money } from '#domain/model';
 import { ConcurrentUpdate, ConflictError, NotFoundError } from '../errors.ts';
 import type { Clock, Company, Customers, InvoiceDocuments, Invoices, Mail, RequestKeys } from '../ports.ts';
-import { formatMoney } from '#domain/money';
-import { renderMessage } from '#messages';
+import { customerLanguage, formatsFor, renderMessage } from '#messages';
 import { mailTo } from './customer-mail.ts';
 import { withNextNumber } from './numbering.ts';
 
@@ -113,8 +112,9 @@ async function replayed(prior: { bodyHash: string; answer: unknown }, clientKey:
 async function sendCreditNote(note: CreditNote, balanceAfter: number, deps: AdjustInvoiceDeps): Promise<void> {
   const customer = await deps.customers.get(note.customerId);
   if (!customer) return;
-  const money = (amount: number) => formatMoney({ amount, currency: note.currency });
-  const message = renderMessage('credit-note-issued', customer.language, {
+  const language = customerLanguage(customer, deps.company);
+  const money = (amount: number) => formatsFor(language).money({ amount, currency: note.currency });
+  const message = renderMessage('credit-note-issued', language, {
     customerName: customer.name,
     creditNoteNumber: note.number,
     invoiceNumber: note.invoiceNumber,

@@ -9,22 +9,26 @@
  *    prepaid order in the same write (request-refund). Rejected already (a
  *    re-run, or check-credit's own rejection): its refund request is created
  *    if it is missing.
- * 2. Release the stock; mail the customer (key per order).
+ * 2. Release the stock; mail the customer (key per order) in their language,
+ *    the reason as data the template words (never the warehouse's words,
+ *    minor units, the catalog's prices or o2c ids).
  * 3. A prepaid order's refund goes to the refunds queue (refund-payment).
  */
 import { transition } from '#domain/order';
-import { orderReference, renderMessage } from '#messages';
+import type { Money } from '#domain/model';
+import { customerLanguage, formatsFor, orderReference, renderMessage, type RejectionReason } from '#messages';
 import { OrderNotFound } from '../errors.ts';
 import { mailTo } from './customer-mail.ts';
 import { endOrder, ensureRefund, queueRefund, type RequestRefundDeps } from './request-refund.ts';
 import type { ShipOrderDeps } from './ship-order.ts';
+import { OUT_OF_STOCK, type CatalogIssue } from './validate-order.ts';
 
 /** The ports of ship-order (the order, its customer, the stock and the mail) and the refund request's. */
 export type RejectOrderDeps = ShipOrderDeps & RequestRefundDeps;
 
 export interface RejectOrderInput {
   readonly orderId: string;
-  readonly validation?: { readonly reason?: string };
+  readonly validation?: { readonly reason?: string; readonly problems?: readonly CatalogIssue[] };
   readonly credit?: { readonly reason?: string };
   readonly review?: { readonly note?: string };
   readonly warehouse?: { readonly Error?: string; readonly Cause?: string };
@@ -34,6 +38,28 @@ export interface RejectOrderInput {
 export function rejectionReason(input: RejectOrderInput): string {
   if (input.warehouse) return 'it could not be shipped from our warehouse';
   return input.review ? input.review.note || 'credit refused after review' : (input.validation?.reason ?? input.credit?.reason ?? 'rejected');
+}
+
+/** Why, as data the customer's email puts in their language (a prepaid order's amounts in their formats). */
+export function customerReason(input: RejectOrderInput, money: (m: Money) => string): RejectionReason {
+  if (input.warehouse) return { kind: 'warehouse' };
+  if (input.review) return { kind: 'credit', note: input.review.note || null };
+  if (input.validation) {
+    const problems = input.validation.problems ?? [];
+    if (problems.length > 0) {
+      return {
+        kind: 'catalog',
+        problems: problems.map((p) => {
+          const item = { description: p.description, sku: p.sku };
+          if (p.kind === 'not-sold') return { kind: 'not-sold', item };
+          if (p.kind === 'other-currency') return { kind: 'other-currency', item, soldIn: p.soldIn, orderedIn: p.orderedIn };
+          return { kind: 'other-price', item, unitPrice: money({ amount: p.unitPrice, currency: p.currency }) };
+        }),
+      };
+    }
+    return input.validation.reason === OUT_OF_STOCK ? { kind: 'out-of-stock' } : { kind: 'other' };
+  }
+  return input.credit ? { kind: 'credit', note: null } : { kind: 'other' };
 }
 
 export async function rejectOrder(input: RejectOrderInput, deps: RejectOrderDeps): Promise<{ status: string; reason: string }> {
@@ -47,7 +73,8 @@ export async function rejectOrder(input: RejectOrderInput, deps: RejectOrderDeps
   await deps.catalog.release(order.id);
   const customer = await deps.customers.get(order.customerId);
   if (customer) {
-    const message = renderMessage('order-rejected', customer.language, { customerName: customer.name, orderReference: orderReference(order), reason: order.reason ?? reason, companyName: deps.company.name, refunded: refund !== undefined });
+    const language = customerLanguage(customer, deps.company);
+    const message = renderMessage('order-rejected', language, { customerName: customer.name, orderReference: orderReference(order), reason: customerReason(input, formatsFor(language).money), companyName: deps.company.name, refunded: refund !== undefined });
     await deps.mail.enqueue(mailTo(customer, `order-rejected:${order.id}`, message));
   }
   await queueRefund(refund, deps);

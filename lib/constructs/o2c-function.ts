@@ -61,6 +61,7 @@ const COMPANY: { readonly [K in BindingSetBy<'bindCompany'>]: (c: O2cConfig) => 
   TAX_POLICY: (c) => JSON.stringify({ rounding: c.taxRounding, level: c.taxLevel }),
   PAYMENT_REFERENCE_SCHEME: (c) => c.paymentReferenceScheme,
   BANK_ACCOUNT: (c) => JSON.stringify(c.bankAccount),
+  DEFAULT_LANGUAGE: (c) => c.defaultLanguage,
 };
 
 /** Settings from the configuration; `undefined`: an optional binding with no configuration key yet (left unset). */

@@ -29,6 +29,7 @@ export const TEST_BINDINGS: Partial<Record<BindingName, string>> = {
   DEFAULT_TERMS: JSON.stringify({ netDays: 30 }),
   TAX_POLICY: JSON.stringify({ rounding: 'half-up', level: 'line' }),
   PAYMENT_REFERENCE_SCHEME: 'rf',
+  DEFAULT_LANGUAGE: 'en',
   BANK_ACCOUNT: JSON.stringify({ iban: 'GB62DEMO00000012345678', bic: 'DEMOGB22', bankName: 'Demo Bank' }),
   FINANCE_RECIPIENTS: 'finance@example.com',
   INVOICE_SERIES: 'INV',

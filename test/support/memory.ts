@@ -72,6 +72,7 @@ export const TEST_COMPANY: Company = {
   taxPolicy: { rounding: 'half-up', level: 'line' },
   paymentReferenceScheme: 'rf',
   bankAccount: { iban: 'GB62DEMO00000012345678', bic: 'DEMOGB22', bankName: 'Demo Bank' },
+  defaultLanguage: 'en',
 };
 
 export interface MemoryOutbox<T> extends Outbox<T> {

@@ -8,7 +8,9 @@
  * Amounts never pass through a float: the minor units become a decimal string
  * (domain/money `toDecimalString`) and Intl formats the string exactly, so
  * 9 007 199 254 740 991 minor units print every digit. The currency keeps its
- * own sign in every language ("£" in a Swedish email about a GBP invoice).
+ * own sign in every language ("12,00 £" in a Swedish email about a GBP
+ * invoice, where Swedish has only "GBP"; a currency without a sign, CHF,
+ * keeps its code).
  * A calendar date is read as that day in UTC and printed in UTC, so no zone
  * moves it.
  */
@@ -34,7 +36,11 @@ export function formatsFor(language: string): Formats {
   const locale = Object.hasOwn(LOCALES, language) ? LOCALES[language as Language] : LOCALES.en;
   return {
     locale,
-    money: (m) => formatMoney(m, locale),
+    money: (m) => {
+      // The locale's symbol ("US$", "kr", "£"); where it has none but the ISO code (GBP in Swedish), the currency's own sign.
+      const symbol = formatMoney(m, locale);
+      return symbol.includes(m.currency) ? formatMoney(m, locale, 'narrowSymbol') : symbol;
+    },
     date: (d) => {
       if (!isIsoDate(d)) return d;
       let f = dateFormats.get(locale);

@@ -10,7 +10,7 @@ const SHIPPED_MAIL = {
   to: ['cus_1@example.com'],
   language: 'en',
   subject: 'Your order PO-ord_1 has shipped',
-  text: 'Dear Ada Lovelace,\n\nyour order PO-ord_1 left our warehouse on 2026-11-22 with DPD (Next Day).\nTracking number: 1Z999\n\nExample Trading Ltd',
+  text: 'Dear Ada Lovelace,\n\nyour order PO-ord_1 left our warehouse on 22 November 2026 with DPD (Next Day).\nTracking number: 1Z999\n\nExample Trading Ltd',
 };
 
 async function fulfilling() {

@@ -90,7 +90,7 @@ export const sv: Catalogue = {
 
   'order-shipped': (v) => ({
     subject: `Din beställning ${v.orderReference} har skickats`,
-    text: `Hej ${v.customerName},\n\nDin beställning ${v.orderReference} lämnade vårt lager ${v.shippedOn} med ${v.carrier} (${v.service}).\nSpårningsnummer: ${v.trackingNumber}\n\n${v.companyName}`,
+    text: `Hej ${v.customerName},\n\nDin beställning ${v.orderReference} lämnade vårt lager den ${v.shippedOn} med ${v.carrier} (${v.service}).\nSpårningsnummer: ${v.trackingNumber}\n\n${v.companyName}`,
   }),
 
   'invoice-issued': {

@@ -166,6 +166,37 @@ describe('the local stack, end to end', () => {
     expect((await mails()).filter((m) => m.subject.startsWith(`Faktura ${invoices[0].number}`))).toHaveLength(1);
   }, 40_000);
 
+  it('writes to a Swedish customer in Swedish: the confirmation, the shipping notice and the invoice email, with Swedish dates and amounts in the currency\'s own sign', async () => {
+    // Nordisk Design AB (local/seed.ts) reads Swedish. 2 × £12.50 + 20% VAT = £30.00.
+    const res = await post('/orders', order('E2E-SV-1', 'inkop@nordisk-design.example', 2));
+    expect(res.status).toBe(202);
+    const id = res.body.orderId as string;
+    await until('the invoice', async () => (await orderStatus(id)) === 'invoiced');
+    const { order: stored } = await admin(`/_local/orders/${id}`);
+    const mine = async () => (await mails()).filter((m) => m.destination.to[0] === 'inkop@nordisk-design.example' && (m.subject.includes('E2E-SV-1') || m.subject.includes(stored.invoiceNumber)));
+    const SV_DATE = /\d{1,2} (januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|november|december) \d{4}/;
+
+    const confirmed = await until('the Swedish confirmation', async () => (await mine()).find((m) => m.subject === 'Orderbekräftelse: E2E-SV-1'));
+    expect(confirmed.body.text).toMatch(/^Hej Nordisk Design AB,\n\nTack för din beställning E2E-SV-1\. Vi har bekräftat den och hör av oss när den skickas\./);
+    expect(confirmed.body.text).toContain('  2 × Stoneware mug, 350 ml (MUG-01)  25,00\u00a0£');
+    expect(confirmed.body.text).toContain('Totalt 30,00\u00a0£ (varav moms 5,00\u00a0£)');
+
+    const shipped = await until('the Swedish shipping notice', async () => (await mine()).find((m) => m.subject === 'Din beställning E2E-SV-1 har skickats'));
+    expect(shipped.body.text).toMatch(new RegExp(`Din beställning E2E-SV-1 lämnade vårt lager den ${SV_DATE.source} med `));
+
+    const invoiced = await until('the Swedish invoice email', async () => (await mine()).find((m) => m.subject === `Faktura ${stored.invoiceNumber} (din beställning E2E-SV-1) från Example Trading Ltd`));
+    const text = invoiced.body.text!;
+    expect(text).toMatch(new RegExp(`^Hej Nordisk Design AB,\n\nBifogat finns faktura ${stored.invoiceNumber} \\(din beställning E2E-SV-1\\) på 30,00\u00a0£, med förfallodag ${SV_DATE.source} \\(2 % kassarabatt vid betalning inom 10 dagar, annars 30 dagar netto\\)\\. Betalar du 29,40\u00a0£ senast ${SV_DATE.source} får du kassarabatt\\.`));
+    expect(text).toContain('Betala till IBAN GB62 DEMO 0000 0012 3456 78, BIC DEMOGB22');
+    expect(text).toMatch(/och ange betalningsreferensen RF\d\d( \w{4})+/);
+    expect(invoiced.attachments[0]!.filename).toBe(`${stored.invoiceNumber}.pdf`);
+    // Nothing in English, no minor units, no o2c ids.
+    for (const m of [confirmed, shipped, invoiced]) {
+      expect(m.body.text).not.toMatch(/Dear|thank you|please|your order|due on|\b3000\b|\b2500\b/i);
+      expect(`${m.subject}\n${m.body.text}`).not.toContain(id);
+    }
+  }, 60_000);
+
   it('moves a poison message to its DLQ, and status shows it', async () => {
     const payments = stack.topology.queues.find((q) => q.deadLetter && stack.topology.eventSources.some((e) => e.queue === q.logicalId && stack.topology.functions.find((f) => f.logicalId === e.fn)?.name === 'apply-payment'))!;
     const dlq = stack.topology.queues.find((q) => q.logicalId === payments.deadLetter!.logicalId)!;

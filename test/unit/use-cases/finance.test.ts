@@ -30,6 +30,15 @@ describe('customers', () => {
     expect((await auditTrail(`customer:${customerId}`, deps))[0]).toMatchObject({ action: 'customer.create', actor: 'arn:aws:iam::1:user/fin', after: { creditLimit: { amount: 25_000, currency: 'GBP' } } });
   });
 
+  it('gives a customer finance creates without a language the company\'s defaultLanguage', async () => {
+    const w = world();
+    const deps = { ...w.deps, company: { ...w.deps.company, defaultLanguage: 'ru' as const } };
+    const { customerId } = await createCustomer({ email: 'zakupki@example.ru', name: 'ООО «Ромашка»' }, 'finance key', deps);
+    expect(w.state.customers.get(customerId)).toMatchObject({ language: 'ru' });
+    const given = await createCustomer({ email: 'buyer@example.jp', name: '東京商事', language: 'ja' }, 'finance key', deps);
+    expect(w.state.customers.get(given.customerId)).toMatchObject({ language: 'ja' });
+  });
+
   it('refuses a second customer with the same email (409 naming the id), writing nothing', async () => {
     const w = world();
     const { customerId } = await createCustomer({ email: 'a@x.example', name: 'A' }, 'finance key', w.deps);

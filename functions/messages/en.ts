@@ -1,10 +1,17 @@
 /** English: the customer messages, and the messages for finance. */
 import type { RiskFactor } from '../domain/credit-score.ts';
-import { describeTerms } from '../domain/invoice.ts';
+import type { PaymentTerms } from '../domain/model.ts';
+import { LOCALES, percentIn } from './format.ts';
 import type { Catalogue, FinanceCatalogue, PaymentInstructions, RefundAttentionVars, RejectionReason } from './types.ts';
 import { letterTemplates, type LetterWords } from './letter.ts';
 
 const yourOrder = (ref: string | null) => (ref ? ` (your order ${ref})` : '');
+
+/** `Net 30`, `2/10 net 30`, `Due on receipt` (as domain/invoice `describeTerms` writes them, without importing the invoice rules into every mailer). */
+const terms = (t: PaymentTerms): string => {
+  if (!t.discount) return t.netDays === 0 ? 'Due on receipt' : `Net ${t.netDays}`;
+  return `${percentIn(LOCALES.en, t.discount.ratePpm)}/${t.discount.days} net ${t.netDays}`;
+};
 
 /** Why an order is rejected, in words. */
 const rejection = (r: RejectionReason): string => {
@@ -91,7 +98,7 @@ export const en: Catalogue & FinanceCatalogue = {
   'invoice-issued': {
     'balance-due': (v) => ({
       subject: `Invoice ${v.invoiceNumber}${yourOrder(v.orderReference)} from ${v.companyName}`,
-      text: `Dear ${v.customerName},\n\nplease find attached invoice ${v.invoiceNumber}${yourOrder(v.orderReference)} for ${v.total}, due on ${v.dueDate} (${describeTerms(v.terms)}).${
+      text: `Dear ${v.customerName},\n\nplease find attached invoice ${v.invoiceNumber}${yourOrder(v.orderReference)} for ${v.total}, due on ${v.dueDate} (${terms(v.terms)}).${
         v.earlyPayment ? ` Pay ${v.earlyPayment.amount} by ${v.earlyPayment.until} to take the early-payment discount.` : ''
       }\n${payTo(v.payment, v.invoiceNumber)}\n\n${v.companyName}`,
     }),

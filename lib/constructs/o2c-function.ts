@@ -14,7 +14,7 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Charset, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -115,6 +115,7 @@ export class O2cFunction extends NodejsFunction {
         sourceMap: BUNDLING.sourcemap,
         mainFields: [...BUNDLING.mainFields],
         banner: BUNDLING.banner,
+        charset: BUNDLING.charset === 'utf8' ? Charset.UTF8 : Charset.ASCII,
         externalModules: [...BUNDLING.external],
       },
     });

@@ -444,11 +444,12 @@ describe('the local stack, end to end', () => {
     const run = async (offset: number) => (await post(`/_local/schedules/dunning?asOf=${day(offset)}`, {})).body.result;
     const letters = async () => (await mails()).filter((m) => m.destination.to[0] === email && chased.every((i) => m.subject.includes(i.number)));
     const numbers = chased.map((i) => i.number).join(', ');
+    const written = (iso: string) => new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(Date.parse(`${iso}T00:00:00Z`)); // "1 December 2026"
 
     // Other tests' customers have invoices due that day too: the counts of the run cover them all.
     expect((await run(-3)).letters).toBeGreaterThanOrEqual(1);
     const courtesy = await until('the courtesy letter', async () => (await letters()).find((m) => m.subject === `Coming due: ${numbers}`));
-    expect(courtesy.body.text).toContain(`${chased[0].number}, due ${chased[0].dueDate}, due in 3 days: ${pounds(chased[0].total)}`);
+    expect(courtesy.body.text).toContain(`${chased[0].number}, due ${written(chased[0].dueDate)}, due in 3 days: ${pounds(chased[0].total)}`);
     expect(courtesy.body.text).not.toContain(disputed.number); // wholly disputed: not chased
     expect(courtesy.attachments.map((a) => a.filename)).toEqual([`statement-${day(-3)}.pdf`]);
 
@@ -456,8 +457,8 @@ describe('the local stack, end to end', () => {
     expect(await run(21)).toMatchObject({ letters: 0, fees: 0 });
     const firm = await until('the firm letter', async () => (await letters()).find((m) => m.subject === `Overdue payment: ${numbers}`));
     expect(firm.body.text).not.toContain('Despite'); // only a courtesy note went before: no reminder to be "despite"
-    expect(firm.body.text).toContain(`${chased[0].number}, due ${chased[0].dueDate}, 21 days overdue: ${pounds(chased[0].total + 4000)} (including late-payment fees £40.00)`);
-    expect(firm.body.text).toContain(`If the overdue balance is still unpaid on ${day(35)}, new orders on account will be held until it is paid.`);
+    expect(firm.body.text).toContain(`${chased[0].number}, due ${written(chased[0].dueDate)}, 21 days overdue: ${pounds(chased[0].total + 4000)} (including late-payment fees £40.00)`);
+    expect(firm.body.text).toContain(`If the overdue balance is still unpaid on ${written(day(35))}, new orders on account will be held until it is paid.`);
     expect(pdfText(Buffer.from(firm.attachments[0]!.content, 'base64'))).toContain('Late-payment fees and interest');
     const fees = ((await admin('/_local/invoices')).invoices as any[]).filter((i) => chased.some((c) => c.number === i.number));
     expect(fees.map((i) => i.balance - i.total)).toEqual([4000, 4000, 4000]);
@@ -465,7 +466,7 @@ describe('the local stack, end to end', () => {
     expect((await run(35)).actions).toBeGreaterThanOrEqual(1);
     const final = await until('the final notice', async () => (await letters()).find((m) => m.subject === `Final notice: ${numbers}`));
     expect(final.body.text).toContain('Your account is now on credit hold');
-    expect(final.body.text).toContain(`If the overdue balance is still unpaid on ${day(60)}, we will pass the debt to our collection agency.`);
+    expect(final.body.text).toContain(`If the overdue balance is still unpaid on ${written(day(60))}, we will pass the debt to our collection agency.`);
     expect(await financeCommand(api, 'customers', ['show', email], {})).toMatch(new RegExp(`^collections +credit hold since ${day(35)} \\(final\\)$`, 'm'));
     const next = (await post('/orders', order('E2E-DSP-5', email, 1))).body.orderId as string;
     await until('the next order held for review', async () => (await orderStatus(next)) === 'credit_hold');

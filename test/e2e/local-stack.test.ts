@@ -197,6 +197,21 @@ describe('the local stack, end to end', () => {
     }
   }, 60_000);
 
+  it('tells a Japanese customer in Japanese why a B2B order at the wrong price is rejected: their own unit price, never the catalog\'s, minor units or o2c ids', async () => {
+    // 東京トレーディング株式会社 (local/seed.ts) reads Japanese; the catalog sells MUG-01 at £12.50, the order says £9.99.
+    const body = order('E2E-JA-1', 'buyer@tokyo-trading.example', 1);
+    const res = await post('/orders', { ...body, lines: [{ ...body.lines[0], unitPrice: 999 }] });
+    expect(res.status).toBe(202);
+    const id = res.body.orderId as string;
+    await until('the rejection', async () => (await orderStatus(id)) === 'rejected');
+    const told = await until('the Japanese rejection', async () => (await mails()).find((m) => m.subject === 'ご注文 E2E-JA-1 をお受けできませんでした'));
+    expect(told.destination.to).toEqual(['buyer@tokyo-trading.example']);
+    expect(told.body.text).toMatch(/^東京トレーディング株式会社 様\n/);
+    expect(told.body.text).toContain('（理由：Stoneware mug, 350 ml（MUG-01） は単価 £9.99 では販売しておりません。最新の価格は当社までお問い合わせください）');
+    expect(told.body.text).not.toMatch(/12\.50|1250|999\b|not sold/);
+    expect(told.body.text).not.toContain(id);
+  }, 60_000);
+
   it('moves a poison message to its DLQ, and status shows it', async () => {
     const payments = stack.topology.queues.find((q) => q.deadLetter && stack.topology.eventSources.some((e) => e.queue === q.logicalId && stack.topology.functions.find((f) => f.logicalId === e.fn)?.name === 'apply-payment'))!;
     const dlq = stack.topology.queues.find((q) => q.logicalId === payments.deadLetter!.logicalId)!;

@@ -1,6 +1,7 @@
 /** reject-order: the reason by precedence, rejected once, stock back on the shelf, the customer told (key per order). */
 import { describe, expect, it } from 'vitest';
 import { rejectionReason, rejectOrder, type RejectOrderInput } from '../../../functions/use-cases/reject-order.ts';
+import { RejectTaskInput } from '../../../functions/platforms/canonical.ts';
 import { testCustomer, testOrder } from '../../support/orders.ts';
 import { BOOK, MUG, NOW, world } from './fixtures.ts';
 
@@ -83,6 +84,16 @@ describe('rejectOrder', () => {
     expect(mail.text).toContain('(vi säljer inte Stoneware mug (MUG-01); Field guide (BOOK-7) säljs inte för 1\u00a0234,50\u00a0kr per styck; fråga oss om dagens pris)');
     expect(mail.text).toMatch(/^Hej Nordisk Design AB,\n\nVi beklagar/);
     for (const leak of ['123450', '899', 'cus_1', 'we do not sell']) expect(mail.text).not.toContain(leak);
+  });
+
+  it('gets the problems through the handler\'s input schema as validate-order returned them (the workflow passes them on)', async () => {
+    const w = await given('received', false);
+    const problems = [{ kind: 'other-currency', description: 'Stoneware mug', sku: 'MUG-01', soldIn: 'EUR', orderedIn: 'GBP' }];
+    const input = RejectTaskInput.parse({ orderId: 'ord_1', validation: { outcome: 'invalid', reason: 'Stoneware mug (MUG-01) is sold in EUR, not GBP', problems } });
+    expect(input.validation?.problems).toEqual(problems);
+    await rejectOrder(input, w.deps);
+    expect(w.state.mailbox[0]!.text).toContain('(Stoneware mug (MUG-01) is sold in EUR, not GBP)');
+    expect(() => RejectTaskInput.parse({ orderId: 'ord_1', validation: { problems: [{ kind: 'other-price', description: 'x', sku: 'y', unitPrice: 1.5, currency: 'GBP' }] } })).toThrow();
   });
 
   it.each<[string, RejectOrderInput, string]>([

@@ -55,6 +55,7 @@ for (const file of entries) {
     sourcemap: false,
     mainFields: [...BUNDLING.mainFields],
     banner: { js: BUNDLING.banner },
+    charset: BUNDLING.charset,
     external,
     logLevel: 'silent',
   });

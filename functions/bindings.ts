@@ -54,6 +54,7 @@ export const BINDINGS = {
   PAYMENT_REFERENCE_SCHEME: { kind: 'text', setBy: 'bindCompany', doc: 'structured payment reference printed on invoices (rf, se-ocr, fi)' },
   BANK_ACCOUNT: { kind: 'json', setBy: 'bindCompany', doc: "the seller's bank account customers pay to ({iban, bic, bankName?})" },
   COMPANY_LEGAL: { kind: 'json', setBy: 'bindCompany', doc: "the seller's legal identity on invoices and e-invoices ({legalName, country, vatNumber?, registration?, postalAddress?, peppolId?, reverseCharge})" },
+  DEFAULT_LANGUAGE: { kind: 'text', setBy: 'bindCompany', doc: 'language of customers who have none (en, sv, zh, ja, ru)' },
   FINANCE_RECIPIENTS: { kind: 'list', setBy: 'bindSettings', doc: 'finance team addresses (credit reviews, reports)' },
   INVOICE_SERIES: { kind: 'text', setBy: 'bindSettings', doc: 'invoice number series' },
   REPORT_RECIPIENTS: { kind: 'json', setBy: 'bindSettings', doc: 'who receives each finance pack ({"flash": [...], "weekly": [...], "month-end": [...]})' },

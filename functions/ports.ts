@@ -34,6 +34,7 @@ import type {
   IsoDate,
   IsoInstant,
   JournalEntry,
+  Language,
   Order,
   OrderStatus,
   Payment,
@@ -69,6 +70,8 @@ export interface Company {
   readonly paymentReferenceScheme: PaymentReferenceScheme;
   /** Where customers pay: on the invoice, in its email and in reminders. */
   readonly bankAccount: SellerBankAccount;
+  /** The language of a customer who has none (`defaultLanguage`). */
+  readonly defaultLanguage: Language;
   /**
    * The seller as a VAT invoice and a Peppol e-invoice name it (config `companyLegalName`, `companyVatNumber`,
    * `companyRegistration`, `companyCountry`, `companyPostalAddress`, `companyPeppolId`, `vatReverseCharge`).

@@ -185,6 +185,8 @@ export const ConfigSchema = z.strictObject({
   senderAddress: email,
   financeRecipients: z.array(email).min(1).max(50),
   baseCurrency: z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as GBP'),
+  /** The language of a customer who has none (no platform locale, none set by finance): en, sv, zh, ja or ru. */
+  defaultLanguage: z.enum(['en', 'sv', 'zh', 'ja', 'ru'], { error: 'one of the languages o2c writes in: en, sv, zh, ja, ru' }).default('en'),
   invoiceSeries: z.string().regex(/^[A-Z]{2,8}$/, '2–8 capital letters'),
   creditNoteSeries: z.string().regex(/^[A-Z]{2,8}$/, '2–8 capital letters').default('CN'),
   /** The credit limit a customer first seen with an order (or created by finance without one) gets, per currency, as a decimal amount: {"GBP": "500.00"}. */

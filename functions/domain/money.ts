@@ -179,11 +179,13 @@ export function toDecimalString(m: Money): string {
 
 /**
  * Locale formatting ("£1,234.56", "￥1,234"). The decimal string goes to Intl
- * as a string, which formats it exactly (no float division).
+ * as a string, which formats it exactly (no float division). `display`:
+ * Intl's `currencyDisplay` (default `symbol`; `narrowSymbol` gives "£" where
+ * a locale's symbol is the ISO code, e.g. GBP in Swedish).
  */
-export function formatMoney(m: Money, locale = 'en-GB'): string {
+export function formatMoney(m: Money, locale = 'en-GB', display: 'symbol' | 'narrowSymbol' = 'symbol'): string {
   const exp = currencyExponent(m.currency);
-  const fmt = new Intl.NumberFormat(locale, { style: 'currency', currency: m.currency, minimumFractionDigits: exp, maximumFractionDigits: exp });
+  const fmt = new Intl.NumberFormat(locale, { style: 'currency', currency: m.currency, currencyDisplay: display, minimumFractionDigits: exp, maximumFractionDigits: exp });
   return fmt.format(toDecimalString(m) as unknown as number);
 }
 

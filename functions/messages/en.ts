@@ -1,9 +1,40 @@
 /** English: the customer messages, and the messages for finance. */
 import type { RiskFactor } from '../domain/credit-score.ts';
-import type { Catalogue, FinanceCatalogue, PaymentInstructions, RefundAttentionVars } from './types.ts';
+import type { PaymentTerms } from '../domain/model.ts';
+import { LOCALES, percentIn } from './format.ts';
+import type { Catalogue, FinanceCatalogue, PaymentInstructions, RefundAttentionVars, RejectionReason } from './types.ts';
 import { letterTemplates, type LetterWords } from './letter.ts';
 
 const yourOrder = (ref: string | null) => (ref ? ` (your order ${ref})` : '');
+
+/** `Net 30`, `2/10 net 30`, `Due on receipt` (as domain/invoice `describeTerms` writes them, without importing the invoice rules into every mailer). */
+const terms = (t: PaymentTerms): string => {
+  if (!t.discount) return t.netDays === 0 ? 'Due on receipt' : `Net ${t.netDays}`;
+  return `${percentIn(LOCALES.en, t.discount.ratePpm)}/${t.discount.days} net ${t.netDays}`;
+};
+
+/** Why an order is rejected, in words. */
+const rejection = (r: RejectionReason): string => {
+  switch (r.kind) {
+    case 'catalog':
+      return r.problems
+        .map((p) => {
+          const item = `${p.item.description} (${p.item.sku})`;
+          if (p.kind === 'not-sold') return `we do not sell ${item}`;
+          if (p.kind === 'other-currency') return `${item} is sold in ${p.soldIn}, not ${p.orderedIn}`;
+          return `${item} is not sold at ${p.unitPrice} a unit; ask us for today's price`;
+        })
+        .join('; ');
+    case 'out-of-stock':
+      return 'some items stayed out of stock for too long';
+    case 'warehouse':
+      return 'it could not be shipped from our warehouse';
+    case 'credit':
+      return r.note ?? 'we could not approve it on account';
+    case 'other':
+      return 'it could not be accepted';
+  }
+};
 
 
 /** Where to pay, and what to quote: the structured reference, else the invoice number. */
@@ -67,7 +98,7 @@ export const en: Catalogue & FinanceCatalogue = {
   'invoice-issued': {
     'balance-due': (v) => ({
       subject: `Invoice ${v.invoiceNumber}${yourOrder(v.orderReference)} from ${v.companyName}`,
-      text: `Dear ${v.customerName},\n\nplease find attached invoice ${v.invoiceNumber}${yourOrder(v.orderReference)} for ${v.total}, due on ${v.dueDate} (${v.terms}).${
+      text: `Dear ${v.customerName},\n\nplease find attached invoice ${v.invoiceNumber}${yourOrder(v.orderReference)} for ${v.total}, due on ${v.dueDate} (${terms(v.terms)}).${
         v.earlyPayment ? ` Pay ${v.earlyPayment.amount} by ${v.earlyPayment.until} to take the early-payment discount.` : ''
       }\n${payTo(v.payment, v.invoiceNumber)}\n\n${v.companyName}`,
     }),
@@ -79,7 +110,7 @@ export const en: Catalogue & FinanceCatalogue = {
 
   'order-rejected': (v) => ({
     subject: `We cannot fulfil your order ${v.orderReference}`,
-    text: `Dear ${v.customerName},\n\nwe are sorry: we cannot go ahead with your order ${v.orderReference} (${v.reason}). ${v.refunded ? 'What you paid will be refunded to the card or account you paid with; we will write again when it is on its way.' : 'Nothing has been charged on account.'} Please contact us if you have questions.\n\n${v.companyName}`,
+    text: `Dear ${v.customerName},\n\nwe are sorry: we cannot go ahead with your order ${v.orderReference} (${rejection(v.reason)}). ${v.refunded ? 'What you paid will be refunded to the card or account you paid with; we will write again when it is on its way.' : 'Nothing has been charged on account.'} Please contact us if you have questions.\n\n${v.companyName}`,
   }),
 
   'credit-note-issued': (v) => ({
@@ -91,7 +122,7 @@ export const en: Catalogue & FinanceCatalogue = {
 
   'refund-issued': (v) => ({
     subject: `Refund of ${v.amount} for your order ${v.orderReference}`,
-    text: `Dear ${v.customerName},\n\nwe have refunded ${v.amount} for your order ${v.orderReference} (${v.reason})${v.creditNoteNumber ? `, as stated on credit note ${v.creditNoteNumber}` : ''}. It goes back to the card or account you paid with; depending on your bank it can take 5–10 working days to appear.\n\n${v.companyName}`,
+    text: `Dear ${v.customerName},\n\nwe have refunded ${v.amount} for your order ${v.orderReference} (${v.reason ?? 'the order was cancelled or could not be fulfilled'})${v.creditNoteNumber ? `, as stated on credit note ${v.creditNoteNumber}` : ''}. It goes back to the card or account you paid with; depending on your bank it can take 5–10 working days to appear.\n\n${v.companyName}`,
   }),
 
   'dunning-letter': letterTemplates(letter),

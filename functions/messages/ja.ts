@@ -1,8 +1,38 @@
 /** Japanese. */
-import type { Catalogue, PaymentInstructions } from './types.ts';
+import type { PaymentTerms } from '../domain/model.ts';
+import { LOCALES, percentIn } from './format.ts';
+import type { Catalogue, PaymentInstructions, RejectionReason } from './types.ts';
 import { letterTemplates, type LetterWords } from './letter.ts';
 
 const yourOrder = (ref: string | null) => (ref ? `（ご注文 ${ref}）` : '');
+
+const terms = (t: PaymentTerms): string => {
+  const net = t.netDays === 0 ? '請求書受領時払い' : `請求書発行日から ${t.netDays} 日以内`;
+  return t.discount ? `${t.discount.days} 日以内のお支払いで ${percentIn(LOCALES.ja, t.discount.ratePpm)}% 割引、${net}` : net;
+};
+
+/** Why an order is rejected, in words. */
+const rejection = (r: RejectionReason): string => {
+  switch (r.kind) {
+    case 'catalog':
+      return r.problems
+        .map((p) => {
+          const item = `${p.item.description}（${p.item.sku}）`;
+          if (p.kind === 'not-sold') return `${item} は当社の取扱商品ではございません`;
+          if (p.kind === 'other-currency') return `${item} は ${p.orderedIn} ではなく ${p.soldIn} での販売となります`;
+          return `${item} は単価 ${p.unitPrice} では販売しておりません。最新の価格は当社までお問い合わせください`;
+        })
+        .join('。');
+    case 'out-of-stock':
+      return '一部の商品の在庫切れが長期間続いたため';
+    case 'warehouse':
+      return '当社倉庫から発送することができなかったため';
+    case 'credit':
+      return r.note ?? '掛売りでのお取引を承認できなかったため';
+    case 'other':
+      return 'ご注文をお受けできなかったため';
+  }
+};
 
 
 /** Where to pay, and what to quote: the structured reference, else the invoice number. */
@@ -66,7 +96,7 @@ export const ja: Catalogue = {
   'invoice-issued': {
     'balance-due': (v) => ({
       subject: `【${v.companyName}】請求書 ${v.invoiceNumber}${yourOrder(v.orderReference)} のご送付`,
-      text: `${v.customerName} 様\n\n請求書 ${v.invoiceNumber}${yourOrder(v.orderReference)} を添付いたします。\nご請求金額：${v.total}\nお支払期日：${v.dueDate}（${v.terms}）\n${
+      text: `${v.customerName} 様\n\n請求書 ${v.invoiceNumber}${yourOrder(v.orderReference)} を添付いたします。\nご請求金額：${v.total}\nお支払期日：${v.dueDate}（${terms(v.terms)}）\n${
         v.earlyPayment ? `${v.earlyPayment.until} までに ${v.earlyPayment.amount} をお支払いいただくと、早期支払割引が適用されます。\n` : ''
       }${payTo(v.payment, v.invoiceNumber)}\n\n${v.companyName}`,
     }),
@@ -78,7 +108,7 @@ export const ja: Catalogue = {
 
   'order-rejected': (v) => ({
     subject: `ご注文 ${v.orderReference} をお受けできませんでした`,
-    text: `${v.customerName} 様\n\n誠に申し訳ございませんが、ご注文 ${v.orderReference} はお受けすることができませんでした（理由：${v.reason}）。${v.refunded ? 'お支払いいただいた代金は、お支払いに使われたカードまたは口座へ返金いたします。返金手続きが完了しましたら改めてご連絡いたします。' : '代金のご請求は発生しておりません。'}ご不明な点がございましたら、お気軽にお問い合わせください。\n\n${v.companyName}`,
+    text: `${v.customerName} 様\n\n誠に申し訳ございませんが、ご注文 ${v.orderReference} はお受けすることができませんでした（理由：${rejection(v.reason)}）。${v.refunded ? 'お支払いいただいた代金は、お支払いに使われたカードまたは口座へ返金いたします。返金手続きが完了しましたら改めてご連絡いたします。' : '代金のご請求は発生しておりません。'}ご不明な点がございましたら、お気軽にお問い合わせください。\n\n${v.companyName}`,
   }),
 
   'credit-note-issued': (v) => ({
@@ -90,7 +120,7 @@ export const ja: Catalogue = {
 
   'refund-issued': (v) => ({
     subject: `ご注文 ${v.orderReference} の ${v.amount} を返金いたしました`,
-    text: `${v.customerName} 様\n\nご注文 ${v.orderReference}（${v.reason}）につきまして、${v.amount} を返金いたしました${v.creditNoteNumber ? `（クレジットノート ${v.creditNoteNumber} のとおり）` : ''}。お支払いに使われたカードまたは口座に返金されます。ご利用の金融機関により、反映まで 5～10 営業日かかる場合がございます。\n\n${v.companyName}`,
+    text: `${v.customerName} 様\n\nご注文 ${v.orderReference}（${v.reason ?? 'ご注文のキャンセルまたはお届け不能のため'}）につきまして、${v.amount} を返金いたしました${v.creditNoteNumber ? `（クレジットノート ${v.creditNoteNumber} のとおり）` : ''}。お支払いに使われたカードまたは口座に返金されます。ご利用の金融機関により、反映まで 5～10 営業日かかる場合がございます。\n\n${v.companyName}`,
   }),
 
   'dunning-letter': letterTemplates(letter),

@@ -1,8 +1,38 @@
 /** Swedish. */
-import type { Catalogue, PaymentInstructions } from './types.ts';
+import type { PaymentTerms } from '../domain/model.ts';
+import { LOCALES, percentIn } from './format.ts';
+import type { Catalogue, PaymentInstructions, RejectionReason } from './types.ts';
 import { letterTemplates, type LetterWords } from './letter.ts';
 
 const yourOrder = (ref: string | null) => (ref ? ` (din beställning ${ref})` : '');
+
+const terms = (t: PaymentTerms): string => {
+  const net = t.netDays === 0 ? 'betalas vid mottagandet' : `${t.netDays} dagar netto`;
+  return t.discount ? `${percentIn(LOCALES.sv, t.discount.ratePpm)} % kassarabatt vid betalning inom ${t.discount.days} dagar, annars ${net}` : net;
+};
+
+/** Why an order is rejected, in words. */
+const rejection = (r: RejectionReason): string => {
+  switch (r.kind) {
+    case 'catalog':
+      return r.problems
+        .map((p) => {
+          const item = `${p.item.description} (${p.item.sku})`;
+          if (p.kind === 'not-sold') return `vi säljer inte ${item}`;
+          if (p.kind === 'other-currency') return `${item} säljs i ${p.soldIn}, inte i ${p.orderedIn}`;
+          return `${item} säljs inte för ${p.unitPrice} per styck; fråga oss om dagens pris`;
+        })
+        .join('; ');
+    case 'out-of-stock':
+      return 'några artiklar har varit slut i lager för länge';
+    case 'warehouse':
+      return 'den kunde inte skickas från vårt lager';
+    case 'credit':
+      return r.note ?? 'vi kunde inte bevilja kredit för beställningen';
+    case 'other':
+      return 'den kunde inte tas emot';
+  }
+};
 
 
 /** Where to pay, and what to quote: the structured reference, else the invoice number. */
@@ -48,7 +78,7 @@ export const sv: Catalogue = {
     text: [
       `Hej ${v.customerName},`,
       '',
-      `tack för din beställning ${v.orderReference}. Vi har bekräftat den och hör av oss när den skickas.`,
+      `Tack för din beställning ${v.orderReference}. Vi har bekräftat den och hör av oss när den skickas.`,
       '',
       ...v.lines.map((l) => `  ${l.quantity} × ${l.description} (${l.sku})  ${l.amount}`),
       '',
@@ -60,37 +90,37 @@ export const sv: Catalogue = {
 
   'order-shipped': (v) => ({
     subject: `Din beställning ${v.orderReference} har skickats`,
-    text: `Hej ${v.customerName},\n\ndin beställning ${v.orderReference} lämnade vårt lager ${v.shippedOn} med ${v.carrier} (${v.service}).\nSpårningsnummer: ${v.trackingNumber}\n\n${v.companyName}`,
+    text: `Hej ${v.customerName},\n\nDin beställning ${v.orderReference} lämnade vårt lager den ${v.shippedOn} med ${v.carrier} (${v.service}).\nSpårningsnummer: ${v.trackingNumber}\n\n${v.companyName}`,
   }),
 
   'invoice-issued': {
     'balance-due': (v) => ({
       subject: `Faktura ${v.invoiceNumber}${yourOrder(v.orderReference)} från ${v.companyName}`,
-      text: `Hej ${v.customerName},\n\nbifogat finns faktura ${v.invoiceNumber}${yourOrder(v.orderReference)} på ${v.total}, med förfallodag ${v.dueDate} (${v.terms}).${
+      text: `Hej ${v.customerName},\n\nBifogat finns faktura ${v.invoiceNumber}${yourOrder(v.orderReference)} på ${v.total}, med förfallodag ${v.dueDate} (${terms(v.terms)}).${
         v.earlyPayment ? ` Betalar du ${v.earlyPayment.amount} senast ${v.earlyPayment.until} får du kassarabatt.` : ''
       }\n${payTo(v.payment, v.invoiceNumber)}\n\n${v.companyName}`,
     }),
     paid: (v) => ({
       subject: `Faktura ${v.invoiceNumber}${yourOrder(v.orderReference)} från ${v.companyName}`,
-      text: `Hej ${v.customerName},\n\nbifogat finns faktura ${v.invoiceNumber}${yourOrder(v.orderReference)} på ${v.total}. Den betalades redan vid köpet, så du har inget att betala.\n\n${v.companyName}`,
+      text: `Hej ${v.customerName},\n\nBifogat finns faktura ${v.invoiceNumber}${yourOrder(v.orderReference)} på ${v.total}. Den betalades redan vid köpet, så du har inget att betala.\n\n${v.companyName}`,
     }),
   },
 
   'order-rejected': (v) => ({
     subject: `Vi kan inte leverera din beställning ${v.orderReference}`,
-    text: `Hej ${v.customerName},\n\nvi beklagar, men vi kan inte genomföra din beställning ${v.orderReference} (${v.reason}). ${v.refunded ? 'Det du har betalat återbetalas till kortet eller kontot du betalade med; vi skriver igen när återbetalningen är på väg.' : 'Ingenting har debiterats.'} Kontakta oss gärna om du har frågor.\n\n${v.companyName}`,
+    text: `Hej ${v.customerName},\n\nVi beklagar, men vi kan inte genomföra din beställning ${v.orderReference} (${rejection(v.reason)}). ${v.refunded ? 'Det du har betalat återbetalas till kortet eller kontot du betalade med; vi skriver igen när återbetalningen är på väg.' : 'Ingenting har debiterats.'} Kontakta oss gärna om du har frågor.\n\n${v.companyName}`,
   }),
 
   'credit-note-issued': (v) => ({
     subject: `Kreditfaktura ${v.creditNoteNumber} för faktura ${v.invoiceNumber} från ${v.companyName}`,
-    text: `Hej ${v.customerName},\n\nbifogat finner du kreditfaktura ${v.creditNoteNumber} på ${v.total} för faktura ${v.invoiceNumber} (${v.reason}). Kvar att betala på fakturan är ${v.balance}.${
-      v.customerCredit ? ` Eftersom fakturan redan var betald är ${v.customerCredit} ett tillgodohavande för er, som vi betalar tillbaka eller drar av från nästa faktura.` : ''
+    text: `Hej ${v.customerName},\n\nBifogat finns kreditfaktura ${v.creditNoteNumber} på ${v.total} för faktura ${v.invoiceNumber} (${v.reason}). Kvar att betala på fakturan är ${v.balance}.${
+      v.customerCredit ? ` Eftersom fakturan redan var betald har du ${v.customerCredit} tillgodo hos oss, som vi betalar tillbaka eller drar av från nästa faktura.` : ''
     }\n\nVänliga hälsningar,\n${v.companyName}`,
   }),
 
   'refund-issued': (v) => ({
     subject: `Återbetalning av ${v.amount} för din beställning ${v.orderReference}`,
-    text: `Hej ${v.customerName},\n\nvi har återbetalat ${v.amount} för din beställning ${v.orderReference} (${v.reason})${v.creditNoteNumber ? `, enligt kreditfaktura ${v.creditNoteNumber}` : ''}. Beloppet går tillbaka till kortet eller kontot du betalade med; beroende på din bank kan det ta 5–10 bankdagar innan det syns.\n\n${v.companyName}`,
+    text: `Hej ${v.customerName},\n\nVi har återbetalat ${v.amount} för din beställning ${v.orderReference} (${v.reason ?? 'beställningen avbröts eller kunde inte levereras'})${v.creditNoteNumber ? `, enligt kreditfaktura ${v.creditNoteNumber}` : ''}. Beloppet går tillbaka till kortet eller kontot du betalade med; beroende på din bank kan det ta 5–10 bankdagar innan det syns.\n\n${v.companyName}`,
   }),
 
   'dunning-letter': letterTemplates(letter),

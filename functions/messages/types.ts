@@ -2,11 +2,15 @@
  * What each message needs, and the shape every language's catalogue must have.
  *
  * Vars carry text that is already formatted: amounts as formatted money
- * strings (never minor units), dates as the ISO strings the caller gives.
- * A template only places them in its sentences.
+ * strings (never minor units) and customer-facing dates, both formatted for
+ * the message's language (format.ts `formatsFor(language)`). What a template
+ * must put in words itself — payment terms, why an order was rejected — comes
+ * as data, so no English sentence reaches another language. A template only
+ * places the vars in its sentences.
  */
 import type { RiskFactor } from '../domain/credit-score.ts';
 import type { DunningAction, DunningTone } from '../domain/dunning.ts';
+import type { PaymentTerms } from '../domain/model.ts';
 
 /** The reference a customer knows the order by: the platform's, else our order id. */
 type OrderReference = string;
@@ -33,7 +37,7 @@ export interface OrderConfirmedVars {
 export interface OrderShippedVars {
   readonly customerName: string;
   readonly orderReference: OrderReference;
-  /** `YYYY-MM-DD`. */
+  /** The shipping day, formatted. */
   readonly shippedOn: string;
   readonly carrier: string;
   readonly service: string;
@@ -65,8 +69,8 @@ interface InvoiceVars {
 export interface InvoiceBalanceDueVars extends InvoiceVars {
   readonly form: 'balance-due';
   readonly dueDate: string;
-  /** The terms as text, e.g. `Net 30`, `2/10 net 30`. */
-  readonly terms: string;
+  /** The invoice's terms; each language words them (`Net 30`, `30 dagar netto`, …). */
+  readonly terms: PaymentTerms;
   /** Formatted amount that takes the early-payment discount, and the last day to pay it. */
   readonly earlyPayment: { readonly amount: string; readonly until: string } | null;
   readonly payment: PaymentInstructions;
@@ -93,10 +97,32 @@ export interface CreditNoteIssuedVars {
   readonly companyName: string;
 }
 
+/** An item of an order as the customer wrote it: its description and SKU. */
+export interface OrderedItem {
+  readonly description: string;
+  readonly sku: string;
+}
+
+/** One reason a B2B order does not match the catalogue, in the customer's own terms (their price, never ours). */
+export type CatalogProblem =
+  | { readonly kind: 'not-sold'; readonly item: OrderedItem }
+  | { readonly kind: 'other-currency'; readonly item: OrderedItem; readonly soldIn: string; readonly orderedIn: string }
+  /** `unitPrice`: the unit price the customer ordered at, formatted. */
+  | { readonly kind: 'other-price'; readonly item: OrderedItem; readonly unitPrice: string };
+
+/** Why an order is rejected, as data each language puts in its own words. */
+export type RejectionReason =
+  | { readonly kind: 'catalog'; readonly problems: readonly CatalogProblem[] }
+  | { readonly kind: 'out-of-stock' }
+  | { readonly kind: 'warehouse' }
+  /** `note`: why, in the customer's language (functions/messages/credit-reasons: finance's reason code or the review's timeout), else null. */
+  | { readonly kind: 'credit'; readonly note: string | null }
+  | { readonly kind: 'other' };
+
 export interface OrderRejectedVars {
   readonly customerName: string;
   readonly orderReference: OrderReference;
-  readonly reason: string;
+  readonly reason: RejectionReason;
   readonly companyName: string;
   /** The order was paid at checkout: the payment is being refunded (else nothing was charged). */
   readonly refunded: boolean;
@@ -220,8 +246,8 @@ export interface RefundIssuedVars {
   readonly orderReference: OrderReference;
   /** Formatted amount refunded. */
   readonly amount: string;
-  /** Why: the order's rejection or cancellation, or the credit note's reason. */
-  readonly reason: string;
+  /** The credit note's reason as finance wrote it; null: the order ended (rejected or cancelled), which the template says in its words. */
+  readonly reason: string | null;
   /** The credit note the refund pays out, when there is one. */
   readonly creditNoteNumber: string | null;
   readonly companyName: string;
@@ -270,8 +296,8 @@ export interface MessageText {
 
 export type Template<V> = (vars: V) => MessageText;
 
-/** One language's customer messages; a kind with forms or tones has a template for each. */
-export interface Catalogue {
+/** The templates of a customer message kind: one, or one per form or tone. */
+interface CustomerTemplates {
   readonly 'order-confirmed': Template<OrderConfirmedVars>;
   readonly 'order-shipped': Template<OrderShippedVars>;
   readonly 'invoice-issued': { readonly 'balance-due': Template<InvoiceBalanceDueVars>; readonly paid: Template<InvoicePaidVars> };
@@ -280,6 +306,13 @@ export interface Catalogue {
   readonly 'dunning-letter': { readonly [T in DunningTone]: Template<DunningLetterVars> };
   readonly 'refund-issued': Template<RefundIssuedVars>;
 }
+
+/**
+ * One language's customer messages: every `CustomerMessageKind`, so a kind
+ * added to `MessageVars` without a template in every language (or without its
+ * entry here) does not compile.
+ */
+export type Catalogue = { readonly [K in CustomerMessageKind]: K extends keyof CustomerTemplates ? CustomerTemplates[K] : Template<MessageVars[K]> };
 
 export interface FinanceCatalogue {
   readonly 'credit-review-request': Template<CreditReviewRequestVars>;

@@ -1,8 +1,38 @@
 /** Chinese (Simplified). */
-import type { Catalogue, PaymentInstructions } from './types.ts';
+import type { PaymentTerms } from '../domain/model.ts';
+import { LOCALES, percentIn } from './format.ts';
+import type { Catalogue, PaymentInstructions, RejectionReason } from './types.ts';
 import { letterTemplates, type LetterWords } from './letter.ts';
 
 const yourOrder = (ref: string | null) => (ref ? `（您的订单 ${ref}）` : '');
+
+const terms = (t: PaymentTerms): string => {
+  const net = t.netDays === 0 ? '收到发票即付' : `开票后 ${t.netDays} 天内付款`;
+  return t.discount ? `${t.discount.days} 天内付款可享 ${percentIn(LOCALES.zh, t.discount.ratePpm)}% 折扣，否则${net}` : net;
+};
+
+/** Why an order is rejected, in words. */
+const rejection = (r: RejectionReason): string => {
+  switch (r.kind) {
+    case 'catalog':
+      return r.problems
+        .map((p) => {
+          const item = `${p.item.description}（${p.item.sku}）`;
+          if (p.kind === 'not-sold') return `我们不销售 ${item}`;
+          if (p.kind === 'other-currency') return `${item} 以 ${p.soldIn} 而非 ${p.orderedIn} 计价销售`;
+          return `${item} 的单价并非 ${p.unitPrice}，请向我们咨询当前价格`;
+        })
+        .join('；');
+    case 'out-of-stock':
+      return '部分商品缺货时间过长';
+    case 'warehouse':
+      return '我们的仓库无法发货';
+    case 'credit':
+      return r.note ?? '我们无法为此订单提供赊销';
+    case 'other':
+      return '订单未能受理';
+  }
+};
 
 
 /** Where to pay, and what to quote: the structured reference, else the invoice number. */
@@ -67,7 +97,7 @@ export const zh: Catalogue = {
   'invoice-issued': {
     'balance-due': (v) => ({
       subject: `${v.companyName} 开具的发票 ${v.invoiceNumber}${yourOrder(v.orderReference)}`,
-      text: `尊敬的 ${v.customerName}：\n\n附件为发票 ${v.invoiceNumber}${yourOrder(v.orderReference)}，金额 ${v.total}，到期日 ${v.dueDate}（${v.terms}）。${
+      text: `尊敬的 ${v.customerName}：\n\n附件为发票 ${v.invoiceNumber}${yourOrder(v.orderReference)}，金额 ${v.total}，到期日 ${v.dueDate}（${terms(v.terms)}）。${
         v.earlyPayment ? `如在 ${v.earlyPayment.until} 前支付 ${v.earlyPayment.amount}，即可享受提前付款折扣。` : ''
       }\n${payTo(v.payment, v.invoiceNumber)}\n\n此致\n${v.companyName}`,
     }),
@@ -79,7 +109,7 @@ export const zh: Catalogue = {
 
   'order-rejected': (v) => ({
     subject: `很抱歉，我们无法履行您的订单 ${v.orderReference}`,
-    text: `尊敬的 ${v.customerName}：\n\n很抱歉，我们无法继续处理您的订单 ${v.orderReference}（${v.reason}）。${v.refunded ? '您已支付的款项将退回至您付款时使用的银行卡或账户；退款发出后我们会再次通知您。' : '您的账户未产生任何费用。'}如有疑问，请与我们联系。\n\n此致\n${v.companyName}`,
+    text: `尊敬的 ${v.customerName}：\n\n很抱歉，我们无法继续处理您的订单 ${v.orderReference}（${rejection(v.reason)}）。${v.refunded ? '您已支付的款项将退回至您付款时使用的银行卡或账户；退款发出后我们会再次通知您。' : '您的账户未产生任何费用。'}如有疑问，请与我们联系。\n\n此致\n${v.companyName}`,
   }),
 
   'credit-note-issued': (v) => ({
@@ -91,7 +121,7 @@ export const zh: Catalogue = {
 
   'refund-issued': (v) => ({
     subject: `您的订单 ${v.orderReference} 已退款 ${v.amount}`,
-    text: `尊敬的 ${v.customerName}：\n\n我们已为您的订单 ${v.orderReference}（${v.reason}）退款 ${v.amount}${v.creditNoteNumber ? `，详见贷项通知单 ${v.creditNoteNumber}` : ''}。款项将退回您付款时使用的银行卡或账户；视您的银行而定，可能需要 5–10 个工作日到账。\n\n此致\n${v.companyName}`,
+    text: `尊敬的 ${v.customerName}：\n\n我们已为您的订单 ${v.orderReference}（${v.reason ?? '订单已取消或无法履行'}）退款 ${v.amount}${v.creditNoteNumber ? `，详见贷项通知单 ${v.creditNoteNumber}` : ''}。款项将退回您付款时使用的银行卡或账户；视您的银行而定，可能需要 5–10 个工作日到账。\n\n此致\n${v.companyName}`,
   }),
 
   'dunning-letter': letterTemplates(letter),

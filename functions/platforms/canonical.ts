@@ -124,9 +124,16 @@ export const ShipTaskInput = z.object({
 });
 
 /** reject-order's input: what the workflow knows of why. */
+/** validate-order's catalog problems as the workflow passes them on (use-cases/validate-order `CatalogIssue`), for the rejection email to word. */
+const CatalogIssueSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('not-sold'), description: z.string(), sku: z.string() }),
+  z.object({ kind: z.literal('other-currency'), description: z.string(), sku: z.string(), soldIn: z.string(), orderedIn: z.string() }),
+  z.object({ kind: z.literal('other-price'), description: z.string(), sku: z.string(), unitPrice: z.int(), currency: z.string() }),
+]);
+
 export const RejectTaskInput = z.object({
   orderId: text(1, 80),
-  validation: z.optional(z.object({ reason: z.optional(z.string()) })),
+  validation: z.optional(z.object({ reason: z.optional(z.string()), problems: z.optional(z.array(CatalogIssueSchema)) })),
   credit: z.optional(z.object({ reason: z.optional(z.string()) })),
   review: z.optional(z.object({ note: z.optional(z.string()), reason: z.optional(z.enum(CREDIT_REFUSAL_REASONS)) })),
   /** The credit review timed out undecided (the workflow's catch of States.Timeout). */

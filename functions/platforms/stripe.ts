@@ -137,7 +137,8 @@ export function mapCheckoutSession(s: z.infer<typeof CheckoutSessionSchema>, sho
   const base = { lines, shipping: details.amount_shipping > 0 ? { amount: details.amount_shipping, taxRatePpm: 0, tax: shippingTax } : undefined };
   // Exclusive tax adds up with the tax; inclusive tax is already inside the prices.
   const exclusive = s.amount_subtotal - details.amount_discount + details.amount_shipping + details.amount_tax === s.amount_total;
-  const language = languageOf(s.customer_details?.preferred_locales?.[0]);
+  // The buyer's preferred locale, else the locale Checkout was shown in (`auto`: the browser's, which the session does not name).
+  const language = languageOf(s.customer_details?.preferred_locales?.[0]) ?? languageOf((s as { locale?: unknown }).locale);
   const paymentIntent = typeof s.payment_intent === 'string' ? s.payment_intent : s.payment_intent?.id;
   const draft = {
     externalId: s.id,

@@ -12,7 +12,7 @@ import * as z from 'zod/mini';
 import { parseDecimal, parseRatePpm } from '#domain/money';
 import { parseJson } from './parse.ts';
 import { SignatureError, verifyBase64Hmac } from './signatures.ts';
-import { finishDraft, headerOf, PayloadError, type PlatformEvent, type PlatformLine, type PlatformOrderDraft } from './types.ts';
+import { finishDraft, headerOf, languageOf, PayloadError, type PlatformEvent, type PlatformLine, type PlatformOrderDraft } from './types.ts';
 
 const party = z.looseObject({
   first_name: z.nullish(z.string()),
@@ -56,6 +56,18 @@ export const WooOrderSchema = z.looseObject({
   tax_lines: z.optional(z.array(z.looseObject({ rate_id: z.union([z.number(), z.string()]), rate_percent: z.optional(z.number()) }))),
 });
 export type WooOrder = z.infer<typeof WooOrderSchema>;
+
+/**
+ * The buyer's language, where the shop records it on the order: WooCommerce has no locale of its own, WPML (and
+ * WooCommerce Multilingual) stores the checkout's language as the `wpml_language` meta ("sv"). Read loosely: a
+ * meta list of another shape is no reason to refuse the order.
+ */
+function wooLanguage(o: WooOrder) {
+  const meta = (o as { meta_data?: unknown }).meta_data;
+  if (!Array.isArray(meta)) return undefined;
+  const entry: unknown = meta.find((m: unknown) => typeof m === 'object' && m !== null && (m as { key?: unknown }).key === 'wpml_language');
+  return languageOf((entry as { value?: unknown } | undefined)?.value);
+}
 
 /** Payment methods where the buyer pays later (bank transfer, cheque, cash on delivery): on terms. */
 const ON_ACCOUNT = new Set(['bacs', 'cheque', 'cod']);
@@ -116,11 +128,12 @@ export function mapWooOrder(o: WooOrder, shop: string): PlatformOrderDraft {
   if (!email) throw new PayloadError('the order has no billing email', [{ path: 'billing.email', message: 'required' }]);
   const name = [o.billing.first_name, o.billing.last_name].filter(Boolean).join(' ') || o.billing.company || email;
   const paid = Boolean(o.date_paid);
+  const language = wooLanguage(o);
   const draft = {
     externalId: String(o.id),
     shop,
     reference: `#${o.number ?? o.id}`,
-    customer: { email: email.toLowerCase(), name: name.slice(0, 200) },
+    customer: { email: email.toLowerCase(), name: name.slice(0, 200), ...(language ? { language } : {}) },
     currency,
     lines,
     ...(shipping ? { shipping } : {}),

@@ -73,6 +73,7 @@ const CompanyLegalSchema = z.object({
   peppolId: z.optional(z.object({ scheme: z.string(), id: z.string() })),
   reverseCharge: z.boolean(),
 });
+const LanguageSchema = z.enum(['en', 'sv', 'zh', 'ja', 'ru']);
 const BankAccountSchema = z.object({ iban: z.string().check(z.minLength(1)), bic: z.string().check(z.minLength(1)), bankName: z.optional(z.string()) });
 
 /** A JSON binding checked against `schema` (ConfigError naming the variable otherwise). */
@@ -192,6 +193,7 @@ export function companyOf(b: {
   PAYMENT_REFERENCE_SCHEME: string;
   BANK_ACCOUNT: unknown;
   COMPANY_LEGAL: unknown;
+  DEFAULT_LANGUAGE: string;
 }): Company {
   const legal = checkedBinding('COMPANY_LEGAL', CompanyLegalSchema, b.COMPANY_LEGAL);
   const bank = checkedBinding('BANK_ACCOUNT', BankAccountSchema, b.BANK_ACCOUNT);
@@ -205,5 +207,6 @@ export function companyOf(b: {
     paymentReferenceScheme: checkedBinding('PAYMENT_REFERENCE_SCHEME', SchemeSchema, b.PAYMENT_REFERENCE_SCHEME),
     bankAccount: { iban: bank.iban, bic: bank.bic, ...(bank.bankName ? { bankName: bank.bankName } : {}) },
     legal: JSON.parse(JSON.stringify(legal)) as CompanyLegal,
+    defaultLanguage: checkedBinding('DEFAULT_LANGUAGE', LanguageSchema, b.DEFAULT_LANGUAGE),
   };
 }

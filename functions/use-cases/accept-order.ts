@@ -70,7 +70,7 @@ export function orderFromDraft(draft: OrderDraft, platform: Platform, receivedAt
   };
 }
 
-/** The customer as first seen with this draft: the company's timezone and terms, the new-customer credit limit of the order's currency. */
+/** The customer as first seen with this draft: the platform's locale as language (else the company's default), the company's timezone and terms, the new-customer credit limit of the order's currency. */
 export function customerFromDraft(draft: OrderDraft, receivedAt: string, company: Company, creditLimits: Readonly<Record<string, number>>): NewCustomer {
   const shop = shopOf(draft);
   return {
@@ -78,7 +78,7 @@ export function customerFromDraft(draft: OrderDraft, receivedAt: string, company
     shop,
     name: draft.customer.name,
     email: draft.customer.email.trim().toLowerCase(),
-    language: draft.customer.language ?? 'en',
+    language: draft.customer.language ?? company.defaultLanguage,
     timezone: company.timezone,
     currency: draft.currency,
     terms: company.defaultTerms,

@@ -22,8 +22,7 @@ import type { CreditNote, Invoice, Money } from '#domain/model';
 import { ConcurrentUpdate, ConflictError, NotFoundError } from '../errors.ts';
 import type { Clock, Company, Customers, EInvoices, InvoiceDocuments, Invoices, Mail, RequestKeys } from '../ports.ts';
 import { withCreditNoteContent } from './document-content.ts';
-import { formatMoney } from '#domain/money';
-import { renderMessage } from '#messages';
+import { customerLanguage, formatsFor, renderMessage } from '#messages';
 import { mailTo, ublAttachment } from './customer-mail.ts';
 import { withNextNumber } from './numbering.ts';
 
@@ -121,8 +120,9 @@ async function replayed(prior: { bodyHash: string; answer: unknown }, clientKey:
 async function sendCreditNote(note: CreditNote, balanceAfter: number, deps: AdjustInvoiceDeps, invoice: Invoice): Promise<void> {
   const customer = await deps.customers.get(note.customerId);
   if (!customer) return;
-  const money = (amount: number) => formatMoney({ amount, currency: note.currency });
-  const message = renderMessage('credit-note-issued', customer.language, {
+  const language = customerLanguage(customer, deps.company);
+  const money = (amount: number) => formatsFor(language).money({ amount, currency: note.currency });
+  const message = renderMessage('credit-note-issued', language, {
     customerName: customer.name,
     creditNoteNumber: note.number,
     invoiceNumber: note.invoiceNumber,

@@ -4,9 +4,8 @@
  * 1. Released from hold → approved; approved → confirmed (each only once).
  * 2. Queue the confirmation (key per order: a re-run emails once).
  */
-import { formatMoney } from '#domain/money';
 import { transition } from '#domain/order';
-import { orderReference, renderMessage } from '#messages';
+import { customerLanguage, formatsFor, orderReference, renderMessage } from '#messages';
 import { OrderNotFound } from '../errors.ts';
 import { mailTo } from './customer-mail.ts';
 import type { Clock, Company, Customers, Mail, Orders } from '../ports.ts';
@@ -27,8 +26,9 @@ export async function confirmOrder({ orderId }: { orderId: string }, deps: Confi
   if (order.status === 'approved') order = await deps.orders.apply(order, transition(order, 'confirmed', 'confirm', at));
   const customer = await deps.customers.get(order.customerId);
   if (customer) {
-    const money = (amount: number) => formatMoney({ amount, currency: order.currency });
-    const message = renderMessage('order-confirmed', customer.language, {
+    const language = customerLanguage(customer, deps.company);
+    const money = (amount: number) => formatsFor(language).money({ amount, currency: order.currency });
+    const message = renderMessage('order-confirmed', language, {
       customerName: customer.name,
       orderReference: orderReference(order),
       lines: order.lines.map((l) => ({ quantity: l.quantity, description: l.description, sku: l.sku, amount: money(l.quantity * l.unitPrice - l.discount) })),

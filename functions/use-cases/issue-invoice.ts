@@ -24,13 +24,12 @@
 import { daysBetween, todayIn } from '#domain/dates';
 import { METRIC } from '#domain/figures';
 import { nextActionDate, type DunningPolicy } from '#domain/dunning';
-import { buildInvoice, describeTerms, formatInvoiceNumber } from '#domain/invoice';
+import { buildInvoice, formatInvoiceNumber } from '#domain/invoice';
 import { invoiceIssuedEntry } from '#domain/ledger';
 import type { Customer, Invoice } from '#domain/model';
-import { formatMoney } from '#domain/money';
 import { transition } from '#domain/order';
 import { paymentReferenceFor } from '#domain/references';
-import { renderMessage } from '#messages';
+import { customerLanguage, formatsFor, renderMessage } from '#messages';
 import { InvoiceConflict, OrderNotFound } from '../errors.ts';
 import { mailTo, paymentInstructions, ublAttachment } from './customer-mail.ts';
 import type { Clock, Company, Customers, EInvoices, InvoiceDocuments, Invoices, Mail, Metrics, Orders, Outbox, RefundMessage, StoredOrder } from '../ports.ts';
@@ -112,19 +111,21 @@ export async function issueInvoice({ orderId }: { orderId: string }, deps: Issue
   if (created) deps.metrics.count('InvoicesIssued');
   if (customer) {
     const pdf = await deps.documents.pdf(invoice, deps.company, customer);
-    const money = (amount: number) => formatMoney({ amount, currency: invoice.currency });
+    const language = customerLanguage(customer, deps.company);
+    const { money: format, date } = formatsFor(language);
+    const money = (amount: number) => format({ amount, currency: invoice.currency });
     const vars = { customerName: customer.name, invoiceNumber: invoice.number, orderReference: invoice.orderReference ?? null, total: money(invoice.totals.total), companyName: deps.company.name };
     const message = renderMessage(
       'invoice-issued',
-      customer.language,
+      language,
       invoice.balance === 0
         ? { form: 'paid', ...vars }
         : {
             form: 'balance-due',
             ...vars,
-            dueDate: invoice.dueDate,
-            terms: describeTerms(invoice.terms),
-            earlyPayment: invoice.earlyPayment ? { amount: money(invoice.earlyPayment.amountDue), until: invoice.earlyPayment.until } : null,
+            dueDate: date(invoice.dueDate),
+            terms: invoice.terms,
+            earlyPayment: invoice.earlyPayment ? { amount: money(invoice.earlyPayment.amountDue), until: date(invoice.earlyPayment.until) } : null,
             payment: paymentInstructions(invoice, deps.company),
           },
     );

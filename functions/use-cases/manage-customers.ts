@@ -91,7 +91,7 @@ export async function createCustomer(input: NewCustomerInput, actor: string, dep
     shop,
     name: input.name,
     email: input.email.trim().toLowerCase(),
-    language: input.language ?? 'en',
+    language: input.language ?? deps.company.defaultLanguage,
     timezone: deps.company.timezone,
     currency,
     terms: input.terms ?? deps.company.defaultTerms,

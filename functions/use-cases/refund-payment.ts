@@ -29,7 +29,7 @@
 import { todayIn } from '#domain/dates';
 import { formatMoney } from '#domain/money';
 import { refundChannel, refundEntry, refundOfCreditNote, settleRefund, type Refund, type RefundOutcome } from '#domain/refunds';
-import { renderMessage } from '#messages';
+import { customerLanguage, formatsFor, renderMessage } from '#messages';
 import { NotFoundError, OrderNotFound } from '../errors.ts';
 import type { Log, Orders, PaymentRefunds, RefundMessage, RefundRequests } from '../ports.ts';
 import { CREDIT_NOTE_KEYS, issueCreditNote, type AdjustInvoiceDeps } from './adjust-invoice.ts';
@@ -86,11 +86,13 @@ async function tell(refund: Refund, deps: RefundPaymentDeps): Promise<void> {
   if (refund.status === 'refunded') {
     const customer = await deps.customers.get(refund.customerId);
     if (!customer) return;
-    const message = renderMessage('refund-issued', customer.language, {
+    const language = customerLanguage(customer, deps.company);
+    const message = renderMessage('refund-issued', language, {
       customerName: customer.name,
       orderReference: refund.orderReference,
-      amount,
-      reason: refund.reason,
+      amount: formatsFor(language).money({ amount: refund.amount, currency: refund.currency }),
+      // The credit note's reason is finance's words to the customer; an ended order's (rejection, cancellation) is put in the customer's language by the template.
+      reason: refund.cause === 'credit-note' ? refund.reason : null,
       creditNoteNumber: refund.creditNoteNumber ?? null,
       companyName: deps.company.name,
     });

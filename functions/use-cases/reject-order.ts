@@ -9,25 +9,28 @@
  *    prepaid order in the same write (request-refund). Rejected already (a
  *    re-run, or check-credit's own rejection): its refund request is created
  *    if it is missing.
- * 2. Release the stock; mail the customer (key per order).
+ * 2. Release the stock; mail the customer (key per order) in their language,
+ *    the reason as data the template words (never the warehouse's words,
+ *    minor units, the catalog's prices or o2c ids).
  * 3. A prepaid order's refund goes to the refunds queue (refund-payment).
  */
 import { transition } from '#domain/order';
-import type { Language } from '#domain/model';
-import { orderReference, renderMessage } from '#messages';
+import type { Language, Money } from '#domain/model';
+import { customerLanguage, formatsFor, orderReference, renderMessage, type RejectionReason } from '#messages';
 import { creditRefusalText } from '#messages/credit-reasons';
 import type { CreditRefusalReason } from './decide-credit.ts';
 import { OrderNotFound } from '../errors.ts';
 import { mailTo } from './customer-mail.ts';
 import { endOrder, ensureRefund, queueRefund, type RequestRefundDeps } from './request-refund.ts';
 import type { ShipOrderDeps } from './ship-order.ts';
+import { OUT_OF_STOCK, type CatalogIssue } from './validate-order.ts';
 
 /** The ports of ship-order (the order, its customer, the stock and the mail) and the refund request's. */
 export type RejectOrderDeps = ShipOrderDeps & RequestRefundDeps;
 
 export interface RejectOrderInput {
   readonly orderId: string;
-  readonly validation?: { readonly reason?: string };
+  readonly validation?: { readonly reason?: string; readonly problems?: readonly CatalogIssue[] };
   readonly credit?: { readonly reason?: string };
   /** Finance's decision: `reason` is what the customer is told, `note` stays on the timeline. */
   readonly review?: { readonly note?: string; readonly reason?: CreditRefusalReason };
@@ -44,12 +47,28 @@ export function rejectionReason(input: RejectOrderInput): string {
   return input.validation?.reason ?? input.credit?.reason ?? 'rejected';
 }
 
-/** Why, in the customer's language, when credit was refused by a person or by the review's timeout (else undefined). */
-function creditRefusalFor(input: RejectOrderInput, language: Language): string | undefined {
-  if (input.warehouse) return undefined;
-  if (input.reviewExpired !== undefined) return creditRefusalText('review-expired', language);
-  if (input.review) return creditRefusalText(input.review.reason ?? 'refused', language);
-  return undefined;
+/** Why, as data the customer's email puts in their language (a prepaid order's amounts in their formats). */
+export function customerReason(input: RejectOrderInput, money: (m: Money) => string, language: Language = 'en'): RejectionReason {
+  if (input.warehouse) return { kind: 'warehouse' };
+  // Credit refused by a person (finance's reason code, never their note) or by the review's timeout: in the customer's words.
+  if (input.reviewExpired !== undefined) return { kind: 'credit', note: creditRefusalText('review-expired', language) };
+  if (input.review) return { kind: 'credit', note: creditRefusalText(input.review.reason ?? 'refused', language) };
+  if (input.validation) {
+    const problems = input.validation.problems ?? [];
+    if (problems.length > 0) {
+      return {
+        kind: 'catalog',
+        problems: problems.map((p) => {
+          const item = { description: p.description, sku: p.sku };
+          if (p.kind === 'not-sold') return { kind: 'not-sold', item };
+          if (p.kind === 'other-currency') return { kind: 'other-currency', item, soldIn: p.soldIn, orderedIn: p.orderedIn };
+          return { kind: 'other-price', item, unitPrice: money({ amount: p.unitPrice, currency: p.currency }) };
+        }),
+      };
+    }
+    return input.validation.reason === OUT_OF_STOCK ? { kind: 'out-of-stock' } : { kind: 'other' };
+  }
+  return input.credit ? { kind: 'credit', note: null } : { kind: 'other' };
 }
 
 export async function rejectOrder(input: RejectOrderInput, deps: RejectOrderDeps): Promise<{ status: string; reason: string }> {
@@ -63,8 +82,8 @@ export async function rejectOrder(input: RejectOrderInput, deps: RejectOrderDeps
   await deps.catalog.release(order.id);
   const customer = await deps.customers.get(order.customerId);
   if (customer) {
-    const told = creditRefusalFor(input, customer.language) ?? order.reason ?? reason;
-    const message = renderMessage('order-rejected', customer.language, { customerName: customer.name, orderReference: orderReference(order), reason: told, companyName: deps.company.name, refunded: refund !== undefined });
+    const language = customerLanguage(customer, deps.company);
+    const message = renderMessage('order-rejected', language, { customerName: customer.name, orderReference: orderReference(order), reason: customerReason(input, formatsFor(language).money, language), companyName: deps.company.name, refunded: refund !== undefined });
     await deps.mail.enqueue(mailTo(customer, `order-rejected:${order.id}`, message));
   }
   await queueRefund(refund, deps);

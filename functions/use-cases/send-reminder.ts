@@ -19,7 +19,7 @@ import { agencyCaseCsv, letterLevel, netAgainstOldest, type DunningPolicy } from
 import { daysBetween } from '#domain/dates';
 import { formatMoney } from '#domain/money';
 import { printedReference } from '#domain/references';
-import { renderMessage } from '#messages';
+import { customerLanguage, formatsFor, renderMessage } from '#messages';
 import { mailTo, paymentInstructions } from './customer-mail.ts';
 import { statementOf } from './customer-statement.ts';
 import type { Company, Customers, Disputes, InvoiceDocuments, Invoices, Log, Mail, Payments, RefundRequests, ReminderRequest } from '../ports.ts';
@@ -59,7 +59,9 @@ export async function sendReminder(request: ReminderRequest, deps: SendReminderD
   const section = statement.currencies.find((c) => c.currency === currency);
   const credit = section ? section.unapplied + section.customerCredit : 0;
   const netted = netAgainstOldest(section?.openItems ?? [], credit);
-  const money = (amount: number) => formatMoney({ amount, currency });
+  const language = customerLanguage(customer, deps.company);
+  const { money: format, date } = formatsFor(language);
+  const money = (amount: number) => format({ amount, currency });
   const wanted = new Set(invoices.map((i) => i.number));
   const lines = netted.filter((n) => wanted.has(n.item.invoiceNumber) && n.chased > 0);
   if (lines.length === 0) return false;
@@ -68,7 +70,7 @@ export async function sendReminder(request: ReminderRequest, deps: SendReminderD
   const owedBeforeNetting = lines.reduce((a, l) => a + l.item.balance - l.item.disputed, 0);
   const levels = request.items.filter((i) => wanted.has(i.invoiceNumber)).map((i) => i.level);
   const { iban, bic, bankName } = paymentInstructions({}, deps.company);
-  const message = renderMessage('dunning-letter', customer.language, {
+  const message = renderMessage('dunning-letter', language, {
     tone: letterLevel(deps.policy, levels).tone,
     customerName: customer.name,
     companyName: deps.company.name,
@@ -76,7 +78,7 @@ export async function sendReminder(request: ReminderRequest, deps: SendReminderD
       const inv = byNumber.get(item.invoiceNumber)!;
       return {
         invoiceNumber: item.invoiceNumber,
-        dueDate: item.dueDate,
+        dueDate: date(item.dueDate),
         daysOverdue: daysBetween(item.dueDate, asOf),
         amount: money(chased),
         fee: item.fees > 0 ? money(item.fees) : null,
@@ -88,13 +90,13 @@ export async function sendReminder(request: ReminderRequest, deps: SendReminderD
     netted: owedBeforeNetting > total ? money(owedBeforeNetting - total) : null,
     earlierReminder: request.earlierReminder,
     action: request.action ?? null,
-    escalation: request.escalation ?? null,
+    escalation: request.escalation ? { ...request.escalation, on: date(request.escalation.on) } : null,
     payment: { iban, bic, bankName },
   });
   const pdf = await deps.documents.statementPdf(statement, deps.company);
   await deps.mail.enqueue(mailTo(customer, request.key, message, [{ filename: `statement-${asOf}.pdf`, contentType: 'application/pdf', contentBase64: base64(pdf) }]));
   if (request.action === 'hand-to-agency' && deps.agencyAddress && section) {
-    const handover = renderMessage('collections-handover', 'en', { companyName: deps.company.name, customerName: customer.name, customerEmail: customer.email, total: money(section.openBalance), invoices: section.openItems.length, asOf });
+    const handover = renderMessage('collections-handover', 'en', { companyName: deps.company.name, customerName: customer.name, customerEmail: customer.email, total: formatMoney({ amount: section.openBalance, currency }), invoices: section.openItems.length, asOf });
     await deps.mail.enqueue({
       key: `agency:${customer.id}:${asOf}`,
       to: [deps.agencyAddress],

@@ -4,7 +4,7 @@
  */
 import type { Shipment } from '#domain/model';
 import { transition } from '#domain/order';
-import { orderReference, renderMessage } from '#messages';
+import { customerLanguage, formatsFor, orderReference, renderMessage } from '#messages';
 import { OrderNotFound } from '../errors.ts';
 import { mailTo } from './customer-mail.ts';
 import type { Catalog, Clock, Company, Customers, Mail, Orders } from '../ports.ts';
@@ -25,10 +25,11 @@ export async function shipOrder({ orderId, shipment }: { orderId: string; shipme
   await deps.catalog.ship(orderId);
   const customer = await deps.customers.get(order.customerId);
   if (customer) {
-    const message = renderMessage('order-shipped', customer.language, {
+    const language = customerLanguage(customer, deps.company);
+    const message = renderMessage('order-shipped', language, {
       customerName: customer.name,
       orderReference: orderReference(order),
-      shippedOn: shipment.shippedAt.slice(0, 10),
+      shippedOn: formatsFor(language).date(shipment.shippedAt.slice(0, 10)),
       carrier: shipment.carrier,
       service: shipment.service,
       trackingNumber: shipment.trackingNumber,

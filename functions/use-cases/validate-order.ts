@@ -22,22 +22,42 @@ export interface ValidateOrderDeps {
   readonly maxBackorderAttempts: number;
 }
 
-export type ValidationOutcome = { outcome: 'validated' | 'backordered' | 'invalid'; reason?: string };
+/** `problems`: why an order is invalid against the catalogue, as data the rejection email words in the customer's language. */
+export type ValidationOutcome = { outcome: 'validated' | 'backordered' | 'invalid'; reason?: string; problems?: CatalogIssue[] };
+
+/** A line that does not match the catalogue: the order's own words and, for a price, the order's unit price (never the catalog's). */
+export type CatalogIssue =
+  | { kind: 'not-sold'; description: string; sku: string }
+  | { kind: 'other-currency'; description: string; sku: string; soldIn: string; orderedIn: string }
+  | { kind: 'other-price'; description: string; sku: string; unitPrice: number; currency: string };
+
+/** The reason of a backorder that gave up (reject-order tells the customer so in their language). */
+export const OUT_OF_STOCK = 'some items stayed out of stock for too long';
+
+/** Catalog rule for B2B orders: known SKU, the catalog's currency and unit price. */
+export function catalogIssues(order: Pick<StoredOrder, 'source' | 'lines' | 'currency'>, catalog: ReadonlyMap<string, Product>): CatalogIssue[] {
+  if (order.source.platform !== 'api') return [];
+  return order.lines.flatMap((line): CatalogIssue[] => {
+    const p = catalog.get(line.sku);
+    const item = { description: line.description, sku: line.sku };
+    if (!p) return [{ kind: 'not-sold', ...item }];
+    if (p.currency !== order.currency) return [{ kind: 'other-currency', ...item, soldIn: p.currency, orderedIn: order.currency }];
+    if (p.unitPrice !== line.unitPrice) return [{ kind: 'other-price', ...item, unitPrice: line.unitPrice, currency: order.currency }];
+    return [];
+  });
+}
 
 /**
- * Catalog rule for B2B orders: known SKU, the catalog's currency and unit price. The reasons are the
- * customer's to read (the rejection email quotes them): the order's own words and money formatted in
- * its currency — never minor units, and never the catalog's internal price.
+ * The catalog problems in English, for the order's timeline (the rejection email words them in the customer's
+ * language): the order's own words and money formatted in its currency — never minor units, and never the
+ * catalog's internal price.
  */
 export function priceProblems(order: Pick<StoredOrder, 'source' | 'lines' | 'currency'>, catalog: ReadonlyMap<string, Product>): string[] {
-  if (order.source.platform !== 'api') return [];
-  return order.lines.flatMap((line) => {
-    const p = catalog.get(line.sku);
-    const item = `${line.description} (${line.sku})`;
-    if (!p) return [`we do not sell ${item}`];
-    if (p.currency !== order.currency) return [`${item} is sold in ${p.currency}, not ${order.currency}`];
-    if (p.unitPrice !== line.unitPrice) return [`${item} is not sold at ${formatMoney({ amount: line.unitPrice, currency: order.currency })} a unit; ask us for today's price`];
-    return [];
+  return catalogIssues(order, catalog).map((p) => {
+    const item = `${p.description} (${p.sku})`;
+    if (p.kind === 'not-sold') return `we do not sell ${item}`;
+    if (p.kind === 'other-currency') return `${item} is sold in ${p.soldIn}, not ${p.orderedIn}`;
+    return `${item} is not sold at ${formatMoney({ amount: p.unitPrice, currency: p.currency })} a unit; ask us for today's price`;
   });
 }
 
@@ -48,8 +68,8 @@ export async function validateOrder({ orderId }: { orderId: string }, deps: Vali
   if (order.status === 'rejected' || order.status === 'cancelled') return { outcome: 'invalid', reason: order.reason ?? order.status };
 
   const catalog = await deps.catalog.products(order.lines.map((l) => l.sku));
-  const problems = priceProblems(order, catalog);
-  if (problems.length > 0) return { outcome: 'invalid', reason: problems.join('; ') };
+  const issues = catalogIssues(order, catalog);
+  if (issues.length > 0) return { outcome: 'invalid', reason: priceProblems(order, catalog).join('; '), problems: issues };
 
   const wanted = new Map<string, number>();
   for (const line of order.lines) if (catalog.has(line.sku)) wanted.set(line.sku, (wanted.get(line.sku) ?? 0) + line.quantity);
@@ -59,7 +79,7 @@ export async function validateOrder({ orderId }: { orderId: string }, deps: Vali
     return { outcome: 'validated' };
   }
   const attempts = (order.backorderAttempts ?? 0) + 1;
-  if (attempts >= deps.maxBackorderAttempts) return { outcome: 'invalid', reason: 'some items stayed out of stock for too long' };
+  if (attempts >= deps.maxBackorderAttempts) return { outcome: 'invalid', reason: OUT_OF_STOCK };
   const change = order.status === 'backordered' ? amendOrder({ backorderAttempts: attempts }) : transition(order, 'backordered', 'validate', at, { backorderAttempts: attempts }, 'not enough stock');
   await deps.orders.apply(order, change);
   return { outcome: 'backordered', reason: 'not enough stock' };

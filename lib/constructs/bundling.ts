@@ -23,6 +23,11 @@ export const BUNDLING = {
   sourcemap: true,
   mainFields: ['module', 'main'],
   banner: ESM_BANNER,
+  /**
+   * UTF-8 output: the message catalogue's Chinese, Japanese and Russian texts stay 2–3 bytes a character instead of
+   * esbuild's default ASCII escapes (`\uXXXX`, 6 bytes), about 9 KB less in every handler that mails customers.
+   */
+  charset: 'utf8',
   /** Provided by the Lambda runtime (@aws-sdk), or types only (aws-lambda). */
   external: ['@aws-sdk/*', 'aws-lambda'],
 } as const;

@@ -14,7 +14,7 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Charset, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -62,6 +62,7 @@ const COMPANY: { readonly [K in BindingSetBy<'bindCompany'>]: (c: O2cConfig) => 
   PAYMENT_REFERENCE_SCHEME: (c) => c.paymentReferenceScheme,
   BANK_ACCOUNT: (c) => JSON.stringify(c.bankAccount),
   COMPANY_LEGAL: (c) => JSON.stringify(companyLegal(c)),
+  DEFAULT_LANGUAGE: (c) => c.defaultLanguage,
 };
 
 /** Settings from the configuration; `undefined`: an optional binding with no configuration key yet (left unset). */
@@ -121,6 +122,7 @@ export class O2cFunction extends NodejsFunction {
         sourceMap: BUNDLING.sourcemap,
         mainFields: [...BUNDLING.mainFields],
         banner: BUNDLING.banner,
+        charset: BUNDLING.charset === 'utf8' ? Charset.UTF8 : Charset.ASCII,
         externalModules: [...BUNDLING.external],
       },
     });

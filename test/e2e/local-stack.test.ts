@@ -215,6 +215,52 @@ describe('the local stack, end to end', () => {
     expect((await mails()).filter((m) => m.subject.startsWith(`Faktura ${invoices[0].number}`))).toHaveLength(1);
   }, 40_000);
 
+  it('writes to a Swedish customer in Swedish: the confirmation, the shipping notice and the invoice email, with Swedish dates and amounts in the currency\'s own sign', async () => {
+    // Nordisk Design AB (local/seed.ts) reads Swedish. 2 × £12.50 + 20% VAT = £30.00.
+    const res = await post('/orders', order('E2E-SV-1', 'inkop@nordisk-design.example', 2));
+    expect(res.status).toBe(202);
+    const id = res.body.orderId as string;
+    await until('the invoice', async () => (await orderStatus(id)) === 'invoiced');
+    const { order: stored } = await admin(`/_local/orders/${id}`);
+    const mine = async () => (await mails()).filter((m) => m.destination.to[0] === 'inkop@nordisk-design.example' && (m.subject.includes('E2E-SV-1') || m.subject.includes(stored.invoiceNumber)));
+    const SV_DATE = /\d{1,2} (januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|november|december) \d{4}/;
+
+    const confirmed = await until('the Swedish confirmation', async () => (await mine()).find((m) => m.subject === 'Orderbekräftelse: E2E-SV-1'));
+    expect(confirmed.body.text).toMatch(/^Hej Nordisk Design AB,\n\nTack för din beställning E2E-SV-1\. Vi har bekräftat den och hör av oss när den skickas\./);
+    expect(confirmed.body.text).toContain('  2 × Stoneware mug, 350 ml (MUG-01)  25,00\u00a0£');
+    expect(confirmed.body.text).toContain('Totalt 30,00\u00a0£ (varav moms 5,00\u00a0£)');
+
+    const shipped = await until('the Swedish shipping notice', async () => (await mine()).find((m) => m.subject === 'Din beställning E2E-SV-1 har skickats'));
+    expect(shipped.body.text).toMatch(new RegExp(`Din beställning E2E-SV-1 lämnade vårt lager den ${SV_DATE.source} med `));
+
+    const invoiced = await until('the Swedish invoice email', async () => (await mine()).find((m) => m.subject === `Faktura ${stored.invoiceNumber} (din beställning E2E-SV-1) från Example Trading Ltd`));
+    const text = invoiced.body.text!;
+    expect(text).toMatch(new RegExp(`^Hej Nordisk Design AB,\n\nBifogat finns faktura ${stored.invoiceNumber} \\(din beställning E2E-SV-1\\) på 30,00\u00a0£, med förfallodag ${SV_DATE.source} \\(2 % kassarabatt vid betalning inom 10 dagar, annars 30 dagar netto\\)\\. Betalar du 29,40\u00a0£ senast ${SV_DATE.source} får du kassarabatt\\.`));
+    expect(text).toContain('Betala till IBAN GB62 DEMO 0000 0012 3456 78, BIC DEMOGB22');
+    expect(text).toMatch(/och ange betalningsreferensen RF\d\d( \w{4})+/);
+    expect(invoiced.attachments[0]!.filename).toBe(`${stored.invoiceNumber}.pdf`);
+    // Nothing in English, no minor units, no o2c ids.
+    for (const m of [confirmed, shipped, invoiced]) {
+      expect(m.body.text).not.toMatch(/Dear|thank you|please|your order|due on|\b3000\b|\b2500\b/i);
+      expect(`${m.subject}\n${m.body.text}`).not.toContain(id);
+    }
+  }, 60_000);
+
+  it('tells a Japanese customer in Japanese why a B2B order at the wrong price is rejected: their own unit price, never the catalog\'s, minor units or o2c ids', async () => {
+    // 東京トレーディング株式会社 (local/seed.ts) reads Japanese; the catalog sells MUG-01 at £12.50, the order says £9.99.
+    const body = order('E2E-JA-1', 'buyer@tokyo-trading.example', 1);
+    const res = await post('/orders', { ...body, lines: [{ ...body.lines[0], unitPrice: 999 }] });
+    expect(res.status).toBe(202);
+    const id = res.body.orderId as string;
+    await until('the rejection', async () => (await orderStatus(id)) === 'rejected');
+    const told = await until('the Japanese rejection', async () => (await mails()).find((m) => m.subject === 'ご注文 E2E-JA-1 をお受けできませんでした'));
+    expect(told.destination.to).toEqual(['buyer@tokyo-trading.example']);
+    expect(told.body.text).toMatch(/^東京トレーディング株式会社 様\n/);
+    expect(told.body.text).toContain('（理由：Stoneware mug, 350 ml（MUG-01） は単価 £9.99 では販売しておりません。最新の価格は当社までお問い合わせください）');
+    expect(told.body.text).not.toMatch(/12\.50|1250|999\b|not sold/);
+    expect(told.body.text).not.toContain(id);
+  }, 60_000);
+
   it('moves a poison message to its DLQ, and status shows it', async () => {
     const payments = stack.topology.queues.find((q) => q.deadLetter && stack.topology.eventSources.some((e) => e.queue === q.logicalId && stack.topology.functions.find((f) => f.logicalId === e.fn)?.name === 'apply-payment'))!;
     const dlq = stack.topology.queues.find((q) => q.logicalId === payments.deadLetter!.logicalId)!;
@@ -462,11 +508,12 @@ describe('the local stack, end to end', () => {
     const run = async (offset: number) => (await post(`/_local/schedules/dunning?asOf=${day(offset)}`, {})).body.result;
     const letters = async () => (await mails()).filter((m) => m.destination.to[0] === email && chased.every((i) => m.subject.includes(i.number)));
     const numbers = chased.map((i) => i.number).join(', ');
+    const written = (iso: string) => new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(Date.parse(`${iso}T00:00:00Z`)); // "1 December 2026"
 
     // Other tests' customers have invoices due that day too: the counts of the run cover them all.
     expect((await run(-3)).letters).toBeGreaterThanOrEqual(1);
     const courtesy = await until('the courtesy letter', async () => (await letters()).find((m) => m.subject === `Coming due: ${numbers}`));
-    expect(courtesy.body.text).toContain(`${chased[0].number}, due ${chased[0].dueDate}, due in 3 days: ${pounds(chased[0].total)}`);
+    expect(courtesy.body.text).toContain(`${chased[0].number}, due ${written(chased[0].dueDate)}, due in 3 days: ${pounds(chased[0].total)}`);
     expect(courtesy.body.text).not.toContain(disputed.number); // wholly disputed: not chased
     expect(courtesy.attachments.map((a) => a.filename)).toEqual([`statement-${day(-3)}.pdf`]);
 
@@ -474,8 +521,8 @@ describe('the local stack, end to end', () => {
     expect(await run(21)).toMatchObject({ letters: 0, fees: 0 });
     const firm = await until('the firm letter', async () => (await letters()).find((m) => m.subject === `Overdue payment: ${numbers}`));
     expect(firm.body.text).not.toContain('Despite'); // only a courtesy note went before: no reminder to be "despite"
-    expect(firm.body.text).toContain(`${chased[0].number}, due ${chased[0].dueDate}, 21 days overdue: ${pounds(chased[0].total + 4000)} (including late-payment fees £40.00)`);
-    expect(firm.body.text).toContain(`If the overdue balance is still unpaid on ${day(35)}, new orders on account will be held until it is paid.`);
+    expect(firm.body.text).toContain(`${chased[0].number}, due ${written(chased[0].dueDate)}, 21 days overdue: ${pounds(chased[0].total + 4000)} (including late-payment fees £40.00)`);
+    expect(firm.body.text).toContain(`If the overdue balance is still unpaid on ${written(day(35))}, new orders on account will be held until it is paid.`);
     expect(pdfText(Buffer.from(firm.attachments[0]!.content, 'base64'))).toContain('Late-payment fees and interest');
     const fees = ((await admin('/_local/invoices')).invoices as any[]).filter((i) => chased.some((c) => c.number === i.number));
     expect(fees.map((i) => i.balance - i.total)).toEqual([4000, 4000, 4000]);
@@ -483,7 +530,7 @@ describe('the local stack, end to end', () => {
     expect((await run(35)).actions).toBeGreaterThanOrEqual(1);
     const final = await until('the final notice', async () => (await letters()).find((m) => m.subject === `Final notice: ${numbers}`));
     expect(final.body.text).toContain('Your account is now on credit hold');
-    expect(final.body.text).toContain(`If the overdue balance is still unpaid on ${day(60)}, we will pass the debt to our collection agency.`);
+    expect(final.body.text).toContain(`If the overdue balance is still unpaid on ${written(day(60))}, we will pass the debt to our collection agency.`);
     expect(await financeCommand(api, 'customers', ['show', email], {})).toMatch(new RegExp(`^collections +credit hold since ${day(35)} \\(final\\)$`, 'm'));
     const next = (await post('/orders', order('E2E-DSP-5', email, 1))).body.orderId as string;
     await until('the next order held for review', async () => (await orderStatus(next)) === 'credit_hold');

@@ -128,6 +128,13 @@ describe('parseConfig', () => {
     expect(() => parseConfig(base, { reports: '{"flash":{"recipients":["not an address"]}}' })).toThrow(/o2c\.reports\.flash\.recipients\.0/);
   });
 
+  it('gives customers without a language English unless defaultLanguage says otherwise, and stops on a language o2c does not write', () => {
+    expect(parseConfig(base).defaultLanguage).toBe('en');
+    expect(parseConfig(base, { defaultLanguage: 'sv' }).defaultLanguage).toBe('sv');
+    expect(() => parseConfig({ ...base, defaultLanguage: 'de' })).toThrow(/o2c\.defaultLanguage: one of the languages o2c writes in: en, sv, zh, ja, ru/);
+    expect(() => parseConfig({ ...base, defaultLanguage: 'sv-SE' })).toThrow(ConfigError);
+  });
+
   it('rejects an unknown key, so a typo cannot fall back to a default', () => {
     expect(() => parseConfig({ ...base, sender: 'x@example.com' })).toThrow(/o2c\.sender: Unrecognized key/);
   });

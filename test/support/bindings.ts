@@ -29,6 +29,7 @@ export const TEST_BINDINGS: Partial<Record<BindingName, string>> = {
   DEFAULT_TERMS: JSON.stringify({ netDays: 30 }),
   TAX_POLICY: JSON.stringify({ rounding: 'half-up', level: 'line' }),
   PAYMENT_REFERENCE_SCHEME: 'rf',
+  DEFAULT_LANGUAGE: 'en',
   BANK_ACCOUNT: JSON.stringify({ iban: 'GB62DEMO00000012345678', bic: 'DEMOGB22', bankName: 'Demo Bank' }),
   COMPANY_LEGAL: JSON.stringify({ legalName: 'Example Trading Limited', country: 'GB', vatNumber: 'GB123456789', registration: '01234567', postalAddress: { line1: '1 Example Street', city: 'London', postalCode: 'EC1A 1AA', country: 'GB' }, reverseCharge: false }),
   FINANCE_RECIPIENTS: 'finance@example.com',

@@ -76,6 +76,7 @@ export const TEST_COMPANY: Company = {
   paymentReferenceScheme: 'rf',
   bankAccount: { iban: 'GB62DEMO00000012345678', bic: 'DEMOGB22', bankName: 'Demo Bank' },
   legal: { legalName: 'Example Trading Limited', country: 'GB', vatNumber: 'GB123456789', registration: '01234567', postalAddress: { line1: '1 Example Street', city: 'London', postalCode: 'EC1A 1AA', country: 'GB' }, reverseCharge: false },
+  defaultLanguage: 'en',
 };
 
 export interface MemoryOutbox<T> extends Outbox<T> {

@@ -58,7 +58,7 @@ describe('issue-invoice and apply-payment (DynamoDB Local)', () => {
     expect(sqs.commandCalls(SendMessageCommand)[0]!.args[0].input.QueueUrl).toBe(MAIL_QUEUE);
     expect(mail).toMatchObject({ key: 'invoice:INV-2026-000001', to: ['cus_1@example.com'], language: 'en' });
     expect(mail!.subject).toContain('INV-2026-000001');
-    expect(mail!.text).toContain('due on 2026-12-22');
+    expect(mail!.text).toContain('due on 22 December 2026');
     const pdf = Buffer.from(mail!.attachments![0]!.contentBase64, 'base64');
     expect((await PDFDocument.load(pdf)).getTitle()).toBe('Invoice INV-2026-000001');
     expect(pdfText(pdf)).toContain('£38.98');

@@ -38,8 +38,8 @@ const shipped: MessageVars['order-shipped'] = {
 };
 const payment: MessageVars['invoice-issued'] extends infer V ? (V extends { payment: infer P } ? P : never) : never = { reference: 'RF54 INV2 0260 0004 2', iban: 'GB62 DEMO 0000 0012 3456 78', bic: 'DEMOGB22', bankName: 'Demo Bank' };
 const invoiceBase = { customerName: 'Ada Lovelace', invoiceNumber: 'INV-2026-000042', orderReference: '#1042', total: '£35.40', companyName: 'Example Trading Ltd' };
-const invoiceDue: MessageVars['invoice-issued'] = { ...invoiceBase, form: 'balance-due', dueDate: '2026-12-23', terms: '2/10 net 30', earlyPayment: { amount: '£34.69', until: '2026-12-03' }, payment };
-const invoiceNet: MessageVars['invoice-issued'] = { ...invoiceBase, form: 'balance-due', dueDate: '2026-12-23', terms: 'Net 30', earlyPayment: null, payment: { ...payment, reference: null, bankName: null } };
+const invoiceDue: MessageVars['invoice-issued'] = { ...invoiceBase, form: 'balance-due', dueDate: '2026-12-23', terms: { netDays: 30, discount: { ratePpm: 20_000, days: 10 } }, earlyPayment: { amount: '£34.69', until: '2026-12-03' }, payment };
+const invoiceNet: MessageVars['invoice-issued'] = { ...invoiceBase, form: 'balance-due', dueDate: '2026-12-23', terms: { netDays: 30 }, earlyPayment: null, payment: { ...payment, reference: null, bankName: null } };
 const invoicePaid: MessageVars['invoice-issued'] = { ...invoiceBase, form: 'paid' };
 const creditNote: MessageVars['credit-note-issued'] = {
   customerName: 'Ada Lovelace',
@@ -51,7 +51,7 @@ const creditNote: MessageVars['credit-note-issued'] = {
   customerCredit: null,
   companyName: 'Example Trading Ltd',
 };
-const rejected: MessageVars['order-rejected'] = { customerName: 'Ada Lovelace', orderReference: '#1042', reason: 'out of stock after 3 attempts', companyName: 'Example Trading Ltd', refunded: false };
+const rejected: MessageVars['order-rejected'] = { customerName: 'Ada Lovelace', orderReference: '#1042', reason: { kind: 'out-of-stock' }, companyName: 'Example Trading Ltd', refunded: false };
 const letter = (tone: DunningTone, extra: Partial<MessageVars['dunning-letter']> = {}): MessageVars['dunning-letter'] => ({
   tone,
   customerName: 'Ada Lovelace',
@@ -77,7 +77,7 @@ const review: MessageVars['credit-review-request'] = {
   reason: 'over the credit limit by £25.00',
 };
 
-const refunded: MessageVars['refund-issued'] = { customerName: 'Ada Lovelace', orderReference: '#1042', amount: '£38.98', reason: 'out of stock', creditNoteNumber: null, companyName: 'Example Trading Ltd' };
+const refunded: MessageVars['refund-issued'] = { customerName: 'Ada Lovelace', orderReference: '#1042', amount: '£38.98', reason: null, creditNoteNumber: null, companyName: 'Example Trading Ltd' };
 const attention: MessageVars['refund-attention'] = {
   form: 'owed',
   refundId: 'rf_1a2b',
@@ -144,12 +144,12 @@ const ENGLISH: Readonly<Record<string, readonly [string, string]>> = {
   ],
   'order-rejected': [
     'We cannot fulfil your order #1042',
-    'Dear Ada Lovelace,\n\nwe are sorry: we cannot go ahead with your order #1042 (out of stock after 3 attempts). ' +
+    'Dear Ada Lovelace,\n\nwe are sorry: we cannot go ahead with your order #1042 (some items stayed out of stock for too long). ' +
       'Nothing has been charged on account. Please contact us if you have questions.\n\nExample Trading Ltd',
   ],
   'order-rejected, paid at checkout': [
     'We cannot fulfil your order #1042',
-    'Dear Ada Lovelace,\n\nwe are sorry: we cannot go ahead with your order #1042 (out of stock after 3 attempts). ' +
+    'Dear Ada Lovelace,\n\nwe are sorry: we cannot go ahead with your order #1042 (some items stayed out of stock for too long). ' +
       'What you paid will be refunded to the card or account you paid with; we will write again when it is on its way. Please contact us if you have questions.\n\nExample Trading Ltd',
   ],
   'credit-note-issued, balance left': [
@@ -171,7 +171,7 @@ const ENGLISH: Readonly<Record<string, readonly [string, string]>> = {
   ],
   'refund-issued': [
     'Refund of £38.98 for your order #1042',
-    'Dear Ada Lovelace,\n\nwe have refunded £38.98 for your order #1042 (out of stock). It goes back to the card or account you paid with; depending on your bank it can take 5–10 working days to appear.\n\nExample Trading Ltd',
+    'Dear Ada Lovelace,\n\nwe have refunded £38.98 for your order #1042 (the order was cancelled or could not be fulfilled). It goes back to the card or account you paid with; depending on your bank it can take 5–10 working days to appear.\n\nExample Trading Ltd',
   ],
   'refund-issued, of a credit note': [
     'Refund of £38.98 for your order #1042',
@@ -244,7 +244,7 @@ const ENGLISH: Readonly<Record<string, readonly [string, string]>> = {
 function strings(v: unknown): string[] {
   if (typeof v === 'string') return [v];
   if (Array.isArray(v)) return v.flatMap(strings);
-  if (v && typeof v === 'object') return Object.entries(v).flatMap(([k, x]) => (k === 'form' || k === 'tone' || k === 'action' ? [] : strings(x)));
+  if (v && typeof v === 'object') return Object.entries(v).flatMap(([k, x]) => (k === 'form' || k === 'tone' || k === 'action' || k === 'kind' ? [] : strings(x)));
   return [];
 }
 
@@ -382,9 +382,9 @@ describe('message catalogue', () => {
         const cases: Case[] = [
           { name: 'confirmed', kind: 'order-confirmed', vars: { customerName: x.a, orderReference: x.b, lines: x.lines, total: x.c, tax: x.d, companyName: x.e } },
           { name: 'shipped', kind: 'order-shipped', vars: { customerName: x.a, orderReference: x.b, shippedOn: x.c, carrier: x.d, service: x.e, trackingNumber: x.f, companyName: x.g } },
-          { name: 'due', kind: 'invoice-issued', vars: { form: 'balance-due', customerName: x.a, invoiceNumber: x.b, orderReference: x.nullable, total: x.c, companyName: x.d, dueDate: x.e, terms: x.f, earlyPayment: x.early, payment: x.pay } },
+          { name: 'due', kind: 'invoice-issued', vars: { form: 'balance-due', customerName: x.a, invoiceNumber: x.b, orderReference: x.nullable, total: x.c, companyName: x.d, dueDate: x.e, terms: { netDays: x.days }, earlyPayment: x.early, payment: x.pay } },
           { name: 'paid', kind: 'invoice-issued', vars: { form: 'paid', customerName: x.a, invoiceNumber: x.b, orderReference: x.nullable, total: x.c, companyName: x.d } },
-          { name: 'rejected', kind: 'order-rejected', vars: { customerName: x.a, orderReference: x.b, reason: x.c, companyName: x.d, refunded: x.flag } },
+          { name: 'rejected', kind: 'order-rejected', vars: { customerName: x.a, orderReference: x.b, reason: { kind: 'catalog', problems: [{ kind: 'other-price', item: { description: x.e, sku: x.f }, unitPrice: x.c }] }, companyName: x.d, refunded: x.flag } },
           { name: 'letter', kind: 'dunning-letter', vars: { tone: x.tone, customerName: x.a, companyName: x.e, lines: [{ invoiceNumber: x.b, dueDate: x.d, daysOverdue: x.days, amount: x.c, fee: x.nullable, disputed: x.nullable, reference: x.f }], total: x.g, netted: x.nullable, earlierReminder: x.flag, action: null, escalation: null, payment: { iban: x.pay.iban, bic: x.pay.bic, bankName: x.pay.bankName } } },
           { name: 'review', kind: 'credit-review-request', vars: { orderId: x.a, orderReference: x.b, platform: x.c, platformReference: x.d, total: x.e, reason: x.nullable } },
         ];

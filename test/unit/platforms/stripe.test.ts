@@ -171,6 +171,19 @@ describe('Stripe events, more', () => {
     expect(priceOrder(e.order.lines, e.order.shipping, { rounding: 'half-even', level: 'line' }).totals.total).toBe(3949);
   });
 
+  it('takes the buyer\'s language from their preferred locale, else from the locale Checkout was shown in (not `auto`)', () => {
+    const session = (edit: (o: any) => void) => {
+      const event = JSON.parse(fixture('stripe/checkout-session-completed-eur-line-items.json'));
+      edit(event.data.object);
+      const e = deliverBody(JSON.stringify(event));
+      if (e.kind !== 'order') throw new Error(e.kind);
+      return e.order.customer;
+    };
+    expect(session((s) => ((s.customer_details.preferred_locales = ['sv-SE']), (s.locale = 'ja')))).toMatchObject({ language: 'sv' });
+    expect(session((s) => (delete s.customer_details.preferred_locales, (s.locale = 'ru')))).toMatchObject({ language: 'ru' });
+    expect(session((s) => (delete s.customer_details.preferred_locales, (s.locale = 'auto')))).not.toHaveProperty('language');
+  });
+
   it('waits for an unpaid (asynchronous) checkout instead of creating a prepaid order', () => {
     const body = fixture('stripe/checkout-session-completed-gbp.json').replace('"payment_status": "paid"', '"payment_status": "unpaid"');
     expect(deliverBody(body)).toMatchObject({ kind: 'ignored', topic: 'checkout.session.completed' });

@@ -38,6 +38,22 @@ describe('WooCommerce webhooks', () => {
     expect(e.order.platformTotal).toBe(1799);
   });
 
+  it('takes the buyer\'s language from WPML\'s `wpml_language` order meta, and none from a meta list of another shape', () => {
+    const signed = (order: Record<string, unknown>) => {
+      const body = JSON.stringify(order);
+      return parseWooWebhook(body, { 'x-wc-webhook-signature': base64Hmac(secret, body), 'x-wc-webhook-topic': 'order.created', 'x-wc-webhook-source': 'https://shop.example.se/' }, [secret]);
+    };
+    const paid = JSON.parse(fixture('woocommerce/order-created-paid.json')) as Record<string, unknown>;
+    const withMeta = (meta: unknown) => signed({ ...paid, meta_data: meta });
+    expect(withMeta([{ id: 1, key: '_order_source', value: 'web' }, { id: 2, key: 'wpml_language', value: 'sv' }])).toMatchObject({ kind: 'order', order: { customer: { language: 'sv' } } });
+    expect(withMeta([{ id: 2, key: 'wpml_language', value: 'ja-JP' }])).toMatchObject({ order: { customer: { language: 'ja' } } });
+    for (const meta of [[{ key: 'wpml_language', value: 'de' }], [{ key: 'wpml_language', value: 7 }], 'sv', [null, 3], undefined]) {
+      const e = withMeta(meta);
+      if (e.kind !== 'order') throw new Error('not an order');
+      expect(e.order.customer).not.toHaveProperty('language');
+    }
+  });
+
   it('puts a bank-transfer order awaiting payment on terms', () => {
     const e = deliver('order-created-bacs.json');
     expect(e).toMatchObject({ kind: 'order', paid: false, order: { paymentMode: 'terms' } });

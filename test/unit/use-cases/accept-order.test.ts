@@ -145,6 +145,15 @@ describe('orderFromDraft and customerFromDraft', () => {
   });
 });
 
+describe('a new customer\'s language', () => {
+  it('is the platform\'s locale when it sent one, else the company\'s defaultLanguage', () => {
+    const swedishShop = { ...TEST_COMPANY, defaultLanguage: 'sv' as const };
+    expect(customerFromDraft(draft({ customer: { email: 'a@x.example', name: 'A' } }), NOW, swedishShop, {}).language).toBe('sv');
+    expect(customerFromDraft(draft({ customer: { email: 'a@x.example', name: 'A', language: 'ja' } }), NOW, swedishShop, {}).language).toBe('ja');
+    expect(customerFromDraft(draft({ customer: { email: 'a@x.example', name: 'A' } }), NOW, TEST_COMPANY, {}).language).toBe('en');
+  });
+});
+
 describe('the new-customer credit policy', () => {
   it('gives a customer first seen with an order the configured limit of the order currency, and 0 in a currency without one', async () => {
     const w = world();

@@ -216,7 +216,7 @@ describe('dunning with disputes and promises', () => {
     const letter = (n: number) => ({ customerId: 'cus_1', currency: 'GBP', asOf: '2026-12-29', items: [{ invoiceNumber: number(n), level: 'reminder' }], earlierReminder: false, key: `dunning:test:${n}` });
     await openInvoiceDispute({ invoiceNumber: number(1), amount: gbp(898), reason: 'one book damaged' }, 'finance key', w.deps);
     expect(await sendReminder(letter(1), w.deps)).toBe(true);
-    expect(w.state.mailbox.at(-1)!.text).toContain(`${number(1)}, due 2026-12-22, 7 days overdue: £30.00 (£8.98 under dispute is not asked for)`);
+    expect(w.state.mailbox.at(-1)!.text).toContain(`${number(1)}, due 22 December 2026, 7 days overdue: £30.00 (£8.98 under dispute is not asked for)`);
     await openInvoiceDispute({ invoiceNumber: number(2), amount: gbp(3898), reason: 'never arrived' }, 'finance key', w.deps);
     expect(await sendReminder(letter(2), w.deps)).toBe(false);
     await recordPromiseToPay({ invoiceNumber: number(3), date: '2026-12-30' }, 'finance key', w.deps);

@@ -30,6 +30,15 @@ describe('customers', () => {
     expect((await auditTrail(`customer:${customerId}`, deps))[0]).toMatchObject({ action: 'customer.create', actor: 'arn:aws:iam::1:user/fin', after: { creditLimit: { amount: 25_000, currency: 'GBP' } } });
   });
 
+  it('gives a customer finance creates without a language the company\'s defaultLanguage', async () => {
+    const w = world();
+    const deps = { ...w.deps, company: { ...w.deps.company, defaultLanguage: 'ru' as const } };
+    const { customerId } = await createCustomer({ email: 'zakupki@example.ru', name: 'ООО «Ромашка»' }, 'finance key', deps);
+    expect(w.state.customers.get(customerId)).toMatchObject({ language: 'ru' });
+    const given = await createCustomer({ email: 'buyer@example.jp', name: '東京商事', language: 'ja' }, 'finance key', deps);
+    expect(w.state.customers.get(given.customerId)).toMatchObject({ language: 'ja' });
+  });
+
   it('refuses a second customer with the same email (409 naming the id), writing nothing', async () => {
     const w = world();
     const { customerId } = await createCustomer({ email: 'a@x.example', name: 'A' }, 'finance key', w.deps);
@@ -88,8 +97,8 @@ describe('credit notes and write-offs', () => {
     const [mail] = w.state.mailbox;
     expect(mail).toMatchObject({ key: `credit-note:${note.number}`, to: ['cus_1@example.com'], language: 'sv' });
     expect(mail!.subject).toBe(`Kreditfaktura ${note.number} för faktura ${invoice.number} från Example Trading Ltd`);
-    expect(mail!.text).toContain('£12.00');
-    expect(mail!.text).toContain('tillgodohavande');
+    expect(mail!.text).toContain('12,00\u00a0£'); // GBP in Swedish: Swedish digits, the pound's own sign
+    expect(mail!.text).toContain('tillgodo hos oss');
     expect(mail!.attachments).toEqual([{ filename: `${note.number}.pdf`, contentType: 'application/pdf', contentBase64: Buffer.from(`%PDF-1.7 credit note ${note.number}`).toString('base64') }]);
   });
 

@@ -71,7 +71,7 @@ describe('issueInvoice', () => {
       to: ['cus_1@example.com'],
       language: 'en',
       subject: `Invoice ${INV1} (your order PO-ord_1) from Example Trading Ltd`,
-      text: `Dear Ada Lovelace,\n\nplease find attached invoice ${INV1} (your order PO-ord_1) for £38.98, due on 2026-12-22 (Net 30).\nPlease pay to IBAN GB62 DEMO 0000 0012 3456 78, BIC DEMOGB22 (Demo Bank), quoting the payment reference RF94 INV2 0260 0000 1.\n\nExample Trading Ltd`,
+      text: `Dear Ada Lovelace,\n\nplease find attached invoice ${INV1} (your order PO-ord_1) for £38.98, due on 22 December 2026 (Net 30).\nPlease pay to IBAN GB62 DEMO 0000 0012 3456 78, BIC DEMOGB22 (Demo Bank), quoting the payment reference RF94 INV2 0260 0000 1.\n\nExample Trading Ltd`,
     });
     expect(mail!.attachments).toHaveLength(1);
     expect(mail!.attachments![0]).toMatchObject({ filename: `${INV1}.pdf`, contentType: 'application/pdf' });
@@ -182,7 +182,7 @@ describe('issueInvoice', () => {
     const w = shipped({ terms: { netDays: 30, discount: { ratePpm: 20_000, days: 10 } } });
     await issueInvoice({ orderId: 'ord_1' }, w.deps);
     expect(w.state.invoices.get(INV1)?.earlyPayment).toEqual({ until: '2026-12-02', discount: 78, amountDue: 3820 });
-    expect(w.state.mailbox[0]?.text).toContain('due on 2026-12-22 (2/10 net 30). Pay £38.20 by 2026-12-02 to take the early-payment discount.');
+    expect(w.state.mailbox[0]?.text).toContain('due on 22 December 2026 (2/10 net 30). Pay £38.20 by 2 December 2026 to take the early-payment discount.');
   });
 
   it('retries with the next number when another writer took the counter first', async () => {

@@ -177,9 +177,9 @@ describe('sendReminder', () => {
     expect(mail.text).toContain('The invoices below remain unpaid.'); // no earlier reminder was sent: no "despite"
     expect(mail.text).not.toContain('Despite');
     const inv = w.state.invoices.get(number(1))!;
-    expect(mail.text).toContain(`${number(1)}, due 2026-12-01, 21 days overdue: £78.98 (including late-payment fees £40.00), reference ${inv.paymentReference!.replace(/(.{4})(?=.)/g, '$1 ')}`);
+    expect(mail.text).toContain(`${number(1)}, due 1 December 2026, 21 days overdue: £78.98 (including late-payment fees £40.00), reference ${inv.paymentReference!.replace(/(.{4})(?=.)/g, '$1 ')}`);
     expect(mail.text).toContain('Total to pay £236.94.');
-    expect(mail.text).toContain('If the overdue balance is still unpaid on 2027-01-05, new orders on account will be held until it is paid.');
+    expect(mail.text).toContain('If the overdue balance is still unpaid on 5 January 2027, new orders on account will be held until it is paid.');
     expect(mail.text).toContain('IBAN GB62 DEMO 0000 0012 3456 78');
     expect(mail.attachments?.map((a) => a.filename)).toEqual(['statement-2026-12-22.pdf']);
   });

@@ -1,6 +1,7 @@
 /** reject-order: the reason by precedence, rejected once, stock back on the shelf, the customer told (key per order). */
 import { describe, expect, it } from 'vitest';
 import { rejectionReason, rejectOrder, type RejectOrderInput } from '../../../functions/use-cases/reject-order.ts';
+import { RejectTaskInput } from '../../../functions/platforms/canonical.ts';
 import { testCustomer, testOrder } from '../../support/orders.ts';
 import { BOOK, MUG, NOW, world } from './fixtures.ts';
 
@@ -43,7 +44,7 @@ describe('rejectOrder', () => {
     expect(w.state.orders.get('ord_1')).toMatchObject({ status: 'rejected', reason: 'over credit limit', version: 2 });
     expect(w.state.events.get('ord_1')).toEqual([{ at: NOW, step: 'reject', status: 'rejected', detail: 'over credit limit' }]);
     expect([w.state.products.get('MUG-01')?.onHand, w.state.products.get('BOOK-7')?.onHand]).toEqual([10, 10]);
-    expect(w.state.mailbox).toEqual([rejectedMail('over credit limit')]);
+    expect(w.state.mailbox).toEqual([rejectedMail('we could not approve it on account')]);
   });
 
   it('after a refused review tells the customer finance’s reason in their words, never finance’s note (which stays on the timeline)', async () => {
@@ -78,10 +79,48 @@ describe('rejectOrder', () => {
   it('a re-run moves nothing, releases nothing twice and queues the same mail key with the reason recorded first', async () => {
     const w = await given('validated');
     await rejectOrder({ orderId: 'ord_1', credit: { reason: 'over credit limit' } }, w.deps);
-    expect(await rejectOrder({ orderId: 'ord_1' }, w.deps)).toEqual({ status: 'rejected', reason: 'rejected' });
+    expect(await rejectOrder({ orderId: 'ord_1', credit: { reason: 'over credit limit (again)' } }, w.deps)).toEqual({ status: 'rejected', reason: 'over credit limit (again)' });
     expect(w.state.orders.get('ord_1')).toMatchObject({ reason: 'over credit limit', version: 2 });
     expect(w.state.products.get('MUG-01')?.onHand).toBe(10);
-    expect(w.state.mailbox).toEqual([rejectedMail('over credit limit'), rejectedMail('over credit limit')]);
+    expect(w.state.mailbox).toEqual([rejectedMail('we could not approve it on account'), rejectedMail('we could not approve it on account')]);
+  });
+
+  it('tells a Swedish customer why in Swedish: the catalogue problems in their words, their own unit price in Swedish format, never the catalog price, minor units or o2c ids', async () => {
+    const w = await given('received', false);
+    w.putCustomer(testCustomer('cus_1', { language: 'sv', name: 'Nordisk Design AB' }));
+    const problems = [
+      { kind: 'not-sold' as const, description: 'Stoneware mug', sku: 'MUG-01' },
+      { kind: 'other-price' as const, description: 'Field guide', sku: 'BOOK-7', unitPrice: 123_450, currency: 'SEK' },
+    ];
+    await rejectOrder({ orderId: 'ord_1', validation: { reason: 'we do not sell …', problems } }, w.deps);
+    const mail = w.state.mailbox[0]!;
+    expect(mail).toMatchObject({ language: 'sv', subject: 'Vi kan inte leverera din beställning PO-ord_1' });
+    expect(mail.text).toContain('(vi säljer inte Stoneware mug (MUG-01); Field guide (BOOK-7) säljs inte för 1\u00a0234,50\u00a0kr per styck; fråga oss om dagens pris)');
+    expect(mail.text).toMatch(/^Hej Nordisk Design AB,\n\nVi beklagar/);
+    for (const leak of ['123450', '899', 'cus_1', 'we do not sell']) expect(mail.text).not.toContain(leak);
+  });
+
+  it('gets the problems through the handler\'s input schema as validate-order returned them (the workflow passes them on)', async () => {
+    const w = await given('received', false);
+    const problems = [{ kind: 'other-currency', description: 'Stoneware mug', sku: 'MUG-01', soldIn: 'EUR', orderedIn: 'GBP' }];
+    const input = RejectTaskInput.parse({ orderId: 'ord_1', validation: { outcome: 'invalid', reason: 'Stoneware mug (MUG-01) is sold in EUR, not GBP', problems } });
+    expect(input.validation?.problems).toEqual(problems);
+    await rejectOrder(input, w.deps);
+    expect(w.state.mailbox[0]!.text).toContain('(Stoneware mug (MUG-01) is sold in EUR, not GBP)');
+    expect(() => RejectTaskInput.parse({ orderId: 'ord_1', validation: { problems: [{ kind: 'other-price', description: 'x', sku: 'y', unitPrice: 1.5, currency: 'GBP' }] } })).toThrow();
+  });
+
+  it.each<[string, RejectOrderInput, string]>([
+    ['the warehouse refused', { orderId: 'ord_1', warehouse: { Error: 'FulfilmentFailed', Cause: 'address on the sanctions list' } }, '(den kunde inte skickas från vårt lager)'],
+    ['a backorder gave up', { orderId: 'ord_1', validation: { reason: 'some items stayed out of stock for too long' } }, '(några artiklar har varit slut i lager för länge)'],
+    ['credit refused', { orderId: 'ord_1', credit: { reason: 'over credit limit' } }, '(vi kunde inte bevilja kredit för beställningen)'],
+    ['a review refused with a reason code (finance’s note stays internal)', { orderId: 'ord_1', review: { note: 'sanctions list hit', reason: 'prepayment-required' as const } }, '(vi kan endast ta emot denna order mot förskottsbetalning)'],
+  ])('words %s in the customer’s language, never the internal reason', async (_what, input, words) => {
+    const w = await given('validated');
+    w.putCustomer(testCustomer('cus_1', { language: 'sv' }));
+    await rejectOrder(input, w.deps);
+    expect(w.state.mailbox[0]!.text).toContain(words);
+    expect(w.state.mailbox[0]!.text).not.toMatch(/sanctions|over credit limit|out of stock/);
   });
 
   it('throws OrderNotFound for an unknown order', async () => {

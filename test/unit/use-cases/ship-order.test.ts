@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { shipOrder } from '../../../functions/use-cases/ship-order.ts';
 import { testCustomer, testOrder } from '../../support/orders.ts';
+import { TEST_COMPANY } from '../../support/memory.ts';
 import { BOOK, MUG, NOW, world } from './fixtures.ts';
 
 const shipment = { carrier: 'DPD', service: 'Next Day', trackingNumber: '1Z999', shippedAt: '2026-11-22T09:00:00Z' };
@@ -10,7 +11,7 @@ const SHIPPED_MAIL = {
   to: ['cus_1@example.com'],
   language: 'en',
   subject: 'Your order PO-ord_1 has shipped',
-  text: 'Dear Ada Lovelace,\n\nyour order PO-ord_1 left our warehouse on 2026-11-22 with DPD (Next Day).\nTracking number: 1Z999\n\nExample Trading Ltd',
+  text: 'Dear Ada Lovelace,\n\nyour order PO-ord_1 left our warehouse on 22 November 2026 with DPD (Next Day).\nTracking number: 1Z999\n\nExample Trading Ltd',
 };
 
 async function fulfilling() {
@@ -32,6 +33,15 @@ describe('shipOrder', () => {
     expect([...w.state.reservations.get('ord_1')!.values()].map((r) => r.state)).toEqual(['shipped', 'shipped']);
     expect([w.state.products.get('MUG-01')?.onHand, w.state.products.get('BOOK-7')?.onHand]).toEqual([8, 9]); // taken at reservation, not again
     expect(w.state.mailbox).toEqual([SHIPPED_MAIL]);
+  });
+
+  it('writes to a customer without a language o2c writes in the company\'s defaultLanguage, the date as that language writes it', async () => {
+    const w = world({ company: { ...TEST_COMPANY, defaultLanguage: 'ja' } });
+    w.putCustomer({ ...testCustomer('cus_1'), language: 'de' as never });
+    w.putOrder(testOrder('ord_1', 'fulfilling'));
+    await shipOrder({ orderId: 'ord_1', shipment }, w.deps);
+    expect(w.state.mailbox[0]).toMatchObject({ language: 'ja', subject: 'ご注文 PO-ord_1 を発送いたしました' });
+    expect(w.state.mailbox[0]!.text).toContain('ご注文 PO-ord_1 の商品を 2026年11月22日 に DPD（Next Day）にて発送いたしました。');
   });
 
   it('a re-run moves nothing, and a later release cannot put shipped units back', async () => {

@@ -19,14 +19,15 @@ function stocked(mugs = 10, books = 10, status: OrderStatus = 'received', extra:
 
 describe('validateOrder: the catalog rule (B2B API orders only)', () => {
   it.each([
-    ['an unknown SKU', [BOOK], 'we do not sell Stoneware mug (MUG-01)'],
-    ['a SKU sold in another currency', [{ ...MUG, currency: 'EUR' }, BOOK], 'Stoneware mug (MUG-01) is sold in EUR, not GBP'],
-    ['a unit price that is not the catalog’s', [{ ...MUG, unitPrice: 1300 }, BOOK], "Stoneware mug (MUG-01) is not sold at £12.50 a unit; ask us for today's price"],
-  ])('finds an api order with %s invalid, reserving nothing and leaving it received', async (_what, products, reason) => {
+    ['an unknown SKU', [BOOK], 'we do not sell Stoneware mug (MUG-01)', { kind: 'not-sold' }],
+    ['a SKU sold in another currency', [{ ...MUG, currency: 'EUR' }, BOOK], 'Stoneware mug (MUG-01) is sold in EUR, not GBP', { kind: 'other-currency', soldIn: 'EUR', orderedIn: 'GBP' }],
+    ['a unit price that is not the catalog’s', [{ ...MUG, unitPrice: 1300 }, BOOK], "Stoneware mug (MUG-01) is not sold at £12.50 a unit; ask us for today's price", { kind: 'other-price', unitPrice: 1250, currency: 'GBP' }],
+  ])('finds an api order with %s invalid, reserving nothing and leaving it received', async (_what, products, reason, problem) => {
     const w = world();
     for (const p of products) w.putProduct(p);
     w.putOrder(testOrder('ord_1', 'received'));
-    expect(await validateOrder({ orderId: 'ord_1' }, w.deps)).toEqual({ outcome: 'invalid', reason });
+    // The problem as data, for the rejection email to word in the customer's language (the order's price, never the catalog's 1300).
+    expect(await validateOrder({ orderId: 'ord_1' }, w.deps)).toEqual({ outcome: 'invalid', reason, problems: [{ description: 'Stoneware mug', sku: 'MUG-01', ...problem }] });
     expect(w.state.orders.get('ord_1')).toMatchObject({ status: 'received', version: 1 });
     expect(w.state.reservations.size).toBe(0);
   });

@@ -18,6 +18,7 @@ import type { Refund, RefundStatus } from '#domain/refunds';
 import type { BankImportSummary } from '#domain/bank-import';
 import type { InvoiceReopening, ReturnOutcome } from '#domain/bank-returns';
 import type { FulfilmentRequest } from '#domain/fulfilment';
+import type { DocumentLabels } from '#messages/documents/index';
 import type {
   Allocation,
   CreditNote,
@@ -30,6 +31,7 @@ import type {
   IsoDate,
   IsoInstant,
   JournalEntry,
+  Language,
   Order,
   OrderStatus,
   Payment,
@@ -65,6 +67,8 @@ export interface Company {
   readonly paymentReferenceScheme: PaymentReferenceScheme;
   /** Where customers pay: on the invoice, in its email and in reminders. */
   readonly bankAccount: SellerBankAccount;
+  /** The language of documents for a customer without one (English when absent). */
+  readonly language?: Language;
 }
 
 // ── orders ───────────────────────────────────────────────────────────────────
@@ -552,6 +556,22 @@ export interface MailTransport {
   send(message: MailMessage): Promise<string | undefined>;
 }
 
+/** A document render-documents renders (and attaches) from the record it is stored as. */
+export type DocumentRef =
+  | { readonly kind: 'invoice'; readonly number: string }
+  | { readonly kind: 'credit-note'; readonly invoiceNumber: string; readonly number: string }
+  | { readonly kind: 'statement'; readonly customerId: string; readonly asOf: IsoDate };
+
+/**
+ * An email with documents to attach (queue `documents`, consumer render-documents): the email as it will be sent
+ * (key, recipients, text) without its attachments, and the documents it carries. The renderer renders them and
+ * queues the email under the same key, so a retry sends nothing twice.
+ */
+export interface DocumentMail {
+  readonly mail: MailMessage;
+  readonly documents: readonly DocumentRef[];
+}
+
 /** A queue between two steps. */
 export interface Outbox<T> {
   send(message: T): Promise<void>;
@@ -622,9 +642,10 @@ export interface Events {
 // ── documents ────────────────────────────────────────────────────────────────
 
 export interface InvoiceDocuments {
-  pdf(invoice: Invoice, seller: Pick<Company, 'name' | 'address' | 'bankAccount' | 'paymentReferenceScheme'>, customer: Pick<Customer, 'name' | 'email' | 'billingAddress'>): Promise<Uint8Array>;
-  creditNotePdf(creditNote: CreditNote, seller: Pick<Company, 'name' | 'address'>, customer: Pick<Customer, 'name' | 'email' | 'billingAddress'>): Promise<Uint8Array>;
-  statementPdf(statement: CustomerStatement, seller: Pick<Company, 'name' | 'address'>): Promise<Uint8Array>;
+  /** Each in the labels' language (`documentLabels` of functions/messages/documents: the customer's, else the company's default). */
+  pdf(invoice: Invoice, seller: Pick<Company, 'name' | 'address' | 'bankAccount' | 'paymentReferenceScheme'>, customer: Pick<Customer, 'name' | 'email' | 'billingAddress'>, labels: DocumentLabels): Promise<Uint8Array>;
+  creditNotePdf(creditNote: CreditNote, seller: Pick<Company, 'name' | 'address'>, customer: Pick<Customer, 'name' | 'email' | 'billingAddress'>, labels: DocumentLabels): Promise<Uint8Array>;
+  statementPdf(statement: CustomerStatement, seller: Pick<Company, 'name' | 'address'>, labels: DocumentLabels): Promise<Uint8Array>;
 }
 
 // ── requests and credentials ─────────────────────────────────────────────────

@@ -1,10 +1,10 @@
 /** finance (/finance/*, IAM; locally the finance key): the back office — use-cases/manage-customers, adjust-invoice, disputes, trial-balance, the audit trail (cash: finance-cash). */
 import { callerCredentialsFrom } from '#adapters/api-keys';
-import { mailQueue } from '#adapters/mail-queue';
-import { pdfDocuments } from '#adapters/pdf';
+import { sqsOutbox } from '#adapters/queue';
 import { repositories } from '#adapters/repositories';
 import { AsOfQuerySchema, CreditNoteRequestSchema, CustomerChangesSchema, DisputeRequestSchema, DisputeResolutionSchema, NewCustomerSchema, PromiseToPaySchema, WriteOffRequestSchema } from '#platforms/finance';
 import * as rt from '#runtime';
+import type { DocumentMail } from '#ports';
 import { creditNoteView, issueCreditNote, writeOffInvoice } from '#use-cases/adjust-invoice';
 import { invoiceWithDisputes, openInvoiceDispute, recordPromiseToPay, resolveDispute } from '#use-cases/disputes';
 import { auditTrail } from '#use-cases/finance-cash';
@@ -12,7 +12,7 @@ import { trialBalanceAsOf } from '#use-cases/trial-balance';
 import { createCustomer, customerView, findCustomer, getCustomer, updateCustomer } from '#use-cases/manage-customers';
 const env = rt.readBindings('finance');
 const { customers, invoices, audit, requestKeys, ledger, disputes } = repositories(env.TABLE_NAME);
-export const deps = { customers, invoices, audit, requestKeys, ledger, disputes, documents: pdfDocuments, mail: mailQueue(env.MAIL_QUEUE_URL), clock: rt.systemClock, company: rt.companyOf(env), creditNoteSeries: env.CREDIT_NOTE_SERIES, newCustomerCreditLimits: rt.creditLimitsOf(env.NEW_CUSTOMER_CREDIT_LIMITS) };
+export const deps = { customers, invoices, audit, requestKeys, ledger, disputes, renderQueue: sqsOutbox<DocumentMail>(env.DOCUMENTS_QUEUE_URL), clock: rt.systemClock, company: rt.companyOf(env), creditNoteSeries: env.CREDIT_NOTE_SERIES, newCustomerCreditLimits: rt.creditLimitsOf(env.NEW_CUSTOMER_CREDIT_LIMITS) };
 const finance = (route: rt.RoleRoute) => rt.withRole(callerCredentialsFrom(env), 'finance', route);
 const param = (req: rt.HttpRequest, name: string) => req.pathParameters[name] ?? '';
 export const routes: Record<string, rt.Route> = {

@@ -12,8 +12,9 @@
  *    the next-action index dunning reads) with the aggregates in one
  *    transaction that moves the series counter — so a failed write consumes no
  *    number. Another invoice took the number: read the counter again.
- * 4. Render the PDF and queue the email with it (key `invoice:<number>`);
- *    an invoice with a balance says where to pay and what reference to quote.
+ * 4. Queue the email (key `invoice:<number>`) for render-documents, which renders
+ *    the PDF, attaches it and queues the email for sending; an invoice with a
+ *    balance says where to pay and what reference to quote.
  * 5. An order the platform cancelled after shipment (flagged by cancel-order)
  *    is handed to refund-payment, which credits the invoice (and refunds a
  *    paid one's customer credit).
@@ -29,7 +30,7 @@ import { paymentReferenceFor } from '#domain/references';
 import { renderMessage } from '#messages';
 import { InvoiceConflict, OrderNotFound } from '../errors.ts';
 import { mailTo, paymentInstructions } from './customer-mail.ts';
-import type { Clock, Company, Customers, InvoiceDocuments, Invoices, Mail, Metrics, Orders, Outbox, RefundMessage, StoredOrder } from '../ports.ts';
+import type { Clock, Company, Customers, DocumentMail, Invoices, Metrics, Orders, Outbox, RefundMessage, StoredOrder } from '../ports.ts';
 import { withNextNumber } from './numbering.ts';
 
 export { MAX_NUMBER_ATTEMPTS } from './numbering.ts';
@@ -38,8 +39,8 @@ export interface IssueInvoiceDeps {
   readonly orders: Orders;
   readonly customers: Customers;
   readonly invoices: Invoices;
-  readonly documents: InvoiceDocuments;
-  readonly mail: Mail;
+  /** The documents queue: the invoice email, to render-documents (which attaches the PDF and queues it for sending). */
+  readonly renderQueue: Outbox<DocumentMail>;
   readonly clock: Clock;
   readonly metrics: Metrics;
   readonly company: Company;
@@ -85,7 +86,6 @@ export async function issueInvoice({ orderId }: { orderId: string }, deps: Issue
   const { invoice, created } = existing ? { invoice: existing, created: false } : await issueOnce(order, customer, deps);
   if (created) deps.metrics.count('InvoicesIssued');
   if (customer) {
-    const pdf = await deps.documents.pdf(invoice, deps.company, customer);
     const money = (amount: number) => formatMoney({ amount, currency: invoice.currency });
     const vars = { customerName: customer.name, invoiceNumber: invoice.number, orderReference: invoice.orderReference ?? null, total: money(invoice.totals.total), companyName: deps.company.name };
     const message = renderMessage(
@@ -102,8 +102,7 @@ export async function issueInvoice({ orderId }: { orderId: string }, deps: Issue
             payment: paymentInstructions(invoice, deps.company),
           },
     );
-    const attachment = { filename: `${invoice.number}.pdf`, contentType: 'application/pdf', contentBase64: Buffer.from(pdf).toString('base64') };
-    await deps.mail.enqueue(mailTo(customer, `invoice:${invoice.number}`, message, [attachment]));
+    await deps.renderQueue.send({ mail: mailTo(customer, `invoice:${invoice.number}`, message), documents: [{ kind: 'invoice', number: invoice.number }] });
   }
   // Cancelled by the platform after it shipped, before it was invoiced: now there is an invoice to credit (every run
   // sends it, so a crash after the write loses nothing; the credit note is keyed by the order and issued once).

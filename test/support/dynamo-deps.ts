@@ -7,9 +7,12 @@
  *   const d = dynamoDeps(table);  await issueInvoice({ orderId }, d.deps);
  */
 import { repositories } from '../../functions/adapters/repositories.ts';
-import { memoryWorld } from './memory.ts';
+import { directRenderQueue, memoryWorld } from './memory.ts';
 
 export function dynamoDeps(table: string, options: Parameters<typeof memoryWorld>[0] = {}) {
   const world = memoryWorld(options);
-  return { ...world, deps: { ...world.deps, ...repositories(table) } };
+  // render-documents reads the documents from this table too.
+  const renderQueue = directRenderQueue(() => deps);
+  const deps = { ...world.deps, ...repositories(table), renderQueue };
+  return { ...world, deps };
 }

@@ -56,6 +56,7 @@ for (const file of entries) {
     mainFields: [...BUNDLING.mainFields],
     banner: { js: BUNDLING.banner },
     external,
+    alias: { ...BUNDLING.alias },
     logLevel: 'silent',
   });
   const code = result.outputFiles.find((f) => f.path.endsWith('.mjs'))!.contents;

@@ -3,8 +3,8 @@
  * and Chinese), read from TTF files once per container and parsed once (upstream fontkit 2), then subset per document
  * by pdf-lib. Not @pdf-lib/fontkit: its subsets draw blank glyphs (pdf-lib #1232).
  *
- * Where the files are: `O2C_FONTS_DIR` when set, else a `fonts/` folder beside the bundle (the CDK bundling copies
- * them there), else the npm packages that ship them (tests and the local stack).
+ * Where the files are: a `fonts/` folder beside the bundle (the CDK bundling copies them there), else the npm
+ * packages that ship them (tests and the local stack).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -20,7 +20,7 @@ type Fontkit = Parameters<PDFDocument['registerFontkit']>[0];
 
 function fontPath(face: FontFace): string {
   const { file, from } = FONT_FILES[face];
-  const dirs = [process.env.O2C_FONTS_DIR, join(dirname(fileURLToPath(import.meta.url)), 'fonts')].filter((d): d is string => !!d);
+  const dirs = [join(dirname(fileURLToPath(import.meta.url)), 'fonts')];
   for (const dir of dirs) if (existsSync(join(dir, file))) return join(dir, file);
   try {
     return createRequire(import.meta.url).resolve(from);
@@ -92,17 +92,18 @@ function naming(glyph: LaidOutGlyph, char: number | undefined, script: Script): 
 }
 
 function adapted(font: ParsedFont, script: Script): ParsedFont {
-  const f = font as ParsedFont & { layout(text: string, features?: unknown): { glyphs: LaidOutGlyph[] } };
+  const f = font as ParsedFont & { glyphsForString(text: string): LaidOutGlyph[] };
   return new Proxy(f, {
     get(target, prop, receiver) {
       if (prop === 'layout') {
         return (text: string, features?: unknown) => {
-          const run = target.layout(text, features);
+          // pdf-lib reads only the glyphs and their advance widths (it draws no kerning or mark positions), and the
+          // scripts o2c prints need no shaping: the font's cmap, not the OpenType layout engine (many times slower).
+          void features;
+          const glyphs = target.glyphsForString(text);
           const chars = [...text].map((c) => c.codePointAt(0)!);
-          // Without ligatures (turned off) a Latin, Greek or Cyrillic run has one glyph per character.
-          const oneToOne = chars.length === run.glyphs.length;
-          run.glyphs = run.glyphs.map((g, i) => naming(g, oneToOne ? chars[i] : undefined, script));
-          return run;
+          const oneToOne = chars.length === glyphs.length;
+          return { glyphs: glyphs.map((g, i) => naming(g, oneToOne ? chars[i] : undefined, script)) };
         };
       }
       if (prop !== 'createSubset') return Reflect.get(target, prop, receiver);

@@ -126,14 +126,37 @@ class Sheet {
     return true;
   }
 
+  private readonly fontOf = new Map<string, Embedded | null>();
+  private readonly widths = new Map<PDFFont, Map<string, number>>();
+
+  /** The first font of the chain for the character's script that has it, else any that has it (null: none). */
+  private pick(chain: readonly Embedded[], bold: boolean, cp: number): Embedded | null {
+    const key = `${bold ? 'b' : 'r'}${cp}`;
+    let hit = this.fontOf.get(key);
+    if (hit === undefined) {
+      const script = scriptOf(cp);
+      hit = chain.find((f) => (f.script === 'any' || f.script === script) && hasGlyph(f.face, cp)) ?? chain.find((f) => hasGlyph(f.face, cp)) ?? null;
+      this.fontOf.set(key, hit);
+    }
+    return hit;
+  }
+
+  /** A run's width at size 1, measured once per font and text. */
+  private unitWidth(font: PDFFont, text: string): number {
+    let byText = this.widths.get(font);
+    if (!byText) this.widths.set(font, (byText = new Map()));
+    let w = byText.get(text);
+    if (w === undefined) byText.set(text, (w = font.widthOfTextAtSize(text, 1)));
+    return w;
+  }
+
   /** The string cut into runs, each in the first face that has all its characters (a '?' for none). */
   private segments(text: string, bold: boolean): { font: PDFFont; text: string }[] {
     const chain = bold ? this.faces.bold : this.faces.regular;
     const out: { font: PDFFont; text: string }[] = [];
     for (const ch of text) {
       const cp = ch.codePointAt(0)!;
-      const script = scriptOf(cp);
-      const hit = chain.find((f) => (f.script === 'any' || f.script === script) && hasGlyph(f.face, cp)) ?? chain.find((f) => hasGlyph(f.face, cp));
+      const hit = this.pick(chain, bold, cp);
       const font = hit?.font ?? chain[0]!.font;
       const glyph = hit || /\s/.test(ch) ? ch : '?';
       const last = out[out.length - 1];
@@ -144,7 +167,7 @@ class Sheet {
   }
 
   width(text: string, size: number, bold = false): number {
-    return this.segments(text, bold).reduce((w, s) => w + s.font.widthOfTextAtSize(s.text, size), 0);
+    return this.segments(text, bold).reduce((w, s) => w + this.unitWidth(s.font, s.text) * size, 0);
   }
 
   /** Draws one line at the current baseline (`align` right: ending at x). */
@@ -155,7 +178,7 @@ class Sheet {
     let at = align === 'right' ? x - width : x;
     for (const s of this.segments(clean, bold)) {
       this.page.drawText(s.text, { x: at, y: this.y, size, font: s.font, color: INK });
-      at += s.font.widthOfTextAtSize(s.text, size);
+      at += this.unitWidth(s.font, s.text) * size;
     }
     this.runs.push({ page: this.pages.length - 1, x: align === 'right' ? x - width : x, y: this.y, width, size, text: clean });
     return width;
@@ -211,7 +234,7 @@ class Sheet {
       let at = RIGHT - width;
       for (const s of this.segments(text, false)) {
         p.drawText(s.text, { x: at, y: 30, size: 8, font: s.font, color: rgb(0.3, 0.3, 0.3) });
-        at += s.font.widthOfTextAtSize(s.text, 8);
+        at += this.unitWidth(s.font, s.text) * 8;
       }
       this.runs.push({ page: index, x: RIGHT - width, y: 30, width, size: 8, text });
       this.y = keep;

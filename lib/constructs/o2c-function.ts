@@ -123,6 +123,7 @@ export class O2cFunction extends NodejsFunction {
         mainFields: [...BUNDLING.mainFields],
         banner: BUNDLING.banner,
         externalModules: [...BUNDLING.external],
+        esbuildArgs: { '--alias': Object.entries(BUNDLING.alias).map(([from, to]) => `${from}=${resolve(root, to)}`) },
         ...(props.fonts ? { commandHooks: { beforeBundling: () => [], beforeInstall: () => [], afterBundling: (_in: string, outputDir: string) => fontCommands(outputDir) } } : {}),
       },
     });

@@ -57,6 +57,7 @@ for (const file of entries) {
     banner: { js: BUNDLING.banner },
     charset: BUNDLING.charset,
     external,
+    alias: { ...BUNDLING.alias },
     logLevel: 'silent',
   });
   const code = result.outputFiles.find((f) => f.path.endsWith('.mjs'))!.contents;

@@ -21,6 +21,7 @@ import type { InvoiceReopening, ReturnOutcome } from '#domain/bank-returns';
 import type { FulfilmentRequest } from '#domain/fulfilment';
 import type { FinancePack, PackKind } from '#domain/finance-pack';
 import type { PackTable } from '#domain/pack-tables';
+import type { DocumentLabels } from '#messages/documents/index';
 import type {
   Address,
   Allocation,
@@ -667,6 +668,22 @@ export interface MailTransport {
   send(message: MailMessage): Promise<string | undefined>;
 }
 
+/** A document render-documents renders (and attaches) from the record it is stored as. */
+export type DocumentRef =
+  | { readonly kind: 'invoice'; readonly number: string }
+  | { readonly kind: 'credit-note'; readonly invoiceNumber: string; readonly number: string }
+  | { readonly kind: 'statement'; readonly customerId: string; readonly asOf: IsoDate };
+
+/**
+ * An email with documents to attach (queue `documents`, consumer render-documents): the email as it will be sent
+ * (key, recipients, text) without its attachments, and the documents it carries. The renderer renders them and
+ * queues the email under the same key, so a retry sends nothing twice.
+ */
+export interface DocumentMail {
+  readonly mail: MailMessage;
+  readonly documents: readonly DocumentRef[];
+}
+
 /** A queue between two steps. */
 export interface Outbox<T> {
   send(message: T): Promise<void>;
@@ -737,9 +754,10 @@ export interface Events {
 // ── documents ────────────────────────────────────────────────────────────────
 
 export interface InvoiceDocuments {
-  pdf(invoice: Invoice, seller: Pick<Company, 'name' | 'address' | 'bankAccount' | 'paymentReferenceScheme'>, customer: Pick<Customer, 'name' | 'email' | 'billingAddress'>): Promise<Uint8Array>;
-  creditNotePdf(creditNote: CreditNote, seller: Pick<Company, 'name' | 'address'>, customer: Pick<Customer, 'name' | 'email' | 'billingAddress'>): Promise<Uint8Array>;
-  statementPdf(statement: CustomerStatement, seller: Pick<Company, 'name' | 'address'>): Promise<Uint8Array>;
+  /** Each in the labels' language (`documentLabels` of functions/messages/documents: the customer's, else the company's default). */
+  pdf(invoice: Invoice, seller: Pick<Company, 'name' | 'address' | 'bankAccount' | 'paymentReferenceScheme'>, customer: Pick<Customer, 'name' | 'email' | 'billingAddress'>, labels: DocumentLabels): Promise<Uint8Array>;
+  creditNotePdf(creditNote: CreditNote, seller: Pick<Company, 'name' | 'address'>, customer: Pick<Customer, 'name' | 'email' | 'billingAddress'>, labels: DocumentLabels): Promise<Uint8Array>;
+  statementPdf(statement: CustomerStatement, seller: Pick<Company, 'name' | 'address'>, labels: DocumentLabels): Promise<Uint8Array>;
 }
 
 /** Peppol BIS Billing 3.0 e-invoices (UBL 2.1) of issued documents, with their PDF embedded when given. */

@@ -38,6 +38,8 @@ const CONSUMER_TIMEOUT: Record<QueueName, Duration> = {
   'bank-files': Duration.seconds(120),
   // send-fulfilment-request: one signed POST, 10 s at most (adapters/warehouse-webhook.ts).
   'warehouse-requests': Duration.seconds(30),
+  // render-documents: a PDF (a CJK font parsed on a cold start) per document of the email.
+  documents: Duration.seconds(60),
 };
 
 export class O2cDataStack extends Stack implements O2cData {

@@ -5,7 +5,7 @@ import { sqsOutbox } from '#adapters/queue';
 import { repositories } from '#adapters/repositories';
 import { AllocationRequestSchema, AsOfQuerySchema, CashRefundRequestSchema, ManualPaymentSchema, RefundPaidSchema, RefundsQuerySchema } from '#platforms/finance';
 import * as rt from '#runtime';
-import { customerStatement, statementView } from '#use-cases/customer-statement';
+import { customerStatement, statementPdf, statementView } from '#use-cases/customer-statement';
 import { recordPaymentByHand } from '#use-cases/finance-cash';
 import { listRefunds, markRefundPaid } from '#use-cases/list-refunds';
 import { paymentIdOf } from '#use-cases/receive-payment';
@@ -32,7 +32,7 @@ export const routes: Record<string, rt.Route> = {
   'GET /finance/customers/{customerId}/statement': finance(async (req) => {
     const statement = await customerStatement({ customerId: param(req, 'customerId'), ...rt.parseQuery(req, AsOfQuerySchema) }, deps);
     if (!rt.accepts(req, 'application/pdf')) return { status: 200, body: statementView(statement) };
-    return rt.binary(await deps.documents.statementPdf(statement, deps.company), 'application/pdf', `statement-${statement.customer.id}-${statement.asOf}.pdf`);
+    return rt.binary(await statementPdf(statement, deps), 'application/pdf', `statement-${statement.customer.id}-${statement.asOf}.pdf`);
   }),
 };
 export const handler = rt.httpHandler(rt.routeBy(routes));

@@ -1,11 +1,12 @@
 /** finance (/finance/*, IAM; locally the finance key): the back office — use-cases/manage-customers, adjust-invoice, disputes, trial-balance, the finance pack's figures, the audit trail (cash: finance-cash). */
 import { callerCredentialsFrom } from '#adapters/api-keys';
-import { mailQueue } from '#adapters/mail-queue';
 import { pdfDocuments } from '#adapters/pdf';
+import { sqsOutbox } from '#adapters/queue';
 import { ublDocuments } from '#adapters/ubl';
 import { repositories } from '#adapters/repositories';
 import { AsOfQuerySchema, CreditNoteRequestSchema, PackQuerySchema, CustomerChangesSchema, DisputeRequestSchema, DisputeResolutionSchema, NewCustomerSchema, PromiseToPaySchema, WriteOffRequestSchema } from '#platforms/finance';
 import * as rt from '#runtime';
+import type { DocumentMail } from '#ports';
 import { creditNoteView, issueCreditNote, writeOffInvoice } from '#use-cases/adjust-invoice';
 import { invoiceWithDisputes, openInvoiceDispute, recordPromiseToPay, resolveDispute } from '#use-cases/disputes';
 import { auditTrail } from '#use-cases/finance-cash';
@@ -15,7 +16,7 @@ import { financePack } from '#use-cases/finance-pack';
 import { createCustomer, customerView, findCustomer, getCustomer, updateCustomer } from '#use-cases/manage-customers';
 const env = rt.readBindings('finance');
 const { customers, invoices, orders, audit, requestKeys, ledger, disputes, aggregates, figures } = repositories(env.TABLE_NAME);
-export const deps = { customers, invoices, orders, audit, requestKeys, ledger, disputes, aggregates, figures, documents: pdfDocuments, eInvoices: ublDocuments, mail: mailQueue(env.MAIL_QUEUE_URL), clock: rt.systemClock, company: rt.companyOf(env), creditNoteSeries: env.CREDIT_NOTE_SERIES, newCustomerCreditLimits: rt.creditLimitsOf(env.NEW_CUSTOMER_CREDIT_LIMITS) };
+export const deps = { customers, invoices, orders, audit, requestKeys, ledger, disputes, aggregates, figures, documents: pdfDocuments, eInvoices: ublDocuments, renderQueue: sqsOutbox<DocumentMail>(env.DOCUMENTS_QUEUE_URL), clock: rt.systemClock, company: rt.companyOf(env), creditNoteSeries: env.CREDIT_NOTE_SERIES, newCustomerCreditLimits: rt.creditLimitsOf(env.NEW_CUSTOMER_CREDIT_LIMITS) };
 const finance = (route: rt.RoleRoute) => rt.withRole(callerCredentialsFrom(env), 'finance', route);
 const param = (req: rt.HttpRequest, name: string) => req.pathParameters[name] ?? '';
 const ubl = (doc: { filename: string; xml: string }) => rt.binary(Buffer.from(doc.xml, 'utf8'), 'application/xml', doc.filename);
@@ -23,10 +24,7 @@ export const routes: Record<string, rt.Route> = {
   'POST /finance/customers': finance(async (req, actor) => ({ status: 201, body: await createCustomer(rt.parseJsonBody(req, NewCustomerSchema), actor, deps) })),
   'GET /finance/customers': finance(async (req) => ({ status: 200, body: customerView(await findCustomer({ email: rt.queryParam(req, 'email'), ...(req.query.shop ? { shop: req.query.shop } : {}) }, deps)) })),
   'GET /finance/customers/{customerId}': finance(async (req) => ({ status: 200, body: customerView(await getCustomer(param(req, 'customerId'), deps)) })),
-  'PATCH /finance/customers/{customerId}': finance(async (req, actor) => {
-    const { reason, ...changes } = rt.parseJsonBody(req, CustomerChangesSchema);
-    return { status: 200, body: customerView(await updateCustomer(param(req, 'customerId'), changes, actor, reason, deps)) };
-  }),
+  'PATCH /finance/customers/{customerId}': finance(async (req, actor) => { const { reason, ...changes } = rt.parseJsonBody(req, CustomerChangesSchema); return { status: 200, body: customerView(await updateCustomer(param(req, 'customerId'), changes, actor, reason, deps)) }; }),
   'POST /finance/invoices/{number}/credit-notes': finance(async (req, actor) => ({ status: 201, body: creditNoteView(await issueCreditNote({ invoiceNumber: param(req, 'number'), ...rt.parseJsonBody(req, CreditNoteRequestSchema) }, actor, deps, rt.clientKeyOf(req))) })),
   'POST /finance/invoices/{number}/write-off': finance(async (req, actor) => ({ status: 200, body: await writeOffInvoice({ invoiceNumber: param(req, 'number'), ...rt.parseJsonBody(req, WriteOffRequestSchema) }, actor, deps) })),
   'GET /finance/invoices/{number}': finance(async (req) => ({ status: 200, body: await invoiceWithDisputes(param(req, 'number'), deps) })),

@@ -1,15 +1,12 @@
-/** issue-invoice (workflow step): gapless invoice + ledger in one transaction, PDF by email — use-cases/issue-invoice. */
-import { mailQueue } from '#adapters/mail-queue';
-import { pdfDocuments } from '#adapters/pdf';
-import { ublDocuments } from '#adapters/ubl';
+/** issue-invoice (workflow step): gapless invoice + ledger in one transaction, the email (PDF attached by render-documents) — use-cases/issue-invoice. */
 import { sqsOutbox } from '#adapters/queue';
 import { repositories } from '#adapters/repositories';
 import { OrderTaskInput } from '#platforms/canonical';
 import { businessMetrics, companyOf, dunningPolicyOf, readBindings, systemClock, taskHandler } from '#runtime';
 import { issueInvoice } from '#use-cases/issue-invoice';
-import type { RefundMessage } from '#ports';
+import type { DocumentMail, RefundMessage } from '#ports';
 
 const env = readBindings('issue-invoice');
 const { orders, customers, invoices } = repositories(env.TABLE_NAME);
-export const deps = { orders, customers, invoices, documents: pdfDocuments, eInvoices: ublDocuments, mail: mailQueue(env.MAIL_QUEUE_URL), clock: systemClock, metrics: businessMetrics, company: companyOf(env), series: env.INVOICE_SERIES, refundQueue: sqsOutbox<RefundMessage>(env.REFUNDS_QUEUE_URL), policy: dunningPolicyOf(env.DUNNING_POLICY) };
+export const deps = { orders, customers, invoices, renderQueue: sqsOutbox<DocumentMail>(env.DOCUMENTS_QUEUE_URL), clock: systemClock, metrics: businessMetrics, company: companyOf(env), series: env.INVOICE_SERIES, refundQueue: sqsOutbox<RefundMessage>(env.REFUNDS_QUEUE_URL), policy: dunningPolicyOf(env.DUNNING_POLICY) };
 export const handler = taskHandler(OrderTaskInput, (input) => issueInvoice(input, deps));

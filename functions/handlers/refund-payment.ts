@@ -1,12 +1,12 @@
 /** refund-payment (refunds queue): pay back what o2c owes, through Stripe or as owed; credit cancelled invoices — use-cases/refund-payment. */
 import { mailQueue } from '#adapters/mail-queue';
-import { pdfDocuments } from '#adapters/pdf';
-import { ublDocuments } from '#adapters/ubl';
+import { sqsOutbox } from '#adapters/queue';
 import { repositories } from '#adapters/repositories';
 import { stripeRefunds, stripeSecretKey } from '#adapters/stripe-refunds';
 import { RefundMessageSchema } from '#platforms/canonical';
 import { companyOf, log, readBindings, sqsHandler, systemClock } from '#runtime';
 import { refundPayment } from '#use-cases/refund-payment';
+import type { DocumentMail } from '#ports';
 
 const env = readBindings('refund-payment');
 const { orders, customers, invoices, requestKeys, refundRequests } = repositories(env.TABLE_NAME);
@@ -18,7 +18,7 @@ export const deps = {
   requestKeys,
   refundRequests,
   paymentRefunds: stripeRefunds({ apiUrl: env.STRIPE_API_URL, key }),
-  documents: pdfDocuments, eInvoices: ublDocuments,
+  renderQueue: sqsOutbox<DocumentMail>(env.DOCUMENTS_QUEUE_URL),
   mail: mailQueue(env.MAIL_QUEUE_URL),
   clock: systemClock,
   company: companyOf(env),

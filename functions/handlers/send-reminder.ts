@@ -1,10 +1,11 @@
 /** send-reminder (dunning queue): one letter per customer and run, in the customer's language — use-cases/send-reminder. */
 import { mailQueue } from '#adapters/mail-queue';
-import { pdfDocuments } from '#adapters/pdf';
+import { sqsOutbox } from '#adapters/queue';
 import { repositories } from '#adapters/repositories';
 import { ReminderMessageSchema } from '#platforms/canonical';
 import { companyOf, dunningPolicyOf, log, readBindings, sqsHandler } from '#runtime';
 import { sendReminder } from '#use-cases/send-reminder';
+import type { DocumentMail } from '#ports';
 
 const env = readBindings('send-reminder');
 const { invoices, customers, payments, disputes, refundRequests } = repositories(env.TABLE_NAME);
@@ -14,7 +15,7 @@ export const deps = {
   payments,
   disputes,
   refundRequests,
-  documents: pdfDocuments,
+  renderQueue: sqsOutbox<DocumentMail>(env.DOCUMENTS_QUEUE_URL),
   mail: mailQueue(env.MAIL_QUEUE_URL),
   log,
   company: companyOf(env),

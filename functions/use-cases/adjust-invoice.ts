@@ -7,10 +7,8 @@
  *   with the next number of its series, the invoice's new balance (guarded by
  *   the one read), the entry and the audit line in one transaction; another
  *   note took the number → next number; the invoice moved → read it again.
- * 4. The customer gets the credit note as a PDF, in their language (key per
- *   credit note: a retried send mails once), and, wanting e-invoices, its
- *   Peppol BIS 3 UBL. The note carries the corrected invoice's parties and its
- *   share of the invoice's VAT breakdown (document-content).
+ * 4. The customer gets the credit note email, in their language, with the
+ *   PDF render-documents attaches (key per credit note: a retried send mails once).
  * Write-off: 1. The invoice must exist (404) and owe something (409). 2. Its
  *   balance becomes bad debt (domain), written with the entry and the audit
  *   line, guarded by the balance read (a concurrent payment wins; 409).
@@ -20,20 +18,18 @@ import { buildCreditNote, creditNoteEntry, writeOff } from '#domain/adjustments'
 import { todayIn } from '#domain/dates';
 import type { CreditNote, Invoice, Money } from '#domain/model';
 import { ConcurrentUpdate, ConflictError, NotFoundError } from '../errors.ts';
-import type { Clock, Company, Customers, EInvoices, InvoiceDocuments, Invoices, Mail, RequestKeys } from '../ports.ts';
-import { withCreditNoteContent } from './document-content.ts';
+import type { Clock, Company, Customers, DocumentMail, Invoices, Outbox, RequestKeys } from '../ports.ts';
 import { customerLanguage, formatsFor, renderMessage } from '#messages';
-import { mailTo, ublAttachment } from './customer-mail.ts';
+import { mailTo } from './customer-mail.ts';
+import { withCreditNoteContent } from './document-content.ts';
 import { withNextNumber } from './numbering.ts';
 
 export interface AdjustInvoiceDeps {
   readonly invoices: Invoices;
   readonly requestKeys: RequestKeys;
   readonly customers: Customers;
-  readonly documents: InvoiceDocuments;
-  /** The Peppol e-invoice attached for customers who want one (`eInvoice`). */
-  readonly eInvoices: EInvoices;
-  readonly mail: Mail;
+  /** The documents queue: the credit note email, to render-documents (which attaches the PDF and queues it). */
+  readonly renderQueue: Outbox<DocumentMail>;
   readonly clock: Clock;
   readonly company: Company;
   readonly creditNoteSeries: string;
@@ -132,10 +128,7 @@ async function sendCreditNote(note: CreditNote, balanceAfter: number, deps: Adju
     customerCredit: note.customerCredit > 0 ? money(note.customerCredit) : null,
     companyName: deps.company.name,
   });
-  const pdf = await deps.documents.creditNotePdf(note, deps.company, customer);
-  const attachment = { filename: `${note.number}.pdf`, contentType: 'application/pdf', contentBase64: Buffer.from(pdf).toString('base64') };
-  const eInvoice = customer.eInvoice ? [ublAttachment(note.number, deps.eInvoices.creditNote(withCreditNoteContent(note, invoice, { company: deps.company, customer }), invoice, deps.company, pdf))] : [];
-  await deps.mail.enqueue(mailTo(customer, `credit-note:${note.number}`, message, [attachment, ...eInvoice]));
+  await deps.renderQueue.send({ mail: mailTo(customer, `credit-note:${note.number}`, message), documents: [{ kind: 'credit-note', invoiceNumber: note.invoiceNumber, number: note.number }] });
 }
 
 export async function writeOffInvoice(input: { invoiceNumber: string; reason: string }, actor: string, deps: AdjustInvoiceDeps): Promise<{ invoiceNumber: string; status: Invoice['status']; writtenOff: Money }> {

@@ -15,7 +15,8 @@ import { refundId } from '#domain/ids';
 import type { CreditNote, IsoDate } from '#domain/model';
 import { balanceAsOf, buildStatement, type CustomerStatement, type StatementDispute } from '#domain/statement';
 import { NotFoundError, ValidationError } from '../errors.ts';
-import type { Clock, Company, Customers, Disputes, Invoices, Payments, RefundRequests, StoredCustomer } from '../ports.ts';
+import { documentLabels } from '#messages/documents/index';
+import type { Clock, Company, Customers, Disputes, InvoiceDocuments, Invoices, Payments, RefundRequests, StoredCustomer } from '../ports.ts';
 
 export interface StatementDeps {
   readonly customers: Customers;
@@ -84,4 +85,9 @@ export function statementView(s: Statement) {
       };
     }),
   };
+}
+
+/** Step 4 as a PDF: the same figures, labelled in the customer's language (else the company's default). */
+export function statementPdf(statement: Statement, deps: { readonly documents: Pick<InvoiceDocuments, 'statementPdf'>; readonly company: Pick<Company, 'name' | 'address' | 'defaultLanguage'> }): Promise<Uint8Array> {
+  return deps.documents.statementPdf(statement, deps.company, documentLabels(statement.customer.language, deps.company.defaultLanguage));
 }

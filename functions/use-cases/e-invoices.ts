@@ -8,9 +8,12 @@
  *   of the invoice's VAT breakdown.
  */
 import type { CreditNote, Invoice } from '#domain/model';
+import { documentLabels } from '#messages/documents/index';
 import { NotFoundError } from '../errors.ts';
 import type { Company, Customers, EInvoices, InvoiceDocuments, Invoices, Orders } from '../ports.ts';
 import { withCreditNoteContent, withInvoiceContent } from './document-content.ts';
+import { ublAttachment } from './customer-mail.ts';
+import type { RenderDocumentsDeps } from './render-documents.ts';
 
 export interface EInvoiceDeps {
   readonly invoices: Invoices;
@@ -34,7 +37,7 @@ export async function invoiceEInvoice(number: string, deps: EInvoiceDeps): Promi
   if (!stored) throw new NotFoundError(`invoice ${number} does not exist`, 'InvoiceNotFound');
   const invoice = await complete(stored, deps);
   const customer = await deps.customers.get(invoice.customerId);
-  const pdf = customer ? await deps.documents.pdf(invoice, deps.company, customer) : undefined;
+  const pdf = customer ? await deps.documents.pdf(invoice, deps.company, customer, documentLabels(customer.language, deps.company.defaultLanguage)) : undefined;
   return { filename: `${invoice.number}.xml`, xml: deps.eInvoices.invoice(invoice, deps.company, pdf) };
 }
 
@@ -46,6 +49,25 @@ export async function creditNoteEInvoice(number: string, deps: EInvoiceDeps): Pr
   const invoice = await complete(invoiceStored, deps);
   const customer = await deps.customers.get(stored.customerId);
   const note = withCreditNoteContent(stored, invoice, { company: deps.company, ...(customer ? { customer } : {}) });
-  const pdf = customer ? await deps.documents.creditNotePdf(note, deps.company, customer) : undefined;
+  const pdf = customer ? await deps.documents.creditNotePdf(note, deps.company, customer, documentLabels(customer.language, deps.company.defaultLanguage)) : undefined;
   return { filename: `${note.number}.xml`, xml: deps.eInvoices.creditNote(note, invoice, deps.company, pdf) };
+}
+
+/**
+ * render-documents' `extraAttachments`: for a customer who wants e-invoices (`eInvoice`), the Peppol BIS 3 UBL of the
+ * invoice or credit note just rendered, with that PDF embedded (a credit note's needs the invoice it corrects).
+ */
+export function eInvoiceAttachments(deps: { readonly invoices: Pick<Invoices, 'get'>; readonly eInvoices: EInvoices; readonly company: Company }): NonNullable<RenderDocumentsDeps['extraAttachments']> {
+  return async (document, customer, pdf) => {
+    if (!customer.eInvoice) return [];
+    if (document.kind === 'invoice') {
+      const invoice = withInvoiceContent(document.invoice, { company: deps.company, customer });
+      return [ublAttachment(invoice.number, deps.eInvoices.invoice(invoice, deps.company, pdf))];
+    }
+    const note = document.creditNote;
+    const stored = await deps.invoices.get(note.invoiceNumber);
+    if (!stored) throw new NotFoundError(`the invoice ${note.invoiceNumber} of credit note ${note.number} does not exist`, 'InvoiceNotFound');
+    const invoice = withInvoiceContent(stored, { company: deps.company, customer });
+    return [ublAttachment(note.number, deps.eInvoices.creditNote(withCreditNoteContent(note, invoice, { company: deps.company, customer }), invoice, deps.company, pdf))];
+  };
 }

@@ -12,10 +12,11 @@
  *    the next-action index dunning reads) with the aggregates in one
  *    transaction that moves the series counter — so a failed write consumes no
  *    number. Another invoice took the number: read the counter again.
- * 4. Render the PDF and queue the email with it (key `invoice:<number>`);
- *    an invoice with a balance says where to pay and what reference to quote.
- *    A customer who wants e-invoices (`eInvoice`) also gets the Peppol BIS 3
- *    UBL, with the PDF embedded. The invoice carries its VAT-invoice content
+ * 4. Queue the email (key `invoice:<number>`) for render-documents, which renders
+ *    the PDF, attaches it and queues the email for sending; an invoice with a
+ *    balance says where to pay and what reference to quote. A customer who
+ *    wants e-invoices (`eInvoice`) also gets the Peppol BIS 3 UBL, with the PDF
+ *    embedded (render-documents). The invoice carries its VAT-invoice content
  *    from step 3 (document-content: seller, buyer, supply date, VAT breakdown).
  * 5. An order the platform cancelled after shipment (flagged by cancel-order)
  *    is handed to refund-payment, which credits the invoice (and refunds a
@@ -31,8 +32,8 @@ import { transition } from '#domain/order';
 import { paymentReferenceFor } from '#domain/references';
 import { customerLanguage, formatsFor, renderMessage } from '#messages';
 import { InvoiceConflict, OrderNotFound } from '../errors.ts';
-import { mailTo, paymentInstructions, ublAttachment } from './customer-mail.ts';
-import type { Clock, Company, Customers, EInvoices, InvoiceDocuments, Invoices, Mail, Metrics, Orders, Outbox, RefundMessage, StoredOrder } from '../ports.ts';
+import { mailTo, paymentInstructions } from './customer-mail.ts';
+import type { Clock, Company, Customers, DocumentMail, Invoices, Metrics, Orders, Outbox, RefundMessage, StoredOrder } from '../ports.ts';
 import { withInvoiceContent } from './document-content.ts';
 import { withNextNumber } from './numbering.ts';
 
@@ -42,10 +43,8 @@ export interface IssueInvoiceDeps {
   readonly orders: Orders;
   readonly customers: Customers;
   readonly invoices: Invoices;
-  readonly documents: InvoiceDocuments;
-  /** The Peppol e-invoice attached for customers who want one (`eInvoice`). */
-  readonly eInvoices: EInvoices;
-  readonly mail: Mail;
+  /** The documents queue: the invoice email, to render-documents (which attaches the PDF and queues it for sending). */
+  readonly renderQueue: Outbox<DocumentMail>;
   readonly clock: Clock;
   readonly metrics: Metrics;
   readonly company: Company;
@@ -110,7 +109,6 @@ export async function issueInvoice({ orderId }: { orderId: string }, deps: Issue
   const { invoice, created } = existing ? { invoice: existing, created: false } : await issueOnce(order, customer, deps);
   if (created) deps.metrics.count('InvoicesIssued');
   if (customer) {
-    const pdf = await deps.documents.pdf(invoice, deps.company, customer);
     const language = customerLanguage(customer, deps.company);
     const { money: format, date } = formatsFor(language);
     const money = (amount: number) => format({ amount, currency: invoice.currency });
@@ -129,9 +127,7 @@ export async function issueInvoice({ orderId }: { orderId: string }, deps: Issue
             payment: paymentInstructions(invoice, deps.company),
           },
     );
-    const attachment = { filename: `${invoice.number}.pdf`, contentType: 'application/pdf', contentBase64: Buffer.from(pdf).toString('base64') };
-    const eInvoice = customer.eInvoice ? [ublAttachment(invoice.number, deps.eInvoices.invoice(withInvoiceContent(invoice, { company: deps.company, customer, order }), deps.company, pdf))] : [];
-    await deps.mail.enqueue(mailTo(customer, `invoice:${invoice.number}`, message, [attachment, ...eInvoice]));
+    await deps.renderQueue.send({ mail: mailTo(customer, `invoice:${invoice.number}`, message), documents: [{ kind: 'invoice', number: invoice.number }] });
   }
   // Cancelled by the platform after it shipped, before it was invoiced: now there is an invoice to credit (every run
   // sends it, so a crash after the write loses nothing; the credit note is keyed by the order and issued once).

@@ -31,7 +31,7 @@ import { formatMoney } from '#domain/money';
 import { refundChannel, refundEntry, refundOfCreditNote, settleRefund, type Refund, type RefundOutcome } from '#domain/refunds';
 import { customerLanguage, formatsFor, renderMessage } from '#messages';
 import { NotFoundError, OrderNotFound } from '../errors.ts';
-import type { Log, Orders, PaymentRefunds, RefundMessage, RefundRequests } from '../ports.ts';
+import type { Log, Mail, Orders, PaymentRefunds, RefundMessage, RefundRequests } from '../ports.ts';
 import { CREDIT_NOTE_KEYS, issueCreditNote, type AdjustInvoiceDeps } from './adjust-invoice.ts';
 import { mailTo } from './customer-mail.ts';
 
@@ -41,6 +41,7 @@ export interface RefundPaymentDeps extends AdjustInvoiceDeps {
   readonly paymentRefunds: PaymentRefunds;
   readonly financeRecipients: readonly string[];
   readonly log: Log;
+  readonly mail: Mail;
 }
 
 /** Who the audit trail names for what o2c does on a platform's word. */

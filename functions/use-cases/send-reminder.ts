@@ -22,7 +22,7 @@ import { printedReference } from '#domain/references';
 import { customerLanguage, formatsFor, renderMessage } from '#messages';
 import { mailTo, paymentInstructions } from './customer-mail.ts';
 import { statementOf } from './customer-statement.ts';
-import type { Company, Customers, Disputes, InvoiceDocuments, Invoices, Log, Mail, Payments, RefundRequests, ReminderRequest } from '../ports.ts';
+import type { Company, Customers, Disputes, DocumentMail, Invoices, Log, Mail, Outbox, Payments, RefundRequests, ReminderRequest } from '../ports.ts';
 
 export interface SendReminderDeps {
   readonly invoices: Invoices;
@@ -30,7 +30,8 @@ export interface SendReminderDeps {
   readonly payments: Pick<Payments, 'ofCustomer'>;
   readonly disputes: Pick<Disputes, 'ofInvoice'>;
   readonly refundRequests: Pick<RefundRequests, 'get'>;
-  readonly documents: Pick<InvoiceDocuments, 'statementPdf'>;
+  /** The documents queue: the letter, to render-documents (which attaches the statement PDF as of `asOf` and queues it). */
+  readonly renderQueue: Outbox<DocumentMail>;
   readonly mail: Mail;
   readonly log: Log;
   readonly company: Company;
@@ -38,8 +39,6 @@ export interface SendReminderDeps {
   /** Where `hand-to-agency` sends the case. */
   readonly agencyAddress?: string;
 }
-
-const base64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
 
 export async function sendReminder(request: ReminderRequest, deps: SendReminderDeps): Promise<boolean> {
   const { asOf, currency } = request;
@@ -93,8 +92,7 @@ export async function sendReminder(request: ReminderRequest, deps: SendReminderD
     escalation: request.escalation ? { ...request.escalation, on: date(request.escalation.on) } : null,
     payment: { iban, bic, bankName },
   });
-  const pdf = await deps.documents.statementPdf(statement, deps.company);
-  await deps.mail.enqueue(mailTo(customer, request.key, message, [{ filename: `statement-${asOf}.pdf`, contentType: 'application/pdf', contentBase64: base64(pdf) }]));
+  await deps.renderQueue.send({ mail: mailTo(customer, request.key, message), documents: [{ kind: 'statement', customerId: customer.id, asOf }] });
   if (request.action === 'hand-to-agency' && deps.agencyAddress && section) {
     const handover = renderMessage('collections-handover', 'en', { companyName: deps.company.name, customerName: customer.name, customerEmail: customer.email, total: formatMoney({ amount: section.openBalance, currency }), invoices: section.openItems.length, asOf });
     await deps.mail.enqueue({

@@ -30,4 +30,9 @@ export const BUNDLING = {
   charset: 'utf8',
   /** Provided by the Lambda runtime (@aws-sdk), or types only (aws-lambda). */
   external: ['@aws-sdk/*', 'aws-lambda'],
+  /**
+   * Packages replaced in every bundle (paths from the project root): fontkit's WOFF2 decoder, brotli (475 KB), by a
+   * stub that refuses WOFF2 — the PDF renderer embeds TTF files only.
+   */
+  alias: { brotli: './functions/adapters/no-woff2' },
 } as const;

@@ -31,6 +31,7 @@ export class Collections extends Construct {
     fn('send-reminder', 'Renders a dunning letter in the customer language')
       .bindTable(table, 'read')
       .bindQueue('MAIL_QUEUE_URL', mail.queue)
+      .bindQueue('DOCUMENTS_QUEUE_URL', mail.documentsQueue)
       .bindSettings(config, ['DUNNING_POLICY', ...(config.collectionsAgencyAddress ? (['COLLECTIONS_AGENCY_ADDRESS'] as const) : [])])
       .bindCompany(config)
       .consume(queues.dunning);

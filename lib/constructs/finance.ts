@@ -50,13 +50,15 @@ export class Finance extends Construct {
     super(scope, id);
     const { data, mail, config } = props;
     const fn = functionsOf(this, config);
-    this.fn = fn('finance', 'Finance back office: customers and credit, credit notes, write-offs, disputes, promises, trial balance, audit')
+    // The e-invoice routes embed the document's PDF in the UBL: finance renders it, with the fonts.
+    this.fn = fn('finance', 'Finance back office: customers and credit, credit notes, write-offs, disputes, promises, trial balance, audit, e-invoices, the finance pack', { fonts: true, memorySize: 1024 })
       .bindTable(data.table)
-      .bindQueue('MAIL_QUEUE_URL', mail.queue)
+      .bindQueue('DOCUMENTS_QUEUE_URL', mail.documentsQueue)
       .bindCallerKeys(data.secrets)
       .bindSettings(config, ['CREDIT_NOTE_SERIES', 'NEW_CUSTOMER_CREDIT_LIMITS'])
       .bindCompany(config);
-    this.cash = fn('finance-cash', 'Finance cash: payments by hand, unapplied cash applied or paid back, customer statements')
+    // Renders the statement PDF itself (a synchronous GET): it ships the fonts too.
+    this.cash = fn('finance-cash', 'Finance cash: payments by hand, unapplied cash applied or paid back, customer statements', { fonts: true, memorySize: 1024 })
       .bindTable(data.table)
       .bindQueue('PAYMENTS_QUEUE_URL', data.queues.payments)
       .bindCallerKeys(data.secrets)

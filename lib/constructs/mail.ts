@@ -4,8 +4,11 @@
  * message). `Mail` (stateless stack): the one sender, send-mail, consuming the
  * mail queue; only it may send, and only as this identity (`bindMailer`).
  * Every other function that writes to a customer or to finance puts a message
- * on `Mail.queue`.
+ * on `Mail.queue` — or, for an email that carries documents (invoice, credit
+ * note, statement PDFs), on `Mail.documentsQueue`: render-documents renders
+ * them, attaches them and queues the email on `Mail.queue` under its own key.
  */
+import { Duration } from 'aws-cdk-lib';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { ConfigurationSet, EmailIdentity, Identity } from 'aws-cdk-lib/aws-ses';
 import { Construct } from 'constructs';
@@ -29,6 +32,9 @@ export class Mail extends Construct {
   /** Where every email is queued. */
   readonly queue: IQueue;
   readonly sender: O2cFunction;
+  /** Where an email with documents to attach is queued (consumer render-documents). */
+  readonly documentsQueue: IQueue;
+  readonly renderer: O2cFunction;
 
   constructor(scope: Construct, id: string, props: AreaProps) {
     super(scope, id);
@@ -44,5 +50,12 @@ export class Mail extends Construct {
       .bindTable(data.table)
       .bindMailer(data.sender, { minIntervalMs: Math.ceil((1000 * pollers) / config.sesSendRatePerSecond) })
       .consume(this.queue, { batchSize: 10, maxConcurrency: pollers });
+    this.documentsQueue = data.queues.documents;
+    // The one function with the PDF renderer and the fonts (shipped as files beside the bundle): the order path stays small.
+    this.renderer = functionsOf(this, config)('render-documents', 'Renders the PDFs an email carries, attaches them, queues the email', { timeout: Duration.seconds(60), memorySize: 1024, fonts: true })
+      .bindTable(data.table, 'read')
+      .bindQueue('MAIL_QUEUE_URL', this.queue)
+      .bindCompany(config)
+      .consume(this.documentsQueue, { batchSize: 5 });
   }
 }

@@ -25,6 +25,7 @@ import type { Construct } from 'constructs';
 import { resolve } from 'node:path';
 import { BINDINGS, FUNCTION_BINDINGS, bindingsSetBy, type Binder, type BindingName, type BindingSpec, type FunctionName } from '../../functions/bindings.ts';
 import { companyLegal, dunningPolicy, matchPolicy, paymentTerms, reportRecipients, type O2cConfig } from '../config.ts';
+import { FONT_FILES } from '../../functions/adapters/font-files.ts';
 import { BUNDLING } from './bundling.ts';
 import { pascalCase } from './ids.ts';
 import { logicalId, nagReference } from './nag.ts';
@@ -49,6 +50,13 @@ export interface O2cFunctionProps {
   readonly timeout?: Duration;
   readonly memorySize?: number;
   readonly logRetention: RetentionDays;
+  /** Renders PDFs: the Unicode fonts (functions/adapters/fonts.ts) are copied beside the bundle, into `fonts/`. */
+  readonly fonts?: boolean;
+}
+
+/** Shell commands that copy the document fonts from node_modules into the bundle's `fonts/` folder. */
+function fontCommands(outputDir: string): string[] {
+  return [`mkdir -p "${outputDir}/fonts"`, ...Object.values(FONT_FILES).map((f) => `cp "${resolve(root, 'node_modules', f.from)}" "${outputDir}/fonts/${f.file}"`)];
 }
 
 /** Every function's company variables, from the configuration. */
@@ -124,6 +132,8 @@ export class O2cFunction extends NodejsFunction {
         banner: BUNDLING.banner,
         charset: BUNDLING.charset === 'utf8' ? Charset.UTF8 : Charset.ASCII,
         externalModules: [...BUNDLING.external],
+        esbuildArgs: { '--alias': Object.entries(BUNDLING.alias).map(([from, to]) => `${from}=${resolve(root, to)}`) },
+        ...(props.fonts ? { commandHooks: { beforeBundling: () => [], beforeInstall: () => [], afterBundling: (_in: string, outputDir: string) => fontCommands(outputDir) } } : {}),
       },
     });
     this.stepName = props.name;
@@ -301,6 +311,6 @@ export class O2cFunction extends NodejsFunction {
  * log retention, so an area says only what differs.
  */
 export function functionsOf(scope: Construct, config: Pick<O2cConfig, 'logRetentionDays'>) {
-  return (name: FunctionName, description: string, options: { timeout?: Duration; memorySize?: number } = {}): O2cFunction =>
+  return (name: FunctionName, description: string, options: { timeout?: Duration; memorySize?: number; fonts?: boolean } = {}): O2cFunction =>
     new O2cFunction(scope, `${pascalCase(name)}Function`, { name, description, logRetention: config.logRetentionDays as RetentionDays, ...options });
 }

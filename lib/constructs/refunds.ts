@@ -19,10 +19,11 @@ export class Refunds extends Construct {
     this.fn = functionsOf(this, config)('refund-payment', 'Refunds what o2c owes (Stripe API, else owed and finance told); credits cancelled invoices', { timeout: Duration.seconds(60), memorySize: 1024 })
       .bindTable(data.table)
       .bindQueue('MAIL_QUEUE_URL', mail.queue)
+      .bindQueue('DOCUMENTS_QUEUE_URL', mail.documentsQueue)
       .bindSecret('STRIPE_SECRET_ARN', data.secrets.stripeKey)
       .bindSettings(config, ['FINANCE_RECIPIENTS', 'CREDIT_NOTE_SERIES', 'STRIPE_API_URL'])
       .bindCompany(config)
-      // Few at once: each may call Stripe, and a cancelled invoice renders a PDF.
+      // Few at once: each may call Stripe.
       .consume(data.queues.refunds, { batchSize: 5, maxConcurrency: 5 });
   }
 }

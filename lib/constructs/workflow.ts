@@ -73,7 +73,9 @@ export class OrderWorkflow extends Construct {
       checkCredit: fn('check-credit', 'Credit decision from limit and exposure').bindTable(table).bindCompany(config).bindSettings(config, ['CREDIT_REFERENCE_RATES']),
       confirmOrder: mailing(fn('confirm-order', 'Confirms the order to the customer')).bindCompany(config),
       shipOrder: mailing(fn('ship-order', 'Records the shipment, tells the customer')).bindCompany(config),
-      issueInvoice: mailing(fn('issue-invoice', 'Gapless invoice + ledger in one transaction, PDF by email', { timeout: Duration.seconds(60), memorySize: 1024 }))
+      issueInvoice: fn('issue-invoice', 'Gapless invoice + ledger in one transaction, its email to render-documents (PDF)')
+        .bindTable(table)
+        .bindQueue('DOCUMENTS_QUEUE_URL', mail.documentsQueue)
         .bindCompany(config)
         .bindSettings(config, ['INVOICE_SERIES', 'DUNNING_POLICY'])
         .bindQueue('REFUNDS_QUEUE_URL', queues.refunds),

@@ -94,7 +94,7 @@ beforeAll(() => {
   const data = dataTemplate.toJSON() as { Resources: Record<string, Resource>; Outputs?: Record<string, { Value: unknown; Export?: { Name: string } }> };
   dataResources = data.Resources;
   exported = new Map(Object.values(data.Outputs ?? {}).flatMap((o) => (o.Export ? [[o.Export.Name, o.Value] as const] : [])));
-});
+}, 180_000); // one synth with cdk-nag: ~30 s alone, over a minute on 2 cores shared with other suites
 afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
 describe('functions', () => {
@@ -132,11 +132,11 @@ describe('functions', () => {
 });
 
 describe('queues', () => {
-  it('gives each of the nine queues a DLQ after 5 deliveries, and each queue 6× its consumer timeout', () => {
+  it('gives each of the ten queues a DLQ after 5 deliveries, and each queue 6× its consumer timeout', () => {
     const queues = ofType('AWS::SQS::Queue', dataResources).filter(([, q]) => q.Properties.RedrivePolicy);
-    expect(queues).toHaveLength(9);
+    expect(queues).toHaveLength(10);
     const dlqIds = new Set(ofType('AWS::SQS::Queue', dataResources).filter(([, q]) => !q.Properties.RedrivePolicy).map(([id]) => id));
-    expect(dlqIds.size).toBe(9);
+    expect(dlqIds.size).toBe(10);
     const mappings = ofType('AWS::Lambda::EventSourceMapping');
     for (const [id, q] of queues) {
       expect(q.Properties.RedrivePolicy.maxReceiveCount).toBe(5);
@@ -308,7 +308,7 @@ describe('environment', () => {
   it('has exactly one function per manifest entry of functions/bindings.ts', () => {
     const names = ofType('AWS::Lambda::Function').map(([, r]) => r.Properties.Environment.Variables.O2C_FUNCTION as string).sort();
     expect(names).toEqual([...FUNCTION_NAMES].sort());
-    expect(names).toHaveLength(23);
+    expect(names).toHaveLength(24);
   });
 
   it("gives every function exactly its manifest's bindings: each required one, optional ones only when set, never a local one", () => {
@@ -384,7 +384,7 @@ describe('workflow wiring and limits', () => {
         .filter(([, p]) => JSON.stringify(p.Properties.PolicyDocument).includes('"aws:SecureTransport":"false"'))
         .flatMap(([, p]) => (p.Properties.Queues as { Ref: string }[]).map((q) => q.Ref)),
     );
-    expect(secured.size).toBe(18);
+    expect(secured.size).toBe(20);
   });
 
   it('invokes the scheduled functions with their input (empty, or the finance pack\'s kind), never in a flexible window', () => {
@@ -395,8 +395,10 @@ describe('workflow wiring and limits', () => {
   });
 
   it('alarms on every DLQ and on failed workflows, to an encrypted topic', () => {
-    expect(ofType('AWS::CloudWatch::Alarm')).toHaveLength(10);
-    // …the warehouse-requests DLQ among them.
+    expect(ofType('AWS::CloudWatch::Alarm')).toHaveLength(11);
+    // …the warehouse-requests and documents DLQs among them.
+    const documentsDlq = ofType('AWS::SQS::Queue', dataResources).find(([id]) => id.includes('DocumentsDlq'))![0];
+    expect(ofType('AWS::CloudWatch::Alarm').some(([, a]) => JSON.stringify(a.Properties.Dimensions).includes(documentsDlq))).toBe(true);
     const dlq = ofType('AWS::SQS::Queue', dataResources).find(([id]) => id.includes('WarehouseRequestsDlq'))![0];
     expect(ofType('AWS::CloudWatch::Alarm').some(([, a]) => JSON.stringify(a.Properties.Dimensions).includes(dlq))).toBe(true);
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: {} });
@@ -405,8 +407,8 @@ describe('workflow wiring and limits', () => {
   it('lets a dev stack delete its table and queues, and has no resources beyond the design', () => {
     expect(ofType('AWS::DynamoDB::GlobalTable', dataResources)[0]![1].DeletionPolicy).toBe('Delete');
     for (const [id, q] of ofType('AWS::SQS::Queue', dataResources)) expect(q.DeletionPolicy, id).toBe('Delete');
-    expect(ofType('AWS::Lambda::Function')).toHaveLength(23);
-    expect(ofType('AWS::SQS::Queue', dataResources)).toHaveLength(18);
+    expect(ofType('AWS::Lambda::Function')).toHaveLength(24);
+    expect(ofType('AWS::SQS::Queue', dataResources)).toHaveLength(20);
     expect(ofType('AWS::StepFunctions::StateMachine')).toHaveLength(1);
     expect(ofType('AWS::ApiGatewayV2::Api')).toHaveLength(1);
     expect(ofType('AWS::SecretsManager::Secret', dataResources)).toHaveLength(5);

@@ -39,6 +39,7 @@ import { requestCreditReview } from '../../functions/use-cases/request-credit-re
 import { sendReminder } from '../../functions/use-cases/send-reminder.ts';
 import { shipOrder } from '../../functions/use-cases/ship-order.ts';
 import { validateOrder } from '../../functions/use-cases/validate-order.ts';
+import { directRenderQueue } from '../support/memory.ts';
 import { dynamoDeps } from '../support/dynamo-deps.ts';
 import { useDynamoDbLocal } from '../support/dynamodb.ts';
 
@@ -88,7 +89,7 @@ describe('order to cash, step by step (DynamoDB Local)', () => {
   beforeEach(async () => {
     table = await ddb.createTable();
     world = dynamoDeps(table, { now: '2026-11-22T10:00:00.000Z' });
-    deps = { ...world.deps, mail: mailQueue(MAIL_QUEUE), workflow: stepFunctionsWorkflow(), documents: pdfDocuments, rates: DEFAULT_CARRIER_RATES };
+    deps = { ...world.deps, mail: mailQueue(MAIL_QUEUE), workflow: stepFunctionsWorkflow(), documents: pdfDocuments, rates: DEFAULT_CARRIER_RATES, renderQueue: directRenderQueue(() => deps) };
     sqs.reset();
     sfn.reset();
     sqs.on(SendMessageCommand).resolves({ MessageId: 'm' });

@@ -18,7 +18,7 @@ const tasks_ = () => topology.stateMachine.tasks;
 describe('template reader', () => {
   it('derives the whole topology from the template, intrinsics resolved to local values', () => {
     expect(topology.table.indexes.map((i) => i.name).sort()).toEqual(['gsi1', 'gsi2']);
-    expect(topology.queues.filter((q) => q.deadLetter)).toHaveLength(9);
+    expect(topology.queues.filter((q) => q.deadLetter)).toHaveLength(10);
     // The o2c bus by its name, which fulfil-order puts its events on.
     expect(topology.eventBuses).toEqual(['O2c-dev']);
     expect(topology.functions.find((f) => f.name === 'fulfil-order')!.env.EVENT_BUS_NAME).toBe('O2c-dev');

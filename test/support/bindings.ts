@@ -15,6 +15,7 @@ export const TEST_BINDINGS: Partial<Record<BindingName, string>> = {
   PAYMENTS_QUEUE_URL: 'http://sqs.local/000000000000/payments',
   DUNNING_QUEUE_URL: 'http://sqs.local/000000000000/dunning',
   MAIL_QUEUE_URL: 'http://sqs.local/000000000000/mail',
+  DOCUMENTS_QUEUE_URL: 'http://sqs.local/000000000000/documents',
   REFUNDS_QUEUE_URL: 'http://sqs.local/000000000000/refunds',
   STRIPE_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:000000000000:secret:o2c-stripe-key',
   STRIPE_API_URL: 'http://127.0.0.1:9/',

@@ -10,11 +10,14 @@
 import { dynamoBankImports } from '../../functions/adapters/bank-imports.ts';
 import { dynamoTable } from '../../functions/adapters/dynamo.ts';
 import { repositories } from '../../functions/adapters/repositories.ts';
-import { memoryWorld } from './memory.ts';
+import { directRenderQueue, memoryWorld } from './memory.ts';
 
 export function dynamoDeps(table: string, options: Parameters<typeof memoryWorld>[0] = {}) {
   const world = memoryWorld(options);
   const repos = repositories(table);
   const bankImports = dynamoBankImports(dynamoTable(table));
-  return { ...world, deps: { ...world.deps, ...repos, bankImports, imports: { ...world.deps.imports, bankImports, paymentReturns: repos.paymentReturns } } };
+  // render-documents reads the documents from this table too.
+  const renderQueue = directRenderQueue(() => deps);
+  const deps = { ...world.deps, ...repos, bankImports, imports: { ...world.deps.imports, bankImports, paymentReturns: repos.paymentReturns }, renderQueue };
+  return { ...world, deps };
 }

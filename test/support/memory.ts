@@ -63,8 +63,10 @@ import type {
   WaitKind,
   Workflow,
 } from '../../functions/ports.ts';
-import type { BankImports, PaymentReturns, StoredBankImport, StoredReturn } from '../../functions/ports.ts';
+import type { BankImports, DocumentMail, PaymentReturns, StoredBankImport, StoredReturn } from '../../functions/ports.ts';
 import { ublDocuments } from '../../functions/adapters/ubl.ts';
+import { eInvoiceAttachments } from '../../functions/use-cases/e-invoices.ts';
+import { renderDocuments, type RenderDocumentsDeps } from '../../functions/use-cases/render-documents.ts';
 
 export const TEST_COMPANY: Company = {
   name: 'Example Trading Ltd',
@@ -81,6 +83,24 @@ export const TEST_COMPANY: Company = {
 
 export interface MemoryOutbox<T> extends Outbox<T> {
   readonly sent: T[];
+}
+
+/**
+ * The documents queue with render-documents behind it at once: each message is recorded in `sent`, then rendered
+ * with the deps `of()` returns (their invoices, documents and mail), as the real consumer would.
+ */
+export function directRenderQueue(of: () => RenderDocumentsDeps, sent: DocumentMail[] = []): Outbox<DocumentMail> & { readonly sent: DocumentMail[] } {
+  const queue = {
+    sent,
+    async send(m: DocumentMail) {
+      sent.push(structuredClone(m));
+      await renderDocuments(structuredClone(m), of());
+    },
+    async sendMany(ms: readonly DocumentMail[]) {
+      for (const m of ms) await queue.send(m);
+    },
+  };
+  return queue;
 }
 
 export function memoryOutbox<T>(): MemoryOutbox<T> {
@@ -769,7 +789,12 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
   const published: { detailType: string; detail: object }[] = [];
   const eventBus: Events = { publish: async (detailType, detail) => void published.push({ detailType, detail: clone(detail) }) };
 
+  /** The documents queue: what was queued for render-documents, each rendered at once (with these deps' documents and mail). */
+  const documentMails: DocumentMail[] = [];
+  const renderQueue = directRenderQueue(() => deps, documentMails);
+
   const deps = {
+    renderQueue,
     orders,
     customers,
     catalog,
@@ -795,6 +820,7 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
     log,
     documents,
     eInvoices: ublDocuments,
+    extraAttachments: eInvoiceAttachments({ invoices, eInvoices: ublDocuments, company: options.company ?? TEST_COMPANY }),
     clock,
     orderQueue,
     paymentQueue,

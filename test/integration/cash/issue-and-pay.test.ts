@@ -20,6 +20,7 @@ import type { JournalEntry, Payment } from '../../../functions/domain/model.ts';
 import { PaymentConflict } from '../../../functions/errors.ts';
 import { applyPayment, settlementsOf } from '../../../functions/use-cases/apply-payment.ts';
 import { issueInvoice } from '../../../functions/use-cases/issue-invoice.ts';
+import { directRenderQueue } from '../../support/memory.ts';
 import { dynamoDeps } from '../../support/dynamo-deps.ts';
 import { useDynamoDbLocal } from '../../support/dynamodb.ts';
 import { pdfText } from '../../support/pdf-text.ts';
@@ -40,7 +41,7 @@ describe('issue-invoice and apply-payment (DynamoDB Local)', () => {
   beforeEach(async () => {
     table = await ddb.createTable();
     world = dynamoDeps(table, { now: '2026-11-22T12:00:00.000Z' });
-    deps = { ...world.deps, mail: mailQueue(MAIL_QUEUE), documents: pdfDocuments };
+    deps = { ...world.deps, mail: mailQueue(MAIL_QUEUE), documents: pdfDocuments, renderQueue: directRenderQueue(() => deps) };
     sqs.reset();
     sqs.on(SendMessageCommand).resolves({ MessageId: 'm' });
     await putCustomer(ddb.doc(), table, testCustomer('cus_1'));

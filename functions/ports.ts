@@ -18,6 +18,7 @@ import type { Refund, RefundStatus } from '#domain/refunds';
 import type { BankImportSummary } from '#domain/bank-import';
 import type { InvoiceReopening, ReturnOutcome } from '#domain/bank-returns';
 import type { FulfilmentRequest } from '#domain/fulfilment';
+import type { PaymentPlan } from '#domain/payment-plans';
 import type {
   Allocation,
   CreditNote,
@@ -35,6 +36,7 @@ import type {
   Payment,
   PaymentEvent,
   PaymentTerms,
+  PlanHold,
   SellerBankAccount,
   TaxPolicy,
   Totals,
@@ -490,6 +492,29 @@ export interface DunningMarks {
   claim(invoiceNumber: string, level: string, asOf: IsoDate, at: IsoInstant): Promise<DunningClaim>;
   /** Records the level as sent on the invoice and, in the same write, moves its next action date (null: none left). */
   confirmQueued(invoiceNumber: string, level: string, at: IsoInstant, nextActionOn: IsoDate | null): Promise<void>;
+}
+
+/**
+ * One covered invoice's change with its payment plan: as read (its balance is the guard), the hold it gets (null:
+ * released), the promise dunning resumes from when released, and its next action date (absent: the invoice is
+ * settled and stays out of the next-action index).
+ */
+export interface PlanInvoiceChange {
+  readonly invoice: Invoice;
+  readonly hold: PlanHold | null;
+  readonly resume?: { readonly promisedUntil: IsoDate; readonly promisedAtLevel: number };
+  readonly nextActionOn?: IsoDate;
+}
+
+/** Payment plans (domain/payment-plans): each written with its invoices' holds and the audit line in one transaction. */
+export interface PaymentPlans {
+  get(customerId: string, planId: string): Promise<PaymentPlan | undefined>;
+  /** The customer's plans, oldest first. */
+  ofCustomer(customerId: string): Promise<PaymentPlan[]>;
+  /** `exists`: a plan with this id is there (nothing written); `changed`: an invoice moved or got a plan meanwhile (read again). */
+  agree(plan: PaymentPlan, invoices: readonly PlanInvoiceChange[], audit: AuditEntry): Promise<'agreed' | 'exists' | 'changed'>;
+  /** The plan as read (its version is the guard) becomes `after`, with its invoices' changes; `changed`: it moved meanwhile. */
+  change(before: PaymentPlan, after: PaymentPlan, invoices: readonly PlanInvoiceChange[], audit?: AuditEntry): Promise<'done' | 'changed'>;
 }
 
 /** The ledger's totals: every entry's movements, summed by day and month per currency. */

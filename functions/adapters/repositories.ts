@@ -10,6 +10,7 @@ import { dynamoDisputes } from './disputes.ts';
 import { dynamoTable } from './dynamo.ts';
 import { dynamoAggregates, dynamoDunning, dynamoInvoices, dynamoLedger, dynamoPaymentReturns, dynamoPayments } from './invoices.ts';
 import { dynamoOrders } from './orders.ts';
+import { dynamoPaymentPlans } from './payment-plans.ts';
 import { dynamoRefundRequests, dynamoRefunds } from './refunds.ts';
 import { dynamoRequestKeys } from './request-keys.ts';
 import { dynamoTaskTokens } from './workflow.ts';
@@ -33,5 +34,6 @@ export function repositories(tableName: string) {
     disputes: dynamoDisputes(t),
     payers: dynamoPayerDirectory(t),
     paymentReturns: dynamoPaymentReturns(t),
+    paymentPlans: dynamoPaymentPlans(t),
   };
 }

@@ -37,6 +37,7 @@ const RENDER: { readonly [K in MessageKind]: (c: Catalogue, v: MessageVars[K]) =
   'credit-review-request': (_c, v) => en['credit-review-request'](v),
   'refund-issued': (c, v) => c['refund-issued'](v),
   'refund-attention': (_c, v) => en['refund-attention'](v),
+  'payment-plan-agreed': (c, v) => c['payment-plan-agreed'](v),
 };
 
 /** Finance's messages: in English whatever language is asked. */

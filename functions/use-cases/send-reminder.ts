@@ -3,7 +3,7 @@
  * every invoice that reached a level in the run.
  *
  * 1. The customer must still be known and not exempt; the invoices still open,
- *    not wholly disputed and not under a promise — the rest of the letter goes
+ *    not wholly disputed, not under a promise nor held by a payment plan — the rest of the letter goes
  *    (none left: no letter).
  * 2. The statement as of the run's day: each invoice's amount after netting
  *    the customer's unapplied cash and credit against the oldest amounts, its
@@ -19,6 +19,7 @@ import { agencyCaseCsv, letterLevel, netAgainstOldest, type DunningPolicy } from
 import { daysBetween } from '#domain/dates';
 import { formatMoney } from '#domain/money';
 import { printedReference } from '#domain/references';
+import { heldByPlan } from '#domain/payment-plans';
 import { renderMessage } from '#messages';
 import { mailTo, paymentInstructions } from './customer-mail.ts';
 import { statementOf } from './customer-statement.ts';
@@ -49,7 +50,7 @@ export async function sendReminder(request: ReminderRequest, deps: SendReminderD
     return false;
   }
   const invoices = (await Promise.all(request.items.map((i) => deps.invoices.get(i.invoiceNumber)))).filter(
-    (inv): inv is NonNullable<typeof inv> => inv !== undefined && inv.balance - (inv.disputed ?? 0) > 0 && !(inv.promisedUntil !== undefined && inv.promisedUntil >= asOf),
+    (inv): inv is NonNullable<typeof inv> => inv !== undefined && inv.balance - (inv.disputed ?? 0) > 0 && !(inv.promisedUntil !== undefined && inv.promisedUntil >= asOf) && !heldByPlan(inv, asOf),
   );
   if (invoices.length === 0) {
     deps.log.info('no letter: paid, disputed or promised meanwhile', { customerId: customer.id, key: request.key });

@@ -25,6 +25,9 @@ export const FINANCE_ROUTES: readonly (readonly [HttpMethod, string])[] = [
   [HttpMethod.POST, '/finance/invoices/{number}/promise-to-pay'],
   [HttpMethod.GET, '/finance/ledger/trial-balance'],
   [HttpMethod.GET, '/finance/audit'],
+  [HttpMethod.POST, '/finance/customers/{customerId}/payment-plans'],
+  [HttpMethod.GET, '/finance/customers/{customerId}/payment-plans'],
+  [HttpMethod.POST, '/finance/customers/{customerId}/payment-plans/{planId}/cancel'],
 ];
 
 /** The routes of cash and its moves (finance-cash): manual cash, allocations and refunds of unapplied cash, the refunds o2c owes, statements. */
@@ -47,7 +50,7 @@ export class Finance extends Construct {
     super(scope, id);
     const { data, mail, config } = props;
     const fn = functionsOf(this, config);
-    this.fn = fn('finance', 'Finance back office: customers and credit, credit notes, write-offs, disputes, promises, trial balance, audit')
+    this.fn = fn('finance', 'Finance back office: customers and credit, credit notes, write-offs, disputes, promises, payment plans, trial balance, audit')
       .bindTable(data.table)
       .bindQueue('MAIL_QUEUE_URL', mail.queue)
       .bindCallerKeys(data.secrets)

@@ -56,6 +56,8 @@ const ATTEMPTS = 4;
 /** A plan as the finance API answers it: money as `{ amount, currency }`, each instalment's state as of `today`. */
 export function planView(plan: PaymentPlan, standing: PlanStanding | undefined, paid: number, today: IsoDate) {
   let cumulative = 0;
+  // A plan that ended (a run "as of" a later day broke it) is shown as it stood when it ended, if that is later.
+  const day = plan.endedOn !== undefined && plan.endedOn > today ? plan.endedOn : today;
   return {
     planId: plan.planId,
     customerId: plan.customerId,
@@ -67,7 +69,7 @@ export function planView(plan: PaymentPlan, standing: PlanStanding | undefined, 
     invoices: plan.invoices.map((i) => ({ invoiceNumber: i.invoiceNumber, balanceAgreed: m(i.balance, plan.currency) })),
     instalments: plan.instalments.map((s) => {
       cumulative += s.amount;
-      const state = cumulative <= paid ? 'paid' : lastDayOf(plan, s) < today ? 'missed' : 'due';
+      const state = cumulative <= paid ? 'paid' : lastDayOf(plan, s) < day ? 'missed' : 'due';
       return { dueDate: s.dueDate, amount: m(s.amount, plan.currency), lastDay: lastDayOf(plan, s), state };
     }),
     graceDays: plan.graceDays,

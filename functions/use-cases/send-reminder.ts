@@ -10,7 +10,8 @@
  *    fees and the part under dispute; the total.
  * 3. Render the letter in the customer's language and the tone of its highest
  *    level, with what plan-dunning knew (earlier reminder really sent, the
- *    action done, the next escalation and its day); attach the statement PDF;
+ *    action done, the next escalation and its day); attach the statement PDF
+ *    and, on the first letter naming an invoice, its PDF (reminder-documents);
  *    queue it under the run's mail key (a retry sends it once).
  * 4. A hand-over to the agency: the agency gets the debtor's open items and
  *    contact as CSV (key per customer and day).
@@ -23,6 +24,7 @@ import { heldByPlan } from '#domain/payment-plans';
 import { renderMessage } from '#messages';
 import { mailTo, paymentInstructions } from './customer-mail.ts';
 import { statementOf } from './customer-statement.ts';
+import { firstLetterFor, letterAttachments } from './reminder-documents.ts';
 import type { Company, Customers, Disputes, InvoiceDocuments, Invoices, Log, Mail, Payments, RefundRequests, ReminderRequest } from '../ports.ts';
 
 export interface SendReminderDeps {
@@ -31,7 +33,7 @@ export interface SendReminderDeps {
   readonly payments: Pick<Payments, 'ofCustomer'>;
   readonly disputes: Pick<Disputes, 'ofInvoice'>;
   readonly refundRequests: Pick<RefundRequests, 'get'>;
-  readonly documents: Pick<InvoiceDocuments, 'statementPdf'>;
+  readonly documents: Pick<InvoiceDocuments, 'statementPdf' | 'pdf'>;
   readonly mail: Mail;
   readonly log: Log;
   readonly company: Company;
@@ -40,7 +42,6 @@ export interface SendReminderDeps {
   readonly agencyAddress?: string;
 }
 
-const base64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
 
 export async function sendReminder(request: ReminderRequest, deps: SendReminderDeps): Promise<boolean> {
   const { asOf, currency } = request;
@@ -92,8 +93,9 @@ export async function sendReminder(request: ReminderRequest, deps: SendReminderD
     escalation: request.escalation ?? null,
     payment: { iban, bic, bankName },
   });
-  const pdf = await deps.documents.statementPdf(statement, deps.company);
-  await deps.mail.enqueue(mailTo(customer, request.key, message, [{ filename: `statement-${asOf}.pdf`, contentType: 'application/pdf', contentBase64: base64(pdf) }]));
+  const levelOf = new Map(request.items.map((i) => [i.invoiceNumber, i.level]));
+  const firstInvoices = lines.map((l) => byNumber.get(l.item.invoiceNumber)!).filter((inv) => firstLetterFor(inv, levelOf.get(inv.number)!));
+  await deps.mail.enqueue(mailTo(customer, request.key, message, await letterAttachments({ statement, asOf, customer, firstInvoices }, deps)));
   if (request.action === 'hand-to-agency' && deps.agencyAddress && section) {
     const handover = renderMessage('collections-handover', 'en', { companyName: deps.company.name, customerName: customer.name, customerEmail: customer.email, total: money(section.openBalance), invoices: section.openItems.length, asOf });
     await deps.mail.enqueue({

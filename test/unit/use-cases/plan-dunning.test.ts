@@ -162,7 +162,7 @@ describe('planDunning', () => {
 });
 
 describe('sendReminder', () => {
-  it('renders one letter for the customer\'s invoices with fees, the total, where to pay, each reference and the statement attached, once per key', async () => {
+  it('renders one letter for the customer\'s invoices with fees, the total, where to pay, each reference, the statement and (first letter) the invoices attached, once per key', async () => {
     const w = book();
     await run(w, 21);
     const letter = sent(w).find((m) => m.customerId === 'cus_b')!;
@@ -181,7 +181,13 @@ describe('sendReminder', () => {
     expect(mail.text).toContain('Total to pay £236.94.');
     expect(mail.text).toContain('If the overdue balance is still unpaid on 2027-01-05, new orders on account will be held until it is paid.');
     expect(mail.text).toContain('IBAN GB62 DEMO 0000 0012 3456 78');
-    expect(mail.attachments?.map((a) => a.filename)).toEqual(['statement-2026-12-22.pdf']);
+    // the first letter naming the invoices carries each invoice's PDF beside the statement; the next one the statement only
+    expect(mail.attachments?.map((a) => a.filename)).toEqual(['statement-2026-12-22.pdf', ...[1, 2, 3].map((n) => `${number(n)}.pdf`)]);
+    await run(w, 35);
+    const final = sent(w).filter((m) => m.customerId === 'cus_b').at(-1)!;
+    expect(final.items.map((i) => i.level)).toEqual(['final', 'final', 'final']);
+    await sendReminder(final, w.deps);
+    expect(w.state.mailbox.find((m) => m.key === final.key)!.attachments?.map((a) => a.filename)).toEqual(['statement-2027-01-05.pdf']);
   });
 
   it('hands the case to the agency with a CSV of the open items and the contact', async () => {

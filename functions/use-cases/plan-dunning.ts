@@ -107,12 +107,21 @@ export interface DunningRun {
   readonly plansBroken?: number;
 }
 
-const IN_PARALLEL = 16;
+/** Customers (and index moves, confirmations, rescores) worked on at once: a pool, so one slow customer never holds up the others. */
+export const IN_PARALLEL = 32;
 const ACTION_ORDER: readonly DunningAction[] = ['credit-hold', 'suspend', 'hand-to-agency'];
 
-async function inChunks<T, R>(items: readonly T[], fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = [];
-  for (let i = 0; i < items.length; i += IN_PARALLEL) out.push(...(await Promise.all(items.slice(i, i + IN_PARALLEL).map(fn))));
+/** `fn` over every item with at most `limit` calls in flight (a worker pool: each worker takes the next item as soon as it is free); results in input order. */
+export async function inPool<T, R>(items: readonly T[], fn: (item: T) => Promise<R>, limit = IN_PARALLEL): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return out;
 }
 
@@ -138,7 +147,7 @@ export async function planDunning(input: { asOf?: IsoDate }, deps: PlanDunningDe
     if (next === null || next > asOf) moves.push({ number: inv.number, on: next });
     return [];
   });
-  await inChunks(moves, (m) => deps.invoices.scheduleNext(m.number, m.on));
+  await inPool(moves, (m) => deps.invoices.scheduleNext(m.number, m.on));
   const byCustomer = new Map<string, { invoice: Invoice; level: DunningLevel }[]>();
   for (const d of due) byCustomer.set(d.invoice.customerId, [...(byCustomer.get(d.invoice.customerId) ?? []), d]);
 
@@ -147,7 +156,7 @@ export async function planDunning(input: { asOf?: IsoDate }, deps: PlanDunningDe
   const worklist: WorklistEntry[] = [];
   let fees = 0;
   let actions = 0;
-  await inChunks([...byCustomer], async ([customerId, items]) => {
+  await inPool([...byCustomer], async ([customerId, items]) => {
     const customer = await deps.customers.get(customerId);
     // Kept in the index (looked at again each run): finance may lift the status or the exemption.
     if (!customer || customer.dunningExempt || customer.collectionsStatus === 'with-agency') return;
@@ -171,9 +180,9 @@ export async function planDunning(input: { asOf?: IsoDate }, deps: PlanDunningDe
     }
   });
   if (letters.length > 0) await deps.reminderQueue.sendMany(letters);
-  await inChunks(claimed, (c) => deps.dunning.confirmQueued(c.invoiceNumber, c.level, at, c.next));
+  await inPool(claimed, (c) => deps.dunning.confirmQueued(c.invoiceNumber, c.level, at, c.next));
   const overdue = [...new Set(letters.filter((l) => l.items.some((i) => (levelById(policy, i.level)?.offsetDays ?? 0) > 0)).map((l) => l.customerId))];
-  const scores = new Map(await inChunks(overdue, async (customerId) => [customerId, (await rescoreCustomer({ customerId, asOf, cause: `dunning as of ${asOf}` }, deps))?.score] as const));
+  const scores = new Map(await inPool(overdue, async (customerId) => [customerId, (await rescoreCustomer({ customerId, asOf, cause: `dunning as of ${asOf}` }, deps))?.score] as const));
   if (deps.mail && deps.financeRecipients?.length && worklist.length > 0) {
     const ranked = rankWorklist(worklist.map((e) => ({ ...e, riskScore: scores.get(e.customerId) ?? e.riskScore })));
     const money = (currency: string, amount: number) => formatMoney({ amount, currency });

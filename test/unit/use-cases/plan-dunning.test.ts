@@ -247,3 +247,28 @@ describe('sendReminder', () => {
     expect(csv[1]).toMatch(/^2026-12-08,1,GBP,cus_b,Ada Lovelace,cus_b@example.com,116\.94,/);
   });
 });
+
+describe('inPool', () => {
+  it('keeps at most `limit` calls in flight, starts the next as soon as one ends, and answers in input order', async () => {
+    const { inPool } = await import('../../../functions/use-cases/plan-dunning.ts');
+    let inFlight = 0;
+    let most = 0;
+    const started: number[] = [];
+    const out = await inPool(
+      [5, 1, 1, 1, 1, 1, 1, 1],
+      async (n) => {
+        started.push(n);
+        inFlight++;
+        most = Math.max(most, inFlight);
+        for (let i = 0; i < n; i++) await Promise.resolve();
+        inFlight--;
+        return n * 10;
+      },
+      3,
+    );
+    expect(out).toEqual([50, 10, 10, 10, 10, 10, 10, 10]);
+    expect(most).toBe(3);
+    expect(started).toHaveLength(8);
+    expect(await inPool([], async () => 1, 3)).toEqual([]);
+  });
+});

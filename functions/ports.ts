@@ -718,6 +718,14 @@ export interface PaymentRefunds {
   refund(request: PaymentRefundRequest): Promise<{ readonly kind: 'refunded'; readonly platformRefundId: string } | { readonly kind: 'declined'; readonly message: string }>;
 }
 
+/**
+ * Online payment links for dunning letters (Stripe Payment Links): one per invoice and dunning level, created once
+ * whatever the retries (the platform's idempotency key). `none`: the platform refused (the letter goes without a link).
+ */
+export interface PaymentLinks {
+  linkFor(request: { readonly invoiceNumber: string; readonly level: string; readonly amount: number; readonly currency: string; readonly description: string }): Promise<{ readonly kind: 'link'; readonly url: string } | { readonly kind: 'none'; readonly reason: string }>;
+}
+
 /** The refunds queue: a refund request to carry out, or an invoiced order a platform cancelled (credit note first). */
 export type RefundMessage = { readonly kind: 'refund'; readonly refundId: string } | { readonly kind: 'cancelled-after-invoice'; readonly orderId: string };
 

@@ -8,8 +8,9 @@
  * 2. The statement as of the run's day: each invoice's amount after netting
  *    the customer's unapplied cash and credit against the oldest amounts, its
  *    fees and the part under dispute; the total.
- * 3. Render the letter in the customer's language and the tone of its highest
- *    level, with what plan-dunning knew (earlier reminder really sent, the
+ * 3. Where payment links are configured, each invoice's Stripe Payment Link
+ *    for the amount asked (created once per invoice and level). Render the
+ *    letter in the customer's language and the tone of its highest level, with what plan-dunning knew (earlier reminder really sent, the
  *    action done, the next escalation and its day); attach the statement PDF
  *    and, on the first letter naming an invoice, its PDF (reminder-documents);
  *    queue it under the run's mail key (a retry sends it once).
@@ -25,7 +26,7 @@ import { renderMessage } from '#messages';
 import { mailTo, paymentInstructions } from './customer-mail.ts';
 import { statementOf } from './customer-statement.ts';
 import { firstLetterFor, letterAttachments } from './reminder-documents.ts';
-import type { Company, Customers, Disputes, InvoiceDocuments, Invoices, Log, Mail, Payments, RefundRequests, ReminderRequest } from '../ports.ts';
+import type { Company, Customers, Disputes, InvoiceDocuments, Invoices, Log, Mail, PaymentLinks, Payments, RefundRequests, ReminderRequest } from '../ports.ts';
 
 export interface SendReminderDeps {
   readonly invoices: Invoices;
@@ -38,6 +39,8 @@ export interface SendReminderDeps {
   readonly log: Log;
   readonly company: Company;
   readonly policy: DunningPolicy;
+  /** Online payment links printed under each invoice (Stripe Payment Links); absent: bank transfer only. */
+  readonly paymentLinks?: PaymentLinks;
   /** Where `hand-to-agency` sends the case. */
   readonly agencyAddress?: string;
 }
@@ -70,6 +73,8 @@ export async function sendReminder(request: ReminderRequest, deps: SendReminderD
   const owedBeforeNetting = lines.reduce((a, l) => a + l.item.balance - l.item.disputed, 0);
   const levels = request.items.filter((i) => wanted.has(i.invoiceNumber)).map((i) => i.level);
   const { iban, bic, bankName } = paymentInstructions({}, deps.company);
+  const levelOf = new Map(request.items.map((i) => [i.invoiceNumber, i.level]));
+  const links = await payLinks(lines.map((l) => ({ invoiceNumber: l.item.invoiceNumber, level: levelOf.get(l.item.invoiceNumber)!, amount: l.chased, currency })), deps);
   const message = renderMessage('dunning-letter', customer.language, {
     tone: letterLevel(deps.policy, levels).tone,
     customerName: customer.name,
@@ -84,6 +89,7 @@ export async function sendReminder(request: ReminderRequest, deps: SendReminderD
         fee: item.fees > 0 ? money(item.fees) : null,
         disputed: item.disputed > 0 ? money(item.disputed) : null,
         reference: inv.paymentReference ? printedReference(inv.paymentReference, deps.company.paymentReferenceScheme) : inv.number,
+        payLink: links.get(item.invoiceNumber) ?? null,
       };
     }),
     total: money(total),
@@ -93,7 +99,6 @@ export async function sendReminder(request: ReminderRequest, deps: SendReminderD
     escalation: request.escalation ?? null,
     payment: { iban, bic, bankName },
   });
-  const levelOf = new Map(request.items.map((i) => [i.invoiceNumber, i.level]));
   const firstInvoices = lines.map((l) => byNumber.get(l.item.invoiceNumber)!).filter((inv) => firstLetterFor(inv, levelOf.get(inv.number)!));
   await deps.mail.enqueue(mailTo(customer, request.key, message, await letterAttachments({ statement, asOf, customer, firstInvoices }, deps)));
   if (request.action === 'hand-to-agency' && deps.agencyAddress && section) {
@@ -107,4 +112,16 @@ export async function sendReminder(request: ReminderRequest, deps: SendReminderD
     });
   }
   return true;
+}
+
+/** Each invoice's payment link for the amount asked (one per invoice and level: the platform's idempotency key); none where the platform refused. */
+async function payLinks(items: readonly { invoiceNumber: string; level: string; amount: number; currency: string }[], deps: SendReminderDeps): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  if (!deps.paymentLinks) return out;
+  for (const i of items) {
+    const link = await deps.paymentLinks.linkFor({ ...i, description: `${deps.company.name}: invoice ${i.invoiceNumber}` });
+    if (link.kind === 'link') out.set(i.invoiceNumber, link.url);
+    else deps.log.info('no payment link', { invoiceNumber: i.invoiceNumber, reason: link.reason });
+  }
+  return out;
 }

@@ -75,6 +75,7 @@ const SETTINGS: { readonly [K in BindingSetBy<'bindSettings'>]: ((c: O2cConfig) 
   CREDIT_NOTE_SERIES: (c) => c.creditNoteSeries,
   NEW_CUSTOMER_CREDIT_LIMITS: (c) => JSON.stringify(c.newCustomerCreditLimit),
   STRIPE_API_URL: (c) => c.stripeApiUrl,
+  DUNNING_PAYMENT_LINKS: (c) => (c.dunningPaymentLinks === 'stripe' ? 'stripe' : undefined),
   // Optional: absent = no webhook (the event on the bus is the only hand-off).
   WAREHOUSE_WEBHOOK_URL: (c) => c.warehouseWebhookUrl,
   // Optional: absent = CSV bank files are refused.

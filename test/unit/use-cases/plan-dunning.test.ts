@@ -190,6 +190,25 @@ describe('sendReminder', () => {
     expect(w.state.mailbox.find((m) => m.key === final.key)!.attachments?.map((a) => a.filename)).toEqual(['statement-2027-01-05.pdf']);
   });
 
+  it('prints each invoice\'s payment link (for the amount asked, per invoice and level) where links are configured; a refused one is left out', async () => {
+    const w = book();
+    await run(w, 7);
+    const letter = sent(w).find((m) => m.customerId === 'cus_b')!;
+    const asked: { invoiceNumber: string; level: string; amount: number }[] = [];
+    const paymentLinks = {
+      async linkFor(r: { invoiceNumber: string; level: string; amount: number }) {
+        asked.push({ invoiceNumber: r.invoiceNumber, level: r.level, amount: r.amount });
+        return r.invoiceNumber === number(3) ? ({ kind: 'none', reason: 'refused' } as const) : ({ kind: 'link', url: `https://pay.example/${r.invoiceNumber}` } as const);
+      },
+    };
+    await sendReminder(letter, { ...w.deps, paymentLinks });
+    expect(asked).toEqual([1, 2, 3].map((n) => ({ invoiceNumber: number(n), level: 'reminder', amount: 3898 })));
+    const text = w.state.mailbox.find((m) => m.key === letter.key)!.text;
+    expect(text).toContain(`Pay this invoice online: https://pay.example/${number(1)}`);
+    expect(text).toContain(`Pay this invoice online: https://pay.example/${number(2)}`);
+    expect(text).not.toContain(`https://pay.example/${number(3)}`);
+  });
+
   it('hands the case to the agency with a CSV of the open items and the contact', async () => {
     const w = book();
     await run(w, 60);

@@ -162,7 +162,8 @@ describe('the local stack, end to end', () => {
     await new Promise((r) => setTimeout(r, 1_000));
     const invoices = (await admin('/_local/invoices')).invoices.filter((i: { orderReference?: string }) => i.orderReference === 'E2E-4');
     expect(invoices).toHaveLength(1);
-    // Nordisk Design AB (local/seed.ts) reads Swedish: its invoice email is "Faktura …".
+    // Nordisk Design AB (local/seed.ts) reads Swedish: its invoice email is "Faktura …" (mailed through the queue: waited for, then counted).
+    await until('the invoice email', async () => (await mails()).some((m) => m.subject.startsWith(`Faktura ${invoices[0].number}`)));
     expect((await mails()).filter((m) => m.subject.startsWith(`Faktura ${invoices[0].number}`))).toHaveLength(1);
   }, 40_000);
 

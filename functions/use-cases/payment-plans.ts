@@ -18,7 +18,7 @@
  *   dunning resumes the next day from the level after the last one sent before the plan; audited.
  * Review (plan-dunning, for invoices whose hold ended before the run's day):
  *   1. Per plan, read it and its invoices; what was paid towards it is the invoices' balances as agreed less now.
- *   2. Completed → the plan is completed, the holds go. Kept → the holds move to the next instalment's last day
+ *   2. Completed → the plan is completed (audited), the holds go. Kept → the holds move to the next instalment's last day
  *      (and the next action to the day after). Missed → the plan is broken (audited), the holds go and each
  *      invoice resumes as after a broken promise made when the plan was agreed: the run carries on with them.
  */
@@ -238,6 +238,7 @@ export async function reviewPaymentPlans(invoices: readonly Invoice[], asOf: Iso
       } else if (standing.kind === 'completed') {
         after = { ...plan, status: 'completed', endedOn: asOf, endReason: 'every instalment was paid' };
         changes = released(plan, covered, asOf, asOf, false);
+        audit = { at, actor: 'dunning', action: 'payment-plan.completed', entity: `customer:${customerId}`, before: { planId, status: 'active' }, after: { planId, status: 'completed' }, reason: after.endReason! };
       } else {
         const amount = formatMoney({ amount: standing.missed.amount, currency: plan.currency });
         after = { ...plan, status: 'broken', endedOn: standing.on, endReason: `instalment ${standing.missedNumber} (${amount} due ${standing.missed.dueDate}) was not paid by ${lastDayOf(plan, standing.missed)}` };

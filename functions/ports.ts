@@ -22,6 +22,7 @@ import type { FulfilmentRequest } from '#domain/fulfilment';
 import type { FinancePack, PackKind } from '#domain/finance-pack';
 import type { PackTable } from '#domain/pack-tables';
 import type { DocumentLabels } from '#messages/documents/index';
+import type { PaymentPlan } from '#domain/payment-plans';
 import type {
   Address,
   Allocation,
@@ -41,6 +42,7 @@ import type {
   Payment,
   PaymentEvent,
   PaymentTerms,
+  PlanHold,
   SellerBankAccount,
   TaxPolicy,
   Totals,
@@ -573,6 +575,29 @@ export interface DunningMarks {
   confirmQueued(invoiceNumber: string, level: string, at: IsoInstant, nextActionOn: IsoDate | null): Promise<void>;
 }
 
+/**
+ * One covered invoice's change with its payment plan: as read (its balance is the guard), the hold it gets (null:
+ * released), the promise dunning resumes from when released, and its next action date (absent: the invoice is
+ * settled and stays out of the next-action index).
+ */
+export interface PlanInvoiceChange {
+  readonly invoice: Invoice;
+  readonly hold: PlanHold | null;
+  readonly resume?: { readonly promisedUntil: IsoDate; readonly promisedAtLevel: number };
+  readonly nextActionOn?: IsoDate;
+}
+
+/** Payment plans (domain/payment-plans): each written with its invoices' holds and the audit line in one transaction. */
+export interface PaymentPlans {
+  get(customerId: string, planId: string): Promise<PaymentPlan | undefined>;
+  /** The customer's plans, oldest first. */
+  ofCustomer(customerId: string): Promise<PaymentPlan[]>;
+  /** `exists`: a plan with this id is there (nothing written); `changed`: an invoice moved or got a plan meanwhile (read again). */
+  agree(plan: PaymentPlan, invoices: readonly PlanInvoiceChange[], audit: AuditEntry): Promise<'agreed' | 'exists' | 'changed'>;
+  /** The plan as read (its version is the guard) becomes `after`, with its invoices' changes; `changed`: it moved meanwhile. */
+  change(before: PaymentPlan, after: PaymentPlan, invoices: readonly PlanInvoiceChange[], audit?: AuditEntry): Promise<'done' | 'changed'>;
+}
+
 /** The ledger's totals: every entry's movements, summed by day and month per currency. */
 export interface Ledger {
   /** Summed `account.side` movements of every entry dated on or before `asOf`, per currency. */
@@ -830,6 +855,14 @@ export interface PaymentRefundRequest {
  */
 export interface PaymentRefunds {
   refund(request: PaymentRefundRequest): Promise<{ readonly kind: 'refunded'; readonly platformRefundId: string } | { readonly kind: 'declined'; readonly message: string }>;
+}
+
+/**
+ * Online payment links for dunning letters (Stripe Payment Links): one per invoice and dunning level, created once
+ * whatever the retries (the platform's idempotency key). `none`: the platform refused (the letter goes without a link).
+ */
+export interface PaymentLinks {
+  linkFor(request: { readonly invoiceNumber: string; readonly level: string; readonly amount: number; readonly currency: string; readonly description: string }): Promise<{ readonly kind: 'link'; readonly url: string } | { readonly kind: 'none'; readonly reason: string }>;
 }
 
 /** The refunds queue: a refund request to carry out, or an invoiced order a platform cancelled (credit note first). */

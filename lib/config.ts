@@ -233,6 +233,8 @@ export const ConfigSchema = z.strictObject({
   promisedDeliveryDays: z.number().int().min(1).max(60).default(3),
   /** Base URL of Stripe's API, which refund-payment calls (the secret key is the `StripeKey` secret of the data stack). */
   stripeApiUrl: z.url({ protocol: /^https?$/ }).default('https://api.stripe.com'),
+  /** `stripe`: every invoice in a dunning letter gets a Stripe Payment Link (send-reminder, with the `StripeKey` secret) printed under its line; `none` (default): bank transfer only. */
+  dunningPaymentLinks: z.enum(['none', 'stripe']).default('none'),
   /**
    * The seller's warehouse/3PL webhook that fulfilment requests are POSTed to, signed (README: warehouse integration).
    * HTTPS; plain HTTP only to this machine (127.0.0.1, localhost: a receiver you run beside `npm start`). Absent = no

@@ -141,6 +141,7 @@ async function main(argv: string[]): Promise<void> {
       pdf: { type: 'string' },
       stack: { type: 'string' },
       status: { type: 'string' },
+      grace: { type: 'string' },
     },
   });
   const [cmd, sub, ...rest] = positionals;

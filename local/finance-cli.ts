@@ -1,6 +1,6 @@
 /**
  * The finance team's commands (`npm run o2c -- customers …`, `credit-note`,
- * `write-off`, `payments record|show|apply|refund`, `statement`, `dispute open|resolve`, `promise`, `refunds`, `audit`,
+ * `write-off`, `payments record|show|apply|refund`, `statement`, `dispute open|resolve`, `promise`, `plans add|list|cancel`, `refunds`, `audit`,
  * `bank import|show|apply|reject`), on the same /finance API locally
  * and against a deployed stack:
  * - locally (default `http://127.0.0.1:3000`) with the development finance key;
@@ -282,6 +282,24 @@ function eInvoiceArgs(values: Values): Record<string, unknown> {
   };
 }
 
+/** A payment plan: its standing, what it covers and each instalment with its state (money in its currency, aligned). */
+function planText(p: any): string {
+  const state = p.status === 'active' ? `active (${p.standing === 'kept' ? 'kept so far' : p.standing})` : `${p.status}${p.endedOn ? ` on ${p.endedOn}` : ''}`;
+  return [
+    table([
+      ['plan', p.planId],
+      ['customer', p.customerId],
+      ['status', state],
+      ...(p.endReason ? ([['why', p.endReason]] as [string, string][]) : []),
+      ['covers', `${show(p.covered)}: ${p.invoices.map((i: any) => i.invoiceNumber).join(', ')}`],
+      ['paid so far', show(p.paid)],
+      ['agreed', `${p.agreedOn} by ${p.agreedBy}, ${p.graceDays} grace day${p.graceDays === 1 ? '' : 's'}`],
+    ]),
+    '',
+    columns(['#', 'due', 'last day', 'amount', 'state'], p.instalments.map((s: any, i: number) => [String(i + 1), s.dueDate, s.lastDay, show(s.amount), s.state]), [0, 3]),
+  ].join('\n');
+}
+
 /** Runs a finance command; returns the text to print (or the JSON answer with --json), or undefined when `cmd` is not one. */
 export async function financeCommand(api: FinanceApi, cmd: string, args: readonly string[], values: Values): Promise<string | undefined> {
   const json = values.json === true;
@@ -498,6 +516,36 @@ export async function financeCommand(api: FinanceApi, cmd: string, args: readonl
     const r = await api.call('POST', `/finance/orders/${encodeURIComponent(target)}/credit-decision`, body);
     return out(r, () => `${r.orderId}: ${r.decision}${r.approval ? `; later orders approved up to ${show({ amount: r.approval.upTo, currency: r.approval.currency })} of exposure until ${r.approval.until}` : ''}`);
   }
+  if (cmd === 'plans' && sub === 'add' && target) {
+    const instalments = args.slice(2).map((a) => {
+      const [day, amount] = a.split('=');
+      if (!day || !amount) throw new CliError(`${a}: write each instalment as YYYY-MM-DD=amount (e.g. 2027-01-15=250.00)`);
+      return { dueDate: dayArg(day), amount: moneyArg(amount, currency) };
+    });
+    if (instalments.length === 0) throw new CliError('give the instalments: plans add <customer> 2027-01-15=250.00 2027-02-15=250.00 …');
+    const grace = values.grace === undefined ? undefined : Number(values.grace);
+    if (grace !== undefined && !Number.isInteger(grace)) throw new CliError(`--grace ${String(values.grace)} is not a whole number of days`);
+    const body = {
+      instalments,
+      ...(values.invoice ? { invoiceNumbers: (values.invoice as string).split(',').map((n) => n.trim()).filter(Boolean) } : {}),
+      ...(grace !== undefined ? { graceDays: grace } : {}),
+      ...(values.reason ? { reason: values.reason } : {}),
+    };
+    const r = await api.call('POST', `${await customerPath(target)}/payment-plans`, body, { idempotencyKey: randomUUID() });
+    return out(r, () => `${planText(r)}
+
+the customer is sent the plan; no reminders for these invoices while it is kept`);
+  }
+  if (cmd === 'plans' && sub === 'list' && target) {
+    const r = await api.call('GET', `${await customerPath(target)}/payment-plans`);
+    return out(r, () => (r.plans.length === 0 ? `no payment plans for ${r.customerId}` : r.plans.map(planText).join('\n\n')));
+  }
+  if (cmd === 'plans' && sub === 'cancel' && target && args[2]) {
+    const r = await api.call('POST', `${await customerPath(target)}/payment-plans/${encodeURIComponent(args[2])}/cancel`, { reason: need(values, 'reason') });
+    return out(r, () => `${planText(r)}
+
+dunning resumes tomorrow where it stood`);
+  }
   if (cmd === 'promise' && sub && target) {
     const r = await api.call('POST', `/finance/invoices/${encodeURIComponent(sub)}/promise-to-pay`, { date: dayArg(target), ...(values.reason ? { reason: values.reason } : {}) });
     return out(r, () => `${r.invoiceNumber} promised by ${r.promisedUntil}: no reminder until the day after; ${show(r.undisputed)} to pay${r.undisputed.amount === r.balance.amount ? '' : ` (balance ${show(r.balance)})`}`);
@@ -574,6 +622,8 @@ export const FINANCE_USAGE = [
   '  credit show <orderId>    (customer, limit, each part of the exposure, payment history, score, standing approval)',
   '  credit decide <orderId> approve [--up-to 5000.00 --until YYYY-MM-DD] [--currency GBP] [--note text]',
   '  credit decide <orderId> reject [--reason credit-limit|overdue-balance|credit-history|prepayment-required] [--note text]',
+  '  plans add <customerId|email> <YYYY-MM-DD=amount>… [--currency GBP] [--invoice INV-1,INV-2] [--grace 3] [--reason text]  (instalments that add up to the overdue invoices; no reminders while kept)',
+  '  plans list <customerId|email> · plans cancel <customerId|email> <planId> --reason text',
   '  ledger trial-balance [--as-of YYYY-MM-DD]',
   '  report show [--as-of YYYY-MM-DD] [--kind flash|weekly|month-end]   (the finance pack\'s figures; month-end by default)',
   '  audit <customer:ID | invoice:NUMBER | payment:ID>',

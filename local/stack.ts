@@ -105,7 +105,7 @@ export interface LocalStack {
   timings: Record<string, number>;
   mailUrl: string;
   /** The local Stripe endpoint refund-payment calls: its URL and the refunds it recorded. */
-  stripe: Pick<LocalStripe, 'url' | 'refunds' | 'requests' | 'failNext'>;
+  stripe: Pick<LocalStripe, 'url' | 'refunds' | 'paymentLinks' | 'requests' | 'failNext'>;
   /** The development keys of the three callers: the B2B order API, the warehouse, finance. */
   apiKey: string;
   warehouseKey: string;

@@ -11,6 +11,7 @@ import { dynamoTable } from './dynamo.ts';
 import { dynamoAggregates, dynamoFigureSources, dynamoDunning, dynamoInvoices, dynamoLedger, dynamoPaymentReturns, dynamoPayments } from './invoices.ts';
 import { dynamoReferenceRates } from './reference-rates.ts';
 import { dynamoOrders } from './orders.ts';
+import { dynamoPaymentPlans } from './payment-plans.ts';
 import { dynamoRefundRequests, dynamoRefunds } from './refunds.ts';
 import { dynamoRequestKeys } from './request-keys.ts';
 import { dynamoTaskTokens } from './workflow.ts';
@@ -36,5 +37,6 @@ export function repositories(tableName: string) {
     payers: dynamoPayerDirectory(t),
     paymentReturns: dynamoPaymentReturns(t),
     rateStore: dynamoReferenceRates(t),
+    paymentPlans: dynamoPaymentPlans(t),
   };
 }

@@ -15,29 +15,12 @@
  * the idempotency key while the first request runs (409), Stripe's 5xx, the
  * network — throws, so SQS retries and finally dead-letters the message.
  */
-import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import Stripe from 'stripe';
 import type { PaymentRefunds } from '../ports.ts';
 
 export const STRIPE_API_URL = 'https://api.stripe.com';
 
-/** Where the secret key is: a development key (local), or the Secrets Manager secret holding it (plain, or `{"secretKey": "sk_…"}`). */
-export interface StripeKeySource {
-  readonly local?: string | undefined;
-  readonly secretArn?: string | undefined;
-}
-
-export async function stripeSecretKey(source: StripeKeySource): Promise<string> {
-  if (source.local) return source.local;
-  if (!source.secretArn) throw new Error('no Stripe secret key is configured');
-  const value = await getSecret(source.secretArn, { maxAge: 300 });
-  const text = typeof value === 'string' ? value.trim() : '';
-  if (text.startsWith('{')) {
-    const key = (JSON.parse(text) as { secretKey?: unknown }).secretKey;
-    if (typeof key === 'string' && key) return key;
-  } else if (text) return text;
-  throw new Error('the Stripe secret holds no secret key (store "sk_…" or {"secretKey": "sk_…"})');
-}
+export { stripeSecretKey, type StripeKeySource } from './stripe-key.ts';
 
 const DECLINED_STATUS = new Set([400, 402, 404]);
 

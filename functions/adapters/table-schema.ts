@@ -8,6 +8,7 @@
  * | item                  | pk                          | sk                         | gsi1 (by customer)                     | gsi2 (open by due date, sparse)   |
  * |-----------------------|-----------------------------|----------------------------|----------------------------------------|-----------------------------------|
  * | customer              | CUSTOMER#<id>               | PROFILE                    | EMAIL#<shop>#<email> / CUSTOMER        |                                   |
+ * | payment plan          | CUSTOMER#<id>               | PLAN#<planId>              |                                        |                                   |
  * | order                 | ORDER#<id>                  | ORDER                      | CUSTOMER#<id> / ORDER#<createdAt>#<id> |                                   |
  * | order source key      | SOURCE#<platform>#<shop>#<externalId> | SOURCE           |                                        |                                   |
  * | order event           | ORDER#<id>                  | EVENT#<at>#<step>          |                                        |                                   |
@@ -53,6 +54,14 @@
  * transaction that settles the invoice (paid, credited or written off to zero) and when no level is left. The
  * invoice item carries the same date as `nextActionOn`. plan-dunning reads only NEXT#* up to its day, so a run
  * costs what it has to do, not the size of the open book (bench/dunning.ts).
+ *
+ * A payment plan (attributes planId, customerId, currency, invoices [{invoiceNumber, balance, atLevel}], covered,
+ * instalments [{dueDate, amount}], graceDays, agreedOn, agreedAt, agreedBy, status active|completed|broken|cancelled,
+ * endedOn?, endReason?, version) lives in its customer's partition beside the profile (a customer's plans are one
+ * Query of PLAN#). Each covered invoice carries `paymentPlan` {planId, heldUntil, atLevel} while the plan is active
+ * and its next action item stands on the day after `heldUntil`, so plan-dunning looks at the plan exactly when an
+ * instalment's last day has passed. The plan, its invoices' holds and next action items and the audit line are
+ * written in one transaction.
  *
  * A late fee (attributes invoiceNumber, customerId, currency, level, on, compensation, interest, interestThrough?,
  * amount, entryId) lives in its invoice's partition beside the dunning marks; it is written in the transaction that
@@ -132,6 +141,7 @@ export const ITEM_TYPES = {
   dunning: 'Dunning',
   nextAction: 'NextAction',
   fee: 'LateFee',
+  paymentPlan: 'PaymentPlan',
   payment: 'Payment',
   journal: 'JournalEntry',
   ledgerLine: 'LedgerLine',
@@ -167,6 +177,9 @@ const paymentsPartition = (customerId: string | undefined) => `PAYMENTS#${custom
 
 export const Keys = {
   customer: (id: string) => ({ pk: customerPartition(id), sk: 'PROFILE' }),
+  /** A payment plan lives in its customer's partition. */
+  paymentPlan: (customerId: string, planId: string) => ({ pk: customerPartition(customerId), sk: `PLAN#${planId}` }),
+  paymentPlanPrefix: 'PLAN#',
   /** The by-customer index partition: the customer's orders and invoices. */
   customerIndex: (id: string) => ({ gsi1pk: customerPartition(id) }),
   orderByCustomerPrefix: 'ORDER#',

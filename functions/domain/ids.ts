@@ -23,3 +23,6 @@ export const disputeId = (invoiceNumber: string, basis: readonly string[]) => `d
 
 /** The o2c refund of an order: one per order, so a retried step or redelivered message converges on it. */
 export const refundId = (orderId: string) => `rf_${digest(['refund', orderId], 24)}`;
+
+/** A payment plan of a customer: the same basis (the client's Idempotency-Key, or the plan's invoices and instalments) gives the same id, so a retried agreement finds the plan it made. */
+export const paymentPlanId = (customerId: string, basis: readonly string[]) => `pln_${digest([customerId, ...basis], 20)}`;

@@ -302,6 +302,8 @@ export interface Invoice extends DocumentParties {
   readonly promisedUntil?: IsoDate;
   /** How many dunning levels had been sent when the promise was made (0: none): a broken promise resumes after the last of them. */
   readonly promisedAtLevel?: number;
+  /** Covered by an active payment plan (domain/payment-plans): dunning holds it until `heldUntil`. */
+  readonly paymentPlan?: PlanHold;
   /** Every change of the balance after issue, oldest first: what a statement "as of" a day undoes. */
   readonly history?: readonly InvoiceEvent[];
   /**
@@ -309,6 +311,14 @@ export interface Invoice extends DocumentParties {
    * scheme), compact: no spaces. Absent on invoices issued before references existed.
    */
   readonly paymentReference?: string;
+}
+
+/** What a covered invoice carries while its payment plan is active: dunning holds it until `heldUntil` (inclusive). */
+export interface PlanHold {
+  readonly planId: string;
+  readonly heldUntil: IsoDate;
+  /** How many dunning levels had been sent when the plan was agreed: a broken plan resumes after the last of them. */
+  readonly atLevel: number;
 }
 
 /**

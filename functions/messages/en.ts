@@ -69,6 +69,7 @@ const letter: LetterWords = {
     suspend: (on) => `If the overdue balance is still unpaid on ${on}, we will suspend your account.`,
     'hand-to-agency': (on) => `If the overdue balance is still unpaid on ${on}, we will pass the debt to our collection agency.`,
   },
+  payOnline: (url) => `Pay this invoice online: ${url}`,
   payTo: (p) => `Please pay to IBAN ${p.iban}, BIC ${p.bic}${p.bankName ? ` (${p.bankName})` : ''}, quoting each invoice's reference.`,
   attached: 'Your statement of account is attached.',
   closing: { courtesy: 'Kind regards,', reminder: 'Kind regards,', firm: 'Regards,', final: 'Regards,' },
@@ -126,6 +127,23 @@ export const en: Catalogue & FinanceCatalogue = {
   }),
 
   'dunning-letter': letterTemplates(letter),
+
+  'payment-plan-agreed': (v) => ({
+    subject: `Your payment plan with ${v.companyName}: ${v.total} in ${v.instalments.length} instalment${v.instalments.length === 1 ? '' : 's'}`,
+    text: [
+      `Dear ${v.customerName},`,
+      '',
+      `as agreed, you will pay ${v.total} for invoice${v.invoices.length === 1 ? '' : 's'} ${v.invoices.join(', ')} in these instalments:`,
+      '',
+      ...v.instalments.map((s, i) => `  ${i + 1}. ${s.amount} by ${s.dueDate}`),
+      '',
+      `While each instalment is paid on time (within ${v.graceDays} day${v.graceDays === 1 ? '' : 's'} of its date) we will send no reminders and charge no fees for these invoices. If an instalment is missed, the plan ends and the usual reminders resume.`,
+      `Please pay to IBAN ${v.payment.iban}, BIC ${v.payment.bic}${v.payment.bankName ? ` (${v.payment.bankName})` : ''}, quoting the invoice numbers.`,
+      '',
+      'Thank you,',
+      v.companyName,
+    ].join('\n'),
+  }),
 
   'credit-review-request': (v) => ({
     subject: `${v.escalated ? 'Second approval needed' : 'Credit review needed'}: order ${v.orderReference} (${v.total})`,

@@ -36,6 +36,7 @@ const RENDER: { readonly [K in CustomerMessageKind]: (c: Catalogue, v: MessageVa
   'credit-note-issued': (c, v) => c['credit-note-issued'](v),
   'dunning-letter': (c, v) => c['dunning-letter'][v.tone](v),
   'refund-issued': (c, v) => c['refund-issued'](v),
+  'payment-plan-agreed': (c, v) => c['payment-plan-agreed'](v),
 };
 
 /** Finance's messages, from the English catalogue only. */

@@ -67,6 +67,7 @@ const letter: LetterWords = {
     suspend: (on) => `${on} の時点で期日超過残高が未払いの場合、お客様のアカウントを停止いたします。`,
     'hand-to-agency': (on) => `${on} の時点で期日超過残高が未払いの場合、債権を債権回収会社に委託いたします。`,
   },
+  payOnline: (url) => `この請求書をオンラインでお支払い: ${url}`,
   payTo: (p) => `IBAN ${p.iban}、BIC ${p.bic}${p.bankName ? `（${p.bankName}）` : ''} へ、各請求書の参照番号を記載のうえお振込みください。`,
   attached: '取引明細書を添付いたします。',
   closing: { courtesy: 'よろしくお願いいたします。', reminder: 'よろしくお願いいたします。', firm: '以上、よろしくお願いいたします。', final: '以上、よろしくお願いいたします。' },
@@ -124,4 +125,20 @@ export const ja: Catalogue = {
   }),
 
   'dunning-letter': letterTemplates(letter),
+
+  'payment-plan-agreed': (v) => ({
+    subject: `${v.companyName}との分割払いプラン：${v.total}（全${v.instalments.length}回）`,
+    text: [
+      `${v.customerName} 様`,
+      '',
+      `お打ち合わせのとおり、請求書 ${v.invoices.join('、')} の合計 ${v.total} を以下の分割でお支払いいただきます。`,
+      '',
+      ...v.instalments.map((s, i) => `  ${i + 1}. ${s.dueDate} までに ${s.amount}`),
+      '',
+      `各回のお支払いが期日どおり（期日から${v.graceDays}日以内）に行われている間は、これらの請求書について督促状をお送りせず、手数料も請求いたしません。お支払いが遅れた場合はプランが終了し、通常の督促を再開いたします。`,
+      `IBAN ${v.payment.iban}、BIC ${v.payment.bic}${v.payment.bankName ? `（${v.payment.bankName}）` : ''} へ、請求書番号を記載のうえお振込みください。`,
+      '',
+      v.companyName,
+    ].join('\n'),
+  }),
 };

@@ -16,6 +16,8 @@ export interface LetterWords {
   readonly greeting: (name: string) => string;
   readonly opening: { readonly [T in DunningTone]: (v: DunningLetterVars) => string };
   readonly line: (l: DunningLetterLine) => string;
+  /** Under an invoice's line, when it has a Stripe payment link. */
+  readonly payOnline: (url: string) => string;
   readonly total: (v: DunningLetterVars) => string;
   readonly action: { readonly [A in DunningAction]: string };
   readonly escalation: { readonly [A in DunningAction]: (on: string) => string };
@@ -39,7 +41,7 @@ export function letterTemplates(w: LetterWords): { readonly [T in DunningTone]: 
         '',
         w.opening[tone](v),
         '',
-        ...v.lines.map((l) => `  ${w.line(l)}`),
+        ...v.lines.flatMap((l) => [`  ${w.line(l)}`, ...(l.payLink ? [`    ${w.payOnline(l.payLink)}`] : [])]),
         '',
         w.total(v),
         ...(v.action ? [w.action[v.action]] : []),

@@ -70,6 +70,7 @@ const letter: LetterWords = {
     suspend: (on) => `Если просроченная задолженность не будет оплачена к ${on}, мы приостановим Ваш счёт.`,
     'hand-to-agency': (on) => `Если просроченная задолженность не будет оплачена к ${on}, мы передадим долг коллекторскому агентству.`,
   },
+  payOnline: (url) => `Оплатить этот счёт онлайн: ${url}`,
   payTo: (p) => `Оплатите на IBAN ${p.iban}, BIC ${p.bic}${p.bankName ? ` (${p.bankName})` : ''}, указав референс каждого счёта.`,
   attached: 'Выписка по счёту прилагается.',
   closing: { courtesy: 'С уважением,', reminder: 'С уважением,', firm: 'С уважением,', final: 'С уважением,' },
@@ -128,4 +129,21 @@ export const ru: Catalogue = {
   }),
 
   'dunning-letter': letterTemplates(letter),
+
+  'payment-plan-agreed': (v) => ({
+    subject: `Ваш график платежей с ${v.companyName}: ${v.total}, платежей: ${v.instalments.length}`,
+    text: [
+      `Уважаемый(ая) ${v.customerName},`,
+      '',
+      `как договорено, вы оплатите ${v.total} по ${v.invoices.length === 1 ? 'счёту' : 'счетам'} ${v.invoices.join(', ')} следующими платежами:`,
+      '',
+      ...v.instalments.map((s, i) => `  ${i + 1}. ${s.amount} до ${s.dueDate}`),
+      '',
+      `Пока каждый платёж поступает вовремя (в течение ${v.graceDays} дн. после срока), мы не будем отправлять напоминания и начислять сборы по этим счетам. Если платёж пропущен, график прекращается и обычные напоминания возобновляются.`,
+      `Оплатите на IBAN ${v.payment.iban}, BIC ${v.payment.bic}${v.payment.bankName ? ` (${v.payment.bankName})` : ''}, указав номера счетов.`,
+      '',
+      'С уважением,',
+      v.companyName,
+    ].join('\n'),
+  }),
 };

@@ -67,6 +67,7 @@ const letter: LetterWords = {
     suspend: (on) => `Är det förfallna beloppet fortfarande obetalt den ${on} spärrar vi ert konto.`,
     'hand-to-agency': (on) => `Är det förfallna beloppet fortfarande obetalt den ${on} lämnar vi skulden till inkasso.`,
   },
+  payOnline: (url) => `Betala fakturan online: ${url}`,
   payTo: (p) => `Betala till IBAN ${p.iban}, BIC ${p.bic}${p.bankName ? ` (${p.bankName})` : ''} och ange varje fakturas referens.`,
   attached: 'Ert kontoutdrag bifogas.',
   closing: { courtesy: 'Vänliga hälsningar,', reminder: 'Vänliga hälsningar,', firm: 'Med vänlig hälsning,', final: 'Med vänlig hälsning,' },
@@ -124,4 +125,21 @@ export const sv: Catalogue = {
   }),
 
   'dunning-letter': letterTemplates(letter),
+
+  'payment-plan-agreed': (v) => ({
+    subject: `Er avbetalningsplan med ${v.companyName}: ${v.total} i ${v.instalments.length} ${v.instalments.length === 1 ? 'delbetalning' : 'delbetalningar'}`,
+    text: [
+      `Hej ${v.customerName},`,
+      '',
+      `enligt vår överenskommelse betalar ni ${v.total} för ${v.invoices.length === 1 ? 'faktura' : 'fakturorna'} ${v.invoices.join(', ')} i dessa delbetalningar:`,
+      '',
+      ...v.instalments.map((s, i) => `  ${i + 1}. ${s.amount} senast ${s.dueDate}`),
+      '',
+      `Så länge varje delbetalning kommer i tid (inom ${v.graceDays} ${v.graceDays === 1 ? 'dag' : 'dagar'} från förfallodagen) skickar vi inga påminnelser och tar inte ut några avgifter för dessa fakturor. Uteblir en delbetalning upphör planen och de vanliga påminnelserna återupptas.`,
+      `Betala till IBAN ${v.payment.iban}, BIC ${v.payment.bic}${v.payment.bankName ? ` (${v.payment.bankName})` : ''} och ange fakturanumren.`,
+      '',
+      'Vänliga hälsningar,',
+      v.companyName,
+    ].join('\n'),
+  }),
 };

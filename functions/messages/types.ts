@@ -142,6 +142,8 @@ export interface DunningLetterLine {
   readonly disputed: string | null;
   /** What to quote: the invoice's structured reference as printed, else its number. */
   readonly reference: string;
+  /** The Stripe payment link to pay it online (where configured); null when none. */
+  readonly payLink?: string | null;
 }
 
 /** One letter to one customer for every invoice that reached a dunning level in a run. */
@@ -160,6 +162,19 @@ export interface DunningLetterVars {
   readonly action: DunningAction | null;
   /** The next step the policy will take, and the day; null when none is due next. */
   readonly escalation: { readonly action: DunningAction; readonly on: string } | null;
+  readonly payment: Omit<PaymentInstructions, 'reference'>;
+}
+
+/** To the customer: the payment plan finance agreed, its instalments and where to pay. */
+export interface PaymentPlanAgreedVars {
+  readonly customerName: string;
+  readonly companyName: string;
+  /** Formatted total the instalments add up to. */
+  readonly total: string;
+  readonly invoices: readonly string[];
+  /** Each instalment: its due date and formatted amount. */
+  readonly instalments: readonly { readonly dueDate: string; readonly amount: string }[];
+  readonly graceDays: number;
   readonly payment: Omit<PaymentInstructions, 'reference'>;
 }
 
@@ -281,6 +296,7 @@ export interface MessageVars {
   readonly 'collectors-worklist': CollectorsWorklistVars;
   readonly 'refund-issued': RefundIssuedVars;
   readonly 'refund-attention': RefundAttentionVars;
+  readonly 'payment-plan-agreed': PaymentPlanAgreedVars;
 }
 
 export type MessageKind = keyof MessageVars;
@@ -305,6 +321,7 @@ interface CustomerTemplates {
   readonly 'credit-note-issued': Template<CreditNoteIssuedVars>;
   readonly 'dunning-letter': { readonly [T in DunningTone]: Template<DunningLetterVars> };
   readonly 'refund-issued': Template<RefundIssuedVars>;
+  readonly 'payment-plan-agreed': Template<PaymentPlanAgreedVars>;
 }
 
 /**

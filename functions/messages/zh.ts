@@ -67,6 +67,7 @@ const letter: LetterWords = {
     suspend: (on) => `如逾期余额在 ${on} 仍未支付，我们将暂停您的账户。`,
     'hand-to-agency': (on) => `如逾期余额在 ${on} 仍未支付，我们将把该债务移交给催收机构。`,
   },
+  payOnline: (url) => `在线支付此发票：${url}`,
   payTo: (p) => `请付款至 IBAN ${p.iban}，BIC ${p.bic}${p.bankName ? `（${p.bankName}）` : ''}，并注明每张发票的付款参考号。`,
   attached: '随附您的对账单。',
   closing: { courtesy: '此致敬礼', reminder: '此致敬礼', firm: '此致', final: '此致' },
@@ -125,4 +126,21 @@ export const zh: Catalogue = {
   }),
 
   'dunning-letter': letterTemplates(letter),
+
+  'payment-plan-agreed': (v) => ({
+    subject: `您与${v.companyName}的分期付款计划：${v.total}，共 ${v.instalments.length} 期`,
+    text: [
+      `尊敬的${v.customerName}：`,
+      '',
+      `按照约定，您将分以下几期支付发票 ${v.invoices.join('、')} 共计 ${v.total}：`,
+      '',
+      ...v.instalments.map((s, i) => `  ${i + 1}. ${s.dueDate} 前支付 ${s.amount}`),
+      '',
+      `只要每期款项按时支付（到期日后 ${v.graceDays} 天内），我们不会就这些发票发送催款通知，也不收取任何费用。如有一期未付，该计划即告终止，常规催款将恢复。`,
+      `请付款至 IBAN ${v.payment.iban}，BIC ${v.payment.bic}${v.payment.bankName ? `（${v.payment.bankName}）` : ''}，并注明发票号码。`,
+      '',
+      '此致',
+      v.companyName,
+    ].join('\n'),
+  }),
 };

@@ -71,6 +71,16 @@ export const DisputeRequestSchema = z.object({ amount: MoneySchema, reason: text
 export const DisputeResolutionSchema = z.object({ outcome: z.enum(['credit', 'reinstate']), amount: z.optional(MoneySchema), reason: z.optional(text(1, 500)) });
 /** The day the customer promised to pay by (today or later). */
 export const PromiseToPaySchema = z.object({ date: IsoDateSchema, reason: z.optional(text(1, 500)) });
+/** A payment plan for overdue invoices of a customer (default: every overdue one in the instalments' currency): instalments that add up exactly to what they owe. */
+export const PaymentPlanRequestSchema = z.object({
+  instalments: z.array(z.object({ dueDate: IsoDateSchema, amount: MoneySchema })).check(z.minLength(1), z.maxLength(36)),
+  invoiceNumbers: z.optional(z.array(text(1, 40)).check(z.minLength(1), z.maxLength(25))),
+  /** Days after an instalment's date before it counts as missed (default 3). */
+  graceDays: z.optional(z.int().check(z.gte(0), z.lte(30))),
+  reason: z.optional(text(1, 500)),
+});
+/** Why finance ends a payment plan early (dunning resumes the next day). */
+export const PlanCancellationSchema = z.object({ reason: text(1, 500) });
 /** `GET /finance/refunds?status=owed`: the refunds o2c owes or made, in one status (all four when absent). */
 export const REFUND_STATUS_VALUES = ['requested', 'refunded', 'failed', 'owed'] as const;
 export const RefundsQuerySchema = z.object({ status: z.optional(z.enum(REFUND_STATUS_VALUES)) });

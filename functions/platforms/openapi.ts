@@ -1,7 +1,7 @@
 /** o2c's HTTP contract (`GET /openapi.json`), generated from the same zod schemas that validate the requests. */
 import * as z from 'zod/mini';
 import { CanonicalOrderSchema } from './canonical.ts';
-import { AllocationRequestSchema, CashRefundRequestSchema, CreditNoteRequestSchema, CustomerChangesSchema, DisputeRequestSchema, DisputeResolutionSchema, ManualPaymentSchema, NewCustomerSchema, PromiseToPaySchema, ProposalRejectionSchema, REFUND_STATUS_VALUES, RefundPaidSchema, WriteOffRequestSchema } from './finance.ts';
+import { AllocationRequestSchema, CashRefundRequestSchema, CreditNoteRequestSchema, CustomerChangesSchema, DisputeRequestSchema, DisputeResolutionSchema, ManualPaymentSchema, NewCustomerSchema, PaymentPlanRequestSchema, PlanCancellationSchema, PromiseToPaySchema, ProposalRejectionSchema, REFUND_STATUS_VALUES, RefundPaidSchema, WriteOffRequestSchema } from './finance.ts';
 
 const schema = (s: z.ZodMiniType) => z.toJSONSchema(s, { target: 'openapi-3.0', io: 'input' });
 const error = { description: 'what is wrong, in words', content: { 'application/json': { schema: { type: 'object', properties: { error: { type: 'string' }, message: { type: 'string' }, issues: { type: 'array', items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } } } } } } } };
@@ -62,6 +62,11 @@ export function openApiDocument() {
       '/finance/credit-notes/{number}/ubl': { get: operation('The credit note as a Peppol BIS Billing 3.0 credit note (UBL 2.1, its PDF embedded, referring to the invoice it corrects)', 'finance', { parameters: [pathParam('number')], status: '200', answer: 'application/xml', errors: [...common, '404'] }) },
       '/finance/invoices/{number}/disputes': { post: operation('Dispute part of the balance: not chased, not overdue, until resolved', 'finance', { parameters: [pathParam('number'), idempotencyKey], body: DisputeRequestSchema, status: '201', answer: '{ disputeId, invoiceNumber, amount, status: "open" }', errors: [...common, '404', '409'] }) },
       '/finance/disputes/{disputeId}/resolution': { post: operation('Resolve a dispute: credit (a credit note for the amount, default all of it) or reinstate (owed again)', 'finance', { parameters: [pathParam('disputeId')], body: DisputeResolutionSchema, status: '200', answer: '{ disputeId, status, resolution: { outcome, amount, creditNoteNumber? } }', errors: [...common, '404', '409'] }) },
+      '/finance/customers/{customerId}/payment-plans': {
+        post: operation('Agree a payment plan: instalments that add up exactly to the overdue invoices covered (no reminders while it is kept; a missed instalment resumes dunning); the customer is sent it in their language', 'finance', { parameters: [pathParam('customerId'), idempotencyKey], body: PaymentPlanRequestSchema, status: '201', answer: 'the plan: { planId, status, standing, covered, paid, invoices, instalments }', errors: [...common, '404', '409'] }),
+        get: operation("The customer's payment plans and where each stands (instalments paid, due, missed)", 'finance', { parameters: [pathParam('customerId')], status: '200', answer: '{ customerId, plans }', errors: [...common, '404'] }),
+      },
+      '/finance/customers/{customerId}/payment-plans/{planId}/cancel': { post: operation('End a payment plan early: dunning resumes the next day where it stood', 'finance', { parameters: [pathParam('customerId'), pathParam('planId')], body: PlanCancellationSchema, status: '200', answer: 'the plan as cancelled', errors: [...common, '404', '409'] }) },
       '/finance/invoices/{number}/promise-to-pay': { post: operation('Record a promise to pay by a date: no reminder until the day after', 'finance', { parameters: [pathParam('number')], body: PromiseToPaySchema, status: '200', answer: '{ invoiceNumber, promisedUntil, balance, undisputed }', errors: [...common, '404', '409'] }) },
       '/finance/reports/pack': {
         get: operation('The finance pack’s figures as of a day (aging, DSO, countback DSO, best possible DSO, ADD, CEI with their 13-period trends, cash, order to cash, automation, accounts); money in minor units with its currency', 'finance', {

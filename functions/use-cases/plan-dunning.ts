@@ -7,6 +7,11 @@
  *    next-action index (never a Scan, never the whole overdue book): invoices
  *    at their last level, with the agency or not yet due for a level are not
  *    read. A settled one found there leaves the index.
+ * 1a. Invoices held by a payment plan whose instalment's last day has passed:
+ *    the plan is reviewed (use-cases/payment-plans) — kept: held until the
+ *    next instalment's last day; completed: released; missed: the plan is
+ *    broken and the invoices resume from the level after the last one sent
+ *    before the plan, in this run. A held invoice reads as under a promise.
  * 2. Each one's level (domain `levelDue`): the highest reached above the
  *    highest sent; pre-due levels only while not yet overdue; nothing while a
  *    promise to pay holds; an invoice wholly disputed is not chased (paused
@@ -59,13 +64,15 @@ import {
   type DunningPolicy,
 } from '#domain/dunning';
 import { lateFeeEntry } from '#domain/ledger';
+import { heldPromise } from '#domain/payment-plans';
 import type { OpenItem } from '#domain/statement';
 import type { Invoice, InvoiceFee, IsoDate } from '#domain/model';
 import { formatMoney, sumAmounts } from '#domain/money';
 import { rankWorklist, worklistCsv, type WorklistEntry } from '#domain/worklist';
 import { renderMessage } from '#messages';
 import { ConcurrentUpdate } from '../errors.ts';
-import type { Clock, Company, Customers, Disputes, DunningMarks, Invoices, Mail, Metrics, Outbox, Payments, RefundRequests, ReminderRequest, StoredCustomer } from '../ports.ts';
+import type { Clock, Company, Customers, Disputes, DunningMarks, Invoices, Mail, Metrics, Outbox, PaymentPlans, Payments, RefundRequests, ReminderRequest, StoredCustomer } from '../ports.ts';
+import { reviewPaymentPlans, type ReviewDeps } from './payment-plans.ts';
 import { statementOf } from './customer-statement.ts';
 import { rescoreCustomer } from './rescore-customer.ts';
 
@@ -76,6 +83,8 @@ export interface PlanDunningDeps {
   readonly disputes: Pick<Disputes, 'ofInvoice'>;
   readonly refundRequests: Pick<RefundRequests, 'get'>;
   readonly dunning: DunningMarks;
+  /** Payment plans of the invoices read (step 1a); absent: no plan is looked at. */
+  readonly paymentPlans?: PaymentPlans;
   readonly reminderQueue: Outbox<ReminderRequest>;
   readonly clock: Clock;
   readonly metrics: Metrics;
@@ -94,14 +103,25 @@ export interface DunningRun {
   readonly invoices: number;
   readonly fees: number;
   readonly actions: number;
+  /** Payment plans broken in this run (an instalment missed): their invoices are chased again. */
+  readonly plansBroken?: number;
 }
 
-const IN_PARALLEL = 16;
+/** Customers (and index moves, confirmations, rescores) worked on at once: a pool, so one slow customer never holds up the others. */
+export const IN_PARALLEL = 32;
 const ACTION_ORDER: readonly DunningAction[] = ['credit-hold', 'suspend', 'hand-to-agency'];
 
-async function inChunks<T, R>(items: readonly T[], fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = [];
-  for (let i = 0; i < items.length; i += IN_PARALLEL) out.push(...(await Promise.all(items.slice(i, i + IN_PARALLEL).map(fn))));
+/** `fn` over every item with at most `limit` calls in flight (a worker pool: each worker takes the next item as soon as it is free); results in input order. */
+export async function inPool<T, R>(items: readonly T[], fn: (item: T) => Promise<R>, limit = IN_PARALLEL): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return out;
 }
 
@@ -110,7 +130,10 @@ export async function planDunning(input: { asOf?: IsoDate }, deps: PlanDunningDe
   const now = deps.clock.now();
   const at = now.toISOString();
   const asOf = input.asOf ?? todayIn(deps.company.timezone, now);
-  const open = await deps.invoices.dueForAction(addDays(asOf, 1));
+  const read = await deps.invoices.dueForAction(addDays(asOf, 1));
+  // Payment plans whose instalment's last day has passed: kept (held on), completed or broken (dunning resumes).
+  const reviewed = deps.paymentPlans ? await reviewPaymentPlans(read, asOf, at, deps as ReviewDeps) : { invoices: new Map<string, Invoice>(), broken: 0 };
+  const open = read.map((inv) => reviewed.invoices.get(inv.number) ?? inv);
   const moves: { number: string; on: IsoDate | null }[] = [];
   const due = open.flatMap((inv) => {
     if (inv.balance <= 0) {
@@ -124,7 +147,7 @@ export async function planDunning(input: { asOf?: IsoDate }, deps: PlanDunningDe
     if (next === null || next > asOf) moves.push({ number: inv.number, on: next });
     return [];
   });
-  await inChunks(moves, (m) => deps.invoices.scheduleNext(m.number, m.on));
+  await inPool(moves, (m) => deps.invoices.scheduleNext(m.number, m.on));
   const byCustomer = new Map<string, { invoice: Invoice; level: DunningLevel }[]>();
   for (const d of due) byCustomer.set(d.invoice.customerId, [...(byCustomer.get(d.invoice.customerId) ?? []), d]);
 
@@ -133,7 +156,7 @@ export async function planDunning(input: { asOf?: IsoDate }, deps: PlanDunningDe
   const worklist: WorklistEntry[] = [];
   let fees = 0;
   let actions = 0;
-  await inChunks([...byCustomer], async ([customerId, items]) => {
+  await inPool([...byCustomer], async ([customerId, items]) => {
     const customer = await deps.customers.get(customerId);
     // Kept in the index (looked at again each run): finance may lift the status or the exemption.
     if (!customer || customer.dunningExempt || customer.collectionsStatus === 'with-agency') return;
@@ -157,9 +180,9 @@ export async function planDunning(input: { asOf?: IsoDate }, deps: PlanDunningDe
     }
   });
   if (letters.length > 0) await deps.reminderQueue.sendMany(letters);
-  await inChunks(claimed, (c) => deps.dunning.confirmQueued(c.invoiceNumber, c.level, at, c.next));
+  await inPool(claimed, (c) => deps.dunning.confirmQueued(c.invoiceNumber, c.level, at, c.next));
   const overdue = [...new Set(letters.filter((l) => l.items.some((i) => (levelById(policy, i.level)?.offsetDays ?? 0) > 0)).map((l) => l.customerId))];
-  const scores = new Map(await inChunks(overdue, async (customerId) => [customerId, (await rescoreCustomer({ customerId, asOf, cause: `dunning as of ${asOf}` }, deps))?.score] as const));
+  const scores = new Map(await inPool(overdue, async (customerId) => [customerId, (await rescoreCustomer({ customerId, asOf, cause: `dunning as of ${asOf}` }, deps))?.score] as const));
   if (deps.mail && deps.financeRecipients?.length && worklist.length > 0) {
     const ranked = rankWorklist(worklist.map((e) => ({ ...e, riskScore: scores.get(e.customerId) ?? e.riskScore })));
     const money = (currency: string, amount: number) => formatMoney({ amount, currency });
@@ -190,7 +213,7 @@ export async function planDunning(input: { asOf?: IsoDate }, deps: PlanDunningDe
   }
   deps.metrics.count('DunningLetters', letters.length);
   deps.metrics.count('LateFeesCharged', fees);
-  return { asOf, read: open.length, letters: letters.length, invoices: claimed.length, fees, actions };
+  return { asOf, read: open.length, letters: letters.length, invoices: claimed.length, fees, actions, ...(reviewed.broken > 0 ? { plansBroken: reviewed.broken } : {}) };
 }
 
 /** A customer's line on the worklist: its overdue undisputed amount in the letter's currency, today's level, the level before, promises, disputes, the next action. */
@@ -219,14 +242,9 @@ function worklistEntry(customer: StoredCustomer, openItems: readonly OpenItem[],
   };
 }
 
-/** What the policy's level rules read of an invoice. */
+/** What the policy's level rules read of an invoice (a payment plan's hold reads as a promise to pay until its instalment's last day). */
 function levelInputOf(inv: Invoice) {
-  return {
-    dueDate: inv.dueDate,
-    sent: inv.dunningLevels ?? [],
-    ...(inv.promisedUntil !== undefined ? { promisedUntil: inv.promisedUntil } : {}),
-    ...(inv.promisedAtLevel !== undefined ? { promisedAtLevel: inv.promisedAtLevel } : {}),
-  };
+  return { dueDate: inv.dueDate, sent: inv.dunningLevels ?? [], ...heldPromise(inv) };
 }
 
 function mostSevere(list: readonly (DunningAction | undefined)[]): DunningAction | undefined {

@@ -1,8 +1,9 @@
 /**
  * Collections: cash in and late payers chased. apply-payment matches each
  * queued payment to open invoices; a daily schedule runs plan-dunning, which
- * queues one reminder per overdue invoice and level; send-reminder renders it
- * in the customer's language and hands it to the mail queue.
+ * queues one letter per customer and run; send-reminder renders it in the
+ * customer's language (with a Stripe Payment Link per invoice where
+ * `dunningPaymentLinks` is "stripe") and hands it to the mail queue.
  */
 import { Duration } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
@@ -32,7 +33,9 @@ export class Collections extends Construct {
       .bindTable(table, 'read')
       .bindQueue('MAIL_QUEUE_URL', mail.queue)
       .bindQueue('DOCUMENTS_QUEUE_URL', mail.documentsQueue)
-      .bindSettings(config, ['DUNNING_POLICY', ...(config.collectionsAgencyAddress ? (['COLLECTIONS_AGENCY_ADDRESS'] as const) : [])])
+      .bindSettings(config, ['DUNNING_POLICY', 'STRIPE_API_URL', ...(config.collectionsAgencyAddress ? (['COLLECTIONS_AGENCY_ADDRESS'] as const) : []), ...(config.dunningPaymentLinks === 'stripe' ? (['DUNNING_PAYMENT_LINKS'] as const) : [])])
+      // The Stripe key, for the payment links of `dunningPaymentLinks: "stripe"`.
+      .bindSecret('STRIPE_SECRET_ARN', data.secrets.stripeKey)
       .bindCompany(config)
       .consume(queues.dunning);
     scheduleFunction(this, 'DunningSchedule', { target: planDunning, cron: config.dunningScheduleCron, timezone: config.timezone, description: 'daily dunning run' });

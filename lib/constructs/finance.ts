@@ -30,6 +30,13 @@ export const FINANCE_ROUTES: readonly (readonly [HttpMethod, string])[] = [
   [HttpMethod.GET, '/finance/audit'],
 ];
 
+/** The routes of payment plans (payment-plans): collections' instalments for a customer's overdue invoices. */
+export const PLAN_ROUTES: readonly (readonly [HttpMethod, string])[] = [
+  [HttpMethod.POST, '/finance/customers/{customerId}/payment-plans'],
+  [HttpMethod.GET, '/finance/customers/{customerId}/payment-plans'],
+  [HttpMethod.POST, '/finance/customers/{customerId}/payment-plans/{planId}/cancel'],
+];
+
 /** The routes of cash and its moves (finance-cash): manual cash, allocations and refunds of unapplied cash, the refunds o2c owes, statements. */
 export const CASH_ROUTES: readonly (readonly [HttpMethod, string])[] = [
   [HttpMethod.POST, '/finance/payments'],
@@ -45,6 +52,7 @@ export const CASH_ROUTES: readonly (readonly [HttpMethod, string])[] = [
 export class Finance extends Construct {
   readonly fn: O2cFunction;
   readonly cash: O2cFunction;
+  readonly plans: O2cFunction;
 
   constructor(scope: Construct, id: string, props: MailingAreaProps) {
     super(scope, id);
@@ -61,6 +69,11 @@ export class Finance extends Construct {
     this.cash = fn('finance-cash', 'Finance cash: payments by hand, unapplied cash applied or paid back, customer statements', { fonts: true, memorySize: 1024 })
       .bindTable(data.table)
       .bindQueue('PAYMENTS_QUEUE_URL', data.queues.payments)
+      .bindCallerKeys(data.secrets)
+      .bindCompany(config);
+    this.plans = fn('payment-plans', 'Payment plans: instalments finance agrees for a customer, the customer told')
+      .bindTable(data.table)
+      .bindQueue('MAIL_QUEUE_URL', mail.queue)
       .bindCallerKeys(data.secrets)
       .bindCompany(config);
   }

@@ -15,7 +15,7 @@ import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { AreaProps } from './area.ts';
 import { functionsOf, type O2cFunction } from './o2c-function.ts';
-import { CASH_ROUTES, FINANCE_ROUTES, type Finance } from './finance.ts';
+import { CASH_ROUTES, FINANCE_ROUTES, PLAN_ROUTES, type Finance } from './finance.ts';
 import { BANK_ROUTES, type BankImport } from './bank-import.ts';
 import type { OrderWorkflow } from './workflow.ts';
 
@@ -68,6 +68,7 @@ export class Intake extends Construct {
       { method: HttpMethod.POST, path: '/finance/orders/{orderId}/credit-decision', fn: workflow.callbacks.creditDecision, auth: { authorizer: iam } },
       { method: HttpMethod.GET, path: '/finance/orders/{orderId}/credit', fn: workflow.callbacks.creditDecision, auth: { authorizer: iam } },
       ...FINANCE_ROUTES.map(([method, path]) => ({ method, path, fn: props.finance.fn, auth: { authorizer: iam } })),
+      ...PLAN_ROUTES.map(([method, path]) => ({ method, path, fn: props.finance.plans, auth: { authorizer: iam } })),
       ...CASH_ROUTES.map(([method, path]) => ({ method, path, fn: props.finance.cash, auth: { authorizer: iam } })),
       ...BANK_ROUTES.map(([method, path]) => ({ method, path, fn: props.bankImport.fn, auth: { authorizer: iam } })),
     ]);

@@ -90,6 +90,7 @@ const SETTINGS: { readonly [K in BindingSetBy<'bindSettings'>]: ((c: O2cConfig) 
   CREDIT_REFERENCE_RATES: (c) => (c.creditReferenceRates ? JSON.stringify(c.creditReferenceRates) : undefined),
   CREDIT_SECOND_APPROVERS: (c) => c.creditSecondApprovers?.join(','),
   CREDIT_RATES_SOURCE_URL: (c) => c.creditRatesSourceUrl,
+  DUNNING_PAYMENT_LINKS: (c) => (c.dunningPaymentLinks === 'stripe' ? 'stripe' : undefined),
   // Optional: absent = no webhook (the event on the bus is the only hand-off).
   WAREHOUSE_WEBHOOK_URL: (c) => c.warehouseWebhookUrl,
   // Optional: absent = CSV bank files are refused.

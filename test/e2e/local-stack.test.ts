@@ -518,7 +518,12 @@ describe('the local stack, end to end', () => {
     const courtesy = await until('the courtesy letter', async () => (await letters()).find((m) => m.subject === `Coming due: ${numbers}`));
     expect(courtesy.body.text).toContain(`${chased[0].number}, due ${written(chased[0].dueDate)}, due in 3 days: ${pounds(chased[0].total)}`);
     expect(courtesy.body.text).not.toContain(disputed.number); // wholly disputed: not chased
-    expect(courtesy.attachments.map((a) => a.filename)).toEqual([`statement-${day(-3)}.pdf`]);
+    // The first letter naming the invoices carries each one's PDF beside the statement, and its Stripe payment link.
+    expect(courtesy.attachments.map((a) => a.filename)).toEqual([`statement-${day(-3)}.pdf`, ...chased.map((i) => `${i.number}.pdf`)]);
+    expect(pdfText(Buffer.from(courtesy.attachments[1]!.content, 'base64'))).toContain(chased[0].number);
+    const link = stack.stripe.paymentLinks.find((l) => l.metadata.invoice_number === chased[0].number && l.metadata.dunning_level === 'courtesy')!;
+    expect(link).toMatchObject({ amount: chased[0].total, currency: 'gbp', payment_intent_data: { metadata: { invoice_number: chased[0].number } } });
+    expect(courtesy.body.text).toContain(`Pay this invoice online: ${link.url}`);
 
     expect((await run(21)).fees).toBeGreaterThanOrEqual(3);
     expect(await run(21)).toMatchObject({ letters: 0, fees: 0 });
@@ -537,8 +542,18 @@ describe('the local stack, end to end', () => {
     expect(await financeCommand(api, 'customers', ['show', email], {})).toMatch(new RegExp(`^collections +credit hold since ${day(35)} \\(final\\)$`, 'm'));
     const next = (await post('/orders', order('E2E-DSP-5', email, 1))).body.orderId as string;
     await until('the next order held for review', async () => (await orderStatus(next)) === 'credit_hold');
+    expect(final.attachments.map((a) => a.filename)).toEqual([`statement-${day(35)}.pdf`]); // invoices sent with the first letter only
+
+    // The overdue balance is paid (fees included): the hold lifts by itself and the next order goes through.
+    const owed = ((await admin('/_local/invoices')).invoices as any[]).filter((i) => chased.some((c) => c.number === i.number));
+    for (const inv of owed) await financeCommand(api, 'payments', ['record'], { amount: (inv.balance / 100).toFixed(2), date: inv.issueDate, reference: `E2E-DSP-PAY-${inv.number}`, remittance: inv.number });
+    await until('the hold lifted', async () => /^collections +in good standing$/m.test((await financeCommand(api, 'customers', ['show', email], {}))!));
+    const trail = (await get(`/finance/audit?entity=customer:${owed[0].customerId}`)).body.entries as any[];
+    expect(trail.map((e) => e.action)).toEqual(expect.arrayContaining(['customer.credit-hold', 'customer.collections-lifted']));
+    const after = (await post('/orders', order('E2E-DSP-6', email, 1))).body.orderId as string;
+    await until('the order after the payment invoiced', async () => (await orderStatus(after)) === 'invoiced', 60_000);
     expect((await get('/finance/ledger/trial-balance')).body.balanced).toBe(true);
-  }, 90_000);
+  }, 150_000);
 
   it('runs the finance CLI against the stack: money in its currency, aligned, --json for scripts, clear errors', async () => {
     const port = new URL(stack.apiUrl).port;
@@ -760,8 +775,38 @@ ${credit(5, '80.00', strd(over.paymentReference))}
     expect((await get(`/finance/customers/${customerId}/statement`)).body.currencies[0]).toMatchObject({ openBalance: gbpOf(1000), unapplied: gbpOf(500) });
     expect((await get('/finance/ledger/trial-balance')).body.balanced).toBe(true);
   }, 60_000);
-});
 
+
+  // Last: its runs as of 60 days after due hand every customer still owing to the agency.
+  it('hands a debtor to the agency at +60: an email to collectionsAgencyAddress with the CSV of its open items and contact, status with-agency, no reminders after', async () => {
+    const port = new URL(stack.apiUrl).port;
+    const api = financeApi({ O2C_API_PORT: port, O2C_FINANCE_KEY: stack.financeKey });
+    const email = 'agency.case@example.net';
+    expect((await post('/finance/customers', { email, name: 'Slow Payer GmbH', creditLimit: { amount: 100_000, currency: 'GBP' }, taxId: 'GB999888777' })).status).toBe(201);
+    await post('/orders', order('E2E-AGY-1', email, 3)); // £45.00
+    const invoice = await until('E2E-AGY-1 invoiced', async () => ((await admin('/_local/invoices')).invoices as any[]).find((i) => i.orderReference === 'E2E-AGY-1'));
+    const day = (offset: number) => new Date(Date.parse(`${invoice.dueDate}T00:00:00Z`) + offset * 86_400_000).toISOString().slice(0, 10);
+    const run = async (offset: number) => (await post(`/_local/schedules/dunning?asOf=${day(offset)}`, {})).body.result;
+    const toCustomer = async () => (await mails()).filter((m) => m.destination.to[0] === email && m.subject.includes(invoice.number));
+
+    expect((await run(60)).actions).toBeGreaterThanOrEqual(1);
+    const handover = await until('the agency email', async () => (await mails()).find((m) => m.destination.to[0] === 'cases@collections-agency.example' && m.subject.includes('Slow Payer GmbH')));
+    expect(handover.subject).toBe(`New collections case from Example Trading Ltd: Slow Payer GmbH (£45.00)`);
+    const csv = Buffer.from(handover.attachments.find((a) => a.filename?.endsWith('.csv'))!.content, 'base64').toString('utf8').split('\r\n');
+    expect(csv[0]).toBe('as_of,debtor_id,debtor_name,email,tax_id,address,invoice,issue_date,due_date,days_overdue,currency,total,balance,fees,disputed,payment_reference');
+    expect(csv[1]).toMatch(new RegExp(`^${day(60)},cus_[0-9a-f]{20},Slow Payer GmbH,${email},GB999888777,[^,]*,${invoice.number},${invoice.issueDate},${invoice.dueDate},60,GBP,45\\.00,`));
+    const letter = await until('the customer told', async () => (await toCustomer()).find((m) => m.subject.startsWith('Final notice')));
+    expect(letter.body.text).toContain('We have passed the overdue balance to our collection agency');
+    expect(await financeCommand(api, 'customers', ['show', email], {})).toMatch(new RegExp(`^collections +with agency since ${day(60)} \\(agency\\)$`, 'm'));
+
+    const sent = (await toCustomer()).length;
+    await run(61);
+    await run(90);
+    await new Promise((r) => setTimeout(r, 1_500)); // a letter wrongly queued would be in the mailbox by now
+    expect((await toCustomer()).length).toBe(sent);
+    expect((await mails()).filter((m) => m.destination.to[0] === 'cases@collections-agency.example' && m.subject.includes('Slow Payer GmbH'))).toHaveLength(1);
+  }, 90_000);
+});
 
 describe('the finance pack, end to end', () => {
   it('arrives from its schedule with the HTML summary, the text part, the PDF, the XLSX and a CSV per table; once per (kind, as-of), again with resend', async () => {

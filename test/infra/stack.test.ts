@@ -12,7 +12,7 @@
  * so a nag finding fails only the cdk-nag test.
  */
 import { BANK_ROUTES } from '../../lib/constructs/bank-import.ts';
-import { CASH_ROUTES, FINANCE_ROUTES } from '../../lib/constructs/finance.ts';
+import { CASH_ROUTES, FINANCE_ROUTES, PLAN_ROUTES } from '../../lib/constructs/finance.ts';
 import { openApiDocument } from '../../functions/platforms/openapi.ts';
 import { setTestBindings } from '../support/bindings.ts';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -247,7 +247,7 @@ describe('API, schedules, data, mail', () => {
       'POST /fulfilment/{orderId}/shipment': 'NONE',
       'POST /finance/orders/{orderId}/credit-decision': 'AWS_IAM',
       'GET /finance/orders/{orderId}/credit': 'AWS_IAM',
-      ...Object.fromEntries([...FINANCE_ROUTES, ...CASH_ROUTES, ...BANK_ROUTES].map(([method, path]) => [`${method} ${path}`, 'AWS_IAM'])),
+      ...Object.fromEntries([...FINANCE_ROUTES, ...CASH_ROUTES, ...BANK_ROUTES, ...PLAN_ROUTES].map(([method, path]) => [`${method} ${path}`, 'AWS_IAM'])),
     });
     setTestBindings();
     const { routes: served } = await import('../../functions/handlers/finance.ts');
@@ -258,7 +258,7 @@ describe('API, schedules, data, mail', () => {
     expect(Object.keys(bank).sort()).toEqual(BANK_ROUTES.map(([method, path]) => `${method} ${path}`).sort());
     // …and /openapi.json publishes each of them (and the B2B order route), with a schema for every body.
     const doc = openApiDocument() as { paths: Record<string, Record<string, { requestBody?: unknown }>> };
-    for (const [method, path] of [['POST', '/orders'], ...FINANCE_ROUTES, ...CASH_ROUTES, ...BANK_ROUTES] as const) expect(doc.paths[path]?.[method.toLowerCase()], `${method} ${path}`).toBeDefined();
+    for (const [method, path] of [['POST', '/orders'], ...FINANCE_ROUTES, ...CASH_ROUTES, ...BANK_ROUTES, ...PLAN_ROUTES] as const) expect(doc.paths[path]?.[method.toLowerCase()], `${method} ${path}`).toBeDefined();
     expect(doc.paths['/payments']).toBeUndefined();
     expect(doc.paths['/finance/invoices/{number}/credit-notes']!.post!.requestBody).toMatchObject({ content: { 'application/json': { schema: { required: ['amount', 'reason'] } } } });
     template.hasResourceProperties('AWS::ApiGatewayV2::Stage', { AccessLogSettings: {}, DefaultRouteSettings: { ThrottlingRateLimit: 200 } });

@@ -94,6 +94,50 @@ describe('finance CLI', () => {
     await expect(financeCommand(api, 'promise', ['INV-2026-000001', '2026-02-30'], {})).rejects.toThrow(CliError);
   });
 
+  it('agrees a payment plan from YYYY-MM-DD=amount instalments in exact minor units and shows it aligned, money in its currency', async () => {
+    const calls: { method: string; path: string; body?: unknown }[] = [];
+    const plan = {
+      planId: 'pln_1',
+      customerId: 'cus_1',
+      status: 'active',
+      standing: 'kept',
+      currency: 'GBP',
+      covered: { amount: 11_694, currency: 'GBP' },
+      paid: { amount: 0, currency: 'GBP' },
+      invoices: [{ invoiceNumber: 'INV-2026-000001' }, { invoiceNumber: 'INV-2026-000002' }],
+      instalments: [
+        { dueDate: '2027-01-15', amount: { amount: 5000, currency: 'GBP' }, lastDay: '2027-01-18', state: 'due' },
+        { dueDate: '2027-02-15', amount: { amount: 6694, currency: 'GBP' }, lastDay: '2027-02-18', state: 'due' },
+      ],
+      graceDays: 3,
+      agreedOn: '2026-12-01',
+      agreedBy: 'finance key',
+    };
+    const api: FinanceApi = {
+      url: 'http://127.0.0.1:1',
+      async call(method, path, body) {
+        calls.push({ method, path, ...(body === undefined ? {} : { body }) });
+        return path.endsWith('/payment-plans') && method === 'GET' ? { customerId: 'cus_1', plans: [plan] } : plan;
+      },
+    };
+    const text = (await financeCommand(api, 'plans', ['add', 'cus_1', '2027-01-15=50.00', '2027-02-15=66.94'], { invoice: 'INV-2026-000001,INV-2026-000002' }))!;
+    expect(calls[0]).toEqual({
+      method: 'POST',
+      path: '/finance/customers/cus_1/payment-plans',
+      body: { instalments: [{ dueDate: '2027-01-15', amount: { amount: 5000, currency: 'GBP' } }, { dueDate: '2027-02-15', amount: { amount: 6694, currency: 'GBP' } }], invoiceNumbers: ['INV-2026-000001', 'INV-2026-000002'] },
+    });
+    const lines = text.split('\n');
+    expect(lines.slice(0, 3)).toEqual(['plan         pln_1', 'customer     cus_1', 'status       active (kept so far)']);
+    expect(lines).toContain('#  due         last day    amount  state');
+    expect(lines).toContain('1  2027-01-15  2027-01-18  £50.00  due');
+    expect(lines).toContain('2  2027-02-15  2027-02-18  £66.94  due');
+    await expect(financeCommand(api, 'plans', ['add', 'cus_1', '2027-01-15:50'], {})).rejects.toThrow('write each instalment as YYYY-MM-DD=amount');
+    await expect(financeCommand(api, 'plans', ['add', 'cus_1', '2027-01-15=50.001'], {})).rejects.toThrow('50.001 is not an amount in GBP');
+    expect(JSON.parse((await financeCommand(api, 'plans', ['list', 'cus_1'], { json: true }))!)).toEqual({ customerId: 'cus_1', plans: [plan] });
+    await financeCommand(api, 'plans', ['cancel', 'cus_1', 'pln_1'], { reason: 'new terms' });
+    expect(calls.at(-1)).toEqual({ method: 'POST', path: '/finance/customers/cus_1/payment-plans/pln_1/cancel', body: { reason: 'new terms' } });
+  });
+
   it('lists refunds in aligned columns, amounts right-aligned in their currency, and asks the status it is given', async () => {
     const asked: string[] = [];
     const refund = (extra: Record<string, unknown>) => ({ refundId: 'rf_1', requestedAt: '2026-11-22T10:00:00.000Z', status: 'owed', platform: 'shopify', orderReference: '#1042', amount: { amount: 3898, currency: 'GBP' }, reason: 'cancelled', note: 'o2c does not refund on shopify itself', ...extra });

@@ -14,6 +14,7 @@ import { creditExposure } from '../../functions/domain/credit.ts';
 import type { CreditNote, Customer, Dispute, Invoice, InvoiceEvent, InvoiceFee, Order, Totals } from '../../functions/domain/model.ts';
 import { DEFAULT_DUNNING_POLICY, nextActionDate } from '../../functions/domain/dunning.ts';
 import type { OrderChange } from '../../functions/domain/order.ts';
+import type { PaymentPlan } from '../../functions/domain/payment-plans.ts';
 import type { Refund } from '../../functions/domain/refunds.ts';
 import { ConcurrentUpdate, PaymentConflict, TaskTokenSpent } from '../../functions/errors.ts';
 import type {
@@ -49,8 +50,10 @@ import type {
   PaymentApplication,
   PaymentMessage,
   PaymentRefundRequest,
+  PaymentPlans,
   PaymentRefunds,
   Payments,
+  PlanInvoiceChange,
   Product,
   RefundMessage,
   RefundRecord,
@@ -414,6 +417,42 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
       if (!unchanged(before)) throw new ConcurrentUpdate(`invoice ${before.number} changed meanwhile`);
       invoiceRows.set(before.number, { ...invoiceRows.get(before.number)!, ...clone(promise) });
       auditRows.push(clone(entry));
+    },
+  };
+
+  /** Payment plans by customer and plan id (one transaction each, like the DynamoDB adapter). */
+  const planRows = new Map<string, PaymentPlan>();
+  const planKey = (customerId: string, planId: string) => `${customerId}|${planId}`;
+  const applyPlanChanges = (changes: readonly PlanInvoiceChange[]) => {
+    for (const c of changes) {
+      const { paymentPlan: _hold, ...rest } = invoiceRows.get(c.invoice.number)!;
+      invoiceRows.set(c.invoice.number, { ...rest, ...(c.hold ? { paymentPlan: clone(c.hold) } : {}), ...(c.resume ? clone(c.resume) : {}), ...(c.nextActionOn ? { nextActionOn: c.nextActionOn } : {}) });
+    }
+  };
+  const paymentPlans: PaymentPlans = {
+    async get(customerId, planId) {
+      const p = planRows.get(planKey(customerId, planId));
+      return p && clone(p);
+    },
+    async ofCustomer(customerId) {
+      return [...planRows.values()].filter((p) => p.customerId === customerId).sort((a, b) => a.agreedAt.localeCompare(b.agreedAt)).map(clone);
+    },
+    async agree(plan, changes, entry) {
+      if (planRows.has(planKey(plan.customerId, plan.planId))) return 'exists';
+      if (changes.some((c) => invoiceRows.get(c.invoice.number)?.balance !== c.invoice.balance || invoiceRows.get(c.invoice.number)?.paymentPlan)) return 'changed';
+      planRows.set(planKey(plan.customerId, plan.planId), { ...clone(plan), version: 1 });
+      applyPlanChanges(changes);
+      auditRows.push(clone(entry));
+      return 'agreed';
+    },
+    async change(before, after, changes, entry) {
+      const stored = planRows.get(planKey(before.customerId, before.planId));
+      if (!stored || stored.version !== (before.version ?? 1)) return 'changed';
+      if (changes.some((c) => invoiceRows.get(c.invoice.number)?.balance !== c.invoice.balance)) return 'changed';
+      planRows.set(planKey(after.customerId, after.planId), { ...clone(after), version: (before.version ?? 1) + 1 });
+      applyPlanChanges(changes);
+      if (entry) auditRows.push(clone(entry));
+      return 'done';
     },
   };
 
@@ -816,6 +855,7 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
     paymentRefunds,
     audit,
     disputes,
+    paymentPlans,
     metrics,
     log,
     documents,
@@ -876,6 +916,7 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
       creditNotes: creditNoteRows,
       audit: auditRows,
       disputes: disputeRows,
+      paymentPlans: planRows,
       mailbox,
       transmitted,
       counted,

@@ -53,6 +53,9 @@ function samples(lang: Language): { readonly [K in CustomerMessageKind]: readonl
     ],
     'credit-note-issued': [{ ...base, creditNoteNumber: 'CN-2026-000001', invoiceNumber: 'INV-2026-000042', total: gbp(1_200), reason: 'Kundens önskemål', balance: gbp(0), customerCredit: gbp(1_200) }],
     'dunning-letter': TONES.map(letter),
+    'payment-plan-agreed': [
+      { ...base, total: gbp(60_000), invoices: ['INV-2026-000042'], instalments: [{ dueDate: date('2027-01-15'), amount: gbp(30_000) }, { dueDate: date('2027-02-15'), amount: gbp(30_000) }], graceDays: 3, payment: { iban: payment.iban, bic: payment.bic, bankName: payment.bankName } },
+    ],
     'refund-issued': [
       { ...base, orderReference: '#1042', amount: gbp(3_898), reason: null, creditNoteNumber: null },
       { ...base, orderReference: '#1042', amount: gbp(1_200), reason: 'Kundens önskemål', creditNoteNumber: 'CN-2026-000001' },
@@ -82,6 +85,7 @@ const KNOWN: { readonly [L in Language]: { readonly [K in CustomerMessageKind]: 
     'credit-note-issued': { subject: 'Credit note CN-2026-000001 for invoice INV-2026-000042 from Example Trading Ltd', says: ['credit note CN-2026-000001 for £12.00 on invoice INV-2026-000042', '£12.00 is credit in your favour'] },
     'dunning-letter': { subject: 'Coming due: INV-2026-000042', says: ['  INV-2026-000042, due 1 November 2026, due in 3 days: £52.34, reference RF54 INV2 0260 0004 2', 'Total to pay £52.34.'] },
     'refund-issued': { subject: 'Refund of £38.98 for your order #1042', says: ['we have refunded £38.98 for your order #1042 (the order was cancelled or could not be fulfilled).'] },
+    'payment-plan-agreed': { subject: `Your payment plan with Example Trading Ltd: £600.00 in 2 instalments`, says: [`  1. £300.00 by 15 January 2027`] },
   },
   sv: {
     'order-confirmed': { subject: 'Orderbekräftelse: #1042', says: ['Hej Nordisk Design AB,\n\nTack för din beställning #1042.', `  2 × Stoneware mug (MUG-01)  1${NBSP}234,56${NBSP}£`, `Totalt 1${NBSP}500,00${NBSP}£ (varav moms 250,00${NBSP}£)`] },
@@ -97,6 +101,7 @@ const KNOWN: { readonly [L in Language]: { readonly [K in CustomerMessageKind]: 
     'credit-note-issued': { subject: 'Kreditfaktura CN-2026-000001 för faktura INV-2026-000042 från Example Trading Ltd', says: [`Bifogat finns kreditfaktura CN-2026-000001 på 12,00${NBSP}£ för faktura INV-2026-000042`, `har du 12,00${NBSP}£ tillgodo hos oss`] },
     'dunning-letter': { subject: 'Snart förfallodag: INV-2026-000042', says: [`  INV-2026-000042, förfallodag 1 november 2026, förfaller om 3 dagar: 52,34${NBSP}£, referens RF54 INV2 0260 0004 2`, `Att betala totalt 52,34${NBSP}£.`] },
     'refund-issued': { subject: `Återbetalning av 38,98${NBSP}£ för din beställning #1042`, says: [`Vi har återbetalat 38,98${NBSP}£ för din beställning #1042 (beställningen avbröts eller kunde inte levereras).`] },
+    'payment-plan-agreed': { subject: `Er avbetalningsplan med Example Trading Ltd: 600,00${NBSP}£ i 2 delbetalningar`, says: [`  1. 300,00${NBSP}£ senast 15 januari 2027`] },
   },
   zh: {
     'order-confirmed': { subject: '订单已确认：#1042', says: ['尊敬的 Nordisk Design AB：', '感谢您的订购！您的订单 #1042 已确认', '  2 × Stoneware mug（MUG-01）  £1,234.56', '合计 £1,500.00（含税 £250.00）'] },
@@ -109,6 +114,7 @@ const KNOWN: { readonly [L in Language]: { readonly [K in CustomerMessageKind]: 
     'credit-note-issued': { subject: 'Example Trading Ltd：发票 INV-2026-000042 的贷项通知单 CN-2026-000001', says: ['贷项通知单 CN-2026-000001，金额 £12.00', '£12.00 为您的贷方余额'] },
     'dunning-letter': { subject: '即将到期：INV-2026-000042', says: ['  INV-2026-000042，到期日 2026年11月1日，3 天后到期：£52.34，付款参考号 RF54 INV2 0260 0004 2', '应付总额 £52.34。'] },
     'refund-issued': { subject: '您的订单 #1042 已退款 £38.98', says: ['我们已为您的订单 #1042（订单已取消或无法履行）退款 £38.98。'] },
+    'payment-plan-agreed': { subject: `您与Example Trading Ltd的分期付款计划：£600.00，共 2 期`, says: [`  1. 2027年1月15日 前支付 £300.00`] },
   },
   ja: {
     'order-confirmed': { subject: 'ご注文確定のお知らせ：#1042', says: ['Nordisk Design AB 様', 'このたびはご注文 #1042 をいただき、誠にありがとうございます。', '  Stoneware mug（MUG-01）× 2  £1,234.56', '合計 £1,500.00（うち税額 £250.00）'] },
@@ -124,6 +130,7 @@ const KNOWN: { readonly [L in Language]: { readonly [K in CustomerMessageKind]: 
     'credit-note-issued': { subject: '【Example Trading Ltd】請求書 INV-2026-000042 のクレジットノート CN-2026-000001', says: ['クレジットノート CN-2026-000001（金額 £12.00、理由：Kundens önskemål）を添付いたします。'] },
     'dunning-letter': { subject: 'お支払期日が近づいています：INV-2026-000042', says: ['  INV-2026-000042、支払期日 2026年11月1日、期日まであと 3 日：£52.34、参照番号 RF54 INV2 0260 0004 2', 'お支払総額 £52.34。'] },
     'refund-issued': { subject: 'ご注文 #1042 の £38.98 を返金いたしました', says: ['ご注文 #1042（ご注文のキャンセルまたはお届け不能のため）につきまして、£38.98 を返金いたしました。'] },
+    'payment-plan-agreed': { subject: `Example Trading Ltdとの分割払いプラン：£600.00（全2回）`, says: [`  1. 2027年1月15日 までに £300.00`] },
   },
   ru: {
     'order-confirmed': { subject: 'Заказ подтверждён: #1042', says: ['Уважаемый(ая) Nordisk Design AB!\n\nБлагодарим Вас за заказ #1042.', `  2 × Stoneware mug (MUG-01)  1${NBSP}234,56${NBSP}£`, `Итого 1${NBSP}500,00${NBSP}£ (в том числе налог 250,00${NBSP}£)`] },
@@ -139,6 +146,7 @@ const KNOWN: { readonly [L in Language]: { readonly [K in CustomerMessageKind]: 
     'credit-note-issued': { subject: 'Кредит-нота CN-2026-000001 к счёту INV-2026-000042 от Example Trading Ltd', says: [`Прилагаем кредит-ноту CN-2026-000001 на сумму 12,00${NBSP}£ к счёту INV-2026-000042`, `12,00${NBSP}£ — Ваш кредитовый остаток`] },
     'dunning-letter': { subject: 'Скоро срок оплаты: INV-2026-000042', says: [`  INV-2026-000042, срок 1 ноября 2026 г., срок через 3 дн.: 52,34${NBSP}£, референс RF54 INV2 0260 0004 2`, `Итого к оплате 52,34${NBSP}£.`] },
     'refund-issued': { subject: `Возврат 38,98${NBSP}£ по Вашему заказу #1042`, says: [`Мы вернули 38,98${NBSP}£ по Вашему заказу #1042 (заказ отменён или не может быть выполнен).`] },
+    'payment-plan-agreed': { subject: `Ваш график платежей с Example Trading Ltd: 600,00${NBSP}£, платежей: 2`, says: [`  1. 300,00${NBSP}£ до 15 января 2027 г.`] },
   },
 };
 

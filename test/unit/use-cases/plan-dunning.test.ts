@@ -162,7 +162,7 @@ describe('planDunning', () => {
 });
 
 describe('sendReminder', () => {
-  it('renders one letter for the customer\'s invoices with fees, the total, where to pay, each reference and the statement attached, once per key', async () => {
+  it('renders one letter for the customer\'s invoices with fees, the total, where to pay, each reference, the statement and (first letter) the invoices attached, once per key', async () => {
     const w = book();
     await run(w, 21);
     const letter = sent(w).find((m) => m.customerId === 'cus_b')!;
@@ -181,7 +181,32 @@ describe('sendReminder', () => {
     expect(mail.text).toContain('Total to pay £236.94.');
     expect(mail.text).toContain('If the overdue balance is still unpaid on 5 January 2027, new orders on account will be held until it is paid.');
     expect(mail.text).toContain('IBAN GB62 DEMO 0000 0012 3456 78');
-    expect(mail.attachments?.map((a) => a.filename)).toEqual(['statement-2026-12-22.pdf']);
+    // the first letter naming the invoices carries each invoice's PDF beside the statement; the next one the statement only
+    expect(mail.attachments?.map((a) => a.filename)).toEqual(['statement-2026-12-22.pdf', ...[1, 2, 3].map((n) => `${number(n)}.pdf`)]);
+    await run(w, 35);
+    const final = sent(w).filter((m) => m.customerId === 'cus_b').at(-1)!;
+    expect(final.items.map((i) => i.level)).toEqual(['final', 'final', 'final']);
+    await sendReminder(final, w.deps);
+    expect(w.state.mailbox.find((m) => m.key === final.key)!.attachments?.map((a) => a.filename)).toEqual(['statement-2027-01-05.pdf']);
+  });
+
+  it('prints each invoice\'s payment link (for the amount asked, per invoice and level) where links are configured; a refused one is left out', async () => {
+    const w = book();
+    await run(w, 7);
+    const letter = sent(w).find((m) => m.customerId === 'cus_b')!;
+    const asked: { invoiceNumber: string; level: string; amount: number }[] = [];
+    const paymentLinks = {
+      async linkFor(r: { invoiceNumber: string; level: string; amount: number }) {
+        asked.push({ invoiceNumber: r.invoiceNumber, level: r.level, amount: r.amount });
+        return r.invoiceNumber === number(3) ? ({ kind: 'none', reason: 'refused' } as const) : ({ kind: 'link', url: `https://pay.example/${r.invoiceNumber}` } as const);
+      },
+    };
+    await sendReminder(letter, { ...w.deps, paymentLinks });
+    expect(asked).toEqual([1, 2, 3].map((n) => ({ invoiceNumber: number(n), level: 'reminder', amount: 3898 })));
+    const text = w.state.mailbox.find((m) => m.key === letter.key)!.text;
+    expect(text).toContain(`Pay this invoice online: https://pay.example/${number(1)}`);
+    expect(text).toContain(`Pay this invoice online: https://pay.example/${number(2)}`);
+    expect(text).not.toContain(`https://pay.example/${number(3)}`);
   });
 
   it('hands the case to the agency with a CSV of the open items and the contact', async () => {
@@ -239,5 +264,30 @@ describe('sendReminder', () => {
     expect(list.text).toContain('level today: reminder; last contact: courtesy (reached 2026-11-28); next action: 2026-12-22');
     const csv = Buffer.from(list.attachments![0]!.contentBase64, 'base64').toString('utf8').split('\r\n');
     expect(csv[1]).toMatch(/^2026-12-08,1,GBP,cus_b,Ada Lovelace,cus_b@example.com,116\.94,/);
+  });
+});
+
+describe('inPool', () => {
+  it('keeps at most `limit` calls in flight, starts the next as soon as one ends, and answers in input order', async () => {
+    const { inPool } = await import('../../../functions/use-cases/plan-dunning.ts');
+    let inFlight = 0;
+    let most = 0;
+    const started: number[] = [];
+    const out = await inPool(
+      [5, 1, 1, 1, 1, 1, 1, 1],
+      async (n) => {
+        started.push(n);
+        inFlight++;
+        most = Math.max(most, inFlight);
+        for (let i = 0; i < n; i++) await Promise.resolve();
+        inFlight--;
+        return n * 10;
+      },
+      3,
+    );
+    expect(out).toEqual([50, 10, 10, 10, 10, 10, 10, 10]);
+    expect(most).toBe(3);
+    expect(started).toHaveLength(8);
+    expect(await inPool([], async () => 1, 3)).toEqual([]);
   });
 });

@@ -18,6 +18,7 @@ import type { Refund, RefundStatus } from '#domain/refunds';
 import type { BankImportSummary } from '#domain/bank-import';
 import type { InvoiceReopening, ReturnOutcome } from '#domain/bank-returns';
 import type { FulfilmentRequest } from '#domain/fulfilment';
+import type { LineCancellation, RecordedShipment } from '#domain/shipments';
 import type {
   Allocation,
   CreditNote,
@@ -82,6 +83,10 @@ export interface StoredOrder extends Order {
   readonly fulfilmentRequestedAt?: string;
   readonly cancellationRequested?: string;
   readonly creditNoteRequested?: boolean;
+  /** Shipments the warehouse reported (POST /fulfilment/{orderId}/shipments), by its shipment id (domain/shipments). */
+  readonly shipments?: Readonly<Record<string, RecordedShipment>>;
+  /** Lines the warehouse reported it cannot ship, by its report id: their stock went back. */
+  readonly lineCancellations?: Readonly<Record<string, LineCancellation>>;
 }
 
 export interface OrderEvent {
@@ -186,6 +191,12 @@ export interface Catalog {
   release(orderId: string): Promise<number>;
   /** Marks held units as gone with the shipment. */
   ship(orderId: string): Promise<number>;
+  /**
+   * Brings the order's reservations to these counts per SKU (partial shipments and cancelled lines): units shipped
+   * and units released in all. Absolute, so a re-run moves nothing; only held units move (never backwards, never
+   * beyond the reservation); released units go back on the shelf. Returns the reservations moved.
+   */
+  settleLines(orderId: string, targets: ReadonlyMap<string, { readonly shipped: number; readonly released: number }>): Promise<number>;
 }
 
 // ── invoices, payments, dunning, aggregates ──────────────────────────────────

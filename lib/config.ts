@@ -151,6 +151,8 @@ export const ConfigSchema = z.strictObject({
   sesSendRatePerSecond: z.number().int().min(1).max(1000),
   backorderMaxAttempts: z.number().int().min(1).max(1000).default(24),
   promisedDeliveryDays: z.number().int().min(1).max(60).default(3),
+  /** An order the warehouse ships in parts (POST /fulfilment/{orderId}/shipments): an invoice per shipment, or one of what shipped once the order is complete. */
+  invoiceOn: z.enum(['shipment', 'order']).default('order'),
   /** Base URL of Stripe's API, which refund-payment calls (the secret key is the `StripeKey` secret of the data stack). */
   stripeApiUrl: z.url({ protocol: /^https?$/ }).default('https://api.stripe.com'),
   /**

@@ -1,18 +1,28 @@
-/** fulfilment-callback (POST /fulfilment/{orderId}/shipment, the warehouse's key): the warehouse reports — use-cases/report-shipment. */
+/** fulfilment-callback (the warehouse's key): POST /fulfilment/{orderId}/shipment reports the order shipped whole or failed (use-cases/report-shipment); POST /fulfilment/{orderId}/shipments reports one shipment or lines it cannot ship (use-cases/record-shipment). */
 import { callerCredentialsFrom } from '#adapters/api-keys';
+import { mailQueue } from '#adapters/mail-queue';
+import { pdfDocuments } from '#adapters/pdf';
+import { sqsOutbox } from '#adapters/queue';
 import { repositories } from '#adapters/repositories';
 import { stepFunctionsWorkflow } from '#adapters/workflow';
-import { ShipmentReportSchema } from '#platforms/canonical';
-import { httpHandler, parseJsonBody, readBindings, systemClock, withRole, type Route } from '#runtime';
+import { ShipmentReportSchema, ShipmentsReportSchema } from '#platforms/canonical';
+import * as rt from '#runtime';
+import { recordShipment } from '#use-cases/record-shipment';
 import { reportShipment } from '#use-cases/report-shipment';
+import type { RefundMessage } from '#ports';
 
-const env = readBindings('fulfilment-callback');
-const { orders, tokens } = repositories(env.TABLE_NAME);
-export const deps = { orders, tokens, workflow: stepFunctionsWorkflow(), clock: systemClock };
+const env = rt.readBindings('fulfilment-callback');
+const { orders, tokens, customers, catalog, invoices } = repositories(env.TABLE_NAME);
+const [mail, company, invoiceOn] = [mailQueue(env.MAIL_QUEUE_URL), rt.companyOf(env), env.INVOICE_ON === 'shipment' ? ('shipment' as const) : ('order' as const)];
+const base = { orders, tokens, workflow: stepFunctionsWorkflow(), clock: rt.systemClock };
+const invoicing = { ...base, customers, invoices, documents: pdfDocuments, mail, company, metrics: rt.businessMetrics, series: env.INVOICE_SERIES, policy: rt.dunningPolicyOf(env.DUNNING_POLICY), refundQueue: sqsOutbox<RefundMessage>(env.REFUNDS_QUEUE_URL), invoiceOn };
+export const deps = { ...base, customers, catalog, mail, company, invoiceOn, invoicing };
+const warehouse = (route: rt.RoleRoute) => rt.withRole(callerCredentialsFrom(env), 'warehouse', route);
+const orderId = (req: rt.HttpRequest) => req.pathParameters.orderId ?? '';
 
-export const fulfilmentCallback: Route = withRole(callerCredentialsFrom(env), 'warehouse', async (req) => {
-  const report = parseJsonBody(req, ShipmentReportSchema);
-  return { status: 202, body: await reportShipment({ orderId: req.pathParameters.orderId ?? '', report }, deps) };
-});
-
-export const handler = httpHandler(fulfilmentCallback);
+export const routes: Record<string, rt.Route> = {
+  'POST /fulfilment/{orderId}/shipment': warehouse(async (req) => ({ status: 202, body: await reportShipment({ orderId: orderId(req), report: rt.parseJsonBody(req, ShipmentReportSchema) }, deps) })),
+  'POST /fulfilment/{orderId}/shipments': warehouse(async (req) => ({ status: 202, body: await recordShipment({ orderId: orderId(req), report: rt.parseJsonBody(req, ShipmentsReportSchema) }, deps) })),
+};
+export const fulfilmentCallback = routes['POST /fulfilment/{orderId}/shipment']!;
+export const handler = rt.httpHandler(rt.routeBy(routes));

@@ -64,6 +64,22 @@ export const en: Catalogue & FinanceCatalogue = {
     text: `Dear ${v.customerName},\n\nyour order ${v.orderReference} left our warehouse on ${v.shippedOn} with ${v.carrier} (${v.service}).\nTracking number: ${v.trackingNumber}\n\n${v.companyName}`,
   }),
 
+  'shipment-sent': (v) => ({
+    subject: v.toFollow.length === 0 ? `Your order ${v.orderReference} has shipped` : `Part of your order ${v.orderReference} has shipped`,
+    text: [
+      `Dear ${v.customerName},`,
+      '',
+      `a parcel of your order ${v.orderReference} left our warehouse on ${v.shippedOn} with ${v.carrier} (${v.service}).`,
+      `Tracking number: ${v.trackingNumber}`,
+      '',
+      'In this parcel:',
+      ...v.lines.map((l) => `  ${l.quantity} × ${l.description}`),
+      ...(v.toFollow.length === 0 ? ['', 'This completes your order.'] : ['', 'Still to follow:', ...v.toFollow.map((l) => `  ${l.quantity} × ${l.description}`)]),
+      '',
+      v.companyName,
+    ].join('\n'),
+  }),
+
   'invoice-issued': {
     'balance-due': (v) => ({
       subject: `Invoice ${v.invoiceNumber}${yourOrder(v.orderReference)} from ${v.companyName}`,

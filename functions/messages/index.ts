@@ -28,6 +28,7 @@ export interface RenderedMessage extends MessageText {
 const RENDER: { readonly [K in MessageKind]: (c: Catalogue, v: MessageVars[K]) => MessageText } = {
   'order-confirmed': (c, v) => c['order-confirmed'](v),
   'order-shipped': (c, v) => c['order-shipped'](v),
+  'shipment-sent': (c, v) => c['shipment-sent'](v),
   'invoice-issued': (c, v) => (v.form === 'paid' ? c['invoice-issued'].paid(v) : c['invoice-issued']['balance-due'](v)),
   'order-rejected': (c, v) => c['order-rejected'](v),
   'credit-note-issued': (c, v) => c['credit-note-issued'](v),

@@ -64,6 +64,22 @@ export const ru: Catalogue = {
     text: `Уважаемый(ая) ${v.customerName},\n\nваш заказ ${v.orderReference} отправлен с нашего склада ${v.shippedOn} службой доставки ${v.carrier} (${v.service}).\nТрек-номер: ${v.trackingNumber}\n\nС уважением,\n${v.companyName}`,
   }),
 
+  'shipment-sent': (v) => ({
+    subject: v.toFollow.length === 0 ? `Ваш заказ ${v.orderReference} отправлен` : `Часть вашего заказа ${v.orderReference} отправлена`,
+    text: [
+      `Уважаемый(ая) ${v.customerName},`,
+      '',
+      `посылка по вашему заказу ${v.orderReference} покинула наш склад ${v.shippedOn}, перевозчик ${v.carrier} (${v.service}).`,
+      `Номер для отслеживания: ${v.trackingNumber}`,
+      '',
+      'В посылке:',
+      ...v.lines.map((l) => `  ${l.quantity} × ${l.description}`),
+      ...(v.toFollow.length === 0 ? ['', 'Ваш заказ отправлен полностью.'] : ['', 'Будет отправлено позже:', ...v.toFollow.map((l) => `  ${l.quantity} × ${l.description}`)]),
+      '',
+      v.companyName,
+    ].join('\n'),
+  }),
+
   'invoice-issued': {
     'balance-due': (v) => ({
       subject: `Счёт ${v.invoiceNumber}${yourOrder(v.orderReference)} от ${v.companyName}`,

@@ -63,6 +63,22 @@ export const sv: Catalogue = {
     text: `Hej ${v.customerName},\n\ndin beställning ${v.orderReference} lämnade vårt lager ${v.shippedOn} med ${v.carrier} (${v.service}).\nSpårningsnummer: ${v.trackingNumber}\n\n${v.companyName}`,
   }),
 
+  'shipment-sent': (v) => ({
+    subject: v.toFollow.length === 0 ? `Din beställning ${v.orderReference} har skickats` : `En del av din beställning ${v.orderReference} har skickats`,
+    text: [
+      `Hej ${v.customerName},`,
+      '',
+      `ett paket ur din beställning ${v.orderReference} lämnade vårt lager ${v.shippedOn} med ${v.carrier} (${v.service}).`,
+      `Spårningsnummer: ${v.trackingNumber}`,
+      '',
+      'I paketet:',
+      ...v.lines.map((l) => `  ${l.quantity} × ${l.description}`),
+      ...(v.toFollow.length === 0 ? ['', 'Därmed är hela beställningen skickad.'] : ['', 'Kommer senare:', ...v.toFollow.map((l) => `  ${l.quantity} × ${l.description}`)]),
+      '',
+      v.companyName,
+    ].join('\n'),
+  }),
+
   'invoice-issued': {
     'balance-due': (v) => ({
       subject: `Faktura ${v.invoiceNumber}${yourOrder(v.orderReference)} från ${v.companyName}`,

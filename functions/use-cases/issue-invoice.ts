@@ -17,6 +17,13 @@
  * 5. An order the platform cancelled after shipment (flagged by cancel-order)
  *    is handed to refund-payment, which credits the invoice (and refunds a
  *    paid one's customer credit).
+ *
+ * An order that shipped in parts (recorded shipments, domain/shipments.ts) is billed per `invoiceOn`:
+ * - `order`: one invoice of what shipped (cancelled lines left out), when the workflow gets here — the order complete;
+ * - `shipment`: an invoice per shipment (its lines, discount and platform tax allocated exactly, shipping with the
+ *   first), issued when the warehouse reports it (record-shipment) and here again for any a crash left out — each
+ *   shipment's invoice number is written on the order in the invoice's own transaction, so it is issued once; then
+ *   the order moves shipped → invoiced naming the last of them, without another invoice.
  */
 import { todayIn } from '#domain/dates';
 import { nextActionDate, type DunningPolicy } from '#domain/dunning';
@@ -24,7 +31,8 @@ import { buildInvoice, describeTerms, formatInvoiceNumber } from '#domain/invoic
 import { invoiceIssuedEntry } from '#domain/ledger';
 import type { Customer, Invoice } from '#domain/model';
 import { formatMoney } from '#domain/money';
-import { transition } from '#domain/order';
+import { amendOrder, transition, type OrderChange } from '#domain/order';
+import { partOrder, shipmentsOf, type RecordedShipment } from '#domain/shipments';
 import { paymentReferenceFor } from '#domain/references';
 import { renderMessage } from '#messages';
 import { InvoiceConflict, OrderNotFound } from '../errors.ts';
@@ -48,9 +56,31 @@ export interface IssueInvoiceDeps {
   readonly refundQueue: Outbox<RefundMessage>;
   /** The dunning policy: the invoice's first next action date. */
   readonly policy: DunningPolicy;
+  /** An order shipped in parts: one invoice of the order (default), or one per shipment. */
+  readonly invoiceOn?: 'order' | 'shipment';
 }
 
-async function issueOnce(order: StoredOrder, customer: Customer | undefined, deps: IssueInvoiceDeps): Promise<{ invoice: Invoice; created: boolean }> {
+/** What one invoice bills: the part of the order, the order's change written with it, where a rival's invoice is found. */
+interface Billing {
+  readonly part: StoredOrder;
+  readonly change: (invoice: Invoice, at: string) => OrderChange;
+  readonly existing: (fresh: StoredOrder | undefined) => string | undefined;
+}
+
+const wholeOrder = (order: StoredOrder): Billing => ({
+  part: order.shipments && Object.keys(order.shipments).length > 0 ? partOrder(order) : order,
+  change: (invoice, at) => transition(order, 'invoiced', 'invoice', at, { invoiceNumber: invoice.number }, invoice.number),
+  existing: (fresh) => fresh?.invoiceNumber,
+});
+
+const oneShipment = (order: StoredOrder, shipment: RecordedShipment): Billing => ({
+  part: partOrder(order, shipment),
+  change: (invoice, at) =>
+    amendOrder({ shipments: { ...order.shipments, [shipment.shipmentId]: { ...shipment, invoiceNumber: invoice.number } } }, { at, step: 'invoice-shipment', detail: `${invoice.number} for shipment ${shipment.shipmentId}` }),
+  existing: (fresh) => fresh?.shipments?.[shipment.shipmentId]?.invoiceNumber,
+});
+
+async function issueOnce(order: StoredOrder, customer: Customer | undefined, deps: IssueInvoiceDeps, billing: Billing = wholeOrder(order)): Promise<{ invoice: Invoice; created: boolean }> {
   const now = deps.clock.now();
   const issueDate = todayIn(deps.company.timezone, now);
   const year = Number(issueDate.slice(0, 4));
@@ -58,55 +88,98 @@ async function issueOnce(order: StoredOrder, customer: Customer | undefined, dep
   const paidAtCheckout = order.paymentMode === 'prepaid';
   return withNextNumber<{ invoice: Invoice; created: boolean }>(deps.series, year, { clock: deps.clock, last: () => deps.invoices.lastSequence(deps.series, year) }, async (sequence) => {
     const paymentReference = paymentReferenceFor(deps.company.paymentReferenceScheme, formatInvoiceNumber(deps.series, year, sequence));
-    const built = buildInvoice({ order, series: deps.series, year, sequence, issueDate, terms, policy: deps.company.taxPolicy, paid: paidAtCheckout, paymentReference });
+    const built = buildInvoice({ order: billing.part, series: deps.series, year, sequence, issueDate, terms, policy: deps.company.taxPolicy, paid: paidAtCheckout, paymentReference });
     const next = built.balance > 0 ? nextActionDate(deps.policy, { dueDate: built.dueDate, sent: [] }, issueDate) : null;
     const invoice: Invoice = next ? { ...built, nextActionOn: next } : built;
     const result = await deps.invoices.issue({
       invoice,
       order,
-      orderChange: transition(order, 'invoiced', 'invoice', now.toISOString(), { invoiceNumber: invoice.number }, invoice.number),
+      orderChange: billing.change(invoice, now.toISOString()),
       entry: invoiceIssuedEntry(invoice, `inv-${invoice.number}`, { paidAtCheckout }),
       aggregates: { creditSales: order.paymentMode === 'terms' ? invoice.totals.total : 0, sales: invoice.totals.total, invoices: 1 },
     });
     if (result.kind === 'issued') return { kind: 'done', value: { invoice, created: true } };
     if (result.kind === 'taken') return { kind: 'taken' }; // another invoice took this number first
     const fresh = await deps.orders.get(order.id);
-    const existing = fresh?.invoiceNumber ? await deps.invoices.get(fresh.invoiceNumber) : undefined;
+    const number = billing.existing(fresh);
+    const existing = number ? await deps.invoices.get(number) : undefined;
     if (existing) return { kind: 'done', value: { invoice: existing, created: false } };
     throw new InvoiceConflict(`order ${order.id} changed while its invoice was issued (now ${fresh?.status ?? 'gone'})`);
   });
 }
 
 export async function issueInvoice({ orderId }: { orderId: string }, deps: IssueInvoiceDeps) {
-  const order = await deps.orders.get(orderId);
+  let order = await deps.orders.get(orderId);
   if (!order) throw new OrderNotFound(orderId);
   const customer = await deps.customers.get(order.customerId);
-  const existing = order.invoiceNumber ? await deps.invoices.get(order.invoiceNumber) : undefined;
-  const { invoice, created } = existing ? { invoice: existing, created: false } : await issueOnce(order, customer, deps);
-  if (created) deps.metrics.count('InvoicesIssued');
-  if (customer) {
-    const pdf = await deps.documents.pdf(invoice, deps.company, customer);
-    const money = (amount: number) => formatMoney({ amount, currency: invoice.currency });
-    const vars = { customerName: customer.name, invoiceNumber: invoice.number, orderReference: invoice.orderReference ?? null, total: money(invoice.totals.total), companyName: deps.company.name };
-    const message = renderMessage(
-      'invoice-issued',
-      customer.language,
-      invoice.balance === 0
-        ? { form: 'paid', ...vars }
-        : {
-            form: 'balance-due',
-            ...vars,
-            dueDate: invoice.dueDate,
-            terms: describeTerms(invoice.terms),
-            earlyPayment: invoice.earlyPayment ? { amount: money(invoice.earlyPayment.amountDue), until: invoice.earlyPayment.until } : null,
-            payment: paymentInstructions(invoice, deps.company),
-          },
-    );
-    const attachment = { filename: `${invoice.number}.pdf`, contentType: 'application/pdf', contentBase64: Buffer.from(pdf).toString('base64') };
-    await deps.mail.enqueue(mailTo(customer, `invoice:${invoice.number}`, message, [attachment]));
+  let invoice: Invoice;
+  let created = false;
+  if ((deps.invoiceOn ?? 'order') === 'shipment' && shipmentsOf(order).length > 0 && !order.invoiceNumber) {
+    // Invoiced per shipment: any the callback left out, then the order's move naming the last one.
+    const issued = await invoiceShipments({ orderId }, deps);
+    order = (await deps.orders.get(orderId)) ?? order;
+    const last = shipmentsOf(order).at(-1)?.invoiceNumber ?? issued.at(-1)?.number;
+    const lastInvoice = last ? await deps.invoices.get(last) : undefined;
+    if (!lastInvoice) throw new InvoiceConflict(`order ${orderId} has shipments without an invoice`);
+    if (order.status === 'shipped') order = await deps.orders.apply(order, transition(order, 'invoiced', 'invoice', deps.clock.now().toISOString(), { invoiceNumber: lastInvoice.number }, `invoiced per shipment (${shipmentsOf(order).length})`));
+    invoice = lastInvoice;
+    created = issued.length > 0;
+  } else {
+    const existing = order.invoiceNumber ? await deps.invoices.get(order.invoiceNumber) : undefined;
+    ({ invoice, created } = existing ? { invoice: existing, created: false } : await issueOnce(order, customer, deps));
+    if (created) deps.metrics.count('InvoicesIssued');
+    if (customer) await mailInvoice(invoice, customer, deps);
   }
   // Cancelled by the platform after it shipped, before it was invoiced: now there is an invoice to credit (every run
   // sends it, so a crash after the write loses nothing; the credit note is keyed by the order and issued once).
   if (order.creditNoteRequested) await deps.refundQueue.send({ kind: 'cancelled-after-invoice', orderId: order.id });
   return { invoiceNumber: invoice.number, total: invoice.totals.total, currency: invoice.currency, created };
+}
+
+/**
+ * Invoices every recorded shipment of the order that has none yet (invoiceOn: "shipment"), oldest first, each in
+ * its own transaction with the order's record of it; a shipment invoiced meanwhile by another run is found, not
+ * billed again. Mails each invoice issued, and the one of `mailShipment` (the shipment just reported) again — the
+ * sender sends a key once, so a crash before the mail is healed by the warehouse's retry.
+ */
+export async function invoiceShipments(input: { orderId: string; mailShipment?: string }, deps: IssueInvoiceDeps): Promise<Invoice[]> {
+  const issued: Invoice[] = [];
+  let order = await deps.orders.get(input.orderId);
+  if (!order) throw new OrderNotFound(input.orderId);
+  const customer = await deps.customers.get(order.customerId);
+  for (let pending = shipmentsOf(order).find((s) => !s.invoiceNumber); pending; pending = shipmentsOf(order).find((s) => !s.invoiceNumber)) {
+    const { invoice, created } = await issueOnce(order, customer, deps, oneShipment(order, pending));
+    if (created) (deps.metrics.count('InvoicesIssued'), issued.push(invoice));
+    if (customer) await mailInvoice(invoice, customer, deps);
+    order = await deps.orders.get(input.orderId);
+    if (!order) throw new OrderNotFound(input.orderId);
+  }
+  const again = input.mailShipment ? order.shipments?.[input.mailShipment]?.invoiceNumber : undefined;
+  if (again && customer && !issued.some((i) => i.number === again)) {
+    const invoice = await deps.invoices.get(again);
+    if (invoice) await mailInvoice(invoice, customer, deps);
+  }
+  return issued;
+}
+
+async function mailInvoice(invoice: Invoice, customer: Customer, deps: IssueInvoiceDeps): Promise<void> {
+  const pdf = await deps.documents.pdf(invoice, deps.company, customer);
+  const money = (amount: number) => formatMoney({ amount, currency: invoice.currency });
+  const vars = { customerName: customer.name, invoiceNumber: invoice.number, orderReference: invoice.orderReference ?? null, total: money(invoice.totals.total), companyName: deps.company.name };
+  const message = renderMessage(
+    'invoice-issued',
+    customer.language,
+    invoice.balance === 0
+      ? { form: 'paid', ...vars }
+      : {
+          form: 'balance-due',
+          ...vars,
+          dueDate: invoice.dueDate,
+          terms: describeTerms(invoice.terms),
+          earlyPayment: invoice.earlyPayment ? { amount: money(invoice.earlyPayment.amountDue), until: invoice.earlyPayment.until } : null,
+          payment: paymentInstructions(invoice, deps.company),
+        },
+  );
+  const attachment = { filename: `${invoice.number}.pdf`, contentType: 'application/pdf', contentBase64: Buffer.from(pdf).toString('base64') };
+  await deps.mail.enqueue(mailTo(customer, `invoice:${invoice.number}`, message, [attachment]));
 }

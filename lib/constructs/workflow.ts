@@ -9,7 +9,9 @@
  *   CheckCredit ─hold→ WaitForCreditReview ─approve→ ConfirmOrder / reject→ RejectOrder
  *        │ reject → RejectOrder    (credit-review queue → request-credit-review asks finance; decide-credit answers)
  *   ConfirmOrder → WaitForFulfilment → ShipOrder → IssueInvoice → Done
- *                  (fulfilment queue → fulfil-order tells the warehouse; fulfilment-callback answers)
+ *                  (fulfilment queue → fulfil-order tells the warehouse; fulfilment-callback answers — with the one
+ *                   shipment at /shipment, or once every unit is shipped or cancelled at /shipments, each shipment
+ *                   recorded, mailed and, with invoiceOn "shipment", invoiced as it is reported)
  *                  (fulfil-order also queues the signed webhook on warehouse-requests → send-fulfilment-request,
  *                   and puts o2c.FulfilmentRequested on the bus; a warehouse 4xx answers the wait with WarehouseFailed)
  *   WaitForFulfilment ─WarehouseFailed→ RejectOrder (unfillable: stock back, customer told, prepaid refunded)
@@ -73,7 +75,7 @@ export class OrderWorkflow extends Construct {
       shipOrder: mailing(fn('ship-order', 'Records the shipment, tells the customer')).bindCompany(config),
       issueInvoice: mailing(fn('issue-invoice', 'Gapless invoice + ledger in one transaction, PDF by email', { timeout: Duration.seconds(60), memorySize: 1024 }))
         .bindCompany(config)
-        .bindSettings(config, ['INVOICE_SERIES', 'DUNNING_POLICY'])
+        .bindSettings(config, ['INVOICE_SERIES', 'DUNNING_POLICY', 'INVOICE_ON'])
         .bindQueue('REFUNDS_QUEUE_URL', queues.refunds),
       rejectOrder: mailing(fn('reject-order', 'Rejects the order, releases stock, tells the customer, requests a prepaid order\'s refund'))
         .bindCompany(config)
@@ -98,7 +100,11 @@ export class OrderWorkflow extends Construct {
       .consume(queues['warehouse-requests']);
     const answering = (f: O2cFunction) => f.bindTable(table).bindCallerKeys(data.secrets);
     const decideCredit = answering(fn('decide-credit', 'Finance approves or rejects a held order'));
-    const fulfilmentCallback = answering(fn('fulfilment-callback', 'The warehouse reports a shipment'));
+    // A shipment of an order shipped in parts may be invoiced right away (invoiceOn: "shipment"): the invoicing bindings.
+    const fulfilmentCallback = mailing(answering(fn('fulfilment-callback', 'The warehouse reports shipments (whole or in parts) or lines it cannot ship', { timeout: Duration.seconds(29), memorySize: 1024 })))
+      .bindCompany(config)
+      .bindSettings(config, ['INVOICE_SERIES', 'DUNNING_POLICY', 'INVOICE_ON'])
+      .bindQueue('REFUNDS_QUEUE_URL', queues.refunds);
 
     this.stateMachine = this.definition(steps, { ...props, logRetention: config.logRetentionDays as RetentionDays });
     fn('start-order', 'Starts the order workflow, one execution per order').bindStateMachine(this.stateMachine, 'start').consume(queues.orders);

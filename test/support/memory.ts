@@ -100,7 +100,7 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
   const events = new Map<string, OrderEvent[]>();
   const customerRows = new Map<string, Customer & { shop?: string }>();
   const productRows = new Map<string, Product>();
-  const reservations = new Map<string, Map<string, { quantity: number; state: 'held' | 'released' | 'shipped' }>>();
+  const reservations = new Map<string, Map<string, { quantity: number; state: 'held' | 'released' | 'shipped'; shipped: number; released: number }>>();
   const invoiceRows = new Map<string, Invoice>();
   const counters = new Map<string, number>();
   const paymentRows = new Map<string, StoredPayment>();
@@ -231,28 +231,32 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
       for (const [sku, q] of lines) {
         const p = productRows.get(sku)!;
         productRows.set(sku, { ...p, onHand: p.onHand - q });
-        held.set(sku, { quantity: q, state: 'held' });
+        held.set(sku, { quantity: q, state: 'held', shipped: 0, released: 0 });
       }
       reservations.set(orderId, held);
       return true;
     },
-    async release(orderId) {
-      let n = 0;
-      for (const [sku, r] of reservations.get(orderId) ?? []) {
-        if (r.state !== 'held') continue;
-        r.state = 'released';
-        const p = productRows.get(sku)!;
-        productRows.set(sku, { ...p, onHand: p.onHand + r.quantity });
-        n++;
-      }
-      return n;
-    },
-    async ship(orderId) {
-      let n = 0;
-      for (const r of reservations.get(orderId)?.values() ?? []) if (r.state === 'held') (r.state = 'shipped'), n++;
-      return n;
-    },
+    release: async (orderId) => moveReservations(orderId, (r) => ({ shipped: r.shipped, released: r.quantity - r.shipped })),
+    ship: async (orderId) => moveReservations(orderId, (r) => ({ shipped: r.quantity - r.released, released: r.released })),
+    settleLines: async (orderId, targets) => moveReservations(orderId, (r, sku) => targets.get(sku) ?? r),
   };
+
+  /** The adapter's rule (adapters/catalog.ts): only held units move, to absolute counts, never backwards; released units back on the shelf. */
+  function moveReservations(orderId: string, target: (r: { quantity: number; shipped: number; released: number }, sku: string) => { shipped: number; released: number }): number {
+    let n = 0;
+    for (const [sku, r] of reservations.get(orderId) ?? []) {
+      if (r.state !== 'held') continue;
+      const want = target(r, sku);
+      const shipped = Math.min(r.quantity - r.released, Math.max(r.shipped, want.shipped));
+      const released = Math.min(r.quantity - shipped, Math.max(r.released, want.released));
+      if (shipped === r.shipped && released === r.released) continue;
+      const p = productRows.get(sku)!;
+      productRows.set(sku, { ...p, onHand: p.onHand + (released - r.released) });
+      Object.assign(r, { shipped, released, state: shipped + released < r.quantity ? 'held' : shipped > 0 ? 'shipped' : 'released' });
+      n++;
+    }
+    return n;
+  }
 
   const invoices: Invoices = {
     async get(number) {

@@ -87,9 +87,8 @@ async function write(orderId: string, report: ShipmentsReport, deps: RecordShipm
     const order = await deps.orders.get(orderId);
     if (!order) throw new OrderNotFound(orderId);
     if (order.shipments?.[report.shipmentId] || order.lineCancellations?.[report.shipmentId]) return order;
-    if (order.status !== 'fulfilling' || !(await deps.tokens.get(orderId, 'fulfilment'))) {
-      throw new ConflictError(`order ${order.source.reference ?? orderId} is not waiting for shipments (it is ${order.status})`, 'NotAwaitingShipment');
-    }
+    const why = order.status !== 'fulfilling' ? `it is ${order.status}` : !(await deps.tokens.get(orderId, 'fulfilment')) ? 'its wait for the warehouse has ended' : undefined;
+    if (why) throw new ConflictError(`order ${order.source.reference ?? orderId} is not waiting for shipments (${why})`, 'NotAwaitingShipment');
     checkReport(order, report.lines, isCancellation(report) ? 'cancel' : 'ship');
     const at = deps.clock.now().toISOString();
     const lines = report.lines.map((l) => ({ sku: l.sku, quantity: l.quantity }));

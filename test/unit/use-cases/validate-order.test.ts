@@ -69,7 +69,7 @@ describe('validateOrder: stock', () => {
     const line = { sku: 'MUG-01', description: 'Stoneware mug', quantity: 2, unitPrice: 1250, discount: 0, taxRatePpm: 200_000 };
     w.putOrder(testOrder('ord_1', 'received', { lines: [line, { ...line, quantity: 3 }] }));
     expect(await validateOrder({ orderId: 'ord_1' }, w.deps)).toEqual({ outcome: 'validated' });
-    expect(w.state.reservations.get('ord_1')?.get('MUG-01')).toEqual({ quantity: 5, state: 'held' });
+    expect(w.state.reservations.get('ord_1')?.get('MUG-01')).toEqual({ quantity: 5, state: 'held', shipped: 0, released: 0 });
     expect(onHand(w, 'MUG-01')).toBe(0);
   });
 

@@ -81,7 +81,7 @@ describe('the local stack, end to end', () => {
     const mappings = props('AWS::Lambda::EventSourceMapping').map((m) => `${ref(m.EventSourceArn)} → ${ref(m.FunctionName)} ×${m.BatchSize ?? 10}`);
     expect(hosted.consumers.map((c) => `${c.queue} → ${c.fn} ×${c.batchSize}`).sort()).toEqual(mappings.sort());
     expect(hosted.routes.map((r) => r.routeKey).sort()).toEqual(props('AWS::ApiGatewayV2::Route').map((r) => r.RouteKey).sort());
-    expect(hosted.routes.map((r) => r.routeKey)).toEqual(expect.arrayContaining(['POST /orders', 'POST /finance/payments', 'POST /finance/customers', 'POST /finance/orders/{orderId}/credit-decision', 'POST /fulfilment/{orderId}/shipment']));
+    expect(hosted.routes.map((r) => r.routeKey)).toEqual(expect.arrayContaining(['POST /orders', 'POST /finance/payments', 'POST /finance/customers', 'POST /finance/orders/{orderId}/credit-decision', 'POST /fulfilment/{orderId}/shipment', 'POST /fulfilment/{orderId}/shipments']));
     expect(hosted.schedules.map((s) => s.logicalId).sort()).toEqual(ids('AWS::Scheduler::Schedule'));
     const [sm] = props('AWS::StepFunctions::StateMachine');
     // The ASL as synthesized, intrinsics blanked out (they sit inside JSON strings), parsed without the reader.

@@ -12,10 +12,10 @@ import { reportShipment } from '#use-cases/report-shipment';
 import type { RefundMessage } from '#ports';
 
 const env = rt.readBindings('fulfilment-callback');
-const { orders, tokens, customers, catalog, invoices } = repositories(env.TABLE_NAME);
+const { orders, tokens, customers, catalog, invoices, refundRequests } = repositories(env.TABLE_NAME);
 const [mail, company, invoiceOn] = [mailQueue(env.MAIL_QUEUE_URL), rt.companyOf(env), env.INVOICE_ON === 'shipment' ? ('shipment' as const) : ('order' as const)];
 const base = { orders, tokens, workflow: stepFunctionsWorkflow(), clock: rt.systemClock };
-const invoicing = { ...base, customers, invoices, documents: pdfDocuments, mail, company, metrics: rt.businessMetrics, series: env.INVOICE_SERIES, policy: rt.dunningPolicyOf(env.DUNNING_POLICY), refundQueue: sqsOutbox<RefundMessage>(env.REFUNDS_QUEUE_URL), invoiceOn };
+const invoicing = { ...base, customers, invoices, refundRequests, documents: pdfDocuments, mail, company, metrics: rt.businessMetrics, series: env.INVOICE_SERIES, policy: rt.dunningPolicyOf(env.DUNNING_POLICY), refundQueue: sqsOutbox<RefundMessage>(env.REFUNDS_QUEUE_URL), invoiceOn };
 export const deps = { ...base, customers, catalog, mail, company, invoiceOn, invoicing };
 const warehouse = (route: rt.RoleRoute) => rt.withRole(callerCredentialsFrom(env), 'warehouse', route);
 const orderId = (req: rt.HttpRequest) => req.pathParameters.orderId ?? '';

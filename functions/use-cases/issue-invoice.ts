@@ -24,6 +24,8 @@
  *   first), issued when the warehouse reports it (record-shipment) and here again for any a crash left out — each
  *   shipment's invoice number is written on the order in the invoice's own transaction, so it is issued once; then
  *   the order moves shipped → invoiced naming the last of them, without another invoice.
+ * A prepaid order some of whose lines were cancelled (never shipped) is owed back its total less what its invoices
+ * billed: that refund is requested once (its id from the order) and queued for refund-payment on every run.
  */
 import { todayIn } from '#domain/dates';
 import { nextActionDate, type DunningPolicy } from '#domain/dunning';
@@ -37,7 +39,8 @@ import { paymentReferenceFor } from '#domain/references';
 import { renderMessage } from '#messages';
 import { InvoiceConflict, OrderNotFound } from '../errors.ts';
 import { mailTo, paymentInstructions } from './customer-mail.ts';
-import type { Clock, Company, Customers, InvoiceDocuments, Invoices, Mail, Metrics, Orders, Outbox, RefundMessage, StoredOrder } from '../ports.ts';
+import type { Clock, Company, Customers, InvoiceDocuments, Invoices, Mail, Metrics, Orders, Outbox, RefundMessage, RefundRequests, StoredOrder } from '../ports.ts';
+import { refundOfCancelledLines } from '#domain/refunds';
 import { withNextNumber } from './numbering.ts';
 
 export { MAX_NUMBER_ATTEMPTS } from './numbering.ts';
@@ -58,6 +61,8 @@ export interface IssueInvoiceDeps {
   readonly policy: DunningPolicy;
   /** An order shipped in parts: one invoice of the order (default), or one per shipment. */
   readonly invoiceOn?: 'order' | 'shipment';
+  /** Where a prepaid order's refund of cancelled lines is requested. */
+  readonly refundRequests?: RefundRequests;
 }
 
 /** What one invoice bills: the part of the order, the order's change written with it, where a rival's invoice is found. */
@@ -133,6 +138,7 @@ export async function issueInvoice({ orderId }: { orderId: string }, deps: Issue
   // Cancelled by the platform after it shipped, before it was invoiced: now there is an invoice to credit (every run
   // sends it, so a crash after the write loses nothing; the credit note is keyed by the order and issued once).
   if (order.creditNoteRequested) await deps.refundQueue.send({ kind: 'cancelled-after-invoice', orderId: order.id });
+  await refundCancelledLines(order, invoice, deps);
   return { invoiceNumber: invoice.number, total: invoice.totals.total, currency: invoice.currency, created };
 }
 
@@ -160,6 +166,20 @@ export async function invoiceShipments(input: { orderId: string; mailShipment?: 
     if (invoice) await mailInvoice(invoice, customer, deps);
   }
   return issued;
+}
+
+/** A prepaid order with cancelled lines: what its invoices did not bill goes back (requested once, queued every run). */
+async function refundCancelledLines(order: StoredOrder, last: Invoice, deps: IssueInvoiceDeps): Promise<void> {
+  const cancellations = Object.values(order.lineCancellations ?? {});
+  if (order.paymentMode !== 'prepaid' || cancellations.length === 0 || !deps.refundRequests) return;
+  const numbers = [...new Set([...shipmentsOf(order).flatMap((s) => (s.invoiceNumber ? [s.invoiceNumber] : [])), last.number])];
+  let invoiced = 0;
+  for (const number of numbers) invoiced += number === last.number ? last.totals.total : ((await deps.invoices.get(number))?.totals.total ?? 0);
+  const reason = `not shipped: ${[...new Set(cancellations.map((c) => c.reason))].join('; ')}`;
+  const refund = refundOfCancelledLines(order, invoiced, reason, deps.clock.now().toISOString());
+  if (!refund) return;
+  await deps.refundRequests.request(refund);
+  await deps.refundQueue.send({ kind: 'refund', refundId: refund.id });
 }
 
 async function mailInvoice(invoice: Invoice, customer: Customer, deps: IssueInvoiceDeps): Promise<void> {

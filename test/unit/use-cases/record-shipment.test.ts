@@ -126,4 +126,23 @@ describe('recordShipment', () => {
     expect(w.state.workflowCalls.filter((c) => c.op === 'fail')).toEqual([{ op: 'fail', args: ['tok-1', 'WarehouseFailed', 'the warehouse cannot ship any of it: out of stock'] }]);
     expect([w.state.products.get('MUG-01')!.onHand, w.state.products.get('BOOK-7')!.onHand]).toEqual([10, 10]);
   });
+
+  it('a prepaid order with a line cancelled: its invoices and one refund of the rest add up to what was paid, whatever is re-run', async () => {
+    for (const invoiceOn of ['order', 'shipment'] as const) {
+      const { w, deps } = await fulfilling(invoiceOn, { paymentMode: 'prepaid', source: { platform: 'stripe', externalId: 'cs_1', shop: '-', reference: 'WEB-1' }, paymentReference: { paymentIntent: 'pi_1' } });
+      await recordShipment({ orderId: 'ord_1', report: parcel('S1', [{ sku: 'MUG-01', quantity: 1 }]) }, deps);
+      await recordShipment({ orderId: 'ord_1', report: { shipmentId: 'C1', cancelled: true, lines: [{ sku: 'MUG-01', quantity: 1 }], reason: 'broken in the warehouse' } }, deps);
+      await recordShipment({ orderId: 'ord_1', report: parcel('S2', [{ sku: 'BOOK-7', quantity: 1 }]) }, deps);
+      await shipOrder({ orderId: 'ord_1', shipment: w.state.workflowCalls.at(-1)!.args[1] as never }, deps);
+      await issueInvoice({ orderId: 'ord_1' }, deps.invoicing);
+      await issueInvoice({ orderId: 'ord_1' }, deps.invoicing); // the step run again
+      const billed = [...w.state.invoices.values()].reduce((n, i) => n + i.totals.total, 0);
+      const refunds = [...w.state.refundRequests.values()];
+      expect(refunds, invoiceOn).toHaveLength(1);
+      expect(refunds[0], invoiceOn).toMatchObject({ orderId: 'ord_1', status: 'requested', reason: 'not shipped: broken in the warehouse', paymentReference: { paymentIntent: 'pi_1' } });
+      expect(billed + refunds[0]!.amount, invoiceOn).toBe(testOrder('ord_1').totals.total);
+      expect(refunds[0]!.amount, invoiceOn).toBe(1200); // one mug: £12.50 − £2.50 of the line's discount + 20 % VAT
+      expect(w.state.invoices.size, invoiceOn).toBe(invoiceOn === 'order' ? 1 : 2);
+    }
+  });
 });

@@ -117,6 +117,9 @@ export const ShipmentsReportSchema = z.union([
   z.object({ shipmentId: text(1, 100), cancelled: z.literal(true), lines: ShipmentLinesSchema, reason: text(1, 1000) }),
 ]);
 
+/** The seller (B2B key) cancels units of an order not shipped yet: POST /orders/{orderId}/lines/cancel. The id makes a retry one cancellation. */
+export const LineCancellationSchema = z.object({ cancellationId: text(1, 100), lines: ShipmentLinesSchema, reason: text(1, 1000) });
+
 /** ship-order's input: the order and the shipment the warehouse reported. */
 export const ShipTaskInput = z.object({
   orderId: text(1, 80),

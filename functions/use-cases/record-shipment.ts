@@ -66,6 +66,16 @@ export interface RecordShipmentResult {
 
 const MAX_ATTEMPTS = 5;
 
+/**
+ * The seller (or its shop, with the B2B key) cancels units of the order that have not shipped — backordered ones
+ * the customer no longer wants, say: recorded like a warehouse's cancellation (its id prefixed `seller:`, so it
+ * cannot collide with the warehouse's ids), so their stock goes back, the wait ends when nothing is left open, and
+ * a prepaid order is refunded what its invoices do not bill (issue-invoice).
+ */
+export function cancelLines(input: { orderId: string; cancellationId: string; lines: readonly ShipmentLine[]; reason: string }, deps: RecordShipmentDeps): Promise<RecordShipmentResult> {
+  return recordShipment({ orderId: input.orderId, report: { shipmentId: `seller:${input.cancellationId}`, cancelled: true, lines: input.lines, reason: input.reason } }, deps);
+}
+
 const isCancellation = (r: ShipmentsReport): r is Extract<ShipmentsReport, { cancelled: true }> => 'cancelled' in r;
 
 export async function recordShipment(input: { orderId: string; report: ShipmentsReport }, deps: RecordShipmentDeps): Promise<RecordShipmentResult> {

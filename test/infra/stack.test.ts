@@ -234,6 +234,7 @@ describe('API, schedules, data, mail', () => {
       'GET /openapi.json': 'NONE',
       'POST /fulfilment/{orderId}/shipment': 'NONE',
       'POST /fulfilment/{orderId}/shipments': 'NONE',
+      'POST /orders/{orderId}/lines/cancel': 'NONE',
       'POST /finance/orders/{orderId}/credit-decision': 'AWS_IAM',
       ...Object.fromEntries([...FINANCE_ROUTES, ...CASH_ROUTES, ...BANK_ROUTES].map(([method, path]) => [`${method} ${path}`, 'AWS_IAM'])),
     });

@@ -1,7 +1,7 @@
 /** record-shipment: an order leaving in parts — each shipment once, stock per SKU, the customer's mail, invoiceOn, the wait ended when complete. */
 import { describe, expect, it } from 'vitest';
 import { issueInvoice } from '../../../functions/use-cases/issue-invoice.ts';
-import { recordShipment, type ShipmentsReport } from '../../../functions/use-cases/record-shipment.ts';
+import { cancelLines, recordShipment, type ShipmentsReport } from '../../../functions/use-cases/record-shipment.ts';
 import { shipOrder } from '../../../functions/use-cases/ship-order.ts';
 import { testCustomer, testOrder } from '../../support/orders.ts';
 import { BOOK, MUG, NOW, refusal, world } from './fixtures.ts';
@@ -144,5 +144,18 @@ describe('recordShipment', () => {
       expect(refunds[0]!.amount, invoiceOn).toBe(1200); // one mug: £12.50 − £2.50 of the line's discount + 20 % VAT
       expect(w.state.invoices.size, invoiceOn).toBe(invoiceOn === 'order' ? 1 : 2);
     }
+  });
+
+  it('the seller cancels the units still to come: their stock back, the wait answered once nothing is open, the same request twice once', async () => {
+    const { w, deps } = await fulfilling();
+    await recordShipment({ orderId: 'ord_1', report: parcel('S1', [{ sku: 'MUG-01', quantity: 2 }]) }, deps);
+    const refused = await refusal(cancelLines({ orderId: 'ord_1', cancellationId: 'K1', lines: [{ sku: 'MUG-01', quantity: 1 }], reason: 'no longer needed' }, deps));
+    expect(refused).toMatchObject({ status: 422, message: '1 × Stoneware mug (MUG-01) cannot be cancelled: 2 ordered, 2 shipped, 0 cancelled, none is left to cancel' });
+    const done = await cancelLines({ orderId: 'ord_1', cancellationId: 'K1', lines: [{ sku: 'BOOK-7', quantity: 1 }], reason: 'no longer needed' }, deps);
+    expect(done).toEqual({ orderId: 'ord_1', shipmentId: 'seller:K1', recorded: 'cancellation', complete: true, open: [] });
+    await cancelLines({ orderId: 'ord_1', cancellationId: 'K1', lines: [{ sku: 'BOOK-7', quantity: 1 }], reason: 'no longer needed' }, deps);
+    expect(w.state.products.get('BOOK-7')!.onHand).toBe(10);
+    expect(w.state.workflowCalls.filter((c) => c.op === 'complete')).toHaveLength(1);
+    expect(Object.keys(w.state.orders.get('ord_1')!.lineCancellations!)).toEqual(['seller:K1']);
   });
 });

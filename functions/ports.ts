@@ -18,7 +18,7 @@ import type { Refund, RefundStatus } from '#domain/refunds';
 import type { BankImportSummary } from '#domain/bank-import';
 import type { InvoiceReopening, ReturnOutcome } from '#domain/bank-returns';
 import type { FulfilmentRequest } from '#domain/fulfilment';
-import type { LineCancellation, RecordedShipment } from '#domain/shipments';
+import type { LineCancellation, RecordedShipment, StockTarget } from '#domain/shipments';
 import type {
   Allocation,
   CreditNote,
@@ -192,11 +192,17 @@ export interface Catalog {
   /** Marks held units as gone with the shipment. */
   ship(orderId: string): Promise<number>;
   /**
-   * Brings the order's reservations to these counts per SKU (partial shipments and cancelled lines): units shipped
-   * and units released in all. Absolute, so a re-run moves nothing; only held units move (never backwards, never
-   * beyond the reservation); released units go back on the shelf. Returns the reservations moved.
+   * Brings the order's reservations to these targets per SKU (partial shipments, cancelled lines, backordered units
+   * shipped later): units shipped and units still open in all (domain/shipments `settleReservation`). Absolute, so a
+   * re-run moves nothing; never backwards; held units beyond what is open go back on the shelf; units shipped beyond
+   * the reservation are taken from the shelf (StockShort, nothing moved, when it has too few). Returns the reservations moved.
    */
-  settleLines(orderId: string, targets: ReadonlyMap<string, { readonly shipped: number; readonly released: number }>): Promise<number>;
+  settleLines(orderId: string, targets: ReadonlyMap<string, StockTarget>): Promise<number>;
+  /**
+   * Reserves what the shelf has of each line, up to the quantity (backorderPolicy "ship-available"); what was
+   * reserved per SKU (an earlier run's reservations when there are any).
+   */
+  reserveAvailable(orderId: string, lines: ReadonlyMap<string, number>, at: IsoInstant): Promise<Map<string, number>>;
 }
 
 // ── invoices, payments, dunning, aggregates ──────────────────────────────────

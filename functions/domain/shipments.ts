@@ -8,7 +8,9 @@
  * - `progressOf`: per SKU, ordered / shipped / cancelled / open.
  * - `checkReport`: a report may not ship or cancel more than is open (a clear 422, in the order's words).
  * - `isComplete`: every unit shipped or cancelled — the workflow's fulfilment wait ends then.
- * - `stockTargets`: what the SKU's reservation must show as shipped and released (absolute, so a re-run converges).
+ * - `stockTargets`: per SKU, the units shipped and the units still open (absolute, so a re-run converges): the
+ *   reservation grows to cover what shipped (a backordered unit taken from the shelf when it ships) and lets go of
+ *   held units beyond what is open (cancelled ones; a cancelled backordered unit was never held, so nothing returns).
  * - `invoiceablePart`: the lines (quantities, with discount and platform tax allocated so that the parts of all
  *   shipments add up to the line exactly) and shipping of one shipment, or of everything shipped.
  */
@@ -116,9 +118,31 @@ export function checkReport(order: FulfilmentRecord, lines: readonly ShipmentLin
   if (problems.length > 0) throw new DomainError('ShipmentExceedsOrder', problems.join('; '));
 }
 
-/** What each SKU's reservation must show: shipped units, and released (cancelled) units. */
-export function stockTargets(order: FulfilmentRecord): Map<string, { readonly shipped: number; readonly released: number }> {
-  return new Map([...progressOf(order).values()].map((p) => [p.sku, { shipped: p.shipped, released: p.cancelled }]));
+/** What each SKU's reservation must follow: units shipped, units still open (see `settleReservation`). */
+export function stockTargets(order: FulfilmentRecord, extra: readonly ShipmentLine[] = [], extraKind: 'ship' | 'cancel' = 'ship'): Map<string, StockTarget> {
+  return new Map(
+    [...progressOf(order).values()].map((p) => {
+      const more = sum(extra, p.sku);
+      return [p.sku, { shipped: p.shipped + (extraKind === 'ship' ? more : 0), open: Math.max(0, p.open - more) }];
+    }),
+  );
+}
+
+export interface StockTarget {
+  readonly shipped: number;
+  readonly open: number;
+}
+
+/**
+ * A reservation brought to a target (pure; adapters write it with the counts read as the guard): it grows to cover
+ * the units shipped (`topUp` units taken from the shelf), and releases held units beyond what is still open. Never
+ * backwards: shipped and released units stay so.
+ */
+export function settleReservation(r: { readonly quantity: number; readonly shipped: number; readonly released: number }, target: StockTarget): { quantity: number; shipped: number; released: number; topUp: number } {
+  const shipped = Math.max(r.shipped, target.shipped);
+  const quantity = Math.max(r.quantity, shipped + r.released);
+  const released = Math.min(quantity - shipped, Math.max(r.released, quantity - shipped - target.open));
+  return { quantity, shipped, released, topUp: quantity - r.quantity };
 }
 
 /** floor(total × part / whole) with integers only (no float on money). */

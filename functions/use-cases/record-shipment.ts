@@ -11,11 +11,12 @@
  *    fulfilment wait open (409 when answered, cancelled or timed out).
  * 3. The lines may not ship or cancel more than is still open per SKU
  *    (ordered − shipped − cancelled: a 422 in the order's words, nothing written).
- *    The shipment (or cancellation) is written on the order under its id,
- *    guarded by the order's version (a concurrent report: read again, check again).
- * 4. Stock follows the order's record: each SKU's reservation is brought to the
- *    units shipped and cancelled in all (absolute — a re-run moves nothing);
- *    cancelled units go back on the shelf.
+ *    Stock is brought to the order's record with this report (absolute targets per SKU: units shipped, units
+ *    still open — a re-run moves nothing): held units beyond what is open go back on the shelf, backordered units
+ *    shipped now come off it (too few there: 409 StockShort, nothing recorded). Then the shipment (or
+ *    cancellation) is written on the order under its id, guarded by the order's version (a concurrent report:
+ *    read again, check again).
+ * 4. Stock is brought to the order's record again (what a concurrent report left to do).
  * 5. A shipment: the customer is mailed what is in the parcel, its tracking and
  *    what is still to follow, in their language (key per shipment).
  * 6. invoiceOn "shipment": the shipment is invoiced (issue-invoice's
@@ -100,6 +101,9 @@ async function write(orderId: string, report: ShipmentsReport, deps: RecordShipm
     const why = order.status !== 'fulfilling' ? `it is ${order.status}` : !(await deps.tokens.get(orderId, 'fulfilment')) ? 'its wait for the warehouse has ended' : undefined;
     if (why) throw new ConflictError(`order ${order.source.reference ?? orderId} is not waiting for shipments (${why})`, 'NotAwaitingShipment');
     checkReport(order, report.lines, isCancellation(report) ? 'cancel' : 'ship');
+    // Stock first: backordered units shipped now come off the shelf, or the report is refused (StockShort, 409) with
+    // nothing recorded. Absolute targets, so a crash before the write below is healed by the warehouse's retry.
+    await deps.catalog.settleLines(orderId, stockTargets(order, report.lines, isCancellation(report) ? 'cancel' : 'ship'));
     const at = deps.clock.now().toISOString();
     const lines = report.lines.map((l) => ({ sku: l.sku, quantity: l.quantity }));
     const what = lines.map((l) => `${l.quantity} × ${l.sku}`).join(', ');

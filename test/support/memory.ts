@@ -14,7 +14,8 @@ import type { CreditNote, Customer, Dispute, Invoice, InvoiceEvent, InvoiceFee, 
 import { DEFAULT_DUNNING_POLICY, nextActionDate } from '../../functions/domain/dunning.ts';
 import type { OrderChange } from '../../functions/domain/order.ts';
 import type { Refund } from '../../functions/domain/refunds.ts';
-import { ConcurrentUpdate, PaymentConflict, TaskTokenSpent } from '../../functions/errors.ts';
+import { ConcurrentUpdate, PaymentConflict, StockShort, TaskTokenSpent } from '../../functions/errors.ts';
+import { settleReservation, type StockTarget } from '../../functions/domain/shipments.ts';
 import type {
   StoredPayment,
   PayerDirectory,
@@ -236,23 +237,37 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
       reservations.set(orderId, held);
       return true;
     },
-    release: async (orderId) => moveReservations(orderId, (r) => ({ shipped: r.shipped, released: r.quantity - r.shipped })),
-    ship: async (orderId) => moveReservations(orderId, (r) => ({ shipped: r.quantity - r.released, released: r.released })),
-    settleLines: async (orderId, targets) => moveReservations(orderId, (r, sku) => targets.get(sku) ?? r),
+    release: async (orderId) => moveReservations(orderId, (r) => ({ shipped: r.shipped, open: 0 })),
+    ship: async (orderId) => moveReservations(orderId, (r) => ({ shipped: r.quantity - r.released, open: 0 })),
+    settleLines: async (orderId, targets) => moveReservations(orderId, (_r, sku) => targets.get(sku)),
+    async reserveAvailable(orderId, lines) {
+      const held = reservations.get(orderId);
+      const live = [...(held ?? [])].filter(([, r]) => r.state !== 'released');
+      if (live.length > 0) return new Map(live.map(([sku, r]) => [sku, r.quantity]));
+      const take = new Map([...lines].map(([sku, q]) => [sku, Math.min(q, Math.max(0, productRows.get(sku)?.onHand ?? 0))] as const).filter(([, q]) => q > 0));
+      for (const [sku, q] of take) {
+        const p = productRows.get(sku)!;
+        productRows.set(sku, { ...p, onHand: p.onHand - q });
+      }
+      reservations.set(orderId, new Map([...take].map(([sku, q]) => [sku, { quantity: q, state: 'held' as const, shipped: 0, released: 0 }])));
+      return take;
+    },
   };
 
-  /** The adapter's rule (adapters/catalog.ts): only held units move, to absolute counts, never backwards; released units back on the shelf. */
-  function moveReservations(orderId: string, target: (r: { quantity: number; shipped: number; released: number }, sku: string) => { shipped: number; released: number }): number {
+  /** The adapter's rule (adapters/catalog.ts, domain settleReservation): only held reservations move, never backwards; the shelf gives and takes back. */
+  function moveReservations(orderId: string, target: (r: { quantity: number; shipped: number; released: number }, sku: string) => StockTarget | undefined): number {
     let n = 0;
     for (const [sku, r] of reservations.get(orderId) ?? []) {
-      if (r.state !== 'held') continue;
-      const want = target(r, sku);
-      const shipped = Math.min(r.quantity - r.released, Math.max(r.shipped, want.shipped));
-      const released = Math.min(r.quantity - shipped, Math.max(r.released, want.released));
-      if (shipped === r.shipped && released === r.released) continue;
+      const asked = target(r, sku);
+      const want = asked && (r.state === 'held' || asked.shipped > r.shipped) ? asked : undefined;
+      if (!want) continue;
+      const next = settleReservation(r, want);
+      if (next.shipped === r.shipped && next.released === r.released && next.topUp === 0) continue;
       const p = productRows.get(sku)!;
-      productRows.set(sku, { ...p, onHand: p.onHand + (released - r.released) });
-      Object.assign(r, { shipped, released, state: shipped + released < r.quantity ? 'held' : shipped > 0 ? 'shipped' : 'released' });
+      const shelf = next.released - r.released - next.topUp;
+      if (p.onHand + shelf < 0) throw new StockShort(`o2c's stock shows too few of ${sku}`);
+      productRows.set(sku, { ...p, onHand: p.onHand + shelf });
+      Object.assign(r, { quantity: next.quantity, shipped: next.shipped, released: next.released, state: next.shipped + next.released < next.quantity ? 'held' : next.shipped > 0 ? 'shipped' : 'released' });
       n++;
     }
     return n;

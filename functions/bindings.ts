@@ -59,6 +59,7 @@ export const BINDINGS = {
   DUNNING_POLICY: { kind: 'json', setBy: 'bindSettings', doc: 'the dunning policy: levels, fees, actions, minimum per currency (minor units, ppm)' },
   COLLECTIONS_AGENCY_ADDRESS: { kind: 'text', setBy: 'bindSettings', optional: true, doc: 'where debts handed to the collection agency are sent' },
   BACKORDER_MAX_ATTEMPTS: { kind: 'int', setBy: 'bindSettings', doc: 'stock re-checks before a backorder is rejected' },
+  BACKORDER_POLICY: { kind: 'text', setBy: 'bindSettings', doc: 'an order short of stock: "ship-available" (what is there now, the rest later), "wait" (all of it, re-checked) or "reject"' },
   INVOICE_ON: { kind: 'text', setBy: 'bindSettings', doc: 'an order shipped in parts is invoiced per "shipment" or once per "order" (invoiceOn)' },
   PROMISED_DELIVERY_DAYS: { kind: 'int', setBy: 'bindSettings', doc: 'delivery promise for the carrier choice' },
   CARRIER_RATES: { kind: 'json', setBy: 'bindSettings', optional: true, doc: 'carrier rate table; absent = the built-in GBP table' },
@@ -95,7 +96,7 @@ const CALLER_KEYS = ['API_KEY_SECRET_ARN', 'WAREHOUSE_KEY_SECRET_ARN', 'O2C_API_
 export const FUNCTION_BINDINGS = {
   intake: ['TABLE_NAME', 'ORDERS_QUEUE_URL', 'PAYMENTS_QUEUE_URL', 'REFUNDS_QUEUE_URL', 'STATE_MACHINE_ARN', 'WEBHOOK_SECRETS_ARN', ...CALLER_KEYS, ...COMPANY, 'NEW_CUSTOMER_CREDIT_LIMITS', 'O2C_SHOPIFY_WEBHOOK_SECRET', 'O2C_WOOCOMMERCE_WEBHOOK_SECRET', 'O2C_STRIPE_WEBHOOK_SECRET'],
   'start-order': ['STATE_MACHINE_ARN'],
-  'validate-order': ['TABLE_NAME', 'BACKORDER_MAX_ATTEMPTS'],
+  'validate-order': ['TABLE_NAME', 'BACKORDER_MAX_ATTEMPTS', 'BACKORDER_POLICY'],
   'check-credit': ['TABLE_NAME'],
   'request-credit-review': ['TABLE_NAME', 'MAIL_QUEUE_URL', 'FINANCE_RECIPIENTS'],
   'decide-credit': ['TABLE_NAME', ...CALLER_KEYS],

@@ -85,6 +85,8 @@ export interface StoredOrder extends Order {
   readonly creditNoteRequested?: boolean;
   /** Shipments the warehouse reported (POST /fulfilment/{orderId}/shipments), by its shipment id (domain/shipments). */
   readonly shipments?: Readonly<Record<string, RecordedShipment>>;
+  /** Units per SKU not in stock at validation (backorderPolicy "ship-available"): they ship later or are cancelled. */
+  readonly backorders?: Readonly<Record<string, number>>;
   /** Lines the warehouse reported it cannot ship, by its report id: their stock went back. */
   readonly lineCancellations?: Readonly<Record<string, LineCancellation>>;
 }

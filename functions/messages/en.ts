@@ -80,6 +80,25 @@ export const en: Catalogue & FinanceCatalogue = {
     ].join('\n'),
   }),
 
+  'order-backordered': (v) => ({
+    subject: `Part of your order ${v.orderReference} is on backorder`,
+    text: [
+      `Dear ${v.customerName},`,
+      '',
+      `thank you for your order ${v.orderReference}. Not all of it is in stock today.`,
+      '',
+      'Ships now:',
+      ...v.shipsNow.map((l) => `  ${l.quantity} × ${l.description}`),
+      '',
+      'Follows as soon as it is back in stock:',
+      ...v.later.map((l) => `  ${l.quantity} × ${l.description}`),
+      '',
+      'If you would rather not wait for these items, reply to this email and we will cancel them; anything you paid for them is refunded.',
+      '',
+      v.companyName,
+    ].join('\n'),
+  }),
+
   'invoice-issued': {
     'balance-due': (v) => ({
       subject: `Invoice ${v.invoiceNumber}${yourOrder(v.orderReference)} from ${v.companyName}`,

@@ -29,6 +29,7 @@ const RENDER: { readonly [K in MessageKind]: (c: Catalogue, v: MessageVars[K]) =
   'order-confirmed': (c, v) => c['order-confirmed'](v),
   'order-shipped': (c, v) => c['order-shipped'](v),
   'shipment-sent': (c, v) => c['shipment-sent'](v),
+  'order-backordered': (c, v) => c['order-backordered'](v),
   'invoice-issued': (c, v) => (v.form === 'paid' ? c['invoice-issued'].paid(v) : c['invoice-issued']['balance-due'](v)),
   'order-rejected': (c, v) => c['order-rejected'](v),
   'credit-note-issued': (c, v) => c['credit-note-issued'](v),

@@ -79,6 +79,25 @@ export const ja: Catalogue = {
     ].join('\n'),
   }),
 
+  'order-backordered': (v) => ({
+    subject: `ご注文 ${v.orderReference} の一部が入荷待ちです`,
+    text: [
+      `${v.customerName} 様`,
+      '',
+      `ご注文 ${v.orderReference} をありがとうございます。本日、一部の商品が在庫切れです。`,
+      '',
+      'すぐに発送：',
+      ...v.shipsNow.map((l) => `  ${l.quantity} × ${l.description}`),
+      '',
+      '入荷次第発送：',
+      ...v.later.map((l) => `  ${l.quantity} × ${l.description}`),
+      '',
+      'これらの商品をお待ちいただけない場合は、このメールにご返信ください。キャンセルし、お支払い済みの代金は返金いたします。',
+      '',
+      v.companyName,
+    ].join('\n'),
+  }),
+
   'invoice-issued': {
     'balance-due': (v) => ({
       subject: `【${v.companyName}】請求書 ${v.invoiceNumber}${yourOrder(v.orderReference)} のご送付`,

@@ -80,6 +80,25 @@ export const ru: Catalogue = {
     ].join('\n'),
   }),
 
+  'order-backordered': (v) => ({
+    subject: `Часть вашего заказа ${v.orderReference} ожидает поступления`,
+    text: [
+      `Уважаемый(ая) ${v.customerName},`,
+      '',
+      `спасибо за ваш заказ ${v.orderReference}. Сегодня в наличии есть не всё.`,
+      '',
+      'Отправим сейчас:',
+      ...v.shipsNow.map((l) => `  ${l.quantity} × ${l.description}`),
+      '',
+      'Отправим, как только поступит на склад:',
+      ...v.later.map((l) => `  ${l.quantity} × ${l.description}`),
+      '',
+      'Если вы не хотите ждать эти товары, ответьте на это письмо, и мы их отменим; оплаченное за них будет возвращено.',
+      '',
+      v.companyName,
+    ].join('\n'),
+  }),
+
   'invoice-issued': {
     'balance-due': (v) => ({
       subject: `Счёт ${v.invoiceNumber}${yourOrder(v.orderReference)} от ${v.companyName}`,

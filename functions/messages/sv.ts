@@ -79,6 +79,25 @@ export const sv: Catalogue = {
     ].join('\n'),
   }),
 
+  'order-backordered': (v) => ({
+    subject: `En del av din beställning ${v.orderReference} är restnoterad`,
+    text: [
+      `Hej ${v.customerName},`,
+      '',
+      `tack för din beställning ${v.orderReference}. Allt finns inte i lager i dag.`,
+      '',
+      'Skickas nu:',
+      ...v.shipsNow.map((l) => `  ${l.quantity} × ${l.description}`),
+      '',
+      'Skickas så snart det finns i lager igen:',
+      ...v.later.map((l) => `  ${l.quantity} × ${l.description}`),
+      '',
+      'Vill du inte vänta på dessa artiklar, svara på det här mejlet så avbokar vi dem; det du har betalat för dem återbetalas.',
+      '',
+      v.companyName,
+    ].join('\n'),
+  }),
+
   'invoice-issued': {
     'balance-due': (v) => ({
       subject: `Faktura ${v.invoiceNumber}${yourOrder(v.orderReference)} från ${v.companyName}`,

@@ -80,6 +80,25 @@ export const zh: Catalogue = {
     ].join('\n'),
   }),
 
+  'order-backordered': (v) => ({
+    subject: `您的订单 ${v.orderReference} 部分缺货`,
+    text: [
+      `${v.customerName}，您好：`,
+      '',
+      `感谢您的订单 ${v.orderReference}。部分商品今日暂无库存。`,
+      '',
+      '现在发货：',
+      ...v.shipsNow.map((l) => `  ${l.quantity} × ${l.description}`),
+      '',
+      '到货后尽快发出：',
+      ...v.later.map((l) => `  ${l.quantity} × ${l.description}`),
+      '',
+      '如果您不想等待这些商品，请回复此邮件，我们将为您取消；您为其支付的款项将全额退还。',
+      '',
+      v.companyName,
+    ].join('\n'),
+  }),
+
   'invoice-issued': {
     'balance-due': (v) => ({
       subject: `${v.companyName} 开具的发票 ${v.invoiceNumber}${yourOrder(v.orderReference)}`,

@@ -69,7 +69,7 @@ export class OrderWorkflow extends Construct {
     const mailing = (f: O2cFunction) => f.bindTable(table).bindQueue('MAIL_QUEUE_URL', mail.queue);
 
     const steps = {
-      validateOrder: fn('validate-order', 'Checks catalog and prices, reserves stock').bindTable(table).bindSettings(config, ['BACKORDER_MAX_ATTEMPTS']),
+      validateOrder: fn('validate-order', 'Checks catalog and prices, reserves stock').bindTable(table).bindSettings(config, ['BACKORDER_MAX_ATTEMPTS', 'BACKORDER_POLICY']),
       checkCredit: fn('check-credit', 'Credit decision from limit and exposure').bindTable(table),
       confirmOrder: mailing(fn('confirm-order', 'Confirms the order to the customer')).bindCompany(config),
       shipOrder: mailing(fn('ship-order', 'Records the shipment, tells the customer')).bindCompany(config),

@@ -249,7 +249,7 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
         const p = productRows.get(sku)!;
         productRows.set(sku, { ...p, onHand: p.onHand - q });
       }
-      reservations.set(orderId, new Map([...take].map(([sku, q]) => [sku, { quantity: q, state: 'held' as const, shipped: 0, released: 0 }])));
+      if (take.size > 0) reservations.set(orderId, new Map([...take].map(([sku, q]) => [sku, { quantity: q, state: 'held' as const, shipped: 0, released: 0 }])));
       return take;
     },
   };

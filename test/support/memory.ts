@@ -256,21 +256,24 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
 
   /** The adapter's rule (adapters/catalog.ts, domain settleReservation): only held reservations move, never backwards; the shelf gives and takes back. */
   function moveReservations(orderId: string, target: (r: { quantity: number; shipped: number; released: number }, sku: string) => StockTarget | undefined): number {
-    let n = 0;
+    // One transaction: every move is decided first, then all of them are applied or none (StockShort).
+    const moves: { sku: string; r: { quantity: number; shipped: number; released: number; state: string }; next: ReturnType<typeof settleReservation>; shelf: number }[] = [];
     for (const [sku, r] of reservations.get(orderId) ?? []) {
       const asked = target(r, sku);
       const want = asked && (r.state === 'held' || asked.shipped > r.shipped) ? asked : undefined;
       if (!want) continue;
       const next = settleReservation(r, want);
       if (next.shipped === r.shipped && next.released === r.released && next.topUp === 0) continue;
+      moves.push({ sku, r, next, shelf: next.released - r.released - next.topUp });
+    }
+    const short = moves.filter((m) => productRows.get(m.sku)!.onHand + m.shelf < 0).map((m) => m.sku);
+    if (short.length > 0) throw new StockShort(`o2c's stock shows too few of ${short.join(', ')}`);
+    for (const { sku, r, next, shelf } of moves) {
       const p = productRows.get(sku)!;
-      const shelf = next.released - r.released - next.topUp;
-      if (p.onHand + shelf < 0) throw new StockShort(`o2c's stock shows too few of ${sku}`);
       productRows.set(sku, { ...p, onHand: p.onHand + shelf });
       Object.assign(r, { quantity: next.quantity, shipped: next.shipped, released: next.released, state: next.shipped + next.released < next.quantity ? 'held' : next.shipped > 0 ? 'shipped' : 'released' });
-      n++;
     }
-    return n;
+    return moves.length;
   }
 
   const invoices: Invoices = {

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { issueInvoice } from '../../../functions/use-cases/issue-invoice.ts';
 import { cancelLines, recordShipment, type ShipmentsReport } from '../../../functions/use-cases/record-shipment.ts';
+import { reportShipment } from '../../../functions/use-cases/report-shipment.ts';
 import { shipOrder } from '../../../functions/use-cases/ship-order.ts';
 import { testCustomer, testOrder } from '../../support/orders.ts';
 import { BOOK, MUG, NOW, refusal, world } from './fixtures.ts';
@@ -157,5 +158,14 @@ describe('recordShipment', () => {
     expect(w.state.products.get('BOOK-7')!.onHand).toBe(10);
     expect(w.state.workflowCalls.filter((c) => c.op === 'complete')).toHaveLength(1);
     expect(Object.keys(w.state.orders.get('ord_1')!.lineCancellations!)).toEqual(['seller:K1']);
+  });
+
+  it('an order shipping in parts is reported there to the end: the whole-order callback is a 409, nothing moves', async () => {
+    const { w, deps } = await fulfilling();
+    await recordShipment({ orderId: 'ord_1', report: parcel('S1', [{ sku: 'MUG-01', quantity: 1 }]) }, deps);
+    for (const report of [{ carrier: 'DPD', service: 'Next Day', trackingNumber: 'X', shippedAt: NOW }, { failed: true as const, reason: 'no' }]) {
+      expect(await refusal(reportShipment({ orderId: 'ord_1', report }, deps))).toMatchObject({ status: 409, code: 'ShippingInParts' });
+    }
+    expect(w.state.workflowCalls.filter((c) => c.op === 'complete' || c.op === 'fail')).toEqual([]);
   });
 });

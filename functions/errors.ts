@@ -158,6 +158,13 @@ export class BankFileUnsupported extends O2cError {
 }
 
 /** The warehouse's webhook did not answer, or answered 5xx/429: the delivery is retried (SQS), then dead-lettered. */
+/** Units shipped beyond what an order had reserved (a backordered unit) while o2c's stock shows too few of them. */
+export class StockShort extends O2cError {
+  constructor(message: string) {
+    super('conflict', 'StockShort', message);
+  }
+}
+
 export class WarehouseUnavailable extends O2cError {
   constructor(message: string) {
     super('retryable', 'WarehouseUnavailable', message);

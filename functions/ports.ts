@@ -23,6 +23,7 @@ import type { FinancePack, PackKind } from '#domain/finance-pack';
 import type { PackTable } from '#domain/pack-tables';
 import type { DocumentLabels } from '#messages/documents/index';
 import type { PaymentPlan } from '#domain/payment-plans';
+import type { LineCancellation, RecordedShipment, StockTarget } from '#domain/shipments';
 import type {
   Address,
   Allocation,
@@ -111,6 +112,12 @@ export interface StoredOrder extends Order {
   readonly fulfilmentRequestedAt?: string;
   readonly cancellationRequested?: string;
   readonly creditNoteRequested?: boolean;
+  /** Shipments the warehouse reported (POST /fulfilment/{orderId}/shipments), by its shipment id (domain/shipments). */
+  readonly shipments?: Readonly<Record<string, RecordedShipment>>;
+  /** Units per SKU not in stock at validation (backorderPolicy "ship-available"): they ship later or are cancelled. */
+  readonly backorders?: Readonly<Record<string, number>>;
+  /** Lines the warehouse reported it cannot ship, by its report id: their stock went back. */
+  readonly lineCancellations?: Readonly<Record<string, LineCancellation>>;
 }
 
 export interface OrderEvent {
@@ -217,6 +224,18 @@ export interface Catalog {
   release(orderId: string): Promise<number>;
   /** Marks held units as gone with the shipment. */
   ship(orderId: string): Promise<number>;
+  /**
+   * Brings the order's reservations to these targets per SKU (partial shipments, cancelled lines, backordered units
+   * shipped later): units shipped and units still open in all (domain/shipments `settleReservation`). Absolute, so a
+   * re-run moves nothing; never backwards; held units beyond what is open go back on the shelf; units shipped beyond
+   * the reservation are taken from the shelf (StockShort, nothing moved, when it has too few). Returns the reservations moved.
+   */
+  settleLines(orderId: string, targets: ReadonlyMap<string, StockTarget>): Promise<number>;
+  /**
+   * Reserves what the shelf has of each line, up to the quantity (backorderPolicy "ship-available"); what was
+   * reserved per SKU (an earlier run's reservations when there are any).
+   */
+  reserveAvailable(orderId: string, lines: ReadonlyMap<string, number>, at: IsoInstant): Promise<Map<string, number>>;
 }
 
 // ── invoices, payments, dunning, aggregates ──────────────────────────────────

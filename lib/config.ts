@@ -230,7 +230,15 @@ export const ConfigSchema = z.strictObject({
   logRetentionDays: z.union([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653].map((d) => z.literal(d)) as unknown as [z.ZodLiteral<number>, z.ZodLiteral<number>]),
   sesSendRatePerSecond: z.number().int().min(1).max(1000),
   backorderMaxAttempts: z.number().int().min(1).max(1000).default(24),
+  /**
+   * An order short of stock: "ship-available" reserves what is there, the rest is backordered per line (shipped
+   * later or cancelled, the customer told at confirmation); "wait" re-checks the whole order (backorderMaxAttempts);
+   * "reject" rejects it at once, saying which items.
+   */
+  backorderPolicy: z.enum(['ship-available', 'wait', 'reject']).default('wait'),
   promisedDeliveryDays: z.number().int().min(1).max(60).default(3),
+  /** An order the warehouse ships in parts (POST /fulfilment/{orderId}/shipments): an invoice per shipment, or one of what shipped once the order is complete. */
+  invoiceOn: z.enum(['shipment', 'order']).default('order'),
   /** Base URL of Stripe's API, which refund-payment calls (the secret key is the `StripeKey` secret of the data stack). */
   stripeApiUrl: z.url({ protocol: /^https?$/ }).default('https://api.stripe.com'),
   /** `stripe`: every invoice in a dunning letter gets a Stripe Payment Link (send-reminder, with the `StripeKey` secret) printed under its line; `none` (default): bank transfer only. */

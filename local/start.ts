@@ -65,7 +65,7 @@ if (stack.warehouse.enabled) {
   console.log(`  warehouse: simulated, receiving the signed webhook at ${stack.warehouse.webhookUrl} (ships each order after a second)`);
 } else if (stack.warehouse.webhookUrl) {
   console.log(`  warehouse: not simulated (O2C_SIMULATE_WAREHOUSE=0): the webhook goes to ${stack.warehouse.webhookUrl},`);
-  console.log('             signed with O2C_WAREHOUSE_WEBHOOK_SECRET (x-o2c-signature); answer at POST /fulfilment/{orderId}/shipment');
+  console.log('             signed with O2C_WAREHOUSE_WEBHOOK_SECRET (x-o2c-signature); answer at POST /fulfilment/{orderId}/shipment (whole) or /shipments (in parts)');
 } else {
   console.log('  warehouse: not simulated (O2C_SIMULATE_WAREHOUSE=0) and no webhook configured: only the o2c.FulfilmentRequested event;');
   console.log('             run a receiver and pass -c o2c.warehouseWebhookUrl=http://127.0.0.1:<port>/<path>, or POST /fulfilment/{orderId}/shipment yourself');

@@ -46,6 +46,12 @@
  * | idempotency record    | IDEMPOTENCY#<fn>            | <hash>                     | (Powertools, TTL on `expiration`)      |                                   |
  * | reference rates       | RATES                       | LATEST or <yyyy-mm-dd>     |                                        |                                   |
  *
+ * A stock reservation (attributes orderId, sku, quantity, state held|shipped|released, at; shipped and released once
+ * part of it moved) holds `quantity − shipped − released` units while held: partial shipments and cancelled lines
+ * move its counts (absolute targets, guarded by the counts read), and a backordered unit that ships later grows its
+ * quantity, taken from the product's onHand in the same transaction. The order item keeps the shipments and line
+ * cancellations the warehouse reported (by their ids) and the units backordered at validation.
+ *
  * The next action item (attributes invoiceNumber, nextActionOn) is the open invoice's place in the sparse, sharded
  * next-action family of the second index: the day its next dunning level falls due (domain `nextActionDate`). The
  * invoice keeps its OPEN#<shard> / <dueDate> entry (reports and `openDueBefore` read that); one item has one place

@@ -23,6 +23,8 @@ export interface FulfilmentRequest {
   /** What the buyer knows the order by (the platform's reference, else the o2c order id). */
   readonly reference: string;
   readonly lines: readonly { readonly sku: string; readonly description: string; readonly quantity: number }[];
+  /** Units of those lines not in stock when the order was confirmed (backorderPolicy "ship-available"): ship them when they come in. */
+  readonly backordered?: readonly { readonly sku: string; readonly quantity: number }[];
   readonly shipTo: Address;
   readonly carrier: RequestedCarrier;
   /** Where the warehouse reports the shipment or that it cannot ship (its own key). */
@@ -51,6 +53,7 @@ export function fulfilmentRequest(
     readonly source: { readonly reference?: string };
     readonly lines: readonly { readonly sku: string; readonly description: string; readonly quantity: number }[];
     readonly shippingAddress: Address;
+    readonly backorders?: Readonly<Record<string, number>>;
   },
   carrier: { readonly carrier: string; readonly service: string; readonly cost?: number; readonly meetsPromise?: boolean; readonly weightGrams: number },
   apiUrl: string,
@@ -61,6 +64,7 @@ export function fulfilmentRequest(
     orderId: order.id,
     reference: order.source.reference ?? order.id,
     lines: order.lines.map((l) => ({ sku: l.sku, description: l.description, quantity: l.quantity })),
+    ...(order.backorders && Object.keys(order.backorders).length > 0 ? { backordered: Object.entries(order.backorders).map(([sku, quantity]) => ({ sku, quantity })) } : {}),
     shipTo: order.shippingAddress,
     carrier: {
       carrier: carrier.carrier,

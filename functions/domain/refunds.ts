@@ -66,6 +66,18 @@ export function refundOfEndedOrder(order: EndedOrder, reason: string, at: IsoIns
   return { ...base(order), amount: order.totals.total, cause: 'order-ended', reason, requestedAt: at };
 }
 
+/**
+ * What a prepaid order gives back for the units that never shipped (lines cancelled — by the warehouse or at the
+ * customer's request — of an order that shipped the rest): its total less what its invoices billed, so the invoices
+ * and the refund add up to what was paid exactly. One per order (its own id beside the order's other refund); like a
+ * refund of an order that ended, its cash was never booked (a prepaid order's cash is booked on its invoices).
+ */
+export function refundOfCancelledLines(order: EndedOrder, invoiced: number, reason: string, at: IsoInstant): Refund | undefined {
+  const amount = order.totals.total - invoiced;
+  if (order.paymentMode !== 'prepaid' || amount <= 0) return undefined;
+  return { ...base(order), id: refundId(`${order.id}:cancelled-lines`), amount, cause: 'order-ended', reason, requestedAt: at };
+}
+
 /** What a credit note on a paid invoice gives back: the customer credit it left (nothing when it only reduced the balance). */
 export function refundOfCreditNote(order: EndedOrder, note: CreditNote, at: IsoInstant): Refund | undefined {
   if (note.customerCredit <= 0) return undefined;

@@ -96,6 +96,41 @@ export const en: Catalogue & FinanceCatalogue = {
     text: `Dear ${v.customerName},\n\nyour order ${v.orderReference} left our warehouse on ${v.shippedOn} with ${v.carrier} (${v.service}).\nTracking number: ${v.trackingNumber}\n\n${v.companyName}`,
   }),
 
+  'shipment-sent': (v) => ({
+    subject: v.toFollow.length === 0 ? `Your order ${v.orderReference} has shipped` : `Part of your order ${v.orderReference} has shipped`,
+    text: [
+      `Dear ${v.customerName},`,
+      '',
+      `a parcel of your order ${v.orderReference} left our warehouse on ${v.shippedOn} with ${v.carrier} (${v.service}).`,
+      `Tracking number: ${v.trackingNumber}`,
+      '',
+      'In this parcel:',
+      ...v.lines.map((l) => `  ${l.quantity} × ${l.description}`),
+      ...(v.toFollow.length === 0 ? ['', 'This completes your order.'] : ['', 'Still to follow:', ...v.toFollow.map((l) => `  ${l.quantity} × ${l.description}`)]),
+      '',
+      v.companyName,
+    ].join('\n'),
+  }),
+
+  'order-backordered': (v) => ({
+    subject: `Part of your order ${v.orderReference} is on backorder`,
+    text: [
+      `Dear ${v.customerName},`,
+      '',
+      `thank you for your order ${v.orderReference}. Not all of it is in stock today.`,
+      '',
+      'Ships now:',
+      ...v.shipsNow.map((l) => `  ${l.quantity} × ${l.description}`),
+      '',
+      'Follows as soon as it is back in stock:',
+      ...v.later.map((l) => `  ${l.quantity} × ${l.description}`),
+      '',
+      'If you would rather not wait for these items, reply to this email and we will cancel them; anything you paid for them is refunded.',
+      '',
+      v.companyName,
+    ].join('\n'),
+  }),
+
   'invoice-issued': {
     'balance-due': (v) => ({
       subject: `Invoice ${v.invoiceNumber}${yourOrder(v.orderReference)} from ${v.companyName}`,

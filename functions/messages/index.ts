@@ -31,6 +31,8 @@ export interface RenderedMessage extends MessageText {
 const RENDER: { readonly [K in CustomerMessageKind]: (c: Catalogue, v: MessageVars[K]) => MessageText } = {
   'order-confirmed': (c, v) => c['order-confirmed'](v),
   'order-shipped': (c, v) => c['order-shipped'](v),
+  'shipment-sent': (c, v) => c['shipment-sent'](v),
+  'order-backordered': (c, v) => c['order-backordered'](v),
   'invoice-issued': (c, v) => (v.form === 'paid' ? c['invoice-issued'].paid(v) : c['invoice-issued']['balance-due'](v)),
   'order-rejected': (c, v) => c['order-rejected'](v),
   'credit-note-issued': (c, v) => c['credit-note-issued'](v),

@@ -94,6 +94,41 @@ export const ja: Catalogue = {
     text: `${v.customerName} 様\n\nご注文 ${v.orderReference} の商品を ${v.shippedOn} に ${v.carrier}（${v.service}）にて発送いたしました。\n追跡番号：${v.trackingNumber}\n\n${v.companyName}`,
   }),
 
+  'shipment-sent': (v) => ({
+    subject: v.toFollow.length === 0 ? `ご注文 ${v.orderReference} を発送しました` : `ご注文 ${v.orderReference} の一部を発送しました`,
+    text: [
+      `${v.customerName} 様`,
+      '',
+      `ご注文 ${v.orderReference} の荷物を ${v.shippedOn} に ${v.carrier}（${v.service}）で倉庫から発送しました。`,
+      `追跡番号：${v.trackingNumber}`,
+      '',
+      'この荷物の内容：',
+      ...v.lines.map((l) => `  ${l.quantity} × ${l.description}`),
+      ...(v.toFollow.length === 0 ? ['', 'これでご注文の品はすべて発送されました。'] : ['', '後日発送：', ...v.toFollow.map((l) => `  ${l.quantity} × ${l.description}`)]),
+      '',
+      v.companyName,
+    ].join('\n'),
+  }),
+
+  'order-backordered': (v) => ({
+    subject: `ご注文 ${v.orderReference} の一部が入荷待ちです`,
+    text: [
+      `${v.customerName} 様`,
+      '',
+      `ご注文 ${v.orderReference} をありがとうございます。本日、一部の商品が在庫切れです。`,
+      '',
+      'すぐに発送：',
+      ...v.shipsNow.map((l) => `  ${l.quantity} × ${l.description}`),
+      '',
+      '入荷次第発送：',
+      ...v.later.map((l) => `  ${l.quantity} × ${l.description}`),
+      '',
+      'これらの商品をお待ちいただけない場合は、このメールにご返信ください。キャンセルし、お支払い済みの代金は返金いたします。',
+      '',
+      v.companyName,
+    ].join('\n'),
+  }),
+
   'invoice-issued': {
     'balance-due': (v) => ({
       subject: `【${v.companyName}】請求書 ${v.invoiceNumber}${yourOrder(v.orderReference)} のご送付`,

@@ -98,6 +98,41 @@ export const ru: Catalogue = {
     text: `Уважаемый(ая) ${v.customerName}!\n\nВаш заказ ${v.orderReference} отправлен с нашего склада ${v.shippedOn} службой доставки ${v.carrier} (${v.service}).\nТрек-номер: ${v.trackingNumber}\n\nС уважением,\n${v.companyName}`,
   }),
 
+  'shipment-sent': (v) => ({
+    subject: v.toFollow.length === 0 ? `Ваш заказ ${v.orderReference} отправлен` : `Часть Вашего заказа ${v.orderReference} отправлена`,
+    text: [
+      `Уважаемый(ая) ${v.customerName},`,
+      '',
+      `посылка по Вашему заказу ${v.orderReference} покинула наш склад ${v.shippedOn}, перевозчик ${v.carrier} (${v.service}).`,
+      `Номер для отслеживания: ${v.trackingNumber}`,
+      '',
+      'В посылке:',
+      ...v.lines.map((l) => `  ${l.quantity} × ${l.description}`),
+      ...(v.toFollow.length === 0 ? ['', 'Ваш заказ отправлен полностью.'] : ['', 'Будет отправлено позже:', ...v.toFollow.map((l) => `  ${l.quantity} × ${l.description}`)]),
+      '',
+      v.companyName,
+    ].join('\n'),
+  }),
+
+  'order-backordered': (v) => ({
+    subject: `Часть Вашего заказа ${v.orderReference} ожидает поступления`,
+    text: [
+      `Уважаемый(ая) ${v.customerName},`,
+      '',
+      `спасибо за Ваш заказ ${v.orderReference}. Сегодня в наличии есть не всё.`,
+      '',
+      'Отправим сейчас:',
+      ...v.shipsNow.map((l) => `  ${l.quantity} × ${l.description}`),
+      '',
+      'Отправим, как только поступит на склад:',
+      ...v.later.map((l) => `  ${l.quantity} × ${l.description}`),
+      '',
+      'Если Вы не хотите ждать эти товары, ответьте на это письмо, и мы их отменим; оплаченное за них будет возвращено.',
+      '',
+      v.companyName,
+    ].join('\n'),
+  }),
+
   'invoice-issued': {
     'balance-due': (v) => ({
       subject: `Счёт ${v.invoiceNumber}${yourOrder(v.orderReference)} от ${v.companyName}`,

@@ -94,6 +94,41 @@ export const sv: Catalogue = {
     text: `Hej ${v.customerName},\n\nDin beställning ${v.orderReference} lämnade vårt lager den ${v.shippedOn} med ${v.carrier} (${v.service}).\nSpårningsnummer: ${v.trackingNumber}\n\n${v.companyName}`,
   }),
 
+  'shipment-sent': (v) => ({
+    subject: v.toFollow.length === 0 ? `Din beställning ${v.orderReference} har skickats` : `En del av din beställning ${v.orderReference} har skickats`,
+    text: [
+      `Hej ${v.customerName},`,
+      '',
+      `ett paket ur din beställning ${v.orderReference} lämnade vårt lager ${v.shippedOn} med ${v.carrier} (${v.service}).`,
+      `Spårningsnummer: ${v.trackingNumber}`,
+      '',
+      'I paketet:',
+      ...v.lines.map((l) => `  ${l.quantity} × ${l.description}`),
+      ...(v.toFollow.length === 0 ? ['', 'Därmed är hela beställningen skickad.'] : ['', 'Kommer senare:', ...v.toFollow.map((l) => `  ${l.quantity} × ${l.description}`)]),
+      '',
+      v.companyName,
+    ].join('\n'),
+  }),
+
+  'order-backordered': (v) => ({
+    subject: `En del av din beställning ${v.orderReference} är restnoterad`,
+    text: [
+      `Hej ${v.customerName},`,
+      '',
+      `tack för din beställning ${v.orderReference}. Allt finns inte i lager i dag.`,
+      '',
+      'Skickas nu:',
+      ...v.shipsNow.map((l) => `  ${l.quantity} × ${l.description}`),
+      '',
+      'Skickas så snart det finns i lager igen:',
+      ...v.later.map((l) => `  ${l.quantity} × ${l.description}`),
+      '',
+      'Vill du inte vänta på dessa artiklar, svara på det här mejlet så avbokar vi dem; det du har betalat för dem återbetalas.',
+      '',
+      v.companyName,
+    ].join('\n'),
+  }),
+
   'invoice-issued': {
     'balance-due': (v) => ({
       subject: `Faktura ${v.invoiceNumber}${yourOrder(v.orderReference)} från ${v.companyName}`,

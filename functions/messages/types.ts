@@ -45,6 +45,22 @@ export interface OrderShippedVars {
   readonly companyName: string;
 }
 
+/** One shipment of an order that leaves in parts (or in one): what is in it, what is still to come. */
+export interface ShipmentSentVars extends OrderShippedVars {
+  readonly lines: readonly { readonly quantity: number; readonly description: string }[];
+  /** What has not shipped yet (empty: this shipment completes the order). */
+  readonly toFollow: readonly { readonly quantity: number; readonly description: string }[];
+}
+
+/** An order confirmed with some units on backorder (backorderPolicy "ship-available"). */
+export interface OrderBackorderedVars {
+  readonly customerName: string;
+  readonly orderReference: OrderReference;
+  readonly shipsNow: readonly { readonly quantity: number; readonly description: string }[];
+  readonly later: readonly { readonly quantity: number; readonly description: string }[];
+  readonly companyName: string;
+}
+
 /** Where and how to pay, already formatted for print. */
 export interface PaymentInstructions {
   /** The invoice's structured payment reference as printed (`RF54 INV2 0260 0004 2`); null when it has none (the invoice number is quoted instead). */
@@ -287,6 +303,8 @@ export interface RefundAttentionVars {
 export interface MessageVars {
   readonly 'order-confirmed': OrderConfirmedVars;
   readonly 'order-shipped': OrderShippedVars;
+  readonly 'shipment-sent': ShipmentSentVars;
+  readonly 'order-backordered': OrderBackorderedVars;
   readonly 'invoice-issued': InvoiceIssuedVars;
   readonly 'order-rejected': OrderRejectedVars;
   readonly 'credit-note-issued': CreditNoteIssuedVars;
@@ -316,6 +334,8 @@ export type Template<V> = (vars: V) => MessageText;
 interface CustomerTemplates {
   readonly 'order-confirmed': Template<OrderConfirmedVars>;
   readonly 'order-shipped': Template<OrderShippedVars>;
+  readonly 'shipment-sent': Template<ShipmentSentVars>;
+  readonly 'order-backordered': Template<OrderBackorderedVars>;
   readonly 'invoice-issued': { readonly 'balance-due': Template<InvoiceBalanceDueVars>; readonly paid: Template<InvoicePaidVars> };
   readonly 'order-rejected': Template<OrderRejectedVars>;
   readonly 'credit-note-issued': Template<CreditNoteIssuedVars>;

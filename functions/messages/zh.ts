@@ -95,6 +95,41 @@ export const zh: Catalogue = {
     text: `尊敬的 ${v.customerName}：\n\n您的订单 ${v.orderReference} 已于 ${v.shippedOn} 通过 ${v.carrier}（${v.service}）从我们的仓库发出。\n物流单号：${v.trackingNumber}\n\n此致\n${v.companyName}`,
   }),
 
+  'shipment-sent': (v) => ({
+    subject: v.toFollow.length === 0 ? `您的订单 ${v.orderReference} 已发货` : `您的订单 ${v.orderReference} 已部分发货`,
+    text: [
+      `${v.customerName}，您好：`,
+      '',
+      `您的订单 ${v.orderReference} 的一个包裹已于 ${v.shippedOn} 由 ${v.carrier}（${v.service}）从我们的仓库发出。`,
+      `运单号：${v.trackingNumber}`,
+      '',
+      '本包裹内含：',
+      ...v.lines.map((l) => `  ${l.quantity} × ${l.description}`),
+      ...(v.toFollow.length === 0 ? ['', '您的订单已全部发货。'] : ['', '稍后发出：', ...v.toFollow.map((l) => `  ${l.quantity} × ${l.description}`)]),
+      '',
+      v.companyName,
+    ].join('\n'),
+  }),
+
+  'order-backordered': (v) => ({
+    subject: `您的订单 ${v.orderReference} 部分缺货`,
+    text: [
+      `${v.customerName}，您好：`,
+      '',
+      `感谢您的订单 ${v.orderReference}。部分商品今日暂无库存。`,
+      '',
+      '现在发货：',
+      ...v.shipsNow.map((l) => `  ${l.quantity} × ${l.description}`),
+      '',
+      '到货后尽快发出：',
+      ...v.later.map((l) => `  ${l.quantity} × ${l.description}`),
+      '',
+      '如果您不想等待这些商品，请回复此邮件，我们将为您取消；您为其支付的款项将全额退还。',
+      '',
+      v.companyName,
+    ].join('\n'),
+  }),
+
   'invoice-issued': {
     'balance-due': (v) => ({
       subject: `${v.companyName} 开具的发票 ${v.invoiceNumber}${yourOrder(v.orderReference)}`,

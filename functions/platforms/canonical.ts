@@ -117,6 +117,29 @@ export const ShipmentReportSchema = z.union([
   z.object({ failed: z.literal(true), reason: text(1, 1000) }),
 ]);
 
+const ShipmentLinesSchema = z.array(z.object({ sku: text(1, 100), quantity: z.int().check(z.gte(1), z.lte(1_000_000)) })).check(z.minLength(1), z.maxLength(200));
+
+/**
+ * One report of the warehouse at POST /fulfilment/{orderId}/shipments: a shipment (its id, the lines and quantities
+ * in it, carrier and tracking), or lines it cannot ship (`cancelled: true`, with the reason). The id makes a report
+ * sent twice one report.
+ */
+export const ShipmentsReportSchema = z.union([
+  z.object({
+    shipmentId: text(1, 100),
+    lines: ShipmentLinesSchema,
+    carrier: text(1, 100),
+    service: z.optional(text(1, 100)),
+    trackingNumber: text(1, 100),
+    shippedAt: z.optional(z.iso.datetime({ offset: true })),
+    cost: z.optional(minorUnits()),
+  }),
+  z.object({ shipmentId: text(1, 100), cancelled: z.literal(true), lines: ShipmentLinesSchema, reason: text(1, 1000) }),
+]);
+
+/** The seller (B2B key) cancels units of an order not shipped yet: POST /orders/{orderId}/lines/cancel. The id makes a retry one cancellation. */
+export const LineCancellationSchema = z.object({ cancellationId: text(1, 100), lines: ShipmentLinesSchema, reason: text(1, 1000) });
+
 /** ship-order's input: the order and the shipment the warehouse reported. */
 export const ShipTaskInput = z.object({
   orderId: text(1, 80),

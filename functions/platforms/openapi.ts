@@ -1,6 +1,6 @@
 /** o2c's HTTP contract (`GET /openapi.json`), generated from the same zod schemas that validate the requests. */
 import * as z from 'zod/mini';
-import { CanonicalOrderSchema } from './canonical.ts';
+import { CanonicalOrderSchema, LineCancellationSchema } from './canonical.ts';
 import { AllocationRequestSchema, CashRefundRequestSchema, CreditNoteRequestSchema, CustomerChangesSchema, DisputeRequestSchema, DisputeResolutionSchema, ManualPaymentSchema, NewCustomerSchema, PaymentPlanRequestSchema, PlanCancellationSchema, PromiseToPaySchema, ProposalRejectionSchema, REFUND_STATUS_VALUES, RefundPaidSchema, WriteOffRequestSchema } from './finance.ts';
 
 const schema = (s: z.ZodMiniType) => z.toJSONSchema(s, { target: 'openapi-3.0', io: 'input' });
@@ -41,6 +41,9 @@ export function openApiDocument() {
     },
     paths: {
       '/orders': { post: operation('Submit an order', 'apiKey', { body: CanonicalOrderSchema, parameters: [idempotencyKey], status: '202', answer: '{ orderId, duplicate }', errors: [...common, '409'] }) },
+      '/orders/{orderId}/lines/cancel': {
+        post: operation('Cancel units not shipped yet (backordered ones the customer will not wait for): their stock back, a prepaid order refunded for them', 'apiKey', { parameters: [pathParam('orderId')], body: LineCancellationSchema, status: '202', answer: '{ orderId, shipmentId, recorded: "cancellation", complete, open: [{ sku, quantity }] }', errors: [...common, '404', '409'] }),
+      },
       '/finance/customers': {
         post: operation('Create a customer (with its credit limit, terms, tax id)', 'finance', { body: NewCustomerSchema, status: '201', answer: '{ customerId }', errors: [...common, '409'] }),
         get: operation('Find a customer by email', 'finance', { parameters: [queryParam('email', 'the customer email'), { name: 'shop', in: 'query', required: false, schema: { type: 'string' } }], status: '200', answer: 'the customer', errors: [...common, '404'] }),

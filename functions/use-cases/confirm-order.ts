@@ -3,6 +3,8 @@
  * order and tell the customer.
  * 1. Released from hold → approved; approved → confirmed (each only once).
  * 2. Queue the confirmation (key per order: a re-run emails once).
+ * 3. Units on backorder (backorderPolicy "ship-available"): the customer is also told what ships now and what
+ *    follows, and that they can have the rest cancelled (key per order).
  */
 import { transition } from '#domain/order';
 import { customerLanguage, formatsFor, orderReference, renderMessage } from '#messages';
@@ -37,6 +39,20 @@ export async function confirmOrder({ orderId }: { orderId: string }, deps: Confi
       companyName: deps.company.name,
     });
     await deps.mail.enqueue(mailTo(customer, `order-confirmed:${orderId}`, message));
+    const backorders = order.backorders ?? {};
+    if (Object.keys(backorders).length > 0) {
+      const lines = new Map<string, { quantity: number; description: string }>();
+      for (const l of order.lines) lines.set(l.sku, { quantity: (lines.get(l.sku)?.quantity ?? 0) + l.quantity, description: l.description });
+      const split = [...lines].map(([sku, l]) => ({ ...l, later: Math.min(l.quantity, backorders[sku] ?? 0) }));
+      const notice = renderMessage('order-backordered', customer.language, {
+        customerName: customer.name,
+        orderReference: orderReference(order),
+        shipsNow: split.filter((l) => l.quantity > l.later).map((l) => ({ quantity: l.quantity - l.later, description: l.description })),
+        later: split.filter((l) => l.later > 0).map((l) => ({ quantity: l.later, description: l.description })),
+        companyName: deps.company.name,
+      });
+      await deps.mail.enqueue(mailTo(customer, `order-backordered:${orderId}`, notice));
+    }
   }
   return { status: order.status };
 }

@@ -3,6 +3,8 @@
  * 1. The order must exist (404) and its workflow be waiting for the warehouse (409).
  * 2. SendTaskSuccess with the shipment, or SendTaskFailure `WarehouseFailed`.
  * A second report for the same order finds no open wait: 409, nothing changes.
+ * An order the warehouse has begun to ship in parts (POST /fulfilment/{orderId}/shipments) is reported there to the
+ * end — the rest shipped or cancelled, unit by unit — so this whole-order answer is a 409 for it.
  */
 import type { Shipment } from '#domain/model';
 import { ConflictError, WORKFLOW_ERRORS } from '../errors.ts';
@@ -17,6 +19,10 @@ export async function reportShipment(input: { orderId: string; report: ShipmentR
     {
       orderId,
       kind: 'fulfilment',
+      precondition: (order) =>
+        Object.keys(order.shipments ?? {}).length > 0 || Object.keys(order.lineCancellations ?? {}).length > 0
+          ? new ConflictError(`order ${order.source.reference ?? orderId} is being shipped in parts: report the rest, or cancel it, at /fulfilment/${orderId}/shipments`, 'ShippingInParts')
+          : undefined,
       answer: 'failed' in report ? { error: WORKFLOW_ERRORS.warehouseFailed, cause: report.reason } : { output: report },
       notOpen: notWaiting,
       ended: new ConflictError(`the fulfilment wait of order ${orderId} has already ended`, 'NotAwaitingShipment'),

@@ -1,9 +1,12 @@
 /**
  * The warehouse shipped: record the shipment, let the reserved stock go with
  * it, and tell the customer how to track the parcel (key per order).
+ * An order that left in parts (shipments recorded by record-shipment) is complete here: its stock is brought to
+ * what shipped and what was cancelled (nothing else moves), and each parcel was mailed when it was reported.
  */
 import type { Shipment } from '#domain/model';
 import { transition } from '#domain/order';
+import { shipmentsOf, stockTargets } from '#domain/shipments';
 import { customerLanguage, formatsFor, orderReference, renderMessage } from '#messages';
 import { OrderNotFound } from '../errors.ts';
 import { mailTo } from './customer-mail.ts';
@@ -22,6 +25,10 @@ export async function shipOrder({ orderId, shipment }: { orderId: string; shipme
   let order = await deps.orders.get(orderId);
   if (!order) throw new OrderNotFound(orderId);
   if (order.status === 'fulfilling') order = await deps.orders.apply(order, transition(order, 'shipped', 'ship', deps.clock.now().toISOString(), { shipment }, `${shipment.carrier} ${shipment.trackingNumber}`));
+  if (shipmentsOf(order).length > 0 || order.lineCancellations) {
+    await deps.catalog.settleLines(orderId, stockTargets(order));
+    return { status: order.status };
+  }
   await deps.catalog.ship(orderId);
   const customer = await deps.customers.get(order.customerId);
   if (customer) {

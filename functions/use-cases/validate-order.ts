@@ -5,9 +5,13 @@
  * 2. B2B (api) orders: every SKU must be in the catalog at the catalog's price
  *    and currency. Platform orders keep the platform's prices; SKUs we do not
  *    stock are fulfilled outside o2c's warehouse and are not blocked.
- * 3. Reserve stock for the SKUs we stock, all or nothing → validated.
- * 4. Not enough stock → backordered (the workflow waits and asks again), until
- *    `maxBackorderAttempts`, then invalid.
+ * 3. Reserve stock for the SKUs we stock, per `backorderPolicy`:
+ *    - `wait` (default): all or nothing → validated;
+ *    - `reject`: all or nothing, and an order short of stock is invalid at once (the customer told which items);
+ *    - `ship-available`: what the shelf has of each line; the units short are the order's `backorders` (per SKU),
+ *      which ship later (taken from the shelf when they do) or are cancelled — the customer is told at confirmation.
+ * 4. Not enough stock (`wait`; `ship-available` when none of it is there) → backordered (the workflow waits and
+ *    asks again), until `maxBackorderAttempts`, then invalid.
  * A re-run returns the outcome already reached and reserves nothing twice.
  */
 import { formatMoney } from '#domain/money';
@@ -20,7 +24,11 @@ export interface ValidateOrderDeps {
   readonly catalog: Catalog;
   readonly clock: Clock;
   readonly maxBackorderAttempts: number;
+  /** What an order short of stock does (config `backorderPolicy`; default `wait`). */
+  readonly backorderPolicy?: BackorderPolicy | undefined;
 }
+
+export type BackorderPolicy = 'ship-available' | 'wait' | 'reject';
 
 /** `problems`: why an order is invalid against the catalogue, as data the rejection email words in the customer's language. */
 export type ValidationOutcome = { outcome: 'validated' | 'backordered' | 'invalid'; reason?: string; problems?: CatalogIssue[] };
@@ -74,9 +82,23 @@ export async function validateOrder({ orderId }: { orderId: string }, deps: Vali
   const wanted = new Map<string, number>();
   for (const line of order.lines) if (catalog.has(line.sku)) wanted.set(line.sku, (wanted.get(line.sku) ?? 0) + line.quantity);
   const at = deps.clock.now().toISOString();
-  if (await deps.catalog.reserve(order.id, wanted, at)) {
+  const policy = deps.backorderPolicy ?? 'wait';
+  if (policy === 'ship-available' && wanted.size > 0) {
+    const got = await deps.catalog.reserveAvailable(order.id, wanted, at);
+    const short = Object.fromEntries([...wanted].flatMap(([sku, q]) => (q > (got.get(sku) ?? 0) ? [[sku, q - (got.get(sku) ?? 0)] as const] : [])));
+    if (got.size > 0) {
+      const later = Object.entries(short).map(([sku, q]) => `${q} × ${sku}`).join(', ');
+      await deps.orders.apply(order, transition(order, 'validated', 'validate', at, Object.keys(short).length > 0 ? { backorders: short } : {}, later ? `reserved what is in stock; backordered ${later}` : `reserved ${wanted.size} SKU(s)`));
+      return { outcome: 'validated' };
+    }
+  } else if (await deps.catalog.reserve(order.id, wanted, at)) {
     await deps.orders.apply(order, transition(order, 'validated', 'validate', at, {}, wanted.size > 0 ? `reserved ${wanted.size} SKU(s)` : 'nothing to reserve'));
     return { outcome: 'validated' };
+  }
+  if (policy === 'reject') {
+    const products = await deps.catalog.products([...wanted.keys()]);
+    const short = order.lines.filter((l, i) => wanted.has(l.sku) && (products.get(l.sku)?.onHand ?? 0) < (wanted.get(l.sku) ?? 0) && order.lines.findIndex((m) => m.sku === l.sku) === i);
+    return { outcome: 'invalid', reason: `we do not have enough in stock of ${(short.length > 0 ? short : order.lines).map((l) => l.description).join(', ')}` };
   }
   const attempts = (order.backorderAttempts ?? 0) + 1;
   if (attempts >= deps.maxBackorderAttempts) return { outcome: 'invalid', reason: OUT_OF_STOCK };

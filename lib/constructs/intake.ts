@@ -65,6 +65,8 @@ export class Intake extends Construct {
       { method: HttpMethod.POST, path: '/webhooks/stripe', fn: intake, auth: { checkedInHandler: platformSigned('Stripe') } },
       { method: HttpMethod.GET, path: '/openapi.json', fn: intake, auth: { checkedInHandler: 'The published OpenAPI contract of the B2B API is public on purpose; it holds no data.' } },
       { method: HttpMethod.POST, path: '/fulfilment/{orderId}/shipment', fn: workflow.callbacks.shipment, auth: { checkedInHandler: WAREHOUSE_KEY_IN_HANDLER } },
+      { method: HttpMethod.POST, path: '/fulfilment/{orderId}/shipments', fn: workflow.callbacks.shipment, auth: { checkedInHandler: WAREHOUSE_KEY_IN_HANDLER } },
+      { method: HttpMethod.POST, path: '/orders/{orderId}/lines/cancel', fn: workflow.callbacks.shipment, auth: { checkedInHandler: API_KEY_IN_HANDLER } },
       { method: HttpMethod.POST, path: '/finance/orders/{orderId}/credit-decision', fn: workflow.callbacks.creditDecision, auth: { authorizer: iam } },
       { method: HttpMethod.GET, path: '/finance/orders/{orderId}/credit', fn: workflow.callbacks.creditDecision, auth: { authorizer: iam } },
       ...FINANCE_ROUTES.map(([method, path]) => ({ method, path, fn: props.finance.fn, auth: { authorizer: iam } })),

@@ -82,6 +82,8 @@ const SETTINGS: { readonly [K in BindingSetBy<'bindSettings'>]: ((c: O2cConfig) 
   COLLECTIONS_AGENCY_ADDRESS: (c) => c.collectionsAgencyAddress ?? '',
   BACKORDER_MAX_ATTEMPTS: (c) => String(c.backorderMaxAttempts),
   PROMISED_DELIVERY_DAYS: (c) => String(c.promisedDeliveryDays),
+  INVOICE_ON: (c) => c.invoiceOn,
+  BACKORDER_POLICY: (c) => c.backorderPolicy,
   CARRIER_RATES: undefined,
   CREDIT_NOTE_SERIES: (c) => c.creditNoteSeries,
   NEW_CUSTOMER_CREDIT_LIMITS: (c) => JSON.stringify(c.newCustomerCreditLimit),

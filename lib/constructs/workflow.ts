@@ -9,7 +9,9 @@
  *   CheckCredit ─hold→ WaitForCreditReview ─approve→ ConfirmOrder / reject→ RejectOrder
  *        │ reject → RejectOrder    (credit-review queue → request-credit-review asks finance; decide-credit answers)
  *   ConfirmOrder → WaitForFulfilment → ShipOrder → IssueInvoice → Done
- *                  (fulfilment queue → fulfil-order tells the warehouse; fulfilment-callback answers)
+ *                  (fulfilment queue → fulfil-order tells the warehouse; fulfilment-callback answers — with the one
+ *                   shipment at /shipment, or once every unit is shipped or cancelled at /shipments, each shipment
+ *                   recorded, mailed and, with invoiceOn "shipment", invoiced as it is reported)
  *                  (fulfil-order also queues the signed webhook on warehouse-requests → send-fulfilment-request,
  *                   and puts o2c.FulfilmentRequested on the bus; a warehouse 4xx answers the wait with WarehouseFailed)
  *   WaitForFulfilment ─WarehouseFailed→ RejectOrder (unfillable: stock back, customer told, prepaid refunded)
@@ -69,7 +71,7 @@ export class OrderWorkflow extends Construct {
     const mailing = (f: O2cFunction) => f.bindTable(table).bindQueue('MAIL_QUEUE_URL', mail.queue);
 
     const steps = {
-      validateOrder: fn('validate-order', 'Checks catalog and prices, reserves stock').bindTable(table).bindSettings(config, ['BACKORDER_MAX_ATTEMPTS']),
+      validateOrder: fn('validate-order', 'Checks catalog and prices, reserves stock').bindTable(table).bindSettings(config, ['BACKORDER_MAX_ATTEMPTS', 'BACKORDER_POLICY']),
       checkCredit: fn('check-credit', 'Credit decision from limit and exposure').bindTable(table).bindCompany(config).bindSettings(config, ['CREDIT_REFERENCE_RATES']),
       confirmOrder: mailing(fn('confirm-order', 'Confirms the order to the customer')).bindCompany(config),
       shipOrder: mailing(fn('ship-order', 'Records the shipment, tells the customer')).bindCompany(config),
@@ -77,7 +79,7 @@ export class OrderWorkflow extends Construct {
         .bindTable(table)
         .bindQueue('DOCUMENTS_QUEUE_URL', mail.documentsQueue)
         .bindCompany(config)
-        .bindSettings(config, ['INVOICE_SERIES', 'DUNNING_POLICY'])
+        .bindSettings(config, ['INVOICE_SERIES', 'DUNNING_POLICY', 'INVOICE_ON'])
         .bindQueue('REFUNDS_QUEUE_URL', queues.refunds),
       rejectOrder: mailing(fn('reject-order', 'Rejects the order, releases stock, tells the customer, requests a prepaid order\'s refund'))
         .bindCompany(config)
@@ -112,7 +114,12 @@ export class OrderWorkflow extends Construct {
     const decideCredit = answering(fn('decide-credit', 'Finance approves (once, or up to an amount until a date) or rejects a held order'))
       .bindCompany(config)
       .bindSettings(config, ['CREDIT_REFERENCE_RATES']);
-    const fulfilmentCallback = answering(fn('fulfilment-callback', 'The warehouse reports a shipment'));
+    // A shipment of an order shipped in parts may be invoiced right away (invoiceOn: "shipment"): the invoicing bindings.
+    const fulfilmentCallback = mailing(answering(fn('fulfilment-callback', 'The warehouse reports shipments (whole or in parts) or lines it cannot ship', { timeout: Duration.seconds(29), memorySize: 1024 })))
+      .bindCompany(config)
+      .bindSettings(config, ['INVOICE_SERIES', 'DUNNING_POLICY', 'INVOICE_ON'])
+      .bindQueue('REFUNDS_QUEUE_URL', queues.refunds)
+      .bindQueue('DOCUMENTS_QUEUE_URL', mail.documentsQueue);
 
     this.stateMachine = this.definition(steps, { ...props, logRetention: config.logRetentionDays as RetentionDays });
     fn('start-order', 'Starts the order workflow, one execution per order').bindStateMachine(this.stateMachine, 'start').consume(queues.orders);

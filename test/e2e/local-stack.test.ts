@@ -81,7 +81,7 @@ describe('the local stack, end to end', () => {
     const mappings = props('AWS::Lambda::EventSourceMapping').map((m) => `${ref(m.EventSourceArn)} → ${ref(m.FunctionName)} ×${m.BatchSize ?? 10}`);
     expect(hosted.consumers.map((c) => `${c.queue} → ${c.fn} ×${c.batchSize}`).sort()).toEqual(mappings.sort());
     expect(hosted.routes.map((r) => r.routeKey).sort()).toEqual(props('AWS::ApiGatewayV2::Route').map((r) => r.RouteKey).sort());
-    expect(hosted.routes.map((r) => r.routeKey)).toEqual(expect.arrayContaining(['POST /orders', 'POST /finance/payments', 'POST /finance/customers', 'POST /finance/orders/{orderId}/credit-decision', 'POST /fulfilment/{orderId}/shipment']));
+    expect(hosted.routes.map((r) => r.routeKey)).toEqual(expect.arrayContaining(['POST /orders', 'POST /finance/payments', 'POST /finance/customers', 'POST /finance/orders/{orderId}/credit-decision', 'POST /fulfilment/{orderId}/shipment', 'POST /fulfilment/{orderId}/shipments']));
     expect(hosted.schedules.map((s) => s.logicalId).sort()).toEqual(ids('AWS::Scheduler::Schedule'));
     const [sm] = props('AWS::StepFunctions::StateMachine');
     // The ASL as synthesized, intrinsics blanked out (they sit inside JSON strings), parsed without the reader.
@@ -403,6 +403,35 @@ describe('the local stack, end to end', () => {
     expect(late.status).toBe(409);
     expect(await onHand('MUG-01')).toBe(before);
   }, 40_000);
+
+  it('partial shipment → two shipments, one invoice (invoiceOn order): each parcel recorded once and mailed with its tracking, too many refused, the order invoiced for what shipped once complete', async () => {
+    const email = 'purchasing@acme-retail.example';
+    const before = await onHand('MUG-01');
+    const id = (await post('/orders', order('E2E-P1', email, 3))).body.orderId as string;
+    stack.warehouse.leave(id); // this test answers as the warehouse
+    await until('fulfilment', async () => (await orderStatus(id)) === 'fulfilling', 20_000);
+    const parcel = (shipmentId: string, quantity: number) => ({ shipmentId, lines: [{ sku: 'MUG-01', quantity }], carrier: 'DPD', service: 'Next Day', trackingNumber: `TRK-${shipmentId}` });
+
+    const first = await post(`/fulfilment/${id}/shipments`, parcel('P1-A', 1));
+    expect(first).toEqual({ status: 202, body: { orderId: id, shipmentId: 'P1-A', recorded: 'shipment', complete: false, open: [{ sku: 'MUG-01', quantity: 2 }] } });
+    expect((await post(`/fulfilment/${id}/shipments`, parcel('P1-A', 1))).body.open).toEqual([{ sku: 'MUG-01', quantity: 2 }]); // the same parcel again
+    const tooMany = await post(`/fulfilment/${id}/shipments`, parcel('P1-X', 3));
+    expect(tooMany.status).toBe(422);
+    expect(tooMany.body.message).toBe('3 × Stoneware mug, 350 ml (MUG-01) cannot be shipped: 3 ordered, 1 shipped, 0 cancelled, only 2 are left to ship');
+    expect(await orderStatus(id)).toBe('fulfilling');
+
+    expect((await post(`/fulfilment/${id}/shipments`, parcel('P1-B', 2))).body).toMatchObject({ complete: true, open: [] });
+    await until('the invoice', async () => (await orderStatus(id)) === 'invoiced', 30_000);
+    const invoices = ((await admin('/_local/invoices')).invoices as any[]).filter((i) => i.orderReference === 'E2E-P1');
+    expect(invoices.map((i) => i.total)).toEqual([4500]); // 3 × £12.50 + 20 % VAT
+    const parcels = (await mails()).filter((m) => m.destination.to.includes(email) && m.subject.includes('E2E-P1 has shipped'));
+    expect(parcels.map((m) => m.subject).sort()).toEqual(['Part of your order E2E-P1 has shipped', 'Your order E2E-P1 has shipped']);
+    expect(parcels.find((m) => m.subject.startsWith('Part'))!.body.text).toContain('Tracking number: TRK-P1-A\n\nIn this parcel:\n  1 × Stoneware mug, 350 ml\n\nStill to follow:\n  2 × Stoneware mug, 350 ml');
+    const reservation = (await stack.doc.send(new GetCommand({ TableName: stack.tableName, Key: Keys.reservation(id, 'MUG-01') }))).Item;
+    expect(reservation).toMatchObject({ state: 'shipped', quantity: 3, shipped: 3, released: 0 });
+    expect(await onHand('MUG-01')).toBe(before - 3);
+    expect((await post(`/fulfilment/${id}/shipments`, parcel('P1-C', 1))).status).toBe(409); // complete: nothing waits any more
+  }, 60_000);
 
   it('refunds a rejected prepaid Stripe order once at the local Stripe endpoint, even when its refund message is delivered again', async () => {
     // 41 lamps where 40 are in stock: backordered until validation gives up (the local Wait is short), then rejected.

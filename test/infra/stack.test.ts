@@ -245,6 +245,8 @@ describe('API, schedules, data, mail', () => {
       'POST /webhooks/stripe': 'NONE',
       'GET /openapi.json': 'NONE',
       'POST /fulfilment/{orderId}/shipment': 'NONE',
+      'POST /fulfilment/{orderId}/shipments': 'NONE',
+      'POST /orders/{orderId}/lines/cancel': 'NONE',
       'POST /finance/orders/{orderId}/credit-decision': 'AWS_IAM',
       'GET /finance/orders/{orderId}/credit': 'AWS_IAM',
       ...Object.fromEntries([...FINANCE_ROUTES, ...CASH_ROUTES, ...BANK_ROUTES, ...PLAN_ROUTES].map(([method, path]) => [`${method} ${path}`, 'AWS_IAM'])),

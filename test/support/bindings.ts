@@ -42,6 +42,8 @@ export const TEST_BINDINGS: Partial<Record<BindingName, string>> = {
   COLLECTIONS_AGENCY_ADDRESS: 'cases@agency.example',
   BACKORDER_MAX_ATTEMPTS: '3',
   PROMISED_DELIVERY_DAYS: '3',
+  INVOICE_ON: 'order',
+  BACKORDER_POLICY: 'wait',
   SENDER_ADDRESS: 'billing@example.com',
   SES_CONFIGURATION_SET: 'o2c-test',
   MAIL_MIN_INTERVAL_MS: '0',

@@ -16,7 +16,8 @@ import { DEFAULT_DUNNING_POLICY, nextActionDate } from '../../functions/domain/d
 import type { OrderChange } from '../../functions/domain/order.ts';
 import type { PaymentPlan } from '../../functions/domain/payment-plans.ts';
 import type { Refund } from '../../functions/domain/refunds.ts';
-import { ConcurrentUpdate, PaymentConflict, TaskTokenSpent } from '../../functions/errors.ts';
+import { ConcurrentUpdate, PaymentConflict, StockShort, TaskTokenSpent } from '../../functions/errors.ts';
+import { settleReservation, type StockTarget } from '../../functions/domain/shipments.ts';
 import type {
   StoredPayment,
   PayerDirectory,
@@ -128,7 +129,7 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
   const events = new Map<string, OrderEvent[]>();
   const customerRows = new Map<string, Customer & { shop?: string }>();
   const productRows = new Map<string, Product>();
-  const reservations = new Map<string, Map<string, { quantity: number; state: 'held' | 'released' | 'shipped' }>>();
+  const reservations = new Map<string, Map<string, { quantity: number; state: 'held' | 'released' | 'shipped'; shipped: number; released: number }>>();
   const invoiceRows = new Map<string, Invoice>();
   const counters = new Map<string, number>();
   const paymentRows = new Map<string, StoredPayment>();
@@ -266,28 +267,49 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
       for (const [sku, q] of lines) {
         const p = productRows.get(sku)!;
         productRows.set(sku, { ...p, onHand: p.onHand - q });
-        held.set(sku, { quantity: q, state: 'held' });
+        held.set(sku, { quantity: q, state: 'held', shipped: 0, released: 0 });
       }
       reservations.set(orderId, held);
       return true;
     },
-    async release(orderId) {
-      let n = 0;
-      for (const [sku, r] of reservations.get(orderId) ?? []) {
-        if (r.state !== 'held') continue;
-        r.state = 'released';
+    release: async (orderId) => moveReservations(orderId, (r) => ({ shipped: r.shipped, open: 0 })),
+    ship: async (orderId) => moveReservations(orderId, (r) => ({ shipped: r.quantity - r.released, open: 0 })),
+    settleLines: async (orderId, targets) => moveReservations(orderId, (_r, sku) => targets.get(sku)),
+    async reserveAvailable(orderId, lines) {
+      const held = reservations.get(orderId);
+      const live = [...(held ?? [])].filter(([, r]) => r.state !== 'released');
+      if (live.length > 0) return new Map(live.map(([sku, r]) => [sku, r.quantity]));
+      const take = new Map([...lines].map(([sku, q]) => [sku, Math.min(q, Math.max(0, productRows.get(sku)?.onHand ?? 0))] as const).filter(([, q]) => q > 0));
+      for (const [sku, q] of take) {
         const p = productRows.get(sku)!;
-        productRows.set(sku, { ...p, onHand: p.onHand + r.quantity });
-        n++;
+        productRows.set(sku, { ...p, onHand: p.onHand - q });
       }
-      return n;
-    },
-    async ship(orderId) {
-      let n = 0;
-      for (const r of reservations.get(orderId)?.values() ?? []) if (r.state === 'held') (r.state = 'shipped'), n++;
-      return n;
+      if (take.size > 0) reservations.set(orderId, new Map([...take].map(([sku, q]) => [sku, { quantity: q, state: 'held' as const, shipped: 0, released: 0 }])));
+      return take;
     },
   };
+
+  /** The adapter's rule (adapters/catalog.ts, domain settleReservation): only held reservations move, never backwards; the shelf gives and takes back. */
+  function moveReservations(orderId: string, target: (r: { quantity: number; shipped: number; released: number }, sku: string) => StockTarget | undefined): number {
+    // One transaction: every move is decided first, then all of them are applied or none (StockShort).
+    const moves: { sku: string; r: { quantity: number; shipped: number; released: number; state: string }; next: ReturnType<typeof settleReservation>; shelf: number }[] = [];
+    for (const [sku, r] of reservations.get(orderId) ?? []) {
+      const asked = target(r, sku);
+      const want = asked && (r.state === 'held' || asked.shipped > r.shipped) ? asked : undefined;
+      if (!want) continue;
+      const next = settleReservation(r, want);
+      if (next.shipped === r.shipped && next.released === r.released && next.topUp === 0) continue;
+      moves.push({ sku, r, next, shelf: next.released - r.released - next.topUp });
+    }
+    const short = moves.filter((m) => productRows.get(m.sku)!.onHand + m.shelf < 0).map((m) => m.sku);
+    if (short.length > 0) throw new StockShort(`o2c's stock shows too few of ${short.join(', ')}`);
+    for (const { sku, r, next, shelf } of moves) {
+      const p = productRows.get(sku)!;
+      productRows.set(sku, { ...p, onHand: p.onHand + shelf });
+      Object.assign(r, { quantity: next.quantity, shipped: next.shipped, released: next.released, state: next.shipped + next.released < next.quantity ? 'held' : next.shipped > 0 ? 'shipped' : 'released' });
+    }
+    return moves.length;
+  }
 
   const invoices: Invoices = {
     async get(number) {

@@ -68,6 +68,46 @@ describe('stock reservations (DynamoDB Local)', () => {
     expect((await catalog().reservationsOf('ord_y'))[0]).toMatchObject({ state: 'shipped', quantity: 4 });
   });
 
+  it('partial shipments: reservations follow absolute counts per SKU, cancelled units go back once, a re-run or a concurrent one moves nothing twice', async () => {
+    await product('MUG-01', 10);
+    await product('BOOK-7', 10);
+    expect(await catalog().reserve('ord_p', new Map([['MUG-01', 4], ['BOOK-7', 2]]), at)).toBe(true);
+    // First parcel: 1 mug; the warehouse cancels 1 book.
+    const first = new Map([['MUG-01', { shipped: 1, open: 3 }], ['BOOK-7', { shipped: 0, open: 1 }]]);
+    const settled = await Promise.allSettled([catalog().settleLines('ord_p', first), catalog().settleLines('ord_p', first)]);
+    if (settled.some((s) => s.status === 'rejected')) await catalog().settleLines('ord_p', first); // the workflow's retry of a lost race
+    expect(await catalog().settleLines('ord_p', first)).toBe(0);
+    expect(await onHand('BOOK-7')).toBe(9);
+    expect(await onHand('MUG-01')).toBe(6);
+    const bySku = async () => Object.fromEntries((await catalog().reservationsOf('ord_p')).map((r) => [r.sku, [r.state, r.shipped, r.released]]));
+    expect(await bySku()).toEqual({ 'MUG-01': ['held', 1, 0], 'BOOK-7': ['held', 0, 1] });
+    // Never backwards.
+    expect(await catalog().settleLines('ord_p', new Map([['MUG-01', { shipped: 0, open: 4 }]]))).toBe(0);
+    await catalog().settleLines('ord_p', new Map([['MUG-01', { shipped: 4, open: 0 }], ['BOOK-7', { shipped: 1, open: 0 }]]));
+    expect(await bySku()).toEqual({ 'MUG-01': ['shipped', 4, 0], 'BOOK-7': ['shipped', 1, 1] });
+    // A release after it puts nothing back.
+    expect(await catalog().release('ord_p')).toBe(0);
+    expect([await onHand('MUG-01'), await onHand('BOOK-7')]).toEqual([6, 9]);
+    // The failure path after a partial shipment releases only what is still held.
+    expect(await catalog().reserve('ord_q', new Map([['MUG-01', 3]]), at)).toBe(true);
+    await catalog().settleLines('ord_q', new Map([['MUG-01', { shipped: 1, open: 2 }]]));
+    expect(await catalog().release('ord_q')).toBe(1);
+    expect((await catalog().reservationsOf('ord_q'))[0]).toMatchObject({ state: 'shipped', shipped: 1, released: 2 }) // settled: what shipped stays shipped, the rest came back;
+    expect(await onHand('MUG-01')).toBe(5);
+    // Backordered units that ship later come off the shelf then; never more than it has (StockShort, nothing moved).
+    expect(await catalog().reserve('ord_r', new Map([['MUG-01', 1]]), at)).toBe(true);
+    expect(await catalog().settleLines('ord_r', new Map([['MUG-01', { shipped: 3, open: 1 }]]))).toBe(1);
+    expect((await catalog().reservationsOf('ord_r'))[0]).toMatchObject({ state: 'shipped', quantity: 3, shipped: 3, released: 0 });
+    expect(await onHand('MUG-01')).toBe(2);
+    expect(await catalog().settleLines('ord_r', new Map([['MUG-01', { shipped: 4, open: 0 }]]))).toBe(1); // the last backordered unit
+    expect(await onHand('MUG-01')).toBe(1);
+    await expect(catalog().settleLines('ord_r', new Map([['MUG-01', { shipped: 6, open: 0 }]]))).rejects.toMatchObject({ name: 'StockShort' });
+    expect(await onHand('MUG-01')).toBe(1);
+    expect(await catalog().reserveAvailable('ord_s', new Map([['MUG-01', 5], ['BOOK-7', 1]]), at)).toEqual(new Map([['MUG-01', 1], ['BOOK-7', 1]]));
+    expect(await catalog().reserveAvailable('ord_s', new Map([['MUG-01', 5], ['BOOK-7', 1]]), at)).toEqual(new Map([['MUG-01', 1], ['BOOK-7', 1]])); // a re-run
+    expect(await onHand('MUG-01')).toBe(0);
+  });
+
   it('validate-order: one of two orders for the last unit is validated, the other backordered, then invalid after the last attempt', async () => {
     const { deps } = world;
     await product('MUG-01', 1);

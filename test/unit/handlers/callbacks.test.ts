@@ -85,6 +85,44 @@ describe('POST /fulfilment/{orderId}/shipment', () => {
   });
 });
 
+describe('POST /fulfilment/{orderId}/shipments and POST /orders/{orderId}/lines/cancel', () => {
+  const SHIPMENTS = 'POST /fulfilment/{orderId}/shipments';
+  const CANCEL = 'POST /orders/{orderId}/lines/cancel';
+  const parcel = { shipmentId: 'S1', lines: [{ sku: 'MUG-01', quantity: 1 }], carrier: 'DPD', trackingNumber: '1Z1' };
+  const cancel = { cancellationId: 'K1', lines: [{ sku: 'BOOK-7', quantity: 1 }], reason: 'not needed' };
+  let routes: Record<string, Route>;
+  beforeAll(async () => {
+    routes = (await import('../../../functions/handlers/fulfilment-callback.ts')).routes;
+  });
+  beforeEach(() => {
+    ddb.on(GetCommand, { Key: Keys.order('ord_1') }).resolves({ Item: { ...Keys.order('ord_1'), type: 'Order', ...testOrder('ord_1', 'fulfilling') } });
+  });
+  const send = async (routeKey: string, body: unknown, key: string, opts: ApiEventOptions = {}) => {
+    const res = await runRoute(routes[routeKey]!, apiEvent(routeKey, body, { pathParameters: { orderId: 'ord_1' }, headers: { 'x-api-key': key }, ...opts }));
+    return { status: res.statusCode, body: res.body ? JSON.parse(res.body) : undefined };
+  };
+
+  it.each([
+    ['a shipment with the B2B key (another role)', SHIPMENTS, parcel, TEST_API_KEY, 403],
+    ['a cancellation with the warehouse key (another role)', CANCEL, cancel, TEST_WAREHOUSE_KEY, 403],
+    ['a cancellation with the finance key', CANCEL, cancel, TEST_FINANCE_KEY, 403],
+    ['a shipment with no lines', SHIPMENTS, { ...parcel, lines: [] }, TEST_WAREHOUSE_KEY, 422],
+    ['a shipment of half a unit', SHIPMENTS, { ...parcel, lines: [{ sku: 'MUG-01', quantity: 0.5 }] }, TEST_WAREHOUSE_KEY, 422],
+    ['more than was ordered', SHIPMENTS, { ...parcel, lines: [{ sku: 'MUG-01', quantity: 3 }] }, TEST_WAREHOUSE_KEY, 422],
+    ['a cancellation without a reason', CANCEL, { ...cancel, reason: undefined }, TEST_API_KEY, 422],
+  ] as const)('refuses %s with %i and changes nothing', async (_, routeKey, body, key, status) => {
+    const res = await send(routeKey, body, key);
+    expect(res.status).toBe(status);
+    expect(res.body.message).toEqual(expect.any(String));
+    expect(effects()).toBe(0);
+  });
+
+  it('says what is wrong in the order\'s words when more is shipped than is left', async () => {
+    const res = await send(SHIPMENTS, { ...parcel, lines: [{ sku: 'MUG-01', quantity: 3 }] }, TEST_WAREHOUSE_KEY);
+    expect(res.body).toMatchObject({ error: 'ShipmentExceedsOrder', message: '3 × Stoneware mug (MUG-01) cannot be shipped: 2 ordered, 0 shipped, 0 cancelled, only 2 are left to ship' });
+  });
+});
+
 describe('POST /finance/orders/{orderId}/credit-decision', () => {
   it('takes an IAM caller (no API key needed) and records who decided', async () => {
     const res = await call(decisionRoute, DECISION, { decision: 'approve', note: 'known customer' }, { headers: {}, callerArn: 'arn:aws:iam::1:user/fin' });

@@ -114,6 +114,9 @@ const CASES: Case[] = [
   { name: 'refund-issued, of a credit note', kind: 'refund-issued', vars: { ...refunded, reason: 'cancelled on stripe: arrived broken', creditNoteNumber: 'CN-2026-000003' } },
   { name: 'refund-attention, owed', kind: 'refund-attention', vars: attention },
   { name: 'refund-attention, failed', kind: 'refund-attention', vars: { ...attention, form: 'failed', platform: 'stripe', note: 'Charge ch_1 has already been refunded.' } },
+  { name: 'shipment-sent, more to follow', kind: 'shipment-sent', vars: { ...shipped, lines: [{ quantity: 1, description: 'Stoneware mug' }], toFollow: [{ quantity: 2, description: 'Tea towel' }] } },
+  { name: 'shipment-sent, the last parcel', kind: 'shipment-sent', vars: { ...shipped, lines: [{ quantity: 2, description: 'Tea towel' }], toFollow: [] } },
+  { name: 'order-backordered', kind: 'order-backordered', vars: { customerName: 'Ada Lovelace', orderReference: '#1042', shipsNow: [{ quantity: 2, description: 'Stoneware mug' }], later: [{ quantity: 1, description: 'Tea towel' }], companyName: 'Example Trading Ltd' } },
 ];
 
 const render = (c: Case, language: string): RenderedMessage => renderMessage(c.kind, language, c.vars as never);
@@ -237,6 +240,18 @@ const ENGLISH: Readonly<Record<string, readonly [string, string]>> = {
   'collections-handover': [
     'New collections case from Acme Ltd: Slow Payer Ltd (£1,234.50)',
     "Acme Ltd passes you the debt of Slow Payer Ltd <ap@slow.example>: £1,234.50 overdue on 3 invoice(s) as of 2027-01-30.\n\nThe attached CSV lists every open item (number, dates, amounts, fees, payment reference) and the debtor's contact details. We have told the debtor and will send them no further reminders.",
+  ],
+  'shipment-sent, more to follow': [
+    'Part of your order #1042 has shipped',
+    'Dear Ada Lovelace,\n\na parcel of your order #1042 left our warehouse on 2026-11-23 with Royal Mail (Tracked 48).\nTracking number: RM123456785GB\n\nIn this parcel:\n  1 × Stoneware mug\n\nStill to follow:\n  2 × Tea towel\n\nExample Trading Ltd',
+  ],
+  'shipment-sent, the last parcel': [
+    'Your order #1042 has shipped',
+    'Dear Ada Lovelace,\n\na parcel of your order #1042 left our warehouse on 2026-11-23 with Royal Mail (Tracked 48).\nTracking number: RM123456785GB\n\nIn this parcel:\n  2 × Tea towel\n\nThis completes your order.\n\nExample Trading Ltd',
+  ],
+  'order-backordered': [
+    'Part of your order #1042 is on backorder',
+    'Dear Ada Lovelace,\n\nthank you for your order #1042. Not all of it is in stock today.\n\nShips now:\n  2 × Stoneware mug\n\nFollows as soon as it is back in stock:\n  1 × Tea towel\n\nIf you would rather not wait for these items, reply to this email and we will cancel them; anything you paid for them is refunded.\n\nExample Trading Ltd',
   ],
 };
 

@@ -53,6 +53,8 @@ function samples(lang: Language): { readonly [K in CustomerMessageKind]: readonl
     ],
     'credit-note-issued': [{ ...base, creditNoteNumber: 'CN-2026-000001', invoiceNumber: 'INV-2026-000042', total: gbp(1_200), reason: 'Kundens önskemål', balance: gbp(0), customerCredit: gbp(1_200) }],
     'dunning-letter': TONES.map(letter),
+    'shipment-sent': [{ ...base, orderReference: '#1042', shippedOn: date('2026-11-23'), carrier: 'DPD', service: 'Next Day', trackingNumber: '1Z999', lines: [{ quantity: 1, description: 'Stoneware mug' }], toFollow: [{ quantity: 2, description: 'Tea towel' }] }],
+    'order-backordered': [{ ...base, orderReference: '#1042', shipsNow: [{ quantity: 2, description: 'Stoneware mug' }], later: [{ quantity: 1, description: 'Tea towel' }] }],
     'payment-plan-agreed': [
       { ...base, total: gbp(60_000), invoices: ['INV-2026-000042'], instalments: [{ dueDate: date('2027-01-15'), amount: gbp(30_000) }, { dueDate: date('2027-02-15'), amount: gbp(30_000) }], graceDays: 3, payment: { iban: payment.iban, bic: payment.bic, bankName: payment.bankName } },
     ],
@@ -86,6 +88,8 @@ const KNOWN: { readonly [L in Language]: { readonly [K in CustomerMessageKind]: 
     'dunning-letter': { subject: 'Coming due: INV-2026-000042', says: ['  INV-2026-000042, due 1 November 2026, due in 3 days: £52.34, reference RF54 INV2 0260 0004 2', 'Total to pay £52.34.'] },
     'refund-issued': { subject: 'Refund of £38.98 for your order #1042', says: ['we have refunded £38.98 for your order #1042 (the order was cancelled or could not be fulfilled).'] },
     'payment-plan-agreed': { subject: `Your payment plan with Example Trading Ltd: £600.00 in 2 instalments`, says: [`  1. £300.00 by 15 January 2027`] },
+    'shipment-sent': { subject: `Part of your order #1042 has shipped`, says: [`a parcel of your order #1042 left our warehouse on 23 November 2026 with DPD (Next Day).`] },
+    'order-backordered': { subject: `Part of your order #1042 is on backorder`, says: [`Follows as soon as it is back in stock:\n  1 × Tea towel`] },
   },
   sv: {
     'order-confirmed': { subject: 'Orderbekräftelse: #1042', says: ['Hej Nordisk Design AB,\n\nTack för din beställning #1042.', `  2 × Stoneware mug (MUG-01)  1${NBSP}234,56${NBSP}£`, `Totalt 1${NBSP}500,00${NBSP}£ (varav moms 250,00${NBSP}£)`] },
@@ -102,6 +106,8 @@ const KNOWN: { readonly [L in Language]: { readonly [K in CustomerMessageKind]: 
     'dunning-letter': { subject: 'Snart förfallodag: INV-2026-000042', says: [`  INV-2026-000042, förfallodag 1 november 2026, förfaller om 3 dagar: 52,34${NBSP}£, referens RF54 INV2 0260 0004 2`, `Att betala totalt 52,34${NBSP}£.`] },
     'refund-issued': { subject: `Återbetalning av 38,98${NBSP}£ för din beställning #1042`, says: [`Vi har återbetalat 38,98${NBSP}£ för din beställning #1042 (beställningen avbröts eller kunde inte levereras).`] },
     'payment-plan-agreed': { subject: `Er avbetalningsplan med Example Trading Ltd: 600,00${NBSP}£ i 2 delbetalningar`, says: [`  1. 300,00${NBSP}£ senast 15 januari 2027`] },
+    'shipment-sent': { subject: `En del av din beställning #1042 har skickats`, says: [`ett paket ur din beställning #1042 lämnade vårt lager 23 november 2026 med DPD (Next Day).`] },
+    'order-backordered': { subject: `En del av din beställning #1042 är restnoterad`, says: [`Skickas så snart det finns i lager igen:\n  1 × Tea towel`] },
   },
   zh: {
     'order-confirmed': { subject: '订单已确认：#1042', says: ['尊敬的 Nordisk Design AB：', '感谢您的订购！您的订单 #1042 已确认', '  2 × Stoneware mug（MUG-01）  £1,234.56', '合计 £1,500.00（含税 £250.00）'] },
@@ -115,6 +121,8 @@ const KNOWN: { readonly [L in Language]: { readonly [K in CustomerMessageKind]: 
     'dunning-letter': { subject: '即将到期：INV-2026-000042', says: ['  INV-2026-000042，到期日 2026年11月1日，3 天后到期：£52.34，付款参考号 RF54 INV2 0260 0004 2', '应付总额 £52.34。'] },
     'refund-issued': { subject: '您的订单 #1042 已退款 £38.98', says: ['我们已为您的订单 #1042（订单已取消或无法履行）退款 £38.98。'] },
     'payment-plan-agreed': { subject: `您与Example Trading Ltd的分期付款计划：£600.00，共 2 期`, says: [`  1. 2027年1月15日 前支付 £300.00`] },
+    'shipment-sent': { subject: `您的订单 #1042 已部分发货`, says: [`您的订单 #1042 的一个包裹已于 2026年11月23日 由 DPD（Next Day）从我们的仓库发出。`] },
+    'order-backordered': { subject: `您的订单 #1042 部分缺货`, says: [`到货后尽快发出：\n  1 × Tea towel`] },
   },
   ja: {
     'order-confirmed': { subject: 'ご注文確定のお知らせ：#1042', says: ['Nordisk Design AB 様', 'このたびはご注文 #1042 をいただき、誠にありがとうございます。', '  Stoneware mug（MUG-01）× 2  £1,234.56', '合計 £1,500.00（うち税額 £250.00）'] },
@@ -131,6 +139,8 @@ const KNOWN: { readonly [L in Language]: { readonly [K in CustomerMessageKind]: 
     'dunning-letter': { subject: 'お支払期日が近づいています：INV-2026-000042', says: ['  INV-2026-000042、支払期日 2026年11月1日、期日まであと 3 日：£52.34、参照番号 RF54 INV2 0260 0004 2', 'お支払総額 £52.34。'] },
     'refund-issued': { subject: 'ご注文 #1042 の £38.98 を返金いたしました', says: ['ご注文 #1042（ご注文のキャンセルまたはお届け不能のため）につきまして、£38.98 を返金いたしました。'] },
     'payment-plan-agreed': { subject: `Example Trading Ltdとの分割払いプラン：£600.00（全2回）`, says: [`  1. 2027年1月15日 までに £300.00`] },
+    'shipment-sent': { subject: `ご注文 #1042 の一部を発送しました`, says: [`ご注文 #1042 の荷物を 2026年11月23日 に DPD（Next Day）で倉庫から発送しました。`] },
+    'order-backordered': { subject: `ご注文 #1042 の一部が入荷待ちです`, says: [`入荷次第発送：\n  1 × Tea towel`] },
   },
   ru: {
     'order-confirmed': { subject: 'Заказ подтверждён: #1042', says: ['Уважаемый(ая) Nordisk Design AB!\n\nБлагодарим Вас за заказ #1042.', `  2 × Stoneware mug (MUG-01)  1${NBSP}234,56${NBSP}£`, `Итого 1${NBSP}500,00${NBSP}£ (в том числе налог 250,00${NBSP}£)`] },
@@ -147,6 +157,8 @@ const KNOWN: { readonly [L in Language]: { readonly [K in CustomerMessageKind]: 
     'dunning-letter': { subject: 'Скоро срок оплаты: INV-2026-000042', says: [`  INV-2026-000042, срок 1 ноября 2026 г., срок через 3 дн.: 52,34${NBSP}£, референс RF54 INV2 0260 0004 2`, `Итого к оплате 52,34${NBSP}£.`] },
     'refund-issued': { subject: `Возврат 38,98${NBSP}£ по Вашему заказу #1042`, says: [`Мы вернули 38,98${NBSP}£ по Вашему заказу #1042 (заказ отменён или не может быть выполнен).`] },
     'payment-plan-agreed': { subject: `Ваш график платежей с Example Trading Ltd: 600,00${NBSP}£, платежей: 2`, says: [`  1. 300,00${NBSP}£ до 15 января 2027 г.`] },
+    'shipment-sent': { subject: `Часть Вашего заказа #1042 отправлена`, says: [`посылка по Вашему заказу #1042 покинула наш склад 23 ноября 2026 г., перевозчик DPD (Next Day).`] },
+    'order-backordered': { subject: `Часть Вашего заказа #1042 ожидает поступления`, says: [`Отправим, как только поступит на склад:\n  1 × Tea towel`] },
   },
 };
 

@@ -42,7 +42,7 @@ describe('validateOrder: the catalog rule (B2B API orders only)', () => {
     w.putProduct({ ...MUG, unitPrice: 9999 }); // the platform sold it at its own price; BOOK-7 ships from elsewhere
     w.putOrder(testOrder('ord_1', 'received', { source: shopify }));
     expect(await validateOrder({ orderId: 'ord_1' }, w.deps)).toEqual({ outcome: 'validated' });
-    expect([...w.state.reservations.get('ord_1')!]).toEqual([['MUG-01', { quantity: 2, state: 'held' }]]);
+    expect([...w.state.reservations.get('ord_1')!]).toEqual([['MUG-01', { quantity: 2, state: 'held', shipped: 0, released: 0 }]]);
     expect(w.state.events.get('ord_1')?.at(-1)).toEqual({ at: NOW, step: 'validate', status: 'validated', detail: 'reserved 1 SKU(s)' });
   });
 
@@ -70,7 +70,7 @@ describe('validateOrder: stock', () => {
     const line = { sku: 'MUG-01', description: 'Stoneware mug', quantity: 2, unitPrice: 1250, discount: 0, taxRatePpm: 200_000 };
     w.putOrder(testOrder('ord_1', 'received', { lines: [line, { ...line, quantity: 3 }] }));
     expect(await validateOrder({ orderId: 'ord_1' }, w.deps)).toEqual({ outcome: 'validated' });
-    expect(w.state.reservations.get('ord_1')?.get('MUG-01')).toEqual({ quantity: 5, state: 'held' });
+    expect(w.state.reservations.get('ord_1')?.get('MUG-01')).toEqual({ quantity: 5, state: 'held', shipped: 0, released: 0 });
     expect(onHand(w, 'MUG-01')).toBe(0);
   });
 

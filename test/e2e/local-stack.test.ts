@@ -840,11 +840,15 @@ ${credit(5, '80.00', strd(over.paymentReference))}
 describe('the finance pack, end to end', () => {
   it('arrives from its schedule with the HTML summary, the text part, the PDF, the XLSX and a CSV per table; once per (kind, as-of), again with resend', async () => {
     // An open GBP invoice so the pack has figures.
-    const placed = await post('/orders', order('E2E-PACK-1', 'purchasing@acme-retail.example', 2));
+    // A customer of its own with room on its limit: the shared seed customers carry what the other tests left open.
+    expect((await post('/finance/customers', { email: 'pack.buyer@example.net', name: 'Pack Buyer Ltd', creditLimit: { amount: 100_000, currency: 'GBP' } })).status).toBe(201);
+    const placed = await post('/orders', order('E2E-PACK-1', 'pack.buyer@example.net', 2));
     expect(placed.status).toBe(202);
     await until('the pack order invoiced', async () => (await orderStatus(placed.body.orderId)) === 'invoiced');
 
-    const asOf = '2026-11-30';
+    // As of today in the company's zone: every invoice of this stack was issued today, so the pack has figures. As of
+    // yesterday it has none — correct as of any date (checked at the end).
+    const asOf = new Date().toLocaleDateString('en-CA', { timeZone: 'Europe/London' });
     const title = `Example Trading Ltd: month-end finance pack as of ${asOf}`;
     const run = async (query: string) => (await post(`/_local/schedules/report?kind=month-end&asOf=${asOf}${query}`, {})).body;
     const first = await run('');
@@ -878,5 +882,10 @@ describe('the finance pack, end to end', () => {
     const resent = await until('the resent pack', async () => (await packs()).find((m) => m.subject === `${title} (sent again)`));
     expect(resent.attachments).toHaveLength(12);
     expect((await packs()).map((m) => m.subject).sort()).toEqual([title, `${title} (sent again)`]);
+
+    const yesterday = new Date(Date.parse(`${asOf}T12:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+    expect((await post(`/_local/schedules/report?kind=flash&asOf=${yesterday}`, {})).status).toBe(200);
+    const flash = await until('yesterday’s flash', async () => ((await mails()) as PackMail[]).find((m) => m.subject.startsWith(`Example Trading Ltd: daily flash as of ${yesterday}`)));
+    expect(flash.body.text).toContain('No receivables and no activity in any currency.');
   }, 90_000);
 });

@@ -130,7 +130,7 @@ describe('stock reservations (DynamoDB Local)', () => {
     await rejectOrder({ orderId: winner!, review: { note: 'credit refused' } }, deps);
     await rejectOrder({ orderId: winner!, review: { note: 'credit refused' } }, deps);
     expect(await onHand('MUG-01')).toBe(1);
-    expect((await deps.orders.get(winner!))!).toMatchObject({ status: 'rejected', reason: 'credit refused' });
+    expect((await deps.orders.get(winner!))!).toMatchObject({ status: 'rejected', reason: 'credit refused after review: credit refused' });
   });
 
   it('validate-order: a B2B order must match the catalog (price, currency, known SKU)', async () => {

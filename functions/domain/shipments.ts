@@ -15,7 +15,7 @@
  *   shipments add up to the line exactly) and shipping of one shipment, or of everything shipped.
  */
 import { DomainError } from './errors.ts';
-import type { IsoInstant, OrderLine, ShippingCharge } from './model.ts';
+import type { IsoDate, IsoInstant, OrderLine, ShippingCharge } from './model.ts';
 
 export interface ShipmentLine {
   readonly sku: string;
@@ -37,6 +37,8 @@ export interface RecordedShipment {
   readonly seq: number;
   /** The invoice of this shipment (invoiceOn: "shipment"). */
   readonly invoiceNumber?: string;
+  /** When the warehouse expected the units still to follow, per SKU, as of this shipment. */
+  readonly expected?: Readonly<Record<string, IsoDate>>;
 }
 
 /** Lines the warehouse reported it cannot ship (or the seller cancelled): their stock goes back. */

@@ -106,7 +106,22 @@ export const en: Catalogue & FinanceCatalogue = {
       '',
       'In this parcel:',
       ...v.lines.map((l) => `  ${l.quantity} × ${l.description}`),
-      ...(v.toFollow.length === 0 ? ['', 'This completes your order.'] : ['', 'Still to follow:', ...v.toFollow.map((l) => `  ${l.quantity} × ${l.description}`)]),
+      ...(v.toFollow.length === 0 ? ['', 'This completes your order.'] : ['', 'Still to follow:', ...v.toFollow.map((l) => `  ${l.quantity} × ${l.description}${l.expectedOn ? ` (expected ${l.expectedOn})` : ''}`)]),
+      '',
+      v.companyName,
+    ].join('\n'),
+  }),
+
+  'lines-cancelled': (v) => ({
+    subject: `Part of your order ${v.orderReference} will not be delivered`,
+    text: [
+      `Dear ${v.customerName},`,
+      '',
+      v.bySeller ? `as requested, we have cancelled these items of your order ${v.orderReference}:` : `we are sorry: these items of your order ${v.orderReference} cannot be shipped after all and have been cancelled:`,
+      ...v.lines.map((l) => `  ${l.quantity} × ${l.description}`),
+      '',
+      v.refunded ? 'What you paid for them is refunded to the card or account you paid with.' : 'They will not be invoiced.',
+      'The rest of your order is not affected.',
       '',
       v.companyName,
     ].join('\n'),

@@ -33,6 +33,7 @@ const RENDER: { readonly [K in CustomerMessageKind]: (c: Catalogue, v: MessageVa
   'order-shipped': (c, v) => c['order-shipped'](v),
   'shipment-sent': (c, v) => c['shipment-sent'](v),
   'order-backordered': (c, v) => c['order-backordered'](v),
+  'lines-cancelled': (c, v) => c['lines-cancelled'](v),
   'invoice-issued': (c, v) => (v.form === 'paid' ? c['invoice-issued'].paid(v) : c['invoice-issued']['balance-due'](v)),
   'order-rejected': (c, v) => c['order-rejected'](v),
   'credit-note-issued': (c, v) => c['credit-note-issued'](v),

@@ -104,7 +104,22 @@ export const ja: Catalogue = {
       '',
       'この荷物の内容：',
       ...v.lines.map((l) => `  ${l.quantity} × ${l.description}`),
-      ...(v.toFollow.length === 0 ? ['', 'これでご注文の品はすべて発送されました。'] : ['', '後日発送：', ...v.toFollow.map((l) => `  ${l.quantity} × ${l.description}`)]),
+      ...(v.toFollow.length === 0 ? ['', 'これでご注文の品はすべて発送されました。'] : ['', '後日発送：', ...v.toFollow.map((l) => `  ${l.quantity} × ${l.description}${l.expectedOn ? `（${l.expectedOn} 入荷予定）` : ''}`)]),
+      '',
+      v.companyName,
+    ].join('\n'),
+  }),
+
+  'lines-cancelled': (v) => ({
+    subject: `ご注文 ${v.orderReference} の一部をお届けできなくなりました`,
+    text: [
+      `${v.customerName} 様`,
+      '',
+      v.bySeller ? `ご依頼により、ご注文 ${v.orderReference} の以下の商品をキャンセルいたしました。` : `誠に申し訳ございません。ご注文 ${v.orderReference} の以下の商品は発送できなくなったため、キャンセルいたしました。`,
+      ...v.lines.map((l) => `  ${l.quantity} × ${l.description}`),
+      '',
+      v.refunded ? 'お支払いいただいた代金は、お支払いに使用されたカードまたは口座へ返金いたします。' : 'これらの商品は請求いたしません。',
+      'ご注文のその他の商品には影響ございません。',
       '',
       v.companyName,
     ].join('\n'),

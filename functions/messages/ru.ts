@@ -108,7 +108,22 @@ export const ru: Catalogue = {
       '',
       'В посылке:',
       ...v.lines.map((l) => `  ${l.quantity} × ${l.description}`),
-      ...(v.toFollow.length === 0 ? ['', 'Ваш заказ отправлен полностью.'] : ['', 'Будет отправлено позже:', ...v.toFollow.map((l) => `  ${l.quantity} × ${l.description}`)]),
+      ...(v.toFollow.length === 0 ? ['', 'Ваш заказ отправлен полностью.'] : ['', 'Будет отправлено позже:', ...v.toFollow.map((l) => `  ${l.quantity} × ${l.description}${l.expectedOn ? ` (ожидается ${l.expectedOn})` : ''}`)]),
+      '',
+      v.companyName,
+    ].join('\n'),
+  }),
+
+  'lines-cancelled': (v) => ({
+    subject: `Часть Вашего заказа ${v.orderReference} не будет доставлена`,
+    text: [
+      `Уважаемый(ая) ${v.customerName}!`,
+      '',
+      v.bySeller ? `По Вашей просьбе мы отменили следующие товары из заказа ${v.orderReference}:` : `К сожалению, следующие товары из Вашего заказа ${v.orderReference} не могут быть отправлены и отменены:`,
+      ...v.lines.map((l) => `  ${l.quantity} × ${l.description}`),
+      '',
+      v.refunded ? 'Уплаченная за них сумма будет возвращена на карту или счёт, с которого Вы платили.' : 'Счёт за них выставлен не будет.',
+      'Остальная часть заказа остаётся в силе.',
       '',
       v.companyName,
     ].join('\n'),

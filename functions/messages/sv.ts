@@ -104,7 +104,22 @@ export const sv: Catalogue = {
       '',
       'I paketet:',
       ...v.lines.map((l) => `  ${l.quantity} × ${l.description}`),
-      ...(v.toFollow.length === 0 ? ['', 'Därmed är hela beställningen skickad.'] : ['', 'Kommer senare:', ...v.toFollow.map((l) => `  ${l.quantity} × ${l.description}`)]),
+      ...(v.toFollow.length === 0 ? ['', 'Därmed är hela beställningen skickad.'] : ['', 'Kommer senare:', ...v.toFollow.map((l) => `  ${l.quantity} × ${l.description}${l.expectedOn ? ` (väntas ${l.expectedOn})` : ''}`)]),
+      '',
+      v.companyName,
+    ].join('\n'),
+  }),
+
+  'lines-cancelled': (v) => ({
+    subject: `En del av din beställning ${v.orderReference} kommer inte att levereras`,
+    text: [
+      `Hej ${v.customerName},`,
+      '',
+      v.bySeller ? `Som du bad om har vi avbeställt dessa artiklar i din beställning ${v.orderReference}:` : `Tyvärr kan dessa artiklar i din beställning ${v.orderReference} inte skickas, och de har avbeställts:`,
+      ...v.lines.map((l) => `  ${l.quantity} × ${l.description}`),
+      '',
+      v.refunded ? 'Det du betalat för dem återbetalas till kortet eller kontot du betalade med.' : 'De kommer inte att faktureras.',
+      'Resten av beställningen påverkas inte.',
       '',
       v.companyName,
     ].join('\n'),

@@ -48,8 +48,20 @@ export interface OrderShippedVars {
 /** One shipment of an order that leaves in parts (or in one): what is in it, what is still to come. */
 export interface ShipmentSentVars extends OrderShippedVars {
   readonly lines: readonly { readonly quantity: number; readonly description: string }[];
-  /** What has not shipped yet (empty: this shipment completes the order). */
-  readonly toFollow: readonly { readonly quantity: number; readonly description: string }[];
+  /** What has not shipped yet (empty: this shipment completes the order), with the day the warehouse expects it (formatted) where it gave one. */
+  readonly toFollow: readonly { readonly quantity: number; readonly description: string; readonly expectedOn?: string | null }[];
+}
+
+/** Units of an order that will not ship after all (the warehouse cannot, or the seller cancelled them); the rest ships or shipped. */
+export interface LinesCancelledVars {
+  readonly customerName: string;
+  readonly orderReference: OrderReference;
+  readonly lines: readonly { readonly quantity: number; readonly description: string }[];
+  /** Cancelled by the seller (at the customer's request, usually) rather than because the warehouse cannot ship them. */
+  readonly bySeller: boolean;
+  /** The order was paid at checkout: what these units cost is refunded. */
+  readonly refunded: boolean;
+  readonly companyName: string;
 }
 
 /** An order confirmed with some units on backorder (backorderPolicy "ship-available"). */
@@ -305,6 +317,7 @@ export interface MessageVars {
   readonly 'order-shipped': OrderShippedVars;
   readonly 'shipment-sent': ShipmentSentVars;
   readonly 'order-backordered': OrderBackorderedVars;
+  readonly 'lines-cancelled': LinesCancelledVars;
   readonly 'invoice-issued': InvoiceIssuedVars;
   readonly 'order-rejected': OrderRejectedVars;
   readonly 'credit-note-issued': CreditNoteIssuedVars;
@@ -336,6 +349,7 @@ interface CustomerTemplates {
   readonly 'order-shipped': Template<OrderShippedVars>;
   readonly 'shipment-sent': Template<ShipmentSentVars>;
   readonly 'order-backordered': Template<OrderBackorderedVars>;
+  readonly 'lines-cancelled': Template<LinesCancelledVars>;
   readonly 'invoice-issued': { readonly 'balance-due': Template<InvoiceBalanceDueVars>; readonly paid: Template<InvoicePaidVars> };
   readonly 'order-rejected': Template<OrderRejectedVars>;
   readonly 'credit-note-issued': Template<CreditNoteIssuedVars>;

@@ -105,7 +105,22 @@ export const zh: Catalogue = {
       '',
       '本包裹内含：',
       ...v.lines.map((l) => `  ${l.quantity} × ${l.description}`),
-      ...(v.toFollow.length === 0 ? ['', '您的订单已全部发货。'] : ['', '稍后发出：', ...v.toFollow.map((l) => `  ${l.quantity} × ${l.description}`)]),
+      ...(v.toFollow.length === 0 ? ['', '您的订单已全部发货。'] : ['', '稍后发出：', ...v.toFollow.map((l) => `  ${l.quantity} × ${l.description}${l.expectedOn ? `（预计 ${l.expectedOn}）` : ''}`)]),
+      '',
+      v.companyName,
+    ].join('\n'),
+  }),
+
+  'lines-cancelled': (v) => ({
+    subject: `您的订单 ${v.orderReference} 中的部分商品将不会发货`,
+    text: [
+      `尊敬的${v.customerName}：`,
+      '',
+      v.bySeller ? `根据您的要求，我们已取消订单 ${v.orderReference} 中的以下商品：` : `非常抱歉，您的订单 ${v.orderReference} 中的以下商品无法发货，已被取消：`,
+      ...v.lines.map((l) => `  ${l.quantity} × ${l.description}`),
+      '',
+      v.refunded ? '您为这些商品支付的款项将退还至您付款时使用的银行卡或账户。' : '这些商品不会开具发票。',
+      '订单的其余部分不受影响。',
       '',
       v.companyName,
     ].join('\n'),

@@ -133,6 +133,8 @@ export const ShipmentsReportSchema = z.union([
     trackingNumber: text(1, 100),
     shippedAt: z.optional(z.iso.datetime({ offset: true })),
     cost: z.optional(minorUnits()),
+    /** When the warehouse expects the units still to follow, per SKU (the customer is told). */
+    expected: z.optional(z.array(z.object({ sku: text(1, 100), expectedOn: IsoDateSchema })).check(z.maxLength(500))),
   }),
   z.object({ shipmentId: text(1, 100), cancelled: z.literal(true), lines: ShipmentLinesSchema, reason: text(1, 1000) }),
 ]);

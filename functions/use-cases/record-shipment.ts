@@ -28,7 +28,7 @@
  */
 import { checkReport, isComplete, progressOf, shipmentsOf, stockTargets, unitsShipped, type LineCancellation, type RecordedShipment, type ShipmentLine } from '#domain/shipments';
 import { amendOrder } from '#domain/order';
-import { orderReference, renderMessage } from '#messages';
+import { customerLanguage, formatsFor, orderReference, renderMessage } from '#messages';
 import { ConcurrentUpdate, ConflictError, OrderNotFound, WORKFLOW_ERRORS } from '../errors.ts';
 import type { StoredOrder } from '../ports.ts';
 import { answerWait, type AnswerWaitDeps } from './answer-wait.ts';
@@ -45,6 +45,8 @@ export type ShipmentsReport =
       readonly trackingNumber: string;
       readonly shippedAt?: string | undefined;
       readonly cost?: number | undefined;
+      /** When the warehouse expects the units still to follow, per SKU (told to the customer with this shipment). */
+      readonly expected?: readonly { readonly sku: string; readonly expectedOn: string }[] | undefined;
     }
   | { readonly shipmentId: string; readonly cancelled: true; readonly lines: readonly ShipmentLine[]; readonly reason: string };
 
@@ -85,6 +87,8 @@ export async function recordShipment(input: { orderId: string; report: Shipments
   await deps.catalog.settleLines(orderId, stockTargets(order));
   const shipment = order.shipments?.[report.shipmentId];
   if (shipment) await mailShipment(order, shipment, deps);
+  const cancellation = order.lineCancellations?.[report.shipmentId];
+  if (cancellation) await mailCancellation(order, cancellation, deps);
   if (deps.invoiceOn === 'shipment' && deps.invoicing && shipment) await invoiceShipments({ orderId, mailShipment: shipment.shipmentId }, deps.invoicing);
   const complete = isComplete(order);
   if (complete) await answer(order, deps);
@@ -124,6 +128,7 @@ async function write(orderId: string, report: ShipmentsReport, deps: RecordShipm
                 trackingNumber: report.trackingNumber,
                 shippedAt: report.shippedAt ?? at,
                 ...(report.cost !== undefined ? { cost: report.cost } : {}),
+                ...(report.expected?.length ? { expected: Object.fromEntries(report.expected.map((e) => [e.sku, e.expectedOn])) } : {}),
                 seq: shipmentsOf(order).length + 1,
               } satisfies RecordedShipment,
             },
@@ -144,10 +149,12 @@ async function mailShipment(order: StoredOrder, shipment: RecordedShipment, deps
   if (!customer) return;
   const progress = progressOf(order);
   const description = (sku: string) => progress.get(sku)?.description ?? sku;
-  const message = renderMessage('shipment-sent', customer.language, {
+  const language = customerLanguage(customer, deps.company);
+  const { date } = formatsFor(language);
+  const message = renderMessage('shipment-sent', language, {
     customerName: customer.name,
     orderReference: orderReference(order),
-    shippedOn: shipment.shippedAt.slice(0, 10),
+    shippedOn: date(shipment.shippedAt.slice(0, 10)),
     carrier: shipment.carrier,
     service: shipment.service,
     trackingNumber: shipment.trackingNumber,
@@ -157,10 +164,31 @@ async function mailShipment(order: StoredOrder, shipment: RecordedShipment, deps
     toFollow: [...progress.values()].flatMap((p) => {
       const later = shipmentsOf(order).filter((s) => s.seq > shipment.seq).reduce((n, s) => n + s.lines.reduce((m, l) => m + (l.sku === p.sku ? l.quantity : 0), 0), 0);
       const left = p.open + later;
-      return left > 0 ? [{ quantity: left, description: p.description }] : [];
+      const expectedOn = shipment.expected?.[p.sku];
+      return left > 0 ? [{ quantity: left, description: p.description, expectedOn: expectedOn ? date(expectedOn) : null }] : [];
     }),
   });
   await deps.mail.enqueue(mailTo(customer, `shipment:${order.id}:${shipment.shipmentId}`, message));
+}
+
+/**
+ * The customer told which units will not ship (once per cancellation: its own mail key) — unless nothing of the order
+ * ships at all, when the order is rejected and reject-order tells them so.
+ */
+async function mailCancellation(order: StoredOrder, cancellation: LineCancellation, deps: RecordShipmentDeps): Promise<void> {
+  if (isComplete(order) && unitsShipped(order) === 0) return;
+  const customer = await deps.customers.get(order.customerId);
+  if (!customer) return;
+  const progress = progressOf(order);
+  const message = renderMessage('lines-cancelled', customerLanguage(customer, deps.company), {
+    customerName: customer.name,
+    orderReference: orderReference(order),
+    lines: cancellation.lines.map((l) => ({ quantity: l.quantity, description: progress.get(l.sku)?.description ?? l.sku })),
+    bySeller: cancellation.cancellationId.startsWith('seller:'),
+    refunded: order.paymentMode === 'prepaid',
+    companyName: deps.company.name,
+  });
+  await deps.mail.enqueue(mailTo(customer, `lines-cancelled:${order.id}:${cancellation.cancellationId}`, message));
 }
 
 /** Step 7: the fulfilment wait answered once the order is complete; a wait already answered is left alone. */

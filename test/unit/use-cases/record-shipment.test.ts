@@ -42,6 +42,19 @@ describe('recordShipment', () => {
     expect(w.state.invoices.size).toBe(0); // invoiceOn order: billed when complete
   });
 
+  it('tells the customer when the warehouse expects what follows, in their language and date format', async () => {
+    const { w, deps } = await fulfilling();
+    const report = { ...parcel('S1', [{ sku: 'MUG-01', quantity: 1 }]), expected: [{ sku: 'BOOK-7', expectedOn: '2026-12-15' }] };
+    await recordShipment({ orderId: 'ord_1', report }, deps);
+    expect(w.state.mailbox[0]!.text).toContain('Still to follow:\n  1 × Stoneware mug\n  1 × Field guide (expected 15 December 2026)');
+    expect(w.state.orders.get('ord_1')!.shipments!.S1!.expected).toEqual({ 'BOOK-7': '2026-12-15' });
+    const sv = await fulfilling();
+    sv.w.putCustomer(testCustomer('cus_1', { language: 'sv' }));
+    await recordShipment({ orderId: 'ord_1', report }, sv.deps);
+    expect(sv.w.state.mailbox[0]!.text).toContain('1 × Field guide (väntas 15 december 2026)');
+    expect(sv.w.state.mailbox[0]!.text).toContain('22 november 2026');
+  });
+
   it('the same report again is recorded once: nothing moves twice, no second mail', async () => {
     const { w, deps } = await fulfilling();
     await recordShipment({ orderId: 'ord_1', report: parcel('S1', [{ sku: 'MUG-01', quantity: 1 }]) }, deps);
@@ -112,6 +125,11 @@ describe('recordShipment', () => {
     const cancelled = await recordShipment({ orderId: 'ord_1', report: { shipmentId: 'C1', cancelled: true, lines: [{ sku: 'BOOK-7', quantity: 1 }], reason: 'damaged in the warehouse' } }, deps);
     expect(cancelled).toMatchObject({ recorded: 'cancellation', complete: false });
     expect(reservation(w, 'BOOK-7')).toMatchObject({ released: 1, state: 'released' });
+    // The customer is told which units will not come (the warehouse's own words stay on the timeline).
+    expect(w.state.mailbox).toHaveLength(1);
+    expect(w.state.mailbox[0]).toMatchObject({ key: 'lines-cancelled:ord_1:C1', subject: 'Part of your order PO-ord_1 will not be delivered' });
+    expect(w.state.mailbox[0]!.text).toContain('cannot be shipped after all and have been cancelled:\n  1 × Field guide\n\nThey will not be invoiced.');
+    expect(w.state.mailbox[0]!.text).not.toContain('damaged in the warehouse');
     expect(w.state.products.get('BOOK-7')!.onHand).toBe(10);
     await recordShipment({ orderId: 'ord_1', report: parcel('S1', [{ sku: 'MUG-01', quantity: 2 }]) }, deps);
     await shipOrder({ orderId: 'ord_1', shipment: w.state.workflowCalls.at(-1)!.args[1] as never }, deps);
@@ -126,6 +144,7 @@ describe('recordShipment', () => {
     await recordShipment({ orderId: 'ord_1', report: { shipmentId: 'C1', cancelled: true, lines: [{ sku: 'MUG-01', quantity: 2 }, { sku: 'BOOK-7', quantity: 1 }], reason: 'out of stock' } }, deps);
     expect(w.state.workflowCalls.filter((c) => c.op === 'fail')).toEqual([{ op: 'fail', args: ['tok-1', 'WarehouseFailed', 'the warehouse cannot ship any of it: out of stock'] }]);
     expect([w.state.products.get('MUG-01')!.onHand, w.state.products.get('BOOK-7')!.onHand]).toEqual([10, 10]);
+    expect(w.state.mailbox).toEqual([]); // the rejection tells the customer, not a cancellation notice
   });
 
   it('a prepaid order with a line cancelled: its invoices and one refund of the rest add up to what was paid, whatever is re-run', async () => {
@@ -155,6 +174,11 @@ describe('recordShipment', () => {
     const done = await cancelLines({ orderId: 'ord_1', cancellationId: 'K1', lines: [{ sku: 'BOOK-7', quantity: 1 }], reason: 'no longer needed' }, deps);
     expect(done).toEqual({ orderId: 'ord_1', shipmentId: 'seller:K1', recorded: 'cancellation', complete: true, open: [] });
     await cancelLines({ orderId: 'ord_1', cancellationId: 'K1', lines: [{ sku: 'BOOK-7', quantity: 1 }], reason: 'no longer needed' }, deps);
+    // One notice, under the cancellation's key (the sender sends a key once), saying it was cancelled as asked.
+    const notices = w.state.mailbox.filter((m) => m.key === 'lines-cancelled:ord_1:seller:K1');
+    expect(notices.length).toBeGreaterThanOrEqual(1);
+    expect(new Set(notices.map((m) => m.text)).size).toBe(1);
+    expect(notices[0]!.text).toContain('as requested, we have cancelled these items of your order PO-ord_1:\n  1 × Field guide');
     expect(w.state.products.get('BOOK-7')!.onHand).toBe(10);
     expect(w.state.workflowCalls.filter((c) => c.op === 'complete')).toHaveLength(1);
     expect(Object.keys(w.state.orders.get('ord_1')!.lineCancellations!)).toEqual(['seller:K1']);

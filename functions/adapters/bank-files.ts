@@ -4,13 +4,12 @@
  */
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { BankFileStore } from '../ports.ts';
-import { tracer } from '#runtime/powertools';
 
 let client: S3Client | undefined;
 
 export const s3BankFiles: BankFileStore = {
   async read(bucket, key) {
-    client ??= tracer.captureAWSv3Client(new S3Client({}));
+    client ??= new S3Client({});
     const r = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
     if (!r.Body) throw new Error(`s3://${bucket}/${key} has no body`);
     return r.Body.transformToString('utf-8');

@@ -7,12 +7,11 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { EVENT_SOURCE } from '#domain/fulfilment';
 import type { Events } from '../ports.ts';
-import { tracer } from '#runtime/powertools';
 
 let client: EventBridgeClient | undefined;
 
 export function eventBridgeClient(): EventBridgeClient {
-  client ??= tracer.captureAWSv3Client(new EventBridgeClient({}));
+  client ??= new EventBridgeClient({});
   return client;
 }
 

@@ -5,11 +5,10 @@
 import { SendRawEmailCommand, SESClient } from '@aws-sdk/client-ses';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import type { MailMessage, MailTransport } from '../ports.ts';
-import { tracer } from '#runtime/powertools';
 
 let client: SESClient | undefined;
 export function sesClient(): SESClient {
-  client ??= tracer.captureAWSv3Client(new SESClient({}));
+  client ??= new SESClient({});
   return client;
 }
 export function setSesClient(next: SESClient | undefined): void {

@@ -5,12 +5,11 @@
  */
 import { SendMessageBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { Outbox } from '../ports.ts';
-import { tracer } from '#runtime/powertools';
 
 let client: SQSClient | undefined;
 
 export function sqsClient(): SQSClient {
-  client ??= tracer.captureAWSv3Client(new SQSClient({ useQueueUrlAsEndpoint: !process.env.AWS_ENDPOINT_URL_SQS }));
+  client ??= new SQSClient({ useQueueUrlAsEndpoint: !process.env.AWS_ENDPOINT_URL_SQS });
   return client;
 }
 

@@ -7,13 +7,12 @@ import { SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient, StartExecuti
 import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ConfigError, TaskTokenSpent, WORKFLOW_ERRORS } from '../errors.ts';
 import type { TaskTokens, Workflow } from '../ports.ts';
-import { tracer } from '#runtime/powertools';
 import type { DynamoTable } from './dynamo.ts';
 import { ITEM_TYPES, Keys } from './table-schema.ts';
 
 let client: SFNClient | undefined;
 export function sfnClient(): SFNClient {
-  client ??= tracer.captureAWSv3Client(new SFNClient({}));
+  client ??= new SFNClient({});
   return client;
 }
 export function setSfnClient(next: SFNClient | undefined): void {

@@ -1,5 +1,5 @@
 /** `#runtime`: what a handler needs to be thin. */
-export { logger, metrics, tracer, businessMetrics, log } from './powertools.ts';
+export { logger, metrics, businessMetrics, log } from './powertools.ts';
 export { readBindings, companyOf, checkedBinding, creditLimitsOf, dunningPolicyOf, reportRecipientsOf, bankCsvMappingOf, matchPolicyOf, referenceRatesOf, type Bound } from './bindings.ts';
 export { systemClock, fixedClock, pacer } from './clock.ts';
 export * from './errors.ts';

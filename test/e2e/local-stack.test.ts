@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../local/dynamodb-local.ts';
 import { DEV_SECRETS, startLocalStack, type LocalStack } from '../../local/stack.ts';
 import { pdfText } from '../support/pdf-text.ts';
+import { describeReport, validateUbl } from '../support/ubl-validator.ts';
 
 let stack: LocalStack;
 
@@ -219,7 +220,10 @@ describe('the local stack, end to end', () => {
   }, 40_000);
 
   it('writes to a Swedish customer in Swedish: the confirmation, the shipping notice and the invoice email, with Swedish dates and amounts in the currency\'s own sign', async () => {
-    // Nordisk Design AB (local/seed.ts) reads Swedish. 2 × £12.50 + 20% VAT = £30.00.
+    // Nordisk Design AB (local/seed.ts) reads Swedish. 2 × £12.50 + 20% VAT = £30.00. Its AP portal takes e-invoices.
+    const nordisk = (await get('/finance/customers?email=inkop@nordisk-design.example')).body.customerId as string;
+    const patched = await fetch(`${stack.apiUrl}/finance/customers/${nordisk}`, { method: 'PATCH', headers: { 'content-type': 'application/json', 'x-api-key': stack.financeKey }, body: JSON.stringify({ eInvoice: true, vatNumber: 'SE556677889901', peppolId: { scheme: '0007', id: '5566778899' }, reason: 'AP portal takes Peppol' }) });
+    expect(patched.status).toBe(200);
     const res = await post('/orders', order('E2E-SV-1', 'inkop@nordisk-design.example', 2));
     expect(res.status).toBe(202);
     const id = res.body.orderId as string;
@@ -241,13 +245,21 @@ describe('the local stack, end to end', () => {
     expect(text).toMatch(new RegExp(`^Hej Nordisk Design AB,\n\nBifogat finns faktura ${stored.invoiceNumber} \\(din beställning E2E-SV-1\\) på 30,00\u00a0£, med förfallodag ${SV_DATE.source} \\(2 % kassarabatt vid betalning inom 10 dagar, annars 30 dagar netto\\)\\. Betalar du 29,40\u00a0£ senast ${SV_DATE.source} får du kassarabatt\\.`));
     expect(text).toContain('Betala till IBAN GB62 DEMO 0000 0012 3456 78, BIC DEMOGB22');
     expect(text).toMatch(/och ange betalningsreferensen RF\d\d( \w{4})+/);
-    expect(invoiced.attachments[0]!.filename).toBe(`${stored.invoiceNumber}.pdf`);
+    expect(invoiced.attachments.map((a) => a.filename)).toEqual([`${stored.invoiceNumber}.pdf`, `${stored.invoiceNumber}.xml`]);
+    // The PDF in Swedish; the Peppol BIS 3 UBL beside it validates as the receiver's access point would check it.
+    const pdfBytes = Buffer.from(invoiced.attachments[0]!.content, 'base64');
+    expect(pdfText(pdfBytes)).toMatch(/^FAKTURA\n[\s\S]*Fakturanummer/);
+    const ubl = Buffer.from(invoiced.attachments[1]!.content, 'base64').toString('utf8');
+    expect(ubl).toContain('<cbc:CustomizationID>urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0</cbc:CustomizationID>');
+    expect(ubl).toContain('<cbc:CompanyID>SE556677889901</cbc:CompanyID>');
+    const report = await validateUbl(ubl);
+    expect(report.valid, describeReport(report)).toBe(true);
     // Nothing in English, no minor units, no o2c ids.
     for (const m of [confirmed, shipped, invoiced]) {
       expect(m.body.text).not.toMatch(/Dear|thank you|please|your order|due on|\b3000\b|\b2500\b/i);
       expect(`${m.subject}\n${m.body.text}`).not.toContain(id);
     }
-  }, 60_000);
+  }, 120_000);
 
   it('tells a Japanese customer in Japanese why a B2B order at the wrong price is rejected: their own unit price, never the catalog\'s, minor units or o2c ids', async () => {
     // 東京トレーディング株式会社 (local/seed.ts) reads Japanese; the catalog sells MUG-01 at £12.50, the order says £9.99.

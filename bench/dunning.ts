@@ -14,8 +14,9 @@ import '../local/quiet.ts';
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, DynamoDBDocumentClient, type BatchWriteCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { setDocumentClient } from '../functions/adapters/dynamo.ts';
+import { batchWrite } from './batch-write.ts';
 import { repositories } from '../functions/adapters/repositories.ts';
 import { GSI_OPEN_BY_DUE, ITEM_TYPES, Keys, OPEN_INVOICE_SHARDS, VERSION_ATTRIBUTE } from '../functions/adapters/table-schema.ts';
 import { addDays } from '../functions/domain/dates.ts';
@@ -89,22 +90,6 @@ function invoiceNo(i: number): Invoice {
   return { ...invoice, dueDate, dunningLevels: sent, ...(next ? { nextActionOn: next } : {}) };
 }
 
-async function batchWrite(table: string, items: Record<string, unknown>[]) {
-  const chunks: Record<string, unknown>[][] = [];
-  for (let i = 0; i < items.length; i += 25) chunks.push(items.slice(i, i + 25));
-  let cursor = 0;
-  await Promise.all(
-    Array.from({ length: 8 }, async () => {
-      while (cursor < chunks.length) {
-        let requests = chunks[cursor++]!.map((Item) => ({ PutRequest: { Item } }));
-        while (requests.length > 0) {
-          const r: BatchWriteCommandOutput = await doc.send(new BatchWriteCommand({ RequestItems: { [table]: requests } }));
-          requests = (r.UnprocessedItems?.[table] ?? []) as typeof requests;
-        }
-      }
-    }),
-  );
-}
 
 async function seed(table: string, open: number) {
   const customers = Math.ceil(open / PER_CUSTOMER);
@@ -120,7 +105,7 @@ async function seed(table: string, open: number) {
     items.push({ ...Keys.invoice(inv.number), ...Keys.invoiceByCustomer(inv.customerId, inv.issueDate, inv.number), ...Keys.openInvoice(inv.number, inv.dueDate), type: ITEM_TYPES.invoice, ...inv, [VERSION_ATTRIBUTE]: 1 });
     if (inv.nextActionOn) items.push({ ...Keys.nextAction(inv.number), ...Keys.nextActionIndex(inv.number, inv.nextActionOn), type: ITEM_TYPES.nextAction, invoiceNumber: inv.number, nextActionOn: inv.nextActionOn });
   }
-  await batchWrite(table, items);
+  await batchWrite(doc, table, items);
   return { customers, actioned, items: items.length };
 }
 

@@ -19,8 +19,9 @@ import '../local/quiet.ts';
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, DynamoDBDocumentClient, type BatchWriteCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { setDocumentClient } from '../functions/adapters/dynamo.ts';
+import { batchWrite } from './batch-write.ts';
 import { repositories } from '../functions/adapters/repositories.ts';
 import { AGGREGATE_INCEPTION, ITEM_TYPES, Keys, VERSION_ATTRIBUTE } from '../functions/adapters/table-schema.ts';
 import { addDays } from '../functions/domain/dates.ts';
@@ -62,22 +63,6 @@ client.middlewareStack.add(
 const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false } });
 setDocumentClient(doc);
 
-async function batchWrite(table: string, items: Record<string, unknown>[]) {
-  const chunks: Record<string, unknown>[][] = [];
-  for (let i = 0; i < items.length; i += 25) chunks.push(items.slice(i, i + 25));
-  let cursor = 0;
-  await Promise.all(
-    Array.from({ length: 8 }, async () => {
-      while (cursor < chunks.length) {
-        let requests = chunks[cursor++]!.map((Item) => ({ PutRequest: { Item } }));
-        while (requests.length > 0) {
-          const r: BatchWriteCommandOutput = await doc.send(new BatchWriteCommand({ RequestItems: { [table]: requests } }));
-          requests = (r.UnprocessedItems?.[table] ?? []) as typeof requests;
-        }
-      }
-    }),
-  );
-}
 
 /** Invoice `i` of `n` issued over `years` before AS_OF; every (n / OPEN)th is still open, the others paid 5–60 days after issue. */
 function invoiceNo(i: number, n: number, years: number): { invoice: Invoice; paidOn?: string; orderedOn: string } {
@@ -138,7 +123,7 @@ async function seed(table: string, n: number, years: number) {
   for (const d of days) items.push({ ...Keys.aggregate(d.on, 'totals', d.currency), type: ITEM_TYPES.aggregate, period: d.on, currency: d.currency, ...d.add });
   for (const m of months) items.push({ ...Keys.aggregate(m.on, 'totals', m.currency), ...Keys.totalsPeriod(m.on, m.currency), type: ITEM_TYPES.aggregate, period: m.on, currency: m.currency, ...m.add });
   for (const a of inception) items.push({ ...Keys.aggregate(a.on, 'totals', a.currency), type: ITEM_TYPES.aggregate, period: a.on, currency: a.currency, ...a.add, firstSale });
-  await batchWrite(table, items);
+  await batchWrite(doc, table, items);
   return { open, items: items.length };
 }
 

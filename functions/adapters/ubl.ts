@@ -18,6 +18,7 @@ import { XMLBuilder } from 'fast-xml-parser';
 import type { Address, CreditNote, Invoice, Party, PricedLine, VatCategory, VatSubtotal } from '#domain/model';
 import { describeTerms } from '#domain/invoice';
 import { toDecimalString } from '#domain/money';
+import { sellerParty } from '#domain/vat';
 import type { Company, EInvoices } from '../ports.ts';
 
 export const PEPPOL_CUSTOMIZATION_ID = 'urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0';
@@ -98,15 +99,7 @@ function party(p: Party, fallbackCountry: string): Node {
 
 /** The seller as the document fixed it at issue, else as the company is configured now. */
 export function sellerOf(doc: { readonly seller?: Party }, company: Company): Party {
-  if (doc.seller) return doc.seller;
-  const legal = company.legal;
-  return {
-    name: legal?.legalName ?? company.name,
-    ...(legal?.postalAddress ? { address: legal.postalAddress } : {}),
-    ...(legal?.vatNumber ? { vatNumber: legal.vatNumber } : {}),
-    ...(legal?.registration ? { companyNumber: legal.registration } : {}),
-    ...(legal?.peppolId ? { endpoint: legal.peppolId } : {}),
-  };
+  return doc.seller ?? sellerParty(company);
 }
 
 function paymentMeans(company: Company, currency: string, paymentId: string): Node {

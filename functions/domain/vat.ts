@@ -153,3 +153,27 @@ export function buyerParty(customer: { readonly name: string; readonly email?: s
     ...(customer.email ? { email: customer.email } : {}),
   };
 }
+
+/** What the seller's party is made of: the trading name and, where configured, the legal identity (port `Company`). */
+export interface SellerIdentity {
+  readonly name: string;
+  readonly legal?: {
+    readonly legalName: string;
+    readonly postalAddress?: Address;
+    readonly vatNumber?: string;
+    readonly registration?: string;
+    readonly peppolId?: { readonly scheme: string; readonly id: string };
+  };
+}
+
+/** The seller as documents name it: the legal identity from config (else the trading name). */
+export function sellerParty(company: SellerIdentity): Party {
+  const legal = company.legal;
+  return {
+    name: legal?.legalName ?? company.name,
+    ...(legal?.postalAddress ? { address: legal.postalAddress } : {}),
+    ...(legal?.vatNumber ? { vatNumber: legal.vatNumber } : {}),
+    ...(legal?.registration ? { companyNumber: legal.registration } : {}),
+    ...(legal?.peppolId ? { endpoint: legal.peppolId } : {}),
+  };
+}

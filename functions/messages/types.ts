@@ -9,6 +9,7 @@
  * places the vars in its sentences.
  */
 import type { RiskFactor } from '../domain/credit-score.ts';
+import type { PaymentHistory } from '../domain/credit.ts';
 import type { DunningAction, DunningTone } from '../domain/dunning.ts';
 import type { PaymentTerms } from '../domain/model.ts';
 
@@ -267,16 +268,8 @@ export interface CreditReviewRequestVars {
     readonly conversions: readonly string[];
     readonly ratesOn: string | null;
   } | null;
-  readonly history?: {
-    readonly invoices: number;
-    readonly paid: number;
-    readonly paidOnTime: number;
-    readonly averageDaysToPay: number | null;
-    readonly averageDaysLate: number | null;
-    readonly open: number;
-    readonly overdue: number;
-    readonly lastPaidOn: string | null;
-  } | null;
+  /** How the customer has paid (domain/credit `paymentHistory`). */
+  readonly history?: PaymentHistory | null;
   /** Finance's standing approval of the customer, in words; null: none. */
   readonly approval?: string | null;
   /** Sent to the second approver because the first review was not decided in time. */

@@ -16,7 +16,7 @@ import { todayIn } from '#domain/dates';
 import type { Money, OrderStatus } from '#domain/model';
 import { APPROVED_NOT_INVOICED } from '#domain/order';
 import { OrderNotFound } from '../errors.ts';
-import type { Invoices, StoredCustomer } from '../ports.ts';
+import type { Invoices, StoredCustomer, StoredOrder } from '../ports.ts';
 import { customerExposure, type CheckCreditDeps } from './check-credit.ts';
 
 export type CreditViewDeps = Pick<CheckCreditDeps, 'orders' | 'customers' | 'payments' | 'clock' | 'company' | 'referenceRates' | 'rateStore'> & {
@@ -47,8 +47,9 @@ export interface CreditView {
   readonly approval: (CreditApproval & { readonly covers: boolean }) | null;
 }
 
-export async function creditView({ orderId }: { orderId: string }, deps: CreditViewDeps): Promise<CreditView> {
-  const order = await deps.orders.get(orderId);
+/** `order`: the order as the caller read it already (else read here). */
+export async function creditView({ orderId, order: known }: { orderId: string; order?: StoredOrder }, deps: CreditViewDeps): Promise<CreditView> {
+  const order = known ?? (await deps.orders.get(orderId));
   if (!order) throw new OrderNotFound(orderId);
   const today = todayIn(deps.company.timezone, deps.clock.now());
   const [customer, invoices] = await Promise.all([deps.customers.get(order.customerId), deps.invoices.ofCustomer(order.customerId, today)]);

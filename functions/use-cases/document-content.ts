@@ -14,20 +14,8 @@
  */
 import { todayIn } from '#domain/dates';
 import type { CreditNote, Customer, Invoice, Order, Party } from '#domain/model';
-import { buyerParty, creditNoteVat, invoiceVat, type VatSituation } from '#domain/vat';
+import { buyerParty, creditNoteVat, invoiceVat, sellerParty, type VatSituation } from '#domain/vat';
 import type { Company, StoredCustomer } from '../ports.ts';
-
-/** The seller as documents name it: the legal identity from config (else the trading name). */
-export function sellerParty(company: Company): Party {
-  const legal = company.legal;
-  return {
-    name: legal?.legalName ?? company.name,
-    ...(legal?.postalAddress ? { address: legal.postalAddress } : {}),
-    ...(legal?.vatNumber ? { vatNumber: legal.vatNumber } : {}),
-    ...(legal?.registration ? { companyNumber: legal.registration } : {}),
-    ...(legal?.peppolId ? { endpoint: legal.peppolId } : {}),
-  };
-}
 
 /** The customer's VAT number: the one set for invoices, else the tax id finance keeps. */
 const vatNumberOf = (customer: (Customer & { readonly taxId?: string }) | undefined) => customer?.vatNumber ?? (customer?.taxId && /^[A-Z]{2}/i.test(customer.taxId) ? customer.taxId.toUpperCase() : undefined);

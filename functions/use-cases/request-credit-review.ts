@@ -32,7 +32,7 @@ export async function requestCreditReview(
   const order = await deps.orders.get(orderId);
   if (!order) throw new OrderNotFound(orderId);
   await deps.tokens.store(orderId, 'credit-review', taskToken, deps.clock.now().toISOString());
-  const view = await creditView({ orderId }, deps);
+  const view = await creditView({ orderId, order }, deps);
   const message = renderMessage('credit-review-request', 'en', {
     orderId,
     orderReference: orderReference(order),

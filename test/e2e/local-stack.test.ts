@@ -14,37 +14,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../local/dynamodb-local.ts';
 import { DEV_SECRETS, startLocalStack, type LocalStack } from '../../local/stack.ts';
 import { pdfText } from '../support/pdf-text.ts';
+import { stackClient, until, type Mail } from '../support/stack-client.ts';
 import { describeReport, validateUbl } from '../support/ubl-validator.ts';
 
 let stack: LocalStack;
 
-type Mail = { destination: { to: string[] }; subject: string; body: { text?: string }; attachments: { filename?: string; content: string }[] };
-
-/** Each caller's own key: the warehouse on its callbacks, finance on /finance/*, the B2B key elsewhere. */
-const keyFor = (path: string) => (path.startsWith('/fulfilment/') ? stack.warehouseKey : path.startsWith('/finance/') ? stack.financeKey : stack.apiKey);
-const post = async (path: string, body: unknown, headers: Record<string, string> = {}) => {
-  const res = await fetch(`${stack.apiUrl}${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-api-key': keyFor(path), ...headers },
-    body: typeof body === 'string' ? body : JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json().catch(() => ({}))) as any };
-};
-const get = async (path: string) => {
-  const res = await fetch(`${stack.apiUrl}${path}`, { headers: { 'x-api-key': keyFor(path) } });
-  return { status: res.status, body: (await res.json().catch(() => ({}))) as any };
-};
-const admin = async (path: string) => (await (await fetch(`${stack.apiUrl}${path}`)).json()) as any;
-const mails = async (): Promise<Mail[]> => ((await (await fetch(`${stack.mailUrl}/store`)).json()) as { emails: Mail[] }).emails;
-async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
+const { post, get, admin, mails } = stackClient(() => stack);
 const orderStatus = async (id: string) => (await admin(`/_local/orders/${id}`)).order?.status as string | undefined;
 
 const order = (externalId: string, email: string, quantity: number, extra: Record<string, unknown> = {}) => ({

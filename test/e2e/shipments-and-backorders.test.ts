@@ -8,26 +8,10 @@ import { Keys } from '../../functions/adapters/table-schema.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../local/dynamodb-local.ts';
 import { startLocalStack, type LocalStack } from '../../local/stack.ts';
+import { stackClient, until } from '../support/stack-client.ts';
 
 let stack: LocalStack;
-type Mail = { destination: { to: string[] }; subject: string; body: { text?: string } };
-
-const post = async (path: string, body: unknown) => {
-  const key = path.startsWith('/fulfilment/') ? stack.warehouseKey : stack.apiKey; // the seller's B2B key on /orders/…
-  const res = await fetch(`${stack.apiUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': key }, body: JSON.stringify(body) });
-  return { status: res.status, body: (await res.json().catch(() => ({}))) as any };
-};
-const admin = async (path: string) => (await (await fetch(`${stack.apiUrl}${path}`)).json()) as any;
-const mails = async (): Promise<Mail[]> => ((await (await fetch(`${stack.mailUrl}/store`)).json()) as { emails: Mail[] }).emails;
-async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
+const { post, admin, mails } = stackClient(() => stack);
 const invoicesOf = async (reference: string) => ((await admin('/_local/invoices')).invoices as any[]).filter((i) => i.orderReference === reference);
 
 beforeAll(async () => {

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
+import { invocation, type Invocation } from './sdk-tap.ts';
 import type { LocalFunction } from './template.ts';
 
 const root = resolve(import.meta.dirname, '..');
@@ -103,12 +104,14 @@ export async function hostFunctions(
   };
   async function run(fn: LocalFunction, handler: Handler, event: unknown): Promise<unknown> {
     const deadline = Date.now() + fn.timeoutSeconds * 1000;
+    const requestId = randomUUID();
+    const current: Invocation = { fn: fn.name, requestId, memoryMb: fn.memoryMb, calls: 0 };
     const context = {
       functionName: fn.name,
       functionVersion: '$LATEST',
       invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${fn.name}`,
-      memoryLimitInMB: '512',
-      awsRequestId: randomUUID(),
+      memoryLimitInMB: String(fn.memoryMb),
+      awsRequestId: requestId,
       logGroupName: `/aws/lambda/${fn.name}`,
       logStreamName: 'local',
       callbackWaitsForEmptyEventLoop: false,
@@ -118,9 +121,11 @@ export async function hostFunctions(
       succeed: () => undefined,
     } as Context;
     try {
-      return await handler(event, context);
+      const result = await invocation.run(current, () => handler(event, context));
+      if (current.crashed) throw current.crashed; // the process "died": whatever the handler made of it is lost
+      return result;
     } catch (error) {
-      const e = error as Error;
+      const e = (current.crashed ?? error) as Error;
       throw new FunctionError(e.name || 'Error', e.message);
     }
   }

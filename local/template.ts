@@ -42,6 +42,8 @@ export interface LocalFunction {
   name: string;
   env: Record<string, string>;
   timeoutSeconds: number;
+  /** MemorySize as synthesized (Lambda's default 128 MB when unset): what an invocation is billed by. */
+  memoryMb: number;
 }
 export interface LocalEventSource {
   queue: string;
@@ -230,6 +232,7 @@ export function readTopology(template: CfnTemplate, addresses: LocalAddresses): 
     name: fnName(id),
     env: Object.fromEntries(Object.entries(f.Properties?.Environment?.Variables ?? {}).map(([k, v]) => [k, String(resolve(v))])),
     timeoutSeconds: f.Properties?.Timeout ?? 3,
+    memoryMb: f.Properties?.MemorySize ?? 128,
   }));
 
   const eventSources: LocalEventSource[] = ofType(template, 'AWS::Lambda::EventSourceMapping').map(([id, m]) => {

@@ -45,7 +45,7 @@ describe('template reader', () => {
   it('lets every function share one process environment without conflicts', () => {
     const env = sharedEnvironment(topology.functions);
     expect(env.TABLE_NAME).toBe(topology.table.name);
-    expect(() => sharedEnvironment([{ logicalId: 'A', name: 'a', env: { X: '1' }, timeoutSeconds: 3 }, { logicalId: 'B', name: 'b', env: { X: '2' }, timeoutSeconds: 3 }])).toThrow(/a and b set X/);
+    expect(() => sharedEnvironment([{ logicalId: 'A', name: 'a', env: { X: '1' }, timeoutSeconds: 3, memoryMb: 128 }, { logicalId: 'B', name: 'b', env: { X: '2' }, timeoutSeconds: 3, memoryMb: 128 }])).toThrow(/a and b set X/);
   });
 
   it('clamps task timeouts that overflow setTimeout', () => {

@@ -121,17 +121,23 @@ export function dynamoCustomers(t: DynamoTable): Customers {
 
     async account(customerId): Promise<CustomerAccount> {
       // One query of the customer's partition of the by-customer index: its orders and invoices together.
-      const items = await queryAll<{ type: string; id: string; status: OrderStatus; currency: string; balance?: number; disputed?: number; dueDate?: string; totals?: { total: number } }>(t, {
+      const items = await queryAll<{ type: string; id: string; status: OrderStatus; currency: string; balance?: number; disputed?: number; dueDate?: string; orderId?: string; totals?: { total: number } }>(t, {
         IndexName: GSI_BY_CUSTOMER.indexName,
         KeyConditionExpression: `${GSI_BY_CUSTOMER.partitionKey} = :pk`,
         ExpressionAttributeValues: { ':pk': Keys.customerIndex(customerId).gsi1pk },
-        ProjectionExpression: '#type, #id, #status, currency, balance, disputed, dueDate, totals',
+        ProjectionExpression: '#type, #id, #status, currency, balance, disputed, dueDate, orderId, totals',
         ExpressionAttributeNames: { '#type': 'type', '#id': 'id', '#status': 'status' },
       });
       return {
         invoices: items
           .filter((i) => i.type === ITEM_TYPES.invoice)
-          .map((i) => ({ currency: i.currency, balance: i.balance ?? 0, disputed: i.disputed ?? 0, ...(i.dueDate ? { dueDate: i.dueDate } : {}) })),
+          .map((i) => ({
+            currency: i.currency,
+            balance: i.balance ?? 0,
+            disputed: i.disputed ?? 0,
+            ...(i.dueDate ? { dueDate: i.dueDate } : {}),
+            ...(i.orderId ? { orderId: i.orderId, total: i.totals?.total ?? 0 } : {}),
+          })),
         orders: items.filter((i) => i.type === ITEM_TYPES.order).map((o) => ({ id: o.id, status: o.status, currency: o.currency, total: o.totals?.total ?? 0 })),
       };
     },

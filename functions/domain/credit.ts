@@ -100,6 +100,9 @@ export interface CustomerAccount {
     /** Minor units of the balance under open disputes (absent: none). */
     readonly disputed?: number;
     readonly dueDate?: IsoDate;
+    /** The order it bills and its total (an order shipped in parts has several invoices). */
+    readonly orderId?: string;
+    readonly total?: number;
   }[];
   readonly orders: readonly { readonly id: string; readonly status: OrderStatus; readonly currency: string; readonly total: number }[];
 }
@@ -195,10 +198,16 @@ export function exposureBreakdown(input: {
     s.receivables = sumAmounts([s.receivables, i.balance]);
     s.disputed = sumAmounts([s.disputed, Math.min(i.balance, i.disputed ?? 0)]);
   }
+  // An order shipped in parts is invoiced in parts: only what is not invoiced yet is still an approved order (the
+  // invoiced part is already in the receivables, or paid).
+  const invoiced = new Map<string, number>();
+  for (const i of account.invoices) if (i.orderId) invoiced.set(i.orderId, sumAmounts([invoiced.get(i.orderId) ?? 0, i.total ?? 0]));
   for (const o of account.orders) {
     if (o.id === input.order?.id || !APPROVED_NOT_INVOICED.has(o.status)) continue;
+    const remaining = Math.max(0, o.total - (invoiced.get(o.id) ?? 0));
+    if (remaining === 0) continue;
     const s = sums(o.currency);
-    s.orders = sumAmounts([s.orders, o.total]);
+    s.orders = sumAmounts([s.orders, remaining]);
   }
   for (const m of input.unapplied ?? []) {
     if (m.amount <= 0) continue;

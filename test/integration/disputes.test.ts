@@ -193,7 +193,12 @@ describe('disputes and promises (DynamoDB Local)', () => {
     await dispute(a, 898);
     await dispute(b, 3898);
     const account = await repositories(table).customers.account('cus_1');
-    expect(account.invoices).toEqual(expect.arrayContaining([{ currency: 'GBP', balance: 3898, disputed: 898, dueDate: '2026-12-22' }, { currency: 'GBP', balance: 3898, disputed: 3898, dueDate: '2026-12-22' }]));
+    expect(account.invoices).toEqual(
+      expect.arrayContaining([
+        { currency: 'GBP', balance: 3898, disputed: 898, dueDate: '2026-12-22', orderId: 'ord_1', total: 3898 },
+        { currency: 'GBP', balance: 3898, disputed: 3898, dueDate: '2026-12-22', orderId: 'ord_2', total: 3898 },
+      ]),
+    );
     expect(overdueExposure(account, 'GBP', '2027-01-01')).toBe(3000);
     expect(overdueExposure(account, 'GBP', '2026-12-22')).toBe(0);
   });

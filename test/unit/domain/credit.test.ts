@@ -100,6 +100,24 @@ describe('exposureBreakdown', () => {
     expect(b.ratesOn).toBeUndefined();
   });
 
+  it('counts an order shipped in parts once: its invoiced part as receivables, only the rest as an approved order', () => {
+    const b = exposureBreakdown({
+      account: {
+        invoices: [
+          { currency: 'GBP', balance: 6_000, orderId: 'ord_p', total: 6_000 }, // first shipment, open
+          { currency: 'GBP', balance: 0, orderId: 'ord_p', total: 1_500 }, // second shipment, paid
+        ],
+        orders: [
+          { id: 'ord_p', status: 'fulfilling', currency: 'GBP', total: 10_000 }, // 2,500 still to ship and invoice
+          { id: 'ord_q', status: 'fulfilling', currency: 'GBP', total: 4_000 }, // nothing shipped yet
+        ],
+      },
+      currency: 'GBP',
+    });
+    // 6,000 open + (10,000 − 7,500) + 4,000 = 12,500; the old sum counted ord_p's shipped 7,500 twice (20,000)
+    expect(b).toMatchObject({ openReceivables: 6_000, inFlightOrders: 6_500, total: 12_500 });
+  });
+
   it('converts this order when it is in another currency than the limit', () => {
     const b = exposureBreakdown({ account: { invoices: [], orders: [] }, currency: 'GBP', order: { id: 'ord_9', total: { amount: 100_000, currency: 'SEK' } }, rates });
     expect(b).toMatchObject({ thisOrder: 7_596, total: 7_596, unconverted: [] });

@@ -103,7 +103,7 @@ async function seed(table: string, open: number) {
     const inv = invoiceNo(i);
     if (inv.nextActionOn && inv.nextActionOn <= AS_OF) actioned++;
     items.push({ ...Keys.invoice(inv.number), ...Keys.invoiceByCustomer(inv.customerId, inv.issueDate, inv.number), ...Keys.openInvoice(inv.number, inv.dueDate), type: ITEM_TYPES.invoice, ...inv, [VERSION_ATTRIBUTE]: 1 });
-    if (inv.nextActionOn) items.push({ ...Keys.nextAction(inv.number), ...Keys.nextActionIndex(inv.number, inv.nextActionOn), type: ITEM_TYPES.nextAction, invoiceNumber: inv.number, nextActionOn: inv.nextActionOn });
+    if (inv.nextActionOn) items.push({ ...Keys.nextAction(inv.number), ...Keys.nextActionIndex(inv.customerId, inv.number, inv.nextActionOn), type: ITEM_TYPES.nextAction, invoiceNumber: inv.number, customerId: inv.customerId, nextActionOn: inv.nextActionOn });
   }
   await batchWrite(doc, table, items);
   return { customers, actioned, items: items.length };

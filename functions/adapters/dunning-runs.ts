@@ -3,7 +3,7 @@
  * (see the table comment in table-schema.ts). A shard is counted once: its number joins `doneShards` in the
  * transaction that adds its counts and puts its worklist parts, on the condition that it is not there yet.
  */
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { WorklistEntry } from '#domain/worklist';
 import type { DunningRunRecord, DunningRuns, DunningShardCounts } from '../ports.ts';
 import { isConditionFailure, queryAll, transactWrite, type DynamoTable, type TransactItem } from './dynamo.ts';
@@ -59,8 +59,10 @@ export function dynamoDunningRuns(t: DynamoTable): DunningRuns {
             Update: {
               TableName: t.name,
               Key: Keys.dunningRun(runId),
-              UpdateExpression: `ADD done :one, doneShards :shard, ${COUNTS.map((c) => `${c} :${c}`).join(', ')}`,
+              // `read` and the like are reserved words: every count by a name placeholder.
+              UpdateExpression: `ADD done :one, doneShards :shard, ${COUNTS.map((c) => `#${c} :${c}`).join(', ')}`,
               ConditionExpression: 'attribute_exists(pk) AND NOT contains(doneShards, :n)',
+              ExpressionAttributeNames: Object.fromEntries(COUNTS.map((c) => [`#${c}`, c])),
               ExpressionAttributeValues: { ':one': 1, ':shard': new Set([shard]), ':n': shard, ...values },
             },
           },
@@ -71,6 +73,32 @@ export function dynamoDunningRuns(t: DynamoTable): DunningRuns {
         return { outcome: 'again', run: (await get(runId))! };
       }
       return { outcome: 'recorded', run: (await get(runId))! };
+    },
+
+    async lease(asOf, shard, holder, at, until) {
+      try {
+        await t.doc().send(
+          new PutCommand({
+            TableName: t.name,
+            Item: { ...Keys.dunningShardLease(asOf, shard), type: ITEM_TYPES.dunningShardLease, holder, until, [TTL_ATTRIBUTE]: Math.floor(Date.parse(until) / 1000) + RUN_TTL_SECONDS },
+            ConditionExpression: 'attribute_not_exists(pk) OR #until < :at',
+            ExpressionAttributeNames: { '#until': 'until' },
+            ExpressionAttributeValues: { ':at': at },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+        return false;
+      }
+    },
+
+    async release(asOf, shard, holder) {
+      try {
+        await t.doc().send(new DeleteCommand({ TableName: t.name, Key: Keys.dunningShardLease(asOf, shard), ConditionExpression: 'holder = :holder', ExpressionAttributeValues: { ':holder': holder } }));
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+      }
     },
 
     async worklist(runId) {

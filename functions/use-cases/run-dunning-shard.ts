@@ -2,7 +2,11 @@
  * One shard of a dunning run (the dunning-shards queue): the policy carried out for the customers whose invoices
  * are in this shard of the next-action index, then the run's worklist once every shard is done.
  *
- * 1. The run's record; none: a message of a run that was never started (a bug) fails to its DLQ.
+ * 1. The run's record; none: a message of a run that was never started (a bug) fails to its DLQ. Then the lease
+ *    of the day's shard (until the worker's timeout and a minute have passed): held by another worker (a duplicate
+ *    delivery, a second run started meanwhile), the message is retried later (ConcurrentUpdate) — two workers on
+ *    one shard would interleave their claims on a customer's invoices and write two partial letters. Given back
+ *    at the end, done or failed.
  * 2. Steps 1–8 of plan-dunning for this shard (`dunShard`): its invoices due for an action, one letter per
  *    customer and currency, the fees, the actions, the confirmations, the rescoring. A redelivered message (or a
  *    rerun) finds every level it had queued marked and every fee charged: it sends no second letter or fee, and a
@@ -14,7 +18,11 @@
  */
 import type { IsoDate } from '#domain/model';
 import type { DunningRuns, DunningShardCounts } from '../ports.ts';
+import { ConcurrentUpdate } from '../errors.ts';
 import { dunShard, sendWorklist, type PlanDunningDeps } from './plan-dunning.ts';
+
+/** How long a shard worker holds its lease: the function's timeout (5 minutes) and a minute. */
+export const LEASE_MS = 6 * 60_000;
 
 export interface RunDunningShardDeps extends PlanDunningDeps {
   readonly dunningRuns: DunningRuns;
@@ -36,8 +44,20 @@ export async function runDunningShard(input: { runId: string; asOf: IsoDate; sha
   const { runId, asOf, shard } = input;
   const run = await deps.dunningRuns.get(runId);
   if (!run) throw new Error(`dunning run ${runId} has no record: it was never started`);
-  const { worklist, ...counts } = await dunShard({ asOf, shard }, deps);
-  const finished = await deps.dunningRuns.finishShard(runId, shard, counts, worklist);
+  const now = deps.clock.now();
+  const holder = `${runId}/${now.toISOString()}/${Math.random().toString(36).slice(2, 10)}`;
+  if (!(await deps.dunningRuns.lease(asOf, shard, holder, now.toISOString(), new Date(now.getTime() + LEASE_MS).toISOString()))) {
+    throw new ConcurrentUpdate(`shard ${shard} of dunning as of ${asOf} is being worked by another delivery; this one is retried later`);
+  }
+  let finished: Awaited<ReturnType<DunningRuns['finishShard']>>;
+  let counts: DunningShardCounts;
+  try {
+    const { worklist, ...done } = await dunShard({ asOf, shard }, deps);
+    counts = done;
+    finished = await deps.dunningRuns.finishShard(runId, shard, counts, worklist);
+  } finally {
+    await deps.dunningRuns.release(asOf, shard, holder);
+  }
   const complete = finished.run.done >= finished.run.shards;
   const worklistSent = complete ? await sendWorklist(asOf, await deps.dunningRuns.worklist(runId), deps) : false;
   return { runId, asOf, shard, ...counts, outcome: finished.outcome, done: finished.run.done, shards: finished.run.shards, worklistSent };

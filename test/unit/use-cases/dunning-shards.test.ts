@@ -107,6 +107,21 @@ describe('a dunning run fanned out by shard', () => {
     expect(feesOf(w)).toEqual(fees);
   });
 
+  it('one worker per day and shard at a time: a second one while the lease is held is retried (ConcurrentUpdate), after the lease ran out (a crashed worker) it works', async () => {
+    const w = book();
+    const asOf = addDays(DUE, 21);
+    const { runId } = await startDunningRun({ asOf }, w.deps);
+    const shard = nextActionShardOf(CUSTOMERS[0]!);
+    expect(await w.deps.dunningRuns.lease(asOf, shard, 'a crashed worker', '2026-11-22T10:00:00.000Z', '2026-11-22T10:06:00.000Z')).toBe(true);
+    await expect(runDunningShard({ runId, asOf, shard }, w.deps)).rejects.toMatchObject({ kind: 'retryable', message: expect.stringContaining('is being worked by another delivery') });
+    expect(w.deps.reminderQueue.sent).toEqual([]);
+    w.clock.set('2026-11-22T10:06:01.000Z');
+    expect(await runDunningShard({ runId, asOf, shard }, w.deps)).toMatchObject({ outcome: 'recorded' });
+    expect(w.deps.reminderQueue.sent.length).toBeGreaterThan(0);
+    // Given back when done: the next delivery gets it at once.
+    expect(await runDunningShard({ runId, asOf, shard }, w.deps)).toMatchObject({ outcome: 'again', letters: 0 });
+  });
+
   it('refuses a shard message of a run that was never started (it goes to the DLQ rather than dunning unrecorded)', async () => {
     const w = book();
     await expect(runDunningShard({ runId: 'nope', asOf: DUE, shard: 0 }, w.deps)).rejects.toThrow('dunning run nope has no record');

@@ -636,12 +636,12 @@ export interface DunningRuns {
    */
   finishShard(runId: string, shard: number, counts: DunningShardCounts, worklist: readonly WorklistEntry[]): Promise<{ outcome: 'recorded' | 'again'; run: DunningRunRecord }>;
   /**
-   * Takes the lease of a shard of a day for `holder` until `until` (the worker's timeout and a margin): false when
-   * another holder has it and it has not expired — one worker per day and shard at a time, whatever run it is of.
+   * Takes the lease of a shard for `holder` until `until` (the worker's timeout and a margin): false when another
+   * holder has it and it has not expired — one worker per shard at a time, whatever run (or day) it is of.
    */
-  lease(asOf: IsoDate, shard: number, holder: string, at: IsoInstant, until: IsoInstant): Promise<boolean>;
+  lease(shard: number, holder: string, at: IsoInstant, until: IsoInstant): Promise<boolean>;
   /** Gives the lease back (only `holder`'s). */
-  release(asOf: IsoDate, shard: number, holder: string): Promise<void>;
+  release(shard: number, holder: string): Promise<void>;
   /** Every worklist line the run's shards recorded. */
   worklist(runId: string): Promise<WorklistEntry[]>;
   get(runId: string): Promise<DunningRunRecord | undefined>;

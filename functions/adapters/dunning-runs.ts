@@ -75,12 +75,12 @@ export function dynamoDunningRuns(t: DynamoTable): DunningRuns {
       return { outcome: 'recorded', run: (await get(runId))! };
     },
 
-    async lease(asOf, shard, holder, at, until) {
+    async lease(shard, holder, at, until) {
       try {
         await t.doc().send(
           new PutCommand({
             TableName: t.name,
-            Item: { ...Keys.dunningShardLease(asOf, shard), type: ITEM_TYPES.dunningShardLease, holder, until, [TTL_ATTRIBUTE]: Math.floor(Date.parse(until) / 1000) + RUN_TTL_SECONDS },
+            Item: { ...Keys.dunningShardLease(shard), type: ITEM_TYPES.dunningShardLease, holder, until, [TTL_ATTRIBUTE]: Math.floor(Date.parse(until) / 1000) + RUN_TTL_SECONDS },
             ConditionExpression: 'attribute_not_exists(pk) OR #until < :at',
             ExpressionAttributeNames: { '#until': 'until' },
             ExpressionAttributeValues: { ':at': at },
@@ -93,9 +93,9 @@ export function dynamoDunningRuns(t: DynamoTable): DunningRuns {
       }
     },
 
-    async release(asOf, shard, holder) {
+    async release(shard, holder) {
       try {
-        await t.doc().send(new DeleteCommand({ TableName: t.name, Key: Keys.dunningShardLease(asOf, shard), ConditionExpression: 'holder = :holder', ExpressionAttributeValues: { ':holder': holder } }));
+        await t.doc().send(new DeleteCommand({ TableName: t.name, Key: Keys.dunningShardLease(shard), ConditionExpression: 'holder = :holder', ExpressionAttributeValues: { ':holder': holder } }));
       } catch (error) {
         if (!isConditionFailure(error)) throw error;
       }

@@ -47,7 +47,7 @@
  * | reference rates       | RATES                       | LATEST or <yyyy-mm-dd>     |                                        |                                   |
  * | dunning run           | DUNNINGRUN#<runId>          | RUN                        | (TTL on `expiration`)                  |                                   |
  * | run's worklist part   | DUNNINGRUN#<runId>          | WORKLIST#<shard>#<part>    | (TTL on `expiration`)                  |                                   |
- * | dunning shard lease   | DUNNINGLEASE#<asOf>#<shard> | LEASE                      | (TTL on `expiration`)                  |                                   |
+ * | dunning shard lease   | DUNNINGLEASE#<shard>        | LEASE                      | (TTL on `expiration`)                  |                                   |
  *
  * A stock reservation (attributes orderId, sku, quantity, state held|shipped|released, at; shipped and released once
  * part of it moved) holds `quantity − shipped − released` units while held: partial shipments and cancelled lines
@@ -73,9 +73,9 @@
  * run's worklist parts of that shard (attribute entries, the collectors' worklist lines of the customers written to,
  * with their new scores; up to WORKLIST_PART_ENTRIES a part). The worker that makes `done` equal `shards` reads
  * the parts (one Query) and sends the worklist. Both kinds expire (TTL) 35 days after the run started. A shard
- * worker holds its day's shard lease (attributes holder, until) while it works: a second worker of the same day and
- * shard (a duplicate delivery, a second run started meanwhile) is refused until the first is done or its lease has
- * run out, so two workers never interleave their claims on one customer's invoices (two partial letters).
+ * worker holds its shard's lease (attributes holder, until) while it works: a second worker of the shard (a
+ * duplicate delivery, a second run started meanwhile, a run as of another day) is refused until the first is done or
+ * its lease has run out, so two workers never interleave their claims on one customer's invoices (two partial letters).
  *
  * A payment plan (attributes planId, customerId, currency, invoices [{invoiceNumber, balance, atLevel}], covered,
  * instalments [{dueDate, amount}], graceDays, agreedOn, agreedAt, agreedBy, status active|completed|broken|cancelled,
@@ -251,8 +251,8 @@ export const Keys = {
   /** A part of a shard's collectors' worklist lines in its run's partition. */
   dunningRunWorklist: (runId: string, shard: number, part: number) => ({ pk: `DUNNINGRUN#${runId}`, sk: `WORKLIST#${String(shard).padStart(3, '0')}#${String(part).padStart(4, '0')}` }),
   dunningRunWorklistPrefix: 'WORKLIST#',
-  /** The lease of a day's shard of the next-action index: one dunning shard worker at a time. */
-  dunningShardLease: (asOf: string, shard: number) => ({ pk: `DUNNINGLEASE#${asOf}#${shard}`, sk: 'LEASE' }),
+  /** The lease of a shard of the next-action index: one dunning shard worker at a time. */
+  dunningShardLease: (shard: number) => ({ pk: `DUNNINGLEASE#${shard}`, sk: 'LEASE' }),
   /** One per invoice and dunning level (the policy level's id): claimed before its letter is queued. */
   dunning: (invoiceNumber: string, level: string) => ({ pk: `INVOICE#${invoiceNumber}`, sk: `DUNNING#${level}` }),
   /** The late fee of an invoice at a level: its conditional put makes the fee once per invoice and level. */

@@ -2,11 +2,11 @@
  * One shard of a dunning run (the dunning-shards queue): the policy carried out for the customers whose invoices
  * are in this shard of the next-action index, then the run's worklist once every shard is done.
  *
- * 1. The run's record; none: a message of a run that was never started (a bug) fails to its DLQ. Then the lease
- *    of the day's shard (until the worker's timeout and a minute have passed): held by another worker (a duplicate
- *    delivery, a second run started meanwhile), the message is retried later (ConcurrentUpdate) — two workers on
- *    one shard would interleave their claims on a customer's invoices and write two partial letters. Given back
- *    at the end, done or failed.
+ * 1. The run's record; none: a message of a run that was never started (a bug) fails to its DLQ. Then the shard's
+ *    lease (until the worker's timeout and a minute have passed): held by another worker (a duplicate delivery, a
+ *    second run started meanwhile, a run as of another day), the message is retried later (ConcurrentUpdate) — two
+ *    workers on one shard would interleave their claims on a customer's invoices and write two partial letters.
+ *    Given back at the end, done or failed.
  * 2. Steps 1–8 of plan-dunning for this shard (`dunShard`): its invoices due for an action, one letter per
  *    customer and currency, the fees, the actions, the confirmations, the rescoring. A redelivered message (or a
  *    rerun) finds every level it had queued marked and every fee charged: it sends no second letter or fee, and a
@@ -46,8 +46,8 @@ export async function runDunningShard(input: { runId: string; asOf: IsoDate; sha
   if (!run) throw new Error(`dunning run ${runId} has no record: it was never started`);
   const now = deps.clock.now();
   const holder = `${runId}/${now.toISOString()}/${Math.random().toString(36).slice(2, 10)}`;
-  if (!(await deps.dunningRuns.lease(asOf, shard, holder, now.toISOString(), new Date(now.getTime() + LEASE_MS).toISOString()))) {
-    throw new ConcurrentUpdate(`shard ${shard} of dunning as of ${asOf} is being worked by another delivery; this one is retried later`);
+  if (!(await deps.dunningRuns.lease(shard, holder, now.toISOString(), new Date(now.getTime() + LEASE_MS).toISOString()))) {
+    throw new ConcurrentUpdate(`shard ${shard} of the next-action index is being worked by another dunning shard worker; this delivery (as of ${asOf}) is retried later`);
   }
   let finished: Awaited<ReturnType<DunningRuns['finishShard']>>;
   let counts: DunningShardCounts;
@@ -56,7 +56,7 @@ export async function runDunningShard(input: { runId: string; asOf: IsoDate; sha
     counts = done;
     finished = await deps.dunningRuns.finishShard(runId, shard, counts, worklist);
   } finally {
-    await deps.dunningRuns.release(asOf, shard, holder);
+    await deps.dunningRuns.release(shard, holder);
   }
   const complete = finished.run.done >= finished.run.shards;
   const worklistSent = complete ? await sendWorklist(asOf, await deps.dunningRuns.worklist(runId), deps) : false;

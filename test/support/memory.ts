@@ -851,7 +851,7 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
   const reminderQueue = memoryOutbox<ReminderRequest>();
   /** Dunning runs fanned out by shard: each shard counted once (as the DynamoDB adapter's conditional transaction does). */
   const dunningRunRows = new Map<string, { -readonly [K in keyof DunningRunRecord]: DunningRunRecord[K] } & { doneShards: Set<number>; worklist: WorklistEntry[] }>();
-  const dunningLeases = new Map<string, { holder: string; until: string }>();
+  const dunningLeases = new Map<number, { holder: string; until: string }>();
   const dunningRuns: DunningRuns = {
     async start({ runId, asOf, shards, at }) {
       if (!dunningRunRows.has(runId)) dunningRunRows.set(runId, { runId, asOf, startedAt: at, shards, done: 0, read: 0, letters: 0, invoices: 0, fees: 0, actions: 0, plansBroken: 0, doneShards: new Set(), worklist: [] });
@@ -870,14 +870,14 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
       row.worklist.push(...clone(worklist));
       return { outcome: 'recorded', run: view() };
     },
-    async lease(asOf, shard, holder, at, until) {
-      const held = dunningLeases.get(`${asOf}|${shard}`);
+    async lease(shard, holder, at, until) {
+      const held = dunningLeases.get(shard);
       if (held && held.until >= at) return false;
-      dunningLeases.set(`${asOf}|${shard}`, { holder, until });
+      dunningLeases.set(shard, { holder, until });
       return true;
     },
-    async release(asOf, shard, holder) {
-      if (dunningLeases.get(`${asOf}|${shard}`)?.holder === holder) dunningLeases.delete(`${asOf}|${shard}`);
+    async release(shard, holder) {
+      if (dunningLeases.get(shard)?.holder === holder) dunningLeases.delete(shard);
     },
     async worklist(runId) {
       return clone(dunningRunRows.get(runId)?.worklist ?? []);

@@ -51,7 +51,7 @@ describe('a dunning run fanned out by shard (DynamoDB Local)', () => {
   beforeAll(async () => {
     whole = await book();
     wholeRun = await planDunning({ asOf: AS_OF }, whole.world.deps);
-  }, 120_000);
+  }, 300_000);
 
   it('files each invoice in its customer\'s shard, so its shard worker writes the customer\'s one letter: the letters, fees and worklist of the one-call run', async () => {
     const { table, world } = await book();
@@ -92,7 +92,7 @@ describe('a dunning run fanned out by shard (DynamoDB Local)', () => {
     // The worklist is asked for again by the last one, under the same mail key (send-mail sends a key once).
     expect(new Set(world.state.mailbox.slice(before.mail).map((m) => m.key))).toEqual(new Set(again.some((o) => o.worklistSent) ? [`worklist:${AS_OF}`] : []));
     expect((await trialBalanceAsOf({ asOf: AS_OF }, world.deps)).balanced).toBe(true);
-  }, 180_000);
+  }, 300_000);
 
   it('two deliveries of one shard at the same moment: one works it (the shard lease), the other is retried later and finds it done — one letter per customer, one fee per invoice and level, counted once', async () => {
     const { world } = await book();
@@ -102,11 +102,11 @@ describe('a dunning run fanned out by shard (DynamoDB Local)', () => {
     const both = await Promise.allSettled([1, 2].map(() => runDunningShard({ runId, asOf: AS_OF, shard }, world.deps)));
     const refused = both.filter((r) => r.status === 'rejected');
     expect(both.filter((r) => r.status === 'fulfilled').length).toBeGreaterThanOrEqual(1);
-    for (const r of refused) expect(String((r as PromiseRejectedResult).reason)).toMatch(/is being worked by another delivery/);
+    for (const r of refused) expect(String((r as PromiseRejectedResult).reason)).toMatch(/is being worked by another dunning shard worker/);
     // The refused delivery again, later (SQS makes it visible after its timeout): nothing left to do.
     for (const _ of refused) expect(await runDunningShard({ runId, asOf: AS_OF, shard }, world.deps)).toMatchObject({ outcome: 'again', letters: 0, fees: 0 });
     expect(world.deps.reminderQueue.sent.map((l) => l.customerId).sort()).toEqual(ofShard.sort());
     expect((await feesOf(world)).filter((f) => f.includes(':firm:'))).toHaveLength(ofShard.length);
     expect(await world.deps.dunningRuns.get(runId)).toMatchObject({ done: 1, letters: ofShard.length });
-  }, 180_000);
+  }, 300_000);
 });

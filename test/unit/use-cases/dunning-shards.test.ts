@@ -107,13 +107,13 @@ describe('a dunning run fanned out by shard', () => {
     expect(feesOf(w)).toEqual(fees);
   });
 
-  it('one worker per day and shard at a time: a second one while the lease is held is retried (ConcurrentUpdate), after the lease ran out (a crashed worker) it works', async () => {
+  it('one worker per shard at a time: a second one while the lease is held is retried (ConcurrentUpdate), after the lease ran out (a crashed worker) it works', async () => {
     const w = book();
     const asOf = addDays(DUE, 21);
     const { runId } = await startDunningRun({ asOf }, w.deps);
     const shard = nextActionShardOf(CUSTOMERS[0]!);
-    expect(await w.deps.dunningRuns.lease(asOf, shard, 'a crashed worker', '2026-11-22T10:00:00.000Z', '2026-11-22T10:06:00.000Z')).toBe(true);
-    await expect(runDunningShard({ runId, asOf, shard }, w.deps)).rejects.toMatchObject({ kind: 'retryable', message: expect.stringContaining('is being worked by another delivery') });
+    expect(await w.deps.dunningRuns.lease(shard, 'a crashed worker', '2026-11-22T10:00:00.000Z', '2026-11-22T10:06:00.000Z')).toBe(true);
+    await expect(runDunningShard({ runId, asOf, shard }, w.deps)).rejects.toMatchObject({ kind: 'retryable', message: expect.stringContaining('is being worked by another dunning shard worker') });
     expect(w.deps.reminderQueue.sent).toEqual([]);
     w.clock.set('2026-11-22T10:06:01.000Z');
     expect(await runDunningShard({ runId, asOf, shard }, w.deps)).toMatchObject({ outcome: 'recorded' });

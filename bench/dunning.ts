@@ -127,15 +127,27 @@ async function measure(open: number) {
   reset();
   const t1 = performance.now();
   const started = await startDunningRun({ asOf: AS_OF }, deps);
-  const shardTimes: { shard: number; s: number; letters: number }[] = [];
+  const shardTimes: { shard: number; s: number; letters: number; deliveries: number }[] = [];
   for (const message of deps.dunningShardQueue.sent) {
-    const t = performance.now();
-    const done = await runDunningShard(message, deps);
-    shardTimes.push({ shard: message.shard, s: (performance.now() - t) / 1000, letters: done.letters });
+    // As the queue does: a delivery that fails (DynamoDB Local gives up on a transaction's lock when the machine is
+    // loaded; the service does not) is delivered again, up to 5 times. The time is the successful delivery's.
+    for (let delivery = 1; ; delivery++) {
+      const t = performance.now();
+      try {
+        const done = await runDunningShard(message, deps);
+        shardTimes.push({ shard: message.shard, s: (performance.now() - t) / 1000, letters: done.letters, deliveries: delivery });
+        break;
+      } catch (error) {
+        if (delivery >= 5) throw error;
+        console.log(`          shard ${message.shard}, delivery ${delivery} failed after ${((performance.now() - t) / 1000).toFixed(1)} s: ${(error as Error).message.slice(0, 100)} — delivered again`);
+      }
+    }
   }
   const runS = (performance.now() - t1) / 1000;
   const run = (await deps.dunningRuns.get(started.runId))!;
-  const per = (u: number) => (u / run.invoices).toFixed(2);
+  // Per invoice due for an action on the day (as seeded): a delivery that failed half-way leaves its confirmed
+  // levels out of the retried delivery's count, not out of the work.
+  const per = (u: number) => (u / seeded.actioned).toFixed(2);
   return { open, seeded, seedS, run, runS, shardTimes, oldRead, oldCount, selection: units.selection, total: units.selection + units.other + units.openByDue, writes: units.writes, per };
 }
 
@@ -144,10 +156,10 @@ try {
   console.log(`dunning run as of ${AS_OF}, default policy, ${PER_CUSTOMER} open invoices a customer, 5 % due for an action — ${availableParallelism()} cores, Node ${process.version}, DynamoDB Local`);
   for (const open of sizes) {
     const m = await measure(open);
-    console.log(`  ${String(open).padStart(7)} open (${m.seeded.customers} customers, seeded ${m.seeded.items} items in ${m.seedS.toFixed(0)} s): read ${m.run.read}, ${m.run.invoices} invoices in ${m.run.letters} letters in ${m.runS.toFixed(1)} s (${m.run.done} of ${m.run.shards} shards, one after another)`);
+    console.log(`  ${String(open).padStart(7)} open (${m.seeded.customers} customers, seeded ${m.seeded.items} items in ${m.seedS.toFixed(0)} s): ${m.seeded.actioned} due for an action; read ${m.run.read}, ${m.run.invoices} invoices in ${m.run.letters} letters in ${m.runS.toFixed(1)} s (${m.run.done} of ${m.run.shards} shards, one after another)`);
     const times = [...m.shardTimes].sort((a, b) => a.s - b.s);
     const longest = times.at(-1)!;
-    console.log(`          per shard: longest ${longest.s.toFixed(1)} s (shard ${longest.shard}, ${longest.letters} letters), median ${times[Math.floor(times.length / 2)]!.s.toFixed(1)} s, shortest ${times[0]!.s.toFixed(1)} s; letters per shard ${Math.min(...m.shardTimes.map((t) => t.letters))}–${Math.max(...m.shardTimes.map((t) => t.letters))}`);
+    console.log(`          per shard: longest ${longest.s.toFixed(1)} s (shard ${longest.shard}, ${longest.letters} letters), median ${times[Math.floor(times.length / 2)]!.s.toFixed(1)} s, shortest ${times[0]!.s.toFixed(1)} s; letters per shard ${Math.min(...m.shardTimes.map((t) => t.letters))}–${Math.max(...m.shardTimes.map((t) => t.letters))}; deliveries ${m.shardTimes.reduce((n, t) => n + t.deliveries, 0)} for ${m.shardTimes.length} shards`);
     console.log(`          read units per actioned invoice: selection ${m.per(m.selection)} · whole run ${m.per(m.total)} (write units ${m.per(m.writes)}) · the old open-by-due read alone ${m.per(m.oldRead)}`);
     console.log(`          in all: selection ${m.selection.toFixed(0)} RCU, whole run ${m.total.toFixed(0)} RCU; the old read ${m.oldRead.toFixed(0)} RCU for ${m.oldCount} invoices`);
   }

@@ -23,6 +23,7 @@ import type { FinancePack, PackKind } from '#domain/finance-pack';
 import type { PackTable } from '#domain/pack-tables';
 import type { DocumentLabels } from '#messages/documents/index';
 import type { PaymentPlan } from '#domain/payment-plans';
+import type { WorklistEntry } from '#domain/worklist';
 import type { LineCancellation, RecordedShipment, StockTarget } from '#domain/shipments';
 import type {
   Address,
@@ -312,11 +313,14 @@ export interface Invoices {
   /**
    * Open invoices whose next action date (`nextActionOn`) is before `before` (exclusive): the sparse, sharded
    * next-action index, then the invoices themselves (eventually consistent; the dunning marks and the guarded fee
-   * write are what make acting on them safe). Dunning reads only these.
+   * write are what make acting on them safe). Dunning reads only these. With `shard`, only that shard of the
+   * index (`shards` of them, by customer: every invoice of a customer is in the same one); without, all of them.
    */
-  dueForAction(before: IsoDate): Promise<Invoice[]>;
-  /** Moves the invoice's next action date (null: none left — it leaves the next-action index). */
-  scheduleNext(invoiceNumber: string, nextActionOn: IsoDate | null): Promise<void>;
+  dueForAction(before: IsoDate, shard?: number): Promise<Invoice[]>;
+  /** Shards of the next-action index (a dunning run works one per shard worker). */
+  readonly actionShards: number;
+  /** Moves the invoice's next action date (null: none left — it leaves the next-action index), in its customer's shard. */
+  scheduleNext(invoice: InvoiceRef, nextActionOn: IsoDate | null): Promise<void>;
   /** The customer's invoices with a balance (by-customer index). */
   openOfCustomer(customerId: string): Promise<Invoice[]>;
   /** Every invoice of the customer issued on or before `through` (by-customer index). */
@@ -591,7 +595,56 @@ export type DunningClaim = 'new' | 'pending' | 'queued';
 export interface DunningMarks {
   claim(invoiceNumber: string, level: string, asOf: IsoDate, at: IsoInstant): Promise<DunningClaim>;
   /** Records the level as sent on the invoice and, in the same write, moves its next action date (null: none left). */
-  confirmQueued(invoiceNumber: string, level: string, at: IsoInstant, nextActionOn: IsoDate | null): Promise<void>;
+  confirmQueued(invoice: InvoiceRef, level: string, at: IsoInstant, nextActionOn: IsoDate | null): Promise<void>;
+}
+
+/** An invoice as the next-action index places it: its number, and its customer (the index's shard). */
+export interface InvoiceRef {
+  readonly number: string;
+  readonly customerId: string;
+}
+
+/** What one shard worker of a dunning run did (summed over the run's shards). */
+export interface DunningShardCounts {
+  readonly read: number;
+  readonly letters: number;
+  readonly invoices: number;
+  readonly fees: number;
+  readonly actions: number;
+  readonly plansBroken: number;
+}
+
+/** A dunning run as its record holds it: its shards, which are done, the counts of those done. */
+export interface DunningRunRecord extends DunningShardCounts {
+  readonly runId: string;
+  readonly asOf: IsoDate;
+  readonly startedAt: IsoInstant;
+  readonly shards: number;
+  readonly done: number;
+}
+
+/**
+ * Dunning runs fanned out by shard (plan-dunning starts one, a shard worker per shard finishes its part):
+ * the record counts each shard once, whatever is redelivered or run again.
+ */
+export interface DunningRuns {
+  /** Puts the run's record (none done yet); a second start of the same run changes nothing. */
+  start(run: { readonly runId: string; readonly asOf: IsoDate; readonly shards: number; readonly at: IsoInstant }): Promise<void>;
+  /**
+   * Adds the shard's counts and worklist lines to its run once, in one write: `recorded` — by this call;
+   * `again` — recorded before (nothing written). Either way the run as it stands after.
+   */
+  finishShard(runId: string, shard: number, counts: DunningShardCounts, worklist: readonly WorklistEntry[]): Promise<{ outcome: 'recorded' | 'again'; run: DunningRunRecord }>;
+  /**
+   * Takes the lease of a shard for `holder` until `until` (the worker's timeout and a margin): false when another
+   * holder has it and it has not expired — one worker per shard at a time, whatever run (or day) it is of.
+   */
+  lease(shard: number, holder: string, at: IsoInstant, until: IsoInstant): Promise<boolean>;
+  /** Gives the lease back (only `holder`'s). */
+  release(shard: number, holder: string): Promise<void>;
+  /** Every worklist line the run's shards recorded. */
+  worklist(runId: string): Promise<WorklistEntry[]>;
+  get(runId: string): Promise<DunningRunRecord | undefined>;
 }
 
 /**
@@ -770,6 +823,13 @@ export interface ReminderRequest {
   readonly escalation?: { readonly action: DunningAction; readonly on: IsoDate };
   /** The mail key: per customer, run day and set of invoice levels, so a re-queued letter is sent once. */
   readonly key: string;
+}
+
+/** One shard of a dunning run, for its shard worker (run-dunning-shard): the run, its day, the shard of the next-action index. */
+export interface DunningShardMessage {
+  readonly runId: string;
+  readonly asOf: IsoDate;
+  readonly shard: number;
 }
 
 // ── the warehouse ────────────────────────────────────────────────────────────

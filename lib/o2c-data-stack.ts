@@ -31,6 +31,8 @@ const CONSUMER_TIMEOUT: Record<QueueName, Duration> = {
   fulfilment: Duration.seconds(30),
   payments: Duration.seconds(30),
   dunning: Duration.seconds(30),
+  // run-dunning-shard: one shard of a dunning run (at 100,000 open invoices, 5 % due: see bench/dunning.ts).
+  'dunning-shards': Duration.minutes(5),
   mail: Duration.seconds(30),
   // refund-payment: Stripe's answer, and for a cancelled invoice the credit note with its PDF first.
   refunds: Duration.seconds(60),

@@ -13,6 +13,8 @@ import type { Server } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
 import { resolve } from 'node:path';
 import sesModule from 'aws-ses-v2-local';
+import { dynamoTable } from '../functions/adapters/dynamo.ts';
+import { dynamoDunningRuns } from '../functions/adapters/dunning-runs.ts';
 import { Keys } from '../functions/adapters/table-schema.ts';
 import { isTerminal } from '../functions/domain/order.ts';
 import type { OrderStatus } from '../functions/domain/model.ts';
@@ -338,6 +340,14 @@ function adminRoutes(ctx: {
     } while (start);
     return items;
   };
+  const runs = dynamoDunningRuns(dynamoTable(table, () => ctx.doc));
+  /** The dunning run once every shard is done (or as far as it got in 5 minutes: a shard failing to its DLQ never finishes). */
+  const runDone = async (runId: string) => {
+    for (const deadline = Date.now() + 300_000; ; await new Promise((r) => setTimeout(r, 100))) {
+      const run = await runs.get(runId);
+      if (run && (run.done >= run.shards || Date.now() > deadline)) return run;
+    }
+  };
   const countBy = (items: Record<string, any>[], key: string) => items.reduce<Record<string, number>>((acc, i) => ({ ...acc, [i[key]]: (acc[i[key]] ?? 0) + 1 }), {});
   return async (req: { method: string; path: string; query: URLSearchParams }) => {
     if (req.method === 'GET' && req.path === '/_local/status') {
@@ -383,6 +393,9 @@ function adminRoutes(ctx: {
       const asOf = req.query.get('asOf');
       const resend = req.query.get('resend') === '1' ? { resend: true, requestedBy: 'local CLI' } : {};
       const result = await ctx.host.invoke(target.fn, { ...(target.input as object), ...(asOf ? { asOf } : {}), ...resend });
+      // A dunning run is fanned out by shard (run-dunning-shard): the CLI waits for its shards and prints what the run did.
+      const runId = (result as { runId?: unknown } | null)?.runId;
+      if (typeof runId === 'string') return { status: 200, body: { schedule: fnNameOf(target), result: { ...(result as object), ...(await runDone(runId)) } } };
       return { status: 200, body: { schedule: fnNameOf(target), result } };
     }
     return undefined;

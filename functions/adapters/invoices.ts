@@ -11,11 +11,11 @@ import { assertBalanced, ledgerMovements } from '#domain/ledger';
 import type { CreditNote, Invoice, InvoiceEvent, IsoDate, JournalEntry } from '#domain/model';
 import { ConcurrentUpdate, PaymentConflict } from '../errors.ts';
 import { auditItem } from './audit.ts';
-import type { Aggregates, ClaimedKey, DunningMarks, FigureSources, InvoiceAdjustment, InvoiceIssue, Invoices, Ledger, PaymentApplication, PaymentEvidence, PaymentReturns, PaymentReturnWrite, Payments, ProposalRejectionWrite, StoredPayment, StoredReturn, UnappliedMove } from '../ports.ts';
+import type { Aggregates, ClaimedKey, DunningMarks, FigureSources, InvoiceAdjustment, InvoiceIssue, InvoiceRef, Invoices, Ledger, PaymentApplication, PaymentEvidence, PaymentReturns, PaymentReturnWrite, Payments, ProposalRejectionWrite, StoredPayment, StoredReturn, UnappliedMove } from '../ports.ts';
 import { queryByCustomer } from './customers.ts';
 import { failedConditions, isConditionFailure, isTransactionConflict, queryAll, setExpression, transactWrite, type DynamoTable, type TransactItem } from './dynamo.ts';
 import { orderChangeItems } from './orders.ts';
-import { AGGREGATE_INCEPTION, GSI_BY_CUSTOMER, GSI_OPEN_BY_DUE, ITEM_TYPES, Keys, OPEN_INDEX_ATTRIBUTES, OPEN_INVOICE_SHARDS, TTL_ATTRIBUTE, VERSION_ATTRIBUTE } from './table-schema.ts';
+import { AGGREGATE_INCEPTION, GSI_BY_CUSTOMER, GSI_OPEN_BY_DUE, ITEM_TYPES, Keys, NEXT_ACTION_SHARDS, OPEN_INDEX_ATTRIBUTES, OPEN_INVOICE_SHARDS, TTL_ATTRIBUTE, VERSION_ATTRIBUTE } from './table-schema.ts';
 import { REQUEST_KEY_TTL_SECONDS } from './request-keys.ts';
 
 /**
@@ -112,10 +112,11 @@ function requestKeyItem(t: DynamoTable, k: ClaimedKey, answer: string): Transact
 /** A settled invoice leaves both families of the second index: its open-by-due keys and its next action date. */
 const SETTLED_REMOVES = [...OPEN_INDEX_ATTRIBUTES, 'nextActionOn'].join(', ');
 
-/** The invoice's next action item put at `on` (its place in the next-action index), or deleted for none. */
-function nextActionItem(t: DynamoTable, number: string, on: IsoDate | null | undefined): TransactItem {
+/** The invoice's next action item put at `on` (its place in the next-action index, in its customer's shard), or deleted for none. */
+function nextActionItem(t: DynamoTable, invoice: InvoiceRef, on: IsoDate | null | undefined): TransactItem {
+  const { number, customerId } = invoice;
   return on
-    ? { Put: { TableName: t.name, Item: { ...Keys.nextAction(number), ...Keys.nextActionIndex(number, on), type: ITEM_TYPES.nextAction, invoiceNumber: number, nextActionOn: on } } }
+    ? { Put: { TableName: t.name, Item: { ...Keys.nextAction(number), ...Keys.nextActionIndex(customerId, number, on), type: ITEM_TYPES.nextAction, invoiceNumber: number, customerId, nextActionOn: on } } }
     : { Delete: { TableName: t.name, Key: Keys.nextAction(number) } };
 }
 
@@ -130,7 +131,7 @@ function settledItem(t: DynamoTable, number: string, on: IsoDate): TransactItem 
 }
 
 /** What settling an invoice writes besides it: its next action item deleted, its settled-on pointer put. */
-const onSettled = (t: DynamoTable, number: string, on: IsoDate) => [nextActionItem(t, number, null), settledItem(t, number, on)];
+const onSettled = (t: DynamoTable, number: string, on: IsoDate) => [{ Delete: { TableName: t.name, Key: Keys.nextAction(number) } } satisfies TransactItem, settledItem(t, number, on)];
 
 /** The day an adjustment happened: its history event's, else its entry's. */
 const adjustmentDay = (a: InvoiceAdjustment) => a.event?.on ?? a.entry.date;
@@ -213,7 +214,7 @@ export function dynamoInvoices(t: DynamoTable): Invoices {
         ...orderChangeItems(t, order, orderChange),
         ...journalItems(t, entry),
         ...aggregateItems(t, invoice.issueDate, invoice.currency, aggregates, balanceChange(invoice, invoice.balance, invoice.issueDate)),
-        ...(invoice.balance > 0 && invoice.nextActionOn ? [nextActionItem(t, invoice.number, invoice.nextActionOn)] : []),
+        ...(invoice.balance > 0 && invoice.nextActionOn ? [nextActionItem(t, invoice, invoice.nextActionOn)] : []),
       ];
       try {
         await transactWrite(t, items, 30);
@@ -339,8 +340,10 @@ export function dynamoInvoices(t: DynamoTable): Invoices {
       return pages.flat();
     },
 
-    async dueForAction(before) {
-      const shards = Array.from({ length: OPEN_INVOICE_SHARDS }, (_, i) => i);
+    actionShards: NEXT_ACTION_SHARDS,
+
+    async dueForAction(before, shard) {
+      const shards = shard === undefined ? Array.from({ length: NEXT_ACTION_SHARDS }, (_, i) => i) : [shard];
       const pointers = await Promise.all(
         shards.map((shard) =>
           queryAll<{ invoiceNumber: string }>(t, {
@@ -354,8 +357,9 @@ export function dynamoInvoices(t: DynamoTable): Invoices {
       return batchGetInvoices(t, pointers.flat().map((p) => p.invoiceNumber));
     },
 
-    async scheduleNext(number, on) {
-      const item = nextActionItem(t, number, on);
+    async scheduleNext(invoice, on) {
+      const { number } = invoice;
+      const item = nextActionItem(t, invoice, on);
       await transactWrite(t, [
         item,
         {
@@ -567,7 +571,8 @@ export function dynamoDunning(t: DynamoTable): DunningMarks {
     },
 
     /** Stamps the mark and adds the level to the invoice's `dunningLevels` (once; a second confirmation changes nothing). */
-    async confirmQueued(number, level, at, nextActionOn) {
+    async confirmQueued(invoice, level, at, nextActionOn) {
+      const { number } = invoice;
       try {
         await transactWrite(t, [
           {
@@ -589,7 +594,7 @@ export function dynamoDunning(t: DynamoTable): DunningMarks {
               ExpressionAttributeValues: { ':empty': [], ':levels': [level], ':level': level, ...(nextActionOn ? { ':next': nextActionOn } : {}) },
             },
           },
-          nextActionItem(t, number, nextActionOn),
+          nextActionItem(t, invoice, nextActionOn),
         ]);
       } catch (error) {
         // Only "already confirmed" is expected here; a missing mark or invoice is a bug.

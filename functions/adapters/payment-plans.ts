@@ -43,7 +43,7 @@ function invoiceItems(t: DynamoTable, c: PlanInvoiceChange, agreeing: boolean): 
     },
   };
   const next: TransactItem[] = c.nextActionOn
-    ? [{ Put: { TableName: t.name, Item: { ...Keys.nextAction(c.invoice.number), ...Keys.nextActionIndex(c.invoice.number, c.nextActionOn), type: ITEM_TYPES.nextAction, invoiceNumber: c.invoice.number, nextActionOn: c.nextActionOn } } }]
+    ? [{ Put: { TableName: t.name, Item: { ...Keys.nextAction(c.invoice.number), ...Keys.nextActionIndex(c.invoice.customerId, c.invoice.number, c.nextActionOn), type: ITEM_TYPES.nextAction, invoiceNumber: c.invoice.number, customerId: c.invoice.customerId, nextActionOn: c.nextActionOn } } }]
     : [];
   return [update, ...next];
 }

@@ -7,6 +7,7 @@ import { dynamoAudit } from './audit.ts';
 import { dynamoCatalog } from './catalog.ts';
 import { dynamoCustomers, dynamoPayerDirectory } from './customers.ts';
 import { dynamoDisputes } from './disputes.ts';
+import { dynamoDunningRuns } from './dunning-runs.ts';
 import { dynamoTable } from './dynamo.ts';
 import { dynamoAggregates, dynamoFigureSources, dynamoDunning, dynamoInvoices, dynamoLedger, dynamoPaymentReturns, dynamoPayments } from './invoices.ts';
 import { dynamoReferenceRates } from './reference-rates.ts';
@@ -25,6 +26,7 @@ export function repositories(tableName: string) {
     invoices: dynamoInvoices(t),
     payments: dynamoPayments(t),
     dunning: dynamoDunning(t),
+    dunningRuns: dynamoDunningRuns(t),
     aggregates: dynamoAggregates(t),
     figures: dynamoFigureSources(t),
     ledger: dynamoLedger(t),

@@ -16,7 +16,7 @@
  * | stock reservation     | ORDER#<id>                  | RESERVATION#<sku>          |                                        |                                   |
  * | product (catalog)     | PRODUCT#<sku>               | PRODUCT                    |                                        |                                   |
  * | invoice               | INVOICE#<number>            | INVOICE                    | CUSTOMER#<id> / INVOICE#<date>#<number>| OPEN#<shard> / <dueDate>#<number> |
- * | next action           | INVOICE#<number>            | NEXT                       |                                        | NEXT#<shard> / <date>#<number>    |
+ * | next action           | INVOICE#<number>            | NEXT                       |                                        | NEXT#<customer shard> / <date>#<number> |
  * | dunning step          | INVOICE#<number>            | DUNNING#<level id>         |                                        |                                   |
  * | late fee              | INVOICE#<number>            | FEE#<level id>             |                                        |                                   |
  * | invoice counter       | COUNTER#<series>#<year>     | COUNTER                    |                                        |                                   |
@@ -45,6 +45,9 @@
  * | payment evidence      | PAYEVIDENCE#<kind>#<value>  | <paymentId>                |                                        |                                   |
  * | idempotency record    | IDEMPOTENCY#<fn>            | <hash>                     | (Powertools, TTL on `expiration`)      |                                   |
  * | reference rates       | RATES                       | LATEST or <yyyy-mm-dd>     |                                        |                                   |
+ * | dunning run           | DUNNINGRUN#<runId>          | RUN                        | (TTL on `expiration`)                  |                                   |
+ * | run's worklist part   | DUNNINGRUN#<runId>          | WORKLIST#<shard>#<part>    | (TTL on `expiration`)                  |                                   |
+ * | dunning shard lease   | DUNNINGLEASE#<shard>        | LEASE                      | (TTL on `expiration`)                  |                                   |
  *
  * A stock reservation (attributes orderId, sku, quantity, state held|shipped|released, at; shipped and released once
  * part of it moved) holds `quantity − shipped − released` units while held: partial shipments and cancelled lines
@@ -59,7 +62,20 @@
  * when it is issued, moved in the transaction that records a dunning level as sent (`confirmQueued`), deleted in the
  * transaction that settles the invoice (paid, credited or written off to zero) and when no level is left. The
  * invoice item carries the same date as `nextActionOn`. plan-dunning reads only NEXT#* up to its day, so a run
- * costs what it has to do, not the size of the open book (bench/dunning.ts).
+ * costs what it has to do, not the size of the open book (bench/dunning.ts). The next-action family is sharded by
+ * the invoice's customer (`nextActionShardOf`, NEXT_ACTION_SHARDS partitions), not by invoice number like OPEN#: a
+ * dunning run fans out one shard worker per partition, and all of a customer's invoices due for an action are in
+ * the same shard, so one worker writes the customer's one letter of the run.
+ *
+ * A dunning run (attributes runId, asOf, startedAt, shards, done, doneShards (a number set), letters, invoices,
+ * fees, actions, read, plansBroken) is put by plan-dunning before it queues one message per shard; each shard worker
+ * adds its counts and its shard to `doneShards` once (condition: not yet in it), in one transaction with the
+ * run's worklist parts of that shard (attribute entries, the collectors' worklist lines of the customers written to,
+ * with their new scores; up to WORKLIST_PART_ENTRIES a part). The worker that makes `done` equal `shards` reads
+ * the parts (one Query) and sends the worklist. Both kinds expire (TTL) 35 days after the run started. A shard
+ * worker holds its shard's lease (attributes holder, until) while it works: a second worker of the shard (a
+ * duplicate delivery, a second run started meanwhile, a run as of another day) is refused until the first is done or
+ * its lease has run out, so two workers never interleave their claims on one customer's invoices (two partial letters).
  *
  * A payment plan (attributes planId, customerId, currency, invoices [{invoiceNumber, balance, atLevel}], covered,
  * instalments [{dueDate, amount}], graceDays, agreedOn, agreedAt, agreedBy, status active|completed|broken|cancelled,
@@ -132,6 +148,14 @@ export const GSI_OPEN_BY_DUE = { indexName: 'gsi2', partitionKey: 'gsi2pk', sort
 
 /** Shards of the open-invoice index (ARCHITECTURE.md §8: a single due-date partition is hot at scale). */
 export const OPEN_INVOICE_SHARDS = 4;
+/**
+ * Shards of the next-action index, by customer: a dunning run is one shard worker (one Lambda invocation) per
+ * shard, so this is what keeps the longest worker within its timeout as the book grows (bench/dunning.ts).
+ * Changing it moves customers between shards: run the one-off re-index (`scheduleOpenInvoices`) after deploying.
+ */
+export const NEXT_ACTION_SHARDS = 16;
+/** Worklist lines per worklist part item of a dunning run (~300 bytes each: a part stays far below 400 KB). */
+export const WORKLIST_PART_ENTRIES = 250;
 
 /** Item `type` attribute values (what `status` and the local CLI group by). */
 export const ITEM_TYPES = {
@@ -146,6 +170,9 @@ export const ITEM_TYPES = {
   invoiceCounter: 'InvoiceCounter',
   dunning: 'Dunning',
   nextAction: 'NextAction',
+  dunningRun: 'DunningRun',
+  dunningRunWorklist: 'DunningRunWorklist',
+  dunningShardLease: 'DunningShardLease',
   fee: 'LateFee',
   paymentPlan: 'PaymentPlan',
   payment: 'Payment',
@@ -216,9 +243,16 @@ export const Keys = {
   openShard: (shard: number) => `OPEN#${shard}`,
   /** The open invoice's next action item (see the table comment). */
   nextAction: (number: string) => ({ pk: `INVOICE#${number}`, sk: 'NEXT' }),
-  /** Its place in the next-action family of the second index (sharded like the open-by-due one). */
-  nextActionIndex: (number: string, on: string) => ({ gsi2pk: `NEXT#${openInvoiceShard(number)}`, gsi2sk: `${on}#${number}` }),
+  /** Its place in the next-action family of the second index (sharded by its customer: see the table comment). */
+  nextActionIndex: (customerId: string, number: string, on: string) => ({ gsi2pk: `NEXT#${nextActionShardOf(customerId)}`, gsi2sk: `${on}#${number}` }),
   nextActionShard: (shard: number) => `NEXT#${shard}`,
+  /** A dunning run: its shards' counts and which of them are done. */
+  dunningRun: (runId: string) => ({ pk: `DUNNINGRUN#${runId}`, sk: 'RUN' }),
+  /** A part of a shard's collectors' worklist lines in its run's partition. */
+  dunningRunWorklist: (runId: string, shard: number, part: number) => ({ pk: `DUNNINGRUN#${runId}`, sk: `WORKLIST#${String(shard).padStart(3, '0')}#${String(part).padStart(4, '0')}` }),
+  dunningRunWorklistPrefix: 'WORKLIST#',
+  /** The lease of a shard of the next-action index: one dunning shard worker at a time. */
+  dunningShardLease: (shard: number) => ({ pk: `DUNNINGLEASE#${shard}`, sk: 'LEASE' }),
   /** One per invoice and dunning level (the policy level's id): claimed before its letter is queued. */
   dunning: (invoiceNumber: string, level: string) => ({ pk: `INVOICE#${invoiceNumber}`, sk: `DUNNING#${level}` }),
   /** The late fee of an invoice at a level: its conditional put makes the fee once per invoice and level. */
@@ -296,12 +330,22 @@ export const Keys = {
 /** The second index's attributes: an invoice leaves it when it is settled, an unowned payment when its cash is gone (sparse). */
 export const OPEN_INDEX_ATTRIBUTES = [GSI_OPEN_BY_DUE.partitionKey, GSI_OPEN_BY_DUE.sortKey] as const;
 
-/** Stable shard of an invoice in the open-by-due index (FNV-1a of the number). */
-export function openInvoiceShard(number: string): number {
+/** FNV-1a of a text (32 bits). */
+function fnv1a(text: string): number {
   let hash = 0x811c9dc5;
-  for (let i = 0; i < number.length; i++) {
-    hash ^= number.charCodeAt(i);
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
     hash = Math.imul(hash, 0x01000193) >>> 0;
   }
-  return hash % OPEN_INVOICE_SHARDS;
+  return hash;
+}
+
+/** Stable shard of an invoice in the open-by-due index (FNV-1a of the number). */
+export function openInvoiceShard(number: string): number {
+  return fnv1a(number) % OPEN_INVOICE_SHARDS;
+}
+
+/** Stable shard of a customer's invoices in the next-action index (FNV-1a of the customer id): one dunning shard worker has all of them. */
+export function nextActionShardOf(customerId: string): number {
+  return fnv1a(customerId) % NEXT_ACTION_SHARDS;
 }

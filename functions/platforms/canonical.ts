@@ -207,6 +207,13 @@ export const ReminderMessageSchema = z.object({
   key: text(1, 20_000),
 });
 
+/** One shard of a dunning run (the dunning-shards queue). */
+export const DunningShardMessageSchema = z.object({
+  runId: text(1, 100),
+  asOf: IsoDateSchema,
+  shard: between(0, 999),
+});
+
 /** The carrier rate table (CARRIER_RATES). */
 export const CarrierRatesSchema = z.array(
   z.object({

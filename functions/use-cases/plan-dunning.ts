@@ -1,6 +1,10 @@
 /**
  * Daily: carry out the dunning policy as of `asOf` (default today in the
  * company's zone) — one letter per customer and currency, the fees, the actions.
+ * Steps 1–8 run per shard of the next-action index (`dunShard`; in AWS one
+ * shard worker each, use-cases/run-dunning-shard): the index is sharded by
+ * customer, so every invoice of a customer due for an action is in the one
+ * shard and its one letter of the run is written there. Step 9 is once per run.
  *
  * 1. Only the open invoices whose next action date (`nextActionOn`, domain
  *    `nextActionDate`) has come by `asOf`, from the sparse, sharded
@@ -37,8 +41,8 @@
  *    same write (none after the last level or the hand-over).
  * 8. Customers with an invoice at an overdue level in this run have their credit
  *    score recomputed (use-cases/rescore-customer).
- * 9. With mail and finance recipients configured, the collectors' worklist:
- *    the customers written to, ranked by expected loss (domain/worklist: the
+ * 9. With mail and finance recipients configured, the collectors' worklist
+ *    (`sendWorklist`, once the run's last shard is done): the customers written to, ranked by expected loss (domain/worklist: the
  *    overdue amount × a probability of loss from the new score), with the
  *    level, last contact, promises due within a week, disputes and the next
  *    action, as text and CSV, once per day (mail key `worklist:<asOf>`).
@@ -71,7 +75,7 @@ import { formatMoney, sumAmounts } from '#domain/money';
 import { rankWorklist, worklistCsv, type WorklistEntry } from '#domain/worklist';
 import { renderMessage } from '#messages';
 import { ConcurrentUpdate } from '../errors.ts';
-import type { Clock, Company, Customers, Disputes, DunningMarks, Invoices, Mail, Metrics, Outbox, PaymentPlans, Payments, RefundRequests, ReminderRequest, StoredCustomer } from '../ports.ts';
+import type { Clock, Company, Customers, Disputes, DunningMarks, DunningShardCounts, Invoices, Mail, Metrics, Outbox, PaymentPlans, Payments, RefundRequests, ReminderRequest, StoredCustomer } from '../ports.ts';
 import { reviewPaymentPlans, type ReviewDeps } from './payment-plans.ts';
 import { statementOf } from './customer-statement.ts';
 import { rescoreCustomer } from './rescore-customer.ts';
@@ -125,34 +129,52 @@ export async function inPool<T, R>(items: readonly T[], fn: (item: T) => Promise
   return out;
 }
 
+/** What a shard of a run did (steps 1–8), with the worklist lines of the customers it wrote to (their new scores). */
+export interface ShardOutcome extends DunningShardCounts {
+  readonly worklist: WorklistEntry[];
+}
+
+/**
+ * The whole run in one call: steps 1–8 over every shard of the next-action index at once, then the worklist
+ * (step 9). In AWS a run is fanned out instead (use-cases/start-dunning-run, one run-dunning-shard per shard);
+ * the tests and the local one-process callers run it whole.
+ */
 export async function planDunning(input: { asOf?: IsoDate }, deps: PlanDunningDeps): Promise<DunningRun> {
+  const asOf = input.asOf ?? todayIn(deps.company.timezone, deps.clock.now());
+  const outcome = await dunShard({ asOf }, deps);
+  await sendWorklist(asOf, outcome.worklist, deps);
+  const { worklist: _, plansBroken, ...counts } = outcome;
+  return { asOf, ...counts, ...(plansBroken > 0 ? { plansBroken } : {}) };
+}
+
+/** Steps 1–8 for one shard of the next-action index (`shard`), or for all of them (none). */
+export async function dunShard(input: { asOf: IsoDate; shard?: number }, deps: PlanDunningDeps): Promise<ShardOutcome> {
   const { policy } = deps;
-  const now = deps.clock.now();
-  const at = now.toISOString();
-  const asOf = input.asOf ?? todayIn(deps.company.timezone, now);
-  const read = await deps.invoices.dueForAction(addDays(asOf, 1));
+  const { asOf } = input;
+  const at = deps.clock.now().toISOString();
+  const read = await deps.invoices.dueForAction(addDays(asOf, 1), input.shard);
   // Payment plans whose instalment's last day has passed: kept (held on), completed or broken (dunning resumes).
   const reviewed = deps.paymentPlans ? await reviewPaymentPlans(read, asOf, at, deps as ReviewDeps) : { invoices: new Map<string, Invoice>(), broken: 0 };
   const open = read.map((inv) => reviewed.invoices.get(inv.number) ?? inv);
-  const moves: { number: string; on: IsoDate | null }[] = [];
+  const moves: { invoice: Invoice; on: IsoDate | null }[] = [];
   const due = open.flatMap((inv) => {
     if (inv.balance <= 0) {
-      moves.push({ number: inv.number, on: null }); // settled while its item was being moved: it leaves the index
+      moves.push({ invoice: inv, on: null }); // settled while its item was being moved: it leaves the index
       return [];
     }
     if (inv.balance - (inv.disputed ?? 0) <= 0) return [];
     const level = levelDue(policy, { ...levelInputOf(inv), asOf });
     if (level) return [{ invoice: inv, level }];
     const next = nextActionDate(policy, levelInputOf(inv), addDays(asOf, 1));
-    if (next === null || next > asOf) moves.push({ number: inv.number, on: next });
+    if (next === null || next > asOf) moves.push({ invoice: inv, on: next });
     return [];
   });
-  await inPool(moves, (m) => deps.invoices.scheduleNext(m.number, m.on));
+  await inPool(moves, (m) => deps.invoices.scheduleNext(m.invoice, m.on));
   const byCustomer = new Map<string, { invoice: Invoice; level: DunningLevel }[]>();
   for (const d of due) byCustomer.set(d.invoice.customerId, [...(byCustomer.get(d.invoice.customerId) ?? []), d]);
 
   const letters: ReminderRequest[] = [];
-  const claimed: { invoiceNumber: string; level: string; next: IsoDate | null }[] = [];
+  const claimed: { invoice: Invoice; level: string; next: IsoDate | null }[] = [];
   const worklist: WorklistEntry[] = [];
   let fees = 0;
   let actions = 0;
@@ -176,44 +198,56 @@ export async function planDunning(input: { asOf?: IsoDate }, deps: PlanDunningDe
       if (action && (await carryOut(customer.id, action, letterLevel(policy, letter.map((i) => i.level.id)).id, asOf, at, deps))) actions++;
       letters.push(letterOf(customer, currency, asOf, letter, action, policy));
       worklist.push(worklistEntry(customer, section?.openItems ?? [], letter, asOf, policy));
-      claimed.push(...letter.map((i) => ({ invoiceNumber: i.invoice.number, level: i.level.id, next: nextActionDate(policy, { ...levelInputOf(i.invoice), sent: [...(i.invoice.dunningLevels ?? []), i.level.id] }, addDays(asOf, 1)) })));
+      claimed.push(...letter.map((i) => ({ invoice: i.invoice, level: i.level.id, next: nextActionDate(policy, { ...levelInputOf(i.invoice), sent: [...(i.invoice.dunningLevels ?? []), i.level.id] }, addDays(asOf, 1)) })));
     }
   });
   if (letters.length > 0) await deps.reminderQueue.sendMany(letters);
-  await inPool(claimed, (c) => deps.dunning.confirmQueued(c.invoiceNumber, c.level, at, c.next));
+  await inPool(claimed, (c) => deps.dunning.confirmQueued(c.invoice, c.level, at, c.next));
   const overdue = [...new Set(letters.filter((l) => l.items.some((i) => (levelById(policy, i.level)?.offsetDays ?? 0) > 0)).map((l) => l.customerId))];
   const scores = new Map(await inPool(overdue, async (customerId) => [customerId, (await rescoreCustomer({ customerId, asOf, cause: `dunning as of ${asOf}` }, deps))?.score] as const));
-  if (deps.mail && deps.financeRecipients?.length && worklist.length > 0) {
-    const ranked = rankWorklist(worklist.map((e) => ({ ...e, riskScore: scores.get(e.customerId) ?? e.riskScore })));
-    const money = (currency: string, amount: number) => formatMoney({ amount, currency });
-    const message = renderMessage('collectors-worklist', 'en', {
-      asOf,
-      rows: ranked.map((r) => ({
-        rank: r.rank,
-        customerName: r.customerName,
-        customerId: r.customerId,
-        overdue: money(r.currency, r.overdue),
-        expectedLoss: money(r.currency, r.expectedLoss),
-        riskScore: r.riskScore,
-        probability: `${(r.probabilityPpm / 10_000).toFixed(1)}%`,
-        level: r.level,
-        lastContact: r.lastContact ? `${r.lastContact.level} (reached ${r.lastContact.on})` : null,
-        promisesDue: r.promisesDue.length ? r.promisesDue.map((p) => `${p.invoiceNumber} by ${p.promisedUntil}`).join(', ') : null,
-        disputes: r.openDisputes ? `${r.openDisputes} open, ${money(r.currency, r.disputed)}` : null,
-        nextAction: r.nextAction,
-      })),
-    });
-    await deps.mail.enqueue({
-      key: `worklist:${asOf}`,
-      to: deps.financeRecipients,
-      subject: message.subject,
-      text: message.text,
-      attachments: [{ filename: `worklist-${asOf}.csv`, contentType: 'text/csv', contentBase64: Buffer.from(worklistCsv(ranked, asOf), 'utf8').toString('base64') }],
-    });
-  }
   deps.metrics.count('DunningLetters', letters.length);
   deps.metrics.count('LateFeesCharged', fees);
-  return { asOf, read: open.length, letters: letters.length, invoices: claimed.length, fees, actions, ...(reviewed.broken > 0 ? { plansBroken: reviewed.broken } : {}) };
+  return {
+    read: open.length,
+    letters: letters.length,
+    invoices: claimed.length,
+    fees,
+    actions,
+    plansBroken: reviewed.broken,
+    worklist: worklist.map((e) => ({ ...e, riskScore: scores.get(e.customerId) ?? e.riskScore })),
+  };
+}
+
+/** Step 9: with mail and finance recipients configured, the collectors' worklist of these lines, ranked, once per day (mail key `worklist:<asOf>`); false when none is sent. */
+export async function sendWorklist(asOf: IsoDate, worklist: readonly WorklistEntry[], deps: Pick<PlanDunningDeps, 'mail' | 'financeRecipients'>): Promise<boolean> {
+  if (!deps.mail || !deps.financeRecipients?.length || worklist.length === 0) return false;
+  const ranked = rankWorklist(worklist);
+  const money = (currency: string, amount: number) => formatMoney({ amount, currency });
+  const message = renderMessage('collectors-worklist', 'en', {
+    asOf,
+    rows: ranked.map((r) => ({
+      rank: r.rank,
+      customerName: r.customerName,
+      customerId: r.customerId,
+      overdue: money(r.currency, r.overdue),
+      expectedLoss: money(r.currency, r.expectedLoss),
+      riskScore: r.riskScore,
+      probability: `${(r.probabilityPpm / 10_000).toFixed(1)}%`,
+      level: r.level,
+      lastContact: r.lastContact ? `${r.lastContact.level} (reached ${r.lastContact.on})` : null,
+      promisesDue: r.promisesDue.length ? r.promisesDue.map((p) => `${p.invoiceNumber} by ${p.promisedUntil}`).join(', ') : null,
+      disputes: r.openDisputes ? `${r.openDisputes} open, ${money(r.currency, r.disputed)}` : null,
+      nextAction: r.nextAction,
+    })),
+  });
+  await deps.mail.enqueue({
+    key: `worklist:${asOf}`,
+    to: deps.financeRecipients,
+    subject: message.subject,
+    text: message.text,
+    attachments: [{ filename: `worklist-${asOf}.csv`, contentType: 'text/csv', contentBase64: Buffer.from(worklistCsv(ranked, asOf), 'utf8').toString('base64') }],
+  });
+  return true;
 }
 
 /** A customer's line on the worklist: its overdue undisputed amount in the letter's currency, today's level, the level before, promises, disputes, the next action. */

@@ -1,7 +1,9 @@
 /**
  * Collections: cash in and late payers chased. apply-payment matches each
  * queued payment to open invoices; a daily schedule runs plan-dunning, which
- * queues one letter per customer and run; send-reminder renders it in the
+ * queues one message per shard of the next-action index; run-dunning-shard
+ * works each shard and queues one letter per customer and run (the last shard
+ * of the run sends the collectors' worklist); send-reminder renders it in the
  * customer's language (with a Stripe Payment Link per invoice where
  * `dunningPaymentLinks` is "stripe") and hands it to the mail queue.
  */
@@ -23,12 +25,20 @@ export class Collections extends Construct {
       .bindSettings(config, ['INVOICE_SERIES', 'CASH_MATCHING', 'FINANCE_RECIPIENTS'])
       .bindCompany(config)
       .consume(queues.payments);
-    const planDunning = fn('plan-dunning', 'Daily: carries out the dunning policy (letters per customer, fees, actions)', { timeout: Duration.minutes(5) })
+    // A run fans out by shard of the next-action index: plan-dunning queues one message per shard, each worked by
+    // run-dunning-shard within its own timeout (one at a time per invocation), the last one sends the worklist.
+    const planDunning = fn('plan-dunning', 'Daily: starts a dunning run, one message per shard of the next-action index', { timeout: Duration.minutes(5) })
+      .bindTable(table)
+      .bindQueue('DUNNING_SHARDS_QUEUE_URL', queues['dunning-shards'])
+      .bindSettings(config, ['DUNNING_POLICY'])
+      .bindCompany(config);
+    fn('run-dunning-shard', 'One shard of a dunning run: letters per customer, fees, actions; the last shard sends the worklist', { timeout: Duration.minutes(5) })
       .bindTable(table)
       .bindQueue('DUNNING_QUEUE_URL', queues.dunning)
       .bindQueue('MAIL_QUEUE_URL', mail.queue)
       .bindSettings(config, ['DUNNING_POLICY', 'FINANCE_RECIPIENTS'])
-      .bindCompany(config);
+      .bindCompany(config)
+      .consume(queues['dunning-shards'], { batchSize: 1 });
     fn('send-reminder', 'Renders a dunning letter in the customer language')
       .bindTable(table, 'read')
       .bindQueue('MAIL_QUEUE_URL', mail.queue)

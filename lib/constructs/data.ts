@@ -18,7 +18,7 @@ import { GSI_BY_CUSTOMER, GSI_OPEN_BY_DUE, TABLE_KEYS, TTL_ATTRIBUTE } from '../
 import { pascalCase } from './ids.ts';
 import type { SenderIdentity } from './o2c-function.ts';
 
-export const QUEUE_NAMES = ['orders', 'fulfilment', 'credit-review', 'payments', 'dunning', 'mail', 'refunds', 'bank-files', 'warehouse-requests', 'documents'] as const;
+export const QUEUE_NAMES = ['orders', 'fulfilment', 'credit-review', 'payments', 'dunning', 'dunning-shards', 'mail', 'refunds', 'bank-files', 'warehouse-requests', 'documents'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 /** Deliveries before a message is dead-lettered. */

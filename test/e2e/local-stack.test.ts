@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { Keys } from '../../functions/adapters/table-schema.ts';
+import { Keys, NEXT_ACTION_SHARDS } from '../../functions/adapters/table-schema.ts';
 import { financeApi, financeCommand } from '../../local/finance-cli.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../local/dynamodb-local.ts';
@@ -530,7 +530,10 @@ describe('the local stack, end to end', () => {
     const written = (iso: string) => new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(Date.parse(`${iso}T00:00:00Z`)); // "1 December 2026"
 
     // Other tests' customers have invoices due that day too: the counts of the run cover them all.
-    expect((await run(-3)).letters).toBeGreaterThanOrEqual(1);
+    const courtesyRun = await run(-3);
+    // Fanned out: one run-dunning-shard per shard of the next-action index, all done before the CLI answers.
+    expect(courtesyRun).toMatchObject({ shards: NEXT_ACTION_SHARDS, done: NEXT_ACTION_SHARDS });
+    expect(courtesyRun.letters).toBeGreaterThanOrEqual(1);
     const courtesy = await until('the courtesy letter', async () => (await letters()).find((m) => m.subject === `Coming due: ${numbers}`));
     expect(courtesy.body.text).toContain(`${chased[0].number}, due ${written(chased[0].dueDate)}, due in 3 days: ${pounds(chased[0].total)}`);
     expect(courtesy.body.text).not.toContain(disputed.number); // wholly disputed: not chased

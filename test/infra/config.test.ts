@@ -188,7 +188,7 @@ describe('the stateful stack outside dev', () => {
       const [table] = dataResources.filter((r) => r.Type === 'AWS::DynamoDB::GlobalTable');
       expect(table).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain', Properties: { Replicas: [{ DeletionProtectionEnabled: true }] } });
       const queues = dataResources.filter((r) => r.Type === 'AWS::SQS::Queue');
-      expect(queues).toHaveLength(20);
+      expect(queues).toHaveLength(22);
       for (const q of queues) expect(q).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
       const buckets = dataResources.filter((r) => r.Type === 'AWS::S3::Bucket');
       expect(buckets).toHaveLength(2);

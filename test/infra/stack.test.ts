@@ -136,11 +136,11 @@ describe('functions', () => {
 });
 
 describe('queues', () => {
-  it('gives each of the ten queues a DLQ after 5 deliveries, and each queue 6× its consumer timeout', () => {
+  it('gives each of the eleven queues a DLQ after 5 deliveries, and each queue 6× its consumer timeout', () => {
     const queues = ofType('AWS::SQS::Queue', dataResources).filter(([, q]) => q.Properties.RedrivePolicy);
-    expect(queues).toHaveLength(10);
+    expect(queues).toHaveLength(11);
     const dlqIds = new Set(ofType('AWS::SQS::Queue', dataResources).filter(([, q]) => !q.Properties.RedrivePolicy).map(([id]) => id));
-    expect(dlqIds.size).toBe(10);
+    expect(dlqIds.size).toBe(11);
     const mappings = ofType('AWS::Lambda::EventSourceMapping');
     for (const [id, q] of queues) {
       expect(q.Properties.RedrivePolicy.maxReceiveCount).toBe(5);
@@ -152,6 +152,22 @@ describe('queues', () => {
       expect(q.Properties.VisibilityTimeout).toBeGreaterThanOrEqual(6 * consumer.Properties.Timeout);
       expect(mapping![1].Properties.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
     }
+  });
+});
+
+describe('dunning, fanned out by shard', () => {
+  it('plan-dunning queues the shards (and nothing else); run-dunning-shard consumes them one at a time within 5 minutes, the queue 6× that, its DLQ alarmed', () => {
+    const shardsQueue = ofType('AWS::SQS::Queue', dataResources).find(([id]) => id.includes('DunningShardsQueue'))!;
+    const shardsDlq = ofType('AWS::SQS::Queue', dataResources).find(([id]) => id.includes('DunningShardsDlq'))![0];
+    expect(shardsQueue[1].Properties).toMatchObject({ VisibilityTimeout: 1800, RedrivePolicy: { maxReceiveCount: 5 } });
+    const [, mapping] = ofType('AWS::Lambda::EventSourceMapping').find(([, m]) => refId(m.Properties.EventSourceArn) === shardsQueue[0])!;
+    expect(mapping.Properties.BatchSize).toBe(1);
+    const consumer = resources[mapping.Properties.FunctionName.Ref]!;
+    expect(consumer.Properties).toMatchObject({ Timeout: 300, Environment: { Variables: { O2C_FUNCTION: 'run-dunning-shard' } } });
+    expect(Object.keys(envOf('plan-dunning'))).toContain('DUNNING_SHARDS_QUEUE_URL');
+    expect(Object.keys(envOf('plan-dunning'))).not.toContain('DUNNING_QUEUE_URL');
+    expect(Object.keys(envOf('run-dunning-shard'))).toEqual(expect.arrayContaining(['DUNNING_QUEUE_URL', 'MAIL_QUEUE_URL', 'FINANCE_RECIPIENTS', 'DUNNING_POLICY']));
+    expect(ofType('AWS::CloudWatch::Alarm').some(([, a]) => JSON.stringify(a.Properties.Dimensions).includes(shardsDlq))).toBe(true);
   });
 });
 
@@ -314,7 +330,7 @@ describe('environment', () => {
   it('has exactly one function per manifest entry of functions/bindings.ts', () => {
     const names = ofType('AWS::Lambda::Function').map(([, r]) => r.Properties.Environment.Variables.O2C_FUNCTION as string).sort();
     expect(names).toEqual([...FUNCTION_NAMES].sort());
-    expect(names).toHaveLength(25);
+    expect(names).toHaveLength(26);
   });
 
   it("gives every function exactly its manifest's bindings: each required one, optional ones only when set, never a local one", () => {
@@ -390,7 +406,7 @@ describe('workflow wiring and limits', () => {
         .filter(([, p]) => JSON.stringify(p.Properties.PolicyDocument).includes('"aws:SecureTransport":"false"'))
         .flatMap(([, p]) => (p.Properties.Queues as { Ref: string }[]).map((q) => q.Ref)),
     );
-    expect(secured.size).toBe(20);
+    expect(secured.size).toBe(22);
   });
 
   it('invokes the scheduled functions with their input (empty, or the finance pack\'s kind), never in a flexible window', () => {
@@ -401,7 +417,7 @@ describe('workflow wiring and limits', () => {
   });
 
   it('alarms on every DLQ and on failed workflows, to an encrypted topic', () => {
-    expect(ofType('AWS::CloudWatch::Alarm')).toHaveLength(11);
+    expect(ofType('AWS::CloudWatch::Alarm')).toHaveLength(12);
     // …the warehouse-requests and documents DLQs among them.
     const documentsDlq = ofType('AWS::SQS::Queue', dataResources).find(([id]) => id.includes('DocumentsDlq'))![0];
     expect(ofType('AWS::CloudWatch::Alarm').some(([, a]) => JSON.stringify(a.Properties.Dimensions).includes(documentsDlq))).toBe(true);
@@ -413,8 +429,8 @@ describe('workflow wiring and limits', () => {
   it('lets a dev stack delete its table and queues, and has no resources beyond the design', () => {
     expect(ofType('AWS::DynamoDB::GlobalTable', dataResources)[0]![1].DeletionPolicy).toBe('Delete');
     for (const [id, q] of ofType('AWS::SQS::Queue', dataResources)) expect(q.DeletionPolicy, id).toBe('Delete');
-    expect(ofType('AWS::Lambda::Function')).toHaveLength(25);
-    expect(ofType('AWS::SQS::Queue', dataResources)).toHaveLength(20);
+    expect(ofType('AWS::Lambda::Function')).toHaveLength(26);
+    expect(ofType('AWS::SQS::Queue', dataResources)).toHaveLength(22);
     expect(ofType('AWS::StepFunctions::StateMachine')).toHaveLength(1);
     expect(ofType('AWS::ApiGatewayV2::Api')).toHaveLength(1);
     expect(ofType('AWS::SecretsManager::Secret', dataResources)).toHaveLength(5);

@@ -6,7 +6,7 @@
  */
 import { DeleteCommand, GetCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { Keys } from '../../functions/adapters/table-schema.ts';
+import { GSI_OPEN_BY_DUE, Keys, NEXT_ACTION_SHARDS, nextActionShardOf } from '../../functions/adapters/table-schema.ts';
 import { isBalanced, paymentReceivedEntry, trialBalance } from '../../functions/domain/ledger.ts';
 import type { Invoice, JournalEntry, Payment } from '../../functions/domain/model.ts';
 import { matchPayment } from '../../functions/domain/payment-matching.ts';
@@ -70,7 +70,7 @@ describe('invoice and payment transactions (DynamoDB Local)', () => {
     expect(await deps.invoices.openDueBefore('2026-12-22')).toEqual([]);
     // its next action (the courtesy note 3 days before due) in the next-action index
     expect(invoice.nextActionOn).toBe('2026-12-19');
-    expect(items.find((i) => i.type === 'NextAction')).toMatchObject({ ...Keys.nextAction(invoice.number), ...Keys.nextActionIndex(invoice.number, '2026-12-19'), invoiceNumber: invoice.number });
+    expect(items.find((i) => i.type === 'NextAction')).toMatchObject({ ...Keys.nextAction(invoice.number), ...Keys.nextActionIndex(invoice.customerId, invoice.number, '2026-12-19'), invoiceNumber: invoice.number });
     expect((await deps.invoices.dueForAction('2026-12-20')).map((i) => i.number)).toEqual([invoice.number]);
     expect(await deps.invoices.dueForAction('2026-12-19')).toEqual([]);
   });
@@ -82,9 +82,23 @@ describe('invoice and payment transactions (DynamoDB Local)', () => {
     await ddb.doc().send(new UpdateCommand({ TableName: table, Key: Keys.invoice(invoice.number), UpdateExpression: 'REMOVE nextActionOn' }));
     await ddb.doc().send(new DeleteCommand({ TableName: table, Key: Keys.nextAction(invoice.number) }));
     expect(await deps.invoices.dueForAction('9999-12-31')).toEqual([]);
-    expect(await scheduleOpenInvoices({ asOf: '2026-12-01' }, deps)).toEqual({ scheduled: 1, none: 0 });
-    expect(await scheduleOpenInvoices({ asOf: '2026-12-01' }, deps)).toEqual({ scheduled: 0, none: 0 });
+    expect(await scheduleOpenInvoices({ asOf: '2026-12-01' }, deps)).toEqual({ scheduled: 1, reindexed: 0, none: 0 });
+    expect(await scheduleOpenInvoices({ asOf: '2026-12-01' }, deps)).toEqual({ scheduled: 0, reindexed: 1, none: 0 }); // put again where it is
     expect((await deps.invoices.dueForAction('2026-12-20')).map((i) => i.nextActionOn)).toEqual(['2026-12-19']);
+  });
+
+  it("moves a next action item filed in another shard (by invoice number, before the index was sharded by customer) into its customer's shard (scheduleOpenInvoices)", async () => {
+    await putOrder(ddb.doc(), table, testOrder('ord_m'));
+    const { invoice } = await issue('ord_m');
+    const home = nextActionShardOf(invoice.customerId);
+    expect((await deps.invoices.dueForAction('2026-12-20', home)).map((i) => i.number)).toEqual([invoice.number]);
+    const away = (home + 1) % NEXT_ACTION_SHARDS;
+    await ddb.doc().send(new UpdateCommand({ TableName: table, Key: Keys.nextAction(invoice.number), UpdateExpression: 'SET #pk = :away', ExpressionAttributeNames: { '#pk': GSI_OPEN_BY_DUE.partitionKey }, ExpressionAttributeValues: { ':away': Keys.nextActionShard(away) } }));
+    expect(await deps.invoices.dueForAction('2026-12-20', home)).toEqual([]);
+    expect(await scheduleOpenInvoices({ asOf: '2026-12-01' }, deps)).toEqual({ scheduled: 0, reindexed: 1, none: 0 });
+    expect((await deps.invoices.dueForAction('2026-12-20', home)).map((i) => i.number)).toEqual([invoice.number]);
+    expect(await deps.invoices.dueForAction('2026-12-20', away)).toEqual([]);
+    expect(await deps.invoices.get(invoice.number)).toMatchObject({ nextActionOn: '2026-12-19' });
   });
 
   it('writes nothing and consumes no number when the order is not shipped', async () => {
@@ -151,8 +165,8 @@ describe('invoice and payment transactions (DynamoDB Local)', () => {
     const at = '2027-01-01T06:00:00.000Z';
     expect(await deps.dunning.claim(invoice.number, 'reminder', '2027-01-01', at)).toBe('new');
     expect(await deps.dunning.claim(invoice.number, 'reminder', '2027-01-01', at)).toBe('pending'); // claimed, not yet queued
-    await deps.dunning.confirmQueued(invoice.number, 'reminder', at, '2027-01-15');
-    await deps.dunning.confirmQueued(invoice.number, 'reminder', at, '2027-01-20'); // twice changes nothing
+    await deps.dunning.confirmQueued(invoice, 'reminder', at, '2027-01-15');
+    await deps.dunning.confirmQueued(invoice, 'reminder', at, '2027-01-20'); // twice changes nothing
     expect(await deps.dunning.claim(invoice.number, 'reminder', '2027-01-01', at)).toBe('queued');
     expect(await deps.invoices.get(invoice.number)).toMatchObject({ dunningLevels: ['reminder'], nextActionOn: '2027-01-15' });
     // the same write moved its place in the next-action index

@@ -49,7 +49,7 @@ describe('payment plans (DynamoDB Local)', () => {
     expect(await item(Keys.paymentPlan('cus_1', plan.planId))).toMatchObject({ type: 'PaymentPlan', planId: plan.planId, status: 'active', covered: 7796, graceDays: 3, version: 1 });
     for (const n of numbers) {
       expect(await item(Keys.invoice(n))).toMatchObject({ paymentPlan: { planId: plan.planId, heldUntil: '2027-01-23', atLevel: 0 }, nextActionOn: '2027-01-24' });
-      expect(await item(Keys.nextAction(n))).toMatchObject({ ...Keys.nextActionIndex(n, '2027-01-24'), nextActionOn: '2027-01-24' });
+      expect(await item(Keys.nextAction(n))).toMatchObject({ ...Keys.nextActionIndex('cus_1', n, '2027-01-24'), customerId: 'cus_1', nextActionOn: '2027-01-24' });
     }
     expect((await w.deps.invoices.dueForAction('2027-01-24')).map((i) => i.number)).toEqual([]);
     expect((await w.deps.invoices.dueForAction('2027-01-25')).map((i) => i.number).sort()).toEqual(numbers);

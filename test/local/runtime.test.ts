@@ -18,7 +18,13 @@ const tasks_ = () => topology.stateMachine.tasks;
 describe('template reader', () => {
   it('derives the whole topology from the template, intrinsics resolved to local values', () => {
     expect(topology.table.indexes.map((i) => i.name).sort()).toEqual(['gsi1', 'gsi2']);
-    expect(topology.queues.filter((q) => q.deadLetter)).toHaveLength(10);
+    expect(topology.queues.filter((q) => q.deadLetter)).toHaveLength(11);
+    // The dunning run's shards: planned by plan-dunning, worked by run-dunning-shard one message at a time.
+    const planner = topology.functions.find((f) => f.name === 'plan-dunning')!;
+    expect(planner.env.DUNNING_SHARDS_QUEUE_URL).toMatch(/^http:\/\/q\.local\/\w+DunningShards\w+$/);
+    const worker = topology.functions.find((f) => f.name === 'run-dunning-shard')!;
+    expect(worker.timeoutSeconds).toBe(300);
+    expect(topology.eventSources.filter((e) => e.fn === worker.logicalId)).toEqual([expect.objectContaining({ batchSize: 1 })]);
     // The o2c bus by its name, which fulfil-order puts its events on.
     expect(topology.eventBuses).toEqual(['O2c-dev']);
     expect(topology.functions.find((f) => f.name === 'fulfil-order')!.env.EVENT_BUS_NAME).toBe('O2c-dev');

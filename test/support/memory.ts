@@ -13,6 +13,8 @@ import { DEFAULT_CARRIER_RATES } from '../../functions/domain/carrier.ts';
 import { creditExposure } from '../../functions/domain/credit.ts';
 import type { CreditNote, Customer, Dispute, Invoice, InvoiceEvent, InvoiceFee, Order, Totals } from '../../functions/domain/model.ts';
 import { DEFAULT_DUNNING_POLICY, nextActionDate } from '../../functions/domain/dunning.ts';
+import type { WorklistEntry } from '../../functions/domain/worklist.ts';
+import { NEXT_ACTION_SHARDS, nextActionShardOf } from '../../functions/adapters/table-schema.ts';
 import type { OrderChange } from '../../functions/domain/order.ts';
 import type { PaymentPlan } from '../../functions/domain/payment-plans.ts';
 import type { Refund } from '../../functions/domain/refunds.ts';
@@ -34,6 +36,9 @@ import type {
   Disputes,
   DunningClaim,
   DunningMarks,
+  DunningRunRecord,
+  DunningRuns,
+  DunningShardMessage,
   Events,
   FulfilmentRequestMessage,
   InvoiceDocuments,
@@ -385,10 +390,11 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
       return [...invoiceRows.values()].filter((i) => i.balance > 0 && i.dueDate < before).map(clone);
     },
     // The next-action index: an invoice leaves it when settled (as the DynamoDB adapter's settlement deletes its item).
-    async dueForAction(before) {
-      return [...invoiceRows.values()].filter((i) => i.balance > 0 && i.nextActionOn !== undefined && i.nextActionOn < before).map(clone);
+    actionShards: NEXT_ACTION_SHARDS,
+    async dueForAction(before, shard) {
+      return [...invoiceRows.values()].filter((i) => i.balance > 0 && i.nextActionOn !== undefined && i.nextActionOn < before && (shard === undefined || nextActionShardOf(i.customerId) === shard)).map(clone);
     },
-    async scheduleNext(number, on) {
+    async scheduleNext({ number }, on) {
       const inv = invoiceRows.get(number);
       if (!inv) return;
       const { nextActionOn: _, ...rest } = inv;
@@ -555,7 +561,7 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
       }
       return mark.queuedAt ? 'queued' : 'pending';
     },
-    async confirmQueued(number, level, at, nextActionOn) {
+    async confirmQueued({ number }, level, at, nextActionOn) {
       const mark = dunningMarks.get(`${number}|${level}`);
       if (!mark) throw new Error(`no dunning mark ${number}/${level}`);
       mark.queuedAt ??= at;
@@ -843,6 +849,48 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
     },
   };
   const reminderQueue = memoryOutbox<ReminderRequest>();
+  /** Dunning runs fanned out by shard: each shard counted once (as the DynamoDB adapter's conditional transaction does). */
+  const dunningRunRows = new Map<string, { -readonly [K in keyof DunningRunRecord]: DunningRunRecord[K] } & { doneShards: Set<number>; worklist: WorklistEntry[] }>();
+  const dunningLeases = new Map<number, { holder: string; until: string }>();
+  const dunningRuns: DunningRuns = {
+    async start({ runId, asOf, shards, at }) {
+      if (!dunningRunRows.has(runId)) dunningRunRows.set(runId, { runId, asOf, startedAt: at, shards, done: 0, read: 0, letters: 0, invoices: 0, fees: 0, actions: 0, plansBroken: 0, doneShards: new Set(), worklist: [] });
+    },
+    async finishShard(runId, shard, counts, worklist) {
+      const row = dunningRunRows.get(runId);
+      if (!row) throw new Error(`no dunning run ${runId}`);
+      const view = (): DunningRunRecord => {
+        const { doneShards: _, worklist: __, ...rest } = row;
+        return { ...rest };
+      };
+      if (row.doneShards.has(shard)) return { outcome: 'again', run: view() };
+      row.doneShards.add(shard);
+      row.done++;
+      for (const k of ['read', 'letters', 'invoices', 'fees', 'actions', 'plansBroken'] as const) row[k] += counts[k];
+      row.worklist.push(...clone(worklist));
+      return { outcome: 'recorded', run: view() };
+    },
+    async lease(shard, holder, at, until) {
+      const held = dunningLeases.get(shard);
+      if (held && held.until >= at) return false;
+      dunningLeases.set(shard, { holder, until });
+      return true;
+    },
+    async release(shard, holder) {
+      if (dunningLeases.get(shard)?.holder === holder) dunningLeases.delete(shard);
+    },
+    async worklist(runId) {
+      return clone(dunningRunRows.get(runId)?.worklist ?? []);
+    },
+    async get(runId) {
+      const row = dunningRunRows.get(runId);
+      if (!row) return undefined;
+      const { doneShards: _, worklist: __, ...rest } = row;
+      return { ...rest };
+    },
+  };
+  /** The dunning-shards queue (plan-dunning → run-dunning-shard). */
+  const dunningShardQueue = memoryOutbox<DunningShardMessage>();
   const refundQueue = memoryOutbox<RefundMessage>();
   /** The warehouse-requests queue (fulfil-order → send-fulfilment-request). */
   const warehouseRequests = memoryOutbox<FulfilmentRequestMessage>();
@@ -863,6 +911,8 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
     payments,
     payers,
     dunning,
+    dunningRuns,
+    dunningShardQueue,
     aggregates,
     figures,
     ledger,
@@ -925,6 +975,7 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
       returns: returnRows,
       journal,
       dunningMarks,
+      dunningRuns: dunningRunRows,
       fees: feeRows,
       aggregates: aggregateRows,
       tokens: tokenRows,

@@ -1,0 +1,130 @@
+/**
+ * A dunning run fanned out by shard, with in-memory ports: the planner queues one message per shard of the
+ * next-action index and nothing else; the shard workers together send the letters and fees the one-call run sends,
+ * one letter per customer (the index is sharded by customer); a redelivered shard message sends and charges nothing
+ * twice and is counted once; the worklist goes once, when the last shard is done.
+ */
+import { describe, expect, it } from 'vitest';
+import { NEXT_ACTION_SHARDS, nextActionShardOf } from '../../../functions/adapters/table-schema.ts';
+import { addDays } from '../../../functions/domain/dates.ts';
+import type { Invoice } from '../../../functions/domain/model.ts';
+import type { ReminderRequest } from '../../../functions/ports.ts';
+import { planDunning } from '../../../functions/use-cases/plan-dunning.ts';
+import { runDunningShard } from '../../../functions/use-cases/run-dunning-shard.ts';
+import { startDunningRun } from '../../../functions/use-cases/start-dunning-run.ts';
+import { testCustomer, testOrder } from '../../support/orders.ts';
+import { invoiceFor, world } from './fixtures.ts';
+
+const DUE = '2026-12-01';
+const CUSTOMERS = Array.from({ length: 12 }, (_, c) => `cus_${c}`);
+
+/** Twelve business customers, three invoices each: due 2026-12-01, 2026-11-24 and 2026-11-10 (so different levels on one day). */
+function book() {
+  const w = world();
+  let n = 0;
+  for (const customerId of CUSTOMERS) {
+    w.putCustomer({ ...testCustomer(customerId), taxId: 'GB123456789' } as never);
+    for (const dueDate of [DUE, addDays(DUE, -7), addDays(DUE, -21)]) {
+      n++;
+      const invoice: Invoice = invoiceFor(testOrder(`ord_${n}`, 'invoiced'), { sequence: n, issueDate: addDays(dueDate, -30), terms: { netDays: 30 }, customerId });
+      w.putInvoice(invoice);
+    }
+  }
+  return w;
+}
+
+/** What the letters asked for: customer, currency, and each invoice at its level. */
+const lettersOf = (sent: readonly ReminderRequest[]) => sent.map((l) => `${l.customerId}:${l.currency}:${l.items.map((i) => `${i.invoiceNumber}@${i.level}`).join(',')}`).sort();
+const feesOf = (w: ReturnType<typeof world>) => [...w.state.fees.entries()].map(([k, f]) => `${k}:${f.amount}`).sort();
+
+describe('a dunning run fanned out by shard', () => {
+  it('the planner puts the run and queues one message per shard of the next-action index, and writes nothing else', async () => {
+    const w = book();
+    const started = await startDunningRun({ asOf: addDays(DUE, 21) }, w.deps);
+    expect(started).toEqual({ runId: `2026-12-22@2026-11-22T10:00:00.000Z`, asOf: '2026-12-22', shards: NEXT_ACTION_SHARDS });
+    expect(w.deps.dunningShardQueue.sent).toEqual(Array.from({ length: NEXT_ACTION_SHARDS }, (_, shard) => ({ runId: started.runId, asOf: '2026-12-22', shard })));
+    expect(await w.deps.dunningRuns.get(started.runId)).toMatchObject({ shards: NEXT_ACTION_SHARDS, done: 0, letters: 0 });
+    expect(w.deps.reminderQueue.sent).toEqual([]);
+    expect(w.state.fees.size).toBe(0);
+    expect(w.state.dunningMarks.size).toBe(0);
+    // Without a day: today in the company's zone.
+    expect((await startDunningRun({}, w.deps)).asOf).toBe('2026-11-22');
+  });
+
+  it('its shards send the letters and fees of the one-call run — one letter per customer, though the customers are in several shards — and the worklist once, after the last shard', async () => {
+    expect(new Set(CUSTOMERS.map(nextActionShardOf)).size).toBeGreaterThan(3);
+    const asOf = addDays(DUE, 21);
+    const whole = book();
+    const wholeRun = await planDunning({ asOf }, whole.deps);
+
+    const w = book();
+    const { runId } = await startDunningRun({ asOf }, w.deps);
+    const messages = w.deps.dunningShardQueue.sent;
+    const worklists = () => w.state.mailbox.filter((m) => m.key === `worklist:${asOf}`);
+    const outcomes = [];
+    for (const [i, message] of messages.entries()) {
+      outcomes.push(await runDunningShard(message, w.deps));
+      // Not before the last shard is done.
+      expect(worklists().length, `after shard ${message.shard}`).toBe(i === messages.length - 1 ? 1 : 0);
+    }
+    expect(outcomes.filter((o) => o.worklistSent)).toHaveLength(1);
+    expect(lettersOf(w.deps.reminderQueue.sent)).toEqual(lettersOf(whole.deps.reminderQueue.sent));
+    expect(w.deps.reminderQueue.sent).toHaveLength(CUSTOMERS.length); // one letter per customer
+    expect(feesOf(w)).toEqual(feesOf(whole));
+    expect(feesOf(w).length).toBeGreaterThan(0);
+    // Each letter came from the shard of its customer.
+    for (const o of outcomes) expect(o.letters).toBe(CUSTOMERS.filter((c) => nextActionShardOf(c) === o.shard).length);
+    expect(await w.deps.dunningRuns.get(runId)).toMatchObject({ done: NEXT_ACTION_SHARDS, shards: NEXT_ACTION_SHARDS, letters: wholeRun.letters, invoices: wholeRun.invoices, fees: wholeRun.fees, actions: wholeRun.actions, read: wholeRun.read });
+    // The worklist is the whole run's: every customer written to, as the one-call run ranks them.
+    const list = worklists()[0]!;
+    const wholeList = whole.state.mailbox.find((m) => m.key === `worklist:${asOf}`)!;
+    expect(list.text).toBe(wholeList.text);
+    for (const c of CUSTOMERS) expect(list.text).toContain(`(${c})`);
+  });
+
+  it('a redelivered shard message (or the same shard run again) sends no second letter or fee and is counted once', async () => {
+    const w = book();
+    const asOf = addDays(DUE, 21);
+    const { runId } = await startDunningRun({ asOf }, w.deps);
+    const busy = w.deps.dunningShardQueue.sent.find((m) => CUSTOMERS.some((c) => nextActionShardOf(c) === m.shard))!;
+    const first = await runDunningShard(busy, w.deps);
+    expect(first).toMatchObject({ outcome: 'recorded', done: 1 });
+    expect(first.letters).toBeGreaterThan(0);
+    expect(first.fees).toBeGreaterThan(0);
+    const letters = lettersOf(w.deps.reminderQueue.sent);
+    const fees = feesOf(w);
+    const again = await runDunningShard(busy, w.deps);
+    expect(again).toMatchObject({ outcome: 'again', done: 1, letters: 0, fees: 0, actions: 0 });
+    expect(lettersOf(w.deps.reminderQueue.sent)).toEqual(letters);
+    expect(feesOf(w)).toEqual(fees);
+    expect(await w.deps.dunningRuns.get(runId)).toMatchObject({ done: 1, letters: first.letters, fees: first.fees });
+    // A second run the same day finds everything done: nothing sent, nothing charged.
+    const rerun = await startDunningRun({ asOf }, { ...w.deps, clock: { ...w.deps.clock, now: () => new Date('2026-11-22T18:00:00.000Z') } });
+    expect(rerun.runId).not.toBe(runId);
+    const later = await runDunningShard({ ...busy, runId: rerun.runId }, w.deps);
+    expect(later).toMatchObject({ outcome: 'recorded', letters: 0, fees: 0 });
+    expect(lettersOf(w.deps.reminderQueue.sent)).toEqual(letters);
+    expect(feesOf(w)).toEqual(fees);
+  });
+
+  it('one worker per shard at a time: a second one while the lease is held is retried (ConcurrentUpdate), after the lease ran out (a crashed worker) it works', async () => {
+    const w = book();
+    const asOf = addDays(DUE, 21);
+    const { runId } = await startDunningRun({ asOf }, w.deps);
+    const shard = nextActionShardOf(CUSTOMERS[0]!);
+    expect(await w.deps.dunningRuns.lease(shard, 'a crashed worker', '2026-11-22T10:00:00.000Z', '2026-11-22T10:06:00.000Z')).toBe(true);
+    await expect(runDunningShard({ runId, asOf, shard }, w.deps)).rejects.toMatchObject({ kind: 'retryable', message: expect.stringContaining('is being worked by another dunning shard worker') });
+    expect(w.deps.reminderQueue.sent).toEqual([]);
+    w.clock.set('2026-11-22T10:06:01.000Z');
+    expect(await runDunningShard({ runId, asOf, shard }, w.deps)).toMatchObject({ outcome: 'recorded' });
+    expect(w.deps.reminderQueue.sent.length).toBeGreaterThan(0);
+    // Given back when done: the next delivery gets it at once.
+    expect(await runDunningShard({ runId, asOf, shard }, w.deps)).toMatchObject({ outcome: 'again', letters: 0 });
+  });
+
+  it('refuses a shard message of a run that was never started (it goes to the DLQ rather than dunning unrecorded)', async () => {
+    const w = book();
+    await expect(runDunningShard({ runId: 'nope', asOf: DUE, shard: 0 }, w.deps)).rejects.toThrow('dunning run nope has no record');
+    expect(w.deps.reminderQueue.sent).toEqual([]);
+  });
+});

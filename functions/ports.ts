@@ -764,8 +764,11 @@ export interface PaymentEvidence {
   readonly entryKey?: string;
 }
 
-/** `deliveredAt`: when the report came in (its delivery: a second delivery of the same payment is a duplicate absorbed). */
-export type PaymentMessage = Omit<Payment, 'customerId'> & { readonly customerId?: string; readonly deliveredAt?: IsoInstant } & PaymentEvidence;
+/**
+ * `deliveryId`: the delivery the report came in (a webhook's or request's arrival, a bank import's id): the same
+ * payment in another delivery is a duplicate absorbed (apply-payment counts it once per delivery).
+ */
+export type PaymentMessage = Omit<Payment, 'customerId'> & { readonly customerId?: string; readonly deliveryId?: string } & PaymentEvidence;
 
 /**
  * One dunning letter to write: one customer, one currency, one run (`asOf`), every invoice that reached a level

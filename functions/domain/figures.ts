@@ -133,6 +133,18 @@ export function paidOff(invoice: { readonly touches?: readonly OrderTouch[] }, m
   return { [METRIC.ordersPaidOff]: 1, ...(!manual && (invoice.touches ?? []).length === 0 ? { [METRIC.touchless]: 1 } : {}) };
 }
 
+/**
+ * What people did to an order, from what it records: the touches written on it (a credit hold: `credit-review`),
+ * a release from hold by finance (orders from before touches were kept), a seller's line cancellation
+ * (`seller:` ids among its line cancellations).
+ */
+export function orderTouches(order: { readonly touches?: readonly OrderTouch[]; readonly reason?: string; readonly lineCancellations?: Readonly<Record<string, unknown>> }): OrderTouch[] {
+  const out = new Set<OrderTouch>(order.touches ?? []);
+  if (order.reason === 'approved by finance') out.add('credit-review');
+  if (Object.keys(order.lineCancellations ?? {}).some((id) => id.startsWith('seller:'))) out.add('line-cancellation');
+  return [...out].sort();
+}
+
 /** The touches with one more (each once). */
 export function touched(order: { readonly touches?: readonly OrderTouch[] }, touch: OrderTouch): OrderTouch[] {
   return [...new Set([...(order.touches ?? []), touch])];

@@ -100,8 +100,7 @@ export async function rejectOrder(input: RejectOrderInput, deps: RejectOrderDeps
   let refund;
   // Counted as an order error in the write that rejects it (an order check-credit rejected was counted there).
   const counts = { [METRIC.orderError(rejectionCode(input))]: 1, ...(input.review ? { [METRIC.manualAction('credit-review.reject')]: 1 } : {}) };
-  const change = counting(transition(order, 'rejected', 'reject', at, { reason }, reason), todayIn(deps.company.timezone, deps.clock.now()), counts);
-  if (order.status !== 'rejected') ({ order, refund } = await endOrder(order, change, reason, at, deps));
+  if (order.status !== 'rejected') ({ order, refund } = await endOrder(order, counting(transition(order, 'rejected', 'reject', at, { reason }, reason), todayIn(deps.company.timezone, deps.clock.now()), counts), reason, at, deps));
   else refund = await ensureRefund(order, order.reason ?? reason, at, deps);
   await deps.catalog.release(order.id);
   const customer = await deps.customers.get(order.customerId);

@@ -116,8 +116,10 @@ export async function acceptOrder(input: { draft: OrderDraft; platform: Platform
   const result = await deps.orders.create(order, known ? undefined : customerFromDraft(input.draft, input.receivedAt, deps.company, deps.newCustomerCreditLimits));
   // An order that ended before it was created here (a cancellation that came first) has no workflow to start:
   // starting one would only fail and alarm finance. Any other duplicate is queued again (it heals a lost send).
-  if (!result.created && deps.duplicates) await deps.duplicates.count({ entity: `order:${result.orderId}`, deliveryId: input.receivedAt, on: day, currency: order.currency });
-  const ended = !result.created && (await deps.orders.get(result.orderId).then((o) => o !== undefined && isTerminal(o.status)));
+  const existing = result.created ? undefined : await deps.orders.get(result.orderId);
+  // Another delivery of the order (the one that created it arrived at its `createdAt`: a retry of that one is not).
+  if (existing && existing.createdAt !== input.receivedAt && deps.duplicates) await deps.duplicates.count({ entity: `order:${result.orderId}`, deliveryId: input.receivedAt, on: day, currency: order.currency });
+  const ended = existing !== undefined && isTerminal(existing.status);
   if (ended) {
     deps.metrics.count('DuplicateOrders');
     return result;

@@ -104,7 +104,7 @@ async function seed(table: string, n: number, years: number) {
     const total = invoice.totals.total;
     const issued = { ...invoice, balance: total };
     adds.push(
-      { on: invoice.issueDate, currency: 'GBP', add: { creditSales: total, sales: total, invoices: 1, [METRIC.ordersInvoiced('api')]: 1, [METRIC.revenue('api')]: total, [METRIC.orderToInvoice(1 + (i % 3))]: 1, [METRIC.touchless]: 1 } },
+      { on: invoice.issueDate, currency: 'GBP', add: { creditSales: total, sales: total, invoices: 1, [METRIC.ordersInvoiced('api')]: 1, [METRIC.revenue('api')]: total, [METRIC.orderToInvoice(1 + (i % 3))]: 1 } },
       ...balanceChange(issued, total, invoice.issueDate),
     );
     items.push({ ...Keys.invoice(invoice.number), ...Keys.invoiceByCustomer(invoice.customerId, invoice.issueDate, invoice.number), ...(paidOn ? {} : Keys.openInvoice(invoice.number, invoice.dueDate)), type: ITEM_TYPES.invoice, ...invoice, [VERSION_ATTRIBUTE]: paidOn ? 2 : 1 });

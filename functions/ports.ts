@@ -20,6 +20,7 @@ import type { BankImportSummary } from '#domain/bank-import';
 import type { InvoiceReopening, ReturnOutcome } from '#domain/bank-returns';
 import type { FulfilmentRequest } from '#domain/fulfilment';
 import type { FinancePack, PackKind } from '#domain/finance-pack';
+import type { StatusChange } from '#domain/figures';
 import type { PackTable } from '#domain/pack-tables';
 import type { DocumentLabels } from '#messages/documents/index';
 import type { PaymentPlan } from '#domain/payment-plans';
@@ -162,6 +163,8 @@ export interface AuditEntry {
   readonly before?: Readonly<Record<string, unknown>>;
   readonly after?: Readonly<Record<string, unknown>>;
   readonly reason?: string;
+  /** The action's day in the company's zone (a person's action is counted on it: `action.<action>`); absent: the UTC day of `at`. */
+  readonly on?: IsoDate;
 }
 
 export interface Audit {
@@ -187,6 +190,8 @@ export type StoredCustomer = Customer & {
   /** The day (as of the dunning run) the status was set, and the level that set it. */
   readonly collectionsSince?: IsoDate;
   readonly collectionsLevel?: string;
+  /** Every change of `collectionsStatus`, on its day (the finance pack counts the statuses as of a past day from it). */
+  readonly collectionsHistory?: readonly StatusChange[];
   readonly version?: number;
   readonly createdAt?: IsoInstant;
 };
@@ -696,8 +701,18 @@ export interface FigureSources {
   settledAfter(after: IsoDate, through: IsoDate): Promise<string[]>;
   /** These invoices (BatchGet). */
   invoicesOf(numbers: readonly string[]): Promise<Invoice[]>;
-  /** Every customer's name and collections status (one partition). */
-  customerDirectory(): Promise<readonly { readonly customerId: string; readonly name: string; readonly collectionsStatus?: string }[]>;
+  /** Every customer's name and collections status, with the status's changes (one partition). */
+  customerDirectory(): Promise<readonly { readonly customerId: string; readonly name: string; readonly collectionsStatus?: string; readonly collectionsHistory?: readonly StatusChange[] }[]>;
+}
+
+/**
+ * A delivery of an order or a payment o2c already had (a webhook sent again, a B2B retry, the same credit in a
+ * second bank file), counted once in the day's `duplicatesAbsorbed`: the delivery's marker (entity + delivery id)
+ * is put with the count in one transaction, so a retry of the same delivery counts nothing. True when counted.
+ */
+export interface DuplicateDeliveries {
+  /** `metric`: what to count (default `duplicatesAbsorbed`; an intake refusal counts its `error.<reason>` the same way). */
+  count(input: { readonly entity: string; readonly deliveryId: string; readonly on: IsoDate; readonly currency: string; readonly metric?: string }): Promise<boolean>;
 }
 
 // ── the finance pack ─────────────────────────────────────────────────────────
@@ -802,7 +817,11 @@ export interface PaymentEvidence {
   readonly entryKey?: string;
 }
 
-export type PaymentMessage = Omit<Payment, 'customerId'> & { readonly customerId?: string } & PaymentEvidence;
+/**
+ * `deliveryId`: the delivery the report came in (a webhook's or request's arrival, a bank import's id): the same
+ * payment in another delivery is a duplicate absorbed (apply-payment counts it once per delivery).
+ */
+export type PaymentMessage = Omit<Payment, 'customerId'> & { readonly customerId?: string; readonly deliveryId?: string } & PaymentEvidence;
 
 /**
  * One dunning letter to write: one customer, one currency, one run (`asOf`), every invoice that reached a level

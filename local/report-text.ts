@@ -86,7 +86,7 @@ export function packText(pack: FinancePack): string {
     columns(
       ['measure', 'value'],
       [
-        ['touchless orders', `${a.touchlessOrders} of ${a.orders} (${pct(a.touchlessShare)})`],
+        ['touchless orders', `${a.touchlessOrders} of ${a.orders} paid off (${pct(a.touchlessShare)})`],
         ['payments matched automatically', `${a.paymentsAutoMatched} of ${a.paymentsApplied} (${pct(a.autoMatchRate)})`],
         ...a.manualActions.map((x) => [`manual: ${x.action}`, String(x.count)]),
       ],

@@ -6,10 +6,11 @@
 import { GetCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { CustomerAccount } from '#domain/credit';
 import type { OrderStatus } from '#domain/model';
+import { statusHistoryAfter, type StatusChange } from '#domain/figures';
 import { NO_SHOP } from '#domain/order';
 import { ConcurrentUpdate } from '../errors.ts';
 import type { Customers, NewCustomer, PayerDirectory, StoredCustomer } from '../ports.ts';
-import { auditItem } from './audit.ts';
+import { auditItems } from './audit.ts';
 import { isConditionFailure, isTransactionConflict, queryAll, setExpression, transactWrite, type DynamoTable, type TransactItem } from './dynamo.ts';
 import { GSI_BY_CUSTOMER, ITEM_TYPES, Keys, VERSION_ATTRIBUTE } from './table-schema.ts';
 
@@ -32,16 +33,17 @@ export function customerCreateItem(t: DynamoTable, customer: NewCustomer): Trans
 }
 
 /** The customer's entry among the names cash matching reads (set if absent with `ifAbsent`: never renames a known customer). */
-export function customerNameItem(t: DynamoTable, customer: Pick<NewCustomer, 'id' | 'name'> & { readonly collectionsStatus?: string }, ifAbsent = false): TransactItem {
-  // The collections status rides along (the finance pack counts holds, suspensions and agency cases from this partition).
+export function customerNameItem(t: DynamoTable, customer: Pick<NewCustomer, 'id' | 'name'> & { readonly collectionsStatus?: string; readonly collectionsHistory?: readonly StatusChange[] }, ifAbsent = false): TransactItem {
+  // The collections status rides along with its changes (the finance pack counts holds, suspensions and agency cases, as of any day, from this partition).
   const status = !ifAbsent && 'collectionsStatus' in customer ? (customer.collectionsStatus ?? 'none') : undefined;
+  const history = status && customer.collectionsHistory ? customer.collectionsHistory : undefined;
   return {
     Update: {
       TableName: t.name,
       Key: Keys.customerName(customer.id),
-      UpdateExpression: `${ifAbsent ? 'SET #name = if_not_exists(#name, :name), #type = :type' : 'SET #name = :name, #type = :type'}${status ? ', collectionsStatus = :cs' : ''}`,
+      UpdateExpression: `${ifAbsent ? 'SET #name = if_not_exists(#name, :name), #type = :type' : 'SET #name = :name, #type = :type'}${status ? ', collectionsStatus = :cs' : ''}${history ? ', collectionsHistory = :ch' : ''}`,
       ExpressionAttributeNames: { '#name': 'name', '#type': 'type' },
-      ExpressionAttributeValues: { ':name': customer.name, ':type': ITEM_TYPES.customerName, ...(status ? { ':cs': status } : {}) },
+      ExpressionAttributeValues: { ':name': customer.name, ':type': ITEM_TYPES.customerName, ...(status ? { ':cs': status } : {}), ...(history ? { ':ch': history } : {}) },
     },
   };
 }
@@ -87,7 +89,7 @@ export function dynamoCustomers(t: DynamoTable): Customers {
             },
           },
           customerNameItem(t, customer),
-          auditItem(t, audit),
+          ...auditItems(t, audit),
         ]);
         return { created: true };
       } catch (error) {
@@ -96,8 +98,11 @@ export function dynamoCustomers(t: DynamoTable): Customers {
       }
     },
 
-    async update(before, after, audit) {
+    async update(before, afterAsked, audit) {
       const version = before.version ?? 0;
+      // A change of the collections status is kept in its history, on the day it was set (the dunning run's) or the action's.
+      const history = statusHistoryAfter(before.collectionsHistory, before.collectionsStatus, afterAsked.collectionsStatus, afterAsked.collectionsStatus ? (afterAsked.collectionsSince ?? audit.on ?? audit.at.slice(0, 10)) : (audit.on ?? audit.at.slice(0, 10)));
+      const after: StoredCustomer = history ? { ...afterAsked, collectionsHistory: history } : afterAsked;
       try {
         await transactWrite(t, [
           {
@@ -109,8 +114,8 @@ export function dynamoCustomers(t: DynamoTable): Customers {
               ...(version === 0 ? {} : { ExpressionAttributeValues: { ':v': version } }),
             },
           },
-          ...(after.name !== before.name || after.collectionsStatus !== before.collectionsStatus ? [customerNameItem(t, { id: after.id, name: after.name, collectionsStatus: after.collectionsStatus ?? 'none' })] : []),
-          auditItem(t, audit),
+          ...(after.name !== before.name || after.collectionsStatus !== before.collectionsStatus ? [customerNameItem(t, { id: after.id, name: after.name, collectionsStatus: after.collectionsStatus ?? 'none', ...(after.collectionsHistory ? { collectionsHistory: after.collectionsHistory } : {}) })] : []),
+          ...auditItems(t, audit),
         ], 1);
       } catch (error) {
         if (isConditionFailure(error) || isTransactionConflict(error)) throw new ConcurrentUpdate(`customer ${after.id} changed meanwhile; read it again`);

@@ -8,7 +8,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Dispute } from '#domain/model';
 import { ConcurrentUpdate } from '../errors.ts';
 import type { Disputes, DisputeOpening, DisputeSettlement } from '../ports.ts';
-import { auditItem } from './audit.ts';
+import { auditItems } from './audit.ts';
 import { failedConditions, isConditionFailure, isTransactionConflict, queryAll, transactWrite, type DynamoTable, type TransactItem } from './dynamo.ts';
 import { aggregateItems } from './invoices.ts';
 import { ITEM_TYPES, Keys, VERSION_ATTRIBUTE } from './table-schema.ts';
@@ -63,7 +63,7 @@ export function dynamoDisputes(t: DynamoTable): Disputes {
             ExpressionAttributeValues: { ':zero': 0, ':one': 1, ':added': added, ...guard.values },
           },
         },
-        auditItem(t, audit),
+        ...auditItems(t, audit),
         ...aggregateItems(t, dispute.openedOn, dispute.currency, { [METRIC.disputesOpened]: dispute.amount, [METRIC.disputesOpenedCount]: 1 }),
       ];
       try {
@@ -100,7 +100,7 @@ export function dynamoDisputes(t: DynamoTable): Disputes {
             ExpressionAttributeValues: { ':less': -before.amount, ':on': resolvedDay(after, audit.at) },
           },
         },
-        auditItem(t, audit),
+        ...auditItems(t, audit),
         ...aggregateItems(t, resolvedDay(after, audit.at), before.currency, { [METRIC.disputesResolved]: before.amount, [METRIC.disputesResolvedCount]: 1 }),
       ];
       try {
@@ -129,7 +129,7 @@ export function dynamoDisputes(t: DynamoTable): Disputes {
                 ExpressionAttributeValues: { ':until': promise.promisedUntil, ':level': promise.promisedAtLevel, ':zero': 0, ':one': 1, ...guard.values },
               },
             },
-            auditItem(t, audit),
+            ...auditItems(t, audit),
           ],
           1,
         );

@@ -6,11 +6,12 @@
  * and ledger lines, and the aggregates — all of it or none.
  */
 import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, type BatchGetCommandOutput } from '@aws-sdk/lib-dynamodb';
-import { balanceChange, mergeTotals, METRIC, STOCK_METRICS, type TotalsAdd } from '#domain/figures';
+import { balanceChange, METRIC, type StatusChange } from '#domain/figures';
 import { assertBalanced, ledgerMovements } from '#domain/ledger';
 import type { CreditNote, Invoice, InvoiceEvent, IsoDate, JournalEntry } from '#domain/model';
 import { ConcurrentUpdate, PaymentConflict } from '../errors.ts';
-import { auditItem } from './audit.ts';
+import { auditItems } from './audit.ts';
+import { aggregateItems, journalItems } from './totals.ts';
 import type { Aggregates, ClaimedKey, DunningMarks, FigureSources, InvoiceAdjustment, InvoiceIssue, InvoiceRef, Invoices, Ledger, PaymentApplication, PaymentEvidence, PaymentReturns, PaymentReturnWrite, Payments, ProposalRejectionWrite, StoredPayment, StoredReturn, UnappliedMove } from '../ports.ts';
 import { queryByCustomer } from './customers.ts';
 import { failedConditions, isConditionFailure, isTransactionConflict, queryAll, setExpression, transactWrite, type DynamoTable, type TransactItem } from './dynamo.ts';
@@ -18,70 +19,7 @@ import { orderChangeItems } from './orders.ts';
 import { AGGREGATE_INCEPTION, GSI_BY_CUSTOMER, GSI_OPEN_BY_DUE, ITEM_TYPES, Keys, NEXT_ACTION_SHARDS, OPEN_INDEX_ATTRIBUTES, OPEN_INVOICE_SHARDS, TTL_ATTRIBUTE, VERSION_ATTRIBUTE } from './table-schema.ts';
 import { REQUEST_KEY_TTL_SECONDS } from './request-keys.ts';
 
-/**
- * Put items for a journal entry and one ledger line per posting (by account and month), and the entry's
- * movements added to the day's and the month's ledger totals of its currency (the trial balance reads these).
- */
-export function journalItems(t: DynamoTable, entry: JournalEntry): TransactItem[] {
-  return [
-    ...dayAndMonth(t, 'ledger', entry.date, entry.currency, Object.entries(ledgerMovements(entry))),
-    { Put: { TableName: t.name, Item: { ...Keys.journal(entry.id), type: ITEM_TYPES.journal, ...entry }, ConditionExpression: 'attribute_not_exists(pk)' } },
-    ...entry.lines.map((line, n) => ({
-      Put: {
-        TableName: t.name,
-        Item: { ...Keys.ledgerLine(line.account, entry.currency, entry.date, entry.id, n), type: ITEM_TYPES.ledgerLine, entryId: entry.id, date: entry.date, currency: entry.currency, ...line },
-      },
-    })),
-  ];
-}
-
-/**
- * Adds `add` to a totals item of a day or a month (`kind`: `totals` for the reports, `ledger` for the trial
- * balance), setting its fixed attributes; monthly ledger totals carry the ledger-periods index keys, monthly
- * report totals the totals-periods ones; `firstSale` is kept once (the inception item's first day of credit sales).
- */
-function addToTotals(t: DynamoTable, kind: 'totals' | 'ledger', period: string, currency: string, add: readonly (readonly [string, number])[], firstSale?: IsoDate): TransactItem {
-  const monthly = period.length === 7;
-  const indexed = monthly ? (kind === 'ledger' ? Keys.ledgerTotalsPeriod(period, currency) : Keys.totalsPeriod(period, currency)) : {};
-  const fixed = setExpression({ type: kind === 'ledger' ? ITEM_TYPES.ledgerTotals : ITEM_TYPES.aggregate, period, currency, ...indexed }, { prefix: 's' });
-  const clauses = [...fixed.clauses, ...(firstSale ? ['firstSale = if_not_exists(firstSale, :firstSale)'] : [])];
-  return {
-    Update: {
-      TableName: t.name,
-      Key: Keys.aggregate(period, kind, currency),
-      UpdateExpression: `SET ${clauses.join(', ')} ADD ${add.map((_, i) => `#m${i} :m${i}`).join(', ')}`,
-      ExpressionAttributeNames: { ...fixed.names, ...Object.fromEntries(add.map(([k], i) => [`#m${i}`, k])) },
-      ExpressionAttributeValues: { ...fixed.values, ...(firstSale ? { ':firstSale': firstSale } : {}), ...Object.fromEntries(add.map(([, v], i) => [`:m${i}`, v])) },
-    },
-  };
-}
-
-/** The day's and the month's `kind` totals, each plus `add`. */
-const dayAndMonth = (t: DynamoTable, kind: 'totals' | 'ledger', date: IsoDate, currency: string, add: readonly (readonly [string, number])[]) =>
-  [date, date.slice(0, 7)].map((period) => addToTotals(t, kind, period, currency, add));
-
-/**
- * The report aggregates of a change, in the change's own transaction (so each is added exactly once): one update
- * per day and currency, one per month and currency (the adds merged: a transaction touches an item once), and the
- * stock metrics (AR, current AR, unapplied cash) added to the currency's since-inception item.
- */
-export function totalsItems(t: DynamoTable, adds: readonly TotalsAdd[]): TransactItem[] {
-  const days = mergeTotals(adds);
-  const months = mergeTotals(days.map((d) => ({ ...d, on: d.on.slice(0, 7) })));
-  const inception = mergeTotals(days.map((d) => ({ on: AGGREGATE_INCEPTION, currency: d.currency, add: Object.fromEntries(Object.entries(d.add).filter(([k]) => STOCK_METRICS.includes(k))) })));
-  const firstSale = new Map<string, IsoDate>();
-  for (const d of days) if ((d.add[METRIC.creditSales] ?? 0) > 0 && (!firstSale.has(d.currency) || d.on < firstSale.get(d.currency)!)) firstSale.set(d.currency, d.on);
-  return [
-    ...days.map((d) => addToTotals(t, 'totals', d.on, d.currency, Object.entries(d.add))),
-    ...months.map((m) => addToTotals(t, 'totals', m.on, m.currency, Object.entries(m.add))),
-    ...inception.map((i) => addToTotals(t, 'totals', i.on, i.currency, Object.entries(i.add), firstSale.get(i.currency))),
-  ];
-}
-
-/** Adds to daily and monthly aggregates (reports read these, never the invoices), with the stock moves of balance changes. */
-export function aggregateItems(t: DynamoTable, date: IsoDate, currency: string, add: Readonly<Record<string, number>>, changes: readonly TotalsAdd[] = []): TransactItem[] {
-  return totalsItems(t, [{ on: date, currency, add }, ...changes]);
-}
+export { aggregateItems, journalItems, totalsItems } from './totals.ts';
 
 /** Moves a document series' counter from `sequence − 1` to `sequence` (the condition fails when another document took the number). */
 function counterItem(t: DynamoTable, doc: { readonly series: string; readonly year: number; readonly sequence: number }): TransactItem {
@@ -137,7 +75,8 @@ const onSettled = (t: DynamoTable, number: string, on: IsoDate) => [{ Delete: { 
 const adjustmentDay = (a: InvoiceAdjustment) => a.event?.on ?? a.entry.date;
 
 /** The stock moves (AR, current AR; with `cash`, the order-to-cash days when it is paid off) of an invoice going from `before` to `after` on `on`. */
-const moves = (before: Invoice, after: number, on: IsoDate, cash = false) => balanceChange(before, after - before.balance, on, cash && after === 0 && before.balance > 0);
+/** `cash`: paid by a payment (the order-to-cash days, paid off); `manual`: a person allocated the cash (not touchless). */
+const moves = (before: Invoice, after: number, on: IsoDate, cash = false, manual = false) => balanceChange(before, after - before.balance, on, cash && after === 0 && before.balance > 0, manual);
 
 /** The next action items of the invoices an adjustment settles (deleted with the settlement), and their settled-on pointers. */
 const settledPointers = (t: DynamoTable, adjustments: readonly InvoiceAdjustment[]) =>
@@ -236,7 +175,7 @@ export function dynamoInvoices(t: DynamoTable): Invoices {
         { Put: { TableName: t.name, Item: { ...Keys.creditNote(creditNote.invoiceNumber, creditNote.number), type: ITEM_TYPES.creditNote, ...creditNote }, ConditionExpression: 'attribute_not_exists(pk)' } },
         { Put: { TableName: t.name, Item: { ...Keys.creditNoteRef(creditNote.number), type: ITEM_TYPES.creditNoteRef, invoiceNumber: creditNote.invoiceNumber }, ConditionExpression: 'attribute_not_exists(pk)' } },
         ...journalItems(t, adjustment.entry),
-        auditItem(t, adjustment.audit),
+        ...auditItems(t, adjustment.audit),
         ...aggregateItems(t, creditNote.issueDate, creditNote.currency, { [METRIC.creditNotes]: creditNote.total, [METRIC.creditNoteCount]: 1 }, moves(adjustment.before, adjustment.after.balance, adjustmentDay(adjustment))),
         ...(keyItem ? [keyItem] : []),
         ...settledPointers(t, [adjustment]),
@@ -285,7 +224,7 @@ export function dynamoInvoices(t: DynamoTable): Invoices {
           [
             adjustmentItem(t, adjustment),
             ...journalItems(t, adjustment.entry),
-            auditItem(t, adjustment.audit),
+            ...auditItems(t, adjustment.audit),
             ...settledPointers(t, [adjustment]),
             ...aggregateItems(t, adjustmentDay(adjustment), adjustment.before.currency, adjustment.aggregates ?? {}, moves(adjustment.before, adjustment.after.balance, adjustmentDay(adjustment))),
           ],
@@ -452,8 +391,8 @@ export function dynamoPayments(t: DynamoTable): Payments {
         paymentItem,
         ...(move.invoice ? [settlementItem(t, move.invoice.before, move.invoice.after.balance, move.invoice.after.status, [move.invoice.event])] : []),
         ...journalItems(t, move.entry),
-        auditItem(t, move.audit),
-        ...aggregateItems(t, move.entry.date, before.currency, move.aggregates, move.invoice ? moves(move.invoice.before, move.invoice.after.balance, move.invoice.event.on, true) : []),
+        ...auditItems(t, move.audit),
+        ...aggregateItems(t, move.entry.date, before.currency, move.aggregates, move.invoice ? moves(move.invoice.before, move.invoice.after.balance, move.invoice.event.on, true, true) : []),
         ...(keyItem ? [keyItem] : []),
         ...(move.invoice && move.invoice.after.balance === 0 && move.invoice.before.balance > 0 ? onSettled(t, move.invoice.before.number, move.invoice.event.on) : []),
       ];
@@ -491,7 +430,7 @@ export function dynamoPayments(t: DynamoTable): Payments {
                 ExpressionAttributeValues: { ...set.values, ':rejection': w.rejection, ':was': before.unapplied },
               },
             },
-            auditItem(t, w.audit),
+            ...auditItems(t, w.audit),
           ],
           1,
         );
@@ -716,13 +655,13 @@ export function dynamoFigureSources(t: DynamoTable): FigureSources {
     },
     invoicesOf: (numbers) => batchGetInvoices(t, [...new Set(numbers)]),
     async customerDirectory() {
-      const items = await queryAll<{ sk: string; name: string; collectionsStatus?: string }>(t, {
+      const items = await queryAll<{ sk: string; name: string; collectionsStatus?: string; collectionsHistory?: StatusChange[] }>(t, {
         KeyConditionExpression: 'pk = :pk',
         ExpressionAttributeValues: { ':pk': Keys.customerNames },
-        ProjectionExpression: 'sk, #name, collectionsStatus',
+        ProjectionExpression: 'sk, #name, collectionsStatus, collectionsHistory',
         ExpressionAttributeNames: { '#name': 'name' },
       });
-      return items.map((i) => ({ customerId: i.sk, name: i.name, ...(i.collectionsStatus ? { collectionsStatus: i.collectionsStatus } : {}) }));
+      return items.map((i) => ({ customerId: i.sk, name: i.name, ...(i.collectionsStatus ? { collectionsStatus: i.collectionsStatus } : {}), ...(i.collectionsHistory ? { collectionsHistory: i.collectionsHistory } : {}) }));
     },
   };
 }
@@ -788,7 +727,7 @@ export function dynamoPaymentReturns(t: DynamoTable): PaymentReturns {
           },
         })),
         ...journalItems(t, w.entry),
-        auditItem(t, w.audit),
+        ...auditItems(t, w.audit),
         ...aggregateItems(t, w.entry.date, payment.currency, w.aggregates, w.reopened.flatMap((r) => moves(r.invoice, r.balance, r.event.on))),
       ];
       const outcome = await writeOnce(t, items);

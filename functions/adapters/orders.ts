@@ -12,6 +12,7 @@ import type { NewCustomer, OrderEvent, Orders, StoredOrder } from '../ports.ts';
 import { customerCreateItem, customerNameItem, queryByCustomer } from './customers.ts';
 import { isConditionFailure, isTransactionConflict, setExpression, transactWrite, type DynamoTable, type TransactItem } from './dynamo.ts';
 import { ITEM_TYPES, Keys, VERSION_ATTRIBUTE } from './table-schema.ts';
+import { totalsItems } from './totals.ts';
 
 function eventItem(t: DynamoTable, orderId: string, event: OrderEvent): TransactItem {
   return { Put: { TableName: t.name, Item: { ...Keys.orderEvent(orderId, event.at, event.step), type: ITEM_TYPES.orderEvent, orderId, ...event } } };
@@ -19,8 +20,8 @@ function eventItem(t: DynamoTable, orderId: string, event: OrderEvent): Transact
 
 /**
  * The items that write `change` to `order`: the versioned update (status and
- * attributes, version + 1, only if the version is still the one read) and the
- * timeline event. Other repositories put them in their own transactions (the
+ * attributes, version + 1, only if the version is still the one read), the
+ * timeline event and the report aggregates it counts (`counts`). Other repositories put them in their own transactions (the
  * invoice's), so an order moves the same way everywhere.
  */
 export function orderChangeItems(t: DynamoTable, order: StoredOrder, change: OrderChange): TransactItem[] {
@@ -38,6 +39,8 @@ export function orderChangeItems(t: DynamoTable, order: StoredOrder, change: Ord
       },
     },
     ...(change.event ? [eventItem(t, order.id, { ...change.event, ...(change.to ? { status: change.to } : {}) })] : []),
+    // What the change counts (an order error) is added with it: once, as the version guard makes the change.
+    ...(change.counts ? totalsItems(t, [{ on: change.counts.on, currency: order.currency, add: change.counts.add }]) : []),
   ];
 }
 

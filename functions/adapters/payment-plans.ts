@@ -6,7 +6,7 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { PaymentPlan } from '#domain/payment-plans';
 import type { PaymentPlans, PlanInvoiceChange } from '../ports.ts';
-import { auditItem } from './audit.ts';
+import { auditItems } from './audit.ts';
 import { isConditionFailure, isTransactionConflict, queryAll, transactWrite, type DynamoTable, type TransactItem } from './dynamo.ts';
 import { ITEM_TYPES, Keys, VERSION_ATTRIBUTE } from './table-schema.ts';
 
@@ -72,7 +72,7 @@ export function dynamoPaymentPlans(t: DynamoTable): PaymentPlans {
           [
             { Put: { TableName: t.name, Item: { ...Keys.paymentPlan(plan.customerId, plan.planId), type: ITEM_TYPES.paymentPlan, ...plan, [VERSION_ATTRIBUTE]: 1 }, ConditionExpression: 'attribute_not_exists(pk)' } },
             ...invoices.flatMap((c) => invoiceItems(t, c, true)),
-            auditItem(t, audit),
+            ...auditItems(t, audit),
           ],
           1,
         );
@@ -100,7 +100,7 @@ export function dynamoPaymentPlans(t: DynamoTable): PaymentPlans {
               },
             },
             ...invoices.flatMap((c) => invoiceItems(t, c, false)),
-            ...(audit ? [auditItem(t, audit)] : []),
+            ...(audit ? auditItems(t, audit) : []),
           ],
           1,
         );

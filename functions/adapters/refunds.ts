@@ -3,7 +3,7 @@
  * receivable: one item per refund id, so a redelivered event records nothing twice.
  * Beside them, the refunds o2c itself owes and makes (port `RefundRequests`).
  */
-import { auditItem } from './audit.ts';
+import { auditItems } from './audit.ts';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Refund } from '#domain/refunds';
 import { ConcurrentUpdate } from '../errors.ts';
@@ -96,7 +96,7 @@ export function dynamoRefundRequests(t: DynamoTable): RefundRequests {
         },
       };
       try {
-        await transactWrite(t, [put, ...(entry ? journalItems(t, entry) : []), ...(audit ? [auditItem(t, audit)] : [])]);
+        await transactWrite(t, [put, ...(entry ? journalItems(t, entry) : []), ...(audit ? auditItems(t, audit) : [])]);
         return true;
       } catch (error) {
         if (isConditionFailure(error)) return false;

@@ -15,6 +15,7 @@ import { dynamoOrders } from './orders.ts';
 import { dynamoPaymentPlans } from './payment-plans.ts';
 import { dynamoRefundRequests, dynamoRefunds } from './refunds.ts';
 import { dynamoRequestKeys } from './request-keys.ts';
+import { dynamoDuplicates } from './totals.ts';
 import { dynamoTaskTokens } from './workflow.ts';
 
 export function repositories(tableName: string) {
@@ -40,5 +41,6 @@ export function repositories(tableName: string) {
     paymentReturns: dynamoPaymentReturns(t),
     rateStore: dynamoReferenceRates(t),
     paymentPlans: dynamoPaymentPlans(t),
+    duplicates: dynamoDuplicates(t),
   };
 }

@@ -48,6 +48,7 @@
  * | dunning run           | DUNNINGRUN#<runId>          | RUN                        | (TTL on `expiration`)                  |                                   |
  * | run's worklist part   | DUNNINGRUN#<runId>          | WORKLIST#<shard>#<part>    | (TTL on `expiration`)                  |                                   |
  * | dunning shard lease   | DUNNINGLEASE#<shard>        | LEASE                      | (TTL on `expiration`)                  |                                   |
+ * | duplicate delivery    | DUPLICATE#<entity>          | <deliveryId>               | (TTL on `expiration`)                  |                                   |
  *
  * A stock reservation (attributes orderId, sku, quantity, state held|shipped|released, at; shipped and released once
  * part of it moved) holds `quantity − shipped − released` units while held: partial shipments and cancelled lines
@@ -127,6 +128,21 @@
  * listed in the TOTALSPERIODS partition of the generic index, so a stock as of a day is the inception item less the
  * months after the day's month (one query) and the days after it in its month — however long the history.
  *
+ * Counts that belong to no currency (a person's actions, `action.<action>`, added with each audit entry a person
+ * caused) are kept in the same day, month and since-inception items under ISO 4217's "no currency" code,
+ * `totals#XXX`: they are read with the others at no extra read. An order error (`error.<reason>`) is added to the
+ * order's currency in the transaction of the order change that rejects it; a seller's order refused at intake
+ * because its figures do not add up is counted once per order and figures with a duplicate-delivery marker.
+ *
+ * A duplicate-delivery marker (attributes entity `order:<id>` / `payment:<id>` / `refused:<orderId>`, deliveryId,
+ * on) is put, only if absent, in one transaction with the day's `duplicatesAbsorbed` (or the refusal's
+ * `error.<reason>`): a delivery of an order or a payment o2c already had is counted once however often its
+ * processing is retried. Expires after 30 days (TTL).
+ *
+ * The customer directory item (CUSTOMERNAMES / <id>: name, collectionsStatus, collectionsHistory) carries each
+ * change of the collections status `{on, from, to}`, written with the customer's change: the pack counts the
+ * accounts on hold, suspended and with the agency as of its day from it (the profile keeps the same list).
+ *
  * A settled-invoice pointer (attributes invoiceNumber, settledOn) is put in the transaction that takes an
  * invoice's balance to zero: aging as of an earlier day reads the invoices settled after it (they were open then)
  * from these month partitions, never the invoice history. A reopened invoice keeps its pointer (it is read twice,
@@ -196,6 +212,7 @@ export const ITEM_TYPES = {
   bankReturn: 'BankReturn',
   paymentEvidence: 'PaymentEvidence',
   referenceRates: 'ReferenceRates',
+  duplicateDelivery: 'DuplicateDelivery',
 } as const;
 
 const customerPartition = (id: string) => `CUSTOMER#${id}`;
@@ -323,6 +340,8 @@ export const Keys = {
   settledMonth: settledPartition,
   /** Sort-key prefix of an aggregate kind in a day's or month's partition (`totals#`, `ledger#`). */
   aggregatePrefix: (metric: string) => `${metric}#`,
+  /** A delivery of an entity o2c already had (`order:<id>`), counted once. */
+  duplicateDelivery: (entity: string, deliveryId: string) => ({ pk: `DUPLICATE#${entity}`, sk: deliveryId }),
   /** Throw-away items of a benchmark's baseline (bench/intake-latency.ts), never read by o2c. */
   benchFloor: (n: number) => ({ pk: `BENCH#${n}`, sk: 'BENCH' }),
 } as const;

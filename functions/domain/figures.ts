@@ -39,7 +39,7 @@ import type {
 import { AGING_BUCKETS } from './finance-pack.ts';
 import { addDays, daysBetween } from './dates.ts';
 import { bucketOf } from './metrics.ts';
-import type { CurrencyCode, Invoice, IsoDate, PaymentSource } from './model.ts';
+import type { CurrencyCode, Invoice, IsoDate, IsoInstant, OrderTouch, PaymentSource } from './model.ts';
 import { roundDivBig } from './money.ts';
 import { balanceAsOf } from './statement.ts';
 
@@ -68,6 +68,9 @@ export const METRIC = {
   paymentsAuto: 'paymentsAutoMatched',
   ordersInvoiced: (channel: string) => `orders.${channel}`,
   revenue: (channel: string) => `revenue.${channel}`,
+  /** Orders whose invoice was paid off that day (by a payment; a prepaid one at issue): the touchless share's whole. */
+  ordersPaidOff: 'ordersPaidOff',
+  /** Of those, the ones no person touched (no credit review, no line cancellation, no manual allocation). */
   touchless: 'ordersTouchless',
   orderToInvoice: (days: number) => `o2i.${histogramBucket(days)}`,
   orderToCash: (days: number) => `o2c.${histogramBucket(days)}`,
@@ -105,17 +108,115 @@ export interface TotalsAdd {
 /**
  * The stock movements of a change of an invoice's balance by `delta` on day `on`: AR moves that day; when the
  * invoice is not yet due that day, current AR moves too, and the same amount matures off current AR on the day
- * after the due date (booked ahead, into that day's aggregates). Settling it to zero also records its order-to-cash
- * days when the order's day is known.
+ * after the due date (booked ahead, into that day's aggregates). Settling it to zero by a payment (`settled`) also
+ * records its order-to-cash days when the order's day is known, counts the order paid off and — when no person
+ * touched it (no `touches`, and the cash was not allocated by hand: `manual`) — touchless.
  */
-export function balanceChange(invoice: Pick<Invoice, 'currency' | 'dueDate'> & { readonly orderedOn?: IsoDate }, delta: number, on: IsoDate, settled = false): TotalsAdd[] {
+export function balanceChange(
+  invoice: Pick<Invoice, 'currency' | 'dueDate'> & { readonly orderedOn?: IsoDate; readonly touches?: readonly OrderTouch[] },
+  delta: number,
+  on: IsoDate,
+  settled = false,
+  manual = false,
+): TotalsAdd[] {
   const out: TotalsAdd[] = [];
   if (delta !== 0) {
     out.push({ on, currency: invoice.currency, add: on <= invoice.dueDate ? { [METRIC.ar]: delta, [METRIC.arCurrent]: delta } : { [METRIC.ar]: delta } });
     if (on <= invoice.dueDate) out.push({ on: addDays(invoice.dueDate, 1), currency: invoice.currency, add: { [METRIC.arCurrent]: -delta } });
   }
-  if (settled && invoice.orderedOn) out.push({ on, currency: invoice.currency, add: { [METRIC.orderToCash(daysBetween(invoice.orderedOn, on))]: 1 } });
+  if (settled && invoice.orderedOn) out.push({ on, currency: invoice.currency, add: { [METRIC.orderToCash(daysBetween(invoice.orderedOn, on))]: 1, ...paidOff(invoice, manual) } });
   return out;
+}
+
+/** An order paid off: counted, and touchless when nobody touched it. */
+export function paidOff(invoice: { readonly touches?: readonly OrderTouch[] }, manual = false): Record<string, number> {
+  return { [METRIC.ordersPaidOff]: 1, ...(!manual && (invoice.touches ?? []).length === 0 ? { [METRIC.touchless]: 1 } : {}) };
+}
+
+/**
+ * What people did to an order, from what it records: the touches written on it (a credit hold: `credit-review`),
+ * a release from hold by finance (orders from before touches were kept), a seller's line cancellation
+ * (`seller:` ids among its line cancellations).
+ */
+export function orderTouches(order: { readonly touches?: readonly OrderTouch[]; readonly reason?: string; readonly lineCancellations?: Readonly<Record<string, unknown>> }): OrderTouch[] {
+  const out = new Set<OrderTouch>(order.touches ?? []);
+  if (order.reason === 'approved by finance') out.add('credit-review');
+  if (Object.keys(order.lineCancellations ?? {}).some((id) => id.startsWith('seller:'))) out.add('line-cancellation');
+  return [...out].sort();
+}
+
+/** The touches with one more (each once). */
+export function touched(order: { readonly touches?: readonly OrderTouch[] }, touch: OrderTouch): OrderTouch[] {
+  return [...new Set([...(order.touches ?? []), touch])];
+}
+
+// ── counts that belong to no currency ────────────────────────────────────────
+
+/**
+ * ISO 4217's code for "no currency": the aggregates of counts that are not money of a currency (manual finance
+ * actions from the audit trail) are kept under it. The pack sums its flows with the others and never shows it as
+ * a currency.
+ */
+export const NO_CURRENCY = 'XXX';
+
+/** The actors o2c itself writes audit entries as (its schedules and consumers); any other actor is a person. */
+export const SYSTEM_ACTORS: readonly string[] = ['dunning', 'apply-payment', 'credit-score', 'schedule'];
+export const isSystemActor = (actor: string) => SYSTEM_ACTORS.includes(actor) || actor.startsWith('o2c ');
+
+/**
+ * The manual-action count of an audit entry: one `action.<action>` on the entry's day (`on`, the company's day;
+ * else the UTC day of `at`), or none when o2c itself acted.
+ */
+export function manualActionAdd(entry: { readonly actor: string; readonly action: string; readonly at: IsoInstant; readonly on?: IsoDate }): TotalsAdd | undefined {
+  if (isSystemActor(entry.actor)) return undefined;
+  return { on: entry.on ?? entry.at.slice(0, 10), currency: NO_CURRENCY, add: { [METRIC.manualAction(entry.action)]: 1 } };
+}
+
+/**
+ * Why an order did not go ahead, as the pack counts it (`error.<reason>`): rejections (validation, stock, the
+ * warehouse), refusals (credit: declined by the rule, refused by finance, not decided in time; an account
+ * suspended or with the agency), and platform orders refused at intake because their figures do not add up.
+ */
+export type OrderErrorReason =
+  | 'price-mismatch'
+  | 'total-mismatch'
+  | 'not-sold'
+  | 'currency-mismatch'
+  | 'out-of-stock'
+  | 'invalid'
+  | 'credit-declined'
+  | 'credit-refused'
+  | 'credit-review-expired'
+  | 'account-suspended'
+  | 'account-with-agency'
+  | 'warehouse-refused';
+
+// ── collections status as of a day ───────────────────────────────────────────
+
+/** One change of a customer's collections status, on its day (`none`: in good standing). */
+export interface StatusChange {
+  readonly on: IsoDate;
+  readonly from: string;
+  readonly to: string;
+}
+
+/** The status history after a change from `before` to `after` on `on` (unchanged when the status is the same). */
+export function statusHistoryAfter(history: readonly StatusChange[] | undefined, before: string | undefined, after: string | undefined, on: IsoDate): StatusChange[] | undefined {
+  const from = before ?? 'none';
+  const to = after ?? 'none';
+  if (from === to) return history ? [...history] : undefined;
+  return [...(history ?? []), { on, from, to }];
+}
+
+/**
+ * The status at the end of `asOf`: the last change on or before it, else the status before the first change;
+ * without a history (data from before it was kept) the status now.
+ */
+export function statusAsOf(current: string | undefined, history: readonly StatusChange[] | undefined, asOf: IsoDate): string {
+  if (!history || history.length === 0) return current ?? 'none';
+  const sorted = [...history].sort((a, b) => a.on.localeCompare(b.on));
+  const last = sorted.filter((c) => c.on <= asOf).pop();
+  return last ? last.to : sorted[0]!.from;
 }
 
 /** Adds merged per day and currency (one update per aggregate item in a transaction). */
@@ -395,7 +496,7 @@ export function computeFinancePack(kind: PackKind, asOf: IsoDate, input: PackInp
   const nonZero = (m: Metrics | undefined) => Object.values(m ?? {}).some((v) => v !== 0);
   const active = (c: CurrencyCode) =>
     aging.has(c) || (input.periodFlows.get(c) ?? []).some(nonZero) || nonZero(input.packFlows.get(c)) || [...(input.stocks.get(c)?.values() ?? [])].some((s) => s.ar !== 0 || s.currentAr !== 0 || s.unapplied !== 0);
-  const currencies = [...new Set([...aging.keys(), ...input.periodFlows.keys(), ...input.packFlows.keys(), ...input.stocks.keys()])].filter(active).sort();
+  const currencies = [...new Set([...aging.keys(), ...input.periodFlows.keys(), ...input.packFlows.keys(), ...input.stocks.keys()])].filter((c) => c !== NO_CURRENCY && active(c)).sort();
   const empty: Stocks & { unapplied: number } = { ar: 0, currentAr: 0, unapplied: 0 };
   const perCurrency: CurrencyFigures[] = [];
   const packFlows: Record<string, number> = {};
@@ -424,8 +525,9 @@ export function computeFinancePack(kind: PackKind, asOf: IsoDate, input: PackInp
       revenueByChannel: [...new Set([...ordersBy.keys(), ...revenueBy.keys()])].sort().map((channel) => ({ channel, orders: ordersBy.get(channel) ?? 0, amount: revenueBy.get(channel) ?? 0 })),
     });
   }
+  // Counts that belong to no currency (manual actions) join the book's flows.
+  for (const [k, v] of Object.entries(input.packFlows.get(NO_CURRENCY) ?? {})) packFlows[k] = (packFlows[k] ?? 0) + v;
   const ordersByChannel = byPrefix(packFlows, 'orders.');
-  const orders = [...ordersByChannel.values()].reduce((a, b) => a + b, 0);
   const orderToCash: OrderToCashFigures = {
     orderToInvoiceDays: percentiles(histogram(packFlows, 'o2i.')),
     orderToCashDays: percentiles(histogram(packFlows, 'o2c.')),
@@ -437,10 +539,11 @@ export function computeFinancePack(kind: PackKind, asOf: IsoDate, input: PackInp
   const payments = n(packFlows, METRIC.payments);
   const auto = n(packFlows, METRIC.paymentsAuto);
   const touchless = n(packFlows, METRIC.touchless);
+  const paidOffOrders = n(packFlows, METRIC.ordersPaidOff);
   const automation: AutomationFigures = {
-    orders,
+    orders: paidOffOrders,
     touchlessOrders: touchless,
-    touchlessShare: ratio(touchless, orders),
+    touchlessShare: ratio(touchless, paidOffOrders),
     paymentsApplied: payments,
     paymentsAutoMatched: auto,
     autoMatchRate: ratio(auto, payments),

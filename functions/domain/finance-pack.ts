@@ -106,8 +106,9 @@ export interface OrderToCashFigures {
 }
 
 export interface AutomationFigures {
+  /** Orders paid off in the period (their invoice settled by a payment; a prepaid one at issue). */
   readonly orders: number;
-  /** Orders with no credit review, no manual shipment entry, no manual allocation. */
+  /** Of those, the ones no person touched: no credit review, no line cancellation by the seller, no manual allocation of their cash. */
   readonly touchlessOrders: number;
   readonly touchlessShare: number | null;
   readonly paymentsApplied: number;

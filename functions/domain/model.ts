@@ -190,7 +190,12 @@ export interface Order {
   readonly createdAt: IsoInstant;
   /** How the platform took the money of a prepaid order (what a refund there names); absent when unknown. */
   readonly paymentReference?: PaymentReference;
+  /** What a person did to it on its way: an order with none is touchless (domain/figures `balanceChange`). */
+  readonly touches?: readonly OrderTouch[];
 }
+
+/** A person's hand in an order's cycle: a credit review (it was held), a seller's line cancellation, a manual allocation of its cash. */
+export type OrderTouch = 'credit-review' | 'line-cancellation' | 'manual-allocation';
 
 /** The platform's handle on a payment: a Stripe payment intent (`pi_…`) or charge (`ch_…`). */
 export interface PaymentReference {
@@ -298,6 +303,8 @@ export interface Invoice extends DocumentParties {
   readonly disputeResolvedOn?: IsoDate;
   /** The day its order was placed (the order-to-cash cycle time when it is settled); absent on older invoices. */
   readonly orderedOn?: IsoDate;
+  /** The order's touches when it was invoiced (absent: none): it is touchless when it is paid off by rule without any. */
+  readonly touches?: readonly OrderTouch[];
   /** The customer promised to pay by this day: no reminder until the day after. */
   readonly promisedUntil?: IsoDate;
   /** How many dunning levels had been sent when the promise was made (0: none): a broken promise resumes after the last of them. */

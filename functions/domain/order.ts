@@ -9,7 +9,7 @@
  * transition (only its attempt count changes: `amendOrder`).
  */
 import { IllegalTransitionError } from './errors.ts';
-import type { IsoInstant, OrderStatus } from './model.ts';
+import type { IsoDate, IsoInstant, OrderStatus } from './model.ts';
 
 export const ORDER_TRANSITIONS: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = {
   received: ['validated', 'backordered', 'rejected', 'cancelled'],
@@ -76,7 +76,12 @@ export interface OrderChange {
   readonly to?: OrderStatus;
   readonly set: Readonly<Record<string, unknown>>;
   readonly event?: { readonly at: IsoInstant; readonly step: string; readonly detail?: string };
+  /** Flows the change adds to its day's report aggregates in the order's currency (an order error), written with it. */
+  readonly counts?: { readonly on: IsoDate; readonly add: Readonly<Record<string, number>> };
 }
+
+/** The change with flows added to its day's aggregates. */
+export const counting = (change: OrderChange, on: IsoDate, add: Readonly<Record<string, number>>): OrderChange => ({ ...change, counts: { on, add } });
 
 /** A status change along an edge (throws IllegalTransition otherwise), with its event. */
 export function transition(

@@ -38,7 +38,7 @@ export function headlines(pack: FinancePack, c: CurrencyFigures): [string, strin
 /** Lines about the whole book (not per currency). */
 export function bookHeadlines(pack: FinancePack): [string, string][] {
   return [
-    ['Touchless orders', `${pack.automation.touchlessOrders} of ${pack.automation.orders} (${pct(pack.automation.touchlessShare)})`],
+    ['Touchless orders', `${pack.automation.touchlessOrders} of ${pack.automation.orders} paid off (${pct(pack.automation.touchlessShare)})`],
     ['Payments matched automatically', `${pack.automation.paymentsAutoMatched} of ${pack.automation.paymentsApplied} (${pct(pack.automation.autoMatchRate)})`],
     ['Customers on credit hold / suspended / with the agency', `${pack.accounts.onCreditHold} / ${pack.accounts.suspended} / ${pack.accounts.withAgency}`],
   ];

@@ -146,7 +146,7 @@ export function packTables(pack: FinancePack): PackTable[] {
       title: 'Automation: touchless orders and payments matched by rule',
       columns: [col('Measure', 'code'), col('Count', 'count'), col('Out of', 'count'), col('Share (%)', 'percent')],
       rows: [
-        ['Touchless orders', pack.automation.touchlessOrders, pack.automation.orders, pack.automation.touchlessShare],
+        ['Touchless orders (of those paid off)', pack.automation.touchlessOrders, pack.automation.orders, pack.automation.touchlessShare],
         ['Payments applied automatically', pack.automation.paymentsAutoMatched, pack.automation.paymentsApplied, pack.automation.autoMatchRate],
       ],
     },

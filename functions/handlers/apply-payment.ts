@@ -8,10 +8,10 @@ import { businessMetrics, companyOf, log, matchPolicyOf, readBindings, sqsHandle
 import { applyPayment } from '#use-cases/apply-payment';
 
 const env = readBindings('apply-payment');
-const { invoices, payments, payers, disputes, customers, paymentReturns } = repositories(env.TABLE_NAME);
+const { invoices, payments, payers, disputes, customers, paymentReturns, duplicates } = repositories(env.TABLE_NAME);
 // A bank import's credits are counted on it; the last one carries out its returns and emails finance its summary.
 const imports = { bankImports: dynamoBankImports(dynamoTable(env.TABLE_NAME)), mail: mailQueue(env.MAIL_QUEUE_URL), financeRecipients: env.FINANCE_RECIPIENTS, paymentReturns };
-export const deps = { invoices, payments, payers, disputes, customers, clock: systemClock, metrics: businessMetrics, log, company: companyOf(env), series: env.INVOICE_SERIES, matchPolicy: matchPolicyOf(env.CASH_MATCHING), imports };
+export const deps = { invoices, payments, payers, disputes, customers, duplicates, clock: systemClock, metrics: businessMetrics, log, company: companyOf(env), series: env.INVOICE_SERIES, matchPolicy: matchPolicyOf(env.CASH_MATCHING), imports };
 export const handler = sqsHandler(PaymentMessageSchema, async (payment) => {
   await applyPayment(payment, deps);
 });

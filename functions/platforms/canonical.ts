@@ -185,6 +185,8 @@ export const PaymentMessageSchema = z.extend(PaymentInputSchema, {
   endToEndId: z.optional(text(0, 35)),
   importId: z.optional(text(1, 80)),
   entryKey: z.optional(text(1, 128)),
+  /** The delivery it came in (apply-payment counts another delivery of a known payment as a duplicate absorbed). */
+  deliveryId: z.optional(text(1, 80)),
 });
 
 /** A message on the refunds queue: a refund to make, or an invoiced order a platform cancelled (credit note first). */

@@ -9,15 +9,22 @@
  *    transaction with the new customer.
  * 4. Queue it for the workflow even when it existed (a duplicate start is a
  *    no-op): that heals a crash between the write and the send.
+ * 5. A delivery of an order o2c already had is a duplicate absorbed: counted
+ *    once per delivery (its arrival, `receivedAt`) in the day's aggregates; an
+ *    order refused because its figures do not come to the platform's total is
+ *    counted once per order and figures (`error.total-mismatch`) — only that
+ *    count is written, never the order.
  */
 import { formatMoney } from '#domain/money';
-import { customerId as customerIdOf, orderId as orderIdOf } from '#domain/ids';
+import { bodyHash, customerId as customerIdOf, orderId as orderIdOf } from '#domain/ids';
+import { todayIn } from '#domain/dates';
+import { METRIC } from '#domain/figures';
 import type { Order, OrderStatus, Platform } from '#domain/model';
 import { isTerminal, NO_SHOP } from '#domain/order';
 import { priceOrder } from '#domain/pricing';
 import { DomainError } from '#domain/errors';
 import { ValidationError } from '../errors.ts';
-import type { Company, Customers, Metrics, NewCustomer, OrderDraft, OrderMessage, Orders, Outbox } from '../ports.ts';
+import type { Company, Customers, DuplicateDeliveries, Metrics, NewCustomer, OrderDraft, OrderMessage, Orders, Outbox } from '../ports.ts';
 
 export interface AcceptOrderDeps {
   readonly orders: Orders;
@@ -27,6 +34,8 @@ export interface AcceptOrderDeps {
   /** The credit limit a customer first seen with an order gets, per currency (minor units; none = 0). */
   readonly newCustomerCreditLimits: Readonly<Record<string, number>>;
   readonly metrics: Metrics;
+  /** Where a duplicate delivery (and a refused order's figures) is counted once; absent: not counted. */
+  readonly duplicates?: DuplicateDeliveries;
 }
 
 export interface AcceptedOrder {
@@ -91,13 +100,26 @@ export function customerFromDraft(draft: OrderDraft, receivedAt: string, company
 }
 
 export async function acceptOrder(input: { draft: OrderDraft; platform: Platform; receivedAt: string }, deps: AcceptOrderDeps): Promise<AcceptedOrder> {
-  const order = orderFromDraft(input.draft, input.platform, input.receivedAt, 'received', deps.company);
+  const day = todayIn(deps.company.timezone, new Date(input.receivedAt));
+  let order: ReturnType<typeof orderFromDraft>;
+  try {
+    order = orderFromDraft(input.draft, input.platform, input.receivedAt, 'received', deps.company);
+  } catch (error) {
+    if (error instanceof ValidationError && error.issues.some((i) => i.path === 'total') && deps.duplicates) {
+      const id = orderIdOfDraft(input.draft, input.platform);
+      await deps.duplicates.count({ entity: `refused:${id}`, deliveryId: bodyHash(JSON.stringify([input.draft.lines, input.draft.shipping ?? null, input.draft.platformTotal ?? null])), on: day, currency: input.draft.currency, metric: METRIC.orderError('total-mismatch') });
+    }
+    throw error;
+  }
   // A known customer is not written again: every order of a busy customer touching its item would make the orders' transactions conflict.
   const known = await deps.customers.exists(order.customerId);
   const result = await deps.orders.create(order, known ? undefined : customerFromDraft(input.draft, input.receivedAt, deps.company, deps.newCustomerCreditLimits));
   // An order that ended before it was created here (a cancellation that came first) has no workflow to start:
   // starting one would only fail and alarm finance. Any other duplicate is queued again (it heals a lost send).
-  const ended = !result.created && (await deps.orders.get(result.orderId).then((o) => o !== undefined && isTerminal(o.status)));
+  const existing = result.created ? undefined : await deps.orders.get(result.orderId);
+  // Another delivery of the order (the one that created it arrived at its `createdAt`: a retry of that one is not).
+  if (existing && existing.createdAt !== input.receivedAt && deps.duplicates) await deps.duplicates.count({ entity: `order:${result.orderId}`, deliveryId: input.receivedAt, on: day, currency: order.currency });
+  const ended = existing !== undefined && isTerminal(existing.status);
   if (ended) {
     deps.metrics.count('DuplicateOrders');
     return result;

@@ -82,7 +82,7 @@ export async function issueCreditNote(input: { invoiceNumber: string; amount: Mo
       const built = buildCreditNote({ invoice: before, amount: input.amount.amount, reason: input.reason, series: deps.creditNoteSeries, year, sequence, issueDate });
       const { invoice: after } = built;
       const creditNote = withCreditNoteContent(built.creditNote, before, { company: deps.company });
-      const audit = { at: now.toISOString(), actor, action: 'invoice.credit-note', entity: `invoice:${before.number}`, before: shown(before), after: { ...shown(after), creditNote: creditNote.number, amount: { amount: creditNote.total, currency: creditNote.currency } }, reason: input.reason };
+      const audit = { at: now.toISOString(), on: issueDate, actor, action: 'invoice.credit-note', entity: `invoice:${before.number}`, before: shown(before), after: { ...shown(after), creditNote: creditNote.number, amount: { amount: creditNote.total, currency: creditNote.currency } }, reason: input.reason };
       const event = { on: issueDate, kind: 'credit-note' as const, amount: creditNote.appliedToInvoice, ref: creditNote.number };
       const result = await deps.invoices.issueCreditNote(creditNote, { before, after, entry: creditNoteEntry(creditNote, `cn-${creditNote.number}`), audit, event, ...(requestKey ? { requestKey } : {}) });
       if (result.kind === 'taken') return { kind: 'taken' };
@@ -136,6 +136,6 @@ export async function writeOffInvoice(input: { invoiceNumber: string; reason: st
   const now = deps.clock.now();
   const on = todayIn(deps.company.timezone, now);
   const { invoice: after, entry } = writeOff(before, `wo-${before.number}`, on, input.reason);
-  await deps.invoices.adjust({ before, after, entry, event: { on, kind: 'write-off', amount: before.balance, ref: entry.id }, aggregates: { [METRIC.writeOffs]: before.balance, [METRIC.writeOffCount]: 1 }, audit: { at: now.toISOString(), actor, action: 'invoice.write-off', entity: `invoice:${before.number}`, before: shown(before), after: shown(after), reason: input.reason } });
+  await deps.invoices.adjust({ before, after, entry, event: { on, kind: 'write-off', amount: before.balance, ref: entry.id }, aggregates: { [METRIC.writeOffs]: before.balance, [METRIC.writeOffCount]: 1 }, audit: { at: now.toISOString(), on, actor, action: 'invoice.write-off', entity: `invoice:${before.number}`, before: shown(before), after: shown(after), reason: input.reason } });
   return { invoiceNumber: after.number, status: after.status, writtenOff: { amount: before.balance, currency: before.currency } };
 }

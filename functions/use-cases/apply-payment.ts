@@ -2,7 +2,9 @@
  * Cash came in; settle what it pays — the matching cascade (domain/cash-matching.ts), every decision explained.
  *
  * 1. Applied before (same payment id)? Nothing to do — but a deduction it
- *    decided is opened if a crash came between the two (keyed by the payment).
+ *    decided is opened if a crash came between the two (keyed by the payment),
+ *    and a payment that came in another delivery (webhook, request, bank file)
+ *    is counted as a duplicate absorbed, once per delivery.
  * 2. Identify (domain): the structured references and invoice numbers the
  *    payment quotes, the payer's IBAN and name; look up only those invoices,
  *    the customer the IBAN last paid for, and — only when nothing else names
@@ -33,7 +35,8 @@ import { applyPaymentToInvoice } from '#domain/invoice';
 import { paymentReceivedEntry } from '#domain/ledger';
 import type { Allocation, Invoice, InvoiceEvent, Payment } from '#domain/model';
 import { referenceReading } from '#domain/payment-matching';
-import type { Clock, Company, Disputes, Invoices, Log, Metrics, PayerDirectory, Payments, PaymentApplication, StoredPayment } from '../ports.ts';
+import type { Clock, Company, Disputes, DuplicateDeliveries, Invoices, Log, Metrics, PayerDirectory, Payments, PaymentApplication, StoredPayment } from '../ports.ts';
+import { todayIn } from '#domain/dates';
 import { openInvoiceDispute } from './open-dispute.ts';
 import { liftWhenPaid, type CollectionsDeps } from './collections-status.ts';
 import { rescoreCustomer } from './rescore-customer.ts';
@@ -54,6 +57,8 @@ export interface ApplyPaymentDeps {
   readonly matchPolicy?: Partial<MatchPolicy>;
   /** For the collections hook (step 6); absent: no hook. */
   readonly customers?: CollectionsDeps['customers'];
+  /** Where a second delivery of a payment is counted (step 1); absent: not counted. */
+  readonly duplicates?: DuplicateDeliveries;
   /** For bank imports (step 8): counting their credits and finishing them; absent: not counted. */
   readonly imports?: Omit<BankImportSummaryDeps, 'payments' | 'invoices' | 'payers' | 'clock' | 'customers'>;
 }
@@ -86,15 +91,23 @@ export function settlementsOf(invoices: readonly Invoice[], payment: Pick<Paymen
   });
 }
 
-export async function applyPayment(payment: Payment & { readonly importId?: string }, deps: ApplyPaymentDeps): Promise<PaymentOutcome> {
+export async function applyPayment(payment: Payment & { readonly importId?: string; readonly deliveryId?: string }, deps: ApplyPaymentDeps): Promise<PaymentOutcome> {
   const outcome = await applyOnce(payment, deps);
   if (payment.importId && deps.imports) await countImportPayment(payment, { ...deps, ...deps.imports, ...(deps.customers ? { customers: deps.customers } : {}) });
   return outcome;
 }
 
-async function applyOnce(payment: Payment, deps: ApplyPaymentDeps): Promise<PaymentOutcome> {
+/** The delivery a payment message came in: its own id, else its bank import's. */
+const deliveryOf = (p: { readonly deliveryId?: string; readonly importId?: string }) => p.deliveryId ?? (p.importId ? `import:${p.importId}` : undefined);
+
+async function applyOnce(payment: Payment & { readonly importId?: string; readonly deliveryId?: string }, deps: ApplyPaymentDeps): Promise<PaymentOutcome> {
   const stored = await deps.payments.get(payment.id);
   if (stored) {
+    // Another delivery of a payment applied before is a duplicate absorbed (a redelivery of the same one is a retry).
+    const delivery = deliveryOf(payment);
+    if (delivery && delivery !== deliveryOf(stored as { deliveryId?: string; importId?: string }) && deps.duplicates) {
+      await deps.duplicates.count({ entity: `payment:${payment.id}`, deliveryId: delivery, on: todayIn(deps.company.timezone, deps.clock.now()), currency: payment.currency });
+    }
     await openDeduction(stored, deps);
     return { applied: false, matchedBy: 'duplicate', confidence: stored.match?.confidence ?? 0, auto: stored.match?.auto ?? false, unapplied: 0 };
   }

@@ -30,6 +30,7 @@
  *    a customer only guessed from the payer's name is let go, and the cash goes
  *    to the unassigned list (`GET /finance/unapplied-cash`) for finance to place.
  */
+import { todayIn } from '#domain/dates';
 import type { Money } from '#domain/model';
 import { ConflictError, NotFoundError } from '../errors.ts';
 import type { Audit, BankImports, Clock, Company, Disputes, Payments, StoredPayment } from '../ports.ts';
@@ -91,6 +92,7 @@ export async function confirmProposal(input: { readonly importId: string; readon
     : undefined;
   await deps.audit.recordOnce({
     at: deps.clock.now().toISOString(),
+    on: todayIn(deps.company.timezone, deps.clock.now()),
     actor,
     action: 'payment.proposal.confirm',
     entity: `payment:${payment.id}`,

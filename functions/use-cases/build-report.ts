@@ -69,7 +69,7 @@ export async function buildReport(input: BuildReportInput, deps: BuildReportDeps
   const to = deps.recipients[kind];
   await deps.mail.enqueue({ key, to, subject: summary.subject, text: summary.text, html: summary.html, attachments });
   if (resends > 0) {
-    await deps.audit.record({ at: deps.clock.now().toISOString(), actor: input.requestedBy ?? 'schedule', action: 'report.resend', entity, after: { key, to: [...to] } });
+    await deps.audit.record({ at: deps.clock.now().toISOString(), on: todayIn(deps.company.timezone, deps.clock.now()), actor: input.requestedBy ?? 'schedule', action: 'report.resend', entity, after: { key, to: [...to] } });
   }
   return { kind, asOf, key, to, period: pack.period, currencies: pack.currencies.map((c) => c.currency), attachments: files.map((f) => ({ filename: f.filename, bytes: f.bytes.length })), bytes };
 }

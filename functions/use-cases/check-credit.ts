@@ -17,12 +17,16 @@
  *    credit hold has it held for review; one suspended or handed to the agency
  *    has it rejected (the rejection tells the customer). Prepaid orders are
  *    not affected (the money is in).
+ * 6. A hold marks the order touched by a person (`credit-review`: not
+ *    touchless); a rejection is counted as an order error (`credit-declined`,
+ *    `account-suspended`, `account-with-agency`) in the same write.
  */
 import { decideCredit, exposureBreakdown, type CreditDecision, type ExposureBreakdown } from '#domain/credit';
 import { todayIn } from '#domain/dates';
 import type { CollectionsStatus } from '#domain/dunning';
 import { laterRates, type ReferenceRates } from '#domain/fx';
-import { transition } from '#domain/order';
+import { counting, transition, type OrderChange } from '#domain/order';
+import { METRIC, touched, type OrderErrorReason } from '#domain/figures';
 import type { OrderStatus } from '#domain/model';
 import { OrderNotFound } from '../errors.ts';
 import type { Clock, Company, Customers, Metrics, Orders, Payments, ReferenceRateStore, StoredCustomer, StoredOrder } from '../ports.ts';
@@ -73,6 +77,13 @@ function collectionsDecision(status: CollectionsStatus | undefined): { decision:
   return undefined;
 }
 
+/** A hold is a person's review: the order is touched (not touchless). */
+const heldFor = (order: StoredOrder, decision: CreditDecision) => (decision === 'hold' ? { touches: touched(order, 'credit-review') } : {});
+
+/** A refusal is an order error, counted with the change that rejects the order. */
+const countedRefusal = (change: OrderChange, decision: CreditDecision, reason: OrderErrorReason, on: string): OrderChange =>
+  decision === 'reject' ? counting(change, on, { [METRIC.orderError(reason)]: 1 }) : change;
+
 export async function checkCredit({ orderId }: { orderId: string }, deps: CheckCreditDeps): Promise<{ decision: CreditDecision; reason: string }> {
   const order = await deps.orders.get(orderId);
   if (!order) throw new OrderNotFound(orderId);
@@ -83,8 +94,9 @@ export async function checkCredit({ orderId }: { orderId: string }, deps: CheckC
   const collections = order.paymentMode === 'terms' ? collectionsDecision(customer?.collectionsStatus) : undefined;
   if (collections) {
     deps.metrics.count(`Credit${collections.decision === 'hold' ? 'Hold' : 'Reject'}`);
-    const at = deps.clock.now().toISOString();
-    await deps.orders.apply(order, transition(order, STATUS_OF[collections.decision], 'credit', at, { reason: collections.reason }, collections.reason));
+    const now = deps.clock.now();
+    const change = transition(order, STATUS_OF[collections.decision], 'credit', now.toISOString(), { reason: collections.reason, ...heldFor(order, collections.decision) }, collections.reason);
+    await deps.orders.apply(order, countedRefusal(change, collections.decision, customer?.collectionsStatus === 'with-agency' ? 'account-with-agency' : 'account-suspended', todayIn(deps.company.timezone, now)));
     return collections;
   }
   const at = deps.clock.now().toISOString();
@@ -108,6 +120,7 @@ export async function checkCredit({ orderId }: { orderId: string }, deps: CheckC
     today: todayIn(deps.company.timezone, deps.clock.now()),
   });
   deps.metrics.count(`Credit${result.decision[0]!.toUpperCase()}${result.decision.slice(1)}`);
-  await deps.orders.apply(order, transition(order, STATUS_OF[result.decision], 'credit', at, { reason: result.reason, exposure: result.exposure, breakdown }, result.reason));
+  const change = transition(order, STATUS_OF[result.decision], 'credit', at, { reason: result.reason, exposure: result.exposure, breakdown, ...heldFor(order, result.decision) }, result.reason);
+  await deps.orders.apply(order, countedRefusal(change, result.decision, 'credit-declined', todayIn(deps.company.timezone, deps.clock.now())));
   return { decision: result.decision, reason: result.reason };
 }

@@ -1,12 +1,15 @@
 /**
  * Credit is settled (approved, or released from hold by finance): confirm the
  * order and tell the customer.
- * 1. Released from hold → approved; approved → confirmed (each only once).
+ * 1. Released from hold → approved (counted as finance's manual action
+ *    `credit-review.approve` in the same write); approved → confirmed (each only once).
  * 2. Queue the confirmation (key per order: a re-run emails once).
  * 3. Units on backorder (backorderPolicy "ship-available"): the customer is also told what ships now and what
  *    follows, and that they can have the rest cancelled (key per order).
  */
-import { transition } from '#domain/order';
+import { todayIn } from '#domain/dates';
+import { METRIC } from '#domain/figures';
+import { counting, transition } from '#domain/order';
 import { customerLanguage, formatsFor, orderReference, renderMessage } from '#messages';
 import { OrderNotFound } from '../errors.ts';
 import { mailTo } from './customer-mail.ts';
@@ -24,7 +27,10 @@ export async function confirmOrder({ orderId }: { orderId: string }, deps: Confi
   let order = await deps.orders.get(orderId);
   if (!order) throw new OrderNotFound(orderId);
   const at = deps.clock.now().toISOString();
-  if (order.status === 'credit_hold') order = await deps.orders.apply(order, transition(order, 'approved', 'credit', at, { reason: 'approved by finance' }, 'released from hold'));
+  if (order.status === 'credit_hold') {
+    const released = transition(order, 'approved', 'credit', at, { reason: 'approved by finance' }, 'released from hold');
+    order = await deps.orders.apply(order, counting(released, todayIn(deps.company.timezone, deps.clock.now()), { [METRIC.manualAction('credit-review.approve')]: 1 }));
+  }
   if (order.status === 'approved') order = await deps.orders.apply(order, transition(order, 'confirmed', 'confirm', at));
   const customer = await deps.customers.get(order.customerId);
   if (customer) {

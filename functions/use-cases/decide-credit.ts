@@ -102,6 +102,7 @@ async function grantApproval(
   if (same && same.orderId === approval.orderId && same.upTo === approval.upTo && same.until === approval.until) return same;
   await deps.customers.update(customer, { ...customer, creditApproval: approval }, {
     at,
+    on: today,
     actor: input.actor,
     action: 'credit-approval',
     entity: `customer:${customer.id}`,

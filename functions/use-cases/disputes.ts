@@ -60,6 +60,7 @@ export async function resolveDispute(input: { disputeId: string; outcome: Disput
   const after = resolvedDispute(dispute, { outcome: input.outcome, ...credited, resolvedOn: todayIn(deps.company.timezone, now) });
   const audit = {
     at: now.toISOString(),
+    on: after.resolvedOn,
     actor,
     action: 'dispute.resolve',
     entity: `invoice:${dispute.invoiceNumber}`,
@@ -78,7 +79,7 @@ export async function recordPromiseToPay(input: { invoiceNumber: string; date: I
   return onFreshInvoice(input.invoiceNumber, deps, 'the promise was recorded', async (before) => {
     const now = deps.clock.now();
     const after = promiseToPay(before, input.date, todayIn(deps.company.timezone, now));
-    const audit = { at: now.toISOString(), actor, action: 'invoice.promise', entity: `invoice:${before.number}`, before: shown(before), after: shown(after), ...(input.reason ? { reason: input.reason } : {}) };
+    const audit = { at: now.toISOString(), on: todayIn(deps.company.timezone, now), actor, action: 'invoice.promise', entity: `invoice:${before.number}`, before: shown(before), after: shown(after), ...(input.reason ? { reason: input.reason } : {}) };
     await deps.disputes.promise(before, { promisedUntil: after.promisedUntil!, promisedAtLevel: after.promisedAtLevel ?? 0 }, audit);
     return { invoiceNumber: after.number, promisedUntil: after.promisedUntil!, balance: money(after.balance, after.currency), undisputed: money(undisputedBalance(after), after.currency) };
   });

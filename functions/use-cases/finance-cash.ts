@@ -9,10 +9,11 @@ import { paymentIdOf, receivePayment } from './receive-payment.ts';
 
 export async function recordPaymentByHand(report: PaymentReport, actor: string, deps: { readonly paymentQueue: Outbox<PaymentMessage>; readonly audit: Audit; readonly clock: Clock }): Promise<{ paymentId: string }> {
   const id = paymentIdOf(report);
-  const entry: AuditEntry = { at: deps.clock.now().toISOString(), actor, action: 'payment.record', entity: `payment:${id}`, after: { ...report } };
+  const at = deps.clock.now().toISOString();
+  const entry: AuditEntry = { at, actor, action: 'payment.record', entity: `payment:${id}`, after: { ...report } };
   // The payment is one payment however often it is recorded, and so is its audit line.
   await deps.audit.recordOnce(entry);
-  return receivePayment(report, deps);
+  return receivePayment(report, deps, at);
 }
 
 /** The audit trail of one entity (`invoice:INV-2026-000042`, `customer:cus_…`, `payment:pay_…`). */

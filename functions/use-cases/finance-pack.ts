@@ -8,11 +8,12 @@
  * 3. The flows of each period: full months from the monthly aggregates (one index query), the rest from the days.
  * 4. The stocks (AR, current AR, unapplied cash) at each period boundary: the since-inception item less the months
  *    after the boundary's month and the days after it in its month.
- * 5. The customers' names and collections statuses (one partition).
+ * 5. The customers' names and collections statuses as of the day (one partition; each status's changes ride along,
+ *    domain `statusAsOf`).
  * 6. The domain computes the pack (`computeFinancePack`).
  */
 import { addDays, todayIn } from '#domain/dates';
-import { computeFinancePack, flowPeriods, packPeriod, stockDays, STOCK_METRICS, type Metrics, type OpenItemInput, type Period, type Stocks } from '#domain/figures';
+import { computeFinancePack, flowPeriods, packPeriod, statusAsOf, stockDays, STOCK_METRICS, type Metrics, type OpenItemInput, type Period, type Stocks } from '#domain/figures';
 import type { FinancePack, PackKind } from '#domain/finance-pack';
 import type { Invoice, IsoDate } from '#domain/model';
 import type { Aggregates, Clock, Company, Disputes, FigureSources, Invoices, PeriodTotals } from '../ports.ts';
@@ -109,9 +110,10 @@ export async function financePack(input: { kind: PackKind; asOf?: IsoDate }, dep
   }
   const bookStart = new Map<string, IsoDate>([...inception].flatMap(([c, v]) => (v.firstSale ? [[c, v.firstSale] as const] : [])));
 
-  // 5. Names and statuses.
+  // 5. Names, and statuses as of the day (from each status's history; without one, as now).
   const names = new Map(directory.map((c) => [c.customerId, c.name]));
-  const count = (status: string) => directory.filter((c) => c.collectionsStatus === status).length;
+  const statuses = directory.map((c) => statusAsOf(c.collectionsStatus, c.collectionsHistory, asOf));
+  const count = (status: string) => statuses.filter((s) => s === status).length;
 
   return computeFinancePack(kind, asOf, {
     company: { name: deps.company.name, timezone: deps.company.timezone },

@@ -11,7 +11,10 @@
  *    next action date from the dunning policy, `nextActionDate`: its place in
  *    the next-action index dunning reads) with the aggregates in one
  *    transaction that moves the series counter — so a failed write consumes no
- *    number. Another invoice took the number: read the counter again.
+ *    number. Another invoice took the number: read the counter again. The
+ *    invoice carries the order's touches (domain/figures `orderTouches`: a
+ *    credit review, a seller's line cancellation): the pack counts the order
+ *    touchless when it is paid off by rule without any (a prepaid one at issue).
  * 4. Queue the email (key `invoice:<number>`) for render-documents, which renders
  *    the PDF, attaches it and queues the email for sending; an invoice with a
  *    balance says where to pay and what reference to quote. A customer who
@@ -32,7 +35,7 @@
  * billed: that refund is requested once (its id from the order) and queued for refund-payment on every run.
  */
 import { daysBetween, todayIn } from '#domain/dates';
-import { METRIC } from '#domain/figures';
+import { METRIC, orderTouches, paidOff } from '#domain/figures';
 import { nextActionDate, type DunningPolicy } from '#domain/dunning';
 import { buildInvoice, formatInvoiceNumber } from '#domain/invoice';
 import { invoiceIssuedEntry } from '#domain/ledger';
@@ -81,8 +84,8 @@ function invoiceFigures(invoice: Invoice, order: StoredOrder, orderedOn: string)
     [METRIC.ordersInvoiced(order.source.platform)]: 1,
     [METRIC.revenue(order.source.platform)]: invoice.totals.total,
     [METRIC.orderToInvoice(daysBetween(orderedOn, invoice.issueDate))]: 1,
-    // Touchless: not released from a credit hold by finance (confirm-order records that reason on the order).
-    ...(order.reason !== 'approved by finance' ? { [METRIC.touchless]: 1 } : {}),
+    // A prepaid order is paid off at issue (touchless when nobody touched it); one on terms when its cash pays it off.
+    ...(invoice.balance === 0 && invoice.status === 'paid' ? paidOff(invoice) : {}),
     ...((order.backorderAttempts ?? 0) > 0 ? { [METRIC.backorders]: 1 } : {}),
   };
 }
@@ -119,7 +122,8 @@ async function issueOnce(order: StoredOrder, customer: Customer | undefined, dep
     const built = withInvoiceContent(priced, { company: deps.company, ...(customer ? { customer } : {}), order: billing.part });
     const next = built.balance > 0 ? nextActionDate(deps.policy, { dueDate: built.dueDate, sent: [] }, issueDate) : null;
     const orderedOn = order.createdAt.slice(0, 10);
-    const invoice: Invoice = { ...built, orderedOn, ...(next ? { nextActionOn: next } : {}) };
+    const touches = orderTouches(order);
+    const invoice: Invoice = { ...built, orderedOn, ...(touches.length > 0 ? { touches } : {}), ...(next ? { nextActionOn: next } : {}) };
     const result = await deps.invoices.issue({
       invoice,
       order,

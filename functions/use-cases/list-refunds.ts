@@ -48,7 +48,7 @@ export async function markRefundPaid(input: { refundId: string; reference: strin
   const after = refundPaidByHand(refund, input.reference, now.toISOString());
   const entry = refundEntry(after, `refund-${after.id}`, todayIn(deps.company.timezone, now));
   const money = { amount: refund.amount, currency: refund.currency };
-  const audit = { at: now.toISOString(), actor, action: 'refund.paid-by-hand', entity: `refund:${refund.id}`, before: { status: refund.status, amount: money }, after: { status: after.status, reference: input.reference }, ...(input.reason ? { reason: input.reason } : {}) };
+  const audit = { at: now.toISOString(), on: todayIn(deps.company.timezone, now), actor, action: 'refund.paid-by-hand', entity: `refund:${refund.id}`, before: { status: refund.status, amount: money }, after: { status: after.status, reference: input.reference }, ...(input.reason ? { reason: input.reason } : {}) };
   if (!(await deps.refundRequests.settle(refund, after, entry, audit))) throw new ConflictError(`refund ${refund.id} changed meanwhile (another action settled it); nothing was written`, 'RefundSettled');
   return refundView(after);
 }

@@ -108,7 +108,7 @@ export async function createCustomer(input: NewCustomerInput, actor: string, dep
     ...(input.kind ? { kind: input.kind } : {}),
     createdAt: at,
   };
-  const { created } = await deps.customers.create(customer, { at, actor, action: 'customer.create', entity: `customer:${id}`, after: visible(customer) });
+  const { created } = await deps.customers.create(customer, { at, on: todayIn(deps.company.timezone, new Date(at)), actor, action: 'customer.create', entity: `customer:${id}`, after: visible(customer) });
   if (!created) throw new ConflictError(`a customer with the email ${customer.email} exists already (${id})`, 'CustomerExists');
   return { customerId: id };
 }
@@ -143,6 +143,7 @@ export async function updateCustomer(customerId: string, changes: CustomerChange
   const pick = (c: StoredCustomer) => Object.fromEntries(changed.map((k) => [k, k === 'creditLimit' ? { amount: c.creditLimit, currency: c.currency } : (field(c, k) ?? null)]));
   return deps.customers.update(before, after, {
     at: deps.clock.now().toISOString(),
+    on: todayIn(deps.company.timezone, deps.clock.now()),
     actor,
     action: 'customer.update',
     entity: `customer:${customerId}`,

@@ -90,7 +90,7 @@ export async function openInvoiceDispute(input: { invoiceNumber: string; amount:
   const openedOn = todayIn(deps.company.timezone, now);
   return onFreshInvoice(input.invoiceNumber, deps, 'the dispute was opened', async (before) => {
     const { dispute, invoice: after } = openDispute({ invoice: before, amount: input.amount, reason: input.reason, disputeId: id, openedAt, openedOn });
-    const audit = { at: openedAt, actor, action: 'invoice.dispute', entity: `invoice:${before.number}`, before: shown(before), after: { ...shown(after), dispute: id, amount: input.amount }, reason: input.reason };
+    const audit = { at: openedAt, on: openedOn, actor, action: 'invoice.dispute', entity: `invoice:${before.number}`, before: shown(before), after: { ...shown(after), dispute: id, amount: input.amount }, reason: input.reason };
     const result = await deps.disputes.open({ before, dispute, disputed: disputedOf(after), audit });
     if (result === 'opened' && deps.customers) await rescoreCustomer({ customerId: before.customerId, cause: `dispute ${id}` }, { ...deps, customers: deps.customers });
     return disputeView(result === 'opened' ? dispute : sameOpening(await deps.disputes.get(id), input));

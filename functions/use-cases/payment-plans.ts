@@ -132,6 +132,7 @@ export async function agreePaymentPlan(input: AgreePlanInput, actor: string, dep
     const changes: PlanInvoiceChange[] = invoices.map((invoice) => ({ invoice, hold: { planId, heldUntil, atLevel: (invoice.dunningLevels ?? []).length }, nextActionOn: addDays(heldUntil, 1) }));
     const audit: AuditEntry = {
       at: plan.agreedAt,
+      on: today,
       actor,
       action: 'payment-plan.agree',
       entity: `customer:${customer.id}`,
@@ -193,7 +194,7 @@ export async function cancelPaymentPlan(input: { customerId: string; planId: str
     const today = todayIn(deps.company.timezone, now);
     const invoices = await balancesOf(plan, deps);
     const after: PaymentPlan = { ...plan, status: 'cancelled', endedOn: today, endReason: input.reason };
-    const audit: AuditEntry = { at: now.toISOString(), actor, action: 'payment-plan.cancel', entity: `customer:${plan.customerId}`, before: { planId: plan.planId, status: plan.status }, after: { planId: plan.planId, status: 'cancelled' }, reason: input.reason };
+    const audit: AuditEntry = { at: now.toISOString(), on: today, actor, action: 'payment-plan.cancel', entity: `customer:${plan.customerId}`, before: { planId: plan.planId, status: plan.status }, after: { planId: plan.planId, status: 'cancelled' }, reason: input.reason };
     if ((await deps.paymentPlans.change(plan, after, released(plan, invoices, today, addDays(today, 1), true), audit)) === 'done') {
       const paid = paidTowards(plan, balanceMap(invoices));
       return planView(after, undefined, paid, today);

@@ -9,8 +9,9 @@ import type { Outbox, PaymentMessage, PaymentReport } from '../ports.ts';
 /** The id a reported payment gets (the same report always gets the same id). */
 export const paymentIdOf = (report: Pick<PaymentReport, 'source' | 'externalId'>) => paymentId(report.source, report.externalId);
 
-export async function receivePayment(report: PaymentReport, deps: { readonly paymentQueue: Outbox<PaymentMessage> }): Promise<{ paymentId: string }> {
+/** `deliveryId`: the delivery it came in (its arrival), so apply-payment can tell a second delivery of it (a duplicate) from a retry. */
+export async function receivePayment(report: PaymentReport, deps: { readonly paymentQueue: Outbox<PaymentMessage> }, deliveryId?: string): Promise<{ paymentId: string }> {
   const id = paymentIdOf(report);
-  await deps.paymentQueue.send({ ...report, id });
+  await deps.paymentQueue.send({ ...report, id, ...(deliveryId ? { deliveryId } : {}) });
   return { paymentId: id };
 }

@@ -50,7 +50,7 @@ export async function receivePlatformEvent(platform: Platform, event: PlatformEv
       return { outcome: 'acted', body: { orderId, cancelled: true } };
     }
     case 'payment':
-      return { outcome: 'acted', body: await receivePayment(event.payment, deps) };
+      return { outcome: 'acted', body: await receivePayment(event.payment, deps, receivedAt) };
     case 'refund':
       await recordRefund({ platform, ...event.refund }, deps);
       return { outcome: 'acted', body: { refund: event.refund.externalId } };

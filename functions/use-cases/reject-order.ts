@@ -13,8 +13,13 @@
  *    the reason as data the template words (never the warehouse's words,
  *    minor units, the catalog's prices or o2c ids).
  * 3. A prepaid order's refund goes to the refunds queue (refund-payment).
+ * The move to rejected counts the order error by reason (`rejectionCode`) — and
+ * finance's refusal after review as a manual action (`credit-review.reject`) — in
+ * the report aggregates of its day, in the same write (once: the version guard).
  */
-import { transition } from '#domain/order';
+import { todayIn } from '#domain/dates';
+import { METRIC, type OrderErrorReason } from '#domain/figures';
+import { counting, transition } from '#domain/order';
 import type { Language, Money } from '#domain/model';
 import { customerLanguage, formatsFor, orderReference, renderMessage, type RejectionReason } from '#messages';
 import { creditRefusalText } from '#messages/credit-reasons';
@@ -23,7 +28,7 @@ import { OrderNotFound } from '../errors.ts';
 import { mailTo } from './customer-mail.ts';
 import { endOrder, ensureRefund, queueRefund, type RequestRefundDeps } from './request-refund.ts';
 import type { ShipOrderDeps } from './ship-order.ts';
-import { OUT_OF_STOCK, type CatalogIssue } from './validate-order.ts';
+import { NOT_ENOUGH_STOCK, OUT_OF_STOCK, type CatalogIssue } from './validate-order.ts';
 
 /** The ports of ship-order (the order, its customer, the stock and the mail) and the refund request's. */
 export type RejectOrderDeps = ShipOrderDeps & RequestRefundDeps;
@@ -71,13 +76,31 @@ export function customerReason(input: RejectOrderInput, money: (m: Money) => str
   return input.credit ? { kind: 'credit', note: null } : { kind: 'other' };
 }
 
+/** The order error the pack counts for this rejection (domain/figures `OrderErrorReason`). */
+export function rejectionCode(input: RejectOrderInput): OrderErrorReason {
+  if (input.warehouse) return 'warehouse-refused';
+  if (input.reviewExpired !== undefined) return 'credit-review-expired';
+  if (input.review) return 'credit-refused';
+  if (input.validation) {
+    const kinds = new Set((input.validation.problems ?? []).map((p) => p.kind));
+    if (kinds.has('other-price')) return 'price-mismatch';
+    if (kinds.has('other-currency')) return 'currency-mismatch';
+    if (kinds.has('not-sold')) return 'not-sold';
+    if (input.validation.reason === OUT_OF_STOCK || input.validation.reason?.startsWith(NOT_ENOUGH_STOCK)) return 'out-of-stock';
+    return 'invalid';
+  }
+  return input.credit ? 'credit-declined' : 'invalid';
+}
+
 export async function rejectOrder(input: RejectOrderInput, deps: RejectOrderDeps): Promise<{ status: string; reason: string }> {
   const reason = rejectionReason(input);
   let order = await deps.orders.get(input.orderId);
   if (!order) throw new OrderNotFound(input.orderId);
   const at = deps.clock.now().toISOString();
   let refund;
-  if (order.status !== 'rejected') ({ order, refund } = await endOrder(order, transition(order, 'rejected', 'reject', at, { reason }, reason), reason, at, deps));
+  // Counted as an order error in the write that rejects it (an order check-credit rejected was counted there).
+  const counts = { [METRIC.orderError(rejectionCode(input))]: 1, ...(input.review ? { [METRIC.manualAction('credit-review.reject')]: 1 } : {}) };
+  if (order.status !== 'rejected') ({ order, refund } = await endOrder(order, counting(transition(order, 'rejected', 'reject', at, { reason }, reason), todayIn(deps.company.timezone, deps.clock.now()), counts), reason, at, deps));
   else refund = await ensureRefund(order, order.reason ?? reason, at, deps);
   await deps.catalog.release(order.id);
   const customer = await deps.customers.get(order.customerId);

@@ -81,8 +81,9 @@ async function withRereads(kind: string, paymentId: string, deps: UnappliedCashD
   throw new ConcurrentUpdate(`payment ${paymentId} kept changing; nothing was written, try again`);
 }
 
-const audited = (payment: StoredPayment, action: string, at: string, actor: string, after: Record<string, unknown>, reason?: string): AuditEntry => ({
+const audited = (payment: StoredPayment, action: string, at: string, actor: string, after: Record<string, unknown>, reason?: string, on?: string): AuditEntry => ({
   at,
+  ...(on ? { on } : {}),
   actor,
   action,
   entity: `payment:${payment.id}`,
@@ -106,7 +107,7 @@ export async function allocateUnappliedCash(input: { paymentId: string; invoiceN
       event: move.payment.event,
       invoice: { before: invoice, after: move.invoice, event: move.invoiceEvent },
       entry: move.entry,
-      audit: audited(payment, 'payment.allocate', now.toISOString(), actor, { unapplied: money(move.payment.unapplied), customerId: move.payment.customerId, invoiceNumber: invoice.number, amount: money(input.amount.amount), invoiceBalance: money(move.invoice.balance) }),
+      audit: audited(payment, 'payment.allocate', now.toISOString(), actor, { unapplied: money(move.payment.unapplied), customerId: move.payment.customerId, invoiceNumber: invoice.number, amount: money(input.amount.amount), invoiceBalance: money(move.invoice.balance) }, undefined, move.invoiceEvent.on),
       aggregates: { collections: input.amount.amount, unappliedCash: -input.amount.amount, [METRIC.collectedBy(cashSource(payment.source))]: input.amount.amount },
       ...(requestKey ? { requestKey } : {}),
     };

@@ -40,6 +40,8 @@ export type CatalogIssue =
   | { kind: 'other-price'; description: string; sku: string; unitPrice: number; currency: string };
 
 /** The reason of a backorder that gave up (reject-order tells the customer so in their language). */
+/** How a rejection for stock (`backorderPolicy: reject`) begins. */
+export const NOT_ENOUGH_STOCK = 'we do not have enough in stock of';
 export const OUT_OF_STOCK = 'some items stayed out of stock for too long';
 
 /** Catalog rule for B2B orders: known SKU, the catalog's currency and unit price. */
@@ -98,7 +100,7 @@ export async function validateOrder({ orderId }: { orderId: string }, deps: Vali
   if (policy === 'reject') {
     const products = await deps.catalog.products([...wanted.keys()]);
     const short = order.lines.filter((l, i) => wanted.has(l.sku) && (products.get(l.sku)?.onHand ?? 0) < (wanted.get(l.sku) ?? 0) && order.lines.findIndex((m) => m.sku === l.sku) === i);
-    return { outcome: 'invalid', reason: `we do not have enough in stock of ${(short.length > 0 ? short : order.lines).map((l) => l.description).join(', ')}` };
+    return { outcome: 'invalid', reason: `${NOT_ENOUGH_STOCK} ${(short.length > 0 ? short : order.lines).map((l) => l.description).join(', ')}` };
   }
   const attempts = (order.backorderAttempts ?? 0) + 1;
   if (attempts >= deps.maxBackorderAttempts) return { outcome: 'invalid', reason: OUT_OF_STOCK };

@@ -865,6 +865,8 @@ describe('the finance pack, end to end', () => {
     const aging = file(`month-end-${asOf}-aging.csv`).toString();
     expect(aging.startsWith('"Currency","Current","1-30 days","31-60 days","61-90 days","90+ days","Total","Disputed"\r\n')).toBe(true);
     expect(aging).toMatch(/\r\n"GBP","\d+\.\d\d"/);
+    // Finance's own actions today, from the audit trail: at least the customer created above.
+    expect(file(`month-end-${asOf}-manual-actions.csv`).toString()).toMatch(/\r\n"customer\.create","[1-9]\d*"/);
 
     // The same run again: the same mail key, which the sender sends once. Asked explicitly: sent again, under a new key.
     expect((await run('')).result.key).toBe(`report:month-end:${asOf}`);

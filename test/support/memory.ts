@@ -8,7 +8,7 @@
  *   const w = memoryWorld({ now: '2026-11-22T10:00:00Z' });
  *   await confirmOrder({ orderId }, w.deps);
  */
-import { balanceChange, mergeTotals, STOCK_METRICS, type TotalsAdd } from '../../functions/domain/figures.ts';
+import { balanceChange, manualActionAdd, mergeTotals, METRIC, statusHistoryAfter, STOCK_METRICS, type StatusChange, type TotalsAdd } from '../../functions/domain/figures.ts';
 import { DEFAULT_CARRIER_RATES } from '../../functions/domain/carrier.ts';
 import { creditExposure } from '../../functions/domain/credit.ts';
 import type { CreditNote, Customer, Dispute, Invoice, InvoiceEvent, InvoiceFee, Order, Totals } from '../../functions/domain/model.ts';
@@ -25,6 +25,7 @@ import type {
   PayerDirectory,
   Audit,
   AuditEntry,
+  DuplicateDeliveries,
   Aggregates,
   FigureSources,
   CallerRole,
@@ -188,14 +189,31 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
       }
     }
   };
-  const moves = (before: Invoice, after: number, on: string, cash = false) => balanceChange(before, after - before.balance, on, cash && after === 0 && before.balance > 0);
+  const moves = (before: Invoice, after: number, on: string, cash = false, manual = false) => balanceChange(before, after - before.balance, on, cash && after === 0 && before.balance > 0, manual);
   const applyChange = (order: StoredOrder, change: OrderChange): StoredOrder => {
     const stored = orderRows.get(order.id);
     if (!stored || stored.version !== order.version) throw new ConcurrentUpdate(`order ${order.id} changed meanwhile`);
     const next = { ...stored, ...clone(change.set), ...(change.to ? { status: change.to } : {}), version: stored.version + 1, updatedAt: change.event?.at ?? stored.updatedAt } as StoredOrder;
     orderRows.set(order.id, next);
     if (change.event) addEvent(order.id, { ...change.event, ...(change.to ? { status: change.to } : {}) });
+    if (change.counts) addAggregates(change.counts.on, stored.currency, change.counts.add);
     return clone(next);
+  };
+  /** An audit entry, and a person's action counted in the day's manual-action aggregates (as auditItems does). */
+  const recordAudit = (entry: AuditEntry) => {
+    auditRows.push(clone(entry));
+    const count = manualActionAdd(entry);
+    if (count) addAggregates(count.on, count.currency, count.add);
+  };
+  const duplicateMarks = new Set<string>();
+  const duplicates: DuplicateDeliveries = {
+    async count({ entity, deliveryId, on, currency, metric = METRIC.duplicates }) {
+      const key = `${entity}|${deliveryId}`;
+      if (duplicateMarks.has(key)) return false;
+      duplicateMarks.add(key);
+      addAggregates(on, currency, { [metric]: 1 });
+      return true;
+    },
   };
 
   const clock: Clock & { set(at: string): void } = {
@@ -242,15 +260,17 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
     async create(customer, entry) {
       if (customerRows.has(customer.id)) return { created: false };
       customerRows.set(customer.id, { ...clone(customer), version: 1 } as Customer);
-      auditRows.push(clone(entry));
+      recordAudit(entry);
       return { created: true };
     },
-    async update(before, after, entry) {
+    async update(before, afterAsked, entry) {
       const stored = customerRows.get(before.id) as (Customer & { version?: number }) | undefined;
       if (!stored || (stored.version ?? 0) !== (before.version ?? 0)) throw new ConcurrentUpdate(`customer ${before.id} changed meanwhile`);
+      const history = statusHistoryAfter(before.collectionsHistory, before.collectionsStatus, afterAsked.collectionsStatus, afterAsked.collectionsStatus ? (afterAsked.collectionsSince ?? entry.on ?? entry.at.slice(0, 10)) : (entry.on ?? entry.at.slice(0, 10)));
+      const after = history ? { ...afterAsked, collectionsHistory: history } : afterAsked;
       const next = { ...clone(after), version: (before.version ?? 0) + 1 };
       customerRows.set(before.id, next as Customer);
-      auditRows.push(clone(entry));
+      recordAudit(entry);
       return clone(next);
     },
     async account(customerId) {
@@ -352,7 +372,7 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
       addAggregates(creditNote.issueDate, creditNote.currency, { creditNotes: creditNote.total, creditNoteCount: 1 }, moves(before, after.balance, adjustment.event?.on ?? entry.date));
       if (requestKey) requestKeyRows.set(`${requestKey.scope}|${requestKey.key}`, { hash: requestKey.bodyHash, result: creditNote.number });
       journal.set(entry.id, clone(entry));
-      auditRows.push(clone(audit));
+      recordAudit(audit);
       return { kind: 'issued' };
     },
     async creditNote(invoiceNumber, number) {
@@ -373,7 +393,7 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
       invoiceRows.set(before.number, withHistory(clone(after), stored, event ? [event] : []));
       addAggregates(event?.on ?? entry.date, before.currency, adds ?? {}, moves(before, after.balance, event?.on ?? entry.date));
       journal.set(entry.id, clone(entry));
-      auditRows.push(clone(audit));
+      recordAudit(audit);
     },
     async chargeFee({ before, fee, entry }) {
       const stored = invoiceRows.get(before.number);
@@ -428,7 +448,7 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
       invoiceRows.set(before.number, { ...stored, disputed: (stored.disputed ?? 0) + disputed - (before.disputed ?? 0) });
       addAggregates(dispute.openedOn, dispute.currency, { disputesOpened: dispute.amount, disputesOpenedCount: 1 });
       disputeRows.set(dispute.disputeId, clone(dispute));
-      auditRows.push(clone(entry));
+      recordAudit(entry);
       return 'opened';
     },
     async resolve({ before, after, audit: entry }) {
@@ -438,13 +458,13 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
       invoiceRows.set(before.invoiceNumber, { ...stored, disputed: (stored.disputed ?? 0) - before.amount, disputeResolvedOn: resolvedOn });
       addAggregates(resolvedOn, before.currency, { disputesResolved: before.amount, disputesResolvedCount: 1 });
       disputeRows.set(before.disputeId, clone(after));
-      auditRows.push(clone(entry));
+      recordAudit(entry);
       return 'resolved';
     },
     async promise(before, promise, entry) {
       if (!unchanged(before)) throw new ConcurrentUpdate(`invoice ${before.number} changed meanwhile`);
       invoiceRows.set(before.number, { ...invoiceRows.get(before.number)!, ...clone(promise) });
-      auditRows.push(clone(entry));
+      recordAudit(entry);
     },
   };
 
@@ -470,7 +490,7 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
       if (changes.some((c) => invoiceRows.get(c.invoice.number)?.balance !== c.invoice.balance || invoiceRows.get(c.invoice.number)?.paymentPlan)) return 'changed';
       planRows.set(planKey(plan.customerId, plan.planId), { ...clone(plan), version: 1 });
       applyPlanChanges(changes);
-      auditRows.push(clone(entry));
+      recordAudit(entry);
       return 'agreed';
     },
     async change(before, after, changes, entry) {
@@ -479,7 +499,7 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
       if (changes.some((c) => invoiceRows.get(c.invoice.number)?.balance !== c.invoice.balance)) return 'changed';
       planRows.set(planKey(after.customerId, after.planId), { ...clone(after), version: (before.version ?? 1) + 1 });
       applyPlanChanges(changes);
-      if (entry) auditRows.push(clone(entry));
+      if (entry) recordAudit(entry);
       return 'done';
     },
   };
@@ -501,7 +521,7 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
       if (!row || !row.match?.proposal || row.match.rejected || row.unapplied !== w.before.unapplied) return 'changed';
       const { customerId: _owner, ...rest } = row;
       paymentRows.set(row.id, { ...(w.releaseCustomer ? rest : row), match: { ...row.match, rejected: clone(w.rejection) } });
-      auditRows.push(clone(w.audit));
+      recordAudit(w.audit);
       return 'done';
     },
     async exists(id) {
@@ -544,8 +564,8 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
       paymentRows.set(row.id, { ...row, unapplied: move.unapplied, ...(owner ? { customerId: owner } : {}), applications: [...(row.applications ?? []), clone(move.event)] });
       if (move.invoice && invoiceRow) invoiceRows.set(invoiceRow.number, withHistory({ ...invoiceRow, balance: move.invoice.after.balance, status: move.invoice.after.status }, invoiceRow, [move.invoice.event]));
       journal.set(move.entry.id, clone(move.entry));
-      auditRows.push(clone(move.audit));
-      addAggregates(move.entry.date, move.entry.currency, move.aggregates, move.invoice ? moves(move.invoice.before, move.invoice.after.balance, move.invoice.event.on, true) : []);
+      recordAudit(move.audit);
+      addAggregates(move.entry.date, move.entry.currency, move.aggregates, move.invoice ? moves(move.invoice.before, move.invoice.after.balance, move.invoice.event.on, true, true) : []);
       if (move.requestKey) requestKeyRows.set(`${move.requestKey.scope}|${move.requestKey.key}`, { hash: move.requestKey.bodyHash, result: row.id });
       return { kind: 'done' };
     },
@@ -604,8 +624,8 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
     },
     async customerDirectory() {
       return [...customerRows.values()].map((c) => {
-        const status = (c as { collectionsStatus?: string }).collectionsStatus;
-        return { customerId: c.id, name: c.name, ...(status ? { collectionsStatus: status } : {}) };
+        const { collectionsStatus: status, collectionsHistory: history } = c as { collectionsStatus?: string; collectionsHistory?: StatusChange[] };
+        return { customerId: c.id, name: c.name, ...(status ? { collectionsStatus: status } : {}), ...(history ? { collectionsHistory: clone(history) } : {}) };
       });
     },
   };
@@ -678,10 +698,10 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
       return auditRows.filter((e) => e.entity === entity).map(clone);
     },
     async record(entry) {
-      if (!auditRows.some((e) => JSON.stringify(e) === JSON.stringify(entry))) auditRows.push(clone(entry));
+      if (!auditRows.some((e) => JSON.stringify(e) === JSON.stringify(entry))) recordAudit(entry);
     },
     async recordOnce(entry) {
-      if (!auditRows.some((e) => e.entity === entry.entity && e.action === entry.action)) auditRows.push(clone(entry));
+      if (!auditRows.some((e) => e.entity === entry.entity && e.action === entry.action)) recordAudit(entry);
     },
   };
 
@@ -742,7 +762,7 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
       if (refundRequestRows.get(before.id)?.status !== before.status) return false;
       refundRequestRows.set(before.id, clone(after));
       if (entry) journal.set(entry.id, clone(entry));
-      if (audit) auditRows.push(clone(audit));
+      if (audit) recordAudit(audit);
       return true;
     },
     async withStatus(status) {
@@ -843,7 +863,7 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
         invoiceRows.set(inv.number, { ...inv, balance: r.balance, status: r.status, history: [...(inv.history ?? []), clone(r.event)] });
       }
       journal.set(w.entry.id, clone(w.entry));
-      auditRows.push(clone(w.audit));
+      recordAudit(w.audit);
       addAggregates(w.entry.date, w.entry.currency, w.aggregates, w.reopened.flatMap((r) => moves(r.invoice, r.balance, r.event.on)));
       return 'reversed';
     },
@@ -928,6 +948,7 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
     audit,
     disputes,
     paymentPlans,
+    duplicates,
     metrics,
     log,
     documents,

@@ -69,11 +69,14 @@ describe('balanceChange', () => {
       { on: '2026-11-22', currency: 'GBP', add: { ar: 3898, arCurrent: 3898 } },
       { on: '2026-12-23', currency: 'GBP', add: { arCurrent: -3898 } },
     ]);
-    // Paid after it fell due: only AR moves, and the order-to-cash days are counted.
+    // Paid after it fell due: only AR moves, and the order-to-cash days are counted; the order is paid off, touchless.
     expect(balanceChange(inv, -3898, '2027-01-05', true)).toEqual([
       { on: '2027-01-05', currency: 'GBP', add: { ar: -3898 } },
-      { on: '2027-01-05', currency: 'GBP', add: { 'o2c.46': 1 } },
+      { on: '2027-01-05', currency: 'GBP', add: { 'o2c.46': 1, ordersPaidOff: 1, ordersTouchless: 1 } },
     ]);
+    // Touched on its way (a credit review), or its cash allocated by a person: paid off, not touchless.
+    expect(balanceChange({ ...inv, touches: ['credit-review'] }, -3898, '2027-01-05', true)[1]!.add).toEqual({ 'o2c.46': 1, ordersPaidOff: 1 });
+    expect(balanceChange(inv, -3898, '2027-01-05', true, true)[1]!.add).toEqual({ 'o2c.46': 1, ordersPaidOff: 1 });
     // On the due date it is still current.
     expect(balanceChange(inv, -100, '2026-12-22')[0]!.add).toEqual({ ar: -100, arCurrent: -100 });
   });

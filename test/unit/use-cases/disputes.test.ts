@@ -41,6 +41,7 @@ describe('opening a dispute', () => {
     expect(w.state.disputes.get(d.disputeId)).toMatchObject({ customerId: 'cus_1', currency: 'GBP', amount: 1250, openedAt: NOW, status: 'open' });
     expect(w.state.audit.find((a) => a.action === 'invoice.dispute')).toEqual({
       at: NOW,
+      on: '2026-11-22',
       actor: 'finance key',
       action: 'invoice.dispute',
       entity: `invoice:${INV1}`,

@@ -89,7 +89,24 @@ describe('financePack on the worked book, as of 2026-11-30', () => {
     // Order → invoice in November: INV8 1 day, INV3 2, INV4 5 → p50 the 2nd of 3 = 2, p90 the 3rd = 5.
     // Order → cash (paid off in November): INV8 ordered 11-01 paid 11-12 = 11 days, INV9 ordered 10-18 paid 11-25 = 38 days.
     expect(pack.orderToCash).toMatchObject({ orderToInvoiceDays: { p50: 2, p90: 5, count: 3 }, orderToCashDays: { p50: 11, p90: 38, count: 2 }, ordersByChannel: [{ channel: 'api', orders: 3 }], backorders: 0 });
-    expect(pack.automation).toMatchObject({ orders: 3, touchlessOrders: 3, touchlessShare: 100, paymentsApplied: 2, paymentsAutoMatched: 2, autoMatchRate: 100 });
+    // Paid off in November: INV8 (11-12) and INV9 (11-25), both by rule, nobody touched either → 2 of 2 touchless.
+    // Manual actions in November (the clerk's, from the audit trail): the credit note 11-10, the write-off 11-15, the
+    // dispute 11-25 — the 12-03 resolution is after the day.
+    expect(pack.automation).toEqual({
+      orders: 2,
+      touchlessOrders: 2,
+      touchlessShare: 100,
+      paymentsApplied: 2,
+      paymentsAutoMatched: 2,
+      autoMatchRate: 100,
+      manualActions: [
+        { action: 'invoice.credit-note', count: 1 },
+        { action: 'invoice.dispute', count: 1 },
+        { action: 'invoice.write-off', count: 1 },
+      ],
+    });
+    // No currency besides GBP: the manual actions' no-currency items (XXX) are not a currency of the pack.
+    expect(pack.currencies.map((c) => c.currency)).toEqual(['GBP']);
     expect(pack.accounts).toEqual({ onCreditHold: 0, suspended: 0, withAgency: 0, promisesDue: [] });
   });
 

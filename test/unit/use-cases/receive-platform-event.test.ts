@@ -69,7 +69,8 @@ describe('receivePlatformEvent', () => {
     const payment = { source: 'stripe' as const, externalId: 'ch_1', amount: 3898, currency: 'GBP', receivedOn: '2026-11-22', remittance: 'INV-2026-000001' };
     const id = paymentId('stripe', 'ch_1');
     expect(await receivePlatformEvent('stripe', { kind: 'payment', topic: 'charge.succeeded', payment }, NOW, w.deps)).toEqual({ outcome: 'acted', body: { paymentId: id } });
-    expect(w.deps.paymentQueue.sent).toEqual([{ ...payment, id }]);
+    // With its delivery (its arrival): another delivery of the same payment is a duplicate absorbed.
+    expect(w.deps.paymentQueue.sent).toEqual([{ ...payment, id, deliveryId: NOW }]);
   });
 
   it('records a refund once, with the platform it came from', async () => {

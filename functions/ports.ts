@@ -500,8 +500,14 @@ export type StoredBankImport = BankImportSummary & {
   readonly source: BankFileSource;
   readonly receivedAt: IsoInstant;
   readonly queuedAt?: IsoInstant;
-  /** The payments its credits became, in file order (what GET reads back). */
-  readonly paymentIds: readonly string[];
+  /**
+   * The payments its credits became, in file order (what GET reads back): given to `create`, which keeps them
+   * beside the import in items of 1,000 (`paymentChunks` of them) — read them with `paymentIdsOf`. Imports made
+   * before that hold them here.
+   */
+  readonly paymentIds?: readonly string[];
+  /** How many items of payment ids the import keeps beside it (absent: `paymentIds` holds them). */
+  readonly paymentChunks?: number;
   /** What became of each return or reversal debit (set once the credits are matched, or at once when there are none). */
   readonly returnOutcomes?: readonly ReturnOutcome[];
   /**
@@ -519,7 +525,10 @@ export type StoredBankImport = BankImportSummary & {
 export interface BankImports {
   /** Creates the import unless its id exists; the one that exists afterwards, and whether this call made it. */
   create(record: StoredBankImport): Promise<{ created: boolean; record: StoredBankImport }>;
+  /** The import (without its payment ids when they are kept beside it: `paymentIdsOf`). */
   get(importId: string): Promise<StoredBankImport | undefined>;
+  /** The payment ids of an import, in file order. */
+  paymentIdsOf(record: StoredBankImport): Promise<readonly string[]>;
   markQueued(importId: string, at: IsoInstant): Promise<void>;
   /** Keeps what became of the import's returns (after it is queued). */
   recordReturns(importId: string, returnOutcomes: readonly ReturnOutcome[]): Promise<void>;
@@ -576,9 +585,9 @@ export interface PaymentReturns {
   reverse(write: PaymentReturnWrite): Promise<'reversed' | 'exists' | 'changed'>;
 }
 
-/** Reads a dropped bank file (S3). */
+/** Reads a dropped bank file (S3) as a stream of UTF-8 text, as often as asked; `eTag`: only that version of it. */
 export interface BankFileStore {
-  read(bucket: string, key: string): Promise<string>;
+  stream(bucket: string, key: string, eTag?: string): AsyncIterable<string>;
 }
 
 /**

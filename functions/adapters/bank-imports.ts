@@ -1,10 +1,11 @@
 /**
  * Bank-statement imports (port `BankImports`): one item per import
  * (`Keys.bankImport`), created only if absent — its id is the file's
- * fingerprint, so the same file twice is one import — and the payments its
+ * fingerprint, so the same file twice is one import — with its payment ids in
+ * items of 1,000 beside it (`Keys.bankImportPayments`), and the payments its
  * credits became, read back with BatchGetItem (100 keys a call).
  */
-import { BatchGetCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { BankImports, StoredBankImport, StoredPayment } from '../ports.ts';
 import { failedConditions, isConditionFailure, transactWrite, type DynamoTable } from './dynamo.ts';
 import { ITEM_TYPES, Keys } from './table-schema.ts';
@@ -15,10 +16,24 @@ function importOf(item: Record<string, unknown> | undefined): StoredBankImport |
   return record as unknown as StoredBankImport;
 }
 
+/** Payment ids per item beside the import (~40 bytes each: well inside DynamoDB's 400 KB). */
+export const PAYMENT_IDS_PER_ITEM = 1000;
+
 export function dynamoBankImports(t: DynamoTable): BankImports {
   const get = async (importId: string) => importOf((await t.doc().send(new GetCommand({ TableName: t.name, Key: Keys.bankImport(importId), ConsistentRead: true }))).Item);
   return {
-    async create(record) {
+    async create({ paymentIds = [], ...rest }) {
+      const chunks = Math.ceil(paymentIds.length / PAYMENT_IDS_PER_ITEM);
+      // The ids first, each item only if absent (a retry after a crash puts the missing ones; an import that exists keeps its own).
+      for (let n = 0; n < chunks; n++) {
+        const ids = paymentIds.slice(n * PAYMENT_IDS_PER_ITEM, (n + 1) * PAYMENT_IDS_PER_ITEM);
+        try {
+          await t.doc().send(new PutCommand({ TableName: t.name, Item: { ...Keys.bankImportPayments(rest.importId, n), type: ITEM_TYPES.bankImportPayments, ids }, ConditionExpression: 'attribute_not_exists(pk)' }));
+        } catch (error) {
+          if (!isConditionFailure(error)) throw error;
+        }
+      }
+      const record: StoredBankImport = { ...rest, paymentChunks: chunks };
       try {
         await t.doc().send(new PutCommand({ TableName: t.name, Item: { ...Keys.bankImport(record.importId), type: ITEM_TYPES.bankImport, ...record }, ConditionExpression: 'attribute_not_exists(pk)' }));
         return { created: true, record };
@@ -31,6 +46,27 @@ export function dynamoBankImports(t: DynamoTable): BankImports {
     },
 
     get,
+
+    async paymentIdsOf(record) {
+      if (record.paymentChunks === undefined) return record.paymentIds ?? [];
+      const ids: string[] = [];
+      let start: Record<string, unknown> | undefined;
+      do {
+        const r = await t.doc().send(
+          new QueryCommand({
+            TableName: t.name,
+            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+            ExpressionAttributeValues: { ':pk': Keys.bankImport(record.importId).pk, ':prefix': Keys.bankImportPaymentsPrefix },
+            ProjectionExpression: 'ids',
+            ConsistentRead: true,
+            ...(start ? { ExclusiveStartKey: start } : {}),
+          }),
+        );
+        for (const item of r.Items ?? []) ids.push(...((item.ids ?? []) as string[]));
+        start = r.LastEvaluatedKey;
+      } while (start);
+      return ids;
+    },
 
     async markQueued(importId, at) {
       await t.doc().send(

@@ -41,6 +41,7 @@
  * | request key           | REQUEST#<scope>#<key>       | REQUEST                    | (TTL on `expiration`)                  |                                   |
  * | bank-statement import | BANKIMPORT#<importId>       | IMPORT                     |                                        |                                   |
  * | import payment counted| BANKIMPORT#<importId>       | APPLIED#<paymentId>        |                                        |                                   |
+ * | import payment ids    | BANKIMPORT#<importId>       | PAYMENTS#<nnnnn>           |                                        |                                   |
  * | bank return           | BANKRETURN#<account>#<entry key> | RETURN                |                                        |                                   |
  * | payment evidence      | PAYEVIDENCE#<kind>#<value>  | <paymentId>                |                                        |                                   |
  * | idempotency record    | IDEMPOTENCY#<fn>            | <hash>                     | (Powertools, TTL on `expiration`)      |                                   |
@@ -87,8 +88,12 @@
  * is how finance lists them — no Scan.
  *
  * A bank-statement import's id is derived from the file's fingerprint (its statements' ids and accounts, else
- * its SHA-256), so the conditional put of its one item is what makes the same file one import; the item lists
- * the payment ids its credits became (read back with a BatchGet of the payment items).
+ * its SHA-256), so the conditional put of its one item is what makes the same file one import. The payment ids its
+ * credits became, in file order, are kept beside it in items of 1,000 (`PAYMENTS#00000`, … attribute `ids`; the
+ * import's `paymentChunks` says how many), put before the import item and only if absent, so a file of tens of
+ * thousands of credits fits and the import item stays small (apply-payment updates its count once per payment);
+ * read back with one Query of the import's partition, then a BatchGet of the payment items. Imports made before
+ * the chunks list them in the import item (`paymentIds`).
  *
  * The import item carries `outstanding`, its credits apply-payment has not yet counted. Each payment of the import
  * apply-payment has written (or found written) is counted once: its `APPLIED#<paymentId>` mark (attribute paymentId)
@@ -166,6 +171,7 @@ export const ITEM_TYPES = {
   disputeRef: 'DisputeRef',
   bankImport: 'BankImport',
   bankImportApplied: 'BankImportApplied',
+  bankImportPayments: 'BankImportPayments',
   bankReturn: 'BankReturn',
   paymentEvidence: 'PaymentEvidence',
   referenceRates: 'ReferenceRates',
@@ -271,6 +277,10 @@ export const Keys = {
   referenceRates: (day: 'LATEST' | string) => ({ pk: 'RATES', sk: day }),
   /** A payment of the import apply-payment has counted (once). */
   bankImportApplied: (importId: string, paymentId: string) => ({ pk: `BANKIMPORT#${importId}`, sk: `APPLIED#${paymentId}` }),
+  /** The `n`th 1,000 payment ids of an import, in file order. */
+  bankImportPayments: (importId: string, n: number) => ({ pk: `BANKIMPORT#${importId}`, sk: `PAYMENTS#${String(n).padStart(5, '0')}` }),
+  /** The sort-key prefix of an import's payment-id items (a Query of its partition). */
+  bankImportPaymentsPrefix: 'PAYMENTS#',
   /** A return or reversal debit carried out (the account's entry key): once per entry. */
   bankReturn: (account: string, entryKey: string) => ({ pk: `BANKRETURN#${account}#${entryKey}`, sk: 'RETURN' }),
   /** What a bank credit carried (`e2e`: its end-to-end id, `entry`: its bank entry key) → its payment. */

@@ -58,7 +58,7 @@ export interface ConfirmedProposal {
 async function proposedPayment(importId: string, paymentId: string, deps: { readonly bankImports: BankImports; readonly payments: Pick<Payments, 'get'> }): Promise<StoredPayment> {
   const record = await deps.bankImports.get(importId);
   if (!record) throw new NotFoundError(`bank-statement import ${importId} does not exist`, 'BankImportNotFound');
-  if (!record.paymentIds.includes(paymentId)) throw new NotFoundError(`payment ${paymentId} is not a credit of bank-statement import ${importId}`, 'BankImportItemNotFound');
+  if (!(await deps.bankImports.paymentIdsOf(record)).includes(paymentId)) throw new NotFoundError(`payment ${paymentId} is not a credit of bank-statement import ${importId}`, 'BankImportItemNotFound');
   const payment = await deps.payments.get(paymentId);
   if (!payment) throw new NotFoundError(`payment ${paymentId} is still being matched; try again shortly`, 'PaymentNotFound');
   return payment;

@@ -10,7 +10,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { dynamoBankImports } from '../../functions/adapters/bank-imports.ts';
 import { dynamoTable } from '../../functions/adapters/dynamo.ts';
 import { Keys } from '../../functions/adapters/table-schema.ts';
-import { parseBankFile } from '../../functions/platforms/bank/index.ts';
+import { parseBankFile, readBankFileStream } from '../../functions/platforms/bank/index.ts';
 import { applyPayment } from '../../functions/use-cases/apply-payment.ts';
 import { bankImportView, importBankFile } from '../../functions/use-cases/bank-import.ts';
 import { rejectProposal } from '../../functions/use-cases/bank-proposals.ts';
@@ -26,11 +26,11 @@ describe('bank-statement imports on DynamoDB Local', () => {
   const ddb = useDynamoDbLocal();
   let table: string;
   let world: ReturnType<typeof dynamoDeps>;
-  let deps: ReturnType<typeof dynamoDeps>['deps'] & { bankImports: ReturnType<typeof dynamoBankImports>; readBankFile: (body: string) => ReturnType<typeof parseBankFile> };
+  let deps: ReturnType<typeof dynamoDeps>['deps'] & { bankImports: ReturnType<typeof dynamoBankImports>; readBankFile: (chunks: AsyncIterable<string>) => ReturnType<typeof readBankFileStream> };
   beforeEach(async () => {
     table = await ddb.createTable();
     world = dynamoDeps(table);
-    deps = { ...world.deps, bankImports: dynamoBankImports(dynamoTable(table, ddb.doc)), readBankFile: (body) => parseBankFile(body) };
+    deps = { ...world.deps, bankImports: dynamoBankImports(dynamoTable(table, ddb.doc)), readBankFile: (chunks) => readBankFileStream(chunks) };
   });
 
   it('writes the import once: the same file again returns its id and queues nothing', async () => {
@@ -40,7 +40,11 @@ describe('bank-statement imports on DynamoDB Local', () => {
     expect(again).toMatchObject({ importId: first.importId, created: false });
     expect(world.deps.paymentQueue.sent).toHaveLength(5);
     const item = (await ddb.doc().send(new GetCommand({ TableName: table, Key: Keys.bankImport(first.importId), ConsistentRead: true }))).Item!;
-    expect(item).toMatchObject({ type: 'BankImport', status: 'queued', importId: first.importId, credits: { count: 5 }, paymentIds: world.deps.paymentQueue.sent.map((m) => m.id) });
+    expect(item).toMatchObject({ type: 'BankImport', status: 'queued', importId: first.importId, credits: { count: 5 }, paymentChunks: 1 });
+    expect(item.paymentIds).toBeUndefined(); // kept beside the import, in items of 1,000
+    const ids = (await ddb.doc().send(new GetCommand({ TableName: table, Key: Keys.bankImportPayments(first.importId, 0), ConsistentRead: true }))).Item!;
+    expect(ids).toMatchObject({ type: 'BankImportPayments', ids: world.deps.paymentQueue.sent.map((m) => m.id) });
+    expect(await deps.bankImports.paymentIdsOf(item as never)).toEqual(world.deps.paymentQueue.sent.map((m) => m.id));
     expect(item.fingerprint).toMatch(/^stmt:/);
   });
 

@@ -780,6 +780,9 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
       const row = bankImportRows.get(importId);
       return row && clone(row);
     },
+    async paymentIdsOf(record) {
+      return [...(record.paymentIds ?? bankImportRows.get(record.importId)?.paymentIds ?? [])];
+    },
     async markQueued(importId, at) {
       const row = bankImportRows.get(importId);
       if (!row) throw new Error(`no import ${importId}`);

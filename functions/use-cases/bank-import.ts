@@ -55,6 +55,8 @@ export interface BankImportResult {
 
 /** Credits sent to the payments queue at a time (what the second pass holds in memory). */
 export const PAYMENT_BATCH = 500;
+/** A file with at most this many credits is read once (its credits kept from the first pass, a few MB); a larger one twice. */
+export const KEPT_CREDITS = 5000;
 
 async function* chunksOf(body: BankFileBody, digest?: { update(text: string): void }): AsyncGenerator<string> {
   if (typeof body === 'string') {
@@ -117,15 +119,19 @@ function messageOf(c: BankCredit, importId: string): PaymentMessage {
  * Steps 1–5 above, over the file as a stream, in two passes: the first reads
  * the whole file — every entry parsed, every balance checked — keeping only
  * counts, the listed lines and the payment ids; nothing is written unless it
- * holds. The second reads it again and sends its credits in batches. (Two
+ * holds. The second reads it again and sends its credits in batches (a file of
+ * at most `KEPT_CREDITS` credits is read once: they are kept from the first). (Two
  * passes rather than staging the entries in the table: a refused file writes
  * nothing at all, and a second read of the object costs one GET, where staging
  * a 20,000-entry file costs 20,000 writes and their reads.)
  */
 export async function importBankFile(input: { readonly body: BankFileBody; readonly source: BankFileSource }, deps: BankImportDeps): Promise<BankImportResult> {
   const paymentIds: string[] = [];
+  // A file of up to KEPT_CREDITS credits is read once: its credits are kept from the first pass.
+  let kept: BankCredit[] | undefined = [];
   const first = await readPass(input.body, deps, async (credits) => {
     for (const c of credits) paymentIds.push(paymentIdOf({ source: 'bank', externalId: c.externalId }));
+    if (kept) kept = kept.length + credits.length > KEPT_CREDITS ? undefined : [...kept, ...credits];
     if (paymentIds.length > MAX_CREDITS_PER_IMPORT) {
       throw new BankFileUnsupported(`the file holds more than ${MAX_CREDITS_PER_IMPORT} credits; one import takes at most ${MAX_CREDITS_PER_IMPORT}: ask the bank for daily statements, or split the file by statement`);
     }
@@ -152,7 +158,9 @@ export async function importBankFile(input: { readonly body: BankFileBody; reado
     } else await finishBankImport(importId, deps); // a crash after queuing a file whose credits were all matched already
     return { importId, created, record };
   }
-  await readPass(input.body, deps, (credits) => deps.paymentQueue.sendMany(credits.map((c) => messageOf(c, importId))));
+  const send = (credits: readonly BankCredit[]) => deps.paymentQueue.sendMany(credits.map((c) => messageOf(c, importId)));
+  if (kept) for (let i = 0; i < kept.length; i += PAYMENT_BATCH) await send(kept.slice(i, i + PAYMENT_BATCH));
+  else await readPass(input.body, deps, send);
   await deps.bankImports.markQueued(importId, deps.clock.now().toISOString());
   // Returns beyond the listed ones (the import is one item) are carried out at once; the listed ones after the credits.
   if (returns.length > LISTED_LINES_MAX) await reverseReturns(returns.slice(LISTED_LINES_MAX), importId, deps);

@@ -285,7 +285,11 @@ class CamtSplitter implements BankFileParser {
     this.line += lines;
   }
 
-  private toSkeleton(t: string): void {
+  private toSkeleton(text: string): void {
+    if (text === '') return;
+    // A copy, never a slice of the chunk it came from (V8 keeps a sliced string's whole parent alive): white space
+    // between entries as its line breaks only, other text copied.
+    const t = /^\s*$/.test(text) ? '\n'.repeat(newlines(text)) : Buffer.from(text, 'utf8').toString('utf8');
     if (t === '') return;
     this.skeleton.push(t);
     this.skeletonSize += t.length;

@@ -381,6 +381,11 @@ export interface PaymentApplication {
   readonly appliedAt: IsoInstant;
   /** How the cascade placed it (rule, confidence, evidence; a proposal when it was not sure enough). */
   readonly match?: PaymentMatch;
+  /**
+   * The customer the payer's IBAN is remembered for (the next payment from it is theirs): only when the customer
+   * was known for sure — given, quoted invoices or references, the IBAN itself — never a guess from the payer's name.
+   */
+  readonly payerAccountFor?: string;
 }
 
 /** The cascade's decision as kept on the payment: what finance reads on the worklist. */
@@ -455,6 +460,8 @@ export interface PayerDirectory {
    * `fresh`: read again unless the cached list is only seconds old (a payer no cached name matched).
    */
   customerNames(options?: { readonly fresh?: boolean }): Promise<readonly { readonly customerId: string; readonly name: string }[]>;
+  /** Remembers the IBAN for this customer (finance confirmed a payment from it was theirs): the next payment from it is theirs. */
+  remember(account: { readonly iban: string; readonly customerId: string; readonly seenOn: IsoDate; readonly paymentId: string }): Promise<void>;
 }
 
 /** Reference exchange rates kept by the scheduled refresh (refresh-rates): the latest day, and each day as published. */

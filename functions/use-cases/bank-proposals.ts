@@ -32,7 +32,7 @@
  */
 import type { Money } from '#domain/model';
 import { ConflictError, NotFoundError } from '../errors.ts';
-import type { Audit, BankImports, Clock, Company, Disputes, Payments, StoredPayment } from '../ports.ts';
+import type { Audit, BankImports, Clock, Company, Disputes, PayerDirectory, Payments, StoredPayment } from '../ports.ts';
 import { openInvoiceDispute } from './disputes.ts';
 import { ALLOCATION_KEYS, allocateUnappliedCash, type UnappliedCashDeps } from './unapplied-cash.ts';
 
@@ -41,6 +41,8 @@ export interface ConfirmProposalDeps extends Omit<UnappliedCashDeps, 'company'> 
   readonly bankImports: BankImports;
   readonly disputes: Disputes;
   readonly audit: Audit;
+  /** Where the payer's IBAN is remembered once finance confirmed whose the payment is. */
+  readonly payers?: Pick<PayerDirectory, 'remember'>;
 }
 
 /** The key an application of a confirmed proposal is claimed under (scope: the payment's allocations). */
@@ -80,6 +82,8 @@ export async function confirmProposal(input: { readonly importId: string; readon
     if (done[i]) continue;
     after = await allocateUnappliedCash({ paymentId: payment.id, invoiceNumber: a.invoiceNumber, amount: money(a.amount) }, actor, deps, { key: a.key, bodyHash: a.key });
   }
+  // Finance confirmed whose money it is: the payer's IBAN names that customer from now on.
+  if (payment.payerIban && after.customerId) await deps.payers?.remember({ iban: payment.payerIban, customerId: after.customerId, seenOn: payment.receivedOn, paymentId: payment.id });
   const deduction = proposal.deduction;
   const dispute = deduction
     ? await openInvoiceDispute(

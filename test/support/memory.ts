@@ -484,6 +484,9 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
     async customerOfIban(iban) {
       return payerAccounts.get(iban);
     },
+    async remember({ iban, customerId }) {
+      payerAccounts.set(iban, customerId);
+    },
     async customerNames() {
       return [...customerRows.values()].map((c) => ({ customerId: c.id, name: c.name }));
     },
@@ -519,7 +522,7 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
         invoiceRows.set(s.invoice.number, withHistory({ ...row, balance: s.balance, status: s.status }, row, s.events));
       }
       paymentRows.set(app.payment.id, clone({ ...app.payment, ...(app.customerId ? { customerId: app.customerId } : {}), allocations: app.allocations, discounts: app.discounts, unapplied: app.unapplied, appliedAt: app.appliedAt, ...(app.match ? { match: app.match } : {}) }));
-      if (app.payment.payerIban && app.customerId) payerAccounts.set(app.payment.payerIban, app.customerId);
+      if (app.payment.payerIban && app.payerAccountFor) payerAccounts.set(app.payment.payerIban, app.payerAccountFor);
       journal.set(app.entry.id, clone(app.entry));
       addAggregates(app.payment.receivedOn, app.payment.currency, app.aggregates, app.settlements.flatMap((x) => moves(x.invoice, x.balance, app.payment.receivedOn, true)));
       return true;

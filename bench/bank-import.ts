@@ -18,8 +18,9 @@
  * read units per entry must not grow with the open book. Figures only, never
  * pass/fail.
  *
- * One import takes at most MAX_CREDITS_PER_IMPORT credits, so the entries come
- * as daily files of that size (10,000 entries: two statement files).
+ * One import takes at most MAX_CREDITS_PER_IMPORT (50,000) credits, so the
+ * entries come as daily files of that size (10,000 entries: one file, read in
+ * two passes as every file of more than 5,000 credits).
  *
  *   npm run bench:import [-- --entries 10000 --apply 2500 --per-customer 10 --concurrency 16]
  */

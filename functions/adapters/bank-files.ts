@@ -13,7 +13,8 @@ let client: S3Client | undefined;
 export const s3BankFiles: BankFileStore = {
   async *stream(bucket, key, eTag) {
     client ??= new S3Client({});
-    const r = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key, ...(eTag ? { IfMatch: eTag } : {}) }));
+    // S3 events give the ETag unquoted; If-Match takes the entity tag quoted.
+    const r = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key, ...(eTag ? { IfMatch: eTag.startsWith('"') ? eTag : `"${eTag}"` } : {}) }));
     if (!r.Body) throw new Error(`s3://${bucket}/${key} has no body`);
     const decoder = new TextDecoder('utf-8');
     for await (const bytes of r.Body as AsyncIterable<Uint8Array>) {

@@ -13,7 +13,7 @@ import { bankFileParser, collectBankFile, parseBankFile, readBankFileStream, typ
 import { camtParser } from '../../../functions/platforms/bank/camt.ts';
 import type { CsvMapping } from '../../../functions/platforms/bank/csv.ts';
 import type { PaymentMessage } from '../../../functions/ports.ts';
-import { importBankFile, PAYMENT_BATCH } from '../../../functions/use-cases/bank-import.ts';
+import { importBankFile, importDroppedBankFile, PAYMENT_BATCH } from '../../../functions/use-cases/bank-import.ts';
 import { paymentIdOf } from '../../../functions/use-cases/receive-payment.ts';
 import { LARGE_CAMT_ACCOUNT, largeCamt, largeCamtCredits, minorOf } from '../../support/large-camt.ts';
 import { refusal, world } from './fixtures.ts';
@@ -168,5 +168,27 @@ describe('a 20,000-entry camt.053 streams through the import', () => {
     expect(queue.seen.messages).toBe(before.messages);
     expect(file.stats.opened).toBe(before.opened + 1);
     expect(w.state.bankImports.size).toBe(1);
+  });
+});
+
+describe('a dropped file (S3) is streamed from the store, the same version each time', () => {
+  it('reads the object twice for a large file, pinned by its ETag; a refused one tells finance, once per version', { timeout: 300_000 }, async () => {
+    const w = world();
+    const file = largeCamt({ entries: 5_200, chunkChars: 16 * 1024 });
+    const reads: { bucket: string; key: string; eTag?: string }[] = [];
+    const bankFiles = {
+      stream(bucket: string, key: string, eTag?: string) {
+        reads.push({ bucket, key, ...(eTag ? { eTag } : {}) });
+        return key.startsWith('bad') ? (async function* () { yield 'not a statement'; })() : file.open();
+      },
+    };
+    const deps = { ...w.deps, bankFiles, readBankFile: (chunks: AsyncIterable<string>) => readBankFileStream(chunks) };
+    const done = await importDroppedBankFile({ bucket: 'drop', key: 'in/stmt.xml', eTag: 'abc123' }, deps);
+    expect(done).toMatchObject({ created: true });
+    expect(reads).toEqual([{ bucket: 'drop', key: 'in/stmt.xml', eTag: 'abc123' }, { bucket: 'drop', key: 'in/stmt.xml', eTag: 'abc123' }]);
+    expect(w.deps.paymentQueue.sent).toHaveLength(largeCamtCredits(5_200).count);
+    const refused = await importDroppedBankFile({ bucket: 'drop', key: 'bad.txt', eTag: 'v1' }, deps);
+    expect(refused).toEqual({ refused: 'the file is neither ISO 20022 camt XML nor MT940, and no CSV column mapping is configured' });
+    expect(w.state.mailbox.filter((m) => m.key === 'bank-import-refused:drop/bad.txt#v1')).toHaveLength(1);
   });
 });

@@ -228,6 +228,8 @@ class CamtSplitter implements BankFileParser {
   private scan(out: BankFileEvent[], atEnd: boolean): void {
     const buf = this.buf;
     let pos = 0;
+    /** The end of the last complete markup seen (a `<` before it may be inside a comment, CDATA or PI). */
+    let seen = 0;
     this.marks.lastIndex = 0;
     for (let m = this.marks.exec(buf); m; m = this.marks.exec(buf)) {
       const i = m.index;
@@ -242,23 +244,21 @@ class CamtSplitter implements BankFileParser {
         this.keep(pos, i);
         return;
       }
-      if (m[2] === undefined) {
-        this.marks.lastIndex = close;
-        continue; // a comment, CDATA or PI: content of whatever region it is in
-      }
+      seen = close;
+      this.marks.lastIndex = close;
+      if (m[2] === undefined) continue; // a comment, CDATA or PI: content of whatever region it is in
       this.take(buf.slice(pos, i));
       this.tag(buf.slice(i, close), m[1] === '/', localName(m[2]), out);
       pos = close;
-      this.marks.lastIndex = close;
     }
     if (atEnd) {
       this.take(buf.slice(pos));
       this.buf = '';
       return;
     }
-    // Keep a possible markup start cut by the chunk's end.
+    // Keep a possible markup start cut by the chunk's end (not a `<` inside a comment or CDATA already complete).
     const lt = buf.lastIndexOf('<');
-    this.keep(pos, lt >= pos ? lt : buf.length);
+    this.keep(pos, lt >= Math.max(pos, seen) ? lt : buf.length);
   }
 
   /** Takes buf[pos, upTo) as content, keeps the rest for the next chunk. */

@@ -518,11 +518,15 @@ export type StoredBankImport = BankImportSummary & {
   /** What became of each return or reversal debit (set once the credits are matched, or at once when there are none). */
   readonly returnOutcomes?: readonly ReturnOutcome[];
   /**
-   * The import's credits apply-payment has not yet counted (one less per payment id, once each: `countApplied`).
-   * When it reaches 0 the matching is finished: the returns are carried out and finance is emailed. Absent on
-   * imports made before the count existed (they emailed at queuing and took back their returns at once).
+   * What apply-payment has not yet counted: with `countShards`, the import's counters (`countShardOf` its payment
+   * ids) that have not reached 0 — each counter counts its credits down, once per payment id (`countApplied`), and
+   * takes one off here when it reaches 0; without, imports made before the counters: credits not yet counted. When
+   * it reaches 0 the matching is finished: the returns are carried out and finance is emailed. Absent on imports
+   * made before the count existed (they emailed at queuing and took back their returns at once).
    */
   readonly outstanding?: number;
+  /** How many counters the import's credits are counted on (absent: on the import item itself). */
+  readonly countShards?: number;
   /** The summary is being written (a lease: a finisher that crashed is taken over once it is stale). */
   readonly summaryClaimedAt?: IsoInstant;
   /** The matching finished: returns carried out, finance's summary queued. */
@@ -530,8 +534,11 @@ export type StoredBankImport = BankImportSummary & {
 };
 
 export interface BankImports {
-  /** Creates the import unless its id exists; the one that exists afterwards, and whether this call made it. */
-  create(record: StoredBankImport): Promise<{ created: boolean; record: StoredBankImport }>;
+  /**
+   * Creates the import unless its id exists; the one that exists afterwards, and whether this call made it.
+   * `shardCounts`: the credits on each of its `countShards` counters (written with it).
+   */
+  create(record: StoredBankImport, options?: { readonly shardCounts?: readonly number[] }): Promise<{ created: boolean; record: StoredBankImport }>;
   /** The import (without its payment ids when they are kept beside it: `paymentIdsOf`). */
   get(importId: string): Promise<StoredBankImport | undefined>;
   /** The payment ids of an import, in file order. */
@@ -541,7 +548,9 @@ export interface BankImports {
   recordReturns(importId: string, returnOutcomes: readonly ReturnOutcome[]): Promise<void>;
   /**
    * apply-payment has written (or found) this payment of the import: its mark is put only if absent, in one
-   * transaction with `outstanding − 1`, so each payment id counts once however often its message comes.
+   * transaction with its counter's `outstanding − 1` (imports made before the counters: the import's), so each
+   * payment id counts once however often its message comes; a counter found at 0 takes one off the import's
+   * `outstanding`, once (also when the mark was there: a crash between is made good by the redelivery).
    * `counted-before`: marked already; `untracked`: the import keeps no count (made before it existed, or unknown).
    */
   countApplied(importId: string, paymentId: string): Promise<'counted' | 'counted-before' | 'untracked'>;

@@ -53,6 +53,30 @@ export function textDigest(): { update(text: string): void; hex(): string } {
   return { update: (text) => void hash.update(text), hex: () => hash.digest('hex') };
 }
 
+/**
+ * The import counts its credits on this many small counter items (by a hash of the payment id), not on
+ * its own item: appliers of one large file running at once update different items, and the import item
+ * is updated once per counter that reaches 0.
+ */
+export const COUNT_SHARDS = 16;
+
+/** The counter a payment of an import is counted on (FNV-1a of its id). */
+export function countShardOf(paymentId: string, shards = COUNT_SHARDS): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < paymentId.length; i++) {
+    h ^= paymentId.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h % shards;
+}
+
+/** How many distinct payment ids fall on each counter. */
+export function shardCounts(paymentIds: readonly string[], shards = COUNT_SHARDS): number[] {
+  const counts = new Array<number>(shards).fill(0);
+  for (const id of new Set(paymentIds)) counts[countShardOf(id, shards)]! += 1;
+  return counts;
+}
+
 /** The import's id: the same file always gets the same one. */
 export const bankImportId = (fingerprint: string) => `bi_${sha256(`bank-import\n${fingerprint}`).slice(0, 24)}`;
 

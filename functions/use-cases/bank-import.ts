@@ -24,7 +24,7 @@
  *
  * The view (GET) reads what apply-payment did from the payments themselves.
  */
-import { BankImportPlanner, bankImportId, bankImportOutcome, fingerprintOf, LISTED_LINES_MAX, MAX_CREDITS_PER_IMPORT, textDigest, totalsByCurrency, type BankCredit, type BankLine, type BankLineGroup } from '#domain/bank-import';
+import { BankImportPlanner, COUNT_SHARDS, shardCounts, bankImportId, bankImportOutcome, fingerprintOf, LISTED_LINES_MAX, MAX_CREDITS_PER_IMPORT, textDigest, totalsByCurrency, type BankCredit, type BankLine, type BankLineGroup } from '#domain/bank-import';
 import { BankFileUnsupported, NotFoundError, O2cError } from '../errors.ts';
 import type { BankFileEvent } from '../platforms/bank/types.ts';
 import type { BankFileSource, BankFileStore, BankImports, Clock, Mail, Outbox, PaymentMessage, StoredBankImport, StoredPayment } from '../ports.ts';
@@ -141,16 +141,22 @@ export async function importBankFile(input: { readonly body: BankFileBody; reado
   const fingerprint = fingerprintOf(summary.format, summary.statements, () => first.digest.hex());
   const importId = bankImportId(fingerprint);
   const now = deps.clock.now().toISOString();
-  const { created, record } = await deps.bankImports.create({
-    ...summary,
-    importId,
-    fingerprint,
-    status: 'received',
-    source: input.source,
-    receivedAt: now,
-    paymentIds,
-    outstanding: new Set(paymentIds).size,
-  });
+  // The credits are counted down on COUNT_SHARDS counters; the import's `outstanding` counts the counters not yet at 0.
+  const counts = shardCounts(paymentIds);
+  const { created, record } = await deps.bankImports.create(
+    {
+      ...summary,
+      importId,
+      fingerprint,
+      status: 'received',
+      source: input.source,
+      receivedAt: now,
+      paymentIds,
+      countShards: COUNT_SHARDS,
+      outstanding: counts.filter((n) => n > 0).length,
+    },
+    { shardCounts: counts },
+  );
   if (record.status === 'queued') {
     if (record.outstanding === undefined) {
       // An import made before the count: queued, but its returns never recorded (a crash between): carry them out now.

@@ -11,6 +11,7 @@
 import { balanceChange, mergeTotals, STOCK_METRICS, type TotalsAdd } from '../../functions/domain/figures.ts';
 import { DEFAULT_CARRIER_RATES } from '../../functions/domain/carrier.ts';
 import { creditExposure } from '../../functions/domain/credit.ts';
+import { countShardOf } from '../../functions/domain/bank-import.ts';
 import type { CreditNote, Customer, Dispute, Invoice, InvoiceEvent, InvoiceFee, Order, Totals } from '../../functions/domain/model.ts';
 import { DEFAULT_DUNNING_POLICY, nextActionDate } from '../../functions/domain/dunning.ts';
 import type { OrderChange } from '../../functions/domain/order.ts';
@@ -772,10 +773,14 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
   const paymentQueue = memoryOutbox<PaymentMessage>();
   /** Bank-statement imports by id (BankImports), and how often each was created. */
   const bankImportRows = new Map<string, StoredBankImport>();
+  /** Each import's counters (`<importId>|<k>` → credits not yet counted) and those closed at 0. */
+  const bankImportCounters = new Map<string, number>();
+  const bankImportCountersClosed = new Set<string>();
   const bankImports: BankImports = {
-    async create(record) {
+    async create(record, options = {}) {
       const existing = bankImportRows.get(record.importId);
       if (existing) return { created: false, record: clone(existing) };
+      for (const [k, n] of (options.shardCounts ?? []).entries()) if (n > 0) bankImportCounters.set(`${record.importId}|${k}`, n);
       bankImportRows.set(record.importId, clone(record));
       return { created: true, record: clone(record) };
     },
@@ -802,10 +807,21 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
     async countApplied(importId, paymentId) {
       const row = bankImportRows.get(importId);
       if (!row || row.outstanding === undefined) return 'untracked';
-      if (bankImportCounted.has(`${importId}|${paymentId}`)) return 'counted-before';
+      const before = bankImportCounted.has(`${importId}|${paymentId}`);
       bankImportCounted.add(`${importId}|${paymentId}`);
-      bankImportRows.set(importId, { ...row, outstanding: row.outstanding - 1 });
-      return 'counted';
+      if (row.countShards === undefined) {
+        if (before) return 'counted-before';
+        bankImportRows.set(importId, { ...row, outstanding: row.outstanding - 1 });
+        return 'counted';
+      }
+      // As DynamoDB's: the payment's counter down once; a counter at 0 closed once, one off the import's open counters.
+      const counter = `${importId}|${countShardOf(paymentId, row.countShards)}`;
+      if (!before) bankImportCounters.set(counter, (bankImportCounters.get(counter) ?? 0) - 1);
+      if (bankImportCounters.get(counter) === 0 && !bankImportCountersClosed.has(counter)) {
+        bankImportCountersClosed.add(counter);
+        bankImportRows.set(importId, { ...row, outstanding: row.outstanding - 1 });
+      }
+      return before ? 'counted-before' : 'counted';
     },
     async claimSummary(importId, at, staleBefore) {
       const row = bankImportRows.get(importId);

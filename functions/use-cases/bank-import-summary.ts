@@ -5,11 +5,13 @@
  * and finance gets one summary email.
  *
  * How "every credit matched" is known, under retries and concurrency: the
- * import item counts its credits still `outstanding` (distinct payment ids).
- * apply-payment, after it has written a payment of the import — or found it
- * written, on a retry or because an overlapping file brought it first — puts a
- * mark for (import, payment) only if absent, in one transaction with
- * `outstanding − 1` (`countApplied`). A payment therefore counts exactly once
+ * import counts its credits still `outstanding` (distinct payment ids) on 16
+ * counters beside it, so concurrent appliers of a large file update different
+ * items. apply-payment, after it has written a payment of the import — or found
+ * it written, on a retry or because an overlapping file brought it first — puts
+ * a mark for (import, payment) only if absent, in one transaction with its
+ * counter's `outstanding − 1` (`countApplied`); a counter at 0 takes one off the
+ * import's open counters, once. A payment therefore counts exactly once
  * however often its message is delivered, and a crash between the payment and
  * the count is made good by the redelivery (the duplicate path counts too).
  * Whoever then reads 0 finishes the import:

@@ -2,22 +2,25 @@
  * A bank file in (posted to the API, or dropped into the S3 bucket): its
  * credits handed to apply-payment, its debits listed for finance.
  *
- * 1. Read the file (the bank parsers): a file that is not a statement, or does
- *    not add up, is refused with the reason (422) and nothing is written.
- * 2. Plan it (domain): one payment per credit transaction (a batched entry pays
- *    several), returns and reversals, bank fees and other debits listed, never
- *    applied; pending entries listed as not applied.
+ * 1. Read the whole file as a stream (the bank parsers, entry by entry): a
+ *    file that is not a statement, or does not add up, is refused with the
+ *    reason (422) and nothing is written. Memory holds counts, the listed
+ *    lines and the payment ids, not the file (`importBankFile`: two passes).
+ * 2. Plan it (domain, as the entries pass): one payment per credit transaction
+ *    (a batched entry pays several), returns and reversals, bank fees and
+ *    other debits listed, never applied; pending entries listed as not applied.
  * 3. Claim the import: its id comes from the file's fingerprint (statement ids
  *    and accounts, else the file's SHA-256) and its item is written only if
  *    absent. The same file again returns the first import and sends nothing —
  *    unless the first never confirmed its payments queued (a crash between),
  *    then they are sent again: apply-payment applies each payment id once.
- * 4. Send the payments in batches to the payments queue, each with the bank's
+ * 4. Send the payments in batches of 500 to the payments queue (read from the
+ *    file a second time, unless it had at most 5,000 credits), each with the bank's
  *    evidence (payer name and IBAN, references, the import and entry key). The
  *    payment id is the entry key qualified by the account, so the same entry in
  *    two overlapping files is one payment.
- * 5. Mark the import queued. The import counts its credits outstanding; when
- *    apply-payment has counted the last one (or at once, for a file without
+ * 5. Mark the import queued. The import counts its credits outstanding (on 16
+ *    counters beside it); when apply-payment has counted the last one (or at once, for a file without
  *    credits) the import is finished (use-cases/bank-import-summary): its
  *    returns and reversals take back the payments they undo — the credits of
  *    the same file first — and finance gets one summary email.

@@ -161,15 +161,19 @@ export function parseMt940(body: string): BankFile {
   return collectBankFile([...p.feed(body), ...p.end()]);
 }
 
+/** The largest MT940 statement read (one statement is parsed whole by mt940js; the file may hold any number). */
+export const MT940_STATEMENT_MAX = 16 * 2 ** 20;
+
 /**
  * An MT940 file read as a stream, one statement at a time: the file is split
  * into statements where one starts (a `:20:` line, or `{1:` when the file is in
  * SWIFT blocks), and each statement is parsed by mt940js and mapped as it is
  * complete. Memory is bounded by the largest statement, not the file.
  */
-export function mt940Parser(): BankFileParser {
+export function mt940Parser(maxStatement = MT940_STATEMENT_MAX): BankFileParser {
   let rest = '';
   let group: string[] = [];
+  let groupSize = 0;
   let tagged = false;
   let blocks: boolean | undefined;
   let statements = 0;
@@ -178,6 +182,7 @@ export function mt940Parser(): BankFileParser {
     if (group.length === 0) return;
     const text = group.join('\n');
     group = [];
+    groupSize = 0;
     tagged = false;
     let parsed: Mt940Statement[];
     try {
@@ -200,6 +205,10 @@ export function mt940Parser(): BankFileParser {
     if (starts && tagged) flush(out);
     if (/^:\w+:/.test(l) || starts) tagged = true;
     group.push(l);
+    groupSize += l.length + 1;
+    if (groupSize > maxStatement) {
+      throw new BankFileInvalid(`statement ${statements + 1} is larger than ${maxStatement / 2 ** 20} MB: an MT940 statement is read whole (a file of many statements streams); ask the bank for daily statements or camt.053`);
+    }
   };
   return {
     feed(chunk) {

@@ -77,6 +77,18 @@ describe('the bank parsers read a file in chunks of any size', () => {
     expect(read.statements[0]!.closingBalance).toEqual(whole.statements[0]!.closingBalance);
   });
 
+  it('reads an MT940 file statement by statement, and refuses one statement larger than its limit in words', () => {
+    const text = fixture('statements.mt940');
+    const p = mt940Parser();
+    const cut = text.indexOf(':20:', 5);
+    expect(cut).toBeGreaterThan(0);
+    expect(p.feed(text.slice(0, cut)).map((e) => e.kind)).toEqual(['file']);
+    // The next statement's first line completes the first statement.
+    expect(p.feed(text.slice(cut, text.indexOf('\n', cut) + 1)).map((e) => e.kind)).toEqual(expect.arrayContaining(['statement', 'entry', 'statement-end']));
+    const small = mt940Parser(1024);
+    expect(() => small.feed(text.replace(/:86:[^\n]*\n/, `:86:${'x'.repeat(2000)}\n`))).toThrow(/^statement 1 is larger than 0.0009765625 MB: an MT940 statement is read whole/);
+  });
+
   it('gives the entries of a statement as they come, before the file has ended', () => {
     const text = fixture('camt053-v02.xml');
     const p = camtParser(text);

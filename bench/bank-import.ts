@@ -18,8 +18,9 @@
  * read units per entry must not grow with the open book. Figures only, never
  * pass/fail.
  *
- * One import takes at most MAX_CREDITS_PER_IMPORT credits, so the entries come
- * as daily files of that size (10,000 entries: two statement files).
+ * One import takes at most MAX_CREDITS_PER_IMPORT (50,000) credits, so the
+ * entries come as daily files of that size (10,000 entries: one file, read in
+ * two passes as every file of more than 5,000 credits).
  *
  *   npm run bench:import [-- --entries 10000 --apply 2500 --per-customer 10 --concurrency 16]
  */
@@ -37,7 +38,7 @@ import { buildInvoice } from '../functions/domain/invoice.ts';
 import type { Invoice } from '../functions/domain/model.ts';
 import { priceOrder } from '../functions/domain/pricing.ts';
 import { paymentReferenceFor } from '../functions/domain/references.ts';
-import { parseBankFile } from '../functions/platforms/bank/index.ts';
+import { parseBankFile, readBankFileStream } from '../functions/platforms/bank/index.ts';
 import { PaymentMessageSchema } from '../functions/platforms/canonical.ts';
 import type { PaymentMessage } from '../functions/ports.ts';
 import { safeParse } from '../functions/runtime/schema.ts';
@@ -231,7 +232,7 @@ async function run(client: DynamoDBClient, doc: DynamoDBDocumentClient, openInvo
 
   const world = memoryWorld({ now: '2026-12-01T08:00:00.000Z' });
   const repos = repositories(table);
-  const importDeps = { ...world.deps, bankImports: dynamoBankImports(dynamoTable(table)), readBankFile: (body: string) => parseBankFile(body) };
+  const importDeps = { ...world.deps, bankImports: dynamoBankImports(dynamoTable(table)), readBankFile: (chunks: AsyncIterable<string>) => readBankFileStream(chunks) };
   // apply-payment counts each payment on its import (the real import item): one more transaction of two items per payment.
   const imports = { ...world.deps.imports, bankImports: importDeps.bankImports, paymentReturns: repos.paymentReturns };
   const applyDeps = { ...world.deps, invoices: repos.invoices, payments: repos.payments, payers: repos.payers, disputes: repos.disputes, customers: repos.customers, imports };

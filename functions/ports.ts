@@ -390,6 +390,11 @@ export interface PaymentApplication {
   readonly appliedAt: IsoInstant;
   /** How the cascade placed it (rule, confidence, evidence; a proposal when it was not sure enough). */
   readonly match?: PaymentMatch;
+  /**
+   * The customer the payer's IBAN is remembered for (the next payment from it is theirs): only when the customer
+   * was known for sure — given, quoted invoices or references, the IBAN itself — never a guess from the payer's name.
+   */
+  readonly payerAccountFor?: string;
 }
 
 /** The cascade's decision as kept on the payment: what finance reads on the worklist. */
@@ -464,6 +469,8 @@ export interface PayerDirectory {
    * `fresh`: read again unless the cached list is only seconds old (a payer no cached name matched).
    */
   customerNames(options?: { readonly fresh?: boolean }): Promise<readonly { readonly customerId: string; readonly name: string }[]>;
+  /** Remembers the IBAN for this customer (finance confirmed a payment from it was theirs): the next payment from it is theirs. */
+  remember(account: { readonly iban: string; readonly customerId: string; readonly seenOn: IsoDate; readonly paymentId: string }): Promise<void>;
 }
 
 /** Reference exchange rates kept by the scheduled refresh (refresh-rates): the latest day, and each day as published. */
@@ -509,16 +516,26 @@ export type StoredBankImport = BankImportSummary & {
   readonly source: BankFileSource;
   readonly receivedAt: IsoInstant;
   readonly queuedAt?: IsoInstant;
-  /** The payments its credits became, in file order (what GET reads back). */
-  readonly paymentIds: readonly string[];
+  /**
+   * The payments its credits became, in file order (what GET reads back): given to `create`, which keeps them
+   * beside the import in items of 1,000 (`paymentChunks` of them) — read them with `paymentIdsOf`. Imports made
+   * before that hold them here.
+   */
+  readonly paymentIds?: readonly string[];
+  /** How many items of payment ids the import keeps beside it (absent: `paymentIds` holds them). */
+  readonly paymentChunks?: number;
   /** What became of each return or reversal debit (set once the credits are matched, or at once when there are none). */
   readonly returnOutcomes?: readonly ReturnOutcome[];
   /**
-   * The import's credits apply-payment has not yet counted (one less per payment id, once each: `countApplied`).
-   * When it reaches 0 the matching is finished: the returns are carried out and finance is emailed. Absent on
-   * imports made before the count existed (they emailed at queuing and took back their returns at once).
+   * What apply-payment has not yet counted: with `countShards`, the import's counters (`countShardOf` its payment
+   * ids) that have not reached 0 — each counter counts its credits down, once per payment id (`countApplied`), and
+   * takes one off here when it reaches 0; without, imports made before the counters: credits not yet counted. When
+   * it reaches 0 the matching is finished: the returns are carried out and finance is emailed. Absent on imports
+   * made before the count existed (they emailed at queuing and took back their returns at once).
    */
   readonly outstanding?: number;
+  /** How many counters the import's credits are counted on (absent: on the import item itself). */
+  readonly countShards?: number;
   /** The summary is being written (a lease: a finisher that crashed is taken over once it is stale). */
   readonly summaryClaimedAt?: IsoInstant;
   /** The matching finished: returns carried out, finance's summary queued. */
@@ -526,15 +543,23 @@ export type StoredBankImport = BankImportSummary & {
 };
 
 export interface BankImports {
-  /** Creates the import unless its id exists; the one that exists afterwards, and whether this call made it. */
-  create(record: StoredBankImport): Promise<{ created: boolean; record: StoredBankImport }>;
+  /**
+   * Creates the import unless its id exists; the one that exists afterwards, and whether this call made it.
+   * `shardCounts`: the credits on each of its `countShards` counters (written with it).
+   */
+  create(record: StoredBankImport, options?: { readonly shardCounts?: readonly number[] }): Promise<{ created: boolean; record: StoredBankImport }>;
+  /** The import (without its payment ids when they are kept beside it: `paymentIdsOf`). */
   get(importId: string): Promise<StoredBankImport | undefined>;
+  /** The payment ids of an import, in file order. */
+  paymentIdsOf(record: StoredBankImport): Promise<readonly string[]>;
   markQueued(importId: string, at: IsoInstant): Promise<void>;
   /** Keeps what became of the import's returns (after it is queued). */
   recordReturns(importId: string, returnOutcomes: readonly ReturnOutcome[]): Promise<void>;
   /**
    * apply-payment has written (or found) this payment of the import: its mark is put only if absent, in one
-   * transaction with `outstanding − 1`, so each payment id counts once however often its message comes.
+   * transaction with its counter's `outstanding − 1` (imports made before the counters: the import's), so each
+   * payment id counts once however often its message comes; a counter found at 0 takes one off the import's
+   * `outstanding`, once (also when the mark was there: a crash between is made good by the redelivery).
    * `counted-before`: marked already; `untracked`: the import keeps no count (made before it existed, or unknown).
    */
   countApplied(importId: string, paymentId: string): Promise<'counted' | 'counted-before' | 'untracked'>;
@@ -585,9 +610,9 @@ export interface PaymentReturns {
   reverse(write: PaymentReturnWrite): Promise<'reversed' | 'exists' | 'changed'>;
 }
 
-/** Reads a dropped bank file (S3). */
+/** Reads a dropped bank file (S3) as a stream of UTF-8 text, as often as asked; `eTag`: only that version of it. */
 export interface BankFileStore {
-  read(bucket: string, key: string): Promise<string>;
+  stream(bucket: string, key: string, eTag?: string): AsyncIterable<string>;
 }
 
 /**

@@ -36,8 +36,8 @@ const CONSUMER_TIMEOUT: Record<QueueName, Duration> = {
   mail: Duration.seconds(30),
   // refund-payment: Stripe's answer, and for a cancelled invoice the credit note with its PDF first.
   refunds: Duration.seconds(60),
-  // bank-import: a dropped statement is read whole from S3 and parsed, thousands of payments queued.
-  'bank-files': Duration.seconds(120),
+  // bank-import: a dropped statement is streamed from S3 twice (checked, then its payments queued): up to 10 minutes for 50 MB at 512 MB.
+  'bank-files': Duration.minutes(10),
   // send-fulfilment-request: one signed POST, 10 s at most (adapters/warehouse-webhook.ts).
   'warehouse-requests': Duration.seconds(30),
   // render-documents: a PDF (a CJK font parsed on a cold start) per document of the email.

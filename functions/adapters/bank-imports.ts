@@ -1,12 +1,15 @@
 /**
  * Bank-statement imports (port `BankImports`): one item per import
  * (`Keys.bankImport`), created only if absent — its id is the file's
- * fingerprint, so the same file twice is one import — and the payments its
- * credits became, read back with BatchGetItem (100 keys a call).
+ * fingerprint, so the same file twice is one import — with its payment ids in
+ * items of 1,000 beside it (`Keys.bankImportPayments`) and its credits counted
+ * on 16 counters (`Keys.bankImportCounter`), and the payments its credits
+ * became, read back with BatchGetItem (100 keys a call).
  */
-import { BatchGetCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { BankImports, StoredBankImport, StoredPayment } from '../ports.ts';
-import { failedConditions, isConditionFailure, transactWrite, type DynamoTable } from './dynamo.ts';
+import { countShardOf } from '#domain/bank-import';
+import { failedConditions, isConditionFailure, transactWrite, type DynamoTable, type TransactItem } from './dynamo.ts';
 import { ITEM_TYPES, Keys } from './table-schema.ts';
 
 function importOf(item: Record<string, unknown> | undefined): StoredBankImport | undefined {
@@ -15,10 +18,44 @@ function importOf(item: Record<string, unknown> | undefined): StoredBankImport |
   return record as unknown as StoredBankImport;
 }
 
+/** Counts a payment of an import made before the counters on the import item itself (its mark in the same transaction). */
+async function countOnImport(t: DynamoTable, importId: string, mark: TransactItem): Promise<'counted' | 'counted-before' | 'untracked'> {
+  try {
+    await transactWrite(t, [mark, { Update: { TableName: t.name, Key: Keys.bankImport(importId), UpdateExpression: 'ADD outstanding :minus', ConditionExpression: 'attribute_exists(outstanding)', ExpressionAttributeValues: { ':minus': -1 } } }], 8);
+    return 'counted';
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+    return failedConditions(error).includes(1) ? 'untracked' : 'counted-before';
+  }
+}
+
+/** Payment ids per item beside the import (~40 bytes each: well inside DynamoDB's 400 KB). */
+export const PAYMENT_IDS_PER_ITEM = 1000;
+
 export function dynamoBankImports(t: DynamoTable): BankImports {
   const get = async (importId: string) => importOf((await t.doc().send(new GetCommand({ TableName: t.name, Key: Keys.bankImport(importId), ConsistentRead: true }))).Item);
   return {
-    async create(record) {
+    async create({ paymentIds = [], ...rest }, options = {}) {
+      const chunks = Math.ceil(paymentIds.length / PAYMENT_IDS_PER_ITEM);
+      // The counters, each only if absent (an import that exists keeps its own count).
+      for (const [k, outstanding] of (options.shardCounts ?? []).entries()) {
+        if (outstanding === 0) continue;
+        try {
+          await t.doc().send(new PutCommand({ TableName: t.name, Item: { ...Keys.bankImportCounter(rest.importId, k), type: ITEM_TYPES.bankImportCounter, outstanding }, ConditionExpression: 'attribute_not_exists(pk)' }));
+        } catch (error) {
+          if (!isConditionFailure(error)) throw error;
+        }
+      }
+      // The ids first, each item only if absent (a retry after a crash puts the missing ones; an import that exists keeps its own).
+      for (let n = 0; n < chunks; n++) {
+        const ids = paymentIds.slice(n * PAYMENT_IDS_PER_ITEM, (n + 1) * PAYMENT_IDS_PER_ITEM);
+        try {
+          await t.doc().send(new PutCommand({ TableName: t.name, Item: { ...Keys.bankImportPayments(rest.importId, n), type: ITEM_TYPES.bankImportPayments, ids }, ConditionExpression: 'attribute_not_exists(pk)' }));
+        } catch (error) {
+          if (!isConditionFailure(error)) throw error;
+        }
+      }
+      const record: StoredBankImport = { ...rest, paymentChunks: chunks };
       try {
         await t.doc().send(new PutCommand({ TableName: t.name, Item: { ...Keys.bankImport(record.importId), type: ITEM_TYPES.bankImport, ...record }, ConditionExpression: 'attribute_not_exists(pk)' }));
         return { created: true, record };
@@ -31,6 +68,27 @@ export function dynamoBankImports(t: DynamoTable): BankImports {
     },
 
     get,
+
+    async paymentIdsOf(record) {
+      if (record.paymentChunks === undefined) return record.paymentIds ?? [];
+      const ids: string[] = [];
+      let start: Record<string, unknown> | undefined;
+      do {
+        const r = await t.doc().send(
+          new QueryCommand({
+            TableName: t.name,
+            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+            ExpressionAttributeValues: { ':pk': Keys.bankImport(record.importId).pk, ':prefix': Keys.bankImportPaymentsPrefix },
+            ProjectionExpression: 'ids',
+            ConsistentRead: true,
+            ...(start ? { ExclusiveStartKey: start } : {}),
+          }),
+        );
+        for (const item of r.Items ?? []) ids.push(...((item.ids ?? []) as string[]));
+        start = r.LastEvaluatedKey;
+      } while (start);
+      return ids;
+    },
 
     async markQueued(importId, at) {
       await t.doc().send(
@@ -58,16 +116,31 @@ export function dynamoBankImports(t: DynamoTable): BankImports {
     },
 
     async countApplied(importId, paymentId) {
+      const counter = Keys.bankImportCounter(importId, countShardOf(paymentId));
+      const mark = { Put: { TableName: t.name, Item: { ...Keys.bankImportApplied(importId, paymentId), type: ITEM_TYPES.bankImportApplied, paymentId }, ConditionExpression: 'attribute_not_exists(pk)' } };
+      let counted: 'counted' | 'counted-before';
       try {
-        await transactWrite(t, [
-          { Put: { TableName: t.name, Item: { ...Keys.bankImportApplied(importId, paymentId), type: ITEM_TYPES.bankImportApplied, paymentId }, ConditionExpression: 'attribute_not_exists(pk)' } },
-          { Update: { TableName: t.name, Key: Keys.bankImport(importId), UpdateExpression: 'ADD outstanding :minus', ConditionExpression: 'attribute_exists(outstanding)', ExpressionAttributeValues: { ':minus': -1 } } },
-        ], 8);
-        return 'counted';
+        await transactWrite(t, [mark, { Update: { TableName: t.name, Key: counter, UpdateExpression: 'ADD outstanding :minus', ConditionExpression: 'attribute_exists(outstanding)', ExpressionAttributeValues: { ':minus': -1 } } }], 8);
+        counted = 'counted';
       } catch (error) {
         if (!isConditionFailure(error)) throw error;
-        return failedConditions(error).includes(1) ? 'untracked' : 'counted-before';
+        // No counter: an import made before the counters (counted on its own item), or none at all.
+        if (failedConditions(error).includes(1)) return countOnImport(t, importId, mark);
+        counted = 'counted-before';
       }
+      // The counter at 0 (now, or found so after a crash): closed once, taking one off the import's open counters.
+      const read = await t.doc().send(new GetCommand({ TableName: t.name, Key: counter, ConsistentRead: true }));
+      if (read.Item && read.Item.outstanding === 0 && !read.Item.closed) {
+        try {
+          await transactWrite(t, [
+            { Update: { TableName: t.name, Key: counter, UpdateExpression: 'SET closed = :yes', ConditionExpression: 'outstanding = :zero AND attribute_not_exists(closed)', ExpressionAttributeValues: { ':yes': true, ':zero': 0 } } },
+            { Update: { TableName: t.name, Key: Keys.bankImport(importId), UpdateExpression: 'ADD outstanding :minus', ConditionExpression: 'attribute_exists(outstanding)', ExpressionAttributeValues: { ':minus': -1 } } },
+          ], 8);
+        } catch (error) {
+          if (!isConditionFailure(error)) throw error; // closed by another applier meanwhile
+        }
+      }
+      return counted;
     },
 
     async claimSummary(importId, at, staleBefore) {

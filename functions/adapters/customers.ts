@@ -3,7 +3,7 @@
  * shop (the id is derived from both, domain/ids), created on first sight in
  * the order's transaction without ever overwriting one o2c knows.
  */
-import { GetCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { CustomerAccount } from '#domain/credit';
 import type { OrderStatus } from '#domain/model';
 import { statusHistoryAfter, type StatusChange } from '#domain/figures';
@@ -161,6 +161,9 @@ export function dynamoPayerDirectory(t: DynamoTable): PayerDirectory {
     async customerOfIban(iban) {
       const r = await t.doc().send(new GetCommand({ TableName: t.name, Key: Keys.payerAccount(iban) }));
       return r.Item?.customerId as string | undefined;
+    },
+    async remember({ iban, customerId, seenOn, paymentId }) {
+      await t.doc().send(new PutCommand({ TableName: t.name, Item: { ...Keys.payerAccount(iban), type: ITEM_TYPES.payerAccount, customerId, seenOn, paymentId } }));
     },
     async customerNames(options = {}) {
       // An operational cache, not business time: the monotonic clock of the process.

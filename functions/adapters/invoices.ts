@@ -472,8 +472,8 @@ export function dynamoPayments(t: DynamoTable): Payments {
         // What a return quoting the credit finds it by (bank credits only).
         ...evidenceItems(t, payment),
         // The account this customer paid from: the next payment from it is theirs.
-        ...(payment.payerIban && app.customerId
-          ? [{ Put: { TableName: t.name, Item: { ...Keys.payerAccount(payment.payerIban), type: ITEM_TYPES.payerAccount, customerId: app.customerId, seenOn: payment.receivedOn, paymentId: payment.id } } }]
+        ...(payment.payerIban && app.payerAccountFor
+          ? [{ Put: { TableName: t.name, Item: { ...Keys.payerAccount(payment.payerIban), type: ITEM_TYPES.payerAccount, customerId: app.payerAccountFor, seenOn: payment.receivedOn, paymentId: payment.id } } }]
           : []),
         ...app.settlements.filter((s) => s.balance === 0 && s.invoice.balance > 0).flatMap((s) => onSettled(t, s.invoice.number, payment.receivedOn)),
       ];

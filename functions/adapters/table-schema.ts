@@ -41,6 +41,8 @@
  * | request key           | REQUEST#<scope>#<key>       | REQUEST                    | (TTL on `expiration`)                  |                                   |
  * | bank-statement import | BANKIMPORT#<importId>       | IMPORT                     |                                        |                                   |
  * | import payment counted| BANKIMPORT#<importId>       | APPLIED#<paymentId>        |                                        |                                   |
+ * | import payment ids    | BANKIMPORT#<importId>       | PAYMENTS#<nnnnn>           |                                        |                                   |
+ * | import counter        | BANKIMPORT#<importId>       | COUNT#<kk>                 |                                        |                                   |
  * | bank return           | BANKRETURN#<account>#<entry key> | RETURN                |                                        |                                   |
  * | payment evidence      | PAYEVIDENCE#<kind>#<value>  | <paymentId>                |                                        |                                   |
  * | idempotency record    | IDEMPOTENCY#<fn>            | <hash>                     | (Powertools, TTL on `expiration`)      |                                   |
@@ -104,13 +106,21 @@
  * is how finance lists them — no Scan.
  *
  * A bank-statement import's id is derived from the file's fingerprint (its statements' ids and accounts, else
- * its SHA-256), so the conditional put of its one item is what makes the same file one import; the item lists
- * the payment ids its credits became (read back with a BatchGet of the payment items).
+ * its SHA-256), so the conditional put of its one item is what makes the same file one import. The payment ids its
+ * credits became, in file order, are kept beside it in items of 1,000 (`PAYMENTS#00000`, … attribute `ids`; the
+ * import's `paymentChunks` says how many), put before the import item and only if absent, so a file of tens of
+ * thousands of credits fits and the import item stays small (apply-payment updates its count once per payment);
+ * read back with one Query of the import's partition, then a BatchGet of the payment items. Imports made before
+ * the chunks list them in the import item (`paymentIds`).
  *
- * The import item carries `outstanding`, its credits apply-payment has not yet counted. Each payment of the import
- * apply-payment has written (or found written) is counted once: its `APPLIED#<paymentId>` mark (attribute paymentId)
- * is put only if absent, in one transaction with `ADD outstanding -1`. At 0 the matching is finished and the summary
- * is written under a lease (`summaryClaimedAt`, then `summarisedAt`).
+ * The import's credits are counted down on 16 counter items (`COUNT#<kk>`, attributes outstanding and, once it
+ * reached 0, closed; kk = FNV-1a of the payment id mod 16, domain `countShardOf`), so the appliers of one large file
+ * do not all update one item: each payment of the import apply-payment has written (or found written) is counted
+ * once — its `APPLIED#<paymentId>` mark (attribute paymentId) is put only if absent, in one transaction with
+ * `ADD outstanding -1` on its counter. A counter read at 0 is closed (`closed` set only if absent) in one
+ * transaction with `ADD outstanding -1` on the import item, whose `outstanding` counts the counters still open
+ * (imports made before the counters count their payments there directly). At 0 the matching is finished and the
+ * summary is written under a lease (`summaryClaimedAt`, then `summarisedAt`).
  *
  * A bank return (attributes account, entryKey, paymentId, on, amount, currency, importId?) is the one item of a
  * return or reversal debit o2c carried out: its conditional put, in the transaction that takes the payment back
@@ -209,6 +219,8 @@ export const ITEM_TYPES = {
   disputeRef: 'DisputeRef',
   bankImport: 'BankImport',
   bankImportApplied: 'BankImportApplied',
+  bankImportPayments: 'BankImportPayments',
+  bankImportCounter: 'BankImportCounter',
   bankReturn: 'BankReturn',
   paymentEvidence: 'PaymentEvidence',
   referenceRates: 'ReferenceRates',
@@ -322,6 +334,12 @@ export const Keys = {
   referenceRates: (day: 'LATEST' | string) => ({ pk: 'RATES', sk: day }),
   /** A payment of the import apply-payment has counted (once). */
   bankImportApplied: (importId: string, paymentId: string) => ({ pk: `BANKIMPORT#${importId}`, sk: `APPLIED#${paymentId}` }),
+  /** The `n`th 1,000 payment ids of an import, in file order. */
+  bankImportPayments: (importId: string, n: number) => ({ pk: `BANKIMPORT#${importId}`, sk: `PAYMENTS#${String(n).padStart(5, '0')}` }),
+  /** Counter `k` of an import's credits (domain `countShardOf`). */
+  bankImportCounter: (importId: string, k: number) => ({ pk: `BANKIMPORT#${importId}`, sk: `COUNT#${String(k).padStart(2, '0')}` }),
+  /** The sort-key prefix of an import's payment-id items (a Query of its partition). */
+  bankImportPaymentsPrefix: 'PAYMENTS#',
   /** A return or reversal debit carried out (the account's entry key): once per entry. */
   bankReturn: (account: string, entryKey: string) => ({ pk: `BANKRETURN#${account}#${entryKey}`, sk: 'RETURN' }),
   /** What a bank credit carried (`e2e`: its end-to-end id, `entry`: its bank entry key) → its payment. */

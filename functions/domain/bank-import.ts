@@ -16,7 +16,7 @@
  *   a debit, are listed as not applied.
  */
 import { createHash } from 'node:crypto';
-import type { BankEntry, BankFile, BankFileFormat, BankStatement } from '../platforms/bank/types.ts';
+import type { BankEntry, BankFile, BankFileFormat, BankStatement, BankStatementHead } from '../platforms/bank/types.ts';
 import type { IsoDate, Money } from './model.ts';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -24,15 +24,57 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
 /** The longest remittance and payer reference a payment message carries (PaymentMessageSchema). */
 export const REMITTANCE_MAX = 1000;
 export const PAYER_REFERENCE_MAX = 140;
-/** The most credits one import holds: the import is one DynamoDB item (400 KB) listing its payment ids. */
-export const MAX_CREDITS_PER_IMPORT = 5000;
+/**
+ * The most credits one import holds: its payment ids are kept in items of 1,000 beside the import, and the
+ * view and finance's summary read its payments back (BatchGet, 100 a call).
+ */
+export const MAX_CREDITS_PER_IMPORT = 50_000;
 
 /** The file's identity: its statements (format, account, id, sequence), else a digest of its bytes. */
 export function bankFileFingerprint(file: BankFile, body: string): string {
-  const identified = file.format !== 'csv' && file.statements.length > 0 && file.statements.every((s) => s.statementId && accountOf(s));
-  if (!identified) return `sha256:${sha256(body)}`;
-  const parts = file.statements.map((s) => [s.format, accountOf(s), s.statementId, s.sequence ?? ''].join('|')).sort();
+  return fingerprintOf(
+    file.format,
+    file.statements.map((s) => ({ statementId: s.statementId, account: accountOf(s), ...(s.sequence ? { sequence: s.sequence } : {}) })),
+    () => sha256(body),
+  );
+}
+
+/** The fingerprint from the statements as summarised (ids, accounts, sequences), else the file's digest (`digest`: its SHA-256 in hex). */
+export function fingerprintOf(format: BankFileFormat, statements: readonly Pick<BankStatementSummary, 'statementId' | 'account' | 'sequence'>[], digest: () => string): string {
+  const identified = format !== 'csv' && statements.length > 0 && statements.every((s) => s.statementId && s.account);
+  if (!identified) return `sha256:${digest()}`;
+  const parts = statements.map((s) => [format, s.account, s.statementId, s.sequence ?? ''].join('|')).sort();
   return `stmt:${sha256(parts.join('\n'))}`;
+}
+
+/** A SHA-256 over text given in pieces (a streamed file's digest, as `sha256` of the whole text). */
+export function textDigest(): { update(text: string): void; hex(): string } {
+  const hash = createHash('sha256');
+  return { update: (text) => void hash.update(text), hex: () => hash.digest('hex') };
+}
+
+/**
+ * The import counts its credits on this many small counter items (by a hash of the payment id), not on
+ * its own item: appliers of one large file running at once update different items, and the import item
+ * is updated once per counter that reaches 0.
+ */
+export const COUNT_SHARDS = 16;
+
+/** The counter a payment of an import is counted on (FNV-1a of its id). */
+export function countShardOf(paymentId: string, shards = COUNT_SHARDS): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < paymentId.length; i++) {
+    h ^= paymentId.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h % shards;
+}
+
+/** How many distinct payment ids fall on each counter. */
+export function shardCounts(paymentIds: readonly string[], shards = COUNT_SHARDS): number[] {
+  const counts = new Array<number>(shards).fill(0);
+  for (const id of new Set(paymentIds)) counts[countShardOf(id, shards)]! += 1;
+  return counts;
 }
 
 /** The import's id: the same file always gets the same one. */
@@ -134,58 +176,159 @@ function lineOf(account: string, entry: BankEntry, note?: string): BankLine {
   });
 }
 
-/** What the import does with each entry of the file. */
-export function planBankImport(file: BankFile): BankImportPlan {
+/** The credits (payments) one booked, non-reversal credit entry brings: one per transaction of a batch. */
+function creditsOf(account: string, entry: BankEntry): BankCredit[] {
   const credits: BankCredit[] = [];
-  const returns: BankLine[] = [];
-  const fees: BankLine[] = [];
-  const otherDebits: BankLine[] = [];
-  const notApplied: BankLine[] = [];
-  for (const statement of file.statements) {
-    const account = accountOf(statement);
-    for (const entry of statement.entries) {
-      if (entry.status !== 'booked') notApplied.push(lineOf(account, entry, `${entry.status} entry, not booked`));
-      else if (entry.direction === 'debit' && isReturn(entry)) returns.push({ ...lineOf(account, entry), creditsBefore: credits.length });
-      else if (entry.direction === 'debit') (isBankFee(entry.transactionCode) ? fees : otherDebits).push(lineOf(account, entry));
-      else if (entry.reversal) notApplied.push(lineOf(account, entry, 'a credit reversing an earlier debit'));
-      else {
-        const items = entry.batch && entry.batch.length > 0 ? entry.batch : [entry];
-        for (const tx of items) {
-          const c: BankCredit = {
-            externalId: `${account}:${tx.entryRef}`,
-            entryKey: tx.entryRef,
-            amount: tx.amount,
-            currency: tx.currency,
-            bookingDate: entry.bookingDate,
-            ...(tx.payerName ? { payerName: cap(tx.payerName, 140)! } : {}),
-            ...(tx.payerIban ? { payerIban: tx.payerIban } : {}),
-            ...(tx.creditorReference ? { creditorReference: cap(tx.creditorReference, PAYER_REFERENCE_MAX)! } : {}),
-            ...(tx.remittance ? { remittance: cap(tx.remittance, REMITTANCE_MAX)! } : {}),
-            ...(tx.endToEndId && tx.endToEndId !== 'NOTPROVIDED' ? { endToEndId: cap(tx.endToEndId, 35)! } : {}),
-          };
-          if (c.amount > 0) credits.push(c);
-        }
-      }
-    }
+  const items = entry.batch && entry.batch.length > 0 ? entry.batch : [entry];
+  for (const tx of items) {
+    const c: BankCredit = {
+      externalId: `${account}:${tx.entryRef}`,
+      entryKey: tx.entryRef,
+      amount: tx.amount,
+      currency: tx.currency,
+      bookingDate: entry.bookingDate,
+      ...(tx.payerName ? { payerName: cap(tx.payerName, 140)! } : {}),
+      ...(tx.payerIban ? { payerIban: tx.payerIban } : {}),
+      ...(tx.creditorReference ? { creditorReference: cap(tx.creditorReference, PAYER_REFERENCE_MAX)! } : {}),
+      ...(tx.remittance ? { remittance: cap(tx.remittance, REMITTANCE_MAX)! } : {}),
+      ...(tx.endToEndId && tx.endToEndId !== 'NOTPROVIDED' ? { endToEndId: cap(tx.endToEndId, 35)! } : {}),
+    };
+    if (c.amount > 0) credits.push(c);
   }
+  return credits;
+}
+
+/** Lines of one kind as they pass: counted and summed, the first `keep` kept. */
+class LineTally {
+  count = 0;
+  readonly lines: BankLine[] = [];
+  private readonly sums = new Map<string, number>();
+  constructor(private readonly keep: number) {}
+  add(line: BankLine): void {
+    this.count += 1;
+    this.sums.set(line.currency, (this.sums.get(line.currency) ?? 0) + line.amount);
+    if (this.lines.length < this.keep) this.lines.push(line);
+  }
+  group(listed: number): BankLineGroup {
+    return { count: this.count, totals: [...this.sums].map(([currency, amount]) => ({ amount, currency })), lines: this.lines.slice(0, listed) };
+  }
+}
+
+/**
+ * The plan of a file as its entries stream by (pure, incremental): `statement`
+ * for each statement's head, `entry` for each entry — which answers the
+ * credits that entry brings, for the caller to send on — then `summary`. What
+ * it keeps is bounded by the lines it lists (`keepLines` of fees, other debits
+ * and entries not applied; every return, which a file has few of), not by the
+ * file: the credits are counted and summed, not kept.
+ */
+export class BankImportPlanner {
+  private format?: BankFileFormat;
+  private version?: string;
+  private readonly statements: BankStatementSummary[] = [];
+  private account = '';
+  private entries = 0;
+  private creditCount = 0;
+  private readonly creditSums = new Map<string, number>();
+  readonly returns: BankLine[] = [];
+  private readonly fees: LineTally;
+  private readonly otherDebits: LineTally;
+  private readonly notApplied: LineTally;
+
+  constructor(keepLines = LISTED_LINES_MAX) {
+    this.fees = new LineTally(keepLines);
+    this.otherDebits = new LineTally(keepLines);
+    this.notApplied = new LineTally(keepLines);
+  }
+
+  file(format: BankFileFormat, version?: string): void {
+    this.format = format;
+    this.version = version;
+  }
+
+  statement(s: BankStatementHead): void {
+    this.account = accountOf(s);
+    this.statements.push({
+      statementId: s.statementId,
+      ...(s.sequence ? { sequence: s.sequence } : {}),
+      account: this.account,
+      ...(s.account.currency ? { currency: s.account.currency } : {}),
+      entries: 0,
+      ...(s.openingBalance ? { openingBalance: s.openingBalance } : {}),
+      ...(s.closingBalance ? { closingBalance: s.closingBalance } : {}),
+    });
+  }
+
+  /** One entry of the current statement: the credits it brings (none for a debit or an entry not applied). */
+  entry(entry: BankEntry): BankCredit[] {
+    const account = this.account;
+    this.entries += 1;
+    const last = this.statements.length - 1;
+    if (last >= 0) this.statements[last] = { ...this.statements[last]!, entries: this.statements[last]!.entries + 1 };
+    if (entry.status !== 'booked') this.notApplied.add(lineOf(account, entry, `${entry.status} entry, not booked`));
+    else if (entry.direction === 'debit' && isReturn(entry)) this.returns.push({ ...lineOf(account, entry), creditsBefore: this.creditCount });
+    else if (entry.direction === 'debit') (isBankFee(entry.transactionCode) ? this.fees : this.otherDebits).add(lineOf(account, entry));
+    else if (entry.reversal) this.notApplied.add(lineOf(account, entry, 'a credit reversing an earlier debit'));
+    else {
+      const credits = creditsOf(account, entry);
+      for (const c of credits) {
+        this.creditCount += 1;
+        this.creditSums.set(c.currency, (this.creditSums.get(c.currency) ?? 0) + c.amount);
+      }
+      return credits;
+    }
+    return [];
+  }
+
+  /** The statements as kept (ids, accounts, sequence numbers): what the fingerprint is made of. */
+  statementSummaries(): readonly BankStatementSummary[] {
+    return this.statements;
+  }
+
+  get credits(): number {
+    return this.creditCount;
+  }
+
+  summary(listed = LISTED_LINES_MAX): BankImportSummary {
+    if (!this.format) throw new Error('a bank import planned without its file');
+    const returns = new LineTally(listed);
+    this.returns.forEach((r) => returns.add(r));
+    return {
+      format: this.format,
+      ...(this.version ? { version: this.version } : {}),
+      statements: this.statements,
+      entries: this.entries,
+      credits: { count: this.creditCount, totals: [...this.creditSums].map(([currency, amount]) => ({ amount, currency })) },
+      returns: returns.group(listed),
+      fees: this.fees.group(listed),
+      otherDebits: this.otherDebits.group(listed),
+      notApplied: this.notApplied.group(listed),
+    };
+  }
+
+  /** Every line of each kind (as far as kept: `keepLines`). */
+  lines(): Pick<BankImportPlan, 'returns' | 'fees' | 'otherDebits' | 'notApplied'> {
+    return { returns: this.returns, fees: this.fees.lines, otherDebits: this.otherDebits.lines, notApplied: this.notApplied.lines };
+  }
+}
+
+/** What the import does with each entry of the file (the whole file at once: `BankImportPlanner` over it). */
+export function planBankImport(file: BankFile): BankImportPlan {
+  const planner = new BankImportPlanner(Number.POSITIVE_INFINITY);
+  planner.file(file.format, file.version);
+  const credits: BankCredit[] = [];
+  for (const { entries, ...head } of file.statements) {
+    planner.statement(head);
+    for (const entry of entries) credits.push(...planner.entry(entry));
+  }
+  const summary = planner.summary();
   return {
     format: file.format,
     ...(file.version ? { version: file.version } : {}),
-    statements: file.statements.map((s) => ({
-      statementId: s.statementId,
-      ...(s.sequence ? { sequence: s.sequence } : {}),
-      account: accountOf(s),
-      ...(s.account.currency ? { currency: s.account.currency } : {}),
-      entries: s.entries.length,
-      ...(s.openingBalance ? { openingBalance: s.openingBalance } : {}),
-      ...(s.closingBalance ? { closingBalance: s.closingBalance } : {}),
-    })),
-    entries: file.statements.reduce((n, s) => n + s.entries.length, 0),
+    statements: summary.statements,
+    entries: summary.entries,
     credits,
-    returns,
-    fees,
-    otherDebits,
-    notApplied,
+    ...planner.lines(),
   };
 }
 

@@ -6,7 +6,7 @@ import { dynamoTable } from '#adapters/dynamo';
 import { mailQueue } from '#adapters/mail-queue';
 import { sqsOutbox } from '#adapters/queue';
 import { repositories } from '#adapters/repositories';
-import { parseBankFile } from '#platforms/bank/index';
+import { readBankFileStream } from '#platforms/bank/index';
 import { BankFileDropSchema, ProposalRejectionSchema } from '#platforms/finance';
 import * as rt from '#runtime';
 import { bankImportView, importBankFile, importDroppedBankFile } from '#use-cases/bank-import';
@@ -19,7 +19,7 @@ export const deps = {
   bankImports: dynamoBankImports(dynamoTable(env.TABLE_NAME)),
   ...{ bankFiles: s3BankFiles, paymentQueue: sqsOutbox<never>(env.PAYMENTS_QUEUE_URL), mail: mailQueue(env.MAIL_QUEUE_URL), clock: rt.systemClock },
   ...{ company: rt.companyOf(env), financeRecipients: env.FINANCE_RECIPIENTS },
-  readBankFile: ((csv) => (body: string) => parseBankFile(body, csv ? { csv } : {}))(rt.bankCsvMappingOf(env.BANK_CSV_MAPPING)),
+  readBankFile: ((csv) => (chunks: AsyncIterable<string>) => readBankFileStream(chunks, csv ? { csv } : {}))(rt.bankCsvMappingOf(env.BANK_CSV_MAPPING)),
 };
 const finance = (route: rt.RoleRoute) => rt.withRole(callerCredentialsFrom(env), 'finance', route);
 const item = (req: { pathParameters: Record<string, string | undefined> }) => ({ importId: req.pathParameters.importId ?? '', paymentId: req.pathParameters.itemId ?? '' });

@@ -20,7 +20,10 @@
  *    confident: nothing is applied — the payment is kept as unapplied cash with
  *    the proposal, for finance to confirm (allocations of unapplied cash).
  *    Either way the payment keeps its customer and the decision (rule,
- *    confidence, evidence), and the payer's IBAN is remembered for its customer.
+ *    confidence, evidence), and the payer's IBAN is remembered for its customer
+ *    when that customer was known for sure (given, quoted, the IBAN itself) —
+ *    not when only guessed from the payer's name (finance's confirmation of a
+ *    proposal remembers it then: use-cases/bank-proposals).
  * 5. A deduction becomes a dispute (`short-payment`) on its invoice.
  * 6. Then (use-cases/collections-status): a customer dunning put on credit
  *    hold or suspended whose overdue balance this paid is released.
@@ -161,6 +164,8 @@ async function applyOnce(payment: Payment & { readonly importId?: string; readon
     unapplied,
     settlements: settlementsOf(candidates, payment, allocations, discounts),
     ...(customerId ? { customerId } : {}),
+    // The IBAN is remembered only for a customer known for sure, never one guessed from the payer's name.
+    ...(customerId && decision.customerBy && decision.customerBy !== 'name' ? { payerAccountFor: customerId } : {}),
     match,
     entry: paymentReceivedEntry(payment, allocations, `pay-${payment.id}`, { discounts }),
     aggregates: {

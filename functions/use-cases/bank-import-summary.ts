@@ -5,11 +5,13 @@
  * and finance gets one summary email.
  *
  * How "every credit matched" is known, under retries and concurrency: the
- * import item counts its credits still `outstanding` (distinct payment ids).
- * apply-payment, after it has written a payment of the import — or found it
- * written, on a retry or because an overlapping file brought it first — puts a
- * mark for (import, payment) only if absent, in one transaction with
- * `outstanding − 1` (`countApplied`). A payment therefore counts exactly once
+ * import counts its credits still `outstanding` (distinct payment ids) on 16
+ * counters beside it, so concurrent appliers of a large file update different
+ * items. apply-payment, after it has written a payment of the import — or found
+ * it written, on a retry or because an overlapping file brought it first — puts
+ * a mark for (import, payment) only if absent, in one transaction with its
+ * counter's `outstanding − 1` (`countApplied`); a counter at 0 takes one off the
+ * import's open counters, once. A payment therefore counts exactly once
  * however often its message is delivered, and a crash between the payment and
  * the count is made good by the redelivery (the duplicate path counts too).
  * Whoever then reads 0 finishes the import:
@@ -64,16 +66,17 @@ export async function finishBankImport(importId: string, deps: BankImportSummary
   const now = deps.clock.now();
   if (!(await deps.bankImports.claimSummary(importId, now.toISOString(), new Date(now.getTime() - SUMMARY_LEASE_MS).toISOString()))) return false;
   let returnOutcomes = record.returnOutcomes;
+  const paymentIds = await deps.bankImports.paymentIdsOf(record);
   if (!returnOutcomes && record.returns.lines.length > 0) {
-    const at = new Map(record.paymentIds.map((id, i) => [id, i]));
-    const later = (line: { readonly creditsBefore?: number }) => new Set([...at].filter(([, i]) => i >= (line.creditsBefore ?? record.paymentIds.length)).map(([id]) => id));
+    const at = new Map(paymentIds.map((id, i) => [id, i]));
+    const later = (line: { readonly creditsBefore?: number }) => new Set([...at].filter(([, i]) => i >= (line.creditsBefore ?? paymentIds.length)).map(([id]) => id));
     returnOutcomes = await reverseReturns(record.returns.lines, importId, deps, later);
     await deps.bankImports.recordReturns(importId, returnOutcomes);
   }
-  const payments = await deps.bankImports.paymentsOf(record.paymentIds);
+  const payments = await deps.bankImports.paymentsOf(paymentIds);
   const owners = [...new Set(payments.flatMap((p) => (p.customerId && p.unapplied > 0 ? [p.customerId] : [])))];
   const names = new Map(await Promise.all(owners.map(async (id) => [id, (await deps.customers?.get(id))?.name ?? 'a customer (name not found)'] as const)));
-  const summary = summaryEmail({ ...record, ...(returnOutcomes ? { returnOutcomes } : {}) }, payments, names);
+  const summary = summaryEmail({ ...record, paymentIds, ...(returnOutcomes ? { returnOutcomes } : {}) }, payments, names);
   await deps.mail.enqueue({ key: `bank-import:${importId}`, to: deps.financeRecipients, ...summary });
   await deps.bankImports.markSummarised(importId, deps.clock.now().toISOString());
   return true;
@@ -104,10 +107,12 @@ function returnsText(record: StoredBankImport): string[] {
 const listed = (title: string, group: BankLineGroup) =>
   group.count === 0 ? [] : ['', title, ...capped(group.lines, (l) => `  ${l.bookingDate}  ${money(l).padStart(12)}  ${[l.counterparty, l.returnReason, l.reference ?? l.remittance].filter(Boolean).join(' · ') || (l.transactionCode ?? '')}`.trimEnd())];
 
-/** Finance's email once the import's credits are matched (English, money in its currency, no internal ids but the import's and the payments'). */
+/** Finance's email once the import's credits are matched (English, money in its currency, no internal ids but the import's and the payments'); `record.paymentIds`: its payment ids, in file order. */
 export function summaryEmail(record: StoredBankImport, payments: readonly StoredPayment[], customerNames: ReadonlyMap<string, string>): { subject: string; text: string } {
-  const outcome = bankImportOutcome(record.paymentIds.length, payments);
-  const ordered = [...payments].sort((a, b) => record.paymentIds.indexOf(a.id) - record.paymentIds.indexOf(b.id));
+  const ids = record.paymentIds ?? [];
+  const outcome = bankImportOutcome(ids.length, payments);
+  const at = new Map(ids.map((id, i) => [id, i]));
+  const ordered = [...payments].sort((a, b) => (at.get(a.id) ?? 0) - (at.get(b.id) ?? 0));
   const auto = ordered.filter((p) => p.allocations.length > 0);
   const proposals = ordered.filter((p) => p.match && !p.match.auto && !p.match.rejected && p.match.proposal && p.match.proposal.applications.length > 0);
   const unidentified = ordered.filter((p) => !p.customerId && p.unapplied > 0);

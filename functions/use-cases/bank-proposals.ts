@@ -33,7 +33,7 @@
 import { todayIn } from '#domain/dates';
 import type { Money } from '#domain/model';
 import { ConflictError, NotFoundError } from '../errors.ts';
-import type { Audit, BankImports, Clock, Company, Disputes, Payments, StoredPayment } from '../ports.ts';
+import type { Audit, BankImports, Clock, Company, Disputes, PayerDirectory, Payments, StoredPayment } from '../ports.ts';
 import { openInvoiceDispute } from './disputes.ts';
 import { ALLOCATION_KEYS, allocateUnappliedCash, type UnappliedCashDeps } from './unapplied-cash.ts';
 
@@ -42,6 +42,8 @@ export interface ConfirmProposalDeps extends Omit<UnappliedCashDeps, 'company'> 
   readonly bankImports: BankImports;
   readonly disputes: Disputes;
   readonly audit: Audit;
+  /** Where the payer's IBAN is remembered once finance confirmed whose the payment is. */
+  readonly payers?: Pick<PayerDirectory, 'remember'>;
 }
 
 /** The key an application of a confirmed proposal is claimed under (scope: the payment's allocations). */
@@ -59,7 +61,7 @@ export interface ConfirmedProposal {
 async function proposedPayment(importId: string, paymentId: string, deps: { readonly bankImports: BankImports; readonly payments: Pick<Payments, 'get'> }): Promise<StoredPayment> {
   const record = await deps.bankImports.get(importId);
   if (!record) throw new NotFoundError(`bank-statement import ${importId} does not exist`, 'BankImportNotFound');
-  if (!record.paymentIds.includes(paymentId)) throw new NotFoundError(`payment ${paymentId} is not a credit of bank-statement import ${importId}`, 'BankImportItemNotFound');
+  if (!(await deps.bankImports.paymentIdsOf(record)).includes(paymentId)) throw new NotFoundError(`payment ${paymentId} is not a credit of bank-statement import ${importId}`, 'BankImportItemNotFound');
   const payment = await deps.payments.get(paymentId);
   if (!payment) throw new NotFoundError(`payment ${paymentId} is still being matched; try again shortly`, 'PaymentNotFound');
   return payment;
@@ -81,6 +83,8 @@ export async function confirmProposal(input: { readonly importId: string; readon
     if (done[i]) continue;
     after = await allocateUnappliedCash({ paymentId: payment.id, invoiceNumber: a.invoiceNumber, amount: money(a.amount) }, actor, deps, { key: a.key, bodyHash: a.key });
   }
+  // Finance confirmed whose money it is: the payer's IBAN names that customer from now on.
+  if (payment.payerIban && after.customerId) await deps.payers?.remember({ iban: payment.payerIban, customerId: after.customerId, seenOn: payment.receivedOn, paymentId: payment.id });
   const deduction = proposal.deduction;
   const dispute = deduction
     ? await openInvoiceDispute(

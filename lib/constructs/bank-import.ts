@@ -14,6 +14,9 @@ import type { MailingAreaProps } from './area.ts';
 import { nagReference } from './nag.ts';
 import { functionsOf, type O2cFunction } from './o2c-function.ts';
 
+/** bank-import's memory: what a streamed 50 MB statement needs (peak RSS ~170 MB), with room. */
+export const BANK_IMPORT_MEMORY_MB = 512;
+
 /** The routes bank-import serves (test/infra holds them against the handler's route table). */
 export const BANK_ROUTES: readonly (readonly [HttpMethod, string])[] = [
   [HttpMethod.POST, '/finance/bank-statements'],
@@ -28,8 +31,11 @@ export class BankImport extends Construct {
   constructor(scope: Construct, id: string, props: MailingAreaProps) {
     super(scope, id);
     const { data, mail, config } = props;
-    // A dropped statement is read whole and parsed in memory (fast-xml-parser): memory for files of tens of MB.
-    this.fn = functionsOf(this, config)('bank-import', 'Bank statements in (API and S3 drop): credits to apply-payment, debits listed, finance told', { timeout: Duration.seconds(120), memorySize: 2048 })
+    // A dropped statement is streamed (an entry at a time, twice: checked, then its credits sent in batches of 500):
+    // memory is bounded by the batch, not the file — a 50 MB camt.053 peaks at ~170 MB RSS (npm run bench:stream).
+    // 512 MB leaves three times that; the work is CPU-bound (Lambda gives CPU in proportion to memory), so a 50 MB
+    // file takes minutes at this size: 10 minutes' timeout (the bank-files queue's visibility is six times it).
+    this.fn = functionsOf(this, config)('bank-import', 'Bank statements in (API and S3 drop): credits to apply-payment, debits listed, finance told', { timeout: Duration.minutes(10), memorySize: BANK_IMPORT_MEMORY_MB })
       .bindTable(data.table)
       .bindQueue('PAYMENTS_QUEUE_URL', data.queues.payments)
       .bindQueue('MAIL_QUEUE_URL', mail.queue)

@@ -189,7 +189,10 @@ describe('bank-file drop', () => {
     const queueId = config.Queue['Fn::GetAtt'][0] as string;
     expect(queueId).toMatch(/BankFilesQueue/);
     const mapping = ofType('AWS::Lambda::EventSourceMapping').find(([, m]) => refId(m.Properties.EventSourceArn) === queueId);
-    expect(resources[mapping![1].Properties.FunctionName.Ref]!.Properties.Environment.Variables.O2C_FUNCTION).toBe('bank-import');
+    const importer = resources[mapping![1].Properties.FunctionName.Ref]!;
+    expect(importer.Properties.Environment.Variables.O2C_FUNCTION).toBe('bank-import');
+    // Streamed statements: 512 MB (a 50 MB camt.053 peaks at ~170 MB RSS, bench:stream), 10 minutes (CPU comes with memory).
+    expect(importer.Properties).toMatchObject({ MemorySize: 512, Timeout: 600 });
     expect([...actionsOf('bank-import')].filter((a) => a.startsWith('s3:'))).toEqual(['s3:GetObject']);
     // No other function reads the bucket.
     for (const [, fn] of ofType('AWS::Lambda::Function')) {

@@ -10,7 +10,8 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { dynamoBankImports } from '../../functions/adapters/bank-imports.ts';
 import { dynamoTable } from '../../functions/adapters/dynamo.ts';
 import { Keys } from '../../functions/adapters/table-schema.ts';
-import { parseBankFile } from '../../functions/platforms/bank/index.ts';
+import { COUNT_SHARDS, countShardOf, shardCounts } from '../../functions/domain/bank-import.ts';
+import { parseBankFile, readBankFileStream } from '../../functions/platforms/bank/index.ts';
 import { applyPayment } from '../../functions/use-cases/apply-payment.ts';
 import { bankImportView, importBankFile } from '../../functions/use-cases/bank-import.ts';
 import { rejectProposal } from '../../functions/use-cases/bank-proposals.ts';
@@ -26,11 +27,11 @@ describe('bank-statement imports on DynamoDB Local', () => {
   const ddb = useDynamoDbLocal();
   let table: string;
   let world: ReturnType<typeof dynamoDeps>;
-  let deps: ReturnType<typeof dynamoDeps>['deps'] & { bankImports: ReturnType<typeof dynamoBankImports>; readBankFile: (body: string) => ReturnType<typeof parseBankFile> };
+  let deps: ReturnType<typeof dynamoDeps>['deps'] & { bankImports: ReturnType<typeof dynamoBankImports>; readBankFile: (chunks: AsyncIterable<string>) => ReturnType<typeof readBankFileStream> };
   beforeEach(async () => {
     table = await ddb.createTable();
     world = dynamoDeps(table);
-    deps = { ...world.deps, bankImports: dynamoBankImports(dynamoTable(table, ddb.doc)), readBankFile: (body) => parseBankFile(body) };
+    deps = { ...world.deps, bankImports: dynamoBankImports(dynamoTable(table, ddb.doc)), readBankFile: (chunks) => readBankFileStream(chunks) };
   });
 
   it('writes the import once: the same file again returns its id and queues nothing', async () => {
@@ -40,7 +41,11 @@ describe('bank-statement imports on DynamoDB Local', () => {
     expect(again).toMatchObject({ importId: first.importId, created: false });
     expect(world.deps.paymentQueue.sent).toHaveLength(5);
     const item = (await ddb.doc().send(new GetCommand({ TableName: table, Key: Keys.bankImport(first.importId), ConsistentRead: true }))).Item!;
-    expect(item).toMatchObject({ type: 'BankImport', status: 'queued', importId: first.importId, credits: { count: 5 }, paymentIds: world.deps.paymentQueue.sent.map((m) => m.id) });
+    expect(item).toMatchObject({ type: 'BankImport', status: 'queued', importId: first.importId, credits: { count: 5 }, paymentChunks: 1 });
+    expect(item.paymentIds).toBeUndefined(); // kept beside the import, in items of 1,000
+    const ids = (await ddb.doc().send(new GetCommand({ TableName: table, Key: Keys.bankImportPayments(first.importId, 0), ConsistentRead: true }))).Item!;
+    expect(ids).toMatchObject({ type: 'BankImportPayments', ids: world.deps.paymentQueue.sent.map((m) => m.id) });
+    expect(await deps.bankImports.paymentIdsOf(item as never)).toEqual(world.deps.paymentQueue.sent.map((m) => m.id));
     expect(item.fingerprint).toMatch(/^stmt:/);
   });
 
@@ -101,5 +106,37 @@ describe('bank-statement imports on DynamoDB Local', () => {
     expect(released.gsi2pk).toBe('PAYMENTS#UNASSIGNED');
     expect((await deps.payments.unassigned()).map((p) => p.id)).toEqual(['pay_q']);
     expect(await deps.payments.rejectProposal({ before: q, rejection: { by: 'a', at: 'x', reason: 'r' }, releaseCustomer: false, audit: { at: 'x', actor: 'a', action: 'payment.proposal.reject', entity: 'payment:pay_q', before: {}, after: {} } })).toBe('changed');
+  });
+
+  it('counts each credit once on its counter, concurrently and twice over; the import is finished when the last counter closes; an import made before the counters counts on its own item', { timeout: 180_000 }, async () => {
+    const ids = Array.from({ length: 60 }, (_, i) => `pay_c${String(i).padStart(3, '0')}`);
+    const counts = shardCounts(ids);
+    const open = counts.filter((n) => n > 0).length;
+    const empty = { count: 0, totals: [], lines: [] };
+    const base = { fingerprint: 'sha256:c', status: 'queued' as const, source: API, receivedAt: '2026-11-25T08:00:00.000Z', format: 'camt.053' as const, statements: [], entries: 60, credits: { count: 60, totals: [] }, returns: empty, fees: empty, otherDebits: empty, notApplied: empty };
+    await deps.bankImports.create({ ...base, importId: 'bi_c', paymentIds: ids, countShards: COUNT_SHARDS, outstanding: open }, { shardCounts: counts });
+    const outstanding = async () => (await deps.bankImports.get('bi_c'))!.outstanding;
+    // All but the last, twice each, 12 at a time: every first count is 'counted', every second 'counted-before'.
+    const [last, ...rest] = [ids[59]!, ...ids.slice(0, 59)];
+    const results: string[] = [];
+    for (let i = 0; i < rest.length; i += 12) results.push(...(await Promise.all([...rest.slice(i, i + 12), ...rest.slice(i, i + 12)].map((id) => deps.bankImports.countApplied('bi_c', id)))));
+    expect(results.filter((r) => r === 'counted')).toHaveLength(59);
+    expect(results.filter((r) => r === 'counted-before')).toHaveLength(59);
+    expect(await outstanding()).toBe(1);
+    const lastCounter = (await ddb.doc().send(new GetCommand({ TableName: table, Key: Keys.bankImportCounter('bi_c', countShardOf(last)), ConsistentRead: true }))).Item!;
+    expect(lastCounter).toMatchObject({ type: 'BankImportCounter', outstanding: 1 });
+    expect(await deps.bankImports.countApplied('bi_c', last)).toBe('counted');
+    expect(await outstanding()).toBe(0);
+    expect(await deps.bankImports.countApplied('bi_c', last)).toBe('counted-before');
+    expect(await outstanding()).toBe(0);
+    // The import item is written once per counter, not once per credit.
+    const closed = await Promise.all(counts.map(async (n, k) => (n === 0 ? true : (await ddb.doc().send(new GetCommand({ TableName: table, Key: Keys.bankImportCounter('bi_c', k), ConsistentRead: true }))).Item?.closed)));
+    expect(closed.every(Boolean)).toBe(true);
+    // An import made before the counters: counted on its own item.
+    await deps.bankImports.create({ ...base, importId: 'bi_old', paymentIds: ['pay_o1', 'pay_o2'], outstanding: 2 });
+    expect(await deps.bankImports.countApplied('bi_old', 'pay_o1')).toBe('counted');
+    expect(await deps.bankImports.countApplied('bi_old', 'pay_o1')).toBe('counted-before');
+    expect((await deps.bankImports.get('bi_old'))!.outstanding).toBe(1);
+    expect(await deps.bankImports.countApplied('bi_unknown', 'pay_o1')).toBe('untracked');
   });
 });

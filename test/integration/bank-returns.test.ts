@@ -13,7 +13,7 @@ import { GSI_OPEN_BY_DUE, ITEM_TYPES, Keys, VERSION_ATTRIBUTE } from '../../func
 import { isBalanced } from '../../functions/domain/ledger.ts';
 import type { Invoice } from '../../functions/domain/model.ts';
 import { priceOrder } from '../../functions/domain/pricing.ts';
-import { parseBankFile } from '../../functions/platforms/bank/index.ts';
+import { parseBankFile, readBankFileStream } from '../../functions/platforms/bank/index.ts';
 import { applyPayment } from '../../functions/use-cases/apply-payment.ts';
 import { bankImportView, importBankFile } from '../../functions/use-cases/bank-import.ts';
 import { customerStatement } from '../../functions/use-cases/customer-statement.ts';
@@ -37,13 +37,13 @@ describe('bank returns on DynamoDB Local', () => {
   const ddb = useDynamoDbLocal();
   let table: string;
   let world: ReturnType<typeof dynamoDeps>;
-  let deps: ReturnType<typeof dynamoDeps>['deps'] & { bankImports: ReturnType<typeof dynamoBankImports>; readBankFile: (body: string) => ReturnType<typeof parseBankFile> };
+  let deps: ReturnType<typeof dynamoDeps>['deps'] & { bankImports: ReturnType<typeof dynamoBankImports>; readBankFile: (chunks: AsyncIterable<string>) => ReturnType<typeof readBankFileStream> };
   const item = async (key: Record<string, string>) => (await ddb.doc().send(new GetCommand({ TableName: table, Key: key, ConsistentRead: true }))).Item;
 
   beforeEach(async () => {
     table = await ddb.createTable();
     world = dynamoDeps(table, { now: '2026-12-05T10:00:00.000Z' });
-    deps = { ...world.deps, bankImports: dynamoBankImports(dynamoTable(table, ddb.doc)), readBankFile: (body) => parseBankFile(body) };
+    deps = { ...world.deps, bankImports: dynamoBankImports(dynamoTable(table, ddb.doc)), readBankFile: (chunks) => readBankFileStream(chunks) };
     const inv = invoice42();
     await ddb.doc().send(new PutCommand({ TableName: table, Item: { ...Keys.invoice(inv.number), ...Keys.invoiceByCustomer(inv.customerId, inv.issueDate, inv.number), ...Keys.openInvoice(inv.number, inv.dueDate), type: ITEM_TYPES.invoice, ...inv, [VERSION_ATTRIBUTE]: 1 } }));
     await putCustomer(ddb.doc(), table, testCustomer('cus_1'));

@@ -11,6 +11,7 @@
 import { balanceChange, manualActionAdd, mergeTotals, METRIC, statusHistoryAfter, STOCK_METRICS, type StatusChange, type TotalsAdd } from '../../functions/domain/figures.ts';
 import { DEFAULT_CARRIER_RATES } from '../../functions/domain/carrier.ts';
 import { creditExposure } from '../../functions/domain/credit.ts';
+import { countShardOf } from '../../functions/domain/bank-import.ts';
 import type { CreditNote, Customer, Dispute, Invoice, InvoiceEvent, InvoiceFee, Order, Totals } from '../../functions/domain/model.ts';
 import { DEFAULT_DUNNING_POLICY, nextActionDate } from '../../functions/domain/dunning.ts';
 import type { WorklistEntry } from '../../functions/domain/worklist.ts';
@@ -510,6 +511,9 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
     async customerOfIban(iban) {
       return payerAccounts.get(iban);
     },
+    async remember({ iban, customerId }) {
+      payerAccounts.set(iban, customerId);
+    },
     async customerNames() {
       return [...customerRows.values()].map((c) => ({ customerId: c.id, name: c.name }));
     },
@@ -545,7 +549,7 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
         invoiceRows.set(s.invoice.number, withHistory({ ...row, balance: s.balance, status: s.status }, row, s.events));
       }
       paymentRows.set(app.payment.id, clone({ ...app.payment, ...(app.customerId ? { customerId: app.customerId } : {}), allocations: app.allocations, discounts: app.discounts, unapplied: app.unapplied, appliedAt: app.appliedAt, ...(app.match ? { match: app.match } : {}) }));
-      if (app.payment.payerIban && app.customerId) payerAccounts.set(app.payment.payerIban, app.customerId);
+      if (app.payment.payerIban && app.payerAccountFor) payerAccounts.set(app.payment.payerIban, app.payerAccountFor);
       journal.set(app.entry.id, clone(app.entry));
       addAggregates(app.payment.receivedOn, app.payment.currency, app.aggregates, app.settlements.flatMap((x) => moves(x.invoice, x.balance, app.payment.receivedOn, true)));
       return true;
@@ -795,16 +799,23 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
   const paymentQueue = memoryOutbox<PaymentMessage>();
   /** Bank-statement imports by id (BankImports), and how often each was created. */
   const bankImportRows = new Map<string, StoredBankImport>();
+  /** Each import's counters (`<importId>|<k>` → credits not yet counted) and those closed at 0. */
+  const bankImportCounters = new Map<string, number>();
+  const bankImportCountersClosed = new Set<string>();
   const bankImports: BankImports = {
-    async create(record) {
+    async create(record, options = {}) {
       const existing = bankImportRows.get(record.importId);
       if (existing) return { created: false, record: clone(existing) };
+      for (const [k, n] of (options.shardCounts ?? []).entries()) if (n > 0) bankImportCounters.set(`${record.importId}|${k}`, n);
       bankImportRows.set(record.importId, clone(record));
       return { created: true, record: clone(record) };
     },
     async get(importId) {
       const row = bankImportRows.get(importId);
       return row && clone(row);
+    },
+    async paymentIdsOf(record) {
+      return [...(record.paymentIds ?? bankImportRows.get(record.importId)?.paymentIds ?? [])];
     },
     async markQueued(importId, at) {
       const row = bankImportRows.get(importId);
@@ -822,10 +833,21 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
     async countApplied(importId, paymentId) {
       const row = bankImportRows.get(importId);
       if (!row || row.outstanding === undefined) return 'untracked';
-      if (bankImportCounted.has(`${importId}|${paymentId}`)) return 'counted-before';
+      const before = bankImportCounted.has(`${importId}|${paymentId}`);
       bankImportCounted.add(`${importId}|${paymentId}`);
-      bankImportRows.set(importId, { ...row, outstanding: row.outstanding - 1 });
-      return 'counted';
+      if (row.countShards === undefined) {
+        if (before) return 'counted-before';
+        bankImportRows.set(importId, { ...row, outstanding: row.outstanding - 1 });
+        return 'counted';
+      }
+      // As DynamoDB's: the payment's counter down once; a counter at 0 closed once, one off the import's open counters.
+      const counter = `${importId}|${countShardOf(paymentId, row.countShards)}`;
+      if (!before) bankImportCounters.set(counter, (bankImportCounters.get(counter) ?? 0) - 1);
+      if (bankImportCounters.get(counter) === 0 && !bankImportCountersClosed.has(counter)) {
+        bankImportCountersClosed.add(counter);
+        bankImportRows.set(importId, { ...row, outstanding: row.outstanding - 1 });
+      }
+      return before ? 'counted-before' : 'counted';
     },
     async claimSummary(importId, at, staleBefore) {
       const row = bankImportRows.get(importId);

@@ -35,8 +35,8 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { normaliseIban } from '#domain/references';
 import type { Money } from '#domain/model';
 import { BankFileInvalid, BankFileUnsupported } from '#errors';
-import { amountOf, checkBalances, checkBatch, clean, dateOf, FallbackRefs, signedMoney } from './common.ts';
-import type { BankDirection, BankEntry, BankFile, BankStatement, BankTransaction } from './types.ts';
+import { amountOf, checkBatch, clean, dateOf, FallbackRefs, RunningBalance, signedMoney } from './common.ts';
+import { collectBankFile, type BankDirection, type BankEntry, type BankFile, type BankFileEvent, type BankFileParser, type BankStatementHead, type BankTransaction } from './types.ts';
 
 /** The camt namespace as declared on an element (not as a comment or text may mention it). */
 export const CAMT_NAMESPACE = /\bxmlns(?::[\w.-]+)?\s*=\s*["']urn:iso:std:iso:20022:tech:xsd:(camt\.\d{3})\.(\d{3}\.\d{2})["']/;
@@ -114,7 +114,32 @@ export function camtMessageOf(body: string): { message: string; version: string 
 }
 
 export function parseCamt(body: string): BankFile {
-  const found = camtMessageOf(body);
+  const p = camtParser(body);
+  return collectBankFile([...p.feed(body), ...p.end()]);
+}
+
+/** Largest entry (`<Ntry>…</Ntry>`) or statement header read; beyond it the file is refused (it is not a bank's). */
+export const CAMT_PIECE_MAX = 2 * 1024 * 1024;
+/** Most text outside the entries (group header, statement headers and balances) a file may hold. */
+export const CAMT_SKELETON_MAX = 8 * 1024 * 1024;
+
+/**
+ * A camt file read as a stream: its statements (`Stmt`, `Rpt`, `Ntfctn`) split
+ * into the header (everything before the first `Ntry`: ids, account, balances),
+ * parsed on its own, and each `<Ntry>…</Ntry>` parsed on its own — with the
+ * same fast-xml-parser and mapper as a whole file — so memory is bounded by the
+ * largest entry, not the file. What lies outside the entries (the skeleton: the
+ * XML declaration, `Document`, the group header, the statement headers and
+ * tails, each entry replaced by its line breaks so line numbers stay the file's)
+ * is kept and checked well-formed at the end, with the message's structure.
+ * The balance check runs as the entries pass. Tags are found by their local
+ * name (any namespace prefix), comments, CDATA and processing instructions
+ * skipped.
+ *
+ * `start`: the file's first characters (8 KB or all of it), for the namespace.
+ */
+export function camtParser(start: string): BankFileParser {
+  const found = camtMessageOf(start);
   if (!found) throw new BankFileInvalid('the XML file has no ISO 20022 camt namespace (urn:iso:std:iso:20022:tech:xsd:camt.053.001.NN)');
   const { message, version } = found;
   if (!isCamtMessage(message)) {
@@ -123,23 +148,250 @@ export function parseCamt(body: string): BankFile {
   if (!SUPPORTED_CAMT_VERSIONS.includes(version)) {
     throw new BankFileUnsupported(`${message}.${version} is not a supported version (supported: ${message}.001.02 to ${message}.001.08)`);
   }
-  const valid = XMLValidator.validate(body);
-  if (valid !== true) throw new BankFileInvalid(`the file is not well-formed XML: ${valid.err.msg} (line ${valid.err.line})`);
-  let doc: Node;
+  return new CamtSplitter(message, version);
+}
+
+const notWellFormed = (msg: string, line: number) => new BankFileInvalid(`the file is not well-formed XML: ${msg} (line ${line})`);
+const newlines = (t: string) => {
+  let n = 0;
+  for (let i = t.indexOf('\n'); i !== -1; i = t.indexOf('\n', i + 1)) n++;
+  return n;
+};
+
+function parseFragment(xml: string, firstLine: number): Node {
+  const valid = XMLValidator.validate(xml);
+  if (valid !== true) throw notWellFormed(valid.err.msg, firstLine + valid.err.line - 1);
   try {
-    doc = parser.parse(body);
+    return parser.parse(xml);
   } catch (e) {
     throw new BankFileInvalid(`the file is not well-formed XML: ${e instanceof Error ? e.message : String(e)}`);
   }
-  const spec = MESSAGES[message];
-  const root = at(doc, `Document/${spec.root}`);
-  if (!isObj(root)) throw new BankFileInvalid(`a ${message} file must hold Document/${spec.root}`);
-  const reports = list(root, spec.report);
-  if (reports.length === 0) throw new BankFileInvalid(`the ${message} file holds no ${spec.what} (${spec.report})`);
-  const several = reports.length > 1;
-  const statements = reports.map((report, i) => mapReport(report, { format: message, version, where: several ? `${spec.what} ${i + 1}` : spec.what }));
-  const messageId = text(root, 'GrpHdr/MsgId');
-  return { format: message, version, ...(messageId ? { messageId } : {}), statements };
+}
+
+class CamtSplitter implements BankFileParser {
+  private readonly spec: (typeof MESSAGES)[CamtMessage];
+  /** Markup of interest: comments, CDATA, PIs (skipped whole), and the report and entry tags. */
+  private readonly marks: RegExp;
+  private buf = '';
+  /** The line `buf` starts on. */
+  private line = 1;
+  private mode: 'outside' | 'head' | 'entry' | 'body' = 'outside';
+  private skeleton: string[] = [];
+  private skeletonSize = 0;
+  private piece: string[] = [];
+  private pieceSize = 0;
+  private pieceLine = 1;
+  private reportName = '';
+  private reports = 0;
+  private statement?: { readonly where: string; readonly account: string; readonly refs: FallbackRefs; readonly balance: RunningBalance; entries: number };
+  private started = false;
+
+  constructor(
+    private readonly message: CamtMessage,
+    private readonly version: string,
+  ) {
+    this.spec = MESSAGES[message];
+    this.marks = new RegExp(`<(?:!--|!\\[CDATA\\[|\\?|(/?)((?:[A-Za-z_][\\w.-]*:)?(?:Ntry|${this.spec.report}))(?=[\\s/>]))`, 'g');
+  }
+
+  feed(chunk: string): BankFileEvent[] {
+    const out: BankFileEvent[] = [];
+    if (!this.started) {
+      this.started = true;
+      out.push({ kind: 'file', format: this.message, version: this.version });
+    }
+    this.buf += chunk;
+    this.scan(out, false);
+    return out;
+  }
+
+  end(): BankFileEvent[] {
+    const out: BankFileEvent[] = this.started ? [] : [{ kind: 'file', format: this.message, version: this.version }];
+    this.started = true;
+    this.scan(out, true);
+    const skeleton = this.skeleton.join('');
+    const valid = XMLValidator.validate(skeleton);
+    if (valid !== true) throw notWellFormed(valid.err.msg, valid.err.line);
+    if (this.mode !== 'outside') throw new BankFileInvalid(`the file ends inside a ${this.spec.what}`);
+    const doc = parseFragment(skeleton, 1);
+    const root = at(doc, `Document/${this.spec.root}`);
+    if (!isObj(root)) throw new BankFileInvalid(`a ${this.message} file must hold Document/${this.spec.root}`);
+    const reports = list(root, this.spec.report).length;
+    if (reports === 0 || this.reports === 0) throw new BankFileInvalid(`the ${this.message} file holds no ${this.spec.what} (${this.spec.report})`);
+    if (reports !== this.reports) throw new BankFileInvalid(`the ${this.message} file holds a ${this.spec.what} (${this.spec.report}) outside Document/${this.spec.root}`);
+    const messageId = text(root, 'GrpHdr/MsgId');
+    out.push({ kind: 'end', ...(messageId ? { messageId } : {}) });
+    return out;
+  }
+
+  /** Consumes `buf` up to the last markup it cannot finish yet (all of it at the end). */
+  private scan(out: BankFileEvent[], atEnd: boolean): void {
+    const buf = this.buf;
+    let pos = 0;
+    /** The end of the last complete markup seen (a `<` before it may be inside a comment, CDATA or PI). */
+    let seen = 0;
+    this.marks.lastIndex = 0;
+    for (let m = this.marks.exec(buf); m; m = this.marks.exec(buf)) {
+      const i = m.index;
+      const opener = m[0];
+      let close: number;
+      if (opener === '<!--') close = buf.indexOf('-->', i + 4) + 3;
+      else if (opener === '<![CDATA[') close = buf.indexOf(']]>', i + 9) + 3;
+      else if (opener === '<?') close = buf.indexOf('?>', i + 2) + 2;
+      else close = tagEnd(buf, i + opener.length) + 1;
+      if (close <= 2 || close === 0) {
+        if (atEnd) break;
+        this.keep(pos, i);
+        return;
+      }
+      seen = close;
+      this.marks.lastIndex = close;
+      if (m[2] === undefined) continue; // a comment, CDATA or PI: content of whatever region it is in
+      this.take(buf.slice(pos, i));
+      this.tag(buf.slice(i, close), m[1] === '/', localName(m[2]), out);
+      pos = close;
+    }
+    if (atEnd) {
+      this.take(buf.slice(pos));
+      this.buf = '';
+      return;
+    }
+    // Keep a possible markup start cut by the chunk's end (not a `<` inside a comment or CDATA already complete).
+    const lt = buf.lastIndexOf('<');
+    this.keep(pos, lt >= Math.max(pos, seen) ? lt : buf.length);
+  }
+
+  /** Takes buf[pos, upTo) as content, keeps the rest for the next chunk. */
+  private keep(pos: number, upTo: number): void {
+    this.take(this.buf.slice(pos, upTo));
+    this.buf = this.buf.slice(upTo);
+    if (this.buf.length > CAMT_PIECE_MAX) throw new BankFileInvalid(`the file has a comment or tag of more than ${CAMT_PIECE_MAX / 1024 / 1024} MB (line ${this.line})`);
+  }
+
+  /** Text (content or markup) of the current region. */
+  private take(t: string): void {
+    if (t === '') return;
+    const lines = newlines(t);
+    if (this.mode === 'entry' || this.mode === 'head') {
+      this.piece.push(t);
+      this.pieceSize += t.length;
+      if (this.pieceSize > CAMT_PIECE_MAX) {
+        const what = this.mode === 'entry' ? `entry ${(this.statement?.entries ?? 0) + 1}` : `a ${this.spec.what} header`;
+        throw new BankFileInvalid(`${this.statement?.where ?? `the ${this.spec.what}`}: ${what} is larger than ${CAMT_PIECE_MAX / 1024 / 1024} MB`);
+      }
+    }
+    if (this.mode === 'entry') this.toSkeleton('\n'.repeat(lines));
+    else this.toSkeleton(t);
+    this.line += lines;
+  }
+
+  private toSkeleton(text: string): void {
+    if (text === '') return;
+    // A copy, never a slice of the chunk it came from (V8 keeps a sliced string's whole parent alive): white space
+    // between entries as its line breaks only, other text copied.
+    const t = /^\s*$/.test(text) ? '\n'.repeat(newlines(text)) : Buffer.from(text, 'utf8').toString('utf8');
+    if (t === '') return;
+    this.skeleton.push(t);
+    this.skeletonSize += t.length;
+    if (this.skeletonSize > CAMT_SKELETON_MAX) throw new BankFileInvalid(`the file holds more than ${CAMT_SKELETON_MAX / 1024 / 1024} MB outside its entries`);
+  }
+
+  private tag(markup: string, closing: boolean, local: string, out: BankFileEvent[]): void {
+    const selfClosing = markup.endsWith('/>');
+    const isReport = local === this.spec.report;
+    if (this.mode === 'outside') {
+      if (isReport && !closing) {
+        this.reportName = markup.slice(1).split(/[\s/>]/)[0]!;
+        this.mode = 'head';
+        this.startPiece();
+        this.take(markup);
+        if (selfClosing) this.finishHead(out, '', true);
+      } else this.take(markup);
+      return;
+    }
+    if (this.mode === 'head') {
+      if (local === 'Ntry' && !closing) {
+        this.finishHead(out, `</${this.reportName}>`, false);
+        this.startEntry(markup, selfClosing, out);
+      } else if (isReport && closing) {
+        this.take(markup);
+        this.finishHead(out, '', true);
+      } else this.take(markup);
+      return;
+    }
+    if (this.mode === 'entry') {
+      this.take(markup);
+      if (local === 'Ntry' && closing) this.finishEntry(out);
+      return;
+    }
+    // body: between and after the entries of a statement
+    if (local === 'Ntry' && !closing) this.startEntry(markup, selfClosing, out);
+    else if (isReport && closing) {
+      this.take(markup);
+      this.endStatement(out);
+    } else this.take(markup);
+  }
+
+  private startPiece(): void {
+    this.piece = [];
+    this.pieceSize = 0;
+    this.pieceLine = this.line;
+  }
+
+  private finishHead(out: BankFileEvent[], closer: string, whole: boolean): void {
+    const xml = this.piece.join('') + closer;
+    this.piece = [];
+    this.reports += 1;
+    const doc = parseFragment(xml, this.pieceLine);
+    const report = list(doc, this.spec.report)[0] ?? {};
+    const label = this.reports === 1 ? this.spec.what : `${this.spec.what} ${this.reports}`;
+    const head = mapReportHead(report, { format: this.message, version: this.version, where: label });
+    this.statement = { where: head.where, account: head.account, refs: new FallbackRefs(), balance: new RunningBalance(head.statement, head.where), entries: 0 };
+    out.push({ kind: 'statement', statement: head.statement });
+    if (whole) this.endStatement(out);
+    else this.mode = 'body';
+  }
+
+  private startEntry(markup: string, selfClosing: boolean, out: BankFileEvent[]): void {
+    this.mode = 'entry';
+    this.startPiece();
+    this.take(markup);
+    if (selfClosing) this.finishEntry(out);
+  }
+
+  private finishEntry(out: BankFileEvent[]): void {
+    const s = this.statement!;
+    const doc = parseFragment(this.piece.join(''), this.pieceLine);
+    this.piece = [];
+    this.mode = 'body';
+    const entry = mapEntry(list(doc, 'Ntry')[0] ?? {}, `${s.where}, entry ${s.entries + 1}`, s.account, s.refs);
+    s.balance.add(entry, s.entries);
+    s.entries += 1;
+    out.push({ kind: 'entry', entry });
+  }
+
+  private endStatement(out: BankFileEvent[]): void {
+    const s = this.statement!;
+    s.balance.close();
+    out.push({ kind: 'statement-end', entries: s.entries });
+    this.statement = undefined;
+    this.mode = 'outside';
+  }
+}
+
+const localName = (qname: string) => qname.slice(qname.indexOf(':') + 1);
+
+/** The index of the `>` ending the tag whose name ends before `from` (quotes respected); -1 when not in `buf` yet. */
+function tagEnd(buf: string, from: number): number {
+  let quote = '';
+  for (let i = from; i < buf.length; i++) {
+    const c = buf[i];
+    if (quote) {
+      if (c === quote) quote = '';
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === '>') return i;
+  }
+  return -1;
 }
 
 export type CamtMessage = keyof typeof MESSAGES;
@@ -163,7 +415,7 @@ function balance(report: Node, codes: readonly string[], where: string): Money |
   return undefined;
 }
 
-function mapReport(report: Node, ctx: Ctx): BankStatement {
+function mapReportHead(report: Node, ctx: Ctx): { statement: BankStatementHead; where: string; account: string } {
   const statementId = text(report, 'Id');
   if (!statementId) throw new BankFileInvalid(`${ctx.where}: it has no Id`);
   const where = `${ctx.where} ${statementId}`;
@@ -173,10 +425,7 @@ function mapReport(report: Node, ctx: Ctx): BankStatement {
   const closingBalance = balance(report, ['CLBD'], where);
   const currency = text(report, 'Acct/Ccy') ?? openingBalance?.currency ?? closingBalance?.currency;
   const sequence = text(report, 'ElctrncSeqNb') ?? text(report, 'LglSeqNb');
-  const refs = new FallbackRefs();
-  const accountKey = iban ?? otherId ?? '';
-  const entries = list(report, 'Ntry').map((ntry, i) => mapEntry(ntry, `${where}, entry ${i + 1}`, accountKey, refs));
-  const statement: BankStatement = {
+  const statement: BankStatementHead = {
     format: ctx.format,
     version: ctx.version,
     statementId,
@@ -184,10 +433,8 @@ function mapReport(report: Node, ctx: Ctx): BankStatement {
     account: { ...(iban ? { iban } : {}), ...(otherId ? { id: otherId } : {}), ...(currency ? { currency } : {}) },
     ...(openingBalance ? { openingBalance } : {}),
     ...(closingBalance ? { closingBalance } : {}),
-    entries,
   };
-  checkBalances(statement, where);
-  return statement;
+  return { statement, where, account: iban ?? otherId ?? '' };
 }
 
 function status(ntry: Node, where: string): BankEntry['status'] {

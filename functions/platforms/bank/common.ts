@@ -65,23 +65,44 @@ const money = (amount: number, currency: string) => toDecimalString({ amount, cu
 /**
  * Opening balance + booked credits − booked debits must be the closing
  * balance when the file gives both (and the entries are in its currency):
- * a file that does not add up is refused, nothing of it applied.
+ * a file that does not add up is refused, nothing of it applied. Kept as the
+ * entries stream by (`add` each, then `close`): no entry is kept.
  */
-export function checkBalances(statement: BankStatement, where: string): void {
-  const { openingBalance: open, closingBalance: close } = statement;
-  if (!open || !close) return;
-  if (open.currency !== close.currency) throw new BankFileInvalid(`${where}: the opening balance is in ${open.currency} but the closing balance in ${close.currency}`);
-  let moved = 0;
-  statement.entries.forEach((e: BankEntry, i) => {
-    if (e.status !== 'booked') return;
-    if (e.currency !== open.currency) throw new BankFileInvalid(`${where}, entry ${i + 1}: the entry is in ${e.currency} but the statement in ${open.currency}`);
-    moved += e.direction === 'credit' ? e.amount : -e.amount;
-  });
-  if (!Number.isSafeInteger(moved) || open.amount + moved !== close.amount) {
-    throw new BankFileInvalid(
-      `${where}: the entries do not add up to the balances: opening ${money(open.amount, open.currency)} + entries ${money(moved, open.currency)} = ${money(open.amount + moved, open.currency)}, but the closing balance is ${money(close.amount, close.currency)} ${close.currency}`,
-    );
+export class RunningBalance {
+  private moved = 0;
+  constructor(
+    private readonly statement: Pick<BankStatement, 'openingBalance' | 'closingBalance'>,
+    private readonly where: string,
+  ) {
+    const { openingBalance: open, closingBalance: close } = statement;
+    if (open && close && open.currency !== close.currency) throw new BankFileInvalid(`${where}: the opening balance is in ${open.currency} but the closing balance in ${close.currency}`);
   }
+
+  /** The entry at 0-based `index` of the statement. */
+  add(e: BankEntry, index: number): void {
+    const { openingBalance: open, closingBalance: close } = this.statement;
+    if (!open || !close || e.status !== 'booked') return;
+    if (e.currency !== open.currency) throw new BankFileInvalid(`${this.where}, entry ${index + 1}: the entry is in ${e.currency} but the statement in ${open.currency}`);
+    this.moved += e.direction === 'credit' ? e.amount : -e.amount;
+  }
+
+  close(): void {
+    const { openingBalance: open, closingBalance: close } = this.statement;
+    if (!open || !close) return;
+    const moved = this.moved;
+    if (!Number.isSafeInteger(moved) || open.amount + moved !== close.amount) {
+      throw new BankFileInvalid(
+        `${this.where}: the entries do not add up to the balances: opening ${money(open.amount, open.currency)} + entries ${money(moved, open.currency)} = ${money(open.amount + moved, open.currency)}, but the closing balance is ${money(close.amount, close.currency)} ${close.currency}`,
+      );
+    }
+  }
+}
+
+/** The balance check over a whole statement (`RunningBalance` over its entries). */
+export function checkBalances(statement: BankStatement, where: string): void {
+  const running = new RunningBalance(statement, where);
+  statement.entries.forEach((e, i) => running.add(e, i));
+  running.close();
 }
 
 /** The amounts of a batch must add up to its entry (checked when every transaction is in the entry's currency). */

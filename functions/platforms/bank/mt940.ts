@@ -25,7 +25,7 @@ import { isValidCreditorReference, normaliseIban } from '#domain/references';
 import type { IsoDate } from '#domain/model';
 import { BankFileInvalid } from '#errors';
 import { amountOf, checkBalances, clean, FallbackRefs, signedMoney } from './common.ts';
-import type { BankDirection, BankEntry, BankFile, BankStatement } from './types.ts';
+import { collectBankFile, type BankDirection, type BankEntry, type BankFile, type BankFileEvent, type BankFileParser, type BankStatement } from './types.ts';
 
 const LINE = /^(\d{2})(\d{2})(\d{2})(?:(\d{2})(\d{2}))?(R?[DC])([A-Z])?(\d[\d,]{0,14})([A-Z][A-Z0-9]{3})([^/\n]{0,16})(?:\/\/([^\n]{0,16}))?(?:\n([\s\S]*))?$/;
 const BALANCE = /^([DC])(\d{2})(\d{2})(\d{2})([A-Z]{3})(\d[\d,]{0,14})\s*$/;
@@ -142,8 +142,8 @@ function details86(raw: string, structured: Readonly<Record<string, string>> | u
 }
 
 /** mt940js's own errors ("Mandatory tag 25 is missing in group 1") in o2c's words. */
-function explain(e: unknown): BankFileInvalid {
-  const msg = e instanceof Error ? e.message : String(e);
+function explain(e: unknown, before = 0): BankFileInvalid {
+  const msg = (e instanceof Error ? e.message : String(e)).replace(/in group (\d+)/, (_, n: string) => `in group ${Number(n) + before}`);
   let m: RegExpExecArray | null;
   if ((m = /^Mandatory tag (\w+) is missing in group (\d+)/.exec(msg))) return new BankFileInvalid(`statement ${m[2]}: the mandatory :${m[1]}: tag is missing`);
   if ((m = /^Sum of lines \((.*)\) != turnover \((.*)\) in group (\d+)/.exec(msg))) {
@@ -157,15 +157,79 @@ function explain(e: unknown): BankFileInvalid {
 }
 
 export function parseMt940(body: string): BankFile {
-  let parsed: Mt940Statement[];
-  try {
-    parsed = new mt940js.Parser().parse(body.replace(/^\uFEFF/, ''), true);
-  } catch (e) {
-    throw explain(e);
-  }
-  if (parsed.length === 0) throw new BankFileInvalid('the MT940 file holds no statement');
-  const several = parsed.length > 1;
-  return { format: 'mt940', statements: parsed.map((s, i) => mapStatement(s, several ? `statement ${i + 1}` : 'statement')) };
+  const p = mt940Parser();
+  return collectBankFile([...p.feed(body), ...p.end()]);
+}
+
+/** The largest MT940 statement read (one statement is parsed whole by mt940js; the file may hold any number). */
+export const MT940_STATEMENT_MAX = 16 * 2 ** 20;
+
+/**
+ * An MT940 file read as a stream, one statement at a time: the file is split
+ * into statements where one starts (a `:20:` line, or `{1:` when the file is in
+ * SWIFT blocks), and each statement is parsed by mt940js and mapped as it is
+ * complete. Memory is bounded by the largest statement, not the file.
+ */
+export function mt940Parser(maxStatement = MT940_STATEMENT_MAX): BankFileParser {
+  let rest = '';
+  let group: string[] = [];
+  let groupSize = 0;
+  let tagged = false;
+  let blocks: boolean | undefined;
+  let statements = 0;
+  let started = false;
+  const flush = (out: BankFileEvent[]) => {
+    if (group.length === 0) return;
+    const text = group.join('\n');
+    group = [];
+    groupSize = 0;
+    tagged = false;
+    let parsed: Mt940Statement[];
+    try {
+      parsed = new mt940js.Parser().parse(text, true);
+    } catch (e) {
+      throw explain(e, statements);
+    }
+    for (const s of parsed) {
+      statements += 1;
+      const { entries, ...head } = mapStatement(s, statements === 1 ? 'statement' : `statement ${statements}`);
+      out.push({ kind: 'statement', statement: head });
+      for (const entry of entries) out.push({ kind: 'entry', entry });
+      out.push({ kind: 'statement-end', entries: entries.length });
+    }
+  };
+  const line = (l: string, out: BankFileEvent[]) => {
+    const t = l.trimStart();
+    if (blocks === undefined && t !== '') blocks = t.startsWith('{');
+    const starts = blocks ? t.startsWith('{1:') : l.startsWith(':20:');
+    if (starts && tagged) flush(out);
+    if (/^:\w+:/.test(l) || starts) tagged = true;
+    group.push(l);
+    groupSize += l.length + 1;
+    if (groupSize > maxStatement) {
+      throw new BankFileInvalid(`statement ${statements + 1} is larger than ${maxStatement / 2 ** 20} MB: an MT940 statement is read whole (a file of many statements streams); ask the bank for daily statements or camt.053`);
+    }
+  };
+  return {
+    feed(chunk) {
+      const out: BankFileEvent[] = started ? [] : [{ kind: 'file', format: 'mt940' }];
+      started = true;
+      const lines = (rest + chunk).split('\n');
+      rest = lines.pop() ?? '';
+      for (const l of lines) line(l, out);
+      return out;
+    },
+    end() {
+      const out: BankFileEvent[] = started ? [] : [{ kind: 'file', format: 'mt940' }];
+      started = true;
+      if (rest !== '') line(rest, out);
+      rest = '';
+      flush(out);
+      if (statements === 0) throw new BankFileInvalid('the MT940 file holds no statement');
+      out.push({ kind: 'end' });
+      return out;
+    },
+  };
 }
 
 function balanceOf(tag: Mt940Tag | undefined, where: string) {

@@ -79,3 +79,46 @@ export interface BankFile {
 export function entryItems(entry: BankEntry): readonly BankTransaction[] {
   return entry.batch && entry.batch.length > 0 ? entry.batch : [entry];
 }
+
+/** A statement as its header gives it, before its entries (account, balances, ids). */
+export type BankStatementHead = Omit<BankStatement, 'entries'>;
+
+/**
+ * A bank file read as a stream: the file's format first, then per statement
+ * its head, each entry, and its end (after the balance check held), then the
+ * end of the file. A file that is wrong throws `BankFileInvalid` at the point
+ * it is found — possibly after many entries (a balance that does not hold is
+ * known only at the statement's end): read the whole stream before acting on it.
+ */
+export type BankFileEvent =
+  | { readonly kind: 'file'; readonly format: BankFileFormat; readonly version?: string }
+  | { readonly kind: 'statement'; readonly statement: BankStatementHead }
+  | { readonly kind: 'entry'; readonly entry: BankEntry }
+  | { readonly kind: 'statement-end'; readonly entries: number }
+  | { readonly kind: 'end'; readonly messageId?: string };
+
+/** A push parser: text in (in chunks of any size), events out; memory bounded by the largest entry, not the file. */
+export interface BankFileParser {
+  feed(chunk: string): BankFileEvent[];
+  end(): BankFileEvent[];
+}
+
+/** The events of a whole file as the canonical `BankFile`. */
+export function collectBankFile(events: Iterable<BankFileEvent>): BankFile {
+  let format: BankFileFormat | undefined;
+  let version: string | undefined;
+  let messageId: string | undefined;
+  const statements: BankStatement[] = [];
+  let current: { head: BankStatementHead; entries: BankEntry[] } | undefined;
+  for (const e of events) {
+    if (e.kind === 'file') ({ format, version } = e);
+    else if (e.kind === 'statement') current = { head: e.statement, entries: [] };
+    else if (e.kind === 'entry') current?.entries.push(e.entry);
+    else if (e.kind === 'statement-end' && current) {
+      statements.push({ ...current.head, entries: current.entries });
+      current = undefined;
+    } else if (e.kind === 'end') messageId = e.messageId;
+  }
+  if (!format) throw new Error('a bank file stream without its format');
+  return { format, ...(version ? { version } : {}), ...(messageId ? { messageId } : {}), statements };
+}

@@ -140,6 +140,20 @@ describe('applyPayment', () => {
     expect(w.state.logged).toEqual([{ message: 'unapplied cash', fields: { paymentId: 'pay_1', unapplied: 1102, matchedBy: 'invoice-number', confidence: 0.98, auto: true } }]);
   });
 
+  it("remembers the payer's IBAN only for a customer known for sure: a quoted invoice yes, a guess from the payer's name no", async () => {
+    const w = withInvoices(invoiceOf(1, 5000), invoiceOf(2, 7000));
+    w.state.customers.set('cus_1', { ...w.state.customers.get('cus_1')!, name: 'Northwind Traders Ltd' });
+    const byName = 'GB82WEST12345698765432';
+    // No reference, no known IBAN: the customer is found by the payer's name only.
+    const guessed = await applyPayment(payment({ id: 'pay_n', externalId: 'bank-n', amount: 5000, remittance: undefined, payerName: 'NORTHWIND TRADERS LIMITED', payerIban: byName }), w.deps);
+    expect(w.state.payments.get('pay_n')?.match?.customerBy).toBe('name');
+    expect(guessed.unapplied + (w.state.payments.get('pay_n')?.allocations.reduce((a, x) => a + x.amount, 0) ?? 0)).toBe(5000);
+    expect(await w.deps.payers.customerOfIban(byName)).toBeUndefined();
+    // The same account quoting an invoice: now it is known whose account it is.
+    await applyPayment(payment({ id: 'pay_q', externalId: 'bank-q', amount: 7000, remittance: 'INV-2026-000002', payerName: 'Northwind', payerIban: byName }), w.deps);
+    expect(await w.deps.payers.customerOfIban(byName)).toBe('cus_1');
+  });
+
   it('applies a payment id once: a redelivery changes nothing', async () => {
     const w = withInvoices(invoiceOf(1, 10_000));
     await applyPayment(payment({ amount: 3000 }), w.deps);

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Invoice } from '../../../functions/domain/model.ts';
 import { priceOrder } from '../../../functions/domain/pricing.ts';
-import { parseBankFile } from '../../../functions/platforms/bank/index.ts';
+import { parseBankFile, readBankFileStream } from '../../../functions/platforms/bank/index.ts';
 import { applyPayment } from '../../../functions/use-cases/apply-payment.ts';
 import { bankImportView, importBankFile } from '../../../functions/use-cases/bank-import.ts';
 import { finishBankImport, SUMMARY_LEASE_MS } from '../../../functions/use-cases/bank-import-summary.ts';
@@ -44,7 +44,7 @@ ${entries}
 
 function setup() {
   const w = world();
-  const deps = { ...w.deps, readBankFile: (body: string) => parseBankFile(body) };
+  const deps = { ...w.deps, readBankFile: (chunks: AsyncIterable<string>) => readBankFileStream(chunks) };
   const applyAll = async () => {
     for (const m of w.deps.paymentQueue.sent) await applyPayment(m, w.deps);
   };

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Invoice } from '../../../functions/domain/model.ts';
 import { priceOrder } from '../../../functions/domain/pricing.ts';
-import { parseBankFile } from '../../../functions/platforms/bank/index.ts';
+import { parseBankFile, readBankFileStream } from '../../../functions/platforms/bank/index.ts';
 import { PaymentMessageSchema } from '../../../functions/platforms/canonical.ts';
 import { safeParse } from '../../../functions/runtime/schema.ts';
 import { applyPayment } from '../../../functions/use-cases/apply-payment.ts';
@@ -25,7 +25,7 @@ function invoiceOf(sequence: number, total: number): Invoice {
 
 function setup() {
   const w = world();
-  const deps = { ...w.deps, readBankFile: (body: string) => parseBankFile(body) };
+  const deps = { ...w.deps, readBankFile: (chunks: AsyncIterable<string>) => readBankFileStream(chunks) };
   return { w, deps };
 }
 

@@ -105,6 +105,18 @@ describe('confirmProposal', () => {
     expect(w.state.disputes.size).toBe(1);
   });
 
+  it("remembers the payer's IBAN for the customer once finance confirmed a proposal whose customer was only guessed by name", async () => {
+    const w = world();
+    w.putInvoice(invoiceOf(1, 5000));
+    const iban = 'GB82WEST12345698765432';
+    const match: PaymentMatch = { matchedBy: 'amount', confidence: 0.8, auto: false, customerBy: 'name', reason: 'payer name like the customer', evidence: [], proposal: { applications: [{ invoiceNumber: INV1, amount: 5000 }], discounts: [] } };
+    w.state.payments.set('pay_1', { ...payment({ payerIban: iban }), allocations: [], discounts: [], unapplied: 5000, appliedAt: '2026-11-25T09:00:00.000Z', match });
+    w.state.bankImports.set('bi_1', importOf(['pay_1']));
+    expect(await w.deps.payers.customerOfIban(iban)).toBeUndefined();
+    await confirmProposal({ importId: 'bi_1', paymentId: 'pay_1' }, 'alice@finance', w.deps);
+    expect(await w.deps.payers.customerOfIban(iban)).toBe('cus_1');
+  });
+
   it('refuses an item of another import, a payment not matched yet, and one applied automatically (nothing written)', async () => {
     const w = await proposed();
     w.state.bankImports.set('bi_2', importOf(['pay_other']));

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { isBalanced } from '../../../functions/domain/ledger.ts';
 import type { Invoice } from '../../../functions/domain/model.ts';
 import { priceOrder } from '../../../functions/domain/pricing.ts';
-import { parseBankFile } from '../../../functions/platforms/bank/index.ts';
+import { parseBankFile, readBankFileStream } from '../../../functions/platforms/bank/index.ts';
 import { applyPayment } from '../../../functions/use-cases/apply-payment.ts';
 import { bankImportView, importBankFile } from '../../../functions/use-cases/bank-import.ts';
 import { customerStatement } from '../../../functions/use-cases/customer-statement.ts';
@@ -28,7 +28,7 @@ async function paidOnDayOne() {
   const w = world({ now: '2026-12-05T10:00:00.000Z' });
   w.putInvoice(invoiceOf(42, 125000));
   w.putCustomer(testCustomer('cus_1'));
-  const deps = { ...w.deps, readBankFile: (body: string) => parseBankFile(body) };
+  const deps = { ...w.deps, readBankFile: (chunks: AsyncIterable<string>) => readBankFileStream(chunks) };
   await importBankFile({ body: CAMT, source: API }, deps);
   for (const m of w.deps.paymentQueue.sent) await applyPayment(m, w.deps);
   const paid = [...w.state.payments.values()].find((p) => p.endToEndId === 'NW-7781')!;

@@ -22,6 +22,7 @@ import {
   DeleteMessageBatchCommand,
   GetQueueAttributesCommand,
   ReceiveMessageCommand,
+  SetQueueAttributesCommand,
   SQSClient,
   type Message,
 } from '@aws-sdk/client-sqs';
@@ -81,6 +82,17 @@ export async function startQueues(queues: readonly LocalQueue[], region: string,
       const arn = dlq && arns.get(dlq.name);
       if (!arn) throw new Error(`queue ${q.name}: dead-letter queue ${q.deadLetter.logicalId} is not in the template`);
       attributes.RedrivePolicy = JSON.stringify({ deadLetterTargetArn: arn, maxReceiveCount: q.deadLetter.maxReceiveCount });
+    }
+    // A queue kept from the run before is reused: creating it again would replace it, and fauxqs's REPLACE of the
+    // queue's row deletes its messages (ON DELETE CASCADE). Its URL names the old port; lookups go by name.
+    const kept = server.inspectQueue(q.name);
+    if (kept) {
+      const url = new URL(kept.url);
+      url.port = String(server.port);
+      urls.set(q.name, url.toString());
+      arns.set(q.name, kept.arn);
+      await client.send(new SetQueueAttributesCommand({ QueueUrl: url.toString(), Attributes: attributes }));
+      continue;
     }
     const created = server.createQueue(q.name, { region, attributes });
     urls.set(q.name, created.queueUrl);

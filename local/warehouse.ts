@@ -11,8 +11,17 @@
  * Tests steer it: `leave(orderId)` — it accepts but never answers that order
  * (the test answers as the warehouse); `refuse(orderIdOrReference, reason)` —
  * it answers 422 with the reason, which fails the order's fulfilment.
+ *
+ * Like a real warehouse it remembers what it accepted: with a `stateFile`
+ * (`npm start` keeps `warehouse.jsonl` in its data directory) each accepted
+ * request and each shipment it reported is a line appended there, and on start
+ * it ships what it had accepted and not yet reported (a `kill -9` of the stack
+ * loses no shipment; one reported just before the kill may be reported again,
+ * which o2c's callback answers as already done).
  */
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { dirname } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { verifyWarehouseSignature, WAREHOUSE_IDEMPOTENCY_HEADER, WAREHOUSE_SIGNATURE_HEADER } from '../functions/platforms/warehouse.ts';
 
@@ -40,6 +49,8 @@ export interface LocalWarehouseOptions {
   warehouseKey: string;
   delayMs: number;
   port?: number;
+  /** Where it keeps what it accepted and reported (JSON lines), so a restart ships what was pending. */
+  stateFile?: string;
   log?: (line: string) => void;
 }
 
@@ -51,11 +62,17 @@ export async function startLocalWarehouse(options: LocalWarehouseOptions): Promi
   const timers = new Set<NodeJS.Timeout>();
   const deliveries: WarehouseDelivery[] = [];
   let unauthorized = 0;
+  let stopped = false;
+  const remember = (line: Record<string, unknown>) => {
+    if (options.stateFile) appendFileSync(options.stateFile, `${JSON.stringify(line)}\n`);
+  };
 
-  const ship = (body: Record<string, any>) => {
+  // Reported until o2c answers (a callback refused at the connection or with a 5xx is tried again, up to 30 times:
+  // after a restart the API may not be listening yet).
+  const ship = (requestId: string, body: Record<string, any>, attempt = 1) => {
     const timer = setTimeout(async () => {
       timers.delete(timer);
-      await fetch(String(body.callbackUrl), {
+      const response = await fetch(String(body.callbackUrl), {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'x-api-key': options.warehouseKey },
         body: JSON.stringify({
@@ -64,10 +81,40 @@ export async function startLocalWarehouse(options: LocalWarehouseOptions): Promi
           trackingNumber: `LOCAL${Math.floor(Math.random() * 1e9).toString().padStart(9, '0')}GB`,
           shippedAt: new Date().toISOString(),
         }),
-      }).catch((e: Error) => log(`warehouse: callback for ${body.orderId} failed: ${e.message}`));
+      }).catch((e: Error) => {
+        log(`warehouse: callback for ${body.orderId} failed: ${e.message}`);
+        return undefined;
+      });
+      await response?.body?.cancel();
+      if (stopped) return;
+      if (response && response.status < 500) remember({ reported: requestId });
+      else if (attempt < 30) ship(requestId, body, attempt + 1);
     }, options.delayMs);
     timers.add(timer);
   };
+
+  // What it accepted before a restart and never reported: shipped now (after the usual delay).
+  if (options.stateFile) {
+    mkdirSync(dirname(options.stateFile), { recursive: true });
+    const accepted = new Map<string, Record<string, any>>();
+    if (existsSync(options.stateFile)) {
+      for (const line of readFileSync(options.stateFile, 'utf8').split('\n')) {
+        if (!line.trim()) continue;
+        let entry: { accepted?: string; body?: Record<string, any>; reported?: string };
+        try {
+          entry = JSON.parse(line) as typeof entry;
+        } catch {
+          continue; // a line cut short by a kill
+        }
+        if (entry.accepted && entry.body) {
+          accepted.set(entry.accepted, entry.body);
+          shipped.add(entry.accepted);
+        }
+        if (entry.reported) accepted.delete(entry.reported);
+      }
+    }
+    for (const [requestId, body] of accepted) ship(requestId, body);
+  }
 
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -101,7 +148,8 @@ export async function startLocalWarehouse(options: LocalWarehouseOptions): Promi
       reply(202, { accepted: requestId });
       if (left.has(orderId) || shipped.has(requestId)) return;
       shipped.add(requestId);
-      ship(body);
+      remember({ accepted: requestId, body });
+      ship(requestId, body);
     });
   });
   await new Promise<void>((ok, fail) => {
@@ -118,6 +166,7 @@ export async function startLocalWarehouse(options: LocalWarehouseOptions): Promi
     leave: (orderId) => void left.add(orderId),
     refuse: (key, reason) => void refusals.set(key, reason),
     async stop() {
+      stopped = true;
       for (const t of timers) clearTimeout(t);
       timers.clear();
       server.closeAllConnections();

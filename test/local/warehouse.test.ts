@@ -2,8 +2,13 @@
  * The simulated warehouse (local/warehouse.ts) is a real receiver of the signed webhook: it refuses a bad or missing
  * signature with 401 (and never ships), accepts a signed request with 202, calls back once through the callback URL
  * with the warehouse key — also when the same request is delivered again — and can be told to refuse (422) or to leave an order.
+ * With a state file it remembers what it accepted across a restart: a request accepted and not yet reported is shipped
+ * by the next one, a reported one is not shipped again.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { warehouseSignature } from '../../functions/platforms/warehouse.ts';
@@ -81,5 +86,32 @@ describe('the local warehouse receiver', () => {
     expect((await deliver(left, warehouseSignature(SECRET, now(), left))).status).toBe(202);
     await settle();
     expect(callbacks.filter((c) => c.path.includes('ord_no') || c.path.includes('ord_left'))).toEqual([]);
+  });
+
+  it('keeps what it accepted in its state file: after a restart it ships what was pending, and nothing twice', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'o2c-warehouse-'));
+    const stateFile = join(dir, 'warehouse.jsonl');
+    try {
+      // Accepted, then the process "dies" before the shipment is reported (a long delay: the timer never fires).
+      const before = await startLocalWarehouse({ secret: SECRET, warehouseKey: 'wh-key', delayMs: 60_000, stateFile });
+      const pending = JSON.stringify(request('ord_pending'));
+      expect((await fetch(before.url, { method: 'POST', headers: { 'x-o2c-signature': warehouseSignature(SECRET, now(), pending), 'idempotency-key': 'fulfilment-ord_pending' }, body: pending })).status).toBe(202);
+      await before.stop();
+      expect(callbacks.filter((c) => c.path.includes('ord_pending'))).toEqual([]);
+
+      const after = await startLocalWarehouse({ secret: SECRET, warehouseKey: 'wh-key', delayMs: 10, stateFile });
+      for (let i = 0; i < 100 && callbacks.filter((c) => c.path.includes('ord_pending')).length === 0; i++) await settle();
+      await settle(); // its "reported" line is written once the callback has answered
+      await after.stop();
+      expect(callbacks.filter((c) => c.path === '/fulfilment/ord_pending/shipment')).toHaveLength(1);
+
+      // Reported: a third start ships nothing more.
+      const third = await startLocalWarehouse({ secret: SECRET, warehouseKey: 'wh-key', delayMs: 10, stateFile });
+      await settle();
+      await third.stop();
+      expect(callbacks.filter((c) => c.path === '/fulfilment/ord_pending/shipment')).toHaveLength(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

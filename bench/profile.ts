@@ -34,6 +34,7 @@ export function ownerOf(frame: ProfileNode['callFrame']): string {
   if (room) return `o2c functions/${room[1]}`;
   if (/\/local\//.test(url)) return 'local host (local/)';
   if (/\/bench\//.test(url)) return 'bench driver (bench/)';
+  if (url === 'node:inspector') return 'the profiler itself (node:inspector)';
   if (url.startsWith('node:')) return 'Node internals';
   return url;
 }

@@ -174,6 +174,7 @@ function request(i: number): { kind: Kind; path: string; headers: Record<string,
 // ---- samplers: memory, CPU, event-loop delay, queue depths over time ----
 const ids: string[] = [];
 const refused: string[] = [];
+const retried: string[] = [];
 const byKind = new Map<Kind, number[]>();
 const loop = monitorEventLoopDelay({ resolution: 20 });
 loop.enable();
@@ -218,11 +219,26 @@ const { wallMs: postedMs } = await runConcurrently(total, concurrency, async (i)
   posted++;
   const r = request(i);
   const started = performance.now();
-  const res = await fetch(`${stack.apiUrl}${r.path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...r.headers }, body: r.body });
-  const answer = (await res.json().catch(() => ({}))) as { orderId?: string; message?: string };
+  // As the platforms do, a delivery that fails (a 5xx, a reset connection) is delivered again, up to 5 times.
+  let status = 0;
+  let answer: { orderId?: string; message?: string } = {};
+  for (let attempt = 1; attempt <= 5; attempt++) {
+    try {
+      const res = await fetch(`${stack.apiUrl}${r.path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...r.headers }, body: r.body });
+      status = res.status;
+      answer = (await res.json().catch(() => ({}))) as typeof answer;
+      if (status < 500) break;
+      retried.push(`${r.kind} #${i}: ${status} ${answer.message ?? ''}`);
+    } catch (error) {
+      status = 0;
+      answer = { message: String((error as Error & { cause?: Error }).cause?.message ?? error) };
+      retried.push(`${r.kind} #${i}: ${answer.message}`);
+    }
+    await new Promise((w) => setTimeout(w, 500 * attempt));
+  }
   (byKind.get(r.kind) ?? byKind.set(r.kind, []).get(r.kind)!).push(performance.now() - started);
-  if (res.status === 202 && answer.orderId) ids.push(answer.orderId);
-  else refused.push(`${r.kind} #${i}: ${res.status} ${answer.message ?? ''}`);
+  if (status === 202 && answer.orderId) ids.push(answer.orderId);
+  else refused.push(`${r.kind} #${i}: ${status} ${answer.message ?? ''}`);
 });
 const postedAt = performance.now() - t0;
 
@@ -273,6 +289,7 @@ console.log(`  DLQs: ${dlq.length === 0 ? '0 messages in all' : dlq.map((d) => `
 if (posted < total) console.log(`  NOT COMPLETE: the ${values.minutes}-minute budget ended after ${posted} of ${total} posts; unfinished orders are counted as not invoiced above (in flight, not necessarily lost)`);
 for (const [k, n] of [...failures].sort((a, b) => b[1] - a[1]).slice(0, 8)) console.log(`    workflow ${n}× ${k}`);
 for (const r of refused.slice(0, 5)) console.log(`    refused ${r}`);
+if (retried.length) console.log(`  deliveries retried (as the platform would): ${retried.length}; ${[...retried.reduce((m, r) => m.set(r.replace(/^\S+ #\d+: /, ''), (m.get(r.replace(/^\S+ #\d+: /, '')) ?? 0) + 1), new Map<string, number>())].map(([k, n]) => `${n}× ${k}`).join('; ')}`);
 if (sdkErrors.size) console.log('  SDK errors seen by the tap (retried or handled, unless a workflow above failed):');
 for (const [k, n] of [...sdkErrors].sort((a, b) => b[1] - a[1]).slice(0, 12)) console.log(`    ${String(n).padStart(6)}× ${k}`);
 console.log(`  intake: ${posted} posts in ${s(postedMs)} → ${(posted / (postedMs / 1000)).toFixed(1)} posts/s; p50 ${quantile(allPosts, 0.5).toFixed(0)} ms · p99 ${quantile(allPosts, 0.99).toFixed(0)} ms  (${[...byKind].map(([k, xs]) => `${k} p99 ${quantile(xs.sort((a, b) => a - b), 0.99).toFixed(0)}`).join(', ')})`);

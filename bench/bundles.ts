@@ -7,19 +7,18 @@
  * `npm run bench:bundles -- --with-sdk` bundles the AWS SDK too, to show what
  * leaving it to the Lambda runtime saves (the reason for lib/constructs/bundling.ts's choice).
  */
-import { readdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { basename, join, resolve } from 'node:path';
+import { basename, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { build, type Metafile } from 'esbuild';
+import type { Metafile } from 'esbuild';
 import { BUNDLING } from '../lib/constructs/bundling.ts';
+import { bundleHandler, HANDLERS_DIR, handlerEntries } from './bundle-handler.ts';
 
-const root = resolve(import.meta.dirname, '..');
 const TARGET_KB = 300;
-const handlersDir = join(root, 'functions/handlers');
+const handlersDir = HANDLERS_DIR;
 const withSdk = process.argv.includes('--with-sdk');
 const external = BUNDLING.external.filter((e) => !(withSdk && e === '@aws-sdk/*'));
-const entries = readdirSync(handlersDir).filter((f) => f.endsWith('.ts')).sort();
+const entries = handlerEntries();
 
 function packageOf(path: string): string {
   const m = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path);
@@ -41,25 +40,7 @@ function topPackages(meta: Metafile, n: number): string {
 const rows: { name: string; kb: number; gz: number; top: string }[] = [];
 const started = performance.now();
 for (const file of entries) {
-  const result = await build({
-    absWorkingDir: root,
-    entryPoints: [join(handlersDir, file)],
-    bundle: true,
-    write: false,
-    metafile: true,
-    outfile: join(root, '.bench/out.mjs'),
-    target: BUNDLING.target,
-    platform: BUNDLING.platform,
-    format: BUNDLING.format,
-    minify: BUNDLING.minify,
-    sourcemap: false,
-    mainFields: [...BUNDLING.mainFields],
-    banner: { js: BUNDLING.banner },
-    charset: BUNDLING.charset,
-    external,
-    alias: { ...BUNDLING.alias },
-    logLevel: 'silent',
-  });
+  const result = await bundleHandler(join(handlersDir, file), { external });
   const code = result.outputFiles.find((f) => f.path.endsWith('.mjs'))!.contents;
   rows.push({ name: basename(file, '.ts'), kb: code.byteLength / 1024, gz: gzipSync(code).byteLength / 1024, top: topPackages(result.metafile, 4) });
 }

@@ -1,15 +1,20 @@
 /**
- * `npm run bench:intake`: the intake route's latency at 50 concurrent requests
- * against the local stack (Shopify webhooks: verify, map, one idempotent write,
- * one enqueue), beside the physical floor measured in the same run: one bare
- * DynamoDB PutItem plus one SQS SendMessage against the same emulators, at the
- * same concurrency. Figures only, never pass/fail.
+ * `npm run bench:intake`: the intake route's latency beside the physical floor, in one run under one load.
+ *
+ * Intake is Shopify webhooks (verify, map, one customer read, one idempotent transaction, one enqueue) to the local
+ * stack; the floor is one bare DynamoDB PutItem plus one SQS SendMessage against the same emulators. The two are
+ * interleaved request by request in the same run at the same concurrency (`--concurrency`, default 50), so both
+ * see the same background: every accepted order's workflow running behind them to its invoice, PDF and emails
+ * (the simulated warehouse ships after 50 ms). Prints both p50/p99, the ratio of the p99s (goal ≤ 1.5×), how long
+ * intake invocations queued for the local host's per-function concurrency limit (intake gets `--concurrency` slots,
+ * as Lambda would scale it out; `--throttle-intake` keeps the shared limit of 4), and with `--profile` the CPU
+ * profile of the process by owner. `--requests` is per side (default 1000). Figures only, never pass/fail.
  */
 import { Keys } from '../functions/adapters/table-schema.ts';
 import '../local/quiet.ts';
 import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
@@ -17,27 +22,34 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { freePort } from '../local/dynamodb-local.ts';
 import { DEV_SECRETS, startLocalStack } from '../local/stack.ts';
 import { quantile, runConcurrently } from './concurrent.ts';
+import { formatSummary, startProfile } from './profile.ts';
 
-const { values } = parseArgs({ options: { requests: { type: 'string', default: '1000' }, concurrency: { type: 'string', default: '50' } } });
-const total = Number(values.requests);
+const { values } = parseArgs({
+  options: {
+    requests: { type: 'string', default: '1000' },
+    concurrency: { type: 'string', default: '50' },
+    profile: { type: 'boolean', default: false },
+    'no-workflow': { type: 'boolean', default: false },
+    'throttle-intake': { type: 'boolean', default: false },
+  },
+});
+const perSide = Number(values.requests);
 const concurrency = Number(values.concurrency);
 
-async function measure(label: string, op: (i: number) => Promise<void>): Promise<string> {
-  const { latencies, wallMs } = await runConcurrently(total, concurrency, op);
-  const p = (q: number) => quantile(latencies, q).toFixed(1);
-  return `${label.padEnd(44)} p50 ${p(0.5).padStart(7)} ms · p99 ${p(0.99).padStart(7)} ms · ${(total / (wallMs / 1000)).toFixed(0)}/s`;
-}
-
-const stack = await startLocalStack({ inMemory: true, apiPort: await freePort(), mailPort: await freePort(), simulateWarehouse: false });
+const stack = await startLocalStack({ inMemory: true, apiPort: await freePort(), mailPort: await freePort(), simulateWarehouse: true, warehouseDelayMs: 50,
+  // Lambda runs as many intake invocations at once as API Gateway sends (account limit 1,000); the local host's
+  // per-function limit would queue 46 of the 50 here. `--throttle-intake` keeps that limit, to show its cost.
+  ...(values['throttle-intake'] ? {} : { functionConcurrency: { intake: concurrency } }) });
 try {
+  // A queue nothing consumes: the floor's messages add no work behind it.
   const queueUrl = stack.queues.url(stack.topology.queues.find((q) => !q.deadLetter && !stack.topology.eventSources.some((e) => e.queue === q.logicalId))?.name ?? stack.topology.queues[0]!.name);
-  const floor = await measure('floor: 1 DynamoDB PutItem + 1 SQS send', async (i) => {
-    await stack.doc.send(new PutCommand({ TableName: stack.tableName, Item: { ...Keys.benchFloor(i), n: i } }));
-    await stack.queues.client.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify({ i }) }));
-  });
   const template = JSON.parse(readFileSync(resolve(import.meta.dirname, '../test/fixtures/shopify/orders-paid-gbp.json'), 'utf8'));
   const secret = process.env.O2C_SHOPIFY_WEBHOOK_SECRET || DEV_SECRETS.O2C_SHOPIFY_WEBHOOK_SECRET;
-  const intake = await measure('intake: POST /webhooks/shopify (new orders)', async (i) => {
+  const floorOp = async (i: number) => {
+    await stack.doc.send(new PutCommand({ TableName: stack.tableName, Item: { ...Keys.benchFloor(i), n: i } }));
+    await stack.queues.client.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify({ i }) }));
+  };
+  const intakeOp = async (i: number) => {
     const body = JSON.stringify({ ...template, id: 900_000 + i, name: `#B${i}` });
     const res = await fetch(`${stack.apiUrl}/webhooks/shopify`, {
       method: 'POST',
@@ -46,10 +58,35 @@ try {
     });
     if (res.status !== 202) throw new Error(`intake answered ${res.status}: ${await res.text()}`);
     await res.arrayBuffer();
+  };
+  // Warm both paths (first connections, first module-level work) outside the measurement.
+  for (let i = 0; i < 5; i++) await Promise.all([floorOp(1_000_000 + i), intakeOp(1_000_000 + i)]);
+
+  const floor: number[] = [];
+  const intake: number[] = [];
+  const profile = values.profile ? await startProfile() : undefined;
+  const load0 = loadavg()[0]!;
+  const { wallMs } = await runConcurrently(perSide * 2, concurrency, async (i) => {
+    const s = performance.now();
+    if (i % 2 === 0 && !values['no-workflow']) await intakeOp(i / 2);
+    else if (i % 2 === 0) await floorOp(2_000_000 + i);
+    else await floorOp(i);
+    (i % 2 === 0 ? intake : floor).push(performance.now() - s);
   });
-  console.log(`intake latency, ${total} requests at ${concurrency} concurrent — ${availableParallelism()} cores, Node ${process.version} (the workflow runs behind intake, sharing the cores)`);
-  console.log(`  ${floor}`);
-  console.log(`  ${intake}`);
+  const summary = await profile?.stop(resolve(import.meta.dirname, '../.bench/intake.cpuprofile'));
+  const gate = stack.host.timings.get('intake')!;
+
+  const line = (label: string, xs: number[]) => {
+    xs.sort((a, b) => a - b);
+    return `  ${label.padEnd(44)} p50 ${quantile(xs, 0.5).toFixed(1).padStart(7)} ms · p99 ${quantile(xs, 0.99).toFixed(1).padStart(7)} ms`;
+  };
+  console.log(`intake latency, ${perSide} + ${perSide} requests interleaved at ${concurrency} concurrent — ${availableParallelism()} cores, load average ${load0.toFixed(1)} at the start, Node ${process.version}`);
+  console.log(`  (both under the same background: each accepted order's workflow runs behind them to invoice and email; ${(wallMs / 1000).toFixed(1)} s)`);
+  console.log(line('floor: 1 DynamoDB PutItem + 1 SQS send', floor));
+  console.log(line(values['no-workflow'] ? 'floor again (--no-workflow: no intake)' : 'intake: POST /webhooks/shopify (new orders)', intake));
+  console.log(`  ratio of the p99s: ${(quantile(intake, 0.99) / quantile(floor, 0.99)).toFixed(2)}× (goal ≤ 1.5×)`);
+  console.log(`  intake invocations: ${gate.count}, mean ${(gate.runMs / Math.max(1, gate.count)).toFixed(1)} ms running, mean ${(gate.waitMs / Math.max(1, gate.count)).toFixed(1)} ms (max ${gate.maxWaitMs.toFixed(0)}) queued for the local concurrency limit (${values['throttle-intake'] ? process.env.O2C_LOCAL_CONCURRENCY || 4 : concurrency} for intake)`);
+  if (summary) for (const l of formatSummary(summary)) console.log(l);
 } finally {
   await stack.stop();
 }

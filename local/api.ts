@@ -120,7 +120,10 @@ export async function startApi(
       send(res, 500, { message: (error as Error).message });
     }
   });
-  server.keepAliveTimeout = 5_000;
+  // Longer than any client's idle keep-alive (undici's is 4 s): a server that closes an idle connection first races
+  // the client's next request on it, which then fails with ECONNRESET — seen under load, when the event loop lags
+  // by seconds (bench:burst). API Gateway keeps idle connections open longer too.
+  server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => resolve());

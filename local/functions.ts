@@ -55,6 +55,18 @@ export interface FunctionHost {
   invoke(logicalIdOrName: string, event: unknown): Promise<unknown>;
   readonly functions: readonly LocalFunction[];
   readonly invocations: Map<string, number>;
+  /**
+   * Per function: how long invocations waited for a slot of the local concurrency limit (Lambda would have run them
+   * at once) and how long they ran, in ms — what a bench needs to tell the local host's queueing from the work.
+   */
+  readonly timings: Map<string, InvocationTimings>;
+}
+
+export interface InvocationTimings {
+  count: number;
+  waitMs: number;
+  maxWaitMs: number;
+  runMs: number;
 }
 
 /** Variables every hosted function shares: the union of the template's, checked for conflicts. */
@@ -77,13 +89,14 @@ export function sharedEnvironment(functions: readonly LocalFunction[]): Record<s
 export async function hostFunctions(
   functions: readonly LocalFunction[],
   baseEnv: Record<string, string>,
-  options: { concurrency?: number } = {},
+  options: { concurrency?: number; perFunction?: Readonly<Record<string, number>> } = {},
 ): Promise<FunctionHost> {
   const concurrency = options.concurrency ?? (Number(process.env.O2C_LOCAL_CONCURRENCY) || DEFAULT_LOCAL_CONCURRENCY);
-  const gates = new Map(functions.map((f) => [f.name, new Semaphore(concurrency)]));
+  const gates = new Map(functions.map((f) => [f.name, new Semaphore(options.perFunction?.[f.name] ?? concurrency)]));
   Object.assign(process.env, sharedEnvironment(functions), baseEnv);
   const modules = new Map<string, Handler>();
   const invocations = new Map<string, number>();
+  const timings = new Map<string, InvocationTimings>(functions.map((f) => [f.name, { count: 0, waitMs: 0, maxWaitMs: 0, runMs: 0 }]));
   for (const fn of functions) {
     const mod = (await import(pathToFileURL(resolve(root, 'functions/handlers', `${fn.name}.ts`)).href)) as { handler?: Handler };
     if (typeof mod.handler !== 'function') throw new Error(`functions/handlers/${fn.name}.ts exports no handler`);
@@ -94,12 +107,25 @@ export async function hostFunctions(
   return {
     functions,
     invocations,
+    timings,
     async invoke(key, event) {
       const fn = byKey.get(key);
       const handler = modules.get(key);
       if (!fn || !handler) throw new Error(`no hosted function ${key}`);
       invocations.set(fn.name, (invocations.get(fn.name) ?? 0) + 1);
-      return gates.get(fn.name)!.run(() => run(fn, handler, event));
+      const queued = performance.now();
+      return gates.get(fn.name)!.run(async () => {
+        const started = performance.now();
+        const t = timings.get(fn.name)!;
+        t.count++;
+        t.waitMs += started - queued;
+        t.maxWaitMs = Math.max(t.maxWaitMs, started - queued);
+        try {
+          return await run(fn, handler, event);
+        } finally {
+          t.runMs += performance.now() - started;
+        }
+      });
     },
   };
   async function run(fn: LocalFunction, handler: Handler, event: unknown): Promise<unknown> {

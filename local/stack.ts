@@ -78,6 +78,11 @@ export interface LocalStackOptions {
   warehousePort?: number;
   /** CDK context for the synth, as `cdk deploy -c` passes it (`{ 'o2c.warehouseWebhookUrl': '…' }`). */
   context?: Record<string, unknown>;
+  /**
+   * Concurrency limits of single functions by name, above the shared one (O2C_LOCAL_CONCURRENCY): a bench lets the
+   * route it measures run as many invocations at once as it sends, as Lambda would, and keeps the rest throttled.
+   */
+  functionConcurrency?: Readonly<Record<string, number>>;
   /** How long Wait states (the backorder wait) last locally. */
   waitMs?: number;
   log?: (line: string) => void;
@@ -258,7 +263,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       PUBLIC_API_URL: apiUrl,
       ...(webhookUrl ? { WAREHOUSE_WEBHOOK_URL: webhookUrl } : {}),
       ...secrets,
-    });
+    }, { ...(options.functionConcurrency ? { perFunction: options.functionConcurrency } : {}) });
     lap('handlers', since);
 
     since = performance.now();

@@ -98,12 +98,23 @@ function replaceDeep(value: unknown, from: string, to: string): unknown {
   return value;
 }
 
-/** Clamps timeouts past setTimeout's range; keeps everything else as synthesized. */
+/**
+ * Clamps timeouts past setTimeout's range, and gives a Task without a timeout none (the longest setTimeout takes):
+ * Step Functions lets such a task run as long as its Lambda does (the default TimeoutSeconds is 99,999,999), but
+ * aws-local-stepfunctions fails it after 60 s — under a burst, a task that only waited for the local host's
+ * per-function concurrency limit then failed with States.Timeout (a 10,000-order bench:burst lost nearly all its orders that way).
+ * Everything else is kept as synthesized, in nested branches too.
+ */
 export function localDefinition(definition: LocalStateMachine['definition']): LocalStateMachine['definition'] {
-  const states = Object.fromEntries(
-    Object.entries(definition.States).map(([name, s]) => [name, s.TimeoutSeconds > MAX_TIMEOUT_SECONDS ? { ...s, TimeoutSeconds: MAX_TIMEOUT_SECONDS } : s]),
-  );
-  return { ...definition, States: states };
+  const local = (s: Record<string, any>): Record<string, any> => {
+    let out = s;
+    if (s.TimeoutSeconds > MAX_TIMEOUT_SECONDS) out = { ...out, TimeoutSeconds: MAX_TIMEOUT_SECONDS };
+    if (s.Type === 'Task' && s.TimeoutSeconds === undefined && s.TimeoutSecondsPath === undefined) out = { ...out, TimeoutSeconds: MAX_TIMEOUT_SECONDS };
+    if (Array.isArray(s.Branches)) out = { ...out, Branches: s.Branches.map((b: LocalStateMachine['definition']) => localDefinition(b)) };
+    for (const key of ['Iterator', 'ItemProcessor'] as const) if (s[key]?.States) out = { ...out, [key]: localDefinition(s[key]) };
+    return out;
+  };
+  return { ...definition, States: Object.fromEntries(Object.entries(definition.States).map(([name, s]) => [name, local(s)])) };
 }
 
 export async function startStepFunctions(

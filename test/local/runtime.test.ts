@@ -58,6 +58,24 @@ describe('template reader', () => {
     const d = localDefinition({ StartAt: 'A', States: { A: { Type: 'Task', TimeoutSeconds: 30 * 86_400, End: true } } });
     expect(d.States.A.TimeoutSeconds).toBe(2_147_483);
   });
+
+  it("gives a task without a timeout Step Functions' (none), not the emulator's 60 s, in nested branches too; keeps the others", () => {
+    const d = localDefinition({
+      StartAt: 'A',
+      States: {
+        A: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Next: 'B' },
+        B: { Type: 'Task', TimeoutSeconds: 30, Next: 'C' },
+        C: { Type: 'Task', TimeoutSecondsPath: '$.t', Next: 'P' },
+        P: { Type: 'Parallel', Branches: [{ StartAt: 'X', States: { X: { Type: 'Task', End: true } } }], Next: 'W' },
+        W: { Type: 'Wait', Seconds: 5, End: true },
+      },
+    });
+    expect(d.States.A.TimeoutSeconds).toBe(2_147_483);
+    expect(d.States.B.TimeoutSeconds).toBe(30);
+    expect(d.States.C.TimeoutSeconds).toBeUndefined();
+    expect(d.States.P.Branches[0].States.X.TimeoutSeconds).toBe(2_147_483);
+    expect(d.States.W.TimeoutSeconds).toBeUndefined();
+  });
 });
 
 describe('routes and schedules', () => {

@@ -107,7 +107,7 @@ describe('bank-statement imports on DynamoDB Local', () => {
     expect(released.gsi2pk).toBe('PAYMENTS#UNASSIGNED');
     expect((await deps.payments.unassigned()).map((p) => p.id)).toEqual(['pay_q']);
     expect(await deps.payments.rejectProposal({ before: q, rejection: { by: 'a', at: 'x', reason: 'r' }, releaseCustomer: false, audit: { at: 'x', actor: 'a', action: 'payment.proposal.reject', entity: 'payment:pay_q', before: {}, after: {} } })).toBe('changed');
-  });
+  }, 90_000);
 
   it('counts each credit once on its counter, concurrently and twice over; the import is finished when the last counter closes; an import made before the counters counts on its own item', { timeout: 180_000 }, async () => {
     const ids = Array.from({ length: 60 }, (_, i) => `pay_c${String(i).padStart(3, '0')}`);

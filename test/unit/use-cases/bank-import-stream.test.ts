@@ -37,7 +37,7 @@ function inChunks(text: string, cuts: readonly number[]): string[] {
 
 describe('the bank parsers read a file in chunks of any size', () => {
   const files = ['camt053-v02.xml', 'camt053-v08.xml', 'camt053-v08-day.xml', 'camt052-v08.xml', 'camt054-v08.xml', 'statements.mt940', 'uk-bank.csv'];
-  it('property: the same statements, entries and amounts as the whole file', () => {
+  it('property: the same statements, entries and amounts as the whole file', { timeout: 180_000 }, () => {
     fc.assert(
       fc.property(fc.constantFrom(...files), fc.array(fc.nat(), { maxLength: 60 }), (name, cuts) => {
         const text = fixture(name);
@@ -59,7 +59,7 @@ describe('the bank parsers read a file in chunks of any size', () => {
           expect(collectBankFile([...direct, ...mt.end()])).toEqual(whole);
         }
       }),
-      { numRuns: 300 },
+      { numRuns: 200 },
     );
   });
 

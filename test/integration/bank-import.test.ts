@@ -34,6 +34,7 @@ describe('bank-statement imports on DynamoDB Local', () => {
     deps = { ...world.deps, bankImports: dynamoBankImports(dynamoTable(table, ddb.doc)), readBankFile: (chunks) => readBankFileStream(chunks) };
   });
 
+  // 90 s for the tests that apply payments: each is several transactions (payment, counter), heavily shared cores.
   it('writes the import once: the same file again returns its id and queues nothing', async () => {
     const first = await importBankFile({ body: CAMT, source: API }, deps);
     const again = await importBankFile({ body: CAMT, source: API }, deps);
@@ -59,7 +60,7 @@ describe('bank-statement imports on DynamoDB Local', () => {
     // Finance gets one email: the second post may still be finishing the first's queuing and queue it again,
     // but under the import's one mail key, which send-mail sends once.
     expect(new Set(world.state.mailbox.map((m) => m.key))).toEqual(new Set([`bank-import:${a.importId}`]));
-  });
+  }, 90_000);
 
   it('reads the payments back (BatchGet): pending until apply-payment wrote them, then what it did', async () => {
     const { importId } = await importBankFile({ body: CAMT, source: API }, deps);
@@ -73,7 +74,7 @@ describe('bank-statement imports on DynamoDB Local', () => {
     // The evidence travelled with the payment and is stored on it.
     const stored = await deps.payments.get(sent[0]!.id);
     expect(stored).toMatchObject({ payerName: 'Northwind Traders Ltd', payerIban: 'GB82WEST12345698765432', importId, entryKey: 'BUKB-20261130-0001' });
-  });
+  }, 90_000);
 
   it('marking an import queued that does not exist writes nothing', async () => {
     await expect(deps.bankImports.markQueued('bi_missing', '2026-11-22T10:00:00.000Z')).rejects.toThrow();
@@ -106,7 +107,7 @@ describe('bank-statement imports on DynamoDB Local', () => {
     expect(released.gsi2pk).toBe('PAYMENTS#UNASSIGNED');
     expect((await deps.payments.unassigned()).map((p) => p.id)).toEqual(['pay_q']);
     expect(await deps.payments.rejectProposal({ before: q, rejection: { by: 'a', at: 'x', reason: 'r' }, releaseCustomer: false, audit: { at: 'x', actor: 'a', action: 'payment.proposal.reject', entity: 'payment:pay_q', before: {}, after: {} } })).toBe('changed');
-  });
+  }, 90_000);
 
   it('counts each credit once on its counter, concurrently and twice over; the import is finished when the last counter closes; an import made before the counters counts on its own item', { timeout: 180_000 }, async () => {
     const ids = Array.from({ length: 60 }, (_, i) => `pay_c${String(i).padStart(3, '0')}`);

@@ -35,6 +35,8 @@ export interface ExecutionRecord {
   stopDate?: Date;
   /** Names of the wait states the execution is in now. */
   waitingIn: Set<string>;
+  /** State transitions so far, as Step Functions bills a Standard execution: every state entered, every retry. */
+  transitions: number;
   abort: () => void;
 }
 
@@ -57,6 +59,8 @@ class SfnError extends Error {
 export interface LocalStepFunctions {
   endpoint: string;
   executions: Map<string, ExecutionRecord>;
+  /** State transitions of every execution so far (the cost bench's count; see ExecutionRecord.transitions). */
+  transitions(): number;
   /** Task states the host runs itself (all of them: anything else would call real AWS). */
   overriddenStates: string[];
   /**
@@ -131,6 +135,7 @@ export async function startStepFunctions(
       input: inputText,
       startDate: new Date(),
       waitingIn: new Set(),
+      transitions: 0,
       abort: () => undefined,
     };
     executions.set(name, record);
@@ -140,6 +145,10 @@ export async function startStepFunctions(
       noThrowOnAbort: true,
     });
     record.abort = run.abort;
+    // Read the run's event log (unread, the library keeps every event in memory): each state entered and each retry is a transition.
+    void (async () => {
+      for await (const event of run.eventLogs) if (event.type === 'StateEntered' || event.type === 'StateRetried') record.transitions++;
+    })().catch(() => undefined);
     run.result.then(
       (output) => {
         if (record.status !== 'RUNNING') return;
@@ -245,6 +254,7 @@ export async function startStepFunctions(
   return {
     endpoint: `http://127.0.0.1:${options.port}`,
     executions,
+    transitions: () => [...executions.values()].reduce((sum, e) => sum + e.transitions, 0),
     overriddenStates: Object.keys(overridesFor(undefined as never)),
     expire(executionName, state) {
       for (const [token, t] of pending) {

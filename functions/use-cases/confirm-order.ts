@@ -2,10 +2,11 @@
  * Credit is settled (approved, or released from hold by finance): confirm the
  * order and tell the customer.
  * 1. Released from hold → approved; approved → confirmed (each only once).
- * 2. Queue the confirmation (key per order: a re-run emails once).
+ * 2. Queue the confirmation (key per order: a re-run emails once), when the seller has confirmations emailed.
  * 3. Units on backorder (backorderPolicy "ship-available"): the customer is also told what ships now and what
  *    follows, and that they can have the rest cancelled (key per order).
  */
+import { emails } from '#domain/notifications';
 import { transition } from '#domain/order';
 import { customerLanguage, formatsFor, orderReference, renderMessage } from '#messages';
 import { OrderNotFound } from '../errors.ts';
@@ -18,6 +19,8 @@ export interface ConfirmOrderDeps {
   readonly mail: Mail;
   readonly clock: Clock;
   readonly company: Company;
+  /** Which customer notifications are emailed (`customerEmails`; undefined: all of them). */
+  readonly customerEmails?: readonly string[] | undefined;
 }
 
 export async function confirmOrder({ orderId }: { orderId: string }, deps: ConfirmOrderDeps): Promise<{ status: string }> {
@@ -27,7 +30,7 @@ export async function confirmOrder({ orderId }: { orderId: string }, deps: Confi
   if (order.status === 'credit_hold') order = await deps.orders.apply(order, transition(order, 'approved', 'credit', at, { reason: 'approved by finance' }, 'released from hold'));
   if (order.status === 'approved') order = await deps.orders.apply(order, transition(order, 'confirmed', 'confirm', at));
   const customer = await deps.customers.get(order.customerId);
-  if (customer) {
+  if (customer && emails(deps.customerEmails, 'confirmation')) {
     const language = customerLanguage(customer, deps.company);
     const money = (amount: number) => formatsFor(language).money({ amount, currency: order.currency });
     const message = renderMessage('order-confirmed', language, {
@@ -39,6 +42,8 @@ export async function confirmOrder({ orderId }: { orderId: string }, deps: Confi
       companyName: deps.company.name,
     });
     await deps.mail.enqueue(mailTo(customer, `order-confirmed:${orderId}`, message));
+  }
+  if (customer && emails(deps.customerEmails, 'backorder')) {
     const backorders = order.backorders ?? {};
     if (Object.keys(backorders).length > 0) {
       const lines = new Map<string, { quantity: number; description: string }>();

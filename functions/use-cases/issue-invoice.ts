@@ -31,6 +31,7 @@
  * A prepaid order some of whose lines were cancelled (never shipped) is owed back its total less what its invoices
  * billed: that refund is requested once (its id from the order) and queued for refund-payment on every run.
  */
+import { emails } from '#domain/notifications';
 import { daysBetween, todayIn } from '#domain/dates';
 import { METRIC } from '#domain/figures';
 import { nextActionDate, type DunningPolicy } from '#domain/dunning';
@@ -51,6 +52,8 @@ import { withNextNumber } from './numbering.ts';
 export { MAX_NUMBER_ATTEMPTS } from './numbering.ts';
 
 export interface IssueInvoiceDeps {
+  /** Which customer notifications are emailed (`customerEmails`; undefined: all of them). */
+  readonly customerEmails?: readonly string[] | undefined;
   readonly orders: Orders;
   readonly customers: Customers;
   readonly invoices: Invoices;
@@ -207,6 +210,7 @@ async function refundCancelledLines(order: StoredOrder, last: Invoice, deps: Iss
 }
 
 async function mailInvoice(invoice: Invoice, customer: Customer, deps: IssueInvoiceDeps): Promise<void> {
+  if (!emails(deps.customerEmails, 'invoice')) return;
   const language = customerLanguage(customer, deps.company);
   const { money: format, date } = formatsFor(language);
   const money = (amount: number) => format({ amount, currency: invoice.currency });

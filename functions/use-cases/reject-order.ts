@@ -14,6 +14,7 @@
  *    minor units, the catalog's prices or o2c ids).
  * 3. A prepaid order's refund goes to the refunds queue (refund-payment).
  */
+import { emails } from '#domain/notifications';
 import { transition } from '#domain/order';
 import type { Language, Money } from '#domain/model';
 import { customerLanguage, formatsFor, orderReference, renderMessage, type RejectionReason } from '#messages';
@@ -81,7 +82,7 @@ export async function rejectOrder(input: RejectOrderInput, deps: RejectOrderDeps
   else refund = await ensureRefund(order, order.reason ?? reason, at, deps);
   await deps.catalog.release(order.id);
   const customer = await deps.customers.get(order.customerId);
-  if (customer) {
+  if (customer && emails(deps.customerEmails, 'rejection')) {
     const language = customerLanguage(customer, deps.company);
     const message = renderMessage('order-rejected', language, { customerName: customer.name, orderReference: orderReference(order), reason: customerReason(input, formatsFor(language).money, language), companyName: deps.company.name, refunded: refund !== undefined });
     await deps.mail.enqueue(mailTo(customer, `order-rejected:${order.id}`, message));

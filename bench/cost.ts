@@ -224,9 +224,23 @@ stack.host.invoke = async (key, event) => {
   return invoke(key, event);
 };
 
+/**
+ * fetch, tried again when the connection fails (on the 2 shared cores the local API now and then resets a kept-alive
+ * connection): every route posted here is idempotent, as the platforms' own retries need it to be.
+ */
+async function send(url: string, init: RequestInit): Promise<Response> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fetch(url, init);
+    } catch (error) {
+      if (attempt >= 5) throw error;
+      await new Promise((r) => setTimeout(r, 500 * attempt));
+    }
+  }
+}
 const api = (path: string, init: { method?: string; body?: string; headers?: Record<string, string>; probe?: boolean } = {}) => {
   const key = path.startsWith('/finance/') ? stack.financeKey : stack.apiKey;
-  return fetch(`${stack.apiUrl}${path}`, {
+  return send(`${stack.apiUrl}${path}`, {
     method: init.method ?? (init.body !== undefined ? 'POST' : 'GET'),
     headers: { 'content-type': 'application/json', 'x-api-key': key, ...(init.probe ? { 'x-o2c-bench': 'probe' } : {}), ...init.headers },
     ...(init.body !== undefined ? { body: init.body } : {}),
@@ -271,14 +285,14 @@ async function post(i: number): Promise<{ kind: Kind; orderId: string }> {
   if (kind === 'shopify') {
     const id = 8_000_000 + i;
     const body = JSON.stringify({ ...shopify, id, name: `#${id}`, order_number: id, email, contact_email: email, customer: { ...shopify.customer, id: 9_000_000 + i, email } });
-    res = await fetch(`${stack.apiUrl}/webhooks/shopify`, {
+    res = await send(`${stack.apiUrl}/webhooks/shopify`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-shopify-topic': 'orders/paid', 'x-shopify-shop-domain': 'o2c-demo.myshopify.com', 'x-shopify-hmac-sha256': createHmac('sha256', secret('O2C_SHOPIFY_WEBHOOK_SECRET')).update(body).digest('base64') },
       body,
     });
   } else if (kind === 'woocommerce') {
     const body = JSON.stringify({ ...woo, id: 50_000 + i, number: String(50_000 + i), order_key: `wc_order_bench${i}`, billing: { ...woo.billing, email } });
-    res = await fetch(`${stack.apiUrl}/webhooks/woocommerce`, {
+    res = await send(`${stack.apiUrl}/webhooks/woocommerce`, {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
@@ -303,7 +317,7 @@ async function post(i: number): Promise<{ kind: Kind; orderId: string }> {
     };
     const body = JSON.stringify({ ...stripe, id: `evt_bench_${i}`, created: Math.floor(Date.now() / 1000), data: { object } });
     const t = Math.floor(Date.now() / 1000);
-    res = await fetch(`${stack.apiUrl}/webhooks/stripe`, {
+    res = await send(`${stack.apiUrl}/webhooks/stripe`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'stripe-signature': `t=${t},v1=${createHmac('sha256', secret('O2C_STRIPE_WEBHOOK_SECRET')).update(`${t}.${body}`).digest('hex')}` },
       body,
@@ -422,7 +436,7 @@ const asOf = new Date(Date.parse(`${due}T12:00:00Z`) + 7 * 86_400_000).toISOStri
 phase(`dunning run as of ${asOf}`);
 const schedule = async (path: string) => {
   scheduleRuns++;
-  const r = await fetch(`${stack.apiUrl}${path}`, { method: 'POST' });
+  const r = await send(`${stack.apiUrl}${path}`, { method: 'POST' });
   if (r.status !== 200) throw new Error(`${path}: ${r.status} ${await r.text()}`);
 };
 await schedule(`/_local/schedules/dunning?asOf=${asOf}`);

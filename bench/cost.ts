@@ -87,6 +87,7 @@ let apiRequests = 0;
 let apiUnits = 0;
 let scheduleRuns = 0;
 const other = new Map<string, Line>();
+const stopped: string[] = [];
 
 const READ_OPS = new Set(['Get', 'GetItem', 'Query', 'Scan', 'BatchGet', 'BatchGetItem', 'TransactGet', 'TransactGetItems']);
 type Consumed = { CapacityUnits?: number; ReadCapacityUnits?: number; WriteCapacityUnits?: number };
@@ -135,6 +136,8 @@ tapSdk({
           bump(sqs.byOp, op, chunks(bytes, KB64), bytes);
           return;
         }
+        // The workflow's failure path (NotifyFailure) names the error that stopped the order: kept for the report.
+        if (!fn && op === 'SendMessage' && input.MessageBody?.includes('stopped in its workflow')) stopped.push(String((JSON.parse(input.MessageBody) as { text?: string }).text ?? '').slice(0, 400));
         const bytes = op === 'SendMessage' ? bytesOf(input.MessageBody) : op === 'SendMessageBatch' ? (input.Entries ?? []).reduce((s, e) => s + bytesOf(e.MessageBody), 0) : 0;
         bump(sqs.byOp, op, chunks(bytes, KB64), bytes);
         return;
@@ -449,6 +452,11 @@ const runSeconds = (performance.now() - runStarted) / 1000;
 const transitions = stack.sfn.transitions();
 const executions = stack.sfn.executions.size;
 const executionStatus = [...stack.sfn.executions.values()].reduce<Record<string, number>>((a, e) => ({ ...a, [e.status]: (a[e.status] ?? 0) + 1 }), {});
+/** Why executions failed (their failure path's transitions and finance email are in the counts): what NotifyFailure said, by error. */
+const failures = stopped.reduce<Record<string, { count: number; example: string }>>((a, text) => {
+  const error = /stopped: ([^ ]+)/.exec(text)?.[1] ?? '?';
+  return { ...a, [error]: { count: (a[error]?.count ?? 0) + 1, example: a[error]?.example ?? text } };
+}, {});
 
 // Calibration: locally every invocation shares one process and two busy cores with all the others in flight, so a
 // duration measured under the run's load is many times Lambda's (each invocation has its own CPU there). Orders
@@ -548,6 +556,7 @@ console.log('');
 console.log(`  orders ${ORDERS} (${Object.entries(posted.reduce<Record<string, number>>((a, p) => ({ ...a, [p.kind]: (a[p.kind] ?? 0) + 1 }), {})).map(([k, v]) => `${k} ${v}`).join(', ')}); invoices paid by the statement ${paying.length} of ${open.length} open`);
 console.log(`  per order: ${(transitions / ORDERS).toFixed(1)} transitions, ${(invocations / ORDERS).toFixed(1)} invocations, ${(ddb.writes / ORDERS).toFixed(1)} WRU, ${(ddb.reads / ORDERS).toFixed(1)} RRU, ${(sqsUnits / ORDERS).toFixed(1)} SQS requests, ${(ses.customerRecipients / ORDERS).toFixed(2)} customer emails (${ses.recipients} emails in all)`);
 console.log(`  workflows ${Object.entries(executionStatus).map(([k, v]) => `${k} ${v}`).join(' · ')}; ${dlq} in dead-letter queues; run ${runSeconds.toFixed(0)} s`);
+for (const [error, f] of Object.entries(failures)) console.log(`    stopped: ${f.count} × ${error} — e.g. ${f.example}`);
 console.log(`  Lambda duration under the run's load: ${num(underLoadGbSeconds)} GB-s = ${usd(per1000(price('lambda.arm64.gbSecond', underLoadGbSeconds)))} per 1,000 orders (the table uses the calibrated one-order-at-a-time durations)`);
 console.log(`  fixed, not per order: SQS idle long-polling ${pollers} event source mappings × 5 pollers × 3/min ≈ ${num(idleRequestsPerMonth)} requests/month = ${usd(fixedMonthly.sqsIdlePolling.usd)}/month; locally ${sqs.emptyReceives} empty receives (1 s waits) not counted`);
 console.log(`  prices: ${priceList.region}, checked ${[...new Set(Object.values(priceList.prices).map((p) => p.date))].join(', ')} (bench/prices.json)`);
@@ -573,7 +582,7 @@ writeFileSync(
       dynamodb: { byOperation: Object.fromEntries(ddb.byOp), byFunction: Object.fromEntries(ddb.byFn) },
       sqs: { byOperation: Object.fromEntries(sqs.byOp), emptyReceivesNotCounted: sqs.emptyReceives },
       ses,
-      stepFunctions: { executions, transitions, status: executionStatus },
+      stepFunctions: { executions, transitions, status: executionStatus, failures },
       logs: { appBytes: appLogBytes, appLines: appLogLines, platformBytes: platformLogBytes, stepFunctionsBytes: sfnLogBytes },
       other: Object.fromEntries(other),
       fixedMonthly,

@@ -228,17 +228,20 @@ stack.host.invoke = async (key, event) => {
 };
 
 /**
- * fetch, tried again when the connection fails (on the 2 shared cores the local API now and then resets a kept-alive
- * connection): every route posted here is idempotent, as the platforms' own retries need it to be.
+ * fetch, tried again as the platforms do — when the connection fails (on the 2 shared cores the local API now and then
+ * resets a kept-alive connection) or the answer is a 5xx ("safe to retry"): every route posted here is idempotent.
+ * Each attempt that reaches the API is a billed request, and is counted.
  */
 async function send(url: string, init: RequestInit): Promise<Response> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await fetch(url, init);
+      const res = await fetch(url, init);
+      if (res.status < 500 || attempt >= 5) return res;
+      await res.arrayBuffer();
     } catch (error) {
       if (attempt >= 5) throw error;
-      await new Promise((r) => setTimeout(r, 500 * attempt));
     }
+    await new Promise((r) => setTimeout(r, 500 * attempt));
   }
 }
 const api = (path: string, init: { method?: string; body?: string; headers?: Record<string, string>; probe?: boolean } = {}) => {

@@ -393,9 +393,14 @@ for (const h of held) {
 phase('waiting for every invoice');
 const cycleDeadline = Date.now() + 20 * 60_000;
 let lastReport = Date.now();
+const ours = new Set(posted.map((p) => p.orderId));
 for (;;) {
   const n = await invoiced();
   if (n >= ORDERS) break;
+  // A workflow that stopped (its failure path ran: the order left where it was) will not invoice: when none of the
+  // run's is still running, the rest of the run goes on without them (the report says why they stopped).
+  const executions = [...stack.sfn.executions.values()].filter((e) => ours.has(e.name));
+  if (executions.length >= ours.size && executions.every((e) => e.status !== 'RUNNING')) break;
   if (Date.now() > cycleDeadline || Date.now() - lastReport > 30_000) {
     const statuses: Record<string, number> = {};
     for (const p of posted) {

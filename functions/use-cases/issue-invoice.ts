@@ -12,7 +12,7 @@
  *    the next-action index dunning reads) with the aggregates in one
  *    transaction that moves the series counter — so a failed write consumes no
  *    number. Another invoice took the number: read the counter again.
- * 4. Queue the email (key `invoice:<number>`) for render-documents, which renders
+ * 4. Unless the seller has no invoice emails (customerEmails), queue the email (key `invoice:<number>`) for render-documents, which renders
  *    the PDF, attaches it and queues the email for sending; an invoice with a
  *    balance says where to pay and what reference to quote. A customer who
  *    wants e-invoices (`eInvoice`) also gets the Peppol BIS 3 UBL, with the PDF

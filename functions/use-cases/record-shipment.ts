@@ -17,7 +17,7 @@
  *    cancellation) is written on the order under its id, guarded by the order's version (a concurrent report:
  *    read again, check again).
  * 4. Stock is brought to the order's record again (what a concurrent report left to do).
- * 5. A shipment: the customer is mailed what is in the parcel, its tracking and
+ * 5. A shipment: the customer is mailed (when customerEmails has "shipment") what is in the parcel, its tracking and
  *    what is still to follow, in their language (key per shipment).
  * 6. invoiceOn "shipment": the shipment is invoiced (issue-invoice's
  *    invoiceShipments: once per shipment, its number kept on the order).

@@ -16,7 +16,7 @@
  *    credit / Cr cash. A prepaid order refunded before it was invoiced posts
  *    nothing: o2c books a prepaid order's cash with its invoice, and it had none
  *    (domain/refunds.ts: refundEntry). A lost race reads the winner's outcome.
- * 4. Refunded → the customer is mailed in their language (key per refund);
+ * 4. Refunded → the customer is mailed in their language (key per refund; when customerEmails has "refund");
  *    failed or owed → finance is mailed (key per refund and outcome).
  *
  * An invoiced order a platform cancelled (`{ kind: 'cancelled-after-invoice', orderId }`):

@@ -9,7 +9,7 @@
  *    prepaid order in the same write (request-refund). Rejected already (a
  *    re-run, or check-credit's own rejection): its refund request is created
  *    if it is missing.
- * 2. Release the stock; mail the customer (key per order) in their language,
+ * 2. Release the stock; mail the customer (key per order, when customerEmails has "rejection") in their language,
  *    the reason as data the template words (never the warehouse's words,
  *    minor units, the catalog's prices or o2c ids).
  * 3. A prepaid order's refund goes to the refunds queue (refund-payment).

@@ -14,6 +14,7 @@ import { DUNNING_ACTIONS, DUNNING_TONES, DEFAULT_DUNNING_POLICY, dunningPolicyPr
 import { PAYMENT_REFERENCE_SCHEMES, parseBankAccount, type PaymentReferenceScheme } from '../functions/domain/references.ts';
 import { DEFAULT_MATCH_POLICY, type MatchPolicy } from '../functions/domain/cash-matching.ts';
 import { isCurrency, parseDecimal, parseRatePpm } from '../functions/domain/money.ts';
+import { CUSTOMER_NOTIFICATIONS } from '../functions/domain/notifications.ts';
 
 const email = z.email();
 
@@ -239,6 +240,17 @@ export const ConfigSchema = z.strictObject({
   promisedDeliveryDays: z.number().int().min(1).max(60).default(3),
   /** An order the warehouse ships in parts (POST /fulfilment/{orderId}/shipments): an invoice per shipment, or one of what shipped once the order is complete. */
   invoiceOn: z.enum(['shipment', 'order']).default('order'),
+  /**
+   * The customer notifications sent by email (functions/domain/notifications.ts): any of confirmation, backorder,
+   * shipment, cancellation, invoice, rejection, refund. Default: all of them. Each is an SES message; a shop whose
+   * platform confirms and tracks its orders may keep `["invoice", "rejection", "refund"]`. Without `invoice`,
+   * customers on terms get no invoice email (send them their invoices another way).
+   */
+  customerEmails: z
+    .array(z.enum(CUSTOMER_NOTIFICATIONS))
+    .max(CUSTOMER_NOTIFICATIONS.length)
+    .refine((list) => new Set(list).size === list.length, 'each notification once')
+    .default([...CUSTOMER_NOTIFICATIONS]),
   /** Base URL of Stripe's API, which refund-payment calls (the secret key is the `StripeKey` secret of the data stack). */
   stripeApiUrl: z.url({ protocol: /^https?$/ }).default('https://api.stripe.com'),
   /** `stripe`: every invoice in a dunning letter gets a Stripe Payment Link (send-reminder, with the `StripeKey` secret) printed under its line; `none` (default): bank transfer only. */

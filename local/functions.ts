@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
-import { invocation, type Invocation } from './sdk-tap.ts';
+import { invocation, invocationEnded, type Invocation } from './sdk-tap.ts';
 import type { LocalFunction } from './template.ts';
 
 const root = resolve(import.meta.dirname, '..');
@@ -146,12 +146,15 @@ export async function hostFunctions(
       fail: () => undefined,
       succeed: () => undefined,
     } as Context;
+    const started = performance.now();
     try {
       const result = await invocation.run(current, () => handler(event, context));
       if (current.crashed) throw current.crashed; // the process "died": whatever the handler made of it is lost
+      invocationEnded(current, performance.now() - started);
       return result;
     } catch (error) {
       const e = (current.crashed ?? error) as Error;
+      invocationEnded(current, performance.now() - started, e);
       throw new FunctionError(e.name || 'Error', e.message);
     }
   }

@@ -42,6 +42,8 @@ export interface SdkCall {
 export interface SdkListener {
   before?(call: SdkCall): void;
   after?(call: SdkCall): void;
+  /** An invocation the host ran has ended (`ms`: the handler's wall-clock time, what Lambda bills as duration). */
+  ended?(ended: Invocation, ms: number, error?: unknown): void;
 }
 
 type Send = (this: { config?: { serviceId?: string } }, command: { input: Record<string, unknown>; constructor: { name: string } }, ...rest: unknown[]) => Promise<unknown>;
@@ -78,6 +80,11 @@ function install(): void {
     if (call.error !== undefined) throw call.error;
     return call.output;
   };
+}
+
+/** The host reports each invocation's end here (local/functions.ts). */
+export function invocationEnded(ended: Invocation, ms: number, error?: unknown): void {
+  for (const l of listeners) l.ended?.(ended, ms, error);
 }
 
 /** Adds a listener to every SDK call in this process; the returned function removes it. */

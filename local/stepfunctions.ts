@@ -42,6 +42,8 @@ export interface ExecutionRecord {
   stopDate?: Date;
   /** Names of the wait states the execution is in now. */
   waitingIn: Set<string>;
+  /** State transitions so far, as Step Functions bills a Standard execution: every state entered, every retry. */
+  transitions: number;
   abort: () => void;
 }
 
@@ -79,6 +81,8 @@ class SfnError extends Error {
 export interface LocalStepFunctions {
   endpoint: string;
   executions: Map<string, ExecutionRecord>;
+  /** State transitions of every execution so far (the cost bench's count; see ExecutionRecord.transitions). */
+  transitions(): number;
   /** Task states the host runs itself (all of them: anything else would call real AWS). */
   overriddenStates: string[];
   /** Executions resumed from the journal when the host started (running when the process before it stopped). */
@@ -198,14 +202,14 @@ export async function startStepFunctions(
       noThrowOnAbort: true,
     });
     record.abort = run.abort;
-    if (journal) {
-      void (async () => {
-        for await (const event of run.eventLogs) {
-          if (stopping || record.status !== 'RUNNING') break;
-          if (event.type === 'StateEntered') journal.entered(record.name, event.state.name, event.state.input);
-        }
-      })().catch(() => undefined);
-    }
+    // Read the run's event log (unread, the library keeps every event in memory): each state entered and each retry
+    // is a billed transition; the journal (when the stack keeps its data) records each state entered.
+    void (async () => {
+      for await (const event of run.eventLogs) {
+        if (event.type === 'StateEntered' || event.type === 'StateRetried') record.transitions++;
+        if (journal && event.type === 'StateEntered' && !stopping && record.status === 'RUNNING') journal.entered(record.name, event.state.name, event.state.input);
+      }
+    })().catch(() => undefined);
     run.result.then(
       (output) => {
         if (record.status !== 'RUNNING') return;
@@ -237,6 +241,7 @@ export async function startStepFunctions(
       input: inputText,
       startDate: new Date(),
       waitingIn: new Set(),
+      transitions: 0,
       abort: () => undefined,
     };
     executions.set(name, record);
@@ -262,6 +267,7 @@ export async function startStepFunctions(
         ...(e.stopDate !== undefined ? { stopDate: new Date(e.stopDate) } : {}),
         waitingIn: new Set(),
         abort: () => undefined,
+        transitions: 0, // counted for this process's run only
       };
       executions.set(e.name, record);
       if (e.status === 'RUNNING') running.push({ record, ...(e.state ? { state: e.state } : {}), ...(e.stateInput ? { stateInput: e.stateInput } : {}) });
@@ -361,6 +367,7 @@ export async function startStepFunctions(
     endpoint: `http://127.0.0.1:${options.port}`,
     executions,
     resumed,
+    transitions: () => [...executions.values()].reduce((sum, e) => sum + e.transitions, 0),
     overriddenStates: Object.keys(overridesFor(undefined as never)),
     expire(executionName, state) {
       for (const [token, t] of pending) {

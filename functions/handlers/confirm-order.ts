@@ -7,5 +7,5 @@ import { confirmOrder } from '#use-cases/confirm-order';
 
 const env = readBindings('confirm-order');
 const { orders, customers } = repositories(env.TABLE_NAME);
-export const deps = { orders, customers, mail: mailQueue(env.MAIL_QUEUE_URL), clock: systemClock, company: companyOf(env) };
+export const deps = { orders, customers, mail: mailQueue(env.MAIL_QUEUE_URL), clock: systemClock, company: companyOf(env), customerEmails: env.CUSTOMER_EMAILS };
 export const handler = taskHandler(OrderTaskInput, (input) => confirmOrder(input, deps));

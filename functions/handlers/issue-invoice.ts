@@ -8,5 +8,5 @@ import type { DocumentMail, RefundMessage } from '#ports';
 
 const env = readBindings('issue-invoice');
 const { orders, customers, invoices, refundRequests } = repositories(env.TABLE_NAME);
-export const deps = { orders, customers, invoices, refundRequests, renderQueue: sqsOutbox<DocumentMail>(env.DOCUMENTS_QUEUE_URL), clock: systemClock, metrics: businessMetrics, company: companyOf(env), series: env.INVOICE_SERIES, refundQueue: sqsOutbox<RefundMessage>(env.REFUNDS_QUEUE_URL), policy: dunningPolicyOf(env.DUNNING_POLICY), invoiceOn: env.INVOICE_ON === 'shipment' ? ('shipment' as const) : ('order' as const) };
+export const deps = { orders, customers, invoices, refundRequests, renderQueue: sqsOutbox<DocumentMail>(env.DOCUMENTS_QUEUE_URL), clock: systemClock, metrics: businessMetrics, company: companyOf(env), series: env.INVOICE_SERIES, refundQueue: sqsOutbox<RefundMessage>(env.REFUNDS_QUEUE_URL), policy: dunningPolicyOf(env.DUNNING_POLICY), invoiceOn: env.INVOICE_ON === 'shipment' ? ('shipment' as const) : ('order' as const), customerEmails: env.CUSTOMER_EMAILS };
 export const handler = taskHandler(OrderTaskInput, (input) => issueInvoice(input, deps));

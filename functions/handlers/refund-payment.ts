@@ -24,6 +24,7 @@ export const deps = {
   company: companyOf(env),
   creditNoteSeries: env.CREDIT_NOTE_SERIES,
   financeRecipients: env.FINANCE_RECIPIENTS,
+  customerEmails: env.CUSTOMER_EMAILS,
   log,
 };
 export const handler = sqsHandler(RefundMessageSchema, async (message) => {

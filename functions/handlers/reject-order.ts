@@ -9,5 +9,5 @@ import type { RefundMessage } from '#ports';
 
 const env = readBindings('reject-order');
 const { orders, customers, catalog, refundRequests } = repositories(env.TABLE_NAME);
-export const deps = { orders, customers, catalog, refundRequests, refundQueue: sqsOutbox<RefundMessage>(env.REFUNDS_QUEUE_URL), mail: mailQueue(env.MAIL_QUEUE_URL), clock: systemClock, company: companyOf(env) };
+export const deps = { orders, customers, catalog, refundRequests, refundQueue: sqsOutbox<RefundMessage>(env.REFUNDS_QUEUE_URL), mail: mailQueue(env.MAIL_QUEUE_URL), clock: systemClock, company: companyOf(env), customerEmails: env.CUSTOMER_EMAILS };
 export const handler = taskHandler(RejectTaskInput, (input) => rejectOrder(input, deps));

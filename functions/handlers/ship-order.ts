@@ -7,5 +7,5 @@ import { shipOrder } from '#use-cases/ship-order';
 
 const env = readBindings('ship-order');
 const { orders, customers, catalog } = repositories(env.TABLE_NAME);
-export const deps = { orders, customers, catalog, mail: mailQueue(env.MAIL_QUEUE_URL), clock: systemClock, company: companyOf(env) };
+export const deps = { orders, customers, catalog, mail: mailQueue(env.MAIL_QUEUE_URL), clock: systemClock, company: companyOf(env), customerEmails: env.CUSTOMER_EMAILS };
 export const handler = taskHandler(ShipTaskInput, (input) => shipOrder(input, deps));

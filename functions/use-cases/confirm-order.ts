@@ -3,12 +3,13 @@
  * order and tell the customer.
  * 1. Released from hold → approved (counted as finance's manual action
  *    `credit-review.approve` in the same write); approved → confirmed (each only once).
- * 2. Queue the confirmation (key per order: a re-run emails once).
+ * 2. Queue the confirmation (key per order: a re-run emails once), when the seller has confirmations emailed.
  * 3. Units on backorder (backorderPolicy "ship-available"): the customer is also told what ships now and what
  *    follows, and that they can have the rest cancelled (key per order).
  */
 import { todayIn } from '#domain/dates';
 import { METRIC } from '#domain/figures';
+import { emails } from '#domain/notifications';
 import { counting, transition } from '#domain/order';
 import { customerLanguage, formatsFor, orderReference, renderMessage } from '#messages';
 import { OrderNotFound } from '../errors.ts';
@@ -21,6 +22,8 @@ export interface ConfirmOrderDeps {
   readonly mail: Mail;
   readonly clock: Clock;
   readonly company: Company;
+  /** Which customer notifications are emailed (`customerEmails`; undefined: all of them). */
+  readonly customerEmails?: readonly string[] | undefined;
 }
 
 export async function confirmOrder({ orderId }: { orderId: string }, deps: ConfirmOrderDeps): Promise<{ status: string }> {
@@ -33,7 +36,7 @@ export async function confirmOrder({ orderId }: { orderId: string }, deps: Confi
   }
   if (order.status === 'approved') order = await deps.orders.apply(order, transition(order, 'confirmed', 'confirm', at));
   const customer = await deps.customers.get(order.customerId);
-  if (customer) {
+  if (customer && emails(deps.customerEmails, 'confirmation')) {
     const language = customerLanguage(customer, deps.company);
     const money = (amount: number) => formatsFor(language).money({ amount, currency: order.currency });
     const message = renderMessage('order-confirmed', language, {
@@ -45,6 +48,8 @@ export async function confirmOrder({ orderId }: { orderId: string }, deps: Confi
       companyName: deps.company.name,
     });
     await deps.mail.enqueue(mailTo(customer, `order-confirmed:${orderId}`, message));
+  }
+  if (customer && emails(deps.customerEmails, 'backorder')) {
     const backorders = order.backorders ?? {};
     if (Object.keys(backorders).length > 0) {
       const lines = new Map<string, { quantity: number; description: string }>();

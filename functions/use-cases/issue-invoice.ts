@@ -15,7 +15,7 @@
  *    invoice carries the order's touches (domain/figures `orderTouches`: a
  *    credit review, a seller's line cancellation): the pack counts the order
  *    touchless when it is paid off by rule without any (a prepaid one at issue).
- * 4. Queue the email (key `invoice:<number>`) for render-documents, which renders
+ * 4. Unless the seller has no invoice emails (customerEmails), queue the email (key `invoice:<number>`) for render-documents, which renders
  *    the PDF, attaches it and queues the email for sending; an invoice with a
  *    balance says where to pay and what reference to quote. A customer who
  *    wants e-invoices (`eInvoice`) also gets the Peppol BIS 3 UBL, with the PDF
@@ -34,6 +34,7 @@
  * A prepaid order some of whose lines were cancelled (never shipped) is owed back its total less what its invoices
  * billed: that refund is requested once (its id from the order) and queued for refund-payment on every run.
  */
+import { emails } from '#domain/notifications';
 import { daysBetween, todayIn } from '#domain/dates';
 import { METRIC, orderTouches, paidOff } from '#domain/figures';
 import { nextActionDate, type DunningPolicy } from '#domain/dunning';
@@ -54,6 +55,8 @@ import { withNextNumber } from './numbering.ts';
 export { MAX_NUMBER_ATTEMPTS } from './numbering.ts';
 
 export interface IssueInvoiceDeps {
+  /** Which customer notifications are emailed (`customerEmails`; undefined: all of them). */
+  readonly customerEmails?: readonly string[] | undefined;
   readonly orders: Orders;
   readonly customers: Customers;
   readonly invoices: Invoices;
@@ -211,6 +214,7 @@ async function refundCancelledLines(order: StoredOrder, last: Invoice, deps: Iss
 }
 
 async function mailInvoice(invoice: Invoice, customer: Customer, deps: IssueInvoiceDeps): Promise<void> {
+  if (!emails(deps.customerEmails, 'invoice')) return;
   const language = customerLanguage(customer, deps.company);
   const { money: format, date } = formatsFor(language);
   const money = (amount: number) => format({ amount, currency: invoice.currency });

@@ -17,7 +17,7 @@
  *    cancellation) is written on the order under its id, guarded by the order's version (a concurrent report:
  *    read again, check again).
  * 4. Stock is brought to the order's record again (what a concurrent report left to do).
- * 5. A shipment: the customer is mailed what is in the parcel, its tracking and
+ * 5. A shipment: the customer is mailed (when customerEmails has "shipment") what is in the parcel, its tracking and
  *    what is still to follow, in their language (key per shipment).
  * 6. invoiceOn "shipment": the shipment is invoiced (issue-invoice's
  *    invoiceShipments: once per shipment, its number kept on the order).
@@ -26,6 +26,7 @@
  *    when nothing shipped at all, with WarehouseFailed (the reject path: the
  *    customer told, a prepaid order refunded). A wait answered before (a replay) is left alone.
  */
+import { emails } from '#domain/notifications';
 import { checkReport, isComplete, progressOf, shipmentsOf, stockTargets, unitsShipped, type LineCancellation, type RecordedShipment, type ShipmentLine } from '#domain/shipments';
 import { amendOrder } from '#domain/order';
 import { customerLanguage, formatsFor, orderReference, renderMessage } from '#messages';
@@ -51,7 +52,7 @@ export type ShipmentsReport =
   | { readonly shipmentId: string; readonly cancelled: true; readonly lines: readonly ShipmentLine[]; readonly reason: string };
 
 export type RecordShipmentDeps = AnswerWaitDeps &
-  Pick<ShipOrderDeps, 'customers' | 'catalog' | 'mail' | 'company'> & {
+  Pick<ShipOrderDeps, 'customers' | 'catalog' | 'mail' | 'company' | 'customerEmails'> & {
     readonly invoiceOn: 'order' | 'shipment';
     /** The invoicing ports (invoiceOn "shipment"). */
     readonly invoicing?: IssueInvoiceDeps | undefined;
@@ -145,6 +146,7 @@ async function write(orderId: string, report: ShipmentsReport, deps: RecordShipm
 }
 
 async function mailShipment(order: StoredOrder, shipment: RecordedShipment, deps: RecordShipmentDeps): Promise<void> {
+  if (!emails(deps.customerEmails, 'shipment')) return;
   const customer = await deps.customers.get(order.customerId);
   if (!customer) return;
   const progress = progressOf(order);
@@ -177,6 +179,7 @@ async function mailShipment(order: StoredOrder, shipment: RecordedShipment, deps
  */
 async function mailCancellation(order: StoredOrder, cancellation: LineCancellation, deps: RecordShipmentDeps): Promise<void> {
   if (isComplete(order) && unitsShipped(order) === 0) return;
+  if (!emails(deps.customerEmails, 'cancellation')) return;
   const customer = await deps.customers.get(order.customerId);
   if (!customer) return;
   const progress = progressOf(order);

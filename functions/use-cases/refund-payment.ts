@@ -16,7 +16,7 @@
  *    credit / Cr cash. A prepaid order refunded before it was invoiced posts
  *    nothing: o2c books a prepaid order's cash with its invoice, and it had none
  *    (domain/refunds.ts: refundEntry). A lost race reads the winner's outcome.
- * 4. Refunded → the customer is mailed in their language (key per refund);
+ * 4. Refunded → the customer is mailed in their language (key per refund; when customerEmails has "refund");
  *    failed or owed → finance is mailed (key per refund and outcome).
  *
  * An invoiced order a platform cancelled (`{ kind: 'cancelled-after-invoice', orderId }`):
@@ -26,6 +26,7 @@
  * 2. A paid invoice leaves that much customer credit: its refund is requested
  *    (created once, id from the order) and made as above.
  */
+import { emails } from '#domain/notifications';
 import { todayIn } from '#domain/dates';
 import { formatMoney } from '#domain/money';
 import { refundChannel, refundEntry, refundOfCreditNote, settleRefund, type Refund, type RefundOutcome } from '#domain/refunds';
@@ -36,6 +37,8 @@ import { CREDIT_NOTE_KEYS, issueCreditNote, type AdjustInvoiceDeps } from './adj
 import { mailTo } from './customer-mail.ts';
 
 export interface RefundPaymentDeps extends AdjustInvoiceDeps {
+  /** Which customer notifications are emailed (`customerEmails`; undefined: all of them). */
+  readonly customerEmails?: readonly string[] | undefined;
   readonly orders: Orders;
   readonly refundRequests: RefundRequests;
   readonly paymentRefunds: PaymentRefunds;
@@ -86,7 +89,7 @@ async function tell(refund: Refund, deps: RefundPaymentDeps): Promise<void> {
   const amount = formatMoney({ amount: refund.amount, currency: refund.currency });
   if (refund.status === 'refunded') {
     const customer = await deps.customers.get(refund.customerId);
-    if (!customer) return;
+    if (!customer || !emails(deps.customerEmails, 'refund')) return;
     const language = customerLanguage(customer, deps.company);
     const message = renderMessage('refund-issued', language, {
       customerName: customer.name,

@@ -9,7 +9,7 @@
  *    prepaid order in the same write (request-refund). Rejected already (a
  *    re-run, or check-credit's own rejection): its refund request is created
  *    if it is missing.
- * 2. Release the stock; mail the customer (key per order) in their language,
+ * 2. Release the stock; mail the customer (key per order, when customerEmails has "rejection") in their language,
  *    the reason as data the template words (never the warehouse's words,
  *    minor units, the catalog's prices or o2c ids).
  * 3. A prepaid order's refund goes to the refunds queue (refund-payment).
@@ -17,6 +17,7 @@
  * finance's refusal after review as a manual action (`credit-review.reject`) — in
  * the report aggregates of its day, in the same write (once: the version guard).
  */
+import { emails } from '#domain/notifications';
 import { todayIn } from '#domain/dates';
 import { METRIC, type OrderErrorReason } from '#domain/figures';
 import { counting, transition } from '#domain/order';
@@ -104,7 +105,7 @@ export async function rejectOrder(input: RejectOrderInput, deps: RejectOrderDeps
   else refund = await ensureRefund(order, order.reason ?? reason, at, deps);
   await deps.catalog.release(order.id);
   const customer = await deps.customers.get(order.customerId);
-  if (customer) {
+  if (customer && emails(deps.customerEmails, 'rejection')) {
     const language = customerLanguage(customer, deps.company);
     const message = renderMessage('order-rejected', language, { customerName: customer.name, orderReference: orderReference(order), reason: customerReason(input, formatsFor(language).money, language), companyName: deps.company.name, refunded: refund !== undefined });
     await deps.mail.enqueue(mailTo(customer, `order-rejected:${order.id}`, message));

@@ -1,10 +1,11 @@
 /**
  * The warehouse shipped: record the shipment, let the reserved stock go with
- * it, and tell the customer how to track the parcel (key per order).
+ * it, and tell the customer how to track the parcel (key per order; when the seller has shipments emailed).
  * An order that left in parts (shipments recorded by record-shipment) is complete here: its stock is brought to
  * what shipped and what was cancelled (nothing else moves), and each parcel was mailed when it was reported.
  */
 import type { Shipment } from '#domain/model';
+import { emails } from '#domain/notifications';
 import { transition } from '#domain/order';
 import { shipmentsOf, stockTargets } from '#domain/shipments';
 import { customerLanguage, formatsFor, orderReference, renderMessage } from '#messages';
@@ -19,6 +20,8 @@ export interface ShipOrderDeps {
   readonly mail: Mail;
   readonly clock: Clock;
   readonly company: Company;
+  /** Which customer notifications are emailed (`customerEmails`; undefined: all of them). */
+  readonly customerEmails?: readonly string[] | undefined;
 }
 
 export async function shipOrder({ orderId, shipment }: { orderId: string; shipment: Shipment }, deps: ShipOrderDeps): Promise<{ status: string }> {
@@ -31,7 +34,7 @@ export async function shipOrder({ orderId, shipment }: { orderId: string; shipme
   }
   await deps.catalog.ship(orderId);
   const customer = await deps.customers.get(order.customerId);
-  if (customer) {
+  if (customer && emails(deps.customerEmails, 'shipment')) {
     const language = customerLanguage(customer, deps.company);
     const message = renderMessage('order-shipped', language, {
       customerName: customer.name,

@@ -83,6 +83,8 @@ const SETTINGS: { readonly [K in BindingSetBy<'bindSettings'>]: ((c: O2cConfig) 
   BACKORDER_MAX_ATTEMPTS: (c) => String(c.backorderMaxAttempts),
   PROMISED_DELIVERY_DAYS: (c) => String(c.promisedDeliveryDays),
   INVOICE_ON: (c) => c.invoiceOn,
+  // 'none' for an empty choice: an empty variable would read as unset.
+  CUSTOMER_EMAILS: (c) => (c.customerEmails.length > 0 ? c.customerEmails.join(',') : 'none'),
   BACKORDER_POLICY: (c) => c.backorderPolicy,
   CARRIER_RATES: undefined,
   CREDIT_NOTE_SERIES: (c) => c.creditNoteSeries,

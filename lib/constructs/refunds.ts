@@ -21,7 +21,7 @@ export class Refunds extends Construct {
       .bindQueue('MAIL_QUEUE_URL', mail.queue)
       .bindQueue('DOCUMENTS_QUEUE_URL', mail.documentsQueue)
       .bindSecret('STRIPE_SECRET_ARN', data.secrets.stripeKey)
-      .bindSettings(config, ['FINANCE_RECIPIENTS', 'CREDIT_NOTE_SERIES', 'STRIPE_API_URL'])
+      .bindSettings(config, ['FINANCE_RECIPIENTS', 'CREDIT_NOTE_SERIES', 'STRIPE_API_URL', 'CUSTOMER_EMAILS'])
       .bindCompany(config)
       // Few at once: each may call Stripe.
       .consume(data.queues.refunds, { batchSize: 5, maxConcurrency: 5 });

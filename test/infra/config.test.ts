@@ -319,3 +319,32 @@ describe('cashMatching', () => {
     }
   });
 });
+
+describe('customerEmails', () => {
+  it('emails every customer notification by default; a choice is checked at synth, naming the key', () => {
+    expect(parseConfig(base).customerEmails).toEqual(['confirmation', 'backorder', 'shipment', 'cancellation', 'invoice', 'rejection', 'refund']);
+    expect(parseConfig({ ...base, customerEmails: ['invoice', 'rejection', 'refund'] }).customerEmails).toEqual(['invoice', 'rejection', 'refund']);
+    expect(parseConfig({ ...base, customerEmails: [] }).customerEmails).toEqual([]);
+    expect(() => parseConfig({ ...base, customerEmails: ['invoice', 'newsletter'] })).toThrow(/o2c\.customerEmails\.1/);
+    expect(() => parseConfig({ ...base, customerEmails: ['invoice', 'invoice'] })).toThrow(/o2c\.customerEmails: each notification once/);
+  });
+
+  it('is bound, as CUSTOMER_EMAILS, to the functions that write to customers; an empty choice reads as none', () => {
+    const previous = process.env.CDK_VALIDATION;
+    process.env.CDK_VALIDATION = 'false';
+    try {
+      const synth = (choice: string) => {
+        const { app, stack } = buildApp({ context: { ...cdkContext, 'aws:cdk:bundling-stacks': [], 'o2c.customerEmails': choice }, nag: false });
+        const resources = Object.values(app.synth().getStackArtifact(stack.artifactId).template.Resources as Record<string, { Type: string; Properties: Record<string, any> }>);
+        return resources.filter((r) => r.Type === 'AWS::Lambda::Function' && r.Properties.Environment?.Variables?.CUSTOMER_EMAILS !== undefined).map((r) => r.Properties.Environment.Variables as Record<string, string>);
+      };
+      const bound = synth('["invoice"]');
+      expect(bound.map((v) => v.O2C_FUNCTION).sort()).toEqual(['confirm-order', 'fulfilment-callback', 'issue-invoice', 'refund-payment', 'reject-order', 'ship-order']);
+      expect(new Set(bound.map((v) => v.CUSTOMER_EMAILS))).toEqual(new Set(['invoice']));
+      expect(new Set(synth('[]').map((v) => v.CUSTOMER_EMAILS))).toEqual(new Set(['none']));
+    } finally {
+      if (previous === undefined) delete process.env.CDK_VALIDATION;
+      else process.env.CDK_VALIDATION = previous;
+    }
+  });
+});

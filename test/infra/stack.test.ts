@@ -215,7 +215,7 @@ describe('order workflow', () => {
 
   it('has the steps in order, two task-token waits on the credit-review and fulfilment queues, and Catch on every task', () => {
     const states = definition().States;
-    for (const name of ['ValidateOrder', 'BackorderWait', 'CheckCredit', 'WaitForCreditReview', 'ConfirmOrder', 'WaitForFulfilment', 'ShipOrder', 'IssueInvoice', 'RejectOrder', 'ReleaseStock', 'NotifyFailure', 'Done', 'Rejected', 'Failed']) {
+    for (const name of ['ValidateOrder', 'BackorderWait', 'CheckCredit', 'WaitForCreditReview', 'ConfirmOrder', 'WaitForFulfilment', 'ShipOrder', 'IssueInvoice', 'RejectOrder', 'ReleaseStock', 'NotifyFailure', 'Failed']) {
       expect(states, name).toHaveProperty(name);
     }
     const waits = Object.entries(states).filter(([, s]) => s.Resource === 'arn:x:states:::sqs:sendMessage.waitForTaskToken' || String(s.Resource).includes('waitForTaskToken'));
@@ -236,7 +236,11 @@ describe('order workflow', () => {
     expect(states.ConfirmOrder.Next).toBe('WaitForFulfilment');
     expect(states.WaitForFulfilment.Next).toBe('ShipOrder');
     expect(states.ShipOrder.Next).toBe('IssueInvoice');
-    expect(states.IssueInvoice.Next).toBe('Done');
+    // The last tasks end the execution (no Succeed state after them: one billed transition less per order).
+    expect(states.IssueInvoice).toMatchObject({ End: true });
+    expect(states.IssueInvoice.Next).toBeUndefined();
+    expect(states.RejectOrder).toMatchObject({ End: true });
+    expect(Object.values(states).filter((s) => s.Type === 'Succeed')).toEqual([]);
     // The warehouse's "cannot ship" rejects the order (first catch, so States.ALL does not take it); every other
     // error — a step failing after its retries, a wait's timeout — releases the stock, then notifies finance.
     expect(states.WaitForFulfilment.Catch).toEqual([

@@ -43,6 +43,7 @@ export const TEST_BINDINGS: Partial<Record<BindingName, string>> = {
   BACKORDER_MAX_ATTEMPTS: '3',
   PROMISED_DELIVERY_DAYS: '3',
   INVOICE_ON: 'order',
+  CUSTOMER_EMAILS: 'confirmation,backorder,shipment,cancellation,invoice,rejection,refund',
   BACKORDER_POLICY: 'wait',
   SENDER_ADDRESS: 'billing@example.com',
   SES_CONFIGURATION_SET: 'o2c-test',

@@ -82,10 +82,10 @@ export const LAYER_RULES: LayerRule[] = [
   {
     name: 'infra-not-function-code',
     comment:
-      "lib/ never imports functions/ (entry paths are strings); the table definition, the bindings contract, the error catalogue, the payment references, the dunning policy, the cash-matching policy, money and the list of font files (pure modules: config checks the seller's IBAN, the reference scheme, the dunning policy and the matching tolerance in minor units with the code the functions use) are the exceptions.",
+      "lib/ never imports functions/ (entry paths are strings); the table definition, the bindings contract, the error catalogue, the payment references, the dunning policy, the cash-matching policy, money, the customer notifications and the list of font files (pure modules: config checks the seller's IBAN, the reference scheme, the dunning policy, the matching tolerance in minor units and the customerEmails choice with the code the functions use) are the exceptions.",
     from: /^(lib|bin)\//,
     to: /^functions\//,
-    allow: /^functions\/(adapters\/table-schema|adapters\/font-files|bindings|errors|domain\/references|domain\/dunning|domain\/cash-matching|domain\/money)\.ts$/,
+    allow: /^functions\/(adapters\/table-schema|adapters\/font-files|bindings|errors|domain\/references|domain\/dunning|domain\/cash-matching|domain\/money|domain\/notifications)\.ts$/,
   },
 ];
 

@@ -39,6 +39,15 @@ describe('confirmOrder', () => {
     expect(w.state.mailbox).toEqual([CONFIRMATION]);
   });
 
+  it('confirms without an email when the seller does not have confirmations emailed (customerEmails)', async () => {
+    const w = given('approved');
+    expect(await confirmOrder({ orderId: 'ord_1' }, { ...w.deps, customerEmails: ['invoice'] })).toEqual({ status: 'confirmed' });
+    expect(w.state.orders.get('ord_1')).toMatchObject({ status: 'confirmed' });
+    expect(w.state.mailbox).toEqual([]);
+    await confirmOrder({ orderId: 'ord_1' }, { ...w.deps, customerEmails: ['confirmation'] });
+    expect(w.state.mailbox).toEqual([CONFIRMATION]);
+  });
+
   it('a re-run moves nothing and queues the same mail key (the sender sends it once)', async () => {
     const w = given('approved');
     await confirmOrder({ orderId: 'ord_1' }, w.deps);

@@ -79,6 +79,13 @@ describe('issueInvoice', () => {
     expect(decoded(mail!.attachments![0]!.contentBase64)).toBe(`%PDF-1.7 invoice ${INV1}`);
   });
 
+  it('issues the invoice without an email (nothing rendered) when the seller does not have invoices emailed (customerEmails)', async () => {
+    const w = shipped();
+    expect(await issueInvoice({ orderId: 'ord_1' }, { ...w.deps, customerEmails: ['confirmation', 'shipment'] })).toEqual({ invoiceNumber: INV1, total: 3898, currency: 'GBP', created: true });
+    expect(w.state.orders.get('ord_1')).toMatchObject({ status: 'invoiced' });
+    expect(w.state.mailbox).toEqual([]);
+  });
+
   it('numbers N orders 1..N without gaps', async () => {
     const w = world();
     const ids = ['ord_a', 'ord_b', 'ord_c', 'ord_d', 'ord_e'];

@@ -44,6 +44,13 @@ describe('shipOrder', () => {
     expect(w.state.mailbox[0]!.text).toContain('ご注文 PO-ord_1 の商品を 2026年11月22日 に DPD（Next Day）にて発送いたしました。');
   });
 
+  it('records the shipment without an email when the seller does not have shipments emailed (customerEmails)', async () => {
+    const w = await fulfilling();
+    expect(await shipOrder({ orderId: 'ord_1', shipment }, { ...w.deps, customerEmails: ['invoice', 'refund'] })).toEqual({ status: 'shipped' });
+    expect(w.state.orders.get('ord_1')).toMatchObject({ status: 'shipped' });
+    expect(w.state.mailbox).toEqual([]);
+  });
+
   it('a re-run moves nothing, and a later release cannot put shipped units back', async () => {
     const w = await fulfilling();
     await shipOrder({ orderId: 'ord_1', shipment }, w.deps);

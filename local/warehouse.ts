@@ -82,7 +82,7 @@ export async function startLocalWarehouse(options: LocalWarehouseOptions): Promi
           shippedAt: new Date().toISOString(),
         }),
       }).catch((e: Error) => {
-        log(`warehouse: callback for ${body.orderId} failed: ${e.message}`);
+        if (attempt === 30) log(`warehouse: callback for ${body.orderId} failed ${attempt} times, giving up: ${e.message}`);
         return undefined;
       });
       await response?.body?.cancel();

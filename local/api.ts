@@ -110,7 +110,9 @@ export async function startApi(
       let result: APIGatewayProxyStructuredResultV2;
       try {
         result = (await host.invoke(match.route.fn, toApiEvent(req, body, match.route, match.pathParameters))) as APIGatewayProxyStructuredResultV2;
-      } catch {
+      } catch (error) {
+        // What API Gateway would log for a failed integration; the caller sees only the 500.
+        console.error(`${match.route.routeKey}: the function failed: ${(error as Error).name}: ${(error as Error).message}`);
         return send(res, 500, { message: 'Internal Server Error' });
       }
       const out = result.body === undefined ? '' : result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body;

@@ -8,15 +8,16 @@
  * connector takes every interface, and DynamoDB Local checks no credentials), so
  * it is started through local/java/LoopbackDynamoDbLocal.java, which builds the
  * same server from the same command line and binds its connector to loopback,
+ * compiled once with `javac` into node_modules/.cache when there is a JDK, else
  * run in Java's source-file mode (needs the `jdk.compiler` module, which
- * Debian's and most JREs carry). Without that module it falls back to the plain
- * jar and says so (`loopbackOnly: false`).
+ * Debian's and most JREs carry). Without either it falls back to the plain jar
+ * and says so (`loopbackOnly: false`).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
-import { dirname, resolve } from 'node:path';
+import { delimiter, dirname, resolve } from 'node:path';
 
 export interface DynamoDbLocal {
   readonly endpoint: string;
@@ -70,13 +71,38 @@ function jarFolder(): string {
 }
 
 const LOOPBACK_LAUNCHER = resolve(import.meta.dirname, 'java/LoopbackDynamoDbLocal.java');
+const CLASS_CACHE = resolve(import.meta.dirname, '../node_modules/.cache/o2c-dynamodb-local');
+
+/**
+ * The launcher compiled once (with `javac`, when there is one) into node_modules/.cache, so each start does not
+ * compile it again in source-file mode; undefined without javac. Written to a temporary folder and renamed, so
+ * parallel test workers never see half a class file.
+ */
+function compiledLauncher(jar: string): string | undefined {
+  const target = resolve(CLASS_CACHE, 'LoopbackDynamoDbLocal.class');
+  try {
+    if (existsSync(target) && statSync(target).mtimeMs >= statSync(LOOPBACK_LAUNCHER).mtimeMs) return CLASS_CACHE;
+    mkdirSync(CLASS_CACHE, { recursive: true });
+    const tmp = mkdtempSync(resolve(CLASS_CACHE, 'build-'));
+    const result = spawnSync('javac', ['-nowarn', '-cp', jar, '-d', tmp, LOOPBACK_LAUNCHER], { stdio: 'ignore' });
+    if (result.error || result.status !== 0) return undefined;
+    renameSync(resolve(tmp, 'LoopbackDynamoDbLocal.class'), target);
+    rmSync(tmp, { recursive: true, force: true });
+    return CLASS_CACHE;
+  } catch {
+    return existsSync(target) ? CLASS_CACHE : undefined;
+  }
+}
 
 function spawnJvm(options: { port: number; path?: string }): { child: ChildProcess; loopbackOnly: boolean } {
   const jars = jarFolder();
-  const loopbackOnly = javaRunsSourceFiles();
+  const jar = resolve(jars, 'DynamoDBLocal.jar');
+  const compiled = compiledLauncher(jar);
+  const loopbackOnly = compiled !== undefined || javaRunsSourceFiles();
+  const launcher = compiled ? ['-cp', `${compiled}${delimiter}${jar}`, 'LoopbackDynamoDbLocal'] : loopbackOnly ? ['-cp', jar, LOOPBACK_LAUNCHER] : ['-jar', jar];
   const args = [
     `-Djava.library.path=${resolve(jars, 'DynamoDBLocal_lib')}`,
-    ...(loopbackOnly ? ['-cp', resolve(jars, 'DynamoDBLocal.jar'), LOOPBACK_LAUNCHER] : ['-jar', resolve(jars, 'DynamoDBLocal.jar')]),
+    ...launcher,
     ...(options.path ? ['-dbPath', options.path] : ['-inMemory']),
     '-port',
     String(options.port),

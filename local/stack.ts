@@ -292,6 +292,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const admin = adminRoutes({ topology, doc, queues, sfn, host, schedules });
     const api = await startApi(topology.routes, host, apiPort, admin);
     stoppers.push(() => api.stop());
+    simulator?.resumePending(); // what the warehouse accepted before a restart: the callback route answers now
     const scheduler = startScheduler(topology.schedules, host, log);
     stoppers.push(() => scheduler.stop());
 

@@ -38,6 +38,10 @@ export interface LocalWarehouse {
   deliveries: WarehouseDelivery[];
   /** Deliveries refused for a bad or missing signature. */
   unauthorized: number;
+  /** Requests accepted before a restart (state file) and not yet reported. */
+  readonly pending: number;
+  /** Ships those (after the usual delay): call once the callback route answers. */
+  resumePending(): void;
   leave(orderId: string): void;
   refuse(orderIdOrReference: string, reason: string): void;
   stop(): Promise<void>;
@@ -67,8 +71,8 @@ export async function startLocalWarehouse(options: LocalWarehouseOptions): Promi
     if (options.stateFile) appendFileSync(options.stateFile, `${JSON.stringify(line)}\n`);
   };
 
-  // Reported until o2c answers (a callback refused at the connection or with a 5xx is tried again, up to 30 times:
-  // after a restart the API may not be listening yet).
+  // Reported until o2c answers (a callback refused at the connection or with a 5xx is tried again, for a couple of
+  // minutes: a busy stack may be slow to answer).
   const ship = (requestId: string, body: Record<string, any>, attempt = 1) => {
     const timer = setTimeout(async () => {
       timers.delete(timer);
@@ -82,18 +86,19 @@ export async function startLocalWarehouse(options: LocalWarehouseOptions): Promi
           shippedAt: new Date().toISOString(),
         }),
       }).catch((e: Error) => {
-        log(`warehouse: callback for ${body.orderId} failed: ${e.message}`);
+        if (attempt === 120) log(`warehouse: callback for ${body.orderId} failed ${attempt} times, giving up: ${e.message}`);
         return undefined;
       });
       await response?.body?.cancel();
       if (stopped) return;
       if (response && response.status < 500) remember({ reported: requestId });
-      else if (attempt < 30) ship(requestId, body, attempt + 1);
+      else if (attempt < 120) setTimeout(() => !stopped && ship(requestId, body, attempt + 1), 1_000).unref();
     }, options.delayMs);
     timers.add(timer);
   };
 
-  // What it accepted before a restart and never reported: shipped now (after the usual delay).
+  // What it accepted before a restart and never reported: shipped once the stack answers (`resumePending`).
+  const pendingFromBefore = new Map<string, Record<string, any>>();
   if (options.stateFile) {
     mkdirSync(dirname(options.stateFile), { recursive: true });
     const accepted = new Map<string, Record<string, any>>();
@@ -113,7 +118,7 @@ export async function startLocalWarehouse(options: LocalWarehouseOptions): Promi
         if (entry.reported) accepted.delete(entry.reported);
       }
     }
-    for (const [requestId, body] of accepted) ship(requestId, body);
+    for (const [requestId, body] of accepted) pendingFromBefore.set(requestId, body);
   }
 
   const server: Server = createServer((req, res) => {
@@ -162,6 +167,11 @@ export async function startLocalWarehouse(options: LocalWarehouseOptions): Promi
     deliveries,
     get unauthorized() {
       return unauthorized;
+    },
+    pending: pendingFromBefore.size,
+    resumePending() {
+      for (const [requestId, body] of pendingFromBefore) ship(requestId, body);
+      pendingFromBefore.clear();
     },
     leave: (orderId) => void left.add(orderId),
     refuse: (key, reason) => void refusals.set(key, reason),

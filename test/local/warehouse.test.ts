@@ -100,6 +100,8 @@ describe('the local warehouse receiver', () => {
       expect(callbacks.filter((c) => c.path.includes('ord_pending'))).toEqual([]);
 
       const after = await startLocalWarehouse({ secret: SECRET, warehouseKey: 'wh-key', delayMs: 10, stateFile });
+      expect(after.pending).toBe(1);
+      after.resumePending();
       for (let i = 0; i < 100 && callbacks.filter((c) => c.path.includes('ord_pending')).length === 0; i++) await settle();
       await settle(); // its "reported" line is written once the callback has answered
       await after.stop();
@@ -107,6 +109,8 @@ describe('the local warehouse receiver', () => {
 
       // Reported: a third start ships nothing more.
       const third = await startLocalWarehouse({ secret: SECRET, warehouseKey: 'wh-key', delayMs: 10, stateFile });
+      expect(third.pending).toBe(0);
+      third.resumePending();
       await settle();
       await third.stop();
       expect(callbacks.filter((c) => c.path === '/fulfilment/ord_pending/shipment')).toHaveLength(1);

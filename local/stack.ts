@@ -17,11 +17,12 @@ import { Keys } from '../functions/adapters/table-schema.ts';
 import { isTerminal } from '../functions/domain/order.ts';
 import type { OrderStatus } from '../functions/domain/model.ts';
 import { freePort, startDynamoDbLocal } from './dynamodb-local.ts';
+import { injectFaults, type FaultInjector } from './faults.ts';
 import { hostFunctions, type FunctionHost } from './functions.ts';
 import { startApi } from './api.ts';
 import { startPoller, startQueues, type LocalQueues, type Poller } from './queues.ts';
 import { seed } from './seed.ts';
-import { startScheduler } from './scheduler.ts';
+import { runSchedule, startScheduler } from './scheduler.ts';
 import { startStepFunctions, type LocalStepFunctions } from './stepfunctions.ts';
 import { startLocalStripe, type LocalStripe } from './stripe.ts';
 import { startLocalEventBridge, type LocalEvent } from './events.ts';
@@ -70,6 +71,8 @@ export interface LocalStackOptions {
   context?: Record<string, unknown>;
   /** How long Wait states (the backorder wait) last locally. */
   waitMs?: number;
+  /** Fault-injection mode (local/faults.ts): `stack.faults` arms a crash after a function's k-th side effect. */
+  faults?: boolean;
   log?: (line: string) => void;
 }
 
@@ -112,6 +115,8 @@ export interface LocalStack {
   financeKey: string;
   topology: LocalTopology;
   host: FunctionHost;
+  /** The fault injector, in fault-injection mode (`faults: true`). */
+  faults: FaultInjector | undefined;
   queues: LocalQueues;
   sfn: LocalStepFunctions;
   doc: DynamoDBDocumentClient;
@@ -216,6 +221,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     lap('emulators', since);
     since = performance.now();
+    // Before the handlers load: an adapter may keep `fetch` when its module loads (Stripe payment links do).
+    const faults = options.faults ? injectFaults() : undefined;
+    if (faults) stoppers.push(() => faults.stop());
     const host = await hostFunctions(topology.functions, {
       AWS_REGION: REGION,
       AWS_DEFAULT_REGION: REGION,
@@ -285,7 +293,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       leave: (orderId: string) => simulator?.leave(orderId),
       refuse: (key: string, reason: string) => simulator?.refuse(key, reason),
     };
-    return { apiUrl, template, hosted, stranded, timings, warehouse, events: eventBridge.events, mailUrl: `http://127.0.0.1:${mailPort}`, stripe, apiKey: secrets.O2C_API_KEY!, warehouseKey: secrets.O2C_WAREHOUSE_KEY!, financeKey: secrets.O2C_FINANCE_KEY!, topology, host, queues, sfn, doc, tableName: topology.table.name, stop };
+    return { apiUrl, template, hosted, stranded, timings, warehouse, events: eventBridge.events, mailUrl: `http://127.0.0.1:${mailPort}`, stripe, apiKey: secrets.O2C_API_KEY!, warehouseKey: secrets.O2C_WAREHOUSE_KEY!, financeKey: secrets.O2C_FINANCE_KEY!, topology, host, faults, queues, sfn, doc, tableName: topology.table.name, stop };
   } catch (error) {
     await stop();
     throw error;
@@ -382,7 +390,7 @@ function adminRoutes(ctx: {
       if (!target) return { status: 404, body: { message: `no schedule ${wanted}${kind ? ` of kind ${kind}` : ''}; have ${[...ctx.schedules.values()].map((s) => `${fnNameOf(s)}${kindOf(s) ? ` (${kindOf(s)})` : ''}`).join(', ')}` } };
       const asOf = req.query.get('asOf');
       const resend = req.query.get('resend') === '1' ? { resend: true, requestedBy: 'local CLI' } : {};
-      const result = await ctx.host.invoke(target.fn, { ...(target.input as object), ...(asOf ? { asOf } : {}), ...resend });
+      const result = await runSchedule(target, { ...(target.input as object), ...(asOf ? { asOf } : {}), ...resend }, ctx.host);
       return { status: 200, body: { schedule: fnNameOf(target), result } };
     }
     return undefined;

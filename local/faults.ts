@@ -16,8 +16,9 @@
  * GET/HEAD/OPTIONS count once their response has arrived (the far side has acted, whatever it answered).
  *
  * Counting is per function, across its invocations, from the moment a counter is armed: the k-th side effect of
- * function f in a scenario is the k-th such call any invocation of f made since. `arm({ fn, k })` crashes at that
- * one call, once; `count()` only counts (the clean run that tells the test how many crash points there are).
+ * function f in a scenario is the k-th such call any invocation of f made since. `arm([{ fn, k }, …])` crashes at
+ * each of those calls, once (at most one point per function: after a crash the retry's calls shift the count);
+ * `count()` only counts (the clean run that tells the test how many crash points there are).
  */
 import http from 'node:http';
 import https from 'node:https';
@@ -47,6 +48,8 @@ export const CRASH_ERROR_NAME = 'Lambda.Unknown';
 
 export interface SideEffect {
   readonly fn: string;
+  /** 1-based: which side effect of its invocation this was. */
+  readonly nth: number;
   /** `DynamoDB.TransactWrite`, `SES.SendRawEmail`, `http.POST 127.0.0.1:12111/v1/refunds`… */
   readonly what: string;
 }
@@ -58,16 +61,16 @@ export interface CrashPoint {
 }
 
 export interface FaultInjector {
-  /** Counts from zero, and crashes `point.fn` right after its k-th side effect (once). */
-  arm(point: CrashPoint): void;
+  /** Counts from zero, and crashes each `point.fn` right after its k-th side effect (once; one point per function). */
+  arm(points: readonly CrashPoint[]): void;
   /** Counts from zero without crashing. */
   count(): void;
   /** Side effects per function since the last arm/count. */
   counts(): Map<string, number>;
   /** The side effects since the last arm/count, in order. */
   readonly log: SideEffect[];
-  /** Whether the armed crash has happened (and the side effect it followed). */
-  fired(): SideEffect | undefined;
+  /** The armed crashes that happened, each with the side effect it followed. */
+  fired(): (CrashPoint & { after: SideEffect })[];
   stop(): void;
 }
 
@@ -78,19 +81,23 @@ export function isSideEffect(call: Pick<SdkCall, 'service' | 'operation'>): bool
 }
 
 export function injectFaults(): FaultInjector {
-  let armed: CrashPoint | undefined;
-  let firedAt: SideEffect | undefined;
+  let armed = new Map<string, number>();
+  let fired: (CrashPoint & { after: SideEffect })[] = [];
   let perFn = new Map<string, number>();
+  const perInvocation = new WeakMap<Invocation, number>();
   const log: SideEffect[] = [];
 
   /** Records one side effect of `current`; true when the process "dies" right after it. */
   const record = (current: Invocation, what: string): boolean => {
     const n = (perFn.get(current.fn) ?? 0) + 1;
     perFn.set(current.fn, n);
-    const effect = { fn: current.fn, what };
+    const nth = (perInvocation.get(current) ?? 0) + 1;
+    perInvocation.set(current, nth);
+    const effect = { fn: current.fn, nth, what };
     log.push(effect);
-    if (!armed || firedAt || armed.fn !== current.fn || armed.k !== n) return false;
-    firedAt = effect;
+    if (armed.get(current.fn) !== n) return false;
+    armed.delete(current.fn);
+    fired.push({ fn: current.fn, k: n, after: effect });
     const error = new Error(`RequestId: ${current.requestId} Error: the process died after side effect ${n} of ${current.fn} (${what}; fault injection)`);
     error.name = CRASH_ERROR_NAME;
     current.crashed = error;
@@ -149,18 +156,19 @@ export function injectFaults(): FaultInjector {
   }
   syncBuiltinESMExports(); // so `import { request } from 'node:http'` sees the wrapper too
 
-  const reset = (point: CrashPoint | undefined) => {
-    armed = point;
-    firedAt = undefined;
+  const reset = (points: readonly CrashPoint[]) => {
+    if (new Set(points.map((p) => p.fn)).size !== points.length) throw new Error('one crash point per function and run: after a crash, the retry shifts the count');
+    armed = new Map(points.map((p) => [p.fn, p.k]));
+    fired = [];
     perFn = new Map();
     log.length = 0;
   };
   return {
-    arm: (point) => reset(point),
-    count: () => reset(undefined),
+    arm: (points) => reset(points),
+    count: () => reset([]),
     counts: () => new Map(perFn),
     log,
-    fired: () => firedAt,
+    fired: () => [...fired],
     stop() {
       untap();
       globalThis.fetch = realFetch;

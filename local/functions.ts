@@ -20,6 +20,8 @@ export class FunctionError extends Error {
   constructor(
     readonly errorType: string,
     message: string,
+    /** Set when the invocation "died" (fault injection): what was left of its time then, ms. */
+    readonly crashedWithMsLeft?: number,
   ) {
     super(message);
     this.name = errorType;
@@ -55,6 +57,8 @@ export interface FunctionHost {
   invoke(logicalIdOrName: string, event: unknown): Promise<unknown>;
   readonly functions: readonly LocalFunction[];
   readonly invocations: Map<string, number>;
+  /** Invocations running or waiting for their function's concurrency now. */
+  active(): number;
 }
 
 /** Variables every hosted function shares: the union of the template's, checked for conflicts. */
@@ -77,13 +81,22 @@ export function sharedEnvironment(functions: readonly LocalFunction[]): Record<s
 export async function hostFunctions(
   functions: readonly LocalFunction[],
   baseEnv: Record<string, string>,
-  options: { concurrency?: number } = {},
+  options: {
+    concurrency?: number;
+    /**
+     * Caps the time each invocation is told it has (`getRemainingTimeInMillis`; nothing is cut off locally): the
+     * fault-injection mode keeps crashed invocations' deadlines — which SQS redelivery waits out, as it does in AWS,
+     * where a queue's visibility timeout is at least its consumer's timeout — short.
+     */
+    deadlineSeconds?: number;
+  } = {},
 ): Promise<FunctionHost> {
   const concurrency = options.concurrency ?? (Number(process.env.O2C_LOCAL_CONCURRENCY) || DEFAULT_LOCAL_CONCURRENCY);
   const gates = new Map(functions.map((f) => [f.name, new Semaphore(concurrency)]));
   Object.assign(process.env, sharedEnvironment(functions), baseEnv);
   const modules = new Map<string, Handler>();
   const invocations = new Map<string, number>();
+  let active = 0;
   for (const fn of functions) {
     const mod = (await import(pathToFileURL(resolve(root, 'functions/handlers', `${fn.name}.ts`)).href)) as { handler?: Handler };
     if (typeof mod.handler !== 'function') throw new Error(`functions/handlers/${fn.name}.ts exports no handler`);
@@ -94,16 +107,22 @@ export async function hostFunctions(
   return {
     functions,
     invocations,
+    active: () => active,
     async invoke(key, event) {
       const fn = byKey.get(key);
       const handler = modules.get(key);
       if (!fn || !handler) throw new Error(`no hosted function ${key}`);
       invocations.set(fn.name, (invocations.get(fn.name) ?? 0) + 1);
-      return gates.get(fn.name)!.run(() => run(fn, handler, event));
+      active++;
+      try {
+        return await gates.get(fn.name)!.run(() => run(fn, handler, event));
+      } finally {
+        active--;
+      }
     },
   };
   async function run(fn: LocalFunction, handler: Handler, event: unknown): Promise<unknown> {
-    const deadline = Date.now() + fn.timeoutSeconds * 1000;
+    const deadline = Date.now() + Math.min(fn.timeoutSeconds, options.deadlineSeconds ?? Infinity) * 1000;
     const requestId = randomUUID();
     const current: Invocation = { fn: fn.name, requestId, memoryMb: fn.memoryMb, calls: 0 };
     const context = {
@@ -126,7 +145,7 @@ export async function hostFunctions(
       return result;
     } catch (error) {
       const e = (current.crashed ?? error) as Error;
-      throw new FunctionError(e.name || 'Error', e.message);
+      throw new FunctionError(e.name || 'Error', e.message, current.crashed ? Math.max(0, deadline - Date.now()) : undefined);
     }
   }
 }

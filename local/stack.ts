@@ -55,6 +55,9 @@ export function contextArgs(args: readonly string[]): Record<string, string> {
   return context;
 }
 
+/** In fault-injection mode each invocation is told it has at most this long (local/functions.ts `deadlineSeconds`). */
+export const FAULT_MODE_DEADLINE_SECONDS = 3;
+
 export interface LocalStackOptions {
   inMemory?: boolean;
   apiPort?: number;
@@ -245,7 +248,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       PUBLIC_API_URL: apiUrl,
       ...(webhookUrl ? { WAREHOUSE_WEBHOOK_URL: webhookUrl } : {}),
       ...secrets,
-    });
+    }, faults ? { deadlineSeconds: FAULT_MODE_DEADLINE_SECONDS } : {});
     lap('handlers', since);
 
     since = performance.now();

@@ -6,7 +6,8 @@
  *
  * It checks `x-o2c-signature` with the webhook secret (401 otherwise, like a
  * real receiver should), answers 202, and after a delay reports the shipment
- * with the carrier o2c chose to the request's `callbackUrl`. A redelivered
+ * with the carrier o2c chose to the request's `callbackUrl` (the same report again while o2c answers
+ * 5xx or not at all, up to five times). A redelivered
  * request (same Idempotency-Key) is answered 202 again and shipped once.
  * Tests steer it: `leave(orderId)` — it accepts but never answers that order
  * (the test answers as the warehouse); `refuse(orderIdOrReference, reason)` —
@@ -52,21 +53,25 @@ export async function startLocalWarehouse(options: LocalWarehouseOptions): Promi
   const deliveries: WarehouseDelivery[] = [];
   let unauthorized = 0;
 
+  // The report is made once and sent again as it was while o2c answers 5xx or not at all (as the docs ask of a warehouse).
   const ship = (body: Record<string, any>) => {
-    const timer = setTimeout(async () => {
-      timers.delete(timer);
-      await fetch(String(body.callbackUrl), {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-api-key': options.warehouseKey },
-        body: JSON.stringify({
-          carrier: body.carrier?.carrier ?? 'Royal Mail',
-          service: body.carrier?.service ?? 'Tracked 48',
-          trackingNumber: `LOCAL${Math.floor(Math.random() * 1e9).toString().padStart(9, '0')}GB`,
-          shippedAt: new Date().toISOString(),
-        }),
-      }).catch((e: Error) => log(`warehouse: callback for ${body.orderId} failed: ${e.message}`));
-    }, options.delayMs);
-    timers.add(timer);
+    const report = JSON.stringify({
+      carrier: body.carrier?.carrier ?? 'Royal Mail',
+      service: body.carrier?.service ?? 'Tracked 48',
+      trackingNumber: `LOCAL${Math.floor(Math.random() * 1e9).toString().padStart(9, '0')}GB`,
+      shippedAt: new Date().toISOString(),
+    });
+    const attempt = (n: number, delayMs: number) => {
+      const timer = setTimeout(async () => {
+        timers.delete(timer);
+        const status = await fetch(String(body.callbackUrl), { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': options.warehouseKey }, body: report })
+          .then(async (r) => (await r.arrayBuffer(), r.status))
+          .catch((e: Error) => (log(`warehouse: callback for ${body.orderId} failed: ${e.message}`), 0));
+        if ((status === 0 || status >= 500) && n < 5) attempt(n + 1, 200 * 2 ** n);
+      }, delayMs);
+      timers.add(timer);
+    };
+    attempt(1, options.delayMs);
   };
 
   const server: Server = createServer((req, res) => {

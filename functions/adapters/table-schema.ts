@@ -61,6 +61,10 @@
  * invoice item carries the same date as `nextActionOn`. plan-dunning reads only NEXT#* up to its day, so a run
  * costs what it has to do, not the size of the open book (bench/dunning.ts).
  *
+ * A task token item (attributes orderId, kind, taskToken, storedAt, answeredWith/answeredAt/answerAttempts while an
+ * answer is being given) stays when its wait ends, as a tombstone: `taskToken` removed, `forgottenToken` = it. A
+ * redelivered hand-off of the ended wait carries that same token and is not stored again (a new wait's is).
+ *
  * A payment plan (attributes planId, customerId, currency, invoices [{invoiceNumber, balance, atLevel}], covered,
  * instalments [{dueDate, amount}], graceDays, agreedOn, agreedAt, agreedBy, status active|completed|broken|cancelled,
  * endedOn?, endReason?, version) lives in its customer's partition beside the profile (a customer's plans are one

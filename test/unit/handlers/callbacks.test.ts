@@ -6,7 +6,7 @@
  * refused request writes nothing and answers nothing.
  */
 import { InvalidToken, SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Keys } from '../../../functions/adapters/table-schema.ts';
@@ -40,6 +40,7 @@ beforeEach(() => {
   ddb.reset();
   sfn.reset();
   ddb.on(GetCommand).resolves({});
+  ddb.on(UpdateCommand).resolves({ Attributes: { answerAttempts: 1 } }); // the answer noted on the token
   ddb.on(GetCommand, { Key: Keys.order('ord_1') }).resolves({ Item: { ...Keys.order('ord_1'), type: 'Order', ...testOrder('ord_1', 'credit_hold') } });
   ddb.on(GetCommand, { Key: Keys.taskToken('ord_1', 'fulfilment') }).resolves({ Item: { taskToken: 'tok-f' } });
   ddb.on(GetCommand, { Key: Keys.taskToken('ord_1', 'credit-review') }).resolves({ Item: { taskToken: 'tok-c' } });

@@ -8,7 +8,7 @@
  * what reached Stripe — with the run's ids replaced by their roles, must equal the clean run's. Across all runs the
  * invoice and credit-note numbers stay gapless and every journal entry balances.
  *
- * `npm test` runs a sample (O2C_CRASH_POINTS=sample: the first, second and last side effect of every function, three
+ * `npm test` runs a sample (O2C_CRASH_POINTS=sample: the first and the last side effect of every function, two
  * runs) — the whole enumeration does not fit its budget on a shared 2-core machine; `npm run test:crash`
  * (O2C_CRASH_POINTS=all) runs every point, as many functions crashing per run as have that many side effects
  * (planRuns); `each` runs one point per run; `fn:k,fn:k` just those.
@@ -18,7 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../local/dynamodb-local.ts';
 import type { CrashPoint } from '../../local/faults.ts';
 import { startLocalStack, type LocalStack } from '../../local/stack.ts';
-import { crashScenario, DAILY_MAIL, mailLine, type RunResult } from '../support/crash-scenario.ts';
+import { crashScenario, DAILY_MAIL, mailLine, type NormalisedState, type RunResult } from '../support/crash-scenario.ts';
 
 let stack: LocalStack;
 const scenario = crashScenario(() => stack);
@@ -34,7 +34,7 @@ afterAll(async () => {
 /**
  * The runs that cover `all` points: run j crashes every function that has a j-th side effect, at that one (one crash
  * per function and run — after a crash, its retry's calls shift the count). `each`: one point per run. `sample`:
- * the first, second and last side effect of every function, in three runs.
+ * the first and the last side effect of every function, in two runs.
  */
 export function planRuns(all: readonly CrashPoint[], mode: string): CrashPoint[][] {
   if (mode === 'each') return all.map((p) => [p]);
@@ -42,13 +42,35 @@ export function planRuns(all: readonly CrashPoint[], mode: string): CrashPoint[]
   if (mode.includes(':')) return mode.split(',').map((m) => all.filter((p) => `${p.fn}:${p.k}` === m));
   const last = new Map<string, number>();
   for (const p of all) last.set(p.fn, Math.max(last.get(p.fn) ?? 0, p.k));
-  if (mode === 'sample') return [all.filter((p) => p.k === 1), all.filter((p) => p.k === 2 && last.get(p.fn)! > 2), all.filter((p) => p.k === last.get(p.fn))].filter((r) => r.length > 0);
+  if (mode === 'sample') return [all.filter((p) => p.k === 1), all.filter((p) => p.k === last.get(p.fn) && p.k > 1)].filter((r) => r.length > 0);
   const runs: CrashPoint[][] = [];
   for (const p of all) (runs[p.k - 1] ??= []).push(p);
   return runs;
 }
 
-const compared = (r: RunResult) => r.state;
+/**
+ * The two windows no idempotency can close, allowed where (and only where) the run crashed in them: an email SES
+ * accepted whose invocation died before send-mail recorded it is sent again by the redelivery (at least once: SES
+ * takes no idempotency key), and a webhook the warehouse accepted from an invocation that died before recording it
+ * leaves no "accepted" line on the timeline when the warehouse's answer came first (the retry asks nobody).
+ */
+function allowances(fired: readonly { fn: string; after: { what: string } }[]) {
+  return {
+    duplicateEmail: fired.some((f) => f.fn === 'send-mail' && /^SES\.Send/.test(f.after.what)),
+    acceptanceLine: fired.some((f) => f.fn === 'send-fulfilment-request' && f.after.what.startsWith('http.')),
+  };
+}
+const ACCEPTANCE_LINE = /"step":"warehouse-request"/;
+
+function compared(state: NormalisedState, clean: NormalisedState, allow: ReturnType<typeof allowances>): NormalisedState {
+  let { mails, added } = state;
+  if (allow.duplicateEmail) {
+    const extra = mails.filter((m, i) => mails.indexOf(m) !== i);
+    if (extra.length === 1) mails = mails.filter((m, i) => mails.indexOf(m) === i || m !== extra[0]);
+  }
+  if (allow.acceptanceLine && !added.some((a) => ACCEPTANCE_LINE.test(a))) added = [...added, ...clean.added.filter((a) => ACCEPTANCE_LINE.test(a))].sort();
+  return { ...state, mails, added };
+}
 
 describe('a crash after every side effect', () => {
   it('converges on the clean run’s final state from a crash after each side effect of each function on the order and cash paths', async () => {
@@ -72,6 +94,8 @@ describe('a crash after every side effect', () => {
     const runs: RunResult[] = [clean];
     const diverged: string[] = [];
     const covered: string[] = [];
+    let duplicates = 0;
+    let missingLines = 0;
     for (const [i, points] of plan.entries()) {
       faults.arm(points);
       const tag = `r${i + 1}`;
@@ -80,7 +104,10 @@ describe('a crash after every side effect', () => {
       try {
         result = await scenario.run(tag, i + 1);
         runs.push(result);
-        expect(compared(result)).toEqual(compared(clean));
+        const allow = allowances(faults.fired());
+        expect(compared(result.state, clean.state, allow)).toEqual(clean.state);
+        if (allow.duplicateEmail && result.state.mails.length > clean.state.mails.length) duplicates++;
+        if (allow.acceptanceLine && result.state.added.length < clean.state.added.length) missingLines++;
       } catch (error) {
         failure = (error as Error).message.slice(0, 6000);
       }
@@ -92,7 +119,7 @@ describe('a crash after every side effect', () => {
       else if (missed.length > 0) diverged.push(`run ${tag}: crash points not reached (the run took another course): ${missed.map((p) => `${p.fn} #${p.k}`).join(', ')}`);
       else covered.push(...names);
     }
-    console.log(`crash points covered: ${covered.length} of ${planned} (of ${all.length}) converged on the clean run's state\n  ${covered.join('\n  ')}`);
+    console.log(`crash points covered: ${covered.length} of ${planned} (of ${all.length}) converged on the clean run's state (allowed: ${duplicates} email(s) sent twice after SES took them, ${missingLines} missing "accepted by the warehouse" line(s))\n  ${covered.join('\n  ')}`);
     expect(diverged).toEqual([]);
 
     // Gapless across every run: one invoice per B2B order, numbers in one unbroken sequence; credit notes too.

@@ -1,6 +1,7 @@
 /**
  * A crash after every side effect, survived (issue 14 §2). One local stack in fault-injection mode (local/faults.ts):
- * the scenario of test/support/crash-scenario.ts runs once clean, counting each function's side effects; then, for
+ * the scenario of test/support/crash-scenario.ts runs once to warm up, once clean, counting each function's side
+ * effects; then, for
  * every (function, k) it counted, the same scenario runs again with fresh ids and the function's process "dies" right
  * after its k-th side effect. Each run's final state — orders and their workflows, every item it added to the table
  * (invoices, credit notes, payments, journal entries and ledger lines, fees, refunds, mail records…), what it changed
@@ -75,9 +76,13 @@ function compared(state: NormalisedState, clean: NormalisedState, allow: ReturnT
 describe('a crash after every side effect', () => {
   it('converges on the clean run’s final state from a crash after each side effect of each function on the order and cash paths', async () => {
     const faults = stack.faults!;
+    // A first run warms the handlers and sends what goes once a day (the collectors' worklist of the dunning day), so
+    // the counted run is like every run after it.
+    await scenario.run('warmup', 0);
     faults.count();
-    const clean = await scenario.run('clean', 0);
+    const clean = await scenario.run('clean', 1);
     const counts = faults.counts();
+    if (process.env.O2C_CRASH_DEBUG) writeFileSync(process.env.O2C_CRASH_DEBUG, JSON.stringify({ counts: [...counts], log: faults.log, state: clean.state }, null, 1));
     expect(clean.state.deadLetters).toEqual([]);
     expect(clean.state.orders).toEqual(['<order>: invoiced / SUCCEEDED', '<web-order>: rejected / SUCCEEDED']);
     // The scenario reaches every function of the order and cash paths.
@@ -102,7 +107,7 @@ describe('a crash after every side effect', () => {
       let result: RunResult | undefined;
       let failure: string | undefined;
       try {
-        result = await scenario.run(tag, i + 1);
+        result = await scenario.run(tag, i + 2);
         runs.push(result);
         const allow = allowances(faults.fired());
         expect(compared(result.state, clean.state, allow)).toEqual(clean.state);

@@ -264,7 +264,10 @@ export function crashScenario(stackOf: () => LocalStack) {
       }
       changed.push(`${text(key)} ${JSON.stringify(value(diff))}`);
     }
-    const orders = [ids.orderId!, ids.webOrderId!].map((o) => `${text(o)}: ${after.get(`${Keys.order(o).pk}|${Keys.order(o).sk}`)?.status} / ${stack().sfn.executions.get(o)?.status}`);
+    const orders = [ids.orderId!, ids.webOrderId!].map((o) => {
+      const e = stack().sfn.executions.get(o);
+      return `${text(o)}: ${after.get(`${Keys.order(o).pk}|${Keys.order(o).sk}`)?.status} / ${e?.status}${e?.error ? ` (${e.error}: ${text(e.cause ?? '')})` : ''}`;
+    });
     const mails = newMails.map((m) => text(mailLine(m))).filter((m) => !DAILY_MAIL.test(m));
     const stripe = [
       ...stack().stripe.refunds.slice(stripeBefore.refunds).map((r: any) => text(`refund ${r.amount} ${r.currency} ${r.payment_intent} ${r.status}`)),

@@ -136,6 +136,8 @@ export function startPoller(
   host: FunctionHost,
   region: string,
   onProcessed?: (fnName: string, bodies: string[]) => void,
+  /** How long a failed message stays invisible (default LOCAL_RETRY_SECONDS); the fault-injection mode keeps it closer to AWS. */
+  failedRetrySeconds = LOCAL_RETRY_SECONDS,
 ): Poller {
   let running = true;
   let busy = false;
@@ -162,7 +164,7 @@ export function startPoller(
       if (messages.length === 0) continue;
       busy = true;
       let failedIds = new Set<string>();
-      let retrySeconds = LOCAL_RETRY_SECONDS;
+      let retrySeconds = failedRetrySeconds;
       try {
         const response = (await host.invoke(source.fn, sqsEvent(messages, queueArn, region))) as SQSBatchResponse | undefined;
         failedIds = new Set((response?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
@@ -171,7 +173,7 @@ export function startPoller(
         // An invocation that died is seen again only after its deadline, as in AWS (a queue's visibility timeout is at
         // least its consumer's timeout): what it left in progress — a Powertools idempotency record — has expired by then.
         const left = error instanceof FunctionError ? error.crashedWithMsLeft : undefined;
-        if (left !== undefined) retrySeconds = Math.max(LOCAL_RETRY_SECONDS, Math.ceil(left / 1000));
+        if (left !== undefined) retrySeconds = Math.max(failedRetrySeconds, Math.ceil(left / 1000));
       }
       const ok = messages.filter((m) => !failedIds.has(m.MessageId!));
       const failed = messages.filter((m) => failedIds.has(m.MessageId!));

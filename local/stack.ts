@@ -273,7 +273,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     const queueName = new Map(topology.queues.map((q) => [q.logicalId, q.name]));
     const fnName = new Map(topology.functions.map((f) => [f.logicalId, f.name]));
-    const pollers: Poller[] = topology.eventSources.map((es) => startPoller(queues, { ...es, queueName: queueName.get(es.queue)!, fnName: fnName.get(es.fn)! }, host, REGION));
+    // In fault-injection mode a failed message waits out (up to the mode's deadline) the queue's visibility timeout,
+    // as in AWS: a redelivery that finds its own first delivery still in progress (send-mail's idempotency record of a
+    // crashed invocation) must not use up its receive count in seconds and reach the DLQ.
+    const visibility = new Map(topology.queues.map((q) => [q.logicalId, q.visibilityTimeoutSeconds]));
+    const pollers: Poller[] = topology.eventSources.map((es) =>
+      startPoller(queues, { ...es, queueName: queueName.get(es.queue)!, fnName: fnName.get(es.fn)! }, host, REGION, undefined, faults ? Math.min(visibility.get(es.queue) ?? FAULT_MODE_DEADLINE_SECONDS, FAULT_MODE_DEADLINE_SECONDS) : undefined),
+    );
     stoppers.push(() => Promise.all(pollers.map((p) => p.stop())).then(() => undefined));
 
     const schedules = new Map(topology.schedules.map((s) => [s.logicalId, s]));

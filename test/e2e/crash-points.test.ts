@@ -26,7 +26,7 @@ const scenario = crashScenario(() => stack);
 
 beforeAll(async () => {
   stack = await startLocalStack({ inMemory: true, faults: true, apiPort: await freePort(), mailPort: await freePort(), warehouseDelayMs: 50, waitMs: 200 });
-}, 120_000);
+}, 300_000);
 
 afterAll(async () => {
   await stack?.stop();

@@ -63,6 +63,9 @@ const MECHANISM = /^IDEMPOTENCY#/;
 /** Mails sent once per day whoever's invoices they name: only the first run that day sends them (checked across runs). */
 export const DAILY_MAIL = /^finance@example\.com \| Collections worklist /;
 
+/** How long a step may take: a crash is redelivered after the fault mode's deadline, and a retry may meet another. */
+const STEP_MS = 120_000;
+
 const day = (iso: string, offset: number) => new Date(Date.parse(`${iso}T00:00:00Z`) + offset * 86_400_000).toISOString().slice(0, 10);
 
 export const mailLine = (m: Mail) => `${m.destination.to.join(',')} | ${m.subject} | ${m.attachments.map((a) => a.filename).join(',')}`;
@@ -101,7 +104,7 @@ export function crashScenario(stackOf: () => LocalStack) {
         calm = busy ? 0 : calm + 1;
         return calm >= 2;
       },
-      60_000,
+      STEP_MS,
     );
   }
 
@@ -136,7 +139,7 @@ export function crashScenario(stackOf: () => LocalStack) {
     const invoiced = await until(`order ${tag} invoiced`, async () => {
       const o = await getItem(Keys.order(ids.orderId!));
       return o?.status === 'invoiced' && o.invoiceNumber ? o : undefined;
-    });
+    }, STEP_MS);
     ids.invoiceNumber = invoiced.invoiceNumber as string;
     await quiet(ids, 'the order');
     // 3. A credit note of £6.00.
@@ -159,8 +162,8 @@ export function crashScenario(stackOf: () => LocalStack) {
 <Ntry><Amt Ccy="GBP">${amount}</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts><BookgDt><Dt>${booked}</Dt></BookgDt><AcctSvcrRef>ENTRY-${tag}</AcctSvcrRef><NtryDtls><TxDtls><RltdPties><Dbtr><Nm>Crash Test ${tag} Ltd</Nm></Dbtr></RltdPties><RmtInf><Ustrd>Payment ${ids.invoiceNumber}</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>
 </Stmt></BkToCstmrStmt></Document>`;
     const imported = expectStatus('import the bank statement', await post('/finance/bank-statements', camt, { 'content-type': 'application/xml' }), 202);
-    await until(`statement ${tag} applied`, async () => (await call('GET', `/finance/bank-statements/${imported.importId}`)).body.status === 'applied');
-    await until(`invoice ${tag} paid`, async () => (await getItem(Keys.invoice(ids.invoiceNumber!)))?.status === 'paid');
+    await until(`statement ${tag} applied`, async () => (await call('GET', `/finance/bank-statements/${imported.importId}`)).body.status === 'applied', STEP_MS);
+    await until(`invoice ${tag} paid`, async () => (await getItem(Keys.invoice(ids.invoiceNumber!)))?.status === 'paid', STEP_MS);
     await quiet(ids, 'the bank import');
     // 6. £5.00 more, by a transfer finance records for the customer: unapplied cash.
     expectStatus('record the transfer', await post('/finance/payments', { externalId: `TRANSFER-${tag}`, amount: 500, currency: 'GBP', receivedOn: booked, remittance: 'on account', customerId: invoice.customerId }, { 'idempotency-key': `pay-${tag}` }), 202, 201, 200);
@@ -168,7 +171,7 @@ export function crashScenario(stackOf: () => LocalStack) {
     // 7. A prepaid Stripe checkout the warehouse refuses: rejected, stock back, refunded at Stripe.
     stack().warehouse.refuse(`WEB-${tag}`, 'not stocked at this site');
     ids.webOrderId = expectStatus('deliver the Stripe checkout', await postStripeCheckout(tag, ids.webEmail), 202).orderId as string;
-    await until(`order WEB-${tag} rejected`, async () => (await getItem(Keys.order(ids.webOrderId!)))?.status === 'rejected');
+    await until(`order WEB-${tag} rejected`, async () => (await getItem(Keys.order(ids.webOrderId!)))?.status === 'rejected', STEP_MS);
     await quiet(ids, 'the refused checkout');
     // 8. The daily flash, as of a day of this run's own (a report is mailed once per kind and day).
     expectStatus('run the report', await post(`/_local/schedules/report?kind=flash&asOf=${ids.reportDate}`, {}), 200);

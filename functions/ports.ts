@@ -684,8 +684,8 @@ export interface TaskTokens {
    */
   store(orderId: string, kind: WaitKind, taskToken: string, at: IsoInstant, extra?: Record<string, unknown>): Promise<boolean>;
   get(orderId: string, kind: WaitKind): Promise<string | undefined>;
-  /** Forgets the wait's token (remembering which one it was, for `store`). */
-  delete(orderId: string, kind: WaitKind): Promise<void>;
+  /** Forgets the wait's token (remembering which one it was, for `store`); with `event`, the timeline line in the same write. */
+  delete(orderId: string, kind: WaitKind, event?: OrderEvent): Promise<void>;
   /**
    * Notes on the stored token that it is being answered with `answer` (a fingerprint) at `at`, before the answer goes
    * to the workflow: `first` when nobody had, `again` when this same answer had been noted (a retry of a caller whose

@@ -13,7 +13,7 @@ import { customerCreateItem, customerNameItem, queryByCustomer } from './custome
 import { isConditionFailure, isTransactionConflict, setExpression, transactWrite, type DynamoTable, type TransactItem } from './dynamo.ts';
 import { ITEM_TYPES, Keys, VERSION_ATTRIBUTE } from './table-schema.ts';
 
-function eventItem(t: DynamoTable, orderId: string, event: OrderEvent): TransactItem {
+export function eventItem(t: DynamoTable, orderId: string, event: OrderEvent): TransactItem {
   return { Put: { TableName: t.name, Item: { ...Keys.orderEvent(orderId, event.at, event.step), type: ITEM_TYPES.orderEvent, orderId, ...event } } };
 }
 

@@ -7,7 +7,8 @@ import { SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient, StartExecuti
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConfigError, TaskTokenSpent, WORKFLOW_ERRORS } from '../errors.ts';
 import type { TaskTokens, Workflow } from '../ports.ts';
-import { isConditionFailure, type DynamoTable } from './dynamo.ts';
+import { isConditionFailure, transactWrite, type DynamoTable } from './dynamo.ts';
+import { eventItem } from './orders.ts';
 import { ITEM_TYPES, Keys } from './table-schema.ts';
 
 let client: SFNClient | undefined;
@@ -84,19 +85,21 @@ export function dynamoTaskTokens(t: DynamoTable): TaskTokens {
       const r = await t.doc().send(new GetCommand({ TableName: t.name, Key: Keys.taskToken(orderId, kind), ConsistentRead: true }));
       return r.Item?.taskToken as string | undefined;
     },
-    async delete(orderId, kind) {
-      // The item stays as the token's tombstone, so a redelivered hand-off of the ended wait cannot store it again.
+    async delete(orderId, kind, event) {
+      // The item stays as the token's tombstone, so a redelivered hand-off of the ended wait cannot store it again;
+      // the timeline line of the answer goes in the same write (a retry writes the same line: same time and step).
+      const forget = {
+        Update: {
+          TableName: t.name,
+          Key: Keys.taskToken(orderId, kind),
+          UpdateExpression: 'SET forgottenToken = taskToken REMOVE taskToken, answeredWith, answeredAt, answerAttempts',
+          ConditionExpression: 'attribute_exists(taskToken)',
+        },
+      };
       try {
-        await t.doc().send(
-          new UpdateCommand({
-            TableName: t.name,
-            Key: Keys.taskToken(orderId, kind),
-            UpdateExpression: 'SET forgottenToken = taskToken REMOVE taskToken, answeredWith, answeredAt, answerAttempts',
-            ConditionExpression: 'attribute_exists(taskToken)',
-          }),
-        );
+        await transactWrite(t, [forget, ...(event ? [eventItem(t, orderId, event)] : [])]);
       } catch (error) {
-        if (!isConditionFailure(error)) throw error;
+        if (!isConditionFailure(error)) throw error; // forgotten already (and its line written with it)
       }
     },
     async noteAnswer(orderId, kind, taskToken, answer, at) {

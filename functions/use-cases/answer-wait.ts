@@ -7,8 +7,8 @@
  * 4. SendTaskSuccess / SendTaskFailure; a token whose wait already ended is a 409 — unless this same answer had been
  *    noted before: then a first attempt answered and died before step 5 (the token spent by it), and this retry
  *    finishes its work.
- * 5. Record who answered on the order's timeline (at the time of the first attempt, so a retry writes the same
- *    line), then forget the token.
+ * 5. Forget the token and record who answered on the order's timeline, in one write (the line at the time of the
+ *    first attempt, so a retry writes the same one).
  * The workflow's own next steps then move the order, so status changes stay in one place.
  */
 import { ConflictError, OrderNotFound, TaskTokenSpent } from '../errors.ts';
@@ -52,6 +52,5 @@ export async function answerWait(input: WaitAnswer, deps: AnswerWaitDeps): Promi
     if (!(error instanceof TaskTokenSpent)) throw error;
     if (noted.outcome === 'first') throw input.ended;
   }
-  await deps.orders.recordEvent(input.orderId, { at: noted.at, step: input.step, detail: input.detail });
-  await deps.tokens.delete(input.orderId, input.kind);
+  await deps.tokens.delete(input.orderId, input.kind, { at: noted.at, step: input.step, detail: input.detail });
 }

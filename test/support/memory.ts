@@ -641,8 +641,9 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
     async get(orderId, kind) {
       return tokenRows.get(`${orderId}|${kind}`);
     },
-    async delete(orderId, kind) {
+    async delete(orderId, kind, event) {
       const token = tokenRows.get(`${orderId}|${kind}`);
+      if (token !== undefined && event) await orders.recordEvent(orderId, event);
       if (token !== undefined) forgottenTokens.set(`${orderId}|${kind}`, token);
       tokenRows.delete(`${orderId}|${kind}`);
       waitRows.delete(`${orderId}|${kind}`);

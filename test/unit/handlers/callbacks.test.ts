@@ -128,7 +128,9 @@ describe('POST /finance/orders/{orderId}/credit-decision', () => {
   it('takes an IAM caller (no API key needed) and records who decided', async () => {
     const res = await call(decisionRoute, DECISION, { decision: 'approve', note: 'known customer' }, { headers: {}, callerArn: 'arn:aws:iam::1:user/fin' });
     expect(res).toEqual({ status: 200, body: { orderId: 'ord_1', decision: 'approve' } });
-    const event = ddb.commandCalls(PutCommand)[0]!.args[0].input.Item!;
+    // the timeline line is written with the token's tombstone, in one transaction
+    const items = ddb.commandCalls(TransactWriteCommand).flatMap((c) => c.args[0].input.TransactItems ?? []);
+    const event = items.find((i) => i.Put?.Item?.type === 'OrderEvent')!.Put!.Item!;
     expect(event).toMatchObject({ step: 'credit-decision', detail: 'approve by arn:aws:iam::1:user/fin: known customer' });
   });
 

@@ -36,7 +36,7 @@ describe('reportShipment', () => {
   it('finishes the work of a first attempt that answered the wait and died before forgetting the token: the retry records the one event and deletes the token', async () => {
     const w = await waiting();
     // The first attempt: noted its answer, the workflow took it (the token is spent), and then the process died.
-    const failing = { ...w.deps, orders: { ...w.deps.orders, recordEvent: async () => Promise.reject(new Error('the process died')) } };
+    const failing = { ...w.deps, tokens: { ...w.deps.tokens, delete: async () => Promise.reject(new Error('the process died')) } };
     await expect(reportShipment({ orderId: 'ord_1', report: shipment }, failing)).rejects.toThrow('the process died');
     expect(w.tokenOf('ord_1', 'fulfilment')).toBe('tok-f');
     // The warehouse sends the same report again: accepted, the workflow not answered twice.

@@ -178,6 +178,12 @@ export class WarehouseUnavailable extends O2cError {
  */
 export const WORKFLOW_ERRORS = {
   retryable: ['ConcurrentUpdate', 'InvoiceConflict'],
+  /**
+   * How Step Functions reports an invocation that died without answering (a crash, out of memory, a timeout):
+   * `Lambda.Unknown` (the Step Functions guide, "Handle Lambda service exceptions"), and the runtime's own names
+   * for an exited process and a timed-out sandbox. Every step is idempotent, so each Lambda task runs it again.
+   */
+  crashed: ['Lambda.Unknown', 'Runtime.ExitError', 'Sandbox.Timedout'],
   warehouseFailed: 'WarehouseFailed',
   cancelled: 'OrderCancelled',
 } as const;

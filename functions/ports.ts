@@ -771,9 +771,21 @@ export interface Workflow {
 }
 
 export interface TaskTokens {
-  store(orderId: string, kind: WaitKind, taskToken: string, at: IsoInstant, extra?: Record<string, unknown>): Promise<void>;
+  /**
+   * Keeps the token of an open wait (replacing an earlier wait's). False, and nothing kept, when this very token was
+   * forgotten already (`delete`): its wait has ended, and this is a redelivered hand-off of it.
+   */
+  store(orderId: string, kind: WaitKind, taskToken: string, at: IsoInstant, extra?: Record<string, unknown>): Promise<boolean>;
   get(orderId: string, kind: WaitKind): Promise<string | undefined>;
-  delete(orderId: string, kind: WaitKind): Promise<void>;
+  /** Forgets the wait's token (remembering which one it was, for `store`); with `event`, the timeline line in the same write. */
+  delete(orderId: string, kind: WaitKind, event?: OrderEvent): Promise<void>;
+  /**
+   * Notes on the stored token that it is being answered with `answer` (a fingerprint) at `at`, before the answer goes
+   * to the workflow: `first` when nobody had, `again` when this same answer had been noted (a retry of a caller whose
+   * first attempt may have answered; `at` is then the first attempt's), `taken` when the token changed or another
+   * answer was noted.
+   */
+  noteAnswer(orderId: string, kind: WaitKind, taskToken: string, answer: string, at: IsoInstant): Promise<{ outcome: 'first' | 'again' | 'taken'; at: IsoInstant }>;
 }
 
 // ── messages out ─────────────────────────────────────────────────────────────

@@ -20,6 +20,8 @@ export class FunctionError extends Error {
   constructor(
     readonly errorType: string,
     message: string,
+    /** Set when the invocation "died" (fault injection): what was left of its time then, ms. */
+    readonly crashedWithMsLeft?: number,
   ) {
     super(message);
     this.name = errorType;
@@ -55,6 +57,8 @@ export interface FunctionHost {
   invoke(logicalIdOrName: string, event: unknown): Promise<unknown>;
   readonly functions: readonly LocalFunction[];
   readonly invocations: Map<string, number>;
+  /** Invocations running or waiting for their function's concurrency now. */
+  active(): number;
   /**
    * Per function: how long invocations waited for a slot of the local concurrency limit (Lambda would have run them
    * at once) and how long they ran, in ms — what a bench needs to tell the local host's queueing from the work.
@@ -89,7 +93,16 @@ export function sharedEnvironment(functions: readonly LocalFunction[]): Record<s
 export async function hostFunctions(
   functions: readonly LocalFunction[],
   baseEnv: Record<string, string>,
-  options: { concurrency?: number; perFunction?: Readonly<Record<string, number>> } = {},
+  options: {
+    concurrency?: number;
+    perFunction?: Readonly<Record<string, number>>;
+    /**
+     * Caps the time each invocation is told it has (`getRemainingTimeInMillis`; nothing is cut off locally): the
+     * fault-injection mode keeps crashed invocations' deadlines — which SQS redelivery waits out, as it does in AWS,
+     * where a queue's visibility timeout is at least its consumer's timeout — short.
+     */
+    deadlineSeconds?: number;
+  } = {},
 ): Promise<FunctionHost> {
   const concurrency = options.concurrency ?? (Number(process.env.O2C_LOCAL_CONCURRENCY) || DEFAULT_LOCAL_CONCURRENCY);
   const gates = new Map(functions.map((f) => [f.name, new Semaphore(options.perFunction?.[f.name] ?? concurrency)]));
@@ -97,6 +110,7 @@ export async function hostFunctions(
   const modules = new Map<string, Handler>();
   const invocations = new Map<string, number>();
   const timings = new Map<string, InvocationTimings>(functions.map((f) => [f.name, { count: 0, waitMs: 0, maxWaitMs: 0, runMs: 0 }]));
+  let active = 0;
   for (const fn of functions) {
     const mod = (await import(pathToFileURL(resolve(root, 'functions/handlers', `${fn.name}.ts`)).href)) as { handler?: Handler };
     if (typeof mod.handler !== 'function') throw new Error(`functions/handlers/${fn.name}.ts exports no handler`);
@@ -108,28 +122,34 @@ export async function hostFunctions(
     functions,
     invocations,
     timings,
+    active: () => active,
     async invoke(key, event) {
       const fn = byKey.get(key);
       const handler = modules.get(key);
       if (!fn || !handler) throw new Error(`no hosted function ${key}`);
       invocations.set(fn.name, (invocations.get(fn.name) ?? 0) + 1);
       const queued = performance.now();
-      return gates.get(fn.name)!.run(async () => {
-        const started = performance.now();
-        const t = timings.get(fn.name)!;
-        t.count++;
-        t.waitMs += started - queued;
-        t.maxWaitMs = Math.max(t.maxWaitMs, started - queued);
-        try {
-          return await run(fn, handler, event);
-        } finally {
-          t.runMs += performance.now() - started;
-        }
-      });
+      active++;
+      try {
+        return await gates.get(fn.name)!.run(async () => {
+          const started = performance.now();
+          const t = timings.get(fn.name)!;
+          t.count++;
+          t.waitMs += started - queued;
+          t.maxWaitMs = Math.max(t.maxWaitMs, started - queued);
+          try {
+            return await run(fn, handler, event);
+          } finally {
+            t.runMs += performance.now() - started;
+          }
+        });
+      } finally {
+        active--;
+      }
     },
   };
   async function run(fn: LocalFunction, handler: Handler, event: unknown): Promise<unknown> {
-    const deadline = Date.now() + fn.timeoutSeconds * 1000;
+    const deadline = Date.now() + Math.min(fn.timeoutSeconds, options.deadlineSeconds ?? Infinity) * 1000;
     const requestId = randomUUID();
     const current: Invocation = { fn: fn.name, requestId, memoryMb: fn.memoryMb, calls: 0 };
     const context = {
@@ -155,7 +175,7 @@ export async function hostFunctions(
     } catch (error) {
       const e = (current.crashed ?? error) as Error;
       invocationEnded(current, performance.now() - started, e);
-      throw new FunctionError(e.name || 'Error', e.message);
+      throw new FunctionError(e.name || 'Error', e.message, current.crashed ? Math.max(0, deadline - Date.now()) : undefined);
     }
   }
 }

@@ -28,8 +28,8 @@ import {
 } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { FauxqsServer } from 'fauxqs';
-import type { FunctionHost } from './functions.ts';
 import { withoutSqliteWarning } from './sqlite.ts';
+import { FunctionError, type FunctionHost } from './functions.ts';
 import type { LocalEventSource, LocalQueue } from './template.ts';
 
 export const LOCAL_RETRY_SECONDS = 1;
@@ -176,6 +176,8 @@ export function startPoller(
   host: FunctionHost,
   region: string,
   onProcessed?: (fnName: string, bodies: string[]) => void,
+  /** How long a failed message stays invisible (default LOCAL_RETRY_SECONDS); the fault-injection mode keeps it closer to AWS. */
+  failedRetrySeconds = LOCAL_RETRY_SECONDS,
 ): Poller {
   let running = true;
   let busy = false;
@@ -202,11 +204,16 @@ export function startPoller(
       if (messages.length === 0) continue;
       busy = true;
       let failedIds = new Set<string>();
+      let retrySeconds = failedRetrySeconds;
       try {
         const response = (await host.invoke(source.fn, sqsEvent(messages, queueArn, region))) as SQSBatchResponse | undefined;
         failedIds = new Set((response?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
-      } catch {
+      } catch (error) {
         failedIds = new Set(messages.map((m) => m.MessageId!)); // whole batch failed
+        // An invocation that died is seen again only after its deadline, as in AWS (a queue's visibility timeout is at
+        // least its consumer's timeout): what it left in progress — a Powertools idempotency record — has expired by then.
+        const left = error instanceof FunctionError ? error.crashedWithMsLeft : undefined;
+        if (left !== undefined) retrySeconds = Math.max(failedRetrySeconds, Math.ceil(left / 1000));
       }
       const ok = messages.filter((m) => !failedIds.has(m.MessageId!));
       const failed = messages.filter((m) => failedIds.has(m.MessageId!));
@@ -219,7 +226,7 @@ export function startPoller(
           .send(
             new ChangeMessageVisibilityBatchCommand({
               QueueUrl: queueUrl,
-              Entries: failed.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle!, VisibilityTimeout: LOCAL_RETRY_SECONDS })),
+              Entries: failed.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle!, VisibilityTimeout: retrySeconds })),
             }),
           )
           .catch(() => undefined);

@@ -1,7 +1,7 @@
 /**
  * EventBridge Scheduler locally: fires the template's `cron(...)` schedules at
  * their minute in their time zone while the stack runs, and on demand (the CLI's
- * `schedule run`) with an as-of date.
+ * `schedule run`) with an as-of date; a failed run is retried per the target's RetryPolicy (runSchedule).
  */
 import type { FunctionHost } from './functions.ts';
 import type { LocalSchedule } from './template.ts';
@@ -39,6 +39,24 @@ export function cronFires(expression: string, timeZone: string, now: Date): bool
   return fieldMatches(min, parts.minute!) && fieldMatches(hour, parts.hour! % 24) && fieldMatches(dom, parts.day!) && fieldMatches(month, parts.month!) && weekdayMatches(dow, weekday);
 }
 
+/** How long the local scheduler waits before it retries a failed run (EventBridge backs off for longer). */
+export const LOCAL_SCHEDULE_RETRY_MS = 200;
+
+/**
+ * Runs a schedule's target as EventBridge Scheduler does: a failed run (an error, or an invocation that died) is run
+ * again, up to the target's RetryPolicy.MaximumRetryAttempts times, with the same input; the last error is thrown.
+ */
+export async function runSchedule(schedule: Pick<LocalSchedule, 'fn' | 'retryAttempts'>, input: unknown, host: FunctionHost, retryMs = LOCAL_SCHEDULE_RETRY_MS): Promise<unknown> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await host.invoke(schedule.fn, input);
+    } catch (error) {
+      if (attempt >= schedule.retryAttempts) throw error;
+      await new Promise((r) => setTimeout(r, retryMs));
+    }
+  }
+}
+
 export function startScheduler(schedules: readonly LocalSchedule[], host: FunctionHost, log: (line: string) => void): { schedules: readonly LocalSchedule[]; stop(): void } {
   let lastMinute = -1;
   const timer = setInterval(() => {
@@ -49,7 +67,7 @@ export function startScheduler(schedules: readonly LocalSchedule[], host: Functi
     for (const s of schedules) {
       if (!cronFires(s.expression, s.timezone, now)) continue;
       log(`schedule ${s.logicalId} fired`);
-      host.invoke(s.fn, s.input).catch((e: Error) => log(`schedule ${s.logicalId} failed: ${e.message}`));
+      runSchedule(s, s.input, host).catch((e: Error) => log(`schedule ${s.logicalId} failed: ${e.message}`));
     }
   }, 15_000);
   timer.unref();

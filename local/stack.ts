@@ -25,11 +25,12 @@ import { dynamoTable } from '../functions/adapters/dynamo.ts';
 import { dynamoDunningRuns } from '../functions/adapters/dunning-runs.ts';
 import { Keys } from '../functions/adapters/table-schema.ts';
 import { freePort, startDynamoDbLocal } from './dynamodb-local.ts';
+import { injectFaults, type FaultInjector } from './faults.ts';
 import { hostFunctions, type FunctionHost } from './functions.ts';
 import { startApi } from './api.ts';
 import { startPoller, startQueues, type LocalQueues, type Poller } from './queues.ts';
 import { seed } from './seed.ts';
-import { startScheduler } from './scheduler.ts';
+import { runSchedule, startScheduler } from './scheduler.ts';
 import { startStepFunctions, type LocalStepFunctions } from './stepfunctions.ts';
 import { openWorkflowJournal } from './workflow-journal.ts';
 import { startLocalStripe, type LocalStripe } from './stripe.ts';
@@ -63,6 +64,13 @@ export function contextArgs(args: readonly string[]): Record<string, string> {
   return context;
 }
 
+/**
+ * In fault-injection mode each invocation is told it has at most this long (local/functions.ts `deadlineSeconds`):
+ * a crashed batch is redelivered after it. Not shorter: middy ends a handler that outlives what it was told it had
+ * (`timeoutEarlyInMillis`), and the PDF renderers and the report take seconds on shared cores.
+ */
+export const FAULT_MODE_DEADLINE_SECONDS = 15;
+
 export interface LocalStackOptions {
   inMemory?: boolean;
   apiPort?: number;
@@ -85,6 +93,8 @@ export interface LocalStackOptions {
   functionConcurrency?: Readonly<Record<string, number>>;
   /** How long Wait states (the backorder wait) last locally. */
   waitMs?: number;
+  /** Fault-injection mode (local/faults.ts): `stack.faults` arms a crash after a function's k-th side effect. */
+  faults?: boolean;
   log?: (line: string) => void;
 }
 
@@ -130,6 +140,8 @@ export interface LocalStack {
   financeKey: string;
   topology: LocalTopology;
   host: FunctionHost;
+  /** The fault injector, in fault-injection mode (`faults: true`). */
+  faults: FaultInjector | undefined;
   queues: LocalQueues;
   sfn: LocalStepFunctions;
   doc: DynamoDBDocumentClient;
@@ -242,6 +254,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     lap('emulators', since);
     since = performance.now();
+    // Before the handlers load: an adapter may keep `fetch` when its module loads (Stripe payment links do).
+    const faults = options.faults ? injectFaults() : undefined;
+    if (faults) stoppers.push(() => faults.stop());
     const host = await hostFunctions(topology.functions, {
       AWS_REGION: REGION,
       AWS_DEFAULT_REGION: REGION,
@@ -263,7 +278,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       PUBLIC_API_URL: apiUrl,
       ...(webhookUrl ? { WAREHOUSE_WEBHOOK_URL: webhookUrl } : {}),
       ...secrets,
-    }, { ...(options.functionConcurrency ? { perFunction: options.functionConcurrency } : {}) });
+    }, { ...(options.functionConcurrency ? { perFunction: options.functionConcurrency } : {}), ...(faults ? { deadlineSeconds: FAULT_MODE_DEADLINE_SECONDS } : {}) });
     lap('handlers', since);
 
     since = performance.now();
@@ -285,7 +300,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     const queueName = new Map(topology.queues.map((q) => [q.logicalId, q.name]));
     const fnName = new Map(topology.functions.map((f) => [f.logicalId, f.name]));
-    const pollers: Poller[] = topology.eventSources.map((es) => startPoller(queues, { ...es, queueName: queueName.get(es.queue)!, fnName: fnName.get(es.fn)! }, host, REGION));
+    // In fault-injection mode a failed message waits out (up to the mode's deadline) the queue's visibility timeout,
+    // as in AWS: a redelivery that finds its own first delivery still in progress (send-mail's idempotency record of a
+    // crashed invocation) must not use up its receive count in seconds and reach the DLQ.
+    const visibility = new Map(topology.queues.map((q) => [q.logicalId, q.visibilityTimeoutSeconds]));
+    const pollers: Poller[] = topology.eventSources.map((es) =>
+      startPoller(queues, { ...es, queueName: queueName.get(es.queue)!, fnName: fnName.get(es.fn)! }, host, REGION, undefined, faults ? Math.min(visibility.get(es.queue) ?? FAULT_MODE_DEADLINE_SECONDS, FAULT_MODE_DEADLINE_SECONDS) : undefined),
+    );
     stoppers.push(() => Promise.all(pollers.map((p) => p.stop())).then(() => undefined));
 
     const schedules = new Map(topology.schedules.map((s) => [s.logicalId, s]));
@@ -315,7 +336,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     };
     const ddb = await ddbReady;
     const restored = { executions: sfn.resumed.length, messages: queues.restored.ready, inFlight: queues.restored.inFlight };
-    return { apiUrl, template, hosted, dataDir, restored, dynamoDbLoopbackOnly: ddb.loopbackOnly, timings, warehouse, events: eventBridge.events, mailUrl: `http://127.0.0.1:${mailPort}`, stripe, apiKey: secrets.O2C_API_KEY!, warehouseKey: secrets.O2C_WAREHOUSE_KEY!, financeKey: secrets.O2C_FINANCE_KEY!, topology, host, queues, sfn, doc, tableName: topology.table.name, stop };
+    return { apiUrl, template, hosted, dataDir, restored, dynamoDbLoopbackOnly: ddb.loopbackOnly, timings, warehouse, events: eventBridge.events, mailUrl: `http://127.0.0.1:${mailPort}`, stripe, apiKey: secrets.O2C_API_KEY!, warehouseKey: secrets.O2C_WAREHOUSE_KEY!, financeKey: secrets.O2C_FINANCE_KEY!, topology, host, faults, queues, sfn, doc, tableName: topology.table.name, stop };
   } catch (error) {
     await stop();
     throw error;
@@ -404,7 +425,7 @@ function adminRoutes(ctx: {
       if (!target) return { status: 404, body: { message: `no schedule ${wanted}${kind ? ` of kind ${kind}` : ''}; have ${[...ctx.schedules.values()].map((s) => `${fnNameOf(s)}${kindOf(s) ? ` (${kindOf(s)})` : ''}`).join(', ')}` } };
       const asOf = req.query.get('asOf');
       const resend = req.query.get('resend') === '1' ? { resend: true, requestedBy: 'local CLI' } : {};
-      const result = await ctx.host.invoke(target.fn, { ...(target.input as object), ...(asOf ? { asOf } : {}), ...resend });
+      const result = await runSchedule(target, { ...(target.input as object), ...(asOf ? { asOf } : {}), ...resend }, ctx.host);
       // A dunning run is fanned out by shard (run-dunning-shard): the CLI waits for its shards and prints what the run did.
       const runId = (result as { runId?: unknown } | null)?.runId;
       if (typeof runId === 'string') return { status: 200, body: { schedule: fnNameOf(target), result: { ...(result as object), ...(await runDone(runId)) } } };

@@ -64,6 +64,8 @@ export interface LocalSchedule {
   expression: string;
   timezone: string;
   input: unknown;
+  /** The target's RetryPolicy.MaximumRetryAttempts (EventBridge Scheduler's default, 185, when the template sets none). */
+  retryAttempts: number;
 }
 export interface LocalStateMachine {
   logicalId: string;
@@ -265,6 +267,7 @@ export function readTopology(template: CfnTemplate, addresses: LocalAddresses): 
     expression: s.Properties!.ScheduleExpression,
     timezone: s.Properties!.ScheduleExpressionTimezone ?? 'UTC',
     input: s.Properties!.Target.Input ? JSON.parse(s.Properties!.Target.Input) : {},
+    retryAttempts: Number(s.Properties!.Target.RetryPolicy?.MaximumRetryAttempts ?? 185),
   }));
 
   const [, sm] = stateMachines[0]!;

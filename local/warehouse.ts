@@ -6,7 +6,8 @@
  *
  * It checks `x-o2c-signature` with the webhook secret (401 otherwise, like a
  * real receiver should), answers 202, and after a delay reports the shipment
- * with the carrier o2c chose to the request's `callbackUrl`. A redelivered
+ * with the carrier o2c chose to the request's `callbackUrl` (the same report again while o2c answers
+ * 5xx or not at all, up to five times). A redelivered
  * request (same Idempotency-Key) is answered 202 again and shipped once.
  * Tests steer it: `leave(orderId)` — it accepts but never answers that order
  * (the test answers as the warehouse); `refuse(orderIdOrReference, reason)` —
@@ -71,30 +72,31 @@ export async function startLocalWarehouse(options: LocalWarehouseOptions): Promi
     if (options.stateFile) appendFileSync(options.stateFile, `${JSON.stringify(line)}\n`);
   };
 
-  // Reported until o2c answers (a callback refused at the connection or with a 5xx is tried again, for a couple of
-  // minutes: a busy stack may be slow to answer).
-  const ship = (requestId: string, body: Record<string, any>, attempt = 1) => {
-    const timer = setTimeout(async () => {
-      timers.delete(timer);
-      const response = await fetch(String(body.callbackUrl), {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-api-key': options.warehouseKey },
-        body: JSON.stringify({
-          carrier: body.carrier?.carrier ?? 'Royal Mail',
-          service: body.carrier?.service ?? 'Tracked 48',
-          trackingNumber: `LOCAL${Math.floor(Math.random() * 1e9).toString().padStart(9, '0')}GB`,
-          shippedAt: new Date().toISOString(),
-        }),
-      }).catch((e: Error) => {
-        if (attempt === 120) log(`warehouse: callback for ${body.orderId} failed ${attempt} times, giving up: ${e.message}`);
-        return undefined;
-      });
-      await response?.body?.cancel();
-      if (stopped) return;
-      if (response && response.status < 500) remember({ reported: requestId });
-      else if (attempt < 120) setTimeout(() => !stopped && ship(requestId, body, attempt + 1), 1_000).unref();
-    }, options.delayMs);
-    timers.add(timer);
+  // The report is made once and sent again as it was while o2c answers 5xx or not at all (as the docs ask of a
+  // warehouse), for a couple of minutes: a busy or restarting stack may be slow to answer.
+  const ship = (requestId: string, body: Record<string, any>) => {
+    const report = JSON.stringify({
+      carrier: body.carrier?.carrier ?? 'Royal Mail',
+      service: body.carrier?.service ?? 'Tracked 48',
+      trackingNumber: `LOCAL${Math.floor(Math.random() * 1e9).toString().padStart(9, '0')}GB`,
+      shippedAt: new Date().toISOString(),
+    });
+    const attempt = (n: number, delayMs: number) => {
+      const timer = setTimeout(async () => {
+        timers.delete(timer);
+        const status = await fetch(String(body.callbackUrl), { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': options.warehouseKey }, body: report })
+          .then(async (r) => (await r.arrayBuffer(), r.status))
+          .catch((e: Error) => {
+            if (n === 120) log(`warehouse: callback for ${body.orderId} failed ${n} times, giving up: ${e.message}`);
+            return 0;
+          });
+        if (stopped) return;
+        if (status !== 0 && status < 500) remember({ reported: requestId });
+        else if (n < 120) attempt(n + 1, Math.min(1_000, 200 * 2 ** n));
+      }, delayMs);
+      timers.add(timer);
+    };
+    attempt(1, options.delayMs);
   };
 
   // What it accepted before a restart and never reported: shipped once the stack answers (`resumePending`).

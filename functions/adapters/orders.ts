@@ -14,7 +14,7 @@ import { isConditionFailure, isTransactionConflict, setExpression, transactWrite
 import { ITEM_TYPES, Keys, VERSION_ATTRIBUTE } from './table-schema.ts';
 import { totalsItems } from './totals.ts';
 
-function eventItem(t: DynamoTable, orderId: string, event: OrderEvent): TransactItem {
+export function eventItem(t: DynamoTable, orderId: string, event: OrderEvent): TransactItem {
   return { Put: { TableName: t.name, Item: { ...Keys.orderEvent(orderId, event.at, event.step), type: ITEM_TYPES.orderEvent, orderId, ...event } } };
 }
 

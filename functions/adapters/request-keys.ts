@@ -2,15 +2,16 @@
  * Client idempotency keys (port `RequestKeys`, the `Idempotency-Key` header):
  * the first request with a key records a hash of its body and its answer; a
  * retry with the same body gets the same answer, a different body under the
- * same key is refused (409). Records expire after 3 days (TTL), longer than any
- * platform's retry window.
+ * same key is refused (409). Records expire after IDEMPOTENCY_EXPIRY_SECONDS (a week: TTL), longer than any
+ * platform's retry window and its late deliveries (runtime/idempotency.ts).
  */
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { RequestKeys } from '../ports.ts';
 import { isConditionFailure, type DynamoTable } from './dynamo.ts';
 import { ITEM_TYPES, Keys, TTL_ATTRIBUTE } from './table-schema.ts';
+import { IDEMPOTENCY_EXPIRY_SECONDS } from '../runtime/idempotency.ts';
 
-export const REQUEST_KEY_TTL_SECONDS = 3 * 24 * 3600;
+export const REQUEST_KEY_TTL_SECONDS = IDEMPOTENCY_EXPIRY_SECONDS;
 
 export function dynamoRequestKeys(t: DynamoTable): RequestKeys {
   return {

@@ -80,6 +80,10 @@
  * duplicate delivery, a second run started meanwhile, a run as of another day) is refused until the first is done or
  * its lease has run out, so two workers never interleave their claims on one customer's invoices (two partial letters).
  *
+ * A task token item (attributes orderId, kind, taskToken, storedAt, answeredWith/answeredAt/answerAttempts while an
+ * answer is being given) stays when its wait ends, as a tombstone: `taskToken` removed, `forgottenToken` = it. A
+ * redelivered hand-off of the ended wait carries that same token and is not stored again (a new wait's is).
+ *
  * A payment plan (attributes planId, customerId, currency, invoices [{invoiceNumber, balance, atLevel}], covered,
  * instalments [{dueDate, amount}], graceDays, agreedOn, agreedAt, agreedBy, status active|completed|broken|cancelled,
  * endedOn?, endReason?, version) lives in its customer's partition beside the profile (a customer's plans are one

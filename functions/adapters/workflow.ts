@@ -4,10 +4,11 @@
  * tokens it waits on; the tokens themselves are kept on the order (`TaskTokens`).
  */
 import { SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
-import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConfigError, TaskTokenSpent, WORKFLOW_ERRORS } from '../errors.ts';
 import type { TaskTokens, Workflow } from '../ports.ts';
-import type { DynamoTable } from './dynamo.ts';
+import { isConditionFailure, transactWrite, type DynamoTable } from './dynamo.ts';
+import { eventItem } from './orders.ts';
 import { ITEM_TYPES, Keys } from './table-schema.ts';
 
 let client: SFNClient | undefined;
@@ -65,14 +66,59 @@ export function stepFunctionsWorkflow(stateMachineArn?: string): Workflow {
 export function dynamoTaskTokens(t: DynamoTable): TaskTokens {
   return {
     async store(orderId, kind, taskToken, at, extra = {}) {
-      await t.doc().send(new PutCommand({ TableName: t.name, Item: { ...Keys.taskToken(orderId, kind), type: ITEM_TYPES.taskToken, orderId, kind, taskToken, storedAt: at, ...extra } }));
+      try {
+        await t.doc().send(
+          new PutCommand({
+            TableName: t.name,
+            Item: { ...Keys.taskToken(orderId, kind), type: ITEM_TYPES.taskToken, orderId, kind, taskToken, storedAt: at, ...extra },
+            ConditionExpression: 'attribute_not_exists(forgottenToken) OR forgottenToken <> :t',
+            ExpressionAttributeValues: { ':t': taskToken },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (isConditionFailure(error)) return false;
+        throw error;
+      }
     },
     async get(orderId, kind) {
       const r = await t.doc().send(new GetCommand({ TableName: t.name, Key: Keys.taskToken(orderId, kind), ConsistentRead: true }));
       return r.Item?.taskToken as string | undefined;
     },
-    async delete(orderId, kind) {
-      await t.doc().send(new DeleteCommand({ TableName: t.name, Key: Keys.taskToken(orderId, kind) }));
+    async delete(orderId, kind, event) {
+      // The item stays as the token's tombstone, so a redelivered hand-off of the ended wait cannot store it again;
+      // the timeline line of the answer goes in the same write (a retry writes the same line: same time and step).
+      const forget = {
+        Update: {
+          TableName: t.name,
+          Key: Keys.taskToken(orderId, kind),
+          UpdateExpression: 'SET forgottenToken = taskToken REMOVE taskToken, answeredWith, answeredAt, answerAttempts',
+          ConditionExpression: 'attribute_exists(taskToken)',
+        },
+      };
+      try {
+        await transactWrite(t, [forget, ...(event ? [eventItem(t, orderId, event)] : [])]);
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error; // forgotten already (and its line written with it)
+      }
+    },
+    async noteAnswer(orderId, kind, taskToken, answer, at) {
+      try {
+        const r = await t.doc().send(
+          new UpdateCommand({
+            TableName: t.name,
+            Key: Keys.taskToken(orderId, kind),
+            UpdateExpression: 'SET answeredWith = :a, answeredAt = if_not_exists(answeredAt, :at) ADD answerAttempts :one',
+            ConditionExpression: 'taskToken = :t AND (attribute_not_exists(answeredWith) OR answeredWith = :a)',
+            ExpressionAttributeValues: { ':a': answer, ':t': taskToken, ':at': at, ':one': 1 },
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+        return { outcome: Number(r.Attributes?.answerAttempts ?? 1) > 1 ? 'again' : 'first', at: String(r.Attributes?.answeredAt ?? at) };
+      } catch (error) {
+        if (isConditionFailure(error)) return { outcome: 'taken', at };
+        throw error;
+      }
     },
   };
 }

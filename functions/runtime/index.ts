@@ -9,3 +9,4 @@ export { sqsHandler, sqsBatch, parseRecord, type RecordFn } from './sqs.ts';
 export { taskHandler, scheduledHandler, parseTaskInput } from './task.ts';
 export { withObservability } from './wrap.ts';
 export { cachedRates } from './rates.ts';
+export { IDEMPOTENCY_EXPIRY_SECONDS, LATE_DELIVERY_MARGIN_SECONDS, PLATFORM_RETRY_WINDOWS_SECONDS } from './idempotency.ts';

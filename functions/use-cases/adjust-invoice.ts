@@ -9,6 +9,9 @@
  *   note took the number → next number; the invoice moved → read it again.
  * 4. The customer gets the credit note email, in their language, with the
  *   PDF render-documents attaches (key per credit note: a retried send mails once).
+ *   A retry under the same Idempotency-Key queues it again (with the invoice's
+ *   balance now): the first request may have died between its transaction and
+ *   this step, and the mail key keeps the customer from getting it twice.
  * Write-off: 1. The invoice must exist (404) and owe something (409). 2. Its
  *   balance becomes bad debt (domain), written with the entry and the audit
  *   line, guarded by the balance read (a concurrent payment wins; 409).
@@ -109,7 +112,10 @@ async function noteOf(invoiceNumber: string, number: string, deps: AdjustInvoice
 
 async function replayed(prior: { bodyHash: string; answer: unknown }, clientKey: ClientKey, invoiceNumber: string, deps: AdjustInvoiceDeps): Promise<CreditNote> {
   if (prior.bodyHash !== clientKey.bodyHash) throw keyReused();
-  return noteOf(invoiceNumber, String(prior.answer), deps);
+  const note = await noteOf(invoiceNumber, String(prior.answer), deps);
+  const invoice = await invoiceOf(invoiceNumber, deps);
+  await sendCreditNote(note, invoice.balance, deps, invoice);
+  return note;
 }
 
 /** The customer's copy, in their language, with the invoice's balance after the credit. */

@@ -3,8 +3,12 @@
  * behalf of a person or a partner.
  * 1. The order must exist (404) and be in the state the wait is for (409).
  * 2. The wait's token must be there (409 while the wait is not open yet).
- * 3. SendTaskSuccess / SendTaskFailure; a token whose wait already ended is a 409.
- * 4. Forget the token and record who answered on the order's timeline.
+ * 3. Note the answer on the token (a fingerprint of it): another answer noted first is a 409.
+ * 4. SendTaskSuccess / SendTaskFailure; a token whose wait already ended is a 409 — unless this same answer had been
+ *    noted before: then a first attempt answered and died before step 5 (the token spent by it), and this retry
+ *    finishes its work.
+ * 5. Forget the token and record who answered on the order's timeline, in one write (the line at the time of the
+ *    first attempt, so a retry writes the same one).
  * The workflow's own next steps then move the order, so status changes stay in one place.
  */
 import { ConflictError, OrderNotFound, TaskTokenSpent } from '../errors.ts';
@@ -39,13 +43,14 @@ export async function answerWait(input: WaitAnswer, deps: AnswerWaitDeps): Promi
   if (refusal) throw refusal;
   const token = await deps.tokens.get(input.orderId, input.kind);
   if (!token) throw input.notOpen;
+  const noted = await deps.tokens.noteAnswer(input.orderId, input.kind, token, JSON.stringify([input.answer, input.step, input.detail]), deps.clock.now().toISOString());
+  if (noted.outcome === 'taken') throw input.ended;
   try {
     if ('output' in input.answer) await deps.workflow.complete(token, input.answer.output);
     else await deps.workflow.fail(token, input.answer.error, input.answer.cause);
   } catch (error) {
-    if (error instanceof TaskTokenSpent) throw input.ended;
-    throw error;
+    if (!(error instanceof TaskTokenSpent)) throw error;
+    if (noted.outcome === 'first') throw input.ended;
   }
-  await deps.tokens.delete(input.orderId, input.kind);
-  await deps.orders.recordEvent(input.orderId, { at: deps.clock.now().toISOString(), step: input.step, detail: input.detail });
+  await deps.tokens.delete(input.orderId, input.kind, { at: noted.at, step: input.step, detail: input.detail });
 }

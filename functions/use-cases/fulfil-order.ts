@@ -3,7 +3,8 @@
  * until the warehouse reports the shipment (report-shipment).
  * 1. Parcel weight from the catalog (DEFAULT_PARCEL_WEIGHT_GRAMS per unit the catalog does not know).
  * 2. Choose the carrier from the rate table (domain: cheapest that keeps the promise).
- * 3. Keep the token and the choice with the order; confirmed → fulfilling.
+ * 3. Keep the token and the choice with the order; confirmed → fulfilling. A token forgotten already (its wait was
+ *    answered or ended; this is a redelivered message) hands nothing over again.
  * 4. The fulfilment request (domain/fulfilment: lines, ship-to, carrier, callback URL), built once — a re-run
  *    keeps the first request's time, so it is the same request — goes out as the `o2c.FulfilmentRequested`
  *    event on the o2c bus and, for the warehouse's webhook, onto the warehouse-requests queue
@@ -41,7 +42,7 @@ export async function fulfilOrder({ orderId, taskToken }: { orderId: string; tas
     ? { carrier: choice.rate.carrier, service: choice.rate.service, cost: choice.cost, meetsPromise: choice.meetsPromise, weightGrams }
     : { carrier: 'warehouse choice', service: 'no rate in table', weightGrams };
   const at = deps.clock.now().toISOString();
-  await deps.tokens.store(orderId, 'fulfilment', taskToken, at, { carrier });
+  if (!(await deps.tokens.store(orderId, 'fulfilment', taskToken, at, { carrier }))) return;
   if (order.status === 'confirmed') order = await deps.orders.apply(order, transition(order, 'fulfilling', 'fulfil', at, { carrier, fulfilmentRequestedAt: at }, `${carrier.carrier} ${carrier.service}`));
   if (order.status !== 'fulfilling') return;
   const request = fulfilmentRequest(order, carrier, deps.apiUrl, order.fulfilmentRequestedAt ?? at);

@@ -1,7 +1,8 @@
 /**
  * An order is on credit hold; the workflow waits on a task token until finance decides.
  * 1. Keep the token with the order, for decide-credit to answer (the second
- *    approver's wait replaces the first's token).
+ *    approver's wait replaces the first's token). A token forgotten already (the
+ *    review was decided or timed out; this is a redelivered wait) asks nobody.
  * 2. Email finance — or, after the first review timed out (`escalated`), the
  *    second approvers — what to decide: the customer, the limit, each part of
  *    the exposure, the payment history, the score and its factors, a standing
@@ -31,7 +32,7 @@ export async function requestCreditReview(
 ): Promise<void> {
   const order = await deps.orders.get(orderId);
   if (!order) throw new OrderNotFound(orderId);
-  await deps.tokens.store(orderId, 'credit-review', taskToken, deps.clock.now().toISOString());
+  if (!(await deps.tokens.store(orderId, 'credit-review', taskToken, deps.clock.now().toISOString()))) return;
   const view = await creditView({ orderId, order }, deps);
   const message = renderMessage('credit-review-request', 'en', {
     orderId,

@@ -153,6 +153,9 @@ export class OrderWorkflow extends Construct {
       // CDK's default retrier covers Lambda's service faults; throttling in an order burst and lost races are retried too.
       task.addRetry({ errors: ['Lambda.TooManyRequestsException'], interval: Duration.seconds(2), maxAttempts: 6, backoffRate: 2 });
       task.addRetry({ errors: [...WORKFLOW_ERRORS.retryable], interval: Duration.seconds(1), maxAttempts: 4, backoffRate: 2 });
+      // An invocation that died after some of its side effects (crash, out of memory, timeout) is run again: without
+      // this the first such death took the failure path and stranded an order every step could have finished.
+      task.addRetry({ errors: [...WORKFLOW_ERRORS.crashed], interval: Duration.seconds(2), maxAttempts: 3, backoffRate: 2 });
       return task;
     };
     // The failure path: whatever stopped the order, the stock it still holds goes back (once: only held reservations

@@ -379,6 +379,17 @@ describe('workflow wiring and limits', () => {
       const retried = (states[name].Retry as { ErrorEquals: string[] }[]).flatMap((r) => r.ErrorEquals);
       expect(retried, name).toEqual(expect.arrayContaining(['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException', 'ConcurrentUpdate', ...WORKFLOW_ERRORS.retryable]));
     }
+    // Every Lambda task — the failure path's ReleaseStock too — runs a step again whose invocation died (Lambda.Unknown).
+    const lambdaTasks = Object.entries(states).filter(([, s]) => s.Type === 'Task' && String(s.Resource) === 'x');
+    expect(lambdaTasks.map(([n]) => n).sort()).toEqual(['CheckCredit', 'ConfirmOrder', 'IssueInvoice', 'RejectOrder', 'ReleaseStock', 'ShipOrder', 'ValidateOrder']);
+    for (const [name, s] of lambdaTasks) {
+      const crashed = (s.Retry as { ErrorEquals: string[]; MaxAttempts: number }[]).filter((r) => r.ErrorEquals.includes('Lambda.Unknown'));
+      expect(crashed, name).toHaveLength(1);
+      expect(crashed[0]!.ErrorEquals, name).toEqual([...WORKFLOW_ERRORS.crashed]);
+      expect(crashed[0]!.MaxAttempts, name).toBeGreaterThanOrEqual(2);
+      // Retriers are matched in order and none before it may swallow the crash with States.ALL.
+      expect((s.Retry as { ErrorEquals: string[] }[]).some((r) => r.ErrorEquals.includes('States.ALL')), name).toBe(false);
+    }
     expect(states.ValidateOrder.ResultPath).toBe('$.validation');
     expect(states.CheckCredit.ResultPath).toBe('$.credit');
     expect(states.WaitForCreditReview).toMatchObject({ ResultPath: '$.review', TimeoutSeconds: 7 * 86_400 });

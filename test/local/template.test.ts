@@ -84,7 +84,7 @@ describe('readTopology on a CDK-shaped fixture', () => {
   });
 
   it('reads schedules with their function, expression, time zone and input', () => {
-    expect(t.schedules).toEqual([{ logicalId: 'DunningSchedule99ZZ', fn: 'PlanDunningFnFF66GG77', expression: 'cron(0 6 * * ? *)', timezone: 'Europe/London', input: {} }]);
+    expect(t.schedules).toEqual([{ logicalId: 'DunningSchedule99ZZ', fn: 'PlanDunningFnFF66GG77', expression: 'cron(0 6 * * ? *)', timezone: 'Europe/London', input: {}, retryAttempts: 185 }]); // no RetryPolicy in the template: EventBridge Scheduler's default
   });
 });
 

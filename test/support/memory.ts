@@ -152,6 +152,7 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
   const feeRows = new Map<string, InvoiceFee>();
   const aggregateRows = new Map<string, Record<string, number>>();
   const tokenRows = new Map<string, string>();
+  const forgottenTokens = new Map<string, string>();
   /** What a wait keeps beside its token (when it was stored, and the caller's extra, e.g. the carrier choice). */
   const waitRows = new Map<string, { taskToken: string; storedAt: string } & Record<string, unknown>>();
   const requestKeyRows = new Map<string, { hash: string; result: unknown }>();
@@ -662,15 +663,29 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
 
   const tokens: TaskTokens = {
     async store(orderId, kind, taskToken, at, extra = {}) {
+      if (forgottenTokens.get(`${orderId}|${kind}`) === taskToken) return false;
       tokenRows.set(`${orderId}|${kind}`, taskToken);
       waitRows.set(`${orderId}|${kind}`, { ...clone(extra), taskToken, storedAt: at });
+      return true;
     },
     async get(orderId, kind) {
       return tokenRows.get(`${orderId}|${kind}`);
     },
-    async delete(orderId, kind) {
+    async delete(orderId, kind, event) {
+      const token = tokenRows.get(`${orderId}|${kind}`);
+      if (token !== undefined && event) await orders.recordEvent(orderId, event);
+      if (token !== undefined) forgottenTokens.set(`${orderId}|${kind}`, token);
       tokenRows.delete(`${orderId}|${kind}`);
       waitRows.delete(`${orderId}|${kind}`);
+    },
+    async noteAnswer(orderId, kind, taskToken, answer, at) {
+      const row = waitRows.get(`${orderId}|${kind}`);
+      if (!row || tokenRows.get(`${orderId}|${kind}`) !== taskToken) return { outcome: 'taken', at };
+      if (row.answeredWith === undefined) {
+        Object.assign(row, { answeredWith: answer, answeredAt: at });
+        return { outcome: 'first', at };
+      }
+      return row.answeredWith === answer ? { outcome: 'again', at: row.answeredAt as string } : { outcome: 'taken', at };
     },
   };
 

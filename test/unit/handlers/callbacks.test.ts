@@ -6,7 +6,7 @@
  * refused request writes nothing and answers nothing.
  */
 import { InvalidToken, SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Keys } from '../../../functions/adapters/table-schema.ts';
@@ -40,6 +40,7 @@ beforeEach(() => {
   ddb.reset();
   sfn.reset();
   ddb.on(GetCommand).resolves({});
+  ddb.on(UpdateCommand).resolves({ Attributes: { answerAttempts: 1 } }); // the answer noted on the token
   ddb.on(GetCommand, { Key: Keys.order('ord_1') }).resolves({ Item: { ...Keys.order('ord_1'), type: 'Order', ...testOrder('ord_1', 'credit_hold') } });
   ddb.on(GetCommand, { Key: Keys.taskToken('ord_1', 'fulfilment') }).resolves({ Item: { taskToken: 'tok-f' } });
   ddb.on(GetCommand, { Key: Keys.taskToken('ord_1', 'credit-review') }).resolves({ Item: { taskToken: 'tok-c' } });
@@ -127,7 +128,9 @@ describe('POST /finance/orders/{orderId}/credit-decision', () => {
   it('takes an IAM caller (no API key needed) and records who decided', async () => {
     const res = await call(decisionRoute, DECISION, { decision: 'approve', note: 'known customer' }, { headers: {}, callerArn: 'arn:aws:iam::1:user/fin' });
     expect(res).toEqual({ status: 200, body: { orderId: 'ord_1', decision: 'approve' } });
-    const event = ddb.commandCalls(PutCommand)[0]!.args[0].input.Item!;
+    // the timeline line is written with the token's tombstone, in one transaction
+    const items = ddb.commandCalls(TransactWriteCommand).flatMap((c) => c.args[0].input.TransactItems ?? []);
+    const event = items.find((i) => i.Put?.Item?.type === 'OrderEvent')!.Put!.Item!;
     expect(event).toMatchObject({ step: 'credit-decision', detail: 'approve by arn:aws:iam::1:user/fin: known customer' });
   });
 

@@ -102,7 +102,7 @@ describe('credit notes and write-offs', () => {
     expect(mail!.attachments).toEqual([{ filename: `${note.number}.pdf`, contentType: 'application/pdf', contentBase64: Buffer.from(`%PDF-1.7 credit note ${note.number}`).toString('base64') }]);
   });
 
-  it('with an Idempotency-Key, a retried request gets the first credit note — no second note, entry or mail — and another body under the key is a 409', async () => {
+  it('with an Idempotency-Key, a retried request gets the first credit note — no second note or entry, its mail queued again under the same key (sent once) — and another body under the key is a 409', async () => {
     const { w, invoice } = invoiced();
     w.putCustomer(testCustomer('cus_1'));
     const key = { key: 'cn-req-1', bodyHash: 'h1' };
@@ -111,8 +111,20 @@ describe('credit notes and write-offs', () => {
     expect(retry).toEqual(first);
     expect(w.state.creditNotes.size).toBe(1);
     expect([...w.state.journal.keys()].filter((k) => k.startsWith('cn-'))).toHaveLength(1);
-    expect(w.state.mailbox.filter((m) => m.key.startsWith('credit-note:'))).toHaveLength(1);
+    expect(new Set(w.state.mailbox.filter((m) => m.key.startsWith('credit-note:')).map((m) => m.key))).toEqual(new Set([`credit-note:${first.number}`]));
     expect(await refusal(issueCreditNote({ invoiceNumber: invoice.number, amount: gbp(1), reason: 'other' }, 'finance key', w.deps, { key: 'cn-req-1', bodyHash: 'h2' }))).toMatchObject({ status: 409, code: 'IdempotencyKeyReused' });
+  });
+
+  it('a retry after the first request died between its transaction and its email (a crash) mails the credit note', async () => {
+    const { w, invoice } = invoiced();
+    w.putCustomer(testCustomer('cus_1'));
+    const key = { key: 'cn-req-2', bodyHash: 'h1' };
+    const dying = { ...w.deps, renderQueue: { ...w.deps.renderQueue, send: async () => Promise.reject(new Error('the process died')) } };
+    await expect(issueCreditNote({ invoiceNumber: invoice.number, amount: gbp(1200), reason: 'one broken' }, 'finance key', dying, key)).rejects.toThrow('the process died');
+    expect(w.state.mailbox.filter((m) => m.key.startsWith('credit-note:'))).toHaveLength(0);
+    const retry = await issueCreditNote({ invoiceNumber: invoice.number, amount: gbp(1200), reason: 'one broken' }, 'finance key', w.deps, key);
+    expect(w.state.creditNotes.size).toBe(1);
+    expect(w.state.mailbox.filter((m) => m.key === `credit-note:${retry.number}`)).toHaveLength(1);
   });
 
   it('refuses more than is left to credit, another currency and an unknown invoice, writing nothing', async () => {

@@ -93,6 +93,19 @@ describe('fulfilOrder', () => {
     expect(second).toEqual(first);
   });
 
+  it('keeps nothing and asks nobody again when the wait was answered before its hand-off was redelivered (a crash after queueing the request)', async () => {
+    const w = given();
+    await fulfilOrder({ orderId: 'ord_1', taskToken: 'tok-f' }, w.deps);
+    await w.deps.tokens.delete('ord_1', 'fulfilment'); // the warehouse answered: report-shipment forgot the token
+    await fulfilOrder({ orderId: 'ord_1', taskToken: 'tok-f' }, w.deps); // the same message again
+    expect(w.tokenOf('ord_1', 'fulfilment')).toBeUndefined();
+    expect(w.deps.warehouseRequests.sent).toHaveLength(1);
+    expect(w.state.published).toHaveLength(1);
+    // A new wait (its own token) is kept as ever.
+    await fulfilOrder({ orderId: 'ord_1', taskToken: 'tok-f2' }, w.deps);
+    expect(w.tokenOf('ord_1', 'fulfilment')).toBe('tok-f2');
+  });
+
   it('asks nobody for an order cancelled before its wait began (the token is kept, the workflow is stopped)', async () => {
     const w = given('cancelled');
     await fulfilOrder({ orderId: 'ord_1', taskToken: 'tok-f' }, w.deps);

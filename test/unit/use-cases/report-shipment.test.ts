@@ -33,6 +33,26 @@ describe('reportShipment', () => {
     expect(w.state.orders.get('ord_1')).toMatchObject({ status: 'fulfilling', version: 1 });
   });
 
+  it('finishes the work of a first attempt that answered the wait and died before forgetting the token: the retry records the one event and deletes the token', async () => {
+    const w = await waiting();
+    // The first attempt: noted its answer, the workflow took it (the token is spent), and then the process died.
+    const failing = { ...w.deps, tokens: { ...w.deps.tokens, delete: async () => Promise.reject(new Error('the process died')) } };
+    await expect(reportShipment({ orderId: 'ord_1', report: shipment }, failing)).rejects.toThrow('the process died');
+    expect(w.tokenOf('ord_1', 'fulfilment')).toBe('tok-f');
+    // The warehouse sends the same report again: accepted, the workflow not answered twice.
+    expect(await reportShipment({ orderId: 'ord_1', report: shipment }, w.deps)).toEqual({ orderId: 'ord_1', accepted: 'shipment' });
+    expect(w.state.workflowCalls).toEqual([{ op: 'complete', args: ['tok-f', shipment] }]);
+    expect(w.tokenOf('ord_1', 'fulfilment')).toBeUndefined();
+    expect(w.state.events.get('ord_1')).toEqual([{ at: NOW, step: 'warehouse', detail: 'DPD 1Z999' }]);
+  });
+
+  it('refuses a different answer while a first one is being given (409), and tells the workflow nothing', async () => {
+    const w = await waiting();
+    await w.deps.tokens.noteAnswer('ord_1', 'fulfilment', 'tok-f', 'another answer', NOW);
+    const error = await refused(w);
+    expect([error.name, statusOf(error)]).toEqual(['NotAwaitingShipment', 409]);
+  });
+
   it('reports a warehouse failure as fail(token, "WarehouseFailed", reason)', async () => {
     const w = await waiting();
     expect(await reportShipment({ orderId: 'ord_1', report: { failed: true, reason: 'damaged in picking' } }, w.deps)).toEqual({ orderId: 'ord_1', accepted: 'failure' });

@@ -45,7 +45,7 @@ const NEXT_SHARDS = new Set(Array.from({ length: NEXT_ACTION_SHARDS }, (_, i) =>
 const OPEN_SHARDS = new Set(Array.from({ length: OPEN_INVOICE_SHARDS }, (_, i) => Keys.openShard(i)));
 const READS = new Set(['GetItemCommand', 'QueryCommand', 'BatchGetItemCommand']);
 
-const ddb = await startDynamoDbLocal();
+const ddb = await startDynamoDbLocal({ timeoutMs: 180_000 }); // a shared, loaded machine is slow to start the JVM
 const client = new DynamoDBClient({ endpoint: ddb.endpoint, region: 'eu-west-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
 client.middlewareStack.add(
   (next, context) => async (args) => {

@@ -168,8 +168,9 @@ export const isSystemActor = (actor: string) => SYSTEM_ACTORS.includes(actor) ||
  * else the UTC day of `at`), or none when o2c itself acted.
  */
 export function manualActionAdd(entry: { readonly actor: string; readonly action: string; readonly at: IsoInstant; readonly on?: IsoDate }): TotalsAdd | undefined {
-  if (isSystemActor(entry.actor)) return undefined;
-  return { on: entry.on ?? entry.at.slice(0, 10), currency: NO_CURRENCY, add: { [METRIC.manualAction(entry.action)]: 1 } };
+  const on = entry.on ?? entry.at.slice(0, 10);
+  if (isSystemActor(entry.actor) || !/^\d{4}-\d{2}-\d{2}$/.test(on)) return undefined;
+  return { on, currency: NO_CURRENCY, add: { [METRIC.manualAction(entry.action)]: 1 } };
 }
 
 /**

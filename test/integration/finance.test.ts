@@ -361,9 +361,10 @@ describe('finance API (DynamoDB Local)', () => {
       expect(first).toEqual({ status: 202, body: { paymentId } });
       expect(await pay(cheque, { 'idempotency-key': 'chq-1' })).toEqual(first);
       expect(await pay({ ...cheque, amount: 3899 }, { 'idempotency-key': 'chq-1' })).toMatchObject({ status: 409, body: { error: 'IdempotencyKeyReused' } });
+      // Each with its delivery (when it arrived): apply-payment counts the second as a duplicate absorbed.
       expect(sent()).toEqual([
-        { ...cheque, source: 'manual', id: paymentId },
-        { ...cheque, source: 'manual', id: paymentId },
+        { ...cheque, source: 'manual', id: paymentId, deliveryId: expect.any(String) },
+        { ...cheque, source: 'manual', id: paymentId, deliveryId: expect.any(String) },
       ]);
       const entries = await trail(`payment:${paymentId}`);
       expect(entries).toEqual([expect.objectContaining({ action: 'payment.record', actor: 'finance key', after: { ...cheque, source: 'manual' } })]);

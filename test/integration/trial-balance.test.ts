@@ -51,5 +51,5 @@ describe('trial balance (DynamoDB Local)', () => {
     // the pack as of the month's end agrees with the ledger: nothing left receivable
     const pack = await financePack({ kind: 'flash', asOf: '2026-11-30' }, w.deps);
     expect(pack.currencies.map((c) => ({ currency: c.currency, receivables: c.aging.total, closingAr: c.kpi.closingAr })).filter((c) => c.receivables !== 0 || c.closingAr !== 0)).toEqual([]);
-  }, 60_000);
+  }, 180_000);
 });

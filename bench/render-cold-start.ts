@@ -13,34 +13,18 @@ import { copyFileSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { build, type Metafile } from 'esbuild';
+import type { Metafile } from 'esbuild';
 import { FONT_FILES } from '../functions/adapters/font-files.ts';
-import { BUNDLING } from '../lib/constructs/bundling.ts';
+import { bundleHandler } from './bundle-handler.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const out = join(root, '.bench/render');
 const runs = Number(process.argv[process.argv.indexOf('--runs') + 1]) || 3;
 const kb = (n: number) => `${(n / 1024).toFixed(0)} KB`;
 
-async function bundle(entry: string, outfile: string): Promise<{ bytes: Uint8Array; meta: Metafile }> {
-  const result = await build({
-    absWorkingDir: root,
-    entryPoints: [entry],
-    bundle: true,
-    write: false,
-    metafile: true,
-    outfile,
-    target: BUNDLING.target,
-    platform: BUNDLING.platform,
-    format: BUNDLING.format,
-    minify: BUNDLING.minify,
-    sourcemap: false,
-    mainFields: [...BUNDLING.mainFields],
-    banner: { js: BUNDLING.banner },
-    external: [...BUNDLING.external],
-    alias: { ...BUNDLING.alias },
-    logLevel: 'silent',
-  });
+/** `entry` bundled as the CDK bundles a handler (bench/bundle-handler.ts). */
+async function bundle(entry: string): Promise<{ bytes: Uint8Array; meta: Metafile }> {
+  const result = await bundleHandler(entry);
   return { bytes: result.outputFiles[0]!.contents, meta: result.metafile };
 }
 
@@ -57,7 +41,7 @@ function biggest(meta: Metafile): string {
 }
 
 mkdirSync(join(out, 'fonts'), { recursive: true });
-const handler = await bundle('functions/handlers/render-documents.ts', join(out, 'handler.mjs'));
+const handler = await bundle('functions/handlers/render-documents.ts');
 console.log(`render-documents bundle: ${kb(handler.bytes.length)} (gzip ${kb(gzipSync(handler.bytes).length)}); biggest parts (KB): ${biggest(handler.meta)}`);
 let fontTotal = 0;
 for (const f of Object.values(FONT_FILES)) {
@@ -68,7 +52,7 @@ for (const f of Object.values(FONT_FILES)) {
 }
 console.log(`  fonts beside the bundle: ${kb(fontTotal)} (files, not in the JavaScript; each document embeds a subset)`);
 
-const sample = await bundle('bench/render-entry.ts', join(out, 'index.mjs'));
+const sample = await bundle('bench/render-entry.ts');
 writeFileSync(join(out, 'index.mjs'), sample.bytes);
 const probe = `
 const t0 = performance.now();

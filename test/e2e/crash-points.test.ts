@@ -9,9 +9,9 @@
  * what reached Stripe — with the run's ids replaced by their roles, must equal the clean run's. Across all runs the
  * invoice and credit-note numbers stay gapless and every journal entry balances.
  *
- * `npm test` runs a sample (O2C_CRASH_POINTS=sample: the first and the last side effect of every function, two
- * runs) — the whole enumeration does not fit its budget on a shared 2-core machine; `npm run test:crash`
- * (O2C_CRASH_POINTS=all) runs every point, as many functions crashing per run as have that many side effects
+ * Not in `npm test`: each crash waits out the invocation's deadline before its redelivery, so even the sample
+ * (O2C_CRASH_POINTS=sample: the first and the last side effect of every function, two runs) took 13 minutes on
+ * 2 cores, beyond CI's budget. `npm run test:crash` (O2C_CRASH_POINTS=all) runs every point, as many functions crashing per run as have that many side effects
  * (planRuns); `each` runs one point per run; `fn:k,fn:k` just those.
  */
 import { writeFileSync } from 'node:fs';
@@ -24,7 +24,10 @@ import { crashScenario, DAILY_MAIL, mailLine, type NormalisedState, type RunResu
 let stack: LocalStack;
 const scenario = crashScenario(() => stack);
 
+const enabled = Boolean(process.env.O2C_CRASH_POINTS);
+
 beforeAll(async () => {
+  if (!enabled) return;
   stack = await startLocalStack({ inMemory: true, faults: true, apiPort: await freePort(), mailPort: await freePort(), warehouseDelayMs: 50, waitMs: 200 });
 }, 300_000);
 
@@ -73,7 +76,7 @@ function compared(state: NormalisedState, clean: NormalisedState, allow: ReturnT
   return { ...state, mails, added };
 }
 
-describe('a crash after every side effect', () => {
+describe.skipIf(!enabled)('a crash after every side effect', () => {
   it('converges on the clean run’s final state from a crash after each side effect of each function on the order and cash paths', async () => {
     const faults = stack.faults!;
     // A first run warms the handlers and sends what goes once a day (the collectors' worklist of the dunning day), so

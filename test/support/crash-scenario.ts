@@ -228,6 +228,9 @@ export function crashScenario(stackOf: () => LocalStack) {
         .replace(/\b[0-9a-f]{16,}\b/g, '<hash>')
         .replace(/\bLOCAL\d+GB\b/g, '<tracking>')
         .replace(/\bses-\d+\b/g, '<ses-message>')
+        // Shards picked by a hash of an id (the import counter by payment, the dunning run's worklist by customer).
+        .replace(/^COUNT#\d+$/, 'COUNT#<k>')
+        .replace(/^WORKLIST#\d+#/, 'WORKLIST#<shard>#')
         .replace(/^o2c-local#\S+$/, '<idempotency-key>')
         .replace(/\b([a-z]{2,6})_[0-9A-Za-z]{8,}\b/g, '<$1>');
     };
@@ -235,6 +238,7 @@ export function crashScenario(stackOf: () => LocalStack) {
       if (key === 'expiration' || key === 'in_progress_expiration') return '<ttl>';
       if (key === 'sequence' && typeof v === 'number') return '<sequence>'; // the number's place in its series: the gapless check's
       if (key === 'trackingNumber') return '<tracking>';
+      if (key === 'shard' && typeof v === 'number') return '<shard>';
       if (typeof v === 'string') return text(v);
       if (Array.isArray(v)) return v.map((x) => value(x));
       if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b)).map(([k, x]) => [k, value(x, k)]));

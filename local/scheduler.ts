@@ -3,6 +3,7 @@
  * their minute in their time zone while the stack runs, and on demand (the CLI's
  * `schedule run`) with an as-of date; a failed run is retried per the target's RetryPolicy (runSchedule).
  */
+import { randomBytes } from 'node:crypto';
 import type { FunctionHost } from './functions.ts';
 import type { LocalSchedule } from './template.ts';
 
@@ -43,13 +44,30 @@ export function cronFires(expression: string, timeZone: string, now: Date): bool
 export const LOCAL_SCHEDULE_RETRY_MS = 200;
 
 /**
- * Runs a schedule's target as EventBridge Scheduler does: a failed run (an error, or an invocation that died) is run
- * again, up to the target's RetryPolicy.MaximumRetryAttempts times, with the same input; the last error is thrown.
+ * The input with EventBridge Scheduler's context attributes filled in
+ * (https://docs.aws.amazon.com/scheduler/latest/UserGuide/managing-schedule-context-attributes.html):
+ * `<aws.scheduler.scheduled-time>` the instant the schedule fired (the same on every retry of that run),
+ * `<aws.scheduler.execution-id>` and `<aws.scheduler.attempt-number>` this attempt's, `<aws.scheduler.schedule-arn>`.
  */
-export async function runSchedule(schedule: Pick<LocalSchedule, 'fn' | 'retryAttempts'>, input: unknown, host: FunctionHost, retryMs = LOCAL_SCHEDULE_RETRY_MS): Promise<unknown> {
+export function withContextAttributes(input: unknown, context: { scheduleArn: string; scheduledTime: string; executionId: string; attempt: number }): unknown {
+  const values: Record<string, string> = { 'schedule-arn': context.scheduleArn, 'scheduled-time': context.scheduledTime, 'execution-id': context.executionId, 'attempt-number': String(context.attempt) };
+  return JSON.parse(JSON.stringify(input ?? {}).replace(/<aws\.scheduler\.([a-z-]+)>/g, (whole, name: string) => values[name] ?? whole));
+}
+
+/** A fire time as EventBridge Scheduler writes it (`2022-03-22T18:59:43Z`, no milliseconds unless it has some: a run by hand). */
+const schedulerTime = (at: Date) => at.toISOString().replace('.000Z', 'Z');
+
+/**
+ * Runs a schedule's target as EventBridge Scheduler does: a failed run (an error, or an invocation that died) is run
+ * again, up to the target's RetryPolicy.MaximumRetryAttempts times, with the same input (the same scheduled time,
+ * `scheduledAt`: when the cron fired, or now for a run by hand); the last error is thrown.
+ */
+export async function runSchedule(schedule: Pick<LocalSchedule, 'fn' | 'retryAttempts'> & { logicalId?: string }, input: unknown, host: FunctionHost, retryMs = LOCAL_SCHEDULE_RETRY_MS, scheduledAt = new Date()): Promise<unknown> {
+  const scheduleArn = `arn:aws:scheduler:local:000000000000:schedule/default/${schedule.logicalId ?? schedule.fn}`;
   for (let attempt = 0; ; attempt++) {
     try {
-      return await host.invoke(schedule.fn, input);
+      const context = { scheduleArn, scheduledTime: schedulerTime(scheduledAt), executionId: randomBytes(8).toString('hex'), attempt: attempt + 1 };
+      return await host.invoke(schedule.fn, withContextAttributes(input, context));
     } catch (error) {
       if (attempt >= schedule.retryAttempts) throw error;
       await new Promise((r) => setTimeout(r, retryMs));
@@ -67,7 +85,7 @@ export function startScheduler(schedules: readonly LocalSchedule[], host: Functi
     for (const s of schedules) {
       if (!cronFires(s.expression, s.timezone, now)) continue;
       log(`schedule ${s.logicalId} fired`);
-      runSchedule(s, s.input, host).catch((e: Error) => log(`schedule ${s.logicalId} failed: ${e.message}`));
+      runSchedule(s, s.input, host, LOCAL_SCHEDULE_RETRY_MS, new Date(minute * 60_000)).catch((e: Error) => log(`schedule ${s.logicalId} failed: ${e.message}`));
     }
   }, 15_000);
   timer.unref();

@@ -8,6 +8,7 @@
  * `dunningPaymentLinks` is "stripe") and hands it to the mail queue.
  */
 import { Duration } from 'aws-cdk-lib';
+import { ContextAttribute } from 'aws-cdk-lib/aws-scheduler';
 import { Construct } from 'constructs';
 import type { MailingAreaProps } from './area.ts';
 import { functionsOf } from './o2c-function.ts';
@@ -48,6 +49,7 @@ export class Collections extends Construct {
       .bindSecret('STRIPE_SECRET_ARN', data.secrets.stripeKey)
       .bindCompany(config)
       .consume(queues.dunning);
-    scheduleFunction(this, 'DunningSchedule', { target: planDunning, cron: config.dunningScheduleCron, timezone: config.timezone, description: 'daily dunning run' });
+    // The schedule's fire time is the run's identity: a retry of a run whose invocation died is the same run.
+    scheduleFunction(this, 'DunningSchedule', { target: planDunning, cron: config.dunningScheduleCron, timezone: config.timezone, description: 'daily dunning run', input: { scheduledTime: ContextAttribute.scheduledTime } });
   }
 }

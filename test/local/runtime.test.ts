@@ -41,7 +41,7 @@ describe('template reader', () => {
     expect(tasks.IssueInvoice).toEqual({ kind: 'lambda', fn: topology.functions.find((f) => f.name === 'issue-invoice')!.logicalId });
     expect(topology.stateMachine.definition.States.WaitForCreditReview.Parameters.QueueUrl).toMatch(/^http:\/\/q\.local\/\w+CreditReview\w+$/);
     expect(topology.schedules.map((s) => [s.expression, s.input]).sort()).toEqual([
-      ['cron(0 6 * * ? *)', {}],
+      ['cron(0 6 * * ? *)', { scheduledTime: '<aws.scheduler.scheduled-time>' }],
       ['cron(0 7 * * ? *)', { kind: 'flash' }],
       ['cron(0 7 1 * ? *)', { kind: 'month-end' }],
       ['cron(0 7 ? * MON *)', { kind: 'weekly' }],

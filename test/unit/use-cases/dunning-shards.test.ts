@@ -51,6 +51,29 @@ describe('a dunning run fanned out by shard', () => {
     expect((await startDunningRun({}, w.deps)).asOf).toBe('2026-11-22');
   });
 
+  it("a scheduled run retried after its invocation died (the scheduler's same fire time) is the same run: its record kept with the shards it counted, its shard messages queued again; another fire time is another run", async () => {
+    const w = book();
+    const asOf = addDays(DUE, 21);
+    const scheduledTime = '2026-11-22T06:00:00Z';
+    const first = await startDunningRun({ asOf, scheduledTime }, w.deps);
+    expect(first.runId).toBe(`${asOf}@${scheduledTime}`);
+    // A shard is worked before the retry comes (the first attempt's messages were queued).
+    const busy = w.deps.dunningShardQueue.sent.find((m) => CUSTOMERS.some((c) => nextActionShardOf(c) === m.shard))!;
+    await runDunningShard(busy, w.deps);
+    // The retry, minutes later by the clock: the same run.
+    const retried = await startDunningRun({ asOf, scheduledTime }, { ...w.deps, clock: { ...w.deps.clock, now: () => new Date('2026-11-22T06:04:00.000Z') } });
+    expect(retried).toEqual(first);
+    expect(await w.deps.dunningRuns.get(first.runId)).toMatchObject({ done: 1, startedAt: '2026-11-22T10:00:00.000Z' });
+    expect(w.deps.dunningShardQueue.sent).toHaveLength(2 * NEXT_ACTION_SHARDS);
+    expect(new Set(w.deps.dunningShardQueue.sent.map((m) => m.runId))).toEqual(new Set([first.runId]));
+    // Every shard worked from the messages of both attempts: the run ends counted once per shard, no letter twice.
+    for (const m of w.deps.dunningShardQueue.sent) await runDunningShard(m, w.deps);
+    expect(await w.deps.dunningRuns.get(first.runId)).toMatchObject({ done: NEXT_ACTION_SHARDS, shards: NEXT_ACTION_SHARDS });
+    expect(w.deps.reminderQueue.sent).toHaveLength(CUSTOMERS.length);
+    // The next day's fire time is another run.
+    expect((await startDunningRun({ asOf, scheduledTime: '2026-11-23T06:00:00Z' }, w.deps)).runId).not.toBe(first.runId);
+  });
+
   it('its shards send the letters and fees of the one-call run — one letter per customer, though the customers are in several shards — and the worklist once, after the last shard', async () => {
     expect(new Set(CUSTOMERS.map(nextActionShardOf)).size).toBeGreaterThan(3);
     const asOf = addDays(DUE, 21);

@@ -134,7 +134,7 @@ async function measure(open: number) {
     for (let delivery = 1; ; delivery++) {
       const t = performance.now();
       try {
-        const done = await runDunningShard(message, deps);
+        const done = await runDunningShard({ ...message, delivery: { messageId: `bench-${started.runId}-${message.shard}`, receiveCount: delivery } }, deps);
         shardTimes.push({ shard: message.shard, s: (performance.now() - t) / 1000, letters: done.letters, deliveries: delivery });
         break;
       } catch (error) {

@@ -653,6 +653,12 @@ export interface DunningRunRecord extends DunningShardCounts {
   readonly done: number;
 }
 
+/** Who holds a shard's lease: one delivery of one shard message — its queue message id and receive count. */
+export interface ShardLeaseHolder {
+  readonly messageId: string;
+  readonly receiveCount: number;
+}
+
 /**
  * Dunning runs fanned out by shard (plan-dunning starts one, a shard worker per shard finishes its part):
  * the record counts each shard once, whatever is redelivered or run again.
@@ -667,11 +673,13 @@ export interface DunningRuns {
   finishShard(runId: string, shard: number, counts: DunningShardCounts, worklist: readonly WorklistEntry[]): Promise<{ outcome: 'recorded' | 'again'; run: DunningRunRecord }>;
   /**
    * Takes the lease of a shard for `holder` until `until` (the worker's timeout and a margin): false when another
-   * holder has it and it has not expired — one worker per shard at a time, whatever run (or day) it is of.
+   * holder has it and it has not expired — one worker per shard at a time, whatever run (or day) it is of. A later
+   * delivery of the message that holds it takes it over at once: the queue delivers a message again only after the
+   * earlier delivery's visibility timeout, which outlasts its worker (that worker died or was stopped).
    */
-  lease(shard: number, holder: string, at: IsoInstant, until: IsoInstant): Promise<boolean>;
-  /** Gives the lease back (only `holder`'s). */
-  release(shard: number, holder: string): Promise<void>;
+  lease(shard: number, holder: ShardLeaseHolder, at: IsoInstant, until: IsoInstant): Promise<boolean>;
+  /** Gives the lease back (only `holder`'s: not once a later delivery of its message took it over). */
+  release(shard: number, holder: ShardLeaseHolder): Promise<void>;
   /** Every worklist line the run's shards recorded. */
   worklist(runId: string): Promise<WorklistEntry[]>;
   get(runId: string): Promise<DunningRunRecord | undefined>;

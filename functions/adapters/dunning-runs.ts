@@ -75,15 +75,16 @@ export function dynamoDunningRuns(t: DynamoTable): DunningRuns {
       return { outcome: 'recorded', run: (await get(runId))! };
     },
 
-    async lease(shard, holder, at, until) {
+    async lease(shard, { messageId, receiveCount }, at, until) {
       try {
         await t.doc().send(
           new PutCommand({
             TableName: t.name,
-            Item: { ...Keys.dunningShardLease(shard), type: ITEM_TYPES.dunningShardLease, holder, until, [TTL_ATTRIBUTE]: Math.floor(Date.parse(until) / 1000) + RUN_TTL_SECONDS },
-            ConditionExpression: 'attribute_not_exists(pk) OR #until < :at',
+            Item: { ...Keys.dunningShardLease(shard), type: ITEM_TYPES.dunningShardLease, holder: messageId, delivery: receiveCount, until, [TTL_ATTRIBUTE]: Math.floor(Date.parse(until) / 1000) + RUN_TTL_SECONDS },
+            // Free, expired, or held by an earlier delivery of this message (which is over: its visibility timeout passed).
+            ConditionExpression: 'attribute_not_exists(pk) OR #until < :at OR (holder = :holder AND delivery < :delivery)',
             ExpressionAttributeNames: { '#until': 'until' },
-            ExpressionAttributeValues: { ':at': at },
+            ExpressionAttributeValues: { ':at': at, ':holder': messageId, ':delivery': receiveCount },
           }),
         );
         return true;
@@ -93,9 +94,11 @@ export function dynamoDunningRuns(t: DynamoTable): DunningRuns {
       }
     },
 
-    async release(shard, holder) {
+    async release(shard, { messageId, receiveCount }) {
       try {
-        await t.doc().send(new DeleteCommand({ TableName: t.name, Key: Keys.dunningShardLease(shard), ConditionExpression: 'holder = :holder', ExpressionAttributeValues: { ':holder': holder } }));
+        await t.doc().send(
+          new DeleteCommand({ TableName: t.name, Key: Keys.dunningShardLease(shard), ConditionExpression: 'holder = :holder AND delivery = :delivery', ExpressionAttributeValues: { ':holder': messageId, ':delivery': receiveCount } }),
+        );
       } catch (error) {
         if (!isConditionFailure(error)) throw error;
       }

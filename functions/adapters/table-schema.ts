@@ -76,9 +76,12 @@
  * run's worklist parts of that shard (attribute entries, the collectors' worklist lines of the customers written to,
  * with their new scores; up to WORKLIST_PART_ENTRIES a part). The worker that makes `done` equal `shards` reads
  * the parts (one Query) and sends the worklist. Both kinds expire (TTL) 35 days after the run started. A shard
- * worker holds its shard's lease (attributes holder, until) while it works: a second worker of the shard (a
- * duplicate delivery, a second run started meanwhile, a run as of another day) is refused until the first is done or
- * its lease has run out, so two workers never interleave their claims on one customer's invoices (two partial letters).
+ * worker holds its shard's lease (attributes holder — the shard message's SQS message id —, delivery — its receive
+ * count —, until) while it works: a second worker of the shard (another message: a duplicate send, a second run
+ * started meanwhile, a run as of another day; or the same delivery twice at once) is refused until the first is done
+ * or its lease has run out, so two workers never interleave their claims on one customer's invoices (two partial
+ * letters); a later delivery of the holding message takes it over (the earlier delivery's worker is dead: SQS
+ * redelivers only after the visibility timeout, longer than the worker's).
  *
  * A task token item (attributes orderId, kind, taskToken, storedAt, answeredWith/answeredAt/answerAttempts while an
  * answer is being given) stays when its wait ends, as a tombstone: `taskToken` removed, `forgottenToken` = it. A

@@ -3,7 +3,7 @@ import { mailQueue } from '#adapters/mail-queue';
 import { sqsOutbox } from '#adapters/queue';
 import { repositories } from '#adapters/repositories';
 import { DunningShardMessageSchema } from '#platforms/canonical';
-import { businessMetrics, companyOf, dunningPolicyOf, log, readBindings, sqsHandler, systemClock } from '#runtime';
+import { businessMetrics, companyOf, deliveryOf, dunningPolicyOf, log, readBindings, sqsHandler, systemClock } from '#runtime';
 import type { ReminderRequest } from '#ports';
 import { runDunningShard } from '#use-cases/run-dunning-shard';
 
@@ -26,7 +26,7 @@ export const deps = {
   mail: mailQueue(env.MAIL_QUEUE_URL),
   financeRecipients: env.FINANCE_RECIPIENTS,
 };
-export const handler = sqsHandler(DunningShardMessageSchema, async (message) => {
-  const run = await runDunningShard(message, deps);
+export const handler = sqsHandler(DunningShardMessageSchema, async (message, record) => {
+  const run = await runDunningShard({ ...message, delivery: deliveryOf(record) }, deps);
   log.info('dunning shard done', { ...run });
 });

@@ -31,6 +31,12 @@ export function parseRecord<S extends Schema>(record: SQSRecord, schema: S): Inf
   return result.data;
 }
 
+/** Which delivery of which message a record is: its message id (the same on every delivery) and receive count (1 on the first). */
+export function deliveryOf(record: SQSRecord): { messageId: string; receiveCount: number } {
+  const count = Number(record.attributes?.ApproximateReceiveCount);
+  return { messageId: record.messageId, receiveCount: Number.isInteger(count) && count > 0 ? count : 1 };
+}
+
 /** Builds the batch function (unwrapped) for a schema and a per-record function. */
 export function sqsBatch<S extends Schema>(schema: S, fn: RecordFn<Infer<S>>, options: { processInParallel?: boolean } = {}) {
   const processor = new BatchProcessor(EventType.SQS);

@@ -3,9 +3,13 @@
  * are in this shard of the next-action index, then the run's worklist once every shard is done.
  *
  * 1. The run's record; none: a message of a run that was never started (a bug) fails to its DLQ. Then the shard's
- *    lease (until the worker's timeout and a minute have passed): held by another worker (a duplicate delivery, a
- *    second run started meanwhile, a run as of another day), the message is retried later (ConcurrentUpdate) — two
- *    workers on one shard would interleave their claims on a customer's invoices and write two partial letters.
+ *    lease (until the worker's timeout and a minute have passed), held by this delivery of this message (its queue
+ *    message id and receive count): held by another message (a duplicate send, a second run started meanwhile, a
+ *    run as of another day) or by this one's delivery at the same moment, the message is retried later
+ *    (ConcurrentUpdate) — two workers on one shard would interleave their claims on a customer's invoices and write
+ *    two partial letters. Held by an earlier delivery of this same message, it is taken over at once: the queue
+ *    delivers a message again only once the earlier delivery's visibility timeout (longer than the worker's) has
+ *    passed, so that worker died — its lease must not hold the redelivery off until it expires.
  *    Given back at the end, done or failed.
  * 2. Steps 1–8 of plan-dunning for this shard (`dunShard`): its invoices due for an action, one letter per
  *    customer and currency, the fees, the actions, the confirmations, the rescoring. A redelivered message (or a
@@ -17,7 +21,7 @@
  *    mail key `worklist:<asOf>`: whichever delivery gets here first or again, it goes once).
  */
 import type { IsoDate } from '#domain/model';
-import type { DunningRuns, DunningShardCounts } from '../ports.ts';
+import type { DunningRuns, DunningShardCounts, DunningShardMessage, ShardLeaseHolder } from '../ports.ts';
 import { ConcurrentUpdate } from '../errors.ts';
 import { dunShard, sendWorklist, type PlanDunningDeps } from './plan-dunning.ts';
 
@@ -40,12 +44,15 @@ export interface DunningShardRun extends DunningShardCounts {
   readonly worklistSent: boolean;
 }
 
-export async function runDunningShard(input: { runId: string; asOf: IsoDate; shard: number }, deps: RunDunningShardDeps): Promise<DunningShardRun> {
+/** One shard message as delivered: the message and its delivery (queue message id, receive count: the lease's holder). */
+export type DunningShardDelivery = DunningShardMessage & { readonly delivery: ShardLeaseHolder };
+
+export async function runDunningShard(input: DunningShardDelivery, deps: RunDunningShardDeps): Promise<DunningShardRun> {
   const { runId, asOf, shard } = input;
   const run = await deps.dunningRuns.get(runId);
   if (!run) throw new Error(`dunning run ${runId} has no record: it was never started`);
   const now = deps.clock.now();
-  const holder = `${runId}/${now.toISOString()}/${Math.random().toString(36).slice(2, 10)}`;
+  const holder = input.delivery;
   if (!(await deps.dunningRuns.lease(shard, holder, now.toISOString(), new Date(now.getTime() + LEASE_MS).toISOString()))) {
     throw new ConcurrentUpdate(`shard ${shard} of the next-action index is being worked by another dunning shard worker; this delivery (as of ${asOf}) is retried later`);
   }

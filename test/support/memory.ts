@@ -69,6 +69,7 @@ import type {
   Refunds,
   ReminderRequest,
   RequestKeys,
+  ShardLeaseHolder,
   StoredOrder,
   TaskTokens,
   WaitKind,
@@ -908,7 +909,7 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
   const reminderQueue = memoryOutbox<ReminderRequest>();
   /** Dunning runs fanned out by shard: each shard counted once (as the DynamoDB adapter's conditional transaction does). */
   const dunningRunRows = new Map<string, { -readonly [K in keyof DunningRunRecord]: DunningRunRecord[K] } & { doneShards: Set<number>; worklist: WorklistEntry[] }>();
-  const dunningLeases = new Map<number, { holder: string; until: string }>();
+  const dunningLeases = new Map<number, { holder: ShardLeaseHolder; until: string }>();
   const dunningRuns: DunningRuns = {
     async start({ runId, asOf, shards, at }) {
       if (!dunningRunRows.has(runId)) dunningRunRows.set(runId, { runId, asOf, startedAt: at, shards, done: 0, read: 0, letters: 0, invoices: 0, fees: 0, actions: 0, plansBroken: 0, doneShards: new Set(), worklist: [] });
@@ -929,12 +930,14 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
     },
     async lease(shard, holder, at, until) {
       const held = dunningLeases.get(shard);
-      if (held && held.until >= at) return false;
-      dunningLeases.set(shard, { holder, until });
+      const earlierDelivery = held !== undefined && held.holder.messageId === holder.messageId && held.holder.receiveCount < holder.receiveCount;
+      if (held && held.until >= at && !earlierDelivery) return false;
+      dunningLeases.set(shard, { holder: { ...holder }, until });
       return true;
     },
     async release(shard, holder) {
-      if (dunningLeases.get(shard)?.holder === holder) dunningLeases.delete(shard);
+      const held = dunningLeases.get(shard)?.holder;
+      if (held?.messageId === holder.messageId && held.receiveCount === holder.receiveCount) dunningLeases.delete(shard);
     },
     async worklist(runId) {
       return clone(dunningRunRows.get(runId)?.worklist ?? []);

@@ -8,7 +8,7 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { GSI_OPEN_BY_DUE, Keys, NEXT_ACTION_SHARDS, nextActionShardOf, openInvoiceShard } from '../../../functions/adapters/table-schema.ts';
-import type { ReminderRequest } from '../../../functions/ports.ts';
+import type { DunningShardMessage, ReminderRequest } from '../../../functions/ports.ts';
 import { issueInvoice } from '../../../functions/use-cases/issue-invoice.ts';
 import { planDunning } from '../../../functions/use-cases/plan-dunning.ts';
 import { runDunningShard } from '../../../functions/use-cases/run-dunning-shard.ts';
@@ -42,6 +42,8 @@ describe('a dunning run fanned out by shard (DynamoDB Local)', () => {
     world.clock.set(`${AS_OF}T06:00:00.000Z`);
     return { table, world };
   };
+  /** A shard message as the queue delivers it: its message id and receive count. */
+  const delivered = (m: DunningShardMessage, receiveCount = 1, messageId = `msg-${m.runId}-${m.shard}`) => ({ ...m, delivery: { messageId, receiveCount } });
   const lettersOf = (sent: readonly ReminderRequest[]) => sent.map((l) => `${l.customerId}:${l.items.map((i) => `${i.invoiceNumber}@${i.level}`).join(',')}`).sort();
   const feesOf = async (world: Awaited<ReturnType<typeof book>>['world']) =>
     (await Promise.all(CUSTOMERS.map((c) => world.deps.invoices.openOfCustomer(c)))).flat().flatMap((i) => (i.fees ?? []).map((f) => `${i.number}:${f.level}:${f.amount}`)).sort();
@@ -68,7 +70,7 @@ describe('a dunning run fanned out by shard (DynamoDB Local)', () => {
     const messages = world.deps.dunningShardQueue.sent;
     expect(messages).toHaveLength(NEXT_ACTION_SHARDS);
     const outcomes = [];
-    for (const m of messages) outcomes.push(await runDunningShard(m, world.deps));
+    for (const m of messages) outcomes.push(await runDunningShard(delivered(m), world.deps));
     expect(outcomes.filter((o) => o.worklistSent).map((o) => o.shard)).toEqual([messages.at(-1)!.shard]);
 
     expect(world.deps.reminderQueue.sent).toHaveLength(CUSTOMERS.length);
@@ -84,7 +86,7 @@ describe('a dunning run fanned out by shard (DynamoDB Local)', () => {
     // Every shard's message delivered again (SQS redelivers after a timeout): nothing sent or charged twice, counted once.
     const before = { letters: world.deps.reminderQueue.sent.length, mail: world.state.mailbox.length };
     const again = [];
-    for (const m of messages) again.push(await runDunningShard(m, world.deps));
+    for (const m of messages) again.push(await runDunningShard(delivered(m, 2), world.deps));
     expect(again.every((o) => o.outcome === 'again' && o.letters === 0 && o.fees === 0 && o.actions === 0)).toBe(true);
     expect(world.deps.reminderQueue.sent).toHaveLength(before.letters);
     expect(await feesOf(world)).toEqual(fees);
@@ -94,19 +96,41 @@ describe('a dunning run fanned out by shard (DynamoDB Local)', () => {
     expect((await trialBalanceAsOf({ asOf: AS_OF }, world.deps)).balanced).toBe(true);
   }, 300_000);
 
-  it('two deliveries of one shard at the same moment: one works it (the shard lease), the other is retried later and finds it done — one letter per customer, one fee per invoice and level, counted once', async () => {
+  it('two deliveries of one shard at the same moment (two messages: a duplicate send): one works it (the shard lease), the other is retried later and finds it done — one letter per customer, one fee per invoice and level, counted once', async () => {
     const { world } = await book();
     const { runId } = await startDunningRun({ asOf: AS_OF }, world.deps);
     const shard = nextActionShardOf(CUSTOMERS[0]!);
     const ofShard = CUSTOMERS.filter((c) => nextActionShardOf(c) === shard);
-    const both = await Promise.allSettled([1, 2].map(() => runDunningShard({ runId, asOf: AS_OF, shard }, world.deps)));
-    const refused = both.filter((r) => r.status === 'rejected');
+    const both = await Promise.allSettled(['msg-a', 'msg-b'].map((id) => runDunningShard(delivered({ runId, asOf: AS_OF, shard }, 1, id), world.deps)));
+    const refused = both.flatMap((r, i) => (r.status === 'rejected' ? [i === 0 ? 'msg-a' : 'msg-b'] : []));
     expect(both.filter((r) => r.status === 'fulfilled').length).toBeGreaterThanOrEqual(1);
-    for (const r of refused) expect(String((r as PromiseRejectedResult).reason)).toMatch(/is being worked by another dunning shard worker/);
+    for (const r of both) if (r.status === 'rejected') expect(String(r.reason)).toMatch(/is being worked by another dunning shard worker/);
     // The refused delivery again, later (SQS makes it visible after its timeout): nothing left to do.
-    for (const _ of refused) expect(await runDunningShard({ runId, asOf: AS_OF, shard }, world.deps)).toMatchObject({ outcome: 'again', letters: 0, fees: 0 });
+    for (const id of refused) expect(await runDunningShard(delivered({ runId, asOf: AS_OF, shard }, 2, id), world.deps)).toMatchObject({ outcome: 'again', letters: 0, fees: 0 });
     expect(world.deps.reminderQueue.sent.map((l) => l.customerId).sort()).toEqual(ofShard.sort());
     expect((await feesOf(world)).filter((f) => f.includes(':firm:'))).toHaveLength(ofShard.length);
     expect(await world.deps.dunningRuns.get(runId)).toMatchObject({ done: 1, letters: ofShard.length });
+  }, 300_000);
+
+  it("a shard worker that died holding the lease: the redelivery of its message takes it over at once, another message is refused; and plan-dunning retried by the scheduler (same fire time) is the same run, its record kept", async () => {
+    const { world } = await book();
+    const scheduledTime = `${AS_OF}T06:00:00Z`;
+    const { runId } = await startDunningRun({ asOf: AS_OF, scheduledTime }, world.deps);
+    const shard = nextActionShardOf(CUSTOMERS[0]!);
+    const ofShard = CUSTOMERS.filter((c) => nextActionShardOf(c) === shard);
+    const message = { runId, asOf: AS_OF, shard };
+    // The first delivery's worker took the lease (the adapter's conditional put) and died.
+    const now = world.deps.clock.now().getTime();
+    expect(await world.deps.dunningRuns.lease(shard, delivered(message).delivery, new Date(now).toISOString(), new Date(now + 6 * 60_000).toISOString())).toBe(true);
+    await expect(runDunningShard(delivered(message, 1), world.deps)).rejects.toThrow(/is being worked by another dunning shard worker/);
+    await expect(runDunningShard(delivered(message, 2, 'msg-another'), world.deps)).rejects.toThrow(/is being worked by another dunning shard worker/);
+    expect(await runDunningShard(delivered(message, 2), world.deps)).toMatchObject({ outcome: 'recorded', done: 1, letters: ofShard.length });
+    // Given back by the redelivery: the other message finds the shard done.
+    expect(await runDunningShard(delivered(message, 3, 'msg-another'), world.deps)).toMatchObject({ outcome: 'again', letters: 0 });
+    // plan-dunning died after putting the record, and the scheduler runs it again: the same run, one shard still counted.
+    world.clock.set(`${AS_OF}T06:03:00.000Z`);
+    expect((await startDunningRun({ asOf: AS_OF, scheduledTime }, world.deps)).runId).toBe(runId);
+    expect(await world.deps.dunningRuns.get(runId)).toMatchObject({ done: 1, shards: NEXT_ACTION_SHARDS, startedAt: `${AS_OF}T06:00:00.000Z`, letters: ofShard.length });
+    expect(world.deps.reminderQueue.sent.map((l) => l.customerId).sort()).toEqual(ofShard.sort());
   }, 300_000);
 });

@@ -1,7 +1,7 @@
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { sqsBatch } from '../../../functions/runtime/index.ts';
+import { deliveryOf, sqsBatch } from '../../../functions/runtime/index.ts';
 
 const context = { functionName: 'test', awsRequestId: 'req', getRemainingTimeInMillis: () => 10_000 } as unknown as Context;
 
@@ -45,5 +45,10 @@ describe('SQS consumer wrapper', () => {
       throw new Error('down');
     });
     await expect(batch({ Records: [record('1', '{"n":1}'), record('2', '{"n":2}')] }, context)).rejects.toThrow();
+  });
+
+  it("names a record's delivery: its message id and receive count (what holds a dunning shard's lease), 1 when the count is missing", () => {
+    expect(deliveryOf({ ...record('m-1', '{}'), attributes: { ...record('m-1', '{}').attributes, ApproximateReceiveCount: '3' } })).toEqual({ messageId: 'm-1', receiveCount: 3 });
+    expect(deliveryOf({ ...record('m-2', '{}'), attributes: {} as SQSRecord['attributes'] })).toEqual({ messageId: 'm-2', receiveCount: 1 });
   });
 });

@@ -115,6 +115,11 @@ export interface OrderSource {
   readonly shop?: string;
   /** What the buyer sees on the platform, e.g. Shopify `#1042`. */
   readonly reference?: string;
+  /**
+   * The delivery that created it, as its caller marks it (the platform's webhook or event id, the request's
+   * Idempotency-Key, else a hash of its body): the same id again is a retry, another a duplicate absorbed.
+   */
+  readonly deliveryId?: string;
 }
 
 export interface OrderLine {

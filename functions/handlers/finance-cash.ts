@@ -21,7 +21,7 @@ export const routes: Record<string, rt.Route> = {
   'POST /finance/payments': finance(async (req, actor) => {
     const report = { source: 'manual' as const, ...rt.parseJsonBody(req, ManualPaymentSchema) };
     const replay = await rt.replayableAnswer(req, 'finance-payments', deps.requestKeys, async () => ({ paymentId: paymentIdOf(report) }));
-    return { status: 202, body: { ...(await recordPaymentByHand(report, actor, deps)), ...replay } };
+    return { status: 202, body: { ...(await recordPaymentByHand(report, actor, deps, rt.deliveryIdOf(req))), ...replay } };
   }),
   'GET /finance/payments/{paymentId}': finance(async (req) => ({ status: 200, body: paymentView(await paymentDetails(param(req, 'paymentId'), deps)) })),
   'GET /finance/unapplied-cash': finance(async () => ({ status: 200, body: { payments: (await unassignedCash(deps)).map(paymentView) } })),

@@ -21,7 +21,7 @@ export const routes: Record<string, rt.Route> = {
     const draft = rt.parseJsonBody(req, CanonicalOrderSchema);
     const id = orderIdOfDraft(draft, 'api');
     const replay = await rt.replayableAnswer(req, 'orders', deps.requestKeys, async () => ({ orderId: id, duplicate: (await deps.orders.get(id)) !== undefined }));
-    const accepted = await acceptOrder({ draft, platform: 'api', receivedAt: req.receivedAt }, deps);
+    const accepted = await acceptOrder({ draft, platform: 'api', receivedAt: req.receivedAt, deliveryId: rt.deliveryIdOf(req) }, deps);
     return { status: 202, body: replay ?? { orderId: accepted.orderId, duplicate: !accepted.created } };
   }),
   ...rt.webhookRoutes(WEBHOOK_PARSERS, secrets, async (platform, event, req) => {

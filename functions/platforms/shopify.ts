@@ -8,6 +8,7 @@
  */
 import * as z from 'zod/mini';
 import { daysBetween, toIsoDate } from '#domain/dates';
+import { bodyHash } from '#domain/ids';
 import { parseDecimal, parseRatePpm } from '#domain/money';
 import { SignatureError, verifyBase64Hmac } from './signatures.ts';
 import { parseJson } from './parse.ts';
@@ -202,6 +203,8 @@ export function parseShopifyWebhook(rawBody: string, headers: Readonly<Record<st
   if (topic === 'orders/cancelled' || order.cancelled_at) {
     return { kind: 'cancel', topic, order: draft, reason: order.cancel_reason ?? 'cancelled in Shopify' };
   }
-  return { kind: 'order', topic, order: draft, paid: draft.paymentMode === 'prepaid' };
+  // Shopify's id of the webhook, the same on each of its retries (a new topic or subscription is another webhook).
+  const deliveryId = headerOf(headers, 'x-shopify-webhook-id') ?? bodyHash(rawBody);
+  return { kind: 'order', topic, order: draft, paid: draft.paymentMode === 'prepaid', deliveryId };
 }
 

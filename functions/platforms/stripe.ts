@@ -180,7 +180,7 @@ export function parseStripeWebhook(rawBody: string, signatureHeader: string | un
       if (session.payment_status && session.payment_status !== 'paid' && session.payment_status !== 'no_payment_required') {
         return { kind: 'ignored', topic: event.type, reason: `payment_status ${session.payment_status}: wait for async_payment_succeeded` };
       }
-      return { kind: 'order', topic: event.type, order: mapCheckoutSession(session, shop), paid: true };
+      return { kind: 'order', topic: event.type, order: mapCheckoutSession(session, shop), paid: true, deliveryId: event.id };
     }
     case 'payment_intent.succeeded': {
       const pi = parse(PaymentIntentSchema);
@@ -191,6 +191,8 @@ export function parseStripeWebhook(rawBody: string, signatureHeader: string | un
       return {
         kind: 'payment',
         topic: event.type,
+        // Stripe's event id: the same on each of its retries of the event.
+        deliveryId: event.id,
         payment: {
           source: 'stripe',
           externalId: pi.id,

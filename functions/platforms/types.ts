@@ -30,10 +30,16 @@ export interface PlatformOrderDraft extends Omit<CanonicalOrder, 'lines' | 'ship
   readonly platformTotal: number;
 }
 
+/**
+ * `deliveryId`: the platform's id of the delivery (Shopify `X-Shopify-Webhook-Id`, WooCommerce
+ * `X-WC-Webhook-Delivery-ID`, Stripe's event id; a hash of the body when the header is missing) — the same on a
+ * platform's retry of a delivery o2c did not answer, another on a new delivery (another topic, another
+ * subscription, a resend): what tells a duplicate absorbed from a retry.
+ */
 export type PlatformEvent =
-  | { readonly kind: 'order'; readonly topic: string; readonly order: PlatformOrderDraft; readonly paid: boolean }
+  | { readonly kind: 'order'; readonly topic: string; readonly order: PlatformOrderDraft; readonly paid: boolean; readonly deliveryId: string }
   | { readonly kind: 'cancel'; readonly topic: string; readonly order: PlatformOrderDraft; readonly reason: string }
-  | { readonly kind: 'payment'; readonly topic: string; readonly payment: PaymentInput }
+  | { readonly kind: 'payment'; readonly topic: string; readonly payment: PaymentInput; readonly deliveryId: string }
   | { readonly kind: 'refund'; readonly topic: string; readonly refund: { externalId: string; chargeId: string; amount: number; currency: string; refundedOn: string } }
   | { readonly kind: 'ignored'; readonly topic: string; readonly reason: string }
   | { readonly kind: 'ping'; readonly topic: string };

@@ -9,6 +9,7 @@
  * never from the float `price`. Woo stores line totals net of tax.
  */
 import * as z from 'zod/mini';
+import { bodyHash } from '#domain/ids';
 import { parseDecimal, parseRatePpm } from '#domain/money';
 import { parseJson } from './parse.ts';
 import { SignatureError, verifyBase64Hmac } from './signatures.ts';
@@ -165,5 +166,7 @@ export function parseWooWebhook(rawBody: string, headers: Readonly<Record<string
     return { kind: 'ignored', topic, reason: `order is ${order.status}: waiting for payment` };
   }
   const draft = mapWooOrder(order, shop);
-  return { kind: 'order', topic, order: draft, paid: Boolean(order.date_paid) };
+  // WooCommerce numbers each delivery (it does not retry one by itself).
+  const deliveryId = headerOf(headers, 'x-wc-webhook-delivery-id') ?? bodyHash(rawBody);
+  return { kind: 'order', topic, order: draft, paid: Boolean(order.date_paid), deliveryId };
 }

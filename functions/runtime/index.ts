@@ -4,7 +4,7 @@ export { readBindings, companyOf, checkedBinding, creditLimitsOf, dunningPolicyO
 export { systemClock, fixedClock, pacer } from './clock.ts';
 export * from './errors.ts';
 export { accepts, binary, httpHandler, runRoute, parseJsonBody, parseQuery, queryParam, toRequest, routeBy, withRole, webhookRoutes, type RoleRoute, MAX_BODY_BYTES, type HttpRequest, type HttpResult, type Route } from './http.ts';
-export { requestKeyOf, replayableAnswer, clientKeyOf } from './request-keys.ts';
+export { requestKeyOf, replayableAnswer, clientKeyOf, deliveryIdOf } from './request-keys.ts';
 export { sqsHandler, sqsBatch, parseRecord, deliveryOf, type RecordFn } from './sqs.ts';
 export { taskHandler, scheduledHandler, parseTaskInput } from './task.ts';
 export { withObservability } from './wrap.ts';

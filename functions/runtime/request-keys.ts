@@ -16,6 +16,15 @@ export function requestKeyOf(req: HttpRequest): string | undefined {
   return key;
 }
 
+/**
+ * Which delivery a request is, as a caller marks it: its Idempotency-Key (a retry sends the same key), else its body
+ * (without a key, the same bytes sent again are taken as a retry). Fits a payment message's `deliveryId` (≤ 80).
+ */
+export function deliveryIdOf(req: HttpRequest): string {
+  const key = requestKeyOf(req);
+  return key === undefined ? `body:${bodyHash(req.rawBody)}` : `key:${bodyHash(key)}`;
+}
+
 /** The request's key with its body's fingerprint, for use cases that claim the key in their own transaction. */
 export function clientKeyOf(req: HttpRequest): { key: string; bodyHash: string } | undefined {
   const key = requestKeyOf(req);

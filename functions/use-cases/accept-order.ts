@@ -9,11 +9,15 @@
  *    transaction with the new customer.
  * 4. Queue it for the workflow even when it existed (a duplicate start is a
  *    no-op): that heals a crash between the write and the send.
- * 5. A delivery of an order o2c already had is a duplicate absorbed: counted
- *    once per delivery (its arrival, `receivedAt`) in the day's aggregates; an
- *    order refused because its figures do not come to the platform's total is
- *    counted once per order and figures (`error.total-mismatch`) — only that
- *    count is written, never the order.
+ * 5. Another delivery of an order o2c already had is a duplicate absorbed:
+ *    counted once per delivery in the day's aggregates. A delivery is what the
+ *    caller marks as one (`deliveryId`: the platform's webhook or event id, the
+ *    request's Idempotency-Key, else its body; without one, its arrival): the
+ *    creating delivery's id is kept on the order (`source.deliveryId`), so a
+ *    retry of it — the caller sending again what o2c crashed on or answered
+ *    with a 5xx — is no duplicate. An order refused because its figures do not
+ *    come to the platform's total is counted once per order and figures
+ *    (`error.total-mismatch`) — only that count is written, never the order.
  */
 import { formatMoney } from '#domain/money';
 import { bodyHash, customerId as customerIdOf, orderId as orderIdOf } from '#domain/ids';
@@ -99,11 +103,12 @@ export function customerFromDraft(draft: OrderDraft, receivedAt: string, company
   };
 }
 
-export async function acceptOrder(input: { draft: OrderDraft; platform: Platform; receivedAt: string }, deps: AcceptOrderDeps): Promise<AcceptedOrder> {
+export async function acceptOrder(input: { draft: OrderDraft; platform: Platform; receivedAt: string; deliveryId?: string }, deps: AcceptOrderDeps): Promise<AcceptedOrder> {
   const day = todayIn(deps.company.timezone, new Date(input.receivedAt));
   let order: ReturnType<typeof orderFromDraft>;
   try {
-    order = orderFromDraft(input.draft, input.platform, input.receivedAt, 'received', deps.company);
+    const drafted = orderFromDraft(input.draft, input.platform, input.receivedAt, 'received', deps.company);
+    order = input.deliveryId ? { ...drafted, source: { ...drafted.source, deliveryId: input.deliveryId } } : drafted;
   } catch (error) {
     if (error instanceof ValidationError && error.issues.some((i) => i.path === 'total') && deps.duplicates) {
       const id = orderIdOfDraft(input.draft, input.platform);
@@ -117,8 +122,10 @@ export async function acceptOrder(input: { draft: OrderDraft; platform: Platform
   // An order that ended before it was created here (a cancellation that came first) has no workflow to start:
   // starting one would only fail and alarm finance. Any other duplicate is queued again (it heals a lost send).
   const existing = result.created ? undefined : await deps.orders.get(result.orderId);
-  // Another delivery of the order (the one that created it arrived at its `createdAt`: a retry of that one is not).
-  if (existing && existing.createdAt !== input.receivedAt && deps.duplicates) await deps.duplicates.count({ entity: `order:${result.orderId}`, deliveryId: input.receivedAt, on: day, currency: order.currency });
+  // Another delivery of the order: not the creating one's id (an order from before delivery ids: its arrival), which is a retry.
+  const delivery = input.deliveryId ?? input.receivedAt;
+  const creating = existing && (existing.source?.deliveryId ?? existing.createdAt);
+  if (existing && creating !== delivery && deps.duplicates) await deps.duplicates.count({ entity: `order:${result.orderId}`, deliveryId: delivery, on: day, currency: order.currency });
   const ended = existing !== undefined && isTerminal(existing.status);
   if (ended) {
     deps.metrics.count('DuplicateOrders');

@@ -7,13 +7,17 @@
 import type { Audit, AuditEntry, Clock, Outbox, PaymentMessage, PaymentReport } from '../ports.ts';
 import { paymentIdOf, receivePayment } from './receive-payment.ts';
 
-export async function recordPaymentByHand(report: PaymentReport, actor: string, deps: { readonly paymentQueue: Outbox<PaymentMessage>; readonly audit: Audit; readonly clock: Clock }): Promise<{ paymentId: string }> {
+/**
+ * `deliveryId`: the request's (its Idempotency-Key, else its body): the same request sent again after o2c failed to
+ * answer is the same delivery, not a duplicate absorbed.
+ */
+export async function recordPaymentByHand(report: PaymentReport, actor: string, deps: { readonly paymentQueue: Outbox<PaymentMessage>; readonly audit: Audit; readonly clock: Clock }, deliveryId?: string): Promise<{ paymentId: string }> {
   const id = paymentIdOf(report);
   const at = deps.clock.now().toISOString();
   const entry: AuditEntry = { at, actor, action: 'payment.record', entity: `payment:${id}`, after: { ...report } };
   // The payment is one payment however often it is recorded, and so is its audit line.
   await deps.audit.recordOnce(entry);
-  return receivePayment(report, deps, at);
+  return receivePayment(report, deps, deliveryId ?? at);
 }
 
 /** The audit trail of one entity (`invoice:INV-2026-000042`, `customer:cus_…`, `payment:pay_…`). */

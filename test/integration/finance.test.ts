@@ -361,11 +361,12 @@ describe('finance API (DynamoDB Local)', () => {
       expect(first).toEqual({ status: 202, body: { paymentId } });
       expect(await pay(cheque, { 'idempotency-key': 'chq-1' })).toEqual(first);
       expect(await pay({ ...cheque, amount: 3899 }, { 'idempotency-key': 'chq-1' })).toMatchObject({ status: 409, body: { error: 'IdempotencyKeyReused' } });
-      // Each with its delivery (when it arrived): apply-payment counts the second as a duplicate absorbed.
+      // Each with its delivery, the request's key: a retry is the same delivery (apply-payment counts no duplicate absorbed).
       expect(sent()).toEqual([
-        { ...cheque, source: 'manual', id: paymentId, deliveryId: expect.any(String) },
-        { ...cheque, source: 'manual', id: paymentId, deliveryId: expect.any(String) },
+        { ...cheque, source: 'manual', id: paymentId, deliveryId: expect.stringMatching(/^key:[0-9a-f]{64}$/) },
+        { ...cheque, source: 'manual', id: paymentId, deliveryId: expect.stringMatching(/^key:[0-9a-f]{64}$/) },
       ]);
+      expect(new Set(sent().map((m) => m.deliveryId)).size).toBe(1);
       const entries = await trail(`payment:${paymentId}`);
       expect(entries).toEqual([expect.objectContaining({ action: 'payment.record', actor: 'finance key', after: { ...cheque, source: 'manual' } })]);
     });

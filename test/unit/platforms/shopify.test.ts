@@ -16,6 +16,15 @@ const orderOf = (e: ReturnType<typeof deliver>) => {
 };
 
 describe('Shopify webhooks', () => {
+  it('names the delivery by X-Shopify-Webhook-Id (the same on each of its retries), else by a hash of the body', () => {
+    const body = fixture('shopify/orders-paid-gbp.json');
+    const headers = { 'x-shopify-hmac-sha256': base64Hmac(secret, body), 'x-shopify-topic': 'orders/paid', 'x-shopify-shop-domain': 'o2c-demo.myshopify.com' };
+    expect(parseShopifyWebhook(body, { ...headers, 'x-shopify-webhook-id': 'b54557e4-bdd9-4b37-8a5f-bf7d70bcd043' }, [secret])).toMatchObject({ kind: 'order', deliveryId: 'b54557e4-bdd9-4b37-8a5f-bf7d70bcd043' });
+    const unnamed = parseShopifyWebhook(body, headers, [secret]);
+    expect(unnamed).toMatchObject({ kind: 'order', deliveryId: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(parseShopifyWebhook(body, headers, [secret])).toEqual(unnamed);
+  });
+
   it('maps a paid GBP order exactly: discount allocations, tax lines, shipping, customer, reference', () => {
     const e = deliver('orders-paid-gbp.json', 'orders/paid');
     expect(e).toMatchObject({ kind: 'order', paid: true });

@@ -68,6 +68,12 @@ describe('Stripe events', () => {
     expect(e.order.lines).toEqual([{ sku: 'stripe-checkout', description: 'Stripe Checkout purchase', quantity: 1, unitPrice: 2500, discount: 0, taxRatePpm: 0, tax: 600 }]);
   });
 
+  it("names the delivery by the event's id (what Stripe sends again when it retries), not by the signature's time", () => {
+    const e = deliver('checkout-session-completed-jpy-inclusive.json');
+    const body = fixture('stripe/checkout-session-completed-jpy-inclusive.json');
+    expect(e).toMatchObject({ kind: 'order', deliveryId: JSON.parse(body).id });
+  });
+
   it('keeps yen as yen (zero-decimal) and sees tax-inclusive prices', () => {
     const e = deliver('checkout-session-completed-jpy-inclusive.json');
     if (e.kind !== 'order') throw new Error(e.kind);
@@ -78,6 +84,7 @@ describe('Stripe events', () => {
     expect(deliver('payment-intent-succeeded.json')).toEqual({
       kind: 'payment',
       topic: 'payment_intent.succeeded',
+      deliveryId: 'evt_1QxPI', // the event's id: the same on each of Stripe's retries of it
       payment: { source: 'stripe', externalId: 'pi_3QxInvoice', amount: 3898, currency: 'GBP', receivedOn: '2026-11-25', remittance: 'INV-2026-000007', payerReference: 'cus_Qx1' },
     });
     expect(deliver('charge-refunded.json')).toMatchObject({ kind: 'refund', refund: { externalId: 're_3QxR1', chargeId: 'ch_3QxCharge', amount: 1000, currency: 'GBP' } });

@@ -15,6 +15,13 @@ const deliver = (file: string, topic = 'order.created') => {
 };
 
 describe('WooCommerce webhooks', () => {
+  it('names the delivery by X-WC-Webhook-Delivery-ID, else by a hash of the body', () => {
+    const body = fixture('woocommerce/order-created-paid.json');
+    const headers = { 'x-wc-webhook-signature': base64Hmac(secret, body), 'x-wc-webhook-topic': 'order.created', 'x-wc-webhook-source': 'https://shop.example.co.uk/' };
+    expect(parseWooWebhook(body, { ...headers, 'x-wc-webhook-delivery-id': '8f1c2b9e3d' }, [secret])).toMatchObject({ kind: 'order', deliveryId: '8f1c2b9e3d' });
+    expect(parseWooWebhook(body, headers, [secret])).toMatchObject({ kind: 'order', deliveryId: expect.stringMatching(/^[0-9a-f]{64}$/) });
+  });
+
   it('answers the ping WooCommerce sends when a webhook is created', () => {
     expect(parseWooWebhook('webhook_id=15', { 'content-type': 'application/x-www-form-urlencoded' }, [secret])).toEqual({ kind: 'ping', topic: 'ping' });
   });

@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { ConflictError, MAX_BODY_BYTES, parseJsonBody, runRoute, type Route } from '../../../functions/runtime/index.ts';
+import { ConflictError, deliveryIdOf, MAX_BODY_BYTES, parseJsonBody, runRoute, type HttpRequest, type Route } from '../../../functions/runtime/index.ts';
 
 function event(body: string | undefined, extra: Partial<APIGatewayProxyEventV2> = {}): APIGatewayProxyEventV2 {
   return {
@@ -75,5 +75,21 @@ describe('HTTP route wrapper', () => {
     }, event('{}'));
     expect(fault.statusCode).toBe(500);
     expect(fault.body).not.toContain('10.0.0.1');
+  });
+});
+
+describe('deliveryIdOf', () => {
+  const request = (rawBody: string, headers: Record<string, string> = {}, receivedAt = '2026-11-22T10:00:00.000Z'): HttpRequest => ({ method: 'POST', path: '/orders', routeKey: 'POST /orders', headers, pathParameters: {}, query: {}, rawBody, receivedAt });
+  it("names a request's delivery by its Idempotency-Key, else by its body — never by when it arrived (a retry comes later)", () => {
+    const keyed = deliveryIdOf(request('{"a":1}', { 'idempotency-key': 'order-42' }));
+    expect(keyed).toMatch(/^key:[0-9a-f]{64}$/);
+    expect(deliveryIdOf(request('{"a":1}', { 'idempotency-key': 'order-42' }, '2026-11-22T10:00:09.000Z'))).toBe(keyed);
+    expect(deliveryIdOf(request('{"a":1}', { 'idempotency-key': 'order-43' }))).not.toBe(keyed);
+    const bare = deliveryIdOf(request('{"a":1}'));
+    expect(bare).toMatch(/^body:[0-9a-f]{64}$/);
+    expect(deliveryIdOf(request('{"a":1}', {}, '2026-11-22T10:00:09.000Z'))).toBe(bare);
+    expect(deliveryIdOf(request('{"a":2}'))).not.toBe(bare);
+    // Fits a payment message's deliveryId (at most 80 characters), whatever the key's length (up to 255).
+    expect(deliveryIdOf(request('{}', { 'idempotency-key': 'k'.repeat(255) })).length).toBeLessThanOrEqual(80);
   });
 });

@@ -14,6 +14,7 @@ import { confirmOrder } from '../../../functions/use-cases/confirm-order.ts';
 import { recordPaymentByHand } from '../../../functions/use-cases/finance-cash.ts';
 import { financePack } from '../../../functions/use-cases/finance-pack.ts';
 import { issueInvoice } from '../../../functions/use-cases/issue-invoice.ts';
+import { receivePlatformEvent } from '../../../functions/use-cases/receive-platform-event.ts';
 import { rejectOrder } from '../../../functions/use-cases/reject-order.ts';
 import { allocateUnappliedCash } from '../../../functions/use-cases/unapplied-cash.ts';
 import { testCustomer, testOrder } from '../../support/orders.ts';
@@ -80,6 +81,45 @@ describe('duplicates absorbed: a delivery of an order or a payment o2c already h
     await acceptOrder({ draft: draft(), platform: 'shopify', receivedAt: '2026-11-22T10:02:00.000Z' }, w.deps);
     expect(w.state.orders.size).toBe(1);
     expect((await flash(w)).orderToCash.duplicatesAbsorbed).toBe(2);
+  });
+
+  it("does not count a caller's retry of a delivery o2c never answered (the same delivery id, arriving later), counts each other delivery once however often it is retried", async () => {
+    const w = world();
+    // Shopify's webhook: o2c wrote the order and died before answering (a 502); Shopify retries the same webhook.
+    await acceptOrder({ draft: draft(), platform: 'shopify', receivedAt: NOW, deliveryId: 'webhook-1' }, w.deps);
+    await acceptOrder({ draft: draft(), platform: 'shopify', receivedAt: '2026-11-22T10:00:05.000Z', deliveryId: 'webhook-1' }, w.deps);
+    await acceptOrder({ draft: draft(), platform: 'shopify', receivedAt: '2026-11-22T10:01:05.000Z', deliveryId: 'webhook-1' }, w.deps);
+    expect(w.state.orders.get([...w.state.orders.keys()][0]!)).toMatchObject({ source: { deliveryId: 'webhook-1' }, createdAt: NOW });
+    expect((await flash(w)).orderToCash.duplicatesAbsorbed).toBe(0);
+    // orders/paid for the same order (another webhook), and its own retry after another crash: one duplicate.
+    await acceptOrder({ draft: draft(), platform: 'shopify', receivedAt: '2026-11-22T10:02:00.000Z', deliveryId: 'webhook-2' }, w.deps);
+    await acceptOrder({ draft: draft(), platform: 'shopify', receivedAt: '2026-11-22T10:02:09.000Z', deliveryId: 'webhook-2' }, w.deps);
+    expect((await flash(w)).orderToCash.duplicatesAbsorbed).toBe(1);
+  });
+
+  it("a platform's webhook resent after intake died (Stripe's same event) is no duplicate; the platform's next event for the order is one", async () => {
+    const w = world();
+    const order = { ...draft(), platformTotal: 3898 };
+    await receivePlatformEvent('stripe', { kind: 'order', topic: 'checkout.session.completed', order, paid: false, deliveryId: 'evt_1' }, NOW, w.deps);
+    await receivePlatformEvent('stripe', { kind: 'order', topic: 'checkout.session.completed', order, paid: false, deliveryId: 'evt_1' }, '2026-11-22T10:00:04.000Z', w.deps);
+    expect((await flash(w)).orderToCash.duplicatesAbsorbed).toBe(0);
+    await receivePlatformEvent('stripe', { kind: 'order', topic: 'checkout.session.async_payment_succeeded', order, paid: false, deliveryId: 'evt_2' }, '2026-11-22T10:03:00.000Z', w.deps);
+    expect((await flash(w)).orderToCash.duplicatesAbsorbed).toBe(1);
+  });
+
+  it("does not count a payment report resent after finance-cash died (the same request), counts one recorded again by another request", async () => {
+    const w = world();
+    const report = { source: 'manual' as const, externalId: 'TRANSFER-1', amount: 500, currency: 'GBP', receivedOn: TODAY, remittance: 'on account' };
+    // The first request queued the payment and died; the caller sends the same request again (same key): same delivery.
+    await recordPaymentByHand(report, 'finance key', w.deps, 'key:pay-1');
+    w.clock.set('2026-11-22T10:00:07.000Z');
+    await recordPaymentByHand(report, 'finance key', w.deps, 'key:pay-1');
+    for (const m of w.deps.paymentQueue.sent) await applyPayment(m as never, w.deps);
+    expect((await flash(w)).orderToCash.duplicatesAbsorbed).toBe(0);
+    // Recorded again, by another request: a duplicate absorbed.
+    await recordPaymentByHand(report, 'finance key', w.deps, 'key:pay-2');
+    await applyPayment(w.deps.paymentQueue.sent.at(-1) as never, w.deps);
+    expect((await flash(w)).orderToCash.duplicatesAbsorbed).toBe(1);
   });
 
   it('counts a payment that comes in another delivery (a second bank file, a webhook sent again), not a redelivered message', async () => {

@@ -69,8 +69,11 @@ describe('receivePlatformEvent', () => {
     const payment = { source: 'stripe' as const, externalId: 'ch_1', amount: 3898, currency: 'GBP', receivedOn: '2026-11-22', remittance: 'INV-2026-000001' };
     const id = paymentId('stripe', 'ch_1');
     expect(await receivePlatformEvent('stripe', { kind: 'payment', topic: 'charge.succeeded', payment }, NOW, w.deps)).toEqual({ outcome: 'acted', body: { paymentId: id } });
-    // With its delivery (its arrival): another delivery of the same payment is a duplicate absorbed.
+    // Without a delivery id, with its arrival: another delivery of the same payment is a duplicate absorbed.
     expect(w.deps.paymentQueue.sent).toEqual([{ ...payment, id, deliveryId: NOW }]);
+    // With the platform's (Stripe's event id): its retry, arriving later, is the same delivery.
+    await receivePlatformEvent('stripe', { kind: 'payment', topic: 'charge.succeeded', payment, deliveryId: 'evt_1' }, '2026-11-22T10:00:09.000Z', w.deps);
+    expect(w.deps.paymentQueue.sent.at(-1)).toEqual({ ...payment, id, deliveryId: 'evt_1' });
   });
 
   it('records a refund once, with the platform it came from', async () => {

@@ -488,8 +488,11 @@ describe('workflow wiring and limits', () => {
     }
   });
 
-  it('alarms on every DLQ and on failed workflows, to an encrypted topic', () => {
-    expect(ofType('AWS::CloudWatch::Alarm')).toHaveLength(12);
+  it('alarms on every DLQ, on failed workflows and on order steps that failed or timed out without answering, to an encrypted topic', () => {
+    expect(ofType('AWS::CloudWatch::Alarm')).toHaveLength(14);
+    const [steps] = ofType('AWS::StepFunctions::StateMachine').find(([, m]) => m.Properties.StateMachineType === 'EXPRESS')!;
+    const onSteps = ofType('AWS::CloudWatch::Alarm').filter(([, a]) => JSON.stringify(a.Properties.Dimensions).includes(steps)).map(([, a]) => a.Properties.MetricName).sort();
+    expect(onSteps).toEqual(['ExecutionsFailed', 'ExecutionsTimedOut']);
     // …the warehouse-requests and documents DLQs among them.
     const documentsDlq = ofType('AWS::SQS::Queue', dataResources).find(([id]) => id.includes('DocumentsDlq'))![0];
     expect(ofType('AWS::CloudWatch::Alarm').some(([, a]) => JSON.stringify(a.Properties.Dimensions).includes(documentsDlq))).toBe(true);

@@ -458,6 +458,8 @@ await drained();
 counting = false;
 const runSeconds = (performance.now() - runStarted) / 1000;
 const transitions = stack.sfn.transitions();
+/** The Express order steps' executions of the run (the calibration's are counted apart, for their duration). */
+const expressRun = stack.sfn.express();
 const executions = stack.sfn.executions.size;
 const executionStatus = [...stack.sfn.executions.values()].reduce<Record<string, number>>((a, e) => ({ ...a, [e.status]: (a[e.status] ?? 0) + 1 }), {});
 /** Why executions failed (their failure path's transitions and finance email are in the counts): what NotifyFailure said, by error. */
@@ -474,6 +476,7 @@ const CALIBRATION_ORDERS = Math.min(10, ORDERS);
 const CALIBRATION_SLOTS = [0, 12, 6, 13, 9, 1, 14, 2, 15, 16];
 phase(`calibration: ${CALIBRATION_ORDERS} orders one at a time`);
 calibrating = true;
+const expressBeforeCalibration = stack.sfn.express();
 try {
   for (let i = 0; i < CALIBRATION_ORDERS; i++) {
     const before = await invoiced();
@@ -485,6 +488,7 @@ try {
   console.log(`  calibration stopped (${(error as Error).message}): the durations measured so far are used`);
 }
 calibrating = false;
+const expressAfterCalibration = stack.sfn.express();
 phase('done');
 
 const dlq = (await mine(() => stack.queues.depths())).filter((d) => d.isDeadLetter).reduce((s, d) => s + d.visible, 0);
@@ -513,8 +517,16 @@ const gbSeconds = fns.reduce((s, [fn, l]) => s + (l.memoryMb / 1024) * ((calibra
 const appLogBytes = fns.reduce((s, [, l]) => s + l.logBytes + 26 * l.logLines, 0);
 const appLogLines = fns.reduce((s, [, l]) => s + l.logLines, 0);
 const platformLogBytes = invocations * (PLATFORM_LOG_BYTES + 26 * PLATFORM_LOG_LINES);
+// Express executions are billed per request and per 64 MB-second of their duration (rounded up to 100 ms): their
+// duration is their steps' Lambda invocations end to end, so it is calibrated as those are (one order at a time).
+const EXPRESS_GB = 64 / 1024;
+const calibratedExpress = { executions: expressAfterCalibration.executions - expressBeforeCalibration.executions, billedMs: expressAfterCalibration.billedMs - expressBeforeCalibration.billedMs };
+const expressMsPerExecution = calibratedExpress.executions > 0 ? calibratedExpress.billedMs / calibratedExpress.executions : expressRun.executions > 0 ? expressRun.billedMs / expressRun.executions : 0;
+const expressGbSeconds = (expressRun.executions * expressMsPerExecution * EXPRESS_GB) / 1000;
+/** Express logs at ERROR: a failed execution's ExecutionFailed and its failed task's events. */
+const expressLogBytes = expressRun.failed * SFN_EVENTS_PER_TRANSITION * (SFN_EVENT_BYTES + 26);
 const sfnLogBytes = transitions * SFN_EVENTS_PER_TRANSITION * (SFN_EVENT_BYTES + 26);
-const logBytes = appLogBytes + platformLogBytes + sfnLogBytes;
+const logBytes = appLogBytes + platformLogBytes + sfnLogBytes + expressLogBytes;
 // Secrets Manager is not emulated (locally the keys come from the environment): per function reading secrets, each
 // secret once per warm container per cache window (Powertools maxAge 300 s), containers = the local concurrency.
 const secretCalls = fns.reduce((s, [fn, l]) => s + (secretsByFn.get(fn) ?? 0) * Math.min(l.invocations, DEFAULT_LOCAL_CONCURRENCY) * Math.max(1, Math.ceil(runSeconds / SECRET_MAX_AGE_S)), 0);
@@ -536,6 +548,8 @@ const rows: Row[] = [
   { service: 'DynamoDB reads', calls: [...ddb.byOp].filter(([op]) => READ_OPS.has(op)).reduce((s, [, l]) => s + l.calls, 0), units: ddb.reads, unit: 'RRU', usd: price('dynamodb.onDemand.read', ddb.reads) },
   { service: 'SQS (under load)', calls: sqsCalls, units: sqsUnits, unit: 'requests (64 KB)', usd: price('sqs.standard.requests', sqsUnits) },
   { service: 'Step Functions Standard', calls: executions, units: transitions, unit: 'transitions', usd: price('stepfunctions.standard.transitions', transitions) },
+  { service: 'Step Functions Express requests', calls: expressRun.executions, units: expressRun.executions, unit: 'executions', usd: price('stepfunctions.express.requests', expressRun.executions) },
+  { service: 'Step Functions Express duration', calls: expressRun.executions, units: expressGbSeconds, unit: 'GB-s (64 MB, calibrated)', usd: price('stepfunctions.express.gbSecond', expressGbSeconds) },
   { service: 'API Gateway HTTP API', calls: apiRequests, units: apiUnits, unit: 'requests (512 KB)', usd: price('apigateway.http.requests', apiUnits) },
   { service: 'SES messages', calls: ses.messages, units: ses.recipients, unit: 'emails', usd: price('ses.messages', ses.recipients) },
   { service: 'SES attachments', calls: ses.withAttachments, units: ses.attachmentBytes / 1e9, unit: 'GB', usd: price('ses.attachments.gb', ses.attachmentBytes / 1e9) },
@@ -562,7 +576,7 @@ for (const r of rows) console.log(`${r.service.padEnd(width)}  ${num(r.calls).pa
 console.log(`${'total'.padEnd(width)}  ${''.padStart(9)}  ${''.padStart(12)}  ${''.padEnd(18)}  ${usd(per1000(total)).padStart(18)}`);
 console.log('');
 console.log(`  orders ${ORDERS} (${Object.entries(posted.reduce<Record<string, number>>((a, p) => ({ ...a, [p.kind]: (a[p.kind] ?? 0) + 1 }), {})).map(([k, v]) => `${k} ${v}`).join(', ')}); invoices paid by the statement ${paying.length} of ${open.length} open`);
-console.log(`  per order: ${(transitions / ORDERS).toFixed(1)} transitions, ${(invocations / ORDERS).toFixed(1)} invocations, ${(ddb.writes / ORDERS).toFixed(1)} WRU, ${(ddb.reads / ORDERS).toFixed(1)} RRU, ${(sqsUnits / ORDERS).toFixed(1)} SQS requests, ${(ses.customerRecipients / ORDERS).toFixed(2)} customer emails (${ses.recipients} emails in all)`);
+console.log(`  per order: ${(transitions / ORDERS).toFixed(2)} Standard transitions, ${(expressRun.executions / ORDERS).toFixed(2)} Express executions (${Math.round(expressMsPerExecution)} ms each, calibrated), ${(invocations / ORDERS).toFixed(1)} invocations, ${(ddb.writes / ORDERS).toFixed(1)} WRU, ${(ddb.reads / ORDERS).toFixed(1)} RRU, ${(sqsUnits / ORDERS).toFixed(1)} SQS requests, ${(ses.customerRecipients / ORDERS).toFixed(2)} customer emails (${ses.recipients} emails in all)`);
 console.log(`  workflows ${Object.entries(executionStatus).map(([k, v]) => `${k} ${v}`).join(' · ')}; ${dlq} in dead-letter queues; run ${runSeconds.toFixed(0)} s`);
 for (const [error, f] of Object.entries(failures)) console.log(`    stopped: ${f.count} × ${error} — e.g. ${f.example}`);
 console.log(`  Lambda duration under the run's load: ${num(underLoadGbSeconds)} GB-s = ${usd(per1000(price('lambda.arm64.gbSecond', underLoadGbSeconds)))} per 1,000 orders (the table uses the calibrated one-order-at-a-time durations)`);
@@ -590,8 +604,8 @@ writeFileSync(
       dynamodb: { byOperation: Object.fromEntries(ddb.byOp), byFunction: Object.fromEntries(ddb.byFn) },
       sqs: { byOperation: Object.fromEntries(sqs.byOp), emptyReceivesNotCounted: sqs.emptyReceives },
       ses,
-      stepFunctions: { executions, transitions, status: executionStatus, failures },
-      logs: { appBytes: appLogBytes, appLines: appLogLines, platformBytes: platformLogBytes, stepFunctionsBytes: sfnLogBytes },
+      stepFunctions: { executions, transitions, status: executionStatus, failures, express: { ...expressRun, calibratedMsPerExecution: Math.round(expressMsPerExecution), underLoadMsPerExecution: expressRun.executions ? Math.round(expressRun.billedMs / expressRun.executions) : 0 } },
+      logs: { appBytes: appLogBytes, appLines: appLogLines, platformBytes: platformLogBytes, stepFunctionsBytes: sfnLogBytes, expressBytes: expressLogBytes },
       other: Object.fromEntries(other),
       fixedMonthly,
       deadLetters: dlq,

@@ -19,7 +19,7 @@
 export type BindingKind = 'text' | 'int' | 'list' | 'json';
 
 /** Which binder of O2cFunction sets it (`local` = only the local runtime and tests, for development secrets). */
-export type Binder = 'bindTable' | 'bindQueue' | 'bindSecret' | 'bindStateMachine' | 'bindCompany' | 'bindSettings' | 'bindMailer' | 'bindEventBus' | 'bindApiUrl' | 'local';
+export type Binder = 'bindTable' | 'bindQueue' | 'bindSecret' | 'bindStateMachine' | 'bindOrderSteps' | 'bindCompany' | 'bindSettings' | 'bindMailer' | 'bindEventBus' | 'bindApiUrl' | 'local';
 
 export interface BindingSpec {
   readonly kind: BindingKind;
@@ -40,6 +40,7 @@ export const BINDINGS = {
   REFUNDS_QUEUE_URL: { kind: 'text', setBy: 'bindQueue', doc: 'refunds to make, and invoiced orders cancelled by a platform, for refund-payment' },
   WAREHOUSE_REQUESTS_QUEUE_URL: { kind: 'text', setBy: 'bindQueue', doc: 'fulfilment requests to deliver to the warehouse webhook, for send-fulfilment-request' },
   STATE_MACHINE_ARN: { kind: 'text', setBy: 'bindStateMachine', doc: 'the order-to-cash workflow' },
+  ORDER_STEPS_ARN: { kind: 'text', setBy: 'bindOrderSteps', doc: "the order steps (Express): the warehouse's answer starts them from ShipOrder" },
   EVENT_BUS_NAME: { kind: 'text', setBy: 'bindEventBus', doc: 'the o2c EventBridge bus (O2c-<stage>) facts are published on' },
   PUBLIC_API_URL: { kind: 'text', setBy: 'bindApiUrl', doc: "the HTTP API's public base URL (the warehouse's callback is under it)" },
   WAREHOUSE_WEBHOOK_SECRET_ARN: { kind: 'text', setBy: 'bindSecret', doc: 'secret the warehouse webhook deliveries are signed with (HMAC-SHA256)' },
@@ -115,7 +116,7 @@ export const FUNCTION_BINDINGS = {
   'fulfil-order': ['TABLE_NAME', 'PROMISED_DELIVERY_DAYS', 'CARRIER_RATES', 'WAREHOUSE_REQUESTS_QUEUE_URL', 'EVENT_BUS_NAME', 'PUBLIC_API_URL'],
   'send-fulfilment-request': ['TABLE_NAME', 'WAREHOUSE_WEBHOOK_URL', 'WAREHOUSE_WEBHOOK_SECRET_ARN', 'O2C_WAREHOUSE_WEBHOOK_SECRET'],
   'release-stock': ['TABLE_NAME'],
-  'fulfilment-callback': ['TABLE_NAME', 'MAIL_QUEUE_URL', 'DOCUMENTS_QUEUE_URL', 'REFUNDS_QUEUE_URL', 'INVOICE_SERIES', 'DUNNING_POLICY', 'INVOICE_ON', 'CUSTOMER_EMAILS', ...CALLER_KEYS, ...COMPANY],
+  'fulfilment-callback': ['TABLE_NAME', 'ORDER_STEPS_ARN', 'MAIL_QUEUE_URL', 'DOCUMENTS_QUEUE_URL', 'REFUNDS_QUEUE_URL', 'INVOICE_SERIES', 'DUNNING_POLICY', 'INVOICE_ON', 'CUSTOMER_EMAILS', ...CALLER_KEYS, ...COMPANY],
   'ship-order': ['TABLE_NAME', 'MAIL_QUEUE_URL', 'CUSTOMER_EMAILS', ...COMPANY],
   'issue-invoice': ['TABLE_NAME', 'DOCUMENTS_QUEUE_URL', 'REFUNDS_QUEUE_URL', 'INVOICE_SERIES', 'DUNNING_POLICY', 'INVOICE_ON', 'CUSTOMER_EMAILS', ...COMPANY],
   'reject-order': ['TABLE_NAME', 'MAIL_QUEUE_URL', 'REFUNDS_QUEUE_URL', 'CUSTOMER_EMAILS', ...COMPANY],

@@ -186,4 +186,10 @@ export const WORKFLOW_ERRORS = {
   crashed: ['Lambda.Unknown', 'Runtime.ExitError', 'Sandbox.Timedout'],
   warehouseFailed: 'WarehouseFailed',
   cancelled: 'OrderCancelled',
+  /**
+   * How the order steps (Express) hand an order back to the Standard machine's waits (SendTaskFailure on its token):
+   * held for a credit review, or short of stock until the backorder wait has passed. Outcomes, not faults.
+   */
+  creditHold: 'CreditHold',
+  backordered: 'OrderBackordered',
 } as const;

@@ -773,8 +773,11 @@ export interface Workflow {
   start(orderId: string): Promise<boolean>;
   /** False when no execution was running. */
   stop(orderId: string, cause: string): Promise<boolean>;
-  /** Answers a wait; throws TaskTokenSpent when nobody waits on the token any more. */
-  complete(taskToken: string, output: unknown): Promise<void>;
+  /**
+   * Answers a wait; throws TaskTokenSpent when nobody waits on the token any more. The fulfilment wait (`wait`) is
+   * answered by the order's steps after it (ship, invoice), which this starts: the last of them ends the wait.
+   */
+  complete(taskToken: string, output: unknown, wait?: { readonly orderId: string; readonly kind: WaitKind }): Promise<void>;
   fail(taskToken: string, error: string, cause: string): Promise<void>;
 }
 

@@ -47,7 +47,7 @@ export class O2cStack extends Stack {
     new Refunds(this, 'Refunds', { data, mail, config });
     // AR aging and DSO to finance, daily.
     new Reporting(this, 'Reporting', { data, mail, config });
-    new OperationsAlarms(this, 'Alarms', { deadLetterQueues: data.deadLetterQueues, stateMachine: workflow.stateMachine });
+    new OperationsAlarms(this, 'Alarms', { deadLetterQueues: data.deadLetterQueues, stateMachine: workflow.stateMachine, orderSteps: workflow.orderSteps });
 
     new CfnOutput(this, 'ApiUrl', { value: intake.url });
     new CfnOutput(this, 'ApiKeySecretArn', { value: data.secrets.apiKey.secretArn, description: 'read the B2B API key from here' });

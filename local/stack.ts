@@ -295,7 +295,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     const journal = dataDir ? await openWorkflowJournal(resolve(dataDir, 'workflows.sqlite')) : undefined;
     if (journal) stoppers.push(() => journal.close());
-    const sfn = await startStepFunctions(topology.stateMachine, host, queues, { port: sfnPort, waitMs: options.waitMs ?? 5_000, retryMs: 200, ...(journal ? { journal } : {}) });
+    const sfn = await startStepFunctions(topology.stateMachines, host, queues, { port: sfnPort, waitMs: options.waitMs ?? 5_000, retryMs: 200, ...(journal ? { journal } : {}) });
     stoppers.push(() => sfn.stop());
 
     const queueName = new Map(topology.queues.map((q) => [q.logicalId, q.name]));

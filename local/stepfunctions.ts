@@ -1,10 +1,17 @@
 /**
- * The state machine locally: the template's ASL run by aws-local-stepfunctions,
+ * The state machines locally: the template's ASL run by aws-local-stepfunctions,
  * every Task state overridden (Lambda tasks call the hosted handlers; SQS tasks
- * send through the local SQS, and `.waitForTaskToken` ones wait for a token the
- * host issues), behind a small Step Functions endpoint (AWS JSON 1.0) that
- * answers StartExecution, SendTaskSuccess/Failure, DescribeExecution and
- * ListExecutions for the handlers' real SFN client and the CLI.
+ * send through the local SQS; `states:startExecution` tasks start an execution of
+ * the other machine here; `aws-sdk:sfn:sendTask*` tasks answer a token here; and
+ * `.waitForTaskToken` ones wait for a token the host issues), behind a small
+ * Step Functions endpoint (AWS JSON 1.0) that answers StartExecution,
+ * SendTaskSuccess/Failure/Heartbeat, DescribeExecution and ListExecutions for
+ * the handlers' real SFN client and the CLI.
+ *
+ * The Standard machine's executions are `executions` (named after their order);
+ * the Express order steps' executions run beside them, counted (`express()`: the
+ * cost bench prices them per request and duration) and dropped when they end,
+ * as Express keeps no history.
  *
  * `$$.Task.Token` is not provided by the library: the run's context carries a
  * placeholder that the SQS override replaces with a fresh token per wait.
@@ -78,9 +85,18 @@ class SfnError extends Error {
   }
 }
 
+/** The Express executions so far: how many, and their billed duration (each rounded up to 100 ms, as Express bills). */
+export interface ExpressCount {
+  executions: number;
+  billedMs: number;
+  failed: number;
+}
+
 export interface LocalStepFunctions {
   endpoint: string;
+  /** The Standard machine's executions. */
   executions: Map<string, ExecutionRecord>;
+  express(): ExpressCount;
   /** State transitions of every execution so far (the cost bench's count; see ExecutionRecord.transitions). */
   transitions(): number;
   /** Task states the host runs itself (all of them: anything else would call real AWS). */
@@ -122,36 +138,71 @@ export function localDefinition(definition: LocalStateMachine['definition']): Lo
 }
 
 export async function startStepFunctions(
-  sm: LocalStateMachine,
+  machinesOfTemplate: LocalStateMachine | readonly LocalStateMachine[],
   host: FunctionHost,
   queues: LocalQueues,
   options: { port: number; waitMs: number; retryMs: number; onWait?: (state: string, orderInput: unknown) => void; journal?: WorkflowJournal },
 ): Promise<LocalStepFunctions> {
   const journal = options.journal;
-  const definition = localDefinition(sm.definition);
-  // One machine per state an execution starts in: the definition's StartAt, or where a resumed execution was (the
-  // same definition, validated once as synthesized: from another StartAt the states before it are "unreachable").
-  const machines = new Map<string, StateMachine>([[definition.StartAt, new StateMachine(definition, { validationOptions: { checkPaths: false, checkArn: false } })]]);
-  const machineFrom = (startAt: string) => {
-    let m = machines.get(startAt);
-    if (!m) machines.set(startAt, (m = new StateMachine({ ...definition, StartAt: startAt }, { validationOptions: { noValidate: true } })));
+  const all = Array.isArray(machinesOfTemplate) ? (machinesOfTemplate as readonly LocalStateMachine[]) : [machinesOfTemplate as LocalStateMachine];
+  const sm = all[0]!; // the Standard machine
+  const byArn = new Map(all.map((m) => [m.arn, { sm: m, definition: localDefinition(m.definition) }]));
+  const machineOf = (arn: string) => {
+    const m = byArn.get(arn);
+    if (!m) throw new SfnError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${arn}'`);
     return m;
   };
+  // One machine per state an execution starts in: the definition's StartAt, or where a resumed execution was (the
+  // same definition, validated once as synthesized: from another StartAt the states before it are "unreachable").
+  const machines = new Map<string, StateMachine>();
+  const machineFrom = (arn: string, startAt: string) => {
+    const { definition } = machineOf(arn);
+    let m = machines.get(`${arn}|${startAt}`);
+    if (!m) {
+      m = startAt === definition.StartAt
+        ? new StateMachine(definition, { validationOptions: { checkPaths: false, checkArn: false } })
+        : new StateMachine({ ...definition, StartAt: startAt }, { validationOptions: { noValidate: true } });
+      machines.set(`${arn}|${startAt}`, m);
+    }
+    return m;
+  };
+  for (const m of all) machineFrom(m.arn, byArn.get(m.arn)!.definition.StartAt); // each validated as synthesized, at start
+  const isExpress = (arn: string) => byArn.get(arn)?.sm.type === 'EXPRESS';
   const executions = new Map<string, ExecutionRecord>();
+  const expressRunning = new Map<string, ExecutionRecord>();
+  const expressCount: ExpressCount = { executions: 0, billedMs: 0, failed: 0 };
   const pending = new Map<string, PendingTask>();
   let stopping = false;
 
   const overridesFor = (record: ExecutionRecord) =>
     Object.fromEntries(
-      Object.entries(sm.tasks).map(([state, task]) => [
+      Object.entries(machineOf(record.stateMachineArn).sm.tasks).map(([state, task]) => [
         state,
         async (input: unknown): Promise<any> => {
           if (task.kind === 'lambda') return host.invoke(task.fn, input);
-          const params = input as { QueueUrl: string; MessageBody: unknown };
-          if (!task.waitForTaskToken) {
-            const r = await queues.client.send(new SendMessageCommand({ QueueUrl: params.QueueUrl, MessageBody: JSON.stringify(params.MessageBody) }));
-            return { MessageId: r.MessageId };
+          if (task.kind === 'answer') {
+            const p = input as { TaskToken: string; Output?: string; Error?: string; Cause?: string };
+            try {
+              if (task.action === 'sendTaskSuccess') actions.SendTaskSuccess!({ taskToken: p.TaskToken, output: p.Output });
+              else actions.SendTaskFailure!({ taskToken: p.TaskToken, error: p.Error, cause: p.Cause });
+            } catch (error) {
+              // As the AWS SDK integration names a service's exception: the service, then the exception's name.
+              if (error instanceof SfnError) throw Object.assign(new Error(error.message), { name: `Sfn.${error.type}Exception` });
+              throw error;
+            }
+            return {};
           }
+          const params = input as { QueueUrl: string; MessageBody: unknown; StateMachineArn: string; Input: unknown; Name?: string };
+          const send = async (body: unknown) => {
+            if (task.kind === 'sqs') {
+              const r = await queues.client.send(new SendMessageCommand({ QueueUrl: params.QueueUrl, MessageBody: JSON.stringify(body) }));
+              return { MessageId: r.MessageId };
+            }
+            const started = start(params.Name ?? randomUUID(), JSON.stringify(body ?? {}), params.StateMachineArn);
+            return { ExecutionArn: started.executionArn, StartDate: started.startDate.toISOString() };
+          };
+          const payload = task.kind === 'sqs' ? params.MessageBody : params.Input;
+          if (!task.waitForTaskToken) return send(payload);
           // A resumed wait keeps the token it handed out (and its answer, when that came before the restart).
           const journaled = journal?.tokenFor(record.name, state);
           if (journaled?.outcome) return settled(journaled.outcome);
@@ -161,10 +212,10 @@ export async function startStepFunctions(
           if (!journaled) journal?.tokenIssued(token, record.name, state);
           record.waitingIn.add(state);
           if (!journaled?.sent) {
-            await queues.client.send(new SendMessageCommand({ QueueUrl: params.QueueUrl, MessageBody: JSON.stringify(replaceDeep(params.MessageBody, TOKEN_PLACEHOLDER, token)) }));
+            await send(replaceDeep(payload, TOKEN_PLACEHOLDER, token));
             journal?.tokenSent(token);
           }
-          options.onWait?.(state, params.MessageBody);
+          options.onWait?.(state, payload);
           try {
             return await wait.result;
           } finally {
@@ -174,8 +225,9 @@ export async function startStepFunctions(
         },
       ]),
     );
-  const waitOverrides = Object.fromEntries(Object.entries(sm.definition.States).filter(([, s]) => s.Type === 'Wait').map(([n]) => [n, options.waitMs]));
-  const retryOverrides = Object.fromEntries(Object.entries(sm.definition.States).filter(([, s]) => s.Retry).map(([n]) => [n, options.retryMs]));
+  const allStates = all.flatMap((m) => Object.entries(m.definition.States));
+  const waitOverrides = Object.fromEntries(allStates.filter(([, s]) => s.Type === 'Wait').map(([n]) => [n, options.waitMs]));
+  const retryOverrides = Object.fromEntries(allStates.filter(([, s]) => s.Retry).map(([n]) => [n, options.retryMs]));
 
   const settled = (outcome: TaskOutcome): unknown => {
     if ('error' in outcome) throw outcomeError(outcome);
@@ -190,13 +242,19 @@ export async function startStepFunctions(
   };
   const ended = (record: ExecutionRecord) => {
     if (stopping) return; // the host stopping is not the execution ending: it resumes on the next start
+    if (isExpress(record.stateMachineArn)) {
+      expressRunning.delete(record.name);
+      expressCount.executions++;
+      expressCount.billedMs += Math.ceil(((record.stopDate ?? new Date()).getTime() - record.startDate.getTime()) / 100) * 100;
+      if (record.status !== 'SUCCEEDED') expressCount.failed++;
+    }
     journal?.ended(record.name, { status: record.status, output: record.output, error: record.error, cause: record.cause, stopDate: record.stopDate?.getTime() });
   };
 
   /** Runs an execution from `startAt` (its first state, or where it was when the host stopped) with that state's input. */
   function launch(record: ExecutionRecord, startAt: string, stateInput: unknown): void {
     const input = JSON.parse(record.input || '{}') as unknown;
-    const run = machineFrom(startAt).run(stateInput as never, {
+    const run = machineFrom(record.stateMachineArn, startAt).run(stateInput as never, {
       overrides: { taskResourceLocalHandlers: overridesFor(record), waitTimeOverrides: waitOverrides, retryIntervalOverrides: retryOverrides },
       context: { Execution: { Id: record.executionArn, Name: record.name, Input: input, StartTime: record.startDate.toISOString() }, Task: { Token: TOKEN_PLACEHOLDER } } as never,
       noThrowOnAbort: true,
@@ -206,7 +264,7 @@ export async function startStepFunctions(
     // is a billed transition; the journal (when the stack keeps its data) records each state entered.
     void (async () => {
       for await (const event of run.eventLogs) {
-        if (event.type === 'StateEntered' || event.type === 'StateRetried') record.transitions++;
+        if ((event.type === 'StateEntered' || event.type === 'StateRetried') && !isExpress(record.stateMachineArn)) record.transitions++;
         if (journal && event.type === 'StateEntered' && !stopping && record.status === 'RUNNING') journal.entered(record.name, event.state.name, event.state.input);
       }
     })().catch(() => undefined);
@@ -231,11 +289,14 @@ export async function startStepFunctions(
     );
   }
 
-  function start(name: string, inputText: string): ExecutionRecord {
-    if (executions.has(name)) throw new SfnError('ExecutionAlreadyExists', `Execution Already Exists: '${name}'`);
+  function start(name: string, inputText: string, stateMachineArn: string = sm.arn): ExecutionRecord {
+    const { definition } = machineOf(stateMachineArn);
+    const express = isExpress(stateMachineArn);
+    const named = express ? expressRunning : executions;
+    if (named.has(name)) throw new SfnError('ExecutionAlreadyExists', `Execution Already Exists: '${name}'`);
     const record: ExecutionRecord = {
-      executionArn: `${sm.arn.replace(':stateMachine:', ':execution:')}:${name}`,
-      stateMachineArn: sm.arn,
+      executionArn: `${stateMachineArn.replace(':stateMachine:', express ? ':express:' : ':execution:')}:${name}`,
+      stateMachineArn,
       name,
       status: 'RUNNING',
       input: inputText,
@@ -244,8 +305,8 @@ export async function startStepFunctions(
       transitions: 0,
       abort: () => undefined,
     };
-    executions.set(name, record);
-    journal?.started({ name, executionArn: record.executionArn, stateMachineArn: sm.arn, input: inputText, startDate: record.startDate.getTime() });
+    named.set(name, record);
+    journal?.started({ name, executionArn: record.executionArn, stateMachineArn, input: inputText, startDate: record.startDate.getTime() });
     launch(record, definition.StartAt, JSON.parse(inputText || '{}'));
     return record;
   }
@@ -269,14 +330,19 @@ export async function startStepFunctions(
         abort: () => undefined,
         transitions: 0, // counted for this process's run only
       };
-      executions.set(e.name, record);
+      if (!byArn.has(e.stateMachineArn)) continue; // a machine the template no longer has
+      if (isExpress(e.stateMachineArn)) {
+        if (e.status !== 'RUNNING') continue; // ended Express executions keep no history
+        expressRunning.set(e.name, record);
+      } else executions.set(e.name, record);
       if (e.status === 'RUNNING') running.push({ record, ...(e.state ? { state: e.state } : {}), ...(e.stateInput ? { stateInput: e.stateInput } : {}) });
     }
     // Tokens handed out and not yet answered can be answered before their execution is back at the wait.
     for (const t of journal.tokens()) {
-      if (!t.outcome && executions.get(t.execution)?.status === 'RUNNING') pending.set(t.token, pendingTask(t.execution, t.state));
+      if (!t.outcome && (executions.get(t.execution) ?? expressRunning.get(t.execution))?.status === 'RUNNING') pending.set(t.token, pendingTask(t.execution, t.state));
     }
     for (const { record, state, stateInput } of running) {
+      const { definition } = machineOf(record.stateMachineArn);
       const at = state && definition.States[state] ? state : definition.StartAt;
       launch(record, at, JSON.parse(at === state && stateInput ? stateInput : record.input || '{}'));
     }
@@ -298,13 +364,18 @@ export async function startStepFunctions(
   const actions: Record<string, (body: any) => unknown> = {
     StartExecution: (b) => {
       const name = b.name ?? randomUUID();
-      const r = start(name, b.input ?? '{}');
+      const r = start(name, b.input ?? '{}', b.stateMachineArn ?? sm.arn);
       return { executionArn: r.executionArn, startDate: r.startDate.getTime() / 1000 };
     },
     SendTaskSuccess: (b) => {
       const task = pending.get(b.taskToken);
       if (!task) throw new SfnError('TaskTimedOut', 'Task Timed Out: the token is not waiting (answered, timed out, or unknown)');
       answer(b.taskToken, task, { output: JSON.parse(b.output ?? 'null') });
+      return {};
+    },
+    // Checks the token still waits (a heartbeat of a task without HeartbeatSeconds changes nothing else).
+    SendTaskHeartbeat: (b) => {
+      if (!pending.has(b.taskToken)) throw new SfnError('TaskTimedOut', 'Task Timed Out: the token is not waiting (answered, timed out, or unknown)');
       return {};
     },
     SendTaskFailure: (b) => {
@@ -366,9 +437,10 @@ export async function startStepFunctions(
   return {
     endpoint: `http://127.0.0.1:${options.port}`,
     executions,
+    express: () => ({ ...expressCount }),
     resumed,
     transitions: () => [...executions.values()].reduce((sum, e) => sum + e.transitions, 0),
-    overriddenStates: Object.keys(overridesFor(undefined as never)),
+    overriddenStates: [...new Set(all.flatMap((m) => Object.keys(m.tasks)))],
     expire(executionName, state) {
       for (const [token, t] of pending) {
         if (t.execution !== executionName || t.state !== state) continue;
@@ -379,7 +451,7 @@ export async function startStepFunctions(
     },
     async stop() {
       stopping = true;
-      for (const r of executions.values()) if (r.status === 'RUNNING') {
+      for (const r of [...executions.values(), ...expressRunning.values()]) if (r.status === 'RUNNING') {
         r.status = 'ABORTED';
         r.abort();
       }

@@ -67,12 +67,19 @@ export interface LocalSchedule {
   /** The target's RetryPolicy.MaximumRetryAttempts (EventBridge Scheduler's default, 185, when the template sets none). */
   retryAttempts: number;
 }
+/** What a Task state runs: a function (logical id), a queue send, another machine's execution, or an answer to a token. */
+export type LocalTask =
+  | { kind: 'lambda'; fn: string }
+  | { kind: 'sqs'; waitForTaskToken: boolean }
+  | { kind: 'start-execution'; waitForTaskToken: boolean }
+  | { kind: 'answer'; action: 'sendTaskSuccess' | 'sendTaskFailure' };
 export interface LocalStateMachine {
   logicalId: string;
   arn: string;
+  type: 'STANDARD' | 'EXPRESS';
   definition: { StartAt: string; States: Record<string, any> };
-  /** Task state → what it runs: a function (logical id) or a queue send. */
-  tasks: Record<string, { kind: 'lambda'; fn: string } | { kind: 'sqs'; waitForTaskToken: boolean }>;
+  /** Task state → what it runs. */
+  tasks: Record<string, LocalTask>;
 }
 export interface LocalTopology {
   table: LocalTable;
@@ -83,7 +90,10 @@ export interface LocalTopology {
   eventSources: LocalEventSource[];
   routes: LocalRoute[];
   schedules: LocalSchedule[];
+  /** The Standard machine (the order's workflow, which start-order starts). */
   stateMachine: LocalStateMachine;
+  /** Every state machine of the template, the Standard one first (the Express order steps after it). */
+  stateMachines: LocalStateMachine[];
 }
 
 /** Where the local emulators answer; intrinsics resolve to these. */
@@ -146,10 +156,11 @@ export function readTopology(template: CfnTemplate, addresses: LocalAddresses): 
     if (typeof name !== 'string') throw new TemplateError(`function ${id} has no O2C_FUNCTION`);
     return name;
   };
-  const stateMachines = ofType(template, 'AWS::StepFunctions::StateMachine');
-  if (stateMachines.length !== 1) throw new TemplateError(`expected one state machine, found ${stateMachines.length}`);
-  const [smId] = stateMachines[0]!;
-  const smArn = `arn:aws:states:${region}:${account}:stateMachine:${smId}`;
+  const machineResources = ofType(template, 'AWS::StepFunctions::StateMachine');
+  const machineType = (r: CfnResource) => ((r.Properties?.StateMachineType as string | undefined) ?? 'STANDARD') as LocalStateMachine['type'];
+  const standard = machineResources.filter(([, r]) => machineType(r) === 'STANDARD');
+  if (standard.length !== 1) throw new TemplateError(`expected one Standard state machine, found ${standard.length}`);
+  const smArnOf = (id: string) => `arn:aws:states:${region}:${account}:stateMachine:${id}`;
 
   const resolve = (value: any): Json => {
     if (Array.isArray(value)) return value.map(resolve);
@@ -171,7 +182,7 @@ export function readTopology(template: CfnTemplate, addresses: LocalAddresses): 
         case 'AWS::Lambda::Function':
           return fnName(id);
         case 'AWS::StepFunctions::StateMachine':
-          return smArn;
+          return smArnOf(id);
         case 'AWS::SecretsManager::Secret':
           return `arn:aws:secretsmanager:${region}:${account}:secret:${id}`;
         case 'AWS::Events::EventBus':
@@ -270,18 +281,25 @@ export function readTopology(template: CfnTemplate, addresses: LocalAddresses): 
     retryAttempts: Number(s.Properties!.Target.RetryPolicy?.MaximumRetryAttempts ?? 185),
   }));
 
-  const [, sm] = stateMachines[0]!;
-  const definition = JSON.parse(String(resolve(sm.Properties!.DefinitionString))) as LocalStateMachine['definition'];
   const fnByArn = new Map(functions.map((f) => [`arn:aws:lambda:${region}:${account}:function:${f.name}`, f.logicalId]));
-  const tasks: LocalStateMachine['tasks'] = {};
-  for (const [name, state] of Object.entries(definition.States)) {
-    if (state.Type !== 'Task') continue;
-    const resource = String(state.Resource);
-    if (fnByArn.has(resource)) tasks[name] = { kind: 'lambda', fn: fnByArn.get(resource)! };
-    else if (resource.startsWith('arn:aws:states:::sqs:sendMessage')) tasks[name] = { kind: 'sqs', waitForTaskToken: resource.endsWith('.waitForTaskToken') };
-    else throw new TemplateError(`task ${name} uses ${resource}, which the local runtime cannot host`);
-  }
+  const readMachine = ([id, sm]: [string, CfnResource]): LocalStateMachine => {
+    const definition = JSON.parse(String(resolve(sm.Properties!.DefinitionString))) as LocalStateMachine['definition'];
+    const tasks: LocalStateMachine['tasks'] = {};
+    for (const [name, state] of Object.entries(definition.States)) {
+      if (state.Type !== 'Task') continue;
+      const resource = String(state.Resource);
+      if (fnByArn.has(resource)) tasks[name] = { kind: 'lambda', fn: fnByArn.get(resource)! };
+      else if (resource.startsWith('arn:aws:states:::sqs:sendMessage')) tasks[name] = { kind: 'sqs', waitForTaskToken: resource.endsWith('.waitForTaskToken') };
+      else if (resource === 'arn:aws:states:::states:startExecution' || resource === 'arn:aws:states:::states:startExecution.waitForTaskToken') {
+        tasks[name] = { kind: 'start-execution', waitForTaskToken: resource.endsWith('.waitForTaskToken') };
+      } else if (resource === 'arn:aws:states:::aws-sdk:sfn:sendTaskSuccess' || resource === 'arn:aws:states:::aws-sdk:sfn:sendTaskFailure') {
+        tasks[name] = { kind: 'answer', action: resource.endsWith('Success') ? 'sendTaskSuccess' : 'sendTaskFailure' };
+      } else throw new TemplateError(`task ${name} uses ${resource}, which the local runtime cannot host`);
+    }
+    return { logicalId: id, arn: smArnOf(id), type: machineType(sm), definition, tasks };
+  };
+  const stateMachines = [...standard, ...machineResources.filter(([, r]) => machineType(r) !== 'STANDARD')].map(readMachine);
 
   const eventBuses = ofType(template, 'AWS::Events::EventBus').map(([id]) => busName(id));
-  return { table, eventBuses, queues, functions, eventSources, routes, schedules, stateMachine: { logicalId: smId, arn: smArn, definition, tasks } };
+  return { table, eventBuses, queues, functions, eventSources, routes, schedules, stateMachine: stateMachines[0]!, stateMachines };
 }

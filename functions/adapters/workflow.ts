@@ -2,8 +2,12 @@
  * Step Functions (port `Workflow`): start an order's execution (named after
  * the order, so a duplicate start is a no-op), stop it, and answer the task
  * tokens it waits on; the tokens themselves are kept on the order (`TaskTokens`).
+ * The fulfilment wait is answered by the order steps (Express) from ShipOrder:
+ * the token is checked with a heartbeat first (a spent one is TaskTokenSpent,
+ * as SendTaskSuccess would say), then the steps start with it, and their last
+ * state sends the success.
  */
-import { SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
+import { SendTaskFailureCommand, SendTaskHeartbeatCommand, SendTaskSuccessCommand, SFNClient, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConfigError, TaskTokenSpent, WORKFLOW_ERRORS } from '../errors.ts';
 import type { TaskTokens, Workflow } from '../ports.ts';
@@ -32,8 +36,11 @@ async function answering(send: () => Promise<unknown>): Promise<void> {
   }
 }
 
-/** Without a state machine ARN the workflow can only be answered (task tokens), not started or stopped. */
-export function stepFunctionsWorkflow(stateMachineArn?: string): Workflow {
+/**
+ * Without a state machine ARN the workflow can only be answered (task tokens), not started or stopped; without the
+ * order steps' ARN a fulfilment wait cannot be answered (its steps cannot start).
+ */
+export function stepFunctionsWorkflow(stateMachineArn?: string, orderStepsArn?: string): Workflow {
   const arn = () => {
     if (!stateMachineArn) throw new ConfigError('this function is not bound to the state machine (STATE_MACHINE_ARN)');
     return stateMachineArn;
@@ -58,7 +65,12 @@ export function stepFunctionsWorkflow(stateMachineArn?: string): Workflow {
         throw error;
       }
     },
-    complete: (taskToken, output) => answering(() => sfnClient().send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) }))),
+    async complete(taskToken, output, wait) {
+      if (wait?.kind !== 'fulfilment') return answering(() => sfnClient().send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) })));
+      if (!orderStepsArn) throw new ConfigError('this function is not bound to the order steps (ORDER_STEPS_ARN)');
+      await answering(() => sfnClient().send(new SendTaskHeartbeatCommand({ taskToken })));
+      await sfnClient().send(new StartExecutionCommand({ stateMachineArn: orderStepsArn, input: JSON.stringify({ from: 'ship', orderId: wait.orderId, shipment: output, taskToken }) }));
+    },
     fail: (taskToken, error, cause) => answering(() => sfnClient().send(new SendTaskFailureCommand({ taskToken, error, cause }))),
   };
 }

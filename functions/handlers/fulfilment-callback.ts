@@ -13,7 +13,7 @@ import type { DocumentMail, RefundMessage } from '#ports';
 const env = rt.readBindings('fulfilment-callback');
 const { orders, tokens, customers, catalog, invoices, refundRequests } = repositories(env.TABLE_NAME);
 const [mail, company, invoiceOn] = [mailQueue(env.MAIL_QUEUE_URL), rt.companyOf(env), env.INVOICE_ON === 'shipment' ? ('shipment' as const) : ('order' as const)];
-const base = { orders, tokens, workflow: stepFunctionsWorkflow(), clock: rt.systemClock };
+const base = { orders, tokens, workflow: stepFunctionsWorkflow(undefined, env.ORDER_STEPS_ARN), clock: rt.systemClock };
 const invoicing = { ...base, customers, invoices, refundRequests, renderQueue: sqsOutbox<DocumentMail>(env.DOCUMENTS_QUEUE_URL), company, metrics: rt.businessMetrics, series: env.INVOICE_SERIES, policy: rt.dunningPolicyOf(env.DUNNING_POLICY), refundQueue: sqsOutbox<RefundMessage>(env.REFUNDS_QUEUE_URL), invoiceOn, customerEmails: env.CUSTOMER_EMAILS };
 export const deps = { ...base, customers, catalog, mail, company, invoiceOn, invoicing, customerEmails: env.CUSTOMER_EMAILS };
 const credentials = callerCredentialsFrom(env);

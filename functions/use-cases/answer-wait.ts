@@ -46,7 +46,7 @@ export async function answerWait(input: WaitAnswer, deps: AnswerWaitDeps): Promi
   const noted = await deps.tokens.noteAnswer(input.orderId, input.kind, token, JSON.stringify([input.answer, input.step, input.detail]), deps.clock.now().toISOString());
   if (noted.outcome === 'taken') throw input.ended;
   try {
-    if ('output' in input.answer) await deps.workflow.complete(token, input.answer.output);
+    if ('output' in input.answer) await deps.workflow.complete(token, input.answer.output, { orderId: input.orderId, kind: input.kind });
     else await deps.workflow.fail(token, input.answer.error, input.answer.cause);
   } catch (error) {
     if (!(error instanceof TaskTokenSpent)) throw error;

@@ -1,4 +1,4 @@
-/** Alarms an operator needs: a message in any DLQ, and failed order workflows. */
+/** Alarms an operator needs: a message in any DLQ, failed order workflows, and order steps that ended without answering. */
 import { Duration } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -11,6 +11,8 @@ import { Construct } from 'constructs';
 export interface OperationsAlarmsProps {
   readonly deadLetterQueues: Readonly<Record<string, IQueue>>;
   readonly stateMachine: IStateMachine;
+  /** The Express order steps: each ends by answering its order's wait, so one that fails or times out leaves that order waiting. */
+  readonly orderSteps: IStateMachine;
 }
 
 export class OperationsAlarms extends Construct {
@@ -38,5 +40,21 @@ export class OperationsAlarms extends Construct {
       evaluationPeriods: 1,
       treatMissingData: TreatMissingData.NOT_BREACHING,
     }).addAlarmAction(action);
+    // A step that fails is answered (StepFailed: the order takes its failure path, WorkflowFailedAlarm). An order-steps
+    // execution that itself fails or outlives Express's 5 minutes has not answered: its order waits until its wait's
+    // timeout (14 days). Failing to answer a spent token (the order was cancelled meanwhile) also counts here.
+    for (const [id, metric, what] of [
+      ['OrderStepsFailedAlarm', props.orderSteps.metricFailed({ period: Duration.minutes(5) }), 'failed'],
+      ['OrderStepsTimedOutAlarm', props.orderSteps.metricTimedOut({ period: Duration.minutes(5) }), 'timed out'],
+    ] as const) {
+      new Alarm(this, id, {
+        alarmDescription: `order steps (Express) ${what} without answering their order's wait: find the order in the steps' error log and re-drive or cancel it`,
+        metric,
+        threshold: 0,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }).addAlarmAction(action);
+    }
   }
 }

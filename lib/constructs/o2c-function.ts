@@ -212,6 +212,13 @@ export class O2cFunction extends NodejsFunction {
   }
 
   /** The o2c event bus's name in EVENT_BUS_NAME, with events:PutEvents on it. */
+  /** The order steps (Express state machine), which this function may start: `ORDER_STEPS_ARN`. */
+  bindOrderSteps(orderSteps: IStateMachine): this {
+    this.bindAll('bindOrderSteps', { ORDER_STEPS_ARN: orderSteps.stateMachineArn });
+    orderSteps.grantStartExecution(this);
+    return this;
+  }
+
   bindEventBus(bus: IEventBus): this {
     this.bind('bindEventBus', 'EVENT_BUS_NAME', bus.eventBusName);
     bus.grantPutEventsTo(this);

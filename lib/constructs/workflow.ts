@@ -1,22 +1,26 @@
 /**
- * The order's life: its step functions and the Standard state machine that
- * runs them (JSONPath, no variables: the local runtime runs this same
- * definition). Coarse states keep transitions — the cost driver — few; people
- * and partners are waited on with task tokens.
+ * The order's life: its step functions, the Express state machine "order steps" that runs them in bursts, and the
+ * Standard state machine that waits (JSONPath, no variables: the local runtime runs these same definitions).
+ * A Standard execution is billed per state transition ($25 per million) and an Express one per request and
+ * duration ($1 per million and 64 MB-seconds): so the Standard machine only waits, and the steps between waits run
+ * in an Express execution, each step still its own Lambda. An order that is neither held nor backordered is ONE
+ * Standard transition (bench:cost).
  *
- *   orders queue → start-order → ValidateOrder ─backordered→ BackorderWait ─→ ValidateOrder
- *        │ invalid → RejectOrder
- *   CheckCredit ─hold→ WaitForCreditReview ─approve→ ConfirmOrder / reject→ RejectOrder
- *        │ reject → RejectOrder    (credit-review queue → request-credit-review asks finance; decide-credit answers)
- *   ConfirmOrder → WaitForFulfilment → ShipOrder → IssueInvoice (end; RejectOrder ends the rejected ones)
- *                  (fulfilment queue → fulfil-order tells the warehouse; fulfilment-callback answers — with the one
- *                   shipment at /shipment, or once every unit is shipped or cancelled at /shipments, each shipment
- *                   recorded, mailed and, with invoiceOn "shipment", invoiced as it is reported)
- *                  (fulfil-order also queues the signed webhook on warehouse-requests → send-fulfilment-request,
- *                   and puts o2c.FulfilmentRequested on the bus; a warehouse 4xx answers the wait with WarehouseFailed)
- *   WaitForFulfilment ─WarehouseFailed→ RejectOrder (unfillable: stock back, customer told, prepaid refunded)
- *   any other error (a step failed after its retries, a wait timed out) → ReleaseStock (held stock back, order
- *   left where it was) → NotifyFailure (finance email via the mail queue) → Failed
+ *   orders queue → start-order → Standard "order-to-cash" (one execution per order, named after it):
+ *     WaitForFulfilment: starts the order steps from ValidateOrder with its task token, and waits (14 days) —
+ *       steps: ValidateOrder → CheckCredit → ConfirmOrder → RequestFulfilment (fulfilment queue → fulfil-order tells
+ *       the warehouse; fulfilment-callback answers — with the one shipment at /shipment, or once every unit is shipped
+ *       or cancelled at /shipments — by starting the steps from ShipOrder: ShipOrder → IssueInvoice → Invoiced, whose
+ *       SendTaskSuccess ends the wait, and the execution: invoiced)
+ *       · invalid or credit rejected → the steps' RejectOrder → Rejected (SendTaskSuccess: the execution ends, rejected)
+ *       · backordered → OrderBackordered (SendTaskFailure) → BackorderWait → WaitForFulfilment again
+ *       · credit hold → CreditHold (SendTaskFailure) → WaitForCreditReview (credit-review queue → request-credit-review
+ *         asks finance; decide-credit answers) → approve → WaitForApprovedFulfilment (the steps from ConfirmOrder,
+ *         as above) / reject or timeout → RejectOrder (or WaitForSecondApprover first, when configured)
+ *       · the warehouse cannot ship (send-fulfilment-request or the callback answer WarehouseFailed) → RejectOrder
+ *         (unfillable: stock back, customer told, prepaid refunded)
+ *       · a step failed after its retries (StepFailed: SendTaskFailure with its error), or a wait timed out →
+ *         ReleaseStock (held stock back, order left where it was) → NotifyFailure (finance email) → Failed
  *
  * The lost races a step is simply run again for are the catalogue's (functions/errors.ts: WORKFLOW_ERRORS.retryable).
  */
@@ -27,6 +31,7 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import {
   Choice,
   Condition,
+  CustomState,
   DefinitionBody,
   Fail,
   IntegrationPattern,
@@ -40,7 +45,8 @@ import {
   WaitTime,
   type TaskStateBase,
 } from 'aws-cdk-lib/aws-stepfunctions';
-import { LambdaInvoke, SqsSendMessage } from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { LambdaInvoke, SqsSendMessage, StepFunctionsStartExecution } from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { Policy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { WORKFLOW_ERRORS } from '../../functions/errors.ts';
 import type { MailingAreaProps } from './area.ts';
@@ -57,6 +63,8 @@ export interface OrderWorkflowProps extends MailingAreaProps {
 
 export class OrderWorkflow extends Construct {
   readonly stateMachine: StateMachine;
+  /** The order steps (Express) the Standard machine's waits start: the bursts between the waits. */
+  readonly orderSteps: StateMachine;
   /** The functions that answer the workflow's waits, for the API's routes. */
   readonly callbacks: { readonly creditDecision: O2cFunction; readonly shipment: O2cFunction };
   /** Hands orders to the warehouse; told the API's URL (the callback it sends) once the API exists: `bindApiUrl`. */
@@ -121,14 +129,107 @@ export class OrderWorkflow extends Construct {
       .bindQueue('REFUNDS_QUEUE_URL', queues.refunds)
       .bindQueue('DOCUMENTS_QUEUE_URL', mail.documentsQueue);
 
-    this.stateMachine = this.definition(steps, { ...props, logRetention: config.logRetentionDays as RetentionDays });
+    const logRetention = config.logRetentionDays as RetentionDays;
+    this.orderSteps = this.orderStepsMachine(steps, { ...props, logRetention });
+    this.stateMachine = this.definition(steps, this.orderSteps, { ...props, logRetention });
+    // The steps' last states answer the Standard machine's token (SendTaskSuccess/Failure). A policy of its own on the
+    // steps' role: in the steps' default policy the order-to-cash ARN would make the two machines depend on each other.
+    new Policy(this, 'StepsAnswerPolicy', {
+      roles: [this.orderSteps.role],
+      statements: [new PolicyStatement({ actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'], resources: [this.stateMachine.stateMachineArn] })],
+    });
     fn('start-order', 'Starts the order workflow, one execution per order').bindStateMachine(this.stateMachine, 'start').consume(queues.orders);
     for (const callback of [decideCredit, fulfilmentCallback, sendFulfilmentRequest]) callback.bindStateMachine(this.stateMachine, 'task-response');
+    // The warehouse's answer starts the steps after the wait (ShipOrder, IssueInvoice), which end it.
+    fulfilmentCallback.bindOrderSteps(this.orderSteps);
     this.callbacks = { creditDecision: decideCredit, shipment: fulfilmentCallback };
+  }
+
+  /** The retries every Lambda step has, in whichever machine it runs. */
+  private retried(task: LambdaInvoke): LambdaInvoke {
+    // CDK's default retrier covers Lambda's service faults; throttling in an order burst and lost races are retried too.
+    task.addRetry({ errors: ['Lambda.TooManyRequestsException'], interval: Duration.seconds(2), maxAttempts: 6, backoffRate: 2 });
+    task.addRetry({ errors: [...WORKFLOW_ERRORS.retryable], interval: Duration.seconds(1), maxAttempts: 4, backoffRate: 2 });
+    // An invocation that died after some of its side effects (crash, out of memory, timeout) is run again: without
+    // this the first such death took the failure path and stranded an order every step could have finished.
+    task.addRetry({ errors: [...WORKFLOW_ERRORS.crashed], interval: Duration.seconds(2), maxAttempts: 3, backoffRate: 2 });
+    return task;
+  }
+
+  /**
+   * The order steps (Express): the bursts between the waits, started with the waiting Standard task's token
+   * (`$.taskToken`) and a starting point (`$.from`): "validate" (a new order, or a backorder re-checked), "confirm"
+   * (finance approved it), "ship" (the warehouse shipped it). Every path ends by answering that token — except the
+   * hand-off to the warehouse, whose answer starts the steps again from "ship". A step that fails after its retries
+   * fails the Standard task with the step's error (StepFailed), which takes the failure path there.
+   */
+  private orderStepsMachine(
+    steps: Record<'validateOrder' | 'checkCredit' | 'confirmOrder' | 'shipOrder' | 'issueInvoice' | 'rejectOrder' | 'releaseStock', IFunction>,
+    props: OrderWorkflowProps & { logRetention: RetentionDays },
+  ): StateMachine {
+    const scope = new Construct(this, 'Steps');
+    const answer = (name: string, action: 'sendTaskSuccess' | 'sendTaskFailure', parameters: Record<string, string>) =>
+      new CustomState(scope, name, { stateJson: { Type: 'Task', Resource: `arn:aws:states:::aws-sdk:sfn:${action}`, Parameters: { 'TaskToken.$': '$.taskToken', ...parameters } } });
+    const stepFailed = answer('StepFailed', 'sendTaskFailure', { 'Error.$': '$.error.Error', 'Cause.$': '$.error.Cause' });
+    const lambda = (name: string, fn: IFunction, resultPath: string, resultSelector?: Record<string, string>) => {
+      const task = this.retried(new LambdaInvoke(scope, name, { lambdaFunction: fn, payloadResponseOnly: true, resultPath, ...(resultSelector ? { resultSelector } : {}), retryOnServiceExceptions: true }));
+      task.addCatch(stepFailed, { errors: ['States.ALL'], resultPath: '$.error' });
+      return task;
+    };
+    const validate = lambda('ValidateOrder', steps.validateOrder, '$.validation');
+    const checkCredit = lambda('CheckCredit', steps.checkCredit, '$.credit');
+    const confirm = lambda('ConfirmOrder', steps.confirmOrder, JsonPath.DISCARD);
+    const ship = lambda('ShipOrder', steps.shipOrder, JsonPath.DISCARD);
+    // The outcome the Standard execution ends with: `{ invoiced: … }` or `{ rejected: … }` (the steps' answers).
+    const invoice = lambda('IssueInvoice', steps.issueInvoice, '$.outcome', { 'invoiced.$': '$' });
+    const reject = lambda('RejectOrder', steps.rejectOrder, '$.outcome', { 'rejected.$': '$' });
+    const ended = (name: string) => answer(name, 'sendTaskSuccess', { 'Output.$': 'States.JsonToString($.outcome)' });
+    const handBack = (name: string, error: string, cause: string) => answer(name, 'sendTaskFailure', { Error: error, Cause: cause });
+    const requestFulfilment = new SqsSendMessage(scope, 'RequestFulfilment', {
+      queue: props.data.queues.fulfilment,
+      messageBody: TaskInput.fromObject({ orderId: JsonPath.stringAt('$.orderId'), taskToken: JsonPath.stringAt('$.taskToken') }),
+      resultPath: JsonPath.DISCARD,
+    });
+    requestFulfilment.addCatch(stepFailed, { errors: ['States.ALL'], resultPath: '$.error' });
+
+    reject.next(ended('Rejected'));
+    confirm.next(requestFulfilment);
+    ship.next(invoice).next(ended('Invoiced'));
+    validate.next(
+      new Choice(scope, 'ValidationOutcome')
+        .when(Condition.stringEquals('$.validation.outcome', 'backordered'), handBack('Backordered', WORKFLOW_ERRORS.backordered, 'short of stock: re-checked after the backorder wait'))
+        .when(Condition.stringEquals('$.validation.outcome', 'invalid'), reject)
+        .otherwise(
+          checkCredit.next(
+            new Choice(scope, 'CreditOutcome')
+              .when(Condition.stringEquals('$.credit.decision', 'approve'), confirm)
+              .when(Condition.stringEquals('$.credit.decision', 'hold'), handBack('CreditHeld', WORKFLOW_ERRORS.creditHold, 'held for a credit review'))
+              .otherwise(reject),
+          ),
+        ),
+    );
+    const from = new Choice(scope, 'From').when(Condition.stringEquals('$.from', 'ship'), ship).when(Condition.stringEquals('$.from', 'confirm'), confirm).otherwise(validate);
+
+    const machine = new StateMachine(this, 'OrderSteps', {
+      stateMachineType: StateMachineType.EXPRESS,
+      definitionBody: DefinitionBody.fromChainable(from),
+      tracingEnabled: true,
+      // Express executions keep no history but their logs: errors only (the order's own timeline is in the table).
+      logs: {
+        destination: new LogGroup(this, 'StepsLogs', { retention: props.logRetention, removalPolicy: RemovalPolicy.DESTROY }),
+        level: LogLevel.ERROR,
+        includeExecutionData: false,
+      },
+    });
+    Validations.of(machine).acknowledge({ id: 'AwsSolutions-SF1', reason: 'The order steps log errors only: logging ALL would be a billed log event per state of two executions per order; each order keeps its timeline in the table and its Standard execution logs ALL.' });
+    Validations.of(machine).acknowledge({ id: 'AwsSolutions-IAM5[Resource::*]', reason: 'X-Ray tracing and CloudWatch log delivery of executions: these actions have no resource-level permissions.' });
+    acknowledgeInvokeWildcards(machine, Object.values(steps), 'CDK grants lambda:InvokeFunction on the step functions and their versions (<arn>:*); no other function is reachable.');
+    return machine;
   }
 
   private definition(
     steps: Record<'validateOrder' | 'checkCredit' | 'confirmOrder' | 'shipOrder' | 'issueInvoice' | 'rejectOrder' | 'releaseStock', IFunction>,
+    orderSteps: StateMachine,
     props: OrderWorkflowProps & { logRetention: RetentionDays },
   ): StateMachine {
     const { queues } = props.data;
@@ -149,18 +250,9 @@ export class OrderWorkflow extends Construct {
       resultPath: JsonPath.DISCARD,
     }).next(failed);
 
-    const retried = (task: LambdaInvoke) => {
-      // CDK's default retrier covers Lambda's service faults; throttling in an order burst and lost races are retried too.
-      task.addRetry({ errors: ['Lambda.TooManyRequestsException'], interval: Duration.seconds(2), maxAttempts: 6, backoffRate: 2 });
-      task.addRetry({ errors: [...WORKFLOW_ERRORS.retryable], interval: Duration.seconds(1), maxAttempts: 4, backoffRate: 2 });
-      // An invocation that died after some of its side effects (crash, out of memory, timeout) is run again: without
-      // this the first such death took the failure path and stranded an order every step could have finished.
-      task.addRetry({ errors: [...WORKFLOW_ERRORS.crashed], interval: Duration.seconds(2), maxAttempts: 3, backoffRate: 2 });
-      return task;
-    };
     // The failure path: whatever stopped the order, the stock it still holds goes back (once: only held reservations
     // move) before finance is told; if even that fails, finance is told all the same (its error beside the first).
-    const releaseStock = retried(new LambdaInvoke(this, 'ReleaseStock', { lambdaFunction: steps.releaseStock, payloadResponseOnly: true, resultPath: JsonPath.DISCARD, retryOnServiceExceptions: true }));
+    const releaseStock = this.retried(new LambdaInvoke(this, 'ReleaseStock', { lambdaFunction: steps.releaseStock, payloadResponseOnly: true, resultPath: JsonPath.DISCARD, retryOnServiceExceptions: true }));
     releaseStock.addCatch(notifyFailure, { errors: ['States.ALL'], resultPath: '$.releaseError' });
     releaseStock.next(notifyFailure);
 
@@ -169,8 +261,26 @@ export class OrderWorkflow extends Construct {
       task.addCatch(releaseStock, { errors: ['States.ALL'], resultPath: '$.error' });
       return task;
     };
-    const lambda = (name: string, fn: IFunction, resultPath: string) =>
-      guard(retried(new LambdaInvoke(this, name, { lambdaFunction: fn, payloadResponseOnly: true, resultPath, retryOnServiceExceptions: true })));
+    // The one Lambda step the Standard machine runs itself: rejecting an order finance refused or the warehouse cannot fill.
+    const reject = guard(this.retried(new LambdaInvoke(this, 'RejectOrder', { lambdaFunction: steps.rejectOrder, payloadResponseOnly: true, resultPath: '$.outcome', resultSelector: { 'rejected.$': '$' }, retryOnServiceExceptions: true })));
+    const fulfilmentTimeout = Timeout.duration(props.fulfilmentTimeout ?? Duration.days(14));
+    // The order steps from `from`, waited on with this task's token: their last step answers it (see orderStepsMachine).
+    const stepsUntilInvoiced = (name: string, from: 'validate' | 'confirm', before: (t: StepFunctionsStartExecution) => void) =>
+      guard(
+        new StepFunctionsStartExecution(this, name, {
+          stateMachine: orderSteps,
+          integrationPattern: IntegrationPattern.WAIT_FOR_TASK_TOKEN,
+          input: TaskInput.fromObject({ from, orderId: JsonPath.stringAt('$.orderId'), taskToken: JsonPath.taskToken }),
+          associateWithParent: true,
+          resultPath: '$.outcome',
+          taskTimeout: fulfilmentTimeout,
+        }),
+        (t) => {
+          before(t);
+          // The warehouse cannot ship: the order is unfillable — rejected (stock back, customer told, a prepaid order refunded).
+          t.addCatch(reject, { errors: [WORKFLOW_ERRORS.warehouseFailed], resultPath: '$.warehouse' });
+        },
+      );
     const wait = (name: string, queue: IQueue, resultPath: string, timeout: Duration, before?: (t: SqsSendMessage) => void) =>
       guard(
         new SqsSendMessage(this, name, {
@@ -183,12 +293,6 @@ export class OrderWorkflow extends Construct {
         before,
       );
 
-    const validate = lambda('ValidateOrder', steps.validateOrder, '$.validation');
-    const checkCredit = lambda('CheckCredit', steps.checkCredit, '$.credit');
-    const confirm = lambda('ConfirmOrder', steps.confirmOrder, JsonPath.DISCARD);
-    const ship = lambda('ShipOrder', steps.shipOrder, JsonPath.DISCARD);
-    const invoice = lambda('IssueInvoice', steps.issueInvoice, '$.invoice');
-    const reject = lambda('RejectOrder', steps.rejectOrder, '$.rejection');
     // A review finance leaves undecided goes to the second approver (config), whose silence rejects the order (stock back);
     // without a second approver the first timeout rejects it. Other failures of the wait take the failure path.
     const reviewExpired = (t: SqsSendMessage) => t.addCatch(reject, { errors: ['States.Timeout'], resultPath: '$.reviewExpired' });
@@ -205,32 +309,18 @@ export class OrderWorkflow extends Construct {
     const creditReview = wait('WaitForCreditReview', queues['credit-review'], '$.review', props.creditReviewTimeout ?? Duration.hours(props.config.creditReviewTimeoutHours), (t) =>
       escalation ? t.addCatch(escalation, { errors: ['States.Timeout'], resultPath: '$.reviewTimeout' }) : reviewExpired(t),
     );
-    // The warehouse cannot ship: the order is unfillable — rejected (stock back, customer told, a prepaid order refunded).
-    const fulfilment = wait('WaitForFulfilment', queues.fulfilment, '$.shipment', props.fulfilmentTimeout ?? Duration.days(14), (t) =>
-      t.addCatch(reject, { errors: [WORKFLOW_ERRORS.warehouseFailed], resultPath: '$.warehouse' }),
-    );
+    const approved = stepsUntilInvoiced('WaitForApprovedFulfilment', 'confirm', () => undefined);
     const backorderWait = new Wait(this, 'BackorderWait', { time: WaitTime.duration(props.backorderWait ?? Duration.hours(1)) });
-
-    // IssueInvoice and RejectOrder end the execution themselves: a Succeed state after them would be one more billed
-    // transition per order (bench:cost) and says nothing the execution's status does not.
-    confirm.next(fulfilment).next(ship).next(invoice);
-    backorderWait.next(validate);
-    const reviewOutcome = new Choice(this, 'ReviewOutcome').when(Condition.stringEquals('$.review.decision', 'approve'), confirm).otherwise(reject);
+    // The order's first wait: its steps from validation, then the warehouse. Held and backordered orders come back
+    // as the steps' named failures (hand-backs), caught here before the failure path.
+    const definition = stepsUntilInvoiced('WaitForFulfilment', 'validate', (t) => {
+      t.addCatch(creditReview, { errors: [WORKFLOW_ERRORS.creditHold], resultPath: '$.hold' });
+      t.addCatch(backorderWait, { errors: [WORKFLOW_ERRORS.backordered], resultPath: '$.backorder' });
+    });
+    backorderWait.next(definition);
+    const reviewOutcome = new Choice(this, 'ReviewOutcome').when(Condition.stringEquals('$.review.decision', 'approve'), approved).otherwise(reject);
     creditReview.next(reviewOutcome);
     escalation?.next(reviewOutcome);
-    const definition = validate.next(
-      new Choice(this, 'ValidationOutcome')
-        .when(Condition.stringEquals('$.validation.outcome', 'backordered'), backorderWait)
-        .when(Condition.stringEquals('$.validation.outcome', 'invalid'), reject)
-        .otherwise(
-          checkCredit.next(
-            new Choice(this, 'CreditOutcome')
-              .when(Condition.stringEquals('$.credit.decision', 'approve'), confirm)
-              .when(Condition.stringEquals('$.credit.decision', 'hold'), creditReview)
-              .otherwise(reject),
-          ),
-        ),
-    );
 
     const stateMachine = new StateMachine(this, 'StateMachine', {
       stateMachineType: StateMachineType.STANDARD,

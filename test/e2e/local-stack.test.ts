@@ -59,11 +59,16 @@ describe('the local stack, end to end', () => {
     expect(hosted.routes.map((r) => r.routeKey).sort()).toEqual(props('AWS::ApiGatewayV2::Route').map((r) => r.RouteKey).sort());
     expect(hosted.routes.map((r) => r.routeKey)).toEqual(expect.arrayContaining(['POST /orders', 'POST /finance/payments', 'POST /finance/customers', 'POST /finance/orders/{orderId}/credit-decision', 'POST /fulfilment/{orderId}/shipment', 'POST /fulfilment/{orderId}/shipments']));
     expect(hosted.schedules.map((s) => s.logicalId).sort()).toEqual(ids('AWS::Scheduler::Schedule'));
-    const [sm] = props('AWS::StepFunctions::StateMachine');
-    // The ASL as synthesized, intrinsics blanked out (they sit inside JSON strings), parsed without the reader.
-    const join = sm!.DefinitionString['Fn::Join'] as [string, unknown[]] | undefined;
-    const asl = JSON.parse(join ? join[1].map((p) => (typeof p === 'string' ? p : 'X')).join(join[0]) : sm!.DefinitionString) as { States: Record<string, { Type: string }> };
-    const definitionStates = Object.entries(asl.States).filter(([, s]) => s.Type === 'Task').map(([n]) => n).sort();
+    // The ASL of both machines as synthesized, intrinsics blanked out (they sit inside JSON strings), parsed without the reader.
+    const definitionStates = [
+      ...new Set(
+        props('AWS::StepFunctions::StateMachine').flatMap((sm) => {
+          const join = sm.DefinitionString['Fn::Join'] as [string, unknown[]] | undefined;
+          const asl = JSON.parse(join ? join[1].map((p) => (typeof p === 'string' ? p : 'X')).join(join[0]) : sm.DefinitionString) as { States: Record<string, { Type: string }> };
+          return Object.entries(asl.States).filter(([, s]) => s.Type === 'Task').map(([n]) => n);
+        }),
+      ),
+    ].sort();
     expect(definitionStates.length).toBeGreaterThanOrEqual(8);
     expect([...hosted.taskStates].sort()).toEqual(definitionStates);
   });

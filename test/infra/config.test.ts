@@ -261,7 +261,7 @@ describe('credit configuration', () => {
       const source = 'https://www.ecb.europa.eu/stats/eurofxref/eurofxref-daily.xml';
       const { app, stack } = buildApp({ context: { ...cdkContext, o2c: { ...base, creditSecondApprovers: undefined, creditRatesSourceUrl: source }, 'aws:cdk:bundling-stacks': [] }, nag: false });
       const resources = Object.values(app.synth().getStackArtifact(stack.artifactId).template.Resources as Record<string, { Type: string; Properties: Record<string, any> }>);
-      const sm = resources.find((r) => r.Type === 'AWS::StepFunctions::StateMachine')!;
+      const sm = resources.find((r) => r.Type === 'AWS::StepFunctions::StateMachine' && r.Properties.StateMachineType === 'STANDARD')!;
       const parts = sm.Properties.DefinitionString['Fn::Join'][1] as unknown[];
       const states = JSON.parse(parts.map((p) => (typeof p === 'string' ? p : '"x"').replace(/^"x"$/, 'x')).join('')).States as Record<string, any>;
       expect(states).not.toHaveProperty('WaitForSecondApprover');

@@ -6,7 +6,7 @@
  * invoice, the credit hold, a stock race, reruns of every step, payment and dunning.
  */
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { SFNClient, SendTaskHeartbeatCommand, SendTaskSuccessCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { PDFDocument } from 'pdf-lib';
@@ -45,6 +45,7 @@ import { useDynamoDbLocal } from '../support/dynamodb.ts';
 
 const sqs = mockClient(SQSClient);
 const sfn = mockClient(SFNClient);
+const STEPS_ARN = 'arn:aws:states:eu-west-1:000000000000:stateMachine:order-steps';
 const MAIL_QUEUE = 'q/mail';
 
 const mails = () =>
@@ -89,11 +90,13 @@ describe('order to cash, step by step (DynamoDB Local)', () => {
   beforeEach(async () => {
     table = await ddb.createTable();
     world = dynamoDeps(table, { now: '2026-11-22T10:00:00.000Z' });
-    deps = { ...world.deps, mail: mailQueue(MAIL_QUEUE), workflow: stepFunctionsWorkflow(), documents: pdfDocuments, rates: DEFAULT_CARRIER_RATES, renderQueue: directRenderQueue(() => deps) };
+    deps = { ...world.deps, mail: mailQueue(MAIL_QUEUE), workflow: stepFunctionsWorkflow(undefined, STEPS_ARN), documents: pdfDocuments, rates: DEFAULT_CARRIER_RATES, renderQueue: directRenderQueue(() => deps) };
     sqs.reset();
     sfn.reset();
     sqs.on(SendMessageCommand).resolves({ MessageId: 'm' });
     sfn.on(SendTaskSuccessCommand).resolves({});
+    sfn.on(SendTaskHeartbeatCommand).resolves({});
+    sfn.on(StartExecutionCommand).resolves({ executionArn: `${STEPS_ARN}:x`, startDate: new Date() });
     for (const [sku, onHand] of [['MUG-01', 10], ['BOOK-7', 1]] as const) {
       await ddb.doc().send(new PutCommand({ TableName: table, Item: { ...Keys.product(sku), type: 'Product', sku, description: sku, unitPrice: sku === 'MUG-01' ? 1250 : 899, currency: 'GBP', taxRatePpm: 200_000, onHand, weightGrams: 400 } }));
     }
@@ -126,8 +129,9 @@ describe('order to cash, step by step (DynamoDB Local)', () => {
     await fulfilOrder({ orderId: id, taskToken: 'token-f' }, deps);
     const shipment = { carrier: 'Royal Mail', service: 'Tracked 48', trackingNumber: 'RM123', shippedAt: '2026-11-23T09:00:00Z' };
     expect(await reportShipment({ orderId: id, report: shipment }, deps)).toEqual({ orderId: id, accepted: 'shipment' });
-    expect(sfn.commandCalls(SendTaskSuccessCommand)[0]!.args[0].input.taskToken).toBe('token-f');
-    expect(JSON.parse(sfn.commandCalls(SendTaskSuccessCommand)[0]!.args[0].input.output!)).toMatchObject({ trackingNumber: 'RM123' });
+    // The answer starts the order steps from ShipOrder with the wait's token (their last state ends the wait).
+    expect(sfn.commandCalls(StartExecutionCommand)[0]!.args[0].input.stateMachineArn).toBe(STEPS_ARN);
+    expect(JSON.parse(sfn.commandCalls(StartExecutionCommand)[0]!.args[0].input.input!)).toMatchObject({ from: 'ship', orderId: id, taskToken: 'token-f', shipment: { trackingNumber: 'RM123' } });
     expect(await refusal(() => reportShipment({ orderId: id, report: { failed: true, reason: 'late' } }, deps))).toEqual({ status: 409, error: 'NotAwaitingShipment' });
     await shipOrder({ orderId: id, shipment }, deps);
     await shipOrder({ orderId: id, shipment }, deps);

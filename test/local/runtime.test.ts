@@ -36,9 +36,17 @@ describe('template reader', () => {
     const start = topology.functions.find((f) => f.name === 'start-order')!;
     expect(start.env.STATE_MACHINE_ARN).toBe(topology.stateMachine.arn);
     const tasks = topology.stateMachine.tasks;
-    expect(tasks.WaitForFulfilment).toEqual({ kind: 'sqs', waitForTaskToken: true });
+    expect(tasks.WaitForFulfilment).toEqual({ kind: 'start-execution', waitForTaskToken: true });
+    expect(topology.stateMachine.type).toBe('STANDARD');
+    const steps = topology.stateMachines.find((m) => m.type === 'EXPRESS')!;
+    expect(topology.stateMachines.map((m) => m.type)).toEqual(['STANDARD', 'EXPRESS']);
+    expect(topology.stateMachine.definition.States.WaitForFulfilment.Parameters.StateMachineArn).toBe(steps.arn);
+    expect(steps.tasks.Invoiced).toEqual({ kind: 'answer', action: 'sendTaskSuccess' });
+    expect(steps.tasks.StepFailed).toEqual({ kind: 'answer', action: 'sendTaskFailure' });
+    expect(steps.tasks.RequestFulfilment).toEqual({ kind: 'sqs', waitForTaskToken: false });
+    expect(topology.functions.find((f) => f.name === 'fulfilment-callback')!.env.ORDER_STEPS_ARN).toBe(steps.arn);
     expect(tasks.NotifyFailure).toEqual({ kind: 'sqs', waitForTaskToken: false });
-    expect(tasks.IssueInvoice).toEqual({ kind: 'lambda', fn: topology.functions.find((f) => f.name === 'issue-invoice')!.logicalId });
+    expect(steps.tasks.IssueInvoice).toEqual({ kind: 'lambda', fn: topology.functions.find((f) => f.name === 'issue-invoice')!.logicalId });
     expect(topology.stateMachine.definition.States.WaitForCreditReview.Parameters.QueueUrl).toMatch(/^http:\/\/q\.local\/\w+CreditReview\w+$/);
     expect(topology.schedules.map((s) => [s.expression, s.input]).sort()).toEqual([
       ['cron(0 6 * * ? *)', { scheduledTime: '<aws.scheduler.scheduled-time>' }],

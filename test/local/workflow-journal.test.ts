@@ -20,6 +20,7 @@ const fnArn = (name: string) => `arn:aws:lambda:eu-west-1:000000000000:function:
 const machine: LocalStateMachine = {
   logicalId: 'Orders',
   arn: 'arn:aws:states:eu-west-1:000000000000:stateMachine:Orders',
+  type: 'STANDARD',
   definition: {
     StartAt: 'Check',
     States: {

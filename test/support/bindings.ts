@@ -20,6 +20,7 @@ export const TEST_BINDINGS: Partial<Record<BindingName, string>> = {
   STRIPE_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:000000000000:secret:o2c-stripe-key',
   STRIPE_API_URL: 'http://127.0.0.1:9/',
   STATE_MACHINE_ARN: 'arn:aws:states:eu-west-1:000000000000:stateMachine:order-to-cash',
+  ORDER_STEPS_ARN: 'arn:aws:states:eu-west-1:000000000000:stateMachine:order-steps',
   API_KEY_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:000000000000:secret:o2c-api-key',
   WAREHOUSE_KEY_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:000000000000:secret:o2c-warehouse-key',
   WEBHOOK_SECRETS_ARN: 'arn:aws:secretsmanager:eu-west-1:000000000000:secret:o2c-webhooks',

@@ -5,14 +5,14 @@
  * bad bodies and a failing Step Functions map to the right status, and a
  * refused request writes nothing and answers nothing.
  */
-import { InvalidToken, SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { InvalidToken, SendTaskFailureCommand, SendTaskHeartbeatCommand, SendTaskSuccessCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Keys } from '../../../functions/adapters/table-schema.ts';
 import { runRoute, type Route } from '../../../functions/runtime/http.ts';
 import { apiEvent, type ApiEventOptions } from '../../support/api-event.ts';
-import { setTestBindings, TEST_API_KEY, TEST_FINANCE_KEY, TEST_WAREHOUSE_KEY } from '../../support/bindings.ts';
+import { setTestBindings, TEST_API_KEY, TEST_BINDINGS, TEST_FINANCE_KEY, TEST_WAREHOUSE_KEY } from '../../support/bindings.ts';
 import { testOrder } from '../../support/orders.ts';
 
 const ddb = mockClient(DynamoDBDocumentClient);
@@ -29,7 +29,7 @@ const call = async (route: Route, routeKey: string, body: unknown, opts: ApiEven
   return { status: res.statusCode, body: res.body ? JSON.parse(res.body) : undefined };
 };
 const effects = () =>
-  sfn.commandCalls(SendTaskSuccessCommand).length + sfn.commandCalls(SendTaskFailureCommand).length + ddb.commandCalls(DeleteCommand).length + ddb.commandCalls(TransactWriteCommand).length + ddb.commandCalls(PutCommand).length;
+  sfn.commandCalls(SendTaskSuccessCommand).length + sfn.commandCalls(SendTaskFailureCommand).length + sfn.commandCalls(StartExecutionCommand).length + ddb.commandCalls(DeleteCommand).length + ddb.commandCalls(TransactWriteCommand).length + ddb.commandCalls(PutCommand).length;
 
 beforeAll(async () => {
   setTestBindings();
@@ -49,12 +49,18 @@ beforeEach(() => {
   ddb.on(PutCommand).resolves({});
   sfn.on(SendTaskSuccessCommand).resolves({});
   sfn.on(SendTaskFailureCommand).resolves({});
+  sfn.on(SendTaskHeartbeatCommand).resolves({});
+  sfn.on(StartExecutionCommand).resolves({ executionArn: 'arn:aws:states:eu-west-1:000000000000:express:order-steps:x:y', startDate: new Date() });
 });
 
 describe('POST /fulfilment/{orderId}/shipment', () => {
-  it('answers 202 and sends the shipment to the waiting workflow', async () => {
+  it('answers 202 and starts the order steps from ShipOrder with the shipment and the wait\'s token (checked with a heartbeat first)', async () => {
     expect(await call(shipmentRoute, SHIPMENT, shipment)).toEqual({ status: 202, body: { orderId: 'ord_1', accepted: 'shipment' } });
-    expect(JSON.parse(sfn.commandCalls(SendTaskSuccessCommand)[0]!.args[0].input.output!)).toEqual(shipment);
+    expect(sfn.commandCalls(SendTaskHeartbeatCommand).map((c) => c.args[0].input)).toEqual([{ taskToken: 'tok-f' }]);
+    const [start] = sfn.commandCalls(StartExecutionCommand).map((c) => c.args[0].input);
+    expect(start!.stateMachineArn).toBe(TEST_BINDINGS.ORDER_STEPS_ARN);
+    expect(JSON.parse(start!.input!)).toEqual({ from: 'ship', orderId: 'ord_1', shipment, taskToken: 'tok-f' });
+    expect(sfn.commandCalls(SendTaskSuccessCommand)).toHaveLength(0); // the steps' last state answers the wait
   });
 
   it.each([
@@ -72,13 +78,14 @@ describe('POST /fulfilment/{orderId}/shipment', () => {
     expect(effects()).toBe(0);
   });
 
-  it('answers 409 when the wait has ended (the token is spent)', async () => {
-    sfn.on(SendTaskSuccessCommand).rejects(new InvalidToken({ message: 'gone', $metadata: {} }));
+  it('answers 409 and starts nothing when the wait has ended (the heartbeat finds the token spent)', async () => {
+    sfn.on(SendTaskHeartbeatCommand).rejects(new InvalidToken({ message: 'gone', $metadata: {} }));
     expect(await call(shipmentRoute, SHIPMENT, shipment)).toMatchObject({ status: 409, body: { error: 'NotAwaitingShipment' } });
+    expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
   });
 
   it('answers 500, saying nothing of internals, when Step Functions fails; the token is kept for a retry', async () => {
-    sfn.on(SendTaskSuccessCommand).rejects(Object.assign(new Error('connect ECONNREFUSED 10.0.0.1:443'), { name: 'ServiceUnavailable' }));
+    sfn.on(StartExecutionCommand).rejects(Object.assign(new Error('connect ECONNREFUSED 10.0.0.1:443'), { name: 'ServiceUnavailable' }));
     const res = await call(shipmentRoute, SHIPMENT, shipment);
     expect(res.status).toBe(500);
     expect(JSON.stringify(res.body)).not.toContain('10.0.0.1');

@@ -14,7 +14,7 @@
  * test fails.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -68,8 +68,13 @@ async function startStack(dataDir: string, ports: Record<string, number>): Promi
   });
   started.push(child.pid!);
   const output: string[] = [];
-  child.stdout!.setEncoding('utf8').on('data', (c: string) => output.push(c));
-  child.stderr!.setEncoding('utf8').on('data', (c: string) => output.push(c));
+  const log = join(dataDir, `stack-${started.length}.log`);
+  const keep = (c: string) => {
+    output.push(c);
+    if (process.env.O2C_RESTART_KEEP === '1') appendFileSync(log, c);
+  };
+  child.stdout!.setEncoding('utf8').on('data', keep);
+  child.stderr!.setEncoding('utf8').on('data', keep);
   const tree = () => {
     const all: number[] = [];
     const walk = (pid: number) => {
@@ -185,7 +190,9 @@ describe.skipIf(!isLinux || process.env.O2C_RESTART_E2E !== '1')('restarts that 
       await Promise.race([exited(stack.child), new Promise((r) => setTimeout(r, 10_000))]);
     }
     for (const pid of started) if (alive(pid)) process.kill(pid, 'SIGKILL');
-    rmSync(dataDir, { recursive: true, force: true });
+    // O2C_RESTART_KEEP=1 keeps the data directory (the journal, the queues, the table, each run's log) to read after.
+    if (process.env.O2C_RESTART_KEEP === '1') console.log(`restart test: data kept in ${dataDir}`);
+    else rmSync(dataDir, { recursive: true, force: true });
   }, 30_000);
 
   it('50 orders, the stack killed with SIGKILL mid-cycle and started again on its data: each invoiced exactly once, none stranded, the ledger balanced', async () => {

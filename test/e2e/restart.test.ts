@@ -206,7 +206,15 @@ describe.skipIf(!isLinux || process.env.O2C_RESTART_E2E !== '1')('restarts that 
   }, 900_000);
 
   async function cycle() {
+    // How long each phase took (printed: the figures for deciding where this test runs, not asserted).
+    const phases: string[] = [];
+    let since = performance.now();
+    const lap = (name: string) => {
+      phases.push(`${name} ${((performance.now() - since) / 1000).toFixed(1)} s`);
+      since = performance.now();
+    };
     stack = await startStack(dataDir, ports);
+    lap('first start');
     const post = async (batch: ReturnType<typeof orders>) =>
       Promise.all(
         batch.map(async (o) => {
@@ -230,6 +238,7 @@ describe.skipIf(!isLinux || process.env.O2C_RESTART_E2E !== '1')('restarts that 
       90_000,
     );
     await post(all.slice(25));
+    lap('first 25 to the first invoices, 25 more posted');
     const before = await status();
     const pids = stack.tree();
     stack.child.kill('SIGKILL');
@@ -244,6 +253,7 @@ describe.skipIf(!isLinux || process.env.O2C_RESTART_E2E !== '1')('restarts that 
     expect(inFlight.reduce((n, [, c]) => n + c, 0), 'orders mid-cycle at the kill').toBeGreaterThan(0);
 
     stack = await startStack(dataDir, ports);
+    lap('kill and second start');
     const out = stack.output.join('');
     expect(out).toMatch(/restored from the last run: [1-9]\d* running workflow\(s\) resumed/);
     console.log(`restart test: before the kill ${JSON.stringify(before.orders)}; ${/restored from the last run: .*/.exec(out)?.[0]}`);
@@ -279,6 +289,8 @@ describe.skipIf(!isLinux || process.env.O2C_RESTART_E2E !== '1')('restarts that 
       const detail = [...stopped, ...open.map((o) => ({ id: o.order?.id, status: o.order?.status, execution: o.execution, timeline: o.timeline?.slice(-3) }))];
       throw new Error(`${error.message}: ${JSON.stringify(last)}\n${JSON.stringify(detail, null, 1).slice(0, 4_000)}`);
     });
+    lap('decisions and the rest to the end');
+    console.log(`restart test: ${phases.join(', ')}`);
     expect(done.orders).toEqual(Object.fromEntries(Object.entries(done.orders).filter(([k]) => k === 'invoiced' || k === 'paid')));
     expect(done.executions).toEqual({ SUCCEEDED: 50 });
     expect(done.queues.filter((q) => q.isDeadLetter && q.visible + q.inFlight > 0)).toEqual([]);

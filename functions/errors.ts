@@ -181,9 +181,12 @@ export const WORKFLOW_ERRORS = {
   /**
    * How Step Functions reports an invocation that died without answering (a crash, out of memory, a timeout):
    * `Lambda.Unknown` (the Step Functions guide, "Handle Lambda service exceptions"), and the runtime's own names
-   * for an exited process and a timed-out sandbox. Every step is idempotent, so each Lambda task runs it again.
+   * for an exited process and a timed-out sandbox — and `TimeoutError`, what a step that runs out of time actually
+   * reports: middy (functions/runtime/wrap.ts) ends the handler with that error 5 ms before Lambda would time it out
+   * (`timeoutEarlyInMillis`), so Lambda's own `Sandbox.Timedout` is never seen (the SDK's request timeouts bear the
+   * same name). Every step is idempotent, so each Lambda task runs it again.
    */
-  crashed: ['Lambda.Unknown', 'Runtime.ExitError', 'Sandbox.Timedout'],
+  crashed: ['Lambda.Unknown', 'Runtime.ExitError', 'Sandbox.Timedout', 'TimeoutError'],
   warehouseFailed: 'WarehouseFailed',
   cancelled: 'OrderCancelled',
   /**

@@ -106,8 +106,12 @@ export async function startQueues(queues: readonly LocalQueue[], region: string,
     restored.ready += found.messages.ready.length + found.messages.delayed.length;
     restored.inFlight += found.messages.inflight.length;
     for (const m of found.messages.inflight) {
-      // One whose deadline passed meanwhile is visible already (fauxqs then refuses the change).
-      await client.send(new ChangeMessageVisibilityCommand({ QueueUrl: urls.get(q.name)!, ReceiptHandle: m.receiptHandle, VisibilityTimeout: 0 })).catch(() => undefined);
+      // One whose deadline passed meanwhile is visible already (fauxqs then refuses the change). Not 0 s: with
+      // persistence, fauxqs 2.4.1 takes a 0-s change off its in-flight list, then fails writing the message as ready
+      // (it sets approximate_receive_count to NULL, a NOT NULL column) before putting it back on the ready list — the
+      // message was lost to that run and stayed in flight on disk (the restart test's credit review never came back).
+      // A 1-s change takes fauxqs's other path (a new deadline, written whole): visible again within a second.
+      await client.send(new ChangeMessageVisibilityCommand({ QueueUrl: urls.get(q.name)!, ReceiptHandle: m.receiptHandle, VisibilityTimeout: 1 })).catch(() => undefined);
     }
   }
   return {

@@ -26,6 +26,7 @@ import { dynamoDunningRuns } from '../functions/adapters/dunning-runs.ts';
 import { Keys } from '../functions/adapters/table-schema.ts';
 import { freePort, startDynamoDbLocal } from './dynamodb-local.ts';
 import { injectFaults, type FaultInjector } from './faults.ts';
+import { startSlowLog } from './slow-log.ts';
 import { hostFunctions, type FunctionHost } from './functions.ts';
 import { startApi } from './api.ts';
 import { startPoller, startQueues, type LocalQueues, type Poller } from './queues.ts';
@@ -257,6 +258,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // Before the handlers load: an adapter may keep `fetch` when its module loads (Stripe payment links do).
     const faults = options.faults ? injectFaults() : undefined;
     if (faults) stoppers.push(() => faults.stop());
+    stoppers.push(startSlowLog(process.env.O2C_SLOW_LOG));
     const host = await hostFunctions(topology.functions, {
       AWS_REGION: REGION,
       AWS_DEFAULT_REGION: REGION,

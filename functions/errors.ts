@@ -195,4 +195,6 @@ export const WORKFLOW_ERRORS = {
    */
   creditHold: 'CreditHold',
   backordered: 'OrderBackordered',
+  /** What a state answering a token (`aws-sdk:sfn:sendTask*`) fails with when nobody waits on it any more. */
+  tokenSpent: ['Sfn.TaskTimedOutException', 'Sfn.InvalidTokenException', 'Sfn.TaskDoesNotExistException'],
 } as const;

@@ -40,9 +40,9 @@ export class OperationsAlarms extends Construct {
       evaluationPeriods: 1,
       treatMissingData: TreatMissingData.NOT_BREACHING,
     }).addAlarmAction(action);
-    // A step that fails is answered (StepFailed: the order takes its failure path, WorkflowFailedAlarm). An order-steps
-    // execution that itself fails or outlives Express's 5 minutes has not answered: its order waits until its wait's
-    // timeout (14 days). Failing to answer a spent token (the order was cancelled meanwhile) also counts here.
+    // A step that fails is answered (StepFailed: the order takes its failure path, WorkflowFailedAlarm), and a token
+    // nobody waits on any more ends the steps quietly (WaitEnded). An order-steps execution that itself fails or
+    // outlives Express's 5 minutes has not answered: its order waits until its wait's timeout (14 days).
     for (const [id, metric, what] of [
       ['OrderStepsFailedAlarm', props.orderSteps.metricFailed({ period: Duration.minutes(5) }), 'failed'],
       ['OrderStepsTimedOutAlarm', props.orderSteps.metricTimedOut({ period: Duration.minutes(5) }), 'timed out'],

@@ -35,6 +35,7 @@ import {
   DefinitionBody,
   Fail,
   IntegrationPattern,
+  Succeed,
   JsonPath,
   LogLevel,
   StateMachine,
@@ -168,8 +169,14 @@ export class OrderWorkflow extends Construct {
     props: OrderWorkflowProps & { logRetention: RetentionDays },
   ): StateMachine {
     const scope = new Construct(this, 'Steps');
+    // A token nobody waits on any more is an answer made already, not a fault: the order was cancelled (its execution
+    // stopped) while these steps ran, or this is a second run of the steps after a retried warehouse answer.
+    const waitEnded = new Succeed(scope, 'WaitEnded', { comment: 'the wait had ended (order cancelled, or answered by an earlier run of the steps)' });
     const answer = (name: string, action: 'sendTaskSuccess' | 'sendTaskFailure', parameters: Record<string, string>) =>
-      new CustomState(scope, name, { stateJson: { Type: 'Task', Resource: `arn:aws:states:::aws-sdk:sfn:${action}`, Parameters: { 'TaskToken.$': '$.taskToken', ...parameters } } });
+      new CustomState(scope, name, { stateJson: { Type: 'Task', Resource: `arn:aws:states:::aws-sdk:sfn:${action}`, Parameters: { 'TaskToken.$': '$.taskToken', ...parameters } } }).addCatch(waitEnded, {
+        errors: [...WORKFLOW_ERRORS.tokenSpent],
+        resultPath: '$.answer',
+      });
     const stepFailed = answer('StepFailed', 'sendTaskFailure', { 'Error.$': '$.error.Error', 'Cause.$': '$.error.Cause' });
     const lambda = (name: string, fn: IFunction, resultPath: string, resultSelector?: Record<string, string>) => {
       const task = this.retried(new LambdaInvoke(scope, name, { lambdaFunction: fn, payloadResponseOnly: true, resultPath, ...(resultSelector ? { resultSelector } : {}), retryOnServiceExceptions: true }));

@@ -283,7 +283,10 @@ describe('order workflow', () => {
     for (const [name, s] of Object.entries(answers)) {
       expect(s.Parameters['TaskToken.$'], name).toBe('$.taskToken');
       expect(s.End, name).toBe(true);
+      // A token nobody waits on (the order cancelled meanwhile, or answered by an earlier run) ends the steps quietly.
+      expect(s.Catch, name).toEqual([{ ErrorEquals: ['Sfn.TaskTimedOutException', 'Sfn.InvalidTokenException', 'Sfn.TaskDoesNotExistException'], ResultPath: '$.answer', Next: 'WaitEnded' }]);
     }
+    expect(states.WaitEnded.Type).toBe('Succeed');
     expect(answers.Invoiced!.Parameters['Output.$']).toBe('States.JsonToString($.outcome)');
     expect(answers.CreditHeld!.Parameters.Error).toBe('CreditHold');
     expect(answers.Backordered!.Parameters.Error).toBe('OrderBackordered');

@@ -47,7 +47,14 @@ const express: LocalStateMachine = {
       Check: { Type: 'Task', Resource: fnArn('check'), ResultPath: '$.check', Next: 'Outcome' },
       Outcome: { Type: 'Choice', Choices: [{ Variable: '$.hold', BooleanEquals: true, Next: 'HandBack' }], Default: 'Invoice' },
       Invoice: { Type: 'Task', Resource: fnArn('invoice'), ResultPath: '$.outcome', ResultSelector: { 'invoiced.$': '$' }, Next: 'Answer' },
-      Answer: { Type: 'Task', Resource: 'arn:aws:states:::aws-sdk:sfn:sendTaskSuccess', Parameters: { 'TaskToken.$': '$.taskToken', 'Output.$': 'States.JsonToString($.outcome)' }, End: true },
+      Answer: {
+        Type: 'Task',
+        Resource: 'arn:aws:states:::aws-sdk:sfn:sendTaskSuccess',
+        Parameters: { 'TaskToken.$': '$.taskToken', 'Output.$': 'States.JsonToString($.outcome)' },
+        Catch: [{ ErrorEquals: ['Sfn.TaskTimedOutException'], ResultPath: '$.answer', Next: 'WaitEnded' }],
+        End: true,
+      },
+      WaitEnded: { Type: 'Succeed' },
       HandBack: { Type: 'Task', Resource: 'arn:aws:states:::aws-sdk:sfn:sendTaskFailure', Parameters: { 'TaskToken.$': '$.taskToken', Error: 'CreditHold', Cause: 'held' }, End: true },
     },
   },
@@ -75,7 +82,7 @@ afterEach(async () => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-async function host(path: string, hang: string[] = []): Promise<Host> {
+async function host(path: string, hang: string[] = [], gates: Record<string, Promise<void>> = {}): Promise<Host> {
   const calls: string[] = [];
   const functions = {
     functions: [],
@@ -83,6 +90,7 @@ async function host(path: string, hang: string[] = []): Promise<Host> {
     invoke: async (fn: string, input: unknown) => {
       calls.push(fn);
       if (hang.includes(fn)) return new Promise(() => undefined);
+      await gates[fn];
       return { ran: fn, orderId: (input as { orderId?: string }).orderId };
     },
   } as unknown as FunctionHost;
@@ -145,6 +153,20 @@ describe('local Step Functions: a Standard wait answered by an Express execution
     await until('the execution to end', () => h.sfn.executions.get('ord_3')!.status !== 'RUNNING');
     expect((await h.call('SendTaskHeartbeat', { taskToken: token })).body.__type).toBe('TaskTimedOut');
     expect((await h.call('StartExecution', { stateMachineArn: arn('Nope'), input: '{}' })).body.__type).toBe('StateMachineDoesNotExist');
+  });
+
+  it('names a refused answer as the AWS SDK integration does (Sfn.TaskTimedOutException), so the steps can catch it: the execution stopped meanwhile', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const h = await host(journalPath(), [], { invoice: gate });
+    await h.call('StartExecution', { name: 'ord_5', input: JSON.stringify({ orderId: 'ord_5', hold: false }) });
+    await until('the steps to reach invoice', () => h.calls.includes('invoice'));
+    const executionArn = h.sfn.executions.get('ord_5')!.executionArn;
+    expect((await h.call('StopExecution', { executionArn, error: 'OrderCancelled', cause: 'cancelled' })).status).toBe(200);
+    release();
+    await until('the steps to end', () => h.sfn.express().executions === 1);
+    expect(h.sfn.express()).toMatchObject({ executions: 1, failed: 0 }); // caught: WaitEnded
+    expect(h.sfn.executions.get('ord_5')!.status).toBe('ABORTED');
   });
 
   it('resumes a running Express execution after a restart, and its answer still ends the Standard wait', async () => {

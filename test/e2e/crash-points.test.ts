@@ -12,7 +12,7 @@
  * Not in `npm test`: each crash waits out the invocation's deadline before its redelivery, so even the sample
  * (O2C_CRASH_POINTS=sample: the first and the last side effect of every function, two runs) took 13 minutes on
  * 2 cores, beyond CI's budget. `npm run test:crash` (O2C_CRASH_POINTS=all) runs every point, as many functions crashing per run as have that many side effects
- * (planRuns); `each` runs one point per run; `fn:k,fn:k` just those.
+ * (planRuns); `first:K` the first K of those runs; `each` runs one point per run; `fn:k,fn:k` just those.
  */
 import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -49,6 +49,9 @@ export function planRuns(all: readonly CrashPoint[], mode: string): CrashPoint[]
   if (mode === 'sample') return [all.filter((p) => p.k === 1), all.filter((p) => p.k === last.get(p.fn) && p.k > 1)].filter((r) => r.length > 0);
   const runs: CrashPoint[][] = [];
   for (const p of all) (runs[p.k - 1] ??= []).push(p);
+  // `first:K`: the first K runs of `all` — every side effect of a function with at most K, the first K of the others.
+  const first = /^first:(\d+)$/.exec(mode);
+  if (first) return runs.slice(0, Number(first[1]));
   return runs;
 }
 

@@ -558,11 +558,15 @@ export interface BankImports {
   /**
    * apply-payment has written (or found) this payment of the import: its mark is put only if absent, in one
    * transaction with its counter's `outstanding − 1` (imports made before the counters: the import's), so each
-   * payment id counts once however often its message comes; a counter found at 0 takes one off the import's
-   * `outstanding`, once (also when the mark was there: a crash between is made good by the redelivery).
-   * `counted-before`: marked already; `untracked`: the import keeps no count (made before it existed, or unknown).
+   * payment id counts once however often its message comes. The counting write says whether it closed its
+   * counter: a counter's last credit is counted, the counter closed and one taken off the import's `outstanding`
+   * in one transaction (`closed`; for an import made before the counters: its own count reached 0), so only then
+   * may the import be finished — the other counts read nothing back. `counted-before`: marked already (a
+   * redelivery, or the same entry in an overlapping file); it may be the retry of a count that closed and then
+   * crashed before finishing, so the import must be looked at (a counter found at 0 but not closed is closed
+   * then, once). `untracked`: the import keeps no count (made before it existed, or unknown).
    */
-  countApplied(importId: string, paymentId: string): Promise<'counted' | 'counted-before' | 'untracked'>;
+  countApplied(importId: string, paymentId: string): Promise<'counted' | 'closed' | 'counted-before' | 'untracked'>;
   /** Takes the summary's lease: true when nobody holds it, or its holder took it before `staleBefore` (and it is not done). */
   claimSummary(importId: string, at: IsoInstant, staleBefore: IsoInstant): Promise<boolean>;
   markSummarised(importId: string, at: IsoInstant): Promise<void>;

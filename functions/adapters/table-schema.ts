@@ -121,10 +121,13 @@
  * reached 0, closed; kk = FNV-1a of the payment id mod 16, domain `countShardOf`), so the appliers of one large file
  * do not all update one item: each payment of the import apply-payment has written (or found written) is counted
  * once — its `APPLIED#<paymentId>` mark (attribute paymentId) is put only if absent, in one transaction with
- * `ADD outstanding -1` on its counter. A counter read at 0 is closed (`closed` set only if absent) in one
- * transaction with `ADD outstanding -1` on the import item, whose `outstanding` counts the counters still open
- * (imports made before the counters count their payments there directly). At 0 the matching is finished and the
- * summary is written under a lease (`summaryClaimedAt`, then `summarisedAt`).
+ * `ADD outstanding -1` on its counter, on condition `outstanding > 1` — so nothing is read back; the counter's last
+ * credit fails that condition and is counted instead in one transaction that also closes the counter (`closed`, on
+ * condition `outstanding = 1` and not yet closed) and takes `ADD outstanding -1` off the import item, whose
+ * `outstanding` counts the counters still open (imports made before the counters count their payments there
+ * directly). Only that closing count, or a count that finds its mark already there (a retry, perhaps of a closing
+ * count that crashed before finishing), reads the import. At 0 the matching is finished and the summary is
+ * written under a lease (`summaryClaimedAt`, then `summarisedAt`).
  *
  * A bank return (attributes account, entryKey, paymentId, on, amount, currency, importId?) is the one item of a
  * return or reversal debit o2c carried out: its conditional put, in the transaction that takes the payment back

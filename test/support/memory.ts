@@ -853,16 +853,18 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
       if (row.countShards === undefined) {
         if (before) return 'counted-before';
         bankImportRows.set(importId, { ...row, outstanding: row.outstanding - 1 });
-        return 'counted';
+        return row.outstanding - 1 <= 0 ? 'closed' : 'counted';
       }
-      // As DynamoDB's: the payment's counter down once; a counter at 0 closed once, one off the import's open counters.
+      // As DynamoDB's: the payment's counter down once; its last credit closes it in the same write, one off the import's open counters.
       const counter = `${importId}|${countShardOf(paymentId, row.countShards)}`;
-      if (!before) bankImportCounters.set(counter, (bankImportCounters.get(counter) ?? 0) - 1);
+      if (before) return 'counted-before';
+      bankImportCounters.set(counter, (bankImportCounters.get(counter) ?? 0) - 1);
       if (bankImportCounters.get(counter) === 0 && !bankImportCountersClosed.has(counter)) {
         bankImportCountersClosed.add(counter);
         bankImportRows.set(importId, { ...row, outstanding: row.outstanding - 1 });
+        return 'closed';
       }
-      return before ? 'counted-before' : 'counted';
+      return 'counted';
     },
     async claimSummary(importId, at, staleBefore) {
       const row = bankImportRows.get(importId);

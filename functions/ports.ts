@@ -480,6 +480,15 @@ export interface ReferenceRateStore {
   save(rates: ReferenceRates, at: IsoInstant): Promise<'saved' | 'unchanged'>;
 }
 
+/** A payment's unapplied cash as the customer's exposure reads it (`Payments.unappliedOf`). */
+export interface UnappliedCash {
+  readonly paymentId: string;
+  /** Minor units of `currency`, > 0. */
+  readonly amount: number;
+  readonly currency: string;
+  readonly receivedOn: IsoDate;
+}
+
 export interface Payments {
   exists(paymentId: string): Promise<boolean>;
   get(paymentId: string): Promise<StoredPayment | undefined>;
@@ -487,6 +496,18 @@ export interface Payments {
   ofCustomer(customerId: string, through: IsoDate): Promise<StoredPayment[]>;
   /** Payments nobody owns yet that still hold unapplied cash. */
   unassigned(): Promise<StoredPayment[]>;
+  /**
+   * The customer's unapplied cash now: one entry per payment of theirs that holds some, kept beside the customer in
+   * the transactions that change a payment's unapplied cash or owner — so it costs what is unapplied, not the
+   * customer's payment history (what the credit exposure needs; a statement as of a day reads `ofCustomer`).
+   */
+  unappliedOf(customerId: string): Promise<readonly UnappliedCash[]>;
+  /**
+   * One-off upgrade (use-cases/file-unapplied-cash): files a payment that held unapplied cash before those entries
+   * were kept — only while the payment is as read (`changed`: it moved meanwhile, and its move filed it); `none`:
+   * no owner or no cash.
+   */
+  fileUnapplied(payment: StoredPayment): Promise<'filed' | 'changed' | 'none'>;
   /** One transaction; false if this payment was applied before; PaymentConflict if an invoice changed. */
   apply(application: PaymentApplication): Promise<boolean>;
   /**

@@ -9,6 +9,7 @@
  * |-----------------------|-----------------------------|----------------------------|----------------------------------------|-----------------------------------|
  * | customer              | CUSTOMER#<id>               | PROFILE                    | EMAIL#<shop>#<email> / CUSTOMER        |                                   |
  * | payment plan          | CUSTOMER#<id>               | PLAN#<planId>              |                                        |                                   |
+ * | unapplied cash        | CUSTOMER#<id>               | UNAPPLIED#<paymentId>      |                                        |                                   |
  * | order                 | ORDER#<id>                  | ORDER                      | CUSTOMER#<id> / ORDER#<createdAt>#<id> |                                   |
  * | order source key      | SOURCE#<platform>#<shop>#<externalId> | SOURCE           |                                        |                                   |
  * | order event           | ORDER#<id>                  | EVENT#<at>#<step>          |                                        |                                   |
@@ -83,6 +84,15 @@
  * A task token item (attributes orderId, kind, taskToken, storedAt, answeredWith/answeredAt/answerAttempts while an
  * answer is being given) stays when its wait ends, as a tombstone: `taskToken` removed, `forgottenToken` = it. A
  * redelivered hand-off of the ended wait carries that same token and is not stored again (a new wait's is).
+ *
+ * An unapplied-cash item (attributes paymentId, amount — the payment's unapplied minor units —, currency,
+ * receivedOn) stands in its owner's partition exactly while a payment of that customer holds unapplied cash: put
+ * (or overwritten with the new amount) and deleted in the very transactions that change a payment's `unapplied` or
+ * its owner — apply (a payment received), moveUnapplied (allocation, refund, a confirmed proposal), rejectProposal
+ * (a customer only guessed released), the bank return that takes a payment back — each guarded by the payment's own
+ * condition, so the item never disagrees with its payment. The credit check reads the customer's unapplied cash
+ * from these (one Query of UNAPPLIED#), not from every payment the customer ever made. Payments that held cash
+ * before these items existed are filed once by the one-off `fileUnappliedCash` (README, upgrading).
  *
  * A payment plan (attributes planId, customerId, currency, invoices [{invoiceNumber, balance, atLevel}], covered,
  * instalments [{dueDate, amount}], graceDays, agreedOn, agreedAt, agreedBy, status active|completed|broken|cancelled,
@@ -208,6 +218,7 @@ export const ITEM_TYPES = {
   dunningShardLease: 'DunningShardLease',
   fee: 'LateFee',
   paymentPlan: 'PaymentPlan',
+  unappliedCash: 'UnappliedCash',
   payment: 'Payment',
   journal: 'JournalEntry',
   ledgerLine: 'LedgerLine',
@@ -249,6 +260,9 @@ export const Keys = {
   /** A payment plan lives in its customer's partition. */
   paymentPlan: (customerId: string, planId: string) => ({ pk: customerPartition(customerId), sk: `PLAN#${planId}` }),
   paymentPlanPrefix: 'PLAN#',
+  /** A payment's unapplied cash, in its owner's partition while it holds any (see the table comment). */
+  unappliedCash: (customerId: string, paymentId: string) => ({ pk: customerPartition(customerId), sk: `UNAPPLIED#${paymentId}` }),
+  unappliedCashPrefix: 'UNAPPLIED#',
   /** The by-customer index partition: the customer's orders and invoices. */
   customerIndex: (id: string) => ({ gsi1pk: customerPartition(id) }),
   orderByCustomerPrefix: 'ORDER#',

@@ -80,7 +80,7 @@ export const OrderTaskInput = z.object({ orderId: text(1, 80) });
 /** A task-token wait delivered through a queue. */
 export const WaitMessage = z.object({ orderId: text(1, 80), taskToken: text(1, 4096), escalated: z.optional(z.boolean()) });
 /** Scheduled runs: `{ "asOf": "2026-11-22" }` runs as of that day (time travel). */
-export const ScheduleInput = z.looseObject({ asOf: z.optional(IsoDateSchema), scheduleOpenInvoices: z.optional(z.boolean()) });
+export const ScheduleInput = z.looseObject({ asOf: z.optional(IsoDateSchema), scheduleOpenInvoices: z.optional(z.boolean()), fileUnappliedCash: z.optional(z.boolean()) });
 
 /** build-report's input: the schedule's `{ kind }`, or the CLI's kind, as-of date and resend request. */
 export const ReportScheduleInput = z.looseObject({

@@ -93,7 +93,10 @@ describe('bank-statement imports on DynamoDB Local', () => {
     await applyPayment({ ...pay, id: 'pay_q', externalId: 'GB33:P2', customerId: 'cus_1' }, deps);
     const record = { importId: 'bi_p', fingerprint: 'sha256:p', status: 'queued' as const, source: API, receivedAt: '2026-11-25T08:00:00.000Z', paymentIds: ['pay_p', 'pay_q'], format: 'camt.053' as const, statements: [], entries: 2, credits: { count: 2, totals: [] }, returns: { count: 0, totals: [], lines: [] }, fees: { count: 0, totals: [], lines: [] }, otherDebits: { count: 0, totals: [], lines: [] }, notApplied: { count: 0, totals: [], lines: [] } };
     await deps.bankImports.create(record);
+    const holding = async () => (await deps.payments.unappliedOf('cus_1')).map((u) => u.paymentId).sort();
+    expect(await holding()).toEqual(['pay_p', 'pay_q']);
     const r = await rejectProposal({ importId: 'bi_p', paymentId: 'pay_p', reason: 'not these' }, 'alice@finance', deps);
+    expect(await holding()).toEqual(['pay_p', 'pay_q']); // rejected, still the customer's cash
     expect(r).toMatchObject({ customerId: 'cus_1', unapplied: { amount: 3898, currency: 'GBP' } });
     const item = (await ddb.doc().send(new GetCommand({ TableName: table, Key: Keys.payment('pay_p'), ConsistentRead: true }))).Item!;
     expect(item).toMatchObject({ unapplied: 3898, customerId: 'cus_1', gsi2pk: 'PAYMENTS#cus_1', match: { auto: false, rejected: { by: 'alice@finance', reason: 'not these' } } });
@@ -106,6 +109,7 @@ describe('bank-statement imports on DynamoDB Local', () => {
     expect(released.customerId).toBeUndefined();
     expect(released.gsi2pk).toBe('PAYMENTS#UNASSIGNED');
     expect((await deps.payments.unassigned()).map((p) => p.id)).toEqual(['pay_q']);
+    expect(await holding()).toEqual(['pay_p']); // released: no longer the customer's unapplied cash
     expect(await deps.payments.rejectProposal({ before: q, rejection: { by: 'a', at: 'x', reason: 'r' }, releaseCustomer: false, audit: { at: 'x', actor: 'a', action: 'payment.proposal.reject', entity: 'payment:pay_q', before: {}, after: {} } })).toBe('changed');
   }, 90_000);
 

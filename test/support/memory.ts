@@ -542,6 +542,14 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
     async unassigned() {
       return [...paymentRows.values()].filter((p) => !p.customerId && p.unapplied > 0).map(clone);
     },
+    async unappliedOf(customerId) {
+      return [...paymentRows.values()].filter((p) => p.customerId === customerId && p.unapplied > 0).map((p) => ({ paymentId: p.id, amount: p.unapplied, currency: p.currency, receivedOn: p.receivedOn }));
+    },
+    async fileUnapplied(payment) {
+      const row = paymentRows.get(payment.id);
+      if (!payment.customerId || payment.unapplied <= 0) return 'none';
+      return row && row.unapplied === payment.unapplied && row.customerId === payment.customerId ? 'filed' : 'changed';
+    },
     async apply(app) {
       if (paymentRows.has(app.payment.id)) return false;
       for (const s of app.settlements) if (invoiceRows.get(s.invoice.number)?.balance !== s.invoice.balance) throw new PaymentConflict(`invoice ${s.invoice.number} changed`);

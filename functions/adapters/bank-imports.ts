@@ -132,6 +132,8 @@ export function dynamoBankImports(t: DynamoTable): BankImports {
     async countApplied(importId, paymentId) {
       const counter = Keys.bankImportCounter(importId, countShardOf(paymentId));
       const mark: TransactItem = { Put: { TableName: t.name, Item: { ...Keys.bankImportApplied(importId, paymentId), type: ITEM_TYPES.bankImportApplied, paymentId }, ConditionExpression: 'attribute_not_exists(pk)' } };
+      /** One off the import's open counters (with a counter's close). */
+      const importDown: TransactItem = { Update: { TableName: t.name, Key: Keys.bankImport(importId), UpdateExpression: 'ADD outstanding :minus', ConditionExpression: 'attribute_exists(outstanding)', ExpressionAttributeValues: { ':minus': -1 } } };
       const readCounter = async () => (await t.doc().send(new GetCommand({ TableName: t.name, Key: counter, ConsistentRead: true }))).Item;
       /** The mark was there: counted before. A counter left at 0 but not closed (by a version that closed in a second step, then crashed) is closed now. */
       const countedBefore = async (): Promise<CountResult> => {
@@ -148,7 +150,6 @@ export function dynamoBankImports(t: DynamoTable): BankImports {
         }
         return 'counted-before';
       };
-      const importDown: TransactItem = { Update: { TableName: t.name, Key: Keys.bankImport(importId), UpdateExpression: 'ADD outstanding :minus', ConditionExpression: 'attribute_exists(outstanding)', ExpressionAttributeValues: { ':minus': -1 } } };
       for (let attempt = 0; attempt < 3; attempt++) {
         // Not the counter's last credit: its condition holds while another is outstanding (no read: nothing closes).
         try {

@@ -480,6 +480,15 @@ export interface ReferenceRateStore {
   save(rates: ReferenceRates, at: IsoInstant): Promise<'saved' | 'unchanged'>;
 }
 
+/** A payment's unapplied cash as the customer's exposure reads it (`Payments.unappliedOf`). */
+export interface UnappliedCash {
+  readonly paymentId: string;
+  /** Minor units of `currency`, > 0. */
+  readonly amount: number;
+  readonly currency: string;
+  readonly receivedOn: IsoDate;
+}
+
 export interface Payments {
   exists(paymentId: string): Promise<boolean>;
   get(paymentId: string): Promise<StoredPayment | undefined>;
@@ -487,6 +496,18 @@ export interface Payments {
   ofCustomer(customerId: string, through: IsoDate): Promise<StoredPayment[]>;
   /** Payments nobody owns yet that still hold unapplied cash. */
   unassigned(): Promise<StoredPayment[]>;
+  /**
+   * The customer's unapplied cash now: one entry per payment of theirs that holds some, kept beside the customer in
+   * the transactions that change a payment's unapplied cash or owner — so it costs what is unapplied, not the
+   * customer's payment history (what the credit exposure needs; a statement as of a day reads `ofCustomer`).
+   */
+  unappliedOf(customerId: string): Promise<readonly UnappliedCash[]>;
+  /**
+   * One-off upgrade (use-cases/file-unapplied-cash): files a payment that held unapplied cash before those entries
+   * were kept — only while the payment is as read (`changed`: it moved meanwhile, and its move filed it); `none`:
+   * no owner or no cash.
+   */
+  fileUnapplied(payment: StoredPayment): Promise<'filed' | 'changed' | 'none'>;
   /** One transaction; false if this payment was applied before; PaymentConflict if an invoice changed. */
   apply(application: PaymentApplication): Promise<boolean>;
   /**
@@ -558,11 +579,15 @@ export interface BankImports {
   /**
    * apply-payment has written (or found) this payment of the import: its mark is put only if absent, in one
    * transaction with its counter's `outstanding − 1` (imports made before the counters: the import's), so each
-   * payment id counts once however often its message comes; a counter found at 0 takes one off the import's
-   * `outstanding`, once (also when the mark was there: a crash between is made good by the redelivery).
-   * `counted-before`: marked already; `untracked`: the import keeps no count (made before it existed, or unknown).
+   * payment id counts once however often its message comes. The counting write says whether it closed its
+   * counter: a counter's last credit is counted, the counter closed and one taken off the import's `outstanding`
+   * in one transaction (`closed`; for an import made before the counters: its own count reached 0), so only then
+   * may the import be finished — the other counts read nothing back. `counted-before`: marked already (a
+   * redelivery, or the same entry in an overlapping file); it may be the retry of a count that closed and then
+   * crashed before finishing, so the import must be looked at (a counter found at 0 but not closed is closed
+   * then, once). `untracked`: the import keeps no count (made before it existed, or unknown).
    */
-  countApplied(importId: string, paymentId: string): Promise<'counted' | 'counted-before' | 'untracked'>;
+  countApplied(importId: string, paymentId: string): Promise<'counted' | 'closed' | 'counted-before' | 'untracked'>;
   /** Takes the summary's lease: true when nobody holds it, or its holder took it before `staleBefore` (and it is not done). */
   claimSummary(importId: string, at: IsoInstant, staleBefore: IsoInstant): Promise<boolean>;
   markSummarised(importId: string, at: IsoInstant): Promise<void>;

@@ -12,20 +12,34 @@ import { countShardOf } from '#domain/bank-import';
 import { failedConditions, isConditionFailure, transactWrite, type DynamoTable, type TransactItem } from './dynamo.ts';
 import { ITEM_TYPES, Keys } from './table-schema.ts';
 
+type CountResult = Awaited<ReturnType<BankImports['countApplied']>>;
+
 function importOf(item: Record<string, unknown> | undefined): StoredBankImport | undefined {
   if (!item) return undefined;
   const { pk: _pk, sk: _sk, type: _type, ...record } = item;
   return record as unknown as StoredBankImport;
 }
 
-/** Counts a payment of an import made before the counters on the import item itself (its mark in the same transaction). */
-async function countOnImport(t: DynamoTable, importId: string, mark: TransactItem): Promise<'counted' | 'counted-before' | 'untracked'> {
+/**
+ * Counts a payment of an import made before the counters on the import item itself (its mark in the same
+ * transaction): `closed` when this count took it to 0 — a first transaction is met only while others are still
+ * outstanding, the last credit's goes again without that condition.
+ */
+async function countOnImport(t: DynamoTable, importId: string, mark: TransactItem): Promise<CountResult> {
+  const down = (condition: string): TransactItem => ({ Update: { TableName: t.name, Key: Keys.bankImport(importId), UpdateExpression: 'ADD outstanding :minus', ConditionExpression: condition, ExpressionAttributeValues: { ':minus': -1, ...(condition.includes(':one') ? { ':one': 1 } : {}) } } });
   try {
-    await transactWrite(t, [mark, { Update: { TableName: t.name, Key: Keys.bankImport(importId), UpdateExpression: 'ADD outstanding :minus', ConditionExpression: 'attribute_exists(outstanding)', ExpressionAttributeValues: { ':minus': -1 } } }], 8);
+    await transactWrite(t, [mark, down('outstanding > :one')], 8);
     return 'counted';
   } catch (error) {
     if (!isConditionFailure(error)) throw error;
-    return failedConditions(error).includes(1) ? 'untracked' : 'counted-before';
+    if (failedConditions(error).includes(0)) return 'counted-before';
+  }
+  try {
+    await transactWrite(t, [mark, down('attribute_exists(outstanding)')], 8);
+    return 'closed';
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+    return failedConditions(error).includes(0) ? 'counted-before' : 'untracked';
   }
 }
 
@@ -117,30 +131,62 @@ export function dynamoBankImports(t: DynamoTable): BankImports {
 
     async countApplied(importId, paymentId) {
       const counter = Keys.bankImportCounter(importId, countShardOf(paymentId));
-      const mark = { Put: { TableName: t.name, Item: { ...Keys.bankImportApplied(importId, paymentId), type: ITEM_TYPES.bankImportApplied, paymentId }, ConditionExpression: 'attribute_not_exists(pk)' } };
-      let counted: 'counted' | 'counted-before';
-      try {
-        await transactWrite(t, [mark, { Update: { TableName: t.name, Key: counter, UpdateExpression: 'ADD outstanding :minus', ConditionExpression: 'attribute_exists(outstanding)', ExpressionAttributeValues: { ':minus': -1 } } }], 8);
-        counted = 'counted';
-      } catch (error) {
-        if (!isConditionFailure(error)) throw error;
-        // No counter: an import made before the counters (counted on its own item), or none at all.
-        if (failedConditions(error).includes(1)) return countOnImport(t, importId, mark);
-        counted = 'counted-before';
-      }
-      // The counter at 0 (now, or found so after a crash): closed once, taking one off the import's open counters.
-      const read = await t.doc().send(new GetCommand({ TableName: t.name, Key: counter, ConsistentRead: true }));
-      if (read.Item && read.Item.outstanding === 0 && !read.Item.closed) {
+      const mark: TransactItem = { Put: { TableName: t.name, Item: { ...Keys.bankImportApplied(importId, paymentId), type: ITEM_TYPES.bankImportApplied, paymentId }, ConditionExpression: 'attribute_not_exists(pk)' } };
+      /** One off the import's open counters (with a counter's close). */
+      const importDown: TransactItem = { Update: { TableName: t.name, Key: Keys.bankImport(importId), UpdateExpression: 'ADD outstanding :minus', ConditionExpression: 'attribute_exists(outstanding)', ExpressionAttributeValues: { ':minus': -1 } } };
+      const readCounter = async () => (await t.doc().send(new GetCommand({ TableName: t.name, Key: counter, ConsistentRead: true }))).Item;
+      /** The mark was there: counted before. A counter left at 0 but not closed (by a version that closed in a second step, then crashed) is closed now. */
+      const countedBefore = async (): Promise<CountResult> => {
+        const read = await readCounter();
+        if (read && read.outstanding === 0 && !read.closed) {
+          try {
+            await transactWrite(t, [
+              { Update: { TableName: t.name, Key: counter, UpdateExpression: 'SET closed = :yes', ConditionExpression: 'outstanding = :zero AND attribute_not_exists(closed)', ExpressionAttributeValues: { ':yes': true, ':zero': 0 } } },
+              importDown,
+            ], 8);
+          } catch (error) {
+            if (!isConditionFailure(error)) throw error; // closed by another applier meanwhile
+          }
+        }
+        return 'counted-before';
+      };
+      for (let attempt = 0; attempt < 3; attempt++) {
+        // Not the counter's last credit: its condition holds while another is outstanding (no read: nothing closes).
+        try {
+          await transactWrite(t, [mark, { Update: { TableName: t.name, Key: counter, UpdateExpression: 'ADD outstanding :minus', ConditionExpression: 'outstanding > :one', ExpressionAttributeValues: { ':minus': -1, ':one': 1 } } }], 8);
+          return 'counted';
+        } catch (error) {
+          if (!isConditionFailure(error)) throw error;
+          if (failedConditions(error).includes(0)) return countedBefore();
+        }
+        // The counter's condition failed: no counter (an import made before the counters, or none at all), or this is its last credit.
+        const read = await readCounter();
+        if (!read) return countOnImport(t, importId, mark);
+        if (read.outstanding !== 1 || read.closed) {
+          // A count that does not add up (more credits than the counter was given): counted, never closing it.
+          try {
+            await transactWrite(t, [mark, { Update: { TableName: t.name, Key: counter, UpdateExpression: 'ADD outstanding :minus', ExpressionAttributeValues: { ':minus': -1 } } }], 8);
+            return 'counted';
+          } catch (error) {
+            if (!isConditionFailure(error)) throw error;
+            return countedBefore();
+          }
+        }
+        // The last: counted, the counter closed and one off the import's open counters, in one transaction.
         try {
           await transactWrite(t, [
-            { Update: { TableName: t.name, Key: counter, UpdateExpression: 'SET closed = :yes', ConditionExpression: 'outstanding = :zero AND attribute_not_exists(closed)', ExpressionAttributeValues: { ':yes': true, ':zero': 0 } } },
-            { Update: { TableName: t.name, Key: Keys.bankImport(importId), UpdateExpression: 'ADD outstanding :minus', ConditionExpression: 'attribute_exists(outstanding)', ExpressionAttributeValues: { ':minus': -1 } } },
+            mark,
+            { Update: { TableName: t.name, Key: counter, UpdateExpression: 'ADD outstanding :minus SET closed = :yes', ConditionExpression: 'outstanding = :one AND attribute_not_exists(closed)', ExpressionAttributeValues: { ':minus': -1, ':one': 1, ':yes': true } } },
+            importDown,
           ], 8);
+          return 'closed';
         } catch (error) {
-          if (!isConditionFailure(error)) throw error; // closed by another applier meanwhile
+          if (!isConditionFailure(error)) throw error;
+          if (failedConditions(error).includes(0)) return countedBefore();
+          // The counter moved since it was read: look again.
         }
       }
-      return counted;
+      throw new Error(`the count of import ${importId} kept moving while counting payment ${paymentId}`);
     },
 
     async claimSummary(importId, at, staleBefore) {

@@ -345,6 +345,24 @@ async function batchGetInvoices(t: DynamoTable, numbers: readonly string[]): Pro
   return out;
 }
 
+/** Who owns a payment and how much of it is unapplied: before and after a write. */
+type CashState = { readonly customerId?: string | undefined; readonly unapplied: number };
+
+/**
+ * The payment's unapplied-cash item (table comment) to match `after`: put in its owner's partition with the amount
+ * while it holds cash, deleted when it no longer does or changed owner — in the write's own transaction, which the
+ * payment's condition guards. Nothing when neither owner nor amount moves.
+ */
+function unappliedCashItems(t: DynamoTable, payment: Pick<StoredPayment, 'id' | 'currency' | 'receivedOn'>, before: CashState | undefined, after: CashState): TransactItem[] {
+  if (before && before.customerId === after.customerId && before.unapplied === after.unapplied) return [];
+  const items: TransactItem[] = [];
+  if (before?.customerId && before.unapplied > 0 && (before.customerId !== after.customerId || after.unapplied <= 0)) items.push({ Delete: { TableName: t.name, Key: Keys.unappliedCash(before.customerId, payment.id) } });
+  if (after.customerId && after.unapplied > 0) {
+    items.push({ Put: { TableName: t.name, Item: { ...Keys.unappliedCash(after.customerId, payment.id), type: ITEM_TYPES.unappliedCash, paymentId: payment.id, amount: after.unapplied, currency: payment.currency, receivedOn: payment.receivedOn } } });
+  }
+  return items;
+}
+
 /** A customer's (or, with none, the unowned) payments from the second index, received on or before `through`. */
 const paymentsOf = (t: DynamoTable, customerId: string | undefined, through: IsoDate, extra: { FilterExpression?: string; ExpressionAttributeValues?: Record<string, unknown> } = {}) =>
   queryAll<StoredPayment>(t, {
@@ -368,6 +386,32 @@ export function dynamoPayments(t: DynamoTable): Payments {
 
     ofCustomer: (customerId, through) => paymentsOf(t, customerId, through),
 
+    async unappliedOf(customerId) {
+      const items = await queryAll<{ paymentId: string; amount: number; currency: string; receivedOn: IsoDate }>(t, {
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': Keys.customer(customerId).pk, ':prefix': Keys.unappliedCashPrefix },
+        ProjectionExpression: 'paymentId, amount, currency, receivedOn',
+        ConsistentRead: true,
+      });
+      return items.map(({ paymentId, amount, currency, receivedOn }) => ({ paymentId, amount, currency, receivedOn }));
+    },
+
+    async fileUnapplied(payment) {
+      const [put] = unappliedCashItems(t, payment, undefined, payment);
+      if (!put || !payment.customerId) return 'none';
+      try {
+        // Only while the payment is as read (a move meanwhile writes the item itself).
+        await transactWrite(t, [
+          { ConditionCheck: { TableName: t.name, Key: Keys.payment(payment.id), ConditionExpression: 'unapplied = :was AND customerId = :owner', ExpressionAttributeValues: { ':was': payment.unapplied, ':owner': payment.customerId } } },
+          put,
+        ], 5);
+        return 'filed';
+      } catch (error) {
+        if (isConditionFailure(error)) return 'changed';
+        throw error;
+      }
+    },
+
     unassigned: () => paymentsOf(t, undefined, '9999-12-31', { FilterExpression: 'unapplied > :zero', ExpressionAttributeValues: { ':zero': 0 } }),
 
     async moveUnapplied(move: UnappliedMove) {
@@ -389,6 +433,7 @@ export function dynamoPayments(t: DynamoTable): Payments {
       const keyItem = move.requestKey ? requestKeyItem(t, move.requestKey, before.id) : undefined;
       const items: TransactItem[] = [
         paymentItem,
+        ...unappliedCashItems(t, before, before, { customerId: owner, unapplied: move.unapplied }),
         ...(move.invoice ? [settlementItem(t, move.invoice.before, move.invoice.after.balance, move.invoice.after.status, [move.invoice.event])] : []),
         ...journalItems(t, move.entry),
         ...auditItems(t, move.audit),
@@ -430,6 +475,7 @@ export function dynamoPayments(t: DynamoTable): Payments {
                 ExpressionAttributeValues: { ...set.values, ':rejection': w.rejection, ':was': before.unapplied },
               },
             },
+            ...unappliedCashItems(t, before, before, { customerId: w.releaseCustomer ? undefined : before.customerId, unapplied: before.unapplied }),
             ...auditItems(t, w.audit),
           ],
           1,
@@ -467,6 +513,7 @@ export function dynamoPayments(t: DynamoTable): Payments {
           },
         },
         ...invoiceUpdates,
+        ...unappliedCashItems(t, payment, undefined, { customerId: app.customerId, unapplied: app.unapplied }),
         ...journalItems(t, app.entry),
         ...aggregateItems(t, payment.receivedOn, payment.currency, app.aggregates, app.settlements.flatMap((s) => moves(s.invoice, s.balance, payment.receivedOn, true))),
         // What a return quoting the credit finds it by (bank credits only).
@@ -726,6 +773,7 @@ export function dynamoPaymentReturns(t: DynamoTable): PaymentReturns {
             })(),
           },
         })),
+        ...unappliedCashItems(t, payment, payment, { customerId: payment.customerId, unapplied: 0 }),
         ...journalItems(t, w.entry),
         ...auditItems(t, w.audit),
         ...aggregateItems(t, w.entry.date, payment.currency, w.aggregates, w.reopened.flatMap((r) => moves(r.invoice, r.balance, r.event.on))),

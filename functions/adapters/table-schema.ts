@@ -9,6 +9,7 @@
  * |-----------------------|-----------------------------|----------------------------|----------------------------------------|-----------------------------------|
  * | customer              | CUSTOMER#<id>               | PROFILE                    | EMAIL#<shop>#<email> / CUSTOMER        |                                   |
  * | payment plan          | CUSTOMER#<id>               | PLAN#<planId>              |                                        |                                   |
+ * | unapplied cash        | CUSTOMER#<id>               | UNAPPLIED#<paymentId>      |                                        |                                   |
  * | order                 | ORDER#<id>                  | ORDER                      | CUSTOMER#<id> / ORDER#<createdAt>#<id> |                                   |
  * | order source key      | SOURCE#<platform>#<shop>#<externalId> | SOURCE           |                                        |                                   |
  * | order event           | ORDER#<id>                  | EVENT#<at>#<step>          |                                        |                                   |
@@ -87,6 +88,15 @@
  * answer is being given) stays when its wait ends, as a tombstone: `taskToken` removed, `forgottenToken` = it. A
  * redelivered hand-off of the ended wait carries that same token and is not stored again (a new wait's is).
  *
+ * An unapplied-cash item (attributes paymentId, amount — the payment's unapplied minor units —, currency,
+ * receivedOn) stands in its owner's partition exactly while a payment of that customer holds unapplied cash: put
+ * (or overwritten with the new amount) and deleted in the very transactions that change a payment's `unapplied` or
+ * its owner — apply (a payment received), moveUnapplied (allocation, refund, a confirmed proposal), rejectProposal
+ * (a customer only guessed released), the bank return that takes a payment back — each guarded by the payment's own
+ * condition, so the item never disagrees with its payment. The credit check reads the customer's unapplied cash
+ * from these (one Query of UNAPPLIED#), not from every payment the customer ever made. Payments that held cash
+ * before these items existed are filed once by the one-off `fileUnappliedCash` (README, upgrading).
+ *
  * A payment plan (attributes planId, customerId, currency, invoices [{invoiceNumber, balance, atLevel}], covered,
  * instalments [{dueDate, amount}], graceDays, agreedOn, agreedAt, agreedBy, status active|completed|broken|cancelled,
  * endedOn?, endReason?, version) lives in its customer's partition beside the profile (a customer's plans are one
@@ -124,10 +134,13 @@
  * reached 0, closed; kk = FNV-1a of the payment id mod 16, domain `countShardOf`), so the appliers of one large file
  * do not all update one item: each payment of the import apply-payment has written (or found written) is counted
  * once — its `APPLIED#<paymentId>` mark (attribute paymentId) is put only if absent, in one transaction with
- * `ADD outstanding -1` on its counter. A counter read at 0 is closed (`closed` set only if absent) in one
- * transaction with `ADD outstanding -1` on the import item, whose `outstanding` counts the counters still open
- * (imports made before the counters count their payments there directly). At 0 the matching is finished and the
- * summary is written under a lease (`summaryClaimedAt`, then `summarisedAt`).
+ * `ADD outstanding -1` on its counter, on condition `outstanding > 1` — so nothing is read back; the counter's last
+ * credit fails that condition and is counted instead in one transaction that also closes the counter (`closed`, on
+ * condition `outstanding = 1` and not yet closed) and takes `ADD outstanding -1` off the import item, whose
+ * `outstanding` counts the counters still open (imports made before the counters count their payments there
+ * directly). Only that closing count, or a count that finds its mark already there (a retry, perhaps of a closing
+ * count that crashed before finishing), reads the import. At 0 the matching is finished and the summary is
+ * written under a lease (`summaryClaimedAt`, then `summarisedAt`).
  *
  * A bank return (attributes account, entryKey, paymentId, on, amount, currency, importId?) is the one item of a
  * return or reversal debit o2c carried out: its conditional put, in the transaction that takes the payment back
@@ -208,6 +221,7 @@ export const ITEM_TYPES = {
   dunningShardLease: 'DunningShardLease',
   fee: 'LateFee',
   paymentPlan: 'PaymentPlan',
+  unappliedCash: 'UnappliedCash',
   payment: 'Payment',
   journal: 'JournalEntry',
   ledgerLine: 'LedgerLine',
@@ -249,6 +263,9 @@ export const Keys = {
   /** A payment plan lives in its customer's partition. */
   paymentPlan: (customerId: string, planId: string) => ({ pk: customerPartition(customerId), sk: `PLAN#${planId}` }),
   paymentPlanPrefix: 'PLAN#',
+  /** A payment's unapplied cash, in its owner's partition while it holds any (see the table comment). */
+  unappliedCash: (customerId: string, paymentId: string) => ({ pk: customerPartition(customerId), sk: `UNAPPLIED#${paymentId}` }),
+  unappliedCashPrefix: 'UNAPPLIED#',
   /** The by-customer index partition: the customer's orders and invoices. */
   customerIndex: (id: string) => ({ gsi1pk: customerPartition(id) }),
   orderByCustomerPrefix: 'ORDER#',

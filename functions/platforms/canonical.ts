@@ -84,7 +84,7 @@ export const WaitMessage = z.object({ orderId: text(1, 80), taskToken: text(1, 4
  * A scheduled run's input: `asOf` to time-travel; `scheduledTime` is EventBridge Scheduler's `<aws.scheduler.scheduled-time>`
  * (the instant the schedule fired, the same on each retry of that run), so a retried run is the same run.
  */
-export const ScheduleInput = z.looseObject({ asOf: z.optional(IsoDateSchema), scheduledTime: z.optional(z.iso.datetime({ offset: true })), scheduleOpenInvoices: z.optional(z.boolean()) });
+export const ScheduleInput = z.looseObject({ asOf: z.optional(IsoDateSchema), scheduledTime: z.optional(z.iso.datetime({ offset: true })), scheduleOpenInvoices: z.optional(z.boolean()), fileUnappliedCash: z.optional(z.boolean()) });
 
 /** build-report's input: the schedule's `{ kind }`, or the CLI's kind, as-of date and resend request. */
 export const ReportScheduleInput = z.looseObject({

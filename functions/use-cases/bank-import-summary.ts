@@ -10,11 +10,15 @@
  * items. apply-payment, after it has written a payment of the import — or found
  * it written, on a retry or because an overlapping file brought it first — puts
  * a mark for (import, payment) only if absent, in one transaction with its
- * counter's `outstanding − 1` (`countApplied`); a counter at 0 takes one off the
- * import's open counters, once. A payment therefore counts exactly once
- * however often its message is delivered, and a crash between the payment and
- * the count is made good by the redelivery (the duplicate path counts too).
- * Whoever then reads 0 finishes the import:
+ * counter's `outstanding − 1` (`countApplied`); a counter's last credit is
+ * counted in one transaction that also closes the counter and takes one off
+ * the import's open counters, and only that count (`closed`) reads the import
+ * — the others read nothing back. A payment therefore counts exactly once
+ * however often its message is delivered, a crash between the payment and
+ * the count is made good by the redelivery (the duplicate path counts too),
+ * and a crash between a closing count and the finish too: the redelivery
+ * finds its mark (`counted-before`) and looks at the import. Whoever then
+ * reads 0 finishes the import:
  *
  * 1. Nothing to do unless the count is 0 and no summary was written.
  * 2. Take the summary's lease (conditional write; one finisher at a time). Two
@@ -52,11 +56,12 @@ export interface BankImportSummaryDeps extends BankReturnsDeps {
   readonly customers?: { get(customerId: string): Promise<{ readonly name: string } | undefined> };
 }
 
-/** apply-payment has written (or found) this payment of an import: count it once, and finish the import when it was the last. */
+/** apply-payment has written (or found) this payment of an import: count it once, and finish the import when it closed the last counter. */
 export async function countImportPayment(payment: { readonly id: string; readonly importId?: string }, deps: BankImportSummaryDeps): Promise<void> {
   if (!payment.importId) return;
   const counted = await deps.bankImports.countApplied(payment.importId, payment.id);
-  if (counted !== 'untracked') await finishBankImport(payment.importId, deps);
+  // Only a count that closed a counter can have finished the matching; a count found made before may be the retry of one that did.
+  if (counted === 'closed' || counted === 'counted-before') await finishBankImport(payment.importId, deps);
 }
 
 /** Finishes the import if all its credits are matched and nobody has (steps 1–5). True when this call wrote the summary. */

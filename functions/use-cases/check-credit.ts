@@ -4,7 +4,8 @@
  * 1. A decision made before stands (a re-run returns it, writing nothing).
  * 2. Prepaid orders are approved (the money is in).
  * 3. Exposure = open receivables + approved orders not yet invoiced + this
- *    order − the customer's unapplied cash, in the limit's currency, other
+ *    order − the customer's unapplied cash (read from the payments holding
+ *    some, not the customer's whole payment history), in the limit's currency, other
  *    currencies converted with the reference rates (domain/credit
  *    exposureBreakdown; a currency without a rate is not counted, shown
  *    apart); disputed amounts are shown apart, still counted.
@@ -34,8 +35,8 @@ import type { Clock, Company, Customers, Metrics, Orders, Payments, ReferenceRat
 export interface CheckCreditDeps {
   readonly orders: Orders;
   readonly customers: Customers;
-  /** The customer's payments: their unapplied cash lowers the exposure. */
-  readonly payments: Pick<Payments, 'ofCustomer'>;
+  /** The customer's unapplied cash (only the payments holding some): it lowers the exposure. */
+  readonly payments: Pick<Payments, 'unappliedOf'>;
   readonly clock: Clock;
   readonly metrics: Metrics;
   readonly company: Pick<Company, 'timezone'>;
@@ -55,13 +56,13 @@ export async function customerExposure(
   customerId: string,
   deps: Pick<CheckCreditDeps, 'customers' | 'payments' | 'referenceRates' | 'rateStore'>,
 ): Promise<ExposureBreakdown> {
-  const [account, payments, stored] = await Promise.all([deps.customers.account(customerId), deps.payments.ofCustomer(customerId, '9999-12-31'), deps.rateStore?.latest()]);
+  const [account, unapplied, stored] = await Promise.all([deps.customers.account(customerId), deps.payments.unappliedOf(customerId), deps.rateStore?.latest()]);
   const rates = laterRates(deps.referenceRates, stored);
   return exposureBreakdown({
     account,
     currency: customer?.currency ?? order?.currency ?? 'GBP',
     ...(order ? { order: { id: order.id, total: { amount: order.totals.total, currency: order.currency } } } : {}),
-    unapplied: payments.filter((p) => p.unapplied > 0).map((p) => ({ amount: p.unapplied, currency: p.currency })),
+    unapplied: unapplied.filter((p) => p.amount > 0).map((p) => ({ amount: p.amount, currency: p.currency })),
     ...(rates ? { rates } : {}),
   });
 }

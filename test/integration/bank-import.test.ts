@@ -5,7 +5,7 @@
  * are read back with BatchGetItem once apply-payment has written them.
  */
 import { readFileSync } from 'node:fs';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { dynamoBankImports } from '../../functions/adapters/bank-imports.ts';
 import { dynamoTable } from '../../functions/adapters/dynamo.ts';
@@ -93,7 +93,10 @@ describe('bank-statement imports on DynamoDB Local', () => {
     await applyPayment({ ...pay, id: 'pay_q', externalId: 'GB33:P2', customerId: 'cus_1' }, deps);
     const record = { importId: 'bi_p', fingerprint: 'sha256:p', status: 'queued' as const, source: API, receivedAt: '2026-11-25T08:00:00.000Z', paymentIds: ['pay_p', 'pay_q'], format: 'camt.053' as const, statements: [], entries: 2, credits: { count: 2, totals: [] }, returns: { count: 0, totals: [], lines: [] }, fees: { count: 0, totals: [], lines: [] }, otherDebits: { count: 0, totals: [], lines: [] }, notApplied: { count: 0, totals: [], lines: [] } };
     await deps.bankImports.create(record);
+    const holding = async () => (await deps.payments.unappliedOf('cus_1')).map((u) => u.paymentId).sort();
+    expect(await holding()).toEqual(['pay_p', 'pay_q']);
     const r = await rejectProposal({ importId: 'bi_p', paymentId: 'pay_p', reason: 'not these' }, 'alice@finance', deps);
+    expect(await holding()).toEqual(['pay_p', 'pay_q']); // rejected, still the customer's cash
     expect(r).toMatchObject({ customerId: 'cus_1', unapplied: { amount: 3898, currency: 'GBP' } });
     const item = (await ddb.doc().send(new GetCommand({ TableName: table, Key: Keys.payment('pay_p'), ConsistentRead: true }))).Item!;
     expect(item).toMatchObject({ unapplied: 3898, customerId: 'cus_1', gsi2pk: 'PAYMENTS#cus_1', match: { auto: false, rejected: { by: 'alice@finance', reason: 'not these' } } });
@@ -106,38 +109,68 @@ describe('bank-statement imports on DynamoDB Local', () => {
     expect(released.customerId).toBeUndefined();
     expect(released.gsi2pk).toBe('PAYMENTS#UNASSIGNED');
     expect((await deps.payments.unassigned()).map((p) => p.id)).toEqual(['pay_q']);
+    expect(await holding()).toEqual(['pay_p']); // released: no longer the customer's unapplied cash
     expect(await deps.payments.rejectProposal({ before: q, rejection: { by: 'a', at: 'x', reason: 'r' }, releaseCustomer: false, audit: { at: 'x', actor: 'a', action: 'payment.proposal.reject', entity: 'payment:pay_q', before: {}, after: {} } })).toBe('changed');
   }, 90_000);
 
-  it('counts each credit once on its counter, concurrently and twice over; the import is finished when the last counter closes; an import made before the counters counts on its own item', { timeout: 180_000 }, async () => {
+  it('counts each credit once on its counter, concurrently and twice over; only the count that closes a counter says so (nothing read back before); the import is finished when the last counter closes; an import made before the counters counts on its own item', { timeout: 180_000 }, async () => {
     const ids = Array.from({ length: 60 }, (_, i) => `pay_c${String(i).padStart(3, '0')}`);
     const counts = shardCounts(ids);
     const open = counts.filter((n) => n > 0).length;
     const empty = { count: 0, totals: [], lines: [] };
     const base = { fingerprint: 'sha256:c', status: 'queued' as const, source: API, receivedAt: '2026-11-25T08:00:00.000Z', format: 'camt.053' as const, statements: [], entries: 60, credits: { count: 60, totals: [] }, returns: empty, fees: empty, otherDebits: empty, notApplied: empty };
-    await deps.bankImports.create({ ...base, importId: 'bi_c', paymentIds: ids, countShards: COUNT_SHARDS, outstanding: open }, { shardCounts: counts });
-    const outstanding = async () => (await deps.bankImports.get('bi_c'))!.outstanding;
-    // All but the last, twice each, 12 at a time: every first count is 'counted', every second 'counted-before'.
-    const [last, ...rest] = [ids[59]!, ...ids.slice(0, 59)];
+    // Every command the repository sends, by name.
+    const sent: string[] = [];
+    const counting = { send: (command: { constructor: { name: string } }) => (sent.push(command.constructor.name), ddb.doc().send(command as never)) } as unknown as ReturnType<typeof ddb.doc>;
+    const imports = dynamoBankImports(dynamoTable(table, () => counting));
+    await imports.create({ ...base, importId: 'bi_c', paymentIds: ids, countShards: COUNT_SHARDS, outstanding: open }, { shardCounts: counts });
+    const outstanding = async () => (await imports.get('bi_c'))!.outstanding;
+    // A count that does not close its counter is one write and reads nothing.
+    const single = ids.find((id) => counts[countShardOf(id)]! > 1)!;
+    sent.length = 0;
+    expect(await imports.countApplied('bi_c', single)).toBe('counted');
+    expect(sent).toEqual(['TransactWriteCommand']);
+    // All but the last, twice each, 12 at a time: every first count is 'counted' or — the last of its counter — 'closed', every second 'counted-before'.
+    const [last, ...others] = [ids[59]!, ...ids.slice(0, 59)];
+    const rest = others.filter((id) => id !== single);
     const results: string[] = [];
-    for (let i = 0; i < rest.length; i += 12) results.push(...(await Promise.all([...rest.slice(i, i + 12), ...rest.slice(i, i + 12)].map((id) => deps.bankImports.countApplied('bi_c', id)))));
-    expect(results.filter((r) => r === 'counted')).toHaveLength(59);
-    expect(results.filter((r) => r === 'counted-before')).toHaveLength(59);
+    for (let i = 0; i < rest.length; i += 12) results.push(...(await Promise.all([...rest.slice(i, i + 12), ...rest.slice(i, i + 12)].map((id) => imports.countApplied('bi_c', id)))));
+    expect(results.filter((r) => r === 'counted' || r === 'closed')).toHaveLength(58);
+    expect(results.filter((r) => r === 'closed')).toHaveLength(open - 1);
+    expect(results.filter((r) => r === 'counted-before')).toHaveLength(58);
     expect(await outstanding()).toBe(1);
     const lastCounter = (await ddb.doc().send(new GetCommand({ TableName: table, Key: Keys.bankImportCounter('bi_c', countShardOf(last)), ConsistentRead: true }))).Item!;
     expect(lastCounter).toMatchObject({ type: 'BankImportCounter', outstanding: 1 });
-    expect(await deps.bankImports.countApplied('bi_c', last)).toBe('counted');
+    expect(lastCounter.closed).toBeUndefined();
+    // The last credit: counted, its counter closed and the import's count at 0 in one transaction.
+    expect(await imports.countApplied('bi_c', last)).toBe('closed');
     expect(await outstanding()).toBe(0);
-    expect(await deps.bankImports.countApplied('bi_c', last)).toBe('counted-before');
+    // Its redelivery (say its applier crashed before finishing): counted before — the use case looks at the import then.
+    expect(await imports.countApplied('bi_c', last)).toBe('counted-before');
     expect(await outstanding()).toBe(0);
     // The import item is written once per counter, not once per credit.
     const closed = await Promise.all(counts.map(async (n, k) => (n === 0 ? true : (await ddb.doc().send(new GetCommand({ TableName: table, Key: Keys.bankImportCounter('bi_c', k), ConsistentRead: true }))).Item?.closed)));
     expect(closed.every(Boolean)).toBe(true);
-    // An import made before the counters: counted on its own item.
-    await deps.bankImports.create({ ...base, importId: 'bi_old', paymentIds: ['pay_o1', 'pay_o2'], outstanding: 2 });
-    expect(await deps.bankImports.countApplied('bi_old', 'pay_o1')).toBe('counted');
-    expect(await deps.bankImports.countApplied('bi_old', 'pay_o1')).toBe('counted-before');
-    expect((await deps.bankImports.get('bi_old'))!.outstanding).toBe(1);
-    expect(await deps.bankImports.countApplied('bi_unknown', 'pay_o1')).toBe('untracked');
+    // An import made before the counters: counted on its own item, the last count says it closed.
+    await imports.create({ ...base, importId: 'bi_old', paymentIds: ['pay_o1', 'pay_o2'], outstanding: 2 });
+    expect(await imports.countApplied('bi_old', 'pay_o1')).toBe('counted');
+    expect(await imports.countApplied('bi_old', 'pay_o1')).toBe('counted-before');
+    expect((await imports.get('bi_old'))!.outstanding).toBe(1);
+    expect(await imports.countApplied('bi_old', 'pay_o2')).toBe('closed');
+    expect((await imports.get('bi_old'))!.outstanding).toBe(0);
+    expect(await imports.countApplied('bi_unknown', 'pay_o1')).toBe('untracked');
+  });
+
+  it('a counter left at 0 but not closed (counted by the version that closed in a second step, which crashed in between) is closed by the redelivery, once', async () => {
+    const empty = { count: 0, totals: [], lines: [] };
+    const ids = ['pay_u1', 'pay_u2'];
+    const counts = shardCounts(ids);
+    const open = counts.filter((n) => n > 0).length;
+    await deps.bankImports.create({ fingerprint: 'sha256:u', status: 'queued', source: API, receivedAt: '2026-11-25T08:00:00.000Z', format: 'camt.053', statements: [], entries: 2, credits: { count: 2, totals: [] }, returns: empty, fees: empty, otherDebits: empty, notApplied: empty, importId: 'bi_u', paymentIds: ids, countShards: COUNT_SHARDS, outstanding: open }, { shardCounts: counts });
+    // As that version left it: both marked, their counters at 0, none closed.
+    for (const id of ids) await ddb.doc().send(new PutCommand({ TableName: table, Item: { ...Keys.bankImportApplied('bi_u', id), type: 'BankImportApplied', paymentId: id } }));
+    for (const [k, n] of counts.entries()) if (n > 0) await ddb.doc().send(new PutCommand({ TableName: table, Item: { ...Keys.bankImportCounter('bi_u', k), type: 'BankImportCounter', outstanding: 0 } }));
+    for (const id of [...ids, ...ids]) expect(await deps.bankImports.countApplied('bi_u', id)).toBe('counted-before');
+    expect((await deps.bankImports.get('bi_u'))!.outstanding).toBe(0);
   });
 });

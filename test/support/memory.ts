@@ -543,6 +543,14 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
     async unassigned() {
       return [...paymentRows.values()].filter((p) => !p.customerId && p.unapplied > 0).map(clone);
     },
+    async unappliedOf(customerId) {
+      return [...paymentRows.values()].filter((p) => p.customerId === customerId && p.unapplied > 0).map((p) => ({ paymentId: p.id, amount: p.unapplied, currency: p.currency, receivedOn: p.receivedOn }));
+    },
+    async fileUnapplied(payment) {
+      const row = paymentRows.get(payment.id);
+      if (!payment.customerId || payment.unapplied <= 0) return 'none';
+      return row && row.unapplied === payment.unapplied && row.customerId === payment.customerId ? 'filed' : 'changed';
+    },
     async apply(app) {
       if (paymentRows.has(app.payment.id)) return false;
       for (const s of app.settlements) if (invoiceRows.get(s.invoice.number)?.balance !== s.invoice.balance) throw new PaymentConflict(`invoice ${s.invoice.number} changed`);
@@ -854,16 +862,18 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
       if (row.countShards === undefined) {
         if (before) return 'counted-before';
         bankImportRows.set(importId, { ...row, outstanding: row.outstanding - 1 });
-        return 'counted';
+        return row.outstanding - 1 <= 0 ? 'closed' : 'counted';
       }
-      // As DynamoDB's: the payment's counter down once; a counter at 0 closed once, one off the import's open counters.
+      // As DynamoDB's: the payment's counter down once; its last credit closes it in the same write, one off the import's open counters.
       const counter = `${importId}|${countShardOf(paymentId, row.countShards)}`;
-      if (!before) bankImportCounters.set(counter, (bankImportCounters.get(counter) ?? 0) - 1);
+      if (before) return 'counted-before';
+      bankImportCounters.set(counter, (bankImportCounters.get(counter) ?? 0) - 1);
       if (bankImportCounters.get(counter) === 0 && !bankImportCountersClosed.has(counter)) {
         bankImportCountersClosed.add(counter);
         bankImportRows.set(importId, { ...row, outstanding: row.outstanding - 1 });
+        return 'closed';
       }
-      return before ? 'counted-before' : 'counted';
+      return 'counted';
     },
     async claimSummary(importId, at, staleBefore) {
       const row = bankImportRows.get(importId);

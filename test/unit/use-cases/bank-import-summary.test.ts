@@ -105,6 +105,36 @@ describe('finishing an import once its credits are matched', () => {
   });
 });
 
+describe('reading the import only when a count closed a counter', () => {
+  it('applying a file reads the import once per counter closed, not once per credit; a crash between the closing count and the finish is finished by the redelivery', async () => {
+    const { w, deps } = setup();
+    const lines = Array.from({ length: 40 }, (_, i) => credit(`R${i}`, 1000 + i, `misc ${i}`));
+    const { importId } = await importBankFile({ body: camt('S9', lines), source: API }, deps);
+    const open = w.state.bankImports.get(importId)!.outstanding!;
+    expect(open).toBeGreaterThan(1);
+    expect(open).toBeLessThan(40); // some counter holds several credits
+    let reads = 0;
+    let crash = false;
+    const imports = w.deps.imports;
+    const bankImports = { ...imports.bankImports, get: async (id: string) => (reads++, crash ? Promise.reject(new Error('crashed before finishing')) : imports.bankImports.get(id)) };
+    const counted = { ...w.deps, imports: { ...imports, bankImports } };
+    const messages = w.deps.paymentQueue.sent;
+    for (const m of messages.slice(0, -1)) await applyPayment(m, counted);
+    expect(reads).toBe(open - 1); // each count that closed a counter, none of the others
+    expect(w.state.mailbox).toHaveLength(0);
+    // The last closes the last counter and dies before finishing (its read of the import fails).
+    crash = true;
+    await expect(applyPayment(messages.at(-1)!, counted)).rejects.toThrow('crashed before finishing');
+    expect(w.state.bankImports.get(importId)).toMatchObject({ outstanding: 0 });
+    expect(w.state.mailbox).toHaveLength(0);
+    // Redelivered: counted before, so it looks at the import and finishes it, once.
+    crash = false;
+    await applyPayment(messages.at(-1)!, counted);
+    expect(w.state.bankImports.get(importId)).toMatchObject({ outstanding: 0, summarisedAt: expect.any(String) });
+    expect(w.state.mailbox.map((m) => m.key)).toEqual([`bank-import:${importId}`]);
+  });
+});
+
 describe('a return in the same file as the credit it returns', () => {
   it('the credit is applied, then the return takes it back and reopens the invoice — once, even when the file comes again', async () => {
     const { w, deps, applyAll } = setup();

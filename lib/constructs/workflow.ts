@@ -44,6 +44,7 @@ import {
   Timeout,
   Wait,
   WaitTime,
+  type IChainable,
   type TaskStateBase,
 } from 'aws-cdk-lib/aws-stepfunctions';
 import { LambdaInvoke, SqsSendMessage, StepFunctionsStartExecution } from 'aws-cdk-lib/aws-stepfunctions-tasks';
@@ -217,20 +218,9 @@ export class OrderWorkflow extends Construct {
     );
     const from = new Choice(scope, 'From').when(Condition.stringEquals('$.from', 'ship'), ship).when(Condition.stringEquals('$.from', 'confirm'), confirm).otherwise(validate);
 
-    const machine = new StateMachine(this, 'OrderSteps', {
-      stateMachineType: StateMachineType.EXPRESS,
-      definitionBody: DefinitionBody.fromChainable(from),
-      tracingEnabled: true,
-      // Express executions keep no history but their logs: errors only (the order's own timeline is in the table).
-      logs: {
-        destination: new LogGroup(this, 'StepsLogs', { retention: props.logRetention, removalPolicy: RemovalPolicy.DESTROY }),
-        level: LogLevel.ERROR,
-        includeExecutionData: false,
-      },
-    });
+    // Express executions keep no history but their logs: errors only (the order's own timeline is in the table).
+    const machine = this.machine('OrderSteps', StateMachineType.EXPRESS, from, { logsId: 'StepsLogs', level: LogLevel.ERROR, retention: props.logRetention }, steps);
     Validations.of(machine).acknowledge({ id: 'AwsSolutions-SF1', reason: 'The order steps log errors only: logging ALL would be a billed log event per state of two executions per order; each order keeps its timeline in the table and its Standard execution logs ALL.' });
-    Validations.of(machine).acknowledge({ id: 'AwsSolutions-IAM5[Resource::*]', reason: 'X-Ray tracing and CloudWatch log delivery of executions: these actions have no resource-level permissions.' });
-    acknowledgeInvokeWildcards(machine, Object.values(steps), 'CDK grants lambda:InvokeFunction on the step functions and their versions (<arn>:*); no other function is reachable.');
     return machine;
   }
 
@@ -329,18 +319,26 @@ export class OrderWorkflow extends Construct {
     creditReview.next(reviewOutcome);
     escalation?.next(reviewOutcome);
 
-    const stateMachine = new StateMachine(this, 'StateMachine', {
-      stateMachineType: StateMachineType.STANDARD,
+    const stateMachine = this.machine('StateMachine', StateMachineType.STANDARD, definition, { logsId: 'Logs', level: LogLevel.ALL, retention: props.logRetention }, steps);
+    return stateMachine;
+  }
+
+  /** A traced state machine, its execution log without data, and the acknowledgements both machines need. */
+  private machine(
+    id: string,
+    type: StateMachineType,
+    definition: IChainable,
+    logs: { logsId: string; level: LogLevel; retention: RetentionDays },
+    steps: Record<string, IFunction>,
+  ): StateMachine {
+    const machine = new StateMachine(this, id, {
+      stateMachineType: type,
       definitionBody: DefinitionBody.fromChainable(definition),
       tracingEnabled: true,
-      logs: {
-        destination: new LogGroup(this, 'Logs', { retention: props.logRetention, removalPolicy: RemovalPolicy.DESTROY }),
-        level: LogLevel.ALL,
-        includeExecutionData: false,
-      },
+      logs: { destination: new LogGroup(this, logs.logsId, { retention: logs.retention, removalPolicy: RemovalPolicy.DESTROY }), level: logs.level, includeExecutionData: false },
     });
-    Validations.of(stateMachine).acknowledge({ id: 'AwsSolutions-IAM5[Resource::*]', reason: 'X-Ray tracing of executions: the X-Ray write actions have no resource-level permissions.' });
-    acknowledgeInvokeWildcards(stateMachine, Object.values(steps), 'CDK grants lambda:InvokeFunction on the step functions and their versions (<arn>:*); no other function is reachable.');
-    return stateMachine;
+    Validations.of(machine).acknowledge({ id: 'AwsSolutions-IAM5[Resource::*]', reason: 'X-Ray tracing and CloudWatch log delivery of executions: these actions have no resource-level permissions.' });
+    acknowledgeInvokeWildcards(machine, Object.values(steps), 'CDK grants lambda:InvokeFunction on the step functions and their versions (<arn>:*); no other function is reachable.');
+    return machine;
   }
 }

@@ -43,7 +43,7 @@ afterAll(async () => {
 export function planRuns(all: readonly CrashPoint[], mode: string): CrashPoint[][] {
   if (mode === 'each') return all.map((p) => [p]);
   if (mode === 'none') return [];
-  if (mode.includes(':')) return mode.split(',').map((m) => all.filter((p) => `${p.fn}:${p.k}` === m));
+  if (mode.includes(':') && !mode.startsWith('first:')) return mode.split(',').map((m) => all.filter((p) => `${p.fn}:${p.k}` === m));
   const last = new Map<string, number>();
   for (const p of all) last.set(p.fn, Math.max(last.get(p.fn) ?? 0, p.k));
   if (mode === 'sample') return [all.filter((p) => p.k === 1), all.filter((p) => p.k === last.get(p.fn) && p.k > 1)].filter((r) => r.length > 0);
@@ -51,8 +51,7 @@ export function planRuns(all: readonly CrashPoint[], mode: string): CrashPoint[]
   for (const p of all) (runs[p.k - 1] ??= []).push(p);
   // `first:K`: the first K runs of `all` — every side effect of a function with at most K, the first K of the others.
   const first = /^first:(\d+)$/.exec(mode);
-  if (first) return runs.slice(0, Number(first[1]));
-  return runs;
+  return first ? runs.slice(0, Number(first[1])) : runs;
 }
 
 /**
@@ -99,6 +98,7 @@ describe.skipIf(!enabled)('a crash after every side effect', () => {
     const mode = process.env.O2C_CRASH_POINTS ?? 'sample';
     const plan = planRuns(all, mode);
     const planned = plan.flat().length;
+    expect(planned, `O2C_CRASH_POINTS=${mode} names no crash point`).toBeGreaterThan(0);
     console.log(`crash points: ${all.length} side effects of ${counts.size} functions (${[...counts].map(([f, n]) => `${f} ${n}`).join(', ')}); mode ${mode}: ${planned} of them in ${plan.length} runs`);
     if (process.env.O2C_CRASH_DEBUG) writeFileSync(process.env.O2C_CRASH_DEBUG, JSON.stringify({ counts: [...counts], log: faults.log, state: clean.state }, null, 1));
 

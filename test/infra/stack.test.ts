@@ -312,6 +312,7 @@ describe('order workflow', () => {
     expect(answering.Resource).toEqual({ Ref: standardId });
     expect(envOf('fulfilment-callback').ORDER_STEPS_ARN).toEqual({ Ref: expressId });
     expect(actionsOf('fulfilment-callback').has('states:StartExecution')).toBe(true);
+    expect(actionsOf('fulfilment-callback').has('states:SendTaskHeartbeat')).toBe(true); // the token checked before the steps start
   });
 });
 

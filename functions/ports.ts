@@ -604,6 +604,7 @@ export interface BankImports {
   claimSummary(importId: string, holder: SummaryLeaseHolder, at: IsoInstant, staleBefore: IsoInstant): Promise<boolean>;
   /** Gives the summary's lease back (a finisher that failed): only `holder`'s, not once another took it over. */
   releaseSummary(importId: string, holder: SummaryLeaseHolder): Promise<void>;
+  /** The import summarised (once: the first instant stays); the lease's holder is dropped. */
   markSummarised(importId: string, at: IsoInstant): Promise<void>;
   /**
    * The stored payments among these ids (BatchGet, 100 a call; ids not applied yet are missing). Read at

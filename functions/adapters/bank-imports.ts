@@ -226,7 +226,8 @@ export function dynamoBankImports(t: DynamoTable): BankImports {
     },
 
     async markSummarised(importId, at) {
-      await t.doc().send(new UpdateCommand({ TableName: t.name, Key: Keys.bankImport(importId), UpdateExpression: 'SET summarisedAt = if_not_exists(summarisedAt, :at)', ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeValues: { ':at': at } }));
+      // Done: the lease's holder goes (whichever delivery finished is no part of the import).
+      await t.doc().send(new UpdateCommand({ TableName: t.name, Key: Keys.bankImport(importId), UpdateExpression: 'SET summarisedAt = if_not_exists(summarisedAt, :at) REMOVE summaryHolder', ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeValues: { ':at': at } }));
     },
 
     async paymentsOf(paymentIds) {

@@ -893,7 +893,8 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
     async markSummarised(importId, at) {
       const row = bankImportRows.get(importId);
       if (!row) throw new Error(`no import ${importId}`);
-      bankImportRows.set(importId, { ...row, summarisedAt: row.summarisedAt ?? at });
+      const { summaryHolder: _holder, ...rest } = row;
+      bankImportRows.set(importId, { ...rest, summarisedAt: row.summarisedAt ?? at });
     },
   };
   const bankImportCounted = new Set<string>();

@@ -152,6 +152,7 @@ describe('finishing an import once its credits are matched', () => {
     // The fourth delivery finishes the import: one summary.
     await applyPayment(delivered(last, 'msg-2', 4), crashing);
     expect(w.state.bankImports.get(importId)).toMatchObject({ outstanding: 0, summarisedAt: expect.any(String) });
+    expect(w.state.bankImports.get(importId)!.summaryHolder).toBeUndefined();
     expect(w.state.mailbox.map((m) => m.key)).toEqual([`bank-import:${importId}`]);
     await applyPayment(delivered(last, 'msg-2', 5), crashing);
     await applyPayment(delivered(first, 'msg-1', 2), crashing);

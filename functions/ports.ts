@@ -557,8 +557,13 @@ export type StoredBankImport = BankImportSummary & {
   readonly outstanding?: number;
   /** How many counters the import's credits are counted on (absent: on the import item itself). */
   readonly countShards?: number;
-  /** The summary is being written (a lease: a finisher that crashed is taken over once it is stale). */
+  /**
+   * The summary is being written (a lease, held by `summaryHolder`: a later delivery of the holder's message takes
+   * it over at once; anyone else once it is stale).
+   */
   readonly summaryClaimedAt?: IsoInstant;
+  /** Who holds the summary's lease (absent on a lease taken before holders were kept: taken over only when stale). */
+  readonly summaryHolder?: SummaryLeaseHolder;
   /** The matching finished: returns carried out, finance's summary queued. */
   readonly summarisedAt?: IsoInstant;
 };
@@ -588,8 +593,18 @@ export interface BankImports {
    * then, once). `untracked`: the import keeps no count (made before it existed, or unknown).
    */
   countApplied(importId: string, paymentId: string): Promise<'counted' | 'closed' | 'counted-before' | 'untracked'>;
-  /** Takes the summary's lease: true when nobody holds it, or its holder took it before `staleBefore` (and it is not done). */
-  claimSummary(importId: string, at: IsoInstant, staleBefore: IsoInstant): Promise<boolean>;
+  /**
+   * Takes the summary's lease for `holder` (not once the import is summarised): true when nobody holds it, when its
+   * holder took it before `staleBefore`, or when its holder is an earlier delivery of `holder`'s message (same
+   * message id, lower receive count) — the queue delivers a message again only once the earlier delivery's
+   * visibility timeout passed, so that finisher died and its own retry carries on at once. Another message (a
+   * duplicate delivery of another credit, a concurrent finisher) or the same delivery twice is refused while the
+   * lease is live.
+   */
+  claimSummary(importId: string, holder: SummaryLeaseHolder, at: IsoInstant, staleBefore: IsoInstant): Promise<boolean>;
+  /** Gives the summary's lease back (a finisher that failed): only `holder`'s, not once another took it over. */
+  releaseSummary(importId: string, holder: SummaryLeaseHolder): Promise<void>;
+  /** The import summarised (once: the first instant stays); the lease's holder is dropped. */
   markSummarised(importId: string, at: IsoInstant): Promise<void>;
   /**
    * The stored payments among these ids (BatchGet, 100 a call; ids not applied yet are missing). Read at
@@ -683,6 +698,13 @@ export interface ShardLeaseHolder {
   readonly messageId: string;
   readonly receiveCount: number;
 }
+
+/**
+ * Who holds a bank import's summary lease: one delivery of one queue message (apply-payment's payment message,
+ * bank-import's S3 drop) — its message id and receive count, as a shard's lease. A finisher called outside a queue
+ * (a posted file, a test) holds it as `import:<importId>` with receive count 0: taken over only once it is stale.
+ */
+export type SummaryLeaseHolder = ShardLeaseHolder;
 
 /**
  * Dunning runs fanned out by shard (plan-dunning starts one, a shard worker per shard finishes its part):

@@ -189,15 +189,17 @@ export function dynamoBankImports(t: DynamoTable): BankImports {
       throw new Error(`the count of import ${importId} kept moving while counting payment ${paymentId}`);
     },
 
-    async claimSummary(importId, at, staleBefore) {
+    async claimSummary(importId, holder, at, staleBefore) {
       try {
         await t.doc().send(
           new UpdateCommand({
             TableName: t.name,
             Key: Keys.bankImport(importId),
-            UpdateExpression: 'SET summaryClaimedAt = :at',
-            ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(summarisedAt) AND (attribute_not_exists(summaryClaimedAt) OR summaryClaimedAt < :stale)',
-            ExpressionAttributeValues: { ':at': at, ':stale': staleBefore },
+            UpdateExpression: 'SET summaryClaimedAt = :at, summaryHolder = :holder',
+            // Free, stale, or held by an earlier delivery of this message (which is over: its visibility timeout passed).
+            ConditionExpression:
+              'attribute_exists(pk) AND attribute_not_exists(summarisedAt) AND (attribute_not_exists(summaryClaimedAt) OR summaryClaimedAt < :stale OR (summaryHolder.messageId = :message AND summaryHolder.receiveCount < :count))',
+            ExpressionAttributeValues: { ':at': at, ':stale': staleBefore, ':holder': { messageId: holder.messageId, receiveCount: holder.receiveCount }, ':message': holder.messageId, ':count': holder.receiveCount },
           }),
         );
         return true;
@@ -207,8 +209,25 @@ export function dynamoBankImports(t: DynamoTable): BankImports {
       }
     },
 
+    async releaseSummary(importId, holder) {
+      try {
+        await t.doc().send(
+          new UpdateCommand({
+            TableName: t.name,
+            Key: Keys.bankImport(importId),
+            UpdateExpression: 'REMOVE summaryClaimedAt, summaryHolder',
+            ConditionExpression: 'attribute_not_exists(summarisedAt) AND summaryHolder.messageId = :message AND summaryHolder.receiveCount = :count',
+            ExpressionAttributeValues: { ':message': holder.messageId, ':count': holder.receiveCount },
+          }),
+        );
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+      }
+    },
+
     async markSummarised(importId, at) {
-      await t.doc().send(new UpdateCommand({ TableName: t.name, Key: Keys.bankImport(importId), UpdateExpression: 'SET summarisedAt = if_not_exists(summarisedAt, :at)', ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeValues: { ':at': at } }));
+      // Done: the lease's holder goes (whichever delivery finished is no part of the import).
+      await t.doc().send(new UpdateCommand({ TableName: t.name, Key: Keys.bankImport(importId), UpdateExpression: 'SET summarisedAt = if_not_exists(summarisedAt, :at) REMOVE summaryHolder', ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeValues: { ':at': at } }));
     },
 
     async paymentsOf(paymentIds) {

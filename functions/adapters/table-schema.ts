@@ -140,7 +140,9 @@
  * `outstanding` counts the counters still open (imports made before the counters count their payments there
  * directly). Only that closing count, or a count that finds its mark already there (a retry, perhaps of a closing
  * count that crashed before finishing), reads the import. At 0 the matching is finished and the summary is
- * written under a lease (`summaryClaimedAt`, then `summarisedAt`).
+ * written under a lease (`summaryClaimedAt`, and `summaryHolder` {messageId, receiveCount}: the queue delivery
+ * that took it — a later delivery of the same message takes it over at once, anyone else once it is 2 minutes old;
+ * given back only by its holder), then `summarisedAt` (the holder removed).
  *
  * A bank return (attributes account, entryKey, paymentId, on, amount, currency, importId?) is the one item of a
  * return or reversal debit o2c carried out: its conditional put, in the transaction that takes the payment back

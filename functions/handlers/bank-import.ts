@@ -34,7 +34,7 @@ export const routes: Record<string, rt.Route> = {
   'POST /finance/bank-statements/{importId}/items/{itemId}/reject': finance(async (req, actor) => ({ status: 200, body: await rejectProposal({ ...item(req), ...rt.parseJsonBody(req, ProposalRejectionSchema) }, actor, deps) })),
 };
 const http = rt.httpHandler(rt.routeBy(routes));
-const drops = rt.sqsHandler(BankFileDropSchema, async (drop) => {
-  for (const r of drop.Records ?? []) await importDroppedBankFile({ bucket: r.s3.bucket.name, key: decodeURIComponent(r.s3.object.key.replace(/\+/g, ' ')), ...(r.s3.object.eTag ? { eTag: r.s3.object.eTag } : {}) }, deps);
+const drops = rt.sqsHandler(BankFileDropSchema, async (drop, message) => {
+  for (const r of drop.Records ?? []) await importDroppedBankFile({ bucket: r.s3.bucket.name, key: decodeURIComponent(r.s3.object.key.replace(/\+/g, ' ')), ...(r.s3.object.eTag ? { eTag: r.s3.object.eTag } : {}), delivery: rt.deliveryOf(message) }, deps);
 });
 export const handler = (event: APIGatewayProxyEventV2 | SQSEvent, context: Context) => ('Records' in event ? drops(event, context) : http(event, context));

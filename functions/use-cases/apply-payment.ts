@@ -30,7 +30,9 @@
  * 7. The customer's credit score is recomputed (use-cases/rescore-customer).
  * 8. A credit of a bank import (written now or before) is counted on its
  *    import once; the last one finishes the import — its returns, finance's
- *    summary email (use-cases/bank-import-summary).
+ *    summary email (use-cases/bank-import-summary), under the summary's lease
+ *    held by this delivery of the message (`delivery`: its redelivery takes
+ *    it over at once).
  */
 import { cashSource, METRIC } from '#domain/figures';
 import { bestCustomerByName, customerFromPayer, DEFAULT_MATCH_POLICY, identify, matchEntry, type MatchDecision, type MatchPolicy } from '#domain/cash-matching';
@@ -38,7 +40,7 @@ import { applyPaymentToInvoice } from '#domain/invoice';
 import { paymentReceivedEntry } from '#domain/ledger';
 import type { Allocation, Invoice, InvoiceEvent, Payment } from '#domain/model';
 import { referenceReading } from '#domain/payment-matching';
-import type { Clock, Company, Disputes, DuplicateDeliveries, Invoices, Log, Metrics, PayerDirectory, Payments, PaymentApplication, StoredPayment } from '../ports.ts';
+import type { Clock, Company, Disputes, DuplicateDeliveries, Invoices, Log, Metrics, PayerDirectory, Payments, PaymentApplication, StoredPayment, SummaryLeaseHolder } from '../ports.ts';
 import { todayIn } from '#domain/dates';
 import { openInvoiceDispute } from './open-dispute.ts';
 import { liftWhenPaid, type CollectionsDeps } from './collections-status.ts';
@@ -94,9 +96,15 @@ export function settlementsOf(invoices: readonly Invoice[], payment: Pick<Paymen
   });
 }
 
-export async function applyPayment(payment: Payment & { readonly importId?: string; readonly deliveryId?: string }, deps: ApplyPaymentDeps): Promise<PaymentOutcome> {
+/**
+ * `delivery`: the queue delivery the payment message came in (its SQS message id and receive count), which holds a
+ * bank import's summary lease when this payment's count finishes the import; absent (not from the queue): taken
+ * over only once stale.
+ */
+export async function applyPayment(input: Payment & { readonly importId?: string; readonly deliveryId?: string; readonly delivery?: SummaryLeaseHolder }, deps: ApplyPaymentDeps): Promise<PaymentOutcome> {
+  const { delivery, ...payment } = input;
   const outcome = await applyOnce(payment, deps);
-  if (payment.importId && deps.imports) await countImportPayment(payment, { ...deps, ...deps.imports, ...(deps.customers ? { customers: deps.customers } : {}) });
+  if (payment.importId && deps.imports) await countImportPayment({ ...payment, ...(delivery ? { delivery } : {}) }, { ...deps, ...deps.imports, ...(deps.customers ? { customers: deps.customers } : {}) });
   return outcome;
 }
 

@@ -21,11 +21,16 @@
  * reads 0 finishes the import:
  *
  * 1. Nothing to do unless the count is 0 and no summary was written.
- * 2. Take the summary's lease (conditional write; one finisher at a time). Two
- *    appliers reading 0 at once: one wins, the other stops. A finisher that
- *    crashed holds a lease that goes stale after `SUMMARY_LEASE_MS`; its
- *    message comes back after the queue's visibility timeout (≥ 6 × 30 s),
- *    later than that, and finishes it.
+ * 2. Take the summary's lease (conditional write; one finisher at a time),
+ *    held by this delivery of this message (its queue message id and receive
+ *    count, as a dunning shard's lease). Two appliers reading 0 at once (a
+ *    duplicate delivery of another credit, a concurrent finisher): one wins,
+ *    the other stops — its credit is counted, and the holder finishes. A
+ *    finisher that crashed is taken over at once by a later delivery of its
+ *    own message (the queue redelivers only after the earlier delivery's
+ *    visibility timeout: that finisher is dead), by anyone else once the lease
+ *    is stale (`SUMMARY_LEASE_MS`). A finisher that fails gives the lease back
+ *    (only its own: not once a redelivery took it over).
  * 3. The returns and reversals of the file (its listed lines, in file order),
  *    each matched among the payments booked before it in the file and earlier
  *    ones, each carried out once (use-cases/bank-returns: a return item
@@ -39,7 +44,7 @@
 import { bankImportOutcome, totalsByCurrency, type BankLineGroup } from '#domain/bank-import';
 import { formatMoney } from '#domain/money';
 import type { Money } from '#domain/model';
-import type { BankImports, Clock, Mail, StoredBankImport, StoredPayment } from '../ports.ts';
+import type { BankImports, Clock, Mail, StoredBankImport, StoredPayment, SummaryLeaseHolder } from '../ports.ts';
 import { reverseReturns, type BankReturnsDeps } from './bank-returns.ts';
 
 /** How long a finisher may hold the summary before another takes over. */
@@ -56,20 +61,44 @@ export interface BankImportSummaryDeps extends BankReturnsDeps {
   readonly customers?: { get(customerId: string): Promise<{ readonly name: string } | undefined> };
 }
 
-/** apply-payment has written (or found) this payment of an import: count it once, and finish the import when it closed the last counter. */
-export async function countImportPayment(payment: { readonly id: string; readonly importId?: string }, deps: BankImportSummaryDeps): Promise<void> {
+/** The holder of a finish called outside a queue (a posted file, a test): taken over only once its lease is stale. */
+const outsideAQueue = (importId: string): SummaryLeaseHolder => ({ messageId: `import:${importId}`, receiveCount: 0 });
+
+/**
+ * apply-payment has written (or found) this payment of an import: count it once, and finish the import when it
+ * closed the last counter. `delivery`: the payment message's (the summary lease's holder).
+ */
+export async function countImportPayment(payment: { readonly id: string; readonly importId?: string; readonly delivery?: SummaryLeaseHolder }, deps: BankImportSummaryDeps): Promise<void> {
   if (!payment.importId) return;
   const counted = await deps.bankImports.countApplied(payment.importId, payment.id);
   // Only a count that closed a counter can have finished the matching; a count found made before may be the retry of one that did.
-  if (counted === 'closed' || counted === 'counted-before') await finishBankImport(payment.importId, deps);
+  if (counted === 'closed' || counted === 'counted-before') await finishBankImport({ importId: payment.importId, ...(payment.delivery ? { holder: payment.delivery } : {}) }, deps);
 }
 
-/** Finishes the import if all its credits are matched and nobody has (steps 1–5). True when this call wrote the summary. */
-export async function finishBankImport(importId: string, deps: BankImportSummaryDeps): Promise<boolean> {
+/**
+ * Finishes the import if all its credits are matched and nobody else is at it (steps 1–5). True when this call
+ * wrote the summary. `holder`: the queue delivery doing it (absent: `import:<importId>`, receive count 0).
+ */
+export async function finishBankImport(input: { readonly importId: string; readonly holder?: SummaryLeaseHolder }, deps: BankImportSummaryDeps): Promise<boolean> {
+  const { importId } = input;
+  const holder = input.holder ?? outsideAQueue(importId);
   const record = await deps.bankImports.get(importId);
   if (!record || record.outstanding === undefined || record.outstanding > 0 || record.summarisedAt) return false;
   const now = deps.clock.now();
-  if (!(await deps.bankImports.claimSummary(importId, now.toISOString(), new Date(now.getTime() - SUMMARY_LEASE_MS).toISOString()))) return false;
+  if (!(await deps.bankImports.claimSummary(importId, holder, now.toISOString(), new Date(now.getTime() - SUMMARY_LEASE_MS).toISOString()))) return false;
+  try {
+    await summarise(record, deps);
+  } catch (error) {
+    // Given back for the next finisher (the message's retry, another credit's); a dead finisher gives nothing back.
+    await deps.bankImports.releaseSummary(importId, holder).catch(() => undefined);
+    throw error;
+  }
+  return true;
+}
+
+/** Steps 3–5 under the lease: the returns, finance's email, the import marked summarised. */
+async function summarise(record: StoredBankImport, deps: BankImportSummaryDeps): Promise<void> {
+  const { importId } = record;
   let returnOutcomes = record.returnOutcomes;
   const paymentIds = await deps.bankImports.paymentIdsOf(record);
   if (!returnOutcomes && record.returns.lines.length > 0) {
@@ -84,7 +113,6 @@ export async function finishBankImport(importId: string, deps: BankImportSummary
   const summary = summaryEmail({ ...record, paymentIds, ...(returnOutcomes ? { returnOutcomes } : {}) }, payments, names);
   await deps.mail.enqueue({ key: `bank-import:${importId}`, to: deps.financeRecipients, ...summary });
   await deps.bankImports.markSummarised(importId, deps.clock.now().toISOString());
-  return true;
 }
 
 const money = (m: Money) => formatMoney(m);

@@ -30,7 +30,7 @@
 import { BankImportPlanner, COUNT_SHARDS, shardCounts, bankImportId, bankImportOutcome, fingerprintOf, LISTED_LINES_MAX, MAX_CREDITS_PER_IMPORT, textDigest, totalsByCurrency, type BankCredit, type BankLine, type BankLineGroup } from '#domain/bank-import';
 import { BankFileUnsupported, NotFoundError, O2cError } from '../errors.ts';
 import type { BankFileEvent } from '../platforms/bank/types.ts';
-import type { BankFileSource, BankFileStore, BankImports, Clock, Mail, Outbox, PaymentMessage, StoredBankImport, StoredPayment } from '../ports.ts';
+import type { BankFileSource, BankFileStore, BankImports, Clock, Mail, Outbox, PaymentMessage, StoredBankImport, StoredPayment, SummaryLeaseHolder } from '../ports.ts';
 import { proposalsOf } from './bank-proposals.ts';
 import { finishBankImport, type BankImportSummaryDeps } from './bank-import-summary.ts';
 import { reverseReturns } from './bank-returns.ts';
@@ -128,7 +128,8 @@ function messageOf(c: BankCredit, importId: string): PaymentMessage {
  * nothing at all, and a second read of the object costs one GET, where staging
  * a 20,000-entry file costs 20,000 writes and their reads.)
  */
-export async function importBankFile(input: { readonly body: BankFileBody; readonly source: BankFileSource }, deps: BankImportDeps): Promise<BankImportResult> {
+/** `delivery`: the queue delivery of a dropped file (the summary lease's holder, when the import is finished here). */
+export async function importBankFile(input: { readonly body: BankFileBody; readonly source: BankFileSource; readonly delivery?: SummaryLeaseHolder }, deps: BankImportDeps): Promise<BankImportResult> {
   const paymentIds: string[] = [];
   // A file of up to KEPT_CREDITS credits is read once: its credits are kept from the first pass.
   let kept: BankCredit[] | undefined = [];
@@ -143,6 +144,7 @@ export async function importBankFile(input: { readonly body: BankFileBody; reado
   const returns = first.planner.returns;
   const fingerprint = fingerprintOf(summary.format, summary.statements, () => first.digest.hex());
   const importId = bankImportId(fingerprint);
+  const finish = () => finishBankImport({ importId, ...(input.delivery ? { holder: input.delivery } : {}) }, deps);
   const now = deps.clock.now().toISOString();
   // The credits are counted down on COUNT_SHARDS counters; the import's `outstanding` counts the counters not yet at 0.
   const counts = shardCounts(paymentIds);
@@ -164,7 +166,7 @@ export async function importBankFile(input: { readonly body: BankFileBody; reado
     if (record.outstanding === undefined) {
       // An import made before the count: queued, but its returns never recorded (a crash between): carry them out now.
       if (returns.length > 0 && !record.returnOutcomes) await takeBackReturns(importId, returns, deps);
-    } else await finishBankImport(importId, deps); // a crash after queuing a file whose credits were all matched already
+    } else await finish(); // a crash after queuing a file whose credits were all matched already
     return { importId, created, record };
   }
   const send = (credits: readonly BankCredit[]) => deps.paymentQueue.sendMany(credits.map((c) => messageOf(c, importId)));
@@ -174,7 +176,7 @@ export async function importBankFile(input: { readonly body: BankFileBody; reado
   // Returns beyond the listed ones (the import is one item) are carried out at once; the listed ones after the credits.
   if (returns.length > LISTED_LINES_MAX) await reverseReturns(returns.slice(LISTED_LINES_MAX), importId, deps);
   // No credits (or all matched already): the import is finished now; else the last payment apply-payment counts finishes it.
-  if (record.outstanding !== undefined) await finishBankImport(importId, deps);
+  if (record.outstanding !== undefined) await finish();
   // An import made before the count, never confirmed queued (a crash), posted again: its returns as it would have.
   else if (returns.length > 0 && !record.returnOutcomes) await takeBackReturns(importId, returns, deps);
   return { importId, created, record: (await deps.bankImports.get(importId)) ?? record };
@@ -243,13 +245,13 @@ export async function bankImportView(importId: string, deps: { readonly bankImpo
  * finance is told why, once per object version (its ETag), and nothing is applied.
  */
 export async function importDroppedBankFile(
-  object: { readonly bucket: string; readonly key: string; readonly eTag?: string },
+  object: { readonly bucket: string; readonly key: string; readonly eTag?: string; readonly delivery?: SummaryLeaseHolder },
   deps: BankImportDeps & { readonly bankFiles: BankFileStore },
 ): Promise<{ importId: string; created: boolean } | { refused: string }> {
   // Streamed (twice: checked, then sent), the same version each time.
   const body = { open: () => deps.bankFiles.stream(object.bucket, object.key, object.eTag) };
   try {
-    const { importId, created } = await importBankFile({ body, source: { kind: 's3', bucket: object.bucket, key: object.key } }, deps);
+    const { importId, created } = await importBankFile({ body, source: { kind: 's3', bucket: object.bucket, key: object.key }, ...(object.delivery ? { delivery: object.delivery } : {}) }, deps);
     return { importId, created };
   } catch (error) {
     if (!(error instanceof O2cError) || error.kind !== 'invalid') throw error;

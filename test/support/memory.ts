@@ -875,16 +875,26 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
       }
       return 'counted';
     },
-    async claimSummary(importId, at, staleBefore) {
+    async claimSummary(importId, holder, at, staleBefore) {
       const row = bankImportRows.get(importId);
-      if (!row || row.summarisedAt || (row.summaryClaimedAt && row.summaryClaimedAt >= staleBefore)) return false;
-      bankImportRows.set(importId, { ...row, summaryClaimedAt: at });
+      if (!row || row.summarisedAt) return false;
+      // As DynamoDB's condition: free, stale, or held by an earlier delivery of this message.
+      const earlierDelivery = row.summaryHolder !== undefined && row.summaryHolder.messageId === holder.messageId && row.summaryHolder.receiveCount < holder.receiveCount;
+      if (row.summaryClaimedAt && row.summaryClaimedAt >= staleBefore && !earlierDelivery) return false;
+      bankImportRows.set(importId, { ...row, summaryClaimedAt: at, summaryHolder: { messageId: holder.messageId, receiveCount: holder.receiveCount } });
       return true;
+    },
+    async releaseSummary(importId, holder) {
+      const row = bankImportRows.get(importId);
+      if (!row || row.summarisedAt || row.summaryHolder?.messageId !== holder.messageId || row.summaryHolder.receiveCount !== holder.receiveCount) return;
+      const { summaryClaimedAt: _at, summaryHolder: _holder, ...rest } = row;
+      bankImportRows.set(importId, rest);
     },
     async markSummarised(importId, at) {
       const row = bankImportRows.get(importId);
       if (!row) throw new Error(`no import ${importId}`);
-      bankImportRows.set(importId, { ...row, summarisedAt: row.summarisedAt ?? at });
+      const { summaryHolder: _holder, ...rest } = row;
+      bankImportRows.set(importId, { ...rest, summarisedAt: row.summarisedAt ?? at });
     },
   };
   const bankImportCounted = new Set<string>();

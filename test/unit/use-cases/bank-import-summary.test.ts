@@ -86,21 +86,76 @@ describe('finishing an import once its credits are matched', () => {
   it('one finisher: two at once write one summary; a finisher that crashed is taken over once its lease is stale', async () => {
     const { w, deps } = setup();
     const { importId } = await importBankFile({ body: camt('S2', [credit('E1', 1000, 'x')]), source: API }, deps);
-    // The payment is counted but its applier crashed before finishing (mail down).
+    // The payment is counted but its applier crashed before finishing (mail down, and dead before it gave its lease back).
     let down = true;
-    const flaky = { ...w.deps, imports: { ...w.deps.imports, mail: { enqueue: async (m: Parameters<typeof w.deps.mail.enqueue>[0]) => (down ? Promise.reject(new Error('SQS down')) : w.deps.mail.enqueue(m)) } } };
+    const dead = { ...w.deps.imports.bankImports, releaseSummary: async () => Promise.reject(new Error('the process is gone')) };
+    const flaky = { ...w.deps, imports: { ...w.deps.imports, bankImports: dead, mail: { enqueue: async (m: Parameters<typeof w.deps.mail.enqueue>[0]) => (down ? Promise.reject(new Error('SQS down')) : w.deps.mail.enqueue(m)) } } };
     await expect(applyPayment(w.deps.paymentQueue.sent[0]!, flaky)).rejects.toThrow('SQS down');
     expect(w.state.bankImports.get(importId)).toMatchObject({ outstanding: 0, summaryClaimedAt: expect.any(String) });
     down = false;
     // Within the lease nobody else finishes it (the holder may still be at work).
-    expect(await finishBankImport(importId, { ...w.deps, ...w.deps.imports })).toBe(false);
+    expect(await finishBankImport({ importId }, { ...w.deps, ...w.deps.imports })).toBe(false);
     expect(w.state.mailbox).toHaveLength(0);
     // The message comes back after the queue's visibility timeout, later than the lease: it finishes the import.
     w.clock.set(new Date(Date.parse(w.deps.clock.now().toISOString()) + SUMMARY_LEASE_MS + 1000).toISOString());
-    const both = await Promise.all([finishBankImport(importId, { ...w.deps, ...w.deps.imports }), finishBankImport(importId, { ...w.deps, ...w.deps.imports })]);
+    const both = await Promise.all([finishBankImport({ importId }, { ...w.deps, ...w.deps.imports }), finishBankImport({ importId }, { ...w.deps, ...w.deps.imports })]);
     expect(both.filter(Boolean)).toHaveLength(1);
     expect(w.state.mailbox).toHaveLength(1);
     await applyPayment(w.deps.paymentQueue.sent[0]!, w.deps);
+    expect(w.state.mailbox).toHaveLength(1);
+  });
+
+  it("the lease is held by the delivery: the dead finisher's own redelivery takes it over at once, another message is refused while it is live, and a holder taken over cannot give back the new holder's", async () => {
+    const { w, deps } = setup();
+    const { importId } = await importBankFile({ body: camt('S3', [credit('E1', 1000, 'one'), credit('E2', 2000, 'two')]), source: API }, deps);
+    const [first, last] = w.deps.paymentQueue.sent;
+    const delivered = (m: typeof first, messageId: string, receiveCount = 1) => ({ ...m!, delivery: { messageId, receiveCount } });
+    const imports = w.deps.imports;
+    // A finisher that dies right after taking the lease (O2C_CRASH_POINTS=apply-payment:4): nothing after it runs, nothing is given back.
+    let crashAfterLease = false;
+    let mailDown = false;
+    const bankImports = {
+      ...imports.bankImports,
+      claimSummary: async (...args: Parameters<typeof imports.bankImports.claimSummary>) => {
+        const taken = await imports.bankImports.claimSummary(...args);
+        if (taken && crashAfterLease) throw new Error('crashed after taking the lease');
+        return taken;
+      },
+    };
+    const mail = { enqueue: async (m: Parameters<typeof w.deps.mail.enqueue>[0]) => (mailDown ? Promise.reject(new Error('SQS down')) : imports.mail.enqueue(m)) };
+    const crashing = { ...w.deps, imports: { ...imports, bankImports, mail } };
+    await applyPayment(delivered(first, 'msg-1'), crashing);
+    crashAfterLease = true;
+    await expect(applyPayment(delivered(last, 'msg-2'), crashing)).rejects.toThrow('crashed after taking the lease');
+    crashAfterLease = false;
+    expect(w.state.bankImports.get(importId)).toMatchObject({ outstanding: 0, summaryHolder: { messageId: 'msg-2', receiveCount: 1 } });
+    // Within the lease: another message (a duplicate delivery of the other credit) and the same delivery twice are refused.
+    await applyPayment(delivered(first, 'msg-1-again'), crashing);
+    await applyPayment(delivered(last, 'msg-2'), crashing);
+    expect(w.state.mailbox).toHaveLength(0);
+    expect(w.state.bankImports.get(importId)!.summarisedAt).toBeUndefined();
+    // The same message redelivered (15 s later in the local fault mode, long before the lease is stale): the dead
+    // holder's own retry takes the lease over at once; its mail is down, so it fails and gives its lease back.
+    mailDown = true;
+    await expect(applyPayment(delivered(last, 'msg-2', 2), crashing)).rejects.toThrow('SQS down');
+    expect(w.state.bankImports.get(importId)!.summaryHolder).toBeUndefined();
+    // Its next delivery takes the lease and dies with it; the holder taken over (delivery 1) cannot give it back.
+    mailDown = false;
+    crashAfterLease = true;
+    await expect(applyPayment(delivered(last, 'msg-2', 3), crashing)).rejects.toThrow('crashed after taking the lease');
+    crashAfterLease = false;
+    await imports.bankImports.releaseSummary(importId, { messageId: 'msg-2', receiveCount: 1 });
+    await imports.bankImports.releaseSummary(importId, { messageId: 'msg-1-again', receiveCount: 3 });
+    expect(w.state.bankImports.get(importId)!.summaryHolder).toEqual({ messageId: 'msg-2', receiveCount: 3 });
+    await applyPayment(delivered(first, 'msg-1-again', 2), crashing);
+    expect(w.state.mailbox).toHaveLength(0);
+    // The fourth delivery finishes the import: one summary.
+    await applyPayment(delivered(last, 'msg-2', 4), crashing);
+    expect(w.state.bankImports.get(importId)).toMatchObject({ outstanding: 0, summarisedAt: expect.any(String) });
+    expect(w.state.bankImports.get(importId)!.summaryHolder).toBeUndefined();
+    expect(w.state.mailbox.map((m) => m.key)).toEqual([`bank-import:${importId}`]);
+    await applyPayment(delivered(last, 'msg-2', 5), crashing);
+    await applyPayment(delivered(first, 'msg-1', 2), crashing);
     expect(w.state.mailbox).toHaveLength(1);
   });
 });

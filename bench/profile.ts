@@ -5,7 +5,7 @@
  * collector and idle. Idle is time the event loop had nothing to run: a process that is mostly idle is waiting on
  * something else (DynamoDB Local, a timer), not bound by its own CPU. Figures only.
  */
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 
 interface ProfileNode {
@@ -83,7 +83,10 @@ export async function startProfile(samplingIntervalUs = 1_000): Promise<{ stop(w
     async stop(writeTo) {
       const { profile } = (await session.post('Profiler.stop')) as unknown as { profile: CpuProfile };
       session.disconnect();
-      if (writeTo) writeFileSync(writeTo, JSON.stringify(profile));
+      if (writeTo) {
+        mkdirSync(dirname(writeTo), { recursive: true }); // a fresh clone has no .bench/ yet
+        writeFileSync(writeTo, JSON.stringify(profile));
+      }
       return summarise(profile);
     },
   };

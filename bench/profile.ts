@@ -6,6 +6,7 @@
  * something else (DynamoDB Local, a timer), not bound by its own CPU. Figures only.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { Session } from 'node:inspector/promises';
 
 interface ProfileNode {

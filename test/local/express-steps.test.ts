@@ -4,16 +4,9 @@
  * last state answers that token (`aws-sdk:sfn:sendTaskSuccess/Failure`). Counts what each is billed by, answers
  * heartbeats, and resumes a running Express execution after a restart (the journal).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { FunctionHost } from '../../local/functions.ts';
-import type { LocalQueues } from '../../local/queues.ts';
-import { startStepFunctions, type LocalStepFunctions } from '../../local/stepfunctions.ts';
+import { describe, expect, it } from 'vitest';
+import { until, useSfnHosts } from '../support/sfn-host.ts';
 import type { LocalStateMachine } from '../../local/template.ts';
-import { openWorkflowJournal, type WorkflowJournal } from '../../local/workflow-journal.ts';
-import { freePort } from '../../local/dynamodb-local.ts';
 
 const arn = (name: string) => `arn:aws:states:eu-west-1:000000000000:stateMachine:${name}`;
 const fnArn = (name: string) => `arn:aws:lambda:eu-west-1:000000000000:function:${name}`;
@@ -66,58 +59,8 @@ const express: LocalStateMachine = {
   },
 };
 
-interface Host {
-  sfn: LocalStepFunctions;
-  journal: WorkflowJournal;
-  calls: string[];
-  call(action: string, body: unknown): Promise<{ status: number; body: any }>;
-}
-const dirs: string[] = [];
-const hosts: Host[] = [];
-afterEach(async () => {
-  for (const h of hosts.splice(0)) {
-    await h.sfn.stop();
-    h.journal.close();
-  }
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-
-async function host(path: string, hang: string[] = [], gates: Record<string, Promise<void>> = {}): Promise<Host> {
-  const calls: string[] = [];
-  const functions = {
-    functions: [],
-    invocations: new Map(),
-    invoke: async (fn: string, input: unknown) => {
-      calls.push(fn);
-      if (hang.includes(fn)) return new Promise(() => undefined);
-      await gates[fn];
-      return { ran: fn, orderId: (input as { orderId?: string }).orderId };
-    },
-  } as unknown as FunctionHost;
-  const queues = { client: { send: async () => ({ MessageId: 'm' }) } } as unknown as LocalQueues;
-  const journal = await openWorkflowJournal(path);
-  const port = await freePort();
-  const sfn = await startStepFunctions([standard, express], functions, queues, { port, waitMs: 10, retryMs: 10, journal });
-  const call = async (action: string, body: unknown) => {
-    const res = await fetch(`http://127.0.0.1:${port}`, { method: 'POST', headers: { 'x-amz-target': `AWSStepFunctions.${action}`, 'content-type': 'application/x-amz-json-1.0' }, body: JSON.stringify(body) });
-    return { status: res.status, body: (await res.json()) as any };
-  };
-  const h = { sfn, journal, calls, call };
-  hosts.push(h);
-  return h;
-}
-const journalPath = () => {
-  const dir = mkdtempSync(join(tmpdir(), 'o2c-express-'));
-  dirs.push(dir);
-  return join(dir, 'workflows.sqlite');
-};
-const until = async (what: string, probe: () => boolean) => {
-  const deadline = Date.now() + 10_000;
-  while (!probe()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-};
+const { journalPath, host: hostOf, die } = useSfnHosts([standard, express]);
+const host = (path: string, hang: string[] = [], gates: Record<string, Promise<void>> = {}) => hostOf(path, { hang, gates });
 
 describe('local Step Functions: a Standard wait answered by an Express execution', () => {
   it('ends the Standard execution with what the Express steps answered: one Standard transition, one Express execution', async () => {
@@ -174,9 +117,7 @@ describe('local Step Functions: a Standard wait answered by an Express execution
     const first = await host(path, ['invoice']); // the process "dies" inside the steps' second Lambda
     await first.call('StartExecution', { name: 'ord_4', input: JSON.stringify({ orderId: 'ord_4', hold: false }) });
     await until('the steps to reach invoice', () => first.calls.includes('invoice'));
-    await first.sfn.stop();
-    first.journal.close();
-    hosts.splice(hosts.indexOf(first), 1);
+    await die(first);
 
     const second = await host(path);
     expect(second.sfn.resumed.sort()).toHaveLength(2); // the Standard wait and the Express steps

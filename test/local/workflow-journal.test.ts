@@ -5,16 +5,10 @@
  * not lost; ended executions stay ended. A three-state machine (a Lambda task, a task-token wait, a Lambda task)
  * with a fake function host and queue, so each rerun is counted.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { freePort } from '../../local/dynamodb-local.ts';
-import type { FunctionHost } from '../../local/functions.ts';
-import type { LocalQueues } from '../../local/queues.ts';
-import { startStepFunctions, type LocalStepFunctions } from '../../local/stepfunctions.ts';
+import { describe, expect, it } from 'vitest';
+import { openWorkflowJournal } from '../../local/workflow-journal.ts';
+import { until, useSfnHosts } from '../support/sfn-host.ts';
 import type { LocalStateMachine } from '../../local/template.ts';
-import { openWorkflowJournal, type WorkflowJournal } from '../../local/workflow-journal.ts';
 
 const fnArn = (name: string) => `arn:aws:lambda:eu-west-1:000000000000:function:${name}`;
 const machine: LocalStateMachine = {
@@ -38,79 +32,8 @@ const machine: LocalStateMachine = {
   tasks: { Check: { kind: 'lambda', fn: 'check' }, WaitForReview: { kind: 'sqs', waitForTaskToken: true }, Invoice: { kind: 'lambda', fn: 'invoice' } },
 };
 
-interface Host {
-  sfn: LocalStepFunctions;
-  journal: WorkflowJournal;
-  calls: string[];
-  sent: { orderId: string; taskToken: string }[];
-  /** Functions that never answer (the process "dies" inside them). */
-  hang: Set<string>;
-  call(action: string, body: unknown): Promise<{ status: number; body: any }>;
-}
-
-const dirs: string[] = [];
-const hosts: Host[] = [];
-afterEach(async () => {
-  for (const h of hosts.splice(0)) {
-    await h.sfn.stop();
-    h.journal.close();
-  }
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-
-function journalPath(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'o2c-journal-'));
-  dirs.push(dir);
-  return join(dir, 'workflows.sqlite');
-}
-
-async function host(path: string, hang: string[] = []): Promise<Host> {
-  const calls: string[] = [];
-  const sent: Host['sent'] = [];
-  const hanging = new Set(hang);
-  const functions = {
-    functions: [],
-    invocations: new Map(),
-    invoke: async (fn: string, input: unknown) => {
-      calls.push(fn);
-      if (hanging.has(fn)) return new Promise(() => undefined);
-      return { ran: fn, orderId: (input as { orderId?: string }).orderId };
-    },
-  } as unknown as FunctionHost;
-  const queues = {
-    client: {
-      send: async (command: { input: { MessageBody: string } }) => {
-        sent.push(JSON.parse(command.input.MessageBody));
-        return { MessageId: `m${sent.length}` };
-      },
-    },
-  } as unknown as LocalQueues;
-  const journal = await openWorkflowJournal(path);
-  const port = await freePort();
-  const sfn = await startStepFunctions(machine, functions, queues, { port, waitMs: 10, retryMs: 10, journal });
-  const call = async (action: string, body: unknown) => {
-    const res = await fetch(`http://127.0.0.1:${port}`, { method: 'POST', headers: { 'x-amz-target': `AWSStepFunctions.${action}`, 'content-type': 'application/x-amz-json-1.0' }, body: JSON.stringify(body) });
-    return { status: res.status, body: (await res.json()) as any };
-  };
-  const h = { sfn, journal, calls, sent, hang: hanging, call };
-  hosts.push(h);
-  return h;
-}
-
-/** The host "dies": after stop() it journals nothing more (what a kill -9 at this instant leaves), and is gone. */
-async function die(h: Host): Promise<void> {
-  await h.sfn.stop();
-  h.journal.close();
-  hosts.splice(hosts.indexOf(h), 1);
-}
-
-const until = async (what: string, probe: () => boolean) => {
-  const deadline = Date.now() + 10_000;
-  while (!probe()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-};
+const { journalPath, host: hostOf, die } = useSfnHosts(machine);
+const host = (path: string, hang: string[] = []) => hostOf(path, { hang });
 
 describe('workflow journal: executions resume after a restart', () => {
   it('resumes a waiting execution: the token handed out before still answers it, its message is not sent again, no step reruns', async () => {

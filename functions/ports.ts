@@ -136,8 +136,8 @@ export interface Orders {
   get(orderId: string): Promise<StoredOrder | undefined>;
   /**
    * Creates the order unless the same platform order exists (platform + shop +
-   * external id), with `customer` in the same transaction when given (never
-   * overwriting one o2c knows). Returns the id of the order that exists afterwards.
+   * external id), with `customer` in the same transaction when given and not
+   * known (a known one is never written again). Returns the id of the order that exists afterwards.
    */
   create(order: Order & { readonly totals: Totals }, customer?: NewCustomer): Promise<{ orderId: string; created: boolean }>;
   /** Writes a change decided by the domain, guarded by the version read; throws ConcurrentUpdate when the order moved meanwhile. */
@@ -198,8 +198,6 @@ export type StoredCustomer = Customer & {
 
 export interface Customers {
   get(customerId: string): Promise<StoredCustomer | undefined>;
-  /** A cheap, eventually consistent look: has o2c seen this customer? */
-  exists(customerId: string): Promise<boolean>;
   /** The customer's invoices and orders as the credit rule reads them (by-customer index, never a Scan). */
   account(customerId: string): Promise<CustomerAccount>;
   /** The customer with this email in this shop (by-email index). */
@@ -208,6 +206,16 @@ export interface Customers {
   create(customer: NewCustomer, audit: AuditEntry): Promise<{ created: boolean }>;
   /** Writes the changed customer if its version is still the one read; ConcurrentUpdate otherwise. */
   update(before: StoredCustomer, after: StoredCustomer, audit: AuditEntry): Promise<StoredCustomer>;
+}
+
+/**
+ * The customers this instance has seen exist, in its memory: intake writes a new customer with its first order and
+ * needs no read for that, but it skips the write (and the transaction conflicts of a busy customer's orders all
+ * touching its item) for one it remembers. o2c never deletes a customer, so a remembered one stays true.
+ */
+export interface KnownCustomers {
+  has(customerId: string): boolean;
+  add(customerId: string): void;
 }
 
 // ── catalog and stock ────────────────────────────────────────────────────────
@@ -841,9 +849,9 @@ export interface TaskTokens {
    * Notes on the stored token that it is being answered with `answer` (a fingerprint) at `at`, before the answer goes
    * to the workflow: `first` when nobody had, `again` when this same answer had been noted (a retry of a caller whose
    * first attempt may have answered; `at` is then the first attempt's), `taken` when the token changed or another
-   * answer was noted.
+   * answer was noted — then `noted` is that answer and `at` its time (absent when the token changed).
    */
-  noteAnswer(orderId: string, kind: WaitKind, taskToken: string, answer: string, at: IsoInstant): Promise<{ outcome: 'first' | 'again' | 'taken'; at: IsoInstant }>;
+  noteAnswer(orderId: string, kind: WaitKind, taskToken: string, answer: string, at: IsoInstant): Promise<{ outcome: 'first' | 'again'; at: IsoInstant } | { outcome: 'taken'; at: IsoInstant; noted?: string }>;
 }
 
 // ── messages out ─────────────────────────────────────────────────────────────

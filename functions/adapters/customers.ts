@@ -15,9 +15,10 @@ import { isConditionFailure, isTransactionConflict, queryAll, setExpression, tra
 import { GSI_BY_CUSTOMER, ITEM_TYPES, Keys, VERSION_ATTRIBUTE } from './table-schema.ts';
 
 /**
- * The customer as part of a larger transaction: every attribute is set only if
- * absent (`if_not_exists`), so the update never fails and never overwrites a
- * customer o2c knows (its credit limit, terms or language stay as set).
+ * The customer as part of a larger transaction, only if its item is absent
+ * (`attribute_not_exists`: the transaction is cancelled on a customer o2c knows,
+ * whose credit limit, terms or language stay as set — orders.create then writes
+ * the order alone).
  */
 export function customerCreateItem(t: DynamoTable, customer: NewCustomer): TransactItem {
   const set = setExpression({ ...Keys.customerByEmail(customer.shop, customer.email), type: ITEM_TYPES.customer, ...customer }, { ifNotExists: true });
@@ -26,6 +27,7 @@ export function customerCreateItem(t: DynamoTable, customer: NewCustomer): Trans
       TableName: t.name,
       Key: Keys.customer(customer.id),
       UpdateExpression: `SET ${set.clauses.join(', ')}`,
+      ConditionExpression: 'attribute_not_exists(pk)',
       ExpressionAttributeNames: set.names,
       ExpressionAttributeValues: set.values,
     },
@@ -63,10 +65,6 @@ export function dynamoCustomers(t: DynamoTable): Customers {
     async get(id) {
       const r = await t.doc().send(new GetCommand({ TableName: t.name, Key: Keys.customer(id) }));
       return r.Item as StoredCustomer | undefined;
-    },
-    async exists(id) {
-      const r = await t.doc().send(new GetCommand({ TableName: t.name, Key: Keys.customer(id), ProjectionExpression: 'pk' }));
-      return r.Item !== undefined;
     },
     async findByEmail(shop, email) {
       const byEmail = Keys.customerByEmail(shop, email.trim());

@@ -10,7 +10,7 @@ import type { Order, Totals } from '#domain/model';
 import { ConcurrentUpdate } from '../errors.ts';
 import type { NewCustomer, OrderEvent, Orders, StoredOrder } from '../ports.ts';
 import { customerCreateItem, customerNameItem, queryByCustomer } from './customers.ts';
-import { isConditionFailure, isTransactionConflict, setExpression, transactWrite, type DynamoTable, type TransactItem } from './dynamo.ts';
+import { failedConditions, isConditionFailure, isTransactionConflict, setExpression, transactWrite, type DynamoTable, type TransactItem } from './dynamo.ts';
 import { ITEM_TYPES, Keys, VERSION_ATTRIBUTE } from './table-schema.ts';
 import { totalsItems } from './totals.ts';
 
@@ -58,20 +58,29 @@ export function dynamoOrders(t: DynamoTable): Orders & { timeline(orderId: strin
 
     async create(order: Order & { totals: Totals }, customer?: NewCustomer) {
       const source = Keys.orderSource(order.source.platform, order.source.shop ?? NO_SHOP, order.source.externalId);
-      try {
-        await transactWrite(t, [
-          { Put: { TableName: t.name, Item: { ...source, type: ITEM_TYPES.orderSource, orderId: order.id }, ConditionExpression: 'attribute_not_exists(pk)' } },
-          {
-            Put: {
-              TableName: t.name,
-              Item: { ...Keys.order(order.id), ...Keys.orderByCustomer(order.customerId, order.createdAt, order.id), type: ITEM_TYPES.order, ...order, [VERSION_ATTRIBUTE]: 1, updatedAt: order.createdAt },
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
+      const items: TransactItem[] = [
+        { Put: { TableName: t.name, Item: { ...source, type: ITEM_TYPES.orderSource, orderId: order.id }, ConditionExpression: 'attribute_not_exists(pk)' } },
+        {
+          Put: {
+            TableName: t.name,
+            Item: { ...Keys.order(order.id), ...Keys.orderByCustomer(order.customerId, order.createdAt, order.id), type: ITEM_TYPES.order, ...order, [VERSION_ATTRIBUTE]: 1, updatedAt: order.createdAt },
+            ConditionExpression: 'attribute_not_exists(pk)',
           },
-          eventItem(t, order.id, { at: order.createdAt, step: order.status, status: order.status, detail: `from ${order.source.platform}` }),
-          // A customer o2c meets for the first time: its name joins the ones cash matching scores payers against.
-          ...(customer ? [customerCreateItem(t, customer), customerNameItem(t, customer, true)] : []),
-        ]);
+        },
+        eventItem(t, order.id, { at: order.createdAt, step: order.status, status: order.status, detail: `from ${order.source.platform}` }),
+      ];
+      // A customer o2c meets for the first time (its item absent: the customer's condition) is created with the order
+      // and its name joins the ones cash matching scores payers against; a known one cancels that transaction, and the
+      // order is written alone — its customer is never written again.
+      const withCustomer = customer ? [...items, customerCreateItem(t, customer), customerNameItem(t, customer, true)] : items;
+      try {
+        try {
+          await transactWrite(t, withCustomer);
+        } catch (error) {
+          const failed = failedConditions(error);
+          if (!customer || failed.length === 0 || failed.some((i) => i < items.length)) throw error;
+          await transactWrite(t, items);
+        }
         return { orderId: order.id, created: true };
       } catch (error) {
         if (!isConditionFailure(error)) throw error;

@@ -1,5 +1,6 @@
 /** intake: B2B orders (order API key, Idempotency-Key) and signed platform webhooks, each to its use case. */
 import { callerCredentialsFrom } from '#adapters/api-keys';
+import { memoryKnownCustomers } from '#adapters/known-customers';
 import { sqsOutbox } from '#adapters/queue';
 import { repositories } from '#adapters/repositories';
 import { webhookSecrets } from '#adapters/webhook-secrets';
@@ -12,7 +13,7 @@ import { acceptOrder, orderIdOfDraft } from '#use-cases/accept-order';
 import { receivePlatformEvent } from '#use-cases/receive-platform-event';
 
 const env = rt.readBindings('intake');
-export const deps = { ...repositories(env.TABLE_NAME), workflow: stepFunctionsWorkflow(env.STATE_MACHINE_ARN), orderQueue: sqsOutbox<{ orderId: string }>(env.ORDERS_QUEUE_URL), paymentQueue: sqsOutbox<never>(env.PAYMENTS_QUEUE_URL), refundQueue: sqsOutbox<never>(env.REFUNDS_QUEUE_URL), company: rt.companyOf(env), newCustomerCreditLimits: rt.creditLimitsOf(env.NEW_CUSTOMER_CREDIT_LIMITS), clock: rt.systemClock, metrics: rt.businessMetrics, log: rt.log };
+export const deps = { ...repositories(env.TABLE_NAME), knownCustomers: memoryKnownCustomers(), workflow: stepFunctionsWorkflow(env.STATE_MACHINE_ARN), orderQueue: sqsOutbox<{ orderId: string }>(env.ORDERS_QUEUE_URL), paymentQueue: sqsOutbox<never>(env.PAYMENTS_QUEUE_URL), refundQueue: sqsOutbox<never>(env.REFUNDS_QUEUE_URL), company: rt.companyOf(env), newCustomerCreditLimits: rt.creditLimitsOf(env.NEW_CUSTOMER_CREDIT_LIMITS), clock: rt.systemClock, metrics: rt.businessMetrics, log: rt.log };
 const b2b = (route: rt.RoleRoute) => rt.withRole(callerCredentialsFrom(env), 'b2b', route);
 const secrets = webhookSecrets({ local: { shopify: env.O2C_SHOPIFY_WEBHOOK_SECRET, woocommerce: env.O2C_WOOCOMMERCE_WEBHOOK_SECRET, stripe: env.O2C_STRIPE_WEBHOOK_SECRET }, secretArn: env.WEBHOOK_SECRETS_ARN });
 

@@ -3,10 +3,13 @@
  *
  * 1. Price the lines (422 if the figures are impossible, or do not come to the
  *    platform's own total).
- * 2. Match the customer by email within the shop; one o2c has not seen is
- *    created with the order (company timezone and terms, no credit limit yet).
+ * 2. Match the customer by email within the shop (the id is derived from
+ *    both); one o2c has not seen is created with the order (company timezone
+ *    and terms, the new-customer credit limit).
  * 3. Create the order unless this source order exists (deterministic id) — one
- *    transaction with the new customer.
+ *    transaction with the customer unless this instance remembers it exists
+ *    (then it is not written: no read, and no conflict between a busy
+ *    customer's orders); the transaction leaves a known customer untouched.
  * 4. Queue it for the workflow even when it existed (a duplicate start is a
  *    no-op): that heals a crash between the write and the send.
  * 5. Another delivery of an order o2c already had is a duplicate absorbed:
@@ -28,11 +31,11 @@ import { isTerminal, NO_SHOP } from '#domain/order';
 import { priceOrder } from '#domain/pricing';
 import { DomainError } from '#domain/errors';
 import { ValidationError } from '../errors.ts';
-import type { Company, Customers, DuplicateDeliveries, Metrics, NewCustomer, OrderDraft, OrderMessage, Orders, Outbox } from '../ports.ts';
+import type { Company, DuplicateDeliveries, KnownCustomers, Metrics, NewCustomer, OrderDraft, OrderMessage, Orders, Outbox } from '../ports.ts';
 
 export interface AcceptOrderDeps {
   readonly orders: Orders;
-  readonly customers: Customers;
+  readonly knownCustomers: KnownCustomers;
   readonly orderQueue: Outbox<OrderMessage>;
   readonly company: Company;
   /** The credit limit a customer first seen with an order gets, per currency (minor units; none = 0). */
@@ -116,9 +119,9 @@ export async function acceptOrder(input: { draft: OrderDraft; platform: Platform
     }
     throw error;
   }
-  // A known customer is not written again: every order of a busy customer touching its item would make the orders' transactions conflict.
-  const known = await deps.customers.exists(order.customerId);
+  const known = deps.knownCustomers.has(order.customerId);
   const result = await deps.orders.create(order, known ? undefined : customerFromDraft(input.draft, input.receivedAt, deps.company, deps.newCustomerCreditLimits));
+  deps.knownCustomers.add(order.customerId);
   // An order that ended before it was created here (a cancellation that came first) has no workflow to start:
   // starting one would only fail and alarm finance. Any other duplicate is queued again (it heals a lost send).
   const existing = result.created ? undefined : await deps.orders.get(result.orderId);

@@ -75,7 +75,7 @@ import type {
   WaitKind,
   Workflow,
 } from '../../functions/ports.ts';
-import type { BankImports, DocumentMail, PaymentReturns, StoredBankImport, StoredReturn } from '../../functions/ports.ts';
+import type { BankImports, KnownCustomers, DocumentMail, PaymentReturns, StoredBankImport, StoredReturn } from '../../functions/ports.ts';
 import { ublDocuments } from '../../functions/adapters/ubl.ts';
 import { eInvoiceAttachments } from '../../functions/use-cases/e-invoices.ts';
 import { renderDocuments, type RenderDocumentsDeps } from '../../functions/use-cases/render-documents.ts';
@@ -252,9 +252,6 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
     async get(id) {
       const c = customerRows.get(id);
       return c && clone(c);
-    },
-    async exists(id) {
-      return customerRows.has(id);
     },
     async findByEmail(shop, email) {
       const c = [...customerRows.values()].find((x) => (x.shop ?? '-') === shop && x.email === email.trim().toLowerCase());
@@ -694,7 +691,7 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
         Object.assign(row, { answeredWith: answer, answeredAt: at });
         return { outcome: 'first', at };
       }
-      return row.answeredWith === answer ? { outcome: 'again', at: row.answeredAt as string } : { outcome: 'taken', at };
+      return row.answeredWith === answer ? { outcome: 'again', at: row.answeredAt as string } : { outcome: 'taken', at: row.answeredAt as string, noted: row.answeredWith as string };
     },
   };
 
@@ -982,10 +979,15 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
   const documentMails: DocumentMail[] = [];
   const renderQueue = directRenderQueue(() => deps, documentMails);
 
+  /** The customers intake remembers having seen (a unit test's "Lambda instance" lives as long as these deps). */
+  const knownIds = new Set<string>();
+  const knownCustomers: KnownCustomers = { has: (id) => knownIds.has(id), add: (id) => void knownIds.add(id) };
+
   const deps = {
     renderQueue,
     orders,
     customers,
+    knownCustomers,
     catalog,
     invoices,
     payments,

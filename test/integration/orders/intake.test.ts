@@ -40,6 +40,9 @@ describe('intake (DynamoDB Local)', () => {
   beforeEach(async () => {
     const left = (await ddb.doc().send(new ScanCommand({ TableName: table, ConsistentRead: true, ProjectionExpression: 'pk, sk' }))).Items ?? [];
     await Promise.all(left.map((key) => ddb.doc().send(new DeleteCommand({ TableName: table, Key: { pk: key.pk, sk: key.sk } }))));
+    // The table emptied under the same handler module: what the instance remembers of its customers goes with it
+    // (o2c itself never deletes a customer).
+    mod.deps.knownCustomers.clear();
     sqs.reset();
     sqs.on(SendMessageCommand).resolves({ MessageId: 'm' });
   });

@@ -3,13 +3,15 @@
  * often (or however concurrently) it is delivered, and status changes that
  * refuse a stale read.
  */
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { Keys } from '../../../functions/adapters/table-schema.ts';
+import type { NewCustomer } from '../../../functions/ports.ts';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { repositories } from '../../../functions/adapters/repositories.ts';
 import { IllegalTransitionError } from '../../../functions/domain/errors.ts';
 import type { Order, Totals } from '../../../functions/domain/model.ts';
 import { amendOrder, transition } from '../../../functions/domain/order.ts';
-import { testOrder } from '../../support/orders.ts';
+import { testCustomer, testOrder } from '../../support/orders.ts';
 import { useDynamoDbLocal } from '../../support/dynamodb.ts';
 
 const draft = (id: string, externalId = 'PO-1'): Order & { totals: Totals } => {
@@ -89,6 +91,24 @@ describe('order repository (DynamoDB Local)', () => {
     const results = await Promise.allSettled([orders.apply(read, transition(read, 'validated', 'validate', at)), orders.apply(read, transition(read, 'backordered', 'validate', at))]);
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     expect((await orders.get('ord_a'))!.version).toBe(2);
+  });
+
+  it('creates a customer first seen with its order, and writes the order alone for one o2c knows — that customer untouched', async () => {
+    const customer = (name: string, creditLimit: number): NewCustomer => ({ ...testCustomer('cus_1', { name, creditLimit }), shop: '-', createdAt: at });
+    expect(await orders.create(draft('ord_a', 'PO-1'), customer('Ada Lovelace', 0))).toEqual({ orderId: 'ord_a', created: true });
+    expect(await ofType('Customer')).toMatchObject([{ id: 'cus_1', name: 'Ada Lovelace', creditLimit: 0 }]);
+    // Finance raises the limit; an order that (not remembering the customer) brings it again as first seen …
+    await ddb.doc().send(new UpdateCommand({ TableName: table, Key: Keys.customer('cus_1'), UpdateExpression: 'SET creditLimit = :l', ExpressionAttributeValues: { ':l': 250_000 } }));
+    const before = await items();
+    expect(await orders.create(draft('ord_b', 'PO-2'), customer('A. Lovelace', 0))).toEqual({ orderId: 'ord_b', created: true });
+    // … is created, and the customer and its name among the payers are as they were.
+    expect((await ofType('Order')).map((o) => o.id).sort()).toEqual(['ord_a', 'ord_b']);
+    const after = await items();
+    const unchanged = (xs: Record<string, unknown>[]) => xs.filter((i) => String(i.pk).includes('cus_1') && i.type !== 'Order');
+    expect(unchanged(after)).toEqual(unchanged(before));
+    expect(await ofType('Customer')).toMatchObject([{ name: 'Ada Lovelace', creditLimit: 250_000 }]);
+    // A duplicate delivery bringing the customer again is still the duplicate it is.
+    expect(await orders.create(draft('ord_c', 'PO-2'), customer('A. Lovelace', 0))).toEqual({ orderId: 'ord_b', created: false });
   });
 
   it('lists a customer’s orders newest first through the by-customer index', async () => {

@@ -47,7 +47,7 @@ describe('acceptOrder', () => {
     expect(w.state.counted).toEqual({ OrdersAccepted: 1 });
   });
 
-  it('does not write a customer o2c knows again: the order is created without one and the known record stays as it was', async () => {
+  it('brings a customer it does not remember to the repository as first seen (which keeps a known one as it was), and one it remembers not at all', async () => {
     const w = world();
     const known = testCustomer(CUSTOMER_ID, { email: 'ada@example.com', creditLimit: 50_000, riskScore: 5 });
     w.putCustomer(known);
@@ -56,9 +56,14 @@ describe('acceptOrder', () => {
     w.deps.orders.create = (order, customer) => (passed.push(customer), create(order, customer));
 
     expect(await acceptOrder({ draft: draft(), platform: 'shopify', receivedAt: NOW }, w.deps)).toEqual({ orderId: ORDER_ID, created: true });
-    expect(passed).toEqual([undefined]);
+    expect(passed).toEqual([expect.objectContaining({ id: CUSTOMER_ID, creditLimit: 0 })]);
     expect(w.state.customers.get(CUSTOMER_ID)).toEqual(known);
     expect(w.state.orders.get(ORDER_ID)?.customerId).toBe(CUSTOMER_ID);
+    // Remembered now: the next order of the customer does not bring it at all (no write to conflict on).
+    expect(await acceptOrder({ draft: { ...draft(), externalId: '450789470' }, platform: 'shopify', receivedAt: NOW }, w.deps)).toMatchObject({ created: true });
+    expect(passed).toHaveLength(2);
+    expect(passed[1]).toBeUndefined();
+    expect(w.state.customers.get(CUSTOMER_ID)).toEqual(known);
   });
 
   it('answers a duplicate delivery with created false, writes nothing new, and still queues the order (heals a lost send)', async () => {

@@ -124,12 +124,16 @@ export function dynamoTaskTokens(t: DynamoTable): TaskTokens {
             ConditionExpression: 'taskToken = :t AND (attribute_not_exists(answeredWith) OR answeredWith = :a)',
             ExpressionAttributeValues: { ':a': answer, ':t': taskToken, ':at': at, ':one': 1 },
             ReturnValues: 'ALL_NEW',
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           }),
         );
         return { outcome: Number(r.Attributes?.answerAttempts ?? 1) > 1 ? 'again' : 'first', at: String(r.Attributes?.answeredAt ?? at) };
       } catch (error) {
-        if (isConditionFailure(error)) return { outcome: 'taken', at };
-        throw error;
+        if (!isConditionFailure(error)) throw error;
+        // The item as it was (lib-dynamodb leaves the error's Item marshalled): another answer on this token, or another token.
+        const old = (error as { Item?: Record<string, { S?: string }> }).Item;
+        const noted = old?.taskToken?.S === taskToken ? old.answeredWith?.S : undefined;
+        return noted === undefined ? { outcome: 'taken', at } : { outcome: 'taken', at: old?.answeredAt?.S ?? at, noted };
       }
     },
   };

@@ -3,7 +3,11 @@
  * behalf of a person or a partner.
  * 1. The order must exist (404) and be in the state the wait is for (409).
  * 2. The wait's token must be there (409 while the wait is not open yet).
- * 3. Note the answer on the token (a fingerprint of it): another answer noted first is a 409.
+ * 3. Note the answer on the token (the answer, its step and detail, as JSON): another answer noted first on the same token is a
+ *    409 — but its caller may have died before step 4 (a warehouse that then sends the shipment again with another
+ *    timestamp, finance deciding again), which would leave the wait open with every later answer refused: so the
+ *    noted answer is given first (steps 4–5 for it; given twice when its caller is alive, which a spent token
+ *    absorbs), and only then this one refused.
  * 4. SendTaskSuccess / SendTaskFailure; a token whose wait already ended is a 409 — unless this same answer had been
  *    noted before: then a first attempt answered and died before step 5 (the token spent by it), and this retry
  *    finishes its work.
@@ -43,14 +47,28 @@ export async function answerWait(input: WaitAnswer, deps: AnswerWaitDeps): Promi
   if (refusal) throw refusal;
   const token = await deps.tokens.get(input.orderId, input.kind);
   if (!token) throw input.notOpen;
-  const noted = await deps.tokens.noteAnswer(input.orderId, input.kind, token, JSON.stringify([input.answer, input.step, input.detail]), deps.clock.now().toISOString());
-  if (noted.outcome === 'taken') throw input.ended;
+  const noted = await deps.tokens.noteAnswer(input.orderId, input.kind, token, fingerprint(input), deps.clock.now().toISOString());
+  if (noted.outcome === 'taken') {
+    if (noted.noted !== undefined) {
+      const [answer, step, detail] = JSON.parse(noted.noted) as [Noted['answer'], string, string];
+      await give(input, token, { answer, step, detail, at: noted.at }, 'again', deps);
+    }
+    throw input.ended;
+  }
+  await give(input, token, { answer: input.answer, step: input.step, detail: input.detail, at: noted.at }, noted.outcome, deps);
+}
+
+type Noted = Pick<WaitAnswer, 'answer' | 'step' | 'detail'>;
+const fingerprint = (a: Noted) => JSON.stringify([a.answer, a.step, a.detail]);
+
+/** Steps 4–5 for a noted answer (`first`: nobody gave it before, so a spent token means the wait ended without it). */
+async function give(input: WaitAnswer, token: string, noted: Noted & { at: string }, outcome: 'first' | 'again', deps: AnswerWaitDeps): Promise<void> {
   try {
-    if ('output' in input.answer) await deps.workflow.complete(token, input.answer.output, { orderId: input.orderId, kind: input.kind });
-    else await deps.workflow.fail(token, input.answer.error, input.answer.cause);
+    if ('output' in noted.answer) await deps.workflow.complete(token, noted.answer.output, { orderId: input.orderId, kind: input.kind });
+    else await deps.workflow.fail(token, noted.answer.error, noted.answer.cause);
   } catch (error) {
     if (!(error instanceof TaskTokenSpent)) throw error;
-    if (noted.outcome === 'first') throw input.ended;
+    if (outcome === 'first') throw input.ended;
   }
-  await deps.tokens.delete(input.orderId, input.kind, { at: noted.at, step: input.step, detail: input.detail });
+  await deps.tokens.delete(input.orderId, input.kind, { at: noted.at, step: noted.step, detail: noted.detail });
 }

@@ -46,11 +46,21 @@ describe('reportShipment', () => {
     expect(w.state.events.get('ord_1')).toEqual([{ at: NOW, step: 'warehouse', detail: 'DPD 1Z999' }]);
   });
 
-  it('refuses a different answer while a first one is being given (409), and tells the workflow nothing', async () => {
+  it('gives the workflow a first answer whose caller died before giving it, then refuses a different one (409): the wait is not left open', async () => {
     const w = await waiting();
-    await w.deps.tokens.noteAnswer('ord_1', 'fulfilment', 'tok-f', 'another answer', NOW);
-    const error = await refused(w);
+    // The warehouse's first report was noted on the token, and its request died before the workflow heard it …
+    const first = { ...shipment, trackingNumber: '1Z111' };
+    const dying = { ...w.deps, workflow: { ...w.deps.workflow, complete: async () => Promise.reject(new Error('the process died')) } };
+    await expect(reportShipment({ orderId: 'ord_1', report: first }, dying)).rejects.toThrow('the process died');
+    // … its report again, regenerated (another tracking number): the first answer goes to the workflow, this one is refused.
+    const error = (await reportShipment({ orderId: 'ord_1', report: shipment }, w.deps).catch((e: unknown) => e)) as Error;
     expect([error.name, statusOf(error)]).toEqual(['NotAwaitingShipment', 409]);
+    expect(w.state.workflowCalls).toEqual([{ op: 'complete', args: ['tok-f', first] }]);
+    expect(w.tokenOf('ord_1', 'fulfilment')).toBeUndefined();
+    expect(w.state.events.get('ord_1')).toEqual([{ at: NOW, step: 'warehouse', detail: 'DPD 1Z111' }]);
+    // Sent once more: the wait is closed now, nothing is given again.
+    expect(await reportShipment({ orderId: 'ord_1', report: shipment }, w.deps).catch((e: Error) => e.name)).toBe('NotAwaitingShipment');
+    expect(w.state.workflowCalls).toHaveLength(1);
   });
 
   it('reports a warehouse failure as fail(token, "WarehouseFailed", reason)', async () => {

@@ -74,13 +74,16 @@ export async function startLocalWarehouse(options: LocalWarehouseOptions): Promi
 
   // The report is made once and sent again as it was while o2c answers 5xx or not at all (as the docs ask of a
   // warehouse), for a couple of minutes: a busy or restarting stack may be slow to answer.
-  const ship = (requestId: string, body: Record<string, any>) => {
-    const report = JSON.stringify({
-      carrier: body.carrier?.carrier ?? 'Royal Mail',
-      service: body.carrier?.service ?? 'Tracked 48',
-      trackingNumber: `LOCAL${Math.floor(Math.random() * 1e9).toString().padStart(9, '0')}GB`,
-      shippedAt: new Date().toISOString(),
-    });
+  const ship = (requestId: string, body: Record<string, any>, made?: string) => {
+    const report =
+      made ??
+      JSON.stringify({
+        carrier: body.carrier?.carrier ?? 'Royal Mail',
+        service: body.carrier?.service ?? 'Tracked 48',
+        trackingNumber: `LOCAL${Math.floor(Math.random() * 1e9).toString().padStart(9, '0')}GB`,
+        shippedAt: new Date().toISOString(),
+      });
+    if (!made) remember({ report: requestId, body: report });
     const attempt = (n: number, delayMs: number) => {
       const timer = setTimeout(async () => {
         timers.delete(timer);
@@ -100,27 +103,29 @@ export async function startLocalWarehouse(options: LocalWarehouseOptions): Promi
   };
 
   // What it accepted before a restart and never reported: shipped once the stack answers (`resumePending`).
-  const pendingFromBefore = new Map<string, Record<string, any>>();
+  const pendingFromBefore = new Map<string, { body: Record<string, any>; report?: string }>();
   if (options.stateFile) {
     mkdirSync(dirname(options.stateFile), { recursive: true });
-    const accepted = new Map<string, Record<string, any>>();
+    const accepted = new Map<string, { body: Record<string, any>; report?: string }>();
     if (existsSync(options.stateFile)) {
       for (const line of readFileSync(options.stateFile, 'utf8').split('\n')) {
         if (!line.trim()) continue;
-        let entry: { accepted?: string; body?: Record<string, any>; reported?: string };
+        let entry: { accepted?: string; body?: any; report?: string; reported?: string };
         try {
           entry = JSON.parse(line) as typeof entry;
         } catch {
           continue; // a line cut short by a kill
         }
         if (entry.accepted && entry.body) {
-          accepted.set(entry.accepted, entry.body);
+          accepted.set(entry.accepted, { body: entry.body as Record<string, any> });
           shipped.add(entry.accepted);
         }
+        const made = entry.report ? accepted.get(entry.report) : undefined;
+        if (made && typeof entry.body === 'string') made.report = entry.body;
         if (entry.reported) accepted.delete(entry.reported);
       }
     }
-    for (const [requestId, body] of accepted) pendingFromBefore.set(requestId, body);
+    for (const [requestId, pending] of accepted) pendingFromBefore.set(requestId, pending);
   }
 
   const server: Server = createServer((req, res) => {
@@ -172,7 +177,7 @@ export async function startLocalWarehouse(options: LocalWarehouseOptions): Promi
     },
     pending: pendingFromBefore.size,
     resumePending() {
-      for (const [requestId, body] of pendingFromBefore) ship(requestId, body);
+      for (const [requestId, { body, report }] of pendingFromBefore) ship(requestId, body, report);
       pendingFromBefore.clear();
     },
     leave: (orderId) => void left.add(orderId),

@@ -18,6 +18,8 @@ const SECRET = 'test-webhook-secret';
 let api: Server;
 let apiUrl: string;
 const callbacks: { path: string; key: string | undefined; body: any }[] = [];
+/** Orders whose callback answers 503 (o2c down or failing), so the warehouse keeps sending the report. */
+const unavailable = new Set<string>();
 let warehouse: LocalWarehouse;
 
 beforeAll(async () => {
@@ -26,7 +28,7 @@ beforeAll(async () => {
     req.on('data', (c: Buffer) => (raw += c.toString()));
     req.on('end', () => {
       callbacks.push({ path: req.url ?? '', key: req.headers['x-api-key'] as string | undefined, body: JSON.parse(raw) });
-      res.writeHead(202).end('{}');
+      res.writeHead([...unavailable].some((o) => req.url?.includes(o)) ? 503 : 202).end('{}');
     });
   });
   await new Promise<void>((ok) => api.listen(0, '127.0.0.1', ok));
@@ -115,6 +117,35 @@ describe('the local warehouse receiver', () => {
       await third.stop();
       expect(callbacks.filter((c) => c.path === '/fulfilment/ord_pending/shipment')).toHaveLength(1);
     } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('sends a shipment reported before a restart and never answered again as the same report (tracking number and time) after it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'o2c-warehouse-'));
+    const stateFile = join(dir, 'warehouse.jsonl');
+    const reports = () => callbacks.filter((c) => c.path === '/fulfilment/ord_again/shipment').map((c) => c.body);
+    try {
+      unavailable.add('ord_again');
+      const before = await startLocalWarehouse({ secret: SECRET, warehouseKey: 'wh-key', delayMs: 10, stateFile });
+      const body = JSON.stringify(request('ord_again'));
+      expect((await fetch(before.url, { method: 'POST', headers: { 'x-o2c-signature': warehouseSignature(SECRET, now(), body), 'idempotency-key': 'fulfilment-ord_again' }, body })).status).toBe(202);
+      for (let i = 0; i < 100 && reports().length === 0; i++) await settle();
+      await before.stop(); // the report made and sent, never answered but with a 503
+      unavailable.delete('ord_again');
+
+      const after = await startLocalWarehouse({ secret: SECRET, warehouseKey: 'wh-key', delayMs: 10, stateFile });
+      expect(after.pending).toBe(1);
+      after.resumePending();
+      const sent = reports().length;
+      for (let i = 0; i < 100 && reports().length === sent; i++) await settle();
+      await after.stop();
+      const all = reports();
+      expect(all.length).toBeGreaterThan(sent);
+      expect(new Set(all.map((r) => JSON.stringify(r))).size).toBe(1);
+      expect(all[0]).toMatchObject({ carrier: 'DPD', service: 'Next Day', trackingNumber: expect.stringMatching(/^LOCAL\d{9}GB$/) });
+    } finally {
+      unavailable.clear();
       rmSync(dir, { recursive: true, force: true });
     }
   });

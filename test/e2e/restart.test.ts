@@ -147,11 +147,19 @@ const B2B = [
   { email: 'inkop@nordisk-design.example', name: 'Nordisk Design AB', language: 'sv' },
   { email: 'buyer@tokyo-trading.example', name: '東京トレーディング株式会社', language: 'ja' },
 ];
-/** 50 orders: 40 prepaid web orders, 8 on terms within the customers' limits, 2 over Corner Shop's (credit hold). */
+/**
+ * 50 orders: 40 prepaid web orders, 8 on terms within the customers' limits, 2 on credit hold — over Corner Shop's
+ * limit and over Tokyo Trading's, each within the review band. Two customers, so that each is held however the
+ * other's review went: a second over-limit order of one customer would be declined outright once finance approved
+ * the first (its exposure then counts the approved order), or held when it came before — a race, not a proof.
+ */
 function orders() {
   return Array.from({ length: 50 }, (_, i) => {
     const reference = `RST-${String(i + 1).padStart(3, '0')}`;
-    if (i % 25 === 7) {
+    if (i === 32) {
+      return { externalId: reference, reference, customer: B2B[2], currency: 'GBP', paymentMode: 'terms', shippingAddress: address('York', 'GB'), lines: [line('LAMP-3', 'Brass desk lamp', 30, 8900, 200_000)] };
+    }
+    if (i === 7) {
       return { externalId: reference, reference, customer: { email: 'owner@corner-shop.example', name: 'Corner Shop' }, currency: 'GBP', paymentMode: 'terms', shippingAddress: address('Leeds', 'GB'), lines: [line('LAMP-3', 'Brass desk lamp', 2, 8900, 200_000)] };
     }
     if (i % 6 === 1) {

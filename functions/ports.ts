@@ -843,6 +843,8 @@ export interface TaskTokens {
    */
   store(orderId: string, kind: WaitKind, taskToken: string, at: IsoInstant, extra?: Record<string, unknown>): Promise<boolean>;
   get(orderId: string, kind: WaitKind): Promise<string | undefined>;
+  /** The answer noted on the stored token (`noteAnswer`) and not yet forgotten with it, if any. */
+  noted(orderId: string, kind: WaitKind): Promise<{ readonly token: string; readonly answer: string; readonly at: IsoInstant } | undefined>;
   /** Forgets the wait's token (remembering which one it was, for `store`); with `event`, the timeline line in the same write. */
   delete(orderId: string, kind: WaitKind, event?: OrderEvent): Promise<void>;
   /**

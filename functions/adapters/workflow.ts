@@ -97,6 +97,11 @@ export function dynamoTaskTokens(t: DynamoTable): TaskTokens {
       const r = await t.doc().send(new GetCommand({ TableName: t.name, Key: Keys.taskToken(orderId, kind), ConsistentRead: true }));
       return r.Item?.taskToken as string | undefined;
     },
+    async noted(orderId, kind) {
+      const r = await t.doc().send(new GetCommand({ TableName: t.name, Key: Keys.taskToken(orderId, kind), ConsistentRead: true }));
+      const item = r.Item;
+      return item?.taskToken && item.answeredWith ? { token: String(item.taskToken), answer: String(item.answeredWith), at: String(item.answeredAt) } : undefined;
+    },
     async delete(orderId, kind, event) {
       // The item stays as the token's tombstone, so a redelivered hand-off of the ended wait cannot store it again;
       // the timeline line of the answer goes in the same write (a retry writes the same line: same time and step).

@@ -1,7 +1,9 @@
 /**
  * Answers a wait of an order's workflow (a credit review, a fulfilment) on
  * behalf of a person or a partner.
- * 1. The order must exist (404) and be in the state the wait is for (409).
+ * 1. The order must exist (404) and be in the state the wait is for (409) — when it has moved on, an answer noted on
+ *    its token by a caller that died after giving it is finished first (step 5: the token forgotten, the line
+ *    written), as a retry would have (`finishNotedAnswer`).
  * 2. The wait's token must be there (409 while the wait is not open yet).
  * 3. Note the answer on the token (the answer, its step and detail, as JSON): another answer noted first on the same token is a
  *    409 — but its caller may have died before step 4 (a warehouse that then sends the shipment again with another
@@ -44,31 +46,45 @@ export async function answerWait(input: WaitAnswer, deps: AnswerWaitDeps): Promi
   const order = await deps.orders.get(input.orderId);
   if (!order) throw new OrderNotFound(input.orderId);
   const refusal = input.precondition?.(order);
-  if (refusal) throw refusal;
+  if (refusal) {
+    await finishNotedAnswer(input, deps);
+    throw refusal;
+  }
   const token = await deps.tokens.get(input.orderId, input.kind);
   if (!token) throw input.notOpen;
   const noted = await deps.tokens.noteAnswer(input.orderId, input.kind, token, fingerprint(input), deps.clock.now().toISOString());
   if (noted.outcome === 'taken') {
-    if (noted.noted !== undefined) {
-      const [answer, step, detail] = JSON.parse(noted.noted) as [Noted['answer'], string, string];
-      await give(input, token, { answer, step, detail, at: noted.at }, 'again', deps);
-    }
+    if (noted.noted !== undefined) await give(input, token, { ...unprint(noted.noted), at: noted.at }, 'again', deps);
     throw input.ended;
   }
   await give(input, token, { answer: input.answer, step: input.step, detail: input.detail, at: noted.at }, noted.outcome, deps);
 }
 
+/**
+ * A wait whose order has moved on may still hold an answer noted by a caller that died after giving it (the
+ * workflow took it and moved the order; the token and the timeline line were left): give it again (the spent token
+ * absorbs it, or a wait still open takes it), forget the token and write the line. Nothing when nothing was noted.
+ */
+export async function finishNotedAnswer(wait: Pick<WaitAnswer, 'orderId' | 'kind'>, deps: AnswerWaitDeps): Promise<void> {
+  const noted = await deps.tokens.noted(wait.orderId, wait.kind);
+  if (noted) await give(wait, noted.token, { ...unprint(noted.answer), at: noted.at }, 'again', deps);
+}
+
 type Noted = Pick<WaitAnswer, 'answer' | 'step' | 'detail'>;
 const fingerprint = (a: Noted) => JSON.stringify([a.answer, a.step, a.detail]);
+const unprint = (noted: string): Noted => {
+  const [answer, step, detail] = JSON.parse(noted) as [Noted['answer'], string, string];
+  return { answer, step, detail };
+};
 
 /** Steps 4–5 for a noted answer (`first`: nobody gave it before, so a spent token means the wait ended without it). */
-async function give(input: WaitAnswer, token: string, noted: Noted & { at: string }, outcome: 'first' | 'again', deps: AnswerWaitDeps): Promise<void> {
+async function give(wait: Pick<WaitAnswer, 'orderId' | 'kind'> & { ended?: ConflictError }, token: string, noted: Noted & { at: string }, outcome: 'first' | 'again', deps: AnswerWaitDeps): Promise<void> {
   try {
-    if ('output' in noted.answer) await deps.workflow.complete(token, noted.answer.output, { orderId: input.orderId, kind: input.kind });
+    if ('output' in noted.answer) await deps.workflow.complete(token, noted.answer.output, { orderId: wait.orderId, kind: wait.kind });
     else await deps.workflow.fail(token, noted.answer.error, noted.answer.cause);
   } catch (error) {
     if (!(error instanceof TaskTokenSpent)) throw error;
-    if (outcome === 'first') throw input.ended;
+    if (outcome === 'first') throw wait.ended ?? error;
   }
-  await deps.tokens.delete(input.orderId, input.kind, { at: noted.at, step: noted.step, detail: noted.detail });
+  await deps.tokens.delete(wait.orderId, wait.kind, { at: noted.at, step: noted.step, detail: noted.detail });
 }

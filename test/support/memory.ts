@@ -684,6 +684,11 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
       tokenRows.delete(`${orderId}|${kind}`);
       waitRows.delete(`${orderId}|${kind}`);
     },
+    async noted(orderId, kind) {
+      const row = waitRows.get(`${orderId}|${kind}`);
+      const token = tokenRows.get(`${orderId}|${kind}`);
+      return row?.answeredWith !== undefined && token ? { token, answer: row.answeredWith as string, at: row.answeredAt as string } : undefined;
+    },
     async noteAnswer(orderId, kind, taskToken, answer, at) {
       const row = waitRows.get(`${orderId}|${kind}`);
       if (!row || tokenRows.get(`${orderId}|${kind}`) !== taskToken) return { outcome: 'taken', at };

@@ -83,6 +83,25 @@ describe('sendFulfilmentRequest', () => {
     expect(w.state.workflowCalls).toEqual([]);
   });
 
+  it('a redelivery after the first delivery gave the refusal and died before recording it (the order rejected meanwhile): the warehouse is not asked again, the token is forgotten and the line written once', async () => {
+    const webhook = scripted({ kind: 'refused', status: 422, reason: 'SKU MUG-01 is not stocked here' });
+    const { w, deps } = await waiting(webhook);
+    const dying = { ...deps, tokens: { ...deps.tokens, delete: async () => Promise.reject(new Error('the process died')) } };
+    await expect(sendFulfilmentRequest({ request }, dying)).rejects.toThrow('the process died');
+    // The workflow took the failure and rejected the order; its token is spent.
+    w.state.spentTokens.add('tok-f');
+    w.putOrder(testOrder('ord_1', 'rejected'));
+    expect(await sendFulfilmentRequest({ request }, deps)).toBe('not-waiting');
+    const reason = 'the warehouse refused the fulfilment request (HTTP 422): SKU MUG-01 is not stocked here';
+    expect(webhook.delivered).toHaveLength(1);
+    expect(w.state.workflowCalls).toEqual([{ op: 'fail', args: ['tok-f', 'WarehouseFailed', reason] }]);
+    expect(w.tokenOf('ord_1', 'fulfilment')).toBeUndefined();
+    expect(w.state.events.get('ord_1')).toEqual([{ at: NOW, step: 'warehouse', detail: `failed: ${reason}` }]);
+    // And once more: nothing left to finish.
+    expect(await sendFulfilmentRequest({ request }, deps)).toBe('not-waiting');
+    expect(w.state.events.get('ord_1')).toHaveLength(1);
+  });
+
   it('a 4xx for a wait answered meanwhile (the shipment came first) changes nothing', async () => {
     const { w, deps } = await waiting(scripted({ kind: 'refused', status: 409, reason: 'duplicate' }));
     w.state.spentTokens.add('tok-f'); // the warehouse's callback answered the wait while the request was in flight

@@ -14,7 +14,7 @@
  * and says so (`loopbackOnly: false`).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { delimiter, dirname, resolve } from 'node:path';
@@ -28,15 +28,40 @@ export interface DynamoDbLocal {
 }
 
 /** A TCP port that was free a moment ago (the OS picks it). */
-export function freePort(): Promise<number> {
+/**
+ * A port free on 127.0.0.1 now, for a server bound a moment later (an emulator given its port, a stack's endpoints).
+ * Picked at random below the kernel's ephemeral range (Linux: /proc/sys/net/ipv4/ip_local_port_range), never in it:
+ * a port the kernel hands out with listen(0) is also one it may give the next outgoing connection as its local port —
+ * under load (a test's stack making hundreds of connections) one did, between this pick and the bind (EADDRINUSE).
+ */
+export async function freePort(): Promise<number> {
+  const low = ephemeralLow();
+  for (let attempt = 0; attempt < 50 && low > 11_000; attempt++) {
+    const port = 10_000 + Math.floor(Math.random() * (low - 10_000));
+    if (await canBind(port)) return port;
+  }
+  return bindAndRelease(0);
+}
+
+function ephemeralLow(): number {
+  try {
+    return Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]) || 32_768;
+  } catch {
+    return 32_768;
+  }
+}
+
+const canBind = (port: number) => bindAndRelease(port).then(() => true, () => false);
+
+function bindAndRelease(port: number): Promise<number> {
   return new Promise((ok, fail) => {
     const server = createServer();
     server.unref();
     server.on('error', fail);
-    server.listen(0, '127.0.0.1', () => {
+    server.listen(port, '127.0.0.1', () => {
       const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => ok(port));
+      const bound = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => ok(bound));
     });
   });
 }

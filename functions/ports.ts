@@ -144,6 +144,13 @@ export interface Orders {
   apply(order: StoredOrder, change: OrderChange): Promise<StoredOrder>;
   /** Adds an event to the order's timeline without changing it. */
   recordEvent(orderId: string, event: OrderEvent): Promise<void>;
+  /**
+   * Orders created before `before` and still `received` (up to `limit`, from the received-orders index, never a
+   * Scan): none in the normal course, where the validate step moves an order on within seconds.
+   */
+  receivedBefore(before: IsoInstant, limit: number): Promise<string[]>;
+  /** Takes the order out of that index (a re-driven one is re-driven once). */
+  leaveReceived(orderId: string): Promise<void>;
 }
 
 // ── customers ────────────────────────────────────────────────────────────────

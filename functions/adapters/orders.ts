@@ -4,14 +4,14 @@
  * decided (an `OrderChange`), guarded by the version read, with its timeline
  * event in the same transaction.
  */
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { NO_SHOP, type OrderChange } from '#domain/order';
 import type { Order, Totals } from '#domain/model';
 import { ConcurrentUpdate } from '../errors.ts';
 import type { NewCustomer, OrderEvent, Orders, StoredOrder } from '../ports.ts';
 import { customerCreateItem, customerNameItem, queryByCustomer } from './customers.ts';
 import { failedConditions, isConditionFailure, isTransactionConflict, setExpression, transactWrite, type DynamoTable, type TransactItem } from './dynamo.ts';
-import { ITEM_TYPES, Keys, VERSION_ATTRIBUTE } from './table-schema.ts';
+import { GSI_OPEN_BY_DUE, ITEM_TYPES, Keys, OPEN_INDEX_ATTRIBUTES, RECEIVED_ORDER_SHARDS, VERSION_ATTRIBUTE } from './table-schema.ts';
 import { totalsItems } from './totals.ts';
 
 export function eventItem(t: DynamoTable, orderId: string, event: OrderEvent): TransactItem {
@@ -27,12 +27,14 @@ export function eventItem(t: DynamoTable, orderId: string, event: OrderEvent): T
 export function orderChangeItems(t: DynamoTable, order: StoredOrder, change: OrderChange): TransactItem[] {
   const at = change.event?.at ?? order.updatedAt;
   const set = setExpression({ ...change.set, ...(change.to ? { status: change.to } : {}), updatedAt: at }, { prefix: 'a' });
+  // An order leaving `received` leaves the received-orders index with the same write (nothing to re-drive).
+  const leaves = order.status === 'received' && change.to !== undefined && change.to !== 'received';
   return [
     {
       Update: {
         TableName: t.name,
         Key: Keys.order(order.id),
-        UpdateExpression: `SET ${['#version = :next', ...set.clauses].join(', ')}`,
+        UpdateExpression: `SET ${['#version = :next', ...set.clauses].join(', ')}${leaves ? ` REMOVE ${OPEN_INDEX_ATTRIBUTES.join(', ')}` : ''}`,
         ConditionExpression: '#version = :v',
         ExpressionAttributeNames: { '#version': VERSION_ATTRIBUTE, ...set.names },
         ExpressionAttributeValues: { ':v': order.version, ':next': order.version + 1, ...set.values },
@@ -63,7 +65,15 @@ export function dynamoOrders(t: DynamoTable): Orders & { timeline(orderId: strin
         {
           Put: {
             TableName: t.name,
-            Item: { ...Keys.order(order.id), ...Keys.orderByCustomer(order.customerId, order.createdAt, order.id), type: ITEM_TYPES.order, ...order, [VERSION_ATTRIBUTE]: 1, updatedAt: order.createdAt },
+            Item: {
+              ...Keys.order(order.id),
+              ...Keys.orderByCustomer(order.customerId, order.createdAt, order.id),
+              ...(order.status === 'received' ? Keys.receivedOrder(order.id, order.createdAt) : {}),
+              type: ITEM_TYPES.order,
+              ...order,
+              [VERSION_ATTRIBUTE]: 1,
+              updatedAt: order.createdAt,
+            },
             ConditionExpression: 'attribute_not_exists(pk)',
           },
         },
@@ -97,6 +107,39 @@ export function dynamoOrders(t: DynamoTable): Orders & { timeline(orderId: strin
         throw error;
       }
       return changedOrder(order, change);
+    },
+
+    async receivedBefore(before, limit) {
+      const ids: string[] = [];
+      for (let shard = 0; shard < RECEIVED_ORDER_SHARDS && ids.length < limit; shard++) {
+        const r = await t.doc().send(
+          new QueryCommand({
+            TableName: t.name,
+            IndexName: GSI_OPEN_BY_DUE.indexName,
+            KeyConditionExpression: `${GSI_OPEN_BY_DUE.partitionKey} = :pk AND ${GSI_OPEN_BY_DUE.sortKey} < :before`,
+            ExpressionAttributeValues: { ':pk': Keys.receivedOrderShard(shard), ':before': before },
+            ProjectionExpression: 'id',
+            Limit: limit - ids.length,
+          }),
+        );
+        ids.push(...(r.Items ?? []).map((i) => String(i.id)));
+      }
+      return ids;
+    },
+
+    async leaveReceived(orderId) {
+      try {
+        await t.doc().send(
+          new UpdateCommand({
+            TableName: t.name,
+            Key: Keys.order(orderId),
+            UpdateExpression: `REMOVE ${OPEN_INDEX_ATTRIBUTES.join(', ')}`,
+            ConditionExpression: 'attribute_exists(pk)',
+          }),
+        );
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+      }
     },
 
     async recordEvent(orderId, event) {

@@ -10,7 +10,7 @@
  * | customer              | CUSTOMER#<id>               | PROFILE                    | EMAIL#<shop>#<email> / CUSTOMER        |                                   |
  * | payment plan          | CUSTOMER#<id>               | PLAN#<planId>              |                                        |                                   |
  * | unapplied cash        | CUSTOMER#<id>               | UNAPPLIED#<paymentId>      |                                        |                                   |
- * | order                 | ORDER#<id>                  | ORDER                      | CUSTOMER#<id> / ORDER#<createdAt>#<id> |                                   |
+ * | order                 | ORDER#<id>                  | ORDER                      | CUSTOMER#<id> / ORDER#<createdAt>#<id> | RECEIVED#<shard> / <createdAt>#<id> (while received) |
  * | order source key      | SOURCE#<platform>#<shop>#<externalId> | SOURCE           |                                        |                                   |
  * | order event           | ORDER#<id>                  | EVENT#<at>#<step>          |                                        |                                   |
  * | task token            | ORDER#<id>                  | TOKEN#<kind>               |                                        |                                   |
@@ -196,6 +196,8 @@ export const GSI_OPEN_BY_DUE = { indexName: 'gsi2', partitionKey: 'gsi2pk', sort
 
 /** Shards of the open-invoice index (ARCHITECTURE.md §8: a single due-date partition is hot at scale). */
 export const OPEN_INVOICE_SHARDS = 4;
+/** Shards of the received-orders family of the second index (every order passes through it: spread its writes). */
+export const RECEIVED_ORDER_SHARDS = 4;
 /**
  * Shards of the next-action index, by customer: a dunning run is one shard worker (one Lambda invocation) per
  * shard, so this is what keeps the longest worker within its timeout as the book grows (bench/dunning.ts).
@@ -274,6 +276,13 @@ export const Keys = {
   invoiceByCustomerPrefix: 'INVOICE#',
   customerByEmail: (shop: string, email: string) => ({ gsi1pk: `EMAIL#${shop}#${email.toLowerCase()}`, gsi1sk: 'CUSTOMER' }),
   order: (id: string) => ({ pk: `ORDER#${id}`, sk: 'ORDER' }),
+  /**
+   * An order's place in the received-orders family of the second index, from its creation until it leaves
+   * `received` (the validate step's change, or a cancellation, removes it): what start-order's scheduled re-drive
+   * reads to start a workflow nobody started (intake died between the order's write and its queue message).
+   */
+  receivedOrder: (id: string, createdAt: string) => ({ gsi2pk: `RECEIVED#${fnv1a(id) % RECEIVED_ORDER_SHARDS}`, gsi2sk: `${createdAt}#${id}` }),
+  receivedOrderShard: (shard: number) => `RECEIVED#${shard}`,
   orderByCustomer: (customerId: string, createdAt: string, id: string) => ({
     gsi1pk: customerPartition(customerId),
     gsi1sk: `ORDER#${createdAt}#${id}`,

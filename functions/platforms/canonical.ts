@@ -86,6 +86,9 @@ export const WaitMessage = z.object({ orderId: text(1, 80), taskToken: text(1, 4
  */
 export const ScheduleInput = z.looseObject({ asOf: z.optional(IsoDateSchema), scheduledTime: z.optional(z.iso.datetime({ offset: true })), scheduleOpenInvoices: z.optional(z.boolean()), fileUnappliedCash: z.optional(z.boolean()) });
 
+/** start-order's scheduled input: re-drive orders still `received` after `olderThanSeconds` (default 300). */
+export const RedriveInput = z.looseObject({ redriveReceived: z.literal(true), olderThanSeconds: z.optional(z.number().check(z.int(), z.gte(0), z.lte(86_400))) });
+
 /** build-report's input: the schedule's `{ kind }`, or the CLI's kind, as-of date and resend request. */
 export const ReportScheduleInput = z.looseObject({
   kind: z.optional(z.enum(['flash', 'weekly', 'month-end'])),

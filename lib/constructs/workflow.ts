@@ -140,7 +140,12 @@ export class OrderWorkflow extends Construct {
       roles: [this.orderSteps.role],
       statements: [new PolicyStatement({ actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'], resources: [this.stateMachine.stateMachineArn] })],
     });
-    fn('start-order', 'Starts the order workflow, one execution per order').bindStateMachine(this.stateMachine, 'start').consume(queues.orders);
+    const startOrder = fn('start-order', 'Starts the order workflow, one execution per order; re-drives orders nobody started')
+      .bindStateMachine(this.stateMachine, 'start')
+      .bindTable(table)
+      .consume(queues.orders);
+    // Every 5 minutes: orders still `received` minutes after intake wrote them (it died before queueing them).
+    scheduleFunction(this, 'RedriveSchedule', { target: startOrder, cron: 'cron(0/5 * * * ? *)', timezone: config.timezone, description: 'start the workflow of orders nobody started', input: { redriveReceived: true } });
     for (const callback of [decideCredit, fulfilmentCallback, sendFulfilmentRequest]) callback.bindStateMachine(this.stateMachine, 'task-response');
     // The warehouse's answer starts the steps after the wait (ShipOrder, IssueInvoice), which end it.
     fulfilmentCallback.bindOrderSteps(this.orderSteps);

@@ -347,14 +347,18 @@ describe('API, schedules, data, mail', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Stage', { AccessLogSettings: {}, DefaultRouteSettings: { ThrottlingRateLimit: 200 } });
   });
 
-  it("schedules dunning (with the scheduler's fire time: a retried run is the same run) and the three finance packs in the configured zone, each with its kind as the payload", () => {
+  it("schedules dunning (with the scheduler's fire time: a retried run is the same run), the three finance packs in the configured zone, each with its kind as the payload, and start-order's re-drive every 5 minutes", () => {
     const schedules = ofType('AWS::Scheduler::Schedule').map(([, s]) => s.Properties);
     expect(schedules.map((s) => [s.ScheduleExpression, s.ScheduleExpressionTimezone, s.Target.Input]).sort()).toEqual([
       ['cron(0 6 * * ? *)', 'Europe/London', '{"scheduledTime":"<aws.scheduler.scheduled-time>"}'],
       ['cron(0 7 * * ? *)', 'Europe/London', '{"kind":"flash"}'],
       ['cron(0 7 1 * ? *)', 'Europe/London', '{"kind":"month-end"}'],
       ['cron(0 7 ? * MON *)', 'Europe/London', '{"kind":"weekly"}'],
+      ['cron(0/5 * * * ? *)', 'Europe/London', '{"redriveReceived":true}'],
     ]);
+    const [, redrive] = ofType('AWS::Scheduler::Schedule').find(([, s]) => s.Properties.Target.Input.includes('redriveReceived'))!;
+    const [startOrder] = ofType('AWS::Lambda::Function').find(([, f]) => f.Properties.Environment?.Variables?.O2C_FUNCTION === 'start-order')!;
+    expect(JSON.stringify(redrive.Properties.Target.Arn)).toContain(startOrder);
     // All three invoke build-report, whose recipients per kind are bound beside it.
     const targets = new Set(ofType('AWS::Scheduler::Schedule').filter(([, s]) => s.Properties.Target.Input.includes('"kind"')).map(([, s]) => JSON.stringify(s.Properties.Target.Arn)));
     expect(targets.size).toBe(1);
@@ -485,9 +489,9 @@ describe('workflow wiring and limits', () => {
     expect(secured.size).toBe(22);
   });
 
-  it('invokes the scheduled functions with their input (dunning\'s fire time, or the finance pack\'s kind), never in a flexible window', () => {
+  it('invokes the scheduled functions with their input (dunning\'s fire time, the finance pack\'s kind, the re-drive), never in a flexible window', () => {
     for (const [, s] of ofType('AWS::Scheduler::Schedule')) {
-      expect(s.Properties.Target.Input).toMatch(/^\{"scheduledTime":"<aws\.scheduler\.scheduled-time>"\}$|^\{"kind":"(flash|weekly|month-end)"\}$/);
+      expect(s.Properties.Target.Input).toMatch(/^\{"scheduledTime":"<aws\.scheduler\.scheduled-time>"\}$|^\{"kind":"(flash|weekly|month-end)"\}$|^\{"redriveReceived":true\}$/);
       expect(s.Properties.FlexibleTimeWindow).toEqual({ Mode: 'OFF' });
     }
   });

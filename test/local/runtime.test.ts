@@ -53,7 +53,10 @@ describe('template reader', () => {
       ['cron(0 7 * * ? *)', { kind: 'flash' }],
       ['cron(0 7 1 * ? *)', { kind: 'month-end' }],
       ['cron(0 7 ? * MON *)', { kind: 'weekly' }],
+      ['cron(0/5 * * * ? *)', { redriveReceived: true }],
     ]);
+    expect(cronFires('cron(0/5 * * * ? *)', 'Europe/London', new Date('2026-12-01T06:35:10Z'))).toBe(true);
+    expect(cronFires('cron(0/5 * * * ? *)', 'Europe/London', new Date('2026-12-01T06:36:10Z'))).toBe(false);
   });
 
   it('lets every function share one process environment without conflicts', () => {

@@ -246,7 +246,15 @@ export function memoryWorld(options: { now?: string; company?: Company } = {}) {
     async recordEvent(orderId, event) {
       addEvent(orderId, clone(event));
     },
+    async receivedBefore(before, limit) {
+      return [...orderRows.values()].filter((o) => o.status === 'received' && o.createdAt < before && !leftReceived.has(o.id)).slice(0, limit).map((o) => o.id);
+    },
+    async leaveReceived(orderId) {
+      leftReceived.add(orderId);
+    },
   };
+  /** Orders taken out of the received-orders index by the re-drive (the index itself: status `received`). */
+  const leftReceived = new Set<string>();
 
   const customers: Customers = {
     async get(id) {

@@ -111,6 +111,22 @@ describe('order repository (DynamoDB Local)', () => {
     expect(await orders.create(draft('ord_c', 'PO-2'), customer('A. Lovelace', 0))).toEqual({ orderId: 'ord_b', created: false });
   });
 
+  it('keeps an order in the received-orders index from its creation until it leaves received, or is taken out (never a Scan)', async () => {
+    await orders.create({ ...draft('ord_old', 'PO-1'), createdAt: '2026-11-22T09:50:00.000Z' });
+    await orders.create({ ...draft('ord_moved', 'PO-2'), createdAt: '2026-11-22T09:51:00.000Z' });
+    await orders.create({ ...draft('ord_new', 'PO-3'), createdAt: '2026-11-22T09:58:00.000Z' });
+    const moving = (await orders.get('ord_moved'))!;
+    await orders.apply(moving, transition(moving, 'validated', 'validate', at));
+    expect((await orders.receivedBefore('2026-11-22T09:55:00.000Z', 100)).sort()).toEqual(['ord_old']);
+    expect((await orders.receivedBefore('2026-11-22T10:00:00.000Z', 100)).sort()).toEqual(['ord_new', 'ord_old']);
+    expect(await orders.receivedBefore('2026-11-22T10:00:00.000Z', 1)).toHaveLength(1);
+    await orders.leaveReceived('ord_old');
+    await orders.leaveReceived('ord_nope'); // no such order: nothing written
+    expect(await orders.receivedBefore('2026-11-22T10:00:00.000Z', 100)).toEqual(['ord_new']);
+    expect(await orders.get('ord_old')).toMatchObject({ status: 'received', version: 1 });
+    expect((await items()).filter((i) => String(i.pk) === 'ORDER#ord_nope')).toEqual([]);
+  });
+
   it('lists a customer’s orders newest first through the by-customer index', async () => {
     await orders.create({ ...draft('ord_old', 'PO-1'), createdAt: '2026-11-01T10:00:00.000Z' });
     await orders.create({ ...draft('ord_new', 'PO-2'), createdAt: '2026-11-20T10:00:00.000Z' });

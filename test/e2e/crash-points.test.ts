@@ -12,7 +12,7 @@
  * Not in `npm test`: each crash waits out the invocation's deadline before its redelivery, so even the sample
  * (O2C_CRASH_POINTS=sample: the first and the last side effect of every function, two runs) took 13 minutes on
  * 2 cores, beyond CI's budget. `npm run test:crash` (O2C_CRASH_POINTS=all) runs every point, as many functions crashing per run as have that many side effects
- * (planRuns); `first:K` the first K of those runs; `each` runs one point per run; `fn:k,fn:k` just those.
+ * (planRuns); `first:K` the first K of those runs; `run:J` the J-th alone; `each` runs one point per run; `fn:k,fn:k` just those.
  */
 import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -38,12 +38,12 @@ afterAll(async () => {
 /**
  * The runs that cover `all` points: run j crashes every function that has a j-th side effect, at that one (one crash
  * per function and run — after a crash, its retry's calls shift the count). `each`: one point per run. `sample`:
- * the first and the last side effect of every function, in two runs.
+ * the first and the last side effect of every function, in two runs. `run:J`: the J-th run of `all` alone.
  */
 export function planRuns(all: readonly CrashPoint[], mode: string): CrashPoint[][] {
   if (mode === 'each') return all.map((p) => [p]);
   if (mode === 'none') return [];
-  if (mode.includes(':') && !mode.startsWith('first:')) return mode.split(',').map((m) => all.filter((p) => `${p.fn}:${p.k}` === m));
+  if (mode.includes(':') && !/^(first|run):/.test(mode)) return mode.split(',').map((m) => all.filter((p) => `${p.fn}:${p.k}` === m));
   const last = new Map<string, number>();
   for (const p of all) last.set(p.fn, Math.max(last.get(p.fn) ?? 0, p.k));
   if (mode === 'sample') return [all.filter((p) => p.k === 1), all.filter((p) => p.k === last.get(p.fn) && p.k > 1)].filter((r) => r.length > 0);
@@ -51,7 +51,9 @@ export function planRuns(all: readonly CrashPoint[], mode: string): CrashPoint[]
   for (const p of all) (runs[p.k - 1] ??= []).push(p);
   // `first:K`: the first K runs of `all` — every side effect of a function with at most K, the first K of the others.
   const first = /^first:(\d+)$/.exec(mode);
-  return first ? runs.slice(0, Number(first[1])) : runs;
+  // `run:J`: the J-th run alone (every function with a J-th side effect crashing at it, as in `all`).
+  const one = /^run:(\d+)$/.exec(mode);
+  return first ? runs.slice(0, Number(first[1])) : one ? runs.slice(Number(one[1]) - 1, Number(one[1])) : runs;
 }
 
 /**

@@ -4,14 +4,14 @@
  * decided (an `OrderChange`), guarded by the version read, with its timeline
  * event in the same transaction.
  */
-import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { NO_SHOP, type OrderChange } from '#domain/order';
 import type { Order, Totals } from '#domain/model';
 import { ConcurrentUpdate } from '../errors.ts';
 import type { NewCustomer, OrderEvent, Orders, StoredOrder } from '../ports.ts';
 import { customerCreateItem, customerNameItem, queryByCustomer } from './customers.ts';
 import { failedConditions, isConditionFailure, isTransactionConflict, setExpression, transactWrite, type DynamoTable, type TransactItem } from './dynamo.ts';
-import { GSI_OPEN_BY_DUE, ITEM_TYPES, Keys, OPEN_INDEX_ATTRIBUTES, RECEIVED_ORDER_SHARDS, VERSION_ATTRIBUTE } from './table-schema.ts';
+import { GSI_OPEN_BY_DUE, ITEM_TYPES, Keys, RECEIVED_ORDER_SHARDS, VERSION_ATTRIBUTE } from './table-schema.ts';
 import { totalsItems } from './totals.ts';
 
 export function eventItem(t: DynamoTable, orderId: string, event: OrderEvent): TransactItem {
@@ -27,20 +27,21 @@ export function eventItem(t: DynamoTable, orderId: string, event: OrderEvent): T
 export function orderChangeItems(t: DynamoTable, order: StoredOrder, change: OrderChange): TransactItem[] {
   const at = change.event?.at ?? order.updatedAt;
   const set = setExpression({ ...change.set, ...(change.to ? { status: change.to } : {}), updatedAt: at }, { prefix: 'a' });
-  // An order leaving `received` leaves the received-orders index with the same write (nothing to re-drive).
+  // An order leaving `received` loses its marker in the same transaction (nothing to re-drive).
   const leaves = order.status === 'received' && change.to !== undefined && change.to !== 'received';
   return [
     {
       Update: {
         TableName: t.name,
         Key: Keys.order(order.id),
-        UpdateExpression: `SET ${['#version = :next', ...set.clauses].join(', ')}${leaves ? ` REMOVE ${OPEN_INDEX_ATTRIBUTES.join(', ')}` : ''}`,
+        UpdateExpression: `SET ${['#version = :next', ...set.clauses].join(', ')}`,
         ConditionExpression: '#version = :v',
         ExpressionAttributeNames: { '#version': VERSION_ATTRIBUTE, ...set.names },
         ExpressionAttributeValues: { ':v': order.version, ':next': order.version + 1, ...set.values },
       },
     },
     ...(change.event ? [eventItem(t, order.id, { ...change.event, ...(change.to ? { status: change.to } : {}) })] : []),
+    ...(leaves ? [{ Delete: { TableName: t.name, Key: Keys.receivedOrder(order.id) } }] : []),
     // What the change counts (an order error) is added with it: once, as the version guard makes the change.
     ...(change.counts ? totalsItems(t, [{ on: change.counts.on, currency: order.currency, add: change.counts.add }]) : []),
   ];
@@ -68,7 +69,6 @@ export function dynamoOrders(t: DynamoTable): Orders & { timeline(orderId: strin
             Item: {
               ...Keys.order(order.id),
               ...Keys.orderByCustomer(order.customerId, order.createdAt, order.id),
-              ...(order.status === 'received' ? Keys.receivedOrder(order.id, order.createdAt) : {}),
               type: ITEM_TYPES.order,
               ...order,
               [VERSION_ATTRIBUTE]: 1,
@@ -78,6 +78,7 @@ export function dynamoOrders(t: DynamoTable): Orders & { timeline(orderId: strin
           },
         },
         eventItem(t, order.id, { at: order.createdAt, step: order.status, status: order.status, detail: `from ${order.source.platform}` }),
+        ...(order.status === 'received' ? [{ Put: { TableName: t.name, Item: { ...Keys.receivedOrder(order.id), ...Keys.receivedOrderIndex(order.id, order.createdAt), type: ITEM_TYPES.receivedOrder, orderId: order.id } } }] : []),
       ];
       // A customer o2c meets for the first time (its item absent: the customer's condition) is created with the order
       // and its name joins the ones cash matching scores payers against; a known one cancels that transaction, and the
@@ -118,28 +119,17 @@ export function dynamoOrders(t: DynamoTable): Orders & { timeline(orderId: strin
             IndexName: GSI_OPEN_BY_DUE.indexName,
             KeyConditionExpression: `${GSI_OPEN_BY_DUE.partitionKey} = :pk AND ${GSI_OPEN_BY_DUE.sortKey} < :before`,
             ExpressionAttributeValues: { ':pk': Keys.receivedOrderShard(shard), ':before': before },
-            ProjectionExpression: 'id',
+            ProjectionExpression: 'orderId',
             Limit: limit - ids.length,
           }),
         );
-        ids.push(...(r.Items ?? []).map((i) => String(i.id)));
+        ids.push(...(r.Items ?? []).map((i) => String(i.orderId)));
       }
       return ids;
     },
 
     async leaveReceived(orderId) {
-      try {
-        await t.doc().send(
-          new UpdateCommand({
-            TableName: t.name,
-            Key: Keys.order(orderId),
-            UpdateExpression: `REMOVE ${OPEN_INDEX_ATTRIBUTES.join(', ')}`,
-            ConditionExpression: 'attribute_exists(pk)',
-          }),
-        );
-      } catch (error) {
-        if (!isConditionFailure(error)) throw error;
-      }
+      await t.doc().send(new DeleteCommand({ TableName: t.name, Key: Keys.receivedOrder(orderId) }));
     },
 
     async recordEvent(orderId, event) {

@@ -10,7 +10,8 @@
  * | customer              | CUSTOMER#<id>               | PROFILE                    | EMAIL#<shop>#<email> / CUSTOMER        |                                   |
  * | payment plan          | CUSTOMER#<id>               | PLAN#<planId>              |                                        |                                   |
  * | unapplied cash        | CUSTOMER#<id>               | UNAPPLIED#<paymentId>      |                                        |                                   |
- * | order                 | ORDER#<id>                  | ORDER                      | CUSTOMER#<id> / ORDER#<createdAt>#<id> | RECEIVED#<shard> / <createdAt>#<id> (while received) |
+ * | order                 | ORDER#<id>                  | ORDER                      | CUSTOMER#<id> / ORDER#<createdAt>#<id> |                                   |
+ * | received-order marker | ORDER#<id>                  | RECEIVED (while received)  |                                        | RECEIVED#<shard> / <createdAt>#<id> |
  * | order source key      | SOURCE#<platform>#<shop>#<externalId> | SOURCE           |                                        |                                   |
  * | order event           | ORDER#<id>                  | EVENT#<at>#<step>          |                                        |                                   |
  * | task token            | ORDER#<id>                  | TOKEN#<kind>               |                                        |                                   |
@@ -212,6 +213,7 @@ export const ITEM_TYPES = {
   customer: 'Customer',
   order: 'Order',
   orderSource: 'OrderSource',
+  receivedOrder: 'ReceivedOrder',
   orderEvent: 'OrderEvent',
   taskToken: 'TaskToken',
   reservation: 'Reservation',
@@ -277,11 +279,14 @@ export const Keys = {
   customerByEmail: (shop: string, email: string) => ({ gsi1pk: `EMAIL#${shop}#${email.toLowerCase()}`, gsi1sk: 'CUSTOMER' }),
   order: (id: string) => ({ pk: `ORDER#${id}`, sk: 'ORDER' }),
   /**
-   * An order's place in the received-orders family of the second index, from its creation until it leaves
-   * `received` (the validate step's change, or a cancellation, removes it): what start-order's scheduled re-drive
-   * reads to start a workflow nobody started (intake died between the order's write and its queue message).
+   * The marker of an order in `received`, from its creation until it leaves that status (the validate step's
+   * change, or a cancellation, deletes it in the same transaction), in the received-orders family of the second
+   * index: what start-order's scheduled re-drive reads to start a workflow nobody started (intake died between the
+   * order's write and its queue message). A small item of its own, not the order's attributes: the index then
+   * copies ~150 bytes, not the whole order, on the way in and out.
    */
-  receivedOrder: (id: string, createdAt: string) => ({ gsi2pk: `RECEIVED#${fnv1a(id) % RECEIVED_ORDER_SHARDS}`, gsi2sk: `${createdAt}#${id}` }),
+  receivedOrder: (id: string) => ({ pk: `ORDER#${id}`, sk: 'RECEIVED' }),
+  receivedOrderIndex: (id: string, createdAt: string) => ({ gsi2pk: `RECEIVED#${fnv1a(id) % RECEIVED_ORDER_SHARDS}`, gsi2sk: `${createdAt}#${id}` }),
   receivedOrderShard: (shard: number) => `RECEIVED#${shard}`,
   orderByCustomer: (customerId: string, createdAt: string, id: string) => ({
     gsi1pk: customerPartition(customerId),

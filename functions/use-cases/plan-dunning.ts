@@ -132,6 +132,13 @@ export async function inPool<T, R>(items: readonly T[], fn: (item: T) => Promise
 /** What a shard of a run did (steps 1–8), with the worklist lines of the customers it wrote to (their new scores). */
 export interface ShardOutcome extends DunningShardCounts {
   readonly worklist: WorklistEntry[];
+  /**
+   * Records each claimed level as sent and moves its invoice's next action past the run's day: call it once the
+   * shard's counts and worklist are recorded. Before it, the invoices are still due in the index, so a redelivery
+   * after a crash reads them again (their claims pending: the same letters under the same mail keys, no second
+   * email) and records what the first delivery did; after it, a redelivery reads nothing more and adds nothing.
+   */
+  readonly confirm: () => Promise<void>;
 }
 
 /**
@@ -142,8 +149,9 @@ export interface ShardOutcome extends DunningShardCounts {
 export async function planDunning(input: { asOf?: IsoDate }, deps: PlanDunningDeps): Promise<DunningRun> {
   const asOf = input.asOf ?? todayIn(deps.company.timezone, deps.clock.now());
   const outcome = await dunShard({ asOf }, deps);
+  await outcome.confirm();
   await sendWorklist(asOf, outcome.worklist, deps);
-  const { worklist: _, plansBroken, ...counts } = outcome;
+  const { worklist: _, confirm: __, plansBroken, ...counts } = outcome;
   return { asOf, ...counts, ...(plansBroken > 0 ? { plansBroken } : {}) };
 }
 
@@ -202,7 +210,6 @@ export async function dunShard(input: { asOf: IsoDate; shard?: number }, deps: P
     }
   });
   if (letters.length > 0) await deps.reminderQueue.sendMany(letters);
-  await inPool(claimed, (c) => deps.dunning.confirmQueued(c.invoice, c.level, at, c.next));
   const overdue = [...new Set(letters.filter((l) => l.items.some((i) => (levelById(policy, i.level)?.offsetDays ?? 0) > 0)).map((l) => l.customerId))];
   const scores = new Map(await inPool(overdue, async (customerId) => [customerId, (await rescoreCustomer({ customerId, asOf, cause: `dunning as of ${asOf}` }, deps))?.score] as const));
   deps.metrics.count('DunningLetters', letters.length);
@@ -215,6 +222,7 @@ export async function dunShard(input: { asOf: IsoDate; shard?: number }, deps: P
     actions,
     plansBroken: reviewed.broken,
     worklist: worklist.map((e) => ({ ...e, riskScore: scores.get(e.customerId) ?? e.riskScore })),
+    confirm: async () => void (await inPool(claimed, (c) => deps.dunning.confirmQueued(c.invoice, c.level, at, c.next))),
   };
 }
 

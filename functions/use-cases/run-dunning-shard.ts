@@ -16,7 +16,10 @@
  *    rerun) finds every level it had queued marked and every fee charged: it sends no second letter or fee, and a
  *    claim left pending by a crash is queued again under the same mail key.
  * 3. Record the shard in the run (`finishShard`): its counts and its worklist lines, once — a second delivery
- *    after the first was recorded adds nothing.
+ *    after the first was recorded adds nothing. Then mark the claimed levels sent and move the invoices' next
+ *    actions (the outcome's `confirm`): done before the record, a worker dying between the two left a redelivery
+ *    that no longer found the invoices due and recorded nothing of the first delivery's letters, worklist lines
+ *    and rescoring (crash point run-dunning-shard #25 of the full enumeration).
  * 4. When the run's shards are all done: the collectors' worklist of the whole run (plan-dunning `sendWorklist`,
  *    mail key `worklist:<asOf>`: whichever delivery gets here first or again, it goes once).
  */
@@ -59,9 +62,11 @@ export async function runDunningShard(input: DunningShardDelivery, deps: RunDunn
   let finished: Awaited<ReturnType<DunningRuns['finishShard']>>;
   let counts: DunningShardCounts;
   try {
-    const { worklist, ...done } = await dunShard({ asOf, shard }, deps);
+    const { worklist, confirm, ...done } = await dunShard({ asOf, shard }, deps);
     counts = done;
     finished = await deps.dunningRuns.finishShard(runId, shard, counts, worklist);
+    // Only now do the claimed invoices leave today's actions: a redelivery before this point reads them again.
+    await confirm();
   } finally {
     await deps.dunningRuns.release(shard, holder);
   }

@@ -132,6 +132,29 @@ describe('a dunning run fanned out by shard', () => {
     expect(feesOf(w)).toEqual(fees);
   });
 
+  it('a worker that died after sending its letters and before recording its shard: the redelivery finds the same invoices still due and records the letters, fees and worklist lines of the first', async () => {
+    const clean = book();
+    const asOf = addDays(DUE, 21);
+    const run = await startDunningRun({ asOf }, clean.deps);
+    const busy = clean.deps.dunningShardQueue.sent.find((m) => CUSTOMERS.some((c) => nextActionShardOf(c) === m.shard))!;
+    const expected = await runDunningShard(delivered(busy), clean.deps);
+
+    const w = book();
+    const { runId } = await startDunningRun({ asOf }, w.deps);
+    const dying = { ...w.deps, dunningRuns: { ...w.deps.dunningRuns, finishShard: async () => Promise.reject(new Error('the process died')) } };
+    await expect(runDunningShard(delivered({ ...busy, runId }), dying)).rejects.toThrow('the process died');
+    const letters = lettersOf(w.deps.reminderQueue.sent);
+    expect(letters.length).toBe(expected.letters);
+    const again = await runDunningShard(delivered({ ...busy, runId }, 2), w.deps);
+    expect(again).toMatchObject({ outcome: 'recorded', done: 1, letters: expected.letters, invoices: expected.invoices, read: expected.read });
+    expect((await w.deps.dunningRuns.worklist(runId)).map((e) => e.customerId).sort()).toEqual((await clean.deps.dunningRuns.worklist(run.runId)).map((e) => e.customerId).sort());
+    // The same letters queued again (the same mail keys: send-mail sends each once), no fee charged twice.
+    expect([...new Set(lettersOf(w.deps.reminderQueue.sent))]).toEqual(letters);
+    expect(feesOf(w)).toEqual(feesOf(clean));
+    // Recorded and confirmed now: a third delivery reads nothing more.
+    expect(await runDunningShard(delivered({ ...busy, runId }, 3), w.deps)).toMatchObject({ outcome: 'again', letters: 0 });
+  });
+
   it('one worker per shard at a time: another message while the lease is held is retried (ConcurrentUpdate), after the lease ran out it works', async () => {
     const w = book();
     const asOf = addDays(DUE, 21);

@@ -11,7 +11,7 @@
  *    failing a payment or a dunning run for).
  */
 import { creditExposure } from '#domain/credit';
-import { creditScore, type CreditScore } from '#domain/credit-score';
+import { creditScore, type CreditScore, type RiskFactor } from '#domain/credit-score';
 import { todayIn } from '#domain/dates';
 import type { IsoDate } from '#domain/model';
 import { ConcurrentUpdate } from '../errors.ts';
@@ -40,7 +40,9 @@ export async function rescoreCustomer(input: { customerId: string; asOf?: IsoDat
       exposure: exposure.openReceivables + exposure.openOrders,
       invoices: invoices.map((i) => ({ currency: i.currency, dueDate: i.dueDate, total: i.totals.total, balance: i.balance, ...(i.disputed ? { disputed: i.disputed } : {}), ...(i.history ? { history: i.history } : {}) })),
     });
-    if (before.riskScore === scored.score && JSON.stringify(before.riskFactors ?? []) === JSON.stringify(scored.factors)) return scored;
+    // Unchanged: nothing written (a redelivered dunning shard rescoring again). Field by field: the stored factors come
+    // back from DynamoDB with their keys in any order, so their JSON is no measure.
+    if (before.riskScore === scored.score && sameFactors(before.riskFactors ?? [], scored.factors)) return scored;
     try {
       await deps.customers.update(before, { ...before, riskScore: scored.score, riskFactors: scored.factors, riskScoredOn: asOf }, {
         at: now.toISOString(),
@@ -58,3 +60,5 @@ export async function rescoreCustomer(input: { customerId: string; asOf?: IsoDat
   }
   return undefined;
 }
+
+const sameFactors = (a: readonly RiskFactor[], b: readonly RiskFactor[]) => a.length === b.length && a.every((f, i) => f.id === b[i]!.id && f.points === b[i]!.points && f.value === b[i]!.value);

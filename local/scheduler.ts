@@ -75,7 +75,8 @@ export async function runSchedule(schedule: Pick<LocalSchedule, 'fn' | 'retryAtt
   }
 }
 
-export function startScheduler(schedules: readonly LocalSchedule[], host: FunctionHost, log: (line: string) => void): { schedules: readonly LocalSchedule[]; stop(): void } {
+export function startScheduler(schedules: readonly LocalSchedule[], host: FunctionHost, log: (line: string) => void, options: { timers?: boolean } = {}): { schedules: readonly LocalSchedule[]; stop(): void } {
+  if (options.timers === false) return { schedules, stop: () => undefined }; // fired by the admin route only
   let lastMinute = -1;
   const timer = setInterval(() => {
     const now = new Date();

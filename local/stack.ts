@@ -96,6 +96,11 @@ export interface LocalStackOptions {
   waitMs?: number;
   /** Fault-injection mode (local/faults.ts): `stack.faults` arms a crash after a function's k-th side effect. */
   faults?: boolean;
+  /**
+   * false: the schedules fire only when `POST /_local/schedules/:name` asks, never on their cron — for a test that
+   * compares what runs did, which a daily run firing in the middle of one would change (default true).
+   */
+  scheduleTimers?: boolean;
   log?: (line: string) => void;
 }
 
@@ -316,7 +321,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const api = await startApi(topology.routes, host, apiPort, admin);
     stoppers.push(() => api.stop());
     simulator?.resumePending(); // what the warehouse accepted before a restart: the callback route answers now
-    const scheduler = startScheduler(topology.schedules, host, log);
+    const scheduler = startScheduler(topology.schedules, host, log, { timers: options.scheduleTimers ?? true });
     stoppers.push(() => scheduler.stop());
 
     const hosted = async (): Promise<HostedParts> => ({

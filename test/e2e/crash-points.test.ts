@@ -28,7 +28,7 @@ const enabled = Boolean(process.env.O2C_CRASH_POINTS);
 
 beforeAll(async () => {
   if (!enabled) return;
-  stack = await startLocalStack({ inMemory: true, faults: true, apiPort: await freePort(), mailPort: await freePort(), warehouseDelayMs: 50, waitMs: 200 });
+  stack = await startLocalStack({ inMemory: true, faults: true, scheduleTimers: false, apiPort: await freePort(), mailPort: await freePort(), warehouseDelayMs: 50, waitMs: 200 });
 }, 300_000);
 
 afterAll(async () => {
@@ -91,10 +91,10 @@ describe.skipIf(!enabled)('a crash after every side effect', () => {
     const counts = faults.counts();
     if (process.env.O2C_CRASH_DEBUG) writeFileSync(process.env.O2C_CRASH_DEBUG, JSON.stringify({ counts: [...counts], log: faults.log, state: clean.state }, null, 1));
     expect(clean.state.deadLetters).toEqual([]);
-    expect(clean.state.orders).toEqual(['<order>: invoiced / SUCCEEDED', '<web-order>: rejected / SUCCEEDED']);
+    expect(clean.state.orders).toEqual(['<order>: invoiced / SUCCEEDED', '<web-order>: rejected / SUCCEEDED', '<held-order>: rejected / SUCCEEDED']);
     // The scenario reaches every function of the order and cash paths.
     expect([...counts.keys()].sort()).toEqual(
-      expect.arrayContaining(['apply-payment', 'bank-import', 'build-report', 'check-credit', 'confirm-order', 'finance', 'finance-cash', 'fulfil-order', 'fulfilment-callback', 'intake', 'issue-invoice', 'plan-dunning', 'refund-payment', 'reject-order', 'render-documents', 'send-fulfilment-request', 'send-mail', 'send-reminder', 'ship-order', 'start-order', 'validate-order']),
+      expect.arrayContaining(['apply-payment', 'bank-import', 'build-report', 'check-credit', 'confirm-order', 'decide-credit', 'finance', 'finance-cash', 'fulfil-order', 'fulfilment-callback', 'intake', 'issue-invoice', 'plan-dunning', 'refund-payment', 'reject-order', 'render-documents', 'request-credit-review', 'send-fulfilment-request', 'send-mail', 'send-reminder', 'ship-order', 'start-order', 'validate-order']),
     );
     const all: CrashPoint[] = [...counts].sort(([a], [b]) => a.localeCompare(b)).flatMap(([fn, n]) => Array.from({ length: n }, (_, i) => ({ fn, k: i + 1 })));
     const mode = process.env.O2C_CRASH_POINTS ?? 'sample';

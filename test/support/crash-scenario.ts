@@ -5,13 +5,16 @@
  *   1. finance creates a B2B customer (limit £1,000)                       finance
  *   2. it orders 2 mugs on terms (£30.00)                                   intake → start-order → the workflow
  *      → invoiced, its email with the PDF                                   (… issue-invoice, render-documents, send-mail)
- *   3. finance credits £6.00 of the invoice                                 finance (credit note, its email)
- *   4. dunning runs on the due date + 21 days: a letter and the fee         plan-dunning → send-reminder (Stripe payment link)
- *   5. a camt.053 pays what is owed: paid                                   bank-import → apply-payment (finance's summary)
- *   6. finance records £5.00 more from the customer: unapplied cash         finance-cash → apply-payment
- *   7. a prepaid Stripe checkout the warehouse refuses                      intake … send-fulfilment-request → reject-order
+ *   3. a second B2B customer (limit £25) orders the same: over its limit    … check-credit → credit hold → request-credit-review
+ *      within the review band, held; finance rejects it (decide-credit)     (finance asked) → decide-credit → reject-order
+ *      → rejected, stock back, the customer told                             (the customer's email)
+ *   4. finance credits £6.00 of the invoice                                 finance (credit note, its email)
+ *   5. dunning runs on the due date + 21 days: a letter and the fee         plan-dunning → send-reminder (Stripe payment link)
+ *   6. a camt.053 pays what is owed: paid                                   bank-import → apply-payment (finance's summary)
+ *   7. finance records £5.00 more from the customer: unapplied cash         finance-cash → apply-payment
+ *   8. a prepaid Stripe checkout the warehouse refuses                      intake … send-fulfilment-request → reject-order
  *      → rejected, stock back, refunded at Stripe                           → refund-payment
- *   8. the daily flash report (as of a day of the run's own)                build-report → send-mail
+ *   9. the daily flash report (as of a day of the run's own)                build-report → send-mail
  *
  * Each step retries as its caller would: an HTTP caller sends the same request again (same Idempotency-Key) on a 5xx,
  * schedules are retried by the scheduler (local/scheduler.ts); between steps the stack is left to go quiet (no message
@@ -31,9 +34,11 @@ export interface RunIds {
   tag: string;
   email: string;
   webEmail: string;
+  heldEmail: string;
   reportDate: string;
   orderId?: string;
   webOrderId?: string;
+  heldOrderId?: string;
   invoiceNumber?: string;
   creditNoteNumber?: string;
 }
@@ -100,7 +105,7 @@ export function crashScenario(stackOf: () => LocalStack) {
       `the stack quiet after ${what} (${ids.tag})`,
       async () => {
         const depths = await stack().queues.depths();
-        const busy = depths.some((d) => !d.isDeadLetter && d.visible + d.inFlight > 0) || stack().host.active() > 0 || [ids.orderId, ids.webOrderId].some((o) => o && stack().sfn.executions.get(o)?.status === 'RUNNING');
+        const busy = depths.some((d) => !d.isDeadLetter && d.visible + d.inFlight > 0) || stack().host.active() > 0 || [ids.orderId, ids.webOrderId, ids.heldOrderId].some((o) => o && stack().sfn.executions.get(o)?.status === 'RUNNING');
         calm = busy ? 0 : calm + 1;
         return calm >= 2;
       },
@@ -124,7 +129,7 @@ export function crashScenario(stackOf: () => LocalStack) {
 
   async function run(tag: string, index: number): Promise<RunResult> {
     const today = new Date().toLocaleDateString('en-CA', { timeZone: 'Europe/London' });
-    const ids: RunIds = { tag, email: `buyer-${tag}@crash.example`, webEmail: `web-${tag}@crash.example`, reportDate: day(today, -(index + 1)) };
+    const ids: RunIds = { tag, email: `buyer-${tag}@crash.example`, webEmail: `web-${tag}@crash.example`, heldEmail: `held-${tag}@crash.example`, reportDate: day(today, -(index + 1)) };
     const before = await scanAll();
     const mailsBefore = (await mails()).length;
     const deadBefore = await deadLetterDepths();
@@ -142,16 +147,27 @@ export function crashScenario(stackOf: () => LocalStack) {
     }, STEP_MS);
     ids.invoiceNumber = invoiced.invoiceNumber as string;
     await quiet(ids, 'the order');
-    // 3. A credit note of £6.00.
+    // 3. A customer whose limit (£25) the same order (£30) exceeds within the review band: held; finance rejects it.
+    const heldCustomer = await post('/finance/customers', { email: ids.heldEmail, name: `Held ${tag} Ltd`, creditLimit: { amount: 2_500, currency: 'GBP' } });
+    expectStatus('create the held customer', heldCustomer, 201, ...(heldCustomer.retried ? [409] : []));
+    const heldDraft = { ...draft, externalId: `HD-${tag}`, reference: `HD-${tag}`, customer: { email: ids.heldEmail, name: `Held ${tag} Ltd` } };
+    ids.heldOrderId = expectStatus('post the held order', await post('/orders', heldDraft, { 'idempotency-key': `held-${tag}` }), 202).orderId as string;
+    // Finance decides when asked: once the review's email is in the mailbox (a decision before it would rightly leave
+    // a redelivered request unsent — the review it asks for has ended).
+    await until(`the credit review of HD-${tag} asked`, async () => (await mails()).some((m) => m.subject.includes(`HD-${tag}`) && /credit review/i.test(m.subject)), STEP_MS);
+    await decideReview(ids.heldOrderId, { decision: 'reject', reason: 'credit-limit', note: 'over the limit on a first order' });
+    await until(`order HD-${tag} rejected`, async () => (await getItem(Keys.order(ids.heldOrderId!)))?.status === 'rejected', STEP_MS);
+    await quiet(ids, 'the held order');
+    // 4. A credit note of £6.00.
     const cn = await post(`/finance/invoices/${ids.invoiceNumber}/credit-notes`, { amount: { amount: 600, currency: 'GBP' }, reason: 'one mug arrived chipped' }, { 'idempotency-key': `cn-${tag}` });
     ids.creditNoteNumber = expectStatus('issue the credit note', cn, 201).creditNoteNumber as string;
     await quiet(ids, 'the credit note');
-    // 4. Dunning on the due date + 21 days: a letter, and the statutory fee.
+    // 5. Dunning on the due date + 21 days: a letter, and the statutory fee.
     const invoice = (await getItem(Keys.invoice(ids.invoiceNumber)))!;
     const booked = invoice.issueDate as string;
     expectStatus('run dunning', await post(`/_local/schedules/dunning?asOf=${day(invoice.dueDate as string, 21)}`, {}), 200);
     await quiet(ids, 'dunning');
-    // 5. A bank statement paying what is owed now.
+    // 6. A bank statement paying what is owed now.
     const owed = (await getItem(Keys.invoice(ids.invoiceNumber)))!.balance as number;
     const amount = (owed / 100).toFixed(2);
     const camt = `<?xml version="1.0" encoding="UTF-8"?>
@@ -165,15 +181,15 @@ export function crashScenario(stackOf: () => LocalStack) {
     await until(`statement ${tag} applied`, async () => (await call('GET', `/finance/bank-statements/${imported.importId}`)).body.status === 'applied', STEP_MS);
     await until(`invoice ${tag} paid`, async () => (await getItem(Keys.invoice(ids.invoiceNumber!)))?.status === 'paid', STEP_MS);
     await quiet(ids, 'the bank import');
-    // 6. £5.00 more, by a transfer finance records for the customer: unapplied cash.
+    // 7. £5.00 more, by a transfer finance records for the customer: unapplied cash.
     expectStatus('record the transfer', await post('/finance/payments', { externalId: `TRANSFER-${tag}`, amount: 500, currency: 'GBP', receivedOn: booked, remittance: 'on account', customerId: invoice.customerId }, { 'idempotency-key': `pay-${tag}` }), 202, 201, 200);
     await quiet(ids, 'the transfer');
-    // 7. A prepaid Stripe checkout the warehouse refuses: rejected, stock back, refunded at Stripe.
+    // 8. A prepaid Stripe checkout the warehouse refuses: rejected, stock back, refunded at Stripe.
     stack().warehouse.refuse(`WEB-${tag}`, 'not stocked at this site');
     ids.webOrderId = expectStatus('deliver the Stripe checkout', await postStripeCheckout(tag, ids.webEmail), 202).orderId as string;
     await until(`order WEB-${tag} rejected`, async () => (await getItem(Keys.order(ids.webOrderId!)))?.status === 'rejected', STEP_MS);
     await quiet(ids, 'the refused checkout');
-    // 8. The daily flash, as of a day of this run's own (a report is mailed once per kind and day).
+    // 9. The daily flash, as of a day of this run's own (a report is mailed once per kind and day).
     expectStatus('run the report', await post(`/_local/schedules/report?kind=flash&asOf=${ids.reportDate}`, {}), 200);
     await quiet(ids, 'the report');
 
@@ -182,6 +198,28 @@ export function crashScenario(stackOf: () => LocalStack) {
     const state = normalise(ids, before, after, newMails, stripeBefore, [...(await deadLetterDepths())].filter(([q, n]) => n > (deadBefore.get(q) ?? 0)).map(([q, n]) => `${q}: +${n - (deadBefore.get(q) ?? 0)}`));
     const numbers = (prefix: string) => [...after.values()].filter((i) => !before.has(`${i.pk}|${i.sk}`)).flatMap((i) => (i.type === prefix ? [String(i.number)] : []));
     return { ids, state, invoiceNumbers: numbers('Invoice'), creditNoteNumbers: numbers('CreditNote') };
+  }
+
+  /**
+   * Finance's decision on a held order, as a person at `o2c credit decide` would send it: again while the review is
+   * "not open yet" (request-credit-review has not kept the wait's token), and again on a 5xx. Once an attempt was
+   * answered 5xx (decide-credit died after a side effect), a 409 that the review has ended or the order is no longer
+   * on hold means that attempt's decision was taken; anything else but a 200 is a failure.
+   */
+  async function decideReview(orderId: string, decision: Record<string, string>): Promise<void> {
+    let crashed = false;
+    await until(
+      `the credit decision on ${orderId}`,
+      async () => {
+        const r = await call('POST', `/finance/orders/${orderId}/credit-decision`, JSON.stringify(decision));
+        crashed ||= r.retried;
+        const code = r.status === 409 ? String(r.body?.code ?? r.body?.error ?? JSON.stringify(r.body)) : '';
+        if (r.status === 200 || (crashed && /NotOnHold|ReviewClosed/.test(code))) return true;
+        if (/ReviewNotOpen/.test(code)) return undefined;
+        throw new Error(`the credit decision: HTTP ${r.status} ${JSON.stringify(r.body)}`);
+      },
+      STEP_MS,
+    );
   }
 
   async function postStripeCheckout(tag: string, email: string) {
@@ -215,6 +253,7 @@ export function crashScenario(stackOf: () => LocalStack) {
       [ids.creditNoteNumber!, '<CN>'],
       [ids.orderId!, '<order>'],
       [ids.webOrderId!, '<web-order>'],
+      [ids.heldOrderId!, '<held-order>'],
       [ids.reportDate, '<report-date>'],
       [ids.tag, '<run>'],
     ];
@@ -271,7 +310,7 @@ export function crashScenario(stackOf: () => LocalStack) {
       }
       changed.push(`${text(key)} ${JSON.stringify(value(diff))}`);
     }
-    const orders = [ids.orderId!, ids.webOrderId!].map((o) => {
+    const orders = [ids.orderId!, ids.webOrderId!, ids.heldOrderId!].map((o) => {
       const e = stack().sfn.executions.get(o);
       return `${text(o)}: ${after.get(`${Keys.order(o).pk}|${Keys.order(o).sk}`)?.status} / ${e?.status}${e?.error ? ` (${e.error}: ${text(e.cause ?? '')})` : ''}`;
     });

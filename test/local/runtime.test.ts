@@ -1,8 +1,8 @@
 /** The local runtime's pure parts: template reading, route matching, cron, the shared environment. */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { matchRoute } from '../../local/api.ts';
 import { sharedEnvironment } from '../../local/functions.ts';
-import { cronFires } from '../../local/scheduler.ts';
+import { cronFires, startScheduler } from '../../local/scheduler.ts';
 import { localDefinition } from '../../local/stepfunctions.ts';
 import { synthTemplate } from '../../local/synth.ts';
 import { readTopology, type LocalTopology } from '../../local/template.ts';
@@ -119,6 +119,37 @@ describe('routes and schedules', () => {
     // The month-end pack: the 1st at 07:00.
     expect(cronFires('cron(0 7 1 * ? *)', 'Europe/London', new Date('2026-12-01T07:00:10Z'))).toBe(true);
     expect(cronFires('cron(0 7 1 * ? *)', 'Europe/London', new Date('2026-11-30T07:00:10Z'))).toBe(false);
+  });
+});
+
+describe('the local scheduler', () => {
+  afterEach(() => vi.useRealTimers());
+  const everyMinute = { logicalId: 'Tick', fn: 'Fn', expression: 'cron(* * * * ? *)', timezone: 'UTC', input: { scheduledTime: '<aws.scheduler.scheduled-time>' }, retryAttempts: 0 };
+  const running = (timers?: boolean) => {
+    const invoked: unknown[] = [];
+    const host = { invoke: async (fn: string, input: unknown) => invoked.push([fn, input]) } as unknown as Parameters<typeof startScheduler>[1];
+    const scheduler = startScheduler([everyMinute], host, () => undefined, timers === undefined ? {} : { timers });
+    return { invoked, scheduler };
+  };
+
+  it('fires a schedule on its cron, once a minute, with the minute as its scheduled time', async () => {
+    vi.useFakeTimers({ now: new Date('2026-12-02T06:00:05Z') });
+    const { invoked, scheduler } = running();
+    await vi.advanceTimersByTimeAsync(60_000); // it looks every 15 s: at 06:00:20, :35, :50 and 06:01:05
+    scheduler.stop();
+    expect(invoked).toEqual([
+      ['Fn', { scheduledTime: '2026-12-02T06:00:00Z' }],
+      ['Fn', { scheduledTime: '2026-12-02T06:01:00Z' }],
+    ]);
+  });
+
+  it('fires nothing on its own with timers off (a test that triggers schedules through the admin route)', async () => {
+    vi.useFakeTimers({ now: new Date('2026-12-02T06:00:05Z') });
+    const { invoked, scheduler } = running(false);
+    await vi.advanceTimersByTimeAsync(180_000);
+    scheduler.stop();
+    expect(invoked).toEqual([]);
+    expect(scheduler.schedules).toEqual([everyMinute]);
   });
 });
 

@@ -248,7 +248,7 @@ while ((done = await invoiced()) < ids.length && Date.now() < deadline) await ne
 const invoicedAt = performance.now() - t0;
 // then the queues drain (every queue but the DLQs empty; the mail queue too with --drain-mail: locally one send-mail
 // poller paced to MAIL_MIN_INTERVAL_MS sends ~10 emails a second whatever the SES rate — AWS runs maxConcurrency of them)
-const mailQueue = stack.topology.queues.find((q) => !q.deadLetter && stack.topology.eventSources.some((e) => e.queue === q.logicalId && stack.topology.functions.find((f) => f.logicalId === e.fn)?.name === 'send-mail'))?.name;
+const mailQueue = stack.topology.queues.find((q) => stack.topology.eventSources.some((e) => e.queue === q.logicalId && stack.topology.functions.find((f) => f.logicalId === e.fn)?.name === 'send-mail'))?.name;
 const drained = async () => (await stack.queues.depths()).every((d) => d.isDeadLetter || d.visible + d.inFlight === 0 || (!values['drain-mail'] && d.queue === mailQueue));
 while (!(await drained()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 1_000));
 const drainedAt = performance.now() - t0;

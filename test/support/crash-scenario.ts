@@ -259,7 +259,8 @@ export function crashScenario(stackOf: () => LocalStack) {
     ];
     const text = (s: string): string => {
       let out = s;
-      for (const [id, role] of roles) if (id) out = out.split(id).join(role);
+      // Whole ids only: the run's tag (`r5`) also turns up inside random ids (a Stripe refund's `re_…r5…`).
+      for (const [id, role] of roles) if (id) out = out.replace(new RegExp(`(?<![0-9A-Za-z])${id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![0-9A-Za-z])`, 'g'), role);
       return out
         .replace(/RF\d\d[0-9A-Z<>a-z-]+/g, '<RF>')
         .replace(/\b\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)?/g, '<time>')

@@ -3,13 +3,14 @@
  * behalf of a person or a partner.
  * 1. The order must exist (404) and be in the state the wait is for (409) — when it has moved on, an answer noted on
  *    its token by a caller that died after giving it is finished first (step 5: the token forgotten, the line
- *    written), as a retry would have (`finishNotedAnswer`).
+ *    written), as a retry would have (`finishNotedAnswer`): when that answer is this one (the caller's retry), done;
+ *    else the 409 says which answer was given first.
  * 2. The wait's token must be there (409 while the wait is not open yet).
  * 3. Note the answer on the token (the answer, its step and detail, as JSON): another answer noted first on the same token is a
  *    409 — but its caller may have died before step 4 (a warehouse that then sends the shipment again with another
  *    timestamp, finance deciding again), which would leave the wait open with every later answer refused: so the
  *    noted answer is given first (steps 4–5 for it; given twice when its caller is alive, which a spent token
- *    absorbs), and only then this one refused.
+ *    absorbs), and only then this one refused, saying which answer stands.
  * 4. SendTaskSuccess / SendTaskFailure; a token whose wait already ended is a 409 — unless this same answer had been
  *    noted before: then a first attempt answered and died before step 5 (the token spent by it), and this retry
  *    finishes its work.
@@ -47,15 +48,18 @@ export async function answerWait(input: WaitAnswer, deps: AnswerWaitDeps): Promi
   if (!order) throw new OrderNotFound(input.orderId);
   const refusal = input.precondition?.(order);
   if (refusal) {
-    await finishNotedAnswer(input, deps);
-    throw refusal;
+    const first = await finishNotedAnswer(input, deps);
+    if (first && fingerprint(first) === fingerprint(input)) return; // this answer: its first attempt died after giving it
+    throw first ? withFirstAnswer(refusal, first) : refusal;
   }
   const token = await deps.tokens.get(input.orderId, input.kind);
   if (!token) throw input.notOpen;
   const noted = await deps.tokens.noteAnswer(input.orderId, input.kind, token, fingerprint(input), deps.clock.now().toISOString());
   if (noted.outcome === 'taken') {
-    if (noted.noted !== undefined) await give(input, token, { ...unprint(noted.noted), at: noted.at }, 'again', deps);
-    throw input.ended;
+    if (noted.noted === undefined) throw input.ended;
+    const first = unprint(noted.noted);
+    await give(input, token, { ...first, at: noted.at }, 'again', deps);
+    throw withFirstAnswer(input.ended, first);
   }
   await give(input, token, { answer: input.answer, step: input.step, detail: input.detail, at: noted.at }, noted.outcome, deps);
 }
@@ -65,12 +69,17 @@ export async function answerWait(input: WaitAnswer, deps: AnswerWaitDeps): Promi
  * workflow took it and moved the order; the token and the timeline line were left): give it again (the spent token
  * absorbs it, or a wait still open takes it), forget the token and write the line. Nothing when nothing was noted.
  */
-export async function finishNotedAnswer(wait: Pick<WaitAnswer, 'orderId' | 'kind'>, deps: AnswerWaitDeps): Promise<void> {
+export async function finishNotedAnswer(wait: Pick<WaitAnswer, 'orderId' | 'kind'>, deps: AnswerWaitDeps): Promise<Noted | undefined> {
   const noted = await deps.tokens.noted(wait.orderId, wait.kind);
-  if (noted) await give(wait, noted.token, { ...unprint(noted.answer), at: noted.at }, 'again', deps);
+  if (!noted) return undefined;
+  const first = unprint(noted.answer);
+  await give(wait, noted.token, { ...first, at: noted.at }, 'again', deps);
+  return first;
 }
 
 type Noted = Pick<WaitAnswer, 'answer' | 'step' | 'detail'>;
+/** A refusal that says which answer stands (what the order's timeline records), for a caller whose own was not taken. */
+const withFirstAnswer = (refusal: ConflictError, first: Noted) => new ConflictError(`${refusal.message}; the answer given first: ${first.detail}`, refusal.code);
 const fingerprint = (a: Noted) => JSON.stringify([a.answer, a.step, a.detail]);
 const unprint = (noted: string): Noted => {
   const [answer, step, detail] = JSON.parse(noted) as [Noted['answer'], string, string];

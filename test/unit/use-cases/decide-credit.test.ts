@@ -78,6 +78,33 @@ describe('decideCreditReview', () => {
     expect(w.state.workflowCalls).toHaveLength(1);
   });
 
+  it('answers the same decision sent again after its first attempt died having given it, once the workflow moved the order: 200, nothing given twice', async () => {
+    const w = await waiting();
+    // The first attempt noted and gave its decision, then died before forgetting the token; the workflow rejected the order.
+    const dying = { ...w.deps, tokens: { ...w.deps.tokens, delete: async () => Promise.reject(new Error('the process died')) } };
+    const decision = { orderId: 'ord_1', decision: 'reject' as const, reason: 'credit-limit' as const, note: 'first order', actor: FINANCE };
+    await expect(decideCreditReview(decision, dying)).rejects.toThrow('the process died');
+    w.putOrder(testOrder('ord_1', 'rejected'));
+    w.state.spentTokens.add('tok-cr');
+    // Finance sends the same decision again: it is the one that stands.
+    expect(await decideCreditReview(decision, w.deps)).toEqual({ orderId: 'ord_1', decision: 'reject' });
+    expect(w.tokenOf('ord_1', 'credit-review')).toBeUndefined();
+    expect(w.state.events.get('ord_1')).toEqual([{ at: NOW, step: 'credit-decision', detail: `reject by ${FINANCE} (credit-limit): first order` }]);
+    // Once more, after that: the review is closed, and the order says what became of it.
+    await expect(decideCreditReview(decision, w.deps)).rejects.toMatchObject({ name: 'NotOnHold', message: 'order ord_1 is rejected, not on credit hold' });
+  });
+
+  it('refuses another decision after a first attempt died having given its own, saying which decision stands (409)', async () => {
+    const w = await waiting();
+    const dying = { ...w.deps, tokens: { ...w.deps.tokens, delete: async () => Promise.reject(new Error('the process died')) } };
+    await expect(decideCreditReview({ orderId: 'ord_1', decision: 'reject', reason: 'credit-limit', actor: FINANCE }, dying)).rejects.toThrow('the process died');
+    w.putOrder(testOrder('ord_1', 'rejected'));
+    w.state.spentTokens.add('tok-cr');
+    const error = (await decideCreditReview({ orderId: 'ord_1', decision: 'approve', actor: 'arn:aws:iam::000000000000:user/sam' }, w.deps).catch((e: unknown) => e)) as Error;
+    expect([error.name, statusOf(error), error.message]).toEqual(['NotOnHold', 409, `order ord_1 is rejected, not on credit hold; the answer given first: reject by ${FINANCE} (credit-limit)`]);
+    expect(w.state.events.get('ord_1')).toEqual([{ at: NOW, step: 'credit-decision', detail: `reject by ${FINANCE} (credit-limit)` }]);
+  });
+
   it('does not turn a fault of the workflow into a conflict: it propagates and the token is kept for a retry', async () => {
     const w = await waiting();
     const deps = { ...w.deps, workflow: { ...w.deps.workflow, complete: () => Promise.reject(Object.assign(new Error('boom'), { name: 'ServiceUnavailable' })) } };

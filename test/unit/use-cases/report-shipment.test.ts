@@ -54,7 +54,7 @@ describe('reportShipment', () => {
     await expect(reportShipment({ orderId: 'ord_1', report: first }, dying)).rejects.toThrow('the process died');
     // … its report again, regenerated (another tracking number): the first answer goes to the workflow, this one is refused.
     const error = (await reportShipment({ orderId: 'ord_1', report: shipment }, w.deps).catch((e: unknown) => e)) as Error;
-    expect([error.name, statusOf(error)]).toEqual(['NotAwaitingShipment', 409]);
+    expect([error.name, statusOf(error), error.message]).toEqual(['NotAwaitingShipment', 409, 'the fulfilment wait of order ord_1 has already ended; the answer given first: DPD 1Z111']);
     expect(w.state.workflowCalls).toEqual([{ op: 'complete', args: ['tok-f', first] }]);
     expect(w.tokenOf('ord_1', 'fulfilment')).toBeUndefined();
     expect(w.state.events.get('ord_1')).toEqual([{ at: NOW, step: 'warehouse', detail: 'DPD 1Z111' }]);

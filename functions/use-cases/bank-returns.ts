@@ -4,7 +4,9 @@
  *
  * For each return or reversal debit:
  * 1. Carried out before (its return item exists: the same entry in an earlier
- *    or overlapping file)? Reported, nothing written.
+ *    or overlapping file — or, for an import of it running at the same time,
+ *    a payment read since is marked returned by this entry)? Reported, nothing
+ *    written.
  * 2. Candidates: the payments whose end-to-end id or bank entry key the return
  *    quotes (pointer items written with each payment), the payments of the
  *    customer the payer's IBAN last paid for, and the payments nobody owns yet
@@ -58,6 +60,12 @@ export async function reverseReturns(lines: readonly BankLine[], importId: strin
     const quoted = (await Promise.all(quotedIds.map((id) => deps.payments.get(id)))).filter((p): p is StoredPayment => p !== undefined);
     const after = later(line);
     const candidates = [...quoted, ...(customerId ? await deps.payments.ofCustomer(customerId, line.bookingDate) : []), ...unassigned].filter((p) => !after.has(p.id));
+    // Returned by this very entry since the look above: a concurrent import of it carried it out.
+    const done = candidates.find((p) => returnedBy(p, line));
+    if (done) {
+      out.push({ ...base, outcome: 'reversed-before', paymentId: done.id });
+      continue;
+    }
     const match = matchReturn(line, [...new Map(candidates.map((p) => [p.id, p as ReturnablePayment])).values()]);
     if (match.kind === 'unmatched') {
       out.push({ ...base, outcome: 'unmatched', reason: match.reason });
@@ -67,6 +75,8 @@ export async function reverseReturns(lines: readonly BankLine[], importId: strin
   }
   return out;
 }
+
+const returnedBy = (payment: StoredPayment, line: BankLine) => payment.returned?.entryKey === line.entryKey && payment.returned.account === line.account;
 
 /** What a return quotes that may name the credit: its end-to-end id, and the words of its reference and remittance (at most 10). */
 function quotedBy(line: BankLine): { endToEndIds: string[]; entryKeys: string[] } {
@@ -82,6 +92,8 @@ async function reverseOne(line: BankLine, paymentId: string, importId: string, d
     if (done) return { outcome: 'reversed-before', paymentId: done.paymentId };
     const payment = await deps.payments.get(paymentId);
     if (!payment) return { outcome: 'unmatched', reason: `payment ${paymentId} cannot be read` };
+    // Returned by this very entry: a concurrent import of it won the race after this one matched the payment.
+    if (returnedBy(payment, line)) return { outcome: 'reversed-before', paymentId };
     const invoices = (await Promise.all([...settledBy(payment).keys()].map((n) => deps.invoices.get(n)))).filter((i): i is Invoice => i !== undefined);
     const decision = reversePayment(payment, invoices, line, line.bookingDate);
     if (decision.kind === 'refused') return { outcome: 'refused', paymentId, reason: decision.reason };

@@ -72,6 +72,41 @@ describe('returns in a later file', () => {
     expect((await bankImportView(second.importId, w.deps)).returns.outcomes).toEqual([expect.objectContaining({ outcome: 'reversed-before', paymentId: paid.id })]);
   });
 
+  it('the same return entry in two files at once: the import that finds the payment returned by this entry, after its first look found no return, reports it reversed before (not refused)', async () => {
+    const { w, deps, paid } = await paidOnDayOne();
+    const file = (id: string) => camtReturn({ statementId: id, entryRef: 'BUKB-20261202-0001', amount: '1250.00', endToEndId: 'NW-7781' });
+    await importBankFile({ body: file('STMT-A'), source: API }, deps);
+    const journal = w.state.journal.size;
+    // STMT-B's import looked for the return before STMT-A's transaction and read the payment after it.
+    let looks = 0;
+    const racing = { ...deps, paymentReturns: { ...deps.paymentReturns, find: async (...args: Parameters<typeof deps.paymentReturns.find>) => (looks++ === 0 ? undefined : deps.paymentReturns.find(...args)) } };
+    const second = await importBankFile({ body: file('STMT-B'), source: API }, racing);
+    expect(looks).toBeGreaterThan(0);
+    expect((await bankImportView(second.importId, w.deps)).returns.outcomes).toEqual([expect.objectContaining({ outcome: 'reversed-before', paymentId: paid.id })]);
+    expect(w.state.journal.size).toBe(journal);
+    expect(w.state.invoices.get(INV42)!.history!.filter((e) => e.kind === 'reversal')).toHaveLength(1);
+  });
+
+  it('the same return entry in two files at once: the import that matched the payment before the other reversed it reports it reversed before (not refused)', async () => {
+    const { w, deps, paid } = await paidOnDayOne();
+    const file = (id: string) => camtReturn({ statementId: id, entryRef: 'BUKB-20261202-0001', amount: '1250.00', endToEndId: 'NW-7781' });
+    const stale = structuredClone(w.state.payments.get(paid.id)!);
+    await importBankFile({ body: file('STMT-A'), source: API }, deps);
+    const journal = w.state.journal.size;
+    // STMT-B's import looked for the return and matched the payment before STMT-A's transaction; it reads it again after.
+    let looks = 0;
+    let reads = 0;
+    const racing = {
+      ...deps,
+      paymentReturns: { ...deps.paymentReturns, find: async (...args: Parameters<typeof deps.paymentReturns.find>) => (looks++ === 0 ? undefined : deps.paymentReturns.find(...args)) },
+      payments: { ...deps.payments, get: async (id: string) => (id === paid.id && reads++ === 0 ? stale : deps.payments.get(id)) },
+    };
+    const second = await importBankFile({ body: file('STMT-B'), source: API }, racing);
+    expect(reads).toBe(2);
+    expect((await bankImportView(second.importId, w.deps)).returns.outcomes).toEqual([expect.objectContaining({ outcome: 'reversed-before', paymentId: paid.id })]);
+    expect(w.state.journal.size).toBe(journal);
+  });
+
   it('matched by amount and payer IBAN when the return quotes nothing; a return no payment fits stays listed with the reason', async () => {
     const { w, deps, paid } = await paidOnDayOne();
     const { importId } = await importBankFile({ body: camtReturn({ statementId: 'S1', entryRef: 'R-1', amount: '1250.00', iban: 'GB82WEST12345698765432' }), source: API }, deps);
